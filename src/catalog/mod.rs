@@ -1,0 +1,254 @@
+//! The control catalog: HIPAA citations and the checks that evidence them (`controls/*.yaml`).
+//!
+//! The catalog is data, not code. Loading validates it completely — unknown fields, unknown
+//! check ids, duplicate citations, malformed citations, controls nothing can decide — and every
+//! error names the file, line and column.
+
+pub mod cfg;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::checks;
+use crate::error::{Error, Location, Result};
+use crate::snapshot::sha256_hex;
+pub use cfg::{Requirement, Safeguard};
+
+/// The catalog shipped inside the binary, so `safeguard` works from any folder.
+const BUILTIN: &[(&str, &str)] = &[
+    ("164.308.yaml", include_str!("../../controls/164.308.yaml")),
+    ("164.310.yaml", include_str!("../../controls/164.310.yaml")),
+    ("164.312.yaml", include_str!("../../controls/164.312.yaml")),
+];
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Control {
+    pub id: String,
+    pub title: String,
+    pub safeguard: Safeguard,
+    pub requirement: Requirement,
+    pub summary: String,
+    pub checks: Vec<String>,
+    pub manual: Option<String>,
+    pub not_applicable: Option<String>,
+    /// Where the control is defined (`controls/164.312.yaml:12`), for error messages and docs.
+    #[serde(skip)]
+    pub defined_at: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    pub controls: Vec<Control>,
+    /// SHA-256 over the catalog files (names and bytes, in name order).
+    pub sha256: String,
+}
+
+impl Catalog {
+    pub fn builtin() -> Result<Self> {
+        let files: Vec<(PathBuf, String)> = BUILTIN.iter().map(|(n, t)| (PathBuf::from("controls").join(n), t.to_string())).collect();
+        Self::from_files(files)
+    }
+
+    /// Loads every `*.yaml` / `*.yml` file in `dir`.
+    pub fn load_dir(dir: &Path) -> Result<Self> {
+        let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+        let mut files = Vec::new();
+        for entry in entries {
+            let path = entry.map_err(|e| Error::io(dir, e))?.path();
+            if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+                let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+                files.push((path, text));
+            }
+        }
+        if files.is_empty() {
+            return Err(Error::bad_input(dir, Location::default(), "no catalog files (*.yaml) in this folder"));
+        }
+        Self::from_files(files)
+    }
+
+    pub fn from_files(mut files: Vec<(PathBuf, String)>) -> Result<Self> {
+        files.sort_by(|a, b| a.0.file_name().cmp(&b.0.file_name()));
+        let mut hash_input = Vec::new();
+        for (path, text) in &files {
+            hash_input.extend_from_slice(path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default().as_bytes());
+            hash_input.push(0);
+            hash_input.extend_from_slice(text.as_bytes());
+            hash_input.push(0);
+        }
+        let known: Vec<&str> = checks::registry().iter().map(|c| c.info().id).collect();
+        let mut controls = Vec::new();
+        let mut seen: BTreeMap<String, String> = BTreeMap::new();
+        for (path, text) in &files {
+            let parsed: cfg::CatalogFile = serde_saphyr::from_str(text).map_err(|e| yaml_error(path, &e))?;
+            for entry in parsed.controls {
+                let at = |loc: &serde_saphyr::Location| Location { line: Some(loc.line() as usize), column: Some(loc.column() as usize), pointer: None };
+                let id = entry.id.value.trim().to_string();
+                let id_loc = at(&entry.id.referenced);
+                if !is_citation(&id) {
+                    return Err(Error::bad_input(path, id_loc, format!("{id:?} is not a HIPAA citation (expected e.g. \"164.312(b)\" or \"164.308(a)(1)(ii)(A)\")")));
+                }
+                let defined_at = format!("{}{}", path.display(), id_loc);
+                if let Some(first) = seen.insert(id.clone(), defined_at.clone()) {
+                    return Err(Error::bad_input(path, id_loc, format!("duplicate citation {id:?} (first defined at {first})")));
+                }
+                let mut check_ids = Vec::new();
+                for c in &entry.checks {
+                    if !known.contains(&c.value.as_str()) {
+                        let hint = closest(&c.value, &known).map(|k| format!("; did you mean {k:?}?")).unwrap_or_default();
+                        return Err(Error::bad_input(path, at(&c.referenced), format!("unknown check id {:?} in control {id}{hint}", c.value)));
+                    }
+                    if check_ids.contains(&c.value) {
+                        return Err(Error::bad_input(path, at(&c.referenced), format!("check {:?} listed twice in control {id}", c.value)));
+                    }
+                    check_ids.push(c.value.clone());
+                }
+                if check_ids.is_empty() && entry.manual.is_none() && entry.not_applicable.is_none() {
+                    return Err(Error::bad_input(path, id_loc, format!("control {id} has no checks, no manual part and no not_applicable reason: nothing could decide it")));
+                }
+                if entry.not_applicable.is_some() && !check_ids.is_empty() {
+                    return Err(Error::bad_input(path, id_loc, format!("control {id} is not_applicable but lists checks")));
+                }
+                controls.push(Control {
+                    id,
+                    title: entry.title,
+                    safeguard: entry.safeguard,
+                    requirement: entry.requirement,
+                    summary: entry.summary.trim().to_string(),
+                    checks: check_ids,
+                    manual: entry.manual.map(|m| m.trim().to_string()),
+                    not_applicable: entry.not_applicable.map(|m| m.trim().to_string()),
+                    defined_at,
+                });
+            }
+        }
+        Ok(Catalog { controls, sha256: sha256_hex(&hash_input) })
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Control> {
+        self.controls.iter().find(|c| c.id == id)
+    }
+
+    /// Controls that use a check, in catalog order.
+    pub fn controls_using(&self, check_id: &str) -> Vec<&Control> {
+        self.controls.iter().filter(|c| c.checks.iter().any(|x| x == check_id)).collect()
+    }
+}
+
+fn yaml_error(path: &Path, e: &serde_saphyr::Error) -> Error {
+    let location = e
+        .location()
+        .filter(|l| l.line() > 0)
+        .map(|l| Location { line: Some(l.line() as usize), column: Some(l.column() as usize), pointer: None })
+        .unwrap_or_default();
+    let mut message = e.without_snippet().to_string();
+    // The location is printed in front; drop a trailing copy of it.
+    if let Some(i) = message.find(" at line ") {
+        message.truncate(i);
+    }
+    Error::bad_input(path, location, message.trim().to_string())
+}
+
+/// `164.` then three digits, then one or more parenthesised parts.
+fn is_citation(id: &str) -> bool {
+    let Some(rest) = id.strip_prefix("164.") else { return false };
+    let (section, mut parts) = rest.split_at(rest.find('(').unwrap_or(rest.len()));
+    if section.len() != 3 || !section.bytes().all(|b| b.is_ascii_digit()) || parts.is_empty() {
+        return false;
+    }
+    while !parts.is_empty() {
+        let Some(inner) = parts.strip_prefix('(') else { return false };
+        let Some(end) = inner.find(')') else { return false };
+        if end == 0 || !inner[..end].bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return false;
+        }
+        parts = &inner[end + 1..];
+    }
+    true
+}
+
+/// The known id nearest to a mistyped one (edit distance ≤ 3).
+fn closest<'a>(wrong: &str, known: &[&'a str]) -> Option<&'a str> {
+    fn distance(a: &str, b: &str) -> usize {
+        let b: Vec<char> = b.chars().collect();
+        let mut prev: Vec<usize> = (0..=b.len()).collect();
+        for (i, ca) in a.chars().enumerate() {
+            let mut cur = vec![i + 1];
+            for (j, cb) in b.iter().enumerate() {
+                cur.push((prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1));
+            }
+            prev = cur;
+        }
+        prev[b.len()]
+    }
+    known.iter().map(|k| (distance(wrong, k), *k)).filter(|(d, _)| *d <= 3).min().map(|(_, k)| k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> Result<Catalog> {
+        Catalog::from_files(vec![(PathBuf::from("controls/test.yaml"), text.to_string())])
+    }
+
+    const GOOD: &str = "controls:\n  - id: \"164.312(b)\"\n    title: Audit controls\n    safeguard: technical\n    requirement: standard\n    summary: Record activity.\n    checks: [cloudtrail.log_file_validation]\n";
+
+    #[test]
+    fn builtin_catalog_loads_and_uses_every_check() {
+        let cat = Catalog::builtin().unwrap();
+        assert!(cat.controls.len() >= 15);
+        for check in checks::registry() {
+            assert!(!cat.controls_using(check.info().id).is_empty(), "{} serves no control", check.info().id);
+        }
+    }
+
+    #[test]
+    fn unknown_check_is_reported_at_its_line_and_column() {
+        let text = GOOD.replace("cloudtrail.log_file_validation", "cloudtrail.log_file_validatoin");
+        let err = load(&text).unwrap_err().to_string();
+        assert_eq!(err, "controls/test.yaml:7:13: unknown check id \"cloudtrail.log_file_validatoin\" in control 164.312(b); did you mean \"cloudtrail.log_file_validation\"?");
+    }
+
+    #[test]
+    fn duplicate_citation_bad_field_and_bad_enum_are_located() {
+        let twice = format!("{GOOD}{}", GOOD.trim_start_matches("controls:\n"));
+        let err = load(&twice).unwrap_err().to_string();
+        assert!(err.starts_with("controls/test.yaml:8:9: duplicate citation \"164.312(b)\" (first defined at controls/test.yaml:2:9)"), "{err}");
+
+        let err = load(&GOOD.replace("summary:", "sumary:")).unwrap_err().to_string();
+        assert!(err.starts_with("controls/test.yaml:6:"), "{err}");
+        assert!(err.contains("sumary"), "{err}");
+
+        let err = load(&GOOD.replace("safeguard: technical", "safeguard: magical")).unwrap_err().to_string();
+        assert!(err.starts_with("controls/test.yaml:4:"), "{err}");
+
+        let err = load(&GOOD.replace("164.312(b)", "164.312b")).unwrap_err().to_string();
+        assert!(err.contains("is not a HIPAA citation"), "{err}");
+    }
+
+    #[test]
+    fn a_control_nothing_can_decide_is_rejected() {
+        let err = load(&GOOD.replace("    checks: [cloudtrail.log_file_validation]\n", "")).unwrap_err().to_string();
+        assert!(err.contains("nothing could decide it"), "{err}");
+    }
+
+    #[test]
+    fn the_hash_changes_with_the_content() {
+        let a = load(GOOD).unwrap().sha256;
+        let b = load(&GOOD.replace("Record activity.", "Record all activity.")).unwrap().sha256;
+        assert_ne!(a, b);
+        assert_eq!(a, load(GOOD).unwrap().sha256);
+    }
+
+    #[test]
+    fn citations() {
+        for ok in ["164.312(b)", "164.308(a)(1)(ii)(A)", "164.310(d)(2)(iv)"] {
+            assert!(is_citation(ok), "{ok}");
+        }
+        for bad in ["164.312", "164.312b", "164.31(b)", "164.312()", "164.312(b", "45 CFR 164.312(b)"] {
+            assert!(!is_citation(bad), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,85 @@
+//! Checks on CloudTrail trails: coverage, integrity, encryption and delivery.
+
+mod cloudwatch_integration;
+mod kms_encryption;
+mod log_file_validation;
+mod multi_region_logging;
+
+use super::{Check, Context, Finding};
+use crate::error::escape_pointer_token;
+use crate::snapshot::TrailEvidence;
+
+pub fn checks() -> Vec<&'static dyn Check> {
+    vec![
+        &cloudwatch_integration::CloudwatchIntegration,
+        &kms_encryption::KmsEncryption,
+        &log_file_validation::LogFileValidation,
+        &multi_region_logging::MultiRegionLogging,
+    ]
+}
+
+/// `error` findings for regions whose trail listing could not be read: a trail there may exist
+/// unseen, so no per-trail check can claim completeness.
+fn unlisted_regions(ctx: &Context<'_>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for region in &ctx.snapshot.regions {
+        let listed = ctx.snapshot.cloudtrail.regions.get(region).is_some_and(Option::is_some);
+        if !listed {
+            let ptr = format!("/cloudtrail/regions/{}", escape_pointer_token(region));
+            out.push(ctx.missing(format!("cloudtrail/{region}"), &ptr, &format!("the trail listing of {region}")));
+        }
+    }
+    if ctx.snapshot.regions.is_empty() {
+        out.push(ctx.missing(ctx.account_resource("cloudtrail"), "/regions", "CloudTrail evidence for any region"));
+    }
+    out
+}
+
+/// Runs `judge` on every trail; with no trails at all, one account-level failure (no trail means
+/// nothing is logged, validated or encrypted); regions not listed become `error` findings.
+fn per_trail(ctx: &Context<'_>, what: &str, judge: impl Fn(&TrailEvidence, String) -> Finding) -> Vec<Finding> {
+    let mut out = unlisted_regions(ctx);
+    let trails = &ctx.snapshot.cloudtrail.trails;
+    if trails.is_empty() && out.is_empty() {
+        out.push(Finding::fail(ctx.account_resource("cloudtrail"), format!("no CloudTrail trail exists, so {what}"), "/cloudtrail/trails"));
+    }
+    out.extend(trails.iter().enumerate().map(|(i, t)| judge(t, format!("/cloudtrail/trails/{i}"))));
+    out
+}
+
+#[cfg(test)]
+pub(crate) mod fixtures {
+    use crate::snapshot::*;
+
+    pub fn trail(name: &str, multi_region: bool) -> TrailEvidence {
+        TrailEvidence {
+            trail: Trail {
+                name: name.into(),
+                trail_arn: format!("arn:aws:cloudtrail:us-east-1:123456789012:trail/{name}"),
+                home_region: Some("us-east-1".into()),
+                is_multi_region_trail: multi_region,
+                is_organization_trail: false,
+                log_file_validation_enabled: true,
+                kms_key_id: Some("arn:aws:kms:us-east-1:123456789012:key/abc".into()),
+                cloud_watch_logs_log_group_arn: Some("arn:aws:logs:us-east-1:123456789012:log-group:trail:*".into()),
+                extra: Default::default(),
+            },
+            status: Some(TrailStatus {
+                is_logging: Some(true),
+                latest_cloud_watch_logs_delivery_time: Some(AwsTime("2026-10-31T23:00:00Z".into())),
+                latest_cloud_watch_logs_delivery_error: None,
+                extra: Default::default(),
+            }),
+            event_selectors: Some(EventSelectors {
+                event_selectors: Some(vec![EventSelector {
+                    read_write_type: Some("All".into()),
+                    include_management_events: Some(true),
+                    exclude_management_event_sources: vec![],
+                    extra: Default::default(),
+                }]),
+                advanced_event_selectors: None,
+                extra: Default::default(),
+            }),
+        }
+    }
+}

@@ -1,0 +1,169 @@
+//! `cloudtrail.multi_region_logging`: one trail records all management activity in every region.
+//!
+//! The anchors disagree here (Prowler accepts any logging trail per region; Steampipe wants one
+//! multi-region trail). We take Steampipe's stricter reading: a single multi-region trail that is
+//! logging and records both read and write management events.
+
+use crate::checks::{Check, CheckInfo, Context, Finding, FindingStatus};
+use crate::snapshot::{EventSelectors, TrailEvidence};
+
+pub struct MultiRegionLogging;
+
+static INFO: CheckInfo = CheckInfo {
+    id: "cloudtrail.multi_region_logging",
+    description: "A multi-region trail is logging and records read and write management events",
+    docs: "docs/checks.md#cloudtrail-multi_region_logging",
+    params: &[],
+};
+
+/// Whether a trail qualifies: `Some(Ok)` yes, `Some(Err(why))` no, `None` undecidable.
+enum Verdict {
+    Qualifies(String),
+    FallsShort(String),
+    Unknown(String),
+}
+
+impl Check for MultiRegionLogging {
+    fn info(&self) -> &'static CheckInfo {
+        &INFO
+    }
+
+    fn evaluate(&self, ctx: &Context<'_>) -> Vec<Finding> {
+        let resource = ctx.account_resource("cloudtrail");
+        let verdicts: Vec<(usize, &TrailEvidence, Verdict)> =
+            ctx.snapshot.cloudtrail.trails.iter().enumerate().map(|(i, t)| (i, t, judge(t))).collect();
+        if let Some((i, _, Verdict::Qualifies(why))) = verdicts.iter().find(|(_, _, v)| matches!(v, Verdict::Qualifies(_))) {
+            return vec![Finding::pass(resource, why.clone(), format!("/cloudtrail/trails/{i}"))];
+        }
+        let reasons: Vec<String> = verdicts
+            .iter()
+            .map(|(_, t, v)| match v {
+                Verdict::FallsShort(why) | Verdict::Unknown(why) => format!("{}: {why}", t.trail.name),
+                Verdict::Qualifies(_) => unreachable!(),
+            })
+            .collect();
+        let unknown = verdicts.iter().find(|(_, _, v)| matches!(v, Verdict::Unknown(_)));
+        let unlisted = super::unlisted_regions(ctx);
+        if let Some((i, _, _)) = unknown {
+            let msg = format!("cannot tell whether a qualifying trail exists: {}", reasons.join("; "));
+            return vec![Finding::new(resource, FindingStatus::Error, msg, format!("/cloudtrail/trails/{i}"))];
+        }
+        if !unlisted.is_empty() && verdicts.is_empty() {
+            // A region we could not list might hold the trail; that is a gap, not a failure.
+            return unlisted;
+        }
+        let msg = if reasons.is_empty() {
+            "no CloudTrail trail exists".to_string()
+        } else {
+            format!("no multi-region trail is logging all management events ({})", reasons.join("; "))
+        };
+        vec![Finding::fail(resource, msg, "/cloudtrail/trails")]
+    }
+}
+
+fn judge(t: &TrailEvidence) -> Verdict {
+    if !t.trail.is_multi_region_trail {
+        return Verdict::FallsShort("single-region trail".into());
+    }
+    let logging = match t.status.as_ref().and_then(|s| s.is_logging) {
+        Some(true) => true,
+        Some(false) => return Verdict::FallsShort("multi-region but logging is stopped".into()),
+        None => false,
+    };
+    let selectors = match &t.event_selectors {
+        Some(sel) => management_coverage(sel),
+        None => None,
+    };
+    match (logging, selectors) {
+        (true, Some(Ok(()))) => Verdict::Qualifies(format!("{} is multi-region, logging, and records read and write management events", t.trail.trail_arn)),
+        (_, Some(Err(why))) => Verdict::FallsShort(why),
+        (false, _) => Verdict::Unknown("trail status not in the evidence".into()),
+        (true, None) => Verdict::Unknown("event selectors not in the evidence".into()),
+    }
+}
+
+/// `Some(Ok)` when the selectors record read and write management events.
+fn management_coverage(sel: &EventSelectors) -> Option<Result<(), String>> {
+    if let Some(advanced) = sel.advanced_event_selectors.as_ref().filter(|a| !a.is_empty()) {
+        let covers = advanced.iter().any(|a| {
+            let management = a.field_selectors.iter().any(|f| {
+                f.field == "eventCategory" && f.equals.as_ref().is_some_and(|v| v.iter().any(|x| x == "Management"))
+            });
+            // A readOnly selector restricts to reads or writes only.
+            let read_only_filter = a.field_selectors.iter().any(|f| f.field == "readOnly");
+            management && !read_only_filter
+        });
+        return Some(if covers { Ok(()) } else { Err("advanced event selectors do not record all management events".into()) });
+    }
+    let basic = sel.event_selectors.as_deref().unwrap_or_default();
+    if basic.is_empty() {
+        return Some(Err("no event selectors".into()));
+    }
+    let covers = basic.iter().any(|s| {
+        s.include_management_events.unwrap_or(true) && s.read_write_type.as_deref().unwrap_or("All") == "All"
+    });
+    Some(if covers { Ok(()) } else { Err("event selectors record only read or only write management events, or none".into()) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::cloudtrail::fixtures::trail;
+    use crate::checks::testutil::*;
+    use crate::snapshot::{AdvancedEventSelector, AdvancedFieldSelector};
+
+    #[test]
+    fn one_qualifying_trail_passes() {
+        let mut s = snapshot();
+        s.cloudtrail.trails = vec![trail("regional", false), trail("org", true)];
+        let f = run(&MultiRegionLogging, &s);
+        assert_eq!(statuses(&f), ["pass"]);
+        assert_eq!(f[0].evidence, "/cloudtrail/trails/1");
+    }
+
+    #[test]
+    fn stopped_write_only_or_single_region_trails_fail() {
+        let mut s = snapshot();
+        let mut stopped = trail("stopped", true);
+        stopped.status.as_mut().unwrap().is_logging = Some(false);
+        let mut write_only = trail("writes", true);
+        write_only.event_selectors.as_mut().unwrap().event_selectors.as_mut().unwrap()[0].read_write_type = Some("WriteOnly".into());
+        s.cloudtrail.trails = vec![stopped, write_only, trail("regional", false)];
+        let f = run(&MultiRegionLogging, &s);
+        assert_eq!(statuses(&f), ["fail"]);
+        for part in ["stopped: multi-region but logging is stopped", "writes: event selectors record only", "regional: single-region trail"] {
+            assert!(f[0].message.contains(part), "{part} not in {}", f[0].message);
+        }
+        s.cloudtrail.trails.clear();
+        assert_eq!(statuses(&run(&MultiRegionLogging, &s)), ["fail"]);
+    }
+
+    #[test]
+    fn advanced_selectors_are_understood() {
+        let mut s = snapshot();
+        let mut t = trail("adv", true);
+        let field = |name: &str, eq: &str| AdvancedFieldSelector { field: name.into(), equals: Some(vec![eq.into()]), not_equals: None, extra: Default::default() };
+        t.event_selectors.as_mut().unwrap().event_selectors = None;
+        t.event_selectors.as_mut().unwrap().advanced_event_selectors =
+            Some(vec![AdvancedEventSelector { name: None, field_selectors: vec![field("eventCategory", "Management")] }]);
+        s.cloudtrail.trails = vec![t.clone()];
+        assert_eq!(statuses(&run(&MultiRegionLogging, &s)), ["pass"]);
+        t.event_selectors.as_mut().unwrap().advanced_event_selectors.as_mut().unwrap()[0].field_selectors.push(field("readOnly", "false"));
+        s.cloudtrail.trails = vec![t];
+        assert_eq!(statuses(&run(&MultiRegionLogging, &s)), ["fail"]);
+    }
+
+    #[test]
+    fn missing_status_or_listing_is_an_error_not_a_failure() {
+        let mut s = snapshot();
+        let mut t = trail("org", true);
+        t.status = None;
+        s.cloudtrail.trails = vec![t];
+        assert_eq!(statuses(&run(&MultiRegionLogging, &s)), ["error"]);
+
+        let mut s = snapshot();
+        s.cloudtrail.regions.insert("us-east-1".into(), None);
+        with_gap(&mut s, "/cloudtrail/regions/us-east-1");
+        assert_eq!(statuses(&run(&MultiRegionLogging, &s)), ["error"]);
+    }
+}

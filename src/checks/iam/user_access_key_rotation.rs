@@ -1,0 +1,78 @@
+//! `iam.user_access_key_rotation`: active access keys are rotated within the allowed age.
+
+use super::{credential_report, days_since_column, row_arn, row_pointer};
+use crate::checks::{Check, CheckInfo, Context, Finding, FindingStatus, ParamDefault, ParamSpec};
+use crate::snapshot::report_flag;
+
+pub struct UserAccessKeyRotation;
+
+static INFO: CheckInfo = CheckInfo {
+    id: "iam.user_access_key_rotation",
+    description: "Every active IAM user access key was rotated within the allowed age",
+    docs: "docs/checks.md#iam-user_access_key_rotation",
+    params: &[ParamSpec { name: "max_age_days", description: "oldest allowed age of an active access key", default: ParamDefault::Int(90) }],
+};
+
+impl Check for UserAccessKeyRotation {
+    fn info(&self) -> &'static CheckInfo {
+        &INFO
+    }
+
+    fn evaluate(&self, ctx: &Context<'_>) -> Vec<Finding> {
+        let report = match credential_report(ctx) {
+            Ok(r) => r,
+            Err(missing) => return vec![missing],
+        };
+        let max_age = ctx.params.int("max_age_days");
+        let mut out = Vec::new();
+        for (i, row) in report.users() {
+            let arn = row_arn(row);
+            let mut active = 0;
+            for n in [1, 2] {
+                if report_flag(row, &format!("access_key_{n}_active")) != Some(true) {
+                    continue;
+                }
+                active += 1;
+                let column = format!("access_key_{n}_last_rotated");
+                let resource = format!("{arn}#access_key_{n}");
+                out.push(match days_since_column(ctx, row, &column) {
+                    None => Finding::new(resource, FindingStatus::Error, format!("access key {n} is active but its rotation date is unreadable"), row_pointer(i, &column)),
+                    Some(age) if age > max_age => Finding::fail(resource, format!("access key {n} is {age} days old (limit {max_age})"), row_pointer(i, &column)),
+                    Some(age) => Finding::pass(resource, format!("access key {n} is {age} days old (limit {max_age})"), row_pointer(i, &column)),
+                });
+            }
+            if active == 0 {
+                out.push(Finding::not_applicable(arn, "no active access keys", row_pointer(i, "access_key_1_active")));
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::ParamValue;
+    use crate::checks::testutil::*;
+
+    #[test]
+    fn old_keys_fail_young_keys_pass_as_of_collection_time() {
+        let mut s = snapshot(); // collected 2026-11-01
+        let rows = &mut s.iam.credential_report.as_mut().unwrap().rows;
+        rows.push(report_row("fresh", &[("access_key_1_active", "true"), ("access_key_1_last_rotated", "2026-10-01T00:00:00+00:00")]));
+        rows.push(report_row("stale", &[("access_key_2_active", "true"), ("access_key_2_last_rotated", "2025-10-01T00:00:00+00:00")]));
+        rows.push(report_row("none", &[]));
+        let f = run(&UserAccessKeyRotation, &s);
+        assert_eq!(statuses(&f), ["pass", "fail", "not_applicable"]);
+        assert_eq!(f[1].resource, "arn:aws:iam::123456789012:user/stale#access_key_2");
+        assert!(f[1].message.contains("396 days old"), "{}", f[1].message);
+        assert_eq!(statuses(&run_with(&UserAccessKeyRotation, &s, &[("max_age_days", ParamValue::Int(400))])), ["pass", "pass", "not_applicable"]);
+    }
+
+    #[test]
+    fn missing_report_is_an_error() {
+        let mut s = snapshot();
+        s.iam.credential_report = None;
+        assert_eq!(statuses(&run(&UserAccessKeyRotation, &s)), ["error"]);
+    }
+}

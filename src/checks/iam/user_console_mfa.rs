@@ -1,0 +1,67 @@
+//! `iam.user_console_mfa`: every IAM user who can sign in to the console has MFA.
+
+use super::{credential_report, row_arn, row_pointer};
+use crate::checks::{Check, CheckInfo, Context, Finding};
+use crate::snapshot::report_flag;
+
+pub struct UserConsoleMfa;
+
+static INFO: CheckInfo = CheckInfo {
+    id: "iam.user_console_mfa",
+    description: "Every IAM user with a console password has an MFA device",
+    docs: "docs/checks.md#iam-user_console_mfa",
+    params: &[],
+};
+
+impl Check for UserConsoleMfa {
+    fn info(&self) -> &'static CheckInfo {
+        &INFO
+    }
+
+    fn evaluate(&self, ctx: &Context<'_>) -> Vec<Finding> {
+        let report = match credential_report(ctx) {
+            Ok(r) => r,
+            Err(missing) => return vec![missing],
+        };
+        report
+            .users()
+            .map(|(i, row)| {
+                let arn = row_arn(row);
+                match (report_flag(row, "password_enabled"), report_flag(row, "mfa_active")) {
+                    (Some(false), _) => Finding::not_applicable(arn, "no console password", row_pointer(i, "password_enabled")),
+                    (Some(true), Some(true)) => Finding::pass(arn, "console password protected by MFA", row_pointer(i, "mfa_active")),
+                    (Some(true), Some(false)) => Finding::fail(arn, "console password without MFA", row_pointer(i, "mfa_active")),
+                    _ => ctx.missing(arn, &row_pointer(i, "password_enabled"), "a readable password_enabled/mfa_active value"),
+                }
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testutil::*;
+
+    #[test]
+    fn console_users_need_mfa_programmatic_users_do_not() {
+        let mut s = snapshot();
+        let rows = &mut s.iam.credential_report.as_mut().unwrap().rows;
+        rows.push(report_row("<root_account>", &[("password_enabled", "not_supported")]));
+        rows.push(report_row("alice", &[("password_enabled", "true"), ("mfa_active", "true")]));
+        rows.push(report_row("bob", &[("password_enabled", "true"), ("mfa_active", "false")]));
+        rows.push(report_row("ci", &[]));
+        let f = run(&UserConsoleMfa, &s);
+        assert_eq!(statuses(&f), ["pass", "fail", "not_applicable"]);
+        assert_eq!(f[1].resource, "arn:aws:iam::123456789012:user/bob");
+        assert_eq!(f[1].evidence, "/iam/credential_report/rows/2/mfa_active");
+    }
+
+    #[test]
+    fn missing_report_is_an_error() {
+        let mut s = snapshot();
+        s.iam.credential_report = None;
+        with_gap(&mut s, "/iam/credential_report");
+        assert_eq!(statuses(&run(&UserConsoleMfa, &s)), ["error"]);
+    }
+}

@@ -1,0 +1,494 @@
+//! `safeguard import DIR`: builds a snapshot from the AWS CLI's own JSON output.
+//!
+//! The folder layout is design.md's "Import folder". Each expected file is either present
+//! (parsed strictly: a malformed file is bad input, exit 2), present as `<file>.error`
+//! holding the CLI's error text (a gap, except `NoSuchEntity` on the password policy, which
+//! means "no policy"), or absent (a gap). Nothing is dropped silently.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use base64::Engine;
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::error::{Error, Location, Result, escape_pointer_token};
+use crate::snapshot::*;
+
+/// Options a user can give `import`.
+#[derive(Debug, Default, Clone)]
+pub struct ImportOptions {
+    /// Overrides the collection time read from the export.
+    pub collected_at: Option<DateTime<Utc>>,
+}
+
+/// What reading one expected file gave.
+enum Read<T> {
+    Ok(T),
+    /// `<file>.error` exists: the CLI call failed with this text.
+    Failed(String),
+    Missing,
+}
+
+struct Importer {
+    root: PathBuf,
+    gaps: Vec<Gap>,
+}
+
+pub fn import_dir(root: &Path, opts: &ImportOptions) -> Result<Snapshot> {
+    if !root.is_dir() {
+        return Err(Error::bad_input(root, Location::default(), "not a folder: expected an AWS CLI export folder (see design.md, \"Import folder\")"));
+    }
+    let mut im = Importer { root: root.to_path_buf(), gaps: Vec::new() };
+
+    let caller = im.caller_identity()?;
+    let iam = im.iam()?;
+    let regions = im.regions();
+    let cloudtrail = im.cloudtrail(&regions)?;
+    let config = im.config(&regions)?;
+
+    let account_id = caller
+        .as_ref()
+        .and_then(|c| c.account.clone())
+        .or_else(|| account_from_arns(&iam))
+        .ok_or_else(|| {
+            Error::bad_input(
+                root.join("sts/caller-identity.json"),
+                Location::default(),
+                "cannot tell which account this export is from: sts/caller-identity.json is missing and no ARN in the IAM evidence names an account",
+            )
+        })?;
+    let partition = caller
+        .as_ref()
+        .and_then(|c| c.arn.as_deref())
+        .and_then(|a| a.split(':').nth(1))
+        .map(str::to_string)
+        .unwrap_or_else(|| "aws".to_string());
+
+    let collected_at = match opts.collected_at {
+        Some(t) => t,
+        None => im.collected_at(&iam)?,
+    };
+
+    if regions.is_empty() {
+        im.gap("/regions", "cloudtrail/<region>/ and config/<region>/ folders", "the export has no region folders, so no CloudTrail or AWS Config evidence");
+    }
+
+    let mut gaps = im.gaps;
+    gaps.sort_by(|a, b| a.evidence.cmp(&b.evidence).then(a.source.cmp(&b.source)));
+    Ok(Snapshot {
+        schema_version: SCHEMA_VERSION.to_string(),
+        collected_at,
+        source: Source { method: "import".into(), tool: "safeguard".into(), tool_version: env!("CARGO_PKG_VERSION").into() },
+        account: Account { id: account_id, partition, caller_arn: caller.and_then(|c| c.arn) },
+        regions: regions.into_iter().collect(),
+        iam,
+        cloudtrail,
+        config,
+        gaps,
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct CallerIdentity {
+    account: Option<String>,
+    arn: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct ExportInfo {
+    collected_at: DateTime<Utc>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct CredentialReportFile {
+    content: String,
+    #[serde(default)]
+    generated_time: Option<AwsTime>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct PasswordPolicyFile {
+    password_policy: PasswordPolicy,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct AccountSummaryFile {
+    summary_map: BTreeMap<String, i64>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct VirtualMfaFile {
+    #[serde(rename = "VirtualMFADevices")]
+    virtual_mfa_devices: Vec<Value>,
+}
+
+#[derive(Deserialize)]
+struct TrailsFile {
+    #[serde(rename = "trailList")]
+    trail_list: Vec<Trail>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct RecordersFile {
+    configuration_recorders: Vec<ConfigurationRecorder>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct RecorderStatusFile {
+    configuration_recorders_status: Vec<RecorderStatus>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct DeliveryChannelsFile {
+    delivery_channels: Vec<Value>,
+}
+
+impl Importer {
+    fn path(&self, rel: &str) -> PathBuf {
+        self.root.join(rel)
+    }
+
+    fn gap(&mut self, evidence: &str, source: &str, reason: impl Into<String>) {
+        self.gaps.push(Gap { evidence: evidence.to_string(), source: source.to_string(), reason: reason.into() });
+    }
+
+    fn read<T: DeserializeOwned>(&self, rel: &str) -> Result<Read<T>> {
+        let path = self.path(rel);
+        if path.is_file() {
+            let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+            let de = &mut serde_json::Deserializer::from_slice(&bytes);
+            let value = serde_path_to_error::deserialize(de).map_err(|e| Error::from_json(&path, e))?;
+            return Ok(Read::Ok(value));
+        }
+        let err_path = self.path(&format!("{rel}.error"));
+        if err_path.is_file() {
+            let text = std::fs::read_to_string(&err_path).map_err(|e| Error::io(&err_path, e))?;
+            return Ok(Read::Failed(summarize_cli_error(&text)));
+        }
+        Ok(Read::Missing)
+    }
+
+    /// Reads `rel`, recording a gap at `pointer` when it failed or is missing.
+    fn read_or_gap<T: DeserializeOwned>(&mut self, rel: &str, pointer: &str, command: &str) -> Result<Option<T>> {
+        match self.read::<T>(rel)? {
+            Read::Ok(v) => Ok(Some(v)),
+            Read::Failed(reason) => {
+                self.gap(pointer, &format!("{command} ({rel})"), format!("the call failed: {reason}"));
+                Ok(None)
+            }
+            Read::Missing => {
+                self.gap(pointer, &format!("{command} ({rel})"), "file missing from the export");
+                Ok(None)
+            }
+        }
+    }
+
+    fn caller_identity(&mut self) -> Result<Option<CallerIdentity>> {
+        self.read_or_gap("sts/caller-identity.json", "/account/caller_arn", "aws sts get-caller-identity")
+    }
+
+    fn collected_at(&mut self, iam: &Iam) -> Result<DateTime<Utc>> {
+        if let Read::Ok(info) = self.read::<ExportInfo>("export-info.json")? {
+            return Ok(info.collected_at);
+        }
+        if let Some(t) = iam.credential_report.as_ref().and_then(|r| r.generated_time.as_ref()).and_then(AwsTime::parse) {
+            return Ok(t);
+        }
+        let now = Utc::now();
+        self.gap(
+            "/collected_at",
+            "export-info.json or the credential report's GeneratedTime",
+            "the export does not say when it was taken; the import time was used (pass --collected-at to fix it)",
+        );
+        Ok(now)
+    }
+
+    fn iam(&mut self) -> Result<Iam> {
+        let authorization_details = self.authorization_details()?;
+        let credential_report = match self.read::<CredentialReportFile>("iam/credential-report.json")? {
+            Read::Ok(file) => Some(decode_credential_report(&self.path("iam/credential-report.json"), file)?),
+            Read::Failed(reason) => {
+                self.gap("/iam/credential_report", "aws iam get-credential-report (iam/credential-report.json)", format!("the call failed: {reason}"));
+                None
+            }
+            Read::Missing => {
+                self.gap("/iam/credential_report", "aws iam get-credential-report (iam/credential-report.json)", "file missing from the export");
+                None
+            }
+        };
+        let password_policy = match self.read::<PasswordPolicyFile>("iam/password-policy.json")? {
+            Read::Ok(file) => Some(PasswordPolicyEvidence::Set { policy: file.password_policy }),
+            Read::Failed(reason) if reason.contains("NoSuchEntity") => Some(PasswordPolicyEvidence::NotSet { detail: reason }),
+            Read::Failed(reason) => {
+                self.gap("/iam/password_policy", "aws iam get-account-password-policy (iam/password-policy.json)", format!("the call failed: {reason}"));
+                None
+            }
+            Read::Missing => {
+                self.gap("/iam/password_policy", "aws iam get-account-password-policy (iam/password-policy.json)", "file missing from the export");
+                None
+            }
+        };
+        let account_summary = self
+            .read_or_gap::<AccountSummaryFile>("iam/account-summary.json", "/iam/account_summary", "aws iam get-account-summary")?
+            .map(|f| f.summary_map);
+        let virtual_mfa_devices = self
+            .read_or_gap::<VirtualMfaFile>("iam/virtual-mfa-devices.json", "/iam/virtual_mfa_devices", "aws iam list-virtual-mfa-devices")?
+            .map(|f| f.virtual_mfa_devices.into_iter().map(strip_mfa_secrets).collect());
+        Ok(Iam { authorization_details, credential_report, password_policy, account_summary, virtual_mfa_devices })
+    }
+
+    /// get-account-authorization-details, possibly several pages concatenated in one file.
+    fn authorization_details(&mut self) -> Result<Option<AuthorizationDetails>> {
+        let rel = "iam/account-authorization-details.json";
+        let path = self.path(rel);
+        if !path.is_file() {
+            let source = format!("aws iam get-account-authorization-details ({rel})");
+            match self.read::<Value>(rel)? {
+                Read::Failed(reason) => self.gap("/iam/authorization_details", &source, format!("the call failed: {reason}")),
+                _ => self.gap("/iam/authorization_details", &source, "file missing from the export"),
+            }
+            return Ok(None);
+        }
+        let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+        let mut merged = AuthorizationDetails::default();
+        let mut pages = 0;
+        for (start, end) in json_document_ranges(&path, &bytes)? {
+            let page: AuthorizationDetails = parse_at_offset(&path, &bytes, start, end)?;
+            pages += 1;
+            merged.user_detail_list.extend(page.user_detail_list);
+            merged.group_detail_list.extend(page.group_detail_list);
+            merged.role_detail_list.extend(page.role_detail_list);
+            merged.policies.extend(page.policies);
+        }
+        if pages == 0 {
+            return Err(Error::bad_input(&path, Location { line: Some(1), column: Some(1), pointer: None }, "empty file: expected the JSON output of get-account-authorization-details"));
+        }
+        // One stable order whatever the pagination: collect and import must agree.
+        merged.user_detail_list.sort_by(|a, b| a.arn.cmp(&b.arn));
+        merged.group_detail_list.sort_by(|a, b| a.arn.cmp(&b.arn));
+        merged.role_detail_list.sort_by(|a, b| a.arn.cmp(&b.arn));
+        merged.policies.sort_by(|a, b| a.arn.cmp(&b.arn));
+        merged.user_detail_list.dedup_by(|a, b| a.arn == b.arn);
+        merged.group_detail_list.dedup_by(|a, b| a.arn == b.arn);
+        merged.role_detail_list.dedup_by(|a, b| a.arn == b.arn);
+        merged.policies.dedup_by(|a, b| a.arn == b.arn);
+        Ok(Some(merged))
+    }
+
+    /// Regions are the folders under cloudtrail/ and config/.
+    fn regions(&self) -> BTreeSet<String> {
+        let mut out = BTreeSet::new();
+        for service in ["cloudtrail", "config"] {
+            if let Ok(entries) = std::fs::read_dir(self.path(service)) {
+                for e in entries.flatten() {
+                    if e.path().is_dir() {
+                        out.insert(e.file_name().to_string_lossy().into_owned());
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn cloudtrail(&mut self, regions: &BTreeSet<String>) -> Result<CloudTrail> {
+        let mut ct = CloudTrail::default();
+        let mut by_arn: BTreeMap<String, Trail> = BTreeMap::new();
+        for region in regions {
+            let rel = format!("cloudtrail/{region}/trails.json");
+            let ptr = format!("/cloudtrail/regions/{}", escape_pointer_token(region));
+            let listed = self.read_or_gap::<TrailsFile>(&rel, &ptr, &format!("aws cloudtrail describe-trails --include-shadow-trails --region {region}"))?;
+            let arns = listed.map(|f| {
+                let mut arns: Vec<String> = Vec::new();
+                for t in f.trail_list {
+                    arns.push(t.trail_arn.clone());
+                    // Prefer the copy listed in the trail's home region: it is authoritative.
+                    let is_home = t.home_region.as_deref() == Some(region.as_str());
+                    match by_arn.get(&t.trail_arn) {
+                        Some(_) if !is_home => {}
+                        _ => {
+                            by_arn.insert(t.trail_arn.clone(), t);
+                        }
+                    }
+                }
+                arns.sort();
+                arns.dedup();
+                arns
+            });
+            ct.regions.insert(region.clone(), arns);
+        }
+        for (idx, (_, trail)) in by_arn.into_iter().enumerate() {
+            let home = trail.home_region.clone().unwrap_or_default();
+            // Status and selectors are exported from the home region; look there first.
+            let mut candidates: Vec<&String> = regions.iter().filter(|r| **r == home).collect();
+            candidates.extend(regions.iter().filter(|r| **r != home));
+            let name = trail.name.clone();
+            let status = self.trail_file::<TrailStatus>(&candidates, "trail-status", &name, idx, "status", "aws cloudtrail get-trail-status")?;
+            let event_selectors = self.trail_file::<EventSelectors>(&candidates, "event-selectors", &name, idx, "event_selectors", "aws cloudtrail get-event-selectors")?;
+            ct.trails.push(TrailEvidence { trail, status, event_selectors });
+        }
+        Ok(ct)
+    }
+
+    fn trail_file<T: DeserializeOwned>(
+        &mut self,
+        regions: &[&String],
+        folder: &str,
+        name: &str,
+        idx: usize,
+        field: &str,
+        command: &str,
+    ) -> Result<Option<T>> {
+        let mut failure = None;
+        for region in regions {
+            let rel = format!("cloudtrail/{region}/{folder}/{name}.json");
+            match self.read::<T>(&rel)? {
+                Read::Ok(v) => return Ok(Some(v)),
+                Read::Failed(reason) => failure = failure.or(Some((rel, reason))),
+                Read::Missing => {}
+            }
+        }
+        let ptr = format!("/cloudtrail/trails/{idx}/{field}");
+        match failure {
+            Some((rel, reason)) => self.gap(&ptr, &format!("{command} --name {name} ({rel})"), format!("the call failed: {reason}")),
+            None => self.gap(
+                &ptr,
+                &format!("{command} --name {name} (cloudtrail/<home region>/{folder}/{name}.json)"),
+                "file missing from the export",
+            ),
+        }
+        Ok(None)
+    }
+
+    fn config(&mut self, regions: &BTreeSet<String>) -> Result<ConfigService> {
+        let mut cfg = ConfigService::default();
+        for region in regions {
+            let base = format!("/config/regions/{}", escape_pointer_token(region));
+            let recorders = self
+                .read_or_gap::<RecordersFile>(
+                    &format!("config/{region}/configuration-recorders.json"),
+                    &format!("{base}/recorders"),
+                    &format!("aws configservice describe-configuration-recorders --region {region}"),
+                )?
+                .map(|f| f.configuration_recorders);
+            let recorder_statuses = self
+                .read_or_gap::<RecorderStatusFile>(
+                    &format!("config/{region}/configuration-recorder-status.json"),
+                    &format!("{base}/recorder_statuses"),
+                    &format!("aws configservice describe-configuration-recorder-status --region {region}"),
+                )?
+                .map(|f| f.configuration_recorders_status);
+            let delivery_channels = self
+                .read_or_gap::<DeliveryChannelsFile>(
+                    &format!("config/{region}/delivery-channels.json"),
+                    &format!("{base}/delivery_channels"),
+                    &format!("aws configservice describe-delivery-channels --region {region}"),
+                )?
+                .map(|f| f.delivery_channels);
+            cfg.regions.insert(region.clone(), ConfigRegion { recorders, recorder_statuses, delivery_channels });
+        }
+        Ok(cfg)
+    }
+}
+
+/// Splits a file of concatenated JSON documents (pages written one after another) into
+/// byte ranges; a syntax error anywhere is reported with the file's own line and column.
+fn json_document_ranges(path: &Path, bytes: &[u8]) -> Result<Vec<(usize, usize)>> {
+    let mut ranges = Vec::new();
+    let mut stream = serde_json::Deserializer::from_slice(bytes).into_iter::<serde::de::IgnoredAny>();
+    let mut start = 0;
+    while let Some(item) = stream.next() {
+        item.map_err(|e| {
+            let mut message = e.to_string();
+            if let Some(i) = message.rfind(" at line ") {
+                message.truncate(i);
+            }
+            Error::bad_input(path, Location { line: Some(e.line()), column: Some(e.column()), pointer: None }, message)
+        })?;
+        let end = stream.byte_offset();
+        ranges.push((start, end));
+        start = end;
+    }
+    Ok(ranges)
+}
+
+/// Deserializes `bytes[start..end]`, reporting errors at their line in the whole file.
+fn parse_at_offset<T: DeserializeOwned>(path: &Path, bytes: &[u8], start: usize, end: usize) -> Result<T> {
+    let de = &mut serde_json::Deserializer::from_slice(&bytes[start..end]);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let line_offset = bytes[..start].iter().filter(|b| **b == b'\n').count();
+        match Error::from_json(path, e) {
+            Error::BadInput { file, mut location, message } => {
+                if line_offset > 0 {
+                    // Column numbers stay right except on the page's first line; good enough
+                    // to find the spot, and exact for the usual one-page file.
+                    location.line = location.line.map(|l| l + line_offset);
+                }
+                Error::BadInput { file, location, message }
+            }
+            other => other,
+        }
+    })
+}
+
+fn decode_credential_report(path: &Path, file: CredentialReportFile) -> Result<CredentialReport> {
+    let bad = |msg: String| Error::bad_input(path, Location { pointer: Some("/Content".into()), ..Default::default() }, msg);
+    let cleaned: String = file.content.chars().filter(|c| !c.is_whitespace()).collect();
+    let csv_bytes = base64::engine::general_purpose::STANDARD
+        .decode(cleaned.as_bytes())
+        .map_err(|e| bad(format!("credential report Content is not base64: {e}")))?;
+    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(csv_bytes.as_slice());
+    let headers = reader.headers().map_err(|e| bad(format!("credential report CSV has no header row: {e}")))?.clone();
+    if !headers.iter().any(|h| h == "user") {
+        return Err(bad("credential report CSV has no \"user\" column".into()));
+    }
+    let mut rows = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| bad(format!("credential report CSV row {}: {e}", i + 2)))?;
+        rows.push(headers.iter().zip(record.iter()).map(|(h, v)| (h.to_string(), v.to_string())).collect());
+    }
+    Ok(CredentialReport { generated_time: file.generated_time, rows })
+}
+
+/// Virtual MFA seeds and QR codes are secrets: never into a snapshot.
+fn strip_mfa_secrets(mut device: Value) -> Value {
+    if let Value::Object(map) = &mut device {
+        map.remove("Base32StringSeed");
+        map.remove("QRCodePNG");
+    }
+    device
+}
+
+/// The useful part of the AWS CLI's error text: its first non-empty line, bounded.
+fn summarize_cli_error(text: &str) -> String {
+    let line = text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("(empty error file)");
+    let mut s: String = line.chars().take(400).collect();
+    if line.chars().count() > 400 {
+        s.push('…');
+    }
+    s
+}
+
+fn account_from_arns(iam: &Iam) -> Option<String> {
+    let details = iam.authorization_details.as_ref()?;
+    let arns = details
+        .user_detail_list
+        .iter()
+        .map(|u| &u.arn)
+        .chain(details.role_detail_list.iter().map(|r| &r.arn))
+        .chain(details.group_detail_list.iter().map(|g| &g.arn));
+    arns.filter_map(|a| a.split(':').nth(4)).find(|id| id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit())).map(str::to_string)
+}
+
+#[cfg(test)]
+mod tests;

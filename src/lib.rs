@@ -1,0 +1,16 @@
+//! safeguard: AWS identity and audit configuration → HIPAA Security Rule evidence.
+//!
+//! The pipeline, one module per stage (see design.md):
+//! [`import`] (AWS CLI exports) → [`snapshot`] → [`assess`] (with [`catalog`] and [`checks`])
+//! → [`results`] → [`render`] (Markdown, PDF, JSON, CSV) → [`package`] (manifest, verify).
+
+pub mod assess;
+pub mod catalog;
+pub mod checks;
+pub mod cli;
+pub mod error;
+pub mod import;
+pub mod package;
+pub mod render;
+pub mod results;
+pub mod snapshot;

@@ -1,0 +1,192 @@
+//! The evidence package: one folder per run, every file hashed in `manifest.json`.
+//!
+//! Everything is rendered in memory first, written into a hidden temporary folder beside the
+//! destination, and renamed into place, so a failed run never leaves half a package.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Location, Result};
+use crate::render::{self, Format};
+use crate::results::Results;
+use crate::snapshot::sha256_hex;
+
+pub const MANIFEST: &str = "manifest.json";
+pub const MANIFEST_SCHEMA: &str = "safeguard.manifest.v1";
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Manifest {
+    pub schema: String,
+    pub tool: crate::results::Tool,
+    /// When the package was written (the only field that differs between two runs on the same
+    /// snapshot and catalog).
+    pub created_at: String,
+    pub account: crate::results::AccountRef,
+    pub snapshot: crate::results::SnapshotRef,
+    pub catalog: crate::results::CatalogRef,
+    pub files: Vec<ManifestFile>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ManifestFile {
+    pub path: String,
+    pub sha256: String,
+    pub size: u64,
+}
+
+/// What to put in the package besides the snapshot.
+pub struct PackageRequest<'a> {
+    pub snapshot_json: &'a [u8],
+    pub results: &'a Results,
+    pub formats: &'a BTreeSet<Format>,
+    pub templates: Option<&'a Path>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Renders every requested output (in memory), so errors surface before anything touches disk.
+pub fn render_files(req: &PackageRequest<'_>) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut files = vec![("snapshot.json".to_string(), req.snapshot_json.to_vec())];
+    for format in req.formats {
+        let bytes = match format {
+            Format::Json => req.results.to_json(),
+            Format::Csv => render::csv::render(req.results),
+            Format::Md => render::markdown::render(req.results, req.templates)?.into_bytes(),
+            Format::Pdf => render::pdf::render(req.results)?,
+        };
+        files.push((format.file_name().to_string(), bytes));
+    }
+    Ok(files)
+}
+
+/// Writes `reports/<account>/<UTC timestamp>/` under `out_root` and returns its path.
+pub fn write(out_root: &Path, req: &PackageRequest<'_>) -> Result<PathBuf> {
+    let files = render_files(req)?;
+    let account_dir = out_root.join(&req.results.account.id);
+    std::fs::create_dir_all(&account_dir).map_err(|e| Error::io(&account_dir, e))?;
+
+    let staging = tempfile::Builder::new().prefix(".partial-").tempdir_in(&account_dir).map_err(|e| Error::io(&account_dir, e))?;
+    let mut manifest_files = Vec::new();
+    for (name, bytes) in &files {
+        let path = staging.path().join(name);
+        std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
+        manifest_files.push(ManifestFile { path: name.clone(), sha256: sha256_hex(bytes), size: bytes.len() as u64 });
+    }
+    manifest_files.sort_by(|a, b| a.path.cmp(&b.path));
+    let manifest = Manifest {
+        schema: MANIFEST_SCHEMA.into(),
+        tool: req.results.tool.clone(),
+        created_at: req.created_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        account: req.results.account.clone(),
+        snapshot: req.results.snapshot.clone(),
+        catalog: req.results.catalog.clone(),
+        files: manifest_files,
+    };
+    let mut manifest_bytes = serde_json::to_vec_pretty(&manifest).expect("manifest serializes");
+    manifest_bytes.push(b'\n');
+    let manifest_path = staging.path().join(MANIFEST);
+    std::fs::write(&manifest_path, &manifest_bytes).map_err(|e| Error::io(&manifest_path, e))?;
+
+    // Two runs in the same second get distinct folders rather than one overwriting the other.
+    let stamp = req.created_at.format("%Y%m%dT%H%M%SZ").to_string();
+    let mut dest = account_dir.join(&stamp);
+    let mut n = 2;
+    while dest.exists() {
+        dest = account_dir.join(format!("{stamp}-{n}"));
+        n += 1;
+    }
+    let staged = staging.keep();
+    std::fs::rename(&staged, &dest).map_err(|e| {
+        let _ = std::fs::remove_dir_all(&staged);
+        Error::io(&dest, e)
+    })?;
+    Ok(dest)
+}
+
+/// The outcome of `safeguard verify`.
+#[derive(Debug, Default, PartialEq)]
+pub struct Verification {
+    pub checked: usize,
+    pub missing: Vec<String>,
+    pub altered: Vec<String>,
+    pub extra: Vec<String>,
+    /// Cross-file inconsistencies (e.g. results.json names another snapshot).
+    pub inconsistent: Vec<String>,
+}
+
+impl Verification {
+    pub fn is_intact(&self) -> bool {
+        self.missing.is_empty() && self.altered.is_empty() && self.extra.is_empty() && self.inconsistent.is_empty()
+    }
+}
+
+/// Re-hashes every file of a package against its manifest.
+pub fn verify(dir: &Path) -> Result<Verification> {
+    let manifest_path = dir.join(MANIFEST);
+    let bytes = std::fs::read(&manifest_path).map_err(|e| Error::io(&manifest_path, e))?;
+    let de = &mut serde_json::Deserializer::from_slice(&bytes);
+    let manifest: Manifest = serde_path_to_error::deserialize(de).map_err(|e| Error::from_json(&manifest_path, e))?;
+    if manifest.schema != MANIFEST_SCHEMA {
+        return Err(Error::bad_input(
+            &manifest_path,
+            Location { pointer: Some("/schema".into()), ..Default::default() },
+            format!("unknown manifest schema {:?} (expected {MANIFEST_SCHEMA:?})", manifest.schema),
+        ));
+    }
+    let mut v = Verification::default();
+    let mut listed = BTreeSet::new();
+    for f in &manifest.files {
+        if f.path.contains("..") || Path::new(&f.path).is_absolute() {
+            return Err(Error::bad_input(&manifest_path, Location::default(), format!("file path {:?} leaves the package", f.path)));
+        }
+        listed.insert(f.path.clone());
+        v.checked += 1;
+        let path = dir.join(&f.path);
+        match std::fs::read(&path) {
+            Err(_) => v.missing.push(f.path.clone()),
+            Ok(data) => {
+                let digest = sha256_hex(&data);
+                if digest != f.sha256 || data.len() as u64 != f.size {
+                    v.altered.push(format!("{} (expected sha256 {}, {} bytes; found {digest}, {} bytes)", f.path, f.sha256, f.size, data.len()));
+                } else if f.path == "snapshot.json" && digest != manifest.snapshot.sha256 {
+                    v.inconsistent.push(format!("snapshot.json hashes to {digest} but the manifest names snapshot {}", manifest.snapshot.sha256));
+                }
+            }
+        }
+    }
+    for rel in walk(dir)? {
+        if rel != MANIFEST && !listed.contains(&rel) {
+            v.extra.push(rel);
+        }
+    }
+    if let Ok(results) = std::fs::read(dir.join("results.json")) {
+        if let Ok(r) = serde_json::from_slice::<Results>(&results) {
+            if r.snapshot.sha256 != manifest.snapshot.sha256 {
+                v.inconsistent.push(format!("results.json was computed from snapshot {} but the package holds {}", r.snapshot.sha256, manifest.snapshot.sha256));
+            }
+        }
+    }
+    Ok(v)
+}
+
+/// Every file below `dir`, as `/`-separated relative paths, sorted.
+fn walk(dir: &Path) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    let mut stack = vec![PathBuf::new()];
+    while let Some(rel) = stack.pop() {
+        let abs = dir.join(&rel);
+        for entry in std::fs::read_dir(&abs).map_err(|e| Error::io(&abs, e))? {
+            let entry = entry.map_err(|e| Error::io(&abs, e))?;
+            let child = rel.join(entry.file_name());
+            if entry.path().is_dir() {
+                stack.push(child);
+            } else {
+                out.push(child.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}

@@ -1,0 +1,44 @@
+//! Renderers: the same results as Markdown (minijinja), PDF (printpdf), JSON and CSV.
+
+pub mod csv;
+pub mod markdown;
+pub mod pdf;
+
+use std::str::FromStr;
+
+use crate::error::Error;
+
+/// The output formats `--format` chooses among.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Format {
+    Md,
+    Pdf,
+    Json,
+    Csv,
+}
+
+impl Format {
+    pub const ALL: [Format; 4] = [Format::Md, Format::Pdf, Format::Json, Format::Csv];
+
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Format::Md => "report.md",
+            Format::Pdf => "report.pdf",
+            Format::Json => "results.json",
+            Format::Csv => "results.csv",
+        }
+    }
+}
+
+impl FromStr for Format {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Error> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "md" | "markdown" => Ok(Format::Md),
+            "pdf" => Ok(Format::Pdf),
+            "json" => Ok(Format::Json),
+            "csv" => Ok(Format::Csv),
+            other => Err(Error::Usage(format!("unknown format {other:?} (choose among md, pdf, json, csv)"))),
+        }
+    }
+}

@@ -1,0 +1,131 @@
+//! `results.json`, schema `safeguard.results.v1` (design.md). Field names are a public
+//! interface: add fields freely, never rename or remove one.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::{Requirement, Safeguard};
+use crate::checks::{Finding, FindingStatus, ParamValue};
+use crate::snapshot::Gap;
+
+pub const SCHEMA: &str = "safeguard.results.v1";
+
+/// Per-control verdict, in the order design.md resolves them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ControlStatus {
+    Fail,
+    InsufficientEvidence,
+    Manual,
+    Pass,
+    NotApplicable,
+}
+
+impl ControlStatus {
+    pub const ALL: [ControlStatus; 5] =
+        [ControlStatus::Fail, ControlStatus::InsufficientEvidence, ControlStatus::Manual, ControlStatus::Pass, ControlStatus::NotApplicable];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ControlStatus::Fail => "fail",
+            ControlStatus::InsufficientEvidence => "insufficient_evidence",
+            ControlStatus::Manual => "manual",
+            ControlStatus::Pass => "pass",
+            ControlStatus::NotApplicable => "not_applicable",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ControlStatus::Fail => "Fail",
+            ControlStatus::InsufficientEvidence => "Insufficient evidence",
+            ControlStatus::Manual => "Manual",
+            ControlStatus::Pass => "Pass",
+            ControlStatus::NotApplicable => "Not applicable",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Results {
+    pub schema: String,
+    pub tool: Tool,
+    pub account: AccountRef,
+    pub snapshot: SnapshotRef,
+    pub catalog: CatalogRef,
+    /// One count per control status (all five keys always present).
+    pub summary: BTreeMap<ControlStatus, usize>,
+    pub controls: Vec<ControlResult>,
+    /// Evidence the snapshot lacks, copied from it so the report can list it.
+    pub gaps: Vec<Gap>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Tool {
+    pub name: String,
+    pub version: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountRef {
+    pub id: String,
+    pub partition: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SnapshotRef {
+    pub sha256: String,
+    /// RFC 3339, UTC: the instant the verdicts are "as of".
+    pub collected_at: String,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CatalogRef {
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ControlResult {
+    /// The citation, e.g. `164.312(b)`.
+    pub id: String,
+    pub title: String,
+    pub safeguard: Safeguard,
+    pub requirement: Requirement,
+    pub summary: String,
+    pub status: ControlStatus,
+    /// One sentence on why the status is what it is.
+    pub status_reason: String,
+    /// What a person must attest, when the control has a manual part.
+    pub manual: Option<String>,
+    /// Why the control is not applicable, when it is inherited.
+    pub not_applicable: Option<String>,
+    pub checks: Vec<CheckResult>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckResult {
+    pub id: String,
+    pub description: String,
+    /// `fail` if any finding fails, else `error` if any evidence was missing, else `pass` if
+    /// anything passed, else `not_applicable`.
+    pub status: FindingStatus,
+    /// The effective parameters the check ran with.
+    pub parameters: BTreeMap<String, ParamValue>,
+    /// Failing first, then errors, passes and not-applicable, each by resource.
+    pub findings: Vec<Finding>,
+}
+
+impl Results {
+    pub fn to_json(&self) -> Vec<u8> {
+        let mut bytes = serde_json::to_vec_pretty(self).expect("results serialize");
+        bytes.push(b'\n');
+        bytes
+    }
+
+    /// Count of controls with this status.
+    pub fn count(&self, status: ControlStatus) -> usize {
+        self.summary.get(&status).copied().unwrap_or(0)
+    }
+}

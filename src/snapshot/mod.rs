@@ -1,0 +1,464 @@
+//! The snapshot: every piece of raw evidence one assessment reads, in one JSON file.
+//!
+//! AWS objects keep the field names AWS gives them (PascalCase for IAM and CloudTrail,
+//! camelCase for AWS Config) so an auditor can match them to the AWS documentation, and
+//! fields we do not model are kept verbatim (`extra`). Our own envelope is snake_case.
+//! Evidence that could not be read is `null` in place and explained in `gaps`, so a check
+//! can tell "absent in the account" from "not seen by us".
+
+pub mod policy_document;
+pub mod time;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Location, Result};
+pub use policy_document::PolicyDocument;
+pub use time::{AwsTime, parse_aws_time};
+
+pub const SCHEMA_VERSION: &str = "safeguard.snapshot.v1";
+
+type Extra = BTreeMap<String, Value>;
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Snapshot {
+    pub schema_version: String,
+    /// When the evidence was gathered; every time-based check is evaluated as of this instant.
+    pub collected_at: DateTime<Utc>,
+    pub source: Source,
+    pub account: Account,
+    /// Regions whose CloudTrail and Config evidence was gathered.
+    pub regions: Vec<String>,
+    pub iam: Iam,
+    pub cloudtrail: CloudTrail,
+    pub config: ConfigService,
+    /// Evidence that should be here and is not, with why.
+    pub gaps: Vec<Gap>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Source {
+    /// `import` (AWS CLI export folder) or `collect` (live SDK).
+    pub method: String,
+    pub tool: String,
+    pub tool_version: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Account {
+    pub id: String,
+    pub partition: String,
+    /// The identity that gathered the evidence (sts get-caller-identity), when known.
+    #[serde(default)]
+    pub caller_arn: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Gap {
+    /// JSON pointer into this snapshot where the evidence would be.
+    pub evidence: String,
+    /// The API call or export file it comes from.
+    pub source: String,
+    pub reason: String,
+}
+
+// ---------------------------------------------------------------- IAM
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Iam {
+    pub authorization_details: Option<AuthorizationDetails>,
+    pub credential_report: Option<CredentialReport>,
+    pub password_policy: Option<PasswordPolicyEvidence>,
+    /// `SummaryMap` of get-account-summary.
+    pub account_summary: Option<BTreeMap<String, i64>>,
+    /// list-virtual-mfa-devices, seeds and QR codes removed.
+    pub virtual_mfa_devices: Option<Vec<Value>>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "PascalCase")]
+pub struct AuthorizationDetails {
+    #[serde(default)]
+    pub user_detail_list: Vec<UserDetail>,
+    #[serde(default)]
+    pub group_detail_list: Vec<GroupDetail>,
+    #[serde(default)]
+    pub role_detail_list: Vec<RoleDetail>,
+    #[serde(default)]
+    pub policies: Vec<ManagedPolicyDetail>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "PascalCase")]
+pub struct InlinePolicy {
+    pub policy_name: String,
+    pub policy_document: PolicyDocument,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "PascalCase")]
+pub struct AttachedPolicy {
+    pub policy_name: String,
+    pub policy_arn: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "PascalCase")]
+pub struct UserDetail {
+    pub user_name: String,
+    pub arn: String,
+    #[serde(default)]
+    pub user_policy_list: Vec<InlinePolicy>,
+    #[serde(default)]
+    pub group_list: Vec<String>,
+    #[serde(default)]
+    pub attached_managed_policies: Vec<AttachedPolicy>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "PascalCase")]
+pub struct GroupDetail {
+    pub group_name: String,
+    pub arn: String,
+    #[serde(default)]
+    pub group_policy_list: Vec<InlinePolicy>,
+    #[serde(default)]
+    pub attached_managed_policies: Vec<AttachedPolicy>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "PascalCase")]
+pub struct RoleDetail {
+    pub role_name: String,
+    pub arn: String,
+    #[serde(default)]
+    pub assume_role_policy_document: Option<PolicyDocument>,
+    #[serde(default)]
+    pub role_policy_list: Vec<InlinePolicy>,
+    #[serde(default)]
+    pub attached_managed_policies: Vec<AttachedPolicy>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "PascalCase")]
+pub struct ManagedPolicyDetail {
+    pub policy_name: String,
+    pub arn: String,
+    #[serde(default)]
+    pub default_version_id: Option<String>,
+    #[serde(default)]
+    pub attachment_count: Option<i64>,
+    #[serde(default)]
+    pub policy_version_list: Vec<PolicyVersion>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+impl ManagedPolicyDetail {
+    /// AWS-managed policies live under the `aws` account in their ARN.
+    pub fn is_aws_managed(&self) -> bool {
+        self.arn.split(':').nth(4) == Some("aws")
+    }
+
+    /// The default version and its index in `PolicyVersionList`.
+    pub fn default_version(&self) -> Option<(usize, &PolicyVersion)> {
+        self.policy_version_list
+            .iter()
+            .enumerate()
+            .find(|(_, v)| v.is_default_version)
+            .or_else(|| {
+                let id = self.default_version_id.as_deref()?;
+                self.policy_version_list.iter().enumerate().find(|(_, v)| v.version_id.as_deref() == Some(id))
+            })
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "PascalCase")]
+pub struct PolicyVersion {
+    pub document: PolicyDocument,
+    #[serde(default)]
+    pub version_id: Option<String>,
+    #[serde(default)]
+    pub is_default_version: bool,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// get-credential-report, its base64 CSV decoded into one map per row (column → value).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CredentialReport {
+    pub generated_time: Option<AwsTime>,
+    pub rows: Vec<BTreeMap<String, String>>,
+}
+
+pub const ROOT_ACCOUNT_USER: &str = "<root_account>";
+
+impl CredentialReport {
+    pub fn root(&self) -> Option<(usize, &BTreeMap<String, String>)> {
+        self.rows.iter().enumerate().find(|(_, r)| r.get("user").map(String::as_str) == Some(ROOT_ACCOUNT_USER))
+    }
+
+    pub fn users(&self) -> impl Iterator<Item = (usize, &BTreeMap<String, String>)> {
+        self.rows.iter().enumerate().filter(|(_, r)| r.get("user").map(String::as_str) != Some(ROOT_ACCOUNT_USER))
+    }
+}
+
+/// Reads a credential-report boolean column ("true"/"false").
+pub fn report_flag(row: &BTreeMap<String, String>, column: &str) -> Option<bool> {
+    match row.get(column).map(|s| s.trim().to_ascii_lowercase()).as_deref() {
+        Some("true") => Some(true),
+        Some("false") => Some(false),
+        _ => None,
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum PasswordPolicyEvidence {
+    Set { policy: PasswordPolicy },
+    /// get-account-password-policy answered NoSuchEntity: the account has none.
+    NotSet { detail: String },
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "PascalCase")]
+pub struct PasswordPolicy {
+    #[serde(default)]
+    pub minimum_password_length: Option<i64>,
+    #[serde(default)]
+    pub require_symbols: Option<bool>,
+    #[serde(default)]
+    pub require_numbers: Option<bool>,
+    #[serde(default)]
+    pub require_uppercase_characters: Option<bool>,
+    #[serde(default)]
+    pub require_lowercase_characters: Option<bool>,
+    #[serde(default)]
+    pub expire_passwords: Option<bool>,
+    #[serde(default)]
+    pub max_password_age: Option<i64>,
+    #[serde(default)]
+    pub password_reuse_prevention: Option<i64>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+// ---------------------------------------------------------------- CloudTrail
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct CloudTrail {
+    /// Per region: the trail ARNs describe-trails listed there (shadow trails included),
+    /// or `null` when that region's listing could not be read.
+    pub regions: BTreeMap<String, Option<Vec<String>>>,
+    /// Every trail once (deduplicated by ARN), sorted by ARN.
+    pub trails: Vec<TrailEvidence>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct TrailEvidence {
+    pub trail: Trail,
+    /// get-trail-status, `null` when not read.
+    pub status: Option<TrailStatus>,
+    /// get-event-selectors, `null` when not read.
+    pub event_selectors: Option<EventSelectors>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "PascalCase")]
+pub struct Trail {
+    pub name: String,
+    #[serde(rename = "TrailARN")]
+    pub trail_arn: String,
+    #[serde(default)]
+    pub home_region: Option<String>,
+    #[serde(default)]
+    pub is_multi_region_trail: bool,
+    #[serde(default)]
+    pub is_organization_trail: bool,
+    #[serde(default)]
+    pub log_file_validation_enabled: bool,
+    #[serde(default)]
+    pub kms_key_id: Option<String>,
+    #[serde(default)]
+    pub cloud_watch_logs_log_group_arn: Option<String>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "PascalCase")]
+pub struct TrailStatus {
+    #[serde(default)]
+    pub is_logging: Option<bool>,
+    #[serde(default)]
+    pub latest_cloud_watch_logs_delivery_time: Option<AwsTime>,
+    #[serde(default)]
+    pub latest_cloud_watch_logs_delivery_error: Option<String>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "PascalCase")]
+pub struct EventSelectors {
+    #[serde(default)]
+    pub event_selectors: Option<Vec<EventSelector>>,
+    #[serde(default)]
+    pub advanced_event_selectors: Option<Vec<AdvancedEventSelector>>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "PascalCase")]
+pub struct EventSelector {
+    #[serde(default)]
+    pub read_write_type: Option<String>,
+    #[serde(default)]
+    pub include_management_events: Option<bool>,
+    #[serde(default)]
+    pub exclude_management_event_sources: Vec<String>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "PascalCase")]
+pub struct AdvancedEventSelector {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub field_selectors: Vec<AdvancedFieldSelector>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "PascalCase")]
+pub struct AdvancedFieldSelector {
+    pub field: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub equals: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_equals: Option<Vec<String>>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+// ---------------------------------------------------------------- AWS Config
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct ConfigService {
+    pub regions: BTreeMap<String, ConfigRegion>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct ConfigRegion {
+    pub recorders: Option<Vec<ConfigurationRecorder>>,
+    pub recorder_statuses: Option<Vec<RecorderStatus>>,
+    pub delivery_channels: Option<Vec<Value>>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ConfigurationRecorder {
+    pub name: String,
+    #[serde(default)]
+    pub recording_group: Option<RecordingGroup>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordingGroup {
+    #[serde(default)]
+    pub all_supported: Option<bool>,
+    #[serde(default)]
+    pub include_global_resource_types: Option<bool>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct RecorderStatus {
+    pub name: String,
+    #[serde(default)]
+    pub recording: Option<bool>,
+    #[serde(default)]
+    pub last_status: Option<String>,
+    #[serde(default)]
+    pub last_error_code: Option<String>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+// ---------------------------------------------------------------- (de)serialization
+
+impl Snapshot {
+    /// The canonical bytes: pretty JSON with sorted map keys, newline-terminated.
+    /// Byte-identical for identical evidence; its SHA-256 names the snapshot everywhere.
+    pub fn to_canonical_json(&self) -> Vec<u8> {
+        // Round-trip through Value: serde_json's map is ordered by key, so extra fields and
+        // struct fields come out in one stable order regardless of input order.
+        let value = serde_json::to_value(self).expect("snapshot serializes");
+        let mut bytes = serde_json::to_vec_pretty(&value).expect("value serializes");
+        bytes.push(b'\n');
+        bytes
+    }
+
+    pub fn read(path: &Path) -> Result<Self> {
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        Self::from_slice(path, &bytes)
+    }
+
+    pub fn from_slice(path: &Path, bytes: &[u8]) -> Result<Self> {
+        // Check the schema first so an old or foreign file gets a clear message, not a type error.
+        let probe: Value = serde_json::from_slice(bytes).map_err(|e| {
+            Error::bad_input(path, Location { line: Some(e.line()), column: Some(e.column()), pointer: None }, strip_at(&e))
+        })?;
+        match probe.get("schema_version").and_then(Value::as_str) {
+            Some(SCHEMA_VERSION) => {}
+            Some(other) => {
+                return Err(Error::bad_input(
+                    path,
+                    Location { pointer: Some("/schema_version".into()), ..Default::default() },
+                    format!("unknown snapshot schema version {other:?}; this safeguard reads {SCHEMA_VERSION:?}"),
+                ));
+            }
+            None => {
+                return Err(Error::bad_input(
+                    path,
+                    Location { pointer: Some("/schema_version".into()), ..Default::default() },
+                    format!("not a safeguard snapshot: no \"schema_version\" (expected {SCHEMA_VERSION:?})"),
+                ));
+            }
+        }
+        let de = &mut serde_json::Deserializer::from_slice(bytes);
+        serde_path_to_error::deserialize(de).map_err(|e| Error::from_json(path, e))
+    }
+}
+
+fn strip_at(e: &serde_json::Error) -> String {
+    let mut m = e.to_string();
+    if let Some(i) = m.rfind(" at line ") {
+        m.truncate(i);
+    }
+    m
+}
+
+/// SHA-256 of bytes as lower-case hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}

@@ -1,0 +1,120 @@
+//! IAM policy documents as they arrive from every source.
+//!
+//! The AWS CLI prints documents as JSON objects, the raw IAM API returns them URL-encoded,
+//! and some tools pass them on as JSON strings. All three decode to the same JSON value,
+//! which is what the snapshot stores (so pointers into it reach individual statements).
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::Value;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PolicyDocument(pub Value);
+
+impl PolicyDocument {
+    /// Decodes a document given as a JSON or URL-encoded string.
+    pub fn from_encoded(s: &str) -> Result<Self, String> {
+        let trimmed = s.trim_start();
+        if trimmed.starts_with('{') {
+            return serde_json::from_str::<Value>(s)
+                .map(PolicyDocument)
+                .map_err(|e| format!("policy document string is not valid JSON: {e}"));
+        }
+        let decoded = percent_encoding::percent_decode_str(s)
+            .decode_utf8()
+            .map_err(|e| format!("URL-encoded policy document is not UTF-8: {e}"))?;
+        // The IAM API encodes spaces as '+' in some responses.
+        let decoded = if decoded.trim_start().starts_with('{') {
+            decoded.into_owned()
+        } else {
+            decoded.replace('+', " ")
+        };
+        serde_json::from_str::<Value>(&decoded)
+            .map(PolicyDocument)
+            .map_err(|e| format!("policy document is neither a JSON object, a JSON string nor URL-encoded JSON ({e})"))
+    }
+
+    /// The statements with their JSON pointer suffix relative to the document
+    /// (`/Statement/0`, or `/Statement` when a single statement object is given).
+    pub fn statements(&self) -> Vec<(String, &Value)> {
+        match self.0.get("Statement") {
+            Some(Value::Array(items)) => items
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (format!("/Statement/{i}"), s))
+                .collect(),
+            Some(obj @ Value::Object(_)) => vec![("/Statement".to_string(), obj)],
+            _ => Vec::new(),
+        }
+    }
+}
+
+impl Serialize for PolicyDocument {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for PolicyDocument {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = Value::deserialize(deserializer)?;
+        match value {
+            Value::Object(_) => Ok(PolicyDocument(value)),
+            Value::String(s) => PolicyDocument::from_encoded(&s).and_then(|doc| {
+                if doc.0.is_object() {
+                    Ok(doc)
+                } else {
+                    Err("policy document must decode to a JSON object".to_string())
+                }
+            })
+            .map_err(serde::de::Error::custom),
+            other => Err(serde::de::Error::custom(format!(
+                "expected a policy document (JSON object, JSON string or URL-encoded string), found {}",
+                kind_of(&other)
+            ))),
+        }
+    }
+}
+
+fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOC: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}"#;
+
+    #[test]
+    fn accepts_object_json_string_and_url_encoded_forms() {
+        let as_object: PolicyDocument = serde_json::from_str(DOC).unwrap();
+        let as_string: PolicyDocument = serde_json::from_value(Value::String(DOC.into())).unwrap();
+        let encoded: String = percent_encoding::utf8_percent_encode(DOC, percent_encoding::NON_ALPHANUMERIC).to_string();
+        let as_url: PolicyDocument = serde_json::from_value(Value::String(encoded)).unwrap();
+        assert_eq!(as_object, as_string);
+        assert_eq!(as_object, as_url);
+        assert_eq!(as_object.statements().len(), 1);
+        assert_eq!(as_object.statements()[0].0, "/Statement/0");
+    }
+
+    #[test]
+    fn single_statement_object_is_addressed_without_index() {
+        let doc: PolicyDocument = serde_json::from_str(r#"{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#).unwrap();
+        assert_eq!(doc.statements()[0].0, "/Statement");
+    }
+
+    #[test]
+    fn rejects_garbage_with_a_reason() {
+        let err = serde_json::from_value::<PolicyDocument>(Value::String("not a policy".into())).unwrap_err();
+        assert!(err.to_string().contains("neither a JSON object"), "{err}");
+        let err = serde_json::from_value::<PolicyDocument>(Value::from(5)).unwrap_err();
+        assert!(err.to_string().contains("found a number"), "{err}");
+    }
+}
