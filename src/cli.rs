@@ -128,12 +128,18 @@ fn run(cli: Cli) -> Result<i32> {
             let snapshot = import_dir(&dir, &ImportOptions::default())?;
             let results = assess_and_package(&snapshot, &out)?;
             if !out.quiet {
-                println!("\nThis was the bundled example account; its failures are deliberate. `safeguard demo` exits 0 when the package was written.");
+                println!(
+                    "\nThis was the bundled example account; its failures are deliberate. `safeguard demo` exits 0 when the package was written."
+                );
             }
             let _ = results;
             Ok(0)
         }
-        Command::Import { dir, output, collected_at } => {
+        Command::Import {
+            dir,
+            output,
+            collected_at,
+        } => {
             let snapshot = import_dir(&dir, &ImportOptions { collected_at })?;
             let bytes = snapshot.to_canonical_json();
             write_atomically(&output, &bytes)?;
@@ -147,8 +153,17 @@ fn run(cli: Cli) -> Result<i32> {
             );
             Ok(0)
         }
-        Command::Assess { input, out, collected_at, fail_on } => {
-            let snapshot = if input.is_dir() { import_dir(&input, &ImportOptions { collected_at })? } else { Snapshot::read(&input)? };
+        Command::Assess {
+            input,
+            out,
+            collected_at,
+            fail_on,
+        } => {
+            let snapshot = if input.is_dir() {
+                import_dir(&input, &ImportOptions { collected_at })?
+            } else {
+                Snapshot::read(&input)?
+            };
             let results = assess_and_package(&snapshot, &out)?;
             Ok(exit_code_for(&results, fail_on))
         }
@@ -168,10 +183,20 @@ fn run(cli: Cli) -> Result<i32> {
                 let _ = writeln!(stdout, "MISMATCH {i}");
             }
             if v.is_intact() {
-                let _ = writeln!(stdout, "OK: {} file(s) match manifest.json in {}", v.checked, dir.display());
+                let _ = writeln!(
+                    stdout,
+                    "OK: {} file(s) match manifest.json in {}",
+                    v.checked,
+                    dir.display()
+                );
                 Ok(0)
             } else {
-                let _ = writeln!(stdout, "FAILED: {} problem(s) in {}", v.missing.len() + v.altered.len() + v.extra.len() + v.inconsistent.len(), dir.display());
+                let _ = writeln!(
+                    stdout,
+                    "FAILED: {} problem(s) in {}",
+                    v.missing.len() + v.altered.len() + v.extra.len() + v.inconsistent.len(),
+                    dir.display()
+                );
                 Ok(1)
             }
         }
@@ -185,7 +210,11 @@ fn run(cli: Cli) -> Result<i32> {
 
 fn default_example() -> PathBuf {
     let local = PathBuf::from("examples/clinic-account");
-    if local.is_dir() { local } else { Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/clinic-account") }
+    if local.is_dir() {
+        local
+    } else {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/clinic-account")
+    }
 }
 
 fn load_catalog(dir: Option<&Path>) -> Result<Catalog> {
@@ -199,7 +228,10 @@ fn parse_formats(list: &[String]) -> Result<BTreeSet<Format>> {
     if list.is_empty() {
         return Ok(Format::ALL.into_iter().collect());
     }
-    list.iter().filter(|s| !s.trim().is_empty()).map(|s| s.parse()).collect()
+    list.iter()
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| s.parse())
+        .collect()
 }
 
 fn assess_and_package(snapshot: &Snapshot, out: &OutputArgs) -> Result<Results> {
@@ -215,7 +247,13 @@ fn assess_and_package(snapshot: &Snapshot, out: &OutputArgs) -> Result<Results> 
     let results = assess(snapshot, &sha, &catalog, &AssessOptions { params })?;
     let dir = package::write(
         &out.output,
-        &PackageRequest { snapshot_json: &snapshot_json, results: &results, formats: &formats, templates: out.templates.as_deref(), created_at: Utc::now() },
+        &PackageRequest {
+            snapshot_json: &snapshot_json,
+            results: &results,
+            formats: &formats,
+            templates: out.templates.as_deref(),
+            created_at: Utc::now(),
+        },
     )?;
     if out.quiet {
         println!("{}", dir.display());
@@ -233,26 +271,55 @@ fn exit_code_for(results: &Results, fail_on: FailOn) -> i32 {
         FailOn::Manual => ControlStatus::Manual,
     };
     // ControlStatus orders worst first.
-    if results.controls.iter().any(|c| c.status <= worst_allowed) { 1 } else { 0 }
+    if results.controls.iter().any(|c| c.status <= worst_allowed) {
+        1
+    } else {
+        0
+    }
 }
 
 /// The one-screen summary printed after an assessment.
 pub fn summary_screen(results: &Results, dir: &Path) -> String {
     let mut s = String::new();
-    s.push_str(&format!("safeguard {} — account {} — evidence as of {}\n", results.tool.version, results.account.id, results.snapshot.collected_at));
+    s.push_str(&format!(
+        "safeguard {} — account {} — evidence as of {}\n",
+        results.tool.version, results.account.id, results.snapshot.collected_at
+    ));
     s.push_str(&format!("snapshot sha256 {}\n\n", results.snapshot.sha256));
     for status in ControlStatus::ALL {
-        s.push_str(&format!("  {:<22} {:>3}\n", status.label(), results.count(status)));
+        s.push_str(&format!(
+            "  {:<22} {:>3}\n",
+            status.label(),
+            results.count(status)
+        ));
     }
-    let attention: Vec<_> = results.controls.iter().filter(|c| matches!(c.status, ControlStatus::Fail | ControlStatus::InsufficientEvidence)).collect();
+    let attention: Vec<_> = results
+        .controls
+        .iter()
+        .filter(|c| {
+            matches!(
+                c.status,
+                ControlStatus::Fail | ControlStatus::InsufficientEvidence
+            )
+        })
+        .collect();
     if !attention.is_empty() {
         s.push('\n');
         for c in attention {
-            s.push_str(&format!("  {:<22} {:<22} {} — {}\n", c.status.label(), c.id, c.title, c.status_reason));
+            s.push_str(&format!(
+                "  {:<22} {:<22} {} — {}\n",
+                c.status.label(),
+                c.id,
+                c.title,
+                c.status_reason
+            ));
         }
     }
     if !results.gaps.is_empty() {
-        s.push_str(&format!("\n  {} evidence gap(s) — see report.md, \"Evidence gaps\"\n", results.gaps.len()));
+        s.push_str(&format!(
+            "\n  {} evidence gap(s) — see report.md, \"Evidence gaps\"\n",
+            results.gaps.len()
+        ));
     }
     s.push_str(&format!("\npackage: {}\n", dir.display()));
     s
@@ -263,30 +330,78 @@ pub fn describe_catalog(catalog: &Catalog, id: Option<&str>) -> Result<String> {
     let mut s = String::new();
     match id {
         None => {
-            s.push_str(&format!("{:<22} {:<12} {:<45} checks\n", "citation", "requirement", "title"));
+            s.push_str(&format!(
+                "{:<22} {:<12} {:<45} checks\n",
+                "citation", "requirement", "title"
+            ));
             for c in &catalog.controls {
-                let extra = if c.not_applicable.is_some() { "(inherited)".to_string() } else if c.checks.is_empty() { "(manual)".to_string() } else { c.checks.join(", ") };
-                let manual = if c.manual.is_some() && !c.checks.is_empty() { " + manual" } else { "" };
-                s.push_str(&format!("{:<22} {:<12} {:<45} {extra}{manual}\n", c.id, c.requirement.as_str(), truncate(&c.title, 45)));
+                let extra = if c.not_applicable.is_some() {
+                    "(inherited)".to_string()
+                } else if c.checks.is_empty() {
+                    "(manual)".to_string()
+                } else {
+                    c.checks.join(", ")
+                };
+                let manual = if c.manual.is_some() && !c.checks.is_empty() {
+                    " + manual"
+                } else {
+                    ""
+                };
+                s.push_str(&format!(
+                    "{:<22} {:<12} {:<45} {extra}{manual}\n",
+                    c.id,
+                    c.requirement.as_str(),
+                    truncate(&c.title, 45)
+                ));
             }
         }
         Some(id) if checks::find(id).is_some() => {
             let info = checks::find(id).expect("checked").info();
-            s.push_str(&format!("{} — {}\ndocs: {}\n", info.id, info.description, info.docs));
+            s.push_str(&format!(
+                "{} — {}\ndocs: {}\n",
+                info.id, info.description, info.docs
+            ));
             if info.params.is_empty() {
                 s.push_str("parameters: none\n");
             } else {
                 s.push_str("parameters (override with --set CHECK.PARAM=VALUE):\n");
                 for p in info.params {
-                    s.push_str(&format!("  {:<32} default {:<6} {}\n", p.name, checks::ParamValue::from(p.default).to_string(), p.description));
+                    s.push_str(&format!(
+                        "  {:<32} default {:<6} {}\n",
+                        p.name,
+                        checks::ParamValue::from(p.default).to_string(),
+                        p.description
+                    ));
                 }
             }
-            let used: Vec<String> = catalog.controls_using(id).iter().map(|c| format!("{} {}", c.id, c.title)).collect();
-            s.push_str(&format!("serves: {}\n", if used.is_empty() { "no control".into() } else { used.join("; ") }));
+            let used: Vec<String> = catalog
+                .controls_using(id)
+                .iter()
+                .map(|c| format!("{} {}", c.id, c.title))
+                .collect();
+            s.push_str(&format!(
+                "serves: {}\n",
+                if used.is_empty() {
+                    "no control".into()
+                } else {
+                    used.join("; ")
+                }
+            ));
         }
         Some(id) => {
-            let c = catalog.get(id).ok_or_else(|| Error::Usage(format!("no control or check {id:?} (run `safeguard controls` for the list)")))?;
-            s.push_str(&format!("{} — {}\n{} safeguard, {}\n\n{}\n", c.id, c.title, c.safeguard.as_str(), c.requirement.as_str(), c.summary));
+            let c = catalog.get(id).ok_or_else(|| {
+                Error::Usage(format!(
+                    "no control or check {id:?} (run `safeguard controls` for the list)"
+                ))
+            })?;
+            s.push_str(&format!(
+                "{} — {}\n{} safeguard, {}\n\n{}\n",
+                c.id,
+                c.title,
+                c.safeguard.as_str(),
+                c.requirement.as_str(),
+                c.summary
+            ));
             if let Some(na) = &c.not_applicable {
                 s.push_str(&format!("\nnot applicable: {na}\n"));
             }
@@ -296,7 +411,13 @@ pub fn describe_catalog(catalog: &Catalog, id: Option<&str>) -> Result<String> {
                     let info = checks::find(check_id).expect("catalog validated").info();
                     s.push_str(&format!("  {:<36} {}\n", info.id, info.description));
                     for p in info.params {
-                        s.push_str(&format!("  {:<36}   {}={} ({})\n", "", p.name, checks::ParamValue::from(p.default), p.description));
+                        s.push_str(&format!(
+                            "  {:<36}   {}={} ({})\n",
+                            "",
+                            p.name,
+                            checks::ParamValue::from(p.default),
+                            p.description
+                        ));
                     }
                 }
             }
@@ -309,12 +430,19 @@ pub fn describe_catalog(catalog: &Catalog, id: Option<&str>) -> Result<String> {
 }
 
 fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n { s.to_string() } else { s.chars().take(n - 1).collect::<String>() + "…" }
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        s.chars().take(n - 1).collect::<String>() + "…"
+    }
 }
 
 /// Writes a file via a temporary sibling and a rename, so readers never see half a file.
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let mut tmp = tempfile::NamedTempFile::new_in(parent).map_err(|e| Error::io(parent, e))?;
     tmp.write_all(bytes).map_err(|e| Error::io(path, e))?;
     tmp.persist(path).map_err(|e| Error::io(path, e.error))?;

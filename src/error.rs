@@ -65,7 +65,11 @@ impl Error {
         }
     }
 
-    pub fn bad_input(file: impl AsRef<Path>, location: Location, message: impl Into<String>) -> Self {
+    pub fn bad_input(
+        file: impl AsRef<Path>,
+        location: Location,
+        message: impl Into<String>,
+    ) -> Self {
         Error::BadInput {
             file: file.as_ref().to_path_buf(),
             location,
@@ -82,7 +86,10 @@ impl Error {
 
     /// A JSON syntax or type error in `file`, with line/column from serde_json and the
     /// JSON pointer of the failing value from serde_path_to_error.
-    pub fn from_json(file: impl AsRef<Path>, err: serde_path_to_error::Error<serde_json::Error>) -> Self {
+    pub fn from_json(
+        file: impl AsRef<Path>,
+        err: serde_path_to_error::Error<serde_json::Error>,
+    ) -> Self {
         let pointer = json_pointer_of(err.path());
         let inner = err.into_inner();
         let location = Location {

@@ -67,18 +67,27 @@ pub fn write(out_root: &Path, req: &PackageRequest<'_>) -> Result<PathBuf> {
     let account_dir = out_root.join(&req.results.account.id);
     std::fs::create_dir_all(&account_dir).map_err(|e| Error::io(&account_dir, e))?;
 
-    let staging = tempfile::Builder::new().prefix(".partial-").tempdir_in(&account_dir).map_err(|e| Error::io(&account_dir, e))?;
+    let staging = tempfile::Builder::new()
+        .prefix(".partial-")
+        .tempdir_in(&account_dir)
+        .map_err(|e| Error::io(&account_dir, e))?;
     let mut manifest_files = Vec::new();
     for (name, bytes) in &files {
         let path = staging.path().join(name);
         std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
-        manifest_files.push(ManifestFile { path: name.clone(), sha256: sha256_hex(bytes), size: bytes.len() as u64 });
+        manifest_files.push(ManifestFile {
+            path: name.clone(),
+            sha256: sha256_hex(bytes),
+            size: bytes.len() as u64,
+        });
     }
     manifest_files.sort_by(|a, b| a.path.cmp(&b.path));
     let manifest = Manifest {
         schema: MANIFEST_SCHEMA.into(),
         tool: req.results.tool.clone(),
-        created_at: req.created_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        created_at: req
+            .created_at
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         account: req.results.account.clone(),
         snapshot: req.results.snapshot.clone(),
         catalog: req.results.catalog.clone(),
@@ -118,7 +127,10 @@ pub struct Verification {
 
 impl Verification {
     pub fn is_intact(&self) -> bool {
-        self.missing.is_empty() && self.altered.is_empty() && self.extra.is_empty() && self.inconsistent.is_empty()
+        self.missing.is_empty()
+            && self.altered.is_empty()
+            && self.extra.is_empty()
+            && self.inconsistent.is_empty()
     }
 }
 
@@ -127,19 +139,30 @@ pub fn verify(dir: &Path) -> Result<Verification> {
     let manifest_path = dir.join(MANIFEST);
     let bytes = std::fs::read(&manifest_path).map_err(|e| Error::io(&manifest_path, e))?;
     let de = &mut serde_json::Deserializer::from_slice(&bytes);
-    let manifest: Manifest = serde_path_to_error::deserialize(de).map_err(|e| Error::from_json(&manifest_path, e))?;
+    let manifest: Manifest =
+        serde_path_to_error::deserialize(de).map_err(|e| Error::from_json(&manifest_path, e))?;
     if manifest.schema != MANIFEST_SCHEMA {
         return Err(Error::bad_input(
             &manifest_path,
-            Location { pointer: Some("/schema".into()), ..Default::default() },
-            format!("unknown manifest schema {:?} (expected {MANIFEST_SCHEMA:?})", manifest.schema),
+            Location {
+                pointer: Some("/schema".into()),
+                ..Default::default()
+            },
+            format!(
+                "unknown manifest schema {:?} (expected {MANIFEST_SCHEMA:?})",
+                manifest.schema
+            ),
         ));
     }
     let mut v = Verification::default();
     let mut listed = BTreeSet::new();
     for f in &manifest.files {
         if f.path.contains("..") || Path::new(&f.path).is_absolute() {
-            return Err(Error::bad_input(&manifest_path, Location::default(), format!("file path {:?} leaves the package", f.path)));
+            return Err(Error::bad_input(
+                &manifest_path,
+                Location::default(),
+                format!("file path {:?} leaves the package", f.path),
+            ));
         }
         listed.insert(f.path.clone());
         v.checked += 1;
@@ -149,9 +172,18 @@ pub fn verify(dir: &Path) -> Result<Verification> {
             Ok(data) => {
                 let digest = sha256_hex(&data);
                 if digest != f.sha256 || data.len() as u64 != f.size {
-                    v.altered.push(format!("{} (expected sha256 {}, {} bytes; found {digest}, {} bytes)", f.path, f.sha256, f.size, data.len()));
+                    v.altered.push(format!(
+                        "{} (expected sha256 {}, {} bytes; found {digest}, {} bytes)",
+                        f.path,
+                        f.sha256,
+                        f.size,
+                        data.len()
+                    ));
                 } else if f.path == "snapshot.json" && digest != manifest.snapshot.sha256 {
-                    v.inconsistent.push(format!("snapshot.json hashes to {digest} but the manifest names snapshot {}", manifest.snapshot.sha256));
+                    v.inconsistent.push(format!(
+                        "snapshot.json hashes to {digest} but the manifest names snapshot {}",
+                        manifest.snapshot.sha256
+                    ));
                 }
             }
         }
@@ -164,7 +196,10 @@ pub fn verify(dir: &Path) -> Result<Verification> {
     if let Ok(results) = std::fs::read(dir.join("results.json")) {
         if let Ok(r) = serde_json::from_slice::<Results>(&results) {
             if r.snapshot.sha256 != manifest.snapshot.sha256 {
-                v.inconsistent.push(format!("results.json was computed from snapshot {} but the package holds {}", r.snapshot.sha256, manifest.snapshot.sha256));
+                v.inconsistent.push(format!(
+                    "results.json was computed from snapshot {} but the package holds {}",
+                    r.snapshot.sha256, manifest.snapshot.sha256
+                ));
             }
         }
     }

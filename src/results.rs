@@ -23,8 +23,13 @@ pub enum ControlStatus {
 }
 
 impl ControlStatus {
-    pub const ALL: [ControlStatus; 5] =
-        [ControlStatus::Fail, ControlStatus::InsufficientEvidence, ControlStatus::Manual, ControlStatus::Pass, ControlStatus::NotApplicable];
+    pub const ALL: [ControlStatus; 5] = [
+        ControlStatus::Fail,
+        ControlStatus::InsufficientEvidence,
+        ControlStatus::Manual,
+        ControlStatus::Pass,
+        ControlStatus::NotApplicable,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {

@@ -47,7 +47,10 @@ pub struct Catalog {
 
 impl Catalog {
     pub fn builtin() -> Result<Self> {
-        let files: Vec<(PathBuf, String)> = BUILTIN.iter().map(|(n, t)| (PathBuf::from("controls").join(n), t.to_string())).collect();
+        let files: Vec<(PathBuf, String)> = BUILTIN
+            .iter()
+            .map(|(n, t)| (PathBuf::from("controls").join(n), t.to_string()))
+            .collect();
         Self::from_files(files)
     }
 
@@ -63,7 +66,11 @@ impl Catalog {
             }
         }
         if files.is_empty() {
-            return Err(Error::bad_input(dir, Location::default(), "no catalog files (*.yaml) in this folder"));
+            return Err(Error::bad_input(
+                dir,
+                Location::default(),
+                "no catalog files (*.yaml) in this folder",
+            ));
         }
         Self::from_files(files)
     }
@@ -72,7 +79,12 @@ impl Catalog {
         files.sort_by(|a, b| a.0.file_name().cmp(&b.0.file_name()));
         let mut hash_input = Vec::new();
         for (path, text) in &files {
-            hash_input.extend_from_slice(path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default().as_bytes());
+            hash_input.extend_from_slice(
+                path.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+                    .as_bytes(),
+            );
             hash_input.push(0);
             hash_input.extend_from_slice(text.as_bytes());
             hash_input.push(0);
@@ -81,34 +93,70 @@ impl Catalog {
         let mut controls = Vec::new();
         let mut seen: BTreeMap<String, String> = BTreeMap::new();
         for (path, text) in &files {
-            let parsed: cfg::CatalogFile = serde_saphyr::from_str(text).map_err(|e| yaml_error(path, &e))?;
+            let parsed: cfg::CatalogFile =
+                serde_saphyr::from_str(text).map_err(|e| yaml_error(path, &e))?;
             for entry in parsed.controls {
-                let at = |loc: &serde_saphyr::Location| Location { line: Some(loc.line() as usize), column: Some(loc.column() as usize), pointer: None };
+                let at = |loc: &serde_saphyr::Location| Location {
+                    line: Some(loc.line() as usize),
+                    column: Some(loc.column() as usize),
+                    pointer: None,
+                };
                 let id = entry.id.value.trim().to_string();
                 let id_loc = at(&entry.id.referenced);
                 if !is_citation(&id) {
-                    return Err(Error::bad_input(path, id_loc, format!("{id:?} is not a HIPAA citation (expected e.g. \"164.312(b)\" or \"164.308(a)(1)(ii)(A)\")")));
+                    return Err(Error::bad_input(
+                        path,
+                        id_loc,
+                        format!(
+                            "{id:?} is not a HIPAA citation (expected e.g. \"164.312(b)\" or \"164.308(a)(1)(ii)(A)\")"
+                        ),
+                    ));
                 }
                 let defined_at = format!("{}{}", path.display(), id_loc);
                 if let Some(first) = seen.insert(id.clone(), defined_at.clone()) {
-                    return Err(Error::bad_input(path, id_loc, format!("duplicate citation {id:?} (first defined at {first})")));
+                    return Err(Error::bad_input(
+                        path,
+                        id_loc,
+                        format!("duplicate citation {id:?} (first defined at {first})"),
+                    ));
                 }
                 let mut check_ids = Vec::new();
                 for c in &entry.checks {
                     if !known.contains(&c.value.as_str()) {
-                        let hint = closest(&c.value, &known).map(|k| format!("; did you mean {k:?}?")).unwrap_or_default();
-                        return Err(Error::bad_input(path, at(&c.referenced), format!("unknown check id {:?} in control {id}{hint}", c.value)));
+                        let hint = closest(&c.value, &known)
+                            .map(|k| format!("; did you mean {k:?}?"))
+                            .unwrap_or_default();
+                        return Err(Error::bad_input(
+                            path,
+                            at(&c.referenced),
+                            format!("unknown check id {:?} in control {id}{hint}", c.value),
+                        ));
                     }
                     if check_ids.contains(&c.value) {
-                        return Err(Error::bad_input(path, at(&c.referenced), format!("check {:?} listed twice in control {id}", c.value)));
+                        return Err(Error::bad_input(
+                            path,
+                            at(&c.referenced),
+                            format!("check {:?} listed twice in control {id}", c.value),
+                        ));
                     }
                     check_ids.push(c.value.clone());
                 }
-                if check_ids.is_empty() && entry.manual.is_none() && entry.not_applicable.is_none() {
-                    return Err(Error::bad_input(path, id_loc, format!("control {id} has no checks, no manual part and no not_applicable reason: nothing could decide it")));
+                if check_ids.is_empty() && entry.manual.is_none() && entry.not_applicable.is_none()
+                {
+                    return Err(Error::bad_input(
+                        path,
+                        id_loc,
+                        format!(
+                            "control {id} has no checks, no manual part and no not_applicable reason: nothing could decide it"
+                        ),
+                    ));
                 }
                 if entry.not_applicable.is_some() && !check_ids.is_empty() {
-                    return Err(Error::bad_input(path, id_loc, format!("control {id} is not_applicable but lists checks")));
+                    return Err(Error::bad_input(
+                        path,
+                        id_loc,
+                        format!("control {id} is not_applicable but lists checks"),
+                    ));
                 }
                 controls.push(Control {
                     id,
@@ -123,7 +171,10 @@ impl Catalog {
                 });
             }
         }
-        Ok(Catalog { controls, sha256: sha256_hex(&hash_input) })
+        Ok(Catalog {
+            controls,
+            sha256: sha256_hex(&hash_input),
+        })
     }
 
     pub fn get(&self, id: &str) -> Option<&Control> {
@@ -132,7 +183,10 @@ impl Catalog {
 
     /// Controls that use a check, in catalog order.
     pub fn controls_using(&self, check_id: &str) -> Vec<&Control> {
-        self.controls.iter().filter(|c| c.checks.iter().any(|x| x == check_id)).collect()
+        self.controls
+            .iter()
+            .filter(|c| c.checks.iter().any(|x| x == check_id))
+            .collect()
     }
 }
 
@@ -140,7 +194,11 @@ fn yaml_error(path: &Path, e: &serde_saphyr::Error) -> Error {
     let location = e
         .location()
         .filter(|l| l.line() > 0)
-        .map(|l| Location { line: Some(l.line() as usize), column: Some(l.column() as usize), pointer: None })
+        .map(|l| Location {
+            line: Some(l.line() as usize),
+            column: Some(l.column() as usize),
+            pointer: None,
+        })
         .unwrap_or_default();
     let mut message = e.without_snippet().to_string();
     // The location is printed in front; drop a trailing copy of it.
@@ -152,14 +210,20 @@ fn yaml_error(path: &Path, e: &serde_saphyr::Error) -> Error {
 
 /// `164.` then three digits, then one or more parenthesised parts.
 fn is_citation(id: &str) -> bool {
-    let Some(rest) = id.strip_prefix("164.") else { return false };
+    let Some(rest) = id.strip_prefix("164.") else {
+        return false;
+    };
     let (section, mut parts) = rest.split_at(rest.find('(').unwrap_or(rest.len()));
     if section.len() != 3 || !section.bytes().all(|b| b.is_ascii_digit()) || parts.is_empty() {
         return false;
     }
     while !parts.is_empty() {
-        let Some(inner) = parts.strip_prefix('(') else { return false };
-        let Some(end) = inner.find(')') else { return false };
+        let Some(inner) = parts.strip_prefix('(') else {
+            return false;
+        };
+        let Some(end) = inner.find(')') else {
+            return false;
+        };
         if end == 0 || !inner[..end].bytes().all(|b| b.is_ascii_alphanumeric()) {
             return false;
         }
@@ -176,13 +240,22 @@ fn closest<'a>(wrong: &str, known: &[&'a str]) -> Option<&'a str> {
         for (i, ca) in a.chars().enumerate() {
             let mut cur = vec![i + 1];
             for (j, cb) in b.iter().enumerate() {
-                cur.push((prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1));
+                cur.push(
+                    (prev[j] + usize::from(ca != *cb))
+                        .min(prev[j + 1] + 1)
+                        .min(cur[j] + 1),
+                );
             }
             prev = cur;
         }
         prev[b.len()]
     }
-    known.iter().map(|k| (distance(wrong, k), *k)).filter(|(d, _)| *d <= 3).min().map(|(_, k)| k)
+    known
+        .iter()
+        .map(|k| (distance(wrong, k), *k))
+        .filter(|(d, _)| *d <= 3)
+        .min()
+        .map(|(_, k)| k)
 }
 
 #[cfg(test)]
@@ -190,7 +263,10 @@ mod tests {
     use super::*;
 
     fn load(text: &str) -> Result<Catalog> {
-        Catalog::from_files(vec![(PathBuf::from("controls/test.yaml"), text.to_string())])
+        Catalog::from_files(vec![(
+            PathBuf::from("controls/test.yaml"),
+            text.to_string(),
+        )])
     }
 
     const GOOD: &str = "controls:\n  - id: \"164.312(b)\"\n    title: Audit controls\n    safeguard: technical\n    requirement: standard\n    summary: Record activity.\n    checks: [cloudtrail.log_file_validation]\n";
@@ -200,15 +276,25 @@ mod tests {
         let cat = Catalog::builtin().unwrap();
         assert!(cat.controls.len() >= 15);
         for check in checks::registry() {
-            assert!(!cat.controls_using(check.info().id).is_empty(), "{} serves no control", check.info().id);
+            assert!(
+                !cat.controls_using(check.info().id).is_empty(),
+                "{} serves no control",
+                check.info().id
+            );
         }
     }
 
     #[test]
     fn unknown_check_is_reported_at_its_line_and_column() {
-        let text = GOOD.replace("cloudtrail.log_file_validation", "cloudtrail.log_file_validatoin");
+        let text = GOOD.replace(
+            "cloudtrail.log_file_validation",
+            "cloudtrail.log_file_validatoin",
+        );
         let err = load(&text).unwrap_err().to_string();
-        assert_eq!(err, "controls/test.yaml:7:13: unknown check id \"cloudtrail.log_file_validatoin\" in control 164.312(b); did you mean \"cloudtrail.log_file_validation\"?");
+        assert_eq!(
+            err,
+            "controls/test.yaml:7:14: unknown check id \"cloudtrail.log_file_validatoin\" in control 164.312(b); did you mean \"cloudtrail.log_file_validation\"?"
+        );
     }
 
     #[test]
@@ -217,27 +303,37 @@ mod tests {
         let err = load(&twice).unwrap_err().to_string();
         assert!(err.starts_with("controls/test.yaml:8:9: duplicate citation \"164.312(b)\" (first defined at controls/test.yaml:2:9)"), "{err}");
 
-        let err = load(&GOOD.replace("summary:", "sumary:")).unwrap_err().to_string();
+        let err = load(&GOOD.replace("summary:", "sumary:"))
+            .unwrap_err()
+            .to_string();
         assert!(err.starts_with("controls/test.yaml:6:"), "{err}");
         assert!(err.contains("sumary"), "{err}");
 
-        let err = load(&GOOD.replace("safeguard: technical", "safeguard: magical")).unwrap_err().to_string();
+        let err = load(&GOOD.replace("safeguard: technical", "safeguard: magical"))
+            .unwrap_err()
+            .to_string();
         assert!(err.starts_with("controls/test.yaml:4:"), "{err}");
 
-        let err = load(&GOOD.replace("164.312(b)", "164.312b")).unwrap_err().to_string();
+        let err = load(&GOOD.replace("164.312(b)", "164.312b"))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("is not a HIPAA citation"), "{err}");
     }
 
     #[test]
     fn a_control_nothing_can_decide_is_rejected() {
-        let err = load(&GOOD.replace("    checks: [cloudtrail.log_file_validation]\n", "")).unwrap_err().to_string();
+        let err = load(&GOOD.replace("    checks: [cloudtrail.log_file_validation]\n", ""))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("nothing could decide it"), "{err}");
     }
 
     #[test]
     fn the_hash_changes_with_the_content() {
         let a = load(GOOD).unwrap().sha256;
-        let b = load(&GOOD.replace("Record activity.", "Record all activity.")).unwrap().sha256;
+        let b = load(&GOOD.replace("Record activity.", "Record all activity."))
+            .unwrap()
+            .sha256;
         assert_ne!(a, b);
         assert_eq!(a, load(GOOD).unwrap().sha256);
     }
@@ -247,7 +343,14 @@ mod tests {
         for ok in ["164.312(b)", "164.308(a)(1)(ii)(A)", "164.310(d)(2)(iv)"] {
             assert!(is_citation(ok), "{ok}");
         }
-        for bad in ["164.312", "164.312b", "164.31(b)", "164.312()", "164.312(b", "45 CFR 164.312(b)"] {
+        for bad in [
+            "164.312",
+            "164.312b",
+            "164.31(b)",
+            "164.312()",
+            "164.312(b",
+            "45 CFR 164.312(b)",
+        ] {
             assert!(!is_citation(bad), "{bad}");
         }
     }

@@ -50,16 +50,38 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn new(resource: impl Into<String>, status: FindingStatus, message: impl Into<String>, evidence: impl Into<String>) -> Self {
-        Finding { resource: resource.into(), status, message: message.into(), evidence: evidence.into() }
+    pub fn new(
+        resource: impl Into<String>,
+        status: FindingStatus,
+        message: impl Into<String>,
+        evidence: impl Into<String>,
+    ) -> Self {
+        Finding {
+            resource: resource.into(),
+            status,
+            message: message.into(),
+            evidence: evidence.into(),
+        }
     }
-    pub fn pass(resource: impl Into<String>, message: impl Into<String>, evidence: impl Into<String>) -> Self {
+    pub fn pass(
+        resource: impl Into<String>,
+        message: impl Into<String>,
+        evidence: impl Into<String>,
+    ) -> Self {
         Self::new(resource, FindingStatus::Pass, message, evidence)
     }
-    pub fn fail(resource: impl Into<String>, message: impl Into<String>, evidence: impl Into<String>) -> Self {
+    pub fn fail(
+        resource: impl Into<String>,
+        message: impl Into<String>,
+        evidence: impl Into<String>,
+    ) -> Self {
         Self::new(resource, FindingStatus::Fail, message, evidence)
     }
-    pub fn not_applicable(resource: impl Into<String>, message: impl Into<String>, evidence: impl Into<String>) -> Self {
+    pub fn not_applicable(
+        resource: impl Into<String>,
+        message: impl Into<String>,
+        evidence: impl Into<String>,
+    ) -> Self {
         Self::new(resource, FindingStatus::NotApplicable, message, evidence)
     }
 }
@@ -86,13 +108,15 @@ pub struct Context<'a> {
 impl Context<'_> {
     /// An `error` finding for evidence that is not in the snapshot, quoting the recorded gap.
     pub fn missing(&self, resource: impl Into<String>, pointer: &str, what: &str) -> Finding {
-        let gap = self
-            .snapshot
-            .gaps
-            .iter()
-            .find(|g| pointer == g.evidence || pointer.starts_with(&format!("{}/", g.evidence)));
+        let gap =
+            self.snapshot.gaps.iter().find(|g| {
+                pointer == g.evidence || pointer.starts_with(&format!("{}/", g.evidence))
+            });
         let message = match gap {
-            Some(g) => format!("{what} is missing from the evidence: {} — {}", g.source, g.reason),
+            Some(g) => format!(
+                "{what} is missing from the evidence: {} — {}",
+                g.source, g.reason
+            ),
             None => format!("{what} is missing from the evidence"),
         };
         Finding::new(resource, FindingStatus::Error, message, pointer)
@@ -127,15 +151,22 @@ pub fn find(id: &str) -> Option<&'static dyn Check> {
 }
 
 /// The effective parameters of every check: declared defaults overridden per run.
-pub fn effective_params(overrides: &BTreeMap<String, BTreeMap<String, ParamValue>>) -> crate::error::Result<BTreeMap<String, Params>> {
+pub fn effective_params(
+    overrides: &BTreeMap<String, BTreeMap<String, ParamValue>>,
+) -> crate::error::Result<BTreeMap<String, Params>> {
     let mut out = BTreeMap::new();
     for check in registry() {
         let info = check.info();
-        out.insert(info.id.to_string(), Params::resolve(info, overrides.get(info.id))?);
+        out.insert(
+            info.id.to_string(),
+            Params::resolve(info, overrides.get(info.id))?,
+        );
     }
     for id in overrides.keys() {
         if !out.contains_key(id) {
-            return Err(crate::error::Error::Usage(format!("parameter given for unknown check {id:?}")));
+            return Err(crate::error::Error::Usage(format!(
+                "parameter given for unknown check {id:?}"
+            )));
         }
     }
     Ok(out)
@@ -157,7 +188,13 @@ mod tests {
         for id in ids {
             let (service, what) = id.split_once('.').expect("dotted id");
             for part in [service, what] {
-                assert!(!part.is_empty() && part.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'), "{id}");
+                assert!(
+                    !part.is_empty()
+                        && part
+                            .chars()
+                            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
+                    "{id}"
+                );
             }
         }
     }
@@ -166,7 +203,11 @@ mod tests {
     fn every_check_declares_description_and_docs() {
         for c in registry() {
             let info = c.info();
-            assert!(!info.description.is_empty() && !info.description.contains('\n'), "{}", info.id);
+            assert!(
+                !info.description.is_empty() && !info.description.contains('\n'),
+                "{}",
+                info.id
+            );
             assert!(info.docs.starts_with("docs/checks.md#"), "{}", info.id);
         }
     }

@@ -58,24 +58,40 @@ pub struct Params(pub BTreeMap<String, ParamValue>);
 impl Params {
     /// Defaults from the check's declaration, then the overrides; each override must name a
     /// declared parameter and have its type.
-    pub fn resolve(info: &CheckInfo, overrides: Option<&BTreeMap<String, ParamValue>>) -> Result<Self> {
-        let mut values: BTreeMap<String, ParamValue> =
-            info.params.iter().map(|p| (p.name.to_string(), ParamValue::from(p.default))).collect();
+    pub fn resolve(
+        info: &CheckInfo,
+        overrides: Option<&BTreeMap<String, ParamValue>>,
+    ) -> Result<Self> {
+        let mut values: BTreeMap<String, ParamValue> = info
+            .params
+            .iter()
+            .map(|p| (p.name.to_string(), ParamValue::from(p.default)))
+            .collect();
         for (name, value) in overrides.into_iter().flatten() {
             let Some(spec) = info.params.iter().find(|p| p.name == name) else {
                 let known: Vec<&str> = info.params.iter().map(|p| p.name).collect();
                 return Err(Error::Usage(format!(
                     "{} has no parameter {name:?} (it has: {})",
                     info.id,
-                    if known.is_empty() { "none".to_string() } else { known.join(", ") }
+                    if known.is_empty() {
+                        "none".to_string()
+                    } else {
+                        known.join(", ")
+                    }
                 )));
             };
             let ok = matches!(
                 (spec.default, value),
-                (ParamDefault::Int(_), ParamValue::Int(_)) | (ParamDefault::Bool(_), ParamValue::Bool(_)) | (ParamDefault::Str(_), ParamValue::Str(_))
+                (ParamDefault::Int(_), ParamValue::Int(_))
+                    | (ParamDefault::Bool(_), ParamValue::Bool(_))
+                    | (ParamDefault::Str(_), ParamValue::Str(_))
             );
             if !ok {
-                return Err(Error::Usage(format!("{}.{name} expects {}, got {value:?}", info.id, kind(spec.default))));
+                return Err(Error::Usage(format!(
+                    "{}.{name} expects {}, got {value:?}",
+                    info.id,
+                    kind(spec.default)
+                )));
             }
             values.insert(name.clone(), value.clone());
         }
@@ -85,14 +101,18 @@ impl Params {
     pub fn int(&self, name: &str) -> i64 {
         match self.0.get(name) {
             Some(ParamValue::Int(i)) => *i,
-            other => unreachable!("parameter {name} is declared as an integer, resolved to {other:?}"),
+            other => {
+                unreachable!("parameter {name} is declared as an integer, resolved to {other:?}")
+            }
         }
     }
 
     pub fn bool(&self, name: &str) -> bool {
         match self.0.get(name) {
             Some(ParamValue::Bool(b)) => *b,
-            other => unreachable!("parameter {name} is declared as a boolean, resolved to {other:?}"),
+            other => {
+                unreachable!("parameter {name} is declared as a boolean, resolved to {other:?}")
+            }
         }
     }
 }
@@ -107,7 +127,11 @@ fn kind(d: ParamDefault) -> &'static str {
 
 /// Parses `--set check.id.param=value` into (check id, param, value).
 pub fn parse_param_override(s: &str) -> Result<(String, String, ParamValue)> {
-    let usage = || Error::Usage(format!("--set expects CHECK_ID.PARAM=VALUE (e.g. iam.password_policy.min_length=16), got {s:?}"));
+    let usage = || {
+        Error::Usage(format!(
+            "--set expects CHECK_ID.PARAM=VALUE (e.g. iam.password_policy.min_length=16), got {s:?}"
+        ))
+    };
     let (key, raw) = s.split_once('=').ok_or_else(usage)?;
     let (check, param) = key.rsplit_once('.').ok_or_else(usage)?;
     if !check.contains('.') || param.is_empty() {
@@ -131,16 +155,32 @@ mod tests {
     #[test]
     fn overrides_are_typed_and_named() {
         let (c, p, v) = parse_param_override("iam.password_policy.min_length=16").unwrap();
-        assert_eq!((c.as_str(), p.as_str(), v), ("iam.password_policy", "min_length", ParamValue::Int(16)));
+        assert_eq!(
+            (c.as_str(), p.as_str(), v),
+            ("iam.password_policy", "min_length", ParamValue::Int(16))
+        );
         assert!(parse_param_override("min_length=16").is_err());
         assert!(parse_param_override("iam.password_policy.min_length").is_err());
 
         let info = crate::checks::find("iam.password_policy").unwrap().info();
         let ok = BTreeMap::from([("min_length".to_string(), ParamValue::Int(16))]);
-        assert_eq!(Params::resolve(info, Some(&ok)).unwrap().int("min_length"), 16);
+        assert_eq!(
+            Params::resolve(info, Some(&ok)).unwrap().int("min_length"),
+            16
+        );
         let wrong_type = BTreeMap::from([("min_length".to_string(), ParamValue::Bool(true))]);
-        assert!(Params::resolve(info, Some(&wrong_type)).unwrap_err().to_string().contains("expects an integer"));
+        assert!(
+            Params::resolve(info, Some(&wrong_type))
+                .unwrap_err()
+                .to_string()
+                .contains("expects an integer")
+        );
         let unknown = BTreeMap::from([("nope".to_string(), ParamValue::Int(1))]);
-        assert!(Params::resolve(info, Some(&unknown)).unwrap_err().to_string().contains("has no parameter"));
+        assert!(
+            Params::resolve(info, Some(&unknown))
+                .unwrap_err()
+                .to_string()
+                .contains("has no parameter")
+        );
     }
 }

@@ -39,9 +39,16 @@ struct Importer {
 
 pub fn import_dir(root: &Path, opts: &ImportOptions) -> Result<Snapshot> {
     if !root.is_dir() {
-        return Err(Error::bad_input(root, Location::default(), "not a folder: expected an AWS CLI export folder (see design.md, \"Import folder\")"));
+        return Err(Error::bad_input(
+            root,
+            Location::default(),
+            "not a folder: expected an AWS CLI export folder (see design.md, \"Import folder\")",
+        ));
     }
-    let mut im = Importer { root: root.to_path_buf(), gaps: Vec::new() };
+    let mut im = Importer {
+        root: root.to_path_buf(),
+        gaps: Vec::new(),
+    };
 
     let caller = im.caller_identity()?;
     let iam = im.iam()?;
@@ -73,7 +80,11 @@ pub fn import_dir(root: &Path, opts: &ImportOptions) -> Result<Snapshot> {
     };
 
     if regions.is_empty() {
-        im.gap("/regions", "cloudtrail/<region>/ and config/<region>/ folders", "the export has no region folders, so no CloudTrail or AWS Config evidence");
+        im.gap(
+            "/regions",
+            "cloudtrail/<region>/ and config/<region>/ folders",
+            "the export has no region folders, so no CloudTrail or AWS Config evidence",
+        );
     }
 
     let mut gaps = im.gaps;
@@ -81,8 +92,16 @@ pub fn import_dir(root: &Path, opts: &ImportOptions) -> Result<Snapshot> {
     Ok(Snapshot {
         schema_version: SCHEMA_VERSION.to_string(),
         collected_at,
-        source: Source { method: "import".into(), tool: "safeguard".into(), tool_version: env!("CARGO_PKG_VERSION").into() },
-        account: Account { id: account_id, partition, caller_arn: caller.and_then(|c| c.arn) },
+        source: Source {
+            method: "import".into(),
+            tool: "safeguard".into(),
+            tool_version: env!("CARGO_PKG_VERSION").into(),
+        },
+        account: Account {
+            id: account_id,
+            partition,
+            caller_arn: caller.and_then(|c| c.arn),
+        },
         regions: regions.into_iter().collect(),
         iam,
         cloudtrail,
@@ -160,7 +179,11 @@ impl Importer {
     }
 
     fn gap(&mut self, evidence: &str, source: &str, reason: impl Into<String>) {
-        self.gaps.push(Gap { evidence: evidence.to_string(), source: source.to_string(), reason: reason.into() });
+        self.gaps.push(Gap {
+            evidence: evidence.to_string(),
+            source: source.to_string(),
+            reason: reason.into(),
+        });
     }
 
     fn read<T: DeserializeOwned>(&self, rel: &str) -> Result<Read<T>> {
@@ -168,7 +191,8 @@ impl Importer {
         if path.is_file() {
             let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
             let de = &mut serde_json::Deserializer::from_slice(&bytes);
-            let value = serde_path_to_error::deserialize(de).map_err(|e| Error::from_json(&path, e))?;
+            let value =
+                serde_path_to_error::deserialize(de).map_err(|e| Error::from_json(&path, e))?;
             return Ok(Read::Ok(value));
         }
         let err_path = self.path(&format!("{rel}.error"));
@@ -180,29 +204,51 @@ impl Importer {
     }
 
     /// Reads `rel`, recording a gap at `pointer` when it failed or is missing.
-    fn read_or_gap<T: DeserializeOwned>(&mut self, rel: &str, pointer: &str, command: &str) -> Result<Option<T>> {
+    fn read_or_gap<T: DeserializeOwned>(
+        &mut self,
+        rel: &str,
+        pointer: &str,
+        command: &str,
+    ) -> Result<Option<T>> {
         match self.read::<T>(rel)? {
             Read::Ok(v) => Ok(Some(v)),
             Read::Failed(reason) => {
-                self.gap(pointer, &format!("{command} ({rel})"), format!("the call failed: {reason}"));
+                self.gap(
+                    pointer,
+                    &format!("{command} ({rel})"),
+                    format!("the call failed: {reason}"),
+                );
                 Ok(None)
             }
             Read::Missing => {
-                self.gap(pointer, &format!("{command} ({rel})"), "file missing from the export");
+                self.gap(
+                    pointer,
+                    &format!("{command} ({rel})"),
+                    "file missing from the export",
+                );
                 Ok(None)
             }
         }
     }
 
     fn caller_identity(&mut self) -> Result<Option<CallerIdentity>> {
-        self.read_or_gap("sts/caller-identity.json", "/account/caller_arn", "aws sts get-caller-identity")
+        self.read_or_gap(
+            "sts/caller-identity.json",
+            "/account/caller_arn",
+            "aws sts get-caller-identity",
+        )
     }
 
     fn collected_at(&mut self, iam: &Iam) -> Result<DateTime<Utc>> {
         if let Read::Ok(info) = self.read::<ExportInfo>("export-info.json")? {
             return Ok(info.collected_at);
         }
-        if let Some(t) = iam.credential_report.as_ref().and_then(|r| r.generated_time.as_ref()).and_then(AwsTime::parse) {
+        if let Some(t) = iam
+            .credential_report
+            .as_ref()
+            .and_then(|r| r.generated_time.as_ref())
+            .and_then(AwsTime::parse)
+        {
             return Ok(t);
         }
         let now = Utc::now();
@@ -216,36 +262,79 @@ impl Importer {
 
     fn iam(&mut self) -> Result<Iam> {
         let authorization_details = self.authorization_details()?;
-        let credential_report = match self.read::<CredentialReportFile>("iam/credential-report.json")? {
-            Read::Ok(file) => Some(decode_credential_report(&self.path("iam/credential-report.json"), file)?),
-            Read::Failed(reason) => {
-                self.gap("/iam/credential_report", "aws iam get-credential-report (iam/credential-report.json)", format!("the call failed: {reason}"));
-                None
-            }
-            Read::Missing => {
-                self.gap("/iam/credential_report", "aws iam get-credential-report (iam/credential-report.json)", "file missing from the export");
-                None
-            }
-        };
+        let credential_report =
+            match self.read::<CredentialReportFile>("iam/credential-report.json")? {
+                Read::Ok(file) => Some(decode_credential_report(
+                    &self.path("iam/credential-report.json"),
+                    file,
+                )?),
+                Read::Failed(reason) => {
+                    self.gap(
+                        "/iam/credential_report",
+                        "aws iam get-credential-report (iam/credential-report.json)",
+                        format!("the call failed: {reason}"),
+                    );
+                    None
+                }
+                Read::Missing => {
+                    self.gap(
+                        "/iam/credential_report",
+                        "aws iam get-credential-report (iam/credential-report.json)",
+                        "file missing from the export",
+                    );
+                    None
+                }
+            };
         let password_policy = match self.read::<PasswordPolicyFile>("iam/password-policy.json")? {
-            Read::Ok(file) => Some(PasswordPolicyEvidence::Set { policy: file.password_policy }),
-            Read::Failed(reason) if reason.contains("NoSuchEntity") => Some(PasswordPolicyEvidence::NotSet { detail: reason }),
+            Read::Ok(file) => Some(PasswordPolicyEvidence::Set {
+                policy: file.password_policy,
+            }),
+            Read::Failed(reason) if reason.contains("NoSuchEntity") => {
+                Some(PasswordPolicyEvidence::NotSet { detail: reason })
+            }
             Read::Failed(reason) => {
-                self.gap("/iam/password_policy", "aws iam get-account-password-policy (iam/password-policy.json)", format!("the call failed: {reason}"));
+                self.gap(
+                    "/iam/password_policy",
+                    "aws iam get-account-password-policy (iam/password-policy.json)",
+                    format!("the call failed: {reason}"),
+                );
                 None
             }
             Read::Missing => {
-                self.gap("/iam/password_policy", "aws iam get-account-password-policy (iam/password-policy.json)", "file missing from the export");
+                self.gap(
+                    "/iam/password_policy",
+                    "aws iam get-account-password-policy (iam/password-policy.json)",
+                    "file missing from the export",
+                );
                 None
             }
         };
         let account_summary = self
-            .read_or_gap::<AccountSummaryFile>("iam/account-summary.json", "/iam/account_summary", "aws iam get-account-summary")?
+            .read_or_gap::<AccountSummaryFile>(
+                "iam/account-summary.json",
+                "/iam/account_summary",
+                "aws iam get-account-summary",
+            )?
             .map(|f| f.summary_map);
         let virtual_mfa_devices = self
-            .read_or_gap::<VirtualMfaFile>("iam/virtual-mfa-devices.json", "/iam/virtual_mfa_devices", "aws iam list-virtual-mfa-devices")?
-            .map(|f| f.virtual_mfa_devices.into_iter().map(strip_mfa_secrets).collect());
-        Ok(Iam { authorization_details, credential_report, password_policy, account_summary, virtual_mfa_devices })
+            .read_or_gap::<VirtualMfaFile>(
+                "iam/virtual-mfa-devices.json",
+                "/iam/virtual_mfa_devices",
+                "aws iam list-virtual-mfa-devices",
+            )?
+            .map(|f| {
+                f.virtual_mfa_devices
+                    .into_iter()
+                    .map(strip_mfa_secrets)
+                    .collect()
+            });
+        Ok(Iam {
+            authorization_details,
+            credential_report,
+            password_policy,
+            account_summary,
+            virtual_mfa_devices,
+        })
     }
 
     /// get-account-authorization-details, possibly several pages concatenated in one file.
@@ -255,8 +344,16 @@ impl Importer {
         if !path.is_file() {
             let source = format!("aws iam get-account-authorization-details ({rel})");
             match self.read::<Value>(rel)? {
-                Read::Failed(reason) => self.gap("/iam/authorization_details", &source, format!("the call failed: {reason}")),
-                _ => self.gap("/iam/authorization_details", &source, "file missing from the export"),
+                Read::Failed(reason) => self.gap(
+                    "/iam/authorization_details",
+                    &source,
+                    format!("the call failed: {reason}"),
+                ),
+                _ => self.gap(
+                    "/iam/authorization_details",
+                    &source,
+                    "file missing from the export",
+                ),
             }
             return Ok(None);
         }
@@ -272,7 +369,15 @@ impl Importer {
             merged.policies.extend(page.policies);
         }
         if pages == 0 {
-            return Err(Error::bad_input(&path, Location { line: Some(1), column: Some(1), pointer: None }, "empty file: expected the JSON output of get-account-authorization-details"));
+            return Err(Error::bad_input(
+                &path,
+                Location {
+                    line: Some(1),
+                    column: Some(1),
+                    pointer: None,
+                },
+                "empty file: expected the JSON output of get-account-authorization-details",
+            ));
         }
         // One stable order whatever the pagination: collect and import must agree.
         merged.user_detail_list.sort_by(|a, b| a.arn.cmp(&b.arn));
@@ -307,7 +412,13 @@ impl Importer {
         for region in regions {
             let rel = format!("cloudtrail/{region}/trails.json");
             let ptr = format!("/cloudtrail/regions/{}", escape_pointer_token(region));
-            let listed = self.read_or_gap::<TrailsFile>(&rel, &ptr, &format!("aws cloudtrail describe-trails --include-shadow-trails --region {region}"))?;
+            let listed = self.read_or_gap::<TrailsFile>(
+                &rel,
+                &ptr,
+                &format!(
+                    "aws cloudtrail describe-trails --include-shadow-trails --region {region}"
+                ),
+            )?;
             let arns = listed.map(|f| {
                 let mut arns: Vec<String> = Vec::new();
                 for t in f.trail_list {
@@ -333,9 +444,27 @@ impl Importer {
             let mut candidates: Vec<&String> = regions.iter().filter(|r| **r == home).collect();
             candidates.extend(regions.iter().filter(|r| **r != home));
             let name = trail.name.clone();
-            let status = self.trail_file::<TrailStatus>(&candidates, "trail-status", &name, idx, "status", "aws cloudtrail get-trail-status")?;
-            let event_selectors = self.trail_file::<EventSelectors>(&candidates, "event-selectors", &name, idx, "event_selectors", "aws cloudtrail get-event-selectors")?;
-            ct.trails.push(TrailEvidence { trail, status, event_selectors });
+            let status = self.trail_file::<TrailStatus>(
+                &candidates,
+                "trail-status",
+                &name,
+                idx,
+                "status",
+                "aws cloudtrail get-trail-status",
+            )?;
+            let event_selectors = self.trail_file::<EventSelectors>(
+                &candidates,
+                "event-selectors",
+                &name,
+                idx,
+                "event_selectors",
+                "aws cloudtrail get-event-selectors",
+            )?;
+            ct.trails.push(TrailEvidence {
+                trail,
+                status,
+                event_selectors,
+            });
         }
         Ok(ct)
     }
@@ -360,7 +489,11 @@ impl Importer {
         }
         let ptr = format!("/cloudtrail/trails/{idx}/{field}");
         match failure {
-            Some((rel, reason)) => self.gap(&ptr, &format!("{command} --name {name} ({rel})"), format!("the call failed: {reason}")),
+            Some((rel, reason)) => self.gap(
+                &ptr,
+                &format!("{command} --name {name} ({rel})"),
+                format!("the call failed: {reason}"),
+            ),
             None => self.gap(
                 &ptr,
                 &format!("{command} --name {name} (cloudtrail/<home region>/{folder}/{name}.json)"),
@@ -378,14 +511,18 @@ impl Importer {
                 .read_or_gap::<RecordersFile>(
                     &format!("config/{region}/configuration-recorders.json"),
                     &format!("{base}/recorders"),
-                    &format!("aws configservice describe-configuration-recorders --region {region}"),
+                    &format!(
+                        "aws configservice describe-configuration-recorders --region {region}"
+                    ),
                 )?
                 .map(|f| f.configuration_recorders);
             let recorder_statuses = self
                 .read_or_gap::<RecorderStatusFile>(
                     &format!("config/{region}/configuration-recorder-status.json"),
                     &format!("{base}/recorder_statuses"),
-                    &format!("aws configservice describe-configuration-recorder-status --region {region}"),
+                    &format!(
+                        "aws configservice describe-configuration-recorder-status --region {region}"
+                    ),
                 )?
                 .map(|f| f.configuration_recorders_status);
             let delivery_channels = self
@@ -395,7 +532,14 @@ impl Importer {
                     &format!("aws configservice describe-delivery-channels --region {region}"),
                 )?
                 .map(|f| f.delivery_channels);
-            cfg.regions.insert(region.clone(), ConfigRegion { recorders, recorder_statuses, delivery_channels });
+            cfg.regions.insert(
+                region.clone(),
+                ConfigRegion {
+                    recorders,
+                    recorder_statuses,
+                    delivery_channels,
+                },
+            );
         }
         Ok(cfg)
     }
@@ -405,7 +549,8 @@ impl Importer {
 /// byte ranges; a syntax error anywhere is reported with the file's own line and column.
 fn json_document_ranges(path: &Path, bytes: &[u8]) -> Result<Vec<(usize, usize)>> {
     let mut ranges = Vec::new();
-    let mut stream = serde_json::Deserializer::from_slice(bytes).into_iter::<serde::de::IgnoredAny>();
+    let mut stream =
+        serde_json::Deserializer::from_slice(bytes).into_iter::<serde::de::IgnoredAny>();
     let mut start = 0;
     while let Some(item) = stream.next() {
         item.map_err(|e| {
@@ -413,7 +558,15 @@ fn json_document_ranges(path: &Path, bytes: &[u8]) -> Result<Vec<(usize, usize)>
             if let Some(i) = message.rfind(" at line ") {
                 message.truncate(i);
             }
-            Error::bad_input(path, Location { line: Some(e.line()), column: Some(e.column()), pointer: None }, message)
+            Error::bad_input(
+                path,
+                Location {
+                    line: Some(e.line()),
+                    column: Some(e.column()),
+                    pointer: None,
+                },
+                message,
+            )
         })?;
         let end = stream.byte_offset();
         ranges.push((start, end));
@@ -423,18 +576,31 @@ fn json_document_ranges(path: &Path, bytes: &[u8]) -> Result<Vec<(usize, usize)>
 }
 
 /// Deserializes `bytes[start..end]`, reporting errors at their line in the whole file.
-fn parse_at_offset<T: DeserializeOwned>(path: &Path, bytes: &[u8], start: usize, end: usize) -> Result<T> {
+fn parse_at_offset<T: DeserializeOwned>(
+    path: &Path,
+    bytes: &[u8],
+    start: usize,
+    end: usize,
+) -> Result<T> {
     let de = &mut serde_json::Deserializer::from_slice(&bytes[start..end]);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let line_offset = bytes[..start].iter().filter(|b| **b == b'\n').count();
         match Error::from_json(path, e) {
-            Error::BadInput { file, mut location, message } => {
+            Error::BadInput {
+                file,
+                mut location,
+                message,
+            } => {
                 if line_offset > 0 {
                     // Column numbers stay right except on the page's first line; good enough
                     // to find the spot, and exact for the usual one-page file.
                     location.line = location.line.map(|l| l + line_offset);
                 }
-                Error::BadInput { file, location, message }
+                Error::BadInput {
+                    file,
+                    location,
+                    message,
+                }
             }
             other => other,
         }
@@ -442,22 +608,50 @@ fn parse_at_offset<T: DeserializeOwned>(path: &Path, bytes: &[u8], start: usize,
 }
 
 fn decode_credential_report(path: &Path, file: CredentialReportFile) -> Result<CredentialReport> {
-    let bad = |msg: String| Error::bad_input(path, Location { pointer: Some("/Content".into()), ..Default::default() }, msg);
-    let cleaned: String = file.content.chars().filter(|c| !c.is_whitespace()).collect();
+    let bad = |msg: String| {
+        Error::bad_input(
+            path,
+            Location {
+                pointer: Some("/Content".into()),
+                ..Default::default()
+            },
+            msg,
+        )
+    };
+    let cleaned: String = file
+        .content
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
     let csv_bytes = base64::engine::general_purpose::STANDARD
         .decode(cleaned.as_bytes())
         .map_err(|e| bad(format!("credential report Content is not base64: {e}")))?;
-    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(csv_bytes.as_slice());
-    let headers = reader.headers().map_err(|e| bad(format!("credential report CSV has no header row: {e}")))?.clone();
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_reader(csv_bytes.as_slice());
+    let headers = reader
+        .headers()
+        .map_err(|e| bad(format!("credential report CSV has no header row: {e}")))?
+        .clone();
     if !headers.iter().any(|h| h == "user") {
         return Err(bad("credential report CSV has no \"user\" column".into()));
     }
     let mut rows = Vec::new();
     for (i, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| bad(format!("credential report CSV row {}: {e}", i + 2)))?;
-        rows.push(headers.iter().zip(record.iter()).map(|(h, v)| (h.to_string(), v.to_string())).collect());
+        let record =
+            record.map_err(|e| bad(format!("credential report CSV row {}: {e}", i + 2)))?;
+        rows.push(
+            headers
+                .iter()
+                .zip(record.iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect(),
+        );
     }
-    Ok(CredentialReport { generated_time: file.generated_time, rows })
+    Ok(CredentialReport {
+        generated_time: file.generated_time,
+        rows,
+    })
 }
 
 /// Virtual MFA seeds and QR codes are secrets: never into a snapshot.
@@ -471,7 +665,11 @@ fn strip_mfa_secrets(mut device: Value) -> Value {
 
 /// The useful part of the AWS CLI's error text: its first non-empty line, bounded.
 fn summarize_cli_error(text: &str) -> String {
-    let line = text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("(empty error file)");
+    let line = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("(empty error file)");
     let mut s: String = line.chars().take(400).collect();
     if line.chars().count() > 400 {
         s.push('…');
@@ -487,7 +685,9 @@ fn account_from_arns(iam: &Iam) -> Option<String> {
         .map(|u| &u.arn)
         .chain(details.role_detail_list.iter().map(|r| &r.arn))
         .chain(details.group_detail_list.iter().map(|g| &g.arn));
-    arns.filter_map(|a| a.split(':').nth(4)).find(|id| id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit())).map(str::to_string)
+    arns.filter_map(|a| a.split(':').nth(4))
+        .find(|id| id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()))
+        .map(str::to_string)
 }
 
 #[cfg(test)]

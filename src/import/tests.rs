@@ -1,0 +1,298 @@
+use std::path::{Path, PathBuf};
+
+use super::*;
+
+fn example() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/clinic-account")
+}
+
+/// A private copy of the example export to mutate.
+fn copy_example() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&example(), dir.path());
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.path().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
+fn import(dir: &Path) -> Result<Snapshot> {
+    import_dir(dir, &ImportOptions::default())
+}
+
+#[test]
+fn the_example_account_imports_completely_but_for_its_one_denied_call() {
+    let s = import(&example()).unwrap();
+    assert_eq!(s.account.id, "483920175634");
+    assert_eq!(s.collected_at.to_rfc3339(), "2026-11-20T09:00:00+00:00");
+    assert_eq!(s.regions, ["eu-west-1", "us-east-1"]);
+    let d = s.iam.authorization_details.as_ref().unwrap();
+    assert_eq!(
+        (
+            d.user_detail_list.len(),
+            d.group_detail_list.len(),
+            d.role_detail_list.len(),
+            d.policies.len()
+        ),
+        (6, 4, 5, 7)
+    );
+    assert_eq!(s.iam.credential_report.as_ref().unwrap().rows.len(), 7);
+    assert!(matches!(
+        s.iam.password_policy,
+        Some(PasswordPolicyEvidence::Set { .. })
+    ));
+    // The multi-region trail is listed in both regions (shadow copy) but kept once.
+    assert_eq!(s.cloudtrail.trails.len(), 2);
+    assert_eq!(s.cloudtrail.regions["eu-west-1"].as_ref().unwrap().len(), 2);
+    assert!(
+        s.cloudtrail
+            .trails
+            .iter()
+            .all(|t| t.status.is_some() && t.event_selectors.is_some())
+    );
+    assert_eq!(s.gaps.len(), 1, "{:?}", s.gaps);
+    assert_eq!(
+        s.gaps[0].evidence,
+        "/config/regions/eu-west-1/recorder_statuses"
+    );
+    assert!(s.gaps[0].reason.contains("AccessDeniedException"));
+    assert!(s.config.regions["eu-west-1"].recorder_statuses.is_none());
+}
+
+#[test]
+fn import_is_deterministic() {
+    assert_eq!(
+        import(&example()).unwrap().to_canonical_json(),
+        import(&example()).unwrap().to_canonical_json()
+    );
+}
+
+#[test]
+fn snapshot_round_trips_through_its_file() {
+    let s = import(&example()).unwrap();
+    let bytes = s.to_canonical_json();
+    let back = Snapshot::from_slice(Path::new("snapshot.json"), &bytes).unwrap();
+    assert_eq!(back, s);
+    assert_eq!(back.to_canonical_json(), bytes);
+}
+
+#[test]
+fn policy_documents_as_json_strings_and_url_encoded_strings_decode_alike() {
+    let dir = copy_example();
+    let path = dir.path().join("iam/account-authorization-details.json");
+    let mut v: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let original = import(dir.path()).unwrap();
+    let roles = v["RoleDetailList"].as_array_mut().unwrap();
+    let trust = roles[1]["AssumeRolePolicyDocument"].to_string();
+    roles[1]["AssumeRolePolicyDocument"] = Value::String(
+        percent_encoding::utf8_percent_encode(&trust, percent_encoding::NON_ALPHANUMERIC)
+            .to_string(),
+    );
+    let inline = roles[2]["RolePolicyList"][0]["PolicyDocument"].to_string();
+    roles[2]["RolePolicyList"][0]["PolicyDocument"] = Value::String(inline);
+    std::fs::write(&path, serde_json::to_vec(&v).unwrap()).unwrap();
+    let reencoded = import(dir.path()).unwrap();
+    assert_eq!(
+        reencoded.iam.authorization_details,
+        original.iam.authorization_details
+    );
+}
+
+#[test]
+fn concatenated_pages_are_merged() {
+    let dir = copy_example();
+    let path = dir.path().join("iam/account-authorization-details.json");
+    let v: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let page = |key: &str, marker: bool| {
+        let mut p = serde_json::json!({ "UserDetailList": [], "GroupDetailList": [], "RoleDetailList": [], "Policies": [] });
+        p[key] = v[key].clone();
+        if marker {
+            p["IsTruncated"] = Value::Bool(true);
+            p["Marker"] = Value::String("abc".into());
+        }
+        serde_json::to_string_pretty(&p).unwrap()
+    };
+    let text = [
+        page("UserDetailList", true),
+        page("GroupDetailList", true),
+        page("RoleDetailList", true),
+        page("Policies", false),
+    ]
+    .join("\n");
+    std::fs::write(&path, text).unwrap();
+    assert_eq!(
+        import(dir.path()).unwrap().iam.authorization_details,
+        import(&example()).unwrap().iam.authorization_details
+    );
+}
+
+#[test]
+fn no_such_entity_on_the_password_policy_means_no_policy_while_access_denied_is_a_gap() {
+    let dir = copy_example();
+    let pp = dir.path().join("iam/password-policy.json");
+    std::fs::remove_file(&pp).unwrap();
+    std::fs::write(dir.path().join("iam/password-policy.json.error"), "\nAn error occurred (NoSuchEntity) when calling the GetAccountPasswordPolicy operation: The Password Policy with domain name 483920175634 cannot be found.\n").unwrap();
+    let s = import(dir.path()).unwrap();
+    assert!(matches!(
+        s.iam.password_policy,
+        Some(PasswordPolicyEvidence::NotSet { .. })
+    ));
+    assert!(!s.gaps.iter().any(|g| g.evidence == "/iam/password_policy"));
+
+    std::fs::write(dir.path().join("iam/password-policy.json.error"), "An error occurred (AccessDenied) when calling the GetAccountPasswordPolicy operation: denied").unwrap();
+    let s = import(dir.path()).unwrap();
+    assert!(s.iam.password_policy.is_none());
+    let gap = s
+        .gaps
+        .iter()
+        .find(|g| g.evidence == "/iam/password_policy")
+        .unwrap();
+    assert!(
+        gap.reason.contains("AccessDenied") && gap.source.contains("get-account-password-policy"),
+        "{gap:?}"
+    );
+}
+
+#[test]
+fn a_missing_file_is_a_gap_not_an_error() {
+    let dir = copy_example();
+    std::fs::remove_file(dir.path().join("iam/credential-report.json")).unwrap();
+    std::fs::remove_file(
+        dir.path()
+            .join("cloudtrail/us-east-1/trail-status/clinic-audit-trail.json"),
+    )
+    .unwrap();
+    let s = import(dir.path()).unwrap();
+    let pointers: Vec<&str> = s.gaps.iter().map(|g| g.evidence.as_str()).collect();
+    assert!(pointers.contains(&"/iam/credential_report"), "{pointers:?}");
+    let trail = s
+        .cloudtrail
+        .trails
+        .iter()
+        .position(|t| t.trail.name == "clinic-audit-trail")
+        .unwrap();
+    assert!(
+        pointers.contains(&format!("/cloudtrail/trails/{trail}/status").as_str()),
+        "{pointers:?}"
+    );
+}
+
+#[test]
+fn without_a_collection_time_the_credential_report_dates_the_snapshot() {
+    let dir = copy_example();
+    std::fs::remove_file(dir.path().join("export-info.json")).unwrap();
+    let s = import(dir.path()).unwrap();
+    assert_eq!(s.collected_at.to_rfc3339(), "2026-11-20T08:55:02+00:00");
+    let forced = import_dir(
+        dir.path(),
+        &ImportOptions {
+            collected_at: Some("2026-01-01T00:00:00Z".parse().unwrap()),
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        forced.collected_at.to_rfc3339(),
+        "2026-01-01T00:00:00+00:00"
+    );
+}
+
+fn bad_input(dir: &Path) -> (String, Location) {
+    match import(dir).unwrap_err() {
+        Error::BadInput {
+            file,
+            location,
+            message,
+        } => (format!("{}: {message}", file.display()), location),
+        other => panic!("expected bad input, got {other}"),
+    }
+}
+
+#[test]
+fn truncated_json_names_file_line_and_column() {
+    let dir = copy_example();
+    let path = dir.path().join("iam/account-summary.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, &text[..text.len() / 2]).unwrap();
+    let (msg, loc) = bad_input(dir.path());
+    assert!(
+        msg.contains("iam/account-summary.json") && msg.contains("EOF"),
+        "{msg}"
+    );
+    assert!(loc.line.unwrap() > 1 && loc.column.is_some(), "{loc:?}");
+}
+
+#[test]
+fn a_wrong_type_names_the_json_pointer() {
+    let dir = copy_example();
+    let path = dir.path().join("iam/account-authorization-details.json");
+    let text = std::fs::read_to_string(&path).unwrap().replacen(
+        "\"UserName\": \"bob.martinez\"",
+        "\"UserName\": 42",
+        1,
+    );
+    std::fs::write(&path, text).unwrap();
+    let (msg, loc) = bad_input(dir.path());
+    assert_eq!(
+        loc.pointer.as_deref(),
+        Some("/UserDetailList/1/UserName"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("invalid type: integer `42`, expected a string"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn garbage_policy_documents_and_bad_base64_are_bad_input() {
+    let dir = copy_example();
+    let path = dir.path().join("iam/account-authorization-details.json");
+    let mut v: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    v["RoleDetailList"][0]["AssumeRolePolicyDocument"] = Value::String("%7Bnot json".into());
+    std::fs::write(&path, serde_json::to_vec_pretty(&v).unwrap()).unwrap();
+    let (msg, loc) = bad_input(dir.path());
+    assert_eq!(
+        loc.pointer.as_deref(),
+        Some("/RoleDetailList/0/AssumeRolePolicyDocument"),
+        "{msg}"
+    );
+
+    let dir = copy_example();
+    std::fs::write(
+        dir.path().join("iam/credential-report.json"),
+        r#"{"Content": "***", "ReportFormat": "text/csv"}"#,
+    )
+    .unwrap();
+    let (msg, loc) = bad_input(dir.path());
+    assert_eq!(loc.pointer.as_deref(), Some("/Content"));
+    assert!(msg.contains("not base64"), "{msg}");
+}
+
+#[test]
+fn virtual_mfa_seeds_never_reach_the_snapshot() {
+    let dir = copy_example();
+    let path = dir.path().join("iam/virtual-mfa-devices.json");
+    std::fs::write(&path, r#"{"VirtualMFADevices": [{"SerialNumber": "arn:aws:iam::483920175634:mfa/x", "Base32StringSeed": "SECRETSEED", "QRCodePNG": "iVBOR"}]}"#).unwrap();
+    let bytes = import(dir.path()).unwrap().to_canonical_json();
+    let text = String::from_utf8(bytes).unwrap();
+    assert!(!text.contains("SECRETSEED") && !text.contains("iVBOR"));
+}
+
+#[test]
+fn a_folder_that_is_not_an_export_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (msg, _) = bad_input(dir.path());
+    assert!(msg.contains("cannot tell which account"), "{msg}");
+    let (msg, _) = bad_input(&dir.path().join("nope"));
+    assert!(msg.contains("not a folder"), "{msg}");
+}

@@ -2,8 +2,18 @@
 
 use crate::results::Results;
 
-pub const HEADER: [&str; 10] =
-    ["control_id", "control_title", "control_status", "check_id", "check_status", "resource", "finding_status", "message", "evidence", "collected_at"];
+pub const HEADER: [&str; 10] = [
+    "control_id",
+    "control_title",
+    "control_status",
+    "check_id",
+    "check_status",
+    "resource",
+    "finding_status",
+    "message",
+    "evidence",
+    "collected_at",
+];
 
 pub fn render(results: &Results) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
@@ -11,8 +21,19 @@ pub fn render(results: &Results) -> Vec<u8> {
     for c in &results.controls {
         if c.checks.iter().all(|k| k.findings.is_empty()) {
             // Manual-only and inherited controls still get a row, so the sheet lists every control.
-            w.write_record([c.id.as_str(), &c.title, c.status.as_str(), "", "", "", "", &c.status_reason, "", &results.snapshot.collected_at])
-                .expect("in-memory write");
+            w.write_record([
+                c.id.as_str(),
+                &c.title,
+                c.status.as_str(),
+                "",
+                "",
+                "",
+                "",
+                &c.status_reason,
+                "",
+                &results.snapshot.collected_at,
+            ])
+            .expect("in-memory write");
         }
         for k in &c.checks {
             for f in &k.findings {
@@ -38,7 +59,11 @@ pub fn render(results: &Results) -> Vec<u8> {
 /// Spreadsheets run cells that start with = + - @ as formulas; IAM names may start with some
 /// of these, so such cells get a leading apostrophe (the OWASP CSV-injection advice).
 fn defuse(s: &str) -> String {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_string() }
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    }
 }
 
 #[cfg(test)]
@@ -46,6 +71,9 @@ mod tests {
     #[test]
     fn formula_cells_are_defused() {
         assert_eq!(super::defuse("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(super::defuse("arn:aws:iam::1:user/a"), "arn:aws:iam::1:user/a");
+        assert_eq!(
+            super::defuse("arn:aws:iam::1:user/a"),
+            "arn:aws:iam::1:user/a"
+        );
     }
 }

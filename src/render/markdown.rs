@@ -17,7 +17,10 @@ pub fn render(results: &Results, templates: Option<&Path>) -> Result<String> {
             let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
             (text, path)
         }
-        None => (BUILTIN.to_string(), Path::new("templates").join(TEMPLATE_NAME)),
+        None => (
+            BUILTIN.to_string(),
+            Path::new("templates").join(TEMPLATE_NAME),
+        ),
     };
     let mut env = Environment::new();
     let syntax = minijinja::syntax::SyntaxConfig::builder()
@@ -29,17 +32,29 @@ pub fn render(results: &Results, templates: Option<&Path>) -> Result<String> {
     env.add_filter("status_label", status_label);
     env.add_filter("cell", cell);
     env.add_filter("anchor", anchor);
-    env.add_template_owned(TEMPLATE_NAME, source).map_err(|e| template_error(&origin, &e))?;
+    env.add_filter("param", param);
+    env.add_template_owned(TEMPLATE_NAME, source)
+        .map_err(|e| template_error(&origin, &e))?;
     let statuses: Vec<&str> = ControlStatus::ALL.iter().map(|s| s.as_str()).collect();
-    let tmpl = env.get_template(TEMPLATE_NAME).map_err(|e| template_error(&origin, &e))?;
+    let tmpl = env
+        .get_template(TEMPLATE_NAME)
+        .map_err(|e| template_error(&origin, &e))?;
     tmpl.render(minijinja::context! { results => Value::from(minijinja::value::Serde(results)), statuses => statuses })
         .map_err(|e| template_error(&origin, &e))
 }
 
 fn template_error(path: &Path, e: &minijinja::Error) -> Error {
-    let location = Location { line: e.line(), column: None, pointer: None };
+    let location = Location {
+        line: e.line(),
+        column: None,
+        pointer: None,
+    };
     let detail = e.detail().map(|d| format!(": {d}")).unwrap_or_default();
-    Error::bad_input(path, location, format!("template error: {}{detail}", e.kind()))
+    Error::bad_input(
+        path,
+        location,
+        format!("template error: {}{detail}", e.kind()),
+    )
 }
 
 fn status_label(s: String) -> String {
@@ -55,12 +70,26 @@ fn status_label(s: String) -> String {
     .to_string()
 }
 
+/// A parameter value as users write it in `--set` (`true`, not Jinja's `True`).
+fn param(v: Value) -> String {
+    if v.kind() == minijinja::value::ValueKind::Bool {
+        v.is_true().to_string()
+    } else {
+        v.to_string()
+    }
+}
+
 /// Makes text safe inside a Markdown table cell.
 fn cell(s: String) -> String {
-    s.replace('\\', "\\\\").replace('|', "\\|").replace(['\n', '\r'], " ")
+    s.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace(['\n', '\r'], " ")
 }
 
 /// GitHub-style heading anchor of a control heading (`164.312(b) — Audit controls`).
 fn anchor(s: String) -> String {
-    s.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_lowercase()
+    s.chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_lowercase()
 }

@@ -38,7 +38,9 @@ impl FromStr for Format {
             "pdf" => Ok(Format::Pdf),
             "json" => Ok(Format::Json),
             "csv" => Ok(Format::Csv),
-            other => Err(Error::Usage(format!("unknown format {other:?} (choose among md, pdf, json, csv)"))),
+            other => Err(Error::Usage(format!(
+                "unknown format {other:?} (choose among md, pdf, json, csv)"
+            ))),
         }
     }
 }

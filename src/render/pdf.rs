@@ -10,15 +10,15 @@
 //! snapshot's collection time. The same results give the same bytes.
 
 use printpdf::{
-    Color, FontId, Line, LinePoint, Mm, Op, PageAnnotId, PageAnnotation, PaintMode, ParsedFont, PdfDocument, PdfFont, PdfFontHandle, PdfPage,
-    PdfSaveOptions, Point, Pt, Rect, Rgb, TextItem,
+    Color, FontId, Line, LinePoint, Mm, Op, PageAnnotId, PageAnnotation, PaintMode, ParsedFont,
+    PdfDocument, PdfFont, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rect, Rgb, TextItem,
 };
 
 use crate::error::{Error, Result};
 use crate::results::{ControlStatus, Results};
 
-const REGULAR_TTF: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
-const BOLD_TTF: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
+const REGULAR_TTF: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-subset.ttf");
+const BOLD_TTF: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold-subset.ttf");
 
 const PAGE_W: f32 = 210.0;
 const PAGE_H: f32 = 297.0;
@@ -41,8 +41,12 @@ struct Font {
 impl Font {
     fn load(name: &str, bytes: &[u8]) -> Result<Self> {
         let mut warnings = Vec::new();
-        let parsed = ParsedFont::from_bytes(bytes, 0, &mut warnings).ok_or_else(|| Error::Internal(format!("embedded font {name} did not parse")))?;
-        Ok(Font { id: FontId(name.to_string()), parsed })
+        let parsed = ParsedFont::from_bytes(bytes, 0, &mut warnings)
+            .ok_or_else(|| Error::Internal(format!("embedded font {name} did not parse")))?;
+        Ok(Font {
+            id: FontId(name.to_string()),
+            parsed,
+        })
     }
 
     /// Width of `text` at `size` points, in millimetres.
@@ -70,10 +74,18 @@ struct Cell {
 
 impl Cell {
     fn plain(text: impl Into<String>) -> Self {
-        Cell { text: text.into(), badge: None, weight: Weight::Regular }
+        Cell {
+            text: text.into(),
+            badge: None,
+            weight: Weight::Regular,
+        }
     }
     fn badge(label: &str, colour: Colour) -> Self {
-        Cell { text: label.to_string(), badge: Some(colour), weight: Weight::Bold }
+        Cell {
+            text: label.to_string(),
+            badge: Some(colour),
+            weight: Weight::Bold,
+        }
     }
 }
 
@@ -94,7 +106,12 @@ struct Colour(u8, u8, u8);
 
 impl Colour {
     fn pdf(self) -> Color {
-        Color::Rgb(Rgb::new(f32::from(self.0) / 255.0, f32::from(self.1) / 255.0, f32::from(self.2) / 255.0, None))
+        Color::Rgb(Rgb::new(
+            f32::from(self.0) / 255.0,
+            f32::from(self.1) / 255.0,
+            f32::from(self.2) / 255.0,
+            None,
+        ))
     }
 }
 
@@ -162,14 +179,44 @@ impl Writer {
         }
     }
 
-    fn text_at(&mut self, x: f32, baseline: f32, text: &str, size: f32, weight: Weight, colour: Colour) {
-        let id = self.font(weight).id.clone();
+    fn text_at(
+        &mut self,
+        x: f32,
+        baseline: f32,
+        text: &str,
+        size: f32,
+        weight: Weight,
+        colour: Colour,
+    ) {
+        let font = self.font(weight);
+        // The embedded subset lacks some scripts; show "?" rather than an invisible .notdef box.
+        let text: String = text
+            .chars()
+            .map(|c| {
+                if font.parsed.lookup_glyph_index(c as u32).is_some() {
+                    c
+                } else {
+                    '?'
+                }
+            })
+            .collect();
+        let id = font.id.clone();
         let ops = self.ops();
         ops.push(Op::StartTextSection);
         ops.push(Op::SetFillColor { col: colour.pdf() });
-        ops.push(Op::SetFont { font: PdfFontHandle::External(id), size: Pt(size) });
-        ops.push(Op::SetTextCursor { pos: Point { x: Pt(x * PT_PER_MM), y: Pt(baseline * PT_PER_MM) } });
-        ops.push(Op::ShowText { items: vec![TextItem::Text(text.to_string())] });
+        ops.push(Op::SetFont {
+            font: PdfFontHandle::External(id),
+            size: Pt(size),
+        });
+        ops.push(Op::SetTextCursor {
+            pos: Point {
+                x: Pt(x * PT_PER_MM),
+                y: Pt(baseline * PT_PER_MM),
+            },
+        });
+        ops.push(Op::ShowText {
+            items: vec![TextItem::Text(text)],
+        });
         ops.push(Op::EndTextSection);
     }
 
@@ -177,16 +224,34 @@ impl Writer {
         let ops = self.ops();
         ops.push(Op::SetFillColor { col: colour.pdf() });
         ops.push(Op::DrawRectangle {
-            rectangle: Rect { x: Pt(x * PT_PER_MM), y: Pt(y * PT_PER_MM), width: Pt(w * PT_PER_MM), height: Pt(h * PT_PER_MM), mode: Some(PaintMode::Fill), winding_order: None },
+            rectangle: Rect {
+                x: Pt(x * PT_PER_MM),
+                y: Pt(y * PT_PER_MM),
+                width: Pt(w * PT_PER_MM),
+                height: Pt(h * PT_PER_MM),
+                mode: Some(PaintMode::Fill),
+                winding_order: None,
+            },
         });
     }
 
     fn hline(&mut self, x1: f32, x2: f32, y: f32, colour: Colour) {
-        let pt = |x: f32| LinePoint { p: Point { x: Pt(x * PT_PER_MM), y: Pt(y * PT_PER_MM) }, bezier: false };
+        let pt = |x: f32| LinePoint {
+            p: Point {
+                x: Pt(x * PT_PER_MM),
+                y: Pt(y * PT_PER_MM),
+            },
+            bezier: false,
+        };
         let ops = self.ops();
         ops.push(Op::SetOutlineColor { col: colour.pdf() });
         ops.push(Op::SetOutlineThickness { pt: Pt(0.4) });
-        ops.push(Op::DrawLine { line: Line { points: vec![pt(x1), pt(x2)], is_closed: false } });
+        ops.push(Op::DrawLine {
+            line: Line {
+                points: vec![pt(x1), pt(x2)],
+                is_closed: false,
+            },
+        });
     }
 
     /// Wraps `text` to lines no wider than `width` mm; over-long words (ARNs) break anywhere,
@@ -197,7 +262,11 @@ impl Writer {
         for paragraph in text.split('\n') {
             let mut line = String::new();
             for word in paragraph.split_whitespace() {
-                let candidate = if line.is_empty() { word.to_string() } else { format!("{line} {word}") };
+                let candidate = if line.is_empty() {
+                    word.to_string()
+                } else {
+                    format!("{line} {word}")
+                };
                 if font.width_mm(&candidate, size) <= width {
                     line = candidate;
                     continue;
@@ -209,10 +278,16 @@ impl Writer {
                 while font.width_mm(&rest, size) > width {
                     let chars: Vec<char> = rest.chars().collect();
                     let mut fit = 1;
-                    while fit < chars.len() && font.width_mm(&chars[..=fit].iter().collect::<String>(), size) <= width {
+                    while fit < chars.len()
+                        && font.width_mm(&chars[..=fit].iter().collect::<String>(), size) <= width
+                    {
                         fit += 1;
                     }
-                    let soft = chars[..fit].iter().rposition(|c| matches!(c, '/' | ':' | '-' | '#' | ',')).filter(|p| *p > fit / 2).map(|p| p + 1);
+                    let soft = chars[..fit]
+                        .iter()
+                        .rposition(|c| matches!(c, '/' | ':' | '-' | '#' | ','))
+                        .filter(|p| *p > fit / 2)
+                        .map(|p| p + 1);
                     let cut = soft.unwrap_or(fit);
                     lines.push(chars[..cut].iter().collect());
                     rest = chars[cut..].iter().collect();
@@ -250,7 +325,14 @@ impl Writer {
         let size = 7.5;
         let lh = size * 0.45;
         let pad = 1.2;
-        let header_cells: Vec<Cell> = header.iter().map(|h| Cell { text: h.to_string(), badge: None, weight: Weight::Bold }).collect();
+        let header_cells: Vec<Cell> = header
+            .iter()
+            .map(|h| Cell {
+                text: h.to_string(),
+                badge: None,
+                weight: Weight::Bold,
+            })
+            .collect();
         self.ensure(2.0 * (lh + 2.0 * pad) + 2.0);
         self.table_row(widths, &header_cells, size, lh, pad, true);
         for row in rows {
@@ -264,15 +346,34 @@ impl Writer {
     }
 
     fn row_height(&self, widths: &[f32], row: &[Cell], size: f32, lh: f32, pad: f32) -> f32 {
-        let lines = row.iter().zip(widths).map(|(c, w)| self.wrap(&c.text, w - 2.0 * pad, size, c.weight).len()).max().unwrap_or(1);
+        let lines = row
+            .iter()
+            .zip(widths)
+            .map(|(c, w)| self.wrap(&c.text, w - 2.0 * pad, size, c.weight).len())
+            .max()
+            .unwrap_or(1);
         lines as f32 * lh + 2.0 * pad
     }
 
-    fn table_row(&mut self, widths: &[f32], row: &[Cell], size: f32, lh: f32, pad: f32, is_header: bool) {
+    fn table_row(
+        &mut self,
+        widths: &[f32],
+        row: &[Cell],
+        size: f32,
+        lh: f32,
+        pad: f32,
+        is_header: bool,
+    ) {
         let height = self.row_height(widths, row, size, lh, pad);
         let top = self.y;
         if is_header {
-            self.rect(MARGIN, top - height, widths.iter().sum(), height, rgb(0xe8, 0xec, 0xf1));
+            self.rect(
+                MARGIN,
+                top - height,
+                widths.iter().sum(),
+                height,
+                rgb(0xe8, 0xec, 0xf1),
+            );
         }
         let mut x = MARGIN;
         for (cell, w) in row.iter().zip(widths) {
@@ -280,7 +381,13 @@ impl Writer {
             let colour = match cell.badge {
                 Some(badge) => {
                     let badge_h = lines.len() as f32 * lh + 0.8;
-                    self.rect(x + pad * 0.5, top - pad - badge_h + 0.4, w - pad, badge_h, badge);
+                    self.rect(
+                        x + pad * 0.5,
+                        top - pad - badge_h + 0.4,
+                        w - pad,
+                        badge_h,
+                        badge,
+                    );
                     rgb(0xff, 0xff, 0xff)
                 }
                 None => rgb(0x1a, 0x1a, 0x1a),
@@ -292,7 +399,12 @@ impl Writer {
             x += w;
         }
         self.y = top - height;
-        self.hline(MARGIN, MARGIN + widths.iter().sum::<f32>(), self.y, rgb(0xc8, 0xcc, 0xd2));
+        self.hline(
+            MARGIN,
+            MARGIN + widths.iter().sum::<f32>(),
+            self.y,
+            rgb(0xc8, 0xcc, 0xd2),
+        );
     }
 
     /// Footers go on last, when the page count is known.
@@ -301,8 +413,18 @@ impl Writer {
         for n in 0..total {
             self.current = n;
             self.hline(MARGIN, PAGE_W - MARGIN, 13.0, rgb(0xc8, 0xcc, 0xd2));
-            let text = format!("safeguard · snapshot sha256 {hash} · page {} of {total}", n + 1);
-            self.text_at(MARGIN, 9.0, &text, 6.5, Weight::Regular, rgb(0x55, 0x55, 0x55));
+            let text = format!(
+                "safeguard · snapshot sha256 {hash} · page {} of {total}",
+                n + 1
+            );
+            self.text_at(
+                MARGIN,
+                9.0,
+                &text,
+                6.5,
+                Weight::Regular,
+                rgb(0x55, 0x55, 0x55),
+            );
         }
     }
 }
@@ -315,22 +437,60 @@ pub fn render(results: &Results) -> Result<Vec<u8>> {
 
     // Cover page.
     w.y -= 20.0;
-    w.paragraph("HIPAA Security Rule evidence report", 22.0, Weight::Bold, dark);
+    w.paragraph(
+        "HIPAA Security Rule evidence report",
+        22.0,
+        Weight::Bold,
+        dark,
+    );
     w.paragraph("45 CFR §164.308 administrative and §164.312 technical safeguards, AWS account identity and audit configuration", 10.0, Weight::Regular, grey);
     w.y -= 6.0;
     let facts = vec![
-        vec![Cell::plain("Account"), Cell::plain(format!("{} (partition {})", results.account.id, results.account.partition))],
-        vec![Cell::plain("Evidence collected at"), Cell::plain(format!("{} — verdicts are as of this instant", results.snapshot.collected_at))],
-        vec![Cell::plain("Evidence source"), Cell::plain(&results.snapshot.source)],
-        vec![Cell::plain("Snapshot SHA-256"), Cell::plain(&results.snapshot.sha256)],
-        vec![Cell::plain("Catalog SHA-256"), Cell::plain(&results.catalog.sha256)],
-        vec![Cell::plain("Tool"), Cell::plain(format!("{} {}", results.tool.name, results.tool.version))],
+        vec![
+            Cell::plain("Account"),
+            Cell::plain(format!(
+                "{} (partition {})",
+                results.account.id, results.account.partition
+            )),
+        ],
+        vec![
+            Cell::plain("Evidence collected at"),
+            Cell::plain(format!(
+                "{} — verdicts are as of this instant",
+                results.snapshot.collected_at
+            )),
+        ],
+        vec![
+            Cell::plain("Evidence source"),
+            Cell::plain(&results.snapshot.source),
+        ],
+        vec![
+            Cell::plain("Snapshot SHA-256"),
+            Cell::plain(&results.snapshot.sha256),
+        ],
+        vec![
+            Cell::plain("Catalog SHA-256"),
+            Cell::plain(&results.catalog.sha256),
+        ],
+        vec![
+            Cell::plain("Tool"),
+            Cell::plain(format!("{} {}", results.tool.name, results.tool.version)),
+        ],
     ];
-    w.table(&[45.0, PAGE_W - 2.0 * MARGIN - 45.0], &["Fact", "Value"], facts);
+    w.table(
+        &[45.0, PAGE_W - 2.0 * MARGIN - 45.0],
+        &["Fact", "Value"],
+        facts,
+    );
     w.heading("Summary", 14.0, true);
     let summary_rows = ControlStatus::ALL
         .iter()
-        .map(|s| vec![Cell::badge(status_label(s.as_str()), status_colour(s.as_str())), Cell::plain(results.count(*s).to_string())])
+        .map(|s| {
+            vec![
+                Cell::badge(status_label(s.as_str()), status_colour(s.as_str())),
+                Cell::plain(results.count(*s).to_string()),
+            ]
+        })
         .collect();
     w.table(&[55.0, 25.0], &["Status", "Controls"], summary_rows);
     w.paragraph(
@@ -351,47 +511,98 @@ pub fn render(results: &Results) -> Result<Vec<u8>> {
                 Cell::plain(&c.id),
                 Cell::plain(&c.title),
                 Cell::plain(c.requirement.as_str()),
-                Cell::badge(status_label(c.status.as_str()), status_colour(c.status.as_str())),
+                Cell::badge(
+                    status_label(c.status.as_str()),
+                    status_colour(c.status.as_str()),
+                ),
             ]
         })
         .collect();
-    w.table(&[40.0, 78.0, 24.0, 36.0], &["Citation", "Title", "Requirement", "Status"], index);
+    w.table(
+        &[40.0, 78.0, 24.0, 36.0],
+        &["Citation", "Title", "Requirement", "Status"],
+        index,
+    );
 
     // One section per control.
     for c in &results.controls {
         w.new_page();
         w.heading(&format!("§{} — {}", c.id, c.title), 13.0, true);
-        w.table(&[40.0, 138.0], &["Status", "Why"], vec![vec![Cell::badge(status_label(c.status.as_str()), status_colour(c.status.as_str())), Cell::plain(&c.status_reason)]]);
-        w.paragraph(&format!("{} safeguard · {}", capitalize(c.safeguard.as_str()), c.requirement.as_str()), 8.5, Weight::Regular, grey);
+        w.table(
+            &[40.0, 138.0],
+            &["Status", "Why"],
+            vec![vec![
+                Cell::badge(
+                    status_label(c.status.as_str()),
+                    status_colour(c.status.as_str()),
+                ),
+                Cell::plain(&c.status_reason),
+            ]],
+        );
+        w.paragraph(
+            &format!(
+                "{} safeguard · {}",
+                capitalize(c.safeguard.as_str()),
+                c.requirement.as_str()
+            ),
+            8.5,
+            Weight::Regular,
+            grey,
+        );
         w.paragraph(&c.summary, 9.0, Weight::Regular, dark);
         if let Some(na) = &c.not_applicable {
             w.paragraph(&format!("Not applicable: {na}"), 9.0, Weight::Regular, dark);
         }
         if let Some(manual) = &c.manual {
-            w.paragraph(&format!("Manual part (needs an attestation): {manual}"), 9.0, Weight::Regular, dark);
+            w.paragraph(
+                &format!("Manual part (needs an attestation): {manual}"),
+                9.0,
+                Weight::Regular,
+                dark,
+            );
         }
         for check in &c.checks {
-            w.heading(&format!("{} — {}", check.id, status_label(check.status.as_str())), 10.0, false);
+            w.heading(
+                &format!("{} — {}", check.id, status_label(check.status.as_str())),
+                10.0,
+                false,
+            );
             let params = if check.parameters.is_empty() {
                 String::new()
             } else {
-                let p: Vec<String> = check.parameters.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                let p: Vec<String> = check
+                    .parameters
+                    .iter()
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect();
                 format!(" Parameters: {}.", p.join(", "))
             };
-            w.paragraph(&format!("{}.{params}", check.description), 8.5, Weight::Regular, grey);
+            w.paragraph(
+                &format!("{}.{params}", check.description),
+                8.5,
+                Weight::Regular,
+                grey,
+            );
             let rows = check
                 .findings
                 .iter()
                 .map(|f| {
                     vec![
-                        Cell::badge(status_label(f.status.as_str()), status_colour(f.status.as_str())),
+                        Cell::badge(
+                            status_label(f.status.as_str()),
+                            status_colour(f.status.as_str()),
+                        ),
                         Cell::plain(&f.resource),
                         Cell::plain(&f.message),
                         Cell::plain(&f.evidence),
                     ]
                 })
                 .collect();
-            w.table(&[26.0, 52.0, 62.0, 38.0], &["Status", "Resource", "Finding", "Evidence"], rows);
+            w.table(
+                &[26.0, 52.0, 62.0, 38.0],
+                &["Status", "Resource", "Finding", "Evidence"],
+                rows,
+            );
         }
     }
 
@@ -399,10 +610,25 @@ pub fn render(results: &Results) -> Result<Vec<u8>> {
     w.new_page();
     w.heading("Evidence gaps", 14.0, true);
     if results.gaps.is_empty() {
-        w.paragraph("None: every expected piece of evidence was gathered.", 9.0, Weight::Regular, dark);
+        w.paragraph(
+            "None: every expected piece of evidence was gathered.",
+            9.0,
+            Weight::Regular,
+            dark,
+        );
     } else {
         w.paragraph("Evidence that could not be gathered. Controls that need it are Insufficient evidence, never Pass.", 9.0, Weight::Regular, dark);
-        let rows = results.gaps.iter().map(|g| vec![Cell::plain(&g.evidence), Cell::plain(&g.source), Cell::plain(&g.reason)]).collect();
+        let rows = results
+            .gaps
+            .iter()
+            .map(|g| {
+                vec![
+                    Cell::plain(&g.evidence),
+                    Cell::plain(&g.source),
+                    Cell::plain(&g.reason),
+                ]
+            })
+            .collect();
         w.table(&[50.0, 64.0, 64.0], &["Evidence", "Source", "Reason"], rows);
     }
 
@@ -411,9 +637,15 @@ pub fn render(results: &Results) -> Result<Vec<u8>> {
 }
 
 fn finish(w: Writer, results: &Results) -> Result<Vec<u8>> {
-    let mut doc = PdfDocument::new(&format!("HIPAA Security Rule evidence — account {}", results.account.id));
-    let collected = chrono::DateTime::parse_from_rfc3339(&results.snapshot.collected_at).map(|t| t.timestamp()).unwrap_or(0);
-    let when = printpdf::OffsetDateTime::from_unix_timestamp(collected).map_err(|e| Error::Internal(e.to_string()))?;
+    let mut doc = PdfDocument::new(&format!(
+        "HIPAA Security Rule evidence — account {}",
+        results.account.id
+    ));
+    let collected = chrono::DateTime::parse_from_rfc3339(&results.snapshot.collected_at)
+        .map(|t| t.timestamp())
+        .unwrap_or(0);
+    let when = printpdf::OffsetDateTime::from_unix_timestamp(collected)
+        .map_err(|e| Error::Internal(e.to_string()))?;
     let info = &mut doc.metadata.info;
     info.creation_date = when.clone();
     info.modification_date = when.clone();
@@ -423,17 +655,32 @@ fn finish(w: Writer, results: &Results) -> Result<Vec<u8>> {
     info.subject = "HIPAA Security Rule evidence".into();
     info.identifier = results.snapshot.sha256.clone();
     for font in [&w.regular, &w.bold] {
-        doc.resources.fonts.map.insert(font.id.clone(), PdfFont::new(font.parsed.clone()));
+        doc.resources
+            .fonts
+            .map
+            .insert(font.id.clone(), PdfFont::new(font.parsed.clone()));
     }
     for (i, (name, page)) in w.bookmarks.iter().enumerate() {
-        doc.bookmarks.map.insert(PageAnnotId(format!("bm{i:05}")), PageAnnotation { name: name.clone(), page: *page });
+        doc.bookmarks.map.insert(
+            PageAnnotId(format!("bm{i:05}")),
+            PageAnnotation {
+                name: name.clone(),
+                page: *page,
+            },
+        );
     }
-    let pages = w.pages.into_iter().map(|ops| PdfPage::new(Mm(PAGE_W), Mm(PAGE_H), ops)).collect();
+    let pages = w
+        .pages
+        .into_iter()
+        .map(|ops| PdfPage::new(Mm(PAGE_W), Mm(PAGE_H), ops))
+        .collect();
     doc.with_pages(pages);
     let mut warnings = Vec::new();
     let mut lo = doc.to_lopdf_document(&PdfSaveOptions::default(), &mut warnings);
     // printpdf draws the document id at random; derive it from what the report is about.
-    let id = crate::snapshot::sha256_hex(format!("{}{}", results.snapshot.sha256, results.catalog.sha256).as_bytes());
+    let id = crate::snapshot::sha256_hex(
+        format!("{}{}", results.snapshot.sha256, results.catalog.sha256).as_bytes(),
+    );
     let id_bytes = id.as_bytes()[..32].to_vec();
     lo.trailer.set(
         "ID",
@@ -442,8 +689,10 @@ fn finish(w: Writer, results: &Results) -> Result<Vec<u8>> {
             lopdf::Object::String(id_bytes, lopdf::StringFormat::Literal),
         ]),
     );
+    lo.compress();
     let mut out = Vec::new();
-    lo.save_to(&mut out).map_err(|e| Error::Internal(format!("writing the PDF: {e}")))?;
+    lo.save_to(&mut out)
+        .map_err(|e| Error::Internal(format!("writing the PDF: {e}")))?;
     Ok(out)
 }
 

@@ -179,7 +179,10 @@ impl ManagedPolicyDetail {
             .find(|(_, v)| v.is_default_version)
             .or_else(|| {
                 let id = self.default_version_id.as_deref()?;
-                self.policy_version_list.iter().enumerate().find(|(_, v)| v.version_id.as_deref() == Some(id))
+                self.policy_version_list
+                    .iter()
+                    .enumerate()
+                    .find(|(_, v)| v.version_id.as_deref() == Some(id))
             })
     }
 }
@@ -207,17 +210,27 @@ pub const ROOT_ACCOUNT_USER: &str = "<root_account>";
 
 impl CredentialReport {
     pub fn root(&self) -> Option<(usize, &BTreeMap<String, String>)> {
-        self.rows.iter().enumerate().find(|(_, r)| r.get("user").map(String::as_str) == Some(ROOT_ACCOUNT_USER))
+        self.rows
+            .iter()
+            .enumerate()
+            .find(|(_, r)| r.get("user").map(String::as_str) == Some(ROOT_ACCOUNT_USER))
     }
 
     pub fn users(&self) -> impl Iterator<Item = (usize, &BTreeMap<String, String>)> {
-        self.rows.iter().enumerate().filter(|(_, r)| r.get("user").map(String::as_str) != Some(ROOT_ACCOUNT_USER))
+        self.rows
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.get("user").map(String::as_str) != Some(ROOT_ACCOUNT_USER))
     }
 }
 
 /// Reads a credential-report boolean column ("true"/"false").
 pub fn report_flag(row: &BTreeMap<String, String>, column: &str) -> Option<bool> {
-    match row.get(column).map(|s| s.trim().to_ascii_lowercase()).as_deref() {
+    match row
+        .get(column)
+        .map(|s| s.trim().to_ascii_lowercase())
+        .as_deref()
+    {
         Some("true") => Some(true),
         Some("false") => Some(false),
         _ => None,
@@ -227,9 +240,13 @@ pub fn report_flag(row: &BTreeMap<String, String>, column: &str) -> Option<bool>
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum PasswordPolicyEvidence {
-    Set { policy: PasswordPolicy },
+    Set {
+        policy: PasswordPolicy,
+    },
     /// get-account-password-policy answered NoSuchEntity: the account has none.
-    NotSet { detail: String },
+    NotSet {
+        detail: String,
+    },
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -426,22 +443,40 @@ impl Snapshot {
     pub fn from_slice(path: &Path, bytes: &[u8]) -> Result<Self> {
         // Check the schema first so an old or foreign file gets a clear message, not a type error.
         let probe: Value = serde_json::from_slice(bytes).map_err(|e| {
-            Error::bad_input(path, Location { line: Some(e.line()), column: Some(e.column()), pointer: None }, strip_at(&e))
+            Error::bad_input(
+                path,
+                Location {
+                    line: Some(e.line()),
+                    column: Some(e.column()),
+                    pointer: None,
+                },
+                strip_at(&e),
+            )
         })?;
         match probe.get("schema_version").and_then(Value::as_str) {
             Some(SCHEMA_VERSION) => {}
             Some(other) => {
                 return Err(Error::bad_input(
                     path,
-                    Location { pointer: Some("/schema_version".into()), ..Default::default() },
-                    format!("unknown snapshot schema version {other:?}; this safeguard reads {SCHEMA_VERSION:?}"),
+                    Location {
+                        pointer: Some("/schema_version".into()),
+                        ..Default::default()
+                    },
+                    format!(
+                        "unknown snapshot schema version {other:?}; this safeguard reads {SCHEMA_VERSION:?}"
+                    ),
                 ));
             }
             None => {
                 return Err(Error::bad_input(
                     path,
-                    Location { pointer: Some("/schema_version".into()), ..Default::default() },
-                    format!("not a safeguard snapshot: no \"schema_version\" (expected {SCHEMA_VERSION:?})"),
+                    Location {
+                        pointer: Some("/schema_version".into()),
+                        ..Default::default()
+                    },
+                    format!(
+                        "not a safeguard snapshot: no \"schema_version\" (expected {SCHEMA_VERSION:?})"
+                    ),
                 ));
             }
         }

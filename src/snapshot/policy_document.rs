@@ -59,14 +59,15 @@ impl<'de> Deserialize<'de> for PolicyDocument {
         let value = Value::deserialize(deserializer)?;
         match value {
             Value::Object(_) => Ok(PolicyDocument(value)),
-            Value::String(s) => PolicyDocument::from_encoded(&s).and_then(|doc| {
-                if doc.0.is_object() {
-                    Ok(doc)
-                } else {
-                    Err("policy document must decode to a JSON object".to_string())
-                }
-            })
-            .map_err(serde::de::Error::custom),
+            Value::String(s) => PolicyDocument::from_encoded(&s)
+                .and_then(|doc| {
+                    if doc.0.is_object() {
+                        Ok(doc)
+                    } else {
+                        Err("policy document must decode to a JSON object".to_string())
+                    }
+                })
+                .map_err(serde::de::Error::custom),
             other => Err(serde::de::Error::custom(format!(
                 "expected a policy document (JSON object, JSON string or URL-encoded string), found {}",
                 kind_of(&other)
@@ -96,7 +97,9 @@ mod tests {
     fn accepts_object_json_string_and_url_encoded_forms() {
         let as_object: PolicyDocument = serde_json::from_str(DOC).unwrap();
         let as_string: PolicyDocument = serde_json::from_value(Value::String(DOC.into())).unwrap();
-        let encoded: String = percent_encoding::utf8_percent_encode(DOC, percent_encoding::NON_ALPHANUMERIC).to_string();
+        let encoded: String =
+            percent_encoding::utf8_percent_encode(DOC, percent_encoding::NON_ALPHANUMERIC)
+                .to_string();
         let as_url: PolicyDocument = serde_json::from_value(Value::String(encoded)).unwrap();
         assert_eq!(as_object, as_string);
         assert_eq!(as_object, as_url);
@@ -106,13 +109,16 @@ mod tests {
 
     #[test]
     fn single_statement_object_is_addressed_without_index() {
-        let doc: PolicyDocument = serde_json::from_str(r#"{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#).unwrap();
+        let doc: PolicyDocument =
+            serde_json::from_str(r#"{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#)
+                .unwrap();
         assert_eq!(doc.statements()[0].0, "/Statement");
     }
 
     #[test]
     fn rejects_garbage_with_a_reason() {
-        let err = serde_json::from_value::<PolicyDocument>(Value::String("not a policy".into())).unwrap_err();
+        let err = serde_json::from_value::<PolicyDocument>(Value::String("not a policy".into()))
+            .unwrap_err();
         assert!(err.to_string().contains("neither a JSON object"), "{err}");
         let err = serde_json::from_value::<PolicyDocument>(Value::from(5)).unwrap_err();
         assert!(err.to_string().contains("found a number"), "{err}");

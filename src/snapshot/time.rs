@@ -26,7 +26,11 @@ pub fn parse_aws_time(s: &str) -> Option<DateTime<Utc>> {
             return Some(t.with_timezone(&Utc));
         }
     }
-    for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"] {
+    for fmt in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M:%S",
+    ] {
         if let Ok(t) = NaiveDateTime::parse_from_str(s, fmt) {
             return Some(Utc.from_utc_datetime(&t));
         }
@@ -45,15 +49,21 @@ impl<'de> Deserialize<'de> for AwsTime {
         match Value::deserialize(deserializer)? {
             Value::String(s) => Ok(AwsTime(s)),
             Value::Number(n) => {
-                let secs = n.as_f64().ok_or_else(|| serde::de::Error::custom("timestamp out of range"))?;
+                let secs = n
+                    .as_f64()
+                    .ok_or_else(|| serde::de::Error::custom("timestamp out of range"))?;
                 let millis = (secs * 1000.0).round() as i64;
                 let t = Utc
                     .timestamp_millis_opt(millis)
                     .single()
                     .ok_or_else(|| serde::de::Error::custom("timestamp out of range"))?;
-                Ok(AwsTime(t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)))
+                Ok(AwsTime(
+                    t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+                ))
             }
-            _ => Err(serde::de::Error::custom("expected a timestamp (ISO 8601 string or epoch seconds)")),
+            _ => Err(serde::de::Error::custom(
+                "expected a timestamp (ISO 8601 string or epoch seconds)",
+            )),
         }
     }
 }
@@ -69,7 +79,12 @@ mod tests {
         let c: AwsTime = serde_json::from_str("1793527200").unwrap();
         assert_eq!(a, b);
         assert_eq!(c.parse().unwrap(), a);
-        assert_eq!(parse_aws_time("2026-11-01T10:00:00.123000+00:00").unwrap().timestamp(), a.timestamp());
+        assert_eq!(
+            parse_aws_time("2026-11-01T10:00:00.123000+00:00")
+                .unwrap()
+                .timestamp(),
+            a.timestamp()
+        );
         assert!(parse_aws_time("N/A").is_none());
         assert!(parse_aws_time("no_information").is_none());
     }

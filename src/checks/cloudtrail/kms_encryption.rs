@@ -18,9 +18,19 @@ impl Check for KmsEncryption {
     }
 
     fn evaluate(&self, ctx: &Context<'_>) -> Vec<Finding> {
-        per_trail(ctx, "no log file is KMS-encrypted", |t, ptr| match t.trail.kms_key_id.as_deref().filter(|k| !k.is_empty()) {
-            Some(key) => Finding::pass(&t.trail.trail_arn, format!("log files encrypted with KMS key {key}"), format!("{ptr}/trail/KmsKeyId")),
-            None => Finding::fail(&t.trail.trail_arn, "no KMS key: log files have only S3-managed encryption", format!("{ptr}/trail")),
+        per_trail(ctx, "no log file is KMS-encrypted", |t, ptr| {
+            match t.trail.kms_key_id.as_deref().filter(|k| !k.is_empty()) {
+                Some(key) => Finding::pass(
+                    &t.trail.trail_arn,
+                    format!("log files encrypted with KMS key {key}"),
+                    format!("{ptr}/trail/KmsKeyId"),
+                ),
+                None => Finding::fail(
+                    &t.trail.trail_arn,
+                    "no KMS key: log files have only S3-managed encryption",
+                    format!("{ptr}/trail"),
+                ),
+            }
         })
     }
 }
@@ -40,6 +50,9 @@ mod tests {
         s.cloudtrail.trails = vec![trail("a", true), plain];
         assert_eq!(statuses(&run(&KmsEncryption, &s)), ["pass", "fail"]);
         s.regions.clear();
-        assert_eq!(statuses(&run(&KmsEncryption, &s)), ["error", "pass", "fail"]);
+        assert_eq!(
+            statuses(&run(&KmsEncryption, &s)),
+            ["error", "pass", "fail"]
+        );
     }
 }

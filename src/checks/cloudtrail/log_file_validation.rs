@@ -23,7 +23,11 @@ impl Check for LogFileValidation {
             if t.trail.log_file_validation_enabled {
                 Finding::pass(&t.trail.trail_arn, "log file validation enabled", ptr)
             } else {
-                Finding::fail(&t.trail.trail_arn, "log file validation disabled: log files can be altered or deleted undetected", ptr)
+                Finding::fail(
+                    &t.trail.trail_arn,
+                    "log file validation disabled: log files can be altered or deleted undetected",
+                    ptr,
+                )
             }
         })
     }
@@ -44,7 +48,10 @@ mod tests {
         s.cloudtrail.trails = vec![trail("a", true), bad];
         let f = run(&LogFileValidation, &s);
         assert_eq!(statuses(&f), ["pass", "fail"]);
-        assert_eq!(f[1].evidence, "/cloudtrail/trails/1/trail/LogFileValidationEnabled");
+        assert_eq!(
+            f[1].evidence,
+            "/cloudtrail/trails/1/trail/LogFileValidationEnabled"
+        );
     }
 
     #[test]

@@ -23,27 +23,53 @@ pub fn checks() -> Vec<&'static dyn Check> {
 fn unlisted_regions(ctx: &Context<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
     for region in &ctx.snapshot.regions {
-        let listed = ctx.snapshot.cloudtrail.regions.get(region).is_some_and(Option::is_some);
+        let listed = ctx
+            .snapshot
+            .cloudtrail
+            .regions
+            .get(region)
+            .is_some_and(Option::is_some);
         if !listed {
             let ptr = format!("/cloudtrail/regions/{}", escape_pointer_token(region));
-            out.push(ctx.missing(format!("cloudtrail/{region}"), &ptr, &format!("the trail listing of {region}")));
+            out.push(ctx.missing(
+                format!("cloudtrail/{region}"),
+                &ptr,
+                &format!("the trail listing of {region}"),
+            ));
         }
     }
     if ctx.snapshot.regions.is_empty() {
-        out.push(ctx.missing(ctx.account_resource("cloudtrail"), "/regions", "CloudTrail evidence for any region"));
+        out.push(ctx.missing(
+            ctx.account_resource("cloudtrail"),
+            "/regions",
+            "CloudTrail evidence for any region",
+        ));
     }
     out
 }
 
 /// Runs `judge` on every trail; with no trails at all, one account-level failure (no trail means
 /// nothing is logged, validated or encrypted); regions not listed become `error` findings.
-fn per_trail(ctx: &Context<'_>, what: &str, judge: impl Fn(&TrailEvidence, String) -> Finding) -> Vec<Finding> {
+fn per_trail(
+    ctx: &Context<'_>,
+    what: &str,
+    judge: impl Fn(&TrailEvidence, String) -> Finding,
+) -> Vec<Finding> {
     let mut out = unlisted_regions(ctx);
     let trails = &ctx.snapshot.cloudtrail.trails;
     if trails.is_empty() && out.is_empty() {
-        out.push(Finding::fail(ctx.account_resource("cloudtrail"), format!("no CloudTrail trail exists, so {what}"), "/cloudtrail/trails"));
+        out.push(Finding::fail(
+            ctx.account_resource("cloudtrail"),
+            format!("no CloudTrail trail exists, so {what}"),
+            "/cloudtrail/trails",
+        ));
     }
-    out.extend(trails.iter().enumerate().map(|(i, t)| judge(t, format!("/cloudtrail/trails/{i}"))));
+    out.extend(
+        trails
+            .iter()
+            .enumerate()
+            .map(|(i, t)| judge(t, format!("/cloudtrail/trails/{i}"))),
+    );
     out
 }
 
@@ -61,7 +87,9 @@ pub(crate) mod fixtures {
                 is_organization_trail: false,
                 log_file_validation_enabled: true,
                 kms_key_id: Some("arn:aws:kms:us-east-1:123456789012:key/abc".into()),
-                cloud_watch_logs_log_group_arn: Some("arn:aws:logs:us-east-1:123456789012:log-group:trail:*".into()),
+                cloud_watch_logs_log_group_arn: Some(
+                    "arn:aws:logs:us-east-1:123456789012:log-group:trail:*".into(),
+                ),
                 extra: Default::default(),
             },
             status: Some(TrailStatus {

@@ -30,23 +30,48 @@ impl Check for MultiRegionLogging {
 
     fn evaluate(&self, ctx: &Context<'_>) -> Vec<Finding> {
         let resource = ctx.account_resource("cloudtrail");
-        let verdicts: Vec<(usize, &TrailEvidence, Verdict)> =
-            ctx.snapshot.cloudtrail.trails.iter().enumerate().map(|(i, t)| (i, t, judge(t))).collect();
-        if let Some((i, _, Verdict::Qualifies(why))) = verdicts.iter().find(|(_, _, v)| matches!(v, Verdict::Qualifies(_))) {
-            return vec![Finding::pass(resource, why.clone(), format!("/cloudtrail/trails/{i}"))];
+        let verdicts: Vec<(usize, &TrailEvidence, Verdict)> = ctx
+            .snapshot
+            .cloudtrail
+            .trails
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (i, t, judge(t)))
+            .collect();
+        if let Some((i, _, Verdict::Qualifies(why))) = verdicts
+            .iter()
+            .find(|(_, _, v)| matches!(v, Verdict::Qualifies(_)))
+        {
+            return vec![Finding::pass(
+                resource,
+                why.clone(),
+                format!("/cloudtrail/trails/{i}"),
+            )];
         }
         let reasons: Vec<String> = verdicts
             .iter()
             .map(|(_, t, v)| match v {
-                Verdict::FallsShort(why) | Verdict::Unknown(why) => format!("{}: {why}", t.trail.name),
+                Verdict::FallsShort(why) | Verdict::Unknown(why) => {
+                    format!("{}: {why}", t.trail.name)
+                }
                 Verdict::Qualifies(_) => unreachable!(),
             })
             .collect();
-        let unknown = verdicts.iter().find(|(_, _, v)| matches!(v, Verdict::Unknown(_)));
+        let unknown = verdicts
+            .iter()
+            .find(|(_, _, v)| matches!(v, Verdict::Unknown(_)));
         let unlisted = super::unlisted_regions(ctx);
         if let Some((i, _, _)) = unknown {
-            let msg = format!("cannot tell whether a qualifying trail exists: {}", reasons.join("; "));
-            return vec![Finding::new(resource, FindingStatus::Error, msg, format!("/cloudtrail/trails/{i}"))];
+            let msg = format!(
+                "cannot tell whether a qualifying trail exists: {}",
+                reasons.join("; ")
+            );
+            return vec![Finding::new(
+                resource,
+                FindingStatus::Error,
+                msg,
+                format!("/cloudtrail/trails/{i}"),
+            )];
         }
         if !unlisted.is_empty() && verdicts.is_empty() {
             // A region we could not list might hold the trail; that is a gap, not a failure.
@@ -55,7 +80,10 @@ impl Check for MultiRegionLogging {
         let msg = if reasons.is_empty() {
             "no CloudTrail trail exists".to_string()
         } else {
-            format!("no multi-region trail is logging all management events ({})", reasons.join("; "))
+            format!(
+                "no multi-region trail is logging all management events ({})",
+                reasons.join("; ")
+            )
         };
         vec![Finding::fail(resource, msg, "/cloudtrail/trails")]
     }
@@ -75,7 +103,10 @@ fn judge(t: &TrailEvidence) -> Verdict {
         None => None,
     };
     match (logging, selectors) {
-        (true, Some(Ok(()))) => Verdict::Qualifies(format!("{} is multi-region, logging, and records read and write management events", t.trail.trail_arn)),
+        (true, Some(Ok(()))) => Verdict::Qualifies(format!(
+            "{} is multi-region, logging, and records read and write management events",
+            t.trail.trail_arn
+        )),
         (_, Some(Err(why))) => Verdict::FallsShort(why),
         (false, _) => Verdict::Unknown("trail status not in the evidence".into()),
         (true, None) => Verdict::Unknown("event selectors not in the evidence".into()),
@@ -84,25 +115,41 @@ fn judge(t: &TrailEvidence) -> Verdict {
 
 /// `Some(Ok)` when the selectors record read and write management events.
 fn management_coverage(sel: &EventSelectors) -> Option<Result<(), String>> {
-    if let Some(advanced) = sel.advanced_event_selectors.as_ref().filter(|a| !a.is_empty()) {
+    if let Some(advanced) = sel
+        .advanced_event_selectors
+        .as_ref()
+        .filter(|a| !a.is_empty())
+    {
         let covers = advanced.iter().any(|a| {
             let management = a.field_selectors.iter().any(|f| {
-                f.field == "eventCategory" && f.equals.as_ref().is_some_and(|v| v.iter().any(|x| x == "Management"))
+                f.field == "eventCategory"
+                    && f.equals
+                        .as_ref()
+                        .is_some_and(|v| v.iter().any(|x| x == "Management"))
             });
             // A readOnly selector restricts to reads or writes only.
             let read_only_filter = a.field_selectors.iter().any(|f| f.field == "readOnly");
             management && !read_only_filter
         });
-        return Some(if covers { Ok(()) } else { Err("advanced event selectors do not record all management events".into()) });
+        return Some(if covers {
+            Ok(())
+        } else {
+            Err("advanced event selectors do not record all management events".into())
+        });
     }
     let basic = sel.event_selectors.as_deref().unwrap_or_default();
     if basic.is_empty() {
         return Some(Err("no event selectors".into()));
     }
     let covers = basic.iter().any(|s| {
-        s.include_management_events.unwrap_or(true) && s.read_write_type.as_deref().unwrap_or("All") == "All"
+        s.include_management_events.unwrap_or(true)
+            && s.read_write_type.as_deref().unwrap_or("All") == "All"
     });
-    Some(if covers { Ok(()) } else { Err("event selectors record only read or only write management events, or none".into()) })
+    Some(if covers {
+        Ok(())
+    } else {
+        Err("event selectors record only read or only write management events, or none".into())
+    })
 }
 
 #[cfg(test)]
@@ -127,12 +174,27 @@ mod tests {
         let mut stopped = trail("stopped", true);
         stopped.status.as_mut().unwrap().is_logging = Some(false);
         let mut write_only = trail("writes", true);
-        write_only.event_selectors.as_mut().unwrap().event_selectors.as_mut().unwrap()[0].read_write_type = Some("WriteOnly".into());
+        write_only
+            .event_selectors
+            .as_mut()
+            .unwrap()
+            .event_selectors
+            .as_mut()
+            .unwrap()[0]
+            .read_write_type = Some("WriteOnly".into());
         s.cloudtrail.trails = vec![stopped, write_only, trail("regional", false)];
         let f = run(&MultiRegionLogging, &s);
         assert_eq!(statuses(&f), ["fail"]);
-        for part in ["stopped: multi-region but logging is stopped", "writes: event selectors record only", "regional: single-region trail"] {
-            assert!(f[0].message.contains(part), "{part} not in {}", f[0].message);
+        for part in [
+            "stopped: multi-region but logging is stopped",
+            "writes: event selectors record only",
+            "regional: single-region trail",
+        ] {
+            assert!(
+                f[0].message.contains(part),
+                "{part} not in {}",
+                f[0].message
+            );
         }
         s.cloudtrail.trails.clear();
         assert_eq!(statuses(&run(&MultiRegionLogging, &s)), ["fail"]);
@@ -142,13 +204,28 @@ mod tests {
     fn advanced_selectors_are_understood() {
         let mut s = snapshot();
         let mut t = trail("adv", true);
-        let field = |name: &str, eq: &str| AdvancedFieldSelector { field: name.into(), equals: Some(vec![eq.into()]), not_equals: None, extra: Default::default() };
+        let field = |name: &str, eq: &str| AdvancedFieldSelector {
+            field: name.into(),
+            equals: Some(vec![eq.into()]),
+            not_equals: None,
+            extra: Default::default(),
+        };
         t.event_selectors.as_mut().unwrap().event_selectors = None;
         t.event_selectors.as_mut().unwrap().advanced_event_selectors =
-            Some(vec![AdvancedEventSelector { name: None, field_selectors: vec![field("eventCategory", "Management")] }]);
+            Some(vec![AdvancedEventSelector {
+                name: None,
+                field_selectors: vec![field("eventCategory", "Management")],
+            }]);
         s.cloudtrail.trails = vec![t.clone()];
         assert_eq!(statuses(&run(&MultiRegionLogging, &s)), ["pass"]);
-        t.event_selectors.as_mut().unwrap().advanced_event_selectors.as_mut().unwrap()[0].field_selectors.push(field("readOnly", "false"));
+        t.event_selectors
+            .as_mut()
+            .unwrap()
+            .advanced_event_selectors
+            .as_mut()
+            .unwrap()[0]
+            .field_selectors
+            .push(field("readOnly", "false"));
         s.cloudtrail.trails = vec![t];
         assert_eq!(statuses(&run(&MultiRegionLogging, &s)), ["fail"]);
     }

@@ -24,7 +24,11 @@ impl Check for RecorderAllRegions {
     fn evaluate(&self, ctx: &Context<'_>) -> Vec<Finding> {
         let s = ctx.snapshot;
         if s.regions.is_empty() {
-            return vec![ctx.missing(ctx.account_resource("config"), "/regions", "AWS Config evidence for any region")];
+            return vec![ctx.missing(
+                ctx.account_resource("config"),
+                "/regions",
+                "AWS Config evidence for any region",
+            )];
         }
         let need_global = ctx.params.bool("require_global_resource_types");
         s.regions
@@ -33,13 +37,25 @@ impl Check for RecorderAllRegions {
                 let resource = format!("config/{region}/configuration-recorder");
                 let base = format!("/config/regions/{}", escape_pointer_token(region));
                 let Some(cfg) = s.config.regions.get(region) else {
-                    return ctx.missing(resource, &base, &format!("AWS Config evidence for {region}"));
+                    return ctx.missing(
+                        resource,
+                        &base,
+                        &format!("AWS Config evidence for {region}"),
+                    );
                 };
                 let Some(recorders) = &cfg.recorders else {
-                    return ctx.missing(resource, &format!("{base}/recorders"), &format!("the configuration recorders of {region}"));
+                    return ctx.missing(
+                        resource,
+                        &format!("{base}/recorders"),
+                        &format!("the configuration recorders of {region}"),
+                    );
                 };
                 if recorders.is_empty() {
-                    return Finding::fail(resource, format!("no configuration recorder in {region}"), format!("{base}/recorders"));
+                    return Finding::fail(
+                        resource,
+                        format!("no configuration recorder in {region}"),
+                        format!("{base}/recorders"),
+                    );
                 }
                 // A region has at most one recorder today; judge the best one if several appear.
                 let mut last_failure = None;
@@ -52,11 +68,18 @@ impl Check for RecorderAllRegions {
                     if need_global && group.include_global_resource_types != Some(true) {
                         problems.push("does not include global resource types".to_string());
                     }
-                    let status_idx = cfg.recorder_statuses.as_ref().and_then(|st| st.iter().position(|x| x.name == rec.name));
+                    let status_idx = cfg
+                        .recorder_statuses
+                        .as_ref()
+                        .and_then(|st| st.iter().position(|x| x.name == rec.name));
                     match (&cfg.recorder_statuses, status_idx) {
                         (None, _) => {
                             if problems.is_empty() {
-                                let m = ctx.missing(&resource, &format!("{base}/recorder_statuses"), &format!("the status of recorder {:?}", rec.name));
+                                let m = ctx.missing(
+                                    &resource,
+                                    &format!("{base}/recorder_statuses"),
+                                    &format!("the status of recorder {:?}", rec.name),
+                                );
                                 last_failure = Some(m);
                                 continue;
                             }
@@ -72,18 +95,40 @@ impl Check for RecorderAllRegions {
                                 other => problems.push(format!(
                                     "last status is {}{}",
                                     other.unwrap_or("unknown"),
-                                    status.last_error_code.as_deref().map(|c| format!(" ({c})")).unwrap_or_default()
+                                    status
+                                        .last_error_code
+                                        .as_deref()
+                                        .map(|c| format!(" ({c})"))
+                                        .unwrap_or_default()
                                 )),
                             }
                         }
                     }
                     let ptr = format!("{base}/recorders/{ri}");
                     if problems.is_empty() {
-                        return Finding::pass(resource, format!("recorder {:?} records all resource types and last succeeded", rec.name), ptr);
+                        return Finding::pass(
+                            resource,
+                            format!(
+                                "recorder {:?} records all resource types and last succeeded",
+                                rec.name
+                            ),
+                            ptr,
+                        );
                     }
-                    last_failure = Some(Finding::fail(&resource, format!("recorder {:?} {}", rec.name, problems.join(", ")), ptr));
+                    last_failure = Some(Finding::fail(
+                        &resource,
+                        format!("recorder {:?} {}", rec.name, problems.join(", ")),
+                        ptr,
+                    ));
                 }
-                last_failure.unwrap_or_else(|| Finding::new(resource, FindingStatus::Error, "no recorder could be judged", base))
+                last_failure.unwrap_or_else(|| {
+                    Finding::new(
+                        resource,
+                        FindingStatus::Error,
+                        "no recorder could be judged",
+                        base,
+                    )
+                })
             })
             .collect()
     }
@@ -100,7 +145,11 @@ mod tests {
         let cfg = s.config.regions.get_mut("us-east-1").unwrap();
         cfg.recorders = Some(vec![ConfigurationRecorder {
             name: "default".into(),
-            recording_group: Some(RecordingGroup { all_supported: Some(all), include_global_resource_types: Some(global), extra: Default::default() }),
+            recording_group: Some(RecordingGroup {
+                all_supported: Some(all),
+                include_global_resource_types: Some(global),
+                extra: Default::default(),
+            }),
             extra: Default::default(),
         }]);
         cfg.recorder_statuses = Some(vec![RecorderStatus {
@@ -121,9 +170,21 @@ mod tests {
         recording(&mut s, true, false, "FAILURE");
         let f = run(&RecorderAllRegions, &s);
         assert_eq!(statuses(&f), ["fail"]);
-        assert!(f[0].message.contains("global resource types") && f[0].message.contains("last status is FAILURE"), "{}", f[0].message);
+        assert!(
+            f[0].message.contains("global resource types")
+                && f[0].message.contains("last status is FAILURE"),
+            "{}",
+            f[0].message
+        );
         recording(&mut s, true, false, "SUCCESS");
-        assert_eq!(statuses(&run_with(&RecorderAllRegions, &s, &[("require_global_resource_types", ParamValue::Bool(false))])), ["pass"]);
+        assert_eq!(
+            statuses(&run_with(
+                &RecorderAllRegions,
+                &s,
+                &[("require_global_resource_types", ParamValue::Bool(false))]
+            )),
+            ["pass"]
+        );
     }
 
     #[test]
@@ -135,7 +196,11 @@ mod tests {
         assert_eq!(statuses(&f), ["pass", "error"]);
         assert_eq!(f[1].resource, "config/eu-west-1/configuration-recorder");
 
-        s.config.regions.get_mut("us-east-1").unwrap().recorder_statuses = None;
+        s.config
+            .regions
+            .get_mut("us-east-1")
+            .unwrap()
+            .recorder_statuses = None;
         with_gap(&mut s, "/config/regions/us-east-1/recorder_statuses");
         assert_eq!(statuses(&run(&RecorderAllRegions, &s))[0], "error");
     }

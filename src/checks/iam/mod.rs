@@ -29,16 +29,23 @@ pub fn checks() -> Vec<&'static dyn Check> {
 
 /// The credential report, or the `error` finding that says it is missing.
 fn credential_report<'a>(ctx: &Context<'a>) -> Result<&'a CredentialReport, Finding> {
-    ctx.snapshot
-        .iam
-        .credential_report
-        .as_ref()
-        .ok_or_else(|| ctx.missing(ctx.account_resource("credential-report"), "/iam/credential_report", "the IAM credential report"))
+    ctx.snapshot.iam.credential_report.as_ref().ok_or_else(|| {
+        ctx.missing(
+            ctx.account_resource("credential-report"),
+            "/iam/credential_report",
+            "the IAM credential report",
+        )
+    })
 }
 
 /// A credential-report user's ARN (its resource name in findings).
 fn row_arn(row: &BTreeMap<String, String>) -> String {
-    row.get("arn").cloned().unwrap_or_else(|| format!("user/{}", row.get("user").map(String::as_str).unwrap_or("?")))
+    row.get("arn").cloned().unwrap_or_else(|| {
+        format!(
+            "user/{}",
+            row.get("user").map(String::as_str).unwrap_or("?")
+        )
+    })
 }
 
 fn row_pointer(idx: usize, column: &str) -> String {
@@ -47,6 +54,12 @@ fn row_pointer(idx: usize, column: &str) -> String {
 
 /// Days from a credential-report date column to the evaluation time; `None` when the column
 /// says N/A, no_information, or is absent.
-fn days_since_column(ctx: &Context<'_>, row: &BTreeMap<String, String>, column: &str) -> Option<i64> {
-    row.get(column).and_then(|v| parse_aws_time(v)).map(|t| ctx.days_since(t))
+fn days_since_column(
+    ctx: &Context<'_>,
+    row: &BTreeMap<String, String>,
+    column: &str,
+) -> Option<i64> {
+    row.get(column)
+        .and_then(|v| parse_aws_time(v))
+        .map(|t| ctx.days_since(t))
 }

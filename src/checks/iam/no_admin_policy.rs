@@ -30,7 +30,11 @@ impl Check for NoAdminPolicy {
 
     fn evaluate(&self, ctx: &Context<'_>) -> Vec<Finding> {
         let Some(details) = &ctx.snapshot.iam.authorization_details else {
-            return vec![ctx.missing(ctx.account_resource("iam"), "/iam/authorization_details", "the IAM authorization details")];
+            return vec![ctx.missing(
+                ctx.account_resource("iam"),
+                "/iam/authorization_details",
+                "the IAM authorization details",
+            )];
         };
         let include_aws = ctx.params.bool("include_aws_managed");
 
@@ -38,17 +42,26 @@ impl Check for NoAdminPolicy {
         let mut attached_to: BTreeMap<&str, Vec<String>> = BTreeMap::new();
         for u in &details.user_detail_list {
             for p in &u.attached_managed_policies {
-                attached_to.entry(p.policy_arn.as_str()).or_default().push(format!("user/{}", u.user_name));
+                attached_to
+                    .entry(p.policy_arn.as_str())
+                    .or_default()
+                    .push(format!("user/{}", u.user_name));
             }
         }
         for g in &details.group_detail_list {
             for p in &g.attached_managed_policies {
-                attached_to.entry(p.policy_arn.as_str()).or_default().push(format!("group/{}", g.group_name));
+                attached_to
+                    .entry(p.policy_arn.as_str())
+                    .or_default()
+                    .push(format!("group/{}", g.group_name));
             }
         }
         for r in &details.role_detail_list {
             for p in &r.attached_managed_policies {
-                attached_to.entry(p.policy_arn.as_str()).or_default().push(format!("role/{}", r.role_name));
+                attached_to
+                    .entry(p.policy_arn.as_str())
+                    .or_default()
+                    .push(format!("role/{}", r.role_name));
             }
         }
 
@@ -58,17 +71,32 @@ impl Check for NoAdminPolicy {
                 continue;
             }
             let base = format!("/iam/authorization_details/Policies/{i}");
-            let holders = attached_to.get(policy.arn.as_str()).cloned().unwrap_or_default();
+            let holders = attached_to
+                .get(policy.arn.as_str())
+                .cloned()
+                .unwrap_or_default();
             if holders.is_empty() && policy.attachment_count == Some(0) {
-                out.push(Finding::not_applicable(&policy.arn, "not attached to any user, group or role", format!("{base}/AttachmentCount")));
+                out.push(Finding::not_applicable(
+                    &policy.arn,
+                    "not attached to any user, group or role",
+                    format!("{base}/AttachmentCount"),
+                ));
                 continue;
             }
             let Some((vi, version)) = policy.default_version() else {
-                out.push(ctx.missing(&policy.arn, &format!("{base}/PolicyVersionList"), "the policy's default version document"));
+                out.push(ctx.missing(
+                    &policy.arn,
+                    &format!("{base}/PolicyVersionList"),
+                    "the policy's default version document",
+                ));
                 continue;
             };
             let doc_ptr = format!("{base}/PolicyVersionList/{vi}/Document");
-            let who = if holders.is_empty() { String::new() } else { format!("; attached to {}", holders.join(", ")) };
+            let who = if holders.is_empty() {
+                String::new()
+            } else {
+                format!("; attached to {}", holders.join(", "))
+            };
             out.push(judge(&policy.arn, &version.document, &doc_ptr, &who));
         }
         let inline = details
@@ -84,7 +112,12 @@ impl Check for NoAdminPolicy {
             }));
         for (owner, policy, ptr) in inline {
             let resource = format!("{owner} (inline policy {})", policy.policy_name);
-            out.push(judge(&resource, &policy.policy_document, &format!("{ptr}/PolicyDocument"), ""));
+            out.push(judge(
+                &resource,
+                &policy.policy_document,
+                &format!("{ptr}/PolicyDocument"),
+                "",
+            ));
         }
         out
     }
@@ -98,10 +131,21 @@ fn judge(resource: &str, doc: &PolicyDocument, doc_ptr: &str, who: &str) -> Find
         .map(|(suffix, s)| (suffix.clone(), describe(&suffix, s)))
         .collect();
     match admin.first() {
-        None => Finding::pass(resource, format!("no statement allows \"*\" on \"*\"{who}"), doc_ptr),
+        None => Finding::pass(
+            resource,
+            format!("no statement allows \"*\" on \"*\"{who}"),
+            doc_ptr,
+        ),
         Some((suffix, _)) => {
             let what: Vec<&str> = admin.iter().map(|(_, d)| d.as_str()).collect();
-            Finding::fail(resource, format!("{} allows every action on every resource{who}", what.join(" and ")), format!("{doc_ptr}{suffix}"))
+            Finding::fail(
+                resource,
+                format!(
+                    "{} allows every action on every resource{who}",
+                    what.join(" and ")
+                ),
+                format!("{doc_ptr}{suffix}"),
+            )
         }
     }
 }
@@ -109,11 +153,20 @@ fn judge(resource: &str, doc: &PolicyDocument, doc_ptr: &str, who: &str) -> Find
 /// `Effect: Allow`, an `Action` of `*` (or `*:*`) and a `Resource` of `*`.
 fn allows_everything(statement: &Value) -> bool {
     let allow = statement.get("Effect").and_then(Value::as_str) == Some("Allow");
-    allow && strings(statement.get("Action")).iter().any(|a| *a == "*" || *a == "*:*") && strings(statement.get("Resource")).contains(&"*")
+    allow
+        && strings(statement.get("Action"))
+            .iter()
+            .any(|a| *a == "*" || *a == "*:*")
+        && strings(statement.get("Resource")).contains(&"*")
 }
 
 fn describe(suffix: &str, statement: &Value) -> String {
-    let index = suffix.rsplit('/').next().filter(|s| s.parse::<usize>().is_ok()).map(|n| format!("#{n}")).unwrap_or_else(|| "the only statement".into());
+    let index = suffix
+        .rsplit('/')
+        .next()
+        .filter(|s| s.parse::<usize>().is_ok())
+        .map(|n| format!("#{n}"))
+        .unwrap_or_else(|| "the only statement".into());
     let name = match statement.get("Sid").and_then(Value::as_str) {
         Some(sid) if !sid.is_empty() => format!("statement {sid:?} ({index})"),
         _ => format!("statement {index}"),
@@ -137,7 +190,9 @@ mod tests {
     use super::*;
     use crate::checks::ParamValue;
     use crate::checks::testutil::*;
-    use crate::snapshot::{AttachedPolicy, GroupDetail, InlinePolicy, ManagedPolicyDetail, PolicyVersion, RoleDetail};
+    use crate::snapshot::{
+        AttachedPolicy, GroupDetail, InlinePolicy, ManagedPolicyDetail, PolicyVersion, RoleDetail,
+    };
     use serde_json::json;
 
     fn managed(arn: &str, doc: Value, count: i64) -> ManagedPolicyDetail {
@@ -146,7 +201,12 @@ mod tests {
             arn: arn.into(),
             default_version_id: Some("v1".into()),
             attachment_count: Some(count),
-            policy_version_list: vec![PolicyVersion { document: PolicyDocument(doc), version_id: Some("v1".into()), is_default_version: true, extra: Default::default() }],
+            policy_version_list: vec![PolicyVersion {
+                document: PolicyDocument(doc),
+                version_id: Some("v1".into()),
+                is_default_version: true,
+                extra: Default::default(),
+            }],
             extra: Default::default(),
         }
     }
@@ -157,15 +217,30 @@ mod tests {
         let admin = "arn:aws:iam::aws:policy/AdministratorAccess";
         let d = s.iam.authorization_details.as_mut().unwrap();
         d.policies = vec![
-            managed(admin, json!({"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}), 1),
-            managed("arn:aws:iam::123456789012:policy/read", json!({"Statement": {"Effect": "Allow", "Action": "s3:Get*", "Resource": "*"}}), 1),
-            managed("arn:aws:iam::123456789012:policy/unused", json!({"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}), 0),
+            managed(
+                admin,
+                json!({"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}),
+                1,
+            ),
+            managed(
+                "arn:aws:iam::123456789012:policy/read",
+                json!({"Statement": {"Effect": "Allow", "Action": "s3:Get*", "Resource": "*"}}),
+                1,
+            ),
+            managed(
+                "arn:aws:iam::123456789012:policy/unused",
+                json!({"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}),
+                0,
+            ),
         ];
         d.group_detail_list.push(GroupDetail {
             group_name: "Admins".into(),
             arn: "arn:aws:iam::123456789012:group/Admins".into(),
             group_policy_list: vec![],
-            attached_managed_policies: vec![AttachedPolicy { policy_name: "AdministratorAccess".into(), policy_arn: admin.into() }],
+            attached_managed_policies: vec![AttachedPolicy {
+                policy_name: "AdministratorAccess".into(),
+                policy_arn: admin.into(),
+            }],
             extra: Default::default(),
         });
         d.role_detail_list.push(RoleDetail {
@@ -184,13 +259,35 @@ mod tests {
         });
         let f = run(&NoAdminPolicy, &s);
         assert_eq!(statuses(&f), ["fail", "pass", "not_applicable", "fail"]);
-        assert!(f[0].message.contains("attached to group/Admins"), "{}", f[0].message);
-        assert_eq!(f[0].evidence, "/iam/authorization_details/Policies/0/PolicyVersionList/0/Document/Statement/0");
-        assert_eq!(f[3].resource, "arn:aws:iam::123456789012:role/ops (inline policy everything)");
-        assert!(f[3].message.contains("statement \"All\" (#1) (only under Condition"), "{}", f[3].message);
-        assert_eq!(f[3].evidence, "/iam/authorization_details/RoleDetailList/0/RolePolicyList/0/PolicyDocument/Statement/1");
+        assert!(
+            f[0].message.contains("attached to group/Admins"),
+            "{}",
+            f[0].message
+        );
+        assert_eq!(
+            f[0].evidence,
+            "/iam/authorization_details/Policies/0/PolicyVersionList/0/Document/Statement/0"
+        );
+        assert_eq!(
+            f[3].resource,
+            "arn:aws:iam::123456789012:role/ops (inline policy everything)"
+        );
+        assert!(
+            f[3].message
+                .contains("statement \"All\" (#1) (only under Condition"),
+            "{}",
+            f[3].message
+        );
+        assert_eq!(
+            f[3].evidence,
+            "/iam/authorization_details/RoleDetailList/0/RolePolicyList/0/PolicyDocument/Statement/1"
+        );
 
-        let f = run_with(&NoAdminPolicy, &s, &[("include_aws_managed", ParamValue::Bool(false))]);
+        let f = run_with(
+            &NoAdminPolicy,
+            &s,
+            &[("include_aws_managed", ParamValue::Bool(false))],
+        );
         assert_eq!(statuses(&f), ["pass", "not_applicable", "fail"]);
     }
 

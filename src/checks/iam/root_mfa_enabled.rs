@@ -21,18 +21,40 @@ impl Check for RootMfaEnabled {
         let s = ctx.snapshot;
         let resource = format!("arn:{}:iam::{}:root", s.account.partition, s.account.id);
         // Two independent sources; when both are present, both must say MFA is on.
-        let summary = s.iam.account_summary.as_ref().and_then(|m| m.get("AccountMFAEnabled")).map(|v| *v == 1);
-        let report = s.iam.credential_report.as_ref().and_then(|r| r.root()).and_then(|(i, row)| report_flag(row, "mfa_active").map(|v| (i, v)));
+        let summary = s
+            .iam
+            .account_summary
+            .as_ref()
+            .and_then(|m| m.get("AccountMFAEnabled"))
+            .map(|v| *v == 1);
+        let report = s
+            .iam
+            .credential_report
+            .as_ref()
+            .and_then(|r| r.root())
+            .and_then(|(i, row)| report_flag(row, "mfa_active").map(|v| (i, v)));
         let summary_ptr = "/iam/account_summary/AccountMFAEnabled".to_string();
         match (summary, report) {
-            (None, None) => vec![ctx.missing(resource, "/iam/account_summary", "the account summary and the credential report's <root_account> row")],
-            (Some(false), _) => vec![Finding::fail(resource, "root user has no MFA device (account summary AccountMFAEnabled = 0)", summary_ptr)],
+            (None, None) => vec![ctx.missing(
+                resource,
+                "/iam/account_summary",
+                "the account summary and the credential report's <root_account> row",
+            )],
+            (Some(false), _) => vec![Finding::fail(
+                resource,
+                "root user has no MFA device (account summary AccountMFAEnabled = 0)",
+                summary_ptr,
+            )],
             (_, Some((i, false))) => vec![Finding::fail(
                 resource,
                 "root user has no MFA device (credential report <root_account> mfa_active = false)",
                 format!("/iam/credential_report/rows/{i}/mfa_active"),
             )],
-            (Some(true), _) => vec![Finding::pass(resource, "root user has MFA enabled (account summary AccountMFAEnabled = 1)", summary_ptr)],
+            (Some(true), _) => vec![Finding::pass(
+                resource,
+                "root user has MFA enabled (account summary AccountMFAEnabled = 1)",
+                summary_ptr,
+            )],
             (None, Some((i, true))) => vec![Finding::pass(
                 resource,
                 "root user has MFA enabled (credential report <root_account> mfa_active = true)",
@@ -51,10 +73,18 @@ mod tests {
     #[test]
     fn passes_with_mfa_fails_without_and_errors_without_evidence() {
         let mut s = snapshot();
-        s.iam.account_summary.as_mut().unwrap().insert("AccountMFAEnabled".into(), 1);
+        s.iam
+            .account_summary
+            .as_mut()
+            .unwrap()
+            .insert("AccountMFAEnabled".into(), 1);
         assert_eq!(statuses(&run(&RootMfaEnabled, &s)), ["pass"]);
 
-        s.iam.account_summary.as_mut().unwrap().insert("AccountMFAEnabled".into(), 0);
+        s.iam
+            .account_summary
+            .as_mut()
+            .unwrap()
+            .insert("AccountMFAEnabled".into(), 0);
         let f = run(&RootMfaEnabled, &s);
         assert_eq!(statuses(&f), ["fail"]);
         assert_eq!(f[0].resource, "arn:aws:iam::123456789012:root");
@@ -71,11 +101,17 @@ mod tests {
     fn credential_report_alone_decides_and_a_disagreement_fails() {
         let mut s = snapshot();
         s.iam.account_summary = None;
-        s.iam.credential_report.as_mut().unwrap().rows.push(report_row(ROOT_ACCOUNT_USER, &[("mfa_active", "true")]));
+        s.iam
+            .credential_report
+            .as_mut()
+            .unwrap()
+            .rows
+            .push(report_row(ROOT_ACCOUNT_USER, &[("mfa_active", "true")]));
         assert_eq!(statuses(&run(&RootMfaEnabled, &s)), ["pass"]);
 
         s.iam.account_summary = Some([("AccountMFAEnabled".to_string(), 1)].into());
-        s.iam.credential_report.as_mut().unwrap().rows[0].insert("mfa_active".into(), "false".into());
+        s.iam.credential_report.as_mut().unwrap().rows[0]
+            .insert("mfa_active".into(), "false".into());
         assert_eq!(statuses(&run(&RootMfaEnabled, &s)), ["fail"]);
     }
 }

@@ -20,36 +20,59 @@ impl Check for RootNoAccessKeys {
     fn evaluate(&self, ctx: &Context<'_>) -> Vec<Finding> {
         let s = ctx.snapshot;
         let resource = format!("arn:{}:iam::{}:root", s.account.partition, s.account.id);
-        let summary = s.iam.account_summary.as_ref().and_then(|m| m.get("AccountAccessKeysPresent")).copied();
-        let report = s.iam.credential_report.as_ref().and_then(|r| r.root()).map(|(i, row)| {
-            let active: Vec<&str> = ["access_key_1_active", "access_key_2_active"]
-                .into_iter()
-                .filter(|c| report_flag(row, c) == Some(true))
-                .collect();
-            (i, active)
-        });
+        let summary = s
+            .iam
+            .account_summary
+            .as_ref()
+            .and_then(|m| m.get("AccountAccessKeysPresent"))
+            .copied();
+        let report = s
+            .iam
+            .credential_report
+            .as_ref()
+            .and_then(|r| r.root())
+            .map(|(i, row)| {
+                let active: Vec<&str> = ["access_key_1_active", "access_key_2_active"]
+                    .into_iter()
+                    .filter(|c| report_flag(row, c) == Some(true))
+                    .collect();
+                (i, active)
+            });
         if let Some(n) = summary.filter(|n| *n > 0) {
             return vec![Finding::fail(
                 resource,
-                format!("root user has {n} access key(s) (account summary AccountAccessKeysPresent = {n})"),
+                format!(
+                    "root user has {n} access key(s) (account summary AccountAccessKeysPresent = {n})"
+                ),
                 "/iam/account_summary/AccountAccessKeysPresent",
             )];
         }
         if let Some((i, active)) = report.as_ref().filter(|(_, a)| !a.is_empty()) {
             return vec![Finding::fail(
                 resource,
-                format!("root user has an active access key ({} = true in the credential report)", active.join(", ")),
+                format!(
+                    "root user has an active access key ({} = true in the credential report)",
+                    active.join(", ")
+                ),
                 format!("/iam/credential_report/rows/{i}/{}", active[0]),
             )];
         }
         match (summary, report) {
-            (Some(_), _) => vec![Finding::pass(resource, "root user has no access keys (account summary AccountAccessKeysPresent = 0)", "/iam/account_summary/AccountAccessKeysPresent")],
+            (Some(_), _) => vec![Finding::pass(
+                resource,
+                "root user has no access keys (account summary AccountAccessKeysPresent = 0)",
+                "/iam/account_summary/AccountAccessKeysPresent",
+            )],
             (None, Some((i, _))) => vec![Finding::pass(
                 resource,
                 "root user has no active access keys (credential report <root_account> row)",
                 format!("/iam/credential_report/rows/{i}"),
             )],
-            (None, None) => vec![ctx.missing(resource, "/iam/account_summary", "the account summary and the credential report's <root_account> row")],
+            (None, None) => vec![ctx.missing(
+                resource,
+                "/iam/account_summary",
+                "the account summary and the credential report's <root_account> row",
+            )],
         }
     }
 }
@@ -63,10 +86,18 @@ mod tests {
     #[test]
     fn pass_fail_and_missing_evidence() {
         let mut s = snapshot();
-        s.iam.account_summary.as_mut().unwrap().insert("AccountAccessKeysPresent".into(), 0);
+        s.iam
+            .account_summary
+            .as_mut()
+            .unwrap()
+            .insert("AccountAccessKeysPresent".into(), 0);
         assert_eq!(statuses(&run(&RootNoAccessKeys, &s)), ["pass"]);
 
-        s.iam.account_summary.as_mut().unwrap().insert("AccountAccessKeysPresent".into(), 1);
+        s.iam
+            .account_summary
+            .as_mut()
+            .unwrap()
+            .insert("AccountAccessKeysPresent".into(), 1);
         assert_eq!(statuses(&run(&RootNoAccessKeys, &s)), ["fail"]);
 
         s.iam.account_summary = None;
@@ -77,10 +108,25 @@ mod tests {
     #[test]
     fn an_active_key_in_the_credential_report_fails_even_if_the_summary_says_none() {
         let mut s = snapshot();
-        s.iam.account_summary.as_mut().unwrap().insert("AccountAccessKeysPresent".into(), 0);
-        s.iam.credential_report.as_mut().unwrap().rows.push(report_row(ROOT_ACCOUNT_USER, &[("access_key_2_active", "true")]));
+        s.iam
+            .account_summary
+            .as_mut()
+            .unwrap()
+            .insert("AccountAccessKeysPresent".into(), 0);
+        s.iam
+            .credential_report
+            .as_mut()
+            .unwrap()
+            .rows
+            .push(report_row(
+                ROOT_ACCOUNT_USER,
+                &[("access_key_2_active", "true")],
+            ));
         let f = run(&RootNoAccessKeys, &s);
         assert_eq!(statuses(&f), ["fail"]);
-        assert_eq!(f[0].evidence, "/iam/credential_report/rows/0/access_key_2_active");
+        assert_eq!(
+            f[0].evidence,
+            "/iam/credential_report/rows/0/access_key_2_active"
+        );
     }
 }

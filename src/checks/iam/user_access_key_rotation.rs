@@ -10,7 +10,11 @@ static INFO: CheckInfo = CheckInfo {
     id: "iam.user_access_key_rotation",
     description: "Every active IAM user access key was rotated within the allowed age",
     docs: "docs/checks.md#iam-user_access_key_rotation",
-    params: &[ParamSpec { name: "max_age_days", description: "oldest allowed age of an active access key", default: ParamDefault::Int(90) }],
+    params: &[ParamSpec {
+        name: "max_age_days",
+        description: "oldest allowed age of an active access key",
+        default: ParamDefault::Int(90),
+    }],
 };
 
 impl Check for UserAccessKeyRotation {
@@ -36,13 +40,30 @@ impl Check for UserAccessKeyRotation {
                 let column = format!("access_key_{n}_last_rotated");
                 let resource = format!("{arn}#access_key_{n}");
                 out.push(match days_since_column(ctx, row, &column) {
-                    None => Finding::new(resource, FindingStatus::Error, format!("access key {n} is active but its rotation date is unreadable"), row_pointer(i, &column)),
-                    Some(age) if age > max_age => Finding::fail(resource, format!("access key {n} is {age} days old (limit {max_age})"), row_pointer(i, &column)),
-                    Some(age) => Finding::pass(resource, format!("access key {n} is {age} days old (limit {max_age})"), row_pointer(i, &column)),
+                    None => Finding::new(
+                        resource,
+                        FindingStatus::Error,
+                        format!("access key {n} is active but its rotation date is unreadable"),
+                        row_pointer(i, &column),
+                    ),
+                    Some(age) if age > max_age => Finding::fail(
+                        resource,
+                        format!("access key {n} is {age} days old (limit {max_age})"),
+                        row_pointer(i, &column),
+                    ),
+                    Some(age) => Finding::pass(
+                        resource,
+                        format!("access key {n} is {age} days old (limit {max_age})"),
+                        row_pointer(i, &column),
+                    ),
                 });
             }
             if active == 0 {
-                out.push(Finding::not_applicable(arn, "no active access keys", row_pointer(i, "access_key_1_active")));
+                out.push(Finding::not_applicable(
+                    arn,
+                    "no active access keys",
+                    row_pointer(i, "access_key_1_active"),
+                ));
             }
         }
         out
@@ -59,14 +80,36 @@ mod tests {
     fn old_keys_fail_young_keys_pass_as_of_collection_time() {
         let mut s = snapshot(); // collected 2026-11-01
         let rows = &mut s.iam.credential_report.as_mut().unwrap().rows;
-        rows.push(report_row("fresh", &[("access_key_1_active", "true"), ("access_key_1_last_rotated", "2026-10-01T00:00:00+00:00")]));
-        rows.push(report_row("stale", &[("access_key_2_active", "true"), ("access_key_2_last_rotated", "2025-10-01T00:00:00+00:00")]));
+        rows.push(report_row(
+            "fresh",
+            &[
+                ("access_key_1_active", "true"),
+                ("access_key_1_last_rotated", "2026-10-01T00:00:00+00:00"),
+            ],
+        ));
+        rows.push(report_row(
+            "stale",
+            &[
+                ("access_key_2_active", "true"),
+                ("access_key_2_last_rotated", "2025-10-01T00:00:00+00:00"),
+            ],
+        ));
         rows.push(report_row("none", &[]));
         let f = run(&UserAccessKeyRotation, &s);
         assert_eq!(statuses(&f), ["pass", "fail", "not_applicable"]);
-        assert_eq!(f[1].resource, "arn:aws:iam::123456789012:user/stale#access_key_2");
+        assert_eq!(
+            f[1].resource,
+            "arn:aws:iam::123456789012:user/stale#access_key_2"
+        );
         assert!(f[1].message.contains("396 days old"), "{}", f[1].message);
-        assert_eq!(statuses(&run_with(&UserAccessKeyRotation, &s, &[("max_age_days", ParamValue::Int(400))])), ["pass", "pass", "not_applicable"]);
+        assert_eq!(
+            statuses(&run_with(
+                &UserAccessKeyRotation,
+                &s,
+                &[("max_age_days", ParamValue::Int(400))]
+            )),
+            ["pass", "pass", "not_applicable"]
+        );
     }
 
     #[test]

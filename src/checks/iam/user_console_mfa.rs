@@ -27,11 +27,30 @@ impl Check for UserConsoleMfa {
             .users()
             .map(|(i, row)| {
                 let arn = row_arn(row);
-                match (report_flag(row, "password_enabled"), report_flag(row, "mfa_active")) {
-                    (Some(false), _) => Finding::not_applicable(arn, "no console password", row_pointer(i, "password_enabled")),
-                    (Some(true), Some(true)) => Finding::pass(arn, "console password protected by MFA", row_pointer(i, "mfa_active")),
-                    (Some(true), Some(false)) => Finding::fail(arn, "console password without MFA", row_pointer(i, "mfa_active")),
-                    _ => ctx.missing(arn, &row_pointer(i, "password_enabled"), "a readable password_enabled/mfa_active value"),
+                match (
+                    report_flag(row, "password_enabled"),
+                    report_flag(row, "mfa_active"),
+                ) {
+                    (Some(false), _) => Finding::not_applicable(
+                        arn,
+                        "no console password",
+                        row_pointer(i, "password_enabled"),
+                    ),
+                    (Some(true), Some(true)) => Finding::pass(
+                        arn,
+                        "console password protected by MFA",
+                        row_pointer(i, "mfa_active"),
+                    ),
+                    (Some(true), Some(false)) => Finding::fail(
+                        arn,
+                        "console password without MFA",
+                        row_pointer(i, "mfa_active"),
+                    ),
+                    _ => ctx.missing(
+                        arn,
+                        &row_pointer(i, "password_enabled"),
+                        "a readable password_enabled/mfa_active value",
+                    ),
                 }
             })
             .collect()
@@ -47,9 +66,18 @@ mod tests {
     fn console_users_need_mfa_programmatic_users_do_not() {
         let mut s = snapshot();
         let rows = &mut s.iam.credential_report.as_mut().unwrap().rows;
-        rows.push(report_row("<root_account>", &[("password_enabled", "not_supported")]));
-        rows.push(report_row("alice", &[("password_enabled", "true"), ("mfa_active", "true")]));
-        rows.push(report_row("bob", &[("password_enabled", "true"), ("mfa_active", "false")]));
+        rows.push(report_row(
+            "<root_account>",
+            &[("password_enabled", "not_supported")],
+        ));
+        rows.push(report_row(
+            "alice",
+            &[("password_enabled", "true"), ("mfa_active", "true")],
+        ));
+        rows.push(report_row(
+            "bob",
+            &[("password_enabled", "true"), ("mfa_active", "false")],
+        ));
         rows.push(report_row("ci", &[]));
         let f = run(&UserConsoleMfa, &s);
         assert_eq!(statuses(&f), ["pass", "fail", "not_applicable"]);

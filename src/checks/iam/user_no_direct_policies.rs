@@ -18,7 +18,11 @@ impl Check for UserNoDirectPolicies {
 
     fn evaluate(&self, ctx: &Context<'_>) -> Vec<Finding> {
         let Some(details) = &ctx.snapshot.iam.authorization_details else {
-            return vec![ctx.missing(ctx.account_resource("iam"), "/iam/authorization_details", "the IAM authorization details")];
+            return vec![ctx.missing(
+                ctx.account_resource("iam"),
+                "/iam/authorization_details",
+                "the IAM authorization details",
+            )];
         };
         details
             .user_detail_list
@@ -26,13 +30,32 @@ impl Check for UserNoDirectPolicies {
             .enumerate()
             .map(|(i, user)| {
                 let ptr = format!("/iam/authorization_details/UserDetailList/{i}");
-                let mut direct: Vec<String> = user.attached_managed_policies.iter().map(|p| format!("managed policy {}", p.policy_arn)).collect();
-                direct.extend(user.user_policy_list.iter().map(|p| format!("inline policy {:?}", p.policy_name)));
+                let mut direct: Vec<String> = user
+                    .attached_managed_policies
+                    .iter()
+                    .map(|p| format!("managed policy {}", p.policy_arn))
+                    .collect();
+                direct.extend(
+                    user.user_policy_list
+                        .iter()
+                        .map(|p| format!("inline policy {:?}", p.policy_name)),
+                );
                 if direct.is_empty() {
                     Finding::pass(&user.arn, "no policies attached directly", ptr)
                 } else {
-                    let field = if user.attached_managed_policies.is_empty() { "UserPolicyList" } else { "AttachedManagedPolicies" };
-                    Finding::fail(&user.arn, format!("policies attached directly to the user: {}", direct.join(", ")), format!("{ptr}/{field}"))
+                    let field = if user.attached_managed_policies.is_empty() {
+                        "UserPolicyList"
+                    } else {
+                        "AttachedManagedPolicies"
+                    };
+                    Finding::fail(
+                        &user.arn,
+                        format!(
+                            "policies attached directly to the user: {}",
+                            direct.join(", ")
+                        ),
+                        format!("{ptr}/{field}"),
+                    )
                 }
             })
             .collect()
@@ -60,13 +83,19 @@ mod tests {
     fn direct_attachment_fails_group_membership_passes() {
         let mut s = snapshot();
         let mut carol = user("carol");
-        carol.attached_managed_policies.push(AttachedPolicy { policy_name: "Billing".into(), policy_arn: "arn:aws:iam::aws:policy/job-function/Billing".into() });
+        carol.attached_managed_policies.push(AttachedPolicy {
+            policy_name: "Billing".into(),
+            policy_arn: "arn:aws:iam::aws:policy/job-function/Billing".into(),
+        });
         let d = s.iam.authorization_details.as_mut().unwrap();
         d.user_detail_list = vec![user("alice"), carol];
         let f = run(&UserNoDirectPolicies, &s);
         assert_eq!(statuses(&f), ["pass", "fail"]);
         assert!(f[1].message.contains("job-function/Billing"));
-        assert_eq!(f[1].evidence, "/iam/authorization_details/UserDetailList/1/AttachedManagedPolicies");
+        assert_eq!(
+            f[1].evidence,
+            "/iam/authorization_details/UserDetailList/1/AttachedManagedPolicies"
+        );
     }
 
     #[test]

@@ -38,7 +38,14 @@ impl Check for UserUnusedCredentials {
                 let mut active = 0;
                 if report_flag(row, "password_enabled") == Some(true) {
                     active += 1;
-                    if let Some(reason) = unused(ctx, row, "console password", "password_last_used", &["password_last_changed", "user_creation_time"], limit) {
+                    if let Some(reason) = unused(
+                        ctx,
+                        row,
+                        "console password",
+                        "password_last_used",
+                        &["password_last_changed", "user_creation_time"],
+                        limit,
+                    ) {
                         stale.push((reason, "password_last_used".into()));
                     }
                 }
@@ -47,18 +54,37 @@ impl Check for UserUnusedCredentials {
                         active += 1;
                         let used = format!("access_key_{n}_last_used_date");
                         let rotated = format!("access_key_{n}_last_rotated");
-                        if let Some(reason) = unused(ctx, row, &format!("access key {n}"), &used, &[rotated.as_str(), "user_creation_time"], limit) {
+                        if let Some(reason) = unused(
+                            ctx,
+                            row,
+                            &format!("access key {n}"),
+                            &used,
+                            &[rotated.as_str(), "user_creation_time"],
+                            limit,
+                        ) {
                             stale.push((reason, used));
                         }
                     }
                 }
                 if let Some((_, column)) = stale.first() {
                     let reasons: Vec<&str> = stale.iter().map(|(r, _)| r.as_str()).collect();
-                    Finding::fail(arn, format!("{} (limit {limit} days)", reasons.join("; ")), row_pointer(i, column))
+                    Finding::fail(
+                        arn,
+                        format!("{} (limit {limit} days)", reasons.join("; ")),
+                        row_pointer(i, column),
+                    )
                 } else if active == 0 {
-                    Finding::pass(arn, "no enabled password or active access key", row_pointer(i, "password_enabled"))
+                    Finding::pass(
+                        arn,
+                        "no enabled password or active access key",
+                        row_pointer(i, "password_enabled"),
+                    )
                 } else {
-                    Finding::pass(arn, format!("every enabled credential was used within {limit} days"), row_pointer(i, "password_last_used"))
+                    Finding::pass(
+                        arn,
+                        format!("every enabled credential was used within {limit} days"),
+                        row_pointer(i, "password_last_used"),
+                    )
                 }
             })
             .collect()
@@ -67,11 +93,20 @@ impl Check for UserUnusedCredentials {
 
 /// Why a credential counts as unused, or `None` when it was used (or issued) within `limit`.
 /// A never-used credential is judged by the age of its issue date (`fallbacks`, in order).
-fn unused(ctx: &Context<'_>, row: &BTreeMap<String, String>, what: &str, last_used: &str, fallbacks: &[&str], limit: i64) -> Option<String> {
+fn unused(
+    ctx: &Context<'_>,
+    row: &BTreeMap<String, String>,
+    what: &str,
+    last_used: &str,
+    fallbacks: &[&str],
+    limit: i64,
+) -> Option<String> {
     if let Some(days) = days_since_column(ctx, row, last_used) {
         return (days > limit).then(|| format!("{what} last used {days} days ago"));
     }
-    let issued = fallbacks.iter().find_map(|c| days_since_column(ctx, row, c));
+    let issued = fallbacks
+        .iter()
+        .find_map(|c| days_since_column(ctx, row, c));
     match issued {
         Some(days) if days > limit => Some(format!("{what} never used, issued {days} days ago")),
         Some(_) => None,
@@ -90,17 +125,61 @@ mod tests {
     fn stale_and_never_used_credentials_fail() {
         let mut s = snapshot(); // collected 2026-11-01
         let rows = &mut s.iam.credential_report.as_mut().unwrap().rows;
-        rows.push(report_row("active", &[("password_enabled", "true"), ("password_last_used", "2026-10-20T00:00:00+00:00")]));
-        rows.push(report_row("gone", &[("password_enabled", "true"), ("password_last_used", "2026-06-01T00:00:00+00:00")]));
-        rows.push(report_row("never", &[("access_key_1_active", "true"), ("access_key_1_last_rotated", "2026-01-01T00:00:00+00:00")]));
-        rows.push(report_row("new", &[("access_key_1_active", "true"), ("access_key_1_last_rotated", "2026-10-25T00:00:00+00:00")]));
+        rows.push(report_row(
+            "active",
+            &[
+                ("password_enabled", "true"),
+                ("password_last_used", "2026-10-20T00:00:00+00:00"),
+            ],
+        ));
+        rows.push(report_row(
+            "gone",
+            &[
+                ("password_enabled", "true"),
+                ("password_last_used", "2026-06-01T00:00:00+00:00"),
+            ],
+        ));
+        rows.push(report_row(
+            "never",
+            &[
+                ("access_key_1_active", "true"),
+                ("access_key_1_last_rotated", "2026-01-01T00:00:00+00:00"),
+            ],
+        ));
+        rows.push(report_row(
+            "new",
+            &[
+                ("access_key_1_active", "true"),
+                ("access_key_1_last_rotated", "2026-10-25T00:00:00+00:00"),
+            ],
+        ));
         rows.push(report_row("idle", &[]));
         let f = run(&UserUnusedCredentials, &s);
         assert_eq!(statuses(&f), ["pass", "fail", "fail", "pass", "pass"]);
-        assert!(f[1].message.contains("console password last used 153 days ago"), "{}", f[1].message);
-        assert!(f[2].message.contains("access key 1 never used, issued 304 days ago"), "{}", f[2].message);
-        assert_eq!(f[2].evidence, "/iam/credential_report/rows/2/access_key_1_last_used_date");
-        assert_eq!(statuses(&run_with(&UserUnusedCredentials, &s, &[("max_unused_days", ParamValue::Int(365))])), ["pass"; 5]);
+        assert!(
+            f[1].message
+                .contains("console password last used 153 days ago"),
+            "{}",
+            f[1].message
+        );
+        assert!(
+            f[2].message
+                .contains("access key 1 never used, issued 304 days ago"),
+            "{}",
+            f[2].message
+        );
+        assert_eq!(
+            f[2].evidence,
+            "/iam/credential_report/rows/2/access_key_1_last_used_date"
+        );
+        assert_eq!(
+            statuses(&run_with(
+                &UserUnusedCredentials,
+                &s,
+                &[("max_unused_days", ParamValue::Int(365))]
+            )),
+            ["pass"; 5]
+        );
     }
 
     #[test]

@@ -1,0 +1,477 @@
+//! End-to-end tests of the `safeguard` binary over the bundled example account.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_safeguard"));
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+fn example() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/clinic-account")
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().expect("runs")
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// The package folders written under `root/<account>/`.
+fn packages(root: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(accounts) = fs::read_dir(root) {
+        for a in accounts.flatten() {
+            for p in fs::read_dir(a.path()).unwrap().flatten() {
+                out.push(p.path());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn assess_example(out: &Path, extra: &[&str]) -> (Output, PathBuf) {
+    let export = example();
+    let mut args = vec![
+        "assess",
+        export.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let o = run(&args);
+    let pkgs = packages(out);
+    assert_eq!(pkgs.len(), 1, "{}", text(&o));
+    (o, pkgs[0].clone())
+}
+
+#[test]
+fn demo_writes_a_complete_verifiable_package() {
+    let out = tempfile::tempdir().unwrap();
+    let o = run(&["demo", "-o", out.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let pkgs = packages(out.path());
+    assert_eq!(pkgs.len(), 1);
+    let pkg = &pkgs[0];
+    assert!(pkg.parent().unwrap().ends_with("483920175634"));
+    for f in [
+        "snapshot.json",
+        "results.json",
+        "results.csv",
+        "report.md",
+        "report.pdf",
+        "manifest.json",
+    ] {
+        assert!(pkg.join(f).is_file(), "{f} missing");
+    }
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout.contains("Insufficient evidence") && stdout.contains("164.308(a)(1)(ii)(A)"),
+        "{stdout}"
+    );
+    let v = run(&["verify", pkg.to_str().unwrap()]);
+    assert_eq!(v.status.code(), Some(0), "{}", text(&v));
+    assert!(text(&v).contains("OK: 5 file(s) match"), "{}", text(&v));
+    // No staging folder is left behind.
+    let leftovers: Vec<_> = fs::read_dir(pkg.parent().unwrap())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".partial"))
+        .collect();
+    assert!(leftovers.is_empty());
+}
+
+#[test]
+fn verify_reports_altered_missing_and_extra_files() {
+    let out = tempfile::tempdir().unwrap();
+    let (_, pkg) = assess_example(out.path(), &["--fail-on", "never"]);
+    let p = pkg.to_str().unwrap();
+
+    let mut results = fs::read_to_string(pkg.join("results.json")).unwrap();
+    results = results.replacen("\"status\": \"fail\"", "\"status\": \"pass\"", 1);
+    fs::write(pkg.join("results.json"), results).unwrap();
+    fs::remove_file(pkg.join("report.pdf")).unwrap();
+    fs::write(pkg.join("notes.txt"), "added later").unwrap();
+
+    let v = run(&["verify", p]);
+    assert_eq!(v.status.code(), Some(1), "{}", text(&v));
+    let t = text(&v);
+    assert!(t.contains("ALTERED  results.json"), "{t}");
+    assert!(t.contains("MISSING  report.pdf"), "{t}");
+    assert!(t.contains("EXTRA    notes.txt"), "{t}");
+    assert!(t.contains("FAILED: 3 problem(s)"), "{t}");
+
+    fs::remove_file(pkg.join("manifest.json")).unwrap();
+    assert_eq!(run(&["verify", p]).status.code(), Some(2));
+}
+
+#[test]
+fn same_snapshot_gives_identical_outputs() {
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    let (_, pa) = assess_example(a.path(), &[]);
+    // Assess the written snapshot.json this time: the same verdicts from the stored evidence.
+    let o = run(&[
+        "assess",
+        pa.join("snapshot.json").to_str().unwrap(),
+        "-o",
+        b.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let pb = &packages(b.path())[0];
+    for f in [
+        "snapshot.json",
+        "results.json",
+        "results.csv",
+        "report.md",
+        "report.pdf",
+    ] {
+        assert!(
+            fs::read(pa.join(f)).unwrap() == fs::read(pb.join(f)).unwrap(),
+            "{f} differs between runs"
+        );
+    }
+    let ma: serde_json::Value =
+        serde_json::from_slice(&fs::read(pa.join("manifest.json")).unwrap()).unwrap();
+    let mb: serde_json::Value =
+        serde_json::from_slice(&fs::read(pb.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(ma["files"], mb["files"]);
+}
+
+/// Golden files: regenerate with `UPDATE_GOLDEN=1 cargo test --test cli golden`.
+#[test]
+fn golden_markdown_and_json() {
+    let out = tempfile::tempdir().unwrap();
+    let (_, pkg) = assess_example(out.path(), &["--format", "md,json,csv"]);
+    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
+    for f in ["report.md", "results.json", "results.csv"] {
+        let actual = fs::read_to_string(pkg.join(f)).unwrap();
+        let path = golden.join(format!("clinic-account.{f}"));
+        if std::env::var_os("UPDATE_GOLDEN").is_some() {
+            fs::write(&path, &actual).unwrap();
+        }
+        let expected = fs::read_to_string(&path).unwrap_or_default();
+        if actual != expected {
+            let line = actual
+                .lines()
+                .zip(expected.lines())
+                .position(|(a, e)| a != e)
+                .map_or(0, |i| i + 1);
+            panic!(
+                "{f} differs from {} (first differing line {line}); rerun with UPDATE_GOLDEN=1 if intended",
+                path.display()
+            );
+        }
+    }
+    assert!(
+        !pkg.join("report.pdf").exists(),
+        "--format leaves out what was not asked for"
+    );
+}
+
+#[test]
+fn pdf_text_is_extractable_with_citations_and_statuses() {
+    let out = tempfile::tempdir().unwrap();
+    let (_, pkg) = assess_example(out.path(), &["--format", "pdf,json"]);
+    let bytes = fs::read(pkg.join("report.pdf")).unwrap();
+    let text = pdf_extract::extract_text_from_mem(&bytes).expect("text extracts");
+    let results: serde_json::Value =
+        serde_json::from_slice(&fs::read(pkg.join("results.json")).unwrap()).unwrap();
+    for c in results["controls"].as_array().unwrap() {
+        assert!(
+            text.contains(&format!("§{}", c["id"].as_str().unwrap())),
+            "missing {}",
+            c["id"]
+        );
+    }
+    for label in [
+        "✓ Pass",
+        "✗ Fail",
+        "? Insufficient evidence",
+        "✎ Manual",
+        "– Not applicable",
+        "≥ 14",
+    ] {
+        assert!(text.contains(label), "{label} not in the PDF text");
+    }
+    let sha = results["snapshot"]["sha256"].as_str().unwrap();
+    let pages = text
+        .matches(&format!("snapshot sha256 {sha} · page "))
+        .count();
+    assert!(pages > 10, "footer on every page, found {pages}");
+    let total = text.matches(&format!(" of {pages}")).count();
+    assert!(total >= pages, "page N of {pages}");
+    // A long ARN is wrapped, not cut: its pieces are all there.
+    assert!(text.contains("AmazonECSTaskExecutionRolePolicy"));
+}
+
+#[test]
+fn exit_codes_follow_the_worst_control() {
+    let out = tempfile::tempdir().unwrap();
+    let o = run(&[
+        "assess",
+        example().to_str().unwrap(),
+        "-o",
+        out.path().to_str().unwrap(),
+        "-q",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "a control fails in the example");
+    let o = run(&[
+        "assess",
+        example().to_str().unwrap(),
+        "-o",
+        out.path().to_str().unwrap(),
+        "-q",
+        "--fail-on",
+        "never",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    // -q prints only the package path.
+    let path = String::from_utf8_lossy(&o.stdout).trim().to_string();
+    assert!(Path::new(&path).join("manifest.json").is_file(), "{path}");
+}
+
+#[test]
+fn parameters_can_be_overridden_and_are_recorded() {
+    let out = tempfile::tempdir().unwrap();
+    let (_, pkg) = assess_example(
+        out.path(),
+        &[
+            "--format",
+            "json",
+            "--set",
+            "iam.password_policy.min_length=12",
+            "--set",
+            "iam.password_policy.require_symbols=false",
+            "--set",
+            "iam.password_policy.reuse_prevention=5",
+        ],
+    );
+    let r: serde_json::Value =
+        serde_json::from_slice(&fs::read(pkg.join("results.json")).unwrap()).unwrap();
+    let check = r["controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["checks"].as_array().unwrap())
+        .find(|k| k["id"] == "iam.password_policy")
+        .unwrap();
+    assert_eq!(check["status"], "pass");
+    assert_eq!(check["parameters"]["min_length"], 12);
+
+    let o = run(&[
+        "assess",
+        example().to_str().unwrap(),
+        "-o",
+        out.path().to_str().unwrap(),
+        "--set",
+        "iam.password_policy.min_lenght=12",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o).contains("has no parameter \"min_lenght\""),
+        "{}",
+        text(&o)
+    );
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for e in fs::read_dir(from).unwrap().flatten() {
+        if e.path().is_dir() {
+            copy_dir(&e.path(), &to.join(e.file_name()));
+        } else {
+            fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+#[test]
+fn bad_input_exits_2_names_the_spot_and_leaves_no_package() {
+    let export = tempfile::tempdir().unwrap();
+    copy_dir(&example(), export.path());
+    let f = export.path().join("cloudtrail/us-east-1/trails.json");
+    let t = fs::read_to_string(&f).unwrap();
+    fs::write(&f, &t[..t.len() - 40]).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let o = run(&[
+        "assess",
+        export.path().to_str().unwrap(),
+        "-o",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("cloudtrail/us-east-1/trails.json:") && err.contains("EOF while parsing"),
+        "{err}"
+    );
+    assert!(packages(out.path()).is_empty(), "no package on bad input");
+    assert!(!err.contains("panicked"));
+
+    // Not UTF-8 at all.
+    fs::write(&f, [0xff, 0xfe, 0x00, 0x7b]).unwrap();
+    let o = run(&[
+        "assess",
+        export.path().to_str().unwrap(),
+        "-o",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+}
+
+#[test]
+fn snapshots_of_another_schema_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("snapshot.json");
+    let o = run(&[
+        "import",
+        example().to_str().unwrap(),
+        "-o",
+        snap.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let t = fs::read_to_string(&snap)
+        .unwrap()
+        .replace("safeguard.snapshot.v1", "safeguard.snapshot.v9");
+    fs::write(&snap, t).unwrap();
+    let o = run(&[
+        "assess",
+        snap.to_str().unwrap(),
+        "-o",
+        dir.path().join("r").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o).contains(
+            "(at /schema_version): unknown snapshot schema version \"safeguard.snapshot.v9\""
+        ),
+        "{}",
+        text(&o)
+    );
+    assert!(!dir.path().join("r").exists());
+}
+
+#[test]
+fn a_catalog_naming_an_unknown_check_is_refused_with_its_location() {
+    let cat = tempfile::tempdir().unwrap();
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("controls"),
+        cat.path(),
+    );
+    let f = cat.path().join("164.312.yaml");
+    let t = fs::read_to_string(&f).unwrap().replacen(
+        "checks: [iam.root_no_access_keys]",
+        "checks: [iam.root_no_access_key]",
+        1,
+    );
+    fs::write(&f, t).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let o = run(&[
+        "assess",
+        example().to_str().unwrap(),
+        "-o",
+        out.path().to_str().unwrap(),
+        "--catalog",
+        cat.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("164.312.yaml:")
+            && err.contains("unknown check id \"iam.root_no_access_key\"")
+            && err.contains("did you mean \"iam.root_no_access_keys\""),
+        "{err}"
+    );
+    assert!(packages(out.path()).is_empty());
+}
+
+#[test]
+fn a_broken_template_is_bad_input_and_leaves_no_package() {
+    let tpl = tempfile::tempdir().unwrap();
+    fs::write(
+        tpl.path().join("report.md.j2"),
+        "# {{ results.account.id }\n",
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let o = run(&[
+        "assess",
+        example().to_str().unwrap(),
+        "-o",
+        out.path().to_str().unwrap(),
+        "--templates",
+        tpl.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("report.md.j2:1"), "{}", text(&o));
+    assert!(packages(out.path()).is_empty());
+
+    fs::write(
+        tpl.path().join("report.md.j2"),
+        "Account {{ results.account.id }}: {{ results.summary.fail }} failing\n",
+    )
+    .unwrap();
+    let (_, pkg) = assess_example(
+        out.path(),
+        &[
+            "--templates",
+            tpl.path().to_str().unwrap(),
+            "--format",
+            "md",
+        ],
+    );
+    assert_eq!(
+        fs::read_to_string(pkg.join("report.md")).unwrap(),
+        "Account 483920175634: 13 failing\n"
+    );
+}
+
+#[test]
+fn controls_lists_and_explains() {
+    let o = run(&["controls"]);
+    assert_eq!(o.status.code(), Some(0));
+    let t = text(&o);
+    assert!(
+        t.contains("164.312(b)")
+            && t.contains("cloudtrail.multi_region_logging")
+            && t.contains("(inherited)"),
+        "{t}"
+    );
+    let o = run(&["controls", "164.312(d)"]);
+    assert!(text(&o).contains("iam.password_policy") && text(&o).contains("min_length=14"));
+    let o = run(&["controls", "164.999(z)"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn import_then_assess_equals_assess_of_the_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("snap.json");
+    assert_eq!(
+        run(&[
+            "import",
+            example().to_str().unwrap(),
+            "-o",
+            snap.to_str().unwrap()
+        ])
+        .status
+        .code(),
+        Some(0)
+    );
+    let (_, from_folder) = assess_example(&dir.path().join("a"), &["--format", "json"]);
+    assert_eq!(
+        fs::read(&snap).unwrap(),
+        fs::read(from_folder.join("snapshot.json")).unwrap()
+    );
+}
