@@ -6,6 +6,7 @@
 
 pub mod cloudtrail;
 pub mod config;
+pub mod docs;
 pub mod iam;
 mod params;
 
@@ -208,7 +209,12 @@ mod tests {
                 "{}",
                 info.id
             );
-            assert!(info.docs.starts_with("docs/checks.md#"), "{}", info.id);
+            assert_eq!(
+                info.docs,
+                format!("docs/checks.md#{}", docs::anchor(info.id)),
+                "{}",
+                info.id
+            );
         }
     }
 }

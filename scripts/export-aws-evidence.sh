@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Exports the evidence safeguard needs from one AWS account with the AWS CLI v2, in the folder
+# layout of design.md ("Import folder"), for `safeguard import DIR` or `safeguard assess DIR`.
+#
+#   scripts/export-aws-evidence.sh OUT_DIR [--profile NAME] [--regions "us-east-1 eu-west-1"]
+#
+# Read-only: it calls only Get*/List*/Describe* APIs, plus iam:GenerateCredentialReport.
+# A call that fails leaves <file>.error holding the CLI's error text, so the gap is visible in
+# the report instead of silently missing. Every enabled region is exported unless --regions is
+# given. AWS_ENDPOINT_URL and the usual credential chain are honoured by the CLI itself.
+set -uo pipefail
+
+usage() { echo "usage: $0 OUT_DIR [--profile NAME] [--regions \"r1 r2 ...\"]" >&2; exit 2; }
+[ $# -ge 1 ] || usage
+out=$1; shift
+profile=""; regions=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --profile) profile=${2:-}; shift 2 ;;
+    --regions) regions=${2:-}; shift 2 ;;
+    *) usage ;;
+  esac
+done
+command -v aws >/dev/null || { echo "$0: the AWS CLI (aws) is not installed" >&2; exit 3; }
+
+aws_() { if [ -n "$profile" ]; then aws --profile "$profile" --output json "$@"; else aws --output json "$@"; fi; }
+
+mkdir -p "$out"
+collected_at=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+
+# save REL CMD...: runs the CLI, keeping stdout as REL or stderr as REL.error.
+save() {
+  local rel=$1; shift
+  local dest="$out/$rel"
+  mkdir -p "$(dirname "$dest")"
+  rm -f "$dest" "$dest.error"
+  if aws_ "$@" >"$dest.tmp" 2>"$dest.stderr"; then
+    mv "$dest.tmp" "$dest"; rm -f "$dest.stderr"
+  else
+    mv "$dest.stderr" "$dest.error"; rm -f "$dest.tmp"
+    echo "  failed: $rel ($(head -c 160 "$dest.error" | tr '\n' ' '))" >&2
+  fi
+}
+
+echo "exporting to $out" >&2
+save sts/caller-identity.json sts get-caller-identity || true
+if [ ! -f "$out/sts/caller-identity.json" ]; then
+  echo "$0: no usable AWS credentials (sts get-caller-identity failed; see $out/sts/caller-identity.json.error)" >&2
+  exit 3
+fi
+
+save iam/account-authorization-details.json iam get-account-authorization-details
+# The credential report is generated asynchronously: ask until it is ready (bounded).
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+  state=$(aws_ iam generate-credential-report --query State --output text 2>/dev/null || echo FAILED)
+  [ "$state" = "COMPLETE" ] && break
+  sleep 2
+done
+save iam/credential-report.json iam get-credential-report
+save iam/password-policy.json iam get-account-password-policy
+save iam/account-summary.json iam get-account-summary
+save iam/virtual-mfa-devices.json iam list-virtual-mfa-devices
+
+if [ -z "$regions" ]; then
+  regions=$(aws_ ec2 describe-regions --filters Name=opt-in-status,Values=opt-in-not-required,opted-in \
+    --query 'Regions[].RegionName' --output text 2>/dev/null || true)
+  if [ -z "$regions" ]; then
+    regions=$(aws_ configure get region 2>/dev/null || echo us-east-1)
+    echo "  could not list enabled regions (ec2:DescribeRegions); exporting $regions only" >&2
+  fi
+fi
+
+for r in $regions; do
+  echo "  region $r" >&2
+  save "cloudtrail/$r/trails.json" cloudtrail describe-trails --include-shadow-trails --region "$r"
+  # Status and selectors are read in each trail's home region.
+  aws_ cloudtrail describe-trails --include-shadow-trails --region "$r" \
+      --query "trailList[?HomeRegion=='$r'].[Name,TrailARN]" --output text 2>/dev/null |
+  while read -r name arn; do
+    [ -n "$name" ] || continue
+    save "cloudtrail/$r/trail-status/$name.json" cloudtrail get-trail-status --name "$arn" --region "$r"
+    save "cloudtrail/$r/event-selectors/$name.json" cloudtrail get-event-selectors --trail-name "$arn" --region "$r"
+  done
+  save "config/$r/configuration-recorders.json" configservice describe-configuration-recorders --region "$r"
+  save "config/$r/configuration-recorder-status.json" configservice describe-configuration-recorder-status --region "$r"
+  save "config/$r/delivery-channels.json" configservice describe-delivery-channels --region "$r"
+done
+
+cli_version=$(aws --version 2>&1 | head -n1)
+printf '{\n    "collected_at": "%s",\n    "exported_by": "scripts/export-aws-evidence.sh",\n    "aws_cli": "%s"\n}\n' "$collected_at" "$cli_version" >"$out/export-info.json"
+echo "done: safeguard assess $out" >&2
