@@ -379,6 +379,13 @@ impl Importer {
                 "empty file: expected the JSON output of get-account-authorization-details",
             ));
         }
+        for p in merged
+            .policies
+            .iter_mut()
+            .filter(|p| p.policy_name.is_empty())
+        {
+            p.policy_name = p.arn.rsplit('/').next().unwrap_or_default().to_string();
+        }
         // One stable order whatever the pagination: collect and import must agree.
         merged.user_detail_list.sort_by(|a, b| a.arn.cmp(&b.arn));
         merged.group_detail_list.sort_by(|a, b| a.arn.cmp(&b.arn));

@@ -153,6 +153,8 @@ pub struct RoleDetail {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "PascalCase")]
 pub struct ManagedPolicyDetail {
+    /// Some AWS-compatible endpoints omit it; the importer then derives it from the ARN.
+    #[serde(default)]
     pub policy_name: String,
     pub arn: String,
     #[serde(default)]
