@@ -36,6 +36,10 @@ enum Weight {
 struct Font {
     id: FontId,
     parsed: ParsedFont,
+    /// Advance width of each character in font units per em (1.0 = one em); characters the
+    /// subset lacks are drawn as "?" and measured as such.
+    widths: std::collections::HashMap<char, f32>,
+    fallback: f32,
 }
 
 impl Font {
@@ -43,26 +47,41 @@ impl Font {
         let mut warnings = Vec::new();
         let parsed = ParsedFont::from_bytes(bytes, 0, &mut warnings)
             .ok_or_else(|| Error::Internal(format!("embedded font {name} did not parse")))?;
+        let upem = f32::from(parsed.units_per_em.max(1));
+        let widths: std::collections::HashMap<char, f32> = parsed
+            .codepoint_to_glyph
+            .iter()
+            .filter_map(|(cp, gid)| {
+                Some((
+                    char::from_u32(*cp)?,
+                    f32::from(parsed.get_glyph_width(*gid)?) / upem,
+                ))
+            })
+            .collect();
+        let fallback = widths.get(&'?').copied().unwrap_or(0.6);
         Ok(Font {
             id: FontId(name.to_string()),
             parsed,
+            widths,
+            fallback,
         })
     }
 
-    /// Width of `text` at `size` points, in millimetres.
-    fn width_mm(&self, text: &str, size: f32) -> f32 {
-        let upem = f32::from(self.parsed.units_per_em.max(1));
-        let units: f32 = text
-            .chars()
-            .map(|c| {
-                self.parsed
-                    .lookup_glyph_index(c as u32)
-                    .and_then(|g| self.parsed.get_glyph_width(g))
-                    .map_or(upem * 0.6, f32::from)
-            })
-            .sum();
-        units / upem * size / PT_PER_MM
+    /// Width of one character in ems.
+    fn char_em(&self, c: char) -> f32 {
+        self.widths.get(&c).copied().unwrap_or(self.fallback)
     }
+}
+
+const CELL_PAD: f32 = 1.2;
+
+fn line_height(size: f32) -> f32 {
+    size * 0.45
+}
+
+struct RowLayout {
+    height: f32,
+    lines: Vec<Vec<String>>,
 }
 
 /// A cell of a table: text, optionally drawn as a coloured status badge.
@@ -255,44 +274,58 @@ impl Writer {
     }
 
     /// Wraps `text` to lines no wider than `width` mm; over-long words (ARNs) break anywhere,
-    /// preferring after `/`, `:` or `-`.
+    /// preferring after `/`, `:` or `-`. Linear in the length of the text.
     fn wrap(&self, text: &str, width: f32, size: f32, weight: Weight) -> Vec<String> {
         let font = self.font(weight);
+        let max_em = width * PT_PER_MM / size;
+        let space = font.char_em(' ');
         let mut lines = Vec::new();
         for paragraph in text.split('\n') {
             let mut line = String::new();
+            let mut line_em = 0.0;
             for word in paragraph.split_whitespace() {
-                let candidate = if line.is_empty() {
-                    word.to_string()
+                let word_em: f32 = word.chars().map(|c| font.char_em(c)).sum();
+                let joined = if line.is_empty() {
+                    word_em
                 } else {
-                    format!("{line} {word}")
+                    line_em + space + word_em
                 };
-                if font.width_mm(&candidate, size) <= width {
-                    line = candidate;
+                if joined <= max_em {
+                    if !line.is_empty() {
+                        line.push(' ');
+                    }
+                    line.push_str(word);
+                    line_em = joined;
                     continue;
                 }
                 if !line.is_empty() {
                     lines.push(std::mem::take(&mut line));
                 }
-                let mut rest = word.to_string();
-                while font.width_mm(&rest, size) > width {
-                    let chars: Vec<char> = rest.chars().collect();
-                    let mut fit = 1;
-                    while fit < chars.len()
-                        && font.width_mm(&chars[..=fit].iter().collect::<String>(), size) <= width
+                // Break the word into pieces that fit, preferring a soft break point.
+                let chars: Vec<char> = word.chars().collect();
+                let mut start = 0;
+                loop {
+                    let mut em = 0.0;
+                    let mut end = start;
+                    while end < chars.len()
+                        && (end == start || em + font.char_em(chars[end]) <= max_em)
                     {
-                        fit += 1;
+                        em += font.char_em(chars[end]);
+                        end += 1;
                     }
-                    let soft = chars[..fit]
+                    if end == chars.len() {
+                        line = chars[start..].iter().collect();
+                        line_em = em;
+                        break;
+                    }
+                    let soft = chars[start..end]
                         .iter()
                         .rposition(|c| matches!(c, '/' | ':' | '-' | '#' | ','))
-                        .filter(|p| *p > fit / 2)
-                        .map(|p| p + 1);
-                    let cut = soft.unwrap_or(fit);
-                    lines.push(chars[..cut].iter().collect());
-                    rest = chars[cut..].iter().collect();
+                        .filter(|p| *p > (end - start) / 2);
+                    let cut = soft.map_or(end, |p| start + p + 1);
+                    lines.push(chars[start..cut].iter().collect());
+                    start = cut;
                 }
-                line = rest;
             }
             lines.push(line);
         }
@@ -323,8 +356,6 @@ impl Writer {
     /// A table with a header row repeated after every page break.
     fn table(&mut self, widths: &[f32], header: &[&str], rows: Vec<Vec<Cell>>) {
         let size = 7.5;
-        let lh = size * 0.45;
-        let pad = 1.2;
         let header_cells: Vec<Cell> = header
             .iter()
             .map(|h| Cell {
@@ -333,58 +364,62 @@ impl Writer {
                 weight: Weight::Bold,
             })
             .collect();
-        self.ensure(2.0 * (lh + 2.0 * pad) + 2.0);
-        self.table_row(widths, &header_cells, size, lh, pad, true);
+        let header = self.layout_row(widths, &header_cells, size);
+        self.ensure(2.0 * header.height + 2.0);
+        self.draw_row(widths, &header_cells, &header, size, true);
         for row in rows {
-            let height = self.row_height(widths, &row, size, lh, pad);
-            if self.ensure(height) {
-                self.table_row(widths, &header_cells, size, lh, pad, true);
+            let laid = self.layout_row(widths, &row, size);
+            if self.ensure(laid.height) {
+                self.draw_row(widths, &header_cells, &header, size, true);
             }
-            self.table_row(widths, &row, size, lh, pad, false);
+            self.draw_row(widths, &row, &laid, size, false);
         }
         self.y -= 3.0;
     }
 
-    fn row_height(&self, widths: &[f32], row: &[Cell], size: f32, lh: f32, pad: f32) -> f32 {
-        let lines = row
+    /// Wraps every cell of a row once; drawing reuses the lines.
+    fn layout_row(&self, widths: &[f32], row: &[Cell], size: f32) -> RowLayout {
+        let lines: Vec<Vec<String>> = row
             .iter()
             .zip(widths)
-            .map(|(c, w)| self.wrap(&c.text, w - 2.0 * pad, size, c.weight).len())
-            .max()
-            .unwrap_or(1);
-        lines as f32 * lh + 2.0 * pad
+            .map(|(c, w)| self.wrap(&c.text, w - 2.0 * CELL_PAD, size, c.weight))
+            .collect();
+        let count = lines.iter().map(Vec::len).max().unwrap_or(1);
+        RowLayout {
+            height: count as f32 * line_height(size) + 2.0 * CELL_PAD,
+            lines,
+        }
     }
 
-    fn table_row(
+    fn draw_row(
         &mut self,
         widths: &[f32],
         row: &[Cell],
+        laid: &RowLayout,
         size: f32,
-        lh: f32,
-        pad: f32,
         is_header: bool,
     ) {
-        let height = self.row_height(widths, row, size, lh, pad);
+        let lh = line_height(size);
         let top = self.y;
+        let total: f32 = widths.iter().sum();
         if is_header {
             self.rect(
                 MARGIN,
-                top - height,
-                widths.iter().sum(),
-                height,
+                top - laid.height,
+                total,
+                laid.height,
                 rgb(0xe8, 0xec, 0xf1),
             );
         }
         let mut x = MARGIN;
-        for (cell, w) in row.iter().zip(widths) {
-            let lines = self.wrap(&cell.text, w - 2.0 * pad, size, cell.weight);
+        for ((cell, w), lines) in row.iter().zip(widths).zip(&laid.lines) {
             let colour = match cell.badge {
                 Some(badge) => {
                     let badge_h = lines.len() as f32 * lh + 0.8;
                     self.rect(
-                        x + pad * 0.5,
-                        top - pad - badge_h + 0.4,
-                        w - pad,
+                        x + CELL_PAD * 0.5,
+                        top - CELL_PAD - badge_h + 0.4,
+                        w - CELL_PAD,
                         badge_h,
                         badge,
                     );
@@ -393,18 +428,13 @@ impl Writer {
                 None => rgb(0x1a, 0x1a, 0x1a),
             };
             for (i, line) in lines.iter().enumerate() {
-                let baseline = top - pad - (i as f32 + 1.0) * lh + lh * 0.22;
-                self.text_at(x + pad, baseline, line, size, cell.weight, colour);
+                let baseline = top - CELL_PAD - (i as f32 + 1.0) * lh + lh * 0.22;
+                self.text_at(x + CELL_PAD, baseline, line, size, cell.weight, colour);
             }
             x += w;
         }
-        self.y = top - height;
-        self.hline(
-            MARGIN,
-            MARGIN + widths.iter().sum::<f32>(),
-            self.y,
-            rgb(0xc8, 0xcc, 0xd2),
-        );
+        self.y = top - laid.height;
+        self.hline(MARGIN, MARGIN + total, self.y, rgb(0xc8, 0xcc, 0xd2));
     }
 
     /// Footers go on last, when the page count is known.
