@@ -97,7 +97,7 @@ fn document(i: usize) -> Value {
             s
         })
         .collect();
-    if i % 97 == 0 {
+    if i.is_multiple_of(97) {
         statements.push(json!({"Effect": "Allow", "Action": "*", "Resource": "*"}));
     }
     json!({"Version": "2012-10-17", "Statement": statements})

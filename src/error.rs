@@ -84,6 +84,16 @@ impl Error {
         }
     }
 
+    /// A JSON syntax error in `file` (no pointer: the document did not parse).
+    pub fn from_json_syntax(file: impl AsRef<Path>, err: &serde_json::Error) -> Self {
+        let location = Location {
+            line: Some(err.line()),
+            column: Some(err.column()),
+            pointer: None,
+        };
+        Error::bad_input(file, location, json_message(err))
+    }
+
     /// A JSON syntax or type error in `file`, with line/column from serde_json and the
     /// JSON pointer of the failing value from serde_path_to_error.
     pub fn from_json(
@@ -97,13 +107,17 @@ impl Error {
             column: (inner.column() > 0).then_some(inner.column()),
             pointer,
         };
-        // serde_json appends " at line X column Y"; we print the location ourselves.
-        let mut message = inner.to_string();
-        if let Some(idx) = message.rfind(" at line ") {
-            message.truncate(idx);
-        }
-        Error::bad_input(file, location, message)
+        Error::bad_input(file, location, json_message(&inner))
     }
+}
+
+/// serde_json's message without its " at line X column Y" suffix: we print the location ourselves.
+fn json_message(err: &serde_json::Error) -> String {
+    let mut message = err.to_string();
+    if let Some(idx) = message.rfind(" at line ") {
+        message.truncate(idx);
+    }
+    message
 }
 
 /// Converts serde_path_to_error's path into an RFC 6901 JSON pointer.

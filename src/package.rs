@@ -193,15 +193,14 @@ pub fn verify(dir: &Path) -> Result<Verification> {
             v.extra.push(rel);
         }
     }
-    if let Ok(results) = std::fs::read(dir.join("results.json")) {
-        if let Ok(r) = serde_json::from_slice::<Results>(&results) {
-            if r.snapshot.sha256 != manifest.snapshot.sha256 {
-                v.inconsistent.push(format!(
-                    "results.json was computed from snapshot {} but the package holds {}",
-                    r.snapshot.sha256, manifest.snapshot.sha256
-                ));
-            }
-        }
+    if let Ok(results) = std::fs::read(dir.join("results.json"))
+        && let Ok(r) = serde_json::from_slice::<Results>(&results)
+        && r.snapshot.sha256 != manifest.snapshot.sha256
+    {
+        v.inconsistent.push(format!(
+            "results.json was computed from snapshot {} but the package holds {}",
+            r.snapshot.sha256, manifest.snapshot.sha256
+        ));
     }
     Ok(v)
 }

@@ -560,21 +560,7 @@ fn json_document_ranges(path: &Path, bytes: &[u8]) -> Result<Vec<(usize, usize)>
         serde_json::Deserializer::from_slice(bytes).into_iter::<serde::de::IgnoredAny>();
     let mut start = 0;
     while let Some(item) = stream.next() {
-        item.map_err(|e| {
-            let mut message = e.to_string();
-            if let Some(i) = message.rfind(" at line ") {
-                message.truncate(i);
-            }
-            Error::bad_input(
-                path,
-                Location {
-                    line: Some(e.line()),
-                    column: Some(e.column()),
-                    pointer: None,
-                },
-                message,
-            )
-        })?;
+        item.map_err(|e| Error::from_json_syntax(path, &e))?;
         let end = stream.byte_offset();
         ranges.push((start, end));
         start = end;

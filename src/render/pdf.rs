@@ -677,8 +677,8 @@ fn finish(w: Writer, results: &Results) -> Result<Vec<u8>> {
     let when = printpdf::OffsetDateTime::from_unix_timestamp(collected)
         .map_err(|e| Error::Internal(e.to_string()))?;
     let info = &mut doc.metadata.info;
-    info.creation_date = when.clone();
-    info.modification_date = when.clone();
+    info.creation_date = when;
+    info.modification_date = when;
     info.metadata_date = when;
     info.creator = format!("safeguard {}", results.tool.version);
     info.producer = format!("safeguard {} (printpdf)", results.tool.version);

@@ -444,17 +444,8 @@ impl Snapshot {
 
     pub fn from_slice(path: &Path, bytes: &[u8]) -> Result<Self> {
         // Check the schema first so an old or foreign file gets a clear message, not a type error.
-        let probe: Value = serde_json::from_slice(bytes).map_err(|e| {
-            Error::bad_input(
-                path,
-                Location {
-                    line: Some(e.line()),
-                    column: Some(e.column()),
-                    pointer: None,
-                },
-                strip_at(&e),
-            )
-        })?;
+        let probe: Value =
+            serde_json::from_slice(bytes).map_err(|e| Error::from_json_syntax(path, &e))?;
         match probe.get("schema_version").and_then(Value::as_str) {
             Some(SCHEMA_VERSION) => {}
             Some(other) => {
@@ -485,14 +476,6 @@ impl Snapshot {
         let de = &mut serde_json::Deserializer::from_slice(bytes);
         serde_path_to_error::deserialize(de).map_err(|e| Error::from_json(path, e))
     }
-}
-
-fn strip_at(e: &serde_json::Error) -> String {
-    let mut m = e.to_string();
-    if let Some(i) = m.rfind(" at line ") {
-        m.truncate(i);
-    }
-    m
 }
 
 /// SHA-256 of bytes as lower-case hex.
