@@ -32,8 +32,99 @@ enum Read<T> {
     Missing,
 }
 
-struct Importer {
-    root: PathBuf,
+/// One expected evidence file as a source holds it.
+#[derive(Debug, Clone)]
+pub enum Entry {
+    /// The call's JSON output, exactly as the AWS CLI prints it.
+    Json(Vec<u8>),
+    /// The call failed; the error text (AWS CLI wording, or the SDK's code and message).
+    Failed(String),
+}
+
+/// Where evidence comes from: an export folder on disk, or a live collection held in memory.
+/// Both speak the import-folder layout, so `collect` and `import` share one parser.
+pub trait EvidenceSource {
+    /// The entry at `rel` (e.g. `iam/password-policy.json`), `None` when absent.
+    fn entry(&self, rel: &str) -> Result<Option<Entry>>;
+    /// The region folders under `cloudtrail/` and `config/`.
+    fn regions(&self) -> BTreeSet<String>;
+    /// How to name `rel` in an error message.
+    fn display(&self, rel: &str) -> PathBuf;
+    /// `import` or `collect`, recorded in the snapshot.
+    fn method(&self) -> &'static str;
+}
+
+/// An AWS CLI export folder (design.md, "Import folder").
+pub struct DirSource {
+    pub root: PathBuf,
+}
+
+impl EvidenceSource for DirSource {
+    fn entry(&self, rel: &str) -> Result<Option<Entry>> {
+        let path = self.root.join(rel);
+        if path.is_file() {
+            return std::fs::read(&path)
+                .map(|b| Some(Entry::Json(b)))
+                .map_err(|e| Error::io(&path, e));
+        }
+        let err_path = self.root.join(format!("{rel}.error"));
+        if err_path.is_file() {
+            let bytes = std::fs::read(&err_path).map_err(|e| Error::io(&err_path, e))?;
+            return Ok(Some(Entry::Failed(
+                String::from_utf8_lossy(&bytes).into_owned(),
+            )));
+        }
+        Ok(None)
+    }
+
+    fn regions(&self) -> BTreeSet<String> {
+        let mut out = BTreeSet::new();
+        for service in ["cloudtrail", "config"] {
+            if let Ok(entries) = std::fs::read_dir(self.root.join(service)) {
+                for e in entries.flatten() {
+                    if e.path().is_dir() {
+                        out.insert(e.file_name().to_string_lossy().into_owned());
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn display(&self, rel: &str) -> PathBuf {
+        self.root.join(rel)
+    }
+
+    fn method(&self) -> &'static str {
+        "import"
+    }
+}
+
+/// Evidence gathered in memory, laid out like an export folder.
+#[derive(Debug, Default, Clone)]
+pub struct MemorySource {
+    pub entries: BTreeMap<String, Entry>,
+    pub regions: BTreeSet<String>,
+    pub method: &'static str,
+}
+
+impl EvidenceSource for MemorySource {
+    fn entry(&self, rel: &str) -> Result<Option<Entry>> {
+        Ok(self.entries.get(rel).cloned())
+    }
+    fn regions(&self) -> BTreeSet<String> {
+        self.regions.clone()
+    }
+    fn display(&self, rel: &str) -> PathBuf {
+        PathBuf::from(format!("{}:{rel}", self.method))
+    }
+    fn method(&self) -> &'static str {
+        self.method
+    }
+}
+
+struct Importer<'a> {
+    src: &'a dyn EvidenceSource,
     gaps: Vec<Gap>,
 }
 
@@ -45,14 +136,24 @@ pub fn import_dir(root: &Path, opts: &ImportOptions) -> Result<Snapshot> {
             "not a folder: expected an AWS CLI export folder (see design.md, \"Import folder\")",
         ));
     }
+    import_from(
+        &DirSource {
+            root: root.to_path_buf(),
+        },
+        opts,
+    )
+}
+
+/// Builds a snapshot from any evidence source.
+pub fn import_from(src: &dyn EvidenceSource, opts: &ImportOptions) -> Result<Snapshot> {
     let mut im = Importer {
-        root: root.to_path_buf(),
+        src,
         gaps: Vec::new(),
     };
 
     let caller = im.caller_identity()?;
     let iam = im.iam()?;
-    let regions = im.regions();
+    let regions = src.regions();
     let cloudtrail = im.cloudtrail(&regions)?;
     let config = im.config(&regions)?;
 
@@ -62,7 +163,7 @@ pub fn import_dir(root: &Path, opts: &ImportOptions) -> Result<Snapshot> {
         .or_else(|| account_from_arns(&iam))
         .ok_or_else(|| {
             Error::bad_input(
-                root.join("sts/caller-identity.json"),
+                src.display("sts/caller-identity.json"),
                 Location::default(),
                 "cannot tell which account this export is from: sts/caller-identity.json is missing and no ARN in the IAM evidence names an account",
             )
@@ -93,7 +194,7 @@ pub fn import_dir(root: &Path, opts: &ImportOptions) -> Result<Snapshot> {
         schema_version: SCHEMA_VERSION.to_string(),
         collected_at,
         source: Source {
-            method: "import".into(),
+            method: src.method().into(),
             tool: "safeguard".into(),
             tool_version: env!("CARGO_PKG_VERSION").into(),
         },
@@ -173,9 +274,9 @@ struct DeliveryChannelsFile {
     delivery_channels: Vec<Value>,
 }
 
-impl Importer {
+impl Importer<'_> {
     fn path(&self, rel: &str) -> PathBuf {
-        self.root.join(rel)
+        self.src.display(rel)
     }
 
     fn gap(&mut self, evidence: &str, source: &str, reason: impl Into<String>) {
@@ -187,20 +288,16 @@ impl Importer {
     }
 
     fn read<T: DeserializeOwned>(&self, rel: &str) -> Result<Read<T>> {
-        let path = self.path(rel);
-        if path.is_file() {
-            let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
-            let de = &mut serde_json::Deserializer::from_slice(&bytes);
-            let value =
-                serde_path_to_error::deserialize(de).map_err(|e| Error::from_json(&path, e))?;
-            return Ok(Read::Ok(value));
+        match self.src.entry(rel)? {
+            Some(Entry::Json(bytes)) => {
+                let de = &mut serde_json::Deserializer::from_slice(&bytes);
+                let value = serde_path_to_error::deserialize(de)
+                    .map_err(|e| Error::from_json(self.path(rel), e))?;
+                Ok(Read::Ok(value))
+            }
+            Some(Entry::Failed(text)) => Ok(Read::Failed(summarize_cli_error(&text))),
+            None => Ok(Read::Missing),
         }
-        let err_path = self.path(&format!("{rel}.error"));
-        if err_path.is_file() {
-            let text = std::fs::read_to_string(&err_path).map_err(|e| Error::io(&err_path, e))?;
-            return Ok(Read::Failed(summarize_cli_error(&text)));
-        }
-        Ok(Read::Missing)
     }
 
     /// Reads `rel`, recording a gap at `pointer` when it failed or is missing.
@@ -341,7 +438,7 @@ impl Importer {
     fn authorization_details(&mut self) -> Result<Option<AuthorizationDetails>> {
         let rel = "iam/account-authorization-details.json";
         let path = self.path(rel);
-        if !path.is_file() {
+        let Some(Entry::Json(bytes)) = self.src.entry(rel)? else {
             let source = format!("aws iam get-account-authorization-details ({rel})");
             match self.read::<Value>(rel)? {
                 Read::Failed(reason) => self.gap(
@@ -356,8 +453,7 @@ impl Importer {
                 ),
             }
             return Ok(None);
-        }
-        let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+        };
         let mut merged = AuthorizationDetails::default();
         let mut pages = 0;
         for (start, end) in json_document_ranges(&path, &bytes)? {
@@ -396,21 +492,6 @@ impl Importer {
         merged.role_detail_list.dedup_by(|a, b| a.arn == b.arn);
         merged.policies.dedup_by(|a, b| a.arn == b.arn);
         Ok(Some(merged))
-    }
-
-    /// Regions are the folders under cloudtrail/ and config/.
-    fn regions(&self) -> BTreeSet<String> {
-        let mut out = BTreeSet::new();
-        for service in ["cloudtrail", "config"] {
-            if let Ok(entries) = std::fs::read_dir(self.path(service)) {
-                for e in entries.flatten() {
-                    if e.path().is_dir() {
-                        out.insert(e.file_name().to_string_lossy().into_owned());
-                    }
-                }
-            }
-        }
-        out
     }
 
     fn cloudtrail(&mut self, regions: &BTreeSet<String>) -> Result<CloudTrail> {
