@@ -58,6 +58,25 @@ enum Command {
         #[arg(long, value_enum, default_value_t = FailOn::Fail)]
         fail_on: FailOn,
     },
+    /// Collect a snapshot live from an AWS account (standard credential chain).
+    Collect {
+        #[command(flatten)]
+        aws: AwsArgs,
+        /// Where to write the snapshot.
+        #[arg(short, long, value_name = "FILE", default_value = "snapshot.json")]
+        output: PathBuf,
+    },
+    /// Collect live, then assess and write the evidence package (for scheduled snapshots).
+    Run {
+        #[command(flatten)]
+        aws: AwsArgs,
+        #[command(flatten)]
+        out: OutputArgs,
+        /// Exit 1 when any control is at this status or worse (a partial collection also exits 1
+        /// unless this is `never`).
+        #[arg(long, value_enum, default_value_t = FailOn::Fail)]
+        fail_on: FailOn,
+    },
     /// Re-hash every file of an evidence package against its manifest.json.
     Verify {
         /// The package folder (reports/<account>/<timestamp>/).
@@ -93,6 +112,41 @@ struct OutputArgs {
     /// Print only the package path.
     #[arg(short, long)]
     quiet: bool,
+}
+
+#[derive(clap::Args, Debug)]
+struct AwsArgs {
+    /// Named profile from the AWS config files (else AWS_PROFILE, environment, SSO, instance or task role).
+    #[arg(long, value_name = "NAME")]
+    profile: Option<String>,
+    /// Region for signing global calls (else AWS_REGION or the profile's region; us-east-1 by default).
+    #[arg(long, value_name = "REGION")]
+    region: Option<String>,
+    /// Regions to collect CloudTrail and AWS Config from, comma-separated (default: every enabled region).
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    regions: Vec<String>,
+    /// Regions collected at once.
+    #[arg(long, value_name = "N", default_value_t = 8)]
+    concurrency: usize,
+    /// Longest one API call may take, retries included, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    call_timeout: u64,
+    /// No progress lines on stderr.
+    #[arg(long)]
+    quiet_collect: bool,
+}
+
+impl AwsArgs {
+    fn options(&self) -> crate::collect::CollectOptions {
+        crate::collect::CollectOptions {
+            profile: self.profile.clone(),
+            region: self.region.clone(),
+            regions: (!self.regions.is_empty()).then(|| self.regions.clone()),
+            concurrency: self.concurrency,
+            call_timeout: std::time::Duration::from_secs(self.call_timeout.max(1)),
+            quiet: self.quiet_collect,
+        }
+    }
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -165,6 +219,32 @@ fn run(cli: Cli) -> Result<i32> {
             };
             let results = assess_and_package(&snapshot, &out)?;
             Ok(exit_code_for(&results, fail_on))
+        }
+        Command::Collect { aws, output } => {
+            let collection = crate::collect::collect(&aws.options())?;
+            let snapshot =
+                crate::import::import_from(&collection.source, &ImportOptions::default())?;
+            let bytes = snapshot.to_canonical_json();
+            write_atomically(&output, &bytes)?;
+            eprintln!(
+                "wrote {} (account {}, {} region(s), {} API call(s), {} gap(s), sha256 {})",
+                output.display(),
+                snapshot.account.id,
+                snapshot.regions.len(),
+                collection.calls.values().sum::<usize>(),
+                snapshot.gaps.len(),
+                sha256_hex(&bytes)
+            );
+            // A partial collection is not a clean one: say so in the exit code.
+            Ok(if snapshot.gaps.is_empty() { 0 } else { 1 })
+        }
+        Command::Run { aws, out, fail_on } => {
+            let collection = crate::collect::collect(&aws.options())?;
+            let snapshot =
+                crate::import::import_from(&collection.source, &ImportOptions::default())?;
+            let results = assess_and_package(&snapshot, &out)?;
+            let partial = !snapshot.gaps.is_empty() && fail_on != FailOn::Never;
+            Ok(exit_code_for(&results, fail_on).max(i32::from(partial)))
         }
         Command::Verify { dir } => {
             let v = package::verify(&dir)?;

@@ -8,6 +8,7 @@ pub mod assess;
 pub mod catalog;
 pub mod checks;
 pub mod cli;
+pub mod collect;
 pub mod error;
 pub mod import;
 pub mod package;

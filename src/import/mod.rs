@@ -52,6 +52,10 @@ pub trait EvidenceSource {
     fn display(&self, rel: &str) -> PathBuf;
     /// `import` or `collect`, recorded in the snapshot.
     fn method(&self) -> &'static str;
+    /// Gaps the source found itself (e.g. regions it could not list).
+    fn gaps(&self) -> Vec<Gap> {
+        Vec::new()
+    }
 }
 
 /// An AWS CLI export folder (design.md, "Import folder").
@@ -106,6 +110,7 @@ pub struct MemorySource {
     pub entries: BTreeMap<String, Entry>,
     pub regions: BTreeSet<String>,
     pub method: &'static str,
+    pub gaps: Vec<Gap>,
 }
 
 impl EvidenceSource for MemorySource {
@@ -120,6 +125,9 @@ impl EvidenceSource for MemorySource {
     }
     fn method(&self) -> &'static str {
         self.method
+    }
+    fn gaps(&self) -> Vec<Gap> {
+        self.gaps.clone()
     }
 }
 
@@ -189,6 +197,7 @@ pub fn import_from(src: &dyn EvidenceSource, opts: &ImportOptions) -> Result<Sna
     }
 
     let mut gaps = im.gaps;
+    gaps.extend(src.gaps());
     gaps.sort_by(|a, b| a.evidence.cmp(&b.evidence).then(a.source.cmp(&b.source)));
     Ok(Snapshot {
         schema_version: SCHEMA_VERSION.to_string(),

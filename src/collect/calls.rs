@@ -1,0 +1,264 @@
+//! The API calls of a collection, and the interceptor that counts them.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use aws_config::{Region, SdkConfig};
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
+use aws_smithy_runtime_api::client::orchestrator::Metadata;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::config_bag::ConfigBag;
+use serde_json::{Value, json};
+
+use super::shapes::*;
+use super::{Sink, b64, failure, log};
+
+/// Counts every operation the SDK starts, as `service:Action` (the IAM action it needs).
+#[derive(Debug, Clone, Default)]
+pub struct CallCounter(Arc<Mutex<BTreeMap<String, usize>>>);
+
+impl CallCounter {
+    pub fn snapshot(&self) -> BTreeMap<String, usize> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}
+
+/// The IAM action prefix of an SDK service name.
+fn action_prefix(service: &str) -> String {
+    match service {
+        "Config Service" => "config".into(),
+        other => other.to_ascii_lowercase().replace(' ', ""),
+    }
+}
+
+impl Intercept for CallCounter {
+    fn name(&self) -> &'static str {
+        "safeguard::CallCounter"
+    }
+
+    fn read_before_serialization(
+        &self,
+        _ctx: &BeforeSerializationInterceptorContextRef<'_>,
+        _rc: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let key = match cfg.load::<Metadata>() {
+            Some(meta) => format!("{}:{}", action_prefix(meta.service()), meta.name()),
+            None => "unknown".to_string(),
+        };
+        *self
+            .0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(key)
+            .or_default() += 1;
+        Ok(())
+    }
+}
+
+/// IAM is global: one pass of paginated, account-wide calls.
+pub(super) async fn iam(client: aws_sdk_iam::Client, sink: Sink, quiet: bool) {
+    log(quiet, "  iam: authorization details");
+    let mut pages = client
+        .get_account_authorization_details()
+        .into_paginator()
+        .send();
+    let (mut users, mut groups, mut roles, mut policies) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut failed = None;
+    while let Some(page) = pages.next().await {
+        match page {
+            Ok(p) => {
+                users.extend(p.user_detail_list().iter().map(user_detail));
+                groups.extend(p.group_detail_list().iter().map(group_detail));
+                roles.extend(p.role_detail_list().iter().map(role_detail));
+                policies.extend(p.policies().iter().map(managed_policy));
+            }
+            Err(e) => {
+                failed = Some(failure("GetAccountAuthorizationDetails", &e));
+                break;
+            }
+        }
+    }
+    match failed {
+        // A partial listing would pass off missing principals as absent ones: all or nothing.
+        Some(text) => sink.failed("iam/account-authorization-details.json", text),
+        None => sink.json(
+            "iam/account-authorization-details.json",
+            &json!({"UserDetailList": users, "GroupDetailList": groups, "RoleDetailList": roles, "Policies": policies}),
+        ),
+    }
+
+    log(quiet, "  iam: credential report");
+    credential_report(&client, &sink).await;
+
+    match client.get_account_password_policy().send().await {
+        Ok(out) => sink.json(
+            "iam/password-policy.json",
+            &json!({"PasswordPolicy": out.password_policy().map(password_policy)}),
+        ),
+        Err(e) => sink.failed(
+            "iam/password-policy.json",
+            failure("GetAccountPasswordPolicy", &e),
+        ),
+    }
+    match client.get_account_summary().send().await {
+        Ok(out) => {
+            let map: BTreeMap<String, i32> = out
+                .summary_map()
+                .into_iter()
+                .flatten()
+                .map(|(k, v)| (k.as_str().to_string(), *v))
+                .collect();
+            sink.json("iam/account-summary.json", &json!({"SummaryMap": map}));
+        }
+        Err(e) => sink.failed("iam/account-summary.json", failure("GetAccountSummary", &e)),
+    }
+    let mut devices = Vec::new();
+    let mut pages = client.list_virtual_mfa_devices().max_items(1000).into_paginator().send();
+    let mut failed = None;
+    while let Some(page) = pages.next().await {
+        match page {
+            Ok(p) => devices.extend(p.virtual_mfa_devices().iter().map(virtual_mfa_device)),
+            Err(e) => {
+                failed = Some(failure("ListVirtualMFADevices", &e));
+                break;
+            }
+        }
+    }
+    match failed {
+        Some(text) => sink.failed("iam/virtual-mfa-devices.json", text),
+        None => sink.json(
+            "iam/virtual-mfa-devices.json",
+            &json!({"VirtualMFADevices": devices}),
+        ),
+    }
+}
+
+/// Generates the credential report and waits for it, with backoff, for about a minute at most.
+async fn credential_report(client: &aws_sdk_iam::Client, sink: &Sink) {
+    use aws_sdk_iam::types::ReportStateType;
+    let rel = "iam/credential-report.json";
+    let mut delay = Duration::from_millis(500);
+    for attempt in 0..8 {
+        match client.generate_credential_report().send().await {
+            Ok(out) if out.state() == Some(&ReportStateType::Complete) => break,
+            Ok(_) if attempt < 7 => {
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(Duration::from_secs(15));
+            }
+            Ok(_) => break, // try to read whatever report exists
+            Err(e) => {
+                sink.failed(rel, failure("GenerateCredentialReport", &e));
+                return;
+            }
+        }
+    }
+    match client.get_credential_report().send().await {
+        Ok(out) => sink.json(
+            rel,
+            &json!({
+                "Content": out.content().map(|b| b64(b.as_ref())),
+                "ReportFormat": out.report_format().map(|f| f.as_str()),
+                "GeneratedTime": time(out.generated_time()),
+            }),
+        ),
+        Err(e) => sink.failed(rel, failure("GetCredentialReport", &e)),
+    }
+}
+
+/// CloudTrail and AWS Config in one region.
+pub(super) async fn region(
+    config: &SdkConfig,
+    counter: &CallCounter,
+    region: &str,
+    sink: &Sink,
+    quiet: bool,
+) {
+    log(quiet, format!("  region {region}"));
+    let ct = aws_sdk_cloudtrail::Client::from_conf(
+        aws_sdk_cloudtrail::config::Builder::from(config)
+            .region(Region::new(region.to_string()))
+            .interceptor(counter.clone())
+            .build(),
+    );
+    match ct
+        .describe_trails()
+        .include_shadow_trails(true)
+        .send()
+        .await
+    {
+        Ok(out) => {
+            let trails: Vec<Value> = out.trail_list().iter().map(trail).collect();
+            sink.json(
+                format!("cloudtrail/{region}/trails.json"),
+                &json!({"trailList": trails}),
+            );
+            // Status and selectors are read once, in each trail's home region.
+            for t in out
+                .trail_list()
+                .iter()
+                .filter(|t| t.home_region() == Some(region))
+            {
+                let (Some(name), Some(arn)) = (t.name(), t.trail_arn()) else {
+                    continue;
+                };
+                match ct.get_trail_status().name(arn).send().await {
+                    Ok(s) => sink.json(
+                        format!("cloudtrail/{region}/trail-status/{name}.json"),
+                        &trail_status(&s),
+                    ),
+                    Err(e) => sink.failed(
+                        format!("cloudtrail/{region}/trail-status/{name}.json"),
+                        failure("GetTrailStatus", &e),
+                    ),
+                }
+                match ct.get_event_selectors().trail_name(arn).send().await {
+                    Ok(s) => sink.json(
+                        format!("cloudtrail/{region}/event-selectors/{name}.json"),
+                        &event_selectors(&s),
+                    ),
+                    Err(e) => sink.failed(
+                        format!("cloudtrail/{region}/event-selectors/{name}.json"),
+                        failure("GetEventSelectors", &e),
+                    ),
+                }
+            }
+        }
+        Err(e) => sink.failed(
+            format!("cloudtrail/{region}/trails.json"),
+            failure("DescribeTrails", &e),
+        ),
+    }
+
+    let cfg = aws_sdk_config::Client::from_conf(
+        aws_sdk_config::config::Builder::from(config)
+            .region(Region::new(region.to_string()))
+            .interceptor(counter.clone())
+            .build(),
+    );
+    match cfg.describe_configuration_recorders().send().await {
+        Ok(out) => sink.json(
+            format!("config/{region}/configuration-recorders.json"),
+            &json!({"ConfigurationRecorders": out.configuration_recorders().iter().map(configuration_recorder).collect::<Vec<_>>()}),
+        ),
+        Err(e) => sink.failed(format!("config/{region}/configuration-recorders.json"), failure("DescribeConfigurationRecorders", &e)),
+    }
+    match cfg.describe_configuration_recorder_status().send().await {
+        Ok(out) => sink.json(
+            format!("config/{region}/configuration-recorder-status.json"),
+            &json!({"ConfigurationRecordersStatus": out.configuration_recorders_status().iter().map(recorder_status).collect::<Vec<_>>()}),
+        ),
+        Err(e) => sink.failed(format!("config/{region}/configuration-recorder-status.json"), failure("DescribeConfigurationRecorderStatus", &e)),
+    }
+    match cfg.describe_delivery_channels().send().await {
+        Ok(out) => sink.json(
+            format!("config/{region}/delivery-channels.json"),
+            &json!({"DeliveryChannels": out.delivery_channels().iter().map(delivery_channel).collect::<Vec<_>>()}),
+        ),
+        Err(e) => sink.failed(format!("config/{region}/delivery-channels.json"), failure("DescribeDeliveryChannels", &e)),
+    }
+}

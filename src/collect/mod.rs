@@ -1,0 +1,287 @@
+//! `safeguard collect`: the same evidence as `import`, gathered live with the AWS SDK for Rust.
+//!
+//! Each API response is rendered in the AWS CLI's JSON shape and filed under its import-folder
+//! path in a [`MemorySource`]; the importer then builds the snapshot. `collect` and `import` of one
+//! account therefore cannot disagree. A call that fails for any reason but "not found" becomes
+//! an `Entry::Failed`, i.e. a gap, and the collection goes on.
+
+mod calls;
+mod shapes;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_sdk_iam::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use base64::Engine;
+use serde_json::{Value, json};
+use tokio::sync::Semaphore;
+
+use crate::error::{Error, Result};
+use crate::import::{Entry, MemorySource};
+use crate::snapshot::Gap;
+pub use calls::CallCounter;
+
+/// What the user can set for a collection.
+#[derive(Debug, Clone)]
+pub struct CollectOptions {
+    pub profile: Option<String>,
+    pub region: Option<String>,
+    /// Regions to collect CloudTrail and Config from; default: every region enabled for the account.
+    pub regions: Option<Vec<String>>,
+    /// Regions collected at once.
+    pub concurrency: usize,
+    /// Upper bound on one API call, retries included.
+    pub call_timeout: Duration,
+    pub quiet: bool,
+}
+
+impl Default for CollectOptions {
+    fn default() -> Self {
+        CollectOptions {
+            profile: None,
+            region: None,
+            regions: None,
+            concurrency: 8,
+            call_timeout: Duration::from_secs(60),
+            quiet: false,
+        }
+    }
+}
+
+/// A finished collection: the evidence, and what it cost.
+pub struct Collection {
+    pub source: MemorySource,
+    /// `service:Action` → number of calls (retries not counted).
+    pub calls: BTreeMap<String, usize>,
+    pub elapsed: Duration,
+}
+
+/// Evidence files gathered so far, shared by concurrent tasks.
+#[derive(Clone, Default)]
+struct Sink(Arc<Mutex<BTreeMap<String, Entry>>>);
+
+impl Sink {
+    fn put(&self, rel: impl Into<String>, entry: Entry) {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(rel.into(), entry);
+    }
+    fn json(&self, rel: impl Into<String>, v: &Value) {
+        self.put(
+            rel,
+            Entry::Json(serde_json::to_vec(v).expect("json serializes")),
+        );
+    }
+    fn failed(&self, rel: impl Into<String>, text: String) {
+        self.put(rel, Entry::Failed(text));
+    }
+}
+
+/// The error text of a failed call, worded like the AWS CLI's so the importer reads both alike.
+fn failure<E, R>(operation: &str, e: &SdkError<E, R>) -> String
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    match e.as_service_error() {
+        Some(se) => format!(
+            "An error occurred ({}) when calling the {operation} operation: {}",
+            se.code().unwrap_or("Unknown"),
+            se.message().unwrap_or("no message")
+        ),
+        None => format!(
+            "calling the {operation} operation failed: {}",
+            DisplayErrorContext(e)
+        ),
+    }
+}
+
+fn log(quiet: bool, msg: impl AsRef<str>) {
+    if !quiet {
+        eprintln!("{}", msg.as_ref());
+    }
+}
+
+/// Runs a collection on its own Tokio runtime.
+pub fn collect(opts: &CollectOptions) -> Result<Collection> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Internal(format!("cannot start the async runtime: {e}")))?;
+    rt.block_on(collect_async(opts))
+}
+
+pub async fn collect_async(opts: &CollectOptions) -> Result<Collection> {
+    let started = Instant::now();
+    let counter = CallCounter::default();
+    let config = load_config(opts).await;
+    let collected_at = chrono::Utc::now();
+    let sink = Sink::default();
+
+    // Without an identity nothing else can work: that is "collection could not run" (exit 3).
+    let sts = aws_sdk_sts::Client::from_conf(
+        aws_sdk_sts::config::Builder::from(&config)
+            .interceptor(counter.clone())
+            .build(),
+    );
+    let identity = sts.get_caller_identity().send().await.map_err(|e| {
+        Error::Collection(format!(
+            "cannot identify the caller ({}). Set credentials the AWS way: AWS_PROFILE or --profile, \
+             AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, `aws sso login`, or run where an instance or task role is available.",
+            failure("GetCallerIdentity", &e)
+        ))
+    })?;
+    sink.json("sts/caller-identity.json", &json!({"UserId": identity.user_id(), "Account": identity.account(), "Arn": identity.arn()}));
+    log(
+        opts.quiet,
+        format!(
+            "collecting account {} as {}",
+            identity.account().unwrap_or("?"),
+            identity.arn().unwrap_or("?")
+        ),
+    );
+
+    let mut gaps = Vec::new();
+    let regions = match &opts.regions {
+        Some(r) => r.clone(),
+        None => match enabled_regions(&config, &counter).await {
+            Ok(r) => r,
+            Err(reason) => {
+                let fallback = config
+                    .region()
+                    .map(|r| r.to_string())
+                    .unwrap_or_else(|| "us-east-1".into());
+                gaps.push(Gap {
+                    evidence: "/regions".into(),
+                    source: "account:ListRegions".into(),
+                    reason: format!("could not list the enabled regions ({reason}); only {fallback} was collected (pass --regions to choose)"),
+                });
+                vec![fallback]
+            }
+        },
+    };
+
+    let iam = aws_sdk_iam::Client::from_conf(
+        aws_sdk_iam::config::Builder::from(&config)
+            .interceptor(counter.clone())
+            .build(),
+    );
+    let iam_task = calls::iam(iam, sink.clone(), opts.quiet);
+    let limit = Arc::new(Semaphore::new(opts.concurrency.max(1)));
+    let mut tasks = tokio::task::JoinSet::new();
+    for region in &regions {
+        let (region, config, sink, counter, limit, quiet) = (
+            region.clone(),
+            config.clone(),
+            sink.clone(),
+            counter.clone(),
+            limit.clone(),
+            opts.quiet,
+        );
+        tasks.spawn(async move {
+            let _permit = limit.acquire_owned().await.expect("semaphore open");
+            calls::region(&config, &counter, &region, &sink, quiet).await;
+        });
+    }
+    iam_task.await;
+    while let Some(done) = tasks.join_next().await {
+        done.map_err(|e| Error::Internal(format!("a region task failed: {e}")))?;
+    }
+
+    sink.json("export-info.json", &json!({"collected_at": collected_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true), "exported_by": "safeguard collect"}));
+    let entries = std::mem::take(&mut *sink.0.lock().unwrap_or_else(|e| e.into_inner()));
+    let elapsed = started.elapsed();
+    let calls = counter.snapshot();
+    log(
+        opts.quiet,
+        format!(
+            "collected in {:.1} s with {} API calls",
+            elapsed.as_secs_f64(),
+            calls.values().sum::<usize>()
+        ),
+    );
+    for (action, n) in &calls {
+        log(opts.quiet, format!("  call {action} ×{n}"));
+    }
+    Ok(Collection {
+        source: MemorySource {
+            entries,
+            regions: regions.into_iter().collect::<BTreeSet<_>>(),
+            method: "collect",
+            gaps,
+        },
+        calls,
+        elapsed,
+    })
+}
+
+async fn load_config(opts: &CollectOptions) -> SdkConfig {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        // Adaptive retry slows down under throttling instead of failing the call.
+        .retry_config(RetryConfig::adaptive().with_max_attempts(6))
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(Duration::from_secs(10))
+                .operation_attempt_timeout(opts.call_timeout / 3)
+                .operation_timeout(opts.call_timeout)
+                .build(),
+        );
+    if let Some(p) = &opts.profile {
+        loader = loader.profile_name(p);
+    }
+    if let Some(r) = &opts.region {
+        loader = loader.region(Region::new(r.clone()));
+    }
+    let config = loader.load().await;
+    if config.region().is_none() {
+        // IAM and STS are global; a home region is still needed to sign requests.
+        return config
+            .into_builder()
+            .region(Region::new("us-east-1"))
+            .build();
+    }
+    config
+}
+
+async fn enabled_regions(
+    config: &SdkConfig,
+    counter: &CallCounter,
+) -> std::result::Result<Vec<String>, String> {
+    use aws_sdk_account::types::RegionOptStatus;
+    let client = aws_sdk_account::Client::from_conf(
+        aws_sdk_account::config::Builder::from(config)
+            .interceptor(counter.clone())
+            .build(),
+    );
+    let mut pages = client
+        .list_regions()
+        .region_opt_status_contains(RegionOptStatus::Enabled)
+        .region_opt_status_contains(RegionOptStatus::EnabledByDefault)
+        .into_paginator()
+        .send();
+    let mut out = Vec::new();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| failure("ListRegions", &e))?;
+        out.extend(
+            page.regions()
+                .iter()
+                .filter_map(|r| r.region_name().map(str::to_string)),
+        );
+    }
+    out.sort();
+    if out.is_empty() {
+        return Err("ListRegions returned no region".into());
+    }
+    Ok(out)
+}
+
+/// Base64 of a blob, as the CLI prints credential-report content.
+fn b64(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}

@@ -1,0 +1,185 @@
+//! `safeguard collect` / `run` against a real AWS-compatible endpoint (a moto server).
+
+mod support;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+
+fn safeguard(moto: &support::Moto) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_safeguard"));
+    moto.aws_env(&mut c);
+    c
+}
+
+fn seed(moto: &support::Moto) {
+    let mut seed = Command::new(moto.bin.join("python"));
+    seed.arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seed_moto.py"))
+        .arg(&moto.endpoint);
+    moto.aws_env(&mut seed);
+    let out = seed.output().unwrap();
+    assert!(
+        out.status.success(),
+        "seeding failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// (control, status) and (check, resource, status) of a results.json, for comparing verdicts.
+fn verdicts(results: &Value) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for c in results["controls"].as_array().unwrap() {
+        out.insert(format!("{} {}", c["id"], c["status"]));
+        for k in c["checks"].as_array().unwrap() {
+            for f in k["findings"].as_array().unwrap() {
+                out.insert(format!("{} {} {}", k["id"], f["resource"], f["status"]));
+            }
+        }
+    }
+    out
+}
+
+fn results_of(stdout: &[u8]) -> Value {
+    let pkg = String::from_utf8_lossy(stdout).trim().to_string();
+    serde_json::from_slice(&std::fs::read(Path::new(&pkg).join("results.json")).unwrap()).unwrap()
+}
+
+#[test]
+fn collect_and_import_of_one_account_agree_and_stay_within_the_policy() {
+    let moto = support::Moto::start();
+    seed(&moto);
+    let work = tempfile::tempdir().unwrap();
+
+    // Live: collect, assess, package.
+    let out = safeguard(&moto)
+        .args([
+            "run",
+            "--regions",
+            "us-east-1,eu-west-1",
+            "--quiet-collect",
+            "-q",
+            "--format",
+            "json",
+            "-o",
+        ])
+        .arg(work.path().join("live"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "controls fail in the seeded account: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let live = results_of(&out.stdout);
+    assert_eq!(live["snapshot"]["source"], "collect");
+    assert_eq!(
+        live["gaps"].as_array().unwrap().len(),
+        0,
+        "{}",
+        live["gaps"]
+    );
+
+    // The same account through the AWS CLI export script and `assess` of the folder.
+    let export = work.path().join("export");
+    let mut script = Command::new("bash");
+    script
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/export-aws-evidence.sh"))
+        .arg(&export)
+        .args(["--regions", "us-east-1 eu-west-1"]);
+    moto.aws_env(&mut script);
+    assert!(script.output().unwrap().status.success());
+    let out = safeguard(&moto)
+        .arg("assess")
+        .arg(&export)
+        .args(["-q", "--format", "json", "-o"])
+        .arg(work.path().join("cli"))
+        .output()
+        .unwrap();
+    let imported = results_of(&out.stdout);
+    assert_eq!(
+        verdicts(&live),
+        verdicts(&imported),
+        "collect and import disagree"
+    );
+
+    // Every API the collector called is granted by policies/safeguard-collector.json.
+    let out = safeguard(&moto)
+        .args(["collect", "--regions", "us-east-1,eu-west-1", "-o"])
+        .arg(work.path().join("snap.json"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let called: BTreeSet<String> = stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("  call "))
+        .map(|l| l.split_whitespace().next().unwrap().to_string())
+        .collect();
+    assert!(
+        called.contains("iam:GetAccountAuthorizationDetails")
+            && called.contains("cloudtrail:GetEventSelectors"),
+        "{stderr}"
+    );
+    let policy: Value = serde_json::from_slice(
+        &std::fs::read(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("policies/safeguard-collector.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let allowed: BTreeSet<String> = policy["Statement"][0]["Action"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap().to_string())
+        .collect();
+    let missing: Vec<&String> = called.difference(&allowed).collect();
+    assert!(
+        missing.is_empty(),
+        "the collector calls actions its policy does not grant: {missing:?}"
+    );
+    // And the snapshot holds no secret: moto's throwaway keys never appear.
+    let snap = std::fs::read_to_string(work.path().join("snap.json")).unwrap();
+    assert!(!snap.contains("testing\"") && !snap.to_lowercase().contains("secretaccesskey"));
+}
+
+#[test]
+fn no_credentials_exits_3_with_advice() {
+    let out = Command::new(env!("CARGO_BIN_EXE_safeguard"))
+        .args([
+            "collect",
+            "--regions",
+            "us-east-1",
+            "--call-timeout",
+            "5",
+            "-o",
+            "/dev/null",
+        ])
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap())
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("cannot identify the caller") && err.contains("AWS_PROFILE"),
+        "{err}"
+    );
+}
