@@ -118,7 +118,11 @@ pub(super) async fn iam(client: aws_sdk_iam::Client, sink: Sink, quiet: bool) {
         Err(e) => sink.failed("iam/account-summary.json", failure("GetAccountSummary", &e)),
     }
     let mut devices = Vec::new();
-    let mut pages = client.list_virtual_mfa_devices().max_items(1000).into_paginator().send();
+    let mut pages = client
+        .list_virtual_mfa_devices()
+        .max_items(1000)
+        .into_paginator()
+        .send();
     let mut failed = None;
     while let Some(page) = pages.next().await {
         match page {
