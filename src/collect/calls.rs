@@ -266,3 +266,169 @@ pub(super) async fn region(
         Err(e) => sink.failed(format!("config/{region}/delivery-channels.json"), failure("DescribeDeliveryChannels", &e)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! Fault behaviour of the IAM pass, with SDK clients whose responses are mocked
+    //! (aws-smithy-mocks): the moto tests cover the happy path against a real endpoint.
+
+    use std::time::Duration;
+
+    use aws_sdk_iam::error::ErrorMetadata;
+    use aws_sdk_iam::operation::generate_credential_report::GenerateCredentialReportOutput;
+    use aws_sdk_iam::operation::get_account_authorization_details::GetAccountAuthorizationDetailsOutput;
+    use aws_sdk_iam::operation::get_account_password_policy::GetAccountPasswordPolicyError;
+    use aws_sdk_iam::operation::get_account_summary::{
+        GetAccountSummaryError, GetAccountSummaryOutput,
+    };
+    use aws_sdk_iam::operation::get_credential_report::GetCredentialReportOutput;
+    use aws_sdk_iam::operation::list_virtual_mfa_devices::ListVirtualMfaDevicesOutput;
+    use aws_sdk_iam::types::{ReportStateType, SummaryKeyType};
+    use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
+
+    use super::super::Sink;
+    use crate::import::{Entry, ImportOptions, MemorySource, import_from};
+    use crate::snapshot::PasswordPolicyEvidence;
+
+    fn happy_rules() -> Vec<Rule> {
+        vec![
+            mock!(aws_sdk_iam::Client::get_account_authorization_details)
+                .then_output(|| GetAccountAuthorizationDetailsOutput::builder().build()),
+            mock!(aws_sdk_iam::Client::generate_credential_report).then_output(|| {
+                GenerateCredentialReportOutput::builder()
+                    .state(ReportStateType::Complete)
+                    .build()
+            }),
+            mock!(aws_sdk_iam::Client::get_credential_report).then_output(|| {
+                GetCredentialReportOutput::builder()
+                    .content(aws_smithy_types::Blob::new(
+                        "user,arn,mfa_active\n<root_account>,arn:aws:iam::123456789012:root,true\n",
+                    ))
+                    .generated_time(aws_smithy_types::DateTime::from_secs(1_793_527_200))
+                    .build()
+            }),
+            mock!(aws_sdk_iam::Client::get_account_password_policy).then_error(|| {
+                GetAccountPasswordPolicyError::generic(
+                    ErrorMetadata::builder()
+                        .code("NoSuchEntity")
+                        .message("The Password Policy cannot be found.")
+                        .build(),
+                )
+            }),
+            mock!(aws_sdk_iam::Client::list_virtual_mfa_devices).then_output(|| {
+                ListVirtualMfaDevicesOutput::builder()
+                    .set_virtual_mfa_devices(Some(vec![]))
+                    .build()
+                    .unwrap()
+            }),
+        ]
+    }
+
+    async fn run_iam(client: aws_sdk_iam::Client) -> MemorySource {
+        let sink = Sink::default();
+        super::iam(client, sink.clone(), true).await;
+        let entries = std::mem::take(&mut *sink.0.lock().unwrap());
+        let mut source = MemorySource {
+            entries,
+            method: "collect",
+            ..Default::default()
+        };
+        source.entries.insert(
+            "sts/caller-identity.json".into(),
+            Entry::Json(
+                br#"{"Account": "123456789012", "Arn": "arn:aws:iam::123456789012:user/x"}"#
+                    .to_vec(),
+            ),
+        );
+        source
+    }
+
+    #[tokio::test]
+    async fn access_denied_on_one_api_is_a_gap_and_the_rest_goes_on() {
+        let mut rules = happy_rules();
+        rules.push(
+            mock!(aws_sdk_iam::Client::get_account_summary).then_error(|| {
+                GetAccountSummaryError::generic(
+                    ErrorMetadata::builder()
+                        .code("AccessDenied")
+                        .message("not authorized to perform iam:GetAccountSummary")
+                        .build(),
+                )
+            }),
+        );
+        let client = mock_client!(aws_sdk_iam, RuleMode::MatchAny, &rules);
+        let source = run_iam(client).await;
+        assert!(
+            matches!(source.entries.get("iam/account-summary.json"), Some(Entry::Failed(t)) if t.contains("(AccessDenied)")),
+            "{:?}",
+            source.entries.get("iam/account-summary.json")
+        );
+        assert!(matches!(
+            source.entries.get("iam/account-authorization-details.json"),
+            Some(Entry::Json(_))
+        ));
+
+        let snapshot = import_from(&source, &ImportOptions::default()).unwrap();
+        let gap = snapshot
+            .gaps
+            .iter()
+            .find(|g| g.evidence == "/iam/account_summary")
+            .expect("a gap for the denied call");
+        assert!(gap.reason.contains("AccessDenied"), "{gap:?}");
+        // NoSuchEntity on the password policy means "no policy", not a gap.
+        assert!(matches!(
+            snapshot.iam.password_policy,
+            Some(PasswordPolicyEvidence::NotSet { .. })
+        ));
+        assert!(snapshot.iam.credential_report.is_some());
+    }
+
+    #[tokio::test]
+    async fn throttling_is_retried_until_it_succeeds() {
+        let summary = mock!(aws_sdk_iam::Client::get_account_summary)
+            .sequence()
+            .error(|| {
+                GetAccountSummaryError::generic(
+                    ErrorMetadata::builder()
+                        .code("Throttling")
+                        .message("Rate exceeded")
+                        .build(),
+                )
+            })
+            .times(2)
+            .output(|| {
+                GetAccountSummaryOutput::builder()
+                    .summary_map(SummaryKeyType::AccountMfaEnabled, 1)
+                    .build()
+            })
+            .build();
+        let mut rules = happy_rules();
+        rules.push(summary.clone());
+        let client = mock_client!(aws_sdk_iam, RuleMode::MatchAny, &rules, |c| c.retry_config(
+            aws_config::retry::RetryConfig::standard()
+                .with_max_attempts(4)
+                .with_initial_backoff(Duration::from_millis(1))
+        ));
+        let source = run_iam(client).await;
+        assert_eq!(
+            summary.num_calls(),
+            3,
+            "two throttled attempts, then success"
+        );
+        let snapshot = import_from(&source, &ImportOptions::default()).unwrap();
+        assert_eq!(
+            snapshot
+                .iam
+                .account_summary
+                .unwrap()
+                .get("AccountMFAEnabled"),
+            Some(&1)
+        );
+        assert!(
+            snapshot
+                .gaps
+                .iter()
+                .all(|g| g.evidence != "/iam/account_summary")
+        );
+    }
+}
