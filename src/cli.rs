@@ -134,6 +134,9 @@ struct AwsArgs {
     /// No progress lines on stderr.
     #[arg(long)]
     quiet_collect: bool,
+    /// Log every API call on stderr: action, region, attempts, duration, outcome (never a header or credential).
+    #[arg(short, long)]
+    verbose: bool,
 }
 
 impl AwsArgs {
@@ -145,6 +148,7 @@ impl AwsArgs {
             concurrency: self.concurrency,
             call_timeout: std::time::Duration::from_secs(self.call_timeout.max(1)),
             quiet: self.quiet_collect,
+            verbose: self.verbose,
         }
     }
 }

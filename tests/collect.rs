@@ -183,3 +183,114 @@ fn no_credentials_exits_3_with_advice() {
         "{err}"
     );
 }
+
+/// A server that answers sts:GetCallerIdentity and then never answers anything else: every other
+/// call must time out, become a gap, and the collection must still finish, partial (exit 1).
+#[test]
+fn calls_that_time_out_become_gaps_and_the_run_finishes() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::net::TcpListener;
+
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut stream = stream;
+                loop {
+                    // One request: headers, then Content-Length bytes of body.
+                    let mut length = 0usize;
+                    let mut line = String::new();
+                    loop {
+                        line.clear();
+                        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                            return;
+                        }
+                        if line == "\r\n" {
+                            break;
+                        }
+                        if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                            length = v.trim().parse().unwrap_or(0);
+                        }
+                    }
+                    let mut body = vec![0; length];
+                    if reader.read_exact(&mut body).is_err() {
+                        return;
+                    }
+                    if !String::from_utf8_lossy(&body).contains("Action=GetCallerIdentity") {
+                        // Hang: hold the connection without a response until the client gives up.
+                        std::thread::sleep(std::time::Duration::from_secs(60));
+                        return;
+                    }
+                    let xml = "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><GetCallerIdentityResult>\
+                        <Arn>arn:aws:iam::123456789012:user/slow</Arn><UserId>AIDASLOW</UserId><Account>123456789012</Account>\
+                        </GetCallerIdentityResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></GetCallerIdentityResponse>";
+                    let response = format!(
+                        "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: {}\r\n\r\n{xml}",
+                        xml.len()
+                    );
+                    if stream.write_all(response.as_bytes()).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+
+    let work = tempfile::tempdir().unwrap();
+    let snap = work.path().join("snap.json");
+    let started = std::time::Instant::now();
+    let out = Command::new(env!("CARGO_BIN_EXE_safeguard"))
+        .args([
+            "collect",
+            "--regions",
+            "us-east-1",
+            "--call-timeout",
+            "3",
+            "--quiet-collect",
+            "-o",
+        ])
+        .arg(&snap)
+        .env("AWS_ENDPOINT_URL", format!("http://127.0.0.1:{port}"))
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_DEFAULT_REGION", "us-east-1")
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a partial collection exits 1: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(50),
+        "every call is bounded by --call-timeout"
+    );
+    let snapshot: Value = serde_json::from_slice(&std::fs::read(&snap).unwrap()).unwrap();
+    let gaps = snapshot["gaps"].as_array().unwrap();
+    for evidence in [
+        "/iam/authorization_details",
+        "/iam/credential_report",
+        "/iam/account_summary",
+        "/cloudtrail/regions/us-east-1",
+        "/config/regions/us-east-1/recorders",
+    ] {
+        let gap = gaps
+            .iter()
+            .find(|g| g["evidence"] == evidence)
+            .unwrap_or_else(|| panic!("no gap for {evidence}: {gaps:?}"));
+        assert!(
+            gap["reason"]
+                .as_str()
+                .unwrap()
+                .to_lowercase()
+                .contains("timeout"),
+            "{gap}"
+        );
+    }
+    assert_eq!(snapshot["account"]["id"], "123456789012");
+}

@@ -16,11 +16,29 @@ use serde_json::{Value, json};
 use super::shapes::*;
 use super::{Sink, b64, failure, log};
 
-/// Counts every operation the SDK starts, as `service:Action` (the IAM action it needs).
+/// Counts every operation the SDK starts, as `service:Action` (the IAM action it needs), and with
+/// `verbose` logs each one on stderr when it ends: action, region, attempts, duration, outcome.
+/// Only these facts are logged, never requests or headers, so no signature or token can leak.
 #[derive(Debug, Clone, Default)]
-pub struct CallCounter(Arc<Mutex<BTreeMap<String, usize>>>);
+pub struct CallCounter(Arc<Mutex<BTreeMap<String, usize>>>, pub bool);
+
+/// Per-operation state kept in the SDK's config bag between interceptor hooks.
+#[derive(Debug, Clone)]
+struct CallStart {
+    action: String,
+    started: std::time::Instant,
+    attempts: usize,
+}
+
+impl aws_smithy_types::config_bag::Storable for CallStart {
+    type Storer = aws_smithy_types::config_bag::StoreReplace<Self>;
+}
 
 impl CallCounter {
+    pub fn verbose(verbose: bool) -> Self {
+        CallCounter(Arc::default(), verbose)
+    }
+
     pub fn snapshot(&self) -> BTreeMap<String, usize> {
         self.0.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
@@ -53,8 +71,58 @@ impl Intercept for CallCounter {
             .0
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .entry(key)
+            .entry(key.clone())
             .or_default() += 1;
+        cfg.interceptor_state().store_put(CallStart {
+            action: key,
+            started: std::time::Instant::now(),
+            attempts: 0,
+        });
+        Ok(())
+    }
+
+    fn read_before_attempt(
+        &self,
+        _ctx: &aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef<'_>,
+        _rc: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        if let Some(mut start) = cfg.load::<CallStart>().cloned() {
+            start.attempts += 1;
+            cfg.interceptor_state().store_put(start);
+        }
+        Ok(())
+    }
+
+    fn read_after_execution(
+        &self,
+        ctx: &aws_smithy_runtime_api::client::interceptors::context::FinalizerInterceptorContextRef<
+            '_,
+        >,
+        _rc: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        if !self.1 {
+            return Ok(());
+        }
+        let Some(start) = cfg.load::<CallStart>() else {
+            return Ok(());
+        };
+        let region = cfg
+            .load::<aws_config::Region>()
+            .map(|r| r.to_string())
+            .unwrap_or_else(|| "-".into());
+        let outcome = match ctx.output_or_error() {
+            Some(Ok(_)) => "ok",
+            Some(Err(_)) => "error",
+            None => "no response",
+        };
+        eprintln!(
+            "  api {} region={region} attempts={} {:.0}ms {outcome}",
+            start.action,
+            start.attempts,
+            start.started.elapsed().as_secs_f64() * 1000.0
+        );
         Ok(())
     }
 }

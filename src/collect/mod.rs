@@ -37,6 +37,8 @@ pub struct CollectOptions {
     /// Upper bound on one API call, retries included.
     pub call_timeout: Duration,
     pub quiet: bool,
+    /// Log every API call (action, region, attempts, duration, outcome) on stderr.
+    pub verbose: bool,
 }
 
 impl Default for CollectOptions {
@@ -48,6 +50,7 @@ impl Default for CollectOptions {
             concurrency: 8,
             call_timeout: Duration::from_secs(60),
             quiet: false,
+            verbose: false,
         }
     }
 }
@@ -119,7 +122,7 @@ pub fn collect(opts: &CollectOptions) -> Result<Collection> {
 
 pub async fn collect_async(opts: &CollectOptions) -> Result<Collection> {
     let started = Instant::now();
-    let counter = CallCounter::default();
+    let counter = CallCounter::verbose(opts.verbose);
     let config = load_config(opts).await;
     let collected_at = chrono::Utc::now();
     let sink = Sink::default();
@@ -167,31 +170,57 @@ pub async fn collect_async(opts: &CollectOptions) -> Result<Collection> {
         },
     };
 
+    let sink_for_iam = sink.clone();
     let iam = aws_sdk_iam::Client::from_conf(
         aws_sdk_iam::config::Builder::from(&config)
             .interceptor(counter.clone())
             .build(),
     );
-    let iam_task = calls::iam(iam, sink.clone(), opts.quiet);
+    // On a terminal: a progress bar (one step for IAM, one per region); elsewhere plain lines.
+    let bar = (!opts.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr())).then(|| {
+        let bar = indicatif::ProgressBar::new(regions.len() as u64 + 1);
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{spinner} collecting [{bar:30}] {pos}/{len} {msg}",
+        ) {
+            bar.set_style(style);
+        }
+        bar
+    });
+    let step_quiet = opts.quiet || bar.is_some();
+    let iam_bar = bar.clone();
+    let iam_task = async move {
+        calls::iam(iam, sink_for_iam, step_quiet).await;
+        if let Some(b) = iam_bar {
+            b.inc(1);
+            b.set_message("iam done");
+        }
+    };
     let limit = Arc::new(Semaphore::new(opts.concurrency.max(1)));
     let mut tasks = tokio::task::JoinSet::new();
     for region in &regions {
-        let (region, config, sink, counter, limit, quiet) = (
+        let (region, config, sink, counter, limit, bar) = (
             region.clone(),
             config.clone(),
             sink.clone(),
             counter.clone(),
             limit.clone(),
-            opts.quiet,
+            bar.clone(),
         );
         tasks.spawn(async move {
             let _permit = limit.acquire_owned().await.expect("semaphore open");
-            calls::region(&config, &counter, &region, &sink, quiet).await;
+            calls::region(&config, &counter, &region, &sink, step_quiet).await;
+            if let Some(b) = bar {
+                b.inc(1);
+                b.set_message(format!("{region} done"));
+            }
         });
     }
     iam_task.await;
     while let Some(done) = tasks.join_next().await {
         done.map_err(|e| Error::Internal(format!("a region task failed: {e}")))?;
+    }
+    if let Some(b) = bar {
+        b.finish_and_clear();
     }
 
     sink.json("export-info.json", &json!({"collected_at": collected_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true), "exported_by": "safeguard collect"}));

@@ -429,9 +429,9 @@ impl Snapshot {
     /// The canonical bytes: pretty JSON with sorted map keys, newline-terminated.
     /// Byte-identical for identical evidence; its SHA-256 names the snapshot everywhere.
     pub fn to_canonical_json(&self) -> Vec<u8> {
-        // Round-trip through Value: serde_json's map is ordered by key, so extra fields and
-        // struct fields come out in one stable order regardless of input order.
-        let value = serde_json::to_value(self).expect("snapshot serializes");
+        // Round-trip through Value and sort every object's keys ourselves: serde_json's map is
+        // key-ordered only while no crate in the build enables its `preserve_order` feature.
+        let value = sorted(serde_json::to_value(self).expect("snapshot serializes"));
         let mut bytes = serde_json::to_vec_pretty(&value).expect("value serializes");
         bytes.push(b'\n');
         bytes
@@ -475,6 +475,19 @@ impl Snapshot {
         }
         let de = &mut serde_json::Deserializer::from_slice(bytes);
         serde_path_to_error::deserialize(de).map_err(|e| Error::from_json(path, e))
+    }
+}
+
+/// The same JSON with every object's keys in sorted order, whatever map type serde_json uses.
+fn sorted(v: Value) -> Value {
+    match v {
+        Value::Object(map) => {
+            let mut entries: Vec<(String, Value)> = map.into_iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            Value::Object(entries.into_iter().map(|(k, v)| (k, sorted(v))).collect())
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(sorted).collect()),
+        other => other,
     }
 }
 
