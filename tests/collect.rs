@@ -14,19 +14,6 @@ fn safeguard(moto: &support::Moto) -> Command {
     c
 }
 
-fn seed(moto: &support::Moto) {
-    let mut seed = Command::new(moto.bin.join("python"));
-    seed.arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seed_moto.py"))
-        .arg(&moto.endpoint);
-    moto.aws_env(&mut seed);
-    let out = seed.output().unwrap();
-    assert!(
-        out.status.success(),
-        "seeding failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 /// (control, status) and (check, resource, status) of a results.json, for comparing verdicts.
 fn verdicts(results: &Value) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
@@ -49,7 +36,7 @@ fn results_of(stdout: &[u8]) -> Value {
 #[test]
 fn collect_and_import_of_one_account_agree_and_stay_within_the_policy() {
     let moto = support::Moto::start();
-    seed(&moto);
+    moto.seed();
     let work = tempfile::tempdir().unwrap();
 
     // Live: collect, assess, package.

@@ -11,16 +11,7 @@ fn the_export_script_produces_a_folder_safeguard_assesses() {
     let moto = support::Moto::start();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
 
-    let mut seed = Command::new(moto.bin.join("python"));
-    seed.arg(root.join("tests/fixtures/seed_moto.py"))
-        .arg(&moto.endpoint);
-    moto.aws_env(&mut seed);
-    let out = seed.output().unwrap();
-    assert!(
-        out.status.success(),
-        "seeding failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    moto.seed();
 
     let work = tempfile::tempdir().unwrap();
     let export = work.path().join("export");

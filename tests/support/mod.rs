@@ -111,6 +111,22 @@ impl Moto {
     }
 }
 
+impl Moto {
+    /// Seeds the server with the small account of tests/fixtures/seed_moto.py.
+    pub fn seed(&self) {
+        let mut seed = Command::new(self.bin.join("python"));
+        seed.arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seed_moto.py"))
+            .arg(&self.endpoint);
+        self.aws_env(&mut seed);
+        let out = seed.output().expect("the seeding script runs");
+        assert!(
+            out.status.success(),
+            "seeding failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
 impl Drop for Moto {
     fn drop(&mut self) {
         let _ = self.child.kill();
