@@ -225,9 +225,7 @@ fn run(cli: Cli) -> Result<i32> {
             Ok(exit_code_for(&results, fail_on))
         }
         Command::Collect { aws, output } => {
-            let collection = crate::collect::collect(&aws.options())?;
-            let snapshot =
-                crate::import::import_from(&collection.source, &ImportOptions::default())?;
+            let (collection, snapshot) = collect_snapshot(&aws)?;
             let bytes = snapshot.to_canonical_json();
             write_atomically(&output, &bytes)?;
             eprintln!(
@@ -243,9 +241,7 @@ fn run(cli: Cli) -> Result<i32> {
             Ok(if snapshot.gaps.is_empty() { 0 } else { 1 })
         }
         Command::Run { aws, out, fail_on } => {
-            let collection = crate::collect::collect(&aws.options())?;
-            let snapshot =
-                crate::import::import_from(&collection.source, &ImportOptions::default())?;
+            let (_, snapshot) = collect_snapshot(&aws)?;
             let results = assess_and_package(&snapshot, &out)?;
             let partial = !snapshot.gaps.is_empty() && fail_on != FailOn::Never;
             Ok(exit_code_for(&results, fail_on).max(i32::from(partial)))
@@ -289,6 +285,13 @@ fn run(cli: Cli) -> Result<i32> {
             Ok(0)
         }
     }
+}
+
+/// A live collection and the snapshot the importer builds from it.
+fn collect_snapshot(aws: &AwsArgs) -> Result<(crate::collect::Collection, Snapshot)> {
+    let collection = crate::collect::collect(&aws.options())?;
+    let snapshot = crate::import::import_from(&collection.source, &ImportOptions::default())?;
+    Ok((collection, snapshot))
 }
 
 fn default_example() -> PathBuf {
