@@ -1,0 +1,607 @@
+//! An account's principals with every policy that applies to them, and the decision whether a
+//! principal may perform an action on a resource: identity policies (inline, attached, and each
+//! group's), intersected with the permissions boundary, minus explicit Denies compared by action
+//! *and* resource (`NotAction` and `NotResource` included). Conditions that cannot be decided
+//! keep a grant *conditional* rather than dropping or trusting it.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use crate::actionset::ActionSet;
+use crate::catalog::{ActionId, Catalog};
+use crate::condition::{RequestContext, Tri};
+use crate::glob;
+use crate::policy::{Effect, Patterns, Policy, PolicyError, PolicyKind, Statement};
+
+/// A policy as handed to the engine by whoever read the evidence.
+#[derive(Debug, Clone)]
+pub struct PolicyInput<'a> {
+    /// How findings name it: a managed policy's ARN, or `role/x inline policy y`.
+    pub label: String,
+    /// Where the document is in the evidence (a JSON pointer into the snapshot).
+    pub pointer: String,
+    pub document: &'a Value,
+    pub kind: PolicyKind,
+    /// A managed policy's ARN, for the escalation methods that rewrite managed policies.
+    pub managed_arn: Option<String>,
+    /// How many versions a managed policy has (SetDefaultPolicyVersion needs more than one).
+    pub versions: usize,
+}
+
+/// A parsed policy with each statement's actions expanded against the catalog.
+#[derive(Debug)]
+pub struct CompiledPolicy {
+    pub label: String,
+    pub pointer: String,
+    pub managed_arn: Option<String>,
+    pub versions: usize,
+    /// `Err` for a document the grammar rejects: it grants nothing, and checks report it.
+    pub policy: Result<Policy, PolicyError>,
+    /// Per statement, the actions it names (after `NotAction` complement).
+    pub actions: Vec<Arc<ActionSet>>,
+    /// `(pointer, pattern)` of action patterns that name nothing in the catalog.
+    pub unknown_actions: Vec<(String, String)>,
+}
+
+impl CompiledPolicy {
+    pub fn statements(&self) -> &[Statement] {
+        match &self.policy {
+            Ok(p) => &p.statements,
+            Err(_) => &[],
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PrincipalKind {
+    User,
+    Role,
+}
+
+/// One of a principal's identity policies, and the group it comes through, if any.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PolicyRef {
+    pub policy: usize,
+    pub via_group: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PrincipalInput {
+    pub arn: String,
+    pub name: String,
+    pub kind: PrincipalKind,
+    /// Indices into the policy table: inline and attached, the user's groups' included.
+    pub policies: Vec<PolicyRef>,
+    pub groups: Vec<usize>,
+    pub boundary: Option<usize>,
+    /// A role's trust policy.
+    pub trust: Option<usize>,
+    pub tags: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct GroupInput {
+    pub arn: String,
+    pub name: String,
+    pub policies: Vec<usize>,
+}
+
+/// What the resource side of a question is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target<'a> {
+    /// Every resource (`"Resource": "*"`): "can it do this to anything at all it likes?"
+    All,
+    /// At least one resource, e.g. creating a new instance: any grant counts, only a Deny on
+    /// every resource blocks.
+    Some,
+    /// One resource.
+    Arn(&'a str),
+}
+
+/// A statement that took part in a decision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatementRef {
+    pub policy: usize,
+    pub statement: usize,
+    pub via_group: Option<usize>,
+    /// Conditions the engine could not decide, in words.
+    pub undecided: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Outcome {
+    /// An explicit Deny applies.
+    Denied,
+    /// No identity policy grants it.
+    NotGranted,
+    /// Granted, but the permissions boundary does not allow it.
+    OutsideBoundary,
+    /// Granted only under conditions the engine cannot decide, or unless a conditional Deny applies.
+    Conditional,
+    Allowed,
+}
+
+impl Outcome {
+    pub fn is_possible(self) -> bool {
+        matches!(self, Outcome::Allowed | Outcome::Conditional)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Decision {
+    pub outcome: Outcome,
+    /// Allow statements that grant it (definite ones first).
+    pub grants: Vec<StatementRef>,
+    /// Deny statements that apply (definite) or may apply (with `undecided` conditions).
+    pub denies: Vec<StatementRef>,
+}
+
+impl Decision {
+    /// The conditions a conditional outcome rests on, in words.
+    pub fn caveats(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.outcome == Outcome::Conditional {
+            if let Some(g) = self.grants.first().filter(|g| !g.undecided.is_empty()) {
+                out.push(format!("only when {}", g.undecided.join(" and ")));
+            }
+            for d in &self.denies {
+                out.push(format!("unless denied when {}", d.undecided.join(" and ")));
+            }
+        }
+        out
+    }
+}
+
+/// Everything the engine knows of one account.
+#[derive(Debug)]
+pub struct Account {
+    pub id: String,
+    pub partition: String,
+    pub catalog: &'static Catalog,
+    pub policies: Vec<CompiledPolicy>,
+    pub principals: Vec<PrincipalInput>,
+    pub groups: Vec<GroupInput>,
+    by_arn: HashMap<String, usize>,
+}
+
+impl Account {
+    /// Compiles every policy once (managed policies are shared by all who attach them).
+    pub fn new(
+        id: impl Into<String>,
+        partition: impl Into<String>,
+        catalog: &'static Catalog,
+        policies: Vec<PolicyInput<'_>>,
+        principals: Vec<PrincipalInput>,
+        groups: Vec<GroupInput>,
+    ) -> Account {
+        let mut sets: HashMap<(bool, Vec<String>), Arc<ActionSet>> = HashMap::new();
+        let compiled = policies
+            .into_iter()
+            .map(|p| compile(catalog, p, &mut sets))
+            .collect();
+        let by_arn = principals
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.arn.clone(), i))
+            .collect();
+        Account {
+            id: id.into(),
+            partition: partition.into(),
+            catalog,
+            policies: compiled,
+            principals,
+            groups,
+            by_arn,
+        }
+    }
+
+    pub fn principal_by_arn(&self, arn: &str) -> Option<usize> {
+        self.by_arn.get(arn).copied()
+    }
+
+    /// The request context of a principal's own session: who it is (`aws:username`,
+    /// `aws:PrincipalArn`, tags) on top of the caller's assumptions (`base`, e.g. no MFA).
+    pub fn context_for(&self, p: usize, base: &RequestContext) -> RequestContext {
+        let pr = &self.principals[p];
+        let mut ctx = base.clone();
+        ctx.set("aws:PrincipalArn", &[&pr.arn]);
+        ctx.set("aws:PrincipalAccount", &[&self.id]);
+        match pr.kind {
+            PrincipalKind::User => {
+                ctx.set("aws:username", &[&pr.name]);
+                ctx.set("aws:PrincipalType", &["User"]);
+            }
+            PrincipalKind::Role => {
+                ctx.absent("aws:username");
+                ctx.set("aws:PrincipalType", &["AssumedRole"]);
+            }
+        }
+        for (k, v) in &pr.tags {
+            ctx.set(&format!("aws:PrincipalTag/{k}"), &[v]);
+        }
+        ctx
+    }
+
+    pub fn statement(&self, r: &StatementRef) -> &Statement {
+        &self.policies[r.policy].statements()[r.statement]
+    }
+
+    /// `AdministratorAccess statement "Admin"`-style text naming where a grant comes from.
+    pub fn describe(&self, r: &StatementRef) -> String {
+        let pol = &self.policies[r.policy];
+        let st = self.statement(r);
+        let via = r
+            .via_group
+            .map(|g| format!(" (via group {})", self.groups[g].name))
+            .unwrap_or_default();
+        format!("{} {}{via}", pol.label, st.label())
+    }
+
+    /// Evidence pointer of a statement.
+    pub fn pointer(&self, r: &StatementRef) -> String {
+        let pol = &self.policies[r.policy];
+        format!("{}{}", pol.pointer, self.statement(r).pointer)
+    }
+
+    /// May principal `p` perform `action` on `target`, in request context `ctx`?
+    pub fn decide(
+        &self,
+        p: usize,
+        action: ActionId,
+        target: Target<'_>,
+        ctx: &RequestContext,
+    ) -> Decision {
+        let pr = &self.principals[p];
+        let mut grants = Vec::new();
+        let mut maybe_grants = Vec::new();
+        let mut denies = Vec::new();
+        let mut maybe_denies = Vec::new();
+        let boundary_refs = pr.boundary.map(|b| PolicyRef {
+            policy: b,
+            via_group: None,
+        });
+        let all = pr
+            .policies
+            .iter()
+            .map(|r| (r, false))
+            .chain(boundary_refs.iter().map(|r| (r, true)));
+        for (pref, is_boundary) in all {
+            let pol = &self.policies[pref.policy];
+            for (si, st) in pol.statements().iter().enumerate() {
+                if !pol.actions[si].contains(action) {
+                    continue;
+                }
+                if st.effect == Effect::Allow && is_boundary {
+                    continue;
+                }
+                let (t, undecided) = applies(st, target, ctx);
+                if t == Tri::False {
+                    continue;
+                }
+                let r = StatementRef {
+                    policy: pref.policy,
+                    statement: si,
+                    via_group: pref.via_group,
+                    undecided,
+                };
+                match (st.effect, t) {
+                    (Effect::Deny, Tri::True) => denies.push(r),
+                    (Effect::Deny, _) => maybe_denies.push(r),
+                    (Effect::Allow, Tri::True) => grants.push(r),
+                    (Effect::Allow, _) => maybe_grants.push(r),
+                }
+            }
+        }
+        if !denies.is_empty() {
+            return Decision {
+                outcome: Outcome::Denied,
+                grants: Vec::new(),
+                denies,
+            };
+        }
+        let identity = if !grants.is_empty() {
+            Tri::True
+        } else if !maybe_grants.is_empty() {
+            Tri::Unknown
+        } else {
+            return Decision {
+                outcome: Outcome::NotGranted,
+                grants: Vec::new(),
+                denies: maybe_denies,
+            };
+        };
+        let bound = match pr.boundary {
+            None => Tri::True,
+            Some(b) => {
+                let pol = &self.policies[b];
+                let mut best = Tri::False;
+                for (si, st) in pol.statements().iter().enumerate() {
+                    if st.effect == Effect::Allow && pol.actions[si].contains(action) {
+                        best = best.or(applies(st, target, ctx).0);
+                    }
+                }
+                best
+            }
+        };
+        grants.extend(maybe_grants);
+        let outcome = if bound == Tri::False {
+            Outcome::OutsideBoundary
+        } else if identity == Tri::True && bound == Tri::True && maybe_denies.is_empty() {
+            Outcome::Allowed
+        } else {
+            Outcome::Conditional
+        };
+        Decision {
+            outcome,
+            grants,
+            denies: maybe_denies,
+        }
+    }
+
+    /// What the principal may do on every resource, computed over action sets at once.
+    pub fn full_access(&self, p: usize, ctx: &RequestContext) -> FullAccess {
+        self.full_access_of(&self.principals[p], ctx)
+    }
+
+    /// [`Account::full_access`] of a principal that need not be in the account (e.g. one with
+    /// its boundary removed, to see what removing it would give).
+    pub fn full_access_of(&self, pr: &PrincipalInput, ctx: &RequestContext) -> FullAccess {
+        let n = self.catalog.len();
+        let mut sure = ActionSet::empty(n);
+        let mut maybe = ActionSet::empty(n);
+        let mut denied = ActionSet::empty(n);
+        let mut grants = Vec::new();
+        let mut maybe_denied = Vec::new();
+        let mut visit = |pref: &PolicyRef,
+                         allow_counts: bool,
+                         sure: &mut ActionSet,
+                         maybe: &mut ActionSet,
+                         grants: &mut Vec<StatementRef>| {
+            let pol = &self.policies[pref.policy];
+            for (si, st) in pol.statements().iter().enumerate() {
+                let wide = match st.effect {
+                    Effect::Allow => resources_universal_for_allow(st),
+                    Effect::Deny => resources_universal_for_deny(st),
+                };
+                if !wide {
+                    continue;
+                }
+                let (t, undecided) = conditions(st, ctx);
+                let r = StatementRef {
+                    policy: pref.policy,
+                    statement: si,
+                    via_group: pref.via_group,
+                    undecided,
+                };
+                match (st.effect, t) {
+                    (_, Tri::False) => {}
+                    (Effect::Deny, Tri::True) => denied.union_with(&pol.actions[si]),
+                    (Effect::Deny, _) => maybe_denied.push(r),
+                    (Effect::Allow, _) if !allow_counts => {}
+                    (Effect::Allow, Tri::True) => {
+                        sure.union_with(&pol.actions[si]);
+                        grants.push(r);
+                    }
+                    (Effect::Allow, _) => {
+                        maybe.union_with(&pol.actions[si]);
+                        grants.push(r);
+                    }
+                }
+            }
+        };
+        for pref in &pr.policies {
+            visit(pref, true, &mut sure, &mut maybe, &mut grants);
+        }
+        maybe.union_with(&sure);
+        if let Some(b) = pr.boundary {
+            let mut b_sure = ActionSet::empty(n);
+            let mut b_maybe = ActionSet::empty(n);
+            let mut b_grants = Vec::new();
+            visit(
+                &PolicyRef {
+                    policy: b,
+                    via_group: None,
+                },
+                true,
+                &mut b_sure,
+                &mut b_maybe,
+                &mut b_grants,
+            );
+            b_maybe.union_with(&b_sure);
+            sure.intersect_with(&b_sure);
+            maybe.intersect_with(&b_maybe);
+        }
+        sure.subtract(&denied);
+        maybe.subtract(&denied);
+        FullAccess {
+            sure,
+            maybe,
+            grants,
+            maybe_denied,
+        }
+    }
+}
+
+/// What a principal may do on every resource.
+#[derive(Debug, Clone)]
+pub struct FullAccess {
+    /// Allowed on `*` with no undecided condition and no Deny.
+    pub sure: ActionSet,
+    /// Allowed on `*` at least under some conditions (a superset of `sure`).
+    pub maybe: ActionSet,
+    /// The statements granting on every resource.
+    pub grants: Vec<StatementRef>,
+    /// Denies on every resource whose conditions could not be decided.
+    pub maybe_denied: Vec<StatementRef>,
+}
+
+impl FullAccess {
+    pub fn is_admin(&self, catalog: &Catalog) -> bool {
+        self.sure.len() == catalog.len()
+    }
+    pub fn maybe_admin(&self, catalog: &Catalog) -> bool {
+        self.maybe.len() == catalog.len()
+    }
+}
+
+fn compile(
+    catalog: &'static Catalog,
+    input: PolicyInput<'_>,
+    sets: &mut HashMap<(bool, Vec<String>), Arc<ActionSet>>,
+) -> CompiledPolicy {
+    let policy = Policy::parse(input.document, input.kind);
+    let mut actions = Vec::new();
+    let mut unknown_actions = Vec::new();
+    if let Ok(p) = &policy {
+        for st in &p.statements {
+            let (negated, patterns) = match &st.actions {
+                Patterns::Only(v) => (false, v),
+                Patterns::Except(v) => (true, v),
+            };
+            let key = (
+                negated,
+                patterns
+                    .iter()
+                    .map(|s| s.to_ascii_lowercase())
+                    .collect::<Vec<_>>(),
+            );
+            let field = if negated { "NotAction" } else { "Action" };
+            for (i, pat) in patterns.iter().enumerate() {
+                if catalog.expand(pat).unknown {
+                    let ptr = if patterns.len() == 1 {
+                        format!("{}{}/{field}", input.pointer, st.pointer)
+                    } else {
+                        format!("{}{}/{field}/{i}", input.pointer, st.pointer)
+                    };
+                    unknown_actions.push((ptr, pat.clone()));
+                }
+            }
+            let set = sets
+                .entry(key)
+                .or_insert_with(|| {
+                    let mut set = ActionSet::empty(catalog.len());
+                    for pat in patterns {
+                        set.union_with(&catalog.expand(pat).actions);
+                    }
+                    Arc::new(if negated {
+                        set.complement(catalog.len())
+                    } else {
+                        set
+                    })
+                })
+                .clone();
+            actions.push(set);
+        }
+    }
+    CompiledPolicy {
+        label: input.label,
+        pointer: input.pointer,
+        managed_arn: input.managed_arn,
+        versions: input.versions,
+        policy,
+        actions,
+        unknown_actions,
+    }
+}
+
+/// A pattern that matches every ARN: `*`, `arn:*`, `arn:aws:*:*:*:*` and the like.
+pub fn is_universal(pattern: &str) -> bool {
+    if pattern == "*" {
+        return true;
+    }
+    let Some(rest) = pattern.strip_prefix("arn:") else {
+        return false;
+    };
+    let mut parts = rest.splitn(5, ':');
+    let partition = parts.next().unwrap_or_default();
+    (partition == "*" && rest.chars().all(|c| c == '*' || c == ':'))
+        || (partition.starts_with("aws")
+            && parts.all(|p| p.chars().all(|c| c == '*'))
+            && rest.contains('*'))
+}
+
+fn resources_universal_for_allow(st: &Statement) -> bool {
+    match &st.resources {
+        None => true,
+        Some(Patterns::Only(v)) => v.iter().any(|p| is_universal(p)),
+        // "Everything except ..." counts as every resource: the exception is reported, not
+        // allowed to hide an admin grant.
+        Some(Patterns::Except(_)) => true,
+    }
+}
+
+fn resources_universal_for_deny(st: &Statement) -> bool {
+    match &st.resources {
+        None => true,
+        Some(Patterns::Only(v)) => v.iter().any(|p| is_universal(p)),
+        Some(Patterns::Except(_)) => true,
+    }
+}
+
+/// Whether a statement's resource element and conditions apply, three-valued, with the
+/// undecided conditions in words.
+fn applies(st: &Statement, target: Target<'_>, ctx: &RequestContext) -> (Tri, Vec<String>) {
+    let r = resource_applies(st, target, ctx);
+    if r == Tri::False {
+        return (Tri::False, Vec::new());
+    }
+    let (c, mut undecided) = conditions(st, ctx);
+    if r == Tri::Unknown {
+        undecided.push("the resource matches a policy variable the engine cannot resolve".into());
+    }
+    (r.and(c), undecided)
+}
+
+fn conditions(st: &Statement, ctx: &RequestContext) -> (Tri, Vec<String>) {
+    let mut t = Tri::True;
+    let mut undecided = Vec::new();
+    for c in &st.conditions {
+        match c.evaluate(ctx) {
+            Tri::False => return (Tri::False, Vec::new()),
+            Tri::Unknown => {
+                t = Tri::Unknown;
+                undecided.push(c.describe());
+            }
+            Tri::True => {}
+        }
+    }
+    (t, undecided)
+}
+
+fn resource_applies(st: &Statement, target: Target<'_>, ctx: &RequestContext) -> Tri {
+    let Some(res) = &st.resources else {
+        return Tri::True;
+    };
+    let allow = st.effect == Effect::Allow;
+    match (res, target) {
+        (Patterns::Only(v), Target::All) => Tri::from_bool(v.iter().any(|p| is_universal(p))),
+        (Patterns::Only(v), Target::Some) => {
+            Tri::from_bool(allow || v.iter().any(|p| is_universal(p)))
+        }
+        (Patterns::Except(_), Target::All) => Tri::True,
+        // Something is exempt from the Deny, so it does not block "some resource".
+        (Patterns::Except(_), Target::Some) => Tri::from_bool(allow),
+        (Patterns::Only(v), Target::Arn(arn)) => any_match(v, arn, ctx),
+        (Patterns::Except(v), Target::Arn(arn)) => any_match(v, arn, ctx).not(),
+    }
+}
+
+fn any_match(patterns: &[String], arn: &str, ctx: &RequestContext) -> Tri {
+    let mut out = Tri::False;
+    for p in patterns {
+        let t = match ctx.substitute(p) {
+            Some(s) => Tri::from_bool(glob::matches(&s, arn, false)),
+            None => Tri::Unknown,
+        };
+        out = out.or(t);
+        if out == Tri::True {
+            break;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

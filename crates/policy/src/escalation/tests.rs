@@ -1,0 +1,420 @@
+//! One scenario per escalation method, each with its negative twins: a Deny, a permissions
+//! boundary, a resource scope and an MFA condition that each block it.
+
+use serde_json::{Value, json};
+
+use super::*;
+use crate::testkit::{ACCOUNT, account, admin, index, trust_account, trust_service};
+
+fn no_mfa() -> RequestContext {
+    let mut c = RequestContext::new();
+    c.set("aws:MultiFactorAuthPresent", &["false"]);
+    c
+}
+
+/// What the account around the attacker (user `mallory`) holds.
+#[derive(Clone, Copy)]
+enum Setup {
+    /// Role `target` with admin rights, trusted by this service (or the account when None).
+    AdminRole(Option<&'static str>),
+    /// Role `plain` with no rights to speak of, trusted by the account.
+    PlainRole,
+    /// User `ada` with admin rights.
+    AdminUser,
+    /// Nothing else: mallory acts on itself (or its group `team`).
+    SelfOnly,
+    /// A customer-managed policy `shared` attached to mallory, with this many versions.
+    SharedPolicy(usize),
+    /// Group `admins` with admin rights.
+    AdminGroup,
+    /// Mallory's own policies are admin, held back by a boundary.
+    Bounded,
+}
+
+struct Scenario {
+    method: &'static str,
+    /// Actions mallory is granted, on "*".
+    actions: &'static [&'static str],
+    /// The action whose Deny/scope must block the method.
+    key: &'static str,
+    setup: Setup,
+    /// Whether a resource scope on `key` can block it (false when the resource is unknowable).
+    scopable: bool,
+}
+
+const fn sc(
+    method: &'static str,
+    actions: &'static [&'static str],
+    key: &'static str,
+    setup: Setup,
+) -> Scenario {
+    Scenario {
+        method,
+        actions,
+        key,
+        setup,
+        scopable: true,
+    }
+}
+
+fn scenarios() -> Vec<Scenario> {
+    let mut v = vec![
+        sc(
+            "assume_role",
+            &["sts:AssumeRole"],
+            "sts:AssumeRole",
+            Setup::AdminRole(None),
+        ),
+        sc(
+            "update_assume_role_policy",
+            &["iam:UpdateAssumeRolePolicy", "sts:AssumeRole"],
+            "iam:UpdateAssumeRolePolicy",
+            Setup::AdminRole(Some("ec2.amazonaws.com")),
+        ),
+        sc(
+            "create_access_key",
+            &["iam:CreateAccessKey"],
+            "iam:CreateAccessKey",
+            Setup::AdminUser,
+        ),
+        sc(
+            "create_login_profile",
+            &["iam:CreateLoginProfile"],
+            "iam:CreateLoginProfile",
+            Setup::AdminUser,
+        ),
+        sc(
+            "update_login_profile",
+            &["iam:UpdateLoginProfile"],
+            "iam:UpdateLoginProfile",
+            Setup::AdminUser,
+        ),
+        sc(
+            "attach_user_policy",
+            &["iam:AttachUserPolicy"],
+            "iam:AttachUserPolicy",
+            Setup::SelfOnly,
+        ),
+        sc(
+            "put_user_policy",
+            &["iam:PutUserPolicy"],
+            "iam:PutUserPolicy",
+            Setup::SelfOnly,
+        ),
+        sc(
+            "attach_group_policy",
+            &["iam:AttachGroupPolicy"],
+            "iam:AttachGroupPolicy",
+            Setup::SelfOnly,
+        ),
+        sc(
+            "put_group_policy",
+            &["iam:PutGroupPolicy"],
+            "iam:PutGroupPolicy",
+            Setup::SelfOnly,
+        ),
+        sc(
+            "attach_role_policy",
+            &["iam:AttachRolePolicy", "sts:AssumeRole"],
+            "iam:AttachRolePolicy",
+            Setup::PlainRole,
+        ),
+        sc(
+            "put_role_policy",
+            &["iam:PutRolePolicy", "sts:AssumeRole"],
+            "iam:PutRolePolicy",
+            Setup::PlainRole,
+        ),
+        sc(
+            "create_policy_version",
+            &["iam:CreatePolicyVersion"],
+            "iam:CreatePolicyVersion",
+            Setup::SharedPolicy(1),
+        ),
+        sc(
+            "set_default_policy_version",
+            &["iam:SetDefaultPolicyVersion"],
+            "iam:SetDefaultPolicyVersion",
+            Setup::SharedPolicy(3),
+        ),
+        sc(
+            "add_user_to_group",
+            &["iam:AddUserToGroup"],
+            "iam:AddUserToGroup",
+            Setup::AdminGroup,
+        ),
+        sc(
+            "delete_permissions_boundary",
+            &["iam:DeleteUserPermissionsBoundary"],
+            "iam:DeleteUserPermissionsBoundary",
+            Setup::Bounded,
+        ),
+        sc(
+            "put_permissions_boundary",
+            &["iam:PutUserPermissionsBoundary"],
+            "iam:PutUserPermissionsBoundary",
+            Setup::Bounded,
+        ),
+    ];
+    for m in COMPUTE_METHODS {
+        let mut actions: Vec<&'static str> = m.actions.to_vec();
+        if m.pass_role {
+            actions.push("iam:PassRole");
+        }
+        // When the actions also make up a method that needs no PassRole (CodeBuild's
+        // StartBuild), only blocking that action blocks both.
+        let overlap = COMPUTE_METHODS.iter().find(|o| {
+            !o.pass_role && o.service == m.service && o.actions.iter().all(|a| actions.contains(a))
+        });
+        let (key, scopable) = match overlap {
+            Some(o) => (o.actions[0], false),
+            None if m.pass_role => ("iam:PassRole", true),
+            None => (m.actions[0], false),
+        };
+        v.push(Scenario {
+            method: m.id,
+            actions: Box::leak(actions.into_boxed_slice()),
+            key,
+            setup: Setup::AdminRole(Some(m.service)),
+            scopable,
+        });
+    }
+    v
+}
+
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Twin {
+    Positive,
+    Deny,
+    Boundary,
+    Scope,
+    Mfa,
+}
+
+fn build(s: &Scenario, twin: Twin) -> Value {
+    let resource_for = |action: &str| -> &str {
+        if twin == Twin::Scope && action == s.key {
+            "arn:aws:iam::999999999999:role/unrelated"
+        } else {
+            "*"
+        }
+    };
+    let mut statements: Vec<Value> = s
+        .actions
+        .iter()
+        .map(|a| {
+            let mut st = json!({"Effect": "Allow", "Action": a, "Resource": resource_for(a)});
+            if twin == Twin::Mfa {
+                st["Condition"] = json!({"Bool": {"aws:MultiFactorAuthPresent": "true"}});
+            }
+            st
+        })
+        .collect();
+    if twin == Twin::Deny {
+        statements.push(json!({"Effect": "Deny", "Action": s.key, "Resource": "*"}));
+    }
+    let mut mallory = json!({"name": "mallory", "groups": ["team"],
+        "policies": [{"Version": "2012-10-17", "Statement": statements}]});
+    let mut spec = json!({"groups": [{"name": "team", "policies": []}], "users": [], "roles": [], "managed": {}});
+    match s.setup {
+        Setup::AdminRole(service) => {
+            let trust = service.map(trust_service).unwrap_or_else(trust_account);
+            spec["roles"] = json!([{"name": "target", "policies": [admin()], "trust": trust}]);
+        }
+        Setup::PlainRole => {
+            spec["roles"] = json!([{"name": "plain", "policies": [crate::testkit::allow(&["s3:ListAllMyBuckets"], "*")]}]);
+        }
+        Setup::AdminUser => spec["users"] = json!([{"name": "ada", "policies": [admin()]}]),
+        Setup::SelfOnly => {}
+        Setup::SharedPolicy(versions) => {
+            spec["managed"] = json!({"shared": {"doc": crate::testkit::allow(&["s3:ListAllMyBuckets"], "*"), "versions": versions}});
+            mallory["policies"]
+                .as_array_mut()
+                .unwrap()
+                .push(json!("shared"));
+        }
+        Setup::AdminGroup => {
+            spec["groups"]
+                .as_array_mut()
+                .unwrap()
+                .push(json!({"name": "admins", "policies": [admin()]}));
+        }
+        Setup::Bounded => {
+            mallory["policies"].as_array_mut().unwrap().push(admin());
+            // The boundary holds the key action back in the twins just as the policies do.
+            let mut st =
+                json!({"Effect": "Allow", "Action": s.key, "Resource": resource_for(s.key)});
+            if twin == Twin::Mfa {
+                st["Condition"] = json!({"Bool": {"aws:MultiFactorAuthPresent": "true"}});
+            }
+            mallory["boundary"] = json!({"Version": "2012-10-17", "Statement": [st]});
+        }
+    }
+    if twin == Twin::Boundary {
+        // Everything but the key action.
+        mallory["boundary"] =
+            json!({"Statement": [{"Effect": "Allow", "NotAction": s.key, "Resource": "*"}]});
+    }
+    spec["users"].as_array_mut().unwrap().push(mallory);
+    spec
+}
+
+#[test]
+fn every_method_escalates_and_each_twin_blocks_it() {
+    let all = scenarios();
+    assert!(all.len() >= 21 + 16, "{} scenarios", all.len());
+    for s in &all {
+        for twin in [
+            Twin::Positive,
+            Twin::Deny,
+            Twin::Boundary,
+            Twin::Scope,
+            Twin::Mfa,
+        ] {
+            if twin == Twin::Scope && !s.scopable {
+                continue;
+            }
+            // A boundary on a principal whose escalation *is* removing its boundary: the twin
+            // that matters there is the Deny.
+            if twin == Twin::Boundary && matches!(s.setup, Setup::Bounded) {
+                continue;
+            }
+            let a = account(&build(s, twin));
+            let m = index(&a, "mallory");
+            let result = analyze(&a, &no_mfa());
+            let label = format!("{} / {twin:?}", s.method);
+            if twin == Twin::Positive {
+                assert!(result.escalates(m), "{label}: expected a path");
+                let path = result.paths[m].as_ref().unwrap();
+                assert!(
+                    path.iter().any(|st| st.method == s.method)
+                        || s.key != "iam:PassRole" && s.method.starts_with("passrole_"),
+                    "{label}: path {:?}",
+                    path.iter().map(|st| st.method).collect::<Vec<_>>()
+                );
+                for st in path {
+                    assert!(
+                        !st.enabled_by.is_empty(),
+                        "{label}: step {} names no statement",
+                        st.action
+                    );
+                }
+            } else {
+                assert!(
+                    !result.escalates(m),
+                    "{label}: expected no path, found {:?}",
+                    result.paths[m]
+                        .as_ref()
+                        .map(|p| p.iter().map(|st| st.action.clone()).collect::<Vec<_>>())
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn multi_hop_paths_are_reported_step_by_step() {
+    // mallory → (create key) bob → (assume) deployer → (passrole to lambda) admin-fn role.
+    let a = account(&json!({
+        "users": [
+            {"name": "mallory", "policies": [crate::testkit::allow(&["iam:CreateAccessKey"], &format!("arn:aws:iam::{ACCOUNT}:user/bob"))]},
+            {"name": "bob", "policies": [crate::testkit::allow(&["sts:AssumeRole"], &format!("arn:aws:iam::{ACCOUNT}:role/deployer"))]}
+        ],
+        "roles": [
+            {"name": "deployer", "policies": [crate::testkit::allow(&["lambda:CreateFunction", "lambda:InvokeFunction", "iam:PassRole"], "*")]},
+            {"name": "admin-fn", "policies": [admin()], "trust": trust_service("lambda.amazonaws.com")}
+        ]
+    }));
+    let r = analyze(&a, &no_mfa());
+    let m = index(&a, "mallory");
+    let path = r.paths[m].as_ref().expect("path");
+    let methods: Vec<&str> = path.iter().map(|s| s.method).collect();
+    assert_eq!(
+        methods,
+        vec!["create_access_key", "assume_role", "passrole_lambda_invoke"]
+    );
+    assert_eq!(path[2].to, Some(index(&a, "admin-fn")));
+    assert!(
+        a.describe(&path[0].enabled_by[0])
+            .starts_with("user/mallory inline policy")
+    );
+    assert_eq!(r.power[index(&a, "admin-fn")], Some((Power::Admin, false)));
+    assert!(
+        !r.escalates(index(&a, "admin-fn")),
+        "already admin is not escalation"
+    );
+}
+
+#[test]
+fn attach_to_another_role_then_assume_it() {
+    let a = account(&json!({
+        "users": [{"name": "mallory", "policies": [crate::testkit::allow(&["iam:AttachRolePolicy", "sts:AssumeRole"], &format!("arn:aws:iam::{ACCOUNT}:role/plain"))]}],
+        "roles": [{"name": "plain", "policies": [crate::testkit::allow(&["s3:ListAllMyBuckets"], "*")]}]
+    }));
+    let r = analyze(&a, &no_mfa());
+    let path = r.paths[index(&a, "mallory")].as_ref().expect("path");
+    assert_eq!(path.last().unwrap().method, "attach_role_policy");
+    assert!(
+        path.last().unwrap().action.contains("then become it"),
+        "{}",
+        path.last().unwrap().action
+    );
+}
+
+#[test]
+fn trust_conditions_gate_assume_role() {
+    let trust = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"AWS": format!("arn:aws:iam::{ACCOUNT}:root")}, "Action": "sts:AssumeRole",
+        "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}]});
+    let spec = json!({
+        "users": [{"name": "mallory", "policies": [crate::testkit::allow(&["sts:AssumeRole"], "*")]}],
+        "roles": [{"name": "target", "policies": [admin()], "trust": trust}]
+    });
+    let a = account(&spec);
+    assert!(
+        !analyze(&a, &no_mfa()).escalates(0),
+        "MFA-gated trust blocks a session without MFA"
+    );
+    let mut mfa = RequestContext::new();
+    mfa.set("aws:MultiFactorAuthPresent", &["true"]);
+    assert!(analyze(&a, &mfa).escalates(0));
+    // A trust policy naming the user needs no identity permission within the account.
+    let named = json!({"Statement": [{"Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{ACCOUNT}:user/mallory")}, "Action": "sts:AssumeRole"}]});
+    let a = account(
+        &json!({"users": [{"name": "mallory"}], "roles": [{"name": "target", "policies": [admin()], "trust": named}]}),
+    );
+    assert!(analyze(&a, &no_mfa()).escalates(0));
+    // A role trusting another account is not reachable from this one.
+    let other = json!({"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::999999999999:root"}, "Action": "sts:AssumeRole"}]});
+    let a = account(
+        &json!({"users": [{"name": "mallory", "policies": [crate::testkit::allow(&["sts:AssumeRole"], "*")]}],
+        "roles": [{"name": "target", "policies": [admin()], "trust": other}]}),
+    );
+    assert!(!analyze(&a, &no_mfa()).escalates(0));
+}
+
+#[test]
+fn escalation_across_two_policies_of_one_principal() {
+    // Neither policy alone holds the combination; Cloudsplaining judges them one at a time.
+    let a = account(&json!({
+        "managed": {"passer": {"doc": crate::testkit::allow(&["iam:PassRole"], "*")}},
+        "groups": [{"name": "devs", "policies": [crate::testkit::allow(&["ec2:RunInstances"], "*")]}],
+        "users": [{"name": "mallory", "policies": ["passer"], "groups": ["devs"]}],
+        "roles": [{"name": "target", "policies": [admin()], "trust": trust_service("ec2.amazonaws.com")}]
+    }));
+    let r = analyze(&a, &no_mfa());
+    let path = r.paths[index(&a, "mallory")].as_ref().expect("path");
+    assert_eq!(path[0].method, "passrole_ec2_run_instances");
+    assert_eq!(path[0].enabled_by.len(), 2, "both policies named");
+}
+
+#[test]
+fn every_method_action_is_in_the_catalog() {
+    let c = crate::catalog::Catalog::builtin();
+    for m in COMPUTE_METHODS {
+        for a in m.actions {
+            assert!(c.id(a).is_some(), "{a}");
+        }
+    }
+    assert!(IAM_METHODS.len() >= 16);
+}
