@@ -28,6 +28,7 @@ pub fn assess(
 ) -> Result<Results> {
     let params = checks::effective_params(&opts.params)?;
     let mut evaluated: BTreeMap<&str, CheckResult> = BTreeMap::new();
+    let access = crate::access::AccessModel::new(snapshot);
     for control in &catalog.controls {
         for id in &control.checks {
             if evaluated.contains_key(id.as_str()) {
@@ -41,6 +42,7 @@ pub fn assess(
                 snapshot,
                 params: p,
                 as_of: snapshot.collected_at,
+                access: &access,
             };
             let findings = check.evaluate(&ctx);
             evaluated.insert(check.info().id, check_result(check.info(), p, findings));

@@ -4,6 +4,7 @@
 //! [`import`] (AWS CLI exports) → [`snapshot`] → [`assess`] (with [`catalog`] and [`checks`])
 //! → [`results`] → [`render`] (Markdown, PDF, JSON, CSV) → [`package`] (manifest, verify).
 
+pub mod access;
 pub mod assess;
 pub mod catalog;
 pub mod checks;

@@ -433,7 +433,7 @@ fn a_broken_template_is_bad_input_and_leaves_no_package() {
     );
     assert_eq!(
         fs::read_to_string(pkg.join("report.md")).unwrap(),
-        "Account 483920175634: 13 failing\n"
+        "Account 483920175634: 14 failing\n"
     );
 }
 

@@ -104,6 +104,8 @@ pub struct Context<'a> {
     /// Time-based checks are evaluated as of the snapshot's collection time, not the wall
     /// clock, so re-assessing an old snapshot gives the same verdicts.
     pub as_of: DateTime<Utc>,
+    /// The IAM evidence as the policy engine sees it, built once per assessment.
+    pub access: &'a crate::access::AccessModel<'a>,
 }
 
 impl Context<'_> {

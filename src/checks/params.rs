@@ -80,6 +80,13 @@ impl Params {
                     }
                 )));
             };
+            // `--set x.accounts=111122223333` reads as a number; a string parameter takes it as text.
+            let value = &match (spec.default, value) {
+                (ParamDefault::Str(_), ParamValue::Int(_) | ParamValue::Bool(_)) => {
+                    ParamValue::Str(value.to_string())
+                }
+                _ => value.clone(),
+            };
             let ok = matches!(
                 (spec.default, value),
                 (ParamDefault::Int(_), ParamValue::Int(_))
@@ -105,6 +112,24 @@ impl Params {
                 unreachable!("parameter {name} is declared as an integer, resolved to {other:?}")
             }
         }
+    }
+
+    pub fn str(&self, name: &str) -> &str {
+        match self.0.get(name) {
+            Some(ParamValue::Str(s)) => s,
+            other => {
+                unreachable!("parameter {name} is declared as a string, resolved to {other:?}")
+            }
+        }
+    }
+
+    /// A comma-separated list parameter, trimmed, without empty items.
+    pub fn list(&self, name: &str) -> Vec<&str> {
+        self.str(name)
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect()
     }
 
     pub fn bool(&self, name: &str) -> bool {

@@ -78,10 +78,12 @@ pub fn run_with(
         .map(|(k, v)| (k.to_string(), v.clone()))
         .collect();
     let params = Params::resolve(check.info(), Some(&ov)).unwrap();
+    let access = crate::access::AccessModel::new(s);
     check.evaluate(&Context {
         snapshot: s,
         params: &params,
         as_of: s.collected_at,
+        access: &access,
     })
 }
 
@@ -118,4 +120,92 @@ pub fn report_row(user: &str, cols: &[(&str, &str)]) -> BTreeMap<String, String>
 
 pub fn statuses(findings: &[Finding]) -> Vec<&'static str> {
     findings.iter().map(|f| f.status.as_str()).collect()
+}
+
+/// A snapshot whose authorization details are the given GAAD-shaped JSON
+/// (`UserDetailList`, `GroupDetailList`, `RoleDetailList`, `Policies`).
+pub fn with_details(details: serde_json::Value) -> Snapshot {
+    let mut s = snapshot();
+    s.iam.authorization_details =
+        Some(serde_json::from_value(details).expect("authorization details fixture"));
+    s
+}
+
+/// GAAD-shaped JSON builders for the policy-engine checks' fixtures.
+pub mod gaad {
+    use serde_json::{Value, json};
+
+    use super::ACCOUNT;
+
+    pub fn allow(actions: &[&str], resource: &str) -> Value {
+        json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": actions, "Resource": resource}]})
+    }
+
+    pub fn user(name: &str, inline: &[Value], attached: &[&str], groups: &[&str]) -> Value {
+        json!({
+            "UserName": name,
+            "Arn": format!("arn:aws:iam::{ACCOUNT}:user/{name}"),
+            "UserPolicyList": inline.iter().enumerate().map(|(i, d)| json!({"PolicyName": format!("{name}-inline-{i}"), "PolicyDocument": d})).collect::<Vec<_>>(),
+            "AttachedManagedPolicies": attached.iter().map(|a| json!({"PolicyName": a.rsplit('/').next().unwrap(), "PolicyArn": a})).collect::<Vec<_>>(),
+            "GroupList": groups,
+        })
+    }
+
+    pub fn role(name: &str, trust: Value, inline: &[Value], attached: &[&str]) -> Value {
+        json!({
+            "RoleName": name,
+            "Arn": format!("arn:aws:iam::{ACCOUNT}:role/{name}"),
+            "Path": "/",
+            "AssumeRolePolicyDocument": trust,
+            "RolePolicyList": inline.iter().enumerate().map(|(i, d)| json!({"PolicyName": format!("{name}-inline-{i}"), "PolicyDocument": d})).collect::<Vec<_>>(),
+            "AttachedManagedPolicies": attached.iter().map(|a| json!({"PolicyName": a.rsplit('/').next().unwrap(), "PolicyArn": a})).collect::<Vec<_>>(),
+        })
+    }
+
+    pub fn group(name: &str, inline: &[Value], attached: &[&str]) -> Value {
+        json!({
+            "GroupName": name,
+            "Arn": format!("arn:aws:iam::{ACCOUNT}:group/{name}"),
+            "GroupPolicyList": inline.iter().enumerate().map(|(i, d)| json!({"PolicyName": format!("{name}-inline-{i}"), "PolicyDocument": d})).collect::<Vec<_>>(),
+            "AttachedManagedPolicies": attached.iter().map(|a| json!({"PolicyName": a.rsplit('/').next().unwrap(), "PolicyArn": a})).collect::<Vec<_>>(),
+        })
+    }
+
+    /// A managed policy: `arn` may be AWS's (`arn:aws:iam::aws:policy/...`) or the account's.
+    pub fn managed(arn: &str, doc: Value, attachments: i64) -> Value {
+        json!({
+            "PolicyName": arn.rsplit('/').next().unwrap(),
+            "Arn": arn,
+            "DefaultVersionId": "v1",
+            "AttachmentCount": attachments,
+            "PolicyVersionList": [{"Document": doc, "VersionId": "v1", "IsDefaultVersion": true}],
+        })
+    }
+
+    pub fn trust(principal: Value) -> Value {
+        json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"}]})
+    }
+
+    pub fn trust_with(principal: Value, action: &str, condition: Value) -> Value {
+        json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": principal, "Action": action, "Condition": condition}]})
+    }
+
+    pub fn account_root() -> Value {
+        json!({"AWS": format!("arn:aws:iam::{ACCOUNT}:root")})
+    }
+
+    pub fn details(
+        users: Vec<Value>,
+        groups: Vec<Value>,
+        roles: Vec<Value>,
+        policies: Vec<Value>,
+    ) -> Value {
+        json!({"UserDetailList": users, "GroupDetailList": groups, "RoleDetailList": roles, "Policies": policies})
+    }
+
+    pub const ADMIN_ARN: &str = "arn:aws:iam::aws:policy/AdministratorAccess";
+
+    pub fn admin_policy() -> Value {
+        managed(ADMIN_ARN, allow(&["*"], "*"), 1)
+    }
 }

@@ -44,7 +44,7 @@ fn the_example_account_imports_completely_but_for_its_one_denied_call() {
             d.role_detail_list.len(),
             d.policies.len()
         ),
-        (6, 4, 5, 7)
+        (6, 4, 7, 7)
     );
     assert_eq!(s.iam.credential_report.as_ref().unwrap().rows.len(), 7);
     assert!(matches!(

@@ -522,6 +522,12 @@ pub fn is_universal(pattern: &str) -> bool {
             && rest.contains('*'))
 }
 
+/// Whether an Allow statement's resource element covers every resource (a `NotResource`
+/// counts: the exception is reported, not allowed to hide the grant).
+pub fn is_universal_for_allow(st: &Statement) -> bool {
+    resources_universal_for_allow(st)
+}
+
 fn resources_universal_for_allow(st: &Statement) -> bool {
     match &st.resources {
         None => true,
@@ -584,7 +590,7 @@ fn resource_applies(st: &Statement, target: Target<'_>, ctx: &RequestContext) ->
         // Something is exempt from the Deny, so it does not block "some resource".
         (Patterns::Except(_), Target::Some) => Tri::from_bool(allow),
         (Patterns::Only(v), Target::Arn(arn)) => any_match(v, arn, ctx),
-        (Patterns::Except(v), Target::Arn(arn)) => any_match(v, arn, ctx).not(),
+        (Patterns::Except(v), Target::Arn(arn)) => any_match(v, arn, ctx).negate(),
     }
 }
 

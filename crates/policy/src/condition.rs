@@ -28,7 +28,7 @@ impl Tri {
     pub fn or(self, other: Tri) -> Tri {
         self.max(other)
     }
-    pub fn not(self) -> Tri {
+    pub fn negate(self) -> Tri {
         match self {
             Tri::True => Tri::False,
             Tri::False => Tri::True,
@@ -331,7 +331,13 @@ impl Condition {
                 .map(|pv| match_one(op.family, pv, rv))
                 .fold(Tri::False, Tri::or)
         };
-        let positive = |rv: &str| -> Tri { if op.negated { one(rv).not() } else { one(rv) } };
+        let positive = |rv: &str| -> Tri {
+            if op.negated {
+                one(rv).negate()
+            } else {
+                one(rv)
+            }
+        };
         match op.set {
             Some(SetQualifier::ForAllValues) => request
                 .iter()

@@ -388,21 +388,22 @@ pub fn analyze(account: &Account, base: &RequestContext) -> Analysis {
     let iam_all = catalog.service_actions("iam");
 
     // Who is already admin-equivalent.
-    let mut power: Vec<Option<(Power, bool)>> = vec![None; n];
-    for p in 0..n {
-        let fa = account.full_access(p, &cx.ctxs[p]);
-        power[p] = if fa.is_admin(catalog) {
-            Some((Power::Admin, false))
-        } else if fa.sure.is_superset_of(&iam_all) {
-            Some((Power::FullIam, false))
-        } else if fa.maybe_admin(catalog) {
-            Some((Power::Admin, true))
-        } else if fa.maybe.is_superset_of(&iam_all) {
-            Some((Power::FullIam, true))
-        } else {
-            None
-        };
-    }
+    let power: Vec<Option<(Power, bool)>> = (0..n)
+        .map(|p| {
+            let fa = account.full_access(p, &cx.ctxs[p]);
+            if fa.is_admin(catalog) {
+                Some((Power::Admin, false))
+            } else if fa.sure.is_superset_of(&iam_all) {
+                Some((Power::FullIam, false))
+            } else if fa.maybe_admin(catalog) {
+                Some((Power::Admin, true))
+            } else if fa.maybe.is_superset_of(&iam_all) {
+                Some((Power::FullIam, true))
+            } else {
+                None
+            }
+        })
+        .collect();
 
     // Groups whose own policies make a member admin-equivalent (for AddUserToGroup).
     let admin_groups: Vec<bool> = account
@@ -654,25 +655,25 @@ pub fn analyze(account: &Account, base: &RequestContext) -> Analysis {
                 ),
             };
             for (method, action) in [attach, put] {
-                if may(action) {
-                    if let Some(g) = cx.can(p, action, Target::Arn(&t.arn)) {
-                        let kind = if t.kind == PrincipalKind::User {
-                            "user"
-                        } else {
-                            "role"
-                        };
-                        grant(
-                            q,
-                            cx.step(
-                                p,
-                                method,
-                                format!("{action} on {kind} {}", t.name),
-                                None,
-                                vec![g],
-                            ),
-                        );
-                        break;
-                    }
+                if may(action)
+                    && let Some(g) = cx.can(p, action, Target::Arn(&t.arn))
+                {
+                    let kind = if t.kind == PrincipalKind::User {
+                        "user"
+                    } else {
+                        "role"
+                    };
+                    grant(
+                        q,
+                        cx.step(
+                            p,
+                            method,
+                            format!("{action} on {kind} {}", t.name),
+                            None,
+                            vec![g],
+                        ),
+                    );
+                    break;
                 }
             }
             // Rewriting a customer-managed policy the principal holds.
@@ -698,15 +699,14 @@ pub fn analyze(account: &Account, base: &RequestContext) -> Analysis {
                         );
                         break;
                     }
-                    if pol.versions > 1 {
-                        if let Some(g) = cx.can(p, "iam:SetDefaultPolicyVersion", Target::Arn(arn))
-                        {
-                            let mut s = cx.step(p, "set_default_policy_version", format!("iam:SetDefaultPolicyVersion on {arn} (held by {}; another of its {} versions may grant more)", t.name, pol.versions), None, vec![g]);
-                            s.caveats
-                                .push("only if another version is more permissive".into());
-                            grant(q, s);
-                            break;
-                        }
+                    if pol.versions > 1
+                        && let Some(g) = cx.can(p, "iam:SetDefaultPolicyVersion", Target::Arn(arn))
+                    {
+                        let mut s = cx.step(p, "set_default_policy_version", format!("iam:SetDefaultPolicyVersion on {arn} (held by {}; another of its {} versions may grant more)", t.name, pol.versions), None, vec![g]);
+                        s.caveats
+                            .push("only if another version is more permissive".into());
+                        grant(q, s);
+                        break;
                     }
                 }
             }
@@ -769,19 +769,18 @@ pub fn analyze(account: &Account, base: &RequestContext) -> Analysis {
                 && admin_groups[gi]
                 && !me.groups.contains(&gi)
                 && may("iam:AddUserToGroup")
+                && let Some(sr) = cx.can(p, "iam:AddUserToGroup", Target::Arn(&g.arn))
             {
-                if let Some(sr) = cx.can(p, "iam:AddUserToGroup", Target::Arn(&g.arn)) {
-                    grant(
+                grant(
+                    p,
+                    cx.step(
                         p,
-                        cx.step(
-                            p,
-                            "add_user_to_group",
-                            format!("iam:AddUserToGroup on admin group {}", g.name),
-                            None,
-                            vec![sr],
-                        ),
-                    );
-                }
+                        "add_user_to_group",
+                        format!("iam:AddUserToGroup on admin group {}", g.name),
+                        None,
+                        vec![sr],
+                    ),
+                );
             }
         }
     }

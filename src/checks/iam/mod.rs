@@ -1,9 +1,20 @@
 //! Checks on IAM: the root user, the password policy, users' credentials and policies.
 
+mod access;
+mod admin_access;
+mod inline_policies;
+mod kms_decrypt_unrestricted;
 mod no_admin_policy;
+mod passrole_unrestricted;
 mod password_policy;
+mod privilege_escalation;
+mod role_trust_any_principal;
+mod role_trust_cross_account_external_id;
+mod role_trust_oidc_scoped;
 mod root_mfa_enabled;
 mod root_no_access_keys;
+mod service_wildcard;
+mod trust;
 mod user_access_key_rotation;
 mod user_console_mfa;
 mod user_no_direct_policies;
@@ -16,7 +27,16 @@ use crate::snapshot::{CredentialReport, parse_aws_time};
 
 pub fn checks() -> Vec<&'static dyn Check> {
     vec![
+        &admin_access::AdminAccess,
+        &inline_policies::InlinePolicies,
+        &kms_decrypt_unrestricted::KmsDecryptUnrestricted,
         &no_admin_policy::NoAdminPolicy,
+        &passrole_unrestricted::PassroleUnrestricted,
+        &privilege_escalation::PrivilegeEscalation,
+        &role_trust_any_principal::RoleTrustAnyPrincipal,
+        &role_trust_cross_account_external_id::RoleTrustCrossAccountExternalId,
+        &role_trust_oidc_scoped::RoleTrustOidcScoped,
+        &service_wildcard::ServiceWildcard,
         &password_policy::PasswordPolicyCheck,
         &root_mfa_enabled::RootMfaEnabled,
         &root_no_access_keys::RootNoAccessKeys,

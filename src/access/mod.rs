@@ -1,0 +1,417 @@
+//! Access analysis: the snapshot's IAM evidence handed to the policy engine
+//! (`safeguard-policy`), built once per assessment and shared by the IAM checks.
+//!
+//! This is the only place that knows both the snapshot's layout (for evidence pointers) and the
+//! engine's model, so the engine stays free of snapshot and SDK types.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use safeguard_policy::escalation::{self, Analysis};
+use safeguard_policy::{
+    Account, Catalog, GroupInput, PolicyInput, PolicyKind, PolicyRef, PrincipalInput,
+    PrincipalKind, RequestContext,
+};
+use serde_json::Value;
+
+use crate::snapshot::{AuthorizationDetails, Snapshot};
+
+const DETAILS: &str = "/iam/authorization_details";
+
+/// The engine's view of the account plus what the checks need to cite evidence.
+pub struct Model {
+    pub account: Account,
+    /// Per principal: pointer to its entry in the authorization details.
+    pub evidence: Vec<String>,
+    /// Per principal: policies it holds whose documents are not in the evidence (an attached
+    /// managed policy missing from the export, an unparseable document). Verdicts that would
+    /// pass on such a principal are `error` instead.
+    pub incomplete: Vec<Vec<String>>,
+    /// Per principal: a service-linked role (path `/aws-service-role/`), which AWS manages.
+    pub service_linked: Vec<bool>,
+    /// Per group: pointer to its entry.
+    pub group_evidence: Vec<String>,
+    /// Managed policy ARN → index in the policy table.
+    pub managed: BTreeMap<String, usize>,
+    /// Policy index → (who holds it, for messages).
+    pub holders: Vec<Vec<String>>,
+    /// Policy index → attachment count as the evidence states it (managed policies).
+    pub attachment_count: Vec<Option<i64>>,
+    /// Policy index → whether it is a managed policy owned by AWS.
+    pub aws_managed: Vec<bool>,
+}
+
+impl Model {
+    pub fn build(snapshot: &Snapshot, details: &AuthorizationDetails) -> Model {
+        let mut inputs: Vec<PolicyInput<'_>> = Vec::new();
+        let mut holders: Vec<Vec<String>> = Vec::new();
+        let mut attachment_count = Vec::new();
+        let mut aws_managed = Vec::new();
+        let mut managed: BTreeMap<String, usize> = BTreeMap::new();
+        let mut broken_managed: HashMap<String, String> = HashMap::new();
+
+        for (i, p) in details.policies.iter().enumerate() {
+            let base = format!("{DETAILS}/Policies/{i}");
+            match p.default_version() {
+                Some((vi, v)) => {
+                    managed.insert(p.arn.clone(), inputs.len());
+                    inputs.push(PolicyInput {
+                        label: p.arn.clone(),
+                        pointer: format!("{base}/PolicyVersionList/{vi}/Document"),
+                        document: &v.document.0,
+                        kind: PolicyKind::Identity,
+                        managed_arn: Some(p.arn.clone()),
+                        versions: p.policy_version_list.len(),
+                    });
+                    holders.push(Vec::new());
+                    attachment_count.push(p.attachment_count);
+                    aws_managed.push(p.is_aws_managed());
+                }
+                None => {
+                    broken_managed.insert(
+                        p.arn.clone(),
+                        format!("{} has no default version document in the evidence", p.arn),
+                    );
+                }
+            }
+        }
+
+        let mut groups = Vec::new();
+        let mut group_evidence = Vec::new();
+        let mut group_missing: Vec<Vec<String>> = Vec::new();
+        for (gi, g) in details.group_detail_list.iter().enumerate() {
+            let base = format!("{DETAILS}/GroupDetailList/{gi}");
+            let mut pols = Vec::new();
+            let mut missing = Vec::new();
+            for (j, ip) in g.group_policy_list.iter().enumerate() {
+                pols.push(inputs.len());
+                inputs.push(PolicyInput {
+                    label: format!("{} (inline policy {})", g.arn, ip.policy_name),
+                    pointer: format!("{base}/GroupPolicyList/{j}/PolicyDocument"),
+                    document: &ip.policy_document.0,
+                    kind: PolicyKind::Identity,
+                    managed_arn: None,
+                    versions: 1,
+                });
+                holders.push(vec![format!("group/{}", g.group_name)]);
+                attachment_count.push(None);
+                aws_managed.push(false);
+            }
+            for ap in &g.attached_managed_policies {
+                match managed.get(&ap.policy_arn) {
+                    Some(&idx) => {
+                        pols.push(idx);
+                        holders[idx].push(format!("group/{}", g.group_name));
+                    }
+                    None => missing.push(missing_text(&broken_managed, &ap.policy_arn)),
+                }
+            }
+            groups.push(GroupInput {
+                arn: g.arn.clone(),
+                name: g.group_name.clone(),
+                policies: pols,
+            });
+            group_evidence.push(base);
+            group_missing.push(missing);
+        }
+        let group_index: HashMap<&str, usize> = groups
+            .iter()
+            .enumerate()
+            .map(|(i, g)| (g.name.as_str(), i))
+            .collect();
+
+        let mut principals = Vec::new();
+        let mut evidence = Vec::new();
+        let mut incomplete = Vec::new();
+        let mut service_linked = Vec::new();
+        for (ui, u) in details.user_detail_list.iter().enumerate() {
+            let base = format!("{DETAILS}/UserDetailList/{ui}");
+            let mut pols = Vec::new();
+            let mut missing = Vec::new();
+            for (j, ip) in u.user_policy_list.iter().enumerate() {
+                pols.push(PolicyRef {
+                    policy: inputs.len(),
+                    via_group: None,
+                });
+                inputs.push(PolicyInput {
+                    label: format!("{} (inline policy {})", u.arn, ip.policy_name),
+                    pointer: format!("{base}/UserPolicyList/{j}/PolicyDocument"),
+                    document: &ip.policy_document.0,
+                    kind: PolicyKind::Identity,
+                    managed_arn: None,
+                    versions: 1,
+                });
+                holders.push(vec![format!("user/{}", u.user_name)]);
+                attachment_count.push(None);
+                aws_managed.push(false);
+            }
+            for ap in &u.attached_managed_policies {
+                match managed.get(&ap.policy_arn) {
+                    Some(&idx) => {
+                        pols.push(PolicyRef {
+                            policy: idx,
+                            via_group: None,
+                        });
+                        holders[idx].push(format!("user/{}", u.user_name));
+                    }
+                    None => missing.push(missing_text(&broken_managed, &ap.policy_arn)),
+                }
+            }
+            let mut member = Vec::new();
+            for gname in &u.group_list {
+                match group_index.get(gname.as_str()) {
+                    Some(&gi) => {
+                        member.push(gi);
+                        pols.extend(groups[gi].policies.iter().map(|&p| PolicyRef {
+                            policy: p,
+                            via_group: Some(gi),
+                        }));
+                        missing.extend(
+                            group_missing[gi]
+                                .iter()
+                                .map(|m| format!("{m} (via group {gname})")),
+                        );
+                    }
+                    None => missing.push(format!("group {gname} is not in the evidence")),
+                }
+            }
+            let boundary = boundary_of(&u.extra, &managed, &broken_managed, &mut missing);
+            principals.push(PrincipalInput {
+                arn: u.arn.clone(),
+                name: u.user_name.clone(),
+                kind: PrincipalKind::User,
+                policies: pols,
+                groups: member,
+                boundary,
+                trust: None,
+                tags: tags_of(&u.extra),
+            });
+            evidence.push(base);
+            incomplete.push(missing);
+            service_linked.push(false);
+        }
+        for (ri, r) in details.role_detail_list.iter().enumerate() {
+            let base = format!("{DETAILS}/RoleDetailList/{ri}");
+            let mut pols = Vec::new();
+            let mut missing = Vec::new();
+            for (j, ip) in r.role_policy_list.iter().enumerate() {
+                pols.push(PolicyRef {
+                    policy: inputs.len(),
+                    via_group: None,
+                });
+                inputs.push(PolicyInput {
+                    label: format!("{} (inline policy {})", r.arn, ip.policy_name),
+                    pointer: format!("{base}/RolePolicyList/{j}/PolicyDocument"),
+                    document: &ip.policy_document.0,
+                    kind: PolicyKind::Identity,
+                    managed_arn: None,
+                    versions: 1,
+                });
+                holders.push(vec![format!("role/{}", r.role_name)]);
+                attachment_count.push(None);
+                aws_managed.push(false);
+            }
+            for ap in &r.attached_managed_policies {
+                match managed.get(&ap.policy_arn) {
+                    Some(&idx) => {
+                        pols.push(PolicyRef {
+                            policy: idx,
+                            via_group: None,
+                        });
+                        holders[idx].push(format!("role/{}", r.role_name));
+                    }
+                    None => missing.push(missing_text(&broken_managed, &ap.policy_arn)),
+                }
+            }
+            let trust = r.assume_role_policy_document.as_ref().map(|doc| {
+                inputs.push(PolicyInput {
+                    label: format!("{} (trust policy)", r.arn),
+                    pointer: format!("{base}/AssumeRolePolicyDocument"),
+                    document: &doc.0,
+                    kind: PolicyKind::Resource,
+                    managed_arn: None,
+                    versions: 1,
+                });
+                holders.push(Vec::new());
+                attachment_count.push(None);
+                aws_managed.push(false);
+                inputs.len() - 1
+            });
+            if trust.is_none() {
+                missing.push("the role's trust policy is not in the evidence".into());
+            }
+            let boundary = boundary_of(&r.extra, &managed, &broken_managed, &mut missing);
+            let path = r.extra.get("Path").and_then(Value::as_str).unwrap_or("/");
+            principals.push(PrincipalInput {
+                arn: r.arn.clone(),
+                name: r.role_name.clone(),
+                kind: PrincipalKind::Role,
+                policies: pols,
+                groups: Vec::new(),
+                boundary,
+                trust,
+                tags: tags_of(&r.extra),
+            });
+            evidence.push(base);
+            incomplete.push(missing);
+            service_linked.push(path.starts_with("/aws-service-role/"));
+        }
+
+        let account = Account::new(
+            snapshot.account.id.clone(),
+            snapshot.account.partition.clone(),
+            Catalog::builtin(),
+            inputs,
+            principals,
+            groups,
+        );
+        // A policy the engine could not parse makes every holder's verdict incomplete.
+        for (p, pr) in account.principals.iter().enumerate() {
+            for r in pr.policies.iter().chain(
+                pr.boundary
+                    .iter()
+                    .map(|b| PolicyRef {
+                        policy: *b,
+                        via_group: None,
+                    })
+                    .collect::<Vec<_>>()
+                    .iter(),
+            ) {
+                if let Err(e) = &account.policies[r.policy].policy {
+                    incomplete[p].push(format!(
+                        "{} cannot be read: {e}",
+                        account.policies[r.policy].label
+                    ));
+                }
+            }
+        }
+        Model {
+            account,
+            evidence,
+            incomplete,
+            service_linked,
+            group_evidence,
+            managed,
+            holders,
+            attachment_count,
+            aws_managed,
+        }
+    }
+
+    /// "user/alice" or "role/deployer".
+    pub fn noun(&self, p: usize) -> String {
+        let pr = &self.account.principals[p];
+        match pr.kind {
+            PrincipalKind::User => format!("user/{}", pr.name),
+            PrincipalKind::Role => format!("role/{}", pr.name),
+        }
+    }
+
+    /// The request context assumed for a principal's sessions.
+    pub fn context(&self, p: usize, mfa: bool) -> RequestContext {
+        self.account.context_for(p, &base_context(mfa))
+    }
+}
+
+/// What every session is assumed to be: with or without MFA.
+pub fn base_context(mfa: bool) -> RequestContext {
+    let mut c = RequestContext::new();
+    if mfa {
+        c.set("aws:MultiFactorAuthPresent", &["true"]);
+    } else {
+        c.set("aws:MultiFactorAuthPresent", &["false"]);
+        c.absent("aws:MultiFactorAuthAge");
+    }
+    c
+}
+
+fn missing_text(broken: &HashMap<String, String>, arn: &str) -> String {
+    broken
+        .get(arn)
+        .cloned()
+        .unwrap_or_else(|| format!("attached policy {arn} is not in the evidence"))
+}
+
+fn boundary_of(
+    extra: &BTreeMap<String, Value>,
+    managed: &BTreeMap<String, usize>,
+    broken: &HashMap<String, String>,
+    missing: &mut Vec<String>,
+) -> Option<usize> {
+    let arn = extra
+        .get("PermissionsBoundary")?
+        .get("PermissionsBoundaryArn")?
+        .as_str()?;
+    match managed.get(arn) {
+        Some(&i) => Some(i),
+        None => {
+            missing.push(format!(
+                "permissions boundary {}",
+                missing_text(broken, arn)
+            ));
+            None
+        }
+    }
+}
+
+fn tags_of(extra: &BTreeMap<String, Value>) -> Vec<(String, String)> {
+    extra
+        .get("Tags")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|t| {
+            Some((
+                t.get("Key")?.as_str()?.to_string(),
+                t.get("Value")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string(),
+            ))
+        })
+        .collect()
+}
+
+/// Built on first use and shared by every check of one assessment.
+pub struct AccessModel<'s> {
+    snapshot: &'s Snapshot,
+    model: OnceLock<Option<Model>>,
+    escalation: Mutex<BTreeMap<bool, Arc<Analysis>>>,
+}
+
+impl<'s> AccessModel<'s> {
+    pub fn new(snapshot: &'s Snapshot) -> Self {
+        AccessModel {
+            snapshot,
+            model: OnceLock::new(),
+            escalation: Mutex::new(BTreeMap::new()),
+        }
+    }
+
+    /// `None` when the authorization details are missing from the evidence.
+    pub fn model(&self) -> Option<&Model> {
+        self.model
+            .get_or_init(|| {
+                self.snapshot
+                    .iam
+                    .authorization_details
+                    .as_ref()
+                    .map(|d| Model::build(self.snapshot, d))
+            })
+            .as_ref()
+    }
+
+    /// The escalation graph, for sessions with or without MFA.
+    pub fn escalation(&self, mfa: bool) -> Option<Arc<Analysis>> {
+        let model = self.model()?;
+        let mut cache = self.escalation.lock().expect("escalation cache");
+        Some(
+            cache
+                .entry(mfa)
+                .or_insert_with(|| {
+                    Arc::new(escalation::analyze(&model.account, &base_context(mfa)))
+                })
+                .clone(),
+        )
+    }
+}

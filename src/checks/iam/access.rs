@@ -1,0 +1,74 @@
+//! Helpers shared by the checks that run on the policy engine (`crate::access`).
+
+use safeguard_policy::{Decision, Outcome, StatementRef};
+
+use crate::access::Model;
+use crate::checks::{Context, Finding};
+
+/// The engine's model, or the `error` finding that says the authorization details are missing.
+pub fn model<'a>(ctx: &Context<'a>) -> Result<&'a Model, Finding> {
+    ctx.access.model().ok_or_else(|| {
+        ctx.missing(
+            ctx.account_resource("iam"),
+            "/iam/authorization_details",
+            "the IAM authorization details",
+        )
+    })
+}
+
+/// "user/alice inline policy x statement \"Admin\"; arn:...:policy/y statement #0".
+pub fn cite(model: &Model, refs: &[StatementRef]) -> String {
+    let mut seen = Vec::new();
+    for r in refs {
+        let d = model.account.describe(r);
+        if !seen.contains(&d) {
+            seen.push(d);
+        }
+    }
+    seen.join("; ")
+}
+
+/// Pointer to the first statement cited, or the principal's entry.
+pub fn pointer(model: &Model, p: usize, refs: &[StatementRef]) -> String {
+    refs.first()
+        .map(|r| model.account.pointer(r))
+        .unwrap_or_else(|| model.evidence[p].clone())
+}
+
+/// A verdict that would pass on a principal whose evidence is incomplete becomes `error`.
+pub fn pass_or_incomplete(ctx: &Context<'_>, model: &Model, p: usize, message: String) -> Finding {
+    let arn = &model.account.principals[p].arn;
+    match model.incomplete[p].first() {
+        None => Finding::pass(arn, message, &model.evidence[p]),
+        Some(gap) => ctx.missing(
+            arn,
+            &model.evidence[p],
+            &format!("{message}, but this cannot be relied on: {gap}; the policy"),
+        ),
+    }
+}
+
+/// Whether every condition a conditional grant rests on uses one of `keys` (scoping
+/// conditions that make a broad grant acceptable, e.g. `iam:PassedToService`).
+pub fn only_scoped_by(d: &Decision, keys: &[&str], model: &Model) -> bool {
+    if d.outcome != Outcome::Conditional || !d.denies.is_empty() {
+        return false;
+    }
+    d.grants.iter().all(|g| {
+        !g.undecided.is_empty()
+            && model.account.statement(g).conditions.iter().all(|c| {
+                keys.iter().any(|k| {
+                    c.key.eq_ignore_ascii_case(k)
+                        || (k.ends_with('*')
+                            && c.key
+                                .to_ascii_lowercase()
+                                .starts_with(&k[..k.len() - 1].to_ascii_lowercase()))
+                })
+            })
+    })
+}
+
+/// Principals the checks judge: every user and role but AWS's service-linked roles.
+pub fn in_scope(model: &Model) -> impl Iterator<Item = usize> + '_ {
+    (0..model.account.principals.len()).filter(|&p| !model.service_linked[p])
+}

@@ -1,0 +1,218 @@
+//! `iam.admin_access`: who is effectively an administrator, with all of their policies together.
+//!
+//! Every admin-equivalent principal is listed as access-review evidence. One fails when it can
+//! act as admin without MFA and is not a designated break-glass identity.
+
+use safeguard_policy::{PrincipalKind, trust};
+
+use super::access::{cite, model, pointer};
+use crate::checks::{Check, CheckInfo, Context, Finding, ParamDefault, ParamSpec};
+use crate::snapshot::report_flag;
+
+pub struct AdminAccess;
+
+static INFO: CheckInfo = CheckInfo {
+    id: "iam.admin_access",
+    description: "Principals that are effectively administrators are listed, and none of them can act without MFA unless designated break-glass",
+    docs: "docs/checks.md#iam-admin_access",
+    params: &[
+        ParamSpec {
+            name: "break_glass_names",
+            description: "comma-separated name patterns (* and ?) of designated break-glass users and roles",
+            default: ParamDefault::Str("*BreakGlass*,*break-glass*,*breakglass*"),
+        },
+        ParamSpec {
+            name: "break_glass_tag",
+            description: "a tag key that marks a user or role as break-glass when its value is \"true\"",
+            default: ParamDefault::Str("safeguard:break-glass"),
+        },
+        ParamSpec {
+            name: "mfa_at_identity_provider",
+            description: "trust SAML/OIDC federation to have required MFA at the identity provider",
+            default: ParamDefault::Bool(false),
+        },
+    ],
+};
+
+impl Check for AdminAccess {
+    fn info(&self) -> &'static CheckInfo {
+        &INFO
+    }
+
+    fn evaluate(&self, ctx: &Context<'_>) -> Vec<Finding> {
+        let model = match model(ctx) {
+            Ok(m) => m,
+            Err(f) => return vec![f],
+        };
+        let acct = &model.account;
+        let names: Vec<String> = ctx
+            .params
+            .str("break_glass_names")
+            .split(',')
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect();
+        let tag = ctx.params.str("break_glass_tag");
+        let idp_mfa = ctx.params.bool("mfa_at_identity_provider");
+        let iam_all = acct.catalog.service_actions("iam");
+        // Every action on every resource, or every IAM action (with which it grants itself the rest).
+        let admin = |fa: &safeguard_policy::FullAccess| {
+            fa.maybe_admin(acct.catalog) || fa.maybe.is_superset_of(&iam_all)
+        };
+        let mut out = Vec::new();
+        for p in super::access::in_scope(model) {
+            let pr = &acct.principals[p];
+            let without = acct.full_access(p, &model.context(p, false));
+            let with = acct.full_access(p, &model.context(p, true));
+            let admin_without = admin(&without);
+            if !admin_without && !admin(&with) {
+                continue;
+            }
+            let fa = if admin_without { &without } else { &with };
+            let grants = cite(model, &fa.grants);
+            let ptr = pointer(model, p, &fa.grants);
+            let how = if fa.maybe_admin(acct.catalog) {
+                "admin-equivalent"
+            } else {
+                "admin-equivalent (every IAM action, so it can grant itself the rest)"
+            };
+            let mut what = format!("{} is {how} through {grants}", model.noun(p));
+            if !(fa.is_admin(acct.catalog) || fa.sure.is_superset_of(&iam_all)) {
+                let conds: Vec<String> =
+                    fa.grants.iter().flat_map(|g| g.undecided.clone()).collect();
+                if !conds.is_empty() {
+                    what.push_str(&format!(" (only when {})", conds.join(" and ")));
+                }
+            }
+            let break_glass = names
+                .iter()
+                .any(|n| safeguard_policy::glob::matches(n, &pr.name, true))
+                || pr
+                    .tags
+                    .iter()
+                    .any(|(k, v)| k == tag && v.eq_ignore_ascii_case("true"));
+            if break_glass {
+                out.push(Finding::pass(&pr.arn, format!("{what}; designated break-glass, so admin access is expected (review its use)"), ptr));
+                continue;
+            }
+            if !admin_without {
+                out.push(Finding::pass(
+                    &pr.arn,
+                    format!("{what}, only in sessions authenticated with MFA"),
+                    ptr,
+                ));
+                continue;
+            }
+            out.push(match pr.kind {
+                PrincipalKind::User => judge_user(ctx, &pr.arn, &pr.name, what, ptr),
+                PrincipalKind::Role => judge_role(model, p, what, ptr, idp_mfa),
+            });
+        }
+        if out.is_empty() {
+            out.push(Finding::pass(
+                ctx.account_resource("iam"),
+                format!(
+                    "no user or role is admin-equivalent ({} principals judged with all their policies)",
+                    acct.principals.len()
+                ),
+                "/iam/authorization_details",
+            ));
+        }
+        out
+    }
+}
+
+fn judge_user(ctx: &Context<'_>, arn: &str, name: &str, what: String, ptr: String) -> Finding {
+    let Some(report) = &ctx.snapshot.iam.credential_report else {
+        return ctx.missing(
+            arn,
+            "/iam/credential_report",
+            &format!("{what}; whether it needs MFA cannot be judged: the credential report"),
+        );
+    };
+    let Some((_, row)) = report
+        .users()
+        .find(|(_, r)| r.get("user").map(String::as_str) == Some(name))
+    else {
+        return Finding::fail(
+            arn,
+            format!(
+                "{what}, and its credentials are not in the credential report, so MFA cannot be shown"
+            ),
+            ptr,
+        );
+    };
+    let keys = ["access_key_1_active", "access_key_2_active"]
+        .iter()
+        .filter(|c| report_flag(row, c) == Some(true))
+        .count();
+    let password = report_flag(row, "password_enabled") == Some(true);
+    let mfa = report_flag(row, "mfa_active") == Some(true);
+    if keys > 0 {
+        Finding::fail(
+            arn,
+            format!("{what}, and has {keys} active access key(s), which act without MFA"),
+            ptr,
+        )
+    } else if password && !mfa {
+        Finding::fail(
+            arn,
+            format!("{what}, and signs in to the console without MFA"),
+            ptr,
+        )
+    } else {
+        Finding::pass(
+            arn,
+            format!("{what}; no active access keys, and console sign-in requires MFA"),
+            ptr,
+        )
+    }
+}
+
+fn judge_role(
+    model: &crate::access::Model,
+    p: usize,
+    what: String,
+    ptr: String,
+    idp_mfa: bool,
+) -> Finding {
+    let acct = &model.account;
+    let pr = &acct.principals[p];
+    let Some(policy) = pr.trust.and_then(|t| acct.policies[t].policy.as_ref().ok()) else {
+        return Finding::fail(
+            &pr.arn,
+            format!("{what}, and its trust policy cannot be read, so MFA cannot be shown"),
+            ptr,
+        );
+    };
+    let mut without_mfa = Vec::new();
+    for g in trust::analyze(policy, acct.catalog) {
+        let ok = match &g.trustee {
+            trust::Trustee::Federated(_) => idp_mfa || g.requires_mfa(),
+            _ => g.requires_mfa(),
+        };
+        if !ok {
+            without_mfa.push(g.trustee.describe());
+        }
+    }
+    if without_mfa.is_empty() {
+        Finding::pass(
+            &pr.arn,
+            format!("{what}; its trust policy requires MFA to assume it"),
+            ptr,
+        )
+    } else {
+        without_mfa.dedup();
+        Finding::fail(
+            &pr.arn,
+            format!(
+                "{what}, and can be assumed without MFA by {}",
+                without_mfa.join(", ")
+            ),
+            ptr,
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests;

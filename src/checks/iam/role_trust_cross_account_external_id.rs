@@ -1,0 +1,103 @@
+//! `iam.role_trust_cross_account_external_id`: roles another account may assume require an
+//! external id.
+//!
+//! Without `sts:ExternalId`, a third party that assumes the role for several customers can be
+//! tricked into using it for someone else (the confused deputy). Accounts of one's own
+//! organization can be listed as trusted.
+
+use super::access::model;
+use super::trust::roles;
+use crate::checks::{Check, CheckInfo, Context, Finding, ParamDefault, ParamSpec};
+
+pub struct RoleTrustCrossAccountExternalId;
+
+static INFO: CheckInfo = CheckInfo {
+    id: "iam.role_trust_cross_account_external_id",
+    description: "Roles that another AWS account may assume require an sts:ExternalId",
+    docs: "docs/checks.md#iam-role_trust_cross_account_external_id",
+    params: &[ParamSpec {
+        name: "trusted_accounts",
+        description: "comma-separated account ids (e.g. your organization's) that need no external id",
+        default: ParamDefault::Str(""),
+    }],
+};
+
+impl Check for RoleTrustCrossAccountExternalId {
+    fn info(&self) -> &'static CheckInfo {
+        &INFO
+    }
+
+    fn evaluate(&self, ctx: &Context<'_>) -> Vec<Finding> {
+        let model = match model(ctx) {
+            Ok(m) => m,
+            Err(f) => return vec![f],
+        };
+        let own = &model.account.id;
+        let trusted = ctx.params.list("trusted_accounts");
+        let mut out = Vec::new();
+        for role in roles(ctx, model) {
+            let role = match role {
+                Ok(r) => r,
+                Err(f) => {
+                    out.push(f);
+                    continue;
+                }
+            };
+            let foreign: Vec<_> = role
+                .grants
+                .iter()
+                .filter(|g| {
+                    g.trustee
+                        .account()
+                        .is_some_and(|a| !a.is_empty() && a != own)
+                })
+                .collect();
+            if foreign.is_empty() {
+                out.push(Finding::not_applicable(
+                    role.arn,
+                    format!("role {} trusts no other account", role.name),
+                    role.pointer.clone(),
+                ));
+                continue;
+            }
+            let mut bad = Vec::new();
+            let mut good = Vec::new();
+            for g in &foreign {
+                let acct = g.trustee.account().unwrap_or_default();
+                let external_id = g
+                    .constrains("sts:ExternalId")
+                    .is_some_and(|v| v.iter().all(|x| !x.contains(['*', '?']) && !x.is_empty()));
+                if external_id {
+                    good.push(format!("{} with an external id", g.trustee.describe()));
+                } else if trusted.contains(&acct) {
+                    good.push(format!("{} (a trusted account)", g.trustee.describe()));
+                } else {
+                    bad.push(g);
+                }
+            }
+            out.push(match bad.first() {
+                Some(g) => Finding::fail(
+                    role.arn,
+                    format!(
+                        "role {} can be assumed by {} without an sts:ExternalId condition",
+                        role.name,
+                        bad.iter()
+                            .map(|g| g.trustee.describe())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    role.at(g, model),
+                ),
+                None => Finding::pass(
+                    role.arn,
+                    format!("role {} trusts {}", role.name, good.join(", ")),
+                    role.at(foreign[0], model),
+                ),
+            });
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests;

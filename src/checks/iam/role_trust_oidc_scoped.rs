@@ -1,0 +1,132 @@
+//! `iam.role_trust_oidc_scoped`: roles trusted by an OIDC provider name who may assume them.
+//!
+//! A GitHub Actions trust without a `token.actions.githubusercontent.com:sub` condition lets
+//! every repository on GitHub assume the role; the same holds for any OIDC provider's `sub`
+//! (for Cognito identity pools, the `aud`, the identity pool).
+
+use safeguard_policy::trust::{Trustee, oidc_host};
+
+use super::access::model;
+use super::trust::roles;
+use crate::checks::{Check, CheckInfo, Context, Finding};
+
+pub struct RoleTrustOidcScoped;
+
+static INFO: CheckInfo = CheckInfo {
+    id: "iam.role_trust_oidc_scoped",
+    description: "Roles trusted by an OIDC provider (e.g. GitHub Actions) restrict the token subject to named repositories or workloads",
+    docs: "docs/checks.md#iam-role_trust_oidc_scoped",
+    params: &[],
+};
+
+const GITHUB: &str = "token.actions.githubusercontent.com";
+
+impl Check for RoleTrustOidcScoped {
+    fn info(&self) -> &'static CheckInfo {
+        &INFO
+    }
+
+    fn evaluate(&self, ctx: &Context<'_>) -> Vec<Finding> {
+        let model = match model(ctx) {
+            Ok(m) => m,
+            Err(f) => return vec![f],
+        };
+        let mut out = Vec::new();
+        for role in roles(ctx, model) {
+            let role = match role {
+                Ok(r) => r,
+                Err(f) => {
+                    out.push(f);
+                    continue;
+                }
+            };
+            let oidc: Vec<_> = role
+                .grants
+                .iter()
+                .filter_map(|g| match &g.trustee {
+                    Trustee::Federated(f) => oidc_host(f).map(|h| (g, h)),
+                    _ => None,
+                })
+                .filter(|(g, _)| g.assume.contains(&"sts:AssumeRoleWithWebIdentity"))
+                .collect();
+            if oidc.is_empty() {
+                out.push(Finding::not_applicable(
+                    role.arn,
+                    format!("role {} is not trusted by an OIDC provider", role.name),
+                    role.pointer.clone(),
+                ));
+                continue;
+            }
+            let mut problems = Vec::new();
+            let mut scopes = Vec::new();
+            for (g, host) in &oidc {
+                let key = if host.starts_with("cognito-identity") {
+                    format!("{host}:aud")
+                } else {
+                    format!("{host}:sub")
+                };
+                match g.constrains(&key) {
+                    None => problems.push((
+                        g,
+                        format!(
+                            "{host} with no {key} condition, so any of its tokens may assume it"
+                        ),
+                    )),
+                    Some(values) => {
+                        let loose: Vec<&str> = values
+                            .iter()
+                            .copied()
+                            .filter(|v| !scoped(host, v))
+                            .collect();
+                        if loose.is_empty() {
+                            scopes.push(format!("{key} {}", values.join(", ")));
+                        } else {
+                            problems.push((g, format!("{host} with {key} {} which matches far more than one repository or workload", loose.join(", "))));
+                        }
+                    }
+                }
+            }
+            out.push(match problems.first() {
+                Some((g, _)) => Finding::fail(
+                    role.arn,
+                    format!(
+                        "role {} trusts {}",
+                        role.name,
+                        problems
+                            .iter()
+                            .map(|(_, t)| t.as_str())
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    ),
+                    role.at(g, model),
+                ),
+                None => Finding::pass(
+                    role.arn,
+                    format!("role {} is limited to {}", role.name, scopes.join("; ")),
+                    role.at(oidc[0].0, model),
+                ),
+            });
+        }
+        out
+    }
+}
+
+/// Whether a subject pattern names something specific: not `*`, and for GitHub an owner with no
+/// wildcard (`repo:acme/*` is one organization; `repo:*` is all of GitHub).
+fn scoped(host: &str, value: &str) -> bool {
+    if value.is_empty() || value.trim_matches(['*', '?']).is_empty() {
+        return false;
+    }
+    if host == GITHUB {
+        let Some(rest) = value.strip_prefix("repo:") else {
+            // e.g. "environment:prod" without a repository, or a wildcard before the owner.
+            return false;
+        };
+        let owner = rest.split('/').next().unwrap_or_default();
+        return !owner.is_empty() && !owner.contains(['*', '?']) && rest.contains('/');
+    }
+    !value.starts_with('*')
+}
+
+#[cfg(test)]
+mod tests;

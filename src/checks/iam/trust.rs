@@ -1,0 +1,66 @@
+//! Shared by the `iam.role_trust_*` checks: each role's trust grants, or why there are none.
+
+use safeguard_policy::PrincipalKind;
+use safeguard_policy::trust::{self, TrustGrant};
+
+use crate::access::Model;
+use crate::checks::{Context, Finding, FindingStatus};
+
+/// One role and what its trust policy allows.
+pub struct RoleTrust<'m> {
+    pub p: usize,
+    pub arn: &'m str,
+    pub name: &'m str,
+    /// Pointer to the trust policy document.
+    pub pointer: String,
+    pub grants: Vec<TrustGrant>,
+}
+
+impl RoleTrust<'_> {
+    /// Pointer to one grant's statement.
+    pub fn at(&self, g: &TrustGrant, model: &Model) -> String {
+        let t = model.account.principals[self.p]
+            .trust
+            .expect("role with grants has a trust policy");
+        let st = &model.account.policies[t].statements()[g.statement];
+        format!("{}{}", self.pointer, st.pointer)
+    }
+}
+
+/// Every role but service-linked ones, with its trust grants; a role whose trust policy is
+/// missing or unreadable yields an `error` finding instead.
+pub fn roles<'m>(ctx: &Context<'_>, model: &'m Model) -> Vec<Result<RoleTrust<'m>, Finding>> {
+    let acct = &model.account;
+    let mut out = Vec::new();
+    for p in super::access::in_scope(model) {
+        let pr = &acct.principals[p];
+        if pr.kind != PrincipalKind::Role {
+            continue;
+        }
+        let doc_ptr = format!("{}/AssumeRolePolicyDocument", model.evidence[p]);
+        let Some(t) = pr.trust else {
+            out.push(Err(ctx.missing(
+                &pr.arn,
+                &doc_ptr,
+                "the role's trust policy",
+            )));
+            continue;
+        };
+        match &acct.policies[t].policy {
+            Ok(policy) => out.push(Ok(RoleTrust {
+                p,
+                arn: &pr.arn,
+                name: &pr.name,
+                pointer: doc_ptr,
+                grants: trust::analyze(policy, acct.catalog),
+            })),
+            Err(e) => out.push(Err(Finding::new(
+                &pr.arn,
+                FindingStatus::Error,
+                format!("the trust policy cannot be read: {e}"),
+                format!("{doc_ptr}{}", e.pointer),
+            ))),
+        }
+    }
+    out
+}
