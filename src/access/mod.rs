@@ -402,14 +402,27 @@ impl<'s> AccessModel<'s> {
     }
 
     /// The escalation graph, for sessions with or without MFA.
+    /// With MFA, paths are worded only for principals that have none without MFA (the worse
+    /// path is the one reported; wording is most of the cost on large accounts).
     pub fn escalation(&self, mfa: bool) -> Option<Arc<Analysis>> {
         let model = self.model()?;
+        let without = if mfa {
+            Some(self.escalation(false)?)
+        } else {
+            None
+        };
         let mut cache = self.escalation.lock().expect("escalation cache");
         Some(
             cache
                 .entry(mfa)
                 .or_insert_with(|| {
-                    Arc::new(escalation::analyze(&model.account, &base_context(mfa)))
+                    let base = base_context(mfa);
+                    Arc::new(match &without {
+                        Some(w) => escalation::analyze_explaining(&model.account, &base, &|p| {
+                            w.paths[p].as_ref().is_none_or(|path| path.is_empty())
+                        }),
+                        None => escalation::analyze(&model.account, &base),
+                    })
                 })
                 .clone(),
         )

@@ -340,6 +340,81 @@ impl Account {
         }
     }
 
+    /// The outcome of [`Account::decide`] alone, without collecting statements or wording
+    /// conditions: what the escalation search asks hundreds of thousands of times.
+    pub fn outcome(
+        &self,
+        p: usize,
+        action: ActionId,
+        target: Target<'_>,
+        ctx: &RequestContext,
+    ) -> Outcome {
+        let pr = &self.principals[p];
+        let mut grant = Tri::False;
+        let mut maybe_denied = false;
+        let tri = |st: &Statement| -> Tri {
+            let r = resource_applies(st, target, ctx);
+            if r == Tri::False {
+                return Tri::False;
+            }
+            let mut t = r;
+            for c in &st.conditions {
+                t = t.and(c.evaluate(ctx));
+                if t == Tri::False {
+                    break;
+                }
+            }
+            t
+        };
+        let boundary = pr.boundary.map(|b| PolicyRef {
+            policy: b,
+            via_group: None,
+        });
+        for (pref, is_boundary) in pr
+            .policies
+            .iter()
+            .map(|r| (r, false))
+            .chain(boundary.iter().map(|r| (r, true)))
+        {
+            let pol = &self.policies[pref.policy];
+            for (si, st) in pol.statements().iter().enumerate() {
+                if !pol.actions[si].contains(action) || (st.effect == Effect::Allow && is_boundary)
+                {
+                    continue;
+                }
+                match (st.effect, tri(st)) {
+                    (_, Tri::False) => {}
+                    (Effect::Deny, Tri::True) => return Outcome::Denied,
+                    (Effect::Deny, Tri::Unknown) => maybe_denied = true,
+                    (Effect::Allow, t) => grant = grant.or(t),
+                }
+            }
+        }
+        if grant == Tri::False {
+            return Outcome::NotGranted;
+        }
+        let bound = match pr.boundary {
+            None => Tri::True,
+            Some(b) => {
+                let pol = &self.policies[b];
+                let mut best = Tri::False;
+                for (si, st) in pol.statements().iter().enumerate() {
+                    if st.effect == Effect::Allow && pol.actions[si].contains(action) {
+                        best = best.or(tri(st));
+                    }
+                }
+                best
+            }
+        };
+        if bound == Tri::False {
+            Outcome::OutsideBoundary
+        } else if grant == Tri::True && bound == Tri::True && !maybe_denied {
+            Outcome::Allowed
+        } else {
+            Outcome::Conditional
+        }
+    }
+
     /// What the principal may do on every resource, computed over action sets at once.
     pub fn full_access(&self, p: usize, ctx: &RequestContext) -> FullAccess {
         self.full_access_of(&self.principals[p], ctx)
@@ -598,8 +673,9 @@ fn any_match(patterns: &[String], arn: &str, ctx: &RequestContext) -> Tri {
     let mut out = Tri::False;
     for p in patterns {
         let t = match ctx.substitute(p) {
-            Some(s) => Tri::from_bool(glob::matches(&s, arn, false)),
-            None => Tri::Unknown,
+            crate::condition::Subst::Text(s) => Tri::from_bool(glob::matches(&s, arn, false)),
+            crate::condition::Subst::Absent => Tri::False,
+            crate::condition::Subst::Unknown => Tri::Unknown,
         };
         out = out.or(t);
         if out == Tri::True {

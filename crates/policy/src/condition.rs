@@ -176,17 +176,22 @@ impl RequestContext {
         self.known.get(&key.to_ascii_lowercase()).map(Vec::as_slice)
     }
 
-    /// Substitutes `${...}` policy variables; `None` if one of them is unknown or multi-valued.
-    pub fn substitute(&self, text: &str) -> Option<String> {
+    /// Substitutes `${...}` policy variables.
+    pub fn substitute<'t>(&self, text: &'t str) -> Subst<'t> {
         if !text.contains("${") {
-            return Some(text.to_string());
+            return Subst::Text(std::borrow::Cow::Borrowed(text));
         }
         let mut out = String::new();
         let mut rest = text;
         while let Some(start) = rest.find("${") {
             out.push_str(&rest[..start]);
             let after = &rest[start + 2..];
-            let end = after.find('}')?;
+            let Some(end) = after.find('}') else {
+                // An unterminated "${" is literal text.
+                out.push_str(&rest[start..]);
+                rest = "";
+                break;
+            };
             let var = &after[..end];
             // `${aws:username, 'default'}` carries a default for an absent key.
             let (name, default) = match var.split_once(',') {
@@ -198,13 +203,35 @@ impl RequestContext {
                 _ => match (self.get(name), default) {
                     (Some([one]), _) => out.push_str(one),
                     (Some([]), Some(d)) => out.push_str(d),
-                    _ => return None,
+                    // AWS: a variable whose key is absent makes the value match nothing
+                    // (`${aws:username}` in a role's session).
+                    (Some([]), None) => return Subst::Absent,
+                    _ => return Subst::Unknown,
                 },
             }
             rest = &after[end + 1..];
         }
         out.push_str(rest);
-        Some(out)
+        Subst::Text(std::borrow::Cow::Owned(out))
+    }
+}
+
+/// A policy value after variable substitution.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Subst<'t> {
+    Text(std::borrow::Cow<'t, str>),
+    /// A variable's key is known to be absent: the value matches nothing.
+    Absent,
+    /// A variable's value is not known statically.
+    Unknown,
+}
+
+impl<'t> Subst<'t> {
+    pub fn text(self) -> Option<std::borrow::Cow<'t, str>> {
+        match self {
+            Subst::Text(t) => Some(t),
+            _ => None,
+        }
     }
 }
 
@@ -320,8 +347,9 @@ impl Condition {
         let mut policy_values = Vec::with_capacity(self.values.len());
         for v in &self.values {
             match ctx.substitute(v) {
-                Some(s) => policy_values.push(s),
-                None => return Tri::Unknown,
+                Subst::Text(s) => policy_values.push(s.into_owned()),
+                Subst::Absent => {}
+                Subst::Unknown => return Tri::Unknown,
             }
         }
         // Does one request value match any of the policy's values (positive sense)?
@@ -788,12 +816,27 @@ mod tests {
         assert_eq!(c.evaluate(&known), Tri::Unknown, "aws:username unknown");
         known.set("aws:username", &["alice"]);
         assert_eq!(c.evaluate(&known), Tri::True);
-        assert_eq!(known.substitute("a${*}b${$}"), Some("a*b$".into()));
+        assert_eq!(
+            known.substitute("a${*}b${$}").text().as_deref(),
+            Some("a*b$")
+        );
         let mut anon = RequestContext::new();
         anon.absent("aws:username");
         assert_eq!(
-            anon.substitute("x/${aws:username, 'guest'}"),
+            anon.substitute("x/${aws:username, 'guest'}").text(),
             Some("x/guest".into())
+        );
+        // No default: the value matches nothing, as in a role's session.
+        assert_eq!(anon.substitute("x/${aws:username}"), Subst::Absent);
+        let mut role = ctx(&[("s3:prefix", &["home/alice/"])]);
+        role.absent("aws:username");
+        assert_eq!(c.evaluate(&role), Tri::False);
+        assert_eq!(
+            known
+                .substitute("unterminated ${aws:username")
+                .text()
+                .as_deref(),
+            Some("unterminated ${aws:username")
         );
     }
 

@@ -14,6 +14,32 @@
 //! with those conditions in its text.
 
 use std::collections::{HashMap, VecDeque};
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// FNV-1a: the search looks up short keys millions of times; SipHash's DoS resistance buys
+/// nothing on our own keys and costs a third of the run.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
 
 use crate::account::{Account, Outcome, PrincipalKind, StatementRef, Target};
 use crate::actionset::ActionSet;
@@ -254,7 +280,7 @@ impl Analysis {
 }
 
 struct Ids {
-    get: HashMap<&'static str, ActionId>,
+    get: FastMap<&'static str, ActionId>,
 }
 
 impl Ids {
@@ -308,6 +334,7 @@ struct Ctx<'a> {
     ctxs: Vec<RequestContext>,
     /// Per principal, every action any of its Allow statements names (a cheap pre-filter).
     named: Vec<ActionSet>,
+    some_cache: std::cell::RefCell<FastMap<(usize, ActionId), bool>>,
 }
 
 impl Ctx<'_> {
@@ -319,7 +346,7 @@ impl Ctx<'_> {
         target: Target<'_>,
     ) -> Option<(Vec<StatementRef>, Vec<String>)> {
         let id = self.ids.id(action);
-        if !self.named[p].contains(id) {
+        if !self.named[p].contains(id) || (target != Target::Some && !self.may(p, action)) {
             return None;
         }
         let d = self.account.decide(p, id, target, &self.ctxs[p]);
@@ -357,11 +384,155 @@ impl Ctx<'_> {
     }
 }
 
+/// Edge methods ("can become"), numbered: the IAM ones, then one per compute method.
+const M_ASSUME: u16 = 0;
+const M_UPDATE_TRUST: u16 = 1;
+const CREDENTIAL_METHODS: [(u16, &str, &str); 3] = [
+    (2, "create_access_key", "iam:CreateAccessKey"),
+    (3, "create_login_profile", "iam:CreateLoginProfile"),
+    (4, "update_login_profile", "iam:UpdateLoginProfile"),
+];
+const M_COMPUTE: u16 = 5;
+
+/// The graph: principals are nodes `0..n`; *hubs* after them stand for "any user" or "any role
+/// trusted by a service", so a principal that may create keys for every user costs one edge, not
+/// one per user (what keeps a 10,000-principal account linear).
+struct Graph {
+    n: usize,
+    out: Vec<Vec<(u32, u16)>>,
+    hubs: HashMap<u16, u32>,
+}
+
+impl Graph {
+    fn edge(&mut self, from: usize, to: usize, method: u16) {
+        self.out[from].push((to as u32, method));
+    }
+
+    /// The hub for `method`, created with its fan-out on first use.
+    fn hub(&mut self, method: u16, fanout: impl FnOnce() -> Vec<usize>) -> usize {
+        if let Some(&h) = self.hubs.get(&method) {
+            return h as usize;
+        }
+        let h = self.out.len();
+        let targets = fanout();
+        self.out
+            .push(targets.into_iter().map(|q| (q as u32, method)).collect());
+        self.hubs.insert(method, h as u32);
+        h
+    }
+}
+
+impl Ctx<'_> {
+    /// Whether `p` may do `action` on every resource of a kind: on `*`, or on a made-up name
+    /// no grant would name on purpose (so `role/*` counts). An exception in a `NotResource`
+    /// naming one principal is not honoured through this shortcut; it errs toward reporting.
+    fn universal(&self, p: usize, action: &str, probe: &str) -> bool {
+        self.possible(p, action, Target::All) || self.possible(p, action, Target::Arn(probe))
+    }
+
+    /// [`Ctx::can`] without the explanation, for the search itself.
+    fn possible(&self, p: usize, action: &str, target: Target<'_>) -> bool {
+        let id = self.ids.id(action);
+        self.named[p].contains(id)
+            && (target == Target::Some || self.may(p, action))
+            && self
+                .account
+                .outcome(p, id, target, &self.ctxs[p])
+                .is_possible()
+    }
+
+    /// Whether `p` may do `action` on at least one resource. Any grant on one ARN implies
+    /// this, so when it is false no target needs enumerating (e.g. a principal whose every
+    /// action is denied without MFA). Cached: it is asked many times per principal.
+    fn may(&self, p: usize, action: &str) -> bool {
+        let id = self.ids.id(action);
+        if !self.named[p].contains(id) {
+            return false;
+        }
+        if let Some(&hit) = self.some_cache.borrow().get(&(p, id)) {
+            return hit;
+        }
+        let ok = self
+            .account
+            .outcome(p, id, Target::Some, &self.ctxs[p])
+            .is_possible();
+        self.some_cache.borrow_mut().insert((p, id), ok);
+        ok
+    }
+
+    /// A cheap pre-filter for enumerating targets: the resource patterns of `p`'s Allow
+    /// statements naming `action`. A target none of them matches cannot be granted, so the full
+    /// decision is skipped for it.
+    fn filter(&self, p: usize, action: &str) -> Filter {
+        let id = self.ids.id(action);
+        let pr = &self.account.principals[p];
+        let patterns = |refs: &mut dyn Iterator<Item = usize>| -> Option<Vec<String>> {
+            let mut out = Vec::new();
+            for pi in refs {
+                let pol = &self.account.policies[pi];
+                for (si, st) in pol.statements().iter().enumerate() {
+                    if st.effect != crate::policy::Effect::Allow || !pol.actions[si].contains(id) {
+                        continue;
+                    }
+                    match &st.resources {
+                        Some(crate::policy::Patterns::Only(v)) => {
+                            for pat in v {
+                                match self.ctxs[p].substitute(pat) {
+                                    crate::condition::Subst::Text(t) => out.push(t.into_owned()),
+                                    crate::condition::Subst::Absent => {}
+                                    crate::condition::Subst::Unknown => return None,
+                                }
+                            }
+                        }
+                        _ => return None,
+                    }
+                }
+            }
+            Some(out)
+        };
+        // The boundary must allow the target too.
+        let boundary = pr.boundary.and_then(|b| patterns(&mut std::iter::once(b)));
+        Filter(
+            patterns(&mut pr.policies.iter().map(|r| r.policy)),
+            boundary,
+        )
+    }
+
+    /// [`Ctx::can`] on one ARN, through a pre-filter.
+    fn can_on(&self, p: usize, action: &str, arn: &str, filter: &Filter) -> bool {
+        filter.admits(arn) && self.possible(p, action, Target::Arn(arn))
+    }
+}
+
+/// Resource patterns of the identity policies and of the boundary (`None`: no filtering).
+struct Filter(Option<Vec<String>>, Option<Vec<String>>);
+
+impl Filter {
+    fn admits(&self, arn: &str) -> bool {
+        let ok = |pats: &Option<Vec<String>>| match pats {
+            None => true,
+            Some(patterns) => patterns.iter().any(|p| crate::glob::matches(p, arn, false)),
+        };
+        ok(&self.0) && ok(&self.1)
+    }
+}
+
 /// Builds the graph and finds, for every principal, a shortest path to admin.
 ///
 /// `base` is what is assumed of every session, e.g. `aws:MultiFactorAuthPresent` false for a
 /// leaked access key.
 pub fn analyze(account: &Account, base: &RequestContext) -> Analysis {
+    analyze_explaining(account, base, &|_| true)
+}
+
+/// [`analyze`], wording the paths only of the principals `explain` selects (the others that
+/// escalate get an empty path): wording is most of the cost on large accounts, and a caller
+/// that already holds a worse path for a principal does not need this one.
+pub fn analyze_explaining(
+    account: &Account,
+    base: &RequestContext,
+    explain: &dyn Fn(usize) -> bool,
+) -> Analysis {
     let n = account.principals.len();
     let catalog = account.catalog;
     let ctxs: Vec<RequestContext> = (0..n).map(|p| account.context_for(p, base)).collect();
@@ -384,8 +555,17 @@ pub fn analyze(account: &Account, base: &RequestContext) -> Analysis {
         ids: Ids::new(account),
         ctxs,
         named,
+        some_cache: Default::default(),
     };
     let iam_all = catalog.service_actions("iam");
+    let user_probe = format!(
+        "arn:{}:iam::{}:user/safeguard-probe/any-user",
+        account.partition, account.id
+    );
+    let role_probe = format!(
+        "arn:{}:iam::{}:role/safeguard-probe/any-role",
+        account.partition, account.id
+    );
 
     // Who is already admin-equivalent.
     let power: Vec<Option<(Power, bool)>> = (0..n)
@@ -412,377 +592,151 @@ pub fn analyze(account: &Account, base: &RequestContext) -> Analysis {
         .map(|g| group_is_admin(account, g, &iam_all))
         .collect();
 
-    // Trust index: which roles each kind of trustee may assume.
-    let mut trusted_by_arn: HashMap<&str, Vec<(usize, usize)>> = HashMap::new();
-    let mut trusted_by_account: HashMap<&str, Vec<(usize, usize)>> = HashMap::new();
-    let mut trusted_by_anyone: Vec<(usize, usize)> = Vec::new();
-    let mut trusted_by_service: HashMap<&str, Vec<usize>> = HashMap::new();
-    let grants_per_role: Vec<Vec<trust::TrustGrant>> = (0..n)
-        .map(|q| {
-            let pr = &account.principals[q];
-            match pr
-                .trust
-                .and_then(|t| account.policies[t].policy.as_ref().ok())
-            {
-                Some(policy) if pr.kind == PrincipalKind::Role => trust::analyze(policy, catalog),
-                _ => Vec::new(),
-            }
-        })
-        .collect();
-    for (q, grants) in grants_per_role.iter().enumerate() {
-        for (gi, g) in grants.iter().enumerate() {
-            match &g.trustee {
-                Trustee::Anyone => trusted_by_anyone.push((q, gi)),
-                Trustee::Account(a) => trusted_by_account.entry(a).or_default().push((q, gi)),
-                Trustee::Principal { arn, .. } => {
-                    trusted_by_arn.entry(arn).or_default().push((q, gi))
-                }
-                Trustee::Service(s) => trusted_by_service.entry(s.as_str()).or_default().push(q),
-                _ => {}
-            }
-        }
-    }
-
+    // Trust: who may assume each role.
+    let trust = TrustIndex::new(account, base);
     let users: Vec<usize> = (0..n)
         .filter(|&q| account.principals[q].kind == PrincipalKind::User)
         .collect();
-    let mut edges: Vec<Vec<(usize, Step)>> = (0..n).map(|_| Vec::new()).collect();
+    let roles: Vec<usize> = (0..n)
+        .filter(|&q| account.principals[q].kind == PrincipalKind::Role)
+        .collect();
+
+    let mut g = Graph {
+        n,
+        out: vec![Vec::new(); n],
+        hubs: HashMap::new(),
+    };
     let mut grants_on: Vec<Vec<(usize, Step)>> = (0..n).map(|_| Vec::new()).collect();
     let mut self_grant: Vec<Option<Step>> = vec![None; n];
 
-    for p in 0..n {
-        if power[p].is_some() {
-            continue;
+    for (p, _) in power.iter().enumerate().filter(|(_, pw)| pw.is_none()) {
+        // sts:AssumeRole: a trust policy naming the principal itself suffices within the account;
+        // one trusting the account also needs the principal's own permission.
+        for &(q, gi) in trust.by_principal.get(&p).into_iter().flatten() {
+            if q != p
+                && trust.admits(&cx, p, q, gi).is_some()
+                && !denied(&cx, p, "sts:AssumeRole", &account.principals[q].arn)
+            {
+                g.edge(p, q, M_ASSUME);
+            }
         }
-        let me = &account.principals[p];
-
-        // sts:AssumeRole, and rewriting a trust policy first.
-        let mut seen = std::collections::HashSet::new();
-        let candidates = trusted_by_arn
-            .get(me.arn.as_str())
-            .into_iter()
-            .flatten()
-            .map(|c| (c, true))
-            .chain(
-                trusted_by_account
-                    .get(account.id.as_str())
-                    .into_iter()
-                    .flatten()
-                    .map(|c| (c, false)),
-            )
-            .chain(trusted_by_anyone.iter().map(|c| (c, false)));
-        for (&(q, gi), explicit) in candidates {
-            if q == p || !seen.insert(q) {
-                continue;
-            }
-            let role = &account.principals[q];
-            let tg = &grants_per_role[q][gi];
-            if !tg.assume.contains(&"sts:AssumeRole") {
-                continue;
-            }
-            let (tri, undecided) = trust_conditions(tg, &cx.ctxs[p]);
-            if tri == Tri::False {
-                continue;
-            }
-            let identity = cx.can(p, "sts:AssumeRole", Target::Arn(&role.arn));
-            // A trust policy naming the principal itself suffices within the account.
-            let allowed = match (&identity, explicit) {
-                (Some(_), _) => true,
-                (None, true) => !denied(&cx, p, "sts:AssumeRole", &role.arn),
-                (None, false) => false,
-            };
-            if !allowed {
-                continue;
-            }
-            let mut parts = vec![identity.unwrap_or_default()];
-            parts.push((
-                Vec::new(),
-                undecided
-                    .into_iter()
-                    .map(|u| format!("only when {u}"))
-                    .collect(),
-            ));
-            let step = cx.step(
-                p,
-                "assume_role",
-                format!("sts:AssumeRole on role {}", role.name),
-                Some(q),
-                parts,
-            );
-            edges[p].push((q, step));
-        }
-        if cx.named[p].contains(cx.ids.id("iam:UpdateAssumeRolePolicy")) {
-            for q in 0..n {
-                let role = &account.principals[q];
-                if role.kind != PrincipalKind::Role
-                    || q == p
-                    || edges[p].iter().any(|(t, _)| *t == q)
-                {
-                    continue;
+        if cx.may(p, "sts:AssumeRole") {
+            if cx.universal(p, "sts:AssumeRole", &role_probe) {
+                let open = trust.open_to_account.clone();
+                let h = g.hub(M_ASSUME, move || open);
+                g.edge(p, h, M_ASSUME);
+            } else {
+                for &(q, gi) in &trust.account_grants {
+                    if q != p
+                        && trust.admits(&cx, p, q, gi).is_some()
+                        && cx
+                            .can(p, "sts:AssumeRole", Target::Arn(&account.principals[q].arn))
+                            .is_some()
+                    {
+                        g.edge(p, q, M_ASSUME);
+                    }
                 }
-                if let (Some(a), Some(b)) = (
-                    cx.can(p, "iam:UpdateAssumeRolePolicy", Target::Arn(&role.arn)),
-                    cx.can(p, "sts:AssumeRole", Target::Arn(&role.arn)),
-                ) {
-                    let step = cx.step(
-                        p,
-                        "update_assume_role_policy",
-                        format!(
-                            "iam:UpdateAssumeRolePolicy then sts:AssumeRole on role {}",
-                            role.name
-                        ),
-                        Some(q),
-                        vec![a, b],
-                    );
-                    edges[p].push((q, step));
+            }
+            for &(q, gi) in &trust.account_grants_undecided {
+                if q != p
+                    && trust.admits(&cx, p, q, gi).is_some()
+                    && cx
+                        .can(p, "sts:AssumeRole", Target::Arn(&account.principals[q].arn))
+                        .is_some()
+                {
+                    g.edge(p, q, M_ASSUME);
+                }
+            }
+            // Rewriting a role's trust policy, then assuming it.
+            if cx.may(p, "iam:UpdateAssumeRolePolicy") {
+                if cx.universal(p, "iam:UpdateAssumeRolePolicy", &role_probe)
+                    && cx.universal(p, "sts:AssumeRole", &role_probe)
+                {
+                    let all = roles.clone();
+                    let h = g.hub(M_UPDATE_TRUST, move || all);
+                    g.edge(p, h, M_UPDATE_TRUST);
+                } else {
+                    for &q in &roles {
+                        let arn = &account.principals[q].arn;
+                        if q != p
+                            && cx
+                                .can(p, "iam:UpdateAssumeRolePolicy", Target::Arn(arn))
+                                .is_some()
+                            && cx.can(p, "sts:AssumeRole", Target::Arn(arn)).is_some()
+                        {
+                            g.edge(p, q, M_UPDATE_TRUST);
+                        }
+                    }
                 }
             }
         }
 
         // Credentials for another user.
-        for (method, action) in [
-            ("create_access_key", "iam:CreateAccessKey"),
-            ("create_login_profile", "iam:CreateLoginProfile"),
-            ("update_login_profile", "iam:UpdateLoginProfile"),
-        ] {
-            if !cx.named[p].contains(cx.ids.id(action)) {
+        for (m, _, action) in CREDENTIAL_METHODS {
+            if !cx.may(p, action) {
                 continue;
             }
-            for &q in &users {
-                if q == p || edges[p].iter().any(|(t, _)| *t == q) {
-                    continue;
-                }
-                let u = &account.principals[q];
-                if let Some(g) = cx.can(p, action, Target::Arn(&u.arn)) {
-                    let step = cx.step(
-                        p,
-                        method,
-                        format!("{action} on user {}", u.name),
-                        Some(q),
-                        vec![g],
-                    );
-                    edges[p].push((q, step));
+            if cx.universal(p, action, &user_probe) {
+                let all = users.clone();
+                let h = g.hub(m, move || all);
+                g.edge(p, h, m);
+            } else {
+                for &q in &users {
+                    if q != p
+                        && cx
+                            .can(p, action, Target::Arn(&account.principals[q].arn))
+                            .is_some()
+                    {
+                        g.edge(p, q, m);
+                    }
                 }
             }
         }
 
         // Compute services that run code under a role.
-        for m in COMPUTE_METHODS {
-            if m.pass_role && !cx.named[p].contains(cx.ids.id("iam:PassRole")) {
+        for (mi, m) in COMPUTE_METHODS.iter().enumerate() {
+            let method = M_COMPUTE + mi as u16;
+            if (m.pass_role && !cx.may(p, "iam:PassRole"))
+                || !m.actions.iter().all(|a| cx.may(p, a))
+            {
                 continue;
             }
-            let Some(roles) = trusted_by_service.get(m.service) else {
+            let Some(trusted) = trust.by_service.get(m.service) else {
                 continue;
             };
-            let mut needs = Vec::new();
-            let mut ok = true;
-            for a in m.actions {
-                match cx.can(p, a, Target::Some) {
-                    Some(g) => needs.push(g),
-                    None => {
-                        ok = false;
-                        break;
-                    }
-                }
-            }
-            if !ok {
+            if !m
+                .actions
+                .iter()
+                .all(|a| cx.can(p, a, Target::Some).is_some())
+            {
                 continue;
             }
-            for &q in roles {
-                if q == p || edges[p].iter().any(|(t, _)| *t == q) {
-                    continue;
-                }
-                let role = &account.principals[q];
-                let mut parts = needs.clone();
-                let action = if m.pass_role {
-                    match cx.can(p, "iam:PassRole", Target::Arn(&role.arn)) {
-                        Some(g) => parts.push(g),
-                        None => continue,
+            if !m.pass_role || cx.universal(p, "iam:PassRole", &role_probe) {
+                let all = trusted.clone();
+                let h = g.hub(method, move || all);
+                g.edge(p, h, method);
+            } else {
+                for &q in trusted {
+                    if q != p
+                        && cx
+                            .can(p, "iam:PassRole", Target::Arn(&account.principals[q].arn))
+                            .is_some()
+                    {
+                        g.edge(p, q, method);
                     }
-                    format!(
-                        "iam:PassRole on role {} with {}",
-                        role.name,
-                        m.actions.join(" + ")
-                    )
-                } else {
-                    format!(
-                        "{} reaching role {} (trusted by {})",
-                        m.actions.join(" + "),
-                        role.name,
-                        m.service
-                    )
-                };
-                let step = cx.step(p, m.id, action, Some(q), parts);
-                edges[p].push((q, step));
+                }
             }
         }
 
-        // Raising permissions: its own (a target at once) or another principal's.
-        let mut grant = |q: usize, step: Step| {
-            if q == p {
-                if self_grant[p].is_none() {
-                    self_grant[p] = Some(step);
-                }
-            } else {
-                grants_on[p].push((q, step));
-            }
-        };
-        let may = |a: &str| cx.named[p].contains(cx.ids.id(a));
-        let raises_others = [
-            "iam:AttachUserPolicy",
-            "iam:PutUserPolicy",
-            "iam:AttachRolePolicy",
-            "iam:PutRolePolicy",
-            "iam:CreatePolicyVersion",
-            "iam:SetDefaultPolicyVersion",
-            "iam:DeleteUserPermissionsBoundary",
-            "iam:DeleteRolePermissionsBoundary",
-            "iam:PutUserPermissionsBoundary",
-            "iam:PutRolePermissionsBoundary",
-        ]
-        .iter()
-        .any(|a| may(a));
-        for q in (0..n).filter(|_| raises_others) {
-            let t = &account.principals[q];
-            let (attach, put) = match t.kind {
-                PrincipalKind::User => (
-                    ("attach_user_policy", "iam:AttachUserPolicy"),
-                    ("put_user_policy", "iam:PutUserPolicy"),
-                ),
-                PrincipalKind::Role => (
-                    ("attach_role_policy", "iam:AttachRolePolicy"),
-                    ("put_role_policy", "iam:PutRolePolicy"),
-                ),
-            };
-            for (method, action) in [attach, put] {
-                if may(action)
-                    && let Some(g) = cx.can(p, action, Target::Arn(&t.arn))
-                {
-                    let kind = if t.kind == PrincipalKind::User {
-                        "user"
-                    } else {
-                        "role"
-                    };
-                    grant(
-                        q,
-                        cx.step(
-                            p,
-                            method,
-                            format!("{action} on {kind} {}", t.name),
-                            None,
-                            vec![g],
-                        ),
-                    );
-                    break;
-                }
-            }
-            // Rewriting a customer-managed policy the principal holds.
-            if may("iam:CreatePolicyVersion") || may("iam:SetDefaultPolicyVersion") {
-                for r in &t.policies {
-                    let pol = &account.policies[r.policy];
-                    let Some(arn) = pol.managed_arn.as_deref() else {
-                        continue;
-                    };
-                    if arn.starts_with("arn:aws:iam::aws:") || arn.contains(":iam::aws:policy/") {
-                        continue;
-                    }
-                    if let Some(g) = cx.can(p, "iam:CreatePolicyVersion", Target::Arn(arn)) {
-                        grant(
-                            q,
-                            cx.step(
-                                p,
-                                "create_policy_version",
-                                format!("iam:CreatePolicyVersion on {arn} (held by {})", t.name),
-                                None,
-                                vec![g],
-                            ),
-                        );
-                        break;
-                    }
-                    if pol.versions > 1
-                        && let Some(g) = cx.can(p, "iam:SetDefaultPolicyVersion", Target::Arn(arn))
-                    {
-                        let mut s = cx.step(p, "set_default_policy_version", format!("iam:SetDefaultPolicyVersion on {arn} (held by {}; another of its {} versions may grant more)", t.name, pol.versions), None, vec![g]);
-                        s.caveats
-                            .push("only if another version is more permissive".into());
-                        grant(q, s);
-                        break;
-                    }
-                }
-            }
-            // Dropping or replacing a permissions boundary that is all that stands in the way.
-            if t.boundary.is_some() {
-                let (del, put) = match t.kind {
-                    PrincipalKind::User => (
-                        "iam:DeleteUserPermissionsBoundary",
-                        "iam:PutUserPermissionsBoundary",
-                    ),
-                    PrincipalKind::Role => (
-                        "iam:DeleteRolePermissionsBoundary",
-                        "iam:PutRolePermissionsBoundary",
-                    ),
-                };
-                if (may(del) || may(put)) && unbounded_admin(account, q, &cx.ctxs[q], &iam_all) {
-                    for (method, action) in [
-                        ("delete_permissions_boundary", del),
-                        ("put_permissions_boundary", put),
-                    ] {
-                        if let Some(g) = cx.can(p, action, Target::Arn(&t.arn)) {
-                            grant(q, cx.step(p, method, format!("{action} on {} (its policies without the boundary are admin-equivalent)", t.name), None, vec![g]));
-                            break;
-                        }
-                    }
-                }
-            }
-        }
-        // Groups: changing a group's policies raises every member; joining an admin group.
-        for (gi, g) in account.groups.iter().enumerate() {
-            for (method, action) in [
-                ("attach_group_policy", "iam:AttachGroupPolicy"),
-                ("put_group_policy", "iam:PutGroupPolicy"),
-            ] {
-                if !may(action) {
-                    continue;
-                }
-                if let Some(sr) = cx.can(p, action, Target::Arn(&g.arn)) {
-                    for &q in &users {
-                        if account.principals[q].groups.contains(&gi) {
-                            grant(
-                                q,
-                                cx.step(
-                                    p,
-                                    method,
-                                    format!(
-                                        "{action} on group {} (member {})",
-                                        g.name, account.principals[q].name
-                                    ),
-                                    None,
-                                    vec![sr.clone()],
-                                ),
-                            );
-                        }
-                    }
-                    break;
-                }
-            }
-            if me.kind == PrincipalKind::User
-                && admin_groups[gi]
-                && !me.groups.contains(&gi)
-                && may("iam:AddUserToGroup")
-                && let Some(sr) = cx.can(p, "iam:AddUserToGroup", Target::Arn(&g.arn))
-            {
-                grant(
-                    p,
-                    cx.step(
-                        p,
-                        "add_user_to_group",
-                        format!("iam:AddUserToGroup on admin group {}", g.name),
-                        None,
-                        vec![sr],
-                    ),
-                );
-            }
-        }
+        raise_permissions(
+            &cx,
+            p,
+            &admin_groups,
+            &users,
+            &iam_all,
+            &mut self_grant,
+            &mut grants_on,
+        );
     }
 
     // A principal that can raise another's permissions and then become it is a target too.
@@ -790,11 +744,13 @@ pub fn analyze(account: &Account, base: &RequestContext) -> Analysis {
         if self_grant[p].is_some() || grants_on[p].is_empty() {
             continue;
         }
-        if let Some((path, q)) = bfs_to(&edges, p, |q| grants_on[p].iter().any(|(t, _)| *t == q)) {
+        if let Some(nodes) = bfs_to(&g, p, |q| grants_on[p].iter().any(|(t, _)| *t == q)) {
+            let q = *nodes.last().expect("a path ends somewhere");
             let (_, gstep) = grants_on[p]
                 .iter()
                 .find(|(t, _)| *t == q)
                 .expect("found above");
+            let path = explain_nodes(&cx, &trust, &g, &nodes);
             let mut s = gstep.clone();
             s.action = format!(
                 "{} then become it: {}",
@@ -813,16 +769,17 @@ pub fn analyze(account: &Account, base: &RequestContext) -> Analysis {
     }
 
     // Shortest paths to a target, by one reverse breadth-first search from all targets.
-    let mut reverse: Vec<Vec<(usize, usize)>> = vec![Vec::new(); n];
+    let total = g.out.len();
+    let mut reverse: Vec<Vec<(u32, u16)>> = vec![Vec::new(); total];
     let mut edge_count = 0;
-    for (p, out) in edges.iter().enumerate() {
-        for (k, (q, _)) in out.iter().enumerate() {
-            reverse[*q].push((p, k));
+    for (from, out) in g.out.iter().enumerate() {
+        for &(to, m) in out {
+            reverse[to as usize].push((from as u32, m));
             edge_count += 1;
         }
     }
-    let mut next: Vec<Option<usize>> = vec![None; n]; // index into edges[p]
-    let mut done = vec![false; n];
+    let mut next: Vec<Option<(u32, u16)>> = vec![None; total];
+    let mut done = vec![false; total];
     let mut queue = VecDeque::new();
     for p in 0..n {
         if power[p].is_some() || self_grant[p].is_some() {
@@ -831,14 +788,16 @@ pub fn analyze(account: &Account, base: &RequestContext) -> Analysis {
         }
     }
     while let Some(q) = queue.pop_front() {
-        for &(p, k) in &reverse[q] {
-            if !done[p] {
-                done[p] = true;
-                next[p] = Some(k);
-                queue.push_back(p);
+        for &(from, m) in &reverse[q] {
+            let from = from as usize;
+            if !done[from] {
+                done[from] = true;
+                next[from] = Some((q as u32, m));
+                queue.push_back(from);
             }
         }
     }
+    drop(reverse);
     let paths = (0..n)
         .map(|p| {
             if power[p].is_some() {
@@ -847,13 +806,16 @@ pub fn analyze(account: &Account, base: &RequestContext) -> Analysis {
             if !done[p] {
                 return None;
             }
-            let mut out = Vec::new();
-            let mut cur = p;
-            while let Some(k) = next[cur] {
-                let (q, step) = &edges[cur][k];
-                out.push(step.clone());
-                cur = *q;
+            if !explain(p) {
+                return Some(Vec::new());
             }
+            let mut nodes = vec![p];
+            let mut cur = p;
+            while let Some((to, _)) = next[cur] {
+                cur = to as usize;
+                nodes.push(cur);
+            }
+            let mut out = explain_nodes(&cx, &trust, &g, &nodes);
             if let Some(s) = &self_grant[cur] {
                 out.push(s.clone());
             }
@@ -864,6 +826,412 @@ pub fn analyze(account: &Account, base: &RequestContext) -> Analysis {
         power,
         paths,
         edges: edge_count,
+    }
+}
+
+/// Who may assume which role.
+struct TrustIndex {
+    grants: Vec<Vec<trust::TrustGrant>>,
+    /// Roles whose trust policy names this principal: (role, grant).
+    by_principal: HashMap<usize, Vec<(usize, usize)>>,
+    /// Grants to this account (or to anyone) whose conditions hold for every session: the
+    /// "any role trusting the account" hub fans out to these roles.
+    open_to_account: Vec<usize>,
+    account_grants: Vec<(usize, usize)>,
+    /// Grants to this account (or anyone) whose conditions depend on who the caller is.
+    account_grants_undecided: Vec<(usize, usize)>,
+    by_service: HashMap<String, Vec<usize>>,
+}
+
+impl TrustIndex {
+    fn new(account: &Account, base: &RequestContext) -> Self {
+        let n = account.principals.len();
+        let grants: Vec<Vec<trust::TrustGrant>> = (0..n)
+            .map(|q| {
+                let pr = &account.principals[q];
+                match pr
+                    .trust
+                    .and_then(|t| account.policies[t].policy.as_ref().ok())
+                {
+                    Some(policy) if pr.kind == PrincipalKind::Role => {
+                        trust::analyze(policy, account.catalog)
+                    }
+                    _ => Vec::new(),
+                }
+            })
+            .collect();
+        let mut idx = TrustIndex {
+            grants: Vec::new(),
+            by_principal: HashMap::new(),
+            open_to_account: Vec::new(),
+            account_grants: Vec::new(),
+            account_grants_undecided: Vec::new(),
+            by_service: HashMap::new(),
+        };
+        for (q, gs) in grants.iter().enumerate() {
+            let mut open = false;
+            for (gi, g) in gs.iter().enumerate() {
+                let assume = g.assume.contains(&"sts:AssumeRole");
+                match &g.trustee {
+                    Trustee::Principal { arn, .. } if assume => {
+                        if let Some(i) = account.principal_by_arn(arn) {
+                            idx.by_principal.entry(i).or_default().push((q, gi));
+                        }
+                    }
+                    Trustee::Account(a) if assume && *a == account.id => {
+                        idx.account_grants_or_open(q, gi, g, base, &mut open);
+                    }
+                    Trustee::Anyone if assume => {
+                        idx.account_grants_or_open(q, gi, g, base, &mut open)
+                    }
+                    Trustee::Service(s) => idx.by_service.entry(s.clone()).or_default().push(q),
+                    _ => {}
+                }
+            }
+            if open {
+                idx.open_to_account.push(q);
+            }
+        }
+        for v in idx.by_service.values_mut() {
+            v.dedup();
+        }
+        idx.grants = grants;
+        idx
+    }
+
+    fn account_grants_or_open(
+        &mut self,
+        q: usize,
+        gi: usize,
+        g: &trust::TrustGrant,
+        base: &RequestContext,
+        open: &mut bool,
+    ) {
+        match trust_conditions(g, base).0 {
+            Tri::True => {
+                *open = true;
+                self.account_grants.push((q, gi));
+            }
+            Tri::Unknown => self.account_grants_undecided.push((q, gi)),
+            Tri::False => {}
+        }
+    }
+
+    /// Whether grant `gi` of role `q` lets `p` in, with the conditions it could not decide.
+    fn admits(&self, cx: &Ctx<'_>, p: usize, q: usize, gi: usize) -> Option<Vec<String>> {
+        let (t, undecided) = trust_conditions(&self.grants[q][gi], &cx.ctxs[p]);
+        (t != Tri::False).then_some(undecided)
+    }
+
+    /// The first grant of role `q` that admits `p` (explicitly, through the account, or as anyone).
+    fn grant_for(&self, cx: &Ctx<'_>, p: usize, q: usize) -> Option<(bool, Vec<String>)> {
+        let me = &cx.account.principals[p];
+        for (gi, g) in self.grants[q].iter().enumerate() {
+            if !g.assume.contains(&"sts:AssumeRole") {
+                continue;
+            }
+            let explicit = match &g.trustee {
+                Trustee::Principal { arn, .. } if *arn == me.arn => true,
+                Trustee::Account(a) if *a == cx.account.id => false,
+                Trustee::Anyone => false,
+                _ => continue,
+            };
+            if let Some(u) = self.admits(cx, p, q, gi) {
+                return Some((explicit, u));
+            }
+        }
+        None
+    }
+}
+
+/// The steps along a node path, hubs folded into the step that passes through them.
+fn explain_nodes(cx: &Ctx<'_>, trust: &TrustIndex, g: &Graph, nodes: &[usize]) -> Vec<Step> {
+    let mut steps = Vec::new();
+    let mut i = 0;
+    while i + 1 < nodes.len() {
+        let from = nodes[i];
+        let mut j = i + 1;
+        while nodes[j] >= g.n {
+            j += 1;
+        }
+        let to = nodes[j];
+        let method = g.out[from]
+            .iter()
+            .find(|(t, _)| *t as usize == nodes[i + 1])
+            .map(|(_, m)| *m)
+            .expect("consecutive nodes are joined by an edge");
+        steps.push(explain(cx, trust, from, method, to));
+        i = j;
+    }
+    steps
+}
+
+/// One step in words, with the statements that enable it.
+fn explain(cx: &Ctx<'_>, trust: &TrustIndex, from: usize, method: u16, to: usize) -> Step {
+    let t = &cx.account.principals[to];
+    let arn = t.arn.as_str();
+    let mut parts = Vec::new();
+    let (id, action): (&'static str, String) = match method {
+        M_ASSUME => {
+            parts.extend(cx.can(from, "sts:AssumeRole", Target::Arn(arn)));
+            if let Some((_, undecided)) = trust.grant_for(cx, from, to) {
+                parts.push((
+                    Vec::new(),
+                    undecided
+                        .into_iter()
+                        .map(|u| format!("only when {u}"))
+                        .collect(),
+                ));
+            }
+            ("assume_role", format!("sts:AssumeRole on role {}", t.name))
+        }
+        M_UPDATE_TRUST => {
+            parts.extend(cx.can(from, "iam:UpdateAssumeRolePolicy", Target::Arn(arn)));
+            parts.extend(cx.can(from, "sts:AssumeRole", Target::Arn(arn)));
+            (
+                "update_assume_role_policy",
+                format!(
+                    "iam:UpdateAssumeRolePolicy then sts:AssumeRole on role {}",
+                    t.name
+                ),
+            )
+        }
+        m if m < M_COMPUTE => {
+            let (_, mid, action) = CREDENTIAL_METHODS
+                .iter()
+                .find(|(x, _, _)| *x == m)
+                .expect("credential method");
+            parts.extend(cx.can(from, action, Target::Arn(arn)));
+            (*mid, format!("{action} on user {}", t.name))
+        }
+        m => {
+            let cm = &COMPUTE_METHODS[(m - M_COMPUTE) as usize];
+            for a in cm.actions {
+                parts.extend(cx.can(from, a, Target::Some));
+            }
+            let action = if cm.pass_role {
+                parts.extend(cx.can(from, "iam:PassRole", Target::Arn(arn)));
+                format!(
+                    "iam:PassRole on role {} with {}",
+                    t.name,
+                    cm.actions.join(" + ")
+                )
+            } else {
+                format!(
+                    "{} reaching role {} (trusted by {})",
+                    cm.actions.join(" + "),
+                    t.name,
+                    cm.service
+                )
+            };
+            (cm.id, action)
+        }
+    };
+    cx.step(from, id, action, Some(to), parts)
+}
+
+/// The methods that raise permissions: the principal's own (a target at once) or another's.
+fn raise_permissions(
+    cx: &Ctx<'_>,
+    p: usize,
+    admin_groups: &[bool],
+    users: &[usize],
+    iam_all: &ActionSet,
+    self_grant: &mut [Option<Step>],
+    grants_on: &mut [Vec<(usize, Step)>],
+) {
+    let account = cx.account;
+    let me = &account.principals[p];
+    let n = account.principals.len();
+    let mut grant = |q: usize, step: Step| {
+        if q == p {
+            if self_grant[p].is_none() {
+                self_grant[p] = Some(step);
+            }
+        } else {
+            grants_on[p].push((q, step));
+        }
+    };
+    let may = |a: &str| cx.may(p, a);
+    let raises_others = [
+        "iam:AttachUserPolicy",
+        "iam:PutUserPolicy",
+        "iam:AttachRolePolicy",
+        "iam:PutRolePolicy",
+        "iam:CreatePolicyVersion",
+        "iam:SetDefaultPolicyVersion",
+        "iam:DeleteUserPermissionsBoundary",
+        "iam:DeleteRolePermissionsBoundary",
+        "iam:PutUserPermissionsBoundary",
+        "iam:PutRolePermissionsBoundary",
+    ]
+    .iter()
+    .any(|a| may(a));
+    let filters: HashMap<&str, Filter> = if raises_others {
+        [
+            "iam:AttachUserPolicy",
+            "iam:PutUserPolicy",
+            "iam:AttachRolePolicy",
+            "iam:PutRolePolicy",
+        ]
+        .into_iter()
+        .map(|a| (a, cx.filter(p, a)))
+        .collect()
+    } else {
+        HashMap::new()
+    };
+    // The customer-managed policies this principal can rewrite, each judged once.
+    let mut rewritable: HashMap<usize, Step> = HashMap::new();
+    if raises_others && (may("iam:CreatePolicyVersion") || may("iam:SetDefaultPolicyVersion")) {
+        let fc = cx.filter(p, "iam:CreatePolicyVersion");
+        let fs = cx.filter(p, "iam:SetDefaultPolicyVersion");
+        for (pi, pol) in account.policies.iter().enumerate() {
+            let Some(arn) = pol.managed_arn.as_deref() else {
+                continue;
+            };
+            if arn.contains(":iam::aws:policy/") {
+                continue;
+            }
+            if cx.can_on(p, "iam:CreatePolicyVersion", arn, &fc)
+                && let Some(g) = cx.can(p, "iam:CreatePolicyVersion", Target::Arn(arn))
+            {
+                rewritable.insert(
+                    pi,
+                    cx.step(
+                        p,
+                        "create_policy_version",
+                        format!("iam:CreatePolicyVersion on {arn}"),
+                        None,
+                        vec![g],
+                    ),
+                );
+            } else if pol.versions > 1
+                && cx.can_on(p, "iam:SetDefaultPolicyVersion", arn, &fs)
+                && let Some(g) = cx.can(p, "iam:SetDefaultPolicyVersion", Target::Arn(arn))
+            {
+                let mut s = cx.step(p, "set_default_policy_version", format!("iam:SetDefaultPolicyVersion on {arn} (another of its {} versions may grant more)", pol.versions), None, vec![g]);
+                s.caveats
+                    .push("only if another version is more permissive".into());
+                rewritable.insert(pi, s);
+            }
+        }
+    }
+    for q in (0..n).filter(|_| raises_others) {
+        let t = &account.principals[q];
+        let (attach, put) = match t.kind {
+            PrincipalKind::User => (
+                ("attach_user_policy", "iam:AttachUserPolicy"),
+                ("put_user_policy", "iam:PutUserPolicy"),
+            ),
+            PrincipalKind::Role => (
+                ("attach_role_policy", "iam:AttachRolePolicy"),
+                ("put_role_policy", "iam:PutRolePolicy"),
+            ),
+        };
+        for (method, action) in [attach, put] {
+            if may(action)
+                && cx.can_on(p, action, &t.arn, &filters[action])
+                && let Some(g) = cx.can(p, action, Target::Arn(&t.arn))
+            {
+                let kind = if t.kind == PrincipalKind::User {
+                    "user"
+                } else {
+                    "role"
+                };
+                grant(
+                    q,
+                    cx.step(
+                        p,
+                        method,
+                        format!("{action} on {kind} {}", t.name),
+                        None,
+                        vec![g],
+                    ),
+                );
+                break;
+            }
+        }
+        // Rewriting a customer-managed policy the principal holds.
+        for r in &t.policies {
+            if let Some(step) = rewritable.get(&r.policy) {
+                let mut step = step.clone();
+                step.action = format!("{} (held by {})", step.action, t.name);
+                grant(q, step);
+                break;
+            }
+        }
+        // Dropping or replacing a permissions boundary that is all that stands in the way.
+        if t.boundary.is_some() {
+            let (del, put) = match t.kind {
+                PrincipalKind::User => (
+                    "iam:DeleteUserPermissionsBoundary",
+                    "iam:PutUserPermissionsBoundary",
+                ),
+                PrincipalKind::Role => (
+                    "iam:DeleteRolePermissionsBoundary",
+                    "iam:PutRolePermissionsBoundary",
+                ),
+            };
+            if (may(del) || may(put)) && unbounded_admin(account, q, &cx.ctxs[q], iam_all) {
+                for (method, action) in [
+                    ("delete_permissions_boundary", del),
+                    ("put_permissions_boundary", put),
+                ] {
+                    if let Some(g) = cx.can(p, action, Target::Arn(&t.arn)) {
+                        grant(q, cx.step(p, method, format!("{action} on {} (its policies without the boundary are admin-equivalent)", t.name), None, vec![g]));
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    // Groups: changing a group's policies raises every member; joining an admin group.
+    for (gi, g) in account.groups.iter().enumerate() {
+        for (method, action) in [
+            ("attach_group_policy", "iam:AttachGroupPolicy"),
+            ("put_group_policy", "iam:PutGroupPolicy"),
+        ] {
+            if !may(action) {
+                continue;
+            }
+            if let Some(sr) = cx.can(p, action, Target::Arn(&g.arn)) {
+                for &q in users {
+                    if account.principals[q].groups.contains(&gi) {
+                        grant(
+                            q,
+                            cx.step(
+                                p,
+                                method,
+                                format!(
+                                    "{action} on group {} (member {})",
+                                    g.name, account.principals[q].name
+                                ),
+                                None,
+                                vec![sr.clone()],
+                            ),
+                        );
+                    }
+                }
+                break;
+            }
+        }
+        if me.kind == PrincipalKind::User
+            && admin_groups[gi]
+            && !me.groups.contains(&gi)
+            && may("iam:AddUserToGroup")
+            && let Some(sr) = cx.can(p, "iam:AddUserToGroup", Target::Arn(&g.arn))
+        {
+            grant(
+                p,
+                cx.step(
+                    p,
+                    "add_user_to_group",
+                    format!("iam:AddUserToGroup on admin group {}", g.name),
+                    None,
+                    vec![sr],
+                ),
+            );
+        }
     }
 }
 
@@ -924,30 +1292,28 @@ fn unbounded_admin(account: &Account, q: usize, ctx: &RequestContext, iam_all: &
     fa.maybe.len() == account.catalog.len() || fa.maybe.is_superset_of(iam_all)
 }
 
-/// Breadth-first search over "can become" edges from `start` to the first principal `goal` accepts.
-fn bfs_to(
-    edges: &[Vec<(usize, Step)>],
-    start: usize,
-    goal: impl Fn(usize) -> bool,
-) -> Option<(Vec<Step>, usize)> {
-    let mut prev: HashMap<usize, (usize, usize)> = HashMap::new();
+/// Breadth-first search over "can become" edges from `start` to the first principal `goal`
+/// accepts; the node path, hubs included.
+fn bfs_to(g: &Graph, start: usize, goal: impl Fn(usize) -> bool) -> Option<Vec<usize>> {
+    let mut prev: HashMap<usize, usize> = HashMap::new();
     let mut queue = VecDeque::from([start]);
     let mut seen = std::collections::HashSet::from([start]);
     while let Some(p) = queue.pop_front() {
-        if p != start && goal(p) {
-            let mut path = Vec::new();
+        if p != start && p < g.n && goal(p) {
+            let mut path = vec![p];
             let mut cur = p;
-            while let Some(&(from, k)) = prev.get(&cur) {
-                path.push(edges[from][k].1.clone());
+            while let Some(&from) = prev.get(&cur) {
+                path.push(from);
                 cur = from;
             }
             path.reverse();
-            return Some((path, p));
+            return Some(path);
         }
-        for (k, (q, _)) in edges[p].iter().enumerate() {
-            if seen.insert(*q) {
-                prev.insert(*q, (p, k));
-                queue.push_back(*q);
+        for &(q, _) in &g.out[p] {
+            let q = q as usize;
+            if seen.insert(q) {
+                prev.insert(q, p);
+                queue.push_back(q);
             }
         }
     }

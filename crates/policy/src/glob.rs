@@ -4,6 +4,11 @@
 /// and `?` exactly one. Linear-time with single backtracking point, so a hostile pattern such
 /// as `*a*a*a*a*b` cannot blow up.
 pub fn matches(pattern: &str, text: &str, ignore_case: bool) -> bool {
+    // ARNs and action names are ASCII: match bytes without allocating (this is the engine's
+    // innermost loop on large accounts).
+    if pattern.is_ascii() && text.is_ascii() {
+        return matches_ascii(pattern.as_bytes(), text.as_bytes(), ignore_case);
+    }
     let p: Vec<char> = pattern.chars().collect();
     let t: Vec<char> = text.chars().collect();
     let eq = |a: char, b: char| {
@@ -36,6 +41,37 @@ pub fn matches(pattern: &str, text: &str, ignore_case: bool) -> bool {
     pi == p.len()
 }
 
+fn matches_ascii(p: &[u8], t: &[u8], ignore_case: bool) -> bool {
+    let eq = |a: u8, b: u8| {
+        if ignore_case {
+            a.eq_ignore_ascii_case(&b)
+        } else {
+            a == b
+        }
+    };
+    let (mut pi, mut ti) = (0usize, 0usize);
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == b'?' || (p[pi] != b'*' && eq(p[pi], t[ti]))) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == b'*' {
+            star = Some((pi, ti));
+            pi += 1;
+        } else if let Some((sp, st)) = star {
+            pi = sp + 1;
+            ti = st + 1;
+            star = Some((sp, st + 1));
+        } else {
+            return false;
+        }
+    }
+    while pi < p.len() && p[pi] == b'*' {
+        pi += 1;
+    }
+    pi == p.len()
+}
+
 pub fn has_wildcard(s: &str) -> bool {
     s.contains('*') || s.contains('?')
 }
@@ -60,6 +96,13 @@ mod tests {
             false
         ));
         assert!(!matches("*a*a*a*a*b", &"a".repeat(5000), false));
+    }
+
+    #[test]
+    fn non_ascii_text_matches_by_character() {
+        assert!(matches("caf?", "café", false));
+        assert!(matches("*é*", "résumé", false));
+        assert!(!matches("caf?", "cafés", false));
     }
 
     #[test]

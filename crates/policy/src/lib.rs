@@ -24,6 +24,9 @@ pub mod trust;
 #[cfg(test)]
 pub(crate) mod testkit;
 
+#[cfg(test)]
+mod properties;
+
 pub use account::{
     Account, Decision, FullAccess, GroupInput, Outcome, PolicyInput, PolicyRef, PrincipalInput,
     PrincipalKind, StatementRef, Target,

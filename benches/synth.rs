@@ -1,0 +1,414 @@
+//! Synthetic AWS accounts in the import-folder format, for benchmarks and the side-by-side run
+//! against Cloudsplaining (`cargo run --release --example synth_account -- PRINCIPALS DIR`).
+//!
+//! The mix follows what real accounts hold (the runbooks in the project's seeds): humans in
+//! groups with a few direct attachments; workload roles trusted by ECS, Lambda, EC2, Glue and
+//! CodeBuild; human roles trusted by the account, often with MFA; GitHub OIDC deploy roles
+//! (some unscoped); vendor roles from other accounts (some without an external id); permissions
+//! boundaries on a tenth of principals; Denies, NotAction, conditions and policy variables; a
+//! few admin grants and a sprinkling of IAM write permissions that open escalation paths.
+//! Deterministic: the same size gives the same files.
+
+#![allow(dead_code)]
+
+use std::path::Path;
+
+use base64::Engine;
+use serde_json::{Value, json};
+
+pub const ACCOUNT: &str = "111122223333";
+
+pub const REGIONS: [&str; 17] = [
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-northeast-3",
+    "ap-south-1",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ca-central-1",
+    "eu-central-1",
+    "eu-north-1",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "sa-east-1",
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+];
+
+#[derive(Clone, Copy, Debug)]
+pub struct Size {
+    pub users: usize,
+    pub roles: usize,
+    pub policies: usize,
+}
+
+impl Size {
+    /// 40% users, 60% roles, half as many customer-managed policies as principals.
+    pub fn principals(n: usize) -> Size {
+        Size {
+            users: (n * 2).div_ceil(5),
+            roles: n - (n * 2).div_ceil(5),
+            policies: (n / 2).max(10),
+        }
+    }
+}
+
+/// xorshift64*: deterministic and dependency-free.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn chance(&mut self, percent: usize) -> bool {
+        self.below(100) < percent
+    }
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+const SERVICES: [&str; 14] = [
+    "s3",
+    "dynamodb",
+    "sqs",
+    "sns",
+    "logs",
+    "cloudwatch",
+    "ecs",
+    "ecr",
+    "lambda",
+    "secretsmanager",
+    "kms",
+    "ssm",
+    "rds",
+    "ec2",
+];
+
+fn resource(svc: &str, i: usize) -> String {
+    match svc {
+        "s3" => format!("arn:aws:s3:::clinic-data-{i}/*"),
+        "dynamodb" => format!("arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/t{i}"),
+        "sqs" => format!("arn:aws:sqs:us-east-1:{ACCOUNT}:q{i}"),
+        "kms" => format!("arn:aws:kms:us-east-1:{ACCOUNT}:key/{i:08}-0000-0000-0000-000000000000"),
+        "lambda" => format!("arn:aws:lambda:us-east-1:{ACCOUNT}:function:fn-{i}"),
+        _ => format!("arn:aws:{svc}:us-east-1:{ACCOUNT}:*"),
+    }
+}
+
+/// One statement of a workload or human policy.
+fn statement(rng: &mut Rng, i: usize, j: usize) -> Value {
+    let svc = *rng.pick(&SERVICES);
+    let kind = rng.below(100);
+    let mut s = match kind {
+        0..=44 => {
+            json!({"Effect": "Allow", "Action": [format!("{svc}:Get*"), format!("{svc}:List*"), format!("{svc}:Describe*")], "Resource": "*"})
+        }
+        45..=74 => {
+            json!({"Effect": "Allow", "Action": [format!("{svc}:Put*"), format!("{svc}:Update*"), format!("{svc}:Create*")], "Resource": resource(svc, i)})
+        }
+        75..=81 => json!({"Effect": "Allow", "Action": format!("{svc}:*"), "Resource": "*"}),
+        82..=87 => {
+            json!({"Effect": "Deny", "Action": format!("{svc}:Delete*"), "Resource": resource(svc, i)})
+        }
+        88..=91 => {
+            json!({"Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": "*",
+            "Condition": {"StringEquals": {"kms:ViaService": format!("{svc}.us-east-1.amazonaws.com")}}})
+        }
+        92..=94 => {
+            json!({"Effect": "Allow", "Action": "s3:*", "Resource": [format!("arn:aws:s3:::home-{i}/${{aws:username}}/*")]})
+        }
+        95..=96 => {
+            json!({"Effect": "Deny", "NotAction": ["iam:ChangePassword", "iam:*MFADevice", "sts:GetSessionToken"], "Resource": "*",
+            "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}})
+        }
+        _ => {
+            json!({"Effect": "Allow", "NotAction": ["iam:*", "organizations:*", "account:*"], "Resource": "*"})
+        }
+    };
+    s["Sid"] = json!(format!("S{j}"));
+    if kind < 45 && rng.chance(15) {
+        s["Condition"] = json!({"IpAddress": {"aws:SourceIp": ["10.0.0.0/8", "192.168.0.0/16"]}});
+    }
+    s
+}
+
+/// A customer-managed policy; a few hold admin grants or IAM write permissions.
+fn managed_document(rng: &mut Rng, i: usize) -> Value {
+    let mut statements: Vec<Value> = (0..2 + rng.below(6))
+        .map(|j| statement(rng, i, j))
+        .collect();
+    let r = rng.below(1000);
+    let extra = match r {
+        0..=4 => Some(json!({"Sid": "Admin", "Effect": "Allow", "Action": "*", "Resource": "*"})),
+        5..=14 => Some(
+            json!({"Sid": "PassAny", "Effect": "Allow", "Action": ["iam:PassRole", "lambda:CreateFunction", "lambda:InvokeFunction"], "Resource": "*"}),
+        ),
+        15..=24 => Some(
+            json!({"Sid": "PassScoped", "Effect": "Allow", "Action": "iam:PassRole", "Resource": format!("arn:aws:iam::{ACCOUNT}:role/svc-{}", i % 50),
+            "Condition": {"StringEquals": {"iam:PassedToService": "ecs-tasks.amazonaws.com"}}}),
+        ),
+        25..=29 => Some(
+            json!({"Sid": "OwnKeys", "Effect": "Allow", "Action": ["iam:CreateAccessKey", "iam:UpdateAccessKey", "iam:DeleteAccessKey"],
+            "Resource": format!("arn:aws:iam::{ACCOUNT}:user/${{aws:username}}")}),
+        ),
+        30..=32 => Some(
+            json!({"Sid": "UserAdmin", "Effect": "Allow", "Action": ["iam:CreateAccessKey", "iam:CreateLoginProfile"], "Resource": format!("arn:aws:iam::{ACCOUNT}:user/*")}),
+        ),
+        33..=35 => Some(
+            json!({"Sid": "AttachRoles", "Effect": "Allow", "Action": ["iam:AttachRolePolicy", "sts:AssumeRole"], "Resource": format!("arn:aws:iam::{ACCOUNT}:role/app-{}", i % 40)}),
+        ),
+        36..=45 => Some(
+            json!({"Sid": "Assume", "Effect": "Allow", "Action": "sts:AssumeRole", "Resource": format!("arn:aws:iam::{ACCOUNT}:role/human-*")}),
+        ),
+        _ => None,
+    };
+    statements.extend(extra);
+    json!({"Version": "2012-10-17", "Statement": statements})
+}
+
+fn boundary_document() -> Value {
+    json!({"Version": "2012-10-17", "Statement": [
+        {"Sid": "Workloads", "Effect": "Allow", "NotAction": ["iam:*", "organizations:*", "account:*"], "Resource": "*"},
+        {"Sid": "OwnRolesOnly", "Effect": "Allow", "Action": ["iam:PassRole", "iam:GetRole"], "Resource": format!("arn:aws:iam::{ACCOUNT}:role/app-*")},
+        {"Sid": "NoBoundaryEscape", "Effect": "Deny", "Action": ["iam:DeleteRolePermissionsBoundary", "iam:DeleteUserPermissionsBoundary"], "Resource": "*"}]})
+}
+
+fn trust(rng: &mut Rng, name: &str) -> Value {
+    let service = |s: &str| json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": s}, "Action": "sts:AssumeRole"}]});
+    let r = rng.below(100);
+    match r {
+        0..=24 => service("ecs-tasks.amazonaws.com"),
+        25..=39 => service("lambda.amazonaws.com"),
+        40..=49 => service("ec2.amazonaws.com"),
+        50..=54 => {
+            const OTHERS: [&str; 3] = [
+                "glue.amazonaws.com",
+                "codebuild.amazonaws.com",
+                "states.amazonaws.com",
+            ];
+            service(OTHERS[rng.below(OTHERS.len())])
+        }
+        55..=79 => {
+            let mut st = json!({"Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{ACCOUNT}:root")}, "Action": "sts:AssumeRole"});
+            if rng.chance(70) {
+                st["Condition"] = json!({"Bool": {"aws:MultiFactorAuthPresent": "true"}});
+            }
+            json!({"Version": "2012-10-17", "Statement": [st]})
+        }
+        80..=86 => {
+            let sub = if rng.chance(20) {
+                "repo:*".to_string()
+            } else {
+                format!("repo:clinic/{name}:ref:refs/heads/main")
+            };
+            json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                "Principal": {"Federated": format!("arn:aws:iam::{ACCOUNT}:oidc-provider/token.actions.githubusercontent.com")},
+                "Action": "sts:AssumeRoleWithWebIdentity",
+                "Condition": {"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"},
+                              "StringLike": {"token.actions.githubusercontent.com:sub": sub}}}]})
+        }
+        87..=93 => {
+            let mut st = json!({"Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{}:root", 200000000000u64 + rng.below(50) as u64)}, "Action": "sts:AssumeRole"});
+            if rng.chance(60) {
+                st["Condition"] =
+                    json!({"StringEquals": {"sts:ExternalId": format!("ext-{name}")}});
+            }
+            json!({"Version": "2012-10-17", "Statement": [st]})
+        }
+        _ => json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+            "Principal": {"Federated": format!("arn:aws:iam::{ACCOUNT}:saml-provider/Okta")},
+            "Action": ["sts:AssumeRoleWithSAML", "sts:TagSession"],
+            "Condition": {"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}}}]}),
+    }
+}
+
+fn write(root: &Path, rel: &str, v: &Value) {
+    let p = root.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, serde_json::to_vec(v).unwrap()).unwrap();
+}
+
+/// Writes a whole import folder for an account of the given size.
+pub fn generate(root: &Path, size: Size) {
+    let mut rng = Rng(0x5AFE_6A2D ^ (size.users as u64 * 31 + size.roles as u64));
+    write(
+        root,
+        "export-info.json",
+        &json!({"collected_at": "2026-11-20T09:00:00Z"}),
+    );
+    write(
+        root,
+        "sts/caller-identity.json",
+        &json!({"Account": ACCOUNT, "Arn": format!("arn:aws:iam::{ACCOUNT}:user/bench")}),
+    );
+    let policy_arn = |i: usize| format!("arn:aws:iam::{ACCOUNT}:policy/p{i}");
+    let boundary_arn = format!("arn:aws:iam::{ACCOUNT}:policy/workload-boundary");
+    let mut policies: Vec<Value> = (0..size.policies)
+        .map(|i| {
+            let doc = managed_document(&mut rng, i);
+            json!({"PolicyName": format!("p{i}"), "PolicyId": format!("ANPA{i:016}"), "Arn": policy_arn(i), "Path": "/",
+                "DefaultVersionId": "v1", "AttachmentCount": 1 + i % 4, "IsAttachable": true,
+                "PolicyVersionList": [{"Document": doc, "VersionId": "v1", "IsDefaultVersion": true}]})
+        })
+        .collect();
+    policies.push(json!({"PolicyName": "workload-boundary", "Arn": boundary_arn, "Path": "/", "DefaultVersionId": "v1", "AttachmentCount": 1,
+        "PolicyVersionList": [{"Document": boundary_document(), "VersionId": "v1", "IsDefaultVersion": true}]}));
+    policies.push(json!({"PolicyName": "AdministratorAccess", "Arn": "arn:aws:iam::aws:policy/AdministratorAccess", "Path": "/", "DefaultVersionId": "v1", "AttachmentCount": 2,
+        "PolicyVersionList": [{"Document": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}, "VersionId": "v1", "IsDefaultVersion": true}]}));
+    let attach = |arn: String| json!({"PolicyName": arn.rsplit('/').next().unwrap().to_string(), "PolicyArn": arn});
+    let bounded =
+        json!({"PermissionsBoundaryType": "Policy", "PermissionsBoundaryArn": boundary_arn});
+
+    let group_count = size.users / 10 + 1;
+    let groups: Vec<Value> = (0..group_count)
+        .map(|g| {
+            let mut attached = vec![attach(policy_arn(g % size.policies)), attach(policy_arn((g * 7 + 3) % size.policies))];
+            if g == 0 {
+                attached = vec![attach("arn:aws:iam::aws:policy/AdministratorAccess".into())];
+            }
+            let inline = if rng.chance(30) {
+                json!([{"PolicyName": "team-extras", "PolicyDocument": {"Version": "2012-10-17", "Statement": [statement(&mut rng, g, 0)]}}])
+            } else {
+                json!([])
+            };
+            json!({"Path": "/", "GroupName": format!("g{g}"), "GroupId": format!("AGPA{g:016}"), "Arn": format!("arn:aws:iam::{ACCOUNT}:group/g{g}"),
+                "GroupPolicyList": inline, "AttachedManagedPolicies": attached})
+        })
+        .collect();
+    let users: Vec<Value> = (0..size.users)
+        .map(|u| {
+            let direct: Vec<Value> = if rng.chance(15) { vec![attach(policy_arn(rng.below(size.policies)))] } else { vec![] };
+            let inline = if rng.chance(8) {
+                json!([{"PolicyName": "own", "PolicyDocument": {"Version": "2012-10-17", "Statement": [statement(&mut rng, u, 0)]}}])
+            } else {
+                json!([])
+            };
+            let mut groups = vec![format!("g{}", (u / 10) % group_count)];
+            if rng.chance(30) {
+                groups.push(format!("g{}", 1 + rng.below(group_count.max(2) - 1)));
+            }
+            groups.dedup();
+            let mut user = json!({"Path": "/", "UserName": format!("u{u}"), "UserId": format!("AIDA{u:016}"), "Arn": format!("arn:aws:iam::{ACCOUNT}:user/u{u}"),
+                "CreateDate": "2024-01-01T00:00:00Z", "GroupList": groups, "AttachedManagedPolicies": direct, "UserPolicyList": inline,
+                "Tags": [{"Key": "team", "Value": format!("team-{}", u % 12)}]});
+            if rng.chance(10) {
+                user["PermissionsBoundary"] = bounded.clone();
+            }
+            user
+        })
+        .collect();
+    let roles: Vec<Value> = (0..size.roles)
+        .map(|r| {
+            let name = match r % 10 {
+                0..=3 => format!("app-{r}"),
+                4..=5 => format!("svc-{r}"),
+                6..=7 => format!("human-{r}"),
+                _ => format!("role-{r}"),
+            };
+            let mut attached = vec![attach(policy_arn(rng.below(size.policies)))];
+            if rng.chance(30) {
+                attached.push(attach(policy_arn(rng.below(size.policies))));
+            }
+            if r == 1 {
+                attached = vec![attach("arn:aws:iam::aws:policy/AdministratorAccess".into())];
+            }
+            let inline = if rng.chance(40) {
+                json!([{"PolicyName": "app", "PolicyDocument": {"Version": "2012-10-17", "Statement": [statement(&mut rng, r, 0), statement(&mut rng, r, 1)]}}])
+            } else {
+                json!([])
+            };
+            let mut role = json!({"Path": "/", "RoleName": name, "RoleId": format!("AROA{r:016}"), "Arn": format!("arn:aws:iam::{ACCOUNT}:role/{name}"),
+                "CreateDate": "2024-01-01T00:00:00Z", "AssumeRolePolicyDocument": trust(&mut rng, &name), "InstanceProfileList": [],
+                "RolePolicyList": inline, "AttachedManagedPolicies": attached, "Tags": [], "MaxSessionDuration": 3600});
+            if rng.chance(10) {
+                role["PermissionsBoundary"] = bounded.clone();
+            }
+            role
+        })
+        .collect();
+    write(
+        root,
+        "iam/account-authorization-details.json",
+        &json!({"UserDetailList": users, "GroupDetailList": groups, "RoleDetailList": roles, "Policies": policies}),
+    );
+
+    let mut csv = String::from(
+        "user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date\n",
+    );
+    csv.push_str(&format!("<root_account>,arn:aws:iam::{ACCOUNT}:root,2020-01-01T00:00:00+00:00,not_supported,N/A,not_supported,true,false,N/A,N/A,false,N/A,N/A\n"));
+    for u in 0..size.users {
+        let used = if u % 11 == 0 {
+            "2026-01-01T00:00:00+00:00"
+        } else {
+            "2026-11-10T00:00:00+00:00"
+        };
+        csv.push_str(&format!(
+            "u{u},arn:aws:iam::{ACCOUNT}:user/u{u},2024-01-01T00:00:00+00:00,{},{used},2026-09-01T00:00:00+00:00,{},{},2026-0{}-01T00:00:00+00:00,{used},false,N/A,N/A\n",
+            u % 3 != 0, u % 4 != 0, u % 5 == 0, 1 + u % 9
+        ));
+    }
+    write(
+        root,
+        "iam/credential-report.json",
+        &json!({"Content": base64::engine::general_purpose::STANDARD.encode(csv), "GeneratedTime": "2026-11-20T08:55:00Z"}),
+    );
+    write(
+        root,
+        "iam/password-policy.json",
+        &json!({"PasswordPolicy": {"MinimumPasswordLength": 14, "RequireSymbols": true}}),
+    );
+    write(
+        root,
+        "iam/account-summary.json",
+        &json!({"SummaryMap": {"AccountMFAEnabled": 1, "AccountAccessKeysPresent": 0}}),
+    );
+    write(
+        root,
+        "iam/virtual-mfa-devices.json",
+        &json!({"VirtualMFADevices": []}),
+    );
+    let trail = json!({"Name": "org", "TrailARN": format!("arn:aws:cloudtrail:us-east-1:{ACCOUNT}:trail/org"), "HomeRegion": "us-east-1", "IsMultiRegionTrail": true,
+        "LogFileValidationEnabled": true, "KmsKeyId": "k", "CloudWatchLogsLogGroupArn": "g"});
+    for r in REGIONS {
+        write(
+            root,
+            &format!("cloudtrail/{r}/trails.json"),
+            &json!({"trailList": [trail]}),
+        );
+        write(
+            root,
+            &format!("config/{r}/configuration-recorders.json"),
+            &json!({"ConfigurationRecorders": [{"name": "default", "recordingGroup": {"allSupported": true, "includeGlobalResourceTypes": true}}]}),
+        );
+        write(
+            root,
+            &format!("config/{r}/configuration-recorder-status.json"),
+            &json!({"ConfigurationRecordersStatus": [{"name": "default", "recording": true, "lastStatus": "SUCCESS"}]}),
+        );
+        write(
+            root,
+            &format!("config/{r}/delivery-channels.json"),
+            &json!({"DeliveryChannels": []}),
+        );
+    }
+    write(
+        root,
+        "cloudtrail/us-east-1/trail-status/org.json",
+        &json!({"IsLogging": true, "LatestCloudWatchLogsDeliveryTime": "2026-11-20T08:00:00Z"}),
+    );
+    write(
+        root,
+        "cloudtrail/us-east-1/event-selectors/org.json",
+        &json!({"EventSelectors": [{"ReadWriteType": "All", "IncludeManagementEvents": true}]}),
+    );
+}
