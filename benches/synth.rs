@@ -261,9 +261,9 @@ pub fn generate(root: &Path, size: Size) {
                 "PolicyVersionList": [{"Document": doc, "VersionId": "v1", "IsDefaultVersion": true}]})
         })
         .collect();
-    policies.push(json!({"PolicyName": "workload-boundary", "Arn": boundary_arn, "Path": "/", "DefaultVersionId": "v1", "AttachmentCount": 1,
+    policies.push(json!({"PolicyName": "workload-boundary", "PolicyId": "ANPAWORKLOADBOUNDARY", "Arn": boundary_arn, "Path": "/", "DefaultVersionId": "v1", "AttachmentCount": 1,
         "PolicyVersionList": [{"Document": boundary_document(), "VersionId": "v1", "IsDefaultVersion": true}]}));
-    policies.push(json!({"PolicyName": "AdministratorAccess", "Arn": "arn:aws:iam::aws:policy/AdministratorAccess", "Path": "/", "DefaultVersionId": "v1", "AttachmentCount": 2,
+    policies.push(json!({"PolicyName": "AdministratorAccess", "PolicyId": "ANPAIWMBCKSKIEE64ZLYK", "Arn": "arn:aws:iam::aws:policy/AdministratorAccess", "Path": "/", "DefaultVersionId": "v1", "AttachmentCount": 2,
         "PolicyVersionList": [{"Document": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}, "VersionId": "v1", "IsDefaultVersion": true}]}));
     let attach = |arn: String| json!({"PolicyName": arn.rsplit('/').next().unwrap().to_string(), "PolicyArn": arn});
     let bounded =

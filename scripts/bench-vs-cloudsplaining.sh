@@ -29,7 +29,7 @@ measure() { # label, command...: prints "label  seconds  peak MiB"
   local label=$1; shift
   # safeguard exits 1 when a control fails; only the measurement matters here.
   /usr/bin/time -o "$work/time.txt" -f "%e %M" "$@" >/dev/null 2>"$work/stderr-$label.txt" || true
-  read -r secs kib <"$work/time.txt"
+  read -r secs kib < <(tail -n 1 "$work/time.txt")
   printf "  %-15s %8.2f s %8d MiB\n" "$label" "$secs" "$((kib / 1024))"
   echo "$secs" >"$work/last"
 }
@@ -41,8 +41,15 @@ for n in "${sizes[@]}"; do
   echo "$n"
   measure safeguard target/release/safeguard assess "$acct" -o "$work/sg-$n" --format json,csv,md -q
   sg=$(cat "$work/last")
+  mkdir -p "$work/cs-$n"
   measure cloudsplaining "$venv/bin/cloudsplaining" scan \
     --input-file "$acct/iam/account-authorization-details.json" --output "$work/cs-$n" --skip-open-report
   cs=$(cat "$work/last")
+  # A run that wrote no report failed: say so rather than print a meaningless ratio.
+  if ! ls "$work/cs-$n"/*.html >/dev/null 2>&1; then
+    echo "  cloudsplaining wrote no report:" >&2
+    tail -n 5 "$work/stderr-cloudsplaining.txt" >&2
+    exit 1
+  fi
   python3 -c "print('  ratio           %8.1fx' % ($cs / max($sg, 0.01)))"
 done
