@@ -436,14 +436,10 @@ impl Account {
                          grants: &mut Vec<StatementRef>| {
             let pol = &self.policies[pref.policy];
             for (si, st) in pol.statements().iter().enumerate() {
-                let wide = match st.effect {
-                    Effect::Allow => resources_universal_for_allow(st),
-                    Effect::Deny => resources_universal_for_deny(st),
-                };
-                if !wide {
+                if !is_universal_for_allow(st) {
                     continue;
                 }
-                let (t, undecided) = conditions(st, ctx);
+                let (t, undecided) = conditions(&st.conditions, ctx);
                 let r = StatementRef {
                     policy: pref.policy,
                     statement: si,
@@ -597,27 +593,12 @@ pub fn is_universal(pattern: &str) -> bool {
             && rest.contains('*'))
 }
 
-/// Whether an Allow statement's resource element covers every resource (a `NotResource`
-/// counts: the exception is reported, not allowed to hide the grant).
+/// Whether a statement's resource element covers every resource. A `NotResource` counts, for
+/// an Allow as for a Deny: "everything except ..." is reported, not allowed to hide the grant.
 pub fn is_universal_for_allow(st: &Statement) -> bool {
-    resources_universal_for_allow(st)
-}
-
-fn resources_universal_for_allow(st: &Statement) -> bool {
     match &st.resources {
-        None => true,
+        None | Some(Patterns::Except(_)) => true,
         Some(Patterns::Only(v)) => v.iter().any(|p| is_universal(p)),
-        // "Everything except ..." counts as every resource: the exception is reported, not
-        // allowed to hide an admin grant.
-        Some(Patterns::Except(_)) => true,
-    }
-}
-
-fn resources_universal_for_deny(st: &Statement) -> bool {
-    match &st.resources {
-        None => true,
-        Some(Patterns::Only(v)) => v.iter().any(|p| is_universal(p)),
-        Some(Patterns::Except(_)) => true,
     }
 }
 
@@ -628,17 +609,21 @@ fn applies(st: &Statement, target: Target<'_>, ctx: &RequestContext) -> (Tri, Ve
     if r == Tri::False {
         return (Tri::False, Vec::new());
     }
-    let (c, mut undecided) = conditions(st, ctx);
+    let (c, mut undecided) = conditions(&st.conditions, ctx);
     if r == Tri::Unknown {
         undecided.push("the resource matches a policy variable the engine cannot resolve".into());
     }
     (r.and(c), undecided)
 }
 
-fn conditions(st: &Statement, ctx: &RequestContext) -> (Tri, Vec<String>) {
+/// A statement's conditions together (all must hold), with the undecided ones in words.
+pub(crate) fn conditions(
+    conds: &[crate::condition::Condition],
+    ctx: &RequestContext,
+) -> (Tri, Vec<String>) {
     let mut t = Tri::True;
     let mut undecided = Vec::new();
-    for c in &st.conditions {
+    for c in conds {
         match c.evaluate(ctx) {
             Tri::False => return (Tri::False, Vec::new()),
             Tri::Unknown => {

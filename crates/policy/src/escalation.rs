@@ -1243,45 +1243,31 @@ fn denied(cx: &Ctx<'_>, p: usize, action: &str, arn: &str) -> bool {
 }
 
 fn trust_conditions(g: &trust::TrustGrant, ctx: &RequestContext) -> (Tri, Vec<String>) {
-    let mut t = Tri::True;
-    let mut undecided = Vec::new();
-    for c in &g.conditions {
-        match c.evaluate(ctx) {
-            Tri::False => return (Tri::False, Vec::new()),
-            Tri::Unknown => {
-                t = Tri::Unknown;
-                undecided.push(c.describe());
-            }
-            Tri::True => {}
-        }
-    }
-    (t, undecided)
+    crate::account::conditions(&g.conditions, ctx)
 }
 
+/// Whether a group's own policies make a member admin-equivalent, by the same full-access
+/// computation as a principal's (conditions left undecided do not count).
 fn group_is_admin(account: &Account, g: &crate::account::GroupInput, iam_all: &ActionSet) -> bool {
-    let n = account.catalog.len();
-    let mut sure = ActionSet::empty(n);
-    let mut denied = ActionSet::empty(n);
-    for &pi in &g.policies {
-        let pol = &account.policies[pi];
-        for (si, st) in pol.statements().iter().enumerate() {
-            let universal = match &st.resources {
-                None | Some(crate::policy::Patterns::Except(_)) => true,
-                Some(crate::policy::Patterns::Only(v)) => {
-                    v.iter().any(|r| crate::account::is_universal(r))
-                }
-            };
-            if !universal || !st.conditions.is_empty() {
-                continue;
-            }
-            match st.effect {
-                crate::policy::Effect::Allow => sure.union_with(&pol.actions[si]),
-                crate::policy::Effect::Deny => denied.union_with(&pol.actions[si]),
-            }
-        }
-    }
-    sure.subtract(&denied);
-    sure.len() == n || sure.is_superset_of(iam_all)
+    let members_view = crate::account::PrincipalInput {
+        arn: g.arn.clone(),
+        name: g.name.clone(),
+        kind: PrincipalKind::User,
+        policies: g
+            .policies
+            .iter()
+            .map(|&policy| crate::account::PolicyRef {
+                policy,
+                via_group: None,
+            })
+            .collect(),
+        groups: Vec::new(),
+        boundary: None,
+        trust: None,
+        tags: Vec::new(),
+    };
+    let fa = account.full_access_of(&members_view, &RequestContext::new());
+    fa.is_admin(account.catalog) || fa.sure.is_superset_of(iam_all)
 }
 
 /// Whether the principal's identity policies alone (ignoring its boundary) are admin-equivalent.

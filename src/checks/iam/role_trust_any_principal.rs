@@ -4,8 +4,7 @@
 //! lets every AWS account in — unless a condition pins the caller down to an organization,
 //! account, principal ARN or external id.
 
-use super::access::model;
-use super::trust::roles;
+use super::trust::each_role;
 use crate::checks::{Check, CheckInfo, Context, Finding};
 use safeguard_policy::trust::Trustee;
 
@@ -36,19 +35,7 @@ impl Check for RoleTrustAnyPrincipal {
     }
 
     fn evaluate(&self, ctx: &Context<'_>) -> Vec<Finding> {
-        let model = match model(ctx) {
-            Ok(m) => m,
-            Err(f) => return vec![f],
-        };
-        let mut out = Vec::new();
-        for role in roles(ctx, model) {
-            let role = match role {
-                Ok(r) => r,
-                Err(f) => {
-                    out.push(f);
-                    continue;
-                }
-            };
+        each_role(ctx, |model, role| {
             let open: Vec<_> = role
                 .grants
                 .iter()
@@ -59,7 +46,7 @@ impl Check for RoleTrustAnyPrincipal {
                     !c.operator.negated && RESTRICTING.iter().any(|k| c.key.eq_ignore_ascii_case(k))
                 })
             });
-            out.push(match (unrestricted, open.first()) {
+            match (unrestricted, open.first()) {
                 (Some(g), _) => Finding::fail(
                     role.arn,
                     format!(
@@ -99,9 +86,8 @@ impl Check for RoleTrustAnyPrincipal {
                     format!("role {} trusts only named principals", role.name),
                     role.pointer.clone(),
                 ),
-            });
-        }
-        out
+            }
+        })
     }
 }
 

@@ -5,8 +5,7 @@
 //! tricked into using it for someone else (the confused deputy). Accounts of one's own
 //! organization can be listed as trusted.
 
-use super::access::model;
-use super::trust::roles;
+use super::trust::each_role;
 use crate::checks::{Check, CheckInfo, Context, Finding, ParamDefault, ParamSpec};
 
 pub struct RoleTrustCrossAccountExternalId;
@@ -28,21 +27,9 @@ impl Check for RoleTrustCrossAccountExternalId {
     }
 
     fn evaluate(&self, ctx: &Context<'_>) -> Vec<Finding> {
-        let model = match model(ctx) {
-            Ok(m) => m,
-            Err(f) => return vec![f],
-        };
-        let own = &model.account.id;
         let trusted = ctx.params.list("trusted_accounts");
-        let mut out = Vec::new();
-        for role in roles(ctx, model) {
-            let role = match role {
-                Ok(r) => r,
-                Err(f) => {
-                    out.push(f);
-                    continue;
-                }
-            };
+        each_role(ctx, |model, role| {
+            let own = &model.account.id;
             let foreign: Vec<_> = role
                 .grants
                 .iter()
@@ -53,12 +40,11 @@ impl Check for RoleTrustCrossAccountExternalId {
                 })
                 .collect();
             if foreign.is_empty() {
-                out.push(Finding::not_applicable(
+                return Finding::not_applicable(
                     role.arn,
                     format!("role {} trusts no other account", role.name),
                     role.pointer.clone(),
-                ));
-                continue;
+                );
             }
             let mut bad = Vec::new();
             let mut good = Vec::new();
@@ -75,7 +61,7 @@ impl Check for RoleTrustCrossAccountExternalId {
                     bad.push(g);
                 }
             }
-            out.push(match bad.first() {
+            match bad.first() {
                 Some(g) => Finding::fail(
                     role.arn,
                     format!(
@@ -93,9 +79,8 @@ impl Check for RoleTrustCrossAccountExternalId {
                     format!("role {} trusts {}", role.name, good.join(", ")),
                     role.at(foreign[0], model),
                 ),
-            });
-        }
-        out
+            }
+        })
     }
 }
 

@@ -6,8 +6,7 @@
 
 use safeguard_policy::trust::{Trustee, oidc_host};
 
-use super::access::model;
-use super::trust::roles;
+use super::trust::each_role;
 use crate::checks::{Check, CheckInfo, Context, Finding};
 
 pub struct RoleTrustOidcScoped;
@@ -27,19 +26,7 @@ impl Check for RoleTrustOidcScoped {
     }
 
     fn evaluate(&self, ctx: &Context<'_>) -> Vec<Finding> {
-        let model = match model(ctx) {
-            Ok(m) => m,
-            Err(f) => return vec![f],
-        };
-        let mut out = Vec::new();
-        for role in roles(ctx, model) {
-            let role = match role {
-                Ok(r) => r,
-                Err(f) => {
-                    out.push(f);
-                    continue;
-                }
-            };
+        each_role(ctx, |model, role| {
             let oidc: Vec<_> = role
                 .grants
                 .iter()
@@ -50,12 +37,11 @@ impl Check for RoleTrustOidcScoped {
                 .filter(|(g, _)| g.assume.contains(&"sts:AssumeRoleWithWebIdentity"))
                 .collect();
             if oidc.is_empty() {
-                out.push(Finding::not_applicable(
+                return Finding::not_applicable(
                     role.arn,
                     format!("role {} is not trusted by an OIDC provider", role.name),
                     role.pointer.clone(),
-                ));
-                continue;
+                );
             }
             let mut problems = Vec::new();
             let mut scopes = Vec::new();
@@ -86,7 +72,7 @@ impl Check for RoleTrustOidcScoped {
                     }
                 }
             }
-            out.push(match problems.first() {
+            match problems.first() {
                 Some((g, _)) => Finding::fail(
                     role.arn,
                     format!(
@@ -105,9 +91,8 @@ impl Check for RoleTrustOidcScoped {
                     format!("role {} is limited to {}", role.name, scopes.join("; ")),
                     role.at(oidc[0].0, model),
                 ),
-            });
-        }
-        out
+            }
+        })
     }
 }
 

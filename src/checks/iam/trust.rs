@@ -27,9 +27,17 @@ impl RoleTrust<'_> {
     }
 }
 
-/// Every role but service-linked ones, with its trust grants; a role whose trust policy is
-/// missing or unreadable yields an `error` finding instead.
-pub fn roles<'m>(ctx: &Context<'_>, model: &'m Model) -> Vec<Result<RoleTrust<'m>, Finding>> {
+/// One finding per role but service-linked ones, from `judge` given the role's trust grants.
+/// A role whose trust policy is missing or unreadable gets an `error` finding instead, and
+/// missing authorization details one `error` finding for the account.
+pub fn each_role(
+    ctx: &Context<'_>,
+    judge: impl Fn(&Model, &RoleTrust<'_>) -> Finding,
+) -> Vec<Finding> {
+    let model = match super::access::model(ctx) {
+        Ok(m) => m,
+        Err(f) => return vec![f],
+    };
     let acct = &model.account;
     let mut out = Vec::new();
     for p in super::access::in_scope(model) {
@@ -39,28 +47,27 @@ pub fn roles<'m>(ctx: &Context<'_>, model: &'m Model) -> Vec<Result<RoleTrust<'m
         }
         let doc_ptr = format!("{}/AssumeRolePolicyDocument", model.evidence[p]);
         let Some(t) = pr.trust else {
-            out.push(Err(ctx.missing(
-                &pr.arn,
-                &doc_ptr,
-                "the role's trust policy",
-            )));
+            out.push(ctx.missing(&pr.arn, &doc_ptr, "the role's trust policy"));
             continue;
         };
-        match &acct.policies[t].policy {
-            Ok(policy) => out.push(Ok(RoleTrust {
-                p,
-                arn: &pr.arn,
-                name: &pr.name,
-                pointer: doc_ptr,
-                grants: trust::analyze(policy, acct.catalog),
-            })),
-            Err(e) => out.push(Err(Finding::new(
+        out.push(match &acct.policies[t].policy {
+            Ok(policy) => judge(
+                model,
+                &RoleTrust {
+                    p,
+                    arn: &pr.arn,
+                    name: &pr.name,
+                    pointer: doc_ptr,
+                    grants: trust::analyze(policy, acct.catalog),
+                },
+            ),
+            Err(e) => Finding::new(
                 &pr.arn,
                 FindingStatus::Error,
                 format!("the trust policy cannot be read: {e}"),
                 format!("{doc_ptr}{}", e.pointer),
-            ))),
-        }
+            ),
+        });
     }
     out
 }
