@@ -14,7 +14,7 @@ use safeguard_policy::{
 };
 use serde_json::Value;
 
-use crate::snapshot::{AuthorizationDetails, Snapshot};
+use crate::snapshot::{AuthorizationDetails, InlinePolicy, Snapshot};
 
 const DETAILS: &str = "/iam/authorization_details";
 
@@ -41,12 +41,59 @@ pub struct Model {
     pub aws_managed: Vec<bool>,
 }
 
+/// The policy table being built, with what the checks need per policy alongside.
+#[derive(Default)]
+struct Table<'a> {
+    inputs: Vec<PolicyInput<'a>>,
+    holders: Vec<Vec<String>>,
+    attachment_count: Vec<Option<i64>>,
+    aws_managed: Vec<bool>,
+}
+
+impl<'a> Table<'a> {
+    fn push(
+        &mut self,
+        input: PolicyInput<'a>,
+        holders: Vec<String>,
+        count: Option<i64>,
+        aws: bool,
+    ) -> usize {
+        self.inputs.push(input);
+        self.holders.push(holders);
+        self.attachment_count.push(count);
+        self.aws_managed.push(aws);
+        self.inputs.len() - 1
+    }
+
+    /// An inline policy of `owner` (`user/alice`), at `{base}/{list}/{j}`.
+    fn inline(
+        &mut self,
+        owner_arn: &str,
+        owner: String,
+        base: &str,
+        list: &str,
+        j: usize,
+        ip: &'a InlinePolicy,
+    ) -> usize {
+        self.push(
+            PolicyInput {
+                label: format!("{owner_arn} (inline policy {})", ip.policy_name),
+                pointer: format!("{base}/{list}/{j}/PolicyDocument"),
+                document: &ip.policy_document.0,
+                kind: PolicyKind::Identity,
+                managed_arn: None,
+                versions: 1,
+            },
+            vec![owner],
+            None,
+            false,
+        )
+    }
+}
+
 impl Model {
     pub fn build(snapshot: &Snapshot, details: &AuthorizationDetails) -> Model {
-        let mut inputs: Vec<PolicyInput<'_>> = Vec::new();
-        let mut holders: Vec<Vec<String>> = Vec::new();
-        let mut attachment_count = Vec::new();
-        let mut aws_managed = Vec::new();
+        let mut table = Table::default();
         let mut managed: BTreeMap<String, usize> = BTreeMap::new();
         let mut broken_managed: HashMap<String, String> = HashMap::new();
 
@@ -54,18 +101,20 @@ impl Model {
             let base = format!("{DETAILS}/Policies/{i}");
             match p.default_version() {
                 Some((vi, v)) => {
-                    managed.insert(p.arn.clone(), inputs.len());
-                    inputs.push(PolicyInput {
-                        label: p.arn.clone(),
-                        pointer: format!("{base}/PolicyVersionList/{vi}/Document"),
-                        document: &v.document.0,
-                        kind: PolicyKind::Identity,
-                        managed_arn: Some(p.arn.clone()),
-                        versions: p.policy_version_list.len(),
-                    });
-                    holders.push(Vec::new());
-                    attachment_count.push(p.attachment_count);
-                    aws_managed.push(p.is_aws_managed());
+                    let idx = table.push(
+                        PolicyInput {
+                            label: p.arn.clone(),
+                            pointer: format!("{base}/PolicyVersionList/{vi}/Document"),
+                            document: &v.document.0,
+                            kind: PolicyKind::Identity,
+                            managed_arn: Some(p.arn.clone()),
+                            versions: p.policy_version_list.len(),
+                        },
+                        Vec::new(),
+                        p.attachment_count,
+                        p.is_aws_managed(),
+                    );
+                    managed.insert(p.arn.clone(), idx);
                 }
                 None => {
                     broken_managed.insert(
@@ -84,24 +133,20 @@ impl Model {
             let mut pols = Vec::new();
             let mut missing = Vec::new();
             for (j, ip) in g.group_policy_list.iter().enumerate() {
-                pols.push(inputs.len());
-                inputs.push(PolicyInput {
-                    label: format!("{} (inline policy {})", g.arn, ip.policy_name),
-                    pointer: format!("{base}/GroupPolicyList/{j}/PolicyDocument"),
-                    document: &ip.policy_document.0,
-                    kind: PolicyKind::Identity,
-                    managed_arn: None,
-                    versions: 1,
-                });
-                holders.push(vec![format!("group/{}", g.group_name)]);
-                attachment_count.push(None);
-                aws_managed.push(false);
+                pols.push(table.inline(
+                    &g.arn,
+                    format!("group/{}", g.group_name),
+                    &base,
+                    "GroupPolicyList",
+                    j,
+                    ip,
+                ));
             }
             for ap in &g.attached_managed_policies {
                 match managed.get(&ap.policy_arn) {
                     Some(&idx) => {
                         pols.push(idx);
-                        holders[idx].push(format!("group/{}", g.group_name));
+                        table.holders[idx].push(format!("group/{}", g.group_name));
                     }
                     None => missing.push(missing_text(&broken_managed, &ap.policy_arn)),
                 }
@@ -130,20 +175,16 @@ impl Model {
             let mut missing = Vec::new();
             for (j, ip) in u.user_policy_list.iter().enumerate() {
                 pols.push(PolicyRef {
-                    policy: inputs.len(),
+                    policy: table.inline(
+                        &u.arn,
+                        format!("user/{}", u.user_name),
+                        &base,
+                        "UserPolicyList",
+                        j,
+                        ip,
+                    ),
                     via_group: None,
                 });
-                inputs.push(PolicyInput {
-                    label: format!("{} (inline policy {})", u.arn, ip.policy_name),
-                    pointer: format!("{base}/UserPolicyList/{j}/PolicyDocument"),
-                    document: &ip.policy_document.0,
-                    kind: PolicyKind::Identity,
-                    managed_arn: None,
-                    versions: 1,
-                });
-                holders.push(vec![format!("user/{}", u.user_name)]);
-                attachment_count.push(None);
-                aws_managed.push(false);
             }
             for ap in &u.attached_managed_policies {
                 match managed.get(&ap.policy_arn) {
@@ -152,7 +193,7 @@ impl Model {
                             policy: idx,
                             via_group: None,
                         });
-                        holders[idx].push(format!("user/{}", u.user_name));
+                        table.holders[idx].push(format!("user/{}", u.user_name));
                     }
                     None => missing.push(missing_text(&broken_managed, &ap.policy_arn)),
                 }
@@ -196,20 +237,16 @@ impl Model {
             let mut missing = Vec::new();
             for (j, ip) in r.role_policy_list.iter().enumerate() {
                 pols.push(PolicyRef {
-                    policy: inputs.len(),
+                    policy: table.inline(
+                        &r.arn,
+                        format!("role/{}", r.role_name),
+                        &base,
+                        "RolePolicyList",
+                        j,
+                        ip,
+                    ),
                     via_group: None,
                 });
-                inputs.push(PolicyInput {
-                    label: format!("{} (inline policy {})", r.arn, ip.policy_name),
-                    pointer: format!("{base}/RolePolicyList/{j}/PolicyDocument"),
-                    document: &ip.policy_document.0,
-                    kind: PolicyKind::Identity,
-                    managed_arn: None,
-                    versions: 1,
-                });
-                holders.push(vec![format!("role/{}", r.role_name)]);
-                attachment_count.push(None);
-                aws_managed.push(false);
             }
             for ap in &r.attached_managed_policies {
                 match managed.get(&ap.policy_arn) {
@@ -218,24 +255,25 @@ impl Model {
                             policy: idx,
                             via_group: None,
                         });
-                        holders[idx].push(format!("role/{}", r.role_name));
+                        table.holders[idx].push(format!("role/{}", r.role_name));
                     }
                     None => missing.push(missing_text(&broken_managed, &ap.policy_arn)),
                 }
             }
             let trust = r.assume_role_policy_document.as_ref().map(|doc| {
-                inputs.push(PolicyInput {
-                    label: format!("{} (trust policy)", r.arn),
-                    pointer: format!("{base}/AssumeRolePolicyDocument"),
-                    document: &doc.0,
-                    kind: PolicyKind::Resource,
-                    managed_arn: None,
-                    versions: 1,
-                });
-                holders.push(Vec::new());
-                attachment_count.push(None);
-                aws_managed.push(false);
-                inputs.len() - 1
+                table.push(
+                    PolicyInput {
+                        label: format!("{} (trust policy)", r.arn),
+                        pointer: format!("{base}/AssumeRolePolicyDocument"),
+                        document: &doc.0,
+                        kind: PolicyKind::Resource,
+                        managed_arn: None,
+                        versions: 1,
+                    },
+                    Vec::new(),
+                    None,
+                    false,
+                )
             });
             if trust.is_none() {
                 missing.push("the role's trust policy is not in the evidence".into());
@@ -261,7 +299,7 @@ impl Model {
             snapshot.account.id.clone(),
             snapshot.account.partition.clone(),
             Catalog::builtin(),
-            inputs,
+            table.inputs,
             principals,
             groups,
         );
@@ -292,9 +330,9 @@ impl Model {
             service_linked,
             group_evidence,
             managed,
-            holders,
-            attachment_count,
-            aws_managed,
+            holders: table.holders,
+            attachment_count: table.attachment_count,
+            aws_managed: table.aws_managed,
         }
     }
 
