@@ -2,7 +2,7 @@
 # Exports the evidence safeguard needs from one AWS account with the AWS CLI v2, in the folder
 # layout of design.md ("Import folder"), for `safeguard import DIR` or `safeguard assess DIR`.
 #
-#   scripts/export-aws-evidence.sh OUT_DIR [--profile NAME] [--regions "us-east-1 eu-west-1"]
+#   scripts/export-aws-evidence.sh OUT_DIR [--profile NAME] [--regions "us-east-1 eu-west-1"] [--lookback-days 90]
 #
 # Read-only: it calls only Get*/List*/Describe* APIs, plus iam:GenerateCredentialReport.
 # A call that fails leaves <file>.error holding the CLI's error text, so the gap is visible in
@@ -10,14 +10,15 @@
 # given. AWS_ENDPOINT_URL and the usual credential chain are honoured by the CLI itself.
 set -uo pipefail
 
-usage() { echo "usage: $0 OUT_DIR [--profile NAME] [--regions \"r1 r2 ...\"]" >&2; exit 2; }
+usage() { echo "usage: $0 OUT_DIR [--profile NAME] [--regions \"r1 r2 ...\"] [--lookback-days N]" >&2; exit 2; }
 [ $# -ge 1 ] || usage
 out=$1; shift
-profile=""; regions=""
+profile=""; regions=""; lookback_days=90
 while [ $# -gt 0 ]; do
   case "$1" in
     --profile) profile=${2:-}; shift 2 ;;
     --regions) regions=${2:-}; shift 2 ;;
+    --lookback-days) lookback_days=${2:-}; shift 2 ;;
     *) usage ;;
   esac
 done
@@ -25,8 +26,12 @@ command -v aws >/dev/null || { echo "$0: the AWS CLI (aws) is not installed" >&2
 
 aws_() { if [ -n "$profile" ]; then aws --profile "$profile" --output json "$@"; else aws --output json "$@"; fi; }
 
+case "$lookback_days" in ''|*[!0-9]*) usage ;; esac
 mkdir -p "$out"
 collected_at=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+# Start of the CloudTrail event-history window (GNU date, then BSD date).
+events_since=$(date -u -d "-$lookback_days days" +%Y-%m-%dT%H:%M:%SZ 2>/dev/null ||
+  date -u -v-"$lookback_days"d +%Y-%m-%dT%H:%M:%SZ)
 
 # save REL CMD...: runs the CLI, keeping stdout as REL or stderr as REL.error.
 save() {
@@ -38,6 +43,20 @@ save() {
     mv "$dest.tmp" "$dest"; rm -f "$dest.stderr"
   else
     mv "$dest.stderr" "$dest.error"; rm -f "$dest.tmp"
+    echo "  failed: $rel ($(head -c 160 "$dest.error" | tr '\n' ' '))" >&2
+  fi
+}
+
+# append REL CMD...: like save, for files that hold one CLI output per call, one after another.
+append() {
+  local rel=$1; shift
+  local dest="$out/$rel"
+  mkdir -p "$(dirname "$dest")"
+  [ -f "$dest.error" ] && return 0
+  if aws_ "$@" >"$dest.tmp" 2>"$dest.stderr"; then
+    cat "$dest.tmp" >>"$dest"; rm -f "$dest.tmp" "$dest.stderr"
+  else
+    rm -f "$dest" "$dest.tmp"; mv "$dest.stderr" "$dest.error"
     echo "  failed: $rel ($(head -c 160 "$dest.error" | tr '\n' ' '))" >&2
   fi
 }
@@ -60,6 +79,16 @@ save iam/credential-report.json iam get-credential-report
 save iam/password-policy.json iam get-account-password-policy
 save iam/account-summary.json iam get-account-summary
 save iam/virtual-mfa-devices.json iam list-virtual-mfa-devices
+save iam/roles.json iam list-roles
+
+# CloudTrail event history: IAM changes are recorded in one region per partition.
+case "$(sed -n 's/.*"Arn": *"arn:\([^:]*\):.*/\1/p' "$out/sts/caller-identity.json")" in
+  aws-us-gov) iam_region=us-gov-west-1 ;;
+  aws-cn) iam_region=cn-north-1 ;;
+  *) iam_region=us-east-1 ;;
+esac
+save events/iam-changes.json cloudtrail lookup-events --region "$iam_region" \
+  --lookup-attributes AttributeKey=EventSource,AttributeValue=iam.amazonaws.com --start-time "$events_since"
 
 if [ -z "$regions" ]; then
   regions=$(aws_ ec2 describe-regions --filters Name=opt-in-status,Values=opt-in-not-required,opted-in \
@@ -81,11 +110,25 @@ for r in $regions; do
     save "cloudtrail/$r/trail-status/$name.json" cloudtrail get-trail-status --name "$arn" --region "$r"
     save "cloudtrail/$r/event-selectors/$name.json" cloudtrail get-event-selectors --trail-name "$arn" --region "$r"
   done
+  # The trails' CloudWatch Logs log groups (homed with the trail), their filters, the alarms.
+  groups=$(aws_ cloudtrail describe-trails --include-shadow-trails --region "$r" \
+      --query "trailList[?HomeRegion=='$r'].CloudWatchLogsLogGroupArn" --output text 2>/dev/null |
+    tr '\t' '\n' | grep '^arn:' | cut -d: -f7 | sort -u)
+  if [ -n "$groups" ]; then
+    rm -f "$out/logs/$r/log-groups.json"* "$out/logs/$r/metric-filters.json"*
+    for g in $groups; do
+      append "logs/$r/log-groups.json" logs describe-log-groups --log-group-name-prefix "$g" --region "$r"
+      append "logs/$r/metric-filters.json" logs describe-metric-filters --log-group-name "$g" --region "$r"
+    done
+    save "cloudwatch/$r/alarms.json" cloudwatch describe-alarms --alarm-types MetricAlarm --region "$r"
+  fi
+  save "events/$r/root-activity.json" cloudtrail lookup-events --region "$r" \
+    --lookup-attributes AttributeKey=Username,AttributeValue=root --start-time "$events_since"
   save "config/$r/configuration-recorders.json" configservice describe-configuration-recorders --region "$r"
   save "config/$r/configuration-recorder-status.json" configservice describe-configuration-recorder-status --region "$r"
   save "config/$r/delivery-channels.json" configservice describe-delivery-channels --region "$r"
 done
 
 cli_version=$(aws --version 2>&1 | head -n1)
-printf '{\n    "collected_at": "%s",\n    "exported_by": "scripts/export-aws-evidence.sh",\n    "aws_cli": "%s"\n}\n' "$collected_at" "$cli_version" >"$out/export-info.json"
+printf '{\n    "collected_at": "%s",\n    "events_since": "%s",\n    "exported_by": "scripts/export-aws-evidence.sh",\n    "aws_cli": "%s"\n}\n' "$collected_at" "$events_since" "$cli_version" >"$out/export-info.json"
 echo "done: safeguard assess $out" >&2

@@ -290,8 +290,8 @@ mod tests {
         assert_eq!(r.summary.values().sum::<usize>(), r.controls.len());
         assert_eq!(
             r.count(ControlStatus::NotApplicable),
-            1,
-            "the inherited physical safeguard"
+            12,
+            "the inherited physical safeguards"
         );
     }
 }

@@ -89,6 +89,10 @@ enum Command {
         /// A catalog folder to use instead of the built-in one.
         #[arg(long, value_name = "DIR")]
         catalog: Option<PathBuf>,
+        /// Print the coverage table (Markdown): every citation, its checks, and how each anchor
+        /// tool's mapping to it is answered (docs/coverage.md).
+        #[arg(long, conflicts_with = "id")]
+        coverage: bool,
     },
 }
 
@@ -137,6 +141,9 @@ struct AwsArgs {
     /// Log every API call on stderr: action, region, attempts, duration, outcome (never a header or credential).
     #[arg(short, long)]
     verbose: bool,
+    /// Days of CloudTrail event history to read (IAM changes, root activity); LookupEvents keeps 90.
+    #[arg(long, value_name = "DAYS", default_value_t = 90, value_parser = clap::value_parser!(u32).range(1..=90))]
+    lookback_days: u32,
 }
 
 impl AwsArgs {
@@ -149,6 +156,7 @@ impl AwsArgs {
             call_timeout: std::time::Duration::from_secs(self.call_timeout.max(1)),
             quiet: self.quiet_collect,
             verbose: self.verbose,
+            lookback_days: self.lookback_days,
         }
     }
 }
@@ -279,9 +287,17 @@ fn run(cli: Cli) -> Result<i32> {
                 Ok(1)
             }
         }
-        Command::Controls { id, catalog } => {
+        Command::Controls {
+            id,
+            catalog,
+            coverage,
+        } => {
             let catalog = load_catalog(catalog.as_deref())?;
-            print!("{}", describe_catalog(&catalog, id.as_deref())?);
+            if coverage {
+                print!("{}", crate::catalog::coverage::markdown(&catalog));
+            } else {
+                print!("{}", describe_catalog(&catalog, id.as_deref())?);
+            }
             Ok(0)
         }
     }

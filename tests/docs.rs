@@ -27,6 +27,27 @@ fn check_reference_is_current() {
 }
 
 #[test]
+fn coverage_table_is_current() {
+    let generated = safeguard::catalog::coverage::markdown(&catalog());
+    let path = root().join("docs/coverage.md");
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        std::fs::write(&path, &generated).unwrap();
+    }
+    let current = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        current == generated,
+        "docs/coverage.md is stale: run UPDATE_DOCS=1 cargo test --test docs"
+    );
+    // `safeguard controls --coverage` prints the same table.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_safeguard"))
+        .args(["controls", "--coverage"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), generated);
+}
+
+#[test]
 fn readme_check_table_is_current() {
     let path = root().join("README.md");
     let readme = std::fs::read_to_string(&path).unwrap();

@@ -7,6 +7,73 @@ use serde_saphyr::Spanned;
 #[serde(deny_unknown_fields)]
 pub struct CatalogFile {
     pub controls: Vec<ControlEntry>,
+    /// Where the anchor tools disagree, what we chose and the parameter that switches it.
+    #[serde(default)]
+    pub decisions: Vec<DecisionEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionEntry {
+    pub topic: String,
+    /// What each anchor does.
+    pub anchors: String,
+    /// What safeguard does by default.
+    pub default: String,
+    /// `check.param` that switches between the readings.
+    pub parameter: Spanned<String>,
+}
+
+/// The established tools whose HIPAA mappings the catalog answers (shared/reference).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
+pub enum Anchor {
+    /// Prowler `--compliance hipaa_aws`.
+    P,
+    /// AWS Config conformance pack "Operational Best Practices for HIPAA Security".
+    C,
+    /// Steampipe/Powerpipe HIPAA benchmark, 2013 omnibus rule.
+    S,
+    /// Steampipe/Powerpipe HIPAA benchmark, 2003 rule.
+    #[serde(rename = "s")]
+    S2003,
+    /// The reference lists the mapping for the citation without naming the tool.
+    #[serde(rename = "any")]
+    Unattributed,
+}
+
+impl Anchor {
+    pub const ALL: [Anchor; 5] = [
+        Anchor::P,
+        Anchor::C,
+        Anchor::S,
+        Anchor::S2003,
+        Anchor::Unattributed,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Anchor::P => "Prowler hipaa_aws",
+            Anchor::C => "AWS Config HIPAA pack",
+            Anchor::S => "Steampipe 2013",
+            Anchor::S2003 => "Steampipe 2003",
+            Anchor::Unattributed => "tool not named",
+        }
+    }
+}
+
+/// One mapping an anchor tool makes to the control, and how safeguard answers it: with a
+/// check (`by`), with the manual part (`manual: true`), or deliberately not (`declined`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnchorEntry {
+    pub mapping: Spanned<String>,
+    pub tools: Vec<Anchor>,
+    #[serde(default)]
+    pub by: Option<Spanned<String>>,
+    #[serde(default)]
+    pub manual: bool,
+    #[serde(default)]
+    pub declined: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -28,6 +95,9 @@ pub struct ControlEntry {
     /// Why the control is not the customer's to evidence (e.g. inherited from AWS).
     #[serde(default)]
     pub not_applicable: Option<String>,
+    /// The anchor tools' mappings to this citation, each matched or declined.
+    #[serde(default)]
+    pub anchors: Vec<AnchorEntry>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]

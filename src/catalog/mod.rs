@@ -5,6 +5,7 @@
 //! error names the file, line and column.
 
 pub mod cfg;
+pub mod coverage;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -14,14 +15,40 @@ use serde::Serialize;
 use crate::checks;
 use crate::error::{Error, Location, Result};
 use crate::snapshot::sha256_hex;
-pub use cfg::{Requirement, Safeguard};
+pub use cfg::{Anchor, Requirement, Safeguard};
 
 /// The catalog shipped inside the binary, so `safeguard` works from any folder.
 const BUILTIN: &[(&str, &str)] = &[
     ("164.308.yaml", include_str!("../../controls/164.308.yaml")),
     ("164.310.yaml", include_str!("../../controls/164.310.yaml")),
     ("164.312.yaml", include_str!("../../controls/164.312.yaml")),
+    ("164.316.yaml", include_str!("../../controls/164.316.yaml")),
 ];
+
+/// How safeguard answers one anchor tool's mapping to a control.
+#[derive(Debug, Clone, Serialize)]
+pub struct AnchorMapping {
+    pub mapping: String,
+    pub tools: Vec<Anchor>,
+    pub answer: AnchorAnswer,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnchorAnswer {
+    Check(String),
+    Manual,
+    Declined(String),
+}
+
+/// A disagreement between the anchors, settled as a parameter.
+#[derive(Debug, Clone, Serialize)]
+pub struct Decision {
+    pub topic: String,
+    pub anchors: String,
+    pub default: String,
+    pub parameter: String,
+}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Control {
@@ -33,6 +60,9 @@ pub struct Control {
     pub checks: Vec<String>,
     pub manual: Option<String>,
     pub not_applicable: Option<String>,
+    /// The anchor tools' mappings to this citation and how each is answered.
+    #[serde(skip)]
+    pub anchors: Vec<AnchorMapping>,
     /// Where the control is defined (`controls/164.312.yaml:12`), for error messages and docs.
     #[serde(skip)]
     pub defined_at: String,
@@ -41,6 +71,7 @@ pub struct Control {
 #[derive(Debug, Clone)]
 pub struct Catalog {
     pub controls: Vec<Control>,
+    pub decisions: Vec<Decision>,
     /// SHA-256 over the catalog files (names and bytes, in name order).
     pub sha256: String,
 }
@@ -91,16 +122,43 @@ impl Catalog {
         }
         let known: Vec<&str> = checks::registry().iter().map(|c| c.info().id).collect();
         let mut controls = Vec::new();
+        let mut decisions = Vec::new();
         let mut seen: BTreeMap<String, String> = BTreeMap::new();
         for (path, text) in &files {
             let parsed: cfg::CatalogFile =
                 serde_saphyr::from_str(text).map_err(|e| yaml_error(path, &e))?;
+            let at = |loc: &serde_saphyr::Location| Location {
+                line: Some(loc.line() as usize),
+                column: Some(loc.column() as usize),
+                pointer: None,
+            };
+            for d in parsed.decisions {
+                let known_param =
+                    d.parameter
+                        .value
+                        .rsplit_once('.')
+                        .is_some_and(|(check, param)| {
+                            checks::find(check)
+                                .is_some_and(|c| c.info().params.iter().any(|p| p.name == param))
+                        });
+                if !known_param {
+                    return Err(Error::bad_input(
+                        path,
+                        at(&d.parameter.referenced),
+                        format!(
+                            "decision {:?} names {:?}, which is no check parameter (expected CHECK_ID.PARAM)",
+                            d.topic, d.parameter.value
+                        ),
+                    ));
+                }
+                decisions.push(Decision {
+                    topic: d.topic,
+                    anchors: d.anchors.trim().to_string(),
+                    default: d.default.trim().to_string(),
+                    parameter: d.parameter.value,
+                });
+            }
             for entry in parsed.controls {
-                let at = |loc: &serde_saphyr::Location| Location {
-                    line: Some(loc.line() as usize),
-                    column: Some(loc.column() as usize),
-                    pointer: None,
-                };
                 let id = entry.id.value.trim().to_string();
                 let id_loc = at(&entry.id.referenced);
                 if !is_citation(&id) {
@@ -158,6 +216,64 @@ impl Catalog {
                         format!("control {id} is not_applicable but lists checks"),
                     ));
                 }
+                let mut anchors = Vec::new();
+                for a in entry.anchors {
+                    let loc = at(&a.mapping.referenced);
+                    let answer = match (&a.by, a.manual, &a.declined) {
+                        (Some(check), false, None) => {
+                            if !check_ids.contains(&check.value) {
+                                return Err(Error::bad_input(
+                                    path,
+                                    at(&check.referenced),
+                                    format!(
+                                        "anchor mapping {:?} is answered by {:?}, which control {id} does not list in its checks",
+                                        a.mapping.value, check.value
+                                    ),
+                                ));
+                            }
+                            AnchorAnswer::Check(check.value.clone())
+                        }
+                        (None, true, None) if entry.manual.is_some() => AnchorAnswer::Manual,
+                        (None, true, None) => {
+                            return Err(Error::bad_input(
+                                path,
+                                loc,
+                                format!(
+                                    "anchor mapping {:?} is answered by the manual part, but control {id} has none",
+                                    a.mapping.value
+                                ),
+                            ));
+                        }
+                        (None, false, Some(why)) if !why.trim().is_empty() => {
+                            AnchorAnswer::Declined(why.trim().to_string())
+                        }
+                        _ => {
+                            return Err(Error::bad_input(
+                                path,
+                                loc,
+                                format!(
+                                    "anchor mapping {:?} must have exactly one of `by: CHECK_ID`, `manual: true` or `declined: REASON`",
+                                    a.mapping.value
+                                ),
+                            ));
+                        }
+                    };
+                    if a.tools.is_empty() {
+                        return Err(Error::bad_input(
+                            path,
+                            loc,
+                            format!(
+                                "anchor mapping {:?} names no tool (P, C, S, s or any)",
+                                a.mapping.value
+                            ),
+                        ));
+                    }
+                    anchors.push(AnchorMapping {
+                        mapping: a.mapping.value,
+                        tools: a.tools,
+                        answer,
+                    });
+                }
                 controls.push(Control {
                     id,
                     title: entry.title,
@@ -167,12 +283,14 @@ impl Catalog {
                     checks: check_ids,
                     manual: entry.manual.map(|m| m.trim().to_string()),
                     not_applicable: entry.not_applicable.map(|m| m.trim().to_string()),
+                    anchors,
                     defined_at,
                 });
             }
         }
         Ok(Catalog {
             controls,
+            decisions,
             sha256: sha256_hex(&hash_input),
         })
     }
@@ -336,6 +454,140 @@ mod tests {
             .sha256;
         assert_ne!(a, b);
         assert_eq!(a, load(GOOD).unwrap().sha256);
+    }
+
+    /// Every standard and implementation specification of the Security Rule's §164.308, §164.310,
+    /// §164.312 and §164.316, as the regulation numbers them.
+    const SECURITY_RULE: &[&str] = &[
+        "164.308(a)(1)(i)",
+        "164.308(a)(1)(ii)(A)",
+        "164.308(a)(1)(ii)(B)",
+        "164.308(a)(1)(ii)(C)",
+        "164.308(a)(1)(ii)(D)",
+        "164.308(a)(2)",
+        "164.308(a)(3)(i)",
+        "164.308(a)(3)(ii)(A)",
+        "164.308(a)(3)(ii)(B)",
+        "164.308(a)(3)(ii)(C)",
+        "164.308(a)(4)(i)",
+        "164.308(a)(4)(ii)(A)",
+        "164.308(a)(4)(ii)(B)",
+        "164.308(a)(4)(ii)(C)",
+        "164.308(a)(5)(i)",
+        "164.308(a)(5)(ii)(A)",
+        "164.308(a)(5)(ii)(B)",
+        "164.308(a)(5)(ii)(C)",
+        "164.308(a)(5)(ii)(D)",
+        "164.308(a)(6)(i)",
+        "164.308(a)(6)(ii)",
+        "164.308(a)(7)(i)",
+        "164.308(a)(7)(ii)(A)",
+        "164.308(a)(7)(ii)(B)",
+        "164.308(a)(7)(ii)(C)",
+        "164.308(a)(7)(ii)(D)",
+        "164.308(a)(7)(ii)(E)",
+        "164.308(a)(8)",
+        "164.308(b)(1)",
+        "164.310(a)(1)",
+        "164.310(a)(2)(i)",
+        "164.310(a)(2)(ii)",
+        "164.310(a)(2)(iii)",
+        "164.310(a)(2)(iv)",
+        "164.310(b)",
+        "164.310(c)",
+        "164.310(d)(1)",
+        "164.310(d)(2)(i)",
+        "164.310(d)(2)(ii)",
+        "164.310(d)(2)(iii)",
+        "164.310(d)(2)(iv)",
+        "164.312(a)(1)",
+        "164.312(a)(2)(i)",
+        "164.312(a)(2)(ii)",
+        "164.312(a)(2)(iii)",
+        "164.312(a)(2)(iv)",
+        "164.312(b)",
+        "164.312(c)(1)",
+        "164.312(c)(2)",
+        "164.312(d)",
+        "164.312(e)(1)",
+        "164.312(e)(2)(i)",
+        "164.312(e)(2)(ii)",
+        "164.316(a)",
+        "164.316(b)(1)",
+        "164.316(b)(2)(i)",
+        "164.316(b)(2)(ii)",
+        "164.316(b)(2)(iii)",
+    ];
+
+    /// The standards among them; the rest are implementation specifications.
+    const STANDARDS: &[&str] = &[
+        "164.308(a)(1)(i)",
+        "164.308(a)(2)",
+        "164.308(a)(3)(i)",
+        "164.308(a)(4)(i)",
+        "164.308(a)(5)(i)",
+        "164.308(a)(6)(i)",
+        "164.308(a)(7)(i)",
+        "164.308(a)(8)",
+        "164.308(b)(1)",
+        "164.310(a)(1)",
+        "164.310(b)",
+        "164.310(c)",
+        "164.310(d)(1)",
+        "164.312(a)(1)",
+        "164.312(b)",
+        "164.312(c)(1)",
+        "164.312(d)",
+        "164.312(e)(1)",
+        "164.316(a)",
+        "164.316(b)(1)",
+    ];
+
+    #[test]
+    fn the_builtin_catalog_holds_every_citation_of_the_rule_and_no_other() {
+        let cat = Catalog::builtin().unwrap();
+        let ids: Vec<&str> = cat.controls.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, SECURITY_RULE);
+        for c in &cat.controls {
+            // Physical safeguards are inherited; documentation is attested; standards and
+            // implementation specifications are marked as the rule marks them.
+            if c.id.starts_with("164.310") {
+                assert!(c.not_applicable.is_some(), "{}", c.id);
+            }
+            if c.id.starts_with("164.316") {
+                assert!(c.manual.is_some() && c.checks.is_empty(), "{}", c.id);
+            }
+            assert_eq!(
+                c.requirement == Requirement::Standard,
+                STANDARDS.contains(&c.id.as_str()),
+                "{} is marked {:?}",
+                c.id,
+                c.requirement
+            );
+        }
+        // The two citations no anchor evidences, and we do.
+        for id in ["164.312(a)(2)(ii)", "164.312(a)(2)(iii)"] {
+            let c = cat.get(id).unwrap();
+            assert!(!c.checks.is_empty() && c.anchors.is_empty(), "{id}");
+        }
+        assert_eq!(cat.decisions.len(), 5);
+    }
+
+    #[test]
+    fn anchor_answers_must_be_checks_of_the_control() {
+        let text = GOOD.to_string()
+            + "    anchors:\n      - {mapping: \"root MFA\", tools: [P], by: iam.root_mfa_enabled}\n";
+        let err = load(&text).unwrap_err().to_string();
+        assert!(
+            err.starts_with("controls/test.yaml:9:") && err.contains("does not list in its checks"),
+            "{err}"
+        );
+        let text = GOOD.to_string() + "    anchors:\n      - {mapping: \"x\", tools: [P]}\n";
+        let err = load(&text).unwrap_err().to_string();
+        assert!(err.contains("exactly one of"), "{err}");
+        let text = GOOD.to_string()
+            + "    anchors:\n      - {mapping: \"x\", tools: [P], declined: \"not collected\"}\n";
+        assert!(load(&text).is_ok());
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! its id, a one-line description, a docs anchor and its parameters with defaults.
 
 pub mod cloudtrail;
+pub mod cloudwatch;
 pub mod config;
 pub mod docs;
 pub mod iam;
@@ -144,6 +145,7 @@ pub fn registry() -> Vec<&'static dyn Check> {
     let mut all: Vec<&'static dyn Check> = Vec::new();
     all.extend(iam::checks());
     all.extend(cloudtrail::checks());
+    all.extend(cloudwatch::checks());
     all.extend(config::checks());
     all.sort_by_key(|c| c.info().id);
     all

@@ -36,11 +36,18 @@ pub fn snapshot() -> Snapshot {
             }),
             account_summary: Some(BTreeMap::new()),
             virtual_mfa_devices: Some(vec![]),
+            roles: Some(vec![]),
         },
         cloudtrail: CloudTrail {
             regions: BTreeMap::from([("us-east-1".to_string(), Some(vec![]))]),
             trails: vec![],
+            event_history: EventHistory {
+                start_time: Some(AwsTime("2026-08-03T00:00:00Z".into())),
+                iam_changes: Some(vec![]),
+                root_activity: BTreeMap::from([("us-east-1".to_string(), Some(vec![]))]),
+            },
         },
+        cloudwatch: CloudWatch::default(),
         config: ConfigService {
             regions: BTreeMap::from([(
                 "us-east-1".to_string(),

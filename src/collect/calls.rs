@@ -48,6 +48,7 @@ impl CallCounter {
 fn action_prefix(service: &str) -> String {
     match service {
         "Config Service" => "config".into(),
+        "CloudWatch Logs" => "logs".into(),
         other => other.to_ascii_lowercase().replace(' ', ""),
     }
 }
@@ -185,6 +186,24 @@ pub(super) async fn iam(client: aws_sdk_iam::Client, sink: Sink, quiet: bool) {
         }
         Err(e) => sink.failed("iam/account-summary.json", failure("GetAccountSummary", &e)),
     }
+    log(quiet, "  iam: roles");
+    let mut roles = Vec::new();
+    let mut pages = client.list_roles().max_items(1000).into_paginator().send();
+    let mut failed = None;
+    while let Some(page) = pages.next().await {
+        match page {
+            Ok(p) => roles.extend(p.roles().iter().map(role_summary)),
+            Err(e) => {
+                failed = Some(failure("ListRoles", &e));
+                break;
+            }
+        }
+    }
+    match failed {
+        Some(text) => sink.failed("iam/roles.json", text),
+        None => sink.json("iam/roles.json", &json!({"Roles": roles})),
+    }
+
     let mut devices = Vec::new();
     let mut pages = client
         .list_virtual_mfa_devices()
@@ -242,11 +261,165 @@ async fn credential_report(client: &aws_sdk_iam::Client, sink: &Sink) {
     }
 }
 
-/// CloudTrail and AWS Config in one region.
+/// CloudTrail event history (LookupEvents) for one lookup attribute since `since`, every page.
+pub(super) async fn lookup_events(
+    ct: &aws_sdk_cloudtrail::Client,
+    key: aws_sdk_cloudtrail::types::LookupAttributeKey,
+    value: &str,
+    since: aws_smithy_types::DateTime,
+    sink: &Sink,
+    rel: &str,
+) {
+    let attribute = match aws_sdk_cloudtrail::types::LookupAttribute::builder()
+        .attribute_key(key)
+        .attribute_value(value)
+        .build()
+    {
+        Ok(a) => a,
+        Err(e) => {
+            sink.failed(rel, format!("cannot build the LookupEvents query: {e}"));
+            return;
+        }
+    };
+    let mut pages = ct
+        .lookup_events()
+        .lookup_attributes(attribute)
+        .start_time(since)
+        .max_results(50)
+        .into_paginator()
+        .send();
+    let mut events = Vec::new();
+    while let Some(page) = pages.next().await {
+        match page {
+            Ok(p) => events.extend(p.events().iter().map(cloudtrail_event)),
+            Err(e) => {
+                // A partial history would pass off missing events as absent ones.
+                sink.failed(rel, failure("LookupEvents", &e));
+                return;
+            }
+        }
+    }
+    sink.json(rel, &json!({"Events": events}));
+}
+
+/// IAM's change events, recorded in one region per partition.
+pub(super) async fn iam_events(
+    config: &SdkConfig,
+    counter: &CallCounter,
+    region: &str,
+    since: aws_smithy_types::DateTime,
+    sink: &Sink,
+) {
+    let ct = aws_sdk_cloudtrail::Client::from_conf(
+        aws_sdk_cloudtrail::config::Builder::from(config)
+            .region(Region::new(region.to_string()))
+            .interceptor(counter.clone())
+            .build(),
+    );
+    lookup_events(
+        &ct,
+        aws_sdk_cloudtrail::types::LookupAttributeKey::EventSource,
+        "iam.amazonaws.com",
+        since,
+        sink,
+        "events/iam-changes.json",
+    )
+    .await;
+}
+
+/// CloudWatch Logs (the trail log groups homed here) and metric alarms in one region.
+async fn log_groups(
+    config: &SdkConfig,
+    counter: &CallCounter,
+    region: &str,
+    names: &[String],
+    sink: &Sink,
+) {
+    let logs = aws_sdk_cloudwatchlogs::Client::from_conf(
+        aws_sdk_cloudwatchlogs::config::Builder::from(config)
+            .region(Region::new(region.to_string()))
+            .interceptor(counter.clone())
+            .build(),
+    );
+    let (mut groups, mut filters) = (Vec::new(), Vec::new());
+    let (mut groups_failed, mut filters_failed) = (None, None);
+    for name in names {
+        let mut pages = logs
+            .describe_log_groups()
+            .log_group_name_prefix(name)
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            match page {
+                Ok(p) => groups.extend(
+                    p.log_groups()
+                        .iter()
+                        .filter(|g| g.log_group_name() == Some(name.as_str()))
+                        .map(log_group),
+                ),
+                Err(e) => {
+                    groups_failed = Some(failure("DescribeLogGroups", &e));
+                    break;
+                }
+            }
+        }
+        let mut pages = logs
+            .describe_metric_filters()
+            .log_group_name(name)
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            match page {
+                Ok(p) => filters.extend(p.metric_filters().iter().map(metric_filter)),
+                Err(e) => {
+                    filters_failed = Some(failure("DescribeMetricFilters", &e));
+                    break;
+                }
+            }
+        }
+    }
+    let rel = format!("logs/{region}/log-groups.json");
+    match groups_failed {
+        Some(text) => sink.failed(rel, text),
+        None => sink.json(rel, &json!({"logGroups": groups})),
+    }
+    let rel = format!("logs/{region}/metric-filters.json");
+    match filters_failed {
+        Some(text) => sink.failed(rel, text),
+        None => sink.json(rel, &json!({"metricFilters": filters})),
+    }
+
+    let cw = aws_sdk_cloudwatch::Client::from_conf(
+        aws_sdk_cloudwatch::config::Builder::from(config)
+            .region(Region::new(region.to_string()))
+            .interceptor(counter.clone())
+            .build(),
+    );
+    let rel = format!("cloudwatch/{region}/alarms.json");
+    let mut pages = cw
+        .describe_alarms()
+        .alarm_types(aws_sdk_cloudwatch::types::AlarmType::MetricAlarm)
+        .into_paginator()
+        .send();
+    let mut alarms = Vec::new();
+    while let Some(page) = pages.next().await {
+        match page {
+            Ok(p) => alarms.extend(p.metric_alarms().iter().map(metric_alarm)),
+            Err(e) => {
+                sink.failed(rel, failure("DescribeAlarms", &e));
+                return;
+            }
+        }
+    }
+    sink.json(rel, &json!({"MetricAlarms": alarms}));
+}
+
+/// CloudTrail, its CloudWatch Logs and alarms, root activity, and AWS Config in one region.
 pub(super) async fn region(
     config: &SdkConfig,
     counter: &CallCounter,
     region: &str,
+    since: aws_smithy_types::DateTime,
     sink: &Sink,
     quiet: bool,
 ) {
@@ -269,6 +442,20 @@ pub(super) async fn region(
                 format!("cloudtrail/{region}/trails.json"),
                 &json!({"trailList": trails}),
             );
+            // The trails' log groups live in the trail's home region (CloudTrail requires it).
+            let mut groups: Vec<String> = out
+                .trail_list()
+                .iter()
+                .filter(|t| t.home_region() == Some(region))
+                .filter_map(|t| t.cloud_watch_logs_log_group_arn())
+                .filter_map(crate::snapshot::log_group_of_arn)
+                .map(|(_, name)| name)
+                .collect();
+            groups.sort();
+            groups.dedup();
+            if !groups.is_empty() {
+                log_groups(config, counter, region, &groups, sink).await;
+            }
             // Status and selectors are read once, in each trail's home region.
             for t in out
                 .trail_list()
@@ -305,6 +492,16 @@ pub(super) async fn region(
             failure("DescribeTrails", &e),
         ),
     }
+
+    lookup_events(
+        &ct,
+        aws_sdk_cloudtrail::types::LookupAttributeKey::Username,
+        "root",
+        since,
+        sink,
+        &format!("events/{region}/root-activity.json"),
+    )
+    .await;
 
     let cfg = aws_sdk_config::Client::from_conf(
         aws_sdk_config::config::Builder::from(config)
@@ -350,6 +547,7 @@ mod tests {
         GetAccountSummaryError, GetAccountSummaryOutput,
     };
     use aws_sdk_iam::operation::get_credential_report::GetCredentialReportOutput;
+    use aws_sdk_iam::operation::list_roles::ListRolesOutput;
     use aws_sdk_iam::operation::list_virtual_mfa_devices::ListVirtualMfaDevicesOutput;
     use aws_sdk_iam::types::{ReportStateType, SummaryKeyType};
     use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
@@ -383,6 +581,12 @@ mod tests {
                         .build(),
                 )
             }),
+            mock!(aws_sdk_iam::Client::list_roles).then_output(|| {
+                ListRolesOutput::builder()
+                    .set_roles(Some(vec![]))
+                    .build()
+                    .unwrap()
+            }),
             mock!(aws_sdk_iam::Client::list_virtual_mfa_devices).then_output(|| {
                 ListVirtualMfaDevicesOutput::builder()
                     .set_virtual_mfa_devices(Some(vec![]))
@@ -409,6 +613,66 @@ mod tests {
             ),
         );
         source
+    }
+
+    /// moto has no LookupEvents: the rendering of an SDK event into the CLI's shape, and its
+    /// reduction by the importer, are pinned here instead.
+    #[test]
+    fn a_lookup_event_keeps_who_what_when_and_drops_keys_and_secrets() {
+        let record = r#"{"userIdentity": {"type": "IAMUser", "arn": "arn:aws:iam::123456789012:user/alice", "sessionContext": {"attributes": {"mfaAuthenticated": "true"}}}, "awsRegion": "us-east-1", "sourceIPAddress": "198.51.100.1", "requestParameters": {"userName": "bob", "password": "x", "nested": {"secretToken": "y", "keep": 1}}}"#;
+        let event = aws_sdk_cloudtrail::types::Event::builder()
+            .event_id("e-1")
+            .event_name("CreateLoginProfile")
+            .read_only("false")
+            .access_key_id("AKIAEXAMPLE")
+            .event_time(aws_smithy_types::DateTime::from_secs(1_793_527_200))
+            .event_source("iam.amazonaws.com")
+            .username("alice")
+            .resources(
+                aws_sdk_cloudtrail::types::Resource::builder()
+                    .resource_type("AWS::IAM::User")
+                    .resource_name("bob")
+                    .build(),
+            )
+            .cloud_trail_event(record)
+            .build();
+        let sink = Sink::default();
+        sink.json(
+            "events/iam-changes.json",
+            &serde_json::json!({"Events": [super::super::shapes::cloudtrail_event(&event)]}),
+        );
+        let text = match &sink.0.lock().unwrap()["events/iam-changes.json"] {
+            Entry::Json(b) => String::from_utf8(b.clone()).unwrap(),
+            Entry::Failed(t) => panic!("{t}"),
+        };
+        assert!(!text.contains("AKIAEXAMPLE"), "{text}");
+        let mut source = MemorySource {
+            entries: std::mem::take(&mut *sink.0.lock().unwrap()),
+            method: "collect",
+            ..Default::default()
+        };
+        source.entries.insert(
+            "sts/caller-identity.json".into(),
+            Entry::Json(
+                br#"{"Account": "123456789012", "Arn": "arn:aws:iam::123456789012:user/x"}"#
+                    .to_vec(),
+            ),
+        );
+        let snapshot = import_from(&source, &ImportOptions::default()).unwrap();
+        let e = &snapshot
+            .cloudtrail
+            .event_history
+            .iam_changes
+            .as_ref()
+            .unwrap()[0];
+        assert_eq!(
+            e.describe(),
+            "2026-11-01T10:00:00Z arn:aws:iam::123456789012:user/alice called CreateLoginProfile on AWS::IAM::User bob in us-east-1 from 198.51.100.1 with MFA"
+        );
+        assert_eq!(
+            e.request_parameters,
+            Some(serde_json::json!({"userName": "bob", "nested": {"keep": 1}}))
+        );
     }
 
     #[tokio::test]

@@ -39,6 +39,8 @@ pub struct CollectOptions {
     pub quiet: bool,
     /// Log every API call (action, region, attempts, duration, outcome) on stderr.
     pub verbose: bool,
+    /// Days of CloudTrail event history (LookupEvents) to read: IAM changes and root activity.
+    pub lookback_days: u32,
 }
 
 impl Default for CollectOptions {
@@ -51,6 +53,7 @@ impl Default for CollectOptions {
             call_timeout: Duration::from_secs(60),
             quiet: false,
             verbose: false,
+            lookback_days: 90,
         }
     }
 }
@@ -170,6 +173,13 @@ pub async fn collect_async(opts: &CollectOptions) -> Result<Collection> {
         },
     };
 
+    let since_chrono = collected_at - chrono::Duration::days(i64::from(opts.lookback_days));
+    let since = aws_smithy_types::DateTime::from_secs(since_chrono.timestamp());
+    let partition = identity
+        .arn()
+        .and_then(|a| a.split(':').nth(1))
+        .unwrap_or("aws")
+        .to_string();
     let sink_for_iam = sink.clone();
     let iam = aws_sdk_iam::Client::from_conf(
         aws_sdk_iam::config::Builder::from(&config)
@@ -188,8 +198,17 @@ pub async fn collect_async(opts: &CollectOptions) -> Result<Collection> {
     });
     let step_quiet = opts.quiet || bar.is_some();
     let iam_bar = bar.clone();
+    let (events_config, events_counter) = (config.clone(), counter.clone());
     let iam_task = async move {
-        calls::iam(iam, sink_for_iam, step_quiet).await;
+        calls::iam(iam, sink_for_iam.clone(), step_quiet).await;
+        calls::iam_events(
+            &events_config,
+            &events_counter,
+            crate::import::iam_event_region(&partition),
+            since,
+            &sink_for_iam,
+        )
+        .await;
         if let Some(b) = iam_bar {
             b.inc(1);
             b.set_message("iam done");
@@ -208,7 +227,7 @@ pub async fn collect_async(opts: &CollectOptions) -> Result<Collection> {
         );
         tasks.spawn(async move {
             let _permit = limit.acquire_owned().await.expect("semaphore open");
-            calls::region(&config, &counter, &region, &sink, step_quiet).await;
+            calls::region(&config, &counter, &region, since, &sink, step_quiet).await;
             if let Some(b) = bar {
                 b.inc(1);
                 b.set_message(format!("{region} done"));
@@ -223,7 +242,14 @@ pub async fn collect_async(opts: &CollectOptions) -> Result<Collection> {
         b.finish_and_clear();
     }
 
-    sink.json("export-info.json", &json!({"collected_at": collected_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true), "exported_by": "safeguard collect"}));
+    sink.json(
+        "export-info.json",
+        &json!({
+            "collected_at": collected_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            "events_since": since_chrono.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            "exported_by": "safeguard collect",
+        }),
+    );
     let entries = std::mem::take(&mut *sink.0.lock().unwrap_or_else(|e| e.into_inner()));
     let elapsed = started.elapsed();
     let calls = counter.snapshot();

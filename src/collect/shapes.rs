@@ -433,3 +433,113 @@ pub fn delivery_channel(d: &aws_sdk_config::types::DeliveryChannel) -> Value {
         ("snsTopicARN", s(d.sns_topic_arn())),
     ])
 }
+
+pub fn role_summary(r: &aws_sdk_iam::types::Role) -> Value {
+    object(vec![
+        ("RoleName", Value::String(r.role_name().to_string())),
+        ("Arn", Value::String(r.arn().to_string())),
+        (
+            "MaxSessionDuration",
+            r.max_session_duration().map_or(Value::Null, |d| json!(d)),
+        ),
+    ])
+}
+
+pub fn log_group(g: &aws_sdk_cloudwatchlogs::types::LogGroup) -> Value {
+    object(vec![
+        ("logGroupName", s(g.log_group_name())),
+        ("arn", s(g.arn())),
+        (
+            "creationTime",
+            g.creation_time().map_or(Value::Null, |t| json!(t)),
+        ),
+        (
+            "retentionInDays",
+            g.retention_in_days().map_or(Value::Null, |d| json!(d)),
+        ),
+        (
+            "metricFilterCount",
+            g.metric_filter_count().map_or(Value::Null, |d| json!(d)),
+        ),
+        (
+            "storedBytes",
+            g.stored_bytes().map_or(Value::Null, |d| json!(d)),
+        ),
+        ("kmsKeyId", s(g.kms_key_id())),
+    ])
+}
+
+pub fn metric_filter(f: &aws_sdk_cloudwatchlogs::types::MetricFilter) -> Value {
+    object(vec![
+        ("filterName", s(f.filter_name())),
+        ("filterPattern", s(f.filter_pattern())),
+        ("logGroupName", s(f.log_group_name())),
+        ("creationTime", f.creation_time().map_or(Value::Null, |t| json!(t))),
+        (
+            "metricTransformations",
+            Value::Array(
+                f.metric_transformations()
+                    .iter()
+                    .map(|t| {
+                        json!({"metricName": t.metric_name(), "metricNamespace": t.metric_namespace(), "metricValue": t.metric_value()})
+                    })
+                    .collect(),
+            ),
+        ),
+    ])
+}
+
+pub fn metric_alarm(a: &aws_sdk_cloudwatch::types::MetricAlarm) -> Value {
+    object(vec![
+        ("AlarmName", s(a.alarm_name())),
+        ("AlarmArn", s(a.alarm_arn())),
+        ("AlarmDescription", s(a.alarm_description())),
+        (
+            "ActionsEnabled",
+            a.actions_enabled().map_or(Value::Null, Value::Bool),
+        ),
+        ("AlarmActions", json!(a.alarm_actions())),
+        ("StateValue", s(a.state_value().map(|v| v.as_str()))),
+        ("MetricName", s(a.metric_name())),
+        ("Namespace", s(a.namespace())),
+        ("Statistic", s(a.statistic().map(|v| v.as_str()))),
+        ("Period", a.period().map_or(Value::Null, |p| json!(p))),
+        (
+            "EvaluationPeriods",
+            a.evaluation_periods().map_or(Value::Null, |p| json!(p)),
+        ),
+        ("Threshold", a.threshold().map_or(Value::Null, |p| json!(p))),
+        (
+            "ComparisonOperator",
+            s(a.comparison_operator().map(|v| v.as_str())),
+        ),
+    ])
+}
+
+/// A LookupEvents entry as the CLI prints it. The caller's access key id is left out: the
+/// snapshot never carries credentials, not even their identifiers.
+pub fn cloudtrail_event(e: &aws_sdk_cloudtrail::types::Event) -> Value {
+    object(vec![
+        ("EventId", s(e.event_id())),
+        ("EventName", s(e.event_name())),
+        ("ReadOnly", s(e.read_only())),
+        ("EventTime", time(e.event_time())),
+        ("EventSource", s(e.event_source())),
+        ("Username", s(e.username())),
+        (
+            "Resources",
+            Value::Array(
+                e.resources()
+                    .iter()
+                    .map(|r| {
+                        object(vec![
+                            ("ResourceType", s(r.resource_type())),
+                            ("ResourceName", s(r.resource_name())),
+                        ])
+                    })
+                    .collect(),
+            ),
+        ),
+        ("CloudTrailEvent", s(e.cloud_trail_event())),
+    ])
+}

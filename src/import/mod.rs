@@ -162,7 +162,15 @@ pub fn import_from(src: &dyn EvidenceSource, opts: &ImportOptions) -> Result<Sna
     let caller = im.caller_identity()?;
     let iam = im.iam()?;
     let regions = src.regions();
-    let cloudtrail = im.cloudtrail(&regions)?;
+    let mut cloudtrail = im.cloudtrail(&regions)?;
+    let cloudwatch = im.cloudwatch(&cloudtrail)?;
+    let partition_hint = caller
+        .as_ref()
+        .and_then(|c| c.arn.as_deref())
+        .and_then(|a| a.split(':').nth(1))
+        .unwrap_or("aws")
+        .to_string();
+    cloudtrail.event_history = im.event_history(&regions, &partition_hint)?;
     let config = im.config(&regions)?;
 
     let account_id = caller
@@ -215,6 +223,7 @@ pub fn import_from(src: &dyn EvidenceSource, opts: &ImportOptions) -> Result<Sna
         regions: regions.into_iter().collect(),
         iam,
         cloudtrail,
+        cloudwatch,
         config,
         gaps,
     })
@@ -230,6 +239,99 @@ struct CallerIdentity {
 #[derive(Deserialize)]
 struct ExportInfo {
     collected_at: DateTime<Utc>,
+}
+
+/// The start of the CloudTrail event-history window, when the export records it.
+#[derive(Deserialize)]
+struct EventWindow {
+    #[serde(default)]
+    events_since: Option<AwsTime>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct RolesFile {
+    roles: Vec<RoleSummary>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct LogGroupsFile {
+    #[serde(default)]
+    log_groups: Vec<LogGroup>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct MetricFiltersFile {
+    #[serde(default)]
+    metric_filters: Vec<MetricFilter>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct AlarmsFile {
+    #[serde(default)]
+    metric_alarms: Vec<MetricAlarm>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct LookupEventsFile {
+    #[serde(default)]
+    events: Vec<RawEvent>,
+}
+
+/// One entry of `aws cloudtrail lookup-events`.
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct RawEvent {
+    event_id: String,
+    event_name: String,
+    #[serde(default)]
+    read_only: Option<String>,
+    #[serde(default)]
+    event_time: Option<AwsTime>,
+    #[serde(default)]
+    event_source: Option<String>,
+    #[serde(default)]
+    username: Option<String>,
+    #[serde(default)]
+    resources: Vec<RawEventResource>,
+    /// The full event record, as a JSON string.
+    #[serde(default)]
+    cloud_trail_event: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct RawEventResource {
+    #[serde(default)]
+    resource_type: Option<String>,
+    #[serde(default)]
+    resource_name: Option<String>,
+}
+
+/// The IAM evidence of an event record (the `CloudTrailEvent` string).
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct EventRecord {
+    #[serde(default)]
+    user_identity: Option<Value>,
+    #[serde(default)]
+    aws_region: Option<String>,
+    #[serde(rename = "sourceIPAddress", default)]
+    source_ip_address: Option<String>,
+    #[serde(default)]
+    error_code: Option<String>,
+    #[serde(default)]
+    error_message: Option<String>,
+    #[serde(default)]
+    request_parameters: Option<Value>,
+    #[serde(default)]
+    additional_event_data: Option<Value>,
+    #[serde(default)]
+    response_elements: Option<Value>,
 }
 
 #[derive(Deserialize)]
@@ -337,6 +439,27 @@ impl Importer<'_> {
         }
     }
 
+    /// Like `read_or_gap`, for a file that may hold several CLI outputs one after another
+    /// (one per log group, or one per page).
+    fn read_pages_or_gap<T: DeserializeOwned>(
+        &mut self,
+        rel: &str,
+        pointer: &str,
+        command: &str,
+    ) -> Result<Option<Vec<T>>> {
+        match self.src.entry(rel)? {
+            Some(Entry::Json(bytes)) => {
+                let path = self.path(rel);
+                json_document_ranges(&path, &bytes)?
+                    .into_iter()
+                    .map(|(start, end)| parse_at_offset(&path, &bytes, start, end))
+                    .collect::<Result<Vec<T>>>()
+                    .map(Some)
+            }
+            _ => self.read_or_gap::<T>(rel, pointer, command).map(|_| None),
+        }
+    }
+
     fn caller_identity(&mut self) -> Result<Option<CallerIdentity>> {
         self.read_or_gap(
             "sts/caller-identity.json",
@@ -434,12 +557,20 @@ impl Importer<'_> {
                     .map(strip_mfa_secrets)
                     .collect()
             });
+        let roles = self
+            .read_or_gap::<RolesFile>("iam/roles.json", "/iam/roles", "aws iam list-roles")?
+            .map(|f| {
+                let mut roles = f.roles;
+                roles.sort_by(|a, b| a.arn.cmp(&b.arn));
+                roles
+            });
         Ok(Iam {
             authorization_details,
             credential_report,
             password_policy,
             account_summary,
             virtual_mfa_devices,
+            roles,
         })
     }
 
@@ -600,6 +731,149 @@ impl Importer<'_> {
         Ok(None)
     }
 
+    /// CloudWatch Logs and alarms, for the regions holding a trail's log group.
+    fn cloudwatch(&mut self, ct: &CloudTrail) -> Result<CloudWatch> {
+        let mut wanted: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for t in &ct.trails {
+            if let Some((region, name)) = t
+                .trail
+                .cloud_watch_logs_log_group_arn
+                .as_deref()
+                .and_then(log_group_of_arn)
+            {
+                wanted.entry(region).or_default().insert(name);
+            }
+        }
+        let mut cw = CloudWatch::default();
+        for (region, names) in wanted {
+            let base = format!("/cloudwatch/regions/{}", escape_pointer_token(&region));
+            let log_groups = self
+                .read_pages_or_gap::<LogGroupsFile>(
+                    &format!("logs/{region}/log-groups.json"),
+                    &format!("{base}/log_groups"),
+                    &format!("aws logs describe-log-groups --log-group-name-prefix NAME --region {region}"),
+                )?
+                .map(|pages| {
+                    let mut groups: Vec<LogGroup> = pages
+                        .into_iter()
+                        .flat_map(|p| p.log_groups)
+                        // A prefix query also returns longer names: keep the trails' own groups.
+                        .filter(|g| names.contains(&g.log_group_name))
+                        .collect();
+                    groups.sort_by(|a, b| a.log_group_name.cmp(&b.log_group_name));
+                    groups.dedup_by(|a, b| a.log_group_name == b.log_group_name);
+                    groups
+                });
+            let metric_filters = self
+                .read_pages_or_gap::<MetricFiltersFile>(
+                    &format!("logs/{region}/metric-filters.json"),
+                    &format!("{base}/metric_filters"),
+                    &format!(
+                        "aws logs describe-metric-filters --log-group-name NAME --region {region}"
+                    ),
+                )?
+                .map(|pages| {
+                    let mut filters: Vec<MetricFilter> = pages
+                        .into_iter()
+                        .flat_map(|p| p.metric_filters)
+                        .filter(|f| names.contains(&f.log_group_name))
+                        .collect();
+                    filters.sort_by(|a, b| {
+                        (&a.log_group_name, &a.filter_name)
+                            .cmp(&(&b.log_group_name, &b.filter_name))
+                    });
+                    filters.dedup_by(|a, b| {
+                        a.log_group_name == b.log_group_name && a.filter_name == b.filter_name
+                    });
+                    filters
+                });
+            let alarms = self
+                .read_pages_or_gap::<AlarmsFile>(
+                    &format!("cloudwatch/{region}/alarms.json"),
+                    &format!("{base}/alarms"),
+                    &format!(
+                        "aws cloudwatch describe-alarms --alarm-types MetricAlarm --region {region}"
+                    ),
+                )?
+                .map(|pages| {
+                    let mut alarms: Vec<MetricAlarm> =
+                        pages.into_iter().flat_map(|p| p.metric_alarms).collect();
+                    alarms.sort_by(|a, b| a.alarm_name.cmp(&b.alarm_name));
+                    alarms.dedup_by(|a, b| a.alarm_name == b.alarm_name);
+                    alarms
+                });
+            cw.regions.insert(
+                region,
+                CloudWatchRegion {
+                    log_groups,
+                    metric_filters,
+                    alarms,
+                },
+            );
+        }
+        Ok(cw)
+    }
+
+    /// CloudTrail event history: IAM changes from the region IAM records in, root activity
+    /// from every region.
+    fn event_history(
+        &mut self,
+        regions: &BTreeSet<String>,
+        partition: &str,
+    ) -> Result<EventHistory> {
+        let start_time = match self.read::<EventWindow>("export-info.json")? {
+            Read::Ok(w) => w.events_since,
+            _ => None,
+        };
+        let iam_region = iam_event_region(partition);
+        let iam_changes = self
+            .read_lookup(
+                "events/iam-changes.json",
+                "/cloudtrail/event_history/iam_changes",
+                &format!("aws cloudtrail lookup-events --region {iam_region} --lookup-attributes AttributeKey=EventSource,AttributeValue=iam.amazonaws.com"),
+            )?
+            .map(|events| events.into_iter().filter(|e| e.read_only != Some(true)).collect());
+        let mut root_activity = BTreeMap::new();
+        for region in regions {
+            let events = self.read_lookup(
+                &format!("events/{region}/root-activity.json"),
+                &format!(
+                    "/cloudtrail/event_history/root_activity/{}",
+                    escape_pointer_token(region)
+                ),
+                &format!("aws cloudtrail lookup-events --region {region} --lookup-attributes AttributeKey=Username,AttributeValue=root"),
+            )?;
+            root_activity.insert(region.clone(), events);
+        }
+        Ok(EventHistory {
+            start_time,
+            iam_changes,
+            root_activity,
+        })
+    }
+
+    fn read_lookup(
+        &mut self,
+        rel: &str,
+        pointer: &str,
+        command: &str,
+    ) -> Result<Option<Vec<CloudTrailEvent>>> {
+        let Some(pages) = self.read_pages_or_gap::<LookupEventsFile>(rel, pointer, command)? else {
+            return Ok(None);
+        };
+        let path = self.path(rel);
+        let mut events = Vec::new();
+        for (i, raw) in pages.into_iter().flat_map(|p| p.events).enumerate() {
+            events.push(reduce_event(&path, i, raw)?);
+        }
+        events.sort_by(|a, b| {
+            (a.event_time.as_ref().map(|t| &t.0), &a.event_id)
+                .cmp(&(b.event_time.as_ref().map(|t| &t.0), &b.event_id))
+        });
+        events.dedup_by(|a, b| a.event_id == b.event_id);
+        Ok(Some(events))
+    }
+
     fn config(&mut self, regions: &BTreeSet<String>) -> Result<ConfigService> {
         let mut cfg = ConfigService::default();
         for region in regions {
@@ -735,6 +1009,107 @@ fn decode_credential_report(path: &Path, file: CredentialReportFile) -> Result<C
         generated_time: file.generated_time,
         rows,
     })
+}
+
+/// The region global IAM events are recorded in, per partition.
+pub fn iam_event_region(partition: &str) -> &'static str {
+    match partition {
+        "aws-us-gov" => "us-gov-west-1",
+        "aws-cn" => "cn-north-1",
+        _ => "us-east-1",
+    }
+}
+
+/// A LookupEvents entry reduced to what the checks and the auditor need; the caller's access
+/// key id and any password, secret or token parameter are left out.
+fn reduce_event(path: &Path, i: usize, raw: RawEvent) -> Result<CloudTrailEvent> {
+    let record: EventRecord = match raw.cloud_trail_event.as_deref() {
+        None => EventRecord::default(),
+        Some(text) => serde_json::from_str(text).map_err(|e| {
+            Error::bad_input(
+                path,
+                Location {
+                    pointer: Some(format!("/Events/{i}/CloudTrailEvent")),
+                    ..Default::default()
+                },
+                format!("the event record is not JSON: {e}"),
+            )
+        })?,
+    };
+    let identity = record.user_identity.unwrap_or(Value::Null);
+    let flag = |v: Option<&Value>| match v.and_then(Value::as_str) {
+        Some(s) if s.eq_ignore_ascii_case("true") || s.eq_ignore_ascii_case("yes") => Some(true),
+        Some(s) if s.eq_ignore_ascii_case("false") || s.eq_ignore_ascii_case("no") => Some(false),
+        _ => v.and_then(Value::as_bool),
+    };
+    let mfa = flag(identity.pointer("/sessionContext/attributes/mfaAuthenticated")).or_else(|| {
+        flag(
+            record
+                .additional_event_data
+                .as_ref()
+                .and_then(|d| d.get("MFAUsed")),
+        )
+    });
+    // A failed console sign-in has no errorCode; its outcome is in responseElements.
+    let console_failure = record
+        .response_elements
+        .as_ref()
+        .and_then(|r| r.get("ConsoleLogin"))
+        .and_then(Value::as_str)
+        .filter(|s| *s == "Failure")
+        .map(|_| "ConsoleLoginFailure".to_string());
+    let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_string);
+    Ok(CloudTrailEvent {
+        event_id: raw.event_id,
+        event_time: raw.event_time,
+        event_name: raw.event_name,
+        event_source: raw.event_source.unwrap_or_default(),
+        aws_region: record.aws_region,
+        username: raw.username,
+        identity_type: text(identity.get("type")),
+        identity_arn: text(identity.get("arn")),
+        mfa_authenticated: mfa,
+        source_ip: record.source_ip_address,
+        error_code: record.error_code.or(console_failure),
+        error_message: record.error_message,
+        read_only: raw
+            .read_only
+            .as_deref()
+            .map(|s| s.eq_ignore_ascii_case("true")),
+        resources: raw
+            .resources
+            .into_iter()
+            .map(|r| {
+                format!(
+                    "{} {}",
+                    r.resource_type.unwrap_or_default(),
+                    r.resource_name.unwrap_or_default()
+                )
+                .trim()
+                .to_string()
+            })
+            .collect(),
+        request_parameters: record.request_parameters.map(strip_secret_fields),
+    })
+}
+
+/// Removes every object field whose name suggests a secret, at any depth.
+fn strip_secret_fields(v: Value) -> Value {
+    match v {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .filter(|(k, _)| {
+                    let k = k.to_ascii_lowercase();
+                    !["password", "secret", "token", "privatekey"]
+                        .iter()
+                        .any(|w| k.contains(w))
+                })
+                .map(|(k, v)| (k, strip_secret_fields(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.into_iter().map(strip_secret_fields).collect()),
+        other => other,
+    }
 }
 
 /// Virtual MFA seeds and QR codes are secrets: never into a snapshot.

@@ -36,6 +36,9 @@ pub struct Snapshot {
     pub regions: Vec<String>,
     pub iam: Iam,
     pub cloudtrail: CloudTrail,
+    /// CloudWatch Logs and alarms for the log groups the trails deliver to.
+    #[serde(default)]
+    pub cloudwatch: CloudWatch,
     pub config: ConfigService,
     /// Evidence that should be here and is not, with why.
     pub gaps: Vec<Gap>,
@@ -78,6 +81,19 @@ pub struct Iam {
     pub account_summary: Option<BTreeMap<String, i64>>,
     /// list-virtual-mfa-devices, seeds and QR codes removed.
     pub virtual_mfa_devices: Option<Vec<Value>>,
+    /// list-roles: the role fields get-account-authorization-details lacks (MaxSessionDuration).
+    #[serde(default)]
+    pub roles: Option<Vec<RoleSummary>>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "PascalCase")]
+pub struct RoleSummary {
+    pub role_name: String,
+    pub arn: String,
+    /// Seconds; AWS's default is 3600 when the field is absent.
+    #[serde(default)]
+    pub max_session_duration: Option<i64>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -283,6 +299,239 @@ pub struct CloudTrail {
     pub regions: BTreeMap<String, Option<Vec<String>>>,
     /// Every trail once (deduplicated by ARN), sorted by ARN.
     pub trails: Vec<TrailEvidence>,
+    /// CloudTrail event history (LookupEvents) over the look-back window.
+    #[serde(default)]
+    pub event_history: EventHistory,
+}
+
+/// What `LookupEvents` returned for the look-back window ending at `collected_at`. Each event is
+/// reduced to the fields an auditor reads: who, what, when, from where, with or without MFA.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct EventHistory {
+    /// Start of the window (RFC 3339), when the export says.
+    #[serde(default)]
+    pub start_time: Option<AwsTime>,
+    /// Write events of `iam.amazonaws.com` (read-only calls dropped), from the region IAM records
+    /// its events in; `null` when not read.
+    #[serde(default)]
+    pub iam_changes: Option<Vec<CloudTrailEvent>>,
+    /// Per region: events made by the root user; `null` when that region was not read.
+    #[serde(default)]
+    pub root_activity: BTreeMap<String, Option<Vec<CloudTrailEvent>>>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct CloudTrailEvent {
+    pub event_id: String,
+    pub event_time: Option<AwsTime>,
+    pub event_name: String,
+    pub event_source: String,
+    #[serde(default)]
+    pub aws_region: Option<String>,
+    #[serde(default)]
+    pub username: Option<String>,
+    /// `userIdentity.type`: Root, IAMUser, AssumedRole, AWSService, ...
+    #[serde(default)]
+    pub identity_type: Option<String>,
+    #[serde(default)]
+    pub identity_arn: Option<String>,
+    /// `sessionContext.attributes.mfaAuthenticated`, or `MFAUsed` of a console sign-in.
+    #[serde(default)]
+    pub mfa_authenticated: Option<bool>,
+    #[serde(default)]
+    pub source_ip: Option<String>,
+    #[serde(default)]
+    pub error_code: Option<String>,
+    #[serde(default)]
+    pub error_message: Option<String>,
+    #[serde(default)]
+    pub read_only: Option<bool>,
+    /// `ResourceType ResourceName` pairs LookupEvents lists.
+    #[serde(default)]
+    pub resources: Vec<String>,
+    /// The call's parameters, with any password, secret or token field removed.
+    #[serde(default)]
+    pub request_parameters: Option<Value>,
+}
+
+impl CloudTrailEvent {
+    /// One line: when, who, what, on which resources, and how it ended.
+    pub fn describe(&self) -> String {
+        let when = self
+            .event_time
+            .as_ref()
+            .map(|t| t.0.as_str())
+            .unwrap_or("?");
+        let who = self
+            .identity_arn
+            .as_deref()
+            .or(self.username.as_deref())
+            .unwrap_or("an unknown identity");
+        let mut s = format!("{when} {who} called {}", self.event_name);
+        if !self.resources.is_empty() {
+            s.push_str(&format!(" on {}", self.resources.join(", ")));
+        }
+        if let Some(region) = &self.aws_region {
+            s.push_str(&format!(" in {region}"));
+        }
+        if let Some(ip) = &self.source_ip {
+            s.push_str(&format!(" from {ip}"));
+        }
+        match self.mfa_authenticated {
+            Some(true) => s.push_str(" with MFA"),
+            Some(false) => s.push_str(" without MFA"),
+            None => {}
+        }
+        if let Some(code) = &self.error_code {
+            s.push_str(&format!(" — failed: {code}"));
+        }
+        s
+    }
+}
+
+// ---------------------------------------------------------------- CloudWatch
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct CloudWatch {
+    /// Per region holding a trail's log group.
+    pub regions: BTreeMap<String, CloudWatchRegion>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct CloudWatchRegion {
+    /// describe-log-groups entries of the trails' log groups; `null` when not read.
+    pub log_groups: Option<Vec<LogGroup>>,
+    /// describe-metric-filters of those log groups; `null` when not read.
+    pub metric_filters: Option<Vec<MetricFilter>>,
+    /// describe-alarms (metric alarms) of the region; `null` when not read.
+    pub alarms: Option<Vec<MetricAlarm>>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct LogGroup {
+    pub log_group_name: String,
+    #[serde(default)]
+    pub arn: Option<String>,
+    /// Absent: events never expire.
+    #[serde(default)]
+    pub retention_in_days: Option<i64>,
+    #[serde(default)]
+    pub kms_key_id: Option<String>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct MetricFilter {
+    pub filter_name: String,
+    #[serde(default)]
+    pub filter_pattern: String,
+    pub log_group_name: String,
+    #[serde(default)]
+    pub metric_transformations: Vec<MetricTransformation>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct MetricTransformation {
+    pub metric_name: String,
+    pub metric_namespace: String,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "PascalCase")]
+pub struct MetricAlarm {
+    pub alarm_name: String,
+    #[serde(default)]
+    pub alarm_arn: Option<String>,
+    #[serde(default)]
+    pub metric_name: Option<String>,
+    #[serde(default)]
+    pub namespace: Option<String>,
+    #[serde(default)]
+    pub actions_enabled: Option<bool>,
+    #[serde(default)]
+    pub alarm_actions: Vec<String>,
+    #[serde(default)]
+    pub state_value: Option<String>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// Where a trail's CloudWatch Logs log group stands in the evidence.
+pub enum TrailLogGroup<'a> {
+    /// The trail delivers to no log group.
+    NotConfigured,
+    Found {
+        region: &'a str,
+        group: &'a LogGroup,
+        /// JSON pointer to the log group.
+        pointer: String,
+    },
+    /// The region's log groups were not read (a gap at `pointer`).
+    Unread { pointer: String },
+    /// Read, and the group the trail names is not there (deleted).
+    Absent { name: String, pointer: String },
+}
+
+impl Snapshot {
+    pub fn trail_log_group(&self, trail: &Trail) -> TrailLogGroup<'_> {
+        let Some((region, name)) = trail
+            .cloud_watch_logs_log_group_arn
+            .as_deref()
+            .filter(|a| !a.is_empty())
+            .and_then(log_group_of_arn)
+        else {
+            return TrailLogGroup::NotConfigured;
+        };
+        let base = format!(
+            "/cloudwatch/regions/{}/log_groups",
+            crate::error::escape_pointer_token(&region)
+        );
+        let Some((region_key, cw)) = self.cloudwatch.regions.get_key_value(&region) else {
+            return TrailLogGroup::Unread { pointer: base };
+        };
+        let Some(groups) = &cw.log_groups else {
+            return TrailLogGroup::Unread { pointer: base };
+        };
+        match groups.iter().position(|g| g.log_group_name == name) {
+            Some(i) => TrailLogGroup::Found {
+                region: region_key,
+                group: &groups[i],
+                pointer: format!("{base}/{i}"),
+            },
+            None => TrailLogGroup::Absent {
+                name,
+                pointer: base,
+            },
+        }
+    }
+}
+
+/// The region and name of a log group from the ARN CloudTrail holds
+/// (`arn:aws:logs:REGION:ACCOUNT:log-group:NAME:*`).
+pub fn log_group_of_arn(arn: &str) -> Option<(String, String)> {
+    let mut parts = arn.splitn(7, ':');
+    let (_, _, service, region, _, kind) = (
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+    );
+    if service != "logs" || kind != "log-group" || region.is_empty() {
+        return None;
+    }
+    let name = parts.next()?;
+    let name = name.strip_suffix(":*").unwrap_or(name);
+    (!name.is_empty()).then(|| (region.to_string(), name.to_string()))
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -349,8 +598,20 @@ pub struct EventSelector {
     pub include_management_events: Option<bool>,
     #[serde(default)]
     pub exclude_management_event_sources: Vec<String>,
+    /// Data events: `AWS::S3::Object` with `arn:aws:s3` (every bucket) or bucket prefixes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub data_resources: Vec<DataResource>,
     #[serde(flatten)]
     pub extra: Extra,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "PascalCase")]
+pub struct DataResource {
+    #[serde(rename = "Type")]
+    pub kind: String,
+    #[serde(default)]
+    pub values: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -370,6 +631,10 @@ pub struct AdvancedFieldSelector {
     pub equals: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_equals: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starts_with: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_starts_with: Option<Vec<String>>,
     #[serde(flatten)]
     pub extra: Extra,
 }

@@ -1,9 +1,14 @@
-//! Checks on CloudTrail trails: coverage, integrity, encryption and delivery.
+//! Checks on CloudTrail trails (coverage, integrity, encryption, delivery, retention, data
+//! events) and on its event history (root activity, IAM changes).
 
+mod access_change_log;
 mod cloudwatch_integration;
 mod kms_encryption;
 mod log_file_validation;
+mod log_retention;
 mod multi_region_logging;
+mod root_activity;
+mod s3_data_events;
 
 use super::{Check, Context, Finding};
 use crate::error::escape_pointer_token;
@@ -11,16 +16,20 @@ use crate::snapshot::TrailEvidence;
 
 pub fn checks() -> Vec<&'static dyn Check> {
     vec![
+        &access_change_log::AccessChangeLog,
         &cloudwatch_integration::CloudwatchIntegration,
         &kms_encryption::KmsEncryption,
         &log_file_validation::LogFileValidation,
+        &log_retention::LogRetention,
         &multi_region_logging::MultiRegionLogging,
+        &root_activity::RootActivity,
+        &s3_data_events::S3DataEvents,
     ]
 }
 
 /// `error` findings for regions whose trail listing could not be read: a trail there may exist
 /// unseen, so no per-trail check can claim completeness.
-fn unlisted_regions(ctx: &Context<'_>) -> Vec<Finding> {
+pub(crate) fn unlisted_regions(ctx: &Context<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
     for region in &ctx.snapshot.regions {
         let listed = ctx
@@ -50,7 +59,7 @@ fn unlisted_regions(ctx: &Context<'_>) -> Vec<Finding> {
 
 /// Runs `judge` on every trail; with no trails at all, one account-level failure (no trail means
 /// nothing is logged, validated or encrypted); regions not listed become `error` findings.
-fn per_trail(
+pub(crate) fn per_trail(
     ctx: &Context<'_>,
     what: &str,
     judge: impl Fn(&TrailEvidence, String) -> Finding,
@@ -76,6 +85,27 @@ fn per_trail(
 #[cfg(test)]
 pub(crate) mod fixtures {
     use crate::snapshot::*;
+
+    /// A log group named `name` in us-east-1 (where the fixture trails deliver to `trail`).
+    pub fn log_group(name: &str, retention: Option<i64>, kms: Option<&str>) -> LogGroup {
+        LogGroup {
+            log_group_name: name.into(),
+            arn: Some(format!(
+                "arn:aws:logs:us-east-1:123456789012:log-group:{name}:*"
+            )),
+            retention_in_days: retention,
+            kms_key_id: kms.map(str::to_string),
+            extra: Default::default(),
+        }
+    }
+
+    /// Sets us-east-1's log groups (filters and alarms stay as they are, or empty).
+    pub fn with_log_groups(s: &mut Snapshot, groups: Vec<LogGroup>) {
+        let region = s.cloudwatch.regions.entry("us-east-1".into()).or_default();
+        region.log_groups = Some(groups);
+        region.metric_filters.get_or_insert_with(Vec::new);
+        region.alarms.get_or_insert_with(Vec::new);
+    }
 
     pub fn trail(name: &str, multi_region: bool) -> TrailEvidence {
         TrailEvidence {
@@ -103,6 +133,7 @@ pub(crate) mod fixtures {
                     read_write_type: Some("All".into()),
                     include_management_events: Some(true),
                     exclude_management_event_sources: vec![],
+                    data_resources: vec![],
                     extra: Default::default(),
                 }]),
                 advanced_event_selectors: None,

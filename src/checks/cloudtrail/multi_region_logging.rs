@@ -1,10 +1,12 @@
 //! `cloudtrail.multi_region_logging`: one trail records all management activity in every region.
 //!
 //! The anchors disagree here (Prowler accepts any logging trail per region; Steampipe wants one
-//! multi-region trail). We take Steampipe's stricter reading: a single multi-region trail that is
-//! logging and records both read and write management events.
+//! multi-region trail). By default we take Steampipe's stricter reading: a single multi-region
+//! trail that is logging and records both read and write management events. With
+//! `per_region_coverage` Prowler's reading applies: each region passes when some logging trail
+//! (multi-region, or homed there) records its management events.
 
-use crate::checks::{Check, CheckInfo, Context, Finding, FindingStatus};
+use crate::checks::{Check, CheckInfo, Context, Finding, FindingStatus, ParamDefault, ParamSpec};
 use crate::snapshot::{EventSelectors, TrailEvidence};
 
 pub struct MultiRegionLogging;
@@ -13,7 +15,11 @@ static INFO: CheckInfo = CheckInfo {
     id: "cloudtrail.multi_region_logging",
     description: "A multi-region trail is logging and records read and write management events",
     docs: "docs/checks.md#cloudtrail-multi_region_logging",
-    params: &[],
+    params: &[ParamSpec {
+        name: "per_region_coverage",
+        description: "accept, per region, any logging trail covering it (Prowler's reading) instead of one multi-region trail (Steampipe's)",
+        default: ParamDefault::Bool(false),
+    }],
 };
 
 /// Whether a trail qualifies: `Some(Ok)` yes, `Some(Err(why))` no, `None` undecidable.
@@ -47,6 +53,9 @@ impl Check for MultiRegionLogging {
                 why.clone(),
                 format!("/cloudtrail/trails/{i}"),
             )];
+        }
+        if ctx.params.bool("per_region_coverage") {
+            return per_region(ctx);
         }
         let reasons: Vec<String> = verdicts
             .iter()
@@ -89,13 +98,72 @@ impl Check for MultiRegionLogging {
     }
 }
 
+/// Prowler's reading: one finding per region, passing when a logging trail covers it.
+fn per_region(ctx: &Context<'_>) -> Vec<Finding> {
+    let mut out = super::unlisted_regions(ctx);
+    let trails = &ctx.snapshot.cloudtrail.trails;
+    for region in &ctx.snapshot.regions {
+        if out
+            .iter()
+            .any(|f| f.resource == format!("cloudtrail/{region}"))
+        {
+            continue;
+        }
+        let covering = trails.iter().enumerate().filter(|(_, t)| {
+            t.trail.is_multi_region_trail || t.trail.home_region.as_deref() == Some(region.as_str())
+        });
+        let mut why = Vec::new();
+        let mut found = None;
+        for (i, t) in covering {
+            match logging_all_management(t) {
+                Verdict::Qualifies(_) => {
+                    found = Some((i, t));
+                    break;
+                }
+                Verdict::FallsShort(w) | Verdict::Unknown(w) => {
+                    why.push(format!("{}: {w}", t.trail.name))
+                }
+            }
+        }
+        let resource = format!("cloudtrail/{region}");
+        out.push(match found {
+            Some((i, t)) => Finding::pass(
+                resource,
+                format!(
+                    "{} logs {region}'s read and write management events",
+                    t.trail.trail_arn
+                ),
+                format!("/cloudtrail/trails/{i}"),
+            ),
+            None => Finding::fail(
+                resource,
+                if why.is_empty() {
+                    format!("no trail covers {region}")
+                } else {
+                    format!(
+                        "no logging trail records {region}'s management events ({})",
+                        why.join("; ")
+                    )
+                },
+                "/cloudtrail/trails",
+            ),
+        });
+    }
+    out
+}
+
 fn judge(t: &TrailEvidence) -> Verdict {
     if !t.trail.is_multi_region_trail {
         return Verdict::FallsShort("single-region trail".into());
     }
+    logging_all_management(t)
+}
+
+/// Whether a trail is logging and records read and write management events.
+fn logging_all_management(t: &TrailEvidence) -> Verdict {
     let logging = match t.status.as_ref().and_then(|s| s.is_logging) {
         Some(true) => true,
-        Some(false) => return Verdict::FallsShort("multi-region but logging is stopped".into()),
+        Some(false) => return Verdict::FallsShort("logging is stopped".into()),
         None => false,
     };
     let selectors = match &t.event_selectors {
@@ -104,8 +172,13 @@ fn judge(t: &TrailEvidence) -> Verdict {
     };
     match (logging, selectors) {
         (true, Some(Ok(()))) => Verdict::Qualifies(format!(
-            "{} is multi-region, logging, and records read and write management events",
-            t.trail.trail_arn
+            "{} is {}logging, and records read and write management events",
+            t.trail.trail_arn,
+            if t.trail.is_multi_region_trail {
+                "multi-region, "
+            } else {
+                ""
+            }
         )),
         (_, Some(Err(why))) => Verdict::FallsShort(why),
         (false, _) => Verdict::Unknown("trail status not in the evidence".into()),
@@ -186,7 +259,7 @@ mod tests {
         let f = run(&MultiRegionLogging, &s);
         assert_eq!(statuses(&f), ["fail"]);
         for part in [
-            "stopped: multi-region but logging is stopped",
+            "stopped: logging is stopped",
             "writes: event selectors record only",
             "regional: single-region trail",
         ] {
@@ -201,6 +274,23 @@ mod tests {
     }
 
     #[test]
+    fn per_region_coverage_accepts_a_home_region_trail_per_region() {
+        let mut s = snapshot();
+        s.regions = vec!["eu-west-1".into(), "us-east-1".into()];
+        s.cloudtrail
+            .regions
+            .insert("eu-west-1".into(), Some(vec![]));
+        let mut home = trail("home", false);
+        home.trail.home_region = Some("us-east-1".into());
+        s.cloudtrail.trails = vec![home];
+        assert_eq!(statuses(&run(&MultiRegionLogging, &s)), ["fail"]);
+        let prowler = [("per_region_coverage", crate::checks::ParamValue::Bool(true))];
+        let f = run_with(&MultiRegionLogging, &s, &prowler);
+        assert_eq!(statuses(&f), ["fail", "pass"]);
+        assert_eq!(f[0].resource, "cloudtrail/eu-west-1");
+    }
+
+    #[test]
     fn advanced_selectors_are_understood() {
         let mut s = snapshot();
         let mut t = trail("adv", true);
@@ -208,6 +298,8 @@ mod tests {
             field: name.into(),
             equals: Some(vec![eq.into()]),
             not_equals: None,
+            starts_with: None,
+            not_starts_with: None,
             extra: Default::default(),
         };
         t.event_selectors.as_mut().unwrap().event_selectors = None;

@@ -3,7 +3,7 @@
 use safeguard_policy::{Decision, Outcome, StatementRef};
 
 use crate::access::Model;
-use crate::checks::{Context, Finding};
+use crate::checks::{Context, Finding, ParamDefault, ParamSpec};
 
 /// The engine's model, or the `error` finding that says the authorization details are missing.
 pub fn model<'a>(ctx: &Context<'a>) -> Result<&'a Model, Finding> {
@@ -71,4 +71,31 @@ pub fn only_scoped_by(d: &Decision, keys: &[&str], model: &Model) -> bool {
 /// Principals the checks judge: every user and role but AWS's service-linked roles.
 pub fn in_scope(model: &Model) -> impl Iterator<Item = usize> + '_ {
     (0..model.account.principals.len()).filter(|&p| !model.service_linked[p])
+}
+
+/// The parameters that designate break-glass (emergency access) identities, shared by
+/// `iam.admin_access` and `iam.break_glass_role` so both name the same principals.
+pub const BREAK_GLASS_NAMES: ParamSpec = ParamSpec {
+    name: "break_glass_names",
+    description: "comma-separated name patterns (* and ?) of designated break-glass users and roles",
+    default: ParamDefault::Str("*BreakGlass*,*break-glass*,*breakglass*"),
+};
+
+pub const BREAK_GLASS_TAG: ParamSpec = ParamSpec {
+    name: "break_glass_tag",
+    description: "a tag key that marks a user or role as break-glass when its value is \"true\"",
+    default: ParamDefault::Str("safeguard:break-glass"),
+};
+
+/// Whether a principal is designated break-glass by name pattern or tag.
+pub fn is_break_glass(ctx: &Context<'_>, pr: &safeguard_policy::PrincipalInput) -> bool {
+    let tag = ctx.params.str("break_glass_tag");
+    ctx.params
+        .list("break_glass_names")
+        .iter()
+        .any(|n| safeguard_policy::glob::matches(n, &pr.name, true))
+        || pr
+            .tags
+            .iter()
+            .any(|(k, v)| k == tag && v.eq_ignore_ascii_case("true"))
 }

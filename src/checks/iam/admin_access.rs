@@ -16,16 +16,8 @@ static INFO: CheckInfo = CheckInfo {
     description: "Principals that are effectively administrators are listed, and none of them can act without MFA unless designated break-glass",
     docs: "docs/checks.md#iam-admin_access",
     params: &[
-        ParamSpec {
-            name: "break_glass_names",
-            description: "comma-separated name patterns (* and ?) of designated break-glass users and roles",
-            default: ParamDefault::Str("*BreakGlass*,*break-glass*,*breakglass*"),
-        },
-        ParamSpec {
-            name: "break_glass_tag",
-            description: "a tag key that marks a user or role as break-glass when its value is \"true\"",
-            default: ParamDefault::Str("safeguard:break-glass"),
-        },
+        super::access::BREAK_GLASS_NAMES,
+        super::access::BREAK_GLASS_TAG,
         ParamSpec {
             name: "mfa_at_identity_provider",
             description: "trust SAML/OIDC federation to have required MFA at the identity provider",
@@ -45,14 +37,6 @@ impl Check for AdminAccess {
             Err(f) => return vec![f],
         };
         let acct = &model.account;
-        let names: Vec<String> = ctx
-            .params
-            .str("break_glass_names")
-            .split(',')
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
-            .collect();
-        let tag = ctx.params.str("break_glass_tag");
         let idp_mfa = ctx.params.bool("mfa_at_identity_provider");
         let iam_all = acct.catalog.service_actions("iam");
         // Every action on every resource, or every IAM action (with which it grants itself the rest).
@@ -84,14 +68,7 @@ impl Check for AdminAccess {
                     what.push_str(&format!(" (only when {})", conds.join(" and ")));
                 }
             }
-            let break_glass = names
-                .iter()
-                .any(|n| safeguard_policy::glob::matches(n, &pr.name, true))
-                || pr
-                    .tags
-                    .iter()
-                    .any(|(k, v)| k == tag && v.eq_ignore_ascii_case("true"));
-            if break_glass {
+            if super::access::is_break_glass(ctx, pr) {
                 out.push(Finding::pass(&pr.arn, format!("{what}; designated break-glass, so admin access is expected (review its use)"), ptr));
                 continue;
             }

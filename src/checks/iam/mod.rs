@@ -2,21 +2,26 @@
 
 mod access;
 mod admin_access;
+mod break_glass_role;
+mod group_has_users;
 mod inline_policies;
 mod kms_decrypt_unrestricted;
 mod no_admin_policy;
 mod passrole_unrestricted;
 mod password_policy;
 mod privilege_escalation;
+mod role_max_session_duration;
 mod role_trust_any_principal;
 mod role_trust_cross_account_external_id;
 mod role_trust_oidc_scoped;
+mod root_hardware_mfa;
 mod root_mfa_enabled;
 mod root_no_access_keys;
 mod service_wildcard;
 mod trust;
 mod user_access_key_rotation;
 mod user_console_mfa;
+mod user_in_groups;
 mod user_no_direct_policies;
 mod user_unused_credentials;
 
@@ -28,6 +33,11 @@ use crate::snapshot::{CredentialReport, parse_aws_time};
 pub fn checks() -> Vec<&'static dyn Check> {
     vec![
         &admin_access::AdminAccess,
+        &break_glass_role::BreakGlassRole,
+        &group_has_users::GroupHasUsers,
+        &role_max_session_duration::RoleMaxSessionDuration,
+        &root_hardware_mfa::RootHardwareMfa,
+        &user_in_groups::UserInGroups,
         &inline_policies::InlinePolicies,
         &kms_decrypt_unrestricted::KmsDecryptUnrestricted,
         &no_admin_policy::NoAdminPolicy,

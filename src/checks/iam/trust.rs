@@ -1,7 +1,7 @@
 //! Shared by the `iam.role_trust_*` checks: each role's trust grants, or why there are none.
 
 use safeguard_policy::PrincipalKind;
-use safeguard_policy::trust::{self, TrustGrant};
+use safeguard_policy::trust::{self, TrustGrant, Trustee};
 
 use crate::access::Model;
 use crate::checks::{Context, Finding, FindingStatus};
@@ -34,6 +34,14 @@ pub fn each_role(
     ctx: &Context<'_>,
     judge: impl Fn(&Model, &RoleTrust<'_>) -> Finding,
 ) -> Vec<Finding> {
+    roles_where(ctx, |model, role| Some(judge(model, role)))
+}
+
+/// Like [`each_role`], for checks that judge only some roles (`judge` returns `None` for the rest).
+pub fn roles_where(
+    ctx: &Context<'_>,
+    judge: impl Fn(&Model, &RoleTrust<'_>) -> Option<Finding>,
+) -> Vec<Finding> {
     let model = match super::access::model(ctx) {
         Ok(m) => m,
         Err(f) => return vec![f],
@@ -50,7 +58,7 @@ pub fn each_role(
             out.push(ctx.missing(&pr.arn, &doc_ptr, "the role's trust policy"));
             continue;
         };
-        out.push(match &acct.policies[t].policy {
+        out.extend(match &acct.policies[t].policy {
             Ok(policy) => judge(
                 model,
                 &RoleTrust {
@@ -61,13 +69,25 @@ pub fn each_role(
                     grants: trust::analyze(policy, acct.catalog),
                 },
             ),
-            Err(e) => Finding::new(
+            Err(e) => Some(Finding::new(
                 &pr.arn,
                 FindingStatus::Error,
                 format!("the trust policy cannot be read: {e}"),
                 format!("{doc_ptr}{}", e.pointer),
-            ),
+            )),
         });
     }
     out
+}
+
+/// Whether people (not services or workloads) assume the role: it trusts AWS principals (an
+/// account, a user, a role, anyone) or a SAML provider (workforce federation, IAM Identity Center).
+pub fn assumed_by_people(role: &RoleTrust<'_>) -> bool {
+    role.grants.iter().any(|g| match &g.trustee {
+        Trustee::Anyone | Trustee::Account(_) | Trustee::Principal { .. } => true,
+        Trustee::Federated(f) => {
+            f.contains(":saml-provider/") || g.assume.contains(&"sts:AssumeRoleWithSAML")
+        }
+        Trustee::Service(_) | Trustee::CanonicalUser(_) => false,
+    })
 }

@@ -1,7 +1,10 @@
 //! `iam.user_console_mfa`: every IAM user who can sign in to the console has MFA.
+//!
+//! The anchors disagree on users without a console password: Prowler asks MFA of console
+//! users only, Steampipe and the Config pack of every user. `all_users` picks Steampipe's reading.
 
 use super::{credential_report, row_arn, row_pointer};
-use crate::checks::{Check, CheckInfo, Context, Finding};
+use crate::checks::{Check, CheckInfo, Context, Finding, ParamDefault, ParamSpec};
 use crate::snapshot::report_flag;
 
 pub struct UserConsoleMfa;
@@ -10,7 +13,11 @@ static INFO: CheckInfo = CheckInfo {
     id: "iam.user_console_mfa",
     description: "Every IAM user with a console password has an MFA device",
     docs: "docs/checks.md#iam-user_console_mfa",
-    params: &[],
+    params: &[ParamSpec {
+        name: "all_users",
+        description: "require MFA of users without a console password too (Steampipe's and the Config pack's reading)",
+        default: ParamDefault::Bool(false),
+    }],
 };
 
 impl Check for UserConsoleMfa {
@@ -23,6 +30,7 @@ impl Check for UserConsoleMfa {
             Ok(r) => r,
             Err(missing) => return vec![missing],
         };
+        let all_users = ctx.params.bool("all_users");
         report
             .users()
             .map(|(i, row)| {
@@ -31,6 +39,16 @@ impl Check for UserConsoleMfa {
                     report_flag(row, "password_enabled"),
                     report_flag(row, "mfa_active"),
                 ) {
+                    (Some(false), Some(true)) if all_users => Finding::pass(
+                        arn,
+                        "no console password; MFA device assigned",
+                        row_pointer(i, "mfa_active"),
+                    ),
+                    (Some(false), Some(false)) if all_users => Finding::fail(
+                        arn,
+                        "user without MFA (no console password, but every user must have MFA)",
+                        row_pointer(i, "mfa_active"),
+                    ),
                     (Some(false), _) => Finding::not_applicable(
                         arn,
                         "no console password",
@@ -83,6 +101,11 @@ mod tests {
         assert_eq!(statuses(&f), ["pass", "fail", "not_applicable"]);
         assert_eq!(f[1].resource, "arn:aws:iam::123456789012:user/bob");
         assert_eq!(f[1].evidence, "/iam/credential_report/rows/2/mfa_active");
+        let every = [("all_users", crate::checks::ParamValue::Bool(true))];
+        assert_eq!(
+            statuses(&run_with(&UserConsoleMfa, &s, &every)),
+            ["pass", "fail", "fail"]
+        );
     }
 
     #[test]

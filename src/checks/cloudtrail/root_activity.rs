@@ -1,0 +1,136 @@
+//! `cloudtrail.root_activity`: the root user was not used during the look-back window.
+//!
+//! Every event CloudTrail's event history attributes to `root` in any collected region is a
+//! failing finding with when, what, from where and whether MFA was used, so the auditor can ask
+//! for the ticket behind it (or waive it as a documented emergency).
+
+use crate::checks::{Check, CheckInfo, Context, Finding};
+use crate::error::escape_pointer_token;
+
+pub struct RootActivity;
+
+static INFO: CheckInfo = CheckInfo {
+    id: "cloudtrail.root_activity",
+    description: "The root user was not used during the CloudTrail event-history look-back",
+    docs: "docs/checks.md#cloudtrail-root_activity",
+    params: &[],
+};
+
+impl Check for RootActivity {
+    fn info(&self) -> &'static CheckInfo {
+        &INFO
+    }
+
+    fn evaluate(&self, ctx: &Context<'_>) -> Vec<Finding> {
+        let s = ctx.snapshot;
+        let root = format!("arn:{}:iam::{}:root", s.account.partition, s.account.id);
+        let history = &s.cloudtrail.event_history;
+        let mut out = Vec::new();
+        let mut clean = Vec::new();
+        for region in &s.regions {
+            let ptr = format!(
+                "/cloudtrail/event_history/root_activity/{}",
+                escape_pointer_token(region)
+            );
+            match history.root_activity.get(region) {
+                Some(Some(events)) if events.is_empty() => clean.push(region.as_str()),
+                Some(Some(events)) => out.extend(events.iter().enumerate().map(|(i, e)| {
+                    Finding::fail(
+                        &root,
+                        format!("root user used: {}", e.describe()),
+                        format!("{ptr}/{i}"),
+                    )
+                })),
+                _ => out.push(ctx.missing(
+                    &root,
+                    &ptr,
+                    &format!("the root user's event history in {region}"),
+                )),
+            }
+        }
+        if s.regions.is_empty() {
+            out.push(ctx.missing(
+                &root,
+                "/regions",
+                "the root user's event history in any region",
+            ));
+        }
+        if out.is_empty() {
+            out.push(Finding::pass(
+                root,
+                format!(
+                    "no root activity recorded {} in {} region(s): {}",
+                    window(ctx),
+                    clean.len(),
+                    clean.join(", ")
+                ),
+                "/cloudtrail/event_history/root_activity",
+            ));
+        }
+        out
+    }
+}
+
+/// "since <start>" for the look-back window, as the evidence records it.
+pub(super) fn window(ctx: &Context<'_>) -> String {
+    match &ctx.snapshot.cloudtrail.event_history.start_time {
+        Some(t) => format!(
+            "between {} and {}",
+            t.0,
+            ctx.as_of.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        ),
+        None => "in the event history (window start not recorded)".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testutil::*;
+    use crate::snapshot::{AwsTime, CloudTrailEvent};
+
+    #[test]
+    fn root_events_fail_none_passes_unread_errors() {
+        let mut s = snapshot();
+        let f = run(&RootActivity, &s);
+        assert_eq!(statuses(&f), ["pass"]);
+        assert!(
+            f[0].message
+                .contains("between 2026-08-03T00:00:00Z and 2026-11-01T00:00:00Z"),
+            "{}",
+            f[0].message
+        );
+
+        s.cloudtrail.event_history.root_activity.insert(
+            "us-east-1".into(),
+            Some(vec![CloudTrailEvent {
+                event_id: "e1".into(),
+                event_time: Some(AwsTime("2026-10-02T08:00:00Z".into())),
+                event_name: "ConsoleLogin".into(),
+                event_source: "signin.amazonaws.com".into(),
+                identity_type: Some("Root".into()),
+                identity_arn: Some("arn:aws:iam::123456789012:root".into()),
+                mfa_authenticated: Some(true),
+                source_ip: Some("203.0.113.7".into()),
+                ..Default::default()
+            }]),
+        );
+        let f = run(&RootActivity, &s);
+        assert_eq!(statuses(&f), ["fail"]);
+        assert_eq!(
+            f[0].message,
+            "root user used: 2026-10-02T08:00:00Z arn:aws:iam::123456789012:root called ConsoleLogin from 203.0.113.7 with MFA"
+        );
+        assert_eq!(
+            f[0].evidence,
+            "/cloudtrail/event_history/root_activity/us-east-1/0"
+        );
+
+        s.cloudtrail
+            .event_history
+            .root_activity
+            .insert("us-east-1".into(), None);
+        with_gap(&mut s, "/cloudtrail/event_history/root_activity/us-east-1");
+        assert_eq!(statuses(&run(&RootActivity, &s)), ["error"]);
+    }
+}

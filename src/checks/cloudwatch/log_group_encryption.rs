@@ -1,0 +1,89 @@
+//! `cloudwatch.log_group_encryption`: the trails' CloudWatch Logs copies are encrypted with a
+//! KMS key the account controls (Prowler and Steampipe map this to §164.312(a)(2)(iv)).
+
+use crate::checks::cloudtrail::per_trail;
+use crate::checks::{Check, CheckInfo, Context, Finding};
+use crate::snapshot::TrailLogGroup;
+
+pub struct LogGroupEncryption;
+
+static INFO: CheckInfo = CheckInfo {
+    id: "cloudwatch.log_group_encryption",
+    description: "Every trail's CloudWatch Logs log group is encrypted with a KMS key",
+    docs: "docs/checks.md#cloudwatch-log_group_encryption",
+    params: &[],
+};
+
+impl Check for LogGroupEncryption {
+    fn info(&self) -> &'static CheckInfo {
+        &INFO
+    }
+
+    fn evaluate(&self, ctx: &Context<'_>) -> Vec<Finding> {
+        per_trail(ctx, "no log group exists to encrypt", |t, ptr| {
+            let arn = &t.trail.trail_arn;
+            match ctx.snapshot.trail_log_group(&t.trail) {
+                TrailLogGroup::NotConfigured => Finding::not_applicable(
+                    arn,
+                    "delivers to no CloudWatch Logs log group",
+                    format!("{ptr}/trail"),
+                ),
+                TrailLogGroup::Unread { pointer } => {
+                    ctx.missing(arn, &pointer, "the trail's CloudWatch Logs log group")
+                }
+                TrailLogGroup::Absent { name, pointer } => Finding::fail(
+                    arn,
+                    format!("delivers to log group {name}, which does not exist"),
+                    pointer,
+                ),
+                TrailLogGroup::Found { group, pointer, .. } => match &group.kms_key_id {
+                    Some(key) if !key.is_empty() => Finding::pass(
+                        arn,
+                        format!("log group {} is encrypted with {key}", group.log_group_name),
+                        format!("{pointer}/kmsKeyId"),
+                    ),
+                    _ => Finding::fail(
+                        arn,
+                        format!(
+                            "log group {} has no KMS key (CloudWatch Logs' default encryption only)",
+                            group.log_group_name
+                        ),
+                        pointer,
+                    ),
+                },
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::cloudtrail::fixtures::{log_group, trail, with_log_groups};
+    use crate::checks::testutil::*;
+
+    #[test]
+    fn kms_passes_default_encryption_fails() {
+        let mut s = snapshot();
+        let mut none = trail("none", false);
+        none.trail.cloud_watch_logs_log_group_arn = None;
+        s.cloudtrail.trails = vec![trail("main", true), none];
+        with_log_groups(
+            &mut s,
+            vec![log_group(
+                "trail",
+                None,
+                Some("arn:aws:kms:us-east-1:123456789012:key/k"),
+            )],
+        );
+        assert_eq!(
+            statuses(&run(&LogGroupEncryption, &s)),
+            ["pass", "not_applicable"]
+        );
+        with_log_groups(&mut s, vec![log_group("trail", None, None)]);
+        assert_eq!(
+            statuses(&run(&LogGroupEncryption, &s)),
+            ["fail", "not_applicable"]
+        );
+    }
+}

@@ -1,0 +1,90 @@
+//! `iam.group_has_users`: no IAM group sits empty. An empty group with policies is access
+//! nobody reviews until someone is quietly added to it.
+
+use crate::checks::{Check, CheckInfo, Context, Finding};
+
+pub struct GroupHasUsers;
+
+static INFO: CheckInfo = CheckInfo {
+    id: "iam.group_has_users",
+    description: "Every IAM group has at least one member",
+    docs: "docs/checks.md#iam-group_has_users",
+    params: &[],
+};
+
+impl Check for GroupHasUsers {
+    fn info(&self) -> &'static CheckInfo {
+        &INFO
+    }
+
+    fn evaluate(&self, ctx: &Context<'_>) -> Vec<Finding> {
+        let Some(d) = &ctx.snapshot.iam.authorization_details else {
+            return vec![ctx.missing(
+                ctx.account_resource("iam"),
+                "/iam/authorization_details",
+                "the IAM authorization details",
+            )];
+        };
+        let mut out: Vec<Finding> = d
+            .group_detail_list
+            .iter()
+            .enumerate()
+            .map(|(i, g)| {
+                let members: Vec<&str> = d
+                    .user_detail_list
+                    .iter()
+                    .filter(|u| u.group_list.contains(&g.group_name))
+                    .map(|u| u.user_name.as_str())
+                    .collect();
+                let ptr = format!("/iam/authorization_details/GroupDetailList/{i}");
+                if members.is_empty() {
+                    Finding::fail(
+                        &g.arn,
+                        format!("group {} has no members", g.group_name),
+                        ptr,
+                    )
+                } else {
+                    Finding::pass(
+                        &g.arn,
+                        format!(
+                            "group {} has {} member(s): {}",
+                            g.group_name,
+                            members.len(),
+                            members.join(", ")
+                        ),
+                        ptr,
+                    )
+                }
+            })
+            .collect();
+        if out.is_empty() {
+            out.push(Finding::not_applicable(
+                ctx.account_resource("iam"),
+                "the account has no IAM groups",
+                "/iam/authorization_details/GroupDetailList",
+            ));
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testutil::gaad::*;
+    use crate::checks::testutil::*;
+
+    #[test]
+    fn empty_groups_fail() {
+        let s = with_details(details(
+            vec![user("a", &[], &[], &["Devs"])],
+            vec![group("Devs", &[], &[]), group("Old", &[], &[])],
+            vec![],
+            vec![],
+        ));
+        let f = run(&GroupHasUsers, &s);
+        assert_eq!(statuses(&f), ["pass", "fail"]);
+        assert!(f[1].resource.ends_with("group/Old"));
+        assert!(f[0].message.contains("1 member(s): a"));
+    }
+}

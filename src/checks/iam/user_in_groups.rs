@@ -1,0 +1,82 @@
+//! `iam.user_in_groups`: every IAM user gets its permissions through at least one group, so
+//! access is granted and reviewed by role rather than person by person.
+
+use crate::checks::{Check, CheckInfo, Context, Finding};
+
+pub struct UserInGroups;
+
+static INFO: CheckInfo = CheckInfo {
+    id: "iam.user_in_groups",
+    description: "Every IAM user belongs to at least one group",
+    docs: "docs/checks.md#iam-user_in_groups",
+    params: &[],
+};
+
+impl Check for UserInGroups {
+    fn info(&self) -> &'static CheckInfo {
+        &INFO
+    }
+
+    fn evaluate(&self, ctx: &Context<'_>) -> Vec<Finding> {
+        let Some(d) = &ctx.snapshot.iam.authorization_details else {
+            return vec![ctx.missing(
+                ctx.account_resource("iam"),
+                "/iam/authorization_details",
+                "the IAM authorization details",
+            )];
+        };
+        let mut out: Vec<Finding> = d
+            .user_detail_list
+            .iter()
+            .enumerate()
+            .map(|(i, u)| {
+                let ptr = format!("/iam/authorization_details/UserDetailList/{i}/GroupList");
+                if u.group_list.is_empty() {
+                    Finding::fail(
+                        &u.arn,
+                        format!("user {} belongs to no group", u.user_name),
+                        ptr,
+                    )
+                } else {
+                    Finding::pass(
+                        &u.arn,
+                        format!("user {} is in {}", u.user_name, u.group_list.join(", ")),
+                        ptr,
+                    )
+                }
+            })
+            .collect();
+        if out.is_empty() {
+            out.push(Finding::not_applicable(
+                ctx.account_resource("iam"),
+                "the account has no IAM users",
+                "/iam/authorization_details/UserDetailList",
+            ));
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testutil::gaad::*;
+    use crate::checks::testutil::*;
+
+    #[test]
+    fn users_without_a_group_fail() {
+        let s = with_details(details(
+            vec![user("a", &[], &[], &["Devs"]), user("b", &[], &[], &[])],
+            vec![group("Devs", &[], &[])],
+            vec![],
+            vec![],
+        ));
+        let f = run(&UserInGroups, &s);
+        assert_eq!(statuses(&f), ["pass", "fail"]);
+        assert!(f[1].resource.ends_with("user/b"));
+        assert_eq!(
+            f[1].evidence,
+            "/iam/authorization_details/UserDetailList/1/GroupList"
+        );
+    }
+}
