@@ -8,8 +8,9 @@
 use std::collections::BTreeMap;
 
 use crate::catalog::{Catalog, Control};
-use crate::checks::{self, Context, Finding, FindingStatus, ParamValue, Params};
+use crate::checks::{self, AppliedWaiver, Context, Finding, FindingStatus, ParamValue, Params};
 use crate::error::Result;
+use crate::inputs::{Attestation, Validity, Waiver};
 use crate::results::*;
 use crate::snapshot::Snapshot;
 
@@ -18,6 +19,10 @@ use crate::snapshot::Snapshot;
 pub struct AssessOptions {
     /// `check id → parameter → value` overrides of the declared defaults.
     pub params: BTreeMap<String, BTreeMap<String, ParamValue>>,
+    /// Attestations of controls' manual parts (`--attestations`).
+    pub attestations: Vec<Attestation>,
+    /// Accepted risks (`--waivers`).
+    pub waivers: Vec<Waiver>,
 }
 
 pub fn assess(
@@ -27,6 +32,10 @@ pub fn assess(
     opts: &AssessOptions,
 ) -> Result<Results> {
     let params = checks::effective_params(&opts.params)?;
+    // Waivers and attestations are judged on the day the evidence was collected, like every
+    // time-based check, so re-assessing a snapshot gives the same verdicts.
+    let day = snapshot.collected_at.date_naive();
+    let mut waiver_hits = vec![0usize; opts.waivers.len()];
     let mut evaluated: BTreeMap<&str, CheckResult> = BTreeMap::new();
     let access = crate::access::AccessModel::new(snapshot);
     for control in &catalog.controls {
@@ -44,7 +53,14 @@ pub fn assess(
                 as_of: snapshot.collected_at,
                 access: &access,
             };
-            let findings = check.evaluate(&ctx);
+            let mut findings = check.evaluate(&ctx);
+            apply_waivers(
+                check.info().id,
+                &mut findings,
+                &opts.waivers,
+                day,
+                &mut waiver_hits,
+            );
             evaluated.insert(check.info().id, check_result(check.info(), p, findings));
         }
     }
@@ -52,7 +68,36 @@ pub fn assess(
     let controls: Vec<ControlResult> = catalog
         .controls
         .iter()
-        .map(|c| resolve(c, &evaluated))
+        .map(|c| {
+            let attested: Vec<AttestationResult> = opts
+                .attestations
+                .iter()
+                .filter(|a| a.control == c.id)
+                .map(|a| AttestationResult {
+                    statement: a.statement.clone(),
+                    attested_by: a.attested_by.clone(),
+                    date: a.date,
+                    expires: a.expires,
+                    status: Validity::on(Some(a.date), a.expires, day),
+                    evidence: a.evidence.clone(),
+                })
+                .collect();
+            resolve(c, &evaluated, attested)
+        })
+        .collect();
+    let waivers = opts
+        .waivers
+        .iter()
+        .zip(waiver_hits)
+        .map(|(w, findings)| WaiverResult {
+            check: w.check.clone(),
+            resource: w.resource.clone(),
+            justification: w.justification.clone(),
+            approved_by: w.approved_by.clone(),
+            expires: w.expires,
+            status: Validity::on(None, w.expires, day),
+            findings,
+        })
         .collect();
     let mut summary: BTreeMap<ControlStatus, usize> =
         ControlStatus::ALL.iter().map(|s| (*s, 0)).collect();
@@ -82,7 +127,42 @@ pub fn assess(
         summary,
         controls,
         gaps: snapshot.gaps.clone(),
+        waivers,
     })
+}
+
+/// Marks each failing finding with the waiver that covers it: the first valid one, else the
+/// first expired one (shown, but ignored).
+fn apply_waivers(
+    check: &str,
+    findings: &mut [Finding],
+    waivers: &[Waiver],
+    day: chrono::NaiveDate,
+    hits: &mut [usize],
+) {
+    for f in findings
+        .iter_mut()
+        .filter(|f| f.status == FindingStatus::Fail)
+    {
+        let covering = || {
+            waivers
+                .iter()
+                .enumerate()
+                .filter(|(_, w)| w.covers(check, &f.resource))
+        };
+        let chosen = covering()
+            .find(|(_, w)| Validity::on(None, w.expires, day) == Validity::Valid)
+            .or_else(|| covering().next());
+        if let Some((i, w)) = chosen {
+            hits[i] += 1;
+            f.waiver = Some(Box::new(AppliedWaiver {
+                justification: w.justification.clone(),
+                approved_by: w.approved_by.clone(),
+                expires: w.expires,
+                status: Validity::on(None, w.expires, day),
+            }));
+        }
+    }
 }
 
 fn check_result(
@@ -97,11 +177,12 @@ fn check_result(
             .then_with(|| a.evidence.cmp(&b.evidence))
     });
     let has = |s: FindingStatus| findings.iter().any(|f| f.status == s);
-    let status = if has(FindingStatus::Fail) {
+    let waived = findings.iter().filter(|f| f.is_waived()).count();
+    let status = if findings.iter().any(Finding::fails) {
         FindingStatus::Fail
     } else if has(FindingStatus::Error) {
         FindingStatus::Error
-    } else if has(FindingStatus::Pass) {
+    } else if has(FindingStatus::Pass) || waived > 0 {
         FindingStatus::Pass
     } else {
         FindingStatus::NotApplicable
@@ -111,40 +192,85 @@ fn check_result(
         description: info.description.into(),
         status,
         parameters: params.0.clone(),
+        waived,
         findings,
     }
 }
 
-fn resolve(control: &Control, evaluated: &BTreeMap<&str, CheckResult>) -> ControlResult {
+fn resolve(
+    control: &Control,
+    evaluated: &BTreeMap<&str, CheckResult>,
+    attestations: Vec<AttestationResult>,
+) -> ControlResult {
     let checks: Vec<CheckResult> = control
         .checks
         .iter()
         .map(|id| evaluated[id.as_str()].clone())
         .collect();
-    let count = |s: FindingStatus| -> (usize, Vec<&str>) {
+    let count = |keep: &dyn Fn(&Finding) -> bool| -> (usize, Vec<&str>) {
         let with: Vec<&str> = checks
             .iter()
-            .filter(|c| c.findings.iter().any(|f| f.status == s))
+            .filter(|c| c.findings.iter().any(keep))
             .map(|c| c.id.as_str())
             .collect();
         let n = checks
             .iter()
             .flat_map(|c| &c.findings)
-            .filter(|f| f.status == s)
+            .filter(|f| keep(f))
             .count();
         (n, with)
     };
-    let (failing, failing_checks) = count(FindingStatus::Fail);
-    let (errors, error_checks) = count(FindingStatus::Error);
-    let (passing, _) = count(FindingStatus::Pass);
+    let (failing, failing_checks) = count(&Finding::fails);
+    let (waived, _) = count(&Finding::is_waived);
+    let (errors, error_checks) = count(&|f| f.status == FindingStatus::Error);
+    let (passing, _) = count(&|f| f.status == FindingStatus::Pass);
+    let waived_note = if waived > 0 {
+        format!(" ({waived} waived)")
+    } else {
+        String::new()
+    };
+    let valid = attestations.iter().find(|a| a.status == Validity::Valid);
+    let attested = valid.map(|a| {
+        format!(
+            "attested by {} on {} (valid until {})",
+            a.attested_by, a.date, a.expires
+        )
+    });
+    let lapsed: Vec<String> = attestations
+        .iter()
+        .filter(|a| a.status != Validity::Valid)
+        .map(|a| match a.status {
+            Validity::Expired => format!(
+                "the attestation by {} expired on {}",
+                a.attested_by, a.expires
+            ),
+            _ => format!(
+                "the attestation by {} is dated {}, after the evidence",
+                a.attested_by, a.date
+            ),
+        })
+        .collect();
+    let lapsed_note = if lapsed.is_empty() {
+        String::new()
+    } else {
+        format!("; {} and counts as absent", lapsed.join("; "))
+    };
 
-    let (status, reason) = if let Some(why) = &control.not_applicable {
-        (ControlStatus::NotApplicable, first_sentence(why))
+    let (status, reason) = if let (Some(_), Some(att)) = (&control.not_applicable, &attested) {
+        (
+            ControlStatus::Pass,
+            format!("inherited from AWS, and taken in: {att}"),
+        )
+    } else if let Some(why) = &control.not_applicable {
+        (
+            ControlStatus::NotApplicable,
+            format!("{}{lapsed_note}", first_sentence(why)),
+        )
     } else if failing > 0 {
         (
             ControlStatus::Fail,
             format!(
-                "{failing} failing finding(s) in {}",
+                "{failing} failing finding(s) in {}{waived_note}",
                 failing_checks.join(", ")
             ),
         )
@@ -160,16 +286,27 @@ fn resolve(control: &Control, evaluated: &BTreeMap<&str, CheckResult>) -> Contro
         let auto = if checks.is_empty() {
             "no automated checks".to_string()
         } else {
-            format!("automated checks passed ({passing} passing finding(s))")
+            let waived = if waived > 0 {
+                format!(", {waived} waived")
+            } else {
+                String::new()
+            };
+            format!("automated checks passed ({passing} passing finding(s){waived})")
         };
-        (
-            ControlStatus::Manual,
-            format!("{auto}; the manual part needs an attestation"),
-        )
-    } else if passing > 0 {
+        match &attested {
+            Some(att) => (
+                ControlStatus::Pass,
+                format!("{auto}; the manual part is {att}"),
+            ),
+            None => (
+                ControlStatus::Manual,
+                format!("{auto}; the manual part needs an attestation{lapsed_note}"),
+            ),
+        }
+    } else if passing > 0 || waived > 0 {
         (
             ControlStatus::Pass,
-            format!("every automated check passed ({passing} passing finding(s))"),
+            format!("every automated check passed ({passing} passing finding(s)){waived_note}"),
         )
     } else {
         (
@@ -187,6 +324,7 @@ fn resolve(control: &Control, evaluated: &BTreeMap<&str, CheckResult>) -> Contro
         status_reason: reason,
         manual: control.manual.clone(),
         not_applicable: control.not_applicable.clone(),
+        attestations,
         checks,
     }
 }

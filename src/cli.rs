@@ -110,9 +110,18 @@ struct OutputArgs {
     /// A catalog folder (controls/*.yaml) to use instead of the built-in one.
     #[arg(long, value_name = "DIR")]
     catalog: Option<PathBuf>,
-    /// Override a check parameter, e.g. --set iam.password_policy.min_length=16 (repeatable).
+    /// Override a check parameter, e.g. --set iam.password_policy.min_length=16 (repeatable; wins over --config).
     #[arg(long = "set", value_name = "CHECK.PARAM=VALUE")]
     set: Vec<String>,
+    /// Check parameters for this run (YAML: parameters: {CHECK_ID: {PARAM: VALUE}}).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Attestations of controls' manual parts (YAML); valid ones complete those controls.
+    #[arg(long, value_name = "FILE")]
+    attestations: Option<PathBuf>,
+    /// Accepted risks (YAML): check, resource pattern, justification, approver, expiry.
+    #[arg(long, value_name = "FILE")]
+    waivers: Option<PathBuf>,
     /// Print only the package path.
     #[arg(short, long)]
     quiet: bool,
@@ -189,9 +198,20 @@ pub fn main() -> i32 {
 
 fn run(cli: Cli) -> Result<i32> {
     match cli.command {
-        Command::Demo { out, example } => {
+        Command::Demo { mut out, example } => {
             let dir = example.unwrap_or_else(default_example);
             let snapshot = import_dir(&dir, &ImportOptions::default())?;
+            // The example's own attestations, waivers and parameters, unless others are given.
+            let beside = |name: &str| {
+                let p = dir.parent().unwrap_or(Path::new(".")).join(name);
+                p.is_file().then_some(p)
+            };
+            out.attestations = out
+                .attestations
+                .take()
+                .or_else(|| beside("attestations.yaml"));
+            out.waivers = out.waivers.take().or_else(|| beside("waivers.yaml"));
+            out.config = out.config.take().or_else(|| beside("config.yaml"));
             assess_and_package(&snapshot, &out)?;
             if !out.quiet {
                 println!(
@@ -339,14 +359,48 @@ fn parse_formats(list: &[String]) -> Result<BTreeSet<Format>> {
 fn assess_and_package(snapshot: &Snapshot, out: &OutputArgs) -> Result<Results> {
     let formats = parse_formats(&out.format)?;
     let catalog = load_catalog(out.catalog.as_deref())?;
+    // Every input file is read and validated before anything is assessed or written.
+    let mut extra: Vec<(String, Vec<u8>)> = Vec::new();
     let mut params: BTreeMap<String, BTreeMap<String, checks::ParamValue>> = BTreeMap::new();
+    if let Some(path) = &out.config {
+        let config = crate::inputs::config::load(path)?;
+        params = config.params;
+        extra.push(("inputs/config.yaml".into(), config.source));
+    }
+    let from_config = params.clone();
     for s in &out.set {
         let (check, name, value) = parse_param_override(s)?;
         params.entry(check).or_default().insert(name, value);
     }
+    let mut attestations = Vec::new();
+    if let Some(path) = &out.attestations {
+        let loaded = crate::inputs::attestations::load(path, &catalog)?;
+        attestations = loaded.attestations;
+        extra.push(("inputs/attestations.yaml".into(), loaded.source));
+        extra.extend(loaded.files);
+    }
+    let mut waivers = Vec::new();
+    if let Some(path) = &out.waivers {
+        let (loaded, source) = crate::inputs::waivers::load(path)?;
+        waivers = loaded;
+        extra.push(("inputs/waivers.yaml".into(), source));
+    }
     let snapshot_json = snapshot.to_canonical_json();
     let sha = sha256_hex(&snapshot_json);
-    let results = assess(snapshot, &sha, &catalog, &AssessOptions { params })?;
+    let results = assess(
+        snapshot,
+        &sha,
+        &catalog,
+        &AssessOptions {
+            params: params.clone(),
+            attestations,
+            waivers,
+        },
+    )?;
+    extra.push((
+        "parameters.json".into(),
+        parameters_json(&params, &from_config)?,
+    ));
     let dir = package::write(
         &out.output,
         &PackageRequest {
@@ -355,6 +409,7 @@ fn assess_and_package(snapshot: &Snapshot, out: &OutputArgs) -> Result<Results> 
             formats: &formats,
             templates: out.templates.as_deref(),
             created_at: Utc::now(),
+            extra,
         },
     )?;
     if out.quiet {
@@ -363,6 +418,37 @@ fn assess_and_package(snapshot: &Snapshot, out: &OutputArgs) -> Result<Results> 
         print!("{}", summary_screen(&results, &dir));
     }
     Ok(results)
+}
+
+/// `parameters.json`: every check's effective parameters, and where each non-default came
+/// from, so the verdicts can be reproduced.
+fn parameters_json(
+    params: &BTreeMap<String, BTreeMap<String, checks::ParamValue>>,
+    from_config: &BTreeMap<String, BTreeMap<String, checks::ParamValue>>,
+) -> Result<Vec<u8>> {
+    let effective = checks::effective_params(params)?;
+    let mut overridden = serde_json::Map::new();
+    for (check, values) in params {
+        for (name, value) in values {
+            let source = if from_config.get(check).and_then(|m| m.get(name)) == Some(value) {
+                "--config"
+            } else {
+                "--set"
+            };
+            overridden.insert(
+                format!("{check}.{name}"),
+                serde_json::json!({"value": value, "source": source}),
+            );
+        }
+    }
+    let doc = serde_json::json!({
+        "schema": "safeguard.parameters.v1",
+        "checks": effective,
+        "overridden": overridden,
+    });
+    let mut bytes = serde_json::to_vec_pretty(&doc).expect("parameters serialize");
+    bytes.push(b'\n');
+    Ok(bytes)
 }
 
 fn exit_code_for(results: &Results, fail_on: FailOn) -> i32 {

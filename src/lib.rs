@@ -12,6 +12,7 @@ pub mod cli;
 pub mod collect;
 pub mod error;
 pub mod import;
+pub mod inputs;
 pub mod package;
 pub mod render;
 pub mod results;

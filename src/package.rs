@@ -44,6 +44,9 @@ pub struct PackageRequest<'a> {
     pub formats: &'a BTreeSet<Format>,
     pub templates: Option<&'a Path>,
     pub created_at: DateTime<Utc>,
+    /// Further files (package path → bytes): the user's input files, attested evidence, the
+    /// effective parameters. Hashed in the manifest like the rest.
+    pub extra: Vec<(String, Vec<u8>)>,
 }
 
 /// Renders every requested output (in memory), so errors surface before anything touches disk.
@@ -58,6 +61,7 @@ pub fn render_files(req: &PackageRequest<'_>) -> Result<Vec<(String, Vec<u8>)>> 
         };
         files.push((format.file_name().to_string(), bytes));
     }
+    files.extend(req.extra.iter().cloned());
     Ok(files)
 }
 
@@ -74,6 +78,9 @@ pub fn write(out_root: &Path, req: &PackageRequest<'_>) -> Result<PathBuf> {
     let mut manifest_files = Vec::new();
     for (name, bytes) in &files {
         let path = staging.path().join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
         std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
         manifest_files.push(ManifestFile {
             path: name.clone(),

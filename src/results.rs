@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog::{Requirement, Safeguard};
 use crate::checks::{Finding, FindingStatus, ParamValue};
+use crate::inputs::{EvidenceRef, Validity};
 use crate::snapshot::Gap;
 
 pub const SCHEMA: &str = "safeguard.results.v1";
@@ -64,6 +65,32 @@ pub struct Results {
     pub controls: Vec<ControlResult>,
     /// Evidence the snapshot lacks, copied from it so the report can list it.
     pub gaps: Vec<Gap>,
+    /// Every waiver handed in, with whether it held and how many findings it covered.
+    #[serde(default)]
+    pub waivers: Vec<WaiverResult>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WaiverResult {
+    pub check: String,
+    pub resource: String,
+    pub justification: String,
+    pub approved_by: String,
+    pub expires: chrono::NaiveDate,
+    pub status: Validity,
+    /// Failing findings it covers (ignored ones included when expired).
+    pub findings: usize,
+}
+
+/// An attestation of a control's manual part, as the assessment judged it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttestationResult {
+    pub statement: String,
+    pub attested_by: String,
+    pub date: chrono::NaiveDate,
+    pub expires: chrono::NaiveDate,
+    pub status: Validity,
+    pub evidence: Vec<EvidenceRef>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -106,6 +133,9 @@ pub struct ControlResult {
     pub manual: Option<String>,
     /// Why the control is not applicable, when it is inherited.
     pub not_applicable: Option<String>,
+    /// Attestations handed in for this control, valid or not.
+    #[serde(default)]
+    pub attestations: Vec<AttestationResult>,
     pub checks: Vec<CheckResult>,
 }
 
@@ -113,11 +143,14 @@ pub struct ControlResult {
 pub struct CheckResult {
     pub id: String,
     pub description: String,
-    /// `fail` if any finding fails, else `error` if any evidence was missing, else `pass` if
-    /// anything passed, else `not_applicable`.
+    /// `fail` if any finding fails unwaived, else `error` if any evidence was missing, else
+    /// `pass` if anything passed (or was waived), else `not_applicable`.
     pub status: FindingStatus,
     /// The effective parameters the check ran with.
     pub parameters: BTreeMap<String, ParamValue>,
+    /// Failing findings a valid waiver covers (they stay listed, marked waived).
+    #[serde(default)]
+    pub waived: usize,
     /// Failing first, then errors, passes and not-applicable, each by resource.
     pub findings: Vec<Finding>,
 }

@@ -81,7 +81,7 @@ fn demo_writes_a_complete_verifiable_package() {
     );
     let v = run(&["verify", pkg.to_str().unwrap()]);
     assert_eq!(v.status.code(), Some(0), "{}", text(&v));
-    assert!(text(&v).contains("OK: 5 file(s) match"), "{}", text(&v));
+    assert!(text(&v).contains("OK: 10 file(s) match"), "{}", text(&v));
     // No staging folder is left behind.
     let leftovers: Vec<_> = fs::read_dir(pkg.parent().unwrap())
         .unwrap()
@@ -474,4 +474,184 @@ fn import_then_assess_equals_assess_of_the_folder() {
         fs::read(&snap).unwrap(),
         fs::read(from_folder.join("snapshot.json")).unwrap()
     );
+}
+
+/// The example's attestations, waivers and parameters: each reaches the verdicts, the package
+/// and every output, and an expired one is ignored with the reason shown.
+#[test]
+fn attestations_waivers_and_config_reach_every_output() {
+    let out = tempfile::tempdir().unwrap();
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let file = |n: &str| examples.join(n).to_str().unwrap().to_string();
+    let (a, w, c) = (
+        file("attestations.yaml"),
+        file("waivers.yaml"),
+        file("config.yaml"),
+    );
+    let (_, pkg) = assess_example(
+        out.path(),
+        &[
+            "--attestations",
+            &a,
+            "--waivers",
+            &w,
+            "--config",
+            &c,
+            "--set",
+            "iam.user_unused_credentials.max_unused_days=45",
+        ],
+    );
+    let r: serde_json::Value =
+        serde_json::from_slice(&fs::read(pkg.join("results.json")).unwrap()).unwrap();
+    let control = |id: &str| {
+        r["controls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    // An attested manual part passes; an expired attestation counts as absent, and says so.
+    assert_eq!(control("164.308(a)(2)")["status"], "pass");
+    let lapsed = control("164.316(b)(2)(i)");
+    assert_eq!(lapsed["status"], "manual");
+    assert!(
+        lapsed["status_reason"]
+            .as_str()
+            .unwrap()
+            .contains("expired on 2026-05-01"),
+        "{lapsed}"
+    );
+    assert_eq!(
+        control("164.308(a)(1)(ii)(A)")["attestations"][0]["evidence"][0]["file"]["path"],
+        "attestations/risk-analysis-2026-summary.md"
+    );
+    // Waived findings stay listed, marked; an expired waiver is listed and ignored.
+    let findings: Vec<serde_json::Value> = r["controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["checks"].as_array().unwrap().clone())
+        .flat_map(|k| {
+            k["findings"]
+                .as_array()
+                .unwrap()
+                .clone()
+                .into_iter()
+                .map(move |f| (k["id"].clone(), f))
+        })
+        .map(|(k, mut f)| {
+            f["check"] = k;
+            f
+        })
+        .collect();
+    let waived = findings
+        .iter()
+        .find(|f| f["check"] == "iam.root_hardware_mfa")
+        .unwrap();
+    assert_eq!(
+        (
+            waived["status"].as_str(),
+            waived["waiver"]["status"].as_str()
+        ),
+        (Some("fail"), Some("valid"))
+    );
+    let expired = findings
+        .iter()
+        .find(|f| {
+            f["check"] == "iam.user_unused_credentials"
+                && f["resource"].as_str().unwrap().ends_with("dave.kim")
+        })
+        .unwrap();
+    assert_eq!(expired["waiver"]["status"], "expired");
+    let statuses: Vec<&str> = r["waivers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["valid", "valid", "expired"]);
+    // The config's parameters apply, --set wins, and both are recorded with their source.
+    let params: serde_json::Value =
+        serde_json::from_slice(&fs::read(pkg.join("parameters.json")).unwrap()).unwrap();
+    assert_eq!(
+        params["checks"]["cloudtrail.s3_data_events"]["phi_buckets"],
+        "clinic-phi-documents-prod,clinic-phi-imaging-prod"
+    );
+    assert_eq!(
+        params["overridden"]["iam.user_unused_credentials.max_unused_days"],
+        serde_json::json!({"value": 45, "source": "--set"})
+    );
+    assert_eq!(
+        params["overridden"]["cloudtrail.s3_data_events.phi_buckets"]["source"],
+        "--config"
+    );
+    // Inputs and attested evidence are in the package and its manifest.
+    for f in [
+        "inputs/attestations.yaml",
+        "inputs/waivers.yaml",
+        "inputs/config.yaml",
+        "attestations/risk-analysis-2026-summary.md",
+    ] {
+        assert!(pkg.join(f).is_file(), "{f}");
+    }
+    let v = run(&["verify", pkg.to_str().unwrap()]);
+    assert_eq!(v.status.code(), Some(0), "{}", text(&v));
+    let md = fs::read_to_string(pkg.join("report.md")).unwrap();
+    assert!(
+        md.contains("| Fail (waived) |")
+            && md.contains("| Fail (waiver expired) |")
+            && md.contains("**Attestation (expired, ignored):**")
+    );
+    let csv = fs::read_to_string(pkg.join("results.csv")).unwrap();
+    assert!(
+        csv.lines()
+            .next()
+            .unwrap()
+            .ends_with("waiver_status,waiver_approved_by,waiver_expires")
+    );
+    assert!(csv.contains(",valid,\"Dana Reyes, Security Officer\",2027-01-31"));
+}
+
+#[test]
+fn a_bad_attestation_waiver_or_config_file_exits_2_with_its_location_and_no_package() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        (
+            "--attestations",
+            "attestations:\n  - control: \"164.312(z)\"\n    statement: s\n    attested_by: a\n    date: 2026-01-01\n    expires: 2027-01-01\n",
+            ":2:14: no control \"164.312(z)\"",
+        ),
+        (
+            "--waivers",
+            "waivers:\n  - check: iam.root_mfa\n    resource: \"*\"\n    justification: j\n    approved_by: a\n    expires: 2027-01-01\n",
+            ":2:12: unknown check id \"iam.root_mfa\"",
+        ),
+        (
+            "--config",
+            "parameters:\n  iam.password_policy:\n    min_length: long\n",
+            ":3:17: iam.password_policy.min_length expects an integer",
+        ),
+    ];
+    for (flag, yaml, expected) in cases {
+        let path = dir.path().join("input.yaml");
+        fs::write(&path, yaml).unwrap();
+        let out = tempfile::tempdir().unwrap();
+        let o = run(&[
+            "assess",
+            example().to_str().unwrap(),
+            "-o",
+            out.path().to_str().unwrap(),
+            flag,
+            path.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(2), "{flag}: {}", text(&o));
+        assert!(
+            text(&o).contains(&format!("input.yaml{expected}")),
+            "{flag}: {}",
+            text(&o)
+        );
+        assert!(packages(out.path()).is_empty(), "{flag}");
+    }
 }

@@ -89,10 +89,34 @@ fn the_export_script_produces_a_folder_safeguard_assesses() {
     assert_eq!(finding("iam.user_console_mfa", "user/bob"), "fail");
     assert_eq!(finding("iam.password_policy", "password-policy"), "pass");
     assert_eq!(finding("config.recorder_all_regions", "eu-west-1"), "fail");
+    // The trail's log group, its filter and the alarm, and the roles' session limits.
     assert_eq!(
-        results["gaps"].as_array().unwrap().len(),
-        0,
-        "{}",
-        results["gaps"]
+        finding(
+            "cloudwatch.console_login_failure_alarm",
+            "alarm/console-login-failures"
+        ),
+        "pass"
     );
+    assert_eq!(
+        finding("cloudwatch.root_usage_alarm", "alarm/root-usage"),
+        "fail"
+    );
+    assert_eq!(finding("cloudtrail.log_retention", "trail/main"), "fail");
+    assert_eq!(
+        finding("iam.role_max_session_duration", "role/admin-access"),
+        "fail"
+    );
+    // moto has no LookupEvents: the event history is the only gap, never an empty history.
+    let gaps = results["gaps"].as_array().unwrap();
+    assert!(!gaps.is_empty());
+    for g in gaps {
+        assert!(
+            g["evidence"]
+                .as_str()
+                .unwrap()
+                .starts_with("/cloudtrail/event_history/"),
+            "{g}"
+        );
+    }
+    assert_eq!(finding("cloudtrail.root_activity", "root"), "error");
 }

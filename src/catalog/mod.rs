@@ -308,7 +308,7 @@ impl Catalog {
     }
 }
 
-fn yaml_error(path: &Path, e: &serde_saphyr::Error) -> Error {
+pub(crate) fn yaml_error(path: &Path, e: &serde_saphyr::Error) -> Error {
     let location = e
         .location()
         .filter(|l| l.line() > 0)
@@ -351,7 +351,7 @@ fn is_citation(id: &str) -> bool {
 }
 
 /// The known id nearest to a mistyped one (edit distance ≤ 3).
-fn closest<'a>(wrong: &str, known: &[&'a str]) -> Option<&'a str> {
+pub(crate) fn closest<'a>(wrong: &str, known: &[&'a str]) -> Option<&'a str> {
     fn distance(a: &str, b: &str) -> usize {
         let b: Vec<char> = b.chars().collect();
         let mut prev: Vec<usize> = (0..=b.len()).collect();

@@ -49,6 +49,35 @@ pub struct Finding {
     pub message: String,
     /// JSON pointer into snapshot.json to the evidence the verdict rests on.
     pub evidence: String,
+    /// The waiver that covers this failing finding, valid or expired (then ignored).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiver: Option<Box<AppliedWaiver>>,
+}
+
+/// A waiver as applied to one finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppliedWaiver {
+    pub justification: String,
+    pub approved_by: String,
+    pub expires: chrono::NaiveDate,
+    /// `valid`: the finding no longer fails its control; `expired`: ignored.
+    pub status: crate::inputs::Validity,
+}
+
+impl Finding {
+    /// A failing finding no valid waiver covers.
+    pub fn fails(&self) -> bool {
+        self.status == FindingStatus::Fail
+            && !self
+                .waiver
+                .as_ref()
+                .is_some_and(|w| w.status == crate::inputs::Validity::Valid)
+    }
+
+    /// A failing finding a valid waiver covers.
+    pub fn is_waived(&self) -> bool {
+        self.status == FindingStatus::Fail && !self.fails()
+    }
 }
 
 impl Finding {
@@ -63,6 +92,7 @@ impl Finding {
             status,
             message: message.into(),
             evidence: evidence.into(),
+            waiver: None,
         }
     }
     pub fn pass(

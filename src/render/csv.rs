@@ -2,7 +2,7 @@
 
 use crate::results::Results;
 
-pub const HEADER: [&str; 10] = [
+pub const HEADER: [&str; 13] = [
     "control_id",
     "control_title",
     "control_status",
@@ -13,6 +13,9 @@ pub const HEADER: [&str; 10] = [
     "message",
     "evidence",
     "collected_at",
+    "waiver_status",
+    "waiver_approved_by",
+    "waiver_expires",
 ];
 
 pub fn render(results: &Results) -> Vec<u8> {
@@ -32,6 +35,9 @@ pub fn render(results: &Results) -> Vec<u8> {
                 &c.status_reason,
                 "",
                 &results.snapshot.collected_at,
+                "",
+                "",
+                "",
             ])
             .expect("in-memory write");
         }
@@ -48,6 +54,13 @@ pub fn render(results: &Results) -> Vec<u8> {
                     &defuse(&f.message),
                     &f.evidence,
                     &results.snapshot.collected_at,
+                    f.waiver.as_ref().map_or("", |w| w.status.as_str()),
+                    &f.waiver
+                        .as_ref()
+                        .map_or(String::new(), |w| defuse(&w.approved_by)),
+                    &f.waiver
+                        .as_ref()
+                        .map_or(String::new(), |w| w.expires.to_string()),
                 ])
                 .expect("in-memory write");
             }

@@ -33,6 +33,7 @@ pub fn render(results: &Results, templates: Option<&Path>) -> Result<String> {
     env.add_filter("cell", cell);
     env.add_filter("anchor", anchor);
     env.add_filter("param", param);
+    env.add_filter("validity", validity);
     env.add_template_owned(TEMPLATE_NAME, source)
         .map_err(|e| template_error(&origin, &e))?;
     let statuses: Vec<&str> = ControlStatus::ALL.iter().map(|s| s.as_str()).collect();
@@ -66,6 +67,16 @@ fn status_label(s: String) -> String {
         "not_applicable" => "Not applicable",
         "error" => "Error (evidence missing)",
         other => return other.to_string(),
+    }
+    .to_string()
+}
+
+fn validity(s: String) -> String {
+    match s.as_str() {
+        "valid" => "valid",
+        "expired" => "expired, ignored",
+        "not_yet_valid" => "dated after the evidence, ignored",
+        other => other,
     }
     .to_string()
 }

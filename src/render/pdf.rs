@@ -591,6 +591,9 @@ pub fn render(results: &Results) -> Result<Vec<u8>> {
                 dark,
             );
         }
+        for a in &c.attestations {
+            w.paragraph(&attestation_line(a), 9.0, Weight::Regular, dark);
+        }
         for check in &c.checks {
             w.heading(
                 &format!("{} — {}", check.id, status_label(check.status.as_str())),
@@ -617,13 +620,27 @@ pub fn render(results: &Results) -> Result<Vec<u8>> {
                 .findings
                 .iter()
                 .map(|f| {
-                    vec![
-                        Cell::badge(
-                            status_label(f.status.as_str()),
-                            status_colour(f.status.as_str()),
+                    let (label, message) = match &f.waiver {
+                        Some(wv) if f.is_waived() => (
+                            "– Waived",
+                            format!(
+                                "{} — waived until {} by {}: {}",
+                                f.message, wv.expires, wv.approved_by, wv.justification
+                            ),
                         ),
+                        Some(wv) => (
+                            status_label(f.status.as_str()),
+                            format!(
+                                "{} — waiver by {} expired {} and is ignored",
+                                f.message, wv.approved_by, wv.expires
+                            ),
+                        ),
+                        None => (status_label(f.status.as_str()), f.message.clone()),
+                    };
+                    vec![
+                        Cell::badge(label, status_colour(f.status.as_str())),
                         Cell::plain(&f.resource),
-                        Cell::plain(&f.message),
+                        Cell::plain(message),
                         Cell::plain(&f.evidence),
                     ]
                 })
@@ -662,8 +679,61 @@ pub fn render(results: &Results) -> Result<Vec<u8>> {
         w.table(&[50.0, 64.0, 64.0], &["Evidence", "Source", "Reason"], rows);
     }
 
+    w.heading("Waivers", 14.0, true);
+    if results.waivers.is_empty() {
+        w.paragraph("None were handed in.", 9.0, Weight::Regular, dark);
+    } else {
+        let rows = results
+            .waivers
+            .iter()
+            .map(|wv| {
+                vec![
+                    Cell::plain(wv.status.as_str()),
+                    Cell::plain(format!(
+                        "{} on {} ({} finding(s))",
+                        wv.check, wv.resource, wv.findings
+                    )),
+                    Cell::plain(&wv.justification),
+                    Cell::plain(format!("{}, until {}", wv.approved_by, wv.expires)),
+                ]
+            })
+            .collect();
+        w.table(
+            &[22.0, 60.0, 60.0, 36.0],
+            &["Status", "Check and resources", "Justification", "Approved"],
+            rows,
+        );
+    }
+
     w.footers(&results.snapshot.sha256);
     finish(w, results)
+}
+
+/// One attestation as a sentence, evidence references included.
+fn attestation_line(a: &crate::results::AttestationResult) -> String {
+    let evidence: Vec<String> = a
+        .evidence
+        .iter()
+        .map(|e| match e {
+            crate::inputs::EvidenceRef::Url(u) => u.clone(),
+            crate::inputs::EvidenceRef::File { path, sha256 } => {
+                format!("{path} (sha256 {sha256})")
+            }
+        })
+        .collect();
+    format!(
+        "Attestation ({}): \"{}\" — {}, {}, valid until {}.{}",
+        a.status.as_str(),
+        a.statement,
+        a.attested_by,
+        a.date,
+        a.expires,
+        if evidence.is_empty() {
+            String::new()
+        } else {
+            format!(" Evidence: {}.", evidence.join(", "))
+        }
+    )
 }
 
 fn finish(w: Writer, results: &Results) -> Result<Vec<u8>> {

@@ -1,0 +1,239 @@
+//! `--attestations FILE`: a person's statement that a control's manual part is in place.
+//!
+//! ```yaml
+//! attestations:
+//!   - control: "164.308(a)(1)(ii)(A)"
+//!     statement: The 2026 risk analysis covers every system in this account.
+//!     attested_by: Dana Reyes, Security Officer
+//!     date: 2026-09-15
+//!     expires: 2027-09-15
+//!     evidence:
+//!       - https://wiki.example.org/security/risk-analysis-2026
+//!       - evidence/risk-analysis-2026.pdf   # copied into the package, hashed in the manifest
+//! ```
+//!
+//! A valid attestation turns the control's manual part from `manual` into attested (`pass` if
+//! nothing else is wrong); on a `not_applicable` (inherited) control it takes the control in.
+//! Expired ones count as absent, and the report says so.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use serde_saphyr::Spanned;
+
+use super::{at, date, parse, text};
+use crate::catalog::Catalog;
+use crate::error::{Error, Result};
+use crate::snapshot::sha256_hex;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AttestationsFile {
+    attestations: Vec<Entry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Entry {
+    control: Spanned<String>,
+    statement: Spanned<String>,
+    attested_by: Spanned<String>,
+    date: Spanned<String>,
+    expires: Spanned<String>,
+    #[serde(default)]
+    evidence: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Attestation {
+    pub control: String,
+    pub statement: String,
+    pub attested_by: String,
+    pub date: NaiveDate,
+    pub expires: NaiveDate,
+    pub evidence: Vec<EvidenceRef>,
+}
+
+/// Where the attested evidence is: a URL, or a file now inside the package.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EvidenceRef {
+    Url(String),
+    File {
+        /// Path inside the package (`attestations/...`).
+        path: String,
+        sha256: String,
+    },
+}
+
+/// The attestations file, and the evidence files it names (package path → bytes).
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub attestations: Vec<Attestation>,
+    pub files: BTreeMap<String, Vec<u8>>,
+    /// The file itself, kept in the package so the verdicts can be reproduced.
+    pub source: Vec<u8>,
+}
+
+pub fn load(path: &Path, catalog: &Catalog) -> Result<Loaded> {
+    let (source, file): (String, AttestationsFile) = parse(path)?;
+    let base = path.parent().unwrap_or(Path::new("."));
+    let mut out = Loaded {
+        source: source.into_bytes(),
+        ..Default::default()
+    };
+    // Package name per source file, so one file named twice is copied once.
+    let mut copied: BTreeMap<PathBuf, String> = BTreeMap::new();
+    for e in file.attestations {
+        let id = e.control.value.trim();
+        let Some(control) = catalog.get(id) else {
+            let known: Vec<&str> = catalog.controls.iter().map(|c| c.id.as_str()).collect();
+            let hint = crate::catalog::closest(id, &known)
+                .map(|k| format!("; did you mean {k:?}?"))
+                .unwrap_or_default();
+            return Err(Error::bad_input(
+                path,
+                at(&e.control),
+                format!("no control {id:?} in the catalog{hint}"),
+            ));
+        };
+        if control.manual.is_none() && control.not_applicable.is_none() {
+            return Err(Error::bad_input(
+                path,
+                at(&e.control),
+                format!(
+                    "control {id} has no manual part to attest: its automated checks decide it"
+                ),
+            ));
+        }
+        let day = date(path, &e.date, "date")?;
+        let expires = date(path, &e.expires, "expires")?;
+        if expires < day {
+            return Err(Error::bad_input(
+                path,
+                at(&e.expires),
+                format!("expires {expires} is before the attestation's date {day}"),
+            ));
+        }
+        let mut evidence = Vec::new();
+        for r in &e.evidence {
+            let v = r.value.trim();
+            if v.starts_with("https://") || v.starts_with("http://") {
+                evidence.push(EvidenceRef::Url(v.to_string()));
+                continue;
+            }
+            let file = base.join(v);
+            let bytes = std::fs::read(&file).map_err(|err| {
+                Error::bad_input(
+                    path,
+                    at(r),
+                    format!(
+                        "evidence file {} cannot be read: {err} (a URL must start with https://)",
+                        file.display()
+                    ),
+                )
+            })?;
+            let name = match copied.get(&file) {
+                Some(n) => n.clone(),
+                None => {
+                    let stem = Path::new(v)
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_else(|| "evidence".into());
+                    let mut name = format!("attestations/{stem}");
+                    let mut n = 2;
+                    while out.files.contains_key(&name) {
+                        name = format!("attestations/{n}-{stem}");
+                        n += 1;
+                    }
+                    copied.insert(file.clone(), name.clone());
+                    name
+                }
+            };
+            evidence.push(EvidenceRef::File {
+                path: name.clone(),
+                sha256: sha256_hex(&bytes),
+            });
+            out.files.insert(name, bytes);
+        }
+        out.attestations.push(Attestation {
+            control: id.to_string(),
+            statement: text(path, &e.statement, "statement")?,
+            attested_by: text(path, &e.attested_by, "attested_by")?,
+            date: day,
+            expires,
+            evidence,
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, yaml: &str) -> PathBuf {
+        let p = dir.join("attestations.yaml");
+        std::fs::write(&p, yaml).unwrap();
+        p
+    }
+
+    const ONE: &str = "attestations:\n  - control: \"164.308(a)(1)(ii)(A)\"\n    statement: Risk analysis done.\n    attested_by: Dana\n    date: 2026-09-15\n    expires: 2027-09-15\n    evidence:\n      - https://wiki.example.org/ra\n      - ra.pdf\n";
+
+    #[test]
+    fn files_are_copied_and_hashed_urls_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("ra.pdf"), b"%PDF risk analysis").unwrap();
+        let loaded = load(&write(dir.path(), ONE), &Catalog::builtin().unwrap()).unwrap();
+        let a = &loaded.attestations[0];
+        assert_eq!(a.expires, NaiveDate::from_ymd_opt(2027, 9, 15).unwrap());
+        assert_eq!(
+            a.evidence[0],
+            EvidenceRef::Url("https://wiki.example.org/ra".into())
+        );
+        assert_eq!(
+            a.evidence[1],
+            EvidenceRef::File {
+                path: "attestations/ra.pdf".into(),
+                sha256: sha256_hex(b"%PDF risk analysis")
+            }
+        );
+        assert_eq!(loaded.files["attestations/ra.pdf"], b"%PDF risk analysis");
+    }
+
+    #[test]
+    fn mistakes_are_located() {
+        let dir = tempfile::tempdir().unwrap();
+        let cat = Catalog::builtin().unwrap();
+        let err = |yaml: &str| {
+            load(&write(dir.path(), yaml), &cat)
+                .unwrap_err()
+                .to_string()
+        };
+        let e = err(ONE);
+        assert!(
+            e.contains("attestations.yaml:9:9: evidence file")
+                && e.contains("ra.pdf cannot be read"),
+            "{e}"
+        );
+        let e = err(&ONE.replace("164.308(a)(1)(ii)(A)", "164.308(a)(1)(ii)(Z)"));
+        assert!(
+            e.contains(":2:14: no control \"164.308(a)(1)(ii)(Z)\"") && e.contains("did you mean"),
+            "{e}"
+        );
+        let e = err(&ONE.replace("164.308(a)(1)(ii)(A)", "164.312(b)"));
+        assert!(e.contains("has no manual part"), "{e}");
+        let e = err(&ONE.replace("2027-09-15", "15/09/2027"));
+        assert!(
+            e.contains(":6:14: expires \"15/09/2027\" is not a date"),
+            "{e}"
+        );
+        let e = err(&ONE.replace("attested_by", "attested"));
+        assert!(
+            e.contains("attestations.yaml:4:5: unknown field `attested`"),
+            "{e}"
+        );
+    }
+}

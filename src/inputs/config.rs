@@ -1,0 +1,134 @@
+//! `--config FILE`: check parameters for a run, e.g. thresholds, break-glass names, PHI buckets.
+//!
+//! ```yaml
+//! parameters:
+//!   iam.user_unused_credentials:
+//!     max_unused_days: 45
+//!   cloudtrail.s3_data_events:
+//!     phi_buckets: [clinic-phi-records, clinic-phi-imaging]
+//! ```
+//!
+//! Every parameter and its default is listed by `safeguard controls CHECK_ID`. `--set` given on
+//! the command line wins over the file. A list is written as a YAML sequence.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+use super::{at, parse};
+use crate::checks::{self, ParamValue, Params};
+use crate::error::{Error, Result};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    #[serde(default)]
+    parameters: BTreeMap<String, BTreeMap<String, Spanned<Value>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum Value {
+    Bool(bool),
+    Int(i64),
+    Str(String),
+    List(Vec<String>),
+}
+
+/// The parameter overrides of a config file, validated against the checks' declarations.
+#[derive(Debug, Default)]
+pub struct ConfigFile {
+    pub params: BTreeMap<String, BTreeMap<String, ParamValue>>,
+    pub source: Vec<u8>,
+}
+
+pub fn load(path: &Path) -> Result<ConfigFile> {
+    let (source, file): (String, File) = parse(path)?;
+    let mut params: BTreeMap<String, BTreeMap<String, ParamValue>> = BTreeMap::new();
+    for (check, values) in file.parameters {
+        for (name, value) in values {
+            let loc = at(&value);
+            let Some(c) = checks::find(&check) else {
+                let known: Vec<&str> = checks::registry().iter().map(|c| c.info().id).collect();
+                let hint = crate::catalog::closest(&check, &known)
+                    .map(|k| format!("; did you mean {k:?}?"))
+                    .unwrap_or_default();
+                return Err(Error::bad_input(
+                    path,
+                    loc,
+                    format!("parameters for unknown check {check:?}{hint}"),
+                ));
+            };
+            let v = match value.value {
+                Value::Bool(b) => ParamValue::Bool(b),
+                Value::Int(i) => ParamValue::Int(i),
+                Value::Str(s) => ParamValue::Str(s),
+                Value::List(items) => ParamValue::Str(items.join(",")),
+            };
+            // The declaration decides: unknown names and wrong types are refused here, located.
+            let one = BTreeMap::from([(name.clone(), v.clone())]);
+            Params::resolve(c.info(), Some(&one))
+                .map_err(|e| Error::bad_input(path, loc.clone(), e.to_string()))?;
+            params.entry(check.clone()).or_default().insert(name, v);
+        }
+    }
+    Ok(ConfigFile {
+        params,
+        source: source.into_bytes(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_text(yaml: &str) -> Result<ConfigFile> {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("config.yaml");
+        std::fs::write(&p, yaml).unwrap();
+        load(&p)
+    }
+
+    #[test]
+    fn values_are_typed_and_lists_joined() {
+        let c = load_text("parameters:\n  iam.user_unused_credentials:\n    max_unused_days: 45\n  cloudtrail.s3_data_events:\n    phi_buckets: [a, b]\n").unwrap();
+        assert_eq!(
+            c.params["iam.user_unused_credentials"]["max_unused_days"],
+            ParamValue::Int(45)
+        );
+        assert_eq!(
+            c.params["cloudtrail.s3_data_events"]["phi_buckets"],
+            ParamValue::Str("a,b".into())
+        );
+    }
+
+    #[test]
+    fn unknown_checks_parameters_and_wrong_types_are_located() {
+        let e = load_text("parameters:\n  iam.user_unused_credential:\n    max_unused_days: 45\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("config.yaml:3:22: parameters for unknown check")
+                && e.contains("did you mean"),
+            "{e}"
+        );
+        let e = load_text("parameters:\n  iam.user_unused_credentials:\n    max_days: 45\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("config.yaml:3:15:") && e.contains("has no parameter \"max_days\""),
+            "{e}"
+        );
+        let e = load_text(
+            "parameters:\n  iam.user_unused_credentials:\n    max_unused_days: yes please\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("config.yaml:3:22:") && e.contains("expects an integer"),
+            "{e}"
+        );
+    }
+}

@@ -1,0 +1,84 @@
+//! The files a user hands in beside the evidence: attestations (`--attestations`), waivers
+//! (`--waivers`) and parameters (`--config`). All YAML, validated completely before anything
+//! runs; every error names the file, line and column, and exits 2.
+
+pub mod attestations;
+pub mod config;
+pub mod waivers;
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use serde::de::DeserializeOwned;
+use serde_saphyr::Spanned;
+
+use crate::error::{Error, Location, Result};
+
+pub use attestations::{Attestation, EvidenceRef};
+pub use config::ConfigFile;
+pub use waivers::Waiver;
+
+/// Whether a dated statement holds on a given day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Validity {
+    Valid,
+    Expired,
+    /// Dated after the evidence it would cover.
+    NotYetValid,
+}
+
+impl Validity {
+    pub fn on(from: Option<NaiveDate>, expires: NaiveDate, day: NaiveDate) -> Validity {
+        if from.is_some_and(|f| f > day) {
+            Validity::NotYetValid
+        } else if expires < day {
+            Validity::Expired
+        } else {
+            Validity::Valid
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Validity::Valid => "valid",
+            Validity::Expired => "expired",
+            Validity::NotYetValid => "not yet valid",
+        }
+    }
+}
+
+/// The file's text, parsed as `T`, with YAML errors located.
+fn parse<T: DeserializeOwned>(path: &Path) -> Result<(String, T)> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let value = serde_saphyr::from_str(&text).map_err(|e| crate::catalog::yaml_error(path, &e))?;
+    Ok((text, value))
+}
+
+fn at<T>(s: &Spanned<T>) -> Location {
+    Location {
+        line: Some(s.referenced.line() as usize),
+        column: Some(s.referenced.column() as usize),
+        pointer: None,
+    }
+}
+
+/// A `YYYY-MM-DD` date, or an error at its spot.
+fn date(path: &Path, s: &Spanned<String>, what: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(s.value.trim(), "%Y-%m-%d").map_err(|_| {
+        Error::bad_input(
+            path,
+            at(s),
+            format!("{what} {:?} is not a date (expected YYYY-MM-DD)", s.value),
+        )
+    })
+}
+
+/// A required text that must say something.
+fn text(path: &Path, s: &Spanned<String>, what: &str) -> Result<String> {
+    let t = s.value.trim();
+    if t.is_empty() {
+        return Err(Error::bad_input(path, at(s), format!("{what} is empty")));
+    }
+    Ok(t.to_string())
+}
