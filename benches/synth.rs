@@ -244,7 +244,7 @@ pub fn generate(root: &Path, size: Size) {
     write(
         root,
         "export-info.json",
-        &json!({"collected_at": "2026-11-20T09:00:00Z"}),
+        &json!({"collected_at": "2026-11-20T09:00:00Z", "events_since": "2026-08-22T09:00:00Z"}),
     );
     write(
         root,
@@ -336,11 +336,82 @@ pub fn generate(root: &Path, size: Size) {
             role
         })
         .collect();
+    // list-roles: human roles alternate between one hour and twelve.
+    let listed: Vec<Value> = roles
+        .iter()
+        .enumerate()
+        .map(|(r, role)| {
+            let long = role["RoleName"].as_str().unwrap_or_default().starts_with("human-") && r % 3 == 0;
+            json!({"RoleName": role["RoleName"], "Arn": role["Arn"], "MaxSessionDuration": if long { 43200 } else { 3600 }})
+        })
+        .collect();
+    write(root, "iam/roles.json", &json!({"Roles": listed}));
     write(
         root,
         "iam/account-authorization-details.json",
         &json!({"UserDetailList": users, "GroupDetailList": groups, "RoleDetailList": roles, "Policies": policies}),
     );
+    // CloudTrail event history: two IAM changes per principal over the look-back (a few by root
+    // or denied), and a little root activity.
+    let principals = size.users + size.roles;
+    let events: Vec<Value> = (0..principals * 2)
+        .map(|i| {
+            let (kind, who) = match i % 97 {
+                0 => ("Root", format!("arn:aws:iam::{ACCOUNT}:root")),
+                _ => ("IAMUser", format!("arn:aws:iam::{ACCOUNT}:user/u{}", i % size.users.max(1))),
+            };
+            let error = if i % 53 == 0 { json!("AccessDenied") } else { Value::Null };
+            let record = json!({"userIdentity": {"type": kind, "arn": who, "sessionContext": {"attributes": {"mfaAuthenticated": "true"}}},
+                "awsRegion": "us-east-1", "sourceIPAddress": "198.51.100.7", "errorCode": error,
+                "requestParameters": {"userName": format!("u{}", i % size.users.max(1)), "policyArn": policy_arn(i % size.policies.max(1))}});
+            let name = ["AttachUserPolicy", "CreateAccessKey", "PutRolePolicy", "GetUser"][i % 4];
+            json!({"EventId": format!("ev-{i:08}"), "EventName": name,
+                "ReadOnly": if i % 4 == 3 { "true" } else { "false" },
+                "EventTime": format!("2026-{:02}-{:02}T{:02}:00:00Z", 9 + i % 3, 1 + i % 28, i % 24), "EventSource": "iam.amazonaws.com",
+                "Username": who.rsplit('/').next(), "Resources": [{"ResourceType": "AWS::IAM::User", "ResourceName": format!("u{}", i % size.users.max(1))}],
+                "CloudTrailEvent": record.to_string()})
+        })
+        .collect();
+    write(root, "events/iam-changes.json", &json!({"Events": events}));
+    let filters = [
+        (
+            "console",
+            "{ ($.eventName = ConsoleLogin) && ($.errorMessage = \"Failed authentication\") }",
+        ),
+        (
+            "root",
+            "{ $.userIdentity.type = \"Root\" && $.userIdentity.invokedBy NOT EXISTS }",
+        ),
+        ("iam", "{ $.eventSource = iam.amazonaws.com }"),
+    ];
+    write(
+        root,
+        "logs/us-east-1/log-groups.json",
+        &json!({"logGroups": [{"logGroupName": "org-trail", "retentionInDays": 400, "kmsKeyId": "k"}]}),
+    );
+    write(
+        root,
+        "logs/us-east-1/metric-filters.json",
+        &json!({"metricFilters": filters.iter().map(|(n, p)| json!({"filterName": n, "filterPattern": p, "logGroupName": "org-trail",
+        "metricTransformations": [{"metricName": n, "metricNamespace": "Security", "metricValue": "1"}]})).collect::<Vec<_>>()}),
+    );
+    // Many unrelated alarms, as real accounts have, and one per filter.
+    let alarms: Vec<Value> = (0..principals / 10)
+        .map(|i| json!({"AlarmName": format!("app-{i}"), "MetricName": "CPUUtilization", "Namespace": "AWS/EC2", "ActionsEnabled": true, "AlarmActions": ["arn:aws:sns:us-east-1:123:ops"]}))
+        .chain(filters.iter().map(|(n, _)| json!({"AlarmName": n, "MetricName": n, "Namespace": "Security", "ActionsEnabled": true, "AlarmActions": ["arn:aws:sns:us-east-1:123:sec"]})))
+        .collect();
+    write(
+        root,
+        "cloudwatch/us-east-1/alarms.json",
+        &json!({"MetricAlarms": alarms}),
+    );
+    for r in REGIONS {
+        write(
+            root,
+            &format!("events/{r}/root-activity.json"),
+            &json!({"Events": []}),
+        );
+    }
 
     let mut csv = String::from(
         "user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date\n",
@@ -378,7 +449,7 @@ pub fn generate(root: &Path, size: Size) {
         &json!({"VirtualMFADevices": []}),
     );
     let trail = json!({"Name": "org", "TrailARN": format!("arn:aws:cloudtrail:us-east-1:{ACCOUNT}:trail/org"), "HomeRegion": "us-east-1", "IsMultiRegionTrail": true,
-        "LogFileValidationEnabled": true, "KmsKeyId": "k", "CloudWatchLogsLogGroupArn": "g"});
+        "LogFileValidationEnabled": true, "KmsKeyId": "k", "CloudWatchLogsLogGroupArn": format!("arn:aws:logs:us-east-1:{ACCOUNT}:log-group:org-trail:*")});
     for r in REGIONS {
         write(
             root,

@@ -612,6 +612,18 @@ pub fn describe_catalog(catalog: &Catalog, id: Option<&str>) -> Result<String> {
             if let Some(m) = &c.manual {
                 s.push_str(&format!("\nmanual part (attestation): {m}\n"));
             }
+            if !c.anchors.is_empty() {
+                s.push_str("\nwhat the established tools map here, and how safeguard answers:\n");
+                for a in &c.anchors {
+                    let tools: Vec<&str> = a.tools.iter().map(|t| t.title()).collect();
+                    let answer = match &a.answer {
+                        crate::catalog::AnchorAnswer::Check(id) => id.clone(),
+                        crate::catalog::AnchorAnswer::Manual => "the manual part".into(),
+                        crate::catalog::AnchorAnswer::Declined(why) => format!("declined: {why}"),
+                    };
+                    s.push_str(&format!("  {} ({}) → {answer}\n", a.mapping, tools.join(", ")));
+                }
+            }
         }
     }
     Ok(s)

@@ -181,9 +181,7 @@ impl Catalog {
                 let mut check_ids = Vec::new();
                 for c in &entry.checks {
                     if !known.contains(&c.value.as_str()) {
-                        let hint = closest(&c.value, &known)
-                            .map(|k| format!("; did you mean {k:?}?"))
-                            .unwrap_or_default();
+                        let hint = did_you_mean(&c.value, &known);
                         return Err(Error::bad_input(
                             path,
                             at(&c.referenced),
@@ -350,8 +348,15 @@ fn is_citation(id: &str) -> bool {
     true
 }
 
+/// "; did you mean X?" for the known id nearest to a mistyped one, or nothing.
+pub(crate) fn did_you_mean(wrong: &str, known: &[&str]) -> String {
+    closest(wrong, known)
+        .map(|k| format!("; did you mean {k:?}?"))
+        .unwrap_or_default()
+}
+
 /// The known id nearest to a mistyped one (edit distance ≤ 3).
-pub(crate) fn closest<'a>(wrong: &str, known: &[&'a str]) -> Option<&'a str> {
+fn closest<'a>(wrong: &str, known: &[&'a str]) -> Option<&'a str> {
     fn distance(a: &str, b: &str) -> usize {
         let b: Vec<char> = b.chars().collect();
         let mut prev: Vec<usize> = (0..=b.len()).collect();

@@ -90,9 +90,7 @@ pub fn load(path: &Path, catalog: &Catalog) -> Result<Loaded> {
         let id = e.control.value.trim();
         let Some(control) = catalog.get(id) else {
             let known: Vec<&str> = catalog.controls.iter().map(|c| c.id.as_str()).collect();
-            let hint = crate::catalog::closest(id, &known)
-                .map(|k| format!("; did you mean {k:?}?"))
-                .unwrap_or_default();
+            let hint = crate::catalog::did_you_mean(id, &known);
             return Err(Error::bad_input(
                 path,
                 at(&e.control),

@@ -52,9 +52,7 @@ pub fn load(path: &Path) -> Result<ConfigFile> {
             let loc = at(&value);
             let Some(c) = checks::find(&check) else {
                 let known: Vec<&str> = checks::registry().iter().map(|c| c.info().id).collect();
-                let hint = crate::catalog::closest(&check, &known)
-                    .map(|k| format!("; did you mean {k:?}?"))
-                    .unwrap_or_default();
+                let hint = crate::catalog::did_you_mean(&check, &known);
                 return Err(Error::bad_input(
                     path,
                     loc,

@@ -62,9 +62,7 @@ pub fn load(path: &Path) -> Result<(Vec<Waiver>, Vec<u8>)> {
     for e in file.waivers {
         let id = e.check.value.trim();
         if !known.contains(&id) {
-            let hint = crate::catalog::closest(id, &known)
-                .map(|k| format!("; did you mean {k:?}?"))
-                .unwrap_or_default();
+            let hint = crate::catalog::did_you_mean(id, &known);
             return Err(Error::bad_input(
                 path,
                 at(&e.check),

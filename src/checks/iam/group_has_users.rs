@@ -25,17 +25,25 @@ impl Check for GroupHasUsers {
                 "the IAM authorization details",
             )];
         };
+        // Group name → members, in one pass over the users.
+        let mut members_of: std::collections::HashMap<&str, Vec<&str>> = Default::default();
+        for u in &d.user_detail_list {
+            for g in &u.group_list {
+                members_of
+                    .entry(g.as_str())
+                    .or_default()
+                    .push(u.user_name.as_str());
+            }
+        }
         let mut out: Vec<Finding> = d
             .group_detail_list
             .iter()
             .enumerate()
             .map(|(i, g)| {
-                let members: Vec<&str> = d
-                    .user_detail_list
-                    .iter()
-                    .filter(|u| u.group_list.contains(&g.group_name))
-                    .map(|u| u.user_name.as_str())
-                    .collect();
+                let members = members_of
+                    .get(g.group_name.as_str())
+                    .cloned()
+                    .unwrap_or_default();
                 let ptr = format!("/iam/authorization_details/GroupDetailList/{i}");
                 if members.is_empty() {
                     Finding::fail(

@@ -41,6 +41,13 @@ impl Check for RoleMaxSessionDuration {
         let max_seconds = ctx.params.int("max_hours") * 3600;
         let extra = ctx.params.list("human_role_names");
         let roles = ctx.snapshot.iam.roles.as_deref();
+        // ARN → index in the list-roles output, built once (accounts hold thousands of roles).
+        let by_arn: std::collections::HashMap<&str, usize> = roles
+            .into_iter()
+            .flatten()
+            .enumerate()
+            .map(|(i, r)| (r.arn.as_str(), i))
+            .collect();
         let mut out = roles_where(ctx, |_, role| {
             let named = extra
                 .iter()
@@ -55,7 +62,7 @@ impl Check for RoleMaxSessionDuration {
                     "the role list with session durations (list-roles)",
                 ));
             };
-            let Some(i) = roles.iter().position(|r| r.arn == role.arn) else {
+            let Some(&i) = by_arn.get(role.arn) else {
                 return Some(ctx.missing(
                     role.arn,
                     "/iam/roles",
