@@ -6,6 +6,7 @@
 //! every check found nothing to judge.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::catalog::{Catalog, Control};
 use crate::checks::{self, AppliedWaiver, Context, Finding, FindingStatus, ParamValue, Params};
@@ -36,7 +37,7 @@ pub fn assess(
     // time-based check, so re-assessing a snapshot gives the same verdicts.
     let day = snapshot.collected_at.date_naive();
     let mut waiver_hits = vec![0usize; opts.waivers.len()];
-    let mut evaluated: BTreeMap<&str, CheckResult> = BTreeMap::new();
+    let mut evaluated: BTreeMap<&str, Arc<CheckResult>> = BTreeMap::new();
     let access = crate::access::AccessModel::new(snapshot);
     for control in &catalog.controls {
         for id in &control.checks {
@@ -61,7 +62,10 @@ pub fn assess(
                 day,
                 &mut waiver_hits,
             );
-            evaluated.insert(check.info().id, check_result(check.info(), p, findings));
+            evaluated.insert(
+                check.info().id,
+                Arc::new(check_result(check.info(), p, findings)),
+            );
         }
     }
 
@@ -199,10 +203,10 @@ fn check_result(
 
 fn resolve(
     control: &Control,
-    evaluated: &BTreeMap<&str, CheckResult>,
+    evaluated: &BTreeMap<&str, Arc<CheckResult>>,
     attestations: Vec<AttestationResult>,
 ) -> ControlResult {
-    let checks: Vec<CheckResult> = control
+    let checks: Vec<Arc<CheckResult>> = control
         .checks
         .iter()
         .map(|id| evaluated[id.as_str()].clone())

@@ -621,7 +621,11 @@ pub fn describe_catalog(catalog: &Catalog, id: Option<&str>) -> Result<String> {
                         crate::catalog::AnchorAnswer::Manual => "the manual part".into(),
                         crate::catalog::AnchorAnswer::Declined(why) => format!("declined: {why}"),
                     };
-                    s.push_str(&format!("  {} ({}) → {answer}\n", a.mapping, tools.join(", ")));
+                    s.push_str(&format!(
+                        "  {} ({}) → {answer}\n",
+                        a.mapping,
+                        tools.join(", ")
+                    ));
                 }
             }
         }

@@ -136,7 +136,8 @@ pub struct ControlResult {
     /// Attestations handed in for this control, valid or not.
     #[serde(default)]
     pub attestations: Vec<AttestationResult>,
-    pub checks: Vec<CheckResult>,
+    /// Shared between the controls a check serves: evaluated once, never copied.
+    pub checks: Vec<std::sync::Arc<CheckResult>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
