@@ -9,8 +9,10 @@ use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
+use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use serde_json::{Value, json};
 
 use super::shapes::*;
@@ -128,38 +130,63 @@ impl Intercept for CallCounter {
     }
 }
 
+/// Every page of a paginated call, each handed to `each`. All or nothing: the first failure ends
+/// it with the call's error text, since a partial listing would pass off missing items as absent.
+async fn all_pages<P, E, R>(
+    mut pages: aws_smithy_async::future::pagination_stream::PaginationStream<
+        Result<P, SdkError<E, R>>,
+    >,
+    operation: &str,
+    mut each: impl FnMut(P),
+) -> Result<(), String>
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    while let Some(page) = pages.next().await {
+        each(page.map_err(|e| failure(operation, &e))?);
+    }
+    Ok(())
+}
+
+/// Files `rel` as the JSON `ok` renders, or as the failure's text.
+fn file(
+    sink: &Sink,
+    rel: impl Into<String>,
+    outcome: Result<(), String>,
+    ok: impl FnOnce() -> Value,
+) {
+    match outcome {
+        Ok(()) => sink.json(rel, &ok()),
+        Err(text) => sink.failed(rel, text),
+    }
+}
+
 /// IAM is global: one pass of paginated, account-wide calls.
 pub(super) async fn iam(client: aws_sdk_iam::Client, sink: Sink, quiet: bool) {
     log(quiet, "  iam: authorization details");
-    let mut pages = client
-        .get_account_authorization_details()
-        .into_paginator()
-        .send();
     let (mut users, mut groups, mut roles, mut policies) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    let mut failed = None;
-    while let Some(page) = pages.next().await {
-        match page {
-            Ok(p) => {
-                users.extend(p.user_detail_list().iter().map(user_detail));
-                groups.extend(p.group_detail_list().iter().map(group_detail));
-                roles.extend(p.role_detail_list().iter().map(role_detail));
-                policies.extend(p.policies().iter().map(managed_policy));
-            }
-            Err(e) => {
-                failed = Some(failure("GetAccountAuthorizationDetails", &e));
-                break;
-            }
-        }
-    }
-    match failed {
-        // A partial listing would pass off missing principals as absent ones: all or nothing.
-        Some(text) => sink.failed("iam/account-authorization-details.json", text),
-        None => sink.json(
-            "iam/account-authorization-details.json",
-            &json!({"UserDetailList": users, "GroupDetailList": groups, "RoleDetailList": roles, "Policies": policies}),
-        ),
-    }
+    let outcome = all_pages(
+        client
+            .get_account_authorization_details()
+            .into_paginator()
+            .send(),
+        "GetAccountAuthorizationDetails",
+        |p| {
+            users.extend(p.user_detail_list().iter().map(user_detail));
+            groups.extend(p.group_detail_list().iter().map(group_detail));
+            roles.extend(p.role_detail_list().iter().map(role_detail));
+            policies.extend(p.policies().iter().map(managed_policy));
+        },
+    )
+    .await;
+    file(
+        &sink,
+        "iam/account-authorization-details.json",
+        outcome,
+        || json!({"UserDetailList": users, "GroupDetailList": groups, "RoleDetailList": roles, "Policies": policies}),
+    );
 
     log(quiet, "  iam: credential report");
     credential_report(&client, &sink).await;
@@ -188,45 +215,31 @@ pub(super) async fn iam(client: aws_sdk_iam::Client, sink: Sink, quiet: bool) {
     }
     log(quiet, "  iam: roles");
     let mut roles = Vec::new();
-    let mut pages = client.list_roles().max_items(1000).into_paginator().send();
-    let mut failed = None;
-    while let Some(page) = pages.next().await {
-        match page {
-            Ok(p) => roles.extend(p.roles().iter().map(role_summary)),
-            Err(e) => {
-                failed = Some(failure("ListRoles", &e));
-                break;
-            }
-        }
-    }
-    match failed {
-        Some(text) => sink.failed("iam/roles.json", text),
-        None => sink.json("iam/roles.json", &json!({"Roles": roles})),
-    }
+    let outcome = all_pages(
+        client.list_roles().max_items(1000).into_paginator().send(),
+        "ListRoles",
+        |p| roles.extend(p.roles().iter().map(role_summary)),
+    )
+    .await;
+    file(&sink, "iam/roles.json", outcome, || json!({"Roles": roles}));
 
     let mut devices = Vec::new();
-    let mut pages = client
-        .list_virtual_mfa_devices()
-        .max_items(1000)
-        .into_paginator()
-        .send();
-    let mut failed = None;
-    while let Some(page) = pages.next().await {
-        match page {
-            Ok(p) => devices.extend(p.virtual_mfa_devices().iter().map(virtual_mfa_device)),
-            Err(e) => {
-                failed = Some(failure("ListVirtualMFADevices", &e));
-                break;
-            }
-        }
-    }
-    match failed {
-        Some(text) => sink.failed("iam/virtual-mfa-devices.json", text),
-        None => sink.json(
-            "iam/virtual-mfa-devices.json",
-            &json!({"VirtualMFADevices": devices}),
-        ),
-    }
+    let outcome = all_pages(
+        client
+            .list_virtual_mfa_devices()
+            .max_items(1000)
+            .into_paginator()
+            .send(),
+        "ListVirtualMFADevices",
+        |p| devices.extend(p.virtual_mfa_devices().iter().map(virtual_mfa_device)),
+    )
+    .await;
+    file(
+        &sink,
+        "iam/virtual-mfa-devices.json",
+        outcome,
+        || json!({"VirtualMFADevices": devices}),
+    );
 }
 
 /// Generates the credential report and waits for it, with backoff, for about a minute at most.
@@ -281,25 +294,19 @@ pub(super) async fn lookup_events(
             return;
         }
     };
-    let mut pages = ct
-        .lookup_events()
-        .lookup_attributes(attribute)
-        .start_time(since)
-        .max_results(50)
-        .into_paginator()
-        .send();
     let mut events = Vec::new();
-    while let Some(page) = pages.next().await {
-        match page {
-            Ok(p) => events.extend(p.events().iter().map(cloudtrail_event)),
-            Err(e) => {
-                // A partial history would pass off missing events as absent ones.
-                sink.failed(rel, failure("LookupEvents", &e));
-                return;
-            }
-        }
-    }
-    sink.json(rel, &json!({"Events": events}));
+    let outcome = all_pages(
+        ct.lookup_events()
+            .lookup_attributes(attribute)
+            .start_time(since)
+            .max_results(50)
+            .into_paginator()
+            .send(),
+        "LookupEvents",
+        |p| events.extend(p.events().iter().map(cloudtrail_event)),
+    )
+    .await;
+    file(sink, rel, outcome, || json!({"Events": events}));
 }
 
 /// IAM's change events, recorded in one region per partition.
@@ -342,52 +349,50 @@ async fn log_groups(
             .build(),
     );
     let (mut groups, mut filters) = (Vec::new(), Vec::new());
-    let (mut groups_failed, mut filters_failed) = (None, None);
+    let (mut groups_outcome, mut filters_outcome) = (Ok(()), Ok(()));
     for name in names {
-        let mut pages = logs
-            .describe_log_groups()
-            .log_group_name_prefix(name)
-            .into_paginator()
-            .send();
-        while let Some(page) = pages.next().await {
-            match page {
-                Ok(p) => groups.extend(
-                    p.log_groups()
-                        .iter()
-                        .filter(|g| g.log_group_name() == Some(name.as_str()))
-                        .map(log_group),
-                ),
-                Err(e) => {
-                    groups_failed = Some(failure("DescribeLogGroups", &e));
-                    break;
-                }
-            }
+        if groups_outcome.is_ok() {
+            groups_outcome = all_pages(
+                logs.describe_log_groups()
+                    .log_group_name_prefix(name)
+                    .into_paginator()
+                    .send(),
+                "DescribeLogGroups",
+                |p| {
+                    groups.extend(
+                        p.log_groups()
+                            .iter()
+                            .filter(|g| g.log_group_name() == Some(name.as_str()))
+                            .map(log_group),
+                    )
+                },
+            )
+            .await;
         }
-        let mut pages = logs
-            .describe_metric_filters()
-            .log_group_name(name)
-            .into_paginator()
-            .send();
-        while let Some(page) = pages.next().await {
-            match page {
-                Ok(p) => filters.extend(p.metric_filters().iter().map(metric_filter)),
-                Err(e) => {
-                    filters_failed = Some(failure("DescribeMetricFilters", &e));
-                    break;
-                }
-            }
+        if filters_outcome.is_ok() {
+            filters_outcome = all_pages(
+                logs.describe_metric_filters()
+                    .log_group_name(name)
+                    .into_paginator()
+                    .send(),
+                "DescribeMetricFilters",
+                |p| filters.extend(p.metric_filters().iter().map(metric_filter)),
+            )
+            .await;
         }
     }
-    let rel = format!("logs/{region}/log-groups.json");
-    match groups_failed {
-        Some(text) => sink.failed(rel, text),
-        None => sink.json(rel, &json!({"logGroups": groups})),
-    }
-    let rel = format!("logs/{region}/metric-filters.json");
-    match filters_failed {
-        Some(text) => sink.failed(rel, text),
-        None => sink.json(rel, &json!({"metricFilters": filters})),
-    }
+    file(
+        sink,
+        format!("logs/{region}/log-groups.json"),
+        groups_outcome,
+        || json!({"logGroups": groups}),
+    );
+    file(
+        sink,
+        format!("logs/{region}/metric-filters.json"),
+        filters_outcome,
+        || json!({"metricFilters": filters}),
+    );
 
     let cw = aws_sdk_cloudwatch::Client::from_conf(
         aws_sdk_cloudwatch::config::Builder::from(config)
@@ -395,23 +400,22 @@ async fn log_groups(
             .interceptor(counter.clone())
             .build(),
     );
-    let rel = format!("cloudwatch/{region}/alarms.json");
-    let mut pages = cw
-        .describe_alarms()
-        .alarm_types(aws_sdk_cloudwatch::types::AlarmType::MetricAlarm)
-        .into_paginator()
-        .send();
     let mut alarms = Vec::new();
-    while let Some(page) = pages.next().await {
-        match page {
-            Ok(p) => alarms.extend(p.metric_alarms().iter().map(metric_alarm)),
-            Err(e) => {
-                sink.failed(rel, failure("DescribeAlarms", &e));
-                return;
-            }
-        }
-    }
-    sink.json(rel, &json!({"MetricAlarms": alarms}));
+    let outcome = all_pages(
+        cw.describe_alarms()
+            .alarm_types(aws_sdk_cloudwatch::types::AlarmType::MetricAlarm)
+            .into_paginator()
+            .send(),
+        "DescribeAlarms",
+        |p| alarms.extend(p.metric_alarms().iter().map(metric_alarm)),
+    )
+    .await;
+    file(
+        sink,
+        format!("cloudwatch/{region}/alarms.json"),
+        outcome,
+        || json!({"MetricAlarms": alarms}),
+    );
 }
 
 /// CloudTrail, its CloudWatch Logs and alarms, root activity, and AWS Config in one region.

@@ -4,9 +4,8 @@
 //! A trail without a CloudWatch Logs log group fails: its S3 copy's lifecycle rules are not in
 //! the evidence, so nothing shows how long its events are kept.
 
-use super::per_trail;
+use super::per_trail_log_group;
 use crate::checks::{Check, CheckInfo, Context, Finding, ParamDefault, ParamSpec};
-use crate::snapshot::TrailLogGroup;
 
 pub struct LogRetention;
 
@@ -28,50 +27,43 @@ impl Check for LogRetention {
 
     fn evaluate(&self, ctx: &Context<'_>) -> Vec<Finding> {
         let min = ctx.params.int("min_days");
-        per_trail(ctx, "no event is retained", |t, ptr| {
-            let arn = &t.trail.trail_arn;
-            match ctx.snapshot.trail_log_group(&t.trail) {
-                TrailLogGroup::NotConfigured => Finding::fail(
+        per_trail_log_group(
+            ctx,
+            "no event is retained",
+            |arn, ptr| {
+                Finding::fail(
                     arn,
                     "delivers to no CloudWatch Logs log group, so no retention period is evidenced (S3 lifecycle rules are not collected)",
-                    format!("{ptr}/trail"),
-                ),
-                TrailLogGroup::Unread { pointer } => {
-                    ctx.missing(arn, &pointer, "the trail's CloudWatch Logs log group")
-                }
-                TrailLogGroup::Absent { name, pointer } => Finding::fail(
+                    ptr,
+                )
+            },
+            |arn, group, pointer| match group.retention_in_days {
+                None => Finding::pass(
                     arn,
-                    format!("delivers to log group {name}, which does not exist"),
+                    format!(
+                        "log group {} never expires its events",
+                        group.log_group_name
+                    ),
                     pointer,
                 ),
-                TrailLogGroup::Found { group, pointer, .. } => match group.retention_in_days {
-                    None => Finding::pass(
-                        arn,
-                        format!(
-                            "log group {} never expires its events",
-                            group.log_group_name
-                        ),
-                        pointer,
+                Some(days) if days >= min => Finding::pass(
+                    arn,
+                    format!(
+                        "log group {} keeps events {days} days (minimum {min})",
+                        group.log_group_name
                     ),
-                    Some(days) if days >= min => Finding::pass(
-                        arn,
-                        format!(
-                            "log group {} keeps events {days} days (minimum {min})",
-                            group.log_group_name
-                        ),
-                        format!("{pointer}/retentionInDays"),
+                    format!("{pointer}/retentionInDays"),
+                ),
+                Some(days) => Finding::fail(
+                    arn,
+                    format!(
+                        "log group {} keeps events only {days} days (minimum {min})",
+                        group.log_group_name
                     ),
-                    Some(days) => Finding::fail(
-                        arn,
-                        format!(
-                            "log group {} keeps events only {days} days (minimum {min})",
-                            group.log_group_name
-                        ),
-                        format!("{pointer}/retentionInDays"),
-                    ),
-                },
-            }
-        })
+                    format!("{pointer}/retentionInDays"),
+                ),
+            },
+        )
     }
 }
 

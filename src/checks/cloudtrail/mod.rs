@@ -12,7 +12,7 @@ mod s3_data_events;
 
 use super::{Check, Context, Finding};
 use crate::error::escape_pointer_token;
-use crate::snapshot::TrailEvidence;
+use crate::snapshot::{LogGroup, TrailEvidence, TrailLogGroup};
 
 pub fn checks() -> Vec<&'static dyn Check> {
     vec![
@@ -80,6 +80,32 @@ pub(crate) fn per_trail(
             .map(|(i, t)| judge(t, format!("/cloudtrail/trails/{i}"))),
     );
     out
+}
+
+/// [`per_trail`] for checks on each trail's CloudWatch Logs log group: a group whose region was
+/// not read is an `error`, one the trail names but that no longer exists a failure. `unconfigured`
+/// judges a trail that delivers to no log group; `judge` the group itself (with its pointer).
+pub(crate) fn per_trail_log_group(
+    ctx: &Context<'_>,
+    what: &str,
+    unconfigured: impl Fn(&str, String) -> Finding,
+    judge: impl Fn(&str, &LogGroup, String) -> Finding,
+) -> Vec<Finding> {
+    per_trail(ctx, what, |t, ptr| {
+        let arn = &t.trail.trail_arn;
+        match ctx.snapshot.trail_log_group(&t.trail) {
+            TrailLogGroup::NotConfigured => unconfigured(arn, format!("{ptr}/trail")),
+            TrailLogGroup::Unread { pointer } => {
+                ctx.missing(arn, &pointer, "the trail's CloudWatch Logs log group")
+            }
+            TrailLogGroup::Absent { name, pointer } => Finding::fail(
+                arn,
+                format!("delivers to log group {name}, which does not exist"),
+                pointer,
+            ),
+            TrailLogGroup::Found { group, pointer, .. } => judge(arn, group, pointer),
+        }
+    })
 }
 
 #[cfg(test)]

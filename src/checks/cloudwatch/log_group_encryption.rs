@@ -1,9 +1,8 @@
 //! `cloudwatch.log_group_encryption`: the trails' CloudWatch Logs copies are encrypted with a
 //! KMS key the account controls (Prowler and Steampipe map this to §164.312(a)(2)(iv)).
 
-use crate::checks::cloudtrail::per_trail;
+use crate::checks::cloudtrail::per_trail_log_group;
 use crate::checks::{Check, CheckInfo, Context, Finding};
-use crate::snapshot::TrailLogGroup;
 
 pub struct LogGroupEncryption;
 
@@ -20,39 +19,28 @@ impl Check for LogGroupEncryption {
     }
 
     fn evaluate(&self, ctx: &Context<'_>) -> Vec<Finding> {
-        per_trail(ctx, "no log group exists to encrypt", |t, ptr| {
-            let arn = &t.trail.trail_arn;
-            match ctx.snapshot.trail_log_group(&t.trail) {
-                TrailLogGroup::NotConfigured => Finding::not_applicable(
+        per_trail_log_group(
+            ctx,
+            "no log group exists to encrypt",
+            |arn, ptr| {
+                Finding::not_applicable(arn, "delivers to no CloudWatch Logs log group", ptr)
+            },
+            |arn, group, pointer| match &group.kms_key_id {
+                Some(key) if !key.is_empty() => Finding::pass(
                     arn,
-                    "delivers to no CloudWatch Logs log group",
-                    format!("{ptr}/trail"),
+                    format!("log group {} is encrypted with {key}", group.log_group_name),
+                    format!("{pointer}/kmsKeyId"),
                 ),
-                TrailLogGroup::Unread { pointer } => {
-                    ctx.missing(arn, &pointer, "the trail's CloudWatch Logs log group")
-                }
-                TrailLogGroup::Absent { name, pointer } => Finding::fail(
+                _ => Finding::fail(
                     arn,
-                    format!("delivers to log group {name}, which does not exist"),
+                    format!(
+                        "log group {} has no KMS key (CloudWatch Logs' default encryption only)",
+                        group.log_group_name
+                    ),
                     pointer,
                 ),
-                TrailLogGroup::Found { group, pointer, .. } => match &group.kms_key_id {
-                    Some(key) if !key.is_empty() => Finding::pass(
-                        arn,
-                        format!("log group {} is encrypted with {key}", group.log_group_name),
-                        format!("{pointer}/kmsKeyId"),
-                    ),
-                    _ => Finding::fail(
-                        arn,
-                        format!(
-                            "log group {} has no KMS key (CloudWatch Logs' default encryption only)",
-                            group.log_group_name
-                        ),
-                        pointer,
-                    ),
-                },
-            }
-        })
+            },
+        )
     }
 }
 

@@ -18,12 +18,9 @@ impl Check for GroupHasUsers {
     }
 
     fn evaluate(&self, ctx: &Context<'_>) -> Vec<Finding> {
-        let Some(d) = &ctx.snapshot.iam.authorization_details else {
-            return vec![ctx.missing(
-                ctx.account_resource("iam"),
-                "/iam/authorization_details",
-                "the IAM authorization details",
-            )];
+        let d = match super::authorization_details(ctx) {
+            Ok(d) => d,
+            Err(missing) => return vec![*missing],
         };
         // Group name → members, in one pass over the users.
         let mut members_of: std::collections::HashMap<&str, Vec<&str>> = Default::default();

@@ -57,6 +57,23 @@ pub fn checks() -> Vec<&'static dyn Check> {
     ]
 }
 
+/// The authorization details, or the `error` finding that says they are missing.
+fn authorization_details<'a>(
+    ctx: &Context<'a>,
+) -> Result<&'a crate::snapshot::AuthorizationDetails, Box<Finding>> {
+    ctx.snapshot
+        .iam
+        .authorization_details
+        .as_ref()
+        .ok_or_else(|| {
+            Box::new(ctx.missing(
+                ctx.account_resource("iam"),
+                "/iam/authorization_details",
+                "the IAM authorization details",
+            ))
+        })
+}
+
 /// The credential report, or the `error` finding that says it is missing.
 fn credential_report<'a>(ctx: &Context<'a>) -> Result<&'a CredentialReport, Finding> {
     ctx.snapshot.iam.credential_report.as_ref().ok_or_else(|| {

@@ -18,12 +18,9 @@ impl Check for UserInGroups {
     }
 
     fn evaluate(&self, ctx: &Context<'_>) -> Vec<Finding> {
-        let Some(d) = &ctx.snapshot.iam.authorization_details else {
-            return vec![ctx.missing(
-                ctx.account_resource("iam"),
-                "/iam/authorization_details",
-                "the IAM authorization details",
-            )];
+        let d = match super::authorization_details(ctx) {
+            Ok(d) => d,
+            Err(missing) => return vec![*missing],
         };
         let mut out: Vec<Finding> = d
             .user_detail_list

@@ -17,12 +17,9 @@ impl Check for UserNoDirectPolicies {
     }
 
     fn evaluate(&self, ctx: &Context<'_>) -> Vec<Finding> {
-        let Some(details) = &ctx.snapshot.iam.authorization_details else {
-            return vec![ctx.missing(
-                ctx.account_resource("iam"),
-                "/iam/authorization_details",
-                "the IAM authorization details",
-            )];
+        let details = match super::authorization_details(ctx) {
+            Ok(d) => d,
+            Err(missing) => return vec![*missing],
         };
         details
             .user_detail_list
