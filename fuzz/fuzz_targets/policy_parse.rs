@@ -50,6 +50,8 @@ fuzz_target!(|data: &[u8]| {
                         boundary: None,
                         trust: None,
                         tags: vec![],
+                        console_password: None,
+                        instance_profile: false,
                     }],
                     vec![],
                 );

@@ -39,6 +39,8 @@ pub struct Model {
     pub attachment_count: Vec<Option<i64>>,
     /// Policy index → whether it is a managed policy owned by AWS.
     pub aws_managed: Vec<bool>,
+    /// The collection time: the `aws:CurrentTime` of every request judged.
+    pub as_of: chrono::DateTime<chrono::Utc>,
 }
 
 /// The policy table being built, with what the checks need per policy alongside.
@@ -226,6 +228,8 @@ impl Model {
                 boundary,
                 trust: None,
                 tags: tags_of(&u.extra),
+                console_password: console_password(snapshot, &u.arn),
+                instance_profile: false,
             });
             evidence.push(base);
             incomplete.push(missing);
@@ -289,6 +293,12 @@ impl Model {
                 boundary,
                 trust,
                 tags: tags_of(&r.extra),
+                console_password: None,
+                instance_profile: r
+                    .extra
+                    .get("InstanceProfileList")
+                    .and_then(Value::as_array)
+                    .is_some_and(|l| !l.is_empty()),
             });
             evidence.push(base);
             incomplete.push(missing);
@@ -333,6 +343,7 @@ impl Model {
             holders: table.holders,
             attachment_count: table.attachment_count,
             aws_managed: table.aws_managed,
+            as_of: snapshot.collected_at,
         }
     }
 
@@ -347,13 +358,22 @@ impl Model {
 
     /// The request context assumed for a principal's sessions.
     pub fn context(&self, p: usize, mfa: bool) -> RequestContext {
-        self.account.context_for(p, &base_context(mfa))
+        self.account.context_for(p, &base_context(mfa, self.as_of))
     }
 }
 
-/// What every session is assumed to be: with or without MFA.
-pub fn base_context(mfa: bool) -> RequestContext {
+/// What every session is assumed to be: with or without MFA, at the collection time, over TLS.
+///
+/// Decided from what the evidence fixes: `aws:CurrentTime` and `aws:EpochTime` are the
+/// collection time (a grant that has expired by then is not counted, one not yet valid is
+/// not either); `aws:SecureTransport` is true, as every AWS API caller uses TLS. Without MFA
+/// the session is a long-term access key (see `Account::context_for` for `aws:TokenIssueTime`).
+pub fn base_context(mfa: bool, as_of: chrono::DateTime<chrono::Utc>) -> RequestContext {
     let mut c = RequestContext::new();
+    let now = as_of.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    c.set("aws:CurrentTime", &[&now]);
+    c.set("aws:EpochTime", &[&as_of.timestamp().to_string()]);
+    c.set("aws:SecureTransport", &["true"]);
     if mfa {
         c.set("aws:MultiFactorAuthPresent", &["true"]);
     } else {
@@ -361,6 +381,15 @@ pub fn base_context(mfa: bool) -> RequestContext {
         c.absent("aws:MultiFactorAuthAge");
     }
     c
+}
+
+/// Whether the credential report shows a console password for the user (`None`: not known).
+fn console_password(snapshot: &Snapshot, arn: &str) -> Option<bool> {
+    let report = snapshot.iam.credential_report.as_ref()?;
+    let (_, row) = report
+        .users()
+        .find(|(_, r)| r.get("arn").map(String::as_str) == Some(arn))?;
+    crate::snapshot::report_flag(row, "password_enabled")
 }
 
 fn missing_text(broken: &HashMap<String, String>, arn: &str) -> String {
@@ -454,7 +483,7 @@ impl<'s> AccessModel<'s> {
             cache
                 .entry(mfa)
                 .or_insert_with(|| {
-                    let base = base_context(mfa);
+                    let base = base_context(mfa, self.snapshot.collected_at);
                     Arc::new(match &without {
                         Some(w) => escalation::analyze_explaining(&model.account, &base, &|p| {
                             w.paths[p].as_ref().is_none_or(|path| path.is_empty())

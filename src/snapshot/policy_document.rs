@@ -4,6 +4,7 @@
 //! and some tools pass them on as JSON strings. All three decode to the same JSON value,
 //! which is what the snapshot stores (so pointers into it reach individual statements).
 
+use safeguard_policy::document::Node;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
@@ -15,8 +16,8 @@ impl PolicyDocument {
     pub fn from_encoded(s: &str) -> Result<Self, String> {
         let trimmed = s.trim_start();
         if trimmed.starts_with('{') {
-            return serde_json::from_str::<Value>(s)
-                .map(PolicyDocument)
+            return Node::parse(s)
+                .map(|n| Self::from_node(n, s))
                 .map_err(|e| format!("policy document string is not valid JSON: {e}"));
         }
         let decoded = percent_encoding::percent_decode_str(s)
@@ -28,9 +29,20 @@ impl PolicyDocument {
         } else {
             decoded.replace('+', " ")
         };
-        serde_json::from_str::<Value>(&decoded)
-            .map(PolicyDocument)
+        Node::parse(&decoded)
+            .map(|n| Self::from_node(n, &decoded))
             .map_err(|e| format!("policy document is neither a JSON object, a JSON string nor URL-encoded JSON ({e})"))
+    }
+
+    /// The document as evidence: its JSON value, or — when a key repeats, which IAM rejects
+    /// and a JSON value cannot hold — its text, which the policy engine reports at the
+    /// repeated key.
+    fn from_node(node: Node, text: &str) -> Self {
+        if node.first_duplicate().is_some() {
+            PolicyDocument(Value::String(text.to_string()))
+        } else {
+            PolicyDocument(node.into_value())
+        }
     }
 
     /// The statements with their JSON pointer suffix relative to the document
@@ -56,12 +68,15 @@ impl Serialize for PolicyDocument {
 
 impl<'de> Deserialize<'de> for PolicyDocument {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        match value {
-            Value::Object(_) => Ok(PolicyDocument(value)),
-            Value::String(s) => PolicyDocument::from_encoded(&s)
+        let node = Node::deserialize(deserializer)?;
+        match node {
+            Node::Object(_) => {
+                let text = node.to_text();
+                Ok(PolicyDocument::from_node(node, &text))
+            }
+            Node::Scalar(Value::String(s)) => PolicyDocument::from_encoded(&s)
                 .and_then(|doc| {
-                    if doc.0.is_object() {
+                    if doc.0.is_object() || doc.0.is_string() {
                         Ok(doc)
                     } else {
                         Err("policy document must decode to a JSON object".to_string())
@@ -70,7 +85,7 @@ impl<'de> Deserialize<'de> for PolicyDocument {
                 .map_err(serde::de::Error::custom),
             other => Err(serde::de::Error::custom(format!(
                 "expected a policy document (JSON object, JSON string or URL-encoded string), found {}",
-                kind_of(&other)
+                kind_of(&other.into_value())
             ))),
         }
     }
@@ -122,5 +137,28 @@ mod tests {
         assert!(err.to_string().contains("neither a JSON object"), "{err}");
         let err = serde_json::from_value::<PolicyDocument>(Value::from(5)).unwrap_err();
         assert!(err.to_string().contains("found a number"), "{err}");
+    }
+
+    #[test]
+    fn a_repeated_key_is_kept_as_text_in_every_form_and_round_trips() {
+        let dup =
+            r#"{"Statement":[{"Effect":"Deny","Action":"*","Resource":"*","Effect":"Allow"}]}"#;
+        let as_object: PolicyDocument = serde_json::from_str(dup).unwrap();
+        assert_eq!(as_object.0, Value::String(dup.into()));
+        let as_string: PolicyDocument = serde_json::from_value(Value::String(dup.into())).unwrap();
+        assert_eq!(as_string, as_object);
+        let encoded: String =
+            percent_encoding::utf8_percent_encode(dup, percent_encoding::NON_ALPHANUMERIC)
+                .to_string();
+        let as_url: PolicyDocument = serde_json::from_value(Value::String(encoded)).unwrap();
+        assert_eq!(as_url, as_object);
+        // Through the snapshot and back.
+        let text = serde_json::to_string(&as_object).unwrap();
+        let again: PolicyDocument = serde_json::from_str(&text).unwrap();
+        assert_eq!(again, as_object);
+        let e = safeguard_policy::Policy::parse(&again.0, safeguard_policy::PolicyKind::Identity)
+            .unwrap_err();
+        assert_eq!(e.pointer, "/Statement/0/Effect");
+        assert!(e.message.contains("duplicate key"), "{e}");
     }
 }

@@ -79,6 +79,12 @@ pub struct PrincipalInput {
     /// A role's trust policy.
     pub trust: Option<usize>,
     pub tags: Vec<(String, String)>,
+    /// A user's console password, as the credential report shows it (`None`: unknown, or a
+    /// role): `iam:CreateLoginProfile` works only on a user without one, `UpdateLoginProfile`
+    /// only on a user with one.
+    pub console_password: Option<bool>,
+    /// A role with an instance profile (EC2 instances can carry it).
+    pub instance_profile: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -212,6 +218,14 @@ impl Account {
             PrincipalKind::User => {
                 ctx.set("aws:username", &[&pr.name]);
                 ctx.set("aws:PrincipalType", &["User"]);
+                // Without MFA a user's request is signed with a long-term access key, which
+                // carries no token issue time.
+                if base
+                    .get("aws:MultiFactorAuthPresent")
+                    .is_some_and(|v| v.iter().any(|x| x == "false"))
+                {
+                    ctx.absent("aws:TokenIssueTime");
+                }
             }
             PrincipalKind::Role => {
                 ctx.absent("aws:username");

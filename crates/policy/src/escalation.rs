@@ -217,7 +217,63 @@ pub const COMPUTE_METHODS: &[ComputeMethod] = &[
         actions: &["ecs:ExecuteCommand"],
         pass_role: false,
     },
+    // Stacks already run by a CloudFormation service role: an update runs as that role.
+    // (`SetStackPolicy` only lifts a stack's own update protection; it needs one of these.)
+    ComputeMethod {
+        id: "cloudformation_update_stack",
+        service: "cloudformation.amazonaws.com",
+        actions: &["cloudformation:UpdateStack"],
+        pass_role: false,
+    },
+    ComputeMethod {
+        id: "cloudformation_execute_change_set",
+        service: "cloudformation.amazonaws.com",
+        actions: &[
+            "cloudformation:CreateChangeSet",
+            "cloudformation:ExecuteChangeSet",
+        ],
+        pass_role: false,
+    },
+    // Instances whose instance profile carries the role: a shell on one is the role.
+    ComputeMethod {
+        id: "ec2_instance_connect",
+        service: "ec2.amazonaws.com",
+        actions: &["ec2-instance-connect:SendSSHPublicKey"],
+        pass_role: false,
+    },
+    ComputeMethod {
+        id: "ec2_serial_console",
+        service: "ec2.amazonaws.com",
+        actions: &["ec2-instance-connect:SendSerialConsoleSSHPublicKey"],
+        pass_role: false,
+    },
+    ComputeMethod {
+        id: "sagemaker_presigned_notebook_url",
+        service: "sagemaker.amazonaws.com",
+        actions: &["sagemaker:CreatePresignedNotebookInstanceUrl"],
+        pass_role: false,
+    },
+    ComputeMethod {
+        id: "codebuild_update_project",
+        service: "codebuild.amazonaws.com",
+        actions: &["codebuild:UpdateProject"],
+        pass_role: false,
+    },
 ];
+
+impl ComputeMethod {
+    /// Methods without `iam:PassRole` reach a role only through a resource that may already
+    /// exist (a function, stack, instance, notebook, project): such a path is *possible*, not
+    /// proven, since the resources themselves are not in the evidence.
+    pub fn through_existing_resource(&self) -> bool {
+        !self.pass_role
+    }
+
+    /// EC2 methods without PassRole reach only roles that have an instance profile.
+    pub fn needs_instance_profile(&self) -> bool {
+        !self.pass_role && self.service == "ec2.amazonaws.com"
+    }
+}
 
 /// Every method id the graph uses, for documentation and tests.
 pub const IAM_METHODS: &[&str] = &[
@@ -261,6 +317,17 @@ pub struct Step {
     pub enabled_by: Vec<StatementRef>,
     /// Conditions the step rests on that the engine could not decide.
     pub caveats: Vec<String>,
+}
+
+impl Step {
+    /// Whether the step is possible rather than proven: it rests on conditions the engine
+    /// could not decide, or on a resource that may exist (a method without PassRole).
+    pub fn is_possible(&self) -> bool {
+        !self.caveats.is_empty()
+            || COMPUTE_METHODS
+                .iter()
+                .any(|m| m.id == self.method && m.through_existing_resource())
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -335,9 +402,80 @@ struct Ctx<'a> {
     /// Per principal, every action any of its Allow statements names (a cheap pre-filter).
     named: Vec<ActionSet>,
     some_cache: std::cell::RefCell<FastMap<(usize, ActionId), bool>>,
+    /// Per (principal, service): the principal's context with `iam:PassedToService` set to the
+    /// service a method passes the role to, so a PassRole scoped to one service does not
+    /// enable another's method.
+    pass_ctxs: std::cell::RefCell<FastMap<(usize, &'static str), std::rc::Rc<RequestContext>>>,
+    pass_cache: std::cell::RefCell<FastMap<(usize, &'static str), bool>>,
 }
 
 impl Ctx<'_> {
+    fn pass_ctx(&self, p: usize, service: &'static str) -> std::rc::Rc<RequestContext> {
+        self.pass_ctxs
+            .borrow_mut()
+            .entry((p, service))
+            .or_insert_with(|| {
+                let mut c = self.ctxs[p].clone();
+                c.set("iam:PassedToService", &[service]);
+                std::rc::Rc::new(c)
+            })
+            .clone()
+    }
+
+    /// Whether `p` may pass some role to `service`.
+    fn may_pass(&self, p: usize, service: &'static str) -> bool {
+        let id = self.ids.id("iam:PassRole");
+        if !self.named[p].contains(id) {
+            return false;
+        }
+        if let Some(&hit) = self.pass_cache.borrow().get(&(p, service)) {
+            return hit;
+        }
+        let ok = self
+            .account
+            .outcome(p, id, Target::Some, &self.pass_ctx(p, service))
+            .is_possible();
+        self.pass_cache.borrow_mut().insert((p, service), ok);
+        ok
+    }
+
+    /// Whether `p` may pass every role (`*` or an unnamed probe) to `service`.
+    fn universal_pass(&self, p: usize, probe: &str, service: &'static str) -> bool {
+        if !self.may_pass(p, service) {
+            return false;
+        }
+        let id = self.ids.id("iam:PassRole");
+        let c = self.pass_ctx(p, service);
+        self.account.outcome(p, id, Target::All, &c).is_possible()
+            || self
+                .account
+                .outcome(p, id, Target::Arn(probe), &c)
+                .is_possible()
+    }
+
+    /// [`Ctx::can`] for `iam:PassRole` of one role to `service`.
+    fn can_pass(
+        &self,
+        p: usize,
+        target: Target<'_>,
+        service: &'static str,
+    ) -> Option<(Vec<StatementRef>, Vec<String>)> {
+        if !self.may_pass(p, service) {
+            return None;
+        }
+        let id = self.ids.id("iam:PassRole");
+        let d = self
+            .account
+            .decide(p, id, target, &self.pass_ctx(p, service));
+        if !d.outcome.is_possible() {
+            return None;
+        }
+        let caveats = d.caveats();
+        let mut grants = d.grants;
+        grants.truncate(1);
+        Some((grants, caveats))
+    }
+
     /// `Some((statements, caveats))` when `p` may do `action` on `target`.
     fn can(
         &self,
@@ -392,6 +530,8 @@ const CREDENTIAL_METHODS: [(u16, &str, &str); 3] = [
     (3, "create_login_profile", "iam:CreateLoginProfile"),
     (4, "update_login_profile", "iam:UpdateLoginProfile"),
 ];
+const M_CREATE_LOGIN_PROFILE: u16 = 3;
+const M_UPDATE_LOGIN_PROFILE: u16 = 4;
 const M_COMPUTE: u16 = 5;
 
 /// The graph: principals are nodes `0..n`; *hubs* after them stand for "any user" or "any role
@@ -556,6 +696,8 @@ pub fn analyze_explaining(
         ctxs,
         named,
         some_cache: Default::default(),
+        pass_ctxs: Default::default(),
+        pass_cache: Default::default(),
     };
     let iam_all = catalog.service_actions("iam");
     let user_probe = format!(
@@ -676,13 +818,22 @@ pub fn analyze_explaining(
             if !cx.may(p, action) {
                 continue;
             }
+            // A login profile can be created only where none exists, and updated only where
+            // one does (the credential report says which; unknown keeps both).
+            let applies = |q: usize| match (m, account.principals[q].console_password) {
+                (M_CREATE_LOGIN_PROFILE, Some(true)) | (M_UPDATE_LOGIN_PROFILE, Some(false)) => {
+                    false
+                }
+                _ => true,
+            };
             if cx.universal(p, action, &user_probe) {
-                let all = users.clone();
+                let all: Vec<usize> = users.iter().copied().filter(|&q| applies(q)).collect();
                 let h = g.hub(m, move || all);
                 g.edge(p, h, m);
             } else {
                 for &q in &users {
                     if q != p
+                        && applies(q)
                         && cx
                             .can(p, action, Target::Arn(&account.principals[q].arn))
                             .is_some()
@@ -696,13 +847,24 @@ pub fn analyze_explaining(
         // Compute services that run code under a role.
         for (mi, m) in COMPUTE_METHODS.iter().enumerate() {
             let method = M_COMPUTE + mi as u16;
-            if (m.pass_role && !cx.may(p, "iam:PassRole"))
+            if (m.pass_role && !cx.may_pass(p, m.service))
                 || !m.actions.iter().all(|a| cx.may(p, a))
             {
                 continue;
             }
             let Some(trusted) = trust.by_service.get(m.service) else {
                 continue;
+            };
+            let profiled: Vec<usize>;
+            let trusted = if m.needs_instance_profile() {
+                profiled = trusted
+                    .iter()
+                    .copied()
+                    .filter(|&q| account.principals[q].instance_profile)
+                    .collect();
+                &profiled
+            } else {
+                trusted
             };
             if !m
                 .actions
@@ -711,7 +873,7 @@ pub fn analyze_explaining(
             {
                 continue;
             }
-            if !m.pass_role || cx.universal(p, "iam:PassRole", &role_probe) {
+            if !m.pass_role || cx.universal_pass(p, &role_probe, m.service) {
                 let all = trusted.clone();
                 let h = g.hub(method, move || all);
                 g.edge(p, h, method);
@@ -719,7 +881,7 @@ pub fn analyze_explaining(
                 for &q in trusted {
                     if q != p
                         && cx
-                            .can(p, "iam:PassRole", Target::Arn(&account.principals[q].arn))
+                            .can_pass(p, Target::Arn(&account.principals[q].arn), m.service)
                             .is_some()
                     {
                         g.edge(p, q, method);
@@ -1010,7 +1172,7 @@ fn explain(cx: &Ctx<'_>, trust: &TrustIndex, from: usize, method: u16, to: usize
                 parts.extend(cx.can(from, a, Target::Some));
             }
             let action = if cm.pass_role {
-                parts.extend(cx.can(from, "iam:PassRole", Target::Arn(arn)));
+                parts.extend(cx.can_pass(from, Target::Arn(arn), cm.service));
                 format!(
                     "iam:PassRole on role {} with {}",
                     t.name,
@@ -1018,7 +1180,7 @@ fn explain(cx: &Ctx<'_>, trust: &TrustIndex, from: usize, method: u16, to: usize
                 )
             } else {
                 format!(
-                    "{} reaching role {} (trusted by {})",
+                    "{} reaching role {} (trusted by {}) — possible (through an existing resource)",
                     cm.actions.join(" + "),
                     t.name,
                     cm.service
@@ -1265,6 +1427,8 @@ fn group_is_admin(account: &Account, g: &crate::account::GroupInput, iam_all: &A
         boundary: None,
         trust: None,
         tags: Vec::new(),
+        console_password: None,
+        instance_profile: false,
     };
     let fa = account.full_access_of(&members_view, &RequestContext::new());
     fa.is_admin(account.catalog) || fa.sure.is_superset_of(iam_all)

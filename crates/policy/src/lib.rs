@@ -16,6 +16,7 @@ pub mod account;
 pub mod actionset;
 pub mod catalog;
 pub mod condition;
+pub mod document;
 pub mod escalation;
 pub mod glob;
 pub mod policy;

@@ -115,6 +115,22 @@ pub enum PolicyKind {
 impl Policy {
     /// Parses a document. Every deviation from the grammar is an error naming its pointer.
     pub fn parse(doc: &Value, kind: PolicyKind) -> Result<Policy, PolicyError> {
+        // A document kept as text is one whose keys repeat (see `document`): IAM rejects it,
+        // and reading either value could turn a Deny into an Allow.
+        if let Value::String(text) = doc {
+            let node = crate::document::Node::parse(text)
+                .map_err(|e| err("", format!("policy document text is not JSON: {e}")))?;
+            if let Some(d) = node.first_duplicate() {
+                return Err(err(
+                    d.pointer,
+                    format!(
+                        "duplicate key {:?}: IAM rejects a document with a repeated key, and which value counts cannot be known",
+                        d.key
+                    ),
+                ));
+            }
+            return Policy::parse(&node.into_value(), kind);
+        }
         let obj = doc.as_object().ok_or_else(|| {
             err(
                 "",

@@ -149,6 +149,11 @@ pub fn account(spec: &Value) -> Account {
                 boundary,
                 trust,
                 tags,
+                console_password: u["console_password"].as_bool(),
+                // Roles carry an instance profile unless the spec says otherwise.
+                instance_profile: u["instance_profile"]
+                    .as_bool()
+                    .unwrap_or(kind == PrincipalKind::Role),
             });
         }
     }

@@ -93,6 +93,8 @@ impl Check for NoAdminPolicy {
                 boundary: None,
                 trust: None,
                 tags: Vec::new(),
+                console_password: None,
+                instance_profile: false,
             };
             let fa = acct.full_access_of(&alone, &RequestContext::new());
             let who = if holders.is_empty() {

@@ -89,16 +89,26 @@ impl Check for PrivilegeEscalation {
                         .first()
                         .map(|r| acct.pointer(r))
                         .unwrap_or_else(|| model.evidence[p].clone());
-                    out.push(Finding::fail(
+                    // A path resting on an undecided condition or on a resource that may
+                    // exist is possible, not proven; it still fails, and says which it is.
+                    let possible = path.iter().any(|s| s.is_possible());
+                    let mut f = Finding::fail(
                         &pr.arn,
                         format!(
-                            "{} can escalate{session} in {} step(s), {end}: {}",
+                            "{} can escalate{session} in {} step(s), {end}{}: {}",
                             model.noun(p),
                             path.len(),
+                            if possible {
+                                " (possible path: a step rests on a condition the evidence cannot decide or on a resource that may exist)"
+                            } else {
+                                " (proven path)"
+                            },
                             steps.join(" ")
                         ),
                         ptr,
-                    ));
+                    );
+                    f.possible = possible;
+                    out.push(f);
                 }
                 None => out.push(pass_or_incomplete(
                     ctx,

@@ -2,7 +2,10 @@
 //!
 //! A trust policy with `"Principal": "*"` (or `{"AWS": "*"}`, or an Allow with `NotPrincipal`)
 //! lets every AWS account in — unless a condition pins the caller down to an organization,
-//! account, principal ARN or external id.
+//! account, principal ARN or external id. A condition pins nothing when its value is a
+//! wildcard (`arn:aws:iam::*:role/*`), when it is negated, or when `…IfExists` lets in the
+//! callers that lack the key (`StringEqualsIfExists aws:PrincipalOrgID`: anyone outside an
+//! organization).
 
 use super::trust::each_role;
 use crate::checks::{Check, CheckInfo, Context, Finding};
@@ -17,17 +20,71 @@ static INFO: CheckInfo = CheckInfo {
     params: &[],
 };
 
-/// Condition keys that restrict who the caller is.
-const RESTRICTING: &[&str] = &[
-    "aws:PrincipalOrgID",
-    "aws:PrincipalOrgPaths",
-    "aws:PrincipalAccount",
-    "aws:PrincipalArn",
-    "aws:SourceAccount",
-    "aws:SourceArn",
-    "aws:SourceOrgID",
-    "sts:ExternalId",
+/// Condition keys that can restrict who the caller is, and whether every caller carries the
+/// key (an `…IfExists` operator on a key some callers lack lets those callers in).
+const RESTRICTING: &[(&str, bool)] = &[
+    ("aws:PrincipalOrgID", false),
+    ("aws:PrincipalOrgPaths", false),
+    ("aws:PrincipalAccount", true),
+    ("aws:PrincipalArn", true),
+    ("aws:SourceAccount", false),
+    ("aws:SourceArn", false),
+    ("aws:SourceOrgID", false),
+    ("sts:ExternalId", false),
 ];
+
+/// Whether a `*` or `?` appears in a value.
+fn wild(v: &str) -> bool {
+    v.contains('*') || v.contains('?')
+}
+
+/// Whether one condition value binds the caller to something specific: an organization, an
+/// account, an ARN in a named account, an external id. `arn:aws:iam::*:role/*` binds nothing.
+fn binds(key: &str, value: &str) -> bool {
+    let key = key.to_ascii_lowercase();
+    match key.as_str() {
+        "aws:principalarn" | "aws:sourcearn" => {
+            let account = value.split(':').nth(4).unwrap_or_default();
+            if account.is_empty() {
+                // An ARN without an account (an S3 bucket) binds only when written out whole.
+                !wild(value) && value.starts_with("arn:")
+            } else {
+                account.len() == 12 && account.chars().all(|c| c.is_ascii_digit())
+            }
+        }
+        "aws:principalorgpaths" => value
+            .split('/')
+            .next()
+            .is_some_and(|org| org.starts_with("o-") && !wild(org)),
+        _ => !value.is_empty() && !wild(value),
+    }
+}
+
+/// Whether a condition restricts who may assume the role: a positive string or ARN match on a
+/// restricting key, every value of which binds the caller, that holds for every caller (no
+/// `IfExists` on a key some callers lack, no `ForAllValues:` that an absent key satisfies).
+fn restricts(c: &safeguard_policy::condition::Condition) -> bool {
+    use safeguard_policy::condition::{Family, SetQualifier};
+    let Some((_, always_present)) = RESTRICTING
+        .iter()
+        .find(|(k, _)| c.key.eq_ignore_ascii_case(k))
+    else {
+        return false;
+    };
+    let matching = matches!(
+        c.operator.family,
+        Family::StringEquals
+            | Family::StringEqualsIgnoreCase
+            | Family::StringLike
+            | Family::ArnLike
+    );
+    matching
+        && !c.operator.negated
+        && (!c.operator.if_exists || *always_present)
+        && c.operator.set != Some(SetQualifier::ForAllValues)
+        && !c.values.is_empty()
+        && c.values.iter().all(|v| binds(&c.key, v))
+}
 
 impl Check for RoleTrustAnyPrincipal {
     fn info(&self) -> &'static CheckInfo {
@@ -41,11 +98,7 @@ impl Check for RoleTrustAnyPrincipal {
                 .iter()
                 .filter(|g| g.trustee == Trustee::Anyone)
                 .collect();
-            let unrestricted = open.iter().find(|g| {
-                !g.conditions.iter().any(|c| {
-                    !c.operator.negated && RESTRICTING.iter().any(|k| c.key.eq_ignore_ascii_case(k))
-                })
-            });
+            let unrestricted = open.iter().find(|g| !g.conditions.iter().any(restricts));
             match (unrestricted, open.first()) {
                 (Some(g), _) => Finding::fail(
                     role.arn,

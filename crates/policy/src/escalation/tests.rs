@@ -418,3 +418,154 @@ fn every_method_action_is_in_the_catalog() {
     }
     assert!(IAM_METHODS.len() >= 16);
 }
+
+#[test]
+fn passrole_scoped_to_one_service_enables_only_that_services_methods() {
+    let passrole_to = |service: &str| {
+        json!({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*",
+             "Condition": {"StringEquals": {"iam:PassedToService": service}}},
+            {"Effect": "Allow", "Action": ["ec2:RunInstances", "lambda:CreateFunction", "lambda:InvokeFunction"], "Resource": "*"}
+        ]})
+    };
+    for (service, escalates) in [("lambda.amazonaws.com", false), ("ec2.amazonaws.com", true)] {
+        let a = account(&json!({
+            "users": [{"name": "mallory", "policies": [passrole_to(service)]}],
+            "roles": [{"name": "target", "policies": [admin()], "trust": trust_service("ec2.amazonaws.com")}]
+        }));
+        let r = analyze(&a, &no_mfa());
+        assert_eq!(
+            r.escalates(index(&a, "mallory")),
+            escalates,
+            "PassRole to {service}"
+        );
+        if escalates {
+            let path = r.paths[index(&a, "mallory")].as_ref().unwrap();
+            assert!(
+                path[0].caveats.is_empty(),
+                "decided, not conditional: {:?}",
+                path[0].caveats
+            );
+            assert!(!path[0].is_possible());
+        }
+    }
+}
+
+#[test]
+fn login_profile_methods_follow_the_credential_report() {
+    for (action, password, escalates) in [
+        ("iam:CreateLoginProfile", Some(true), false),
+        ("iam:CreateLoginProfile", Some(false), true),
+        ("iam:UpdateLoginProfile", Some(false), false),
+        ("iam:UpdateLoginProfile", Some(true), true),
+        ("iam:UpdateLoginProfile", None, true),
+    ] {
+        let mut ada = json!({"name": "ada", "policies": [admin()]});
+        if let Some(p) = password {
+            ada["console_password"] = json!(p);
+        }
+        let a = account(&json!({"users": [
+            {"name": "mallory", "policies": [crate::testkit::allow(&[action], "*")]},
+            ada
+        ]}));
+        let r = analyze(&a, &no_mfa());
+        assert_eq!(
+            r.escalates(index(&a, "mallory")),
+            escalates,
+            "{action} with password {password:?}"
+        );
+    }
+}
+
+#[test]
+fn paths_through_existing_resources_are_possible_and_ec2_needs_an_instance_profile() {
+    for (actions, profile, escalates) in [
+        (&["ec2-instance-connect:SendSSHPublicKey"][..], true, true),
+        (&["ec2-instance-connect:SendSSHPublicKey"][..], false, false),
+        (&["ssm:StartSession"][..], false, false),
+        (
+            &["ec2-instance-connect:SendSerialConsoleSSHPublicKey"][..],
+            true,
+            true,
+        ),
+    ] {
+        let a = account(&json!({
+            "users": [{"name": "mallory", "policies": [crate::testkit::allow(actions, "*")]}],
+            "roles": [{"name": "target", "policies": [admin()], "trust": trust_service("ec2.amazonaws.com"), "instance_profile": profile}]
+        }));
+        let r = analyze(&a, &no_mfa());
+        assert_eq!(
+            r.escalates(index(&a, "mallory")),
+            escalates,
+            "{actions:?} profile {profile}"
+        );
+        if escalates {
+            let step = &r.paths[index(&a, "mallory")].as_ref().unwrap()[0];
+            assert!(step.is_possible());
+            assert!(
+                step.action
+                    .contains("possible (through an existing resource)"),
+                "{}",
+                step.action
+            );
+        }
+    }
+    for (actions, service) in [
+        (
+            &["cloudformation:UpdateStack"][..],
+            "cloudformation.amazonaws.com",
+        ),
+        (
+            &[
+                "cloudformation:CreateChangeSet",
+                "cloudformation:ExecuteChangeSet",
+            ][..],
+            "cloudformation.amazonaws.com",
+        ),
+        (
+            &["sagemaker:CreatePresignedNotebookInstanceUrl"][..],
+            "sagemaker.amazonaws.com",
+        ),
+        (&["codebuild:UpdateProject"][..], "codebuild.amazonaws.com"),
+    ] {
+        let a = account(&json!({
+            "users": [{"name": "mallory", "policies": [crate::testkit::allow(actions, "*")]}],
+            "roles": [{"name": "target", "policies": [admin()], "trust": trust_service(service)}]
+        }));
+        let r = analyze(&a, &no_mfa());
+        let path = r.paths[index(&a, "mallory")].as_ref().expect("path");
+        assert!(path[0].is_possible(), "{actions:?}");
+        // Only CreateChangeSet without ExecuteChangeSet does nothing.
+        if actions.len() == 2 {
+            let a = account(&json!({
+                "users": [{"name": "mallory", "policies": [crate::testkit::allow(&actions[..1], "*")]}],
+                "roles": [{"name": "target", "policies": [admin()], "trust": trust_service(service)}]
+            }));
+            assert!(!analyze(&a, &no_mfa()).escalates(index(&a, "mallory")));
+        }
+    }
+}
+
+#[test]
+fn time_conditions_are_decided_at_the_collection_time() {
+    let mut at = no_mfa();
+    at.set("aws:CurrentTime", &["2026-11-01T00:00:00Z"]);
+    for (operator, date, escalates) in [
+        ("DateLessThan", "2026-06-30T00:00:00Z", false),
+        ("DateLessThan", "2027-06-30T00:00:00Z", true),
+        ("DateGreaterThan", "2027-01-01T00:00:00Z", false),
+    ] {
+        let doc = json!({"Statement": [{"Effect": "Allow", "Action": "iam:CreateAccessKey", "Resource": "*",
+            "Condition": {operator: {"aws:CurrentTime": date}}}]});
+        let a = account(&json!({"users": [
+            {"name": "mallory", "policies": [doc]},
+            {"name": "ada", "policies": [admin()]}
+        ]}));
+        let r = analyze(&a, &at);
+        let m = index(&a, "mallory");
+        assert_eq!(r.escalates(m), escalates, "{operator} {date}");
+        if escalates {
+            assert!(r.paths[m].as_ref().unwrap()[0].caveats.is_empty());
+        }
+    }
+}

@@ -85,3 +85,80 @@ fn unreadable_or_missing_trust_is_an_error() {
     let s = with_details(details(vec![], vec![], vec![r], vec![]));
     assert_eq!(statuses(&run(&RoleTrustAnyPrincipal, &s)), ["error"]);
 }
+
+#[test]
+fn conditions_that_bind_nothing_do_not_restrict() {
+    let cond = |c: serde_json::Value| trust_with(json!({"AWS": "*"}), "sts:AssumeRole", c);
+    let cases = [
+        // Wildcard ARNs, accounts and orgs name no one.
+        (
+            json!({"StringLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/*"}}),
+            "fail",
+        ),
+        (
+            json!({"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:root"}}),
+            "fail",
+        ),
+        (json!({"StringLike": {"aws:PrincipalOrgID": "o-*"}}), "fail"),
+        (json!({"StringLike": {"aws:PrincipalAccount": "*"}}), "fail"),
+        (
+            json!({"StringLike": {"aws:PrincipalOrgPaths": "*/r-ab12/*"}}),
+            "fail",
+        ),
+        // One wildcard among bound values lets anyone in.
+        (
+            json!({"StringEquals": {"aws:PrincipalAccount": ["111122223333", "*"]}}),
+            "fail",
+        ),
+        // IfExists on a key callers outside an organization lack.
+        (
+            json!({"StringEqualsIfExists": {"aws:PrincipalOrgID": "o-abc123"}}),
+            "fail",
+        ),
+        (
+            json!({"StringEqualsIfExists": {"sts:ExternalId": "x-1"}}),
+            "fail",
+        ),
+        // Negated, null-checks and ForAllValues bind nothing.
+        (
+            json!({"StringNotEquals": {"aws:PrincipalOrgID": "o-abc123"}}),
+            "fail",
+        ),
+        (json!({"Null": {"aws:PrincipalOrgID": "false"}}), "fail"),
+        (
+            json!({"ForAllValues:StringEquals": {"aws:PrincipalOrgID": "o-abc123"}}),
+            "fail",
+        ),
+        // Bound values restrict.
+        (
+            json!({"StringLike": {"aws:PrincipalArn": "arn:aws:iam::111122223333:role/*"}}),
+            "pass",
+        ),
+        (
+            json!({"StringEqualsIfExists": {"aws:PrincipalArn": "arn:aws:iam::111122223333:role/ci"}}),
+            "pass",
+        ),
+        (
+            json!({"StringEquals": {"aws:PrincipalAccount": ["111122223333", "444455556666"]}}),
+            "pass",
+        ),
+        (
+            json!({"StringLike": {"aws:PrincipalOrgPaths": "o-abc123/r-ab12/*"}}),
+            "pass",
+        ),
+        (json!({"StringEquals": {"sts:ExternalId": "x-1"}}), "pass"),
+    ];
+    let roles = cases
+        .iter()
+        .enumerate()
+        .map(|(i, (c, _))| role(&format!("r{i:02}"), cond(c.clone()), &[], &[]))
+        .collect();
+    let s = with_details(details(vec![], vec![], roles, vec![]));
+    let f = run(&RoleTrustAnyPrincipal, &s);
+    let want: Vec<&str> = cases.iter().map(|(_, w)| *w).collect();
+    let got = statuses(&f);
+    for ((c, w), g) in cases.iter().zip(&got) {
+        assert_eq!(g, w, "{c}");
+    }
+    assert_eq!(got, want);
+}
