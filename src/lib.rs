@@ -11,6 +11,7 @@ pub mod checks;
 pub mod cli;
 pub mod collect;
 pub mod error;
+pub mod filter_pattern;
 pub mod import;
 pub mod inputs;
 pub mod package;

@@ -7,10 +7,11 @@ mod kms_encryption;
 mod log_file_validation;
 mod log_retention;
 mod multi_region_logging;
+pub(crate) mod recording;
 mod root_activity;
 mod s3_data_events;
 
-use super::{Check, Context, Finding};
+use super::{Check, Context, Finding, FindingStatus};
 use crate::error::escape_pointer_token;
 use crate::snapshot::{LogGroup, TrailEvidence, TrailLogGroup};
 
@@ -102,6 +103,14 @@ pub(crate) fn per_trail_log_group(
                 arn,
                 format!("delivers to log group {name}, which does not exist"),
                 pointer,
+            ),
+            TrailLogGroup::OtherAccount { account, name } => Finding::new(
+                arn,
+                FindingStatus::Error,
+                format!(
+                    "delivers to log group {name} in account {account}: that account holds the evidence, this one's log groups are not it"
+                ),
+                format!("{ptr}/trail/CloudWatchLogsLogGroupArn"),
             ),
             TrailLogGroup::Found { group, pointer, .. } => judge(arn, group, pointer),
         }

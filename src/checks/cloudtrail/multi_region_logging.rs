@@ -6,8 +6,10 @@
 //! `per_region_coverage` Prowler's reading applies: each region passes when some logging trail
 //! (multi-region, or homed there) records its management events.
 
+use super::recording::{Recorded, records_all};
+use crate::checks::reference_events::{Account, management_events};
 use crate::checks::{Check, CheckInfo, Context, Finding, FindingStatus, ParamDefault, ParamSpec};
-use crate::snapshot::{EventSelectors, TrailEvidence};
+use crate::snapshot::TrailEvidence;
 
 pub struct MultiRegionLogging;
 
@@ -42,7 +44,7 @@ impl Check for MultiRegionLogging {
             .trails
             .iter()
             .enumerate()
-            .map(|(i, t)| (i, t, judge(t)))
+            .map(|(i, t)| (i, t, judge(ctx, t)))
             .collect();
         if let Some((i, _, Verdict::Qualifies(why))) = verdicts
             .iter()
@@ -101,6 +103,7 @@ impl Check for MultiRegionLogging {
 /// Prowler's reading: one finding per region, passing when a logging trail covers it.
 fn per_region(ctx: &Context<'_>) -> Vec<Finding> {
     let mut out = super::unlisted_regions(ctx);
+    out.extend(ctx.region_scope_gap());
     let trails = &ctx.snapshot.cloudtrail.trails;
     for region in &ctx.snapshot.regions {
         if out
@@ -115,7 +118,7 @@ fn per_region(ctx: &Context<'_>) -> Vec<Finding> {
         let mut why = Vec::new();
         let mut found = None;
         for (i, t) in covering {
-            match logging_all_management(t) {
+            match logging_all_management(ctx, t, Some(region)) {
                 Verdict::Qualifies(_) => {
                     found = Some((i, t));
                     break;
@@ -152,27 +155,29 @@ fn per_region(ctx: &Context<'_>) -> Vec<Finding> {
     out
 }
 
-fn judge(t: &TrailEvidence) -> Verdict {
+fn judge(ctx: &Context<'_>, t: &TrailEvidence) -> Verdict {
     if !t.trail.is_multi_region_trail {
         return Verdict::FallsShort("single-region trail".into());
     }
-    logging_all_management(t)
+    logging_all_management(ctx, t, None)
 }
 
-/// Whether a trail is logging and records read and write management events.
-fn logging_all_management(t: &TrailEvidence) -> Verdict {
-    let logging = match t.status.as_ref().and_then(|s| s.is_logging) {
-        Some(true) => true,
-        Some(false) => return Verdict::FallsShort("logging is stopped".into()),
-        None => false,
-    };
-    let selectors = match &t.event_selectors {
-        Some(sel) => management_coverage(sel),
-        None => None,
-    };
-    match (logging, selectors) {
-        (true, Some(Ok(()))) => Verdict::Qualifies(format!(
-            "{} is {}logging, and records read and write management events",
+/// Whether a trail is logging and records every reference management event (reads, writes,
+/// KMS decrypts and RDS Data API calls), in every region or, with `region`, in that one.
+fn logging_all_management(ctx: &Context<'_>, t: &TrailEvidence, region: Option<&str>) -> Verdict {
+    let account = Account::of(ctx.snapshot);
+    let mut events = management_events(&account);
+    if let Some(region) = region {
+        // Per region: the regional events, moved to that region; global services are
+        // recorded in us-east-1 only.
+        events.retain(|e| region == "us-east-1" || !is_global(&e.record));
+        for e in &mut events {
+            e.record["awsRegion"] = region.into();
+        }
+    }
+    match records_all(t, &events) {
+        Recorded::Yes => Verdict::Qualifies(format!(
+            "{} is {}logging, and records read and write management events of every source",
             t.trail.trail_arn,
             if t.trail.is_multi_region_trail {
                 "multi-region, "
@@ -180,49 +185,13 @@ fn logging_all_management(t: &TrailEvidence) -> Verdict {
                 ""
             }
         )),
-        (_, Some(Err(why))) => Verdict::FallsShort(why),
-        (false, _) => Verdict::Unknown("trail status not in the evidence".into()),
-        (true, None) => Verdict::Unknown("event selectors not in the evidence".into()),
+        Recorded::No(why) => Verdict::FallsShort(why),
+        Recorded::Undecided(why) => Verdict::Unknown(why),
     }
 }
 
-/// `Some(Ok)` when the selectors record read and write management events.
-fn management_coverage(sel: &EventSelectors) -> Option<Result<(), String>> {
-    if let Some(advanced) = sel
-        .advanced_event_selectors
-        .as_ref()
-        .filter(|a| !a.is_empty())
-    {
-        let covers = advanced.iter().any(|a| {
-            let management = a.field_selectors.iter().any(|f| {
-                f.field == "eventCategory"
-                    && f.equals
-                        .as_ref()
-                        .is_some_and(|v| v.iter().any(|x| x == "Management"))
-            });
-            // A readOnly selector restricts to reads or writes only.
-            let read_only_filter = a.field_selectors.iter().any(|f| f.field == "readOnly");
-            management && !read_only_filter
-        });
-        return Some(if covers {
-            Ok(())
-        } else {
-            Err("advanced event selectors do not record all management events".into())
-        });
-    }
-    let basic = sel.event_selectors.as_deref().unwrap_or_default();
-    if basic.is_empty() {
-        return Some(Err("no event selectors".into()));
-    }
-    let covers = basic.iter().any(|s| {
-        s.include_management_events.unwrap_or(true)
-            && s.read_write_type.as_deref().unwrap_or("All") == "All"
-    });
-    Some(if covers {
-        Ok(())
-    } else {
-        Err("event selectors record only read or only write management events, or none".into())
-    })
+fn is_global(record: &serde_json::Value) -> bool {
+    record["eventSource"] == "iam.amazonaws.com"
 }
 
 #[cfg(test)]
@@ -260,7 +229,7 @@ mod tests {
         assert_eq!(statuses(&f), ["fail"]);
         for part in [
             "stopped: logging is stopped",
-            "writes: event selectors record only",
+            "writes: does not record a read",
             "regional: single-region trail",
         ] {
             assert!(

@@ -5,10 +5,8 @@
 //! regions are not in the evidence, so a single-region trail cannot be shown to cover them.
 //! Reads and writes may come from different selectors; both must be covered.
 
-use std::collections::BTreeSet;
-
 use crate::checks::{Check, CheckInfo, Context, Finding, FindingStatus, ParamDefault, ParamSpec};
-use crate::snapshot::{EventSelectors, TrailEvidence};
+use crate::snapshot::{AdvancedFieldSelector, EventSelectors, TrailEvidence};
 
 pub struct S3DataEvents;
 
@@ -23,49 +21,91 @@ static INFO: CheckInfo = CheckInfo {
     }],
 };
 
-/// Which buckets a trail's data events cover.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+/// One data-event selector's resource scope, with what it records.
+#[derive(Debug, Clone)]
 enum Scope {
-    AllBuckets,
-    Bucket(String),
+    /// A classic `DataResources` value of type `AWS::S3::Object`.
+    Classic(String),
+    /// An advanced selector's `resources.ARN` condition (`None`: no condition, every bucket).
+    Advanced(Option<AdvancedFieldSelector>),
 }
 
 #[derive(Default)]
 struct Coverage {
-    read: BTreeSet<Scope>,
-    write: BTreeSet<Scope>,
+    scopes: Vec<(Scope, bool, bool)>,
 }
 
 impl Coverage {
     fn add(&mut self, scope: Scope, read: bool, write: bool) {
-        if read {
-            self.read.insert(scope.clone());
-        }
-        if write {
-            self.write.insert(scope);
-        }
+        self.scopes.push((scope, read, write));
     }
 
-    fn covers(&self, bucket: Option<&str>) -> bool {
-        let both = |s: &BTreeSet<Scope>| {
-            s.contains(&Scope::AllBuckets)
-                || bucket.is_some_and(|b| s.contains(&Scope::Bucket(b.to_string())))
+    /// Whether reads and writes of every object under `prefix` are recorded.
+    fn covers(&self, partition: &str, prefix: &str) -> bool {
+        let any = |want_read: bool| {
+            self.scopes.iter().any(|(scope, read, write)| {
+                (if want_read { *read } else { *write }) && scope_covers(scope, partition, prefix)
+            })
         };
-        both(&self.read) && both(&self.write)
+        any(true) && any(false)
     }
 }
 
-/// The bucket an S3 object ARN prefix names, or `AllBuckets` for `arn:aws:s3` / `arn:aws:s3:::`.
-fn scope_of(value: &str) -> Option<Scope> {
-    let rest = value.split(":::").nth(1);
-    match rest {
-        None if value.starts_with("arn:") && value.ends_with(":s3") => Some(Scope::AllBuckets),
-        Some("") => Some(Scope::AllBuckets),
-        Some(r) => {
-            let bucket = r.split('/').next().unwrap_or_default();
-            (!bucket.is_empty()).then(|| Scope::Bucket(bucket.to_string()))
+/// The object-ARN prefix that stands for a target: `arn:P:s3:::` for every bucket,
+/// `arn:P:s3:::BUCKET/` for one.
+fn target_prefix(partition: &str, bucket: Option<&str>) -> String {
+    match bucket {
+        None => format!("arn:{partition}:s3:::"),
+        Some(b) => format!("arn:{partition}:s3:::{b}/"),
+    }
+}
+
+/// Whether a scope records every object whose ARN starts with `prefix`.
+///
+/// Classic values (CloudTrail API, `DataResource`): `arn:P:s3` and `arn:P:s3:::` stand for every
+/// bucket, `arn:P:s3:::BUCKET/` for the whole bucket; `arn:P:s3:::BUCKET/prefix/` covers that
+/// prefix only. Advanced `resources.ARN` conditions are decided as string sets: `StartsWith` a
+/// prefix of `prefix` covers it; `Equals` and `EndsWith` name some objects, never all; a
+/// `NotEquals`, `NotStartsWith` or `NotEndsWith` value that can exclude an object under `prefix`
+/// breaks the coverage.
+fn scope_covers(scope: &Scope, partition: &str, prefix: &str) -> bool {
+    match scope {
+        Scope::Classic(v) => {
+            v == &format!("arn:{partition}:s3")
+                || v == &format!("arn:{partition}:s3:::")
+                || v == prefix
         }
-        None => None,
+        Scope::Advanced(None) => true,
+        Scope::Advanced(Some(f)) => {
+            let extra = |key: &str| -> Vec<String> {
+                f.extra
+                    .get(key)
+                    .and_then(serde_json::Value::as_array)
+                    .map(|v| {
+                        v.iter()
+                            .filter_map(|x| x.as_str().map(str::to_string))
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            };
+            if f.equals.is_some()
+                || !extra("EndsWith").is_empty()
+                || !extra("NotEndsWith").is_empty()
+            {
+                return false;
+            }
+            let positive = match &f.starts_with {
+                None => true,
+                Some(starts) => starts.iter().any(|v| prefix.starts_with(v.as_str())),
+            };
+            let not_equals = f.not_equals.iter().flatten().any(|v| v.starts_with(prefix));
+            let not_starts = f
+                .not_starts_with
+                .iter()
+                .flatten()
+                .any(|v| prefix.starts_with(v.as_str()) || v.starts_with(prefix));
+            positive && !not_equals && !not_starts
+        }
     }
 }
 
@@ -80,9 +120,7 @@ fn coverage(sel: &EventSelectors) -> Coverage {
             .filter(|d| d.kind == "AWS::S3::Object")
         {
             for v in &d.values {
-                if let Some(scope) = scope_of(v) {
-                    cov.add(scope, read, write);
-                }
+                cov.add(Scope::Classic(v.clone()), read, write);
             }
         }
     }
@@ -101,7 +139,7 @@ fn coverage(sel: &EventSelectors) -> Coverage {
             Some(v) if v.iter().all(|x| x == "false") => (false, true),
             _ => (true, true),
         };
-        // Any other narrowing (eventName, NotStartsWith, ...) is not counted as full coverage.
+        // Any other narrowing (eventName, userIdentity.arn, ...) is not counted as full coverage.
         let narrowed = adv.field_selectors.iter().any(|f| {
             !matches!(
                 f.field.as_str(),
@@ -111,19 +149,11 @@ fn coverage(sel: &EventSelectors) -> Coverage {
         if narrowed {
             continue;
         }
-        match field("resources.ARN") {
-            None => cov.add(Scope::AllBuckets, read, write),
-            Some(f)
-                if f.equals.is_none() && f.not_equals.is_none() && f.not_starts_with.is_none() =>
-            {
-                for v in f.starts_with.iter().flatten() {
-                    if let Some(scope) = scope_of(v) {
-                        cov.add(scope, read, write);
-                    }
-                }
-            }
-            Some(_) => {}
-        }
+        cov.add(
+            Scope::Advanced(field("resources.ARN").cloned()),
+            read,
+            write,
+        );
     }
     cov
 }
@@ -168,6 +198,7 @@ impl Check for S3DataEvents {
             buckets.iter().map(|b| Some(*b)).collect()
         };
         let trails = &ctx.snapshot.cloudtrail.trails;
+        let partition = ctx.snapshot.account.partition.as_str();
         let judged: Vec<(usize, &TrailEvidence, Judged)> = trails
             .iter()
             .enumerate()
@@ -193,10 +224,10 @@ impl Check for S3DataEvents {
                         format!("bucket {b}"),
                     ),
                 };
-                if let Some((i, t, _)) = judged
-                    .iter()
-                    .find(|(_, _, c)| c.as_ref().is_ok_and(|c| c.covers(bucket)))
-                {
+                if let Some((i, t, _)) = judged.iter().find(|(_, _, c)| {
+                    c.as_ref()
+                        .is_ok_and(|c| c.covers(partition, &target_prefix(partition, bucket)))
+                }) {
                     return Finding::pass(
                         resource,
                         format!(
@@ -371,5 +402,130 @@ mod tests {
         t.event_selectors = None;
         s.cloudtrail.trails = vec![t];
         assert_eq!(statuses(&run(&S3DataEvents, &s)), ["error"]);
+    }
+
+    #[test]
+    fn a_prefix_covers_that_prefix_only() {
+        let phi = [("phi_buckets", ParamValue::Str("phi-records".into()))];
+        let mut s = snapshot();
+        for (value, status) in [
+            ("arn:aws:s3:::phi-records/", "pass"),
+            ("arn:aws:s3:::", "pass"),
+            ("arn:aws:s3", "pass"),
+            ("arn:aws:s3:::phi-records/2026/", "fail"),
+            ("arn:aws:s3:::phi-records/scans", "fail"),
+            ("arn:aws:s3:::phi-records-archive/", "fail"),
+            ("arn:aws-cn:s3", "fail"),
+        ] {
+            s.cloudtrail.trails = vec![with_data(&[value], "All")];
+            assert_eq!(
+                statuses(&run_with(&S3DataEvents, &s, &phi)),
+                [status],
+                "{value}"
+            );
+        }
+    }
+
+    #[test]
+    fn advanced_arn_conditions_are_decided_exactly() {
+        let phi = [("phi_buckets", ParamValue::Str("phi-records".into()))];
+        let arn = |key: &str, values: &[&str]| {
+            let list = Some(values.iter().map(|v| v.to_string()).collect::<Vec<_>>());
+            let mut f = AdvancedFieldSelector {
+                field: "resources.ARN".into(),
+                equals: None,
+                not_equals: None,
+                starts_with: None,
+                not_starts_with: None,
+                extra: Default::default(),
+            };
+            match key {
+                "Equals" => f.equals = list,
+                "StartsWith" => f.starts_with = list,
+                "NotStartsWith" => f.not_starts_with = list,
+                "NotEquals" => f.not_equals = list,
+                other => {
+                    f.extra.insert(other.into(), serde_json::json!(values));
+                }
+            }
+            f
+        };
+        let eq = |field: &str, v: &str| AdvancedFieldSelector {
+            field: field.into(),
+            equals: Some(vec![v.into()]),
+            not_equals: None,
+            starts_with: None,
+            not_starts_with: None,
+            extra: Default::default(),
+        };
+        let mut s = snapshot();
+        for (conditions, phi_status, all_status) in [
+            (
+                vec![arn("StartsWith", &["arn:aws:s3:::phi-records/"])],
+                "pass",
+                "fail",
+            ),
+            (
+                vec![arn("StartsWith", &["arn:aws:s3:::phi"])],
+                "pass",
+                "fail",
+            ),
+            (
+                vec![arn("StartsWith", &["arn:aws:s3:::phi-records/2026/"])],
+                "fail",
+                "fail",
+            ),
+            (
+                vec![arn("Equals", &["arn:aws:s3:::phi-records/"])],
+                "fail",
+                "fail",
+            ),
+            (
+                vec![arn("NotStartsWith", &["arn:aws:s3:::logs/"])],
+                "pass",
+                "fail",
+            ),
+            (
+                vec![arn("NotStartsWith", &["arn:aws:s3:::phi-records/tmp/"])],
+                "fail",
+                "fail",
+            ),
+            (
+                vec![arn("NotStartsWith", &["arn:aws:s3:::phi"])],
+                "fail",
+                "fail",
+            ),
+            (
+                vec![arn("NotEquals", &["arn:aws:s3:::phi-records/x.json"])],
+                "fail",
+                "fail",
+            ),
+            (vec![arn("NotEndsWith", &[".tmp"])], "fail", "fail"),
+            (vec![], "pass", "pass"),
+        ] {
+            let mut t = trail("adv", true);
+            let sel = t.event_selectors.as_mut().unwrap();
+            sel.event_selectors = None;
+            let mut fields = vec![
+                eq("eventCategory", "Data"),
+                eq("resources.type", "AWS::S3::Object"),
+            ];
+            fields.extend(conditions.clone());
+            sel.advanced_event_selectors = Some(vec![AdvancedEventSelector {
+                name: None,
+                field_selectors: fields,
+            }]);
+            s.cloudtrail.trails = vec![t];
+            assert_eq!(
+                statuses(&run_with(&S3DataEvents, &s, &phi)),
+                [phi_status],
+                "{conditions:?}"
+            );
+            assert_eq!(
+                statuses(&run(&S3DataEvents, &s)),
+                [all_status],
+                "{conditions:?}"
+            );
+        }
     }
 }

@@ -1,7 +1,10 @@
 //! `cloudwatch.iam_change_alarm`: changes to IAM policies raise an alarm (access establishment
-//! and modification, §164.308(a)(4)(ii)(C)). The filter must match every IAM policy change the
-//! CIS benchmark lists, or every event of `iam.amazonaws.com`.
+//! and modification, §164.308(a)(4)(ii)(C)). The filter is judged against one record for each
+//! of the 16 policy changes the CIS benchmark lists ([`reference_events::iam_policy_changes`]),
+//! made by a user and by a role session: a filter on `$.eventSource = iam.amazonaws.com`, or
+//! on every one of the names joined by `||`, catches them all.
 
+use crate::checks::reference_events::{self, Account};
 use crate::checks::{Check, CheckInfo, Context, Finding};
 
 pub struct IamChangeAlarm;
@@ -13,58 +16,14 @@ static INFO: CheckInfo = CheckInfo {
     params: &[],
 };
 
-/// The IAM policy changes the CIS AWS Foundations benchmark's filter lists.
-const POLICY_CHANGES: &[&str] = &[
-    "DeleteGroupPolicy",
-    "DeleteRolePolicy",
-    "DeleteUserPolicy",
-    "PutGroupPolicy",
-    "PutRolePolicy",
-    "PutUserPolicy",
-    "CreatePolicy",
-    "DeletePolicy",
-    "CreatePolicyVersion",
-    "DeletePolicyVersion",
-    "AttachRolePolicy",
-    "DetachRolePolicy",
-    "AttachUserPolicy",
-    "DetachUserPolicy",
-    "AttachGroupPolicy",
-    "DetachGroupPolicy",
-];
-
 impl Check for IamChangeAlarm {
     fn info(&self) -> &'static CheckInfo {
         &INFO
     }
 
     fn evaluate(&self, ctx: &Context<'_>) -> Vec<Finding> {
-        super::alarm_check(ctx, "iam-policy-changes", "IAM policy changes", |p| {
-            if p.contains("$.eventSource=iam.amazonaws.com") {
-                return Ok(());
-            }
-            // The event names the pattern matches on: the identifier after each `$.eventName=`.
-            let named: Vec<&str> = p
-                .split("$.eventName=")
-                .skip(1)
-                .map(|rest| {
-                    let end = rest
-                        .find(|c: char| !c.is_ascii_alphanumeric())
-                        .unwrap_or(rest.len());
-                    &rest[..end]
-                })
-                .collect();
-            let missing: Vec<&str> = POLICY_CHANGES
-                .iter()
-                .filter(|n| !named.contains(n))
-                .copied()
-                .collect();
-            if missing.is_empty() {
-                Ok(())
-            } else {
-                Err(format!("misses {}", missing.join(", ")))
-            }
-        })
+        let events = reference_events::iam_policy_changes(&Account::of(ctx.snapshot));
+        super::alarm_check(ctx, "iam-policy-changes", "IAM policy changes", events)
     }
 }
 
@@ -72,18 +31,23 @@ impl Check for IamChangeAlarm {
 mod tests {
     use super::*;
     use crate::checks::cloudwatch::fixtures::monitored;
+    use crate::checks::reference_events::POLICY_CHANGES;
     use crate::checks::testutil::*;
 
-    #[test]
-    fn every_policy_change_or_the_whole_source_is_needed() {
-        let cis = format!(
+    fn joined(names: &[&str], op: &str) -> String {
+        format!(
             "{{{}}}",
-            POLICY_CHANGES
+            names
                 .iter()
                 .map(|n| format!("($.eventName={n})"))
                 .collect::<Vec<_>>()
-                .join("||")
-        );
+                .join(op)
+        )
+    }
+
+    #[test]
+    fn every_policy_change_or_the_whole_source_is_needed() {
+        let cis = joined(POLICY_CHANGES, "||");
         assert_eq!(
             statuses(&run(&IamChangeAlarm, &monitored(&cis, true))),
             ["pass"]
@@ -95,22 +59,53 @@ mod tests {
             )),
             ["pass"]
         );
-        let partial = "{($.eventName=PutUserPolicy)||($.eventName=PutRolePolicy)}";
-        let f = run(&IamChangeAlarm, &monitored(partial, true));
+        for (pattern, missed) in [
+            // A few of the 16.
+            (
+                joined(&["PutUserPolicy", "PutRolePolicy"], "||"),
+                "iam:DeleteGroupPolicy",
+            ),
+            // All 16 joined by &&: no event has two names.
+            (joined(POLICY_CHANGES, "&&"), "iam:DeleteGroupPolicy"),
+            // A read event only.
+            (
+                "{ $.eventName = ListUsers }".to_string(),
+                "iam:DeleteGroupPolicy",
+            ),
+            // A name that is a prefix of another is not that name.
+            (
+                cis.replace("DetachGroupPolicy)", "DetachGroupPolicyX)"),
+                "iam:DetachGroupPolicy",
+            ),
+            // Narrowed to one kind of caller.
+            (
+                format!("{{ $.eventSource = iam.amazonaws.com && $.userIdentity.type = IAMUser }}"),
+                "iam:DeleteRolePolicy",
+            ),
+        ] {
+            let f = run(&IamChangeAlarm, &monitored(&pattern, true));
+            assert_eq!(statuses(&f), ["fail"], "{pattern}");
+            assert!(
+                f[0].message.contains(&format!("\"{missed}\"")),
+                "{pattern}: {}",
+                f[0].message
+            );
+        }
+    }
+
+    #[test]
+    fn a_trail_without_global_service_events_cannot_pass() {
+        let mut s = monitored(r#"{ $.eventSource = "iam.amazonaws.com" }"#, true);
+        s.cloudtrail.trails[0].trail.extra.insert(
+            "IncludeGlobalServiceEvents".into(),
+            serde_json::json!(false),
+        );
+        let f = run(&IamChangeAlarm, &s);
         assert_eq!(statuses(&f), ["fail"]);
         assert!(
-            f[0].message.contains("misses DeleteGroupPolicy"),
+            f[0].message.contains("IncludeGlobalServiceEvents"),
             "{}",
             f[0].message
         );
-        // A prefix of a name is not the name.
-        let f = run(
-            &IamChangeAlarm,
-            &monitored(
-                &cis.replace("DetachGroupPolicy)", "DetachGroupPolicyX)"),
-                true,
-            ),
-        );
-        assert_eq!(statuses(&f), ["fail"]);
     }
 }

@@ -2,17 +2,23 @@
 //! group that matches the events, and an alarm with an action on the filter's metric — and on
 //! the log groups themselves (encryption).
 //!
-//! Only a logging multi-region (or organization) trail counts for the alarms: a filter on a
-//! single-region trail's log group misses activity elsewhere.
+//! Filters and alarms are judged by what they would do: each check has reference CloudTrail
+//! records ([`super::reference_events`]) that the trail must record, the filter must match,
+//! and whose datapoint must raise the alarm. A single-region trail misses the records of other
+//! regions, so it cannot pass.
 
+mod alarm;
 mod console_login_failure_alarm;
 mod iam_change_alarm;
 mod log_group_encryption;
 mod root_usage_alarm;
 
-use super::{Check, Context, Finding};
+use super::cloudtrail::recording::{Recorded, records_all};
+use super::reference_events::ReferenceEvent;
+use super::{Check, Context, Finding, FindingStatus};
 use crate::error::escape_pointer_token;
-use crate::snapshot::log_group_of_arn;
+use crate::snapshot::{MetricAlarm, MetricFilter, TrailLogGroup, log_group_of_arn};
+use alarm::{Judged, filter_catches, published, raises};
 
 pub fn checks() -> Vec<&'static dyn Check> {
     vec![
@@ -23,92 +29,189 @@ pub fn checks() -> Vec<&'static dyn Check> {
     ]
 }
 
-/// A filter pattern without whitespace and quotes, so `{ ($.eventName = "X") }` and
-/// `{($.eventName=X)}` compare alike.
-fn normalize(pattern: &str) -> String {
-    pattern
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '"' && *c != '\'')
-        .collect()
+/// Why no alarm passed, by how far each candidate got: a trail that does not record the
+/// events, a filter that does not match them, an alarm that does not fire. The finding says
+/// the furthest tier reached, so a working filter's alarm problem is not buried under every
+/// unrelated filter on the group.
+#[derive(Default)]
+struct Notes {
+    trail: Vec<String>,
+    filter: Vec<String>,
+    alarm: Vec<String>,
+    /// The evidence the finding points at: the first filter, or alarm, that fell short.
+    filter_focus: Option<String>,
+    alarm_focus: Option<String>,
 }
 
-/// One finding for the account: `pass` naming the trail, filter and alarm that watch for
-/// `what`; `fail` saying what is missing; `error` when the evidence to decide is missing.
-/// `matches` says whether a (normalized) filter pattern catches the events, or what it lacks.
+impl Notes {
+    fn trail(&mut self, note: String) {
+        self.trail.push(note);
+    }
+    fn filter(&mut self, note: String, at: String) {
+        self.filter.push(note);
+        self.filter_focus.get_or_insert(at);
+    }
+    fn alarm(&mut self, note: String, at: String) {
+        self.alarm.push(note);
+        self.alarm_focus.get_or_insert(at);
+    }
+    fn focus(self) -> Option<String> {
+        if self.alarm.is_empty() {
+            self.filter_focus
+        } else {
+            self.alarm_focus
+        }
+    }
+    fn say(&self) -> String {
+        let shown: Vec<&String> = if self.alarm.is_empty() {
+            self.filter.iter().chain(&self.trail).collect()
+        } else {
+            self.alarm.iter().collect()
+        };
+        shown
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
+/// One finding for the account: `pass` naming the trail, filter and alarm that catch every
+/// reference event of `what`; `fail` saying what each candidate misses; `error` when the
+/// evidence to decide is missing, held by another account, or not decidable.
 fn alarm_check(
     ctx: &Context<'_>,
     slug: &str,
     what: &str,
-    matches: impl Fn(&str) -> Result<(), String>,
+    events: Vec<ReferenceEvent>,
 ) -> Vec<Finding> {
     let resource = ctx.account_resource(&format!("alarm/{slug}"));
     let s = ctx.snapshot;
-    let candidates: Vec<(usize, String, String)> = s
+    let delivering: Vec<(usize, &crate::snapshot::TrailEvidence)> = s
         .cloudtrail
         .trails
         .iter()
         .enumerate()
-        .filter(|(_, t)| t.trail.is_multi_region_trail || t.trail.is_organization_trail)
-        .filter(|(_, t)| t.status.as_ref().and_then(|st| st.is_logging) != Some(false))
-        .filter_map(|(i, t)| {
-            let (region, name) =
-                log_group_of_arn(t.trail.cloud_watch_logs_log_group_arn.as_deref()?)?;
-            Some((i, region, name))
+        .filter(|(_, t)| {
+            t.trail
+                .cloud_watch_logs_log_group_arn
+                .as_deref()
+                .is_some_and(|a| !a.is_empty())
         })
         .collect();
-    if candidates.is_empty() {
+    if delivering.is_empty() {
         let unlisted = super::cloudtrail::unlisted_regions(ctx);
         if s.cloudtrail.trails.is_empty() && !unlisted.is_empty() {
             return unlisted;
         }
         return vec![Finding::fail(
             resource,
-            format!(
-                "no logging multi-region trail delivers to CloudWatch Logs, so no alarm can watch for {what}"
-            ),
+            format!("no trail delivers to CloudWatch Logs, so no alarm can watch for {what}"),
             "/cloudtrail/trails",
         )];
     }
-    let mut notes = Vec::new();
+    let mut notes = Notes::default();
+    let mut undecided: Option<String> = None;
     let mut unread = None;
-    for (trail, region, group) in &candidates {
+    for (ti, t) in &delivering {
+        let name = &t.trail.name;
+        match records_all(t, &events) {
+            Recorded::Yes => {}
+            Recorded::No(why) => {
+                notes.trail(format!("trail {name} {why}"));
+                continue;
+            }
+            Recorded::Undecided(why) => {
+                notes.trail(format!("trail {name}: {why}"));
+                undecided.get_or_insert(format!("/cloudtrail/trails/{ti}"));
+                continue;
+            }
+        }
+        let region = match s.trail_log_group(&t.trail) {
+            TrailLogGroup::Found { region, .. } => region,
+            TrailLogGroup::NotConfigured => continue,
+            TrailLogGroup::OtherAccount {
+                account,
+                name: group,
+            } => {
+                notes.trail(format!(
+                    "trail {name} delivers to log group {group} in account {account}; its filters and alarms are evidence of that account, not this one"
+                ));
+                undecided.get_or_insert(format!(
+                    "/cloudtrail/trails/{ti}/trail/CloudWatchLogsLogGroupArn"
+                ));
+                continue;
+            }
+            TrailLogGroup::Unread { pointer } => {
+                unread.get_or_insert(pointer);
+                continue;
+            }
+            TrailLogGroup::Absent { name: group, .. } => {
+                notes.trail(format!(
+                    "trail {name} delivers to log group {group}, which does not exist"
+                ));
+                continue;
+            }
+        };
+        let group = log_group_of_arn(
+            t.trail
+                .cloud_watch_logs_log_group_arn
+                .as_deref()
+                .unwrap_or_default(),
+        )
+        .map(|(_, g)| g)
+        .unwrap_or_default();
         let base = format!("/cloudwatch/regions/{}", escape_pointer_token(region));
         let evidence = s.cloudwatch.regions.get(region);
         let Some(filters) = evidence.and_then(|e| e.metric_filters.as_ref()) else {
             unread.get_or_insert(format!("{base}/metric_filters"));
             continue;
         };
-        let mut lacks = Vec::new();
-        let matching: Vec<(usize, &crate::snapshot::MetricFilter)> = filters
+        let on_group: Vec<(usize, &MetricFilter)> = filters
             .iter()
             .enumerate()
-            .filter(|(_, f)| &f.log_group_name == group)
-            .filter(|(_, f)| match matches(&normalize(&f.filter_pattern)) {
-                Ok(()) => true,
-                Err(lack) => {
-                    lacks.push(format!("{} {lack}", f.filter_name));
-                    false
-                }
-            })
+            .filter(|(_, f)| f.log_group_name == group)
             .collect();
-        if matching.is_empty() {
-            notes.push(format!(
-                "no metric filter on {group} (trail #{trail}) matches {what}{}",
-                if lacks.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ({})", lacks.join("; "))
-                }
-            ));
-            continue;
+        if on_group.is_empty() {
+            notes.filter(
+                format!("no metric filter on {group} (trail {name})"),
+                format!("{base}/metric_filters"),
+            );
         }
-        let Some(alarms) = evidence.and_then(|e| e.alarms.as_ref()) else {
-            unread.get_or_insert(format!("{base}/alarms"));
-            continue;
-        };
-        for (_, f) in &matching {
+        for (fi, f) in on_group {
+            let caught = match filter_catches(f, &events) {
+                Judged::Yes(why) => why,
+                Judged::No(why) => {
+                    notes.filter(why, format!("{base}/metric_filters/{fi}"));
+                    continue;
+                }
+                Judged::Undecided(why) => {
+                    notes.filter(why, format!("{base}/metric_filters/{fi}"));
+                    undecided.get_or_insert(format!("{base}/metric_filters/{fi}"));
+                    continue;
+                }
+            };
+            let Some(alarms) = evidence.and_then(|e| e.alarms.as_ref()) else {
+                unread.get_or_insert(format!("{base}/alarms"));
+                continue;
+            };
             for m in &f.metric_transformations {
-                let watching: Vec<(usize, &crate::snapshot::MetricAlarm)> = alarms
+                let metric = format!("{}/{}", m.metric_namespace, m.metric_name);
+                let points: Result<Vec<_>, Judged> =
+                    events.iter().map(|e| published(m, e)).collect();
+                let points = match points {
+                    Ok(p) => p,
+                    Err(Judged::Undecided(why)) => {
+                        notes.alarm(why, format!("{base}/metric_filters/{fi}"));
+                        undecided.get_or_insert(format!("{base}/metric_filters/{fi}"));
+                        continue;
+                    }
+                    Err(Judged::No(why) | Judged::Yes(why)) => {
+                        notes.alarm(why, format!("{base}/metric_filters/{fi}"));
+                        continue;
+                    }
+                };
+                let watching: Vec<(usize, &MetricAlarm)> = alarms
                     .iter()
                     .enumerate()
                     .filter(|(_, a)| {
@@ -116,33 +219,50 @@ fn alarm_check(
                             && a.metric_name.as_deref() == Some(m.metric_name.as_str())
                     })
                     .collect();
-                if let Some((ai, a)) = watching
-                    .iter()
-                    .find(|(_, a)| a.actions_enabled != Some(false) && !a.alarm_actions.is_empty())
-                {
+                if watching.is_empty() {
+                    notes.alarm(
+                        format!(
+                            "metric filter {} feeds {metric}, but no alarm watches it",
+                            f.filter_name
+                        ),
+                        format!("{base}/alarms"),
+                    );
+                }
+                for (ai, a) in watching {
+                    let verdict = events
+                        .iter()
+                        .zip(&points)
+                        .map(|(e, p)| raises(a, p, &e.label))
+                        .find(|j| !matches!(j, Judged::Yes(_)))
+                        .unwrap_or_else(|| raises(a, &points[0], &events[0].label));
+                    let how = match verdict {
+                        Judged::Yes(how) => how,
+                        Judged::No(why) => {
+                            notes.alarm(why, format!("{base}/alarms/{ai}"));
+                            continue;
+                        }
+                        Judged::Undecided(why) => {
+                            notes.alarm(why, format!("{base}/alarms/{ai}"));
+                            undecided.get_or_insert(format!("{base}/alarms/{ai}"));
+                            continue;
+                        }
+                    };
+                    if a.actions_enabled == Some(false) || a.alarm_actions.is_empty() {
+                        notes.alarm(
+                            format!("alarm {} on {metric} has no enabled action", a.alarm_name),
+                            format!("{base}/alarms/{ai}"),
+                        );
+                        continue;
+                    }
                     return vec![Finding::pass(
                         resource,
                         format!(
-                            "metric filter {} on {group} counts {what} as {}/{}, and alarm {} notifies {}",
-                            f.filter_name,
-                            m.metric_namespace,
-                            m.metric_name,
-                            a.alarm_name,
+                            "trail {name} records {what}; {caught} and counts them as {metric}; {how} notifies {}",
                             a.alarm_actions.join(", ")
                         ),
                         format!("{base}/alarms/{ai}"),
                     )];
                 }
-                notes.push(match watching.first() {
-                    Some((_, a)) => format!(
-                        "alarm {} on {}/{} has no enabled action",
-                        a.alarm_name, m.metric_namespace, m.metric_name
-                    ),
-                    None => format!(
-                        "metric filter {} feeds {}/{}, but no alarm watches it",
-                        f.filter_name, m.metric_namespace, m.metric_name
-                    ),
-                });
             }
         }
     }
@@ -153,14 +273,21 @@ fn alarm_check(
             "the CloudWatch metric filters and alarms of the trail's log group",
         )];
     }
-    let (_, region, _) = &candidates[0];
+    if let Some(pointer) = undecided {
+        return vec![Finding::new(
+            resource,
+            FindingStatus::Error,
+            format!(
+                "cannot tell whether an alarm is raised on {what}: {}",
+                notes.say()
+            ),
+            pointer,
+        )];
+    }
     vec![Finding::fail(
         resource,
-        format!("nothing raises an alarm on {what}: {}", notes.join("; ")),
-        format!(
-            "/cloudwatch/regions/{}/metric_filters",
-            escape_pointer_token(region)
-        ),
+        format!("nothing raises an alarm on {what}: {}", notes.say()),
+        notes.focus().unwrap_or_else(|| "/cloudtrail/trails".into()),
     )]
 }
 
@@ -170,8 +297,9 @@ pub(crate) mod fixtures {
     use crate::checks::testutil::snapshot;
     use crate::snapshot::*;
 
-    /// A multi-region trail delivering to log group `trail`, with one filter and (optionally) an
-    /// alarm with an action on its metric.
+    /// A multi-region trail delivering to log group `trail`, with one filter publishing 1 per
+    /// match and (optionally) an alarm on its metric that one event raises (Sum ≥ 1 over 5
+    /// minutes) with an action.
     pub fn monitored(pattern: &str, alarm: bool) -> Snapshot {
         let mut s = snapshot();
         s.cloudtrail.trails = vec![trail("main", true)];
@@ -184,7 +312,7 @@ pub(crate) mod fixtures {
             metric_transformations: vec![MetricTransformation {
                 metric_name: "Watched".into(),
                 metric_namespace: "Security".into(),
-                extra: Default::default(),
+                extra: [("metricValue".to_string(), serde_json::json!("1"))].into(),
             }],
             extra: Default::default(),
         }]);
@@ -197,7 +325,15 @@ pub(crate) mod fixtures {
                 actions_enabled: Some(true),
                 alarm_actions: vec!["arn:aws:sns:us-east-1:123456789012:security".into()],
                 state_value: Some("OK".into()),
-                extra: Default::default(),
+                extra: serde_json::from_value(serde_json::json!({
+                    "Statistic": "Sum",
+                    "Dimensions": [],
+                    "Period": 300,
+                    "EvaluationPeriods": 1,
+                    "Threshold": 1.0,
+                    "ComparisonOperator": "GreaterThanOrEqualToThreshold",
+                }))
+                .unwrap(),
             }]);
         }
         s

@@ -1,6 +1,8 @@
 //! `cloudwatch.root_usage_alarm`: any use of the root user raises an alarm (security incident
-//! procedures, §164.308(a)(6)). The filter must match `$.userIdentity.type = "Root"`.
+//! procedures, §164.308(a)(6)). The filter is judged against root records: a console sign-in,
+//! an IAM write and a read in another region ([`reference_events::root_activity`]).
 
+use crate::checks::reference_events::{self, Account};
 use crate::checks::{Check, CheckInfo, Context, Finding};
 
 pub struct RootUsageAlarm;
@@ -18,13 +20,8 @@ impl Check for RootUsageAlarm {
     }
 
     fn evaluate(&self, ctx: &Context<'_>) -> Vec<Finding> {
-        super::alarm_check(ctx, "root-usage", "use of the root user", |p| {
-            if p.contains("$.userIdentity.type=Root") {
-                Ok(())
-            } else {
-                Err("lacks $.userIdentity.type=Root".into())
-            }
-        })
+        let events = reference_events::root_activity(&Account::of(ctx.snapshot));
+        super::alarm_check(ctx, "root-usage", "use of the root user", events)
     }
 }
 
@@ -35,16 +32,54 @@ mod tests {
     use crate::checks::testutil::*;
 
     #[test]
-    fn the_cis_pattern_passes_a_negated_one_fails() {
+    fn the_cis_pattern_passes_narrowed_or_negated_ones_fail() {
         let cis = r#"{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }"#;
         assert_eq!(
             statuses(&run(&RootUsageAlarm, &monitored(cis, true))),
             ["pass"]
         );
-        let negated = r#"{ $.userIdentity.type != "Root" }"#;
-        assert_eq!(
-            statuses(&run(&RootUsageAlarm, &monitored(negated, true))),
-            ["fail"]
+        for (pattern, missed) in [
+            (
+                r#"{ $.userIdentity.type != "Root" }"#,
+                "root console sign-in",
+            ),
+            (
+                r#"{ $.userIdentity.type = "Root" && $.eventName = ConsoleLogin }"#,
+                "root creating an access key",
+            ),
+            (
+                r#"{ $.userIdentity.type = "Root" && $.readOnly IS FALSE }"#,
+                "root reading EC2",
+            ),
+            (
+                r#"{ $.userIdentity.type = "root" }"#,
+                "root console sign-in",
+            ),
+        ] {
+            let f = run(&RootUsageAlarm, &monitored(pattern, true));
+            assert_eq!(statuses(&f), ["fail"], "{pattern}");
+            assert!(f[0].message.contains(missed), "{pattern}: {}", f[0].message);
+        }
+    }
+
+    #[test]
+    fn a_write_only_trail_cannot_pass() {
+        let cis = r#"{ $.userIdentity.type = "Root" }"#;
+        let mut s = monitored(cis, true);
+        s.cloudtrail.trails[0]
+            .event_selectors
+            .as_mut()
+            .unwrap()
+            .event_selectors
+            .as_mut()
+            .unwrap()[0]
+            .read_write_type = Some("WriteOnly".into());
+        let f = run(&RootUsageAlarm, &s);
+        assert_eq!(statuses(&f), ["fail"]);
+        assert!(
+            f[0].message.contains("does not record root reading EC2"),
+            "{}",
+            f[0].message
         );
     }
 }

@@ -57,10 +57,24 @@ impl Check for RecorderAllRegions {
                         format!("{base}/recorders"),
                     );
                 }
+                // What is recorded must be delivered: without a delivery channel the recorder
+                // keeps no history (AWS Config Developer Guide, "Managing the delivery channel").
+                let channel_problem = match &cfg.delivery_channels {
+                    None => {
+                        return ctx.missing(
+                            resource,
+                            &format!("{base}/delivery_channels"),
+                            &format!("the delivery channels of {region}"),
+                        );
+                    }
+                    Some(c) if c.is_empty() => Some("has no delivery channel to deliver to"),
+                    Some(_) => None,
+                };
                 // A region has at most one recorder today; judge the best one if several appear.
                 let mut last_failure = None;
                 for (ri, rec) in recorders.iter().enumerate() {
-                    let mut problems = Vec::new();
+                    let mut problems: Vec<String> =
+                        channel_problem.map(str::to_string).into_iter().collect();
                     let group = rec.recording_group.clone().unwrap_or_default();
                     if group.all_supported != Some(true) {
                         problems.push("does not record all supported resource types".to_string());
@@ -130,6 +144,7 @@ impl Check for RecorderAllRegions {
                     )
                 })
             })
+            .chain(ctx.region_scope_gap())
             .collect()
     }
 }
@@ -159,6 +174,34 @@ mod tests {
             last_error_code: None,
             extra: Default::default(),
         }]);
+        cfg.delivery_channels = Some(vec![
+            serde_json::json!({"name": "default", "s3BucketName": "config-history"}),
+        ]);
+    }
+
+    #[test]
+    fn a_recorder_without_a_delivery_channel_does_not_pass() {
+        let mut s = snapshot();
+        recording(&mut s, true, true, "SUCCESS");
+        s.config
+            .regions
+            .get_mut("us-east-1")
+            .unwrap()
+            .delivery_channels = Some(vec![]);
+        let f = run(&RecorderAllRegions, &s);
+        assert_eq!(statuses(&f), ["fail"]);
+        assert!(
+            f[0].message.contains("no delivery channel"),
+            "{}",
+            f[0].message
+        );
+        s.config
+            .regions
+            .get_mut("us-east-1")
+            .unwrap()
+            .delivery_channels = None;
+        with_gap(&mut s, "/config/regions/us-east-1/delivery_channels");
+        assert_eq!(statuses(&run(&RecorderAllRegions, &s)), ["error"]);
     }
 
     #[test]
