@@ -90,12 +90,24 @@ esac
 save events/iam-changes.json cloudtrail lookup-events --region "$iam_region" \
   --lookup-attributes AttributeKey=EventSource,AttributeValue=iam.amazonaws.com --start-time "$events_since"
 
+# The enabled regions are evidence too (account/regions.json): safeguard treats an enabled region
+# without a folder as a gap. When account:ListRegions is denied, ec2:DescribeRegions stands in
+# (account/ec2-regions.json), and the snapshot says so.
+save account/regions.json account list-regions --region-opt-status-contains ENABLED ENABLED_BY_DEFAULT
+enabled=""
+if [ -f "$out/account/regions.json" ]; then
+  enabled=$(sed -n 's/.*"RegionName": *"\([^"]*\)".*/\1/p' "$out/account/regions.json" | tr '\n' ' ')
+else
+  save account/ec2-regions.json ec2 describe-regions --filters Name=opt-in-status,Values=opt-in-not-required,opted-in
+  if [ -f "$out/account/ec2-regions.json" ]; then
+    enabled=$(sed -n 's/.*"RegionName": *"\([^"]*\)".*/\1/p' "$out/account/ec2-regions.json" | tr '\n' ' ')
+  fi
+fi
 if [ -z "$regions" ]; then
-  regions=$(aws_ ec2 describe-regions --filters Name=opt-in-status,Values=opt-in-not-required,opted-in \
-    --query 'Regions[].RegionName' --output text 2>/dev/null || true)
+  regions=$enabled
   if [ -z "$regions" ]; then
     regions=$(aws_ configure get region 2>/dev/null || echo us-east-1)
-    echo "  could not list enabled regions (ec2:DescribeRegions); exporting $regions only" >&2
+    echo "  could not list enabled regions (account:ListRegions, ec2:DescribeRegions); exporting $regions only" >&2
   fi
 fi
 

@@ -65,6 +65,9 @@ fn collect_and_import_of_one_account_agree_and_stay_within_the_policy() {
             "-q",
             "--format",
             "json",
+            // moto stamps every credential report 2015-02-02T20:02:02Z; a real one is minutes old.
+            "--set",
+            "iam.credential_report.max_age_hours=1000000",
             "-o",
         ])
         .arg(work.path().join("live"))
@@ -78,18 +81,24 @@ fn collect_and_import_of_one_account_agree_and_stay_within_the_policy() {
     );
     let live = results_of(&out.stdout);
     assert_eq!(live["snapshot"]["source"], "collect");
-    // moto does not implement CloudTrail LookupEvents (it answers 500), nor CloudWatch in the
-    // SDK's protocol: those are the only evidence missing, and each is recorded as a gap rather
-    // than passed off as "no events" or "no alarms".
+    // moto does not implement CloudTrail LookupEvents (it answers 500), CloudWatch in the
+    // SDK's protocol, nor account:ListRegions: those are the only evidence missing, and each is
+    // recorded as a gap rather than passed off as "no events", "no alarms" or "every region".
     let gaps = live["gaps"].as_array().unwrap();
     for g in gaps {
         let e = g["evidence"].as_str().unwrap();
         assert!(
             e.starts_with("/cloudtrail/event_history/")
-                || e == "/cloudwatch/regions/us-east-1/alarms",
+                || e == "/cloudwatch/regions/us-east-1/alarms"
+                || e == "/enabled_regions",
             "unexpected gap {g}"
         );
     }
+    assert!(
+        gaps.iter().any(|g| g["evidence"] == "/enabled_regions"
+            && g["reason"].as_str().unwrap().contains("ListRegions")),
+        "{gaps:?}"
+    );
     assert!(
         gaps.iter()
             .any(|g| g["evidence"] == "/cloudtrail/event_history/iam_changes"
@@ -106,10 +115,22 @@ fn collect_and_import_of_one_account_agree_and_stay_within_the_policy() {
         .args(["--regions", "us-east-1 eu-west-1"]);
     moto.aws_env(&mut script);
     assert!(script.output().unwrap().status.success());
+    // The script falls back to ec2 describe-regions when account:ListRegions fails (moto serves
+    // the one, not the other); the collector has no EC2 client and records the failure. For
+    // the comparison both sides judge without a region list (the fallback is tested in
+    // tests/export_script.rs).
+    std::fs::remove_file(export.join("account/ec2-regions.json")).unwrap();
     let out = safeguard(&moto)
         .arg("assess")
         .arg(&export)
-        .args(["-q", "--format", "json", "-o"])
+        .args([
+            "-q",
+            "--format",
+            "json",
+            "--set",
+            "iam.credential_report.max_age_hours=1000000",
+            "-o",
+        ])
         .arg(work.path().join("cli"))
         .output()
         .unwrap();

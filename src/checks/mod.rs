@@ -10,6 +10,7 @@ pub mod config;
 pub mod docs;
 pub mod iam;
 mod params;
+pub mod reference_events;
 
 use std::collections::BTreeMap;
 
@@ -52,6 +53,11 @@ pub struct Finding {
     /// The waiver that covers this failing finding, valid or expired (then ignored).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub waiver: Option<Box<AppliedWaiver>>,
+    /// A failure that is possible rather than proven: it rests on conditions the evidence
+    /// cannot decide or on resources that may exist (an escalation path through an existing
+    /// Lambda function, stack or instance).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub possible: bool,
 }
 
 /// A waiver as applied to one finding.
@@ -93,6 +99,7 @@ impl Finding {
             message: message.into(),
             evidence: evidence.into(),
             waiver: None,
+            possible: false,
         }
     }
     pub fn pass(
@@ -137,6 +144,9 @@ pub struct Context<'a> {
     pub as_of: DateTime<Utc>,
     /// The IAM evidence as the policy engine sees it, built once per assessment.
     pub access: &'a crate::access::AccessModel<'a>,
+    /// `iam.credential_report.max_age_hours`: every check reading the credential report
+    /// treats an older report as a gap.
+    pub credential_report_max_age_hours: i64,
 }
 
 impl Context<'_> {
@@ -154,6 +164,25 @@ impl Context<'_> {
             None => format!("{what} is missing from the evidence"),
         };
         Finding::new(resource, FindingStatus::Error, message, pointer)
+    }
+
+    /// For checks that claim something of every region: the `error` finding that says the set
+    /// of enabled regions is not in the evidence, so "every region" is not proven.
+    pub fn region_scope_gap(&self) -> Option<Finding> {
+        if self.snapshot.enabled_regions.is_some() {
+            return None;
+        }
+        let mut f = self.missing(
+            self.account_resource("regions"),
+            "/enabled_regions",
+            "the account's list of enabled regions",
+        );
+        f.message.push_str(&format!(
+            "; regions beyond the {} assessed ({}) may exist unassessed",
+            self.snapshot.regions.len(),
+            self.snapshot.regions.join(", ")
+        ));
+        Some(f)
     }
 
     pub fn account_resource(&self, what: &str) -> String {

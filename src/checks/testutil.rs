@@ -25,10 +25,14 @@ pub fn snapshot() -> Snapshot {
             caller_arn: None,
         },
         regions: vec!["us-east-1".into()],
+        enabled_regions: Some(EnabledRegions {
+            regions: vec!["us-east-1".into()],
+            source: "account:ListRegions".into(),
+        }),
         iam: Iam {
             authorization_details: Some(AuthorizationDetails::default()),
             credential_report: Some(CredentialReport {
-                generated_time: None,
+                generated_time: Some(AwsTime("2026-10-31T22:00:00Z".into())),
                 rows: vec![],
             }),
             password_policy: Some(PasswordPolicyEvidence::NotSet {
@@ -86,11 +90,16 @@ pub fn run_with(
         .collect();
     let params = Params::resolve(check.info(), Some(&ov)).unwrap();
     let access = crate::access::AccessModel::new(s);
+    let credential_report_max_age_hours = match params.0.get("max_age_hours") {
+        Some(super::ParamValue::Int(h)) if check.info().id == "iam.credential_report" => *h,
+        _ => super::iam::CREDENTIAL_REPORT_MAX_AGE_HOURS,
+    };
     check.evaluate(&Context {
         snapshot: s,
         params: &params,
         as_of: s.collected_at,
         access: &access,
+        credential_report_max_age_hours,
     })
 }
 

@@ -572,7 +572,8 @@ mod tests {
             mock!(aws_sdk_iam::Client::get_credential_report).then_output(|| {
                 GetCredentialReportOutput::builder()
                     .content(aws_smithy_types::Blob::new(
-                        "user,arn,mfa_active\n<root_account>,arn:aws:iam::123456789012:root,true\n",
+                        "user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date\n\
+                         <root_account>,arn:aws:iam::123456789012:root,2024-01-01T00:00:00+00:00,not_supported,N/A,not_supported,true,false,N/A,N/A,false,N/A,N/A\n",
                     ))
                     .generated_time(aws_smithy_types::DateTime::from_secs(1_793_527_200))
                     .build()

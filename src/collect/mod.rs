@@ -154,9 +154,19 @@ pub async fn collect_async(opts: &CollectOptions) -> Result<Collection> {
     );
 
     let mut gaps = Vec::new();
+    // The enabled regions are evidence in their own right (account/regions.json): with
+    // `--regions`, the enabled regions left out become gaps rather than silently unassessed.
+    let listed = enabled_regions(&config, &counter).await;
+    match &listed {
+        Ok(r) => sink.json(
+            "account/regions.json",
+            &json!({"Regions": r.iter().map(|(name, status)| json!({"RegionName": name, "RegionOptStatus": status})).collect::<Vec<_>>()}),
+        ),
+        Err(reason) => sink.failed("account/regions.json", reason.clone()),
+    }
     let regions = match &opts.regions {
         Some(r) => r.clone(),
-        None => match enabled_regions(&config, &counter).await {
+        None => match listed.map(|r| r.into_iter().map(|(name, _)| name).collect::<Vec<_>>()) {
             Ok(r) => r,
             Err(reason) => {
                 let fallback = config
@@ -304,10 +314,11 @@ async fn load_config(opts: &CollectOptions) -> SdkConfig {
     config
 }
 
+/// The enabled regions with their opt-in status, from account:ListRegions.
 async fn enabled_regions(
     config: &SdkConfig,
     counter: &CallCounter,
-) -> std::result::Result<Vec<String>, String> {
+) -> std::result::Result<Vec<(String, String)>, String> {
     use aws_sdk_account::types::RegionOptStatus;
     let client = aws_sdk_account::Client::from_conf(
         aws_sdk_account::config::Builder::from(config)
@@ -323,11 +334,14 @@ async fn enabled_regions(
     let mut out = Vec::new();
     while let Some(page) = pages.next().await {
         let page = page.map_err(|e| failure("ListRegions", &e))?;
-        out.extend(
-            page.regions()
-                .iter()
-                .filter_map(|r| r.region_name().map(str::to_string)),
-        );
+        out.extend(page.regions().iter().filter_map(|r| {
+            Some((
+                r.region_name()?.to_string(),
+                r.region_opt_status()
+                    .map(|s| s.as_str().to_string())
+                    .unwrap_or_default(),
+            ))
+        }));
     }
     out.sort();
     if out.is_empty() {

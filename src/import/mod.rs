@@ -161,7 +161,13 @@ pub fn import_from(src: &dyn EvidenceSource, opts: &ImportOptions) -> Result<Sna
 
     let caller = im.caller_identity()?;
     let iam = im.iam()?;
-    let regions = src.regions();
+    let mut regions = src.regions();
+    // Every enabled region is assessed: one without evidence folders becomes a gap in each
+    // per-region check instead of silently dropping out of "every region".
+    let enabled_regions = im.enabled_regions()?;
+    if let Some(e) = &enabled_regions {
+        regions.extend(e.regions.iter().cloned());
+    }
     let mut cloudtrail = im.cloudtrail(&regions)?;
     let cloudwatch = im.cloudwatch(&cloudtrail)?;
     let partition_hint = caller
@@ -221,6 +227,7 @@ pub fn import_from(src: &dyn EvidenceSource, opts: &ImportOptions) -> Result<Sna
             caller_arn: caller.and_then(|c| c.arn),
         },
         regions: regions.into_iter().collect(),
+        enabled_regions,
         iam,
         cloudtrail,
         cloudwatch,
@@ -385,7 +392,95 @@ struct DeliveryChannelsFile {
     delivery_channels: Vec<Value>,
 }
 
+/// AWS's rule for trail names (CloudTrail API, CreateTrail `Name`): 3 to 128 of letters,
+/// digits, `.`, `_` and `-`, starting with a letter or digit.
+fn valid_trail_name(name: &str) -> bool {
+    (3..=128).contains(&name.len())
+        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct RegionsFile {
+    regions: Vec<RegionEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct RegionEntry {
+    region_name: String,
+    /// account list-regions: ENABLED, ENABLED_BY_DEFAULT, DISABLED, ...
+    #[serde(default)]
+    region_opt_status: Option<String>,
+    /// ec2 describe-regions: opt-in-not-required, opted-in, not-opted-in.
+    #[serde(default)]
+    opt_in_status: Option<String>,
+}
+
+impl RegionEntry {
+    fn enabled(&self) -> bool {
+        let status = self
+            .region_opt_status
+            .as_deref()
+            .or(self.opt_in_status.as_deref());
+        matches!(
+            status,
+            None | Some("ENABLED" | "ENABLED_BY_DEFAULT" | "opt-in-not-required" | "opted-in")
+        )
+    }
+}
+
 impl Importer<'_> {
+    /// The enabled regions: `account/regions.json` (account list-regions), or when that call
+    /// failed `account/ec2-regions.json` (ec2 describe-regions), saying so; `None` with a gap
+    /// when neither is in the evidence.
+    fn enabled_regions(&mut self) -> Result<Option<EnabledRegions>> {
+        let primary = "account/regions.json";
+        let fallback = "account/ec2-regions.json";
+        let (file, source) = match self.read::<RegionsFile>(primary)? {
+            Read::Ok(f) => (f, "account:ListRegions".to_string()),
+            first => {
+                let why = match first {
+                    Read::Failed(reason) => format!("account:ListRegions failed: {reason}"),
+                    _ => format!("{primary} is missing from the export"),
+                };
+                match self.read::<RegionsFile>(fallback)? {
+                    Read::Ok(f) => (f, format!("ec2:DescribeRegions, because {why}")),
+                    _ => {
+                        self.gap(
+                            "/enabled_regions",
+                            &format!("aws account list-regions --region-opt-status-contains ENABLED ENABLED_BY_DEFAULT ({primary})"),
+                            format!("{why}, and there is no {fallback}: the set of enabled regions is not proven complete"),
+                        );
+                        return Ok(None);
+                    }
+                }
+            }
+        };
+        let mut regions: Vec<String> = file
+            .regions
+            .into_iter()
+            .filter(RegionEntry::enabled)
+            .map(|r| r.region_name)
+            .collect();
+        regions.sort();
+        regions.dedup();
+        if regions.is_empty() {
+            return Err(Error::bad_input(
+                self.path(primary),
+                Location {
+                    pointer: Some("/Regions".into()),
+                    ..Location::default()
+                },
+                "no enabled region listed: expected the output of aws account list-regions",
+            ));
+        }
+        Ok(Some(EnabledRegions { regions, source }))
+    }
+
     fn path(&self, rel: &str) -> PathBuf {
         self.src.display(rel)
     }
@@ -647,6 +742,25 @@ impl Importer<'_> {
                     "aws cloudtrail describe-trails --include-shadow-trails --region {region}"
                 ),
             )?;
+            if let Some(f) = &listed {
+                for (i, t) in f.trail_list.iter().enumerate() {
+                    // The name becomes part of a path below (trail-status/<name>.json): only
+                    // what AWS allows in a trail name is accepted.
+                    if !valid_trail_name(&t.name) {
+                        return Err(Error::bad_input(
+                            self.path(&rel),
+                            Location {
+                                pointer: Some(format!("/trailList/{i}/Name")),
+                                ..Location::default()
+                            },
+                            format!(
+                                "{:?} is not a trail name: expected 3 to 128 letters, digits, '.', '_' or '-'",
+                                t.name
+                            ),
+                        ));
+                    }
+                }
+            }
             let arns = listed.map(|f| {
                 let mut arns: Vec<String> = Vec::new();
                 for t in f.trail_list {
@@ -667,10 +781,15 @@ impl Importer<'_> {
             ct.regions.insert(region.clone(), arns);
         }
         for (idx, (_, trail)) in by_arn.into_iter().enumerate() {
-            let home = trail.home_region.clone().unwrap_or_default();
-            // Status and selectors are exported from the home region; look there first.
-            let mut candidates: Vec<&String> = regions.iter().filter(|r| **r == home).collect();
-            candidates.extend(regions.iter().filter(|r| **r != home));
+            // Status and selectors are exported from the trail's home region, and read from
+            // there only: two single-region trails may share a name, and one's missing status
+            // must not be filled from the other's.
+            let home = trail
+                .home_region
+                .clone()
+                .or_else(|| trail.trail_arn.split(':').nth(3).map(str::to_string))
+                .unwrap_or_default();
+            let candidates: Vec<&String> = regions.iter().filter(|r| **r == home).collect();
             let name = trail.name.clone();
             let status = self.trail_file::<TrailStatus>(
                 &candidates,
@@ -697,6 +816,7 @@ impl Importer<'_> {
         Ok(ct)
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn trail_file<T: DeserializeOwned>(
         &mut self,
         regions: &[&String],
@@ -929,6 +1049,18 @@ fn json_document_ranges(path: &Path, bytes: &[u8]) -> Result<Vec<(usize, usize)>
         ranges.push((start, end));
         start = end;
     }
+    // An empty (or blank) file is not "no pages": it is a broken export, never "nothing found".
+    if ranges.is_empty() {
+        return Err(Error::bad_input(
+            path,
+            Location {
+                line: Some(1),
+                column: Some(1),
+                pointer: None,
+            },
+            "empty file: expected the JSON output of the AWS CLI",
+        ));
+    }
     Ok(ranges)
 }
 
@@ -964,6 +1096,23 @@ fn parse_at_offset<T: DeserializeOwned>(
     })
 }
 
+/// The credential-report columns the checks read.
+const CREDENTIAL_REPORT_COLUMNS: &[&str] = &[
+    "user",
+    "arn",
+    "user_creation_time",
+    "password_enabled",
+    "password_last_used",
+    "password_last_changed",
+    "mfa_active",
+    "access_key_1_active",
+    "access_key_1_last_rotated",
+    "access_key_1_last_used_date",
+    "access_key_2_active",
+    "access_key_2_last_rotated",
+    "access_key_2_last_used_date",
+];
+
 fn decode_credential_report(path: &Path, file: CredentialReportFile) -> Result<CredentialReport> {
     let bad = |msg: String| {
         Error::bad_input(
@@ -990,8 +1139,16 @@ fn decode_credential_report(path: &Path, file: CredentialReportFile) -> Result<C
         .headers()
         .map_err(|e| bad(format!("credential report CSV has no header row: {e}")))?
         .clone();
-    if !headers.iter().any(|h| h == "user") {
-        return Err(bad("credential report CSV has no \"user\" column".into()));
+    // The columns the checks read (IAM User Guide, "Getting credential reports"). A renamed
+    // or missing one would read as "not enabled" and turn a failure into a pass.
+    let present: Vec<&str> = headers.iter().collect();
+    for column in CREDENTIAL_REPORT_COLUMNS {
+        if !present.contains(column) {
+            let hint = crate::catalog::did_you_mean(column, &present);
+            return Err(bad(format!(
+                "credential report CSV has no {column:?} column{hint}; expected the columns of aws iam get-credential-report"
+            )));
+        }
     }
     let mut rows = Vec::new();
     for (i, record) in reader.records().enumerate() {

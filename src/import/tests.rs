@@ -296,3 +296,77 @@ fn a_folder_that_is_not_an_export_is_refused() {
     let (msg, _) = bad_input(&dir.path().join("nope"));
     assert!(msg.contains("not a folder"), "{msg}");
 }
+
+#[test]
+fn a_renamed_credential_report_column_is_bad_input_naming_it() {
+    use base64::Engine;
+    let dir = copy_example();
+    let path = dir.path().join("iam/credential-report.json");
+    let v: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let csv = base64::engine::general_purpose::STANDARD
+        .decode(v["Content"].as_str().unwrap())
+        .unwrap();
+    let renamed =
+        String::from_utf8(csv)
+            .unwrap()
+            .replacen("password_enabled", "password_enable", 1);
+    let content = base64::engine::general_purpose::STANDARD.encode(renamed);
+    std::fs::write(
+        &path,
+        serde_json::to_vec(&serde_json::json!({"Content": content, "ReportFormat": "text/csv", "GeneratedTime": v["GeneratedTime"]})).unwrap(),
+    )
+    .unwrap();
+    let (msg, loc) = bad_input(dir.path());
+    assert_eq!(loc.pointer.as_deref(), Some("/Content"));
+    assert!(
+        msg.contains("no \"password_enabled\" column") && msg.contains("password_enable"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn a_trail_name_that_is_not_a_trail_name_is_bad_input() {
+    for name in ["../../../../outside/secret", "a/b", "x", ".hidden"] {
+        let dir = copy_example();
+        let path = dir.path().join("cloudtrail/us-east-1/trails.json");
+        let mut v: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        v["trailList"][0]["Name"] = Value::String(name.into());
+        std::fs::write(&path, serde_json::to_vec_pretty(&v).unwrap()).unwrap();
+        let (msg, loc) = bad_input(dir.path());
+        assert_eq!(
+            loc.pointer.as_deref(),
+            Some("/trailList/0/Name"),
+            "{name}: {msg}"
+        );
+        assert!(msg.contains("is not a trail name"), "{msg}");
+    }
+}
+
+#[test]
+fn trail_status_is_read_from_the_home_region_only() {
+    // A trail homed in us-east-1 whose status file is missing there is a gap, even when a
+    // same-named file exists in another region's folder.
+    let dir = copy_example();
+    let home = dir
+        .path()
+        .join("cloudtrail/us-east-1/trail-status/clinic-audit-trail.json");
+    let elsewhere = dir
+        .path()
+        .join("cloudtrail/eu-west-1/trail-status/clinic-audit-trail.json");
+    std::fs::rename(&home, &elsewhere).unwrap();
+    let s = import(dir.path()).unwrap();
+    let t = s
+        .cloudtrail
+        .trails
+        .iter()
+        .find(|t| t.trail.name == "clinic-audit-trail")
+        .unwrap();
+    assert!(t.status.is_none());
+    assert!(
+        s.gaps
+            .iter()
+            .any(|g| g.source.contains("clinic-audit-trail")),
+        "{:?}",
+        s.gaps
+    );
+}

@@ -32,8 +32,13 @@ pub struct Snapshot {
     pub collected_at: DateTime<Utc>,
     pub source: Source,
     pub account: Account,
-    /// Regions whose CloudTrail and Config evidence was gathered.
+    /// Regions assessed: those with evidence, and every enabled region (so that an enabled
+    /// region without evidence is a gap, not left out).
     pub regions: Vec<String>,
+    /// The account's enabled regions, as the evidence proves them (`account/regions.json`);
+    /// `None`: not in the evidence, so `regions` is not proven complete.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled_regions: Option<EnabledRegions>,
     pub iam: Iam,
     pub cloudtrail: CloudTrail,
     /// CloudWatch Logs and alarms for the log groups the trails deliver to.
@@ -42,6 +47,13 @@ pub struct Snapshot {
     pub config: ConfigService,
     /// Evidence that should be here and is not, with why.
     pub gaps: Vec<Gap>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct EnabledRegions {
+    pub regions: Vec<String>,
+    /// The call that listed them, e.g. `account:ListRegions`, or the fallback used and why.
+    pub source: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -478,9 +490,29 @@ pub enum TrailLogGroup<'a> {
     Unread { pointer: String },
     /// Read, and the group the trail names is not there (deleted).
     Absent { name: String, pointer: String },
+    /// The group lives in another account (an organization trail delivering to the management
+    /// account): this account's groups, filters and alarms are not its evidence.
+    OtherAccount { account: String, name: String },
 }
 
 impl Snapshot {
+    /// The CloudTrail event at an evidence pointer (`/cloudtrail/event_history/iam_changes/N`
+    /// or `/cloudtrail/event_history/root_activity/REGION/N`), if it names one.
+    pub fn event_at(&self, pointer: &str) -> Option<&CloudTrailEvent> {
+        let rest = pointer.strip_prefix("/cloudtrail/event_history/")?;
+        let history = &self.cloudtrail.event_history;
+        if let Some(i) = rest.strip_prefix("iam_changes/") {
+            return history.iam_changes.as_ref()?.get(i.parse::<usize>().ok()?);
+        }
+        let (region, i) = rest.strip_prefix("root_activity/")?.split_once('/')?;
+        let region = region.replace("~1", "/").replace("~0", "~");
+        history
+            .root_activity
+            .get(&region)?
+            .as_ref()?
+            .get(i.parse::<usize>().ok()?)
+    }
+
     pub fn trail_log_group(&self, trail: &Trail) -> TrailLogGroup<'_> {
         let Some((region, name)) = trail
             .cloud_watch_logs_log_group_arn
@@ -490,6 +522,17 @@ impl Snapshot {
         else {
             return TrailLogGroup::NotConfigured;
         };
+        if let Some(account) = trail
+            .cloud_watch_logs_log_group_arn
+            .as_deref()
+            .and_then(|a| a.split(':').nth(4))
+            .filter(|a| !a.is_empty() && *a != self.account.id)
+        {
+            return TrailLogGroup::OtherAccount {
+                account: account.to_string(),
+                name,
+            };
+        }
         let base = format!(
             "/cloudwatch/regions/{}/log_groups",
             crate::error::escape_pointer_token(&region)

@@ -14,11 +14,14 @@ static INFO: CheckInfo = CheckInfo {
     id: "cloudtrail.access_change_log",
     description: "IAM changes in the look-back window are listed, none made by the root user and none attempted without authorization",
     docs: "docs/checks.md#cloudtrail-access_change_log",
-    params: &[ParamSpec {
-        name: "fail_on_denied",
-        description: "fail on IAM changes that were attempted and denied (AccessDenied and the like)",
-        default: ParamDefault::Bool(true),
-    }],
+    params: &[
+        ParamSpec {
+            name: "fail_on_denied",
+            description: "fail on IAM changes that were attempted and denied (AccessDenied and the like)",
+            default: ParamDefault::Bool(true),
+        },
+        super::root_activity::LOOKBACK,
+    ],
 };
 
 impl Check for AccessChangeLog {
@@ -63,6 +66,8 @@ impl Check for AccessChangeLog {
                 }
             })
             .collect();
+        // Listed changes stand as evidence; a window shorter than required is a gap beside them.
+        out.extend(super::root_activity::window_gap(ctx));
         if out.is_empty() {
             out.push(Finding::pass(
                 ctx.account_resource("iam-changes"),

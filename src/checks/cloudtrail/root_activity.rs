@@ -4,7 +4,7 @@
 //! failing finding with when, what, from where and whether MFA was used, so the auditor can ask
 //! for the ticket behind it (or waive it as a documented emergency).
 
-use crate::checks::{Check, CheckInfo, Context, Finding};
+use crate::checks::{Check, CheckInfo, Context, Finding, FindingStatus, ParamDefault, ParamSpec};
 use crate::error::escape_pointer_token;
 
 pub struct RootActivity;
@@ -13,7 +13,7 @@ static INFO: CheckInfo = CheckInfo {
     id: "cloudtrail.root_activity",
     description: "The root user was not used during the CloudTrail event-history look-back",
     docs: "docs/checks.md#cloudtrail-root_activity",
-    params: &[],
+    params: &[LOOKBACK],
 };
 
 impl Check for RootActivity {
@@ -55,6 +55,8 @@ impl Check for RootActivity {
                 "the root user's event history in any region",
             ));
         }
+        out.extend(ctx.region_scope_gap());
+        out.extend(window_gap(ctx));
         if out.is_empty() {
             out.push(Finding::pass(
                 root,
@@ -68,6 +70,51 @@ impl Check for RootActivity {
             ));
         }
         out
+    }
+}
+
+/// The look-back parameter both event checks declare.
+pub(super) const LOOKBACK: ParamSpec = ParamSpec {
+    name: "min_lookback_days",
+    description: "days of CloudTrail event history the export must cover; a shorter window is a gap, not a clean record",
+    default: ParamDefault::Int(90),
+};
+
+/// The `error` finding when the event history's window does not reach back
+/// `min_lookback_days` before collection (or its start is not recorded): events before the
+/// window are unseen, so "none recorded" would claim more than the evidence shows.
+pub(super) fn window_gap(ctx: &Context<'_>) -> Option<Finding> {
+    let days = ctx.params.int("min_lookback_days");
+    let resource = ctx.account_resource("event-history");
+    let start = &ctx.snapshot.cloudtrail.event_history.start_time;
+    let Some(t) = start else {
+        return Some(Finding::new(
+            resource,
+            FindingStatus::Error,
+            format!(
+                "the event history's window start is not in the evidence, so it cannot be shown to cover {days} days"
+            ),
+            "/cloudtrail/event_history",
+        ));
+    };
+    let covered = t.parse().map(|t| (ctx.as_of - t).num_days());
+    match covered {
+        Some(c) if c >= days => None,
+        Some(c) => Some(Finding::new(
+            resource,
+            FindingStatus::Error,
+            format!(
+                "the event history covers {c} days (since {}), less than the {days} required: earlier events are not in the evidence",
+                t.0
+            ),
+            "/cloudtrail/event_history/start_time",
+        )),
+        None => Some(Finding::new(
+            resource,
+            FindingStatus::Error,
+            format!("the event history's window start {:?} is unreadable", t.0),
+            "/cloudtrail/event_history/start_time",
+        )),
     }
 }
 

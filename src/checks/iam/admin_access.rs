@@ -107,6 +107,16 @@ fn judge_user(ctx: &Context<'_>, arn: &str, name: &str, what: String, ptr: Strin
             &format!("{what}; whether it needs MFA cannot be judged: the credential report"),
         );
     };
+    if let Err(gap) = super::reconciled_report(ctx) {
+        return Finding {
+            resource: arn.to_string(),
+            message: format!(
+                "{what}; whether it needs MFA cannot be judged: {}",
+                gap.message
+            ),
+            ..*gap
+        };
+    }
     let Some((_, row)) = report
         .users()
         .find(|(_, r)| r.get("user").map(String::as_str) == Some(name))

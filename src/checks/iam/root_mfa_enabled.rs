@@ -55,6 +55,10 @@ impl Check for RootMfaEnabled {
                 "root user has MFA enabled (account summary AccountMFAEnabled = 1)",
                 summary_ptr,
             )],
+            (None, Some(_)) if super::reconciled_report(ctx).is_err() => {
+                let gap = super::reconciled_report(ctx).err().expect("checked");
+                vec![Finding { resource, ..*gap }]
+            }
             (None, Some((i, true))) => vec![Finding::pass(
                 resource,
                 "root user has MFA enabled (credential report <root_account> mfa_active = true)",

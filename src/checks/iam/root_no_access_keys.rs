@@ -63,11 +63,28 @@ impl Check for RootNoAccessKeys {
                 "root user has no access keys (account summary AccountAccessKeysPresent = 0)",
                 "/iam/account_summary/AccountAccessKeysPresent",
             )],
-            (None, Some((i, _))) => vec![Finding::pass(
-                resource,
-                "root user has no active access keys (credential report <root_account> row)",
-                format!("/iam/credential_report/rows/{i}"),
-            )],
+            (None, Some((i, _))) => {
+                // The report alone decides: it must be current, and both flags readable.
+                if let Err(gap) = super::reconciled_report(ctx) {
+                    return vec![Finding { resource, ..*gap }];
+                }
+                let row = &s.iam.credential_report.as_ref().expect("report").rows[i];
+                for c in ["access_key_1_active", "access_key_2_active"] {
+                    if let Err(why) = super::report_bool(row, c) {
+                        return vec![Finding::new(
+                            resource,
+                            crate::checks::FindingStatus::Error,
+                            format!("cannot tell whether the root user has access keys: {why}"),
+                            format!("/iam/credential_report/rows/{i}/{c}"),
+                        )];
+                    }
+                }
+                vec![Finding::pass(
+                    resource,
+                    "root user has no active access keys (credential report <root_account> row)",
+                    format!("/iam/credential_report/rows/{i}"),
+                )]
+            }
             (None, None) => vec![ctx.missing(
                 resource,
                 "/iam/account_summary",

@@ -1,8 +1,7 @@
 //! `iam.user_access_key_rotation`: active access keys are rotated within the allowed age.
 
-use super::{credential_report, days_since_column, row_arn, row_pointer};
+use super::{credential_report, days_since_column, report_bool, row_arn, row_pointer};
 use crate::checks::{Check, CheckInfo, Context, Finding, FindingStatus, ParamDefault, ParamSpec};
-use crate::snapshot::report_flag;
 
 pub struct UserAccessKeyRotation;
 
@@ -23,9 +22,9 @@ impl Check for UserAccessKeyRotation {
     }
 
     fn evaluate(&self, ctx: &Context<'_>) -> Vec<Finding> {
-        let report = match credential_report(ctx) {
+        let (report, unreported) = match credential_report(ctx) {
             Ok(r) => r,
-            Err(missing) => return vec![missing],
+            Err(gap) => return vec![gap],
         };
         let max_age = ctx.params.int("max_age_days");
         let mut out = Vec::new();
@@ -33,8 +32,20 @@ impl Check for UserAccessKeyRotation {
             let arn = row_arn(row);
             let mut active = 0;
             for n in [1, 2] {
-                if report_flag(row, &format!("access_key_{n}_active")) != Some(true) {
-                    continue;
+                let column = format!("access_key_{n}_active");
+                match report_bool(row, &column) {
+                    Ok(true) => {}
+                    Ok(false) => continue,
+                    Err(why) => {
+                        active += 1;
+                        out.push(Finding::new(
+                            format!("{arn}#access_key_{n}"),
+                            FindingStatus::Error,
+                            format!("cannot tell whether access key {n} is active: {why}"),
+                            row_pointer(i, &column),
+                        ));
+                        continue;
+                    }
                 }
                 active += 1;
                 let column = format!("access_key_{n}_last_rotated");
@@ -66,6 +77,7 @@ impl Check for UserAccessKeyRotation {
                 ));
             }
         }
+        out.extend(unreported);
         out
     }
 }

@@ -3,8 +3,8 @@
 //! The anchors disagree on users without a console password: Prowler asks MFA of console
 //! users only, Steampipe and the Config pack of every user. `all_users` picks Steampipe's reading.
 
-use super::{credential_report, row_arn, row_pointer};
-use crate::checks::{Check, CheckInfo, Context, Finding, ParamDefault, ParamSpec};
+use super::{credential_report, report_bool, row_arn, row_pointer};
+use crate::checks::{Check, CheckInfo, Context, Finding, FindingStatus, ParamDefault, ParamSpec};
 use crate::snapshot::report_flag;
 
 pub struct UserConsoleMfa;
@@ -26,9 +26,9 @@ impl Check for UserConsoleMfa {
     }
 
     fn evaluate(&self, ctx: &Context<'_>) -> Vec<Finding> {
-        let report = match credential_report(ctx) {
+        let (report, unreported) = match credential_report(ctx) {
             Ok(r) => r,
-            Err(missing) => return vec![missing],
+            Err(gap) => return vec![gap],
         };
         let all_users = ctx.params.bool("all_users");
         report
@@ -64,13 +64,27 @@ impl Check for UserConsoleMfa {
                         "console password without MFA",
                         row_pointer(i, "mfa_active"),
                     ),
-                    _ => ctx.missing(
-                        arn,
-                        &row_pointer(i, "password_enabled"),
-                        "a readable password_enabled/mfa_active value",
-                    ),
+                    _ => {
+                        let why: Vec<String> = [
+                            report_bool(row, "password_enabled").err(),
+                            report_bool(row, "mfa_active").err(),
+                        ]
+                        .into_iter()
+                        .flatten()
+                        .collect();
+                        Finding::new(
+                            arn,
+                            FindingStatus::Error,
+                            format!(
+                                "cannot tell whether the console password has MFA: {}",
+                                why.join("; ")
+                            ),
+                            row_pointer(i, "password_enabled"),
+                        )
+                    }
                 }
             })
+            .chain(unreported)
             .collect()
     }
 }

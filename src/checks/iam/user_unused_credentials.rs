@@ -2,9 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use super::{credential_report, days_since_column, row_arn, row_pointer};
-use crate::checks::{Check, CheckInfo, Context, Finding, ParamDefault, ParamSpec};
-use crate::snapshot::report_flag;
+use super::{credential_report, days_since_column, report_bool, row_arn, row_pointer};
+use crate::checks::{Check, CheckInfo, Context, Finding, FindingStatus, ParamDefault, ParamSpec};
 
 pub struct UserUnusedCredentials;
 
@@ -25,9 +24,9 @@ impl Check for UserUnusedCredentials {
     }
 
     fn evaluate(&self, ctx: &Context<'_>) -> Vec<Finding> {
-        let report = match credential_report(ctx) {
+        let (report, unreported) = match credential_report(ctx) {
             Ok(r) => r,
-            Err(missing) => return vec![missing],
+            Err(gap) => return vec![gap],
         };
         let limit = ctx.params.int("max_unused_days");
         report
@@ -35,35 +34,42 @@ impl Check for UserUnusedCredentials {
             .map(|(i, row)| {
                 let arn = row_arn(row);
                 let mut stale: Vec<(String, String)> = Vec::new(); // (reason, column)
-                let mut active = 0;
-                if report_flag(row, "password_enabled") == Some(true) {
-                    active += 1;
-                    if let Some(reason) = unused(
-                        ctx,
-                        row,
-                        "console password",
-                        "password_last_used",
-                        &["password_last_changed", "user_creation_time"],
-                        limit,
-                    ) {
-                        stale.push((reason, "password_last_used".into()));
-                    }
-                }
+                let mut unknown: Vec<(String, String)> = Vec::new();
+                let mut used: Vec<String> = Vec::new();
+                let mut credentials = vec![(
+                    "console password".to_string(),
+                    "password_enabled".to_string(),
+                    "password_last_used".to_string(),
+                    vec!["password_last_changed", "user_creation_time"],
+                )];
                 for n in [1, 2] {
-                    if report_flag(row, &format!("access_key_{n}_active")) == Some(true) {
-                        active += 1;
-                        let used = format!("access_key_{n}_last_used_date");
-                        let rotated = format!("access_key_{n}_last_rotated");
-                        if let Some(reason) = unused(
-                            ctx,
-                            row,
-                            &format!("access key {n}"),
-                            &used,
-                            &[rotated.as_str(), "user_creation_time"],
-                            limit,
-                        ) {
-                            stale.push((reason, used));
+                    credentials.push((
+                        format!("access key {n}"),
+                        format!("access_key_{n}_active"),
+                        format!("access_key_{n}_last_used_date"),
+                        if n == 1 {
+                            vec!["access_key_1_last_rotated", "user_creation_time"]
+                        } else {
+                            vec!["access_key_2_last_rotated", "user_creation_time"]
+                        },
+                    ));
+                }
+                for (what, enabled, last_used, issued) in &credentials {
+                    match report_bool(row, enabled) {
+                        Ok(false) => continue,
+                        Ok(true) => {}
+                        Err(why) => {
+                            unknown.push((
+                                format!("whether the {what} is enabled is unknown ({why})"),
+                                enabled.clone(),
+                            ));
+                            continue;
                         }
+                    }
+                    match judge(ctx, row, what, last_used, issued, limit) {
+                        Use::Recent(how) => used.push(how),
+                        Use::Stale(why) => stale.push((why, last_used.clone())),
+                        Use::Unknown(why) => unknown.push((why, last_used.clone())),
                     }
                 }
                 if let Some((_, column)) = stale.first() {
@@ -73,7 +79,15 @@ impl Check for UserUnusedCredentials {
                         format!("{} (limit {limit} days)", reasons.join("; ")),
                         row_pointer(i, column),
                     )
-                } else if active == 0 {
+                } else if let Some((_, column)) = unknown.first() {
+                    let reasons: Vec<&str> = unknown.iter().map(|(r, _)| r.as_str()).collect();
+                    Finding::new(
+                        arn,
+                        FindingStatus::Error,
+                        reasons.join("; "),
+                        row_pointer(i, column),
+                    )
+                } else if used.is_empty() {
                     Finding::pass(
                         arn,
                         "no enabled password or active access key",
@@ -82,36 +96,70 @@ impl Check for UserUnusedCredentials {
                 } else {
                     Finding::pass(
                         arn,
-                        format!("every enabled credential was used within {limit} days"),
+                        format!("{} (limit {limit} days)", used.join("; ")),
                         row_pointer(i, "password_last_used"),
                     )
                 }
             })
+            .chain(unreported)
             .collect()
     }
 }
 
-/// Why a credential counts as unused, or `None` when it was used (or issued) within `limit`.
-/// A never-used credential is judged by the age of its issue date (`fallbacks`, in order).
-fn unused(
+/// How one enabled credential stands.
+enum Use {
+    /// Used, or issued, within the limit: says which.
+    Recent(String),
+    Stale(String),
+    /// The report cannot show it.
+    Unknown(String),
+}
+
+/// Judges one enabled credential. A never-used credential is judged by the age of its issue
+/// date (`issued`, in order). A console password never used but set recently on a user who has
+/// existed longer than the limit is reported as unknown: the reset may hide a dormant account.
+fn judge(
     ctx: &Context<'_>,
     row: &BTreeMap<String, String>,
     what: &str,
     last_used: &str,
-    fallbacks: &[&str],
+    issued: &[&str],
     limit: i64,
-) -> Option<String> {
+) -> Use {
     if let Some(days) = days_since_column(ctx, row, last_used) {
-        return (days > limit).then(|| format!("{what} last used {days} days ago"));
+        return if days > limit {
+            Use::Stale(format!("{what} last used {days} days ago"))
+        } else {
+            Use::Recent(format!("{what} used {}", ago(days)))
+        };
     }
-    let issued = fallbacks
+    let never = row.get(last_used).map(String::as_str).unwrap_or("absent");
+    let Some((column, days)) = issued
         .iter()
-        .find_map(|c| days_since_column(ctx, row, c));
-    match issued {
-        Some(days) if days > limit => Some(format!("{what} never used, issued {days} days ago")),
-        Some(_) => None,
+        .find_map(|c| days_since_column(ctx, row, c).map(|d| (*c, d)))
+    else {
         // No date at all: we cannot show it was used, so it counts as unused.
-        None => Some(format!("{what} never used and its issue date is unknown")),
+        return Use::Stale(format!("{what} never used and its issue date is unknown"));
+    };
+    if days > limit {
+        return Use::Stale(format!("{what} never used, issued {days} days ago"));
+    }
+    let created = days_since_column(ctx, row, "user_creation_time");
+    if column == "password_last_changed" {
+        if let Some(created) = created.filter(|c| *c > limit) {
+            return Use::Unknown(format!(
+                "{what} never used ({last_used} {never}) and set {days} days ago, on a user created {created} days ago: whether the account was dormant before the reset is unknown"
+            ));
+        }
+    }
+    Use::Recent(format!("{what} not used yet, issued {}", ago(days)))
+}
+
+fn ago(days: i64) -> String {
+    match days {
+        0 => "today".into(),
+        1 => "1 day ago".into(),
+        n => format!("{n} days ago"),
     }
 }
 
@@ -186,6 +234,120 @@ mod tests {
     fn missing_report_is_an_error() {
         let mut s = snapshot();
         s.iam.credential_report = None;
+        assert_eq!(statuses(&run(&UserUnusedCredentials, &s)), ["error"]);
+    }
+
+    #[test]
+    fn what_the_report_cannot_show_is_said_never_passed() {
+        let mut s = snapshot();
+        let rows = &mut s.iam.credential_report.as_mut().unwrap().rows;
+        rows.push(report_row("odd", &[("password_enabled", "not_supported")]));
+        rows.push(report_row(
+            "reset",
+            &[
+                ("password_enabled", "true"),
+                ("password_last_used", "no_information"),
+                ("password_last_changed", "2026-10-25T00:00:00+00:00"),
+            ],
+        ));
+        rows.push(report_row(
+            "newcomer",
+            &[
+                ("user_creation_time", "2026-10-20T00:00:00+00:00"),
+                ("password_enabled", "true"),
+                ("password_last_used", "no_information"),
+                ("password_last_changed", "2026-10-20T00:00:00+00:00"),
+            ],
+        ));
+        let f = run(&UserUnusedCredentials, &s);
+        assert_eq!(statuses(&f), ["error", "error", "pass"]);
+        assert!(
+            f[0].message
+                .contains("password_enabled is \"not_supported\""),
+            "{}",
+            f[0].message
+        );
+        assert!(
+            f[1].message
+                .contains("whether the account was dormant before the reset is unknown"),
+            "{}",
+            f[1].message
+        );
+        assert!(
+            f[2].message.contains("not used yet, issued 12 days ago"),
+            "{}",
+            f[2].message
+        );
+        assert!(!f[2].message.contains("every"), "{}", f[2].message);
+    }
+
+    #[test]
+    fn users_missing_from_the_report_and_stale_reports_are_gaps() {
+        use crate::checks::testutil::gaad::*;
+        let mut s = with_details(details(
+            vec![user("alice", &[], &[], &[]), user("bob", &[], &[], &[])],
+            vec![],
+            vec![],
+            vec![],
+        ));
+        // Header and root row only, while users exist.
+        s.iam.credential_report.as_mut().unwrap().rows =
+            vec![report_row(crate::snapshot::ROOT_ACCOUNT_USER, &[])];
+        let f = run(&UserUnusedCredentials, &s);
+        assert_eq!(statuses(&f), ["error", "error"]);
+        assert!(
+            f[0].message.contains("not in the credential report"),
+            "{}",
+            f[0].message
+        );
+        assert_eq!(f[0].evidence, "/iam/authorization_details/UserDetailList/0");
+        let whole = run(&super::super::credential_report::CredentialReportCheck, &s);
+        assert_eq!(statuses(&whole), ["error"]);
+        assert!(
+            whole[0].message.contains("lacks 2 IAM user(s)"),
+            "{}",
+            whole[0].message
+        );
+
+        s.iam
+            .credential_report
+            .as_mut()
+            .unwrap()
+            .rows
+            .push(report_row("alice", &[]));
+        s.iam
+            .credential_report
+            .as_mut()
+            .unwrap()
+            .rows
+            .push(report_row("bob", &[]));
+        assert_eq!(statuses(&run(&UserUnusedCredentials, &s)), ["pass", "pass"]);
+        assert_eq!(
+            statuses(&run(
+                &super::super::credential_report::CredentialReportCheck,
+                &s
+            )),
+            ["pass"]
+        );
+
+        // Generated three days before collection: a gap for every check that reads it.
+        s.iam.credential_report.as_mut().unwrap().generated_time =
+            Some(crate::snapshot::AwsTime("2026-10-29T00:00:00Z".into()));
+        let f = run(&UserUnusedCredentials, &s);
+        assert_eq!(statuses(&f), ["error"]);
+        assert!(
+            f[0].message
+                .contains("72 hours before collection; limit 24"),
+            "{}",
+            f[0].message
+        );
+        let relaxed = run_with(
+            &super::super::credential_report::CredentialReportCheck,
+            &s,
+            &[("max_age_hours", ParamValue::Int(96))],
+        );
+        assert_eq!(statuses(&relaxed), ["pass"]);
+        s.iam.credential_report.as_mut().unwrap().generated_time = None;
         assert_eq!(statuses(&run(&UserUnusedCredentials, &s)), ["error"]);
     }
 }

@@ -1,0 +1,66 @@
+//! `iam.credential_report`: the credential report the user checks rely on is complete and
+//! fresh — it lists every IAM user the authorization details list, and was generated at most
+//! `max_age_hours` before the evidence was collected.
+//!
+//! The per-user checks (`iam.user_console_mfa`, `iam.user_access_key_rotation`,
+//! `iam.user_unused_credentials`) and the root checks apply the same rule through
+//! [`super::credential_report`]: a stale report is a gap for each of them, and a user the
+//! report lacks is an `error` finding in each, never silently skipped.
+
+use super::reconciled_report;
+use crate::checks::{Check, CheckInfo, Context, Finding, FindingStatus, ParamDefault, ParamSpec};
+
+pub struct CredentialReportCheck;
+
+/// AWS regenerates a credential report at most every four hours; a day is the default bound.
+pub const DEFAULT_MAX_AGE_HOURS: i64 = 24;
+
+static INFO: CheckInfo = CheckInfo {
+    id: "iam.credential_report",
+    description: "The IAM credential report lists every IAM user and was generated shortly before collection",
+    docs: "docs/checks.md#iam-credential_report",
+    params: &[ParamSpec {
+        name: "max_age_hours",
+        description: "oldest a credential report may be, in hours before the collection time, for any check to rely on it",
+        default: ParamDefault::Int(DEFAULT_MAX_AGE_HOURS),
+    }],
+};
+
+impl Check for CredentialReportCheck {
+    fn info(&self) -> &'static CheckInfo {
+        &INFO
+    }
+
+    fn evaluate(&self, ctx: &Context<'_>) -> Vec<Finding> {
+        let resource = ctx.account_resource("credential-report");
+        let view = match reconciled_report(ctx) {
+            Ok(v) => v,
+            Err(gap) => return vec![*gap],
+        };
+        if !view.unreported.is_empty() {
+            let names: Vec<&str> = view
+                .unreported
+                .iter()
+                .map(|f| f.resource.as_str())
+                .collect();
+            return vec![Finding::new(
+                resource,
+                FindingStatus::Error,
+                format!(
+                    "the credential report lacks {} IAM user(s) the authorization details list: {}",
+                    names.len(),
+                    names.join(", ")
+                ),
+                view.unreported[0].evidence.clone(),
+            )];
+        }
+        vec![Finding::pass(
+            resource,
+            format!(
+                "generated {}, {} hour(s) before collection, and lists all {} IAM user(s) and the root user",
+                view.generated, view.age_hours, view.users
+            ),
+            "/iam/credential_report/generated_time",
+        )]
+    }
+}
