@@ -11,6 +11,7 @@ use std::sync::Arc;
 use crate::catalog::{Catalog, Control};
 use crate::checks::{self, AppliedWaiver, Context, Finding, FindingStatus, ParamValue, Params};
 use crate::error::Result;
+use crate::inputs::waivers::EventRef;
 use crate::inputs::{Attestation, Validity, Waiver};
 use crate::results::*;
 use crate::snapshot::Snapshot;
@@ -53,9 +54,12 @@ pub fn assess(
                 params: p,
                 as_of: snapshot.collected_at,
                 access: &access,
+                credential_report_max_age_hours: params["iam.credential_report"]
+                    .int("max_age_hours"),
             };
             let mut findings = check.evaluate(&ctx);
             apply_waivers(
+                snapshot,
                 check.info().id,
                 &mut findings,
                 &opts.waivers,
@@ -138,6 +142,7 @@ pub fn assess(
 /// Marks each failing finding with the waiver that covers it: the first valid one, else the
 /// first expired one (shown, but ignored).
 fn apply_waivers(
+    snapshot: &Snapshot,
     check: &str,
     findings: &mut [Finding],
     waivers: &[Waiver],
@@ -148,11 +153,15 @@ fn apply_waivers(
         .iter_mut()
         .filter(|f| f.status == FindingStatus::Fail)
     {
+        let event = snapshot.event_at(&f.evidence).map(|e| EventRef {
+            id: &e.event_id,
+            time: e.event_time.as_ref().and_then(|t| t.parse()),
+        });
         let covering = || {
             waivers
                 .iter()
                 .enumerate()
-                .filter(|(_, w)| w.covers(check, &f.resource))
+                .filter(|(_, w)| w.covers(check, &f.resource, event))
         };
         let chosen = covering()
             .find(|(_, w)| Validity::on(None, w.expires, day) == Validity::Valid)

@@ -12,8 +12,12 @@
 //!
 //! A failing finding a valid waiver covers no longer fails its control, and stays visible as
 //! waived in every output. An expired waiver is ignored, and the report says so.
+//!
+//! The findings of [`EVENT_CHECKS`] are events (a root sign-in, an IAM change): a waiver of one
+//! must name the event (`event_id`) or accept only events before a time (`events_before`), so it
+//! cannot silently accept every future event on the same resource.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 use std::path::Path;
@@ -36,7 +40,14 @@ struct Entry {
     justification: Spanned<String>,
     approved_by: Spanned<String>,
     expires: Spanned<String>,
+    #[serde(default)]
+    event_id: Option<Spanned<String>>,
+    #[serde(default)]
+    events_before: Option<Spanned<String>>,
 }
+
+/// Checks whose findings are events: their waivers must be bound to an event or a time.
+pub const EVENT_CHECKS: &[&str] = &["cloudtrail.access_change_log", "cloudtrail.root_activity"];
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Waiver {
@@ -46,11 +57,41 @@ pub struct Waiver {
     pub justification: String,
     pub approved_by: String,
     pub expires: NaiveDate,
+    /// For event checks: the CloudTrail event id the waiver accepts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_id: Option<String>,
+    /// For event checks: only events strictly before this time are accepted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub events_before: Option<DateTime<Utc>>,
+}
+
+/// The event a finding stands for, as the waiver sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct EventRef<'a> {
+    pub id: &'a str,
+    pub time: Option<DateTime<Utc>>,
 }
 
 impl Waiver {
-    pub fn covers(&self, check: &str, resource: &str) -> bool {
-        self.check == check && safeguard_policy::glob::matches(&self.resource, resource, false)
+    /// Whether the waiver covers a finding of `check` on `resource` (about `event`, for
+    /// event checks). An event-bound waiver never covers a finding without its event, and an
+    /// event whose time is unknown is not "before" anything.
+    pub fn covers(&self, check: &str, resource: &str, event: Option<EventRef<'_>>) -> bool {
+        if self.check != check || !safeguard_policy::glob::matches(&self.resource, resource, false)
+        {
+            return false;
+        }
+        if let Some(id) = &self.event_id {
+            if event.is_none_or(|e| e.id != id) {
+                return false;
+            }
+        }
+        if let Some(before) = self.events_before {
+            if event.and_then(|e| e.time).is_none_or(|t| t >= before) {
+                return false;
+            }
+        }
+        true
     }
 }
 
@@ -69,15 +110,65 @@ pub fn load(path: &Path) -> Result<(Vec<Waiver>, Vec<u8>)> {
                 format!("unknown check id {id:?}{hint}"),
             ));
         }
+        let event_check = EVENT_CHECKS.contains(&id);
+        let event_id = e
+            .event_id
+            .as_ref()
+            .map(|s| text(path, s, "event_id"))
+            .transpose()?;
+        let events_before = e
+            .events_before
+            .as_ref()
+            .map(|s| instant(path, s))
+            .transpose()?;
+        if event_check && event_id.is_none() && events_before.is_none() {
+            return Err(Error::bad_input(
+                path,
+                at(&e.check),
+                format!(
+                    "a waiver of {id} must name the event (event_id) or a time window (events_before): its findings are events, and a waiver on the resource alone would accept every future one"
+                ),
+            ));
+        }
+        if !event_check {
+            if let Some(s) = e.event_id.as_ref().or(e.events_before.as_ref()) {
+                return Err(Error::bad_input(
+                    path,
+                    at(s),
+                    format!(
+                        "event_id and events_before apply only to the event checks ({}), not {id}",
+                        EVENT_CHECKS.join(", ")
+                    ),
+                ));
+            }
+        }
         out.push(Waiver {
             check: id.to_string(),
             resource: text(path, &e.resource, "resource")?,
             justification: text(path, &e.justification, "justification")?,
             approved_by: text(path, &e.approved_by, "approved_by")?,
             expires: date(path, &e.expires, "expires")?,
+            event_id,
+            events_before,
         });
     }
     Ok((out, source.into_bytes()))
+}
+
+/// An RFC 3339 time, or a `YYYY-MM-DD` date meaning its midnight UTC.
+fn instant(path: &Path, s: &Spanned<String>) -> Result<DateTime<Utc>> {
+    let v = s.value.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(v) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    let d = date(path, s, "events_before").map_err(|_| {
+        Error::bad_input(
+            path,
+            at(s),
+            format!("events_before {v:?} is neither an RFC 3339 time nor a date (YYYY-MM-DD)"),
+        )
+    })?;
+    Ok(d.and_hms_opt(0, 0, 0).expect("midnight").and_utc())
 }
 
 #[cfg(test)]
@@ -96,11 +187,20 @@ mod tests {
     #[test]
     fn a_waiver_covers_its_check_and_resource_pattern() {
         let w = &load_text(ONE).unwrap()[0];
-        assert!(w.covers("iam.root_hardware_mfa", "arn:aws:iam::123456789012:root"));
-        assert!(!w.covers("iam.root_mfa_enabled", "arn:aws:iam::123456789012:root"));
+        assert!(w.covers(
+            "iam.root_hardware_mfa",
+            "arn:aws:iam::123456789012:root",
+            None
+        ));
+        assert!(!w.covers(
+            "iam.root_mfa_enabled",
+            "arn:aws:iam::123456789012:root",
+            None
+        ));
         assert!(!w.covers(
             "iam.root_hardware_mfa",
-            "arn:aws:iam::123456789012:user/root"
+            "arn:aws:iam::123456789012:user/root",
+            None
         ));
     }
 
@@ -122,5 +222,51 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("expires"), "{e}");
+    }
+
+    const ROOT: &str = "waivers:\n  - check: cloudtrail.root_activity\n    resource: \"arn:aws:iam::*:root\"\n    justification: Break-glass drill.\n    approved_by: Dana\n    expires: 2027-01-31\n";
+
+    #[test]
+    fn a_waiver_of_events_must_name_the_event_or_a_window() {
+        let e = load_text(ROOT).unwrap_err().to_string();
+        assert!(
+            e.contains(
+                "waivers.yaml:2:12: a waiver of cloudtrail.root_activity must name the event"
+            ),
+            "{e}"
+        );
+        let by_id = &load_text(&format!("{ROOT}    event_id: ev-1\n")).unwrap()[0];
+        let root = "arn:aws:iam::123456789012:root";
+        let at = |s: &str| Some(DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc));
+        let ev = |id, time| Some(EventRef { id, time });
+        assert!(by_id.covers("cloudtrail.root_activity", root, ev("ev-1", None)));
+        assert!(!by_id.covers("cloudtrail.root_activity", root, ev("ev-2", None)));
+        assert!(!by_id.covers("cloudtrail.root_activity", root, None));
+        let before = &load_text(&format!("{ROOT}    events_before: 2026-10-15\n")).unwrap()[0];
+        assert!(before.covers(
+            "cloudtrail.root_activity",
+            root,
+            ev("a", at("2026-10-14T23:59:59Z"))
+        ));
+        assert!(!before.covers(
+            "cloudtrail.root_activity",
+            root,
+            ev("b", at("2026-10-15T00:00:00Z"))
+        ));
+        assert!(!before.covers("cloudtrail.root_activity", root, ev("c", None)));
+        let e = load_text(&format!("{ROOT}    events_before: last week\n"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains(":7:20: events_before \"last week\" is neither"),
+            "{e}"
+        );
+        let e = load_text(&format!("{ONE}    event_id: ev-1\n"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains(":7:15: event_id and events_before apply only to the event checks"),
+            "{e}"
+        );
     }
 }
