@@ -248,6 +248,11 @@ pub fn generate(root: &Path, size: Size) {
     );
     write(
         root,
+        "account/regions.json",
+        &json!({"Regions": REGIONS.iter().map(|r| json!({"RegionName": r, "RegionOptStatus": "ENABLED_BY_DEFAULT"})).collect::<Vec<_>>()}),
+    );
+    write(
+        root,
         "sts/caller-identity.json",
         &json!({"Account": ACCOUNT, "Arn": format!("arn:aws:iam::{ACCOUNT}:user/bench")}),
     );
@@ -469,7 +474,14 @@ pub fn generate(root: &Path, size: Size) {
         write(
             root,
             &format!("config/{r}/delivery-channels.json"),
-            &json!({"DeliveryChannels": []}),
+            &json!({"DeliveryChannels": [{"name": "default", "s3BucketName": "config-history"}]}),
+        );
+        write(
+            root,
+            &format!("config/{r}/delivery-channel-status.json"),
+            &json!({"DeliveryChannelsStatus": [{"name": "default",
+                "configHistoryDeliveryInfo": {"lastStatus": "SUCCESS"},
+                "configSnapshotDeliveryInfo": {"lastStatus": "SUCCESS"}}]}),
         );
     }
     write(

@@ -139,6 +139,7 @@ for r in $regions; do
   save "config/$r/configuration-recorders.json" configservice describe-configuration-recorders --region "$r"
   save "config/$r/configuration-recorder-status.json" configservice describe-configuration-recorder-status --region "$r"
   save "config/$r/delivery-channels.json" configservice describe-delivery-channels --region "$r"
+  save "config/$r/delivery-channel-status.json" configservice describe-delivery-channel-status --region "$r"
 done
 
 cli_version=$(aws --version 2>&1 | head -n1)

@@ -534,6 +534,13 @@ pub(super) async fn region(
         ),
         Err(e) => sink.failed(format!("config/{region}/delivery-channels.json"), failure("DescribeDeliveryChannels", &e)),
     }
+    match cfg.describe_delivery_channel_status().send().await {
+        Ok(out) => sink.json(
+            format!("config/{region}/delivery-channel-status.json"),
+            &json!({"DeliveryChannelsStatus": out.delivery_channels_status().iter().map(delivery_channel_status).collect::<Vec<_>>()}),
+        ),
+        Err(e) => sink.failed(format!("config/{region}/delivery-channel-status.json"), failure("DescribeDeliveryChannelStatus", &e)),
+    }
 }
 
 #[cfg(test)]

@@ -434,6 +434,41 @@ pub fn delivery_channel(d: &aws_sdk_config::types::DeliveryChannel) -> Value {
     ])
 }
 
+/// describe-delivery-channel-status, as the CLI prints one channel's status.
+pub fn delivery_channel_status(d: &aws_sdk_config::types::DeliveryChannelStatus) -> Value {
+    let export = |i: Option<&aws_sdk_config::types::ConfigExportDeliveryInfo>| {
+        i.map_or(Value::Null, |i| {
+            object(vec![
+                ("lastStatus", s(i.last_status().map(|x| x.as_str()))),
+                ("lastErrorCode", s(i.last_error_code())),
+                ("lastErrorMessage", s(i.last_error_message())),
+                ("lastAttemptTime", time(i.last_attempt_time())),
+                ("lastSuccessfulTime", time(i.last_successful_time())),
+            ])
+        })
+    };
+    let stream = d.config_stream_delivery_info().map_or(Value::Null, |i| {
+        object(vec![
+            ("lastStatus", s(i.last_status().map(|x| x.as_str()))),
+            ("lastErrorCode", s(i.last_error_code())),
+            ("lastErrorMessage", s(i.last_error_message())),
+            ("lastStatusChangeTime", time(i.last_status_change_time())),
+        ])
+    });
+    object(vec![
+        ("name", s(d.name())),
+        (
+            "configSnapshotDeliveryInfo",
+            export(d.config_snapshot_delivery_info()),
+        ),
+        (
+            "configHistoryDeliveryInfo",
+            export(d.config_history_delivery_info()),
+        ),
+        ("configStreamDeliveryInfo", stream),
+    ])
+}
+
 pub fn role_summary(r: &aws_sdk_iam::types::Role) -> Value {
     object(vec![
         ("RoleName", Value::String(r.role_name().to_string())),

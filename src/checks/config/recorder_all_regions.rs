@@ -59,22 +59,31 @@ impl Check for RecorderAllRegions {
                 }
                 // What is recorded must be delivered: without a delivery channel the recorder
                 // keeps no history (AWS Config Developer Guide, "Managing the delivery channel").
-                let channel_problem = match &cfg.delivery_channels {
-                    None => {
+                let channel_problem = match (&cfg.delivery_channels, &cfg.delivery_channel_statuses)
+                {
+                    (None, _) => {
                         return ctx.missing(
                             resource,
                             &format!("{base}/delivery_channels"),
                             &format!("the delivery channels of {region}"),
                         );
                     }
-                    Some(c) if c.is_empty() => Some("has no delivery channel to deliver to"),
-                    Some(_) => None,
+                    (Some(c), _) if c.is_empty() => {
+                        Some("has no delivery channel to deliver to".to_string())
+                    }
+                    (Some(_), None) => {
+                        return ctx.missing(
+                            resource,
+                            &format!("{base}/delivery_channel_statuses"),
+                            &format!("the delivery channel status of {region}"),
+                        );
+                    }
+                    (Some(_), Some(statuses)) => failing_delivery(statuses),
                 };
                 // A region has at most one recorder today; judge the best one if several appear.
                 let mut last_failure = None;
                 for (ri, rec) in recorders.iter().enumerate() {
-                    let mut problems: Vec<String> =
-                        channel_problem.map(str::to_string).into_iter().collect();
+                    let mut problems: Vec<String> = channel_problem.clone().into_iter().collect();
                     let group = rec.recording_group.clone().unwrap_or_default();
                     if group.all_supported != Some(true) {
                         problems.push("does not record all supported resource types".to_string());
@@ -149,6 +158,33 @@ impl Check for RecorderAllRegions {
     }
 }
 
+/// Why a region's delivery channels are not delivering: a channel whose last snapshot, history
+/// or stream delivery failed (`lastStatus` FAILURE), or no status at all for a channel.
+fn failing_delivery(statuses: &[serde_json::Value]) -> Option<String> {
+    if statuses.is_empty() {
+        return Some("has a delivery channel that reports no delivery status".into());
+    }
+    let mut out = Vec::new();
+    for st in statuses {
+        let name = st["name"].as_str().unwrap_or("?");
+        for (info, what) in [
+            ("configHistoryDeliveryInfo", "history delivery"),
+            ("configSnapshotDeliveryInfo", "snapshot delivery"),
+            ("configStreamDeliveryInfo", "stream delivery"),
+        ] {
+            if st[info]["lastStatus"].as_str() == Some("FAILURE") {
+                let code = st[info]["lastErrorCode"]
+                    .as_str()
+                    .unwrap_or("no error code");
+                out.push(format!(
+                    "delivers through channel {name:?}, whose last {what} failed ({code})"
+                ));
+            }
+        }
+    }
+    (!out.is_empty()).then(|| out.join(", "))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,6 +213,33 @@ mod tests {
         cfg.delivery_channels = Some(vec![
             serde_json::json!({"name": "default", "s3BucketName": "config-history"}),
         ]);
+        cfg.delivery_channel_statuses = Some(vec![serde_json::json!({"name": "default",
+            "configHistoryDeliveryInfo": {"lastStatus": "SUCCESS"},
+            "configSnapshotDeliveryInfo": {"lastStatus": "SUCCESS"},
+            "configStreamDeliveryInfo": {"lastStatus": "NOT_APPLICABLE"}})]);
+    }
+
+    #[test]
+    fn a_failing_or_unknown_delivery_does_not_pass() {
+        let mut s = snapshot();
+        recording(&mut s, true, true, "SUCCESS");
+        let cfg = s.config.regions.get_mut("us-east-1").unwrap();
+        cfg.delivery_channel_statuses.as_mut().unwrap()[0]["configHistoryDeliveryInfo"] =
+            serde_json::json!({"lastStatus": "FAILURE", "lastErrorCode": "NoSuchBucket"});
+        let f = run(&RecorderAllRegions, &s);
+        assert_eq!(statuses(&f), ["fail"]);
+        assert!(
+            f[0].message
+                .contains("last history delivery failed (NoSuchBucket)"),
+            "{}",
+            f[0].message
+        );
+        s.config
+            .regions
+            .get_mut("us-east-1")
+            .unwrap()
+            .delivery_channel_statuses = None;
+        assert_eq!(statuses(&run(&RecorderAllRegions, &s)), ["error"]);
     }
 
     #[test]
