@@ -59,6 +59,7 @@ pub fn snapshot() -> Snapshot {
                     recorders: Some(vec![]),
                     recorder_statuses: Some(vec![]),
                     delivery_channels: Some(vec![]),
+                    delivery_channel_statuses: Some(vec![]),
                 },
             )]),
         },
@@ -132,6 +133,30 @@ pub fn report_row(user: &str, cols: &[(&str, &str)]) -> BTreeMap<String, String>
         row.insert(k.to_string(), v.to_string());
     }
     row
+}
+
+/// An advanced event selector's field condition: `key` is `Equals`, `NotEquals`, `StartsWith`,
+/// `NotStartsWith`, `EndsWith` or `NotEndsWith`.
+pub fn field_selector(field: &str, key: &str, values: &[&str]) -> AdvancedFieldSelector {
+    let list = Some(values.iter().map(|v| v.to_string()).collect());
+    let mut f = AdvancedFieldSelector {
+        field: field.into(),
+        equals: None,
+        not_equals: None,
+        starts_with: None,
+        not_starts_with: None,
+        extra: Default::default(),
+    };
+    match key {
+        "Equals" => f.equals = list,
+        "NotEquals" => f.not_equals = list,
+        "StartsWith" => f.starts_with = list,
+        "NotStartsWith" => f.not_starts_with = list,
+        other => {
+            f.extra.insert(other.into(), serde_json::json!(values));
+        }
+    }
+    f
 }
 
 pub fn statuses(findings: &[Finding]) -> Vec<&'static str> {

@@ -401,12 +401,12 @@ struct Ctx<'a> {
     ctxs: Vec<RequestContext>,
     /// Per principal, every action any of its Allow statements names (a cheap pre-filter).
     named: Vec<ActionSet>,
-    some_cache: std::cell::RefCell<FastMap<(usize, ActionId), bool>>,
+    /// [`Ctx::may`] answers, per (principal, action, service passed to: `""` for none).
+    some_cache: std::cell::RefCell<FastMap<(usize, ActionId, &'static str), bool>>,
     /// Per (principal, service): the principal's context with `iam:PassedToService` set to the
     /// service a method passes the role to, so a PassRole scoped to one service does not
     /// enable another's method.
     pass_ctxs: std::cell::RefCell<FastMap<(usize, &'static str), std::rc::Rc<RequestContext>>>,
-    pass_cache: std::cell::RefCell<FastMap<(usize, &'static str), bool>>,
 }
 
 impl Ctx<'_> {
@@ -424,19 +424,7 @@ impl Ctx<'_> {
 
     /// Whether `p` may pass some role to `service`.
     fn may_pass(&self, p: usize, service: &'static str) -> bool {
-        let id = self.ids.id("iam:PassRole");
-        if !self.named[p].contains(id) {
-            return false;
-        }
-        if let Some(&hit) = self.pass_cache.borrow().get(&(p, service)) {
-            return hit;
-        }
-        let ok = self
-            .account
-            .outcome(p, id, Target::Some, &self.pass_ctx(p, service))
-            .is_possible();
-        self.pass_cache.borrow_mut().insert((p, service), ok);
-        ok
+        self.may_in(p, "iam:PassRole", Some(service))
     }
 
     /// Whether `p` may pass every role (`*` or an unnamed probe) to `service`.
@@ -460,20 +448,7 @@ impl Ctx<'_> {
         target: Target<'_>,
         service: &'static str,
     ) -> Option<(Vec<StatementRef>, Vec<String>)> {
-        if !self.may_pass(p, service) {
-            return None;
-        }
-        let id = self.ids.id("iam:PassRole");
-        let d = self
-            .account
-            .decide(p, id, target, &self.pass_ctx(p, service));
-        if !d.outcome.is_possible() {
-            return None;
-        }
-        let caveats = d.caveats();
-        let mut grants = d.grants;
-        grants.truncate(1);
-        Some((grants, caveats))
+        self.can_in(p, "iam:PassRole", target, Some(service))
     }
 
     /// `Some((statements, caveats))` when `p` may do `action` on `target`.
@@ -483,11 +458,27 @@ impl Ctx<'_> {
         action: &str,
         target: Target<'_>,
     ) -> Option<(Vec<StatementRef>, Vec<String>)> {
+        self.can_in(p, action, target, None)
+    }
+
+    /// [`Ctx::can`], passing a role to `service` when given.
+    fn can_in(
+        &self,
+        p: usize,
+        action: &str,
+        target: Target<'_>,
+        service: Option<&'static str>,
+    ) -> Option<(Vec<StatementRef>, Vec<String>)> {
         let id = self.ids.id(action);
-        if !self.named[p].contains(id) || (target != Target::Some && !self.may(p, action)) {
+        if !self.named[p].contains(id)
+            || (target != Target::Some && !self.may_in(p, action, service))
+        {
             return None;
         }
-        let d = self.account.decide(p, id, target, &self.ctxs[p]);
+        let d = match service {
+            None => self.account.decide(p, id, target, &self.ctxs[p]),
+            Some(s) => self.account.decide(p, id, target, &self.pass_ctx(p, s)),
+        };
         if !d.outcome.is_possible() {
             return None;
         }
@@ -585,18 +576,27 @@ impl Ctx<'_> {
     /// this, so when it is false no target needs enumerating (e.g. a principal whose every
     /// action is denied without MFA). Cached: it is asked many times per principal.
     fn may(&self, p: usize, action: &str) -> bool {
+        self.may_in(p, action, None)
+    }
+
+    /// [`Ctx::may`], passing a role to `service` when given.
+    fn may_in(&self, p: usize, action: &str, service: Option<&'static str>) -> bool {
         let id = self.ids.id(action);
         if !self.named[p].contains(id) {
             return false;
         }
-        if let Some(&hit) = self.some_cache.borrow().get(&(p, id)) {
+        let key = (p, id, service.unwrap_or(""));
+        if let Some(&hit) = self.some_cache.borrow().get(&key) {
             return hit;
         }
-        let ok = self
-            .account
-            .outcome(p, id, Target::Some, &self.ctxs[p])
-            .is_possible();
-        self.some_cache.borrow_mut().insert((p, id), ok);
+        let ok = match service {
+            None => self.account.outcome(p, id, Target::Some, &self.ctxs[p]),
+            Some(s) => self
+                .account
+                .outcome(p, id, Target::Some, &self.pass_ctx(p, s)),
+        }
+        .is_possible();
+        self.some_cache.borrow_mut().insert(key, ok);
         ok
     }
 
@@ -697,7 +697,6 @@ pub fn analyze_explaining(
         named,
         some_cache: Default::default(),
         pass_ctxs: Default::default(),
-        pass_cache: Default::default(),
     };
     let iam_all = catalog.service_actions("iam");
     let user_probe = format!(

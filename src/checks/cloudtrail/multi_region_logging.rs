@@ -199,7 +199,7 @@ mod tests {
     use super::*;
     use crate::checks::cloudtrail::fixtures::trail;
     use crate::checks::testutil::*;
-    use crate::snapshot::{AdvancedEventSelector, AdvancedFieldSelector};
+    use crate::snapshot::AdvancedEventSelector;
 
     #[test]
     fn one_qualifying_trail_passes() {
@@ -263,14 +263,7 @@ mod tests {
     fn advanced_selectors_are_understood() {
         let mut s = snapshot();
         let mut t = trail("adv", true);
-        let field = |name: &str, eq: &str| AdvancedFieldSelector {
-            field: name.into(),
-            equals: Some(vec![eq.into()]),
-            not_equals: None,
-            starts_with: None,
-            not_starts_with: None,
-            extra: Default::default(),
-        };
+        let field = |name: &str, eq: &str| field_selector(name, "Equals", &[eq]);
         t.event_selectors.as_mut().unwrap().event_selectors = None;
         t.event_selectors.as_mut().unwrap().advanced_event_selectors =
             Some(vec![AdvancedEventSelector {

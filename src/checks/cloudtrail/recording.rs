@@ -129,9 +129,12 @@ fn by_selectors(sel: &EventSelectors, event: &Value) -> Recorded {
 /// The text CloudTrail compares a field selector with, for a management record.
 fn event_field(name: &str, event: &Value) -> Result<Option<String>, String> {
     Ok(match name {
-        "eventCategory" | "eventSource" | "eventName" | "eventType" | "errorCode" => {
-            field(event, name).map(str::to_string)
-        }
+        "eventCategory"
+        | "eventSource"
+        | "eventName"
+        | "eventType"
+        | "errorCode"
+        | "sessionCredentialFromConsole" => field(event, name).map(str::to_string),
         "readOnly" => event
             .get("readOnly")
             .and_then(Value::as_bool)
@@ -140,14 +143,13 @@ fn event_field(name: &str, event: &Value) -> Result<Option<String>, String> {
             .pointer("/userIdentity/arn")
             .and_then(Value::as_str)
             .map(str::to_string),
-        "sessionCredentialFromConsole" => Some("false".into()),
         _ => return Err(format!("advanced selector field {name:?} is not evaluated")),
     })
 }
 
-fn strings(extra: &crate::snapshot::AdvancedFieldSelector, key: &str) -> Vec<String> {
-    extra
-        .extra
+/// Values of an operator the snapshot keeps untyped (`EndsWith`, `NotEndsWith`).
+pub(crate) fn extra_values(f: &AdvancedFieldSelector, key: &str) -> Vec<String> {
+    f.extra
         .get(key)
         .and_then(Value::as_array)
         .map(|v| {
@@ -176,8 +178,8 @@ fn advanced_matches(a: &AdvancedEventSelector, event: &Value) -> Recorded {
 
 /// Whether one field selector holds for a value (`None`: the event lacks the field).
 pub(crate) fn field_holds(f: &AdvancedFieldSelector, value: Option<&str>) -> Result<bool, String> {
-    let ends_with = strings(f, "EndsWith");
-    let not_ends_with = strings(f, "NotEndsWith");
+    let ends_with = extra_values(f, "EndsWith");
+    let not_ends_with = extra_values(f, "NotEndsWith");
     let positive: Vec<(&str, Vec<String>)> = [
         ("Equals", f.equals.clone()),
         ("StartsWith", f.starts_with.clone()),
@@ -255,25 +257,7 @@ mod tests {
     };
 
     fn fs(field: &str, key: &str, values: &[&str]) -> AdvancedFieldSelector {
-        let list = Some(values.iter().map(|s| s.to_string()).collect());
-        let mut f = AdvancedFieldSelector {
-            field: field.into(),
-            equals: None,
-            not_equals: None,
-            starts_with: None,
-            not_starts_with: None,
-            extra: Default::default(),
-        };
-        match key {
-            "Equals" => f.equals = list,
-            "NotEquals" => f.not_equals = list,
-            "StartsWith" => f.starts_with = list,
-            "NotStartsWith" => f.not_starts_with = list,
-            other => {
-                f.extra.insert(other.into(), serde_json::json!(values));
-            }
-        }
-        f
+        crate::checks::testutil::field_selector(field, key, values)
     }
 
     fn with_basic(s: EventSelector) -> TrailEvidence {

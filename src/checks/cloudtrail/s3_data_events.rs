@@ -77,17 +77,7 @@ fn scope_covers(scope: &Scope, partition: &str, prefix: &str) -> bool {
         }
         Scope::Advanced(None) => true,
         Scope::Advanced(Some(f)) => {
-            let extra = |key: &str| -> Vec<String> {
-                f.extra
-                    .get(key)
-                    .and_then(serde_json::Value::as_array)
-                    .map(|v| {
-                        v.iter()
-                            .filter_map(|x| x.as_str().map(str::to_string))
-                            .collect()
-                    })
-                    .unwrap_or_default()
-            };
+            let extra = |key: &str| super::recording::extra_values(f, key);
             if f.equals.is_some()
                 || !extra("EndsWith").is_empty()
                 || !extra("NotEndsWith").is_empty()
@@ -297,7 +287,7 @@ mod tests {
     use crate::checks::ParamValue;
     use crate::checks::cloudtrail::fixtures::trail;
     use crate::checks::testutil::*;
-    use crate::snapshot::{AdvancedEventSelector, AdvancedFieldSelector, DataResource};
+    use crate::snapshot::{AdvancedEventSelector, DataResource};
 
     fn with_data(values: &[&str], rw: &str) -> TrailEvidence {
         let mut t = trail("main", true);
@@ -360,14 +350,7 @@ mod tests {
     fn advanced_selectors_and_missing_evidence() {
         let mut s = snapshot();
         let mut t = trail("adv", true);
-        let f = |field: &str, eq: &[&str]| AdvancedFieldSelector {
-            field: field.into(),
-            equals: Some(eq.iter().map(|v| v.to_string()).collect()),
-            not_equals: None,
-            starts_with: None,
-            not_starts_with: None,
-            extra: Default::default(),
-        };
+        let f = |field: &str, eq: &[&str]| field_selector(field, "Equals", eq);
         let sel = t.event_selectors.as_mut().unwrap();
         sel.event_selectors = None;
         sel.advanced_event_selectors = Some(vec![
@@ -429,35 +412,8 @@ mod tests {
     #[test]
     fn advanced_arn_conditions_are_decided_exactly() {
         let phi = [("phi_buckets", ParamValue::Str("phi-records".into()))];
-        let arn = |key: &str, values: &[&str]| {
-            let list = Some(values.iter().map(|v| v.to_string()).collect::<Vec<_>>());
-            let mut f = AdvancedFieldSelector {
-                field: "resources.ARN".into(),
-                equals: None,
-                not_equals: None,
-                starts_with: None,
-                not_starts_with: None,
-                extra: Default::default(),
-            };
-            match key {
-                "Equals" => f.equals = list,
-                "StartsWith" => f.starts_with = list,
-                "NotStartsWith" => f.not_starts_with = list,
-                "NotEquals" => f.not_equals = list,
-                other => {
-                    f.extra.insert(other.into(), serde_json::json!(values));
-                }
-            }
-            f
-        };
-        let eq = |field: &str, v: &str| AdvancedFieldSelector {
-            field: field.into(),
-            equals: Some(vec![v.into()]),
-            not_equals: None,
-            starts_with: None,
-            not_starts_with: None,
-            extra: Default::default(),
-        };
+        let arn = |key: &str, values: &[&str]| field_selector("resources.ARN", key, values);
+        let eq = |field: &str, v: &str| field_selector(field, "Equals", &[v]);
         let mut s = snapshot();
         for (conditions, phi_status, all_status) in [
             (
