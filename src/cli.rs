@@ -122,6 +122,12 @@ struct OutputArgs {
     /// Accepted risks (YAML): check, resource pattern, justification, approver, expiry.
     #[arg(long, value_name = "FILE")]
     waivers: Option<PathBuf>,
+    /// Largest attested evidence file copied into the package, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::inputs::attestations::DEFAULT_MAX_EVIDENCE_BYTES)]
+    max_evidence_bytes: u64,
+    /// Accept attested evidence files outside the attestations file's folder (the report lists them).
+    #[arg(long)]
+    allow_outside_evidence: bool,
     /// Print only the package path.
     #[arg(short, long)]
     quiet: bool,
@@ -374,7 +380,11 @@ fn assess_and_package(snapshot: &Snapshot, out: &OutputArgs) -> Result<Results> 
     }
     let mut attestations = Vec::new();
     if let Some(path) = &out.attestations {
-        let loaded = crate::inputs::attestations::load(path, &catalog)?;
+        let limits = crate::inputs::attestations::EvidenceLimits {
+            max_bytes: out.max_evidence_bytes,
+            allow_outside: out.allow_outside_evidence,
+        };
+        let loaded = crate::inputs::attestations::load(path, &catalog, limits)?;
         attestations = loaded.attestations;
         extra.push(("inputs/attestations.yaml".into(), loaded.source));
         extra.extend(loaded.files);

@@ -144,7 +144,31 @@ impl Verification {
 /// Re-hashes every file of a package against its manifest.
 pub fn verify(dir: &Path) -> Result<Verification> {
     let manifest_path = dir.join(MANIFEST);
-    let bytes = std::fs::read(&manifest_path).map_err(|e| Error::io(&manifest_path, e))?;
+    // The manifest itself: a regular file inside the folder, of bounded size.
+    let bytes = match read_contained(dir, &[MANIFEST], MAX_MANIFEST_BYTES) {
+        Ok(b) if b.len() as u64 <= MAX_MANIFEST_BYTES => b,
+        Ok(_) => {
+            return Err(Error::bad_input(
+                &manifest_path,
+                Location::default(),
+                format!("larger than {MAX_MANIFEST_BYTES} bytes: not a safeguard manifest"),
+            ));
+        }
+        Err(Unreadable::Missing) => {
+            return Err(Error::io(
+                &manifest_path,
+                std::io::Error::new(std::io::ErrorKind::NotFound, "no manifest.json"),
+            ));
+        }
+        Err(Unreadable::NotAFile(what)) => {
+            return Err(Error::bad_input(
+                &manifest_path,
+                Location::default(),
+                format!("is {what}, not a regular file"),
+            ));
+        }
+        Err(Unreadable::Io(e)) => return Err(Error::io(&manifest_path, e)),
+    };
     let de = &mut serde_json::Deserializer::from_slice(&bytes);
     let manifest: Manifest =
         serde_path_to_error::deserialize(de).map_err(|e| Error::from_json(&manifest_path, e))?;
@@ -163,19 +187,33 @@ pub fn verify(dir: &Path) -> Result<Verification> {
     }
     let mut v = Verification::default();
     let mut listed = BTreeSet::new();
-    for f in &manifest.files {
-        if f.path.contains("..") || Path::new(&f.path).is_absolute() {
+    for (i, f) in manifest.files.iter().enumerate() {
+        // A listed path is `/`-separated plain names: no `..`, `.`, empty or absolute part
+        // (a name that merely contains `..`, like `risk..analysis.md`, is fine).
+        let parts: Vec<&str> = f.path.split('/').collect();
+        if parts
+            .iter()
+            .any(|p| p.is_empty() || *p == "." || *p == ".." || p.contains('\\'))
+        {
             return Err(Error::bad_input(
                 &manifest_path,
-                Location::default(),
+                Location {
+                    pointer: Some(format!("/files/{i}/path")),
+                    ..Location::default()
+                },
                 format!("file path {:?} leaves the package", f.path),
             ));
         }
         listed.insert(f.path.clone());
         v.checked += 1;
         let path = dir.join(&f.path);
-        match std::fs::read(&path) {
-            Err(_) => v.missing.push(f.path.clone()),
+        match read_contained(dir, &parts, f.size) {
+            Err(Unreadable::Missing) => v.missing.push(f.path.clone()),
+            Err(Unreadable::NotAFile(what)) => v.altered.push(format!(
+                "{} ({what}, not a regular file inside the package)",
+                f.path
+            )),
+            Err(Unreadable::Io(e)) => return Err(Error::io(&path, e)),
             Ok(data) => {
                 let digest = sha256_hex(&data);
                 if digest != f.sha256 || data.len() as u64 != f.size {
@@ -200,7 +238,13 @@ pub fn verify(dir: &Path) -> Result<Verification> {
             v.extra.push(rel);
         }
     }
-    if let Ok(results) = std::fs::read(dir.join("results.json"))
+    let results_size = manifest
+        .files
+        .iter()
+        .find(|f| f.path == "results.json")
+        .map(|f| f.size);
+    if let Some(size) = results_size
+        && let Ok(results) = read_contained(dir, &["results.json"], size)
         && let Ok(r) = serde_json::from_slice::<Results>(&results)
         && r.snapshot.sha256 != manifest.snapshot.sha256
     {
@@ -212,7 +256,59 @@ pub fn verify(dir: &Path) -> Result<Verification> {
     Ok(v)
 }
 
-/// Every file below `dir`, as `/`-separated relative paths, sorted.
+/// A manifest lists files and hashes; far below this even for the largest accounts.
+const MAX_MANIFEST_BYTES: u64 = 64 << 20;
+
+enum Unreadable {
+    Missing,
+    /// A symbolic link, directory, FIFO, socket or device where a file should be.
+    NotAFile(&'static str),
+    Io(std::io::Error),
+}
+
+/// Reads a listed file without leaving the package or blocking: every part of its path must be
+/// a real directory or file (no symbolic link), the file must be regular (a FIFO would hang, a
+/// device never end), and at most one byte more than the manifest's size is read.
+fn read_contained(
+    dir: &Path,
+    parts: &[&str],
+    size: u64,
+) -> std::result::Result<Vec<u8>, Unreadable> {
+    use std::io::Read;
+    let mut path = dir.to_path_buf();
+    for (n, part) in parts.iter().enumerate() {
+        path.push(part);
+        let meta = match std::fs::symlink_metadata(&path) {
+            Ok(m) => m,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(Unreadable::Missing),
+            Err(e) => return Err(Unreadable::Io(e)),
+        };
+        let kind = meta.file_type();
+        let last = n + 1 == parts.len();
+        if kind.is_symlink() {
+            return Err(Unreadable::NotAFile("a symbolic link"));
+        }
+        if !last && !kind.is_dir() {
+            return Err(Unreadable::Missing);
+        }
+        if last && !kind.is_file() {
+            return Err(Unreadable::NotAFile(if kind.is_dir() {
+                "a directory"
+            } else {
+                "a special file"
+            }));
+        }
+    }
+    let file = std::fs::File::open(&path).map_err(Unreadable::Io)?;
+    let mut data = Vec::new();
+    file.take(size.saturating_add(1))
+        .read_to_end(&mut data)
+        .map_err(Unreadable::Io)?;
+    Ok(data)
+}
+
+/// Every file below `dir`, as `/`-separated relative paths, sorted. Symbolic links are listed
+/// (as extra files), never followed.
 fn walk(dir: &Path) -> Result<Vec<String>> {
     let mut out = Vec::new();
     let mut stack = vec![PathBuf::new()];
@@ -221,7 +317,8 @@ fn walk(dir: &Path) -> Result<Vec<String>> {
         for entry in std::fs::read_dir(&abs).map_err(|e| Error::io(&abs, e))? {
             let entry = entry.map_err(|e| Error::io(&abs, e))?;
             let child = rel.join(entry.file_name());
-            if entry.path().is_dir() {
+            let kind = entry.file_type().map_err(|e| Error::io(&abs, e))?;
+            if kind.is_dir() {
                 stack.push(child);
             } else {
                 out.push(child.to_string_lossy().replace('\\', "/"));

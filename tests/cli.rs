@@ -655,3 +655,129 @@ fn a_bad_attestation_waiver_or_config_file_exits_2_with_its_location_and_no_pack
         assert!(packages(out.path()).is_empty(), "{flag}");
     }
 }
+
+#[test]
+fn a_snapshot_whose_account_id_is_a_path_writes_nothing_anywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("snapshot.json");
+    let o = run(&[
+        "import",
+        example().to_str().unwrap(),
+        "-o",
+        snap.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let out = dir.path().join("deep/r");
+    for hostile in ["../../../escaped", "/tmp/absolute", "", "123<script>"] {
+        let mut v: serde_json::Value = serde_json::from_slice(&fs::read(&snap).unwrap()).unwrap();
+        v["account"]["id"] = serde_json::json!(hostile);
+        let bad = dir.path().join("bad.json");
+        fs::write(&bad, serde_json::to_vec(&v).unwrap()).unwrap();
+        let o = run(&["assess", bad.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{hostile}: {}", text(&o));
+        assert!(
+            text(&o).contains("(at /account/id)") && text(&o).contains("not an AWS account id"),
+            "{}",
+            text(&o)
+        );
+        assert!(!out.exists() && !dir.path().join("escaped").exists());
+    }
+}
+
+/// A crafted package: verify must neither hang on a FIFO nor read a device, follow a link out,
+/// nor accept a path that climbs out; a name merely containing `..` is an ordinary name.
+#[test]
+fn verify_opens_only_regular_files_inside_the_package_and_bounds_reads() {
+    use std::os::unix::fs::symlink;
+    let out = tempfile::tempdir().unwrap();
+    let (_, pkg) = assess_example(out.path(), &["--fail-on", "never"]);
+    let manifest_path = pkg.join("manifest.json");
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&fs::read(&manifest_path).unwrap()).unwrap();
+    let with_file = |path: &str, size: u64| {
+        let mut m = manifest.clone();
+        m["files"]
+            .as_array_mut()
+            .unwrap()
+            .push(serde_json::json!({"path": path, "sha256": "00", "size": size}));
+        fs::write(&manifest_path, serde_json::to_vec_pretty(&m).unwrap()).unwrap();
+    };
+
+    // A FIFO where a file should be: reported, not waited on.
+    let fifo = pkg.join("stuck.txt");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    with_file("stuck.txt", 10);
+    let started = std::time::Instant::now();
+    let v = run(&["verify", pkg.to_str().unwrap()]);
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    assert_eq!(v.status.code(), Some(1), "{}", text(&v));
+    assert!(
+        text(&v).contains("stuck.txt (a special file"),
+        "{}",
+        text(&v)
+    );
+    fs::remove_file(&fifo).unwrap();
+
+    // A link to /dev/zero: never followed, never read.
+    symlink("/dev/zero", pkg.join("zero.bin")).unwrap();
+    with_file("zero.bin", 10);
+    let v = run(&["verify", pkg.to_str().unwrap()]);
+    assert_eq!(v.status.code(), Some(1), "{}", text(&v));
+    assert!(
+        text(&v).contains("zero.bin (a symbolic link"),
+        "{}",
+        text(&v)
+    );
+    fs::remove_file(pkg.join("zero.bin")).unwrap();
+
+    // A path that climbs out is refused outright.
+    with_file("attestations/../../escape", 1);
+    let v = run(&["verify", pkg.to_str().unwrap()]);
+    assert_eq!(v.status.code(), Some(2), "{}", text(&v));
+    assert!(text(&v).contains("leaves the package"), "{}", text(&v));
+
+    // A file larger than its manifest size is read only one byte past it, and altered.
+    fs::write(
+        &manifest_path,
+        serde_json::to_vec_pretty(&manifest).unwrap(),
+    )
+    .unwrap();
+    let big = pkg.join("report.md");
+    let mut grown = fs::read(&big).unwrap();
+    grown.extend(std::iter::repeat_n(b'x', 1 << 20));
+    fs::write(&big, grown).unwrap();
+    let v = run(&["verify", pkg.to_str().unwrap()]);
+    assert_eq!(v.status.code(), Some(1));
+    assert!(text(&v).contains("ALTERED  report.md"), "{}", text(&v));
+}
+
+#[test]
+fn an_evidence_file_whose_name_contains_dots_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("risk..analysis.md"), "summary").unwrap();
+    let att = dir.path().join("attestations.yaml");
+    fs::write(
+        &att,
+        "attestations:\n  - control: \"164.308(a)(1)(ii)(A)\"\n    statement: Done.\n    attested_by: Dana\n    date: 2026-09-15\n    expires: 2027-09-15\n    evidence: [risk..analysis.md]\n",
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let (_, pkg) = assess_example(
+        out.path(),
+        &[
+            "--fail-on",
+            "never",
+            "--attestations",
+            att.to_str().unwrap(),
+        ],
+    );
+    assert!(pkg.join("attestations/risk..analysis.md").is_file());
+    let v = run(&["verify", pkg.to_str().unwrap()]);
+    assert_eq!(v.status.code(), Some(0), "{}", text(&v));
+}

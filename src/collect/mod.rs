@@ -143,6 +143,18 @@ pub async fn collect_async(opts: &CollectOptions) -> Result<Collection> {
             failure("GetCallerIdentity", &e)
         ))
     })?;
+    // The account id and partition will name folders and ARNs: an answer that is not what AWS
+    // issues means the endpoint is not AWS, and nothing collected from it can be trusted.
+    let account = identity.account().unwrap_or_default();
+    let partition = identity
+        .arn()
+        .and_then(|a| a.split(':').nth(1))
+        .unwrap_or_default();
+    if !crate::snapshot::valid_account_id(account) || !crate::snapshot::valid_partition(partition) {
+        return Err(Error::Collection(format!(
+            "GetCallerIdentity answered account {account:?} in partition {partition:?}: not an AWS account id (12 digits) and partition"
+        )));
+    }
     sink.json("sts/caller-identity.json", &json!({"UserId": identity.user_id(), "Account": identity.account(), "Arn": identity.arn()}));
     log(
         opts.quiet,

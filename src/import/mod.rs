@@ -196,6 +196,31 @@ pub fn import_from(src: &dyn EvidenceSource, opts: &ImportOptions) -> Result<Sna
         .and_then(|a| a.split(':').nth(1))
         .map(str::to_string)
         .unwrap_or_else(|| "aws".to_string());
+    // The account id and partition name the package's folder and every ARN: anything but
+    // what AWS issues is refused before it reaches a path.
+    let identity_file = src.display("sts/caller-identity.json");
+    if !crate::snapshot::valid_account_id(&account_id) {
+        return Err(Error::bad_input(
+            &identity_file,
+            Location {
+                pointer: Some("/Account".into()),
+                ..Location::default()
+            },
+            format!("{account_id:?} is not an AWS account id: expected exactly 12 digits"),
+        ));
+    }
+    if !crate::snapshot::valid_partition(&partition) {
+        return Err(Error::bad_input(
+            &identity_file,
+            Location {
+                pointer: Some("/Arn".into()),
+                ..Location::default()
+            },
+            format!(
+                "{partition:?} is not an AWS partition: expected aws, aws-cn, aws-us-gov or aws-iso*"
+            ),
+        ));
+    }
 
     let collected_at = match opts.collected_at {
         Some(t) => t,
@@ -390,6 +415,12 @@ struct RecorderStatusFile {
 #[serde(rename_all = "PascalCase")]
 struct DeliveryChannelsFile {
     delivery_channels: Vec<Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct DeliveryChannelStatusFile {
+    delivery_channels_status: Vec<Value>,
 }
 
 /// AWS's rule for trail names (CloudTrail API, CreateTrail `Name`): 3 to 128 of letters,
@@ -1023,12 +1054,22 @@ impl Importer<'_> {
                     &format!("aws configservice describe-delivery-channels --region {region}"),
                 )?
                 .map(|f| f.delivery_channels);
+            let delivery_channel_statuses = self
+                .read_or_gap::<DeliveryChannelStatusFile>(
+                    &format!("config/{region}/delivery-channel-status.json"),
+                    &format!("{base}/delivery_channel_statuses"),
+                    &format!(
+                        "aws configservice describe-delivery-channel-status --region {region}"
+                    ),
+                )?
+                .map(|f| f.delivery_channels_status);
             cfg.regions.insert(
                 region.clone(),
                 ConfigRegion {
                     recorders,
                     recorder_statuses,
                     delivery_channels,
+                    delivery_channel_statuses,
                 },
             );
         }

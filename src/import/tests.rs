@@ -370,3 +370,29 @@ fn trail_status_is_read_from_the_home_region_only() {
         s.gaps
     );
 }
+
+#[test]
+fn an_account_id_or_partition_that_aws_would_not_issue_is_bad_input() {
+    for (account, arn) in [
+        ("../../../x", "arn:aws:iam::483920175634:user/x"),
+        ("/etc", "arn:aws:iam::483920175634:user/x"),
+        ("", "arn:aws:iam::483920175634:user/x"),
+        ("123<script>", "arn:aws:iam::483920175634:user/x"),
+        ("4839201756345", "arn:aws:iam::483920175634:user/x"),
+        ("483920175634", "arn:../..:iam::483920175634:user/x"),
+    ] {
+        let dir = copy_example();
+        std::fs::write(
+            dir.path().join("sts/caller-identity.json"),
+            serde_json::to_vec(&serde_json::json!({"Account": account, "Arn": arn})).unwrap(),
+        )
+        .unwrap();
+        let (msg, loc) = bad_input(dir.path());
+        assert!(
+            msg.contains("caller-identity.json")
+                && (msg.contains("not an AWS account id") || msg.contains("not an AWS partition")),
+            "{account} {arn}: {msg}"
+        );
+        assert!(loc.pointer.is_some());
+    }
+}

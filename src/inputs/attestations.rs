@@ -65,7 +65,75 @@ pub enum EvidenceRef {
         /// Path inside the package (`attestations/...`).
         path: String,
         sha256: String,
+        /// Where the file came from, when that is outside the attestations file's folder
+        /// (allowed only with `--allow-outside-evidence`, and shown in the report).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        outside: Option<String>,
     },
+}
+
+/// What attested evidence files may be.
+#[derive(Debug, Clone, Copy)]
+pub struct EvidenceLimits {
+    /// `--max-evidence-bytes`: the largest file copied into the package.
+    pub max_bytes: u64,
+    /// `--allow-outside-evidence`: files outside the attestations file's folder are accepted.
+    pub allow_outside: bool,
+}
+
+impl Default for EvidenceLimits {
+    fn default() -> Self {
+        EvidenceLimits {
+            max_bytes: DEFAULT_MAX_EVIDENCE_BYTES,
+            allow_outside: false,
+        }
+    }
+}
+
+pub const DEFAULT_MAX_EVIDENCE_BYTES: u64 = 50 << 20;
+
+/// Reads one evidence file within the limits: a regular file (no FIFO, device or socket,
+/// which would hang or never end), at most `max_bytes`, inside `base` unless allowed. Returns
+/// the bytes and, when outside `base`, the resolved path to show in the report.
+fn read_evidence(
+    file: &Path,
+    base: &Path,
+    limits: EvidenceLimits,
+) -> std::result::Result<(Vec<u8>, Option<String>), String> {
+    use std::io::Read;
+    let real = std::fs::canonicalize(file).map_err(|e| format!("cannot be read: {e}"))?;
+    let home =
+        std::fs::canonicalize(base).map_err(|e| format!("its folder cannot be read: {e}"))?;
+    let outside = !real.starts_with(&home);
+    if outside && !limits.allow_outside {
+        return Err(format!(
+            "resolves to {}, outside the attestations file's folder {} (pass --allow-outside-evidence to accept it; the report then lists it)",
+            real.display(),
+            home.display()
+        ));
+    }
+    let meta = std::fs::metadata(&real).map_err(|e| format!("cannot be read: {e}"))?;
+    if !meta.is_file() {
+        return Err("is not a regular file (a device, FIFO, socket or folder)".into());
+    }
+    if meta.len() > limits.max_bytes {
+        return Err(format!(
+            "is {} bytes, over --max-evidence-bytes {}",
+            meta.len(),
+            limits.max_bytes
+        ));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(&real)
+        .and_then(|f| f.take(limits.max_bytes + 1).read_to_end(&mut bytes))
+        .map_err(|e| format!("cannot be read: {e}"))?;
+    if bytes.len() as u64 > limits.max_bytes {
+        return Err(format!(
+            "grew past --max-evidence-bytes {} while read",
+            limits.max_bytes
+        ));
+    }
+    Ok((bytes, outside.then(|| real.display().to_string())))
 }
 
 /// The attestations file, and the evidence files it names (package path → bytes).
@@ -77,7 +145,7 @@ pub struct Loaded {
     pub source: Vec<u8>,
 }
 
-pub fn load(path: &Path, catalog: &Catalog) -> Result<Loaded> {
+pub fn load(path: &Path, catalog: &Catalog, limits: EvidenceLimits) -> Result<Loaded> {
     let (source, file): (String, AttestationsFile) = parse(path)?;
     let base = path.parent().unwrap_or(Path::new("."));
     let mut out = Loaded {
@@ -123,12 +191,12 @@ pub fn load(path: &Path, catalog: &Catalog) -> Result<Loaded> {
                 continue;
             }
             let file = base.join(v);
-            let bytes = std::fs::read(&file).map_err(|err| {
+            let (bytes, outside) = read_evidence(&file, base, limits).map_err(|why| {
                 Error::bad_input(
                     path,
                     at(r),
                     format!(
-                        "evidence file {} cannot be read: {err} (a URL must start with https://)",
+                        "evidence file {} {why} (a URL must start with https://)",
                         file.display()
                     ),
                 )
@@ -153,6 +221,7 @@ pub fn load(path: &Path, catalog: &Catalog) -> Result<Loaded> {
             evidence.push(EvidenceRef::File {
                 path: name.clone(),
                 sha256: sha256_hex(&bytes),
+                outside,
             });
             out.files.insert(name, bytes);
         }
@@ -184,7 +253,12 @@ mod tests {
     fn files_are_copied_and_hashed_urls_kept() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("ra.pdf"), b"%PDF risk analysis").unwrap();
-        let loaded = load(&write(dir.path(), ONE), &Catalog::builtin().unwrap()).unwrap();
+        let loaded = load(
+            &write(dir.path(), ONE),
+            &Catalog::builtin().unwrap(),
+            EvidenceLimits::default(),
+        )
+        .unwrap();
         let a = &loaded.attestations[0];
         assert_eq!(a.expires, NaiveDate::from_ymd_opt(2027, 9, 15).unwrap());
         assert_eq!(
@@ -195,7 +269,8 @@ mod tests {
             a.evidence[1],
             EvidenceRef::File {
                 path: "attestations/ra.pdf".into(),
-                sha256: sha256_hex(b"%PDF risk analysis")
+                sha256: sha256_hex(b"%PDF risk analysis"),
+                outside: None,
             }
         );
         assert_eq!(loaded.files["attestations/ra.pdf"], b"%PDF risk analysis");
@@ -206,7 +281,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let cat = Catalog::builtin().unwrap();
         let err = |yaml: &str| {
-            load(&write(dir.path(), yaml), &cat)
+            load(&write(dir.path(), yaml), &cat, EvidenceLimits::default())
                 .unwrap_err()
                 .to_string()
         };
@@ -233,5 +308,81 @@ mod tests {
             e.contains("attestations.yaml:4:5: unknown field `attested`"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn evidence_must_be_a_bounded_regular_file_inside_the_folder() {
+        let outer = tempfile::tempdir().unwrap();
+        let dir = outer.path().join("att");
+        std::fs::create_dir(&dir).unwrap();
+        std::fs::write(outer.path().join("secret.txt"), b"outside").unwrap();
+        std::fs::write(dir.join("big.pdf"), vec![b'x'; 2048]).unwrap();
+        let cat = Catalog::builtin().unwrap();
+        let with = |evidence: &str, limits: EvidenceLimits| {
+            load(&write(&dir, &ONE.replace("ra.pdf", evidence)), &cat, limits)
+        };
+        let strict = EvidenceLimits::default();
+        for (evidence, says) in [
+            ("../secret.txt", "outside the attestations file's folder"),
+            ("/etc/hostname", "outside the attestations file's folder"),
+            ("/dev/zero", "outside"),
+            ("nope.pdf", "cannot be read"),
+        ] {
+            let e = with(evidence, strict).unwrap_err().to_string();
+            assert!(
+                e.contains(":9:9: evidence file") && e.contains(says),
+                "{evidence}: {e}"
+            );
+        }
+        // A FIFO inside the folder: refused without opening it (which would hang).
+        let fifo = dir.join("pipe");
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap()
+                .success()
+        );
+        let e = with("pipe", strict).unwrap_err().to_string();
+        assert!(e.contains("not a regular file"), "{e}");
+        let e = with(
+            "/dev/zero",
+            EvidenceLimits {
+                allow_outside: true,
+                ..strict
+            },
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("not a regular file"), "{e}");
+        let e = with(
+            "big.pdf",
+            EvidenceLimits {
+                max_bytes: 1024,
+                ..strict
+            },
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("2048 bytes, over --max-evidence-bytes 1024"),
+            "{e}"
+        );
+        // Allowed from outside: copied, and its origin kept for the report.
+        let loaded = with(
+            "../secret.txt",
+            EvidenceLimits {
+                allow_outside: true,
+                ..strict
+            },
+        )
+        .unwrap();
+        match &loaded.attestations[0].evidence[1] {
+            EvidenceRef::File {
+                outside: Some(from),
+                ..
+            } => assert!(from.ends_with("secret.txt")),
+            other => panic!("{other:?}"),
+        }
     }
 }

@@ -716,9 +716,16 @@ fn attestation_line(a: &crate::results::AttestationResult) -> String {
         .iter()
         .map(|e| match e {
             crate::inputs::EvidenceRef::Url(u) => u.clone(),
-            crate::inputs::EvidenceRef::File { path, sha256 } => {
-                format!("{path} (sha256 {sha256})")
-            }
+            crate::inputs::EvidenceRef::File {
+                path,
+                sha256,
+                outside,
+            } => match outside {
+                Some(from) => format!(
+                    "{path} (sha256 {sha256}; copied from outside the attestations folder: {from})"
+                ),
+                None => format!("{path} (sha256 {sha256})"),
+            },
         })
         .collect();
     format!(

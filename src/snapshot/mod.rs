@@ -557,6 +557,18 @@ impl Snapshot {
     }
 }
 
+/// Exactly 12 ASCII digits, as AWS issues account ids.
+pub fn valid_account_id(id: &str) -> bool {
+    id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// One of the AWS partitions: `aws`, `aws-cn`, `aws-us-gov`, or an `aws-iso…` partition.
+pub fn valid_partition(p: &str) -> bool {
+    matches!(p, "aws" | "aws-cn" | "aws-us-gov")
+        || p.strip_prefix("aws-iso")
+            .is_some_and(|rest| rest.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
+}
+
 /// The region and name of a log group from the ARN CloudTrail holds
 /// (`arn:aws:logs:REGION:ACCOUNT:log-group:NAME:*`).
 pub fn log_group_of_arn(arn: &str) -> Option<(String, String)> {
@@ -694,6 +706,9 @@ pub struct ConfigRegion {
     pub recorders: Option<Vec<ConfigurationRecorder>>,
     pub recorder_statuses: Option<Vec<RecorderStatus>>,
     pub delivery_channels: Option<Vec<Value>>,
+    /// describe-delivery-channel-status: whether delivery last succeeded; `null` when not read.
+    #[serde(default)]
+    pub delivery_channel_statuses: Option<Vec<Value>>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -782,7 +797,38 @@ impl Snapshot {
             }
         }
         let de = &mut serde_json::Deserializer::from_slice(bytes);
-        serde_path_to_error::deserialize(de).map_err(|e| Error::from_json(path, e))
+        let snapshot: Snapshot =
+            serde_path_to_error::deserialize(de).map_err(|e| Error::from_json(path, e))?;
+        // A snapshot is input too: its account id and partition name the package folder.
+        let refuse = |pointer: &str, message: String| {
+            Err(Error::bad_input(
+                path,
+                Location {
+                    pointer: Some(pointer.into()),
+                    ..Default::default()
+                },
+                message,
+            ))
+        };
+        if !valid_account_id(&snapshot.account.id) {
+            return refuse(
+                "/account/id",
+                format!(
+                    "{:?} is not an AWS account id: expected exactly 12 digits",
+                    snapshot.account.id
+                ),
+            );
+        }
+        if !valid_partition(&snapshot.account.partition) {
+            return refuse(
+                "/account/partition",
+                format!(
+                    "{:?} is not an AWS partition: expected aws, aws-cn, aws-us-gov or aws-iso*",
+                    snapshot.account.partition
+                ),
+            );
+        }
+        Ok(snapshot)
     }
 }
 
