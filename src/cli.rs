@@ -520,7 +520,11 @@ pub fn summary_screen(results: &Results, dir: &Path) -> String {
         ));
     }
     s.push_str(&format!("\npackage: {}\n", dir.display()));
-    s
+    // Text from the evidence or a catalog reaches the terminal: no escape sequence
+    // (`\x1b[2J` clears the screen) gets through.
+    s.chars()
+        .map(|c| if c.is_control() && c != '\n' { ' ' } else { c })
+        .collect()
 }
 
 /// `safeguard controls [ID]`.

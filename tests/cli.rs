@@ -781,3 +781,145 @@ fn an_evidence_file_whose_name_contains_dots_verifies() {
     let v = run(&["verify", pkg.to_str().unwrap()]);
     assert_eq!(v.status.code(), Some(0), "{}", text(&v));
 }
+
+#[test]
+fn a_template_that_never_ends_or_writes_gigabytes_is_stopped() {
+    let tpl = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    for (template, says) in [
+        // Nested loops far longer than any report: out of fuel, not a hang.
+        (
+            "{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}",
+            "ran out of fuel",
+        ),
+        // A report of gigabytes: refused at the size limit, not an out-of-memory abort.
+        (
+            "{% for a in range(100) %}{{ \"x\" * 10000000 }}{% endfor %}",
+            "template output exceeds",
+        ),
+    ] {
+        fs::write(tpl.path().join("report.md.j2"), template).unwrap();
+        let started = std::time::Instant::now();
+        let o = run(&[
+            "assess",
+            example().to_str().unwrap(),
+            "-o",
+            out.path().to_str().unwrap(),
+            "--format",
+            "md",
+            "--templates",
+            tpl.path().to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+        assert!(
+            text(&o).contains("report.md.j2") && text(&o).contains(says),
+            "{}",
+            text(&o)
+        );
+        assert!(started.elapsed() < std::time::Duration::from_secs(120));
+        assert!(packages(out.path()).is_empty());
+    }
+}
+
+#[test]
+fn a_snapshot_handed_to_assess_is_stripped_like_an_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("snapshot.json");
+    let o = run(&[
+        "import",
+        example().to_str().unwrap(),
+        "-o",
+        snap.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let mut v: serde_json::Value = serde_json::from_slice(&fs::read(&snap).unwrap()).unwrap();
+    v["iam"]["virtual_mfa_devices"][0]["base32StringSeed"] = "SEEDSECRET".into();
+    v["iam"]["virtual_mfa_devices"][0]["User"] = serde_json::json!({"QRCodePNG": "QRSECRET"});
+    v["cloudtrail"]["event_history"]["iam_changes"][0]["username"] = "AKIAZXCVBNMASDFGHJKL".into();
+    fs::write(&snap, serde_json::to_vec(&v).unwrap()).unwrap();
+    let out = dir.path().join("r");
+    let o = run(&[
+        "assess",
+        snap.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let pkg = packages(&out).remove(0);
+    for f in ["snapshot.json", "results.json", "report.md", "results.csv"] {
+        let t = fs::read_to_string(pkg.join(f)).unwrap();
+        for secret in ["SEEDSECRET", "QRSECRET", "AKIAZXCVBNMASDFGHJKL"] {
+            assert!(!t.contains(secret), "{secret} in {f}");
+        }
+    }
+}
+
+#[test]
+fn hostile_names_stay_inert_in_the_report_and_the_terminal() {
+    let export = tempfile::tempdir().unwrap();
+    copy_dir(&example(), export.path());
+    let gaad = export.path().join("iam/account-authorization-details.json");
+    let mut v: serde_json::Value = serde_json::from_slice(&fs::read(&gaad).unwrap()).unwrap();
+    let evil = "vendor`<img src=x onerror=alert(1)>\u{1b}[2J";
+    v["RoleDetailList"][6]["RoleName"] = evil.into();
+    v["RoleDetailList"][6]["Arn"] = format!("arn:aws:iam::483920175634:role/{evil}").into();
+    fs::write(&gaad, serde_json::to_vec(&v).unwrap()).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let o = run(&[
+        "assess",
+        export.path().to_str().unwrap(),
+        "-o",
+        out.path().to_str().unwrap(),
+        "--format",
+        "md",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(!text(&o).contains('\u{1b}'));
+    let report = fs::read_to_string(packages(out.path())[0].join("report.md")).unwrap();
+    assert!(report.contains("onerror"), "the name is reported");
+    // Outside code spans (whose content Markdown shows literally) no tag may open.
+    let outside: String = report
+        .lines()
+        .map(|l| without_code_spans(l) + "\n")
+        .collect();
+    assert!(!outside.contains("<img"), "never as HTML: {outside}");
+    assert!(!report.contains('\u{1b}'));
+}
+
+/// A Markdown line with its code spans (a run of N backticks to the next run of exactly N)
+/// removed.
+fn without_code_spans(line: &str) -> String {
+    let b: Vec<char> = line.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == '`' && (i == 0 || b[i - 1] != '\\') {
+            let n = b[i..].iter().take_while(|c| **c == '`').count();
+            let mut j = i + n;
+            let mut closed = None;
+            while j < b.len() {
+                if b[j] == '`' {
+                    let m = b[j..].iter().take_while(|c| **c == '`').count();
+                    if m == n {
+                        closed = Some(j + m);
+                        break;
+                    }
+                    j += m;
+                } else {
+                    j += 1;
+                }
+            }
+            match closed {
+                Some(end) => i = end,
+                None => {
+                    out.extend(&b[i..i + n]);
+                    i += n;
+                }
+            }
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    out
+}

@@ -238,7 +238,7 @@ pub fn import_from(src: &dyn EvidenceSource, opts: &ImportOptions) -> Result<Sna
     let mut gaps = im.gaps;
     gaps.extend(src.gaps());
     gaps.sort_by(|a, b| a.evidence.cmp(&b.evidence).then(a.source.cmp(&b.source)));
-    Ok(Snapshot {
+    let snapshot = Snapshot {
         schema_version: SCHEMA_VERSION.to_string(),
         collected_at,
         source: Source {
@@ -258,7 +258,8 @@ pub fn import_from(src: &dyn EvidenceSource, opts: &ImportOptions) -> Result<Sna
         cloudwatch,
         config,
         gaps,
-    })
+    };
+    Ok(snapshot.sanitized())
 }
 
 #[derive(Deserialize)]
@@ -356,10 +357,6 @@ struct EventRecord {
     source_ip_address: Option<String>,
     #[serde(default)]
     error_code: Option<String>,
-    #[serde(default)]
-    error_message: Option<String>,
-    #[serde(default)]
-    request_parameters: Option<Value>,
     #[serde(default)]
     additional_event_data: Option<Value>,
     #[serde(default)]
@@ -677,12 +674,9 @@ impl Importer<'_> {
                 "/iam/virtual_mfa_devices",
                 "aws iam list-virtual-mfa-devices",
             )?
-            .map(|f| {
-                f.virtual_mfa_devices
-                    .into_iter()
-                    .map(strip_mfa_secrets)
-                    .collect()
-            });
+            // Seeds and QR codes are dropped with every other secret when the snapshot is
+            // sanitized, at the end of the import.
+            .map(|f| f.virtual_mfa_devices);
         let roles = self
             .read_or_gap::<RolesFile>("iam/roles.json", "/iam/roles", "aws iam list-roles")?
             .map(|f| {
@@ -1218,8 +1212,11 @@ pub fn iam_event_region(partition: &str) -> &'static str {
     }
 }
 
-/// A LookupEvents entry reduced to what the checks and the auditor need; the caller's access
-/// key id and any password, secret or token parameter are left out.
+/// A LookupEvents entry reduced to an allow-list of what the checks and the auditor need: who
+/// (identity type and ARN, user name, MFA), what (event name and source, resource names), when,
+/// from where, and the error code. Request parameters, error messages, the caller's access key
+/// and everything else in the record are left out; access-key ids anywhere in what is kept are
+/// masked when the snapshot is sanitized.
 fn reduce_event(path: &Path, i: usize, raw: RawEvent) -> Result<CloudTrailEvent> {
     let record: EventRecord = match raw.cloud_trail_event.as_deref() {
         None => EventRecord::default(),
@@ -1269,7 +1266,6 @@ fn reduce_event(path: &Path, i: usize, raw: RawEvent) -> Result<CloudTrailEvent>
         mfa_authenticated: mfa,
         source_ip: record.source_ip_address,
         error_code: record.error_code.or(console_failure),
-        error_message: record.error_message,
         read_only: raw
             .read_only
             .as_deref()
@@ -1287,47 +1283,42 @@ fn reduce_event(path: &Path, i: usize, raw: RawEvent) -> Result<CloudTrailEvent>
                 .to_string()
             })
             .collect(),
-        request_parameters: record.request_parameters.map(strip_secret_fields),
     })
 }
 
-/// Removes every object field whose name suggests a secret, at any depth.
-fn strip_secret_fields(v: Value) -> Value {
-    match v {
-        Value::Object(map) => Value::Object(
-            map.into_iter()
-                .filter(|(k, _)| {
-                    let k = k.to_ascii_lowercase();
-                    !["password", "secret", "token", "privatekey"]
-                        .iter()
-                        .any(|w| k.contains(w))
-                })
-                .map(|(k, v)| (k, strip_secret_fields(v)))
-                .collect(),
-        ),
-        Value::Array(items) => Value::Array(items.into_iter().map(strip_secret_fields).collect()),
-        other => other,
-    }
-}
-
-/// Virtual MFA seeds and QR codes are secrets: never into a snapshot.
-fn strip_mfa_secrets(mut device: Value) -> Value {
-    if let Value::Object(map) = &mut device {
-        map.remove("Base32StringSeed");
-        map.remove("QRCodePNG");
-    }
-    device
-}
-
-/// The useful part of the AWS CLI's error text: its first non-empty line, bounded.
+/// What of a `<file>.error` reaches the outputs. An AWS error keeps its code and operation
+/// only ("An error occurred (AccessDenied) when calling the GetAccountPasswordPolicy
+/// operation"): the message after it can carry ARNs, request ids or anything an attacker typed.
+/// Any other first line is cut to 120 characters, control characters dropped and access-key
+/// ids masked.
 fn summarize_cli_error(text: &str) -> String {
     let line = text
         .lines()
         .map(str::trim)
         .find(|l| !l.is_empty())
         .unwrap_or("(empty error file)");
-    let mut s: String = line.chars().take(400).collect();
-    if line.chars().count() > 400 {
+    if let Some(rest) = line.split("An error occurred (").nth(1)
+        && let Some((code, rest)) = rest.split_once(')')
+        && let Some(op) = rest
+            .strip_prefix(" when calling the ")
+            .and_then(|r| r.split_once(" operation"))
+            .map(|(op, _)| op)
+    {
+        let clean = |s: &str| -> String {
+            s.chars()
+                .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | ':'))
+                .take(100)
+                .collect()
+        };
+        return format!(
+            "An error occurred ({}) when calling the {} operation",
+            clean(code),
+            clean(op)
+        );
+    }
+    let shown: String = line.chars().filter(|c| !c.is_control()).take(120).collect();
+    let mut s = crate::snapshot::mask_access_keys(&shown);
+    if line.chars().count() > 120 {
         s.push('…');
     }
     s

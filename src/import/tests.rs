@@ -282,10 +282,14 @@ fn garbage_policy_documents_and_bad_base64_are_bad_input() {
 fn virtual_mfa_seeds_never_reach_the_snapshot() {
     let dir = copy_example();
     let path = dir.path().join("iam/virtual-mfa-devices.json");
-    std::fs::write(&path, r#"{"VirtualMFADevices": [{"SerialNumber": "arn:aws:iam::483920175634:mfa/x", "Base32StringSeed": "SECRETSEED", "QRCodePNG": "iVBOR"}]}"#).unwrap();
+    std::fs::write(&path, r#"{"VirtualMFADevices": [{"SerialNumber": "arn:aws:iam::483920175634:mfa/x", "Base32StringSeed": "SECRETSEED", "QRCodePNG": "iVBOR", "User": {"UserName": "x", "base32stringseed": "DEEPSEED", "Tags": [{"QrCodePng": "DEEPQR"}]}}]}"#).unwrap();
     let bytes = import(dir.path()).unwrap().to_canonical_json();
     let text = String::from_utf8(bytes).unwrap();
     assert!(!text.contains("SECRETSEED") && !text.contains("iVBOR"));
+    assert!(
+        !text.contains("DEEPSEED") && !text.contains("DEEPQR"),
+        "stripped at any depth, any case"
+    );
 }
 
 #[test]
@@ -395,4 +399,88 @@ fn an_account_id_or_partition_that_aws_would_not_issue_is_bad_input() {
         );
         assert!(loc.pointer.is_some());
     }
+}
+
+#[test]
+fn an_error_file_keeps_the_aws_code_and_operation_only() {
+    let dir = copy_example();
+    std::fs::remove_file(dir.path().join("iam/password-policy.json")).unwrap();
+    std::fs::write(
+        dir.path().join("iam/password-policy.json.error"),
+        "\nAn error occurred (AccessDenied) when calling the GetAccountPasswordPolicy operation: User: arn:aws:iam::483920175634:user/x with key AKIAABCDEFGHIJKLMNOP is not authorized <script>\n\u{1b}[2J more\n",
+    )
+    .unwrap();
+    let s = import(dir.path()).unwrap();
+    let gap = s
+        .gaps
+        .iter()
+        .find(|g| g.evidence.contains("password"))
+        .unwrap();
+    assert!(
+        gap.reason.ends_with(
+            "An error occurred (AccessDenied) when calling the GetAccountPasswordPolicy operation"
+        ),
+        "{}",
+        gap.reason
+    );
+    assert!(!gap.reason.contains("AKIA") && !gap.reason.contains("script"));
+
+    std::fs::write(
+        dir.path().join("iam/password-policy.json.error"),
+        "Unable to locate credentials \u{1b}[2J near AKIAABCDEFGHIJKLMNOP\n",
+    )
+    .unwrap();
+    let s = import(dir.path()).unwrap();
+    let gap = s
+        .gaps
+        .iter()
+        .find(|g| g.evidence.contains("password"))
+        .unwrap();
+    assert!(
+        gap.reason.contains("Unable to locate credentials"),
+        "{}",
+        gap.reason
+    );
+    assert!(
+        gap.reason.contains("AKIA****************"),
+        "{}",
+        gap.reason
+    );
+    assert!(!gap.reason.contains('\u{1b}'), "{}", gap.reason);
+}
+
+#[test]
+fn event_records_keep_an_allow_list_and_no_secret() {
+    let dir = copy_example();
+    let path = dir.path().join("events/iam-changes.json");
+    let mut v: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let event = &mut v["Events"][0];
+    let mut record: Value =
+        serde_json::from_str(event["CloudTrailEvent"].as_str().unwrap()).unwrap();
+    record["requestParameters"] = serde_json::json!({
+        "apiKey": "APIKEYSECRET", "passphrase": "PASSPHRASESECRET", "pwd": "PWDSECRET",
+        "environment": {"Variables": {"DB_URL": "postgres://u:ENVSECRET@db"}},
+        "parameters": [{"name": "password", "value": "PAIRSECRET"}],
+    });
+    record["responseElements"] = serde_json::json!({"credentials": {"sessionKey": "SESSIONSECRET", "accessKeyId": "ASIAQWERTYUIOPASDFGH"}});
+    record["errorMessage"] = "User with key AKIAZXCVBNMASDFGHJKL is not authorized".into();
+    event["CloudTrailEvent"] = record.to_string().into();
+    event["Resources"] = serde_json::json!([{"ResourceType": "AWS::IAM::AccessKey", "ResourceName": "AKIAPOIUYTREWQLKJHGF"}]);
+    std::fs::write(&path, serde_json::to_vec(&v).unwrap()).unwrap();
+    let text = String::from_utf8(import(dir.path()).unwrap().to_canonical_json()).unwrap();
+    for secret in [
+        "APIKEYSECRET",
+        "PASSPHRASESECRET",
+        "PWDSECRET",
+        "ENVSECRET",
+        "PAIRSECRET",
+        "SESSIONSECRET",
+        "ASIAQWERTYUIOPASDFGH",
+        "AKIAZXCVBNMASDFGHJKL",
+        "AKIAPOIUYTREWQLKJHGF",
+        "ASIAEXAMPLEEXAMPLE00",
+    ] {
+        assert!(!text.contains(secret), "{secret} reached the snapshot");
+    }
+    assert!(text.contains("AWS::IAM::AccessKey AKIA****************"));
 }

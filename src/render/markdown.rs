@@ -10,6 +10,43 @@ use crate::results::{ControlStatus, Results};
 pub const TEMPLATE_NAME: &str = "report.md.j2";
 const BUILTIN: &str = include_str!("../../templates/report.md.j2");
 
+/// The largest report a template may write: far above the built-in report of the largest
+/// account, far below what would exhaust memory.
+pub const MAX_REPORT_BYTES: usize = 512 << 20;
+
+/// Instructions a `--templates` template may run: a generous base plus a share per finding, so
+/// a template that loops forever stops with an error instead of hanging the run.
+fn fuel_for(results: &Results) -> u64 {
+    let findings: usize = results
+        .controls
+        .iter()
+        .flat_map(|c| &c.checks)
+        .map(|k| k.findings.len())
+        .sum();
+    50_000_000 + 2_000 * findings as u64
+}
+
+/// Collects the output, refusing to grow past `limit`.
+struct Bounded {
+    buf: Vec<u8>,
+    limit: usize,
+    exceeded: bool,
+}
+
+impl std::io::Write for Bounded {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        if self.buf.len() + data.len() > self.limit {
+            self.exceeded = true;
+            return Err(std::io::Error::other("report size limit reached"));
+        }
+        self.buf.extend_from_slice(data);
+        Ok(data.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 pub fn render(results: &Results, templates: Option<&Path>) -> Result<String> {
     let (source, origin) = match templates {
         Some(dir) => {
@@ -23,6 +60,9 @@ pub fn render(results: &Results, templates: Option<&Path>) -> Result<String> {
         ),
     };
     let mut env = Environment::new();
+    if templates.is_some() {
+        env.set_fuel(Some(fuel_for(results)));
+    }
     let syntax = minijinja::syntax::SyntaxConfig::builder()
         .keep_trailing_newline(true)
         .build()
@@ -31,6 +71,7 @@ pub fn render(results: &Results, templates: Option<&Path>) -> Result<String> {
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
     env.add_filter("status_label", status_label);
     env.add_filter("cell", cell);
+    env.add_filter("code", code);
     env.add_filter("anchor", anchor);
     env.add_filter("param", param);
     env.add_filter("validity", validity);
@@ -40,8 +81,34 @@ pub fn render(results: &Results, templates: Option<&Path>) -> Result<String> {
     let tmpl = env
         .get_template(TEMPLATE_NAME)
         .map_err(|e| template_error(&origin, &e))?;
-    tmpl.render(minijinja::context! { results => Value::from(minijinja::value::Serde(results)), statuses => statuses })
-        .map_err(|e| template_error(&origin, &e))
+    let mut out = Bounded {
+        buf: Vec::new(),
+        limit: MAX_REPORT_BYTES,
+        exceeded: false,
+    };
+    let rendered = tmpl.render_captured_to(
+        minijinja::context! { results => Value::from(minijinja::value::Serde(results)), statuses => statuses },
+        &mut out,
+    );
+    match rendered {
+        Ok(_) => String::from_utf8(out.buf)
+            .map_err(|e| Error::Internal(format!("template output is not UTF-8: {e}"))),
+        Err(_) if out.exceeded => Err(Error::bad_input(
+            &origin,
+            Location::default(),
+            format!("template output exceeds {MAX_REPORT_BYTES} bytes"),
+        )),
+        Err(e) if e.kind() == minijinja::ErrorKind::OutOfFuel => Err(Error::bad_input(
+            &origin,
+            Location {
+                line: e.line(),
+                column: None,
+                pointer: None,
+            },
+            "template ran out of fuel: it runs far longer than the report needs (an endless loop?)",
+        )),
+        Err(e) => Err(template_error(&origin, &e)),
+    }
 }
 
 fn template_error(path: &Path, e: &minijinja::Error) -> Error {
@@ -91,10 +158,44 @@ fn param(v: Value) -> String {
 }
 
 /// Makes text safe inside a Markdown table cell.
+/// Text from the evidence or the inputs, made inert in a Markdown table cell or paragraph:
+/// control characters and line breaks become spaces, `<` `>` become entities (no raw HTML such
+/// as `<script>` or `<img onerror>`), and the characters that open links or code, or end a
+/// cell, are backslash-escaped.
 fn cell(s: String) -> String {
-    s.replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace(['\n', '\r'], " ")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' | '|' | '[' | ']' | '`' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A code span holding `s` verbatim, whatever backticks it contains: the fence is one backtick
+/// longer than the longest run inside, padded when the text starts or ends with one; line
+/// breaks and control characters become spaces and `|` is escaped for tables.
+fn code(s: String) -> String {
+    let clean: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect::<String>()
+        .replace('|', "\\|");
+    let longest = clean.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if clean.starts_with('`') || clean.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{clean}{pad}{fence}")
 }
 
 /// GitHub-style heading anchor of a control heading (`164.312(b) — Audit controls`).
@@ -103,4 +204,21 @@ fn anchor(s: String) -> String {
         .filter(|c| c.is_ascii_alphanumeric())
         .collect::<String>()
         .to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn evidence_text_cannot_open_html_links_or_code_spans() {
+        assert_eq!(
+            cell("a|b <script>x</script> [click](javascript:1) `x` \u{1b}[2J\nz".into()),
+            "a\\|b &lt;script&gt;x&lt;/script&gt; \\[click\\](javascript:1) \\`x\\`  \\[2J z"
+        );
+        assert_eq!(code("user/bob".into()), "`user/bob`");
+        assert_eq!(code("a`b".into()), "``a`b``");
+        assert_eq!(code("`x``".into()), "``` `x`` ```");
+        assert_eq!(code("a|b\nc".into()), "`a\\|b c`");
+    }
 }
