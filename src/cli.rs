@@ -569,10 +569,11 @@ pub fn describe_catalog(catalog: &Catalog, id: Option<&str>) -> Result<String> {
                 s.push_str("parameters (override with --set CHECK.PARAM=VALUE):\n");
                 for p in info.params {
                     s.push_str(&format!(
-                        "  {:<32} default {:<6} {}\n",
+                        "  {:<32} default {:<6} {}{}\n",
                         p.name,
                         checks::ParamValue::from(p.default).to_string(),
-                        p.description
+                        p.description,
+                        p.default.range_text()
                     ));
                 }
             }

@@ -70,11 +70,14 @@ pub fn write(out_root: &Path, req: &PackageRequest<'_>) -> Result<PathBuf> {
     let files = render_files(req)?;
     let account_dir = out_root.join(&req.results.account.id);
     std::fs::create_dir_all(&account_dir).map_err(|e| Error::io(&account_dir, e))?;
+    remove_stale_partials(&account_dir);
 
     let staging = tempfile::Builder::new()
-        .prefix(".partial-")
+        .prefix(PARTIAL_PREFIX)
         .tempdir_in(&account_dir)
         .map_err(|e| Error::io(&account_dir, e))?;
+    // Until the rename below, an interrupt (SIGINT, SIGTERM) removes the folder being written.
+    let _staged = interrupt::Staged::register(staging.path());
     let mut manifest_files = Vec::new();
     for (name, bytes) in &files {
         let path = staging.path().join(name);
@@ -119,6 +122,76 @@ pub fn write(out_root: &Path, req: &PackageRequest<'_>) -> Result<PathBuf> {
         Error::io(&dest, e)
     })?;
     Ok(dest)
+}
+
+const PARTIAL_PREFIX: &str = ".partial-";
+
+/// A package folder still being written older than this was left by a run that died (killed,
+/// power lost): the next run in the same account folder removes it.
+const STALE_PARTIAL: std::time::Duration = std::time::Duration::from_secs(3600);
+
+fn remove_stale_partials(account_dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(account_dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let is_partial = name.to_string_lossy().starts_with(PARTIAL_PREFIX);
+        // Only real folders: a link named .partial-x is never followed into.
+        let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
+        let stale = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > STALE_PARTIAL);
+        if is_partial && is_dir && stale {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
+/// Removing the package being written when the run is interrupted.
+pub mod interrupt {
+    use std::path::{Path, PathBuf};
+    use std::sync::{Mutex, Once};
+
+    static STAGED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+    static HANDLER: Once = Once::new();
+
+    /// A staging folder registered for removal on SIGINT/SIGTERM while it lives.
+    pub struct Staged(PathBuf);
+
+    impl Staged {
+        pub fn register(path: &Path) -> Staged {
+            HANDLER.call_once(|| {
+                // If a handler cannot be installed (another one is), the stale-folder sweep
+                // of the next run still cleans up.
+                let _ = ctrlc::set_handler(|| {
+                    let staged = STAGED.lock().unwrap_or_else(|e| e.into_inner());
+                    for p in staged.iter() {
+                        let _ = std::fs::remove_dir_all(p);
+                    }
+                    eprintln!("interrupted: the partial package was removed");
+                    std::process::exit(130);
+                });
+            });
+            STAGED
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(path.to_path_buf());
+            Staged(path.to_path_buf())
+        }
+    }
+
+    impl Drop for Staged {
+        fn drop(&mut self) {
+            STAGED
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .retain(|p| p != &self.0);
+        }
+    }
 }
 
 /// The outcome of `safeguard verify`.

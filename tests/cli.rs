@@ -923,3 +923,64 @@ fn without_code_spans(line: &str) -> String {
     }
     out
 }
+
+#[test]
+fn a_name_of_thousands_of_characters_is_cut_in_the_pdf_not_drawn_off_the_page() {
+    let export = tempfile::tempdir().unwrap();
+    copy_dir(&example(), export.path());
+    let gaad = export.path().join("iam/account-authorization-details.json");
+    let mut v: serde_json::Value = serde_json::from_slice(&fs::read(&gaad).unwrap()).unwrap();
+    let long = format!("vendor-{}", "x".repeat(30_000));
+    v["RoleDetailList"][6]["RoleName"] = long.clone().into();
+    v["RoleDetailList"][6]["Arn"] = format!("arn:aws:iam::483920175634:role/{long}").into();
+    fs::write(&gaad, serde_json::to_vec(&v).unwrap()).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let o = run(&[
+        "assess",
+        export.path().to_str().unwrap(),
+        "-o",
+        out.path().to_str().unwrap(),
+        "--format",
+        "pdf,json",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let pkg = packages(out.path()).remove(0);
+    let pdf = pdf_extract::extract_text_from_mem(&fs::read(pkg.join("report.pdf")).unwrap())
+        .expect("text extracts");
+    assert!(
+        pdf.contains("(cut; full text in results.json)"),
+        "the cell says it is cut"
+    );
+    let json = fs::read_to_string(pkg.join("results.json")).unwrap();
+    assert!(json.contains(&long), "the full name stays in results.json");
+}
+
+#[test]
+fn a_partial_package_left_by_a_dead_run_is_removed_by_the_next() {
+    let out = tempfile::tempdir().unwrap();
+    let account = out.path().join("483920175634");
+    let old = account.join(".partial-died");
+    let fresh = account.join(".partial-running");
+    fs::create_dir_all(&old).unwrap();
+    fs::create_dir_all(&fresh).unwrap();
+    fs::write(old.join("report.pdf"), vec![0u8; 1024]).unwrap();
+    let two_hours_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+    fs::File::open(&old)
+        .unwrap()
+        .set_modified(two_hours_ago)
+        .unwrap();
+    let o = run(&[
+        "assess",
+        example().to_str().unwrap(),
+        "-o",
+        out.path().to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(!old.exists(), "an hour-old partial folder is swept");
+    assert!(
+        fresh.exists(),
+        "one that may still be written is left alone"
+    );
+}

@@ -56,10 +56,11 @@ pub fn reference_markdown(catalog: &Catalog) -> String {
             s.push_str("\n| parameter | default | meaning |\n|---|---|---|\n");
             for p in info.params {
                 s.push_str(&format!(
-                    "| `{}` | `{}` | {} |\n",
+                    "| `{}` | `{}` | {}{} |\n",
                     p.name,
                     ParamValue::from(p.default),
-                    p.description
+                    p.description,
+                    p.default.range_text()
                 ));
             }
         }

@@ -10,7 +10,12 @@ use crate::error::{Error, Result};
 
 #[derive(Debug, Clone, Copy)]
 pub enum ParamDefault {
-    Int(i64),
+    /// An integer with its default and the inclusive range a run may set it to.
+    Int {
+        default: i64,
+        min: i64,
+        max: i64,
+    },
     Bool(bool),
     Str(&'static str),
 }
@@ -40,10 +45,20 @@ impl fmt::Display for ParamValue {
     }
 }
 
+impl ParamDefault {
+    /// ` (1 to 3650)` for integers, empty otherwise: what a run may set it to.
+    pub fn range_text(self) -> String {
+        match self {
+            ParamDefault::Int { min, max, .. } => format!(" ({min} to {max})"),
+            _ => String::new(),
+        }
+    }
+}
+
 impl From<ParamDefault> for ParamValue {
     fn from(d: ParamDefault) -> Self {
         match d {
-            ParamDefault::Int(i) => ParamValue::Int(i),
+            ParamDefault::Int { default, .. } => ParamValue::Int(default),
             ParamDefault::Bool(b) => ParamValue::Bool(b),
             ParamDefault::Str(s) => ParamValue::Str(s.to_string()),
         }
@@ -89,7 +104,7 @@ impl Params {
             };
             let ok = matches!(
                 (spec.default, value),
-                (ParamDefault::Int(_), ParamValue::Int(_))
+                (ParamDefault::Int { .. }, ParamValue::Int(_))
                     | (ParamDefault::Bool(_), ParamValue::Bool(_))
                     | (ParamDefault::Str(_), ParamValue::Str(_))
             );
@@ -98,6 +113,14 @@ impl Params {
                     "{}.{name} expects {}, got {value:?}",
                     info.id,
                     kind(spec.default)
+                )));
+            }
+            if let (ParamDefault::Int { min, max, .. }, ParamValue::Int(v)) = (spec.default, value)
+                && !(min..=max).contains(v)
+            {
+                return Err(Error::Usage(format!(
+                    "{}.{name} is {v}, outside its range {min} to {max}",
+                    info.id
                 )));
             }
             values.insert(name.clone(), value.clone());
@@ -144,7 +167,7 @@ impl Params {
 
 fn kind(d: ParamDefault) -> &'static str {
     match d {
-        ParamDefault::Int(_) => "an integer",
+        ParamDefault::Int { .. } => "an integer",
         ParamDefault::Bool(_) => "true or false",
         ParamDefault::Str(_) => "a string",
     }

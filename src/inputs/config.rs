@@ -129,4 +129,21 @@ mod tests {
             "{e}"
         );
     }
+
+    #[test]
+    fn values_outside_a_parameters_range_are_located() {
+        for (yaml, says) in [
+            (
+                "parameters:\n  iam.role_max_session_duration:\n    max_hours: 5124095576030431\n",
+                "config.yaml:3:16: iam.role_max_session_duration.max_hours is 5124095576030431, outside its range 1 to 12",
+            ),
+            (
+                "parameters:\n  iam.user_unused_credentials:\n    max_unused_days: -5\n",
+                "config.yaml:3:22: iam.user_unused_credentials.max_unused_days is -5, outside its range 1 to 3650",
+            ),
+        ] {
+            let e = load_text(yaml).unwrap_err().to_string();
+            assert!(e.contains(says), "{e}");
+        }
+    }
 }

@@ -74,6 +74,8 @@ impl Font {
 }
 
 const CELL_PAD: f32 = 1.2;
+/// The most lines a table cell shows; at the table font a row of them still fits a page.
+const MAX_CELL_LINES: usize = 40;
 
 fn line_height(size: f32) -> f32 {
     size * 0.45
@@ -377,12 +379,24 @@ impl Writer {
         self.y -= 3.0;
     }
 
-    /// Wraps every cell of a row once; drawing reuses the lines.
+    /// Wraps every cell of a row once; drawing reuses the lines. A cell longer than
+    /// [`MAX_CELL_LINES`] (a 30,000-character name) is cut there with an ellipsis and a pointer
+    /// to results.json, so no row outgrows a page and no text is drawn off it.
     fn layout_row(&self, widths: &[f32], row: &[Cell], size: f32) -> RowLayout {
         let lines: Vec<Vec<String>> = row
             .iter()
             .zip(widths)
-            .map(|(c, w)| self.wrap(&c.text, w - 2.0 * CELL_PAD, size, c.weight))
+            .map(|(c, w)| {
+                let mut lines = self.wrap(&c.text, w - 2.0 * CELL_PAD, size, c.weight);
+                if lines.len() > MAX_CELL_LINES {
+                    lines.truncate(MAX_CELL_LINES - 1);
+                    if let Some(last) = lines.last_mut() {
+                        last.push_str("...");
+                    }
+                    lines.push("(cut; full text in results.json)".into());
+                }
+                lines
+            })
             .collect();
         let count = lines.iter().map(Vec::len).max().unwrap_or(1);
         RowLayout {

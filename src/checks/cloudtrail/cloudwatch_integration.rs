@@ -12,7 +12,11 @@ static INFO: CheckInfo = CheckInfo {
     params: &[ParamSpec {
         name: "max_delivery_age_hours",
         description: "latest CloudWatch Logs delivery must be this recent at collection time (0: do not check)",
-        default: ParamDefault::Int(24),
+        default: ParamDefault::Int {
+            default: 24,
+            min: 0,
+            max: 8760,
+        },
     }],
 };
 

@@ -16,7 +16,11 @@ static INFO: CheckInfo = CheckInfo {
     params: &[ParamSpec {
         name: "min_days",
         description: "shortest acceptable retention in days (a log group that never expires passes)",
-        default: ParamDefault::Int(365),
+        default: ParamDefault::Int {
+            default: 365,
+            min: 1,
+            max: 3653,
+        },
     }],
 };
 

@@ -77,7 +77,11 @@ impl Check for RootActivity {
 pub(super) const LOOKBACK: ParamSpec = ParamSpec {
     name: "min_lookback_days",
     description: "days of CloudTrail event history the export must cover; a shorter window is a gap, not a clean record",
-    default: ParamDefault::Int(90),
+    default: ParamDefault::Int {
+        default: 90,
+        min: 1,
+        max: 90,
+    },
 };
 
 /// The `error` finding when the event history's window does not reach back

@@ -22,7 +22,11 @@ static INFO: CheckInfo = CheckInfo {
     params: &[ParamSpec {
         name: "max_age_hours",
         description: "oldest a credential report may be, in hours before the collection time, for any check to rely on it",
-        default: ParamDefault::Int(DEFAULT_MAX_AGE_HOURS),
+        default: ParamDefault::Int {
+            default: DEFAULT_MAX_AGE_HOURS,
+            min: 1,
+            max: 1_000_000,
+        },
     }],
 };
 

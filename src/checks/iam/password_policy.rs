@@ -13,7 +13,11 @@ static INFO: CheckInfo = CheckInfo {
         ParamSpec {
             name: "min_length",
             description: "minimum password length",
-            default: ParamDefault::Int(14),
+            default: ParamDefault::Int {
+                default: 14,
+                min: 6,
+                max: 128,
+            },
         },
         ParamSpec {
             name: "require_symbols",
@@ -38,12 +42,20 @@ static INFO: CheckInfo = CheckInfo {
         ParamSpec {
             name: "reuse_prevention",
             description: "passwords remembered and not reusable (0: not required)",
-            default: ParamDefault::Int(24),
+            default: ParamDefault::Int {
+                default: 24,
+                min: 0,
+                max: 24,
+            },
         },
         ParamSpec {
             name: "max_age_days",
             description: "passwords expire within this many days (0: not required)",
-            default: ParamDefault::Int(90),
+            default: ParamDefault::Int {
+                default: 90,
+                min: 0,
+                max: 1095,
+            },
         },
     ],
 };

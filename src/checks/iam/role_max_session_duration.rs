@@ -19,7 +19,11 @@ static INFO: CheckInfo = CheckInfo {
         ParamSpec {
             name: "max_hours",
             description: "longest session a human-assumed role may allow, in hours (AWS allows 1 to 12)",
-            default: ParamDefault::Int(1),
+            default: ParamDefault::Int {
+                default: 1,
+                min: 1,
+                max: 12,
+            },
         },
         ParamSpec {
             name: "human_role_names",

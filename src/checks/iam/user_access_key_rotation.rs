@@ -12,7 +12,11 @@ static INFO: CheckInfo = CheckInfo {
     params: &[ParamSpec {
         name: "max_age_days",
         description: "oldest allowed age of an active access key",
-        default: ParamDefault::Int(90),
+        default: ParamDefault::Int {
+            default: 90,
+            min: 1,
+            max: 3650,
+        },
     }],
 };
 

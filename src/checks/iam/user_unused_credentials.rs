@@ -14,7 +14,11 @@ static INFO: CheckInfo = CheckInfo {
     params: &[ParamSpec {
         name: "max_unused_days",
         description: "longest a credential may stay enabled without use (Prowler uses 45; Steampipe and Config 90)",
-        default: ParamDefault::Int(90),
+        default: ParamDefault::Int {
+            default: 90,
+            min: 1,
+            max: 3650,
+        },
     }],
 };
 
