@@ -159,6 +159,9 @@ struct AwsArgs {
     /// Days of CloudTrail event history to read (IAM changes, root activity); LookupEvents keeps 90.
     #[arg(long, value_name = "DAYS", default_value_t = 90, value_parser = clap::value_parser!(u32).range(1..=90))]
     lookback_days: u32,
+    /// Pages one paginated API call may take; past it (or on a repeated marker) that evidence is a gap.
+    #[arg(long, value_name = "N", default_value_t = crate::collect::DEFAULT_MAX_PAGES, value_parser = clap::value_parser!(usize))]
+    max_pages: usize,
 }
 
 impl AwsArgs {
@@ -172,6 +175,7 @@ impl AwsArgs {
             quiet: self.quiet_collect,
             verbose: self.verbose,
             lookback_days: self.lookback_days,
+            max_pages: self.max_pages,
         }
     }
 }

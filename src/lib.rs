@@ -8,7 +8,9 @@ pub mod access;
 pub mod assess;
 pub mod catalog;
 pub mod checks;
+#[cfg(feature = "collect")]
 pub mod cli;
+#[cfg(feature = "collect")]
 pub mod collect;
 pub mod error;
 pub mod filter_pattern;

@@ -132,19 +132,39 @@ impl Intercept for CallCounter {
 
 /// Every page of a paginated call, each handed to `each`. All or nothing: the first failure ends
 /// it with the call's error text, since a partial listing would pass off missing items as absent.
+/// A service that repeats a pagination marker, or keeps paging past `max_pages`, is a failure
+/// too (a gap), not an endless run.
 async fn all_pages<P, E, R>(
     mut pages: aws_smithy_async::future::pagination_stream::PaginationStream<
         Result<P, SdkError<E, R>>,
     >,
     operation: &str,
+    max_pages: usize,
+    marker: impl Fn(&P) -> Option<&str>,
     mut each: impl FnMut(P),
 ) -> Result<(), String>
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     R: std::fmt::Debug + Send + Sync + 'static,
 {
+    let mut seen = std::collections::HashSet::new();
+    let mut count = 0usize;
     while let Some(page) = pages.next().await {
-        each(page.map_err(|e| failure(operation, &e))?);
+        let page = page.map_err(|e| failure(operation, &e))?;
+        count += 1;
+        if let Some(m) = marker(&page)
+            && !seen.insert(m.to_string())
+        {
+            return Err(format!(
+                "calling the {operation} operation failed: the service repeated a pagination marker after {count} page(s), so the listing cannot be complete"
+            ));
+        }
+        if count > max_pages {
+            return Err(format!(
+                "calling the {operation} operation failed: still paging after {max_pages} pages (--max-pages); the listing was not finished"
+            ));
+        }
+        each(page);
     }
     Ok(())
 }
@@ -173,6 +193,8 @@ pub(super) async fn iam(client: aws_sdk_iam::Client, sink: Sink, quiet: bool) {
             .into_paginator()
             .send(),
         "GetAccountAuthorizationDetails",
+        sink.max_pages(),
+        |p| p.marker(),
         |p| {
             users.extend(p.user_detail_list().iter().map(user_detail));
             groups.extend(p.group_detail_list().iter().map(group_detail));
@@ -218,6 +240,8 @@ pub(super) async fn iam(client: aws_sdk_iam::Client, sink: Sink, quiet: bool) {
     let outcome = all_pages(
         client.list_roles().max_items(1000).into_paginator().send(),
         "ListRoles",
+        sink.max_pages(),
+        |p| p.marker(),
         |p| roles.extend(p.roles().iter().map(role_summary)),
     )
     .await;
@@ -231,6 +255,8 @@ pub(super) async fn iam(client: aws_sdk_iam::Client, sink: Sink, quiet: bool) {
             .into_paginator()
             .send(),
         "ListVirtualMFADevices",
+        sink.max_pages(),
+        |p| p.marker(),
         |p| devices.extend(p.virtual_mfa_devices().iter().map(virtual_mfa_device)),
     )
     .await;
@@ -303,6 +329,8 @@ pub(super) async fn lookup_events(
             .into_paginator()
             .send(),
         "LookupEvents",
+        sink.max_pages(),
+        |p| p.next_token(),
         |p| events.extend(p.events().iter().map(cloudtrail_event)),
     )
     .await;
@@ -358,6 +386,8 @@ async fn log_groups(
                     .into_paginator()
                     .send(),
                 "DescribeLogGroups",
+                sink.max_pages(),
+                |p| p.next_token(),
                 |p| {
                     groups.extend(
                         p.log_groups()
@@ -376,6 +406,8 @@ async fn log_groups(
                     .into_paginator()
                     .send(),
                 "DescribeMetricFilters",
+                sink.max_pages(),
+                |p| p.next_token(),
                 |p| filters.extend(p.metric_filters().iter().map(metric_filter)),
             )
             .await;
@@ -407,6 +439,8 @@ async fn log_groups(
             .into_paginator()
             .send(),
         "DescribeAlarms",
+        sink.max_pages(),
+        |p| p.next_token(),
         |p| alarms.extend(p.metric_alarms().iter().map(metric_alarm)),
     )
     .await;
@@ -727,6 +761,84 @@ mod tests {
             Some(PasswordPolicyEvidence::NotSet { .. })
         ));
         assert!(snapshot.iam.credential_report.is_some());
+    }
+
+    fn summary_rule() -> Rule {
+        mock!(aws_sdk_iam::Client::get_account_summary)
+            .then_output(|| GetAccountSummaryOutput::builder().build())
+    }
+
+    fn roles_page(marker: Option<String>) -> ListRolesOutput {
+        ListRolesOutput::builder()
+            .set_roles(Some(vec![]))
+            .is_truncated(marker.is_some())
+            .set_marker(marker)
+            .build()
+            .unwrap()
+    }
+
+    /// A service that pages forever, or repeats its marker, ends in a gap, not an endless run;
+    /// the rest of the collection goes on.
+    #[tokio::test]
+    async fn endless_or_looping_pagination_is_a_gap() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static PAGE: AtomicUsize = AtomicUsize::new(0);
+        for (looping, says) in [
+            (false, "still paging after 5 pages"),
+            (true, "repeated a pagination marker"),
+        ] {
+            let mut rules = vec![mock!(aws_sdk_iam::Client::list_roles).then_output(move || {
+                let n = PAGE.fetch_add(1, Ordering::SeqCst);
+                roles_page(Some(if looping {
+                    "same-marker".to_string()
+                } else {
+                    format!("marker-{n}")
+                }))
+            })];
+            rules.extend(happy_rules());
+            rules.push(summary_rule());
+            let client = mock_client!(aws_sdk_iam, RuleMode::MatchAny, &rules);
+            let sink = Sink::with_max_pages(5);
+            super::iam(client, sink.clone(), true).await;
+            let entries = sink.0.lock().unwrap();
+            assert!(
+                matches!(entries.get("iam/roles.json"), Some(Entry::Failed(t)) if t.contains(says)),
+                "{:?}",
+                entries.get("iam/roles.json")
+            );
+            assert!(matches!(
+                entries.get("iam/account-authorization-details.json"),
+                Some(Entry::Json(_))
+            ));
+        }
+    }
+
+    /// One undecodable value in a live response is a gap for that evidence; the run goes on.
+    #[tokio::test]
+    async fn an_undecodable_response_is_a_gap_not_the_end_of_the_run() {
+        let mut rules = vec![
+            mock!(aws_sdk_iam::Client::get_credential_report).then_output(|| {
+                GetCredentialReportOutput::builder()
+                    .content(aws_smithy_types::Blob::new(
+                        "this is not a CSV \u{1} report",
+                    ))
+                    .generated_time(aws_smithy_types::DateTime::from_secs(1_793_527_200))
+                    .build()
+            }),
+        ];
+        rules.extend(happy_rules());
+        rules.push(summary_rule());
+        let client = mock_client!(aws_sdk_iam, RuleMode::MatchAny, &rules);
+        let source = run_iam(client).await;
+        let snapshot = import_from(&source, &ImportOptions::default()).unwrap();
+        assert!(snapshot.iam.credential_report.is_none());
+        let gap = snapshot
+            .gaps
+            .iter()
+            .find(|g| g.evidence == "/iam/credential_report")
+            .expect("a gap for the report");
+        assert!(gap.reason.contains("could not be decoded"), "{gap:?}");
+        assert!(snapshot.iam.authorization_details.is_some());
     }
 
     #[tokio::test]

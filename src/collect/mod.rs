@@ -41,6 +41,8 @@ pub struct CollectOptions {
     pub verbose: bool,
     /// Days of CloudTrail event history (LookupEvents) to read: IAM changes and root activity.
     pub lookback_days: u32,
+    /// Pages one paginated call may take before it is recorded as a gap.
+    pub max_pages: usize,
 }
 
 impl Default for CollectOptions {
@@ -54,6 +56,7 @@ impl Default for CollectOptions {
             quiet: false,
             verbose: false,
             lookback_days: 90,
+            max_pages: DEFAULT_MAX_PAGES,
         }
     }
 }
@@ -66,11 +69,28 @@ pub struct Collection {
     pub elapsed: Duration,
 }
 
-/// Evidence files gathered so far, shared by concurrent tasks.
-#[derive(Clone, Default)]
-struct Sink(Arc<Mutex<BTreeMap<String, Entry>>>);
+/// Evidence files gathered so far, shared by concurrent tasks, and the page limit every
+/// paginated call obeys.
+#[derive(Clone)]
+struct Sink(Arc<Mutex<BTreeMap<String, Entry>>>, usize);
+
+impl Default for Sink {
+    fn default() -> Self {
+        Sink(Arc::default(), DEFAULT_MAX_PAGES)
+    }
+}
+
+/// Pages one paginated call may take: 100,000 pages of 1,000 IAM entities or 50 events is far
+/// beyond the largest real account, and bounded.
+pub const DEFAULT_MAX_PAGES: usize = 100_000;
 
 impl Sink {
+    fn with_max_pages(max_pages: usize) -> Self {
+        Sink(Arc::default(), max_pages.max(1))
+    }
+    fn max_pages(&self) -> usize {
+        self.1
+    }
     fn put(&self, rel: impl Into<String>, entry: Entry) {
         self.0
             .lock()
@@ -128,7 +148,7 @@ pub async fn collect_async(opts: &CollectOptions) -> Result<Collection> {
     let counter = CallCounter::verbose(opts.verbose);
     let config = load_config(opts).await;
     let collected_at = chrono::Utc::now();
-    let sink = Sink::default();
+    let sink = Sink::with_max_pages(opts.max_pages);
 
     // Without an identity nothing else can work: that is "collection could not run" (exit 3).
     let sts = aws_sdk_sts::Client::from_conf(

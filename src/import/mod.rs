@@ -521,13 +521,49 @@ impl Importer<'_> {
         });
     }
 
+    /// Whether the evidence was collected live: then a response that cannot be decoded is a gap
+    /// for that piece of evidence and the run goes on, where a file a person handed in is bad
+    /// input (exit 2).
+    fn collected(&self) -> bool {
+        self.src.method() == "collect"
+    }
+
+    /// `Ok(Some)`, or for live evidence a gap at `pointer` instead of a decoding error.
+    fn soften<T>(&mut self, r: Result<T>, pointer: &str, source: &str) -> Result<Option<T>> {
+        match r {
+            Ok(v) => Ok(Some(v)),
+            Err(Error::BadInput {
+                message, location, ..
+            }) if self.collected() => {
+                self.gap(
+                    pointer,
+                    source,
+                    format!("the response could not be decoded{location}: {message}"),
+                );
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
     fn read<T: DeserializeOwned>(&self, rel: &str) -> Result<Read<T>> {
         match self.src.entry(rel)? {
             Some(Entry::Json(bytes)) => {
                 let de = &mut serde_json::Deserializer::from_slice(&bytes);
-                let value = serde_path_to_error::deserialize(de)
-                    .map_err(|e| Error::from_json(self.path(rel), e))?;
-                Ok(Read::Ok(value))
+                match serde_path_to_error::deserialize(de) {
+                    Ok(value) => Ok(Read::Ok(value)),
+                    Err(e) => {
+                        let err = Error::from_json(self.path(rel), e);
+                        match err {
+                            Error::BadInput {
+                                message, location, ..
+                            } if self.collected() => Ok(Read::Failed(format!(
+                                "the response could not be decoded{location}: {message}"
+                            ))),
+                            other => Err(other),
+                        }
+                    }
+                }
             }
             Some(Entry::Failed(text)) => Ok(Read::Failed(summarize_cli_error(&text))),
             None => Ok(Read::Missing),
@@ -573,11 +609,13 @@ impl Importer<'_> {
         match self.src.entry(rel)? {
             Some(Entry::Json(bytes)) => {
                 let path = self.path(rel);
-                json_document_ranges(&path, &bytes)?
-                    .into_iter()
-                    .map(|(start, end)| parse_at_offset(&path, &bytes, start, end))
-                    .collect::<Result<Vec<T>>>()
-                    .map(Some)
+                let pages = json_document_ranges(&path, &bytes).and_then(|ranges| {
+                    ranges
+                        .into_iter()
+                        .map(|(start, end)| parse_at_offset(&path, &bytes, start, end))
+                        .collect::<Result<Vec<T>>>()
+                });
+                self.soften(pages, pointer, &format!("{command} ({rel})"))
             }
             _ => self.read_or_gap::<T>(rel, pointer, command).map(|_| None),
         }
@@ -613,13 +651,25 @@ impl Importer<'_> {
     }
 
     fn iam(&mut self) -> Result<Iam> {
-        let authorization_details = self.authorization_details()?;
+        let details = self.authorization_details();
+        let authorization_details = self
+            .soften(
+                details,
+                "/iam/authorization_details",
+                "aws iam get-account-authorization-details (iam/account-authorization-details.json)",
+            )?
+            .flatten();
         let credential_report =
             match self.read::<CredentialReportFile>("iam/credential-report.json")? {
-                Read::Ok(file) => Some(decode_credential_report(
-                    &self.path("iam/credential-report.json"),
-                    file,
-                )?),
+                Read::Ok(file) => {
+                    let decoded =
+                        decode_credential_report(&self.path("iam/credential-report.json"), file);
+                    self.soften(
+                        decoded,
+                        "/iam/credential_report",
+                        "aws iam get-credential-report (iam/credential-report.json)",
+                    )?
+                }
                 Read::Failed(reason) => {
                     self.gap(
                         "/iam/credential_report",
@@ -1007,10 +1057,15 @@ impl Importer<'_> {
             return Ok(None);
         };
         let path = self.path(rel);
-        let mut events = Vec::new();
-        for (i, raw) in pages.into_iter().flat_map(|p| p.events).enumerate() {
-            events.push(reduce_event(&path, i, raw)?);
-        }
+        let reduced: Result<Vec<CloudTrailEvent>> = pages
+            .into_iter()
+            .flat_map(|p| p.events)
+            .enumerate()
+            .map(|(i, raw)| reduce_event(&path, i, raw))
+            .collect();
+        let Some(mut events) = self.soften(reduced, pointer, &format!("{command} ({rel})"))? else {
+            return Ok(None);
+        };
         events.sort_by(|a, b| {
             (a.event_time.as_ref().map(|t| &t.0), &a.event_id)
                 .cmp(&(b.event_time.as_ref().map(|t| &t.0), &b.event_id))
@@ -1129,6 +1184,15 @@ fn parse_at_offset<T: DeserializeOwned>(
             other => other,
         }
     })
+}
+
+/// A credential-report file (the output of `aws iam get-credential-report`) read and decoded as
+/// the importer does: the report, or bad input naming `path`. Public for the fuzzer.
+pub fn read_credential_report(path: &Path, bytes: &[u8]) -> Result<CredentialReport> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    let file: CredentialReportFile =
+        serde_path_to_error::deserialize(de).map_err(|e| Error::from_json(path, e))?;
+    decode_credential_report(path, file)
 }
 
 /// The credential-report columns the checks read.

@@ -1,0 +1,64 @@
+//! The importer and every check on an export folder built from fuzzed file contents: the
+//! input is split on a separator byte and handed out, in order, as the export's files (the
+//! caller identity stays valid so the import gets past it). The import must give a snapshot or
+//! bad input, and a snapshot must assess without a panic.
+#![no_main]
+
+use std::collections::BTreeMap;
+
+use libfuzzer_sys::fuzz_target;
+use safeguard::import::{Entry, ImportOptions, MemorySource, import_from};
+
+const FILES: &[&str] = &[
+    "iam/account-authorization-details.json",
+    "iam/credential-report.json",
+    "iam/password-policy.json",
+    "iam/account-summary.json",
+    "iam/virtual-mfa-devices.json",
+    "iam/roles.json",
+    "cloudtrail/us-east-1/trails.json",
+    "cloudtrail/us-east-1/trail-status/main.json",
+    "cloudtrail/us-east-1/event-selectors/main.json",
+    "logs/us-east-1/log-groups.json",
+    "logs/us-east-1/metric-filters.json",
+    "cloudwatch/us-east-1/alarms.json",
+    "events/iam-changes.json",
+    "events/us-east-1/root-activity.json",
+    "config/us-east-1/configuration-recorders.json",
+    "config/us-east-1/configuration-recorder-status.json",
+    "config/us-east-1/delivery-channels.json",
+    "config/us-east-1/delivery-channel-status.json",
+    "account/regions.json",
+    "export-info.json",
+];
+
+fuzz_target!(|data: &[u8]| {
+    let mut entries = BTreeMap::new();
+    entries.insert(
+        "sts/caller-identity.json".to_string(),
+        Entry::Json(br#"{"Account": "123456789012", "Arn": "arn:aws:iam::123456789012:user/fuzz"}"#.to_vec()),
+    );
+    for (name, part) in FILES.iter().zip(data.split(|b| *b == 0x1e)) {
+        // A leading '!' makes the file a failed call (<file>.error) instead.
+        let entry = match part.split_first() {
+            Some((b'!', rest)) => Entry::Failed(String::from_utf8_lossy(rest).into_owned()),
+            _ => Entry::Json(part.to_vec()),
+        };
+        entries.insert(name.to_string(), entry);
+    }
+    let source = MemorySource {
+        entries,
+        regions: ["us-east-1".to_string()].into(),
+        method: "import",
+        gaps: Vec::new(),
+    };
+    let Ok(snapshot) = import_from(&source, &ImportOptions::default()) else {
+        return;
+    };
+    let catalog = safeguard::catalog::Catalog::builtin().expect("built-in catalog");
+    let results = safeguard::assess::assess(&snapshot, "fuzz", &catalog, &Default::default())
+        .expect("a valid snapshot assesses");
+    // What the package would hold must render.
+    let _ = results.to_json();
+    let _ = safeguard::render::csv::render(&results);
+});
