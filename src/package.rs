@@ -168,10 +168,7 @@ pub mod interrupt {
                 // If a handler cannot be installed (another one is), the stale-folder sweep
                 // of the next run still cleans up.
                 let _ = ctrlc::set_handler(|| {
-                    let staged = STAGED.lock().unwrap_or_else(|e| e.into_inner());
-                    for p in staged.iter() {
-                        let _ = std::fs::remove_dir_all(p);
-                    }
+                    remove_staged();
                     eprintln!("interrupted: the partial package was removed");
                     std::process::exit(130);
                 });
@@ -184,12 +181,43 @@ pub mod interrupt {
         }
     }
 
+    /// Removes every registered staging folder: what an interrupt does before exiting.
+    pub(crate) fn remove_staged() {
+        let staged = STAGED.lock().unwrap_or_else(|e| e.into_inner());
+        for p in staged.iter() {
+            let _ = std::fs::remove_dir_all(p);
+        }
+    }
+
     impl Drop for Staged {
         fn drop(&mut self) {
             STAGED
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .retain(|p| p != &self.0);
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn an_interrupt_removes_the_folders_being_written_and_only_those() {
+            let dir = tempfile::tempdir().unwrap();
+            let writing = dir.path().join(".partial-a");
+            let done = dir.path().join(".partial-b");
+            let package = dir.path().join("20261120T090000Z");
+            for d in [&writing, &done, &package] {
+                std::fs::create_dir_all(d.join("attestations")).unwrap();
+                std::fs::write(d.join("report.md"), "x").unwrap();
+            }
+            let _live = Staged::register(&writing);
+            drop(Staged::register(&done));
+            remove_staged();
+            assert!(!writing.exists(), "the folder being written is removed");
+            assert!(done.exists(), "a folder no longer registered is left alone");
+            assert!(package.exists(), "finished packages are never touched");
         }
     }
 }
