@@ -856,23 +856,7 @@ fn a_snapshot_handed_to_assess_is_stripped_like_an_import() {
 
 #[test]
 fn hostile_names_stay_inert_in_the_report_and_the_terminal() {
-    let export = tempfile::tempdir().unwrap();
-    copy_dir(&example(), export.path());
-    let gaad = export.path().join("iam/account-authorization-details.json");
-    let mut v: serde_json::Value = serde_json::from_slice(&fs::read(&gaad).unwrap()).unwrap();
-    let evil = "vendor`<img src=x onerror=alert(1)>\u{1b}[2J";
-    v["RoleDetailList"][6]["RoleName"] = evil.into();
-    v["RoleDetailList"][6]["Arn"] = format!("arn:aws:iam::483920175634:role/{evil}").into();
-    fs::write(&gaad, serde_json::to_vec(&v).unwrap()).unwrap();
-    let out = tempfile::tempdir().unwrap();
-    let o = run(&[
-        "assess",
-        export.path().to_str().unwrap(),
-        "-o",
-        out.path().to_str().unwrap(),
-        "--format",
-        "md",
-    ]);
+    let (o, out) = assess_with_role_named("vendor`<img src=x onerror=alert(1)>\u{1b}[2J", "md");
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(!text(&o).contains('\u{1b}'));
     let report = fs::read_to_string(packages(out.path())[0].join("report.md")).unwrap();
@@ -926,23 +910,8 @@ fn without_code_spans(line: &str) -> String {
 
 #[test]
 fn a_name_of_thousands_of_characters_is_cut_in_the_pdf_not_drawn_off_the_page() {
-    let export = tempfile::tempdir().unwrap();
-    copy_dir(&example(), export.path());
-    let gaad = export.path().join("iam/account-authorization-details.json");
-    let mut v: serde_json::Value = serde_json::from_slice(&fs::read(&gaad).unwrap()).unwrap();
     let long = format!("vendor-{}", "x".repeat(30_000));
-    v["RoleDetailList"][6]["RoleName"] = long.clone().into();
-    v["RoleDetailList"][6]["Arn"] = format!("arn:aws:iam::483920175634:role/{long}").into();
-    fs::write(&gaad, serde_json::to_vec(&v).unwrap()).unwrap();
-    let out = tempfile::tempdir().unwrap();
-    let o = run(&[
-        "assess",
-        export.path().to_str().unwrap(),
-        "-o",
-        out.path().to_str().unwrap(),
-        "--format",
-        "pdf,json",
-    ]);
+    let (o, out) = assess_with_role_named(&long, "pdf,json");
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     let pkg = packages(out.path()).remove(0);
     let pdf = pdf_extract::extract_text_from_mem(&fs::read(pkg.join("report.pdf")).unwrap())
@@ -983,4 +952,26 @@ fn a_partial_package_left_by_a_dead_run_is_removed_by_the_next() {
         fresh.exists(),
         "one that may still be written is left alone"
     );
+}
+
+/// The example with the vendor role renamed to `name`, assessed to `formats`: the run's output
+/// and the folder its package is under.
+fn assess_with_role_named(name: &str, formats: &str) -> (Output, tempfile::TempDir) {
+    let export = tempfile::tempdir().unwrap();
+    copy_dir(&example(), export.path());
+    let gaad = export.path().join("iam/account-authorization-details.json");
+    let mut v: serde_json::Value = serde_json::from_slice(&fs::read(&gaad).unwrap()).unwrap();
+    v["RoleDetailList"][6]["RoleName"] = name.into();
+    v["RoleDetailList"][6]["Arn"] = format!("arn:aws:iam::483920175634:role/{name}").into();
+    fs::write(&gaad, serde_json::to_vec(&v).unwrap()).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let o = run(&[
+        "assess",
+        export.path().to_str().unwrap(),
+        "-o",
+        out.path().to_str().unwrap(),
+        "--format",
+        formats,
+    ]);
+    (o, out)
 }

@@ -410,12 +410,15 @@ fn an_error_file_keeps_the_aws_code_and_operation_only() {
         "\nAn error occurred (AccessDenied) when calling the GetAccountPasswordPolicy operation: User: arn:aws:iam::483920175634:user/x with key AKIAABCDEFGHIJKLMNOP is not authorized <script>\n\u{1b}[2J more\n",
     )
     .unwrap();
-    let s = import(dir.path()).unwrap();
-    let gap = s
-        .gaps
-        .iter()
-        .find(|g| g.evidence.contains("password"))
-        .unwrap();
+    let password_gap = || {
+        import(dir.path())
+            .unwrap()
+            .gaps
+            .into_iter()
+            .find(|g| g.evidence.contains("password"))
+            .unwrap()
+    };
+    let gap = password_gap();
     assert!(
         gap.reason.ends_with(
             "An error occurred (AccessDenied) when calling the GetAccountPasswordPolicy operation"
@@ -430,12 +433,7 @@ fn an_error_file_keeps_the_aws_code_and_operation_only() {
         "Unable to locate credentials \u{1b}[2J near AKIAABCDEFGHIJKLMNOP\n",
     )
     .unwrap();
-    let s = import(dir.path()).unwrap();
-    let gap = s
-        .gaps
-        .iter()
-        .find(|g| g.evidence.contains("password"))
-        .unwrap();
+    let gap = password_gap();
     assert!(
         gap.reason.contains("Unable to locate credentials"),
         "{}",
