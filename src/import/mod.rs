@@ -1338,13 +1338,15 @@ fn reduce_event(path: &Path, i: usize, raw: RawEvent) -> Result<CloudTrailEvent>
             .resources
             .into_iter()
             .map(|r| {
-                format!(
-                    "{} {}",
-                    r.resource_type.unwrap_or_default(),
-                    r.resource_name.unwrap_or_default()
+                // CreateAccessKey and friends name the key: masked here, where it is common.
+                crate::snapshot::mask_access_keys(
+                    format!(
+                        "{} {}",
+                        r.resource_type.unwrap_or_default(),
+                        r.resource_name.unwrap_or_default()
+                    )
+                    .trim(),
                 )
-                .trim()
-                .to_string()
             })
             .collect(),
     })

@@ -576,11 +576,30 @@ fn sanitize_value(v: Value) -> Value {
 }
 
 impl Snapshot {
-    /// The snapshot with secrets removed (see [`sanitize_value`]).
+    /// The snapshot with secrets removed (see [`sanitize_value`]). The serialized text is
+    /// scanned first, and the tree rebuilt only when it holds something to remove: most
+    /// snapshots hold none, and a 10,000-principal one is large.
     pub fn sanitized(self) -> Snapshot {
-        let value = serde_json::to_value(&self).expect("snapshot serializes");
+        let text = serde_json::to_vec(&self).expect("snapshot serializes");
+        if !may_hold_secrets(&text) {
+            return self;
+        }
+        let value: Value = serde_json::from_slice(&text).expect("own output parses");
+        drop(text);
         serde_json::from_value(sanitize_value(value)).unwrap_or(self)
     }
+}
+
+/// Whether serialized JSON may hold what [`sanitize_value`] removes: an access-key-id prefix or
+/// an MFA seed or QR-code key (in any case). A false positive only costs the full pass.
+fn may_hold_secrets(text: &[u8]) -> bool {
+    let lower_has = |needle: &[u8]| {
+        text.windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle))
+    };
+    text.windows(4).any(|w| w == b"AKIA" || w == b"ASIA")
+        || lower_has(b"base32stringseed")
+        || lower_has(b"qrcodepng")
 }
 
 /// The text with every access-key-id-shaped word (`AKIA`/`ASIA` and 16 more upper-case
