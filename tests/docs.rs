@@ -13,7 +13,7 @@ fn catalog() -> safeguard::catalog::Catalog {
 
 #[test]
 fn check_reference_is_current() {
-    let generated = safeguard::checks::docs::reference_markdown(&catalog());
+    let generated = safeguard::catalog::docs::reference_markdown(&catalog());
     let path = root().join("docs/checks.md");
     if std::env::var_os("UPDATE_DOCS").is_some() {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();

@@ -11,6 +11,7 @@ pub mod docs;
 pub mod iam;
 mod params;
 pub mod reference_events;
+mod validity;
 
 use std::collections::BTreeMap;
 
@@ -19,6 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::snapshot::Snapshot;
 pub use params::{ParamDefault, ParamSpec, ParamValue, Params, parse_param_override};
+pub use validity::Validity;
 
 /// Outcome of one check on one resource.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -67,7 +69,7 @@ pub struct AppliedWaiver {
     pub approved_by: String,
     pub expires: chrono::NaiveDate,
     /// `valid`: the finding no longer fails its control; `expired`: ignored.
-    pub status: crate::inputs::Validity,
+    pub status: Validity,
 }
 
 impl Finding {
@@ -77,7 +79,7 @@ impl Finding {
             && !self
                 .waiver
                 .as_ref()
-                .is_some_and(|w| w.status == crate::inputs::Validity::Valid)
+                .is_some_and(|w| w.status == Validity::Valid)
     }
 
     /// A failing finding a valid waiver covers.

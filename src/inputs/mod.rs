@@ -14,39 +14,12 @@ use serde_saphyr::Spanned;
 
 use crate::error::{Error, Location, Result};
 
+/// Defined beside the findings it qualifies (waivers apply to findings), so checks need not
+/// depend on the input files.
+pub use crate::checks::Validity;
 pub use attestations::{Attestation, EvidenceRef};
 pub use config::ConfigFile;
 pub use waivers::Waiver;
-
-/// Whether a dated statement holds on a given day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Validity {
-    Valid,
-    Expired,
-    /// Dated after the evidence it would cover.
-    NotYetValid,
-}
-
-impl Validity {
-    pub fn on(from: Option<NaiveDate>, expires: NaiveDate, day: NaiveDate) -> Validity {
-        if from.is_some_and(|f| f > day) {
-            Validity::NotYetValid
-        } else if expires < day {
-            Validity::Expired
-        } else {
-            Validity::Valid
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Validity::Valid => "valid",
-            Validity::Expired => "expired",
-            Validity::NotYetValid => "not yet valid",
-        }
-    }
-}
 
 /// The file's text, parsed as `T`, with YAML errors located.
 fn parse<T: DeserializeOwned>(path: &Path) -> Result<(String, T)> {
