@@ -33,24 +33,21 @@ fn chain(operands: &[Expr], ops: &[Logic], event: &Json) -> Match {
     }
     let tight = |inner: Logic| -> Match {
         // Group runs joined by `inner`, then join the groups with the other operator.
-        let (join, unit): (fn(Match, Match) -> Match, Match) = match inner {
-            Logic::And => (and, Match::Yes),
-            Logic::Or => (or, Match::No),
+        let join: fn(Match, Match) -> Match = match inner {
+            Logic::And => and,
+            Logic::Or => or,
         };
         let (outer, outer_unit): (fn(Match, Match) -> Match, Match) = match inner {
             Logic::And => (or, Match::No),
             Logic::Or => (and, Match::Yes),
         };
         let mut groups = Vec::new();
-        let mut current = join(unit.clone(), values[0].clone());
+        let mut current = values[0].clone();
         for (op, v) in ops.iter().zip(&values[1..]) {
             if *op == inner {
                 current = join(current, v.clone());
             } else {
-                groups.push(std::mem::replace(
-                    &mut current,
-                    join(unit.clone(), v.clone()),
-                ));
+                groups.push(std::mem::replace(&mut current, v.clone()));
             }
         }
         groups.push(current);

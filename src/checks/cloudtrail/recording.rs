@@ -35,13 +35,10 @@ fn field<'e>(event: &'e Value, name: &str) -> Option<&'e str> {
     event.get(name).and_then(Value::as_str)
 }
 
-/// Whether trail `t` records `event`, a CloudTrail management record.
-pub fn records(t: &TrailEvidence, event: &Value) -> Recorded {
-    match t.status.as_ref().and_then(|s| s.is_logging) {
-        Some(true) => {}
-        Some(false) => return Recorded::No("logging is stopped".into()),
-        None => return Recorded::Undecided("trail status not in the evidence".into()),
-    }
+/// Whether a logging trail with these selectors records `event`, a CloudTrail management
+/// record. [`records_all`] has already judged what holds for the whole trail (status, selectors
+/// present).
+fn records(t: &TrailEvidence, sel: &EventSelectors, event: &Value) -> Recorded {
     let source = field(event, "eventSource").unwrap_or_default();
     let region = field(event, "awsRegion").unwrap_or_default();
     let global = GLOBAL_SOURCES.contains(&source);
@@ -61,10 +58,7 @@ pub fn records(t: &TrailEvidence, event: &Value) -> Recorded {
             home.unwrap_or("an unknown region")
         ));
     }
-    match &t.event_selectors {
-        None => Recorded::Undecided("event selectors not in the evidence".into()),
-        Some(sel) => by_selectors(sel, event),
-    }
+    by_selectors(sel, event)
 }
 
 fn by_selectors(sel: &EventSelectors, event: &Value) -> Recorded {
@@ -226,11 +220,11 @@ pub fn records_all(
         Some(false) => return Recorded::No("logging is stopped".into()),
         None => return Recorded::Undecided("trail status not in the evidence".into()),
     }
-    if t.event_selectors.is_none() {
+    let Some(sel) = &t.event_selectors else {
         return Recorded::Undecided("event selectors not in the evidence".into());
-    }
+    };
     for e in events {
-        match records(t, &e.record) {
+        match records(t, sel, &e.record) {
             Recorded::Yes => {}
             Recorded::No(w) => return Recorded::No(format!("does not record {} ({w})", e.label)),
             Recorded::Undecided(w) => {
