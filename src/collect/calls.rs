@@ -595,11 +595,35 @@ mod tests {
     use aws_sdk_iam::operation::list_roles::ListRolesOutput;
     use aws_sdk_iam::operation::list_virtual_mfa_devices::ListVirtualMfaDevicesOutput;
     use aws_sdk_iam::types::{ReportStateType, SummaryKeyType};
-    use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
+    use aws_smithy_mocks::{
+        MockResponseInterceptor, Rule, RuleMode, create_mock_http_client, mock,
+    };
 
     use super::super::Sink;
     use crate::import::{Entry, ImportOptions, MemorySource, import_from};
     use crate::snapshot::PasswordPolicyEvidence;
+
+    /// An IAM client answered by `rules`. Built by hand rather than with `mock_client!`, whose
+    /// test defaults need the SDK's `test-util` feature: with it as a dev-dependency feature the
+    /// whole SDK would compile twice, once for the tests and once for the binary.
+    fn mocked_iam(
+        rules: &[Rule],
+        configure: impl FnOnce(aws_sdk_iam::config::Builder) -> aws_sdk_iam::config::Builder,
+    ) -> aws_sdk_iam::Client {
+        let interceptor = rules.iter().fold(
+            MockResponseInterceptor::new().rule_mode(RuleMode::MatchAny),
+            |i, rule| i.with_rule(rule),
+        );
+        let config = aws_sdk_iam::Config::builder()
+            .behavior_version(aws_sdk_iam::config::BehaviorVersion::latest())
+            .region(aws_sdk_iam::config::Region::new("us-east-1"))
+            .credentials_provider(aws_sdk_iam::config::Credentials::new(
+                "AKIDTEST", "test", None, None, "mock",
+            ))
+            .http_client(create_mock_http_client())
+            .interceptor(interceptor);
+        aws_sdk_iam::Client::from_conf(configure(config).build())
+    }
 
     fn happy_rules() -> Vec<Rule> {
         vec![
@@ -736,7 +760,7 @@ mod tests {
                 )
             }),
         );
-        let client = mock_client!(aws_sdk_iam, RuleMode::MatchAny, &rules);
+        let client = mocked_iam(&rules, |c| c);
         let source = run_iam(client).await;
         assert!(
             matches!(source.entries.get("iam/account-summary.json"), Some(Entry::Failed(t)) if t.contains("(AccessDenied)")),
@@ -797,7 +821,7 @@ mod tests {
             })];
             rules.extend(happy_rules());
             rules.push(summary_rule());
-            let client = mock_client!(aws_sdk_iam, RuleMode::MatchAny, &rules);
+            let client = mocked_iam(&rules, |c| c);
             let sink = Sink::with_max_pages(5);
             super::iam(client, sink.clone(), true).await;
             let entries = sink.0.lock().unwrap();
@@ -828,7 +852,7 @@ mod tests {
         ];
         rules.extend(happy_rules());
         rules.push(summary_rule());
-        let client = mock_client!(aws_sdk_iam, RuleMode::MatchAny, &rules);
+        let client = mocked_iam(&rules, |c| c);
         let source = run_iam(client).await;
         let snapshot = import_from(&source, &ImportOptions::default()).unwrap();
         assert!(snapshot.iam.credential_report.is_none());
@@ -862,11 +886,13 @@ mod tests {
             .build();
         let mut rules = happy_rules();
         rules.push(summary.clone());
-        let client = mock_client!(aws_sdk_iam, RuleMode::MatchAny, &rules, |c| c.retry_config(
-            aws_config::retry::RetryConfig::standard()
-                .with_max_attempts(4)
-                .with_initial_backoff(Duration::from_millis(1))
-        ));
+        let client = mocked_iam(&rules, |c| {
+            c.retry_config(
+                aws_config::retry::RetryConfig::standard()
+                    .with_max_attempts(4)
+                    .with_initial_backoff(Duration::from_millis(1)),
+            )
+        });
         let source = run_iam(client).await;
         assert_eq!(
             summary.num_calls(),
