@@ -10,8 +10,8 @@ use std::net::IpAddr;
 
 use serde_json::Value;
 
+use crate::error::{PolicyError, escape, kind_of};
 use crate::glob;
-use crate::policy::{PolicyError, escape, kind_of};
 
 /// Three-valued truth.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -17,6 +17,7 @@ pub mod actionset;
 pub mod catalog;
 pub mod condition;
 pub mod document;
+pub mod error;
 pub mod escalation;
 pub mod glob;
 pub mod policy;
@@ -34,4 +35,5 @@ pub use account::{
 };
 pub use catalog::{AccessLevel, ActionId, Catalog};
 pub use condition::{RequestContext, Tri};
-pub use policy::{Policy, PolicyError, PolicyKind};
+pub use error::PolicyError;
+pub use policy::{Policy, PolicyKind};

@@ -4,33 +4,8 @@
 use serde_json::{Map, Value};
 
 use crate::condition::Condition;
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PolicyError {
-    /// JSON pointer inside the document, e.g. `/Statement/2/Action/1`.
-    pub pointer: String,
-    pub message: String,
-}
-
-impl std::fmt::Display for PolicyError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let at = if self.pointer.is_empty() {
-            "(document)"
-        } else {
-            &self.pointer
-        };
-        write!(f, "{at}: {}", self.message)
-    }
-}
-
-impl std::error::Error for PolicyError {}
-
-fn err(pointer: impl Into<String>, message: impl Into<String>) -> PolicyError {
-    PolicyError {
-        pointer: pointer.into(),
-        message: message.into(),
-    }
-}
+pub use crate::error::PolicyError;
+use crate::error::{err, escape, kind_of, short};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Version {
@@ -444,28 +419,6 @@ fn parse_principal(v: &Value, ptr: &str) -> Result<Vec<PrincipalId>, PolicyError
             ),
         )),
     }
-}
-
-pub(crate) fn kind_of(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
-fn short(v: &Value) -> String {
-    match v {
-        Value::String(s) => format!("{s:?}"),
-        other => kind_of(other).to_string(),
-    }
-}
-
-pub(crate) fn escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
 }
 
 #[cfg(test)]
