@@ -565,7 +565,9 @@ pub fn describe_catalog(catalog: &Catalog, id: Option<&str>) -> Result<String> {
             let info = checks::find(id).expect("checked").info();
             s.push_str(&format!(
                 "{} — {}\ndocs: {}\n",
-                info.id, info.description, info.docs
+                info.id,
+                info.description,
+                info.docs()
             ));
             if info.params.is_empty() {
                 s.push_str("parameters: none\n");

@@ -20,3 +20,4 @@ pub mod package;
 pub mod render;
 pub mod results;
 pub mod snapshot;
+pub mod verdict;

@@ -6,52 +6,13 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::{Requirement, Safeguard};
-use crate::checks::{Finding, FindingStatus, ParamValue};
+use crate::checks::ParamValue;
 use crate::inputs::{EvidenceRef, Validity};
 use crate::snapshot::Gap;
+pub use crate::verdict::ControlStatus;
+use crate::verdict::{Finding, FindingStatus};
 
 pub const SCHEMA: &str = "safeguard.results.v1";
-
-/// Per-control verdict, in the order design.md resolves them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ControlStatus {
-    Fail,
-    InsufficientEvidence,
-    Manual,
-    Pass,
-    NotApplicable,
-}
-
-impl ControlStatus {
-    pub const ALL: [ControlStatus; 5] = [
-        ControlStatus::Fail,
-        ControlStatus::InsufficientEvidence,
-        ControlStatus::Manual,
-        ControlStatus::Pass,
-        ControlStatus::NotApplicable,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ControlStatus::Fail => "fail",
-            ControlStatus::InsufficientEvidence => "insufficient_evidence",
-            ControlStatus::Manual => "manual",
-            ControlStatus::Pass => "pass",
-            ControlStatus::NotApplicable => "not_applicable",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            ControlStatus::Fail => "Fail",
-            ControlStatus::InsufficientEvidence => "Insufficient evidence",
-            ControlStatus::Manual => "Manual",
-            ControlStatus::Pass => "Pass",
-            ControlStatus::NotApplicable => "Not applicable",
-        }
-    }
-}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Results {

@@ -1,8 +1,126 @@
 //! Automated checks: each reads the snapshot and returns one finding per evaluated resource.
 //!
-//! One check per file, grouped by AWS service (`checks/<service>/<what_is_checked>.rs`), so the
-//! code for `iam.root_mfa_enabled` is `src/checks/iam/root_mfa_enabled.rs`. Every check declares
-//! its id, a one-line description, a docs anchor and its parameters with defaults.
+//! One check per file, grouped by AWS service: the code for `iam.root_mfa_enabled` is
+//! `src/checks/iam/root_mfa_enabled.rs` (a test holds id and path together). A check is one
+//! [`check!`] declaration (id, description, typed parameters with defaults and ranges) and one
+//! `fn evaluate(ctx, settings) -> Outcome`; naming its file in its service's `register!` list
+//! declares the module and registers the check in one place.
+
+/// Declares a check: the unit type `$name`, its [`CheckInfo`] (`INFO`), its typed parameters
+/// (`Settings`, one field per parameter) and its [`Check`] impl, which calls the file's
+/// `fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Outcome` and turns an early gap into
+/// its single `error` finding. Parameter kinds: `int(DEFAULT in MIN..=MAX)`, `bool(DEFAULT)`,
+/// `text("DEFAULT")` and `list("a,b")` (comma-separated, read as `Vec<String>`).
+macro_rules! check {
+    (
+        $(#[$meta:meta])*
+        $name:ident = $id:literal,
+        $description:literal
+        $(, params {
+            $( $param:ident : $kind:ident ( $($default:tt)* ) $pdesc:literal ),* $(,)?
+        })?
+        $(,)?
+    ) => {
+        $(#[$meta])*
+        pub struct $name;
+
+        /// This check, as its service's `register!` list hands it to the registry.
+        pub static CHECK: &dyn $crate::checks::Check = &$name;
+
+        static INFO: $crate::checks::CheckInfo = $crate::checks::CheckInfo {
+            id: $id,
+            description: $description,
+            params: &[$($($crate::checks::ParamSpec {
+                name: stringify!($param),
+                description: $pdesc,
+                default: $crate::checks::param_default!($kind $($default)*),
+            }),*)?],
+            source: file!(),
+        };
+
+        /// This check's parameters as the run resolved them, one typed field each.
+        #[derive(Debug, Clone)]
+        pub struct Settings {
+            $($( pub $param: $crate::checks::param_type!($kind), )*)?
+        }
+
+        impl Settings {
+            #[allow(unused_variables)]
+            fn read(params: &$crate::checks::Params) -> Self {
+                Settings {
+                    $($( $param: $crate::checks::param_read!($kind, params, stringify!($param)), )*)?
+                }
+            }
+        }
+
+        impl $crate::checks::Check for $name {
+            fn info(&self) -> &'static $crate::checks::CheckInfo {
+                &INFO
+            }
+
+            fn evaluate(&self, ctx: &$crate::checks::Context<'_>) -> Vec<$crate::checks::Finding> {
+                match evaluate(ctx, &Settings::read(ctx.params)) {
+                    Ok(findings) => findings,
+                    Err(gap) => vec![*gap],
+                }
+            }
+        }
+    };
+}
+
+macro_rules! param_default {
+    (int $default:literal in $min:literal ..= $max:literal) => {
+        $crate::checks::ParamDefault::Int {
+            default: $default,
+            min: $min,
+            max: $max,
+        }
+    };
+    (bool $default:literal) => {
+        $crate::checks::ParamDefault::Bool($default)
+    };
+    (text $default:literal) => {
+        $crate::checks::ParamDefault::Str($default)
+    };
+    (list $default:literal) => {
+        $crate::checks::ParamDefault::Str($default)
+    };
+}
+
+macro_rules! param_type {
+    (int) => { i64 };
+    (bool) => { bool };
+    (text) => { String };
+    (list) => { Vec<String> };
+}
+
+macro_rules! param_read {
+    (int, $params:expr, $name:expr) => {
+        $params.int($name)
+    };
+    (bool, $params:expr, $name:expr) => {
+        $params.bool($name)
+    };
+    (text, $params:expr, $name:expr) => {
+        $params.str($name).to_string()
+    };
+    (list, $params:expr, $name:expr) => {
+        $params.list($name).into_iter().map(String::from).collect()
+    };
+}
+
+/// A service's checks: declares each named module and lists its `CHECK` for the registry.
+macro_rules! register {
+    ($($module:ident),* $(,)?) => {
+        $(mod $module;)*
+
+        pub fn checks() -> Vec<&'static dyn $crate::checks::Check> {
+            vec![$($module::CHECK),*]
+        }
+    };
+}
+
+pub(crate) use {param_default, param_read, param_type, register};
 
 pub mod cloudtrail;
 pub mod cloudwatch;
@@ -11,131 +129,35 @@ pub mod docs;
 pub mod iam;
 mod params;
 pub mod reference_events;
-mod validity;
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 
 use crate::snapshot::Snapshot;
+pub use crate::verdict::{AppliedWaiver, Finding, FindingStatus, Validity};
 pub use params::{ParamDefault, ParamSpec, ParamValue, Params, parse_param_override};
-pub use validity::Validity;
 
-/// Outcome of one check on one resource.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FindingStatus {
-    /// Ordered so that sorting puts failures first in reports.
-    Fail,
-    Error,
-    Pass,
-    NotApplicable,
-}
-
-impl FindingStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FindingStatus::Pass => "pass",
-            FindingStatus::Fail => "fail",
-            FindingStatus::NotApplicable => "not_applicable",
-            FindingStatus::Error => "error",
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Finding {
-    /// An ARN, or a stable name such as `account/123456789012/password-policy`.
-    pub resource: String,
-    pub status: FindingStatus,
-    pub message: String,
-    /// JSON pointer into snapshot.json to the evidence the verdict rests on.
-    pub evidence: String,
-    /// The waiver that covers this failing finding, valid or expired (then ignored).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub waiver: Option<Box<AppliedWaiver>>,
-    /// A failure that is possible rather than proven: it rests on conditions the evidence
-    /// cannot decide or on resources that may exist (an escalation path through an existing
-    /// Lambda function, stack or instance).
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub possible: bool,
-}
-
-/// A waiver as applied to one finding.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AppliedWaiver {
-    pub justification: String,
-    pub approved_by: String,
-    pub expires: chrono::NaiveDate,
-    /// `valid`: the finding no longer fails its control; `expired`: ignored.
-    pub status: Validity,
-}
-
-impl Finding {
-    /// A failing finding no valid waiver covers.
-    pub fn fails(&self) -> bool {
-        self.status == FindingStatus::Fail
-            && !self
-                .waiver
-                .as_ref()
-                .is_some_and(|w| w.status == Validity::Valid)
-    }
-
-    /// A failing finding a valid waiver covers.
-    pub fn is_waived(&self) -> bool {
-        self.status == FindingStatus::Fail && !self.fails()
-    }
-}
-
-impl Finding {
-    pub fn new(
-        resource: impl Into<String>,
-        status: FindingStatus,
-        message: impl Into<String>,
-        evidence: impl Into<String>,
-    ) -> Self {
-        Finding {
-            resource: resource.into(),
-            status,
-            message: message.into(),
-            evidence: evidence.into(),
-            waiver: None,
-            possible: false,
-        }
-    }
-    pub fn pass(
-        resource: impl Into<String>,
-        message: impl Into<String>,
-        evidence: impl Into<String>,
-    ) -> Self {
-        Self::new(resource, FindingStatus::Pass, message, evidence)
-    }
-    pub fn fail(
-        resource: impl Into<String>,
-        message: impl Into<String>,
-        evidence: impl Into<String>,
-    ) -> Self {
-        Self::new(resource, FindingStatus::Fail, message, evidence)
-    }
-    pub fn not_applicable(
-        resource: impl Into<String>,
-        message: impl Into<String>,
-        evidence: impl Into<String>,
-    ) -> Self {
-        Self::new(resource, FindingStatus::NotApplicable, message, evidence)
-    }
-}
-
-/// What a check declares about itself.
+/// What a check declares about itself (written by [`check!`], not by hand).
 #[derive(Debug)]
 pub struct CheckInfo {
     pub id: &'static str,
     pub description: &'static str,
-    /// Anchor in docs/checks.md.
-    pub docs: &'static str,
     pub params: &'static [ParamSpec],
+    /// The file that declares it, `src/checks/<service>/<name>.rs` for `<service>.<name>`.
+    pub source: &'static str,
 }
+
+impl CheckInfo {
+    /// Where docs/checks.md documents the check, derived from the id so it cannot drift.
+    pub fn docs(&self) -> String {
+        format!("docs/checks.md#{}", docs::anchor(self.id))
+    }
+}
+
+/// A check's findings, or the one `error` finding (a gap) that ends it early because evidence
+/// it cannot do without is missing: `?` on a helper returning `Result<_, Box<Finding>>`.
+pub type Outcome = Result<Vec<Finding>, Box<Finding>>;
 
 /// Everything a check may read.
 pub struct Context<'a> {
@@ -266,7 +288,7 @@ mod tests {
     }
 
     #[test]
-    fn every_check_declares_description_and_docs() {
+    fn every_check_declares_a_one_line_description() {
         for c in registry() {
             let info = c.info();
             assert!(
@@ -274,12 +296,94 @@ mod tests {
                 "{}",
                 info.id
             );
+        }
+    }
+
+    /// The id names the file: `iam.password_policy` is declared in
+    /// `src/checks/iam/password_policy.rs`, so a newcomer finds any check from its id.
+    #[test]
+    fn every_check_is_declared_in_the_file_its_id_names() {
+        for c in registry() {
+            let info = c.info();
+            let (service, name) = info.id.split_once('.').expect("dotted id");
             assert_eq!(
-                info.docs,
-                format!("docs/checks.md#{}", docs::anchor(info.id)),
+                info.source.replace('\\', "/"),
+                format!("src/checks/{service}/{name}.rs"),
                 "{}",
                 info.id
             );
+        }
+    }
+
+    /// Every file that declares a check is registered: a `check!` outside a `register!` list
+    /// would never run.
+    #[test]
+    fn every_declared_check_is_registered() {
+        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for e in std::fs::read_dir(dir).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    walk(&p, out);
+                } else if p.extension().is_some_and(|x| x == "rs") {
+                    out.push(p);
+                }
+            }
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        walk(&root.join("src/checks"), &mut files);
+        let registered: Vec<&str> = registry().iter().map(|c| c.info().source).collect();
+        let mut declared = 0;
+        for f in files {
+            let text = std::fs::read_to_string(&f).unwrap();
+            if !text.lines().any(|l| l.starts_with("check! {")) {
+                continue;
+            }
+            declared += 1;
+            let rel = f
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            assert!(
+                registered.contains(&rel.as_str()),
+                "{rel} declares a check that no register! list names"
+            );
+        }
+        assert_eq!(declared, registry().len());
+    }
+
+    /// A parameter two checks declare under one name to mean one thing (the break-glass
+    /// designation, the event-history look-back) has one default and one description.
+    #[test]
+    fn shared_parameters_are_declared_alike() {
+        for (name, users) in [
+            (
+                "break_glass_names",
+                ["iam.admin_access", "iam.break_glass_role"],
+            ),
+            (
+                "break_glass_tag",
+                ["iam.admin_access", "iam.break_glass_role"],
+            ),
+            (
+                "min_lookback_days",
+                ["cloudtrail.root_activity", "cloudtrail.access_change_log"],
+            ),
+        ] {
+            let specs: Vec<String> = users
+                .iter()
+                .map(|id| {
+                    let p = find(id)
+                        .unwrap()
+                        .info()
+                        .params
+                        .iter()
+                        .find(|p| p.name == name);
+                    format!("{:?}", p.expect(name))
+                })
+                .collect();
+            assert_eq!(specs[0], specs[1], "{name}");
         }
     }
 }

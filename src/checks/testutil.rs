@@ -93,7 +93,9 @@ pub fn run_with(
     let access = crate::access::AccessModel::new(s);
     let credential_report_max_age_hours = match params.0.get("max_age_hours") {
         Some(super::ParamValue::Int(h)) if check.info().id == "iam.credential_report" => *h,
-        _ => super::iam::CREDENTIAL_REPORT_MAX_AGE_HOURS,
+        _ => Params::resolve(super::find("iam.credential_report").unwrap().info(), None)
+            .unwrap()
+            .int("max_age_hours"),
     };
     check.evaluate(&Context {
         snapshot: s,

@@ -16,7 +16,7 @@ use crate::error::{Error, Location, Result};
 
 /// Defined beside the findings it qualifies (waivers apply to findings), so checks need not
 /// depend on the input files.
-pub use crate::checks::Validity;
+pub use crate::verdict::Validity;
 pub use attestations::{Attestation, EvidenceRef};
 pub use config::ConfigFile;
 pub use waivers::Waiver;

@@ -126,16 +126,7 @@ fn template_error(path: &Path, e: &minijinja::Error) -> Error {
 }
 
 fn status_label(s: String) -> String {
-    match s.as_str() {
-        "fail" => "Fail",
-        "insufficient_evidence" => "Insufficient evidence",
-        "manual" => "Manual",
-        "pass" => "Pass",
-        "not_applicable" => "Not applicable",
-        "error" => "Error (evidence missing)",
-        other => return other.to_string(),
-    }
-    .to_string()
+    crate::verdict::label(&s).map_or(s, str::to_string)
 }
 
 fn validity(s: String) -> String {

@@ -150,15 +150,17 @@ fn status_colour(status: &str) -> Colour {
     }
 }
 
-fn status_label(status: &str) -> &'static str {
-    match status {
-        "fail" => "✗ Fail",
-        "insufficient_evidence" => "? Insufficient evidence",
-        "error" => "? Evidence missing",
-        "manual" => "✎ Manual",
-        "pass" => "✓ Pass",
-        _ => "– Not applicable",
-    }
+/// The shared label with a symbol, so a status reads without colour too.
+fn status_label(status: &str) -> String {
+    let symbol = match status {
+        "fail" => "✗",
+        "insufficient_evidence" | "error" => "?",
+        "manual" => "✎",
+        "pass" => "✓",
+        _ => "–",
+    };
+    let label = crate::verdict::label(status).unwrap_or("Not applicable");
+    format!("{symbol} {label}")
 }
 
 impl Writer {
@@ -531,7 +533,7 @@ pub fn render(results: &Results) -> Result<Vec<u8>> {
         .iter()
         .map(|s| {
             vec![
-                Cell::badge(status_label(s.as_str()), status_colour(s.as_str())),
+                Cell::badge(&status_label(s.as_str()), status_colour(s.as_str())),
                 Cell::plain(results.count(*s).to_string()),
             ]
         })
@@ -556,7 +558,7 @@ pub fn render(results: &Results) -> Result<Vec<u8>> {
                 Cell::plain(&c.title),
                 Cell::plain(c.requirement.as_str()),
                 Cell::badge(
-                    status_label(c.status.as_str()),
+                    &status_label(c.status.as_str()),
                     status_colour(c.status.as_str()),
                 ),
             ]
@@ -577,7 +579,7 @@ pub fn render(results: &Results) -> Result<Vec<u8>> {
             &["Status", "Why"],
             vec![vec![
                 Cell::badge(
-                    status_label(c.status.as_str()),
+                    &status_label(c.status.as_str()),
                     status_colour(c.status.as_str()),
                 ),
                 Cell::plain(&c.status_reason),
@@ -636,7 +638,7 @@ pub fn render(results: &Results) -> Result<Vec<u8>> {
                 .map(|f| {
                     let (label, message) = match &f.waiver {
                         Some(wv) if f.is_waived() => (
-                            "– Waived",
+                            "– Waived".to_string(),
                             format!(
                                 "{} — waived until {} by {}: {}",
                                 f.message, wv.expires, wv.approved_by, wv.justification
@@ -652,7 +654,7 @@ pub fn render(results: &Results) -> Result<Vec<u8>> {
                         None => (status_label(f.status.as_str()), f.message.clone()),
                     };
                     vec![
-                        Cell::badge(label, status_colour(f.status.as_str())),
+                        Cell::badge(&label, status_colour(f.status.as_str())),
                         Cell::plain(&f.resource),
                         Cell::plain(message),
                         Cell::plain(&f.evidence),

@@ -6,80 +6,67 @@
 //! root user made it, or when it was attempted and denied (someone tried to change access
 //! without the right to); the rest pass.
 
-use crate::checks::{Check, CheckInfo, Context, Finding, ParamDefault, ParamSpec};
+use crate::checks::{Context, Finding, Outcome};
 
-pub struct AccessChangeLog;
-
-static INFO: CheckInfo = CheckInfo {
-    id: "cloudtrail.access_change_log",
-    description: "IAM changes in the look-back window are listed, none made by the root user and none attempted without authorization",
-    docs: "docs/checks.md#cloudtrail-access_change_log",
-    params: &[
-        ParamSpec {
-            name: "fail_on_denied",
-            description: "fail on IAM changes that were attempted and denied (AccessDenied and the like)",
-            default: ParamDefault::Bool(true),
-        },
-        super::root_activity::LOOKBACK,
-    ],
-};
-
-impl Check for AccessChangeLog {
-    fn info(&self) -> &'static CheckInfo {
-        &INFO
+check! {
+    AccessChangeLog = "cloudtrail.access_change_log",
+    "IAM changes in the look-back window are listed, none made by the root user and none attempted without authorization",
+    params {
+        fail_on_denied: bool(true) "fail on IAM changes that were attempted and denied (AccessDenied and the like)",
+        min_lookback_days: int(90 in 1..=90) "days of CloudTrail event history the export must cover; a shorter window is a gap, not a clean record",
     }
+}
 
-    fn evaluate(&self, ctx: &Context<'_>) -> Vec<Finding> {
-        let ptr = "/cloudtrail/event_history/iam_changes";
-        let Some(events) = &ctx.snapshot.cloudtrail.event_history.iam_changes else {
-            return vec![ctx.missing(
-                ctx.account_resource("iam-changes"),
-                ptr,
-                "the IAM change events (CloudTrail event history)",
-            )];
-        };
-        let fail_on_denied = ctx.params.bool("fail_on_denied");
-        let mut out: Vec<Finding> = events
-            .iter()
-            .enumerate()
-            .map(|(i, e)| {
-                let resource = ctx.account_resource(&format!("iam-change/{}", e.event_id));
-                let evidence = format!("{ptr}/{i}");
-                let denied = e
-                    .error_code
-                    .as_deref()
-                    .is_some_and(|c| c.contains("AccessDenied") || c.contains("Unauthorized"));
-                if e.identity_type.as_deref() == Some("Root") {
-                    Finding::fail(
-                        resource,
-                        format!("made by the root user: {}", e.describe()),
-                        evidence,
-                    )
-                } else if denied && fail_on_denied {
-                    Finding::fail(
-                        resource,
-                        format!("attempted without authorization: {}", e.describe()),
-                        evidence,
-                    )
-                } else {
-                    Finding::pass(resource, e.describe(), evidence)
-                }
-            })
-            .collect();
-        // Listed changes stand as evidence; a window shorter than required is a gap beside them.
-        out.extend(super::root_activity::window_gap(ctx));
-        if out.is_empty() {
-            out.push(Finding::pass(
-                ctx.account_resource("iam-changes"),
-                format!(
-                    "no IAM change recorded {}",
-                    super::root_activity::window(ctx)
-                ),
-                ptr,
-            ));
-        }
-        out
+fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Outcome {
+    let ptr = "/cloudtrail/event_history/iam_changes";
+    let Some(events) = &ctx.snapshot.cloudtrail.event_history.iam_changes else {
+        return Ok(vec![ctx.missing(
+            ctx.account_resource("iam-changes"),
+            ptr,
+            "the IAM change events (CloudTrail event history)",
+        )]);
+    };
+    let fail_on_denied = settings.fail_on_denied;
+    let mut out: Vec<Finding> = events
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let resource = ctx.account_resource(&format!("iam-change/{}", e.event_id));
+            let evidence = format!("{ptr}/{i}");
+            let denied = e
+                .error_code
+                .as_deref()
+                .is_some_and(|c| c.contains("AccessDenied") || c.contains("Unauthorized"));
+            if e.identity_type.as_deref() == Some("Root") {
+                Finding::fail(
+                    resource,
+                    format!("made by the root user: {}", e.describe()),
+                    evidence,
+                )
+            } else if denied && fail_on_denied {
+                Finding::fail(
+                    resource,
+                    format!("attempted without authorization: {}", e.describe()),
+                    evidence,
+                )
+            } else {
+                Finding::pass(resource, e.describe(), evidence)
+            }
+        })
+        .collect();
+    // Listed changes stand as evidence; a window shorter than required is a gap beside them.
+    out.extend(super::root_activity::window_gap(ctx, settings.min_lookback_days));
+    if out.is_empty() {
+        out.push(Finding::pass(
+            ctx.account_resource("iam-changes"),
+            format!(
+                "no IAM change recorded {}",
+                super::root_activity::window(ctx)
+            ),
+            ptr,
+        ));
     }
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -1,97 +1,82 @@
 //! `cloudtrail.cloudwatch_integration`: trails deliver to CloudWatch Logs, where alarms can watch them.
 
 use super::per_trail;
-use crate::checks::{Check, CheckInfo, Context, Finding, ParamDefault, ParamSpec};
+use crate::checks::{Context, Finding, Outcome};
 
-pub struct CloudwatchIntegration;
-
-static INFO: CheckInfo = CheckInfo {
-    id: "cloudtrail.cloudwatch_integration",
-    description: "Every CloudTrail trail delivers its events to CloudWatch Logs, and delivered recently",
-    docs: "docs/checks.md#cloudtrail-cloudwatch_integration",
-    params: &[ParamSpec {
-        name: "max_delivery_age_hours",
-        description: "latest CloudWatch Logs delivery must be this recent at collection time (0: do not check)",
-        default: ParamDefault::Int {
-            default: 24,
-            min: 0,
-            max: 8760,
-        },
-    }],
-};
-
-impl Check for CloudwatchIntegration {
-    fn info(&self) -> &'static CheckInfo {
-        &INFO
+check! {
+    CloudwatchIntegration = "cloudtrail.cloudwatch_integration",
+    "Every CloudTrail trail delivers its events to CloudWatch Logs, and delivered recently",
+    params {
+        max_delivery_age_hours: int(24 in 0..=8760) "latest CloudWatch Logs delivery must be this recent at collection time (0: do not check)",
     }
+}
 
-    fn evaluate(&self, ctx: &Context<'_>) -> Vec<Finding> {
-        let max_age = ctx.params.int("max_delivery_age_hours");
-        per_trail(ctx, "no event reaches CloudWatch Logs", |t, ptr| {
-            let arn = &t.trail.trail_arn;
-            let Some(group) = t
-                .trail
-                .cloud_watch_logs_log_group_arn
-                .as_deref()
-                .filter(|g| !g.is_empty())
-            else {
-                return Finding::fail(
-                    arn,
-                    "no CloudWatch Logs log group configured",
-                    format!("{ptr}/trail"),
-                );
-            };
-            if max_age == 0 {
-                return Finding::pass(
-                    arn,
-                    format!("delivers to {group}"),
-                    format!("{ptr}/trail/CloudWatchLogsLogGroupArn"),
-                );
-            }
-            let Some(status) = &t.status else {
-                return ctx.missing(
-                    arn,
-                    &format!("{ptr}/status"),
-                    "the trail status (needed to confirm delivery)",
-                );
-            };
-            let status_ptr = format!("{ptr}/status/LatestCloudWatchLogsDeliveryTime");
-            match status
-                .latest_cloud_watch_logs_delivery_time
-                .as_ref()
-                .and_then(|t| t.parse())
-            {
-                None => Finding::fail(
-                    arn,
-                    format!("configured for {group} but no delivery is recorded"),
-                    status_ptr,
-                ),
-                Some(last) => {
-                    let hours = (ctx.as_of - last).num_hours();
-                    if hours > max_age {
-                        let err = status
-                            .latest_cloud_watch_logs_delivery_error
-                            .as_deref()
-                            .map(|e| format!(" (last error: {e})"))
-                            .unwrap_or_default();
-                        Finding::fail(
-                            arn,
-                            format!(
-                                "last delivered to {group} {hours} hours before collection (limit {max_age}){err}"
-                            ),
-                            status_ptr,
-                        )
-                    } else {
-                        Finding::pass(
-                            arn,
-                            format!("delivers to {group}, last {hours} hours before collection"),
-                            status_ptr,
-                        )
-                    }
+fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Outcome {
+    let max_age = settings.max_delivery_age_hours;
+    Ok(per_trail(ctx, "no event reaches CloudWatch Logs", |t, ptr| {
+        let arn = &t.trail.trail_arn;
+        let Some(group) = t
+            .trail
+            .cloud_watch_logs_log_group_arn
+            .as_deref()
+            .filter(|g| !g.is_empty())
+        else {
+            return Finding::fail(
+                arn,
+                "no CloudWatch Logs log group configured",
+                format!("{ptr}/trail"),
+            );
+        };
+        if max_age == 0 {
+            return Finding::pass(
+                arn,
+                format!("delivers to {group}"),
+                format!("{ptr}/trail/CloudWatchLogsLogGroupArn"),
+            );
+        }
+        let Some(status) = &t.status else {
+            return ctx.missing(
+                arn,
+                &format!("{ptr}/status"),
+                "the trail status (needed to confirm delivery)",
+            );
+        };
+        let status_ptr = format!("{ptr}/status/LatestCloudWatchLogsDeliveryTime");
+        match status
+            .latest_cloud_watch_logs_delivery_time
+            .as_ref()
+            .and_then(|t| t.parse())
+        {
+            None => Finding::fail(
+                arn,
+                format!("configured for {group} but no delivery is recorded"),
+                status_ptr,
+            ),
+            Some(last) => {
+                let hours = (ctx.as_of - last).num_hours();
+                if hours > max_age {
+                    let err = status
+                        .latest_cloud_watch_logs_delivery_error
+                        .as_deref()
+                        .map(|e| format!(" (last error: {e})"))
+                        .unwrap_or_default();
+                    Finding::fail(
+                        arn,
+                        format!(
+                            "last delivered to {group} {hours} hours before collection (limit {max_age}){err}"
+                        ),
+                        status_ptr,
+                    )
+                } else {
+                    Finding::pass(
+                        arn,
+                        format!("delivers to {group}, last {hours} hours before collection"),
+                        status_ptr,
+                    )
                 }
             }
-        })
-    }
+        }
+    }))
 }
 
 #[cfg(test)]

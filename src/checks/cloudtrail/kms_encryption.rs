@@ -1,38 +1,28 @@
 //! `cloudtrail.kms_encryption`: trail logs are encrypted with a customer-managed KMS key.
 
 use super::per_trail;
-use crate::checks::{Check, CheckInfo, Context, Finding};
+use crate::checks::{Context, Finding, Outcome};
 
-pub struct KmsEncryption;
+check! {
+    KmsEncryption = "cloudtrail.kms_encryption",
+    "Every CloudTrail trail encrypts its log files with a KMS key (SSE-KMS)"
+}
 
-static INFO: CheckInfo = CheckInfo {
-    id: "cloudtrail.kms_encryption",
-    description: "Every CloudTrail trail encrypts its log files with a KMS key (SSE-KMS)",
-    docs: "docs/checks.md#cloudtrail-kms_encryption",
-    params: &[],
-};
-
-impl Check for KmsEncryption {
-    fn info(&self) -> &'static CheckInfo {
-        &INFO
-    }
-
-    fn evaluate(&self, ctx: &Context<'_>) -> Vec<Finding> {
-        per_trail(ctx, "no log file is KMS-encrypted", |t, ptr| {
-            match t.trail.kms_key_id.as_deref().filter(|k| !k.is_empty()) {
-                Some(key) => Finding::pass(
-                    &t.trail.trail_arn,
-                    format!("log files encrypted with KMS key {key}"),
-                    format!("{ptr}/trail/KmsKeyId"),
-                ),
-                None => Finding::fail(
-                    &t.trail.trail_arn,
-                    "no KMS key: log files have only S3-managed encryption",
-                    format!("{ptr}/trail"),
-                ),
-            }
-        })
-    }
+fn evaluate(ctx: &Context<'_>, _: &Settings) -> Outcome {
+    Ok(per_trail(ctx, "no log file is KMS-encrypted", |t, ptr| {
+        match t.trail.kms_key_id.as_deref().filter(|k| !k.is_empty()) {
+            Some(key) => Finding::pass(
+                &t.trail.trail_arn,
+                format!("log files encrypted with KMS key {key}"),
+                format!("{ptr}/trail/KmsKeyId"),
+            ),
+            None => Finding::fail(
+                &t.trail.trail_arn,
+                "no KMS key: log files have only S3-managed encryption",
+                format!("{ptr}/trail"),
+            ),
+        }
+    }))
 }
 
 #[cfg(test)]

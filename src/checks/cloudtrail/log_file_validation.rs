@@ -1,36 +1,26 @@
 //! `cloudtrail.log_file_validation`: every trail writes digest files, so tampering is detectable.
 
 use super::per_trail;
-use crate::checks::{Check, CheckInfo, Context, Finding};
+use crate::checks::{Context, Finding, Outcome};
 
-pub struct LogFileValidation;
+check! {
+    LogFileValidation = "cloudtrail.log_file_validation",
+    "Every CloudTrail trail has log file integrity validation enabled"
+}
 
-static INFO: CheckInfo = CheckInfo {
-    id: "cloudtrail.log_file_validation",
-    description: "Every CloudTrail trail has log file integrity validation enabled",
-    docs: "docs/checks.md#cloudtrail-log_file_validation",
-    params: &[],
-};
-
-impl Check for LogFileValidation {
-    fn info(&self) -> &'static CheckInfo {
-        &INFO
-    }
-
-    fn evaluate(&self, ctx: &Context<'_>) -> Vec<Finding> {
-        per_trail(ctx, "no log file is integrity-validated", |t, ptr| {
-            let ptr = format!("{ptr}/trail/LogFileValidationEnabled");
-            if t.trail.log_file_validation_enabled {
-                Finding::pass(&t.trail.trail_arn, "log file validation enabled", ptr)
-            } else {
-                Finding::fail(
-                    &t.trail.trail_arn,
-                    "log file validation disabled: log files can be altered or deleted undetected",
-                    ptr,
-                )
-            }
-        })
-    }
+fn evaluate(ctx: &Context<'_>, _: &Settings) -> Outcome {
+    Ok(per_trail(ctx, "no log file is integrity-validated", |t, ptr| {
+        let ptr = format!("{ptr}/trail/LogFileValidationEnabled");
+        if t.trail.log_file_validation_enabled {
+            Finding::pass(&t.trail.trail_arn, "log file validation enabled", ptr)
+        } else {
+            Finding::fail(
+                &t.trail.trail_arn,
+                "log file validation disabled: log files can be altered or deleted undetected",
+                ptr,
+            )
+        }
+    }))
 }
 
 #[cfg(test)]

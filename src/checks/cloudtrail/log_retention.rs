@@ -5,70 +5,55 @@
 //! the evidence, so nothing shows how long its events are kept.
 
 use super::per_trail_log_group;
-use crate::checks::{Check, CheckInfo, Context, Finding, ParamDefault, ParamSpec};
+use crate::checks::{Context, Finding, Outcome};
 
-pub struct LogRetention;
+check! {
+    LogRetention = "cloudtrail.log_retention",
+    "Every trail's CloudWatch Logs log group keeps events for at least the required number of days",
+    params {
+        min_days: int(365 in 1..=3653) "shortest acceptable retention in days (a log group that never expires passes)",
+    }
+}
 
-static INFO: CheckInfo = CheckInfo {
-    id: "cloudtrail.log_retention",
-    description: "Every trail's CloudWatch Logs log group keeps events for at least the required number of days",
-    docs: "docs/checks.md#cloudtrail-log_retention",
-    params: &[ParamSpec {
-        name: "min_days",
-        description: "shortest acceptable retention in days (a log group that never expires passes)",
-        default: ParamDefault::Int {
-            default: 365,
-            min: 1,
-            max: 3653,
+fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Outcome {
+    let min = settings.min_days;
+    Ok(per_trail_log_group(
+        ctx,
+        "no event is retained",
+        |arn, ptr| {
+            Finding::fail(
+                arn,
+                "delivers to no CloudWatch Logs log group, so no retention period is evidenced (S3 lifecycle rules are not collected)",
+                ptr,
+            )
         },
-    }],
-};
-
-impl Check for LogRetention {
-    fn info(&self) -> &'static CheckInfo {
-        &INFO
-    }
-
-    fn evaluate(&self, ctx: &Context<'_>) -> Vec<Finding> {
-        let min = ctx.params.int("min_days");
-        per_trail_log_group(
-            ctx,
-            "no event is retained",
-            |arn, ptr| {
-                Finding::fail(
-                    arn,
-                    "delivers to no CloudWatch Logs log group, so no retention period is evidenced (S3 lifecycle rules are not collected)",
-                    ptr,
-                )
-            },
-            |arn, group, pointer| match group.retention_in_days {
-                None => Finding::pass(
-                    arn,
-                    format!(
-                        "log group {} never expires its events",
-                        group.log_group_name
-                    ),
-                    pointer,
+        |arn, group, pointer| match group.retention_in_days {
+            None => Finding::pass(
+                arn,
+                format!(
+                    "log group {} never expires its events",
+                    group.log_group_name
                 ),
-                Some(days) if days >= min => Finding::pass(
-                    arn,
-                    format!(
-                        "log group {} keeps events {days} days (minimum {min})",
-                        group.log_group_name
-                    ),
-                    format!("{pointer}/retentionInDays"),
+                pointer,
+            ),
+            Some(days) if days >= min => Finding::pass(
+                arn,
+                format!(
+                    "log group {} keeps events {days} days (minimum {min})",
+                    group.log_group_name
                 ),
-                Some(days) => Finding::fail(
-                    arn,
-                    format!(
-                        "log group {} keeps events only {days} days (minimum {min})",
-                        group.log_group_name
-                    ),
-                    format!("{pointer}/retentionInDays"),
+                format!("{pointer}/retentionInDays"),
+            ),
+            Some(days) => Finding::fail(
+                arn,
+                format!(
+                    "log group {} keeps events only {days} days (minimum {min})",
+                    group.log_group_name
                 ),
-            },
-        )
-    }
+                format!("{pointer}/retentionInDays"),
+            ),
+        },
+    ))
 }
 
 #[cfg(test)]

@@ -1,32 +1,22 @@
 //! Checks on CloudTrail trails (coverage, integrity, encryption, delivery, retention, data
 //! events) and on its event history (root activity, IAM changes).
 
-mod access_change_log;
-mod cloudwatch_integration;
-mod kms_encryption;
-mod log_file_validation;
-mod log_retention;
-mod multi_region_logging;
-pub(crate) mod recording;
-mod root_activity;
-mod s3_data_events;
+crate::checks::register! {
+    access_change_log,
+    cloudwatch_integration,
+    kms_encryption,
+    log_file_validation,
+    log_retention,
+    multi_region_logging,
+    root_activity,
+    s3_data_events,
+}
 
-use super::{Check, Context, Finding, FindingStatus};
+pub(crate) mod recording;
+
+use super::{Context, Finding, FindingStatus};
 use crate::error::escape_pointer_token;
 use crate::snapshot::{LogGroup, TrailEvidence, TrailLogGroup};
-
-pub fn checks() -> Vec<&'static dyn Check> {
-    vec![
-        &access_change_log::AccessChangeLog,
-        &cloudwatch_integration::CloudwatchIntegration,
-        &kms_encryption::KmsEncryption,
-        &log_file_validation::LogFileValidation,
-        &log_retention::LogRetention,
-        &multi_region_logging::MultiRegionLogging,
-        &root_activity::RootActivity,
-        &s3_data_events::S3DataEvents,
-    ]
-}
 
 /// `error` findings for regions whose trail listing could not be read: a trail there may exist
 /// unseen, so no per-trail check can claim completeness.

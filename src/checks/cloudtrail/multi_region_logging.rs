@@ -8,21 +8,16 @@
 
 use super::recording::{Recorded, records_all};
 use crate::checks::reference_events::{Account, management_events};
-use crate::checks::{Check, CheckInfo, Context, Finding, FindingStatus, ParamDefault, ParamSpec};
+use crate::checks::{Context, Finding, FindingStatus, Outcome};
 use crate::snapshot::TrailEvidence;
 
-pub struct MultiRegionLogging;
-
-static INFO: CheckInfo = CheckInfo {
-    id: "cloudtrail.multi_region_logging",
-    description: "A multi-region trail is logging and records read and write management events",
-    docs: "docs/checks.md#cloudtrail-multi_region_logging",
-    params: &[ParamSpec {
-        name: "per_region_coverage",
-        description: "accept, per region, any logging trail covering it (Prowler's reading) instead of one multi-region trail (Steampipe's)",
-        default: ParamDefault::Bool(false),
-    }],
-};
+check! {
+    MultiRegionLogging = "cloudtrail.multi_region_logging",
+    "A multi-region trail is logging and records read and write management events",
+    params {
+        per_region_coverage: bool(false) "accept, per region, any logging trail covering it (Prowler's reading) instead of one multi-region trail (Steampipe's)",
+    }
+}
 
 /// Whether a trail qualifies: `Some(Ok)` yes, `Some(Err(why))` no, `None` undecidable.
 enum Verdict {
@@ -31,73 +26,67 @@ enum Verdict {
     Unknown(String),
 }
 
-impl Check for MultiRegionLogging {
-    fn info(&self) -> &'static CheckInfo {
-        &INFO
+fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Outcome {
+    let resource = ctx.account_resource("cloudtrail");
+    let verdicts: Vec<(usize, &TrailEvidence, Verdict)> = ctx
+        .snapshot
+        .cloudtrail
+        .trails
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (i, t, judge(ctx, t)))
+        .collect();
+    if let Some((i, _, Verdict::Qualifies(why))) = verdicts
+        .iter()
+        .find(|(_, _, v)| matches!(v, Verdict::Qualifies(_)))
+    {
+        return Ok(vec![Finding::pass(
+            resource,
+            why.clone(),
+            format!("/cloudtrail/trails/{i}"),
+        )]);
     }
-
-    fn evaluate(&self, ctx: &Context<'_>) -> Vec<Finding> {
-        let resource = ctx.account_resource("cloudtrail");
-        let verdicts: Vec<(usize, &TrailEvidence, Verdict)> = ctx
-            .snapshot
-            .cloudtrail
-            .trails
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (i, t, judge(ctx, t)))
-            .collect();
-        if let Some((i, _, Verdict::Qualifies(why))) = verdicts
-            .iter()
-            .find(|(_, _, v)| matches!(v, Verdict::Qualifies(_)))
-        {
-            return vec![Finding::pass(
-                resource,
-                why.clone(),
-                format!("/cloudtrail/trails/{i}"),
-            )];
-        }
-        if ctx.params.bool("per_region_coverage") {
-            return per_region(ctx);
-        }
-        let reasons: Vec<String> = verdicts
-            .iter()
-            .map(|(_, t, v)| match v {
-                Verdict::FallsShort(why) | Verdict::Unknown(why) => {
-                    format!("{}: {why}", t.trail.name)
-                }
-                Verdict::Qualifies(_) => unreachable!(),
-            })
-            .collect();
-        let unknown = verdicts
-            .iter()
-            .find(|(_, _, v)| matches!(v, Verdict::Unknown(_)));
-        let unlisted = super::unlisted_regions(ctx);
-        if let Some((i, _, _)) = unknown {
-            let msg = format!(
-                "cannot tell whether a qualifying trail exists: {}",
-                reasons.join("; ")
-            );
-            return vec![Finding::new(
-                resource,
-                FindingStatus::Error,
-                msg,
-                format!("/cloudtrail/trails/{i}"),
-            )];
-        }
-        if !unlisted.is_empty() && verdicts.is_empty() {
-            // A region we could not list might hold the trail; that is a gap, not a failure.
-            return unlisted;
-        }
-        let msg = if reasons.is_empty() {
-            "no CloudTrail trail exists".to_string()
-        } else {
-            format!(
-                "no multi-region trail is logging all management events ({})",
-                reasons.join("; ")
-            )
-        };
-        vec![Finding::fail(resource, msg, "/cloudtrail/trails")]
+    if settings.per_region_coverage {
+        return Ok(per_region(ctx));
     }
+    let reasons: Vec<String> = verdicts
+        .iter()
+        .map(|(_, t, v)| match v {
+            Verdict::FallsShort(why) | Verdict::Unknown(why) => {
+                format!("{}: {why}", t.trail.name)
+            }
+            Verdict::Qualifies(_) => unreachable!(),
+        })
+        .collect();
+    let unknown = verdicts
+        .iter()
+        .find(|(_, _, v)| matches!(v, Verdict::Unknown(_)));
+    let unlisted = super::unlisted_regions(ctx);
+    if let Some((i, _, _)) = unknown {
+        let msg = format!(
+            "cannot tell whether a qualifying trail exists: {}",
+            reasons.join("; ")
+        );
+        return Ok(vec![Finding::new(
+            resource,
+            FindingStatus::Error,
+            msg,
+            format!("/cloudtrail/trails/{i}"),
+        )]);
+    }
+    if !unlisted.is_empty() && verdicts.is_empty() {
+        // A region we could not list might hold the trail; that is a gap, not a failure.
+        return Ok(unlisted);
+    }
+    let msg = if reasons.is_empty() {
+        "no CloudTrail trail exists".to_string()
+    } else {
+        format!(
+            "no multi-region trail is logging all management events ({})",
+            reasons.join("; ")
+        )
+    };
+    Ok(vec![Finding::fail(resource, msg, "/cloudtrail/trails")])
 }
 
 /// Prowler's reading: one finding per region, passing when a logging trail covers it.

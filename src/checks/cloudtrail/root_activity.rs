@@ -4,91 +4,72 @@
 //! failing finding with when, what, from where and whether MFA was used, so the auditor can ask
 //! for the ticket behind it (or waive it as a documented emergency).
 
-use crate::checks::{Check, CheckInfo, Context, Finding, FindingStatus, ParamDefault, ParamSpec};
+use crate::checks::{Context, Finding, FindingStatus, Outcome};
 use crate::error::escape_pointer_token;
 
-pub struct RootActivity;
-
-static INFO: CheckInfo = CheckInfo {
-    id: "cloudtrail.root_activity",
-    description: "The root user was not used during the CloudTrail event-history look-back",
-    docs: "docs/checks.md#cloudtrail-root_activity",
-    params: &[LOOKBACK],
-};
-
-impl Check for RootActivity {
-    fn info(&self) -> &'static CheckInfo {
-        &INFO
-    }
-
-    fn evaluate(&self, ctx: &Context<'_>) -> Vec<Finding> {
-        let s = ctx.snapshot;
-        let root = format!("arn:{}:iam::{}:root", s.account.partition, s.account.id);
-        let history = &s.cloudtrail.event_history;
-        let mut out = Vec::new();
-        let mut clean = Vec::new();
-        for region in &s.regions {
-            let ptr = format!(
-                "/cloudtrail/event_history/root_activity/{}",
-                escape_pointer_token(region)
-            );
-            match history.root_activity.get(region) {
-                Some(Some(events)) if events.is_empty() => clean.push(region.as_str()),
-                Some(Some(events)) => out.extend(events.iter().enumerate().map(|(i, e)| {
-                    Finding::fail(
-                        &root,
-                        format!("root user used: {}", e.describe()),
-                        format!("{ptr}/{i}"),
-                    )
-                })),
-                _ => out.push(ctx.missing(
-                    &root,
-                    &ptr,
-                    &format!("the root user's event history in {region}"),
-                )),
-            }
-        }
-        if s.regions.is_empty() {
-            out.push(ctx.missing(
-                &root,
-                "/regions",
-                "the root user's event history in any region",
-            ));
-        }
-        out.extend(ctx.region_scope_gap());
-        out.extend(window_gap(ctx));
-        if out.is_empty() {
-            out.push(Finding::pass(
-                root,
-                format!(
-                    "no root activity recorded {} in {} region(s): {}",
-                    window(ctx),
-                    clean.len(),
-                    clean.join(", ")
-                ),
-                "/cloudtrail/event_history/root_activity",
-            ));
-        }
-        out
+check! {
+    RootActivity = "cloudtrail.root_activity",
+    "The root user was not used during the CloudTrail event-history look-back",
+    params {
+        min_lookback_days: int(90 in 1..=90) "days of CloudTrail event history the export must cover; a shorter window is a gap, not a clean record",
     }
 }
 
-/// The look-back parameter both event checks declare.
-pub(super) const LOOKBACK: ParamSpec = ParamSpec {
-    name: "min_lookback_days",
-    description: "days of CloudTrail event history the export must cover; a shorter window is a gap, not a clean record",
-    default: ParamDefault::Int {
-        default: 90,
-        min: 1,
-        max: 90,
-    },
-};
+fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Outcome {
+    let s = ctx.snapshot;
+    let root = format!("arn:{}:iam::{}:root", s.account.partition, s.account.id);
+    let history = &s.cloudtrail.event_history;
+    let mut out = Vec::new();
+    let mut clean = Vec::new();
+    for region in &s.regions {
+        let ptr = format!(
+            "/cloudtrail/event_history/root_activity/{}",
+            escape_pointer_token(region)
+        );
+        match history.root_activity.get(region) {
+            Some(Some(events)) if events.is_empty() => clean.push(region.as_str()),
+            Some(Some(events)) => out.extend(events.iter().enumerate().map(|(i, e)| {
+                Finding::fail(
+                    &root,
+                    format!("root user used: {}", e.describe()),
+                    format!("{ptr}/{i}"),
+                )
+            })),
+            _ => out.push(ctx.missing(
+                &root,
+                &ptr,
+                &format!("the root user's event history in {region}"),
+            )),
+        }
+    }
+    if s.regions.is_empty() {
+        out.push(ctx.missing(
+            &root,
+            "/regions",
+            "the root user's event history in any region",
+        ));
+    }
+    out.extend(ctx.region_scope_gap());
+    out.extend(window_gap(ctx, settings.min_lookback_days));
+    if out.is_empty() {
+        out.push(Finding::pass(
+            root,
+            format!(
+                "no root activity recorded {} in {} region(s): {}",
+                window(ctx),
+                clean.len(),
+                clean.join(", ")
+            ),
+            "/cloudtrail/event_history/root_activity",
+        ));
+    }
+    Ok(out)
+}
 
 /// The `error` finding when the event history's window does not reach back
 /// `min_lookback_days` before collection (or its start is not recorded): events before the
 /// window are unseen, so "none recorded" would claim more than the evidence shows.
-pub(super) fn window_gap(ctx: &Context<'_>) -> Option<Finding> {
-    let days = ctx.params.int("min_lookback_days");
+pub(super) fn window_gap(ctx: &Context<'_>, days: i64) -> Option<Finding> {
     let resource = ctx.account_resource("event-history");
     let start = &ctx.snapshot.cloudtrail.event_history.start_time;
     let Some(t) = start else {

@@ -5,21 +5,16 @@
 //! regions are not in the evidence, so a single-region trail cannot be shown to cover them.
 //! Reads and writes may come from different selectors; both must be covered.
 
-use crate::checks::{Check, CheckInfo, Context, Finding, FindingStatus, ParamDefault, ParamSpec};
+use crate::checks::{Context, Finding, FindingStatus, Outcome};
 use crate::snapshot::{AdvancedFieldSelector, EventSelectors, TrailEvidence};
 
-pub struct S3DataEvents;
-
-static INFO: CheckInfo = CheckInfo {
-    id: "cloudtrail.s3_data_events",
-    description: "A logging multi-region trail records S3 object-level read and write events for all buckets (or the named ePHI buckets)",
-    docs: "docs/checks.md#cloudtrail-s3_data_events",
-    params: &[ParamSpec {
-        name: "phi_buckets",
-        description: "comma-separated names of the buckets holding ePHI; empty: every bucket must be covered",
-        default: ParamDefault::Str(""),
-    }],
-};
+check! {
+    S3DataEvents = "cloudtrail.s3_data_events",
+    "A logging multi-region trail records S3 object-level read and write events for all buckets (or the named ePHI buckets)",
+    params {
+        phi_buckets: list("") "comma-separated names of the buckets holding ePHI; empty: every bucket must be covered",
+    }
+}
 
 /// One data-event selector's resource scope, with what it records.
 #[derive(Debug, Clone)]
@@ -175,110 +170,104 @@ fn eligible(t: &TrailEvidence) -> Result<(), (FindingStatus, String)> {
     Ok(())
 }
 
-impl Check for S3DataEvents {
-    fn info(&self) -> &'static CheckInfo {
-        &INFO
-    }
-
-    fn evaluate(&self, ctx: &Context<'_>) -> Vec<Finding> {
-        let buckets = ctx.params.list("phi_buckets");
-        let targets: Vec<Option<&str>> = if buckets.is_empty() {
-            vec![None]
-        } else {
-            buckets.iter().map(|b| Some(*b)).collect()
-        };
-        let trails = &ctx.snapshot.cloudtrail.trails;
-        let partition = ctx.snapshot.account.partition.as_str();
-        let judged: Vec<(usize, &TrailEvidence, Judged)> = trails
-            .iter()
-            .enumerate()
-            .map(|(i, t)| {
-                (
-                    i,
-                    t,
-                    eligible(t).map(|_| coverage(t.event_selectors.as_ref().expect("eligible"))),
-                )
-            })
-            .collect();
-        let unlisted = super::unlisted_regions(ctx);
-        targets
-            .into_iter()
-            .map(|bucket| {
-                let (resource, what) = match bucket {
-                    None => (
-                        ctx.account_resource("s3-data-events"),
-                        "every S3 bucket".to_string(),
-                    ),
-                    Some(b) => (
-                        format!("arn:{}:s3:::{b}", ctx.snapshot.account.partition),
-                        format!("bucket {b}"),
-                    ),
-                };
-                if let Some((i, t, _)) = judged.iter().find(|(_, _, c)| {
-                    c.as_ref()
-                        .is_ok_and(|c| c.covers(partition, &target_prefix(partition, bucket)))
-                }) {
-                    return Finding::pass(
-                        resource,
-                        format!(
-                            "{} records object-level reads and writes of {what}",
-                            t.trail.trail_arn
-                        ),
-                        format!("/cloudtrail/trails/{i}/event_selectors"),
-                    );
-                }
-                let reasons: Vec<String> = judged
-                    .iter()
-                    .map(|(_, t, c)| match c {
-                        Ok(_) => format!(
-                            "{}: no S3 data-event selector for both reads and writes of {what}",
-                            t.trail.name
-                        ),
-                        Err((_, why)) => format!("{}: {why}", t.trail.name),
-                    })
-                    .collect();
-                let unknown = judged
-                    .iter()
-                    .find(|(_, _, c)| matches!(c, Err((FindingStatus::Error, _))));
-                if let Some((i, _, _)) = unknown {
-                    return Finding::new(
-                        resource,
-                        FindingStatus::Error,
-                        format!(
-                            "cannot tell whether S3 data events are recorded for {what}: {}",
-                            reasons.join("; ")
-                        ),
-                        format!("/cloudtrail/trails/{i}"),
-                    );
-                }
-                if judged.is_empty() && !unlisted.is_empty() {
-                    return Finding::new(
-                        resource,
-                        FindingStatus::Error,
-                        format!(
-                            "no trail seen, and {} region(s) could not be listed",
-                            unlisted.len()
-                        ),
-                        unlisted[0].evidence.clone(),
-                    );
-                }
-                Finding::fail(
+fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Outcome {
+    let buckets = &settings.phi_buckets;
+    let targets: Vec<Option<&str>> = if buckets.is_empty() {
+        vec![None]
+    } else {
+        buckets.iter().map(|b| Some(b.as_str())).collect()
+    };
+    let trails = &ctx.snapshot.cloudtrail.trails;
+    let partition = ctx.snapshot.account.partition.as_str();
+    let judged: Vec<(usize, &TrailEvidence, Judged)> = trails
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            (
+                i,
+                t,
+                eligible(t).map(|_| coverage(t.event_selectors.as_ref().expect("eligible"))),
+            )
+        })
+        .collect();
+    let unlisted = super::unlisted_regions(ctx);
+    Ok(targets
+        .into_iter()
+        .map(|bucket| {
+            let (resource, what) = match bucket {
+                None => (
+                    ctx.account_resource("s3-data-events"),
+                    "every S3 bucket".to_string(),
+                ),
+                Some(b) => (
+                    format!("arn:{}:s3:::{b}", ctx.snapshot.account.partition),
+                    format!("bucket {b}"),
+                ),
+            };
+            if let Some((i, t, _)) = judged.iter().find(|(_, _, c)| {
+                c.as_ref()
+                    .is_ok_and(|c| c.covers(partition, &target_prefix(partition, bucket)))
+            }) {
+                return Finding::pass(
                     resource,
-                    if reasons.is_empty() {
-                        format!(
-                            "no CloudTrail trail exists, so no S3 data event of {what} is recorded"
-                        )
-                    } else {
-                        format!(
-                            "no logging multi-region trail records S3 data events of {what} ({})",
-                            reasons.join("; ")
-                        )
-                    },
-                    "/cloudtrail/trails",
-                )
-            })
-            .collect()
-    }
+                    format!(
+                        "{} records object-level reads and writes of {what}",
+                        t.trail.trail_arn
+                    ),
+                    format!("/cloudtrail/trails/{i}/event_selectors"),
+                );
+            }
+            let reasons: Vec<String> = judged
+                .iter()
+                .map(|(_, t, c)| match c {
+                    Ok(_) => format!(
+                        "{}: no S3 data-event selector for both reads and writes of {what}",
+                        t.trail.name
+                    ),
+                    Err((_, why)) => format!("{}: {why}", t.trail.name),
+                })
+                .collect();
+            let unknown = judged
+                .iter()
+                .find(|(_, _, c)| matches!(c, Err((FindingStatus::Error, _))));
+            if let Some((i, _, _)) = unknown {
+                return Finding::new(
+                    resource,
+                    FindingStatus::Error,
+                    format!(
+                        "cannot tell whether S3 data events are recorded for {what}: {}",
+                        reasons.join("; ")
+                    ),
+                    format!("/cloudtrail/trails/{i}"),
+                );
+            }
+            if judged.is_empty() && !unlisted.is_empty() {
+                return Finding::new(
+                    resource,
+                    FindingStatus::Error,
+                    format!(
+                        "no trail seen, and {} region(s) could not be listed",
+                        unlisted.len()
+                    ),
+                    unlisted[0].evidence.clone(),
+                );
+            }
+            Finding::fail(
+                resource,
+                if reasons.is_empty() {
+                    format!(
+                        "no CloudTrail trail exists, so no S3 data event of {what} is recorded"
+                    )
+                } else {
+                    format!(
+                        "no logging multi-region trail records S3 data events of {what} ({})",
+                        reasons.join("; ")
+                    )
+                },
+                "/cloudtrail/trails",
+            )
+        })
+        .collect())
 }
 
 #[cfg(test)]

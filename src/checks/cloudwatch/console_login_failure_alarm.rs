@@ -4,31 +4,21 @@
 //! ([`reference_events::console_login_failures`]); one of them must raise the alarm.
 
 use crate::checks::reference_events::{self, Account};
-use crate::checks::{Check, CheckInfo, Context, Finding};
+use crate::checks::{Context, Outcome};
 
-pub struct ConsoleLoginFailureAlarm;
+check! {
+    ConsoleLoginFailureAlarm = "cloudwatch.console_login_failure_alarm",
+    "A metric filter and an alarm with an action watch the trail's log group for failed console sign-ins"
+}
 
-static INFO: CheckInfo = CheckInfo {
-    id: "cloudwatch.console_login_failure_alarm",
-    description: "A metric filter and an alarm with an action watch the trail's log group for failed console sign-ins",
-    docs: "docs/checks.md#cloudwatch-console_login_failure_alarm",
-    params: &[],
-};
-
-impl Check for ConsoleLoginFailureAlarm {
-    fn info(&self) -> &'static CheckInfo {
-        &INFO
-    }
-
-    fn evaluate(&self, ctx: &Context<'_>) -> Vec<Finding> {
-        let events = reference_events::console_login_failures(&Account::of(ctx.snapshot));
-        super::alarm_check(
-            ctx,
-            "console-login-failures",
-            "failed console sign-ins",
-            events,
-        )
-    }
+fn evaluate(ctx: &Context<'_>, _: &Settings) -> Outcome {
+    let events = reference_events::console_login_failures(&Account::of(ctx.snapshot));
+    Ok(super::alarm_check(
+        ctx,
+        "console-login-failures",
+        "failed console sign-ins",
+        events,
+    ))
 }
 
 #[cfg(test)]

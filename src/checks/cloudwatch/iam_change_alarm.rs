@@ -5,26 +5,16 @@
 //! on every one of the names joined by `||`, catches them all.
 
 use crate::checks::reference_events::{self, Account};
-use crate::checks::{Check, CheckInfo, Context, Finding};
+use crate::checks::{Context, Outcome};
 
-pub struct IamChangeAlarm;
+check! {
+    IamChangeAlarm = "cloudwatch.iam_change_alarm",
+    "A metric filter and an alarm with an action watch the trail's log group for IAM policy changes"
+}
 
-static INFO: CheckInfo = CheckInfo {
-    id: "cloudwatch.iam_change_alarm",
-    description: "A metric filter and an alarm with an action watch the trail's log group for IAM policy changes",
-    docs: "docs/checks.md#cloudwatch-iam_change_alarm",
-    params: &[],
-};
-
-impl Check for IamChangeAlarm {
-    fn info(&self) -> &'static CheckInfo {
-        &INFO
-    }
-
-    fn evaluate(&self, ctx: &Context<'_>) -> Vec<Finding> {
-        let events = reference_events::iam_policy_changes(&Account::of(ctx.snapshot));
-        super::alarm_check(ctx, "iam-policy-changes", "IAM policy changes", events)
-    }
+fn evaluate(ctx: &Context<'_>, _: &Settings) -> Outcome {
+    let events = reference_events::iam_policy_changes(&Account::of(ctx.snapshot));
+    Ok(super::alarm_check(ctx, "iam-policy-changes", "IAM policy changes", events))
 }
 
 #[cfg(test)]

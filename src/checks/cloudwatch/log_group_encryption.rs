@@ -2,46 +2,36 @@
 //! KMS key the account controls (Prowler and Steampipe map this to §164.312(a)(2)(iv)).
 
 use crate::checks::cloudtrail::per_trail_log_group;
-use crate::checks::{Check, CheckInfo, Context, Finding};
+use crate::checks::{Context, Finding, Outcome};
 
-pub struct LogGroupEncryption;
+check! {
+    LogGroupEncryption = "cloudwatch.log_group_encryption",
+    "Every trail's CloudWatch Logs log group is encrypted with a KMS key"
+}
 
-static INFO: CheckInfo = CheckInfo {
-    id: "cloudwatch.log_group_encryption",
-    description: "Every trail's CloudWatch Logs log group is encrypted with a KMS key",
-    docs: "docs/checks.md#cloudwatch-log_group_encryption",
-    params: &[],
-};
-
-impl Check for LogGroupEncryption {
-    fn info(&self) -> &'static CheckInfo {
-        &INFO
-    }
-
-    fn evaluate(&self, ctx: &Context<'_>) -> Vec<Finding> {
-        per_trail_log_group(
-            ctx,
-            "no log group exists to encrypt",
-            |arn, ptr| {
-                Finding::not_applicable(arn, "delivers to no CloudWatch Logs log group", ptr)
-            },
-            |arn, group, pointer| match &group.kms_key_id {
-                Some(key) if !key.is_empty() => Finding::pass(
-                    arn,
-                    format!("log group {} is encrypted with {key}", group.log_group_name),
-                    format!("{pointer}/kmsKeyId"),
+fn evaluate(ctx: &Context<'_>, _: &Settings) -> Outcome {
+    Ok(per_trail_log_group(
+        ctx,
+        "no log group exists to encrypt",
+        |arn, ptr| {
+            Finding::not_applicable(arn, "delivers to no CloudWatch Logs log group", ptr)
+        },
+        |arn, group, pointer| match &group.kms_key_id {
+            Some(key) if !key.is_empty() => Finding::pass(
+                arn,
+                format!("log group {} is encrypted with {key}", group.log_group_name),
+                format!("{pointer}/kmsKeyId"),
+            ),
+            _ => Finding::fail(
+                arn,
+                format!(
+                    "log group {} has no KMS key (CloudWatch Logs' default encryption only)",
+                    group.log_group_name
                 ),
-                _ => Finding::fail(
-                    arn,
-                    format!(
-                        "log group {} has no KMS key (CloudWatch Logs' default encryption only)",
-                        group.log_group_name
-                    ),
-                    pointer,
-                ),
-            },
-        )
-    }
+                pointer,
+            ),
+        },
+    ))
 }
 
 #[cfg(test)]

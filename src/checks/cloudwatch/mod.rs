@@ -7,27 +7,21 @@
 //! and whose datapoint must raise the alarm. A single-region trail misses the records of other
 //! regions, so it cannot pass.
 
+crate::checks::register! {
+    console_login_failure_alarm,
+    iam_change_alarm,
+    log_group_encryption,
+    root_usage_alarm,
+}
+
 mod alarm;
-mod console_login_failure_alarm;
-mod iam_change_alarm;
-mod log_group_encryption;
-mod root_usage_alarm;
 
 use super::cloudtrail::recording::{Recorded, records_all};
 use super::reference_events::ReferenceEvent;
-use super::{Check, Context, Finding, FindingStatus};
+use super::{Context, Finding, FindingStatus};
 use crate::error::escape_pointer_token;
 use crate::snapshot::{MetricAlarm, MetricFilter, TrailLogGroup, log_group_of_arn};
 use alarm::{Judged, filter_catches, published, raises};
-
-pub fn checks() -> Vec<&'static dyn Check> {
-    vec![
-        &console_login_failure_alarm::ConsoleLoginFailureAlarm,
-        &iam_change_alarm::IamChangeAlarm,
-        &log_group_encryption::LogGroupEncryption,
-        &root_usage_alarm::RootUsageAlarm,
-    ]
-}
 
 /// Why no alarm passed, by how far each candidate got: a trail that does not record the
 /// events, a filter that does not match them, an alarm that does not fire. The finding says

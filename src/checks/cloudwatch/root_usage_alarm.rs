@@ -3,26 +3,16 @@
 //! an IAM write and a read in another region ([`reference_events::root_activity`]).
 
 use crate::checks::reference_events::{self, Account};
-use crate::checks::{Check, CheckInfo, Context, Finding};
+use crate::checks::{Context, Outcome};
 
-pub struct RootUsageAlarm;
+check! {
+    RootUsageAlarm = "cloudwatch.root_usage_alarm",
+    "A metric filter and an alarm with an action watch the trail's log group for use of the root user"
+}
 
-static INFO: CheckInfo = CheckInfo {
-    id: "cloudwatch.root_usage_alarm",
-    description: "A metric filter and an alarm with an action watch the trail's log group for use of the root user",
-    docs: "docs/checks.md#cloudwatch-root_usage_alarm",
-    params: &[],
-};
-
-impl Check for RootUsageAlarm {
-    fn info(&self) -> &'static CheckInfo {
-        &INFO
-    }
-
-    fn evaluate(&self, ctx: &Context<'_>) -> Vec<Finding> {
-        let events = reference_events::root_activity(&Account::of(ctx.snapshot));
-        super::alarm_check(ctx, "root-usage", "use of the root user", events)
-    }
+fn evaluate(ctx: &Context<'_>, _: &Settings) -> Outcome {
+    let events = reference_events::root_activity(&Account::of(ctx.snapshot));
+    Ok(super::alarm_check(ctx, "root-usage", "use of the root user", events))
 }
 
 #[cfg(test)]

@@ -1,161 +1,150 @@
 //! `config.recorder_all_regions`: AWS Config records every resource type in every region.
 
-use crate::checks::{Check, CheckInfo, Context, Finding, FindingStatus, ParamDefault, ParamSpec};
+use crate::checks::{Context, Finding, FindingStatus, Outcome};
 use crate::error::escape_pointer_token;
 
-pub struct RecorderAllRegions;
-
-static INFO: CheckInfo = CheckInfo {
-    id: "config.recorder_all_regions",
-    description: "In every region, an AWS Config recorder is recording all supported resource types and last succeeded",
-    docs: "docs/checks.md#config-recorder_all_regions",
-    params: &[ParamSpec {
-        name: "require_global_resource_types",
-        description: "the recorder must also include global resource types such as IAM (Steampipe requires it)",
-        default: ParamDefault::Bool(true),
-    }],
-};
-
-impl Check for RecorderAllRegions {
-    fn info(&self) -> &'static CheckInfo {
-        &INFO
+check! {
+    RecorderAllRegions = "config.recorder_all_regions",
+    "In every region, an AWS Config recorder is recording all supported resource types and last succeeded",
+    params {
+        require_global_resource_types: bool(true) "the recorder must also include global resource types such as IAM (Steampipe requires it)",
     }
+}
 
-    fn evaluate(&self, ctx: &Context<'_>) -> Vec<Finding> {
-        let s = ctx.snapshot;
-        if s.regions.is_empty() {
-            return vec![ctx.missing(
-                ctx.account_resource("config"),
-                "/regions",
-                "AWS Config evidence for any region",
-            )];
-        }
-        let need_global = ctx.params.bool("require_global_resource_types");
-        s.regions
-            .iter()
-            .map(|region| {
-                let resource = format!("config/{region}/configuration-recorder");
-                let base = format!("/config/regions/{}", escape_pointer_token(region));
-                let Some(cfg) = s.config.regions.get(region) else {
+fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Outcome {
+    let s = ctx.snapshot;
+    if s.regions.is_empty() {
+        return Ok(vec![ctx.missing(
+            ctx.account_resource("config"),
+            "/regions",
+            "AWS Config evidence for any region",
+        )]);
+    }
+    let need_global = settings.require_global_resource_types;
+    Ok(s.regions
+        .iter()
+        .map(|region| {
+            let resource = format!("config/{region}/configuration-recorder");
+            let base = format!("/config/regions/{}", escape_pointer_token(region));
+            let Some(cfg) = s.config.regions.get(region) else {
+                return ctx.missing(
+                    resource,
+                    &base,
+                    &format!("AWS Config evidence for {region}"),
+                );
+            };
+            let Some(recorders) = &cfg.recorders else {
+                return ctx.missing(
+                    resource,
+                    &format!("{base}/recorders"),
+                    &format!("the configuration recorders of {region}"),
+                );
+            };
+            if recorders.is_empty() {
+                return Finding::fail(
+                    resource,
+                    format!("no configuration recorder in {region}"),
+                    format!("{base}/recorders"),
+                );
+            }
+            // What is recorded must be delivered: without a delivery channel the recorder
+            // keeps no history (AWS Config Developer Guide, "Managing the delivery channel").
+            let channel_problem = match (&cfg.delivery_channels, &cfg.delivery_channel_statuses)
+            {
+                (None, _) => {
                     return ctx.missing(
                         resource,
-                        &base,
-                        &format!("AWS Config evidence for {region}"),
-                    );
-                };
-                let Some(recorders) = &cfg.recorders else {
-                    return ctx.missing(
-                        resource,
-                        &format!("{base}/recorders"),
-                        &format!("the configuration recorders of {region}"),
-                    );
-                };
-                if recorders.is_empty() {
-                    return Finding::fail(
-                        resource,
-                        format!("no configuration recorder in {region}"),
-                        format!("{base}/recorders"),
+                        &format!("{base}/delivery_channels"),
+                        &format!("the delivery channels of {region}"),
                     );
                 }
-                // What is recorded must be delivered: without a delivery channel the recorder
-                // keeps no history (AWS Config Developer Guide, "Managing the delivery channel").
-                let channel_problem = match (&cfg.delivery_channels, &cfg.delivery_channel_statuses)
-                {
+                (Some(c), _) if c.is_empty() => {
+                    Some("has no delivery channel to deliver to".to_string())
+                }
+                (Some(_), None) => {
+                    return ctx.missing(
+                        resource,
+                        &format!("{base}/delivery_channel_statuses"),
+                        &format!("the delivery channel status of {region}"),
+                    );
+                }
+                (Some(_), Some(statuses)) => failing_delivery(statuses),
+            };
+            // A region has at most one recorder today; judge the best one if several appear.
+            let mut last_failure = None;
+            for (ri, rec) in recorders.iter().enumerate() {
+                let mut problems: Vec<String> = channel_problem.clone().into_iter().collect();
+                let group = rec.recording_group.clone().unwrap_or_default();
+                if group.all_supported != Some(true) {
+                    problems.push("does not record all supported resource types".to_string());
+                }
+                if need_global && group.include_global_resource_types != Some(true) {
+                    problems.push("does not include global resource types".to_string());
+                }
+                let status_idx = cfg
+                    .recorder_statuses
+                    .as_ref()
+                    .and_then(|st| st.iter().position(|x| x.name == rec.name));
+                match (&cfg.recorder_statuses, status_idx) {
                     (None, _) => {
-                        return ctx.missing(
-                            resource,
-                            &format!("{base}/delivery_channels"),
-                            &format!("the delivery channels of {region}"),
-                        );
-                    }
-                    (Some(c), _) if c.is_empty() => {
-                        Some("has no delivery channel to deliver to".to_string())
-                    }
-                    (Some(_), None) => {
-                        return ctx.missing(
-                            resource,
-                            &format!("{base}/delivery_channel_statuses"),
-                            &format!("the delivery channel status of {region}"),
-                        );
-                    }
-                    (Some(_), Some(statuses)) => failing_delivery(statuses),
-                };
-                // A region has at most one recorder today; judge the best one if several appear.
-                let mut last_failure = None;
-                for (ri, rec) in recorders.iter().enumerate() {
-                    let mut problems: Vec<String> = channel_problem.clone().into_iter().collect();
-                    let group = rec.recording_group.clone().unwrap_or_default();
-                    if group.all_supported != Some(true) {
-                        problems.push("does not record all supported resource types".to_string());
-                    }
-                    if need_global && group.include_global_resource_types != Some(true) {
-                        problems.push("does not include global resource types".to_string());
-                    }
-                    let status_idx = cfg
-                        .recorder_statuses
-                        .as_ref()
-                        .and_then(|st| st.iter().position(|x| x.name == rec.name));
-                    match (&cfg.recorder_statuses, status_idx) {
-                        (None, _) => {
-                            if problems.is_empty() {
-                                let m = ctx.missing(
-                                    &resource,
-                                    &format!("{base}/recorder_statuses"),
-                                    &format!("the status of recorder {:?}", rec.name),
-                                );
-                                last_failure = Some(m);
-                                continue;
-                            }
-                        }
-                        (Some(_), None) => problems.push("has no status (never started)".into()),
-                        (Some(st), Some(si)) => {
-                            let status = &st[si];
-                            if status.recording != Some(true) {
-                                problems.push("is not recording".into());
-                            }
-                            match status.last_status.as_deref() {
-                                Some(x) if x.eq_ignore_ascii_case("SUCCESS") => {}
-                                other => problems.push(format!(
-                                    "last status is {}{}",
-                                    other.unwrap_or("unknown"),
-                                    status
-                                        .last_error_code
-                                        .as_deref()
-                                        .map(|c| format!(" ({c})"))
-                                        .unwrap_or_default()
-                                )),
-                            }
+                        if problems.is_empty() {
+                            let m = ctx.missing(
+                                &resource,
+                                &format!("{base}/recorder_statuses"),
+                                &format!("the status of recorder {:?}", rec.name),
+                            );
+                            last_failure = Some(m);
+                            continue;
                         }
                     }
-                    let ptr = format!("{base}/recorders/{ri}");
-                    if problems.is_empty() {
-                        return Finding::pass(
-                            resource,
-                            format!(
-                                "recorder {:?} records all resource types and last succeeded",
-                                rec.name
-                            ),
-                            ptr,
-                        );
+                    (Some(_), None) => problems.push("has no status (never started)".into()),
+                    (Some(st), Some(si)) => {
+                        let status = &st[si];
+                        if status.recording != Some(true) {
+                            problems.push("is not recording".into());
+                        }
+                        match status.last_status.as_deref() {
+                            Some(x) if x.eq_ignore_ascii_case("SUCCESS") => {}
+                            other => problems.push(format!(
+                                "last status is {}{}",
+                                other.unwrap_or("unknown"),
+                                status
+                                    .last_error_code
+                                    .as_deref()
+                                    .map(|c| format!(" ({c})"))
+                                    .unwrap_or_default()
+                            )),
+                        }
                     }
-                    last_failure = Some(Finding::fail(
-                        &resource,
-                        format!("recorder {:?} {}", rec.name, problems.join(", ")),
-                        ptr,
-                    ));
                 }
-                last_failure.unwrap_or_else(|| {
-                    Finding::new(
+                let ptr = format!("{base}/recorders/{ri}");
+                if problems.is_empty() {
+                    return Finding::pass(
                         resource,
-                        FindingStatus::Error,
-                        "no recorder could be judged",
-                        base,
-                    )
-                })
+                        format!(
+                            "recorder {:?} records all resource types and last succeeded",
+                            rec.name
+                        ),
+                        ptr,
+                    );
+                }
+                last_failure = Some(Finding::fail(
+                    &resource,
+                    format!("recorder {:?} {}", rec.name, problems.join(", ")),
+                    ptr,
+                ));
+            }
+            last_failure.unwrap_or_else(|| {
+                Finding::new(
+                    resource,
+                    FindingStatus::Error,
+                    "no recorder could be judged",
+                    base,
+                )
             })
-            .chain(ctx.region_scope_gap())
-            .collect()
-    }
+        })
+        .chain(ctx.region_scope_gap())
+        .collect())
 }
 
 /// Why a region's delivery channels are not delivering: a channel whose last snapshot, history

@@ -3,16 +3,16 @@
 use safeguard_policy::{Decision, Outcome, StatementRef};
 
 use crate::access::Model;
-use crate::checks::{Context, Finding, ParamDefault, ParamSpec};
+use crate::checks::{Context, Finding};
 
 /// The engine's model, or the `error` finding that says the authorization details are missing.
-pub fn model<'a>(ctx: &Context<'a>) -> Result<&'a Model, Finding> {
+pub fn model<'a>(ctx: &Context<'a>) -> Result<&'a Model, Box<Finding>> {
     ctx.access.model().ok_or_else(|| {
-        ctx.missing(
+        Box::new(ctx.missing(
             ctx.account_resource("iam"),
             "/iam/authorization_details",
             "the IAM authorization details",
-        )
+        ))
     })
 }
 
@@ -73,25 +73,12 @@ pub fn in_scope(model: &Model) -> impl Iterator<Item = usize> + '_ {
     (0..model.account.principals.len()).filter(|&p| !model.service_linked[p])
 }
 
-/// The parameters that designate break-glass (emergency access) identities, shared by
-/// `iam.admin_access` and `iam.break_glass_role` so both name the same principals.
-pub const BREAK_GLASS_NAMES: ParamSpec = ParamSpec {
-    name: "break_glass_names",
-    description: "comma-separated name patterns (* and ?) of designated break-glass users and roles",
-    default: ParamDefault::Str("*BreakGlass*,*break-glass*,*breakglass*"),
-};
-
-pub const BREAK_GLASS_TAG: ParamSpec = ParamSpec {
-    name: "break_glass_tag",
-    description: "a tag key that marks a user or role as break-glass when its value is \"true\"",
-    default: ParamDefault::Str("safeguard:break-glass"),
-};
-
-/// Whether a principal is designated break-glass by name pattern or tag.
-pub fn is_break_glass(ctx: &Context<'_>, pr: &safeguard_policy::PrincipalInput) -> bool {
-    let tag = ctx.params.str("break_glass_tag");
-    ctx.params
-        .list("break_glass_names")
+/// Whether a principal is designated break-glass by name pattern or tag: the
+/// `break_glass_names` and `break_glass_tag` parameters that `iam.admin_access` and
+/// `iam.break_glass_role` both declare (a test keeps the two declarations identical), so both
+/// name the same principals.
+pub fn is_break_glass(names: &[String], tag: &str, pr: &safeguard_policy::PrincipalInput) -> bool {
+    names
         .iter()
         .any(|n| safeguard_policy::glob::matches(n, &pr.name, true))
         || pr

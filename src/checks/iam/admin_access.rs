@@ -6,97 +6,81 @@
 use safeguard_policy::{PrincipalKind, trust};
 
 use super::access::{cite, model, pointer};
-use crate::checks::{Check, CheckInfo, Context, Finding, ParamDefault, ParamSpec};
+use crate::checks::{Context, Finding, Outcome};
 use crate::snapshot::report_flag;
 
-pub struct AdminAccess;
-
-static INFO: CheckInfo = CheckInfo {
-    id: "iam.admin_access",
-    description: "Principals that are effectively administrators are listed, and none of them can act without MFA unless designated break-glass",
-    docs: "docs/checks.md#iam-admin_access",
-    params: &[
-        super::access::BREAK_GLASS_NAMES,
-        super::access::BREAK_GLASS_TAG,
-        ParamSpec {
-            name: "mfa_at_identity_provider",
-            description: "trust SAML/OIDC federation to have required MFA at the identity provider",
-            default: ParamDefault::Bool(false),
-        },
-    ],
-};
-
-impl Check for AdminAccess {
-    fn info(&self) -> &'static CheckInfo {
-        &INFO
+check! {
+    AdminAccess = "iam.admin_access",
+    "Principals that are effectively administrators are listed, and none of them can act without MFA unless designated break-glass",
+    params {
+        break_glass_names: list("*BreakGlass*,*break-glass*,*breakglass*") "comma-separated name patterns (* and ?) of designated break-glass users and roles",
+        break_glass_tag: text("safeguard:break-glass") "a tag key that marks a user or role as break-glass when its value is \"true\"",
+        mfa_at_identity_provider: bool(false) "trust SAML/OIDC federation to have required MFA at the identity provider",
     }
+}
 
-    fn evaluate(&self, ctx: &Context<'_>) -> Vec<Finding> {
-        let model = match model(ctx) {
-            Ok(m) => m,
-            Err(f) => return vec![f],
-        };
-        let acct = &model.account;
-        let idp_mfa = ctx.params.bool("mfa_at_identity_provider");
-        let iam_all = acct.catalog.service_actions("iam");
-        // Every action on every resource, or every IAM action (with which it grants itself the rest).
-        let admin = |fa: &safeguard_policy::FullAccess| {
-            fa.maybe_admin(acct.catalog) || fa.maybe.is_superset_of(&iam_all)
-        };
-        let mut out = Vec::new();
-        for p in super::access::in_scope(model) {
-            let pr = &acct.principals[p];
-            let without = acct.full_access(p, &model.context(p, false));
-            let with = acct.full_access(p, &model.context(p, true));
-            let admin_without = admin(&without);
-            if !admin_without && !admin(&with) {
-                continue;
-            }
-            let fa = if admin_without { &without } else { &with };
-            let grants = cite(model, &fa.grants);
-            let ptr = pointer(model, p, &fa.grants);
-            let how = if fa.maybe_admin(acct.catalog) {
-                "admin-equivalent"
-            } else {
-                "admin-equivalent (every IAM action, so it can grant itself the rest)"
-            };
-            let mut what = format!("{} is {how} through {grants}", model.noun(p));
-            if !(fa.is_admin(acct.catalog) || fa.sure.is_superset_of(&iam_all)) {
-                let conds: Vec<String> =
-                    fa.grants.iter().flat_map(|g| g.undecided.clone()).collect();
-                if !conds.is_empty() {
-                    what.push_str(&format!(" (only when {})", conds.join(" and ")));
-                }
-            }
-            if super::access::is_break_glass(ctx, pr) {
-                out.push(Finding::pass(&pr.arn, format!("{what}; designated break-glass, so admin access is expected (review its use)"), ptr));
-                continue;
-            }
-            if !admin_without {
-                out.push(Finding::pass(
-                    &pr.arn,
-                    format!("{what}, only in sessions authenticated with MFA"),
-                    ptr,
-                ));
-                continue;
-            }
-            out.push(match pr.kind {
-                PrincipalKind::User => judge_user(ctx, &pr.arn, &pr.name, what, ptr),
-                PrincipalKind::Role => judge_role(model, p, what, ptr, idp_mfa),
-            });
+fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Outcome {
+    let model = model(ctx)?;
+    let acct = &model.account;
+    let idp_mfa = settings.mfa_at_identity_provider;
+    let iam_all = acct.catalog.service_actions("iam");
+    // Every action on every resource, or every IAM action (with which it grants itself the rest).
+    let admin = |fa: &safeguard_policy::FullAccess| {
+        fa.maybe_admin(acct.catalog) || fa.maybe.is_superset_of(&iam_all)
+    };
+    let mut out = Vec::new();
+    for p in super::access::in_scope(model) {
+        let pr = &acct.principals[p];
+        let without = acct.full_access(p, &model.context(p, false));
+        let with = acct.full_access(p, &model.context(p, true));
+        let admin_without = admin(&without);
+        if !admin_without && !admin(&with) {
+            continue;
         }
-        if out.is_empty() {
+        let fa = if admin_without { &without } else { &with };
+        let grants = cite(model, &fa.grants);
+        let ptr = pointer(model, p, &fa.grants);
+        let how = if fa.maybe_admin(acct.catalog) {
+            "admin-equivalent"
+        } else {
+            "admin-equivalent (every IAM action, so it can grant itself the rest)"
+        };
+        let mut what = format!("{} is {how} through {grants}", model.noun(p));
+        if !(fa.is_admin(acct.catalog) || fa.sure.is_superset_of(&iam_all)) {
+            let conds: Vec<String> =
+                fa.grants.iter().flat_map(|g| g.undecided.clone()).collect();
+            if !conds.is_empty() {
+                what.push_str(&format!(" (only when {})", conds.join(" and ")));
+            }
+        }
+        if super::access::is_break_glass(&settings.break_glass_names, &settings.break_glass_tag, pr) {
+            out.push(Finding::pass(&pr.arn, format!("{what}; designated break-glass, so admin access is expected (review its use)"), ptr));
+            continue;
+        }
+        if !admin_without {
             out.push(Finding::pass(
-                ctx.account_resource("iam"),
-                format!(
-                    "no user or role is admin-equivalent ({} principals judged with all their policies)",
-                    acct.principals.len()
-                ),
-                "/iam/authorization_details",
+                &pr.arn,
+                format!("{what}, only in sessions authenticated with MFA"),
+                ptr,
             ));
+            continue;
         }
-        out
+        out.push(match pr.kind {
+            PrincipalKind::User => judge_user(ctx, &pr.arn, &pr.name, what, ptr),
+            PrincipalKind::Role => judge_role(model, p, what, ptr, idp_mfa),
+        });
     }
+    if out.is_empty() {
+        out.push(Finding::pass(
+            ctx.account_resource("iam"),
+            format!(
+                "no user or role is admin-equivalent ({} principals judged with all their policies)",
+                acct.principals.len()
+            ),
+            "/iam/authorization_details",
+        ));
+    }
+    Ok(out)
 }
 
 fn judge_user(ctx: &Context<'_>, arn: &str, name: &str, what: String, ptr: String) -> Finding {

@@ -6,86 +6,80 @@
 
 use safeguard_policy::trust::Trustee;
 
-use super::access::{BREAK_GLASS_NAMES, BREAK_GLASS_TAG, is_break_glass};
+use super::access::is_break_glass;
 use super::trust::roles_where;
-use crate::checks::{Check, CheckInfo, Context, Finding};
+use crate::checks::{Context, Finding, Outcome};
 use crate::snapshot::parse_aws_time;
 
-pub struct BreakGlassRole;
-
-static INFO: CheckInfo = CheckInfo {
-    id: "iam.break_glass_role",
-    description: "A designated break-glass (emergency access) role exists, requires MFA to assume, and its last use is shown",
-    docs: "docs/checks.md#iam-break_glass_role",
-    params: &[BREAK_GLASS_NAMES, BREAK_GLASS_TAG],
-};
-
-impl Check for BreakGlassRole {
-    fn info(&self) -> &'static CheckInfo {
-        &INFO
+check! {
+    BreakGlassRole = "iam.break_glass_role",
+    "A designated break-glass (emergency access) role exists, requires MFA to assume, and its last use is shown",
+    params {
+        break_glass_names: list("*BreakGlass*,*break-glass*,*breakglass*") "comma-separated name patterns (* and ?) of designated break-glass users and roles",
+        break_glass_tag: text("safeguard:break-glass") "a tag key that marks a user or role as break-glass when its value is \"true\"",
     }
+}
 
-    fn evaluate(&self, ctx: &Context<'_>) -> Vec<Finding> {
-        let mut out = roles_where(ctx, |model, role| {
-            if !is_break_glass(ctx, &model.account.principals[role.p]) {
-                return None;
-            }
-            let last_used = last_used(ctx, role.arn);
-            // Services and web identities are not people in an emergency; AWS principals and
-            // SAML federation must present MFA.
-            let without_mfa: Vec<_> = role
-                .grants
-                .iter()
-                .filter(|g| !g.requires_mfa())
-                .filter(|g| !matches!(g.trustee, Trustee::Federated(ref f) if f.contains(":saml-provider/")))
-                .collect();
-            Some(match without_mfa.first() {
-                Some(g) => Finding::fail(
-                    role.arn,
-                    format!(
-                        "break-glass role {} can be assumed by {} without MFA (statement #{}); {last_used}",
-                        role.name,
-                        g.trustee.describe(),
-                        g.statement
-                    ),
-                    role.at(g, model),
-                ),
-                None if role.grants.is_empty() => Finding::fail(
-                    role.arn,
-                    format!(
-                        "break-glass role {} cannot be assumed by anyone: its trust policy allows no one, so it is no emergency access; {last_used}",
-                        role.name
-                    ),
-                    role.pointer.clone(),
-                ),
-                None => Finding::pass(
-                    role.arn,
-                    format!(
-                        "break-glass role {} is assumable only with MFA (by {}); {last_used}",
-                        role.name,
-                        role.grants
-                            .iter()
-                            .map(|g| g.trustee.describe())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                    role.pointer.clone(),
-                ),
-            })
-        });
-        if out.is_empty() {
-            out.push(Finding::fail(
-                ctx.account_resource("break-glass-role"),
-                format!(
-                    "no role is designated for emergency access (names matching {}, or tag {}=true)",
-                    ctx.params.str("break_glass_names"),
-                    ctx.params.str("break_glass_tag")
-                ),
-                "/iam/authorization_details/RoleDetailList",
-            ));
+fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Outcome {
+    let mut out = roles_where(ctx, |model, role| {
+        if !is_break_glass(&settings.break_glass_names, &settings.break_glass_tag, &model.account.principals[role.p]) {
+            return None;
         }
-        out
+        let last_used = last_used(ctx, role.arn);
+        // Services and web identities are not people in an emergency; AWS principals and
+        // SAML federation must present MFA.
+        let without_mfa: Vec<_> = role
+            .grants
+            .iter()
+            .filter(|g| !g.requires_mfa())
+            .filter(|g| !matches!(g.trustee, Trustee::Federated(ref f) if f.contains(":saml-provider/")))
+            .collect();
+        Some(match without_mfa.first() {
+            Some(g) => Finding::fail(
+                role.arn,
+                format!(
+                    "break-glass role {} can be assumed by {} without MFA (statement #{}); {last_used}",
+                    role.name,
+                    g.trustee.describe(),
+                    g.statement
+                ),
+                role.at(g, model),
+            ),
+            None if role.grants.is_empty() => Finding::fail(
+                role.arn,
+                format!(
+                    "break-glass role {} cannot be assumed by anyone: its trust policy allows no one, so it is no emergency access; {last_used}",
+                    role.name
+                ),
+                role.pointer.clone(),
+            ),
+            None => Finding::pass(
+                role.arn,
+                format!(
+                    "break-glass role {} is assumable only with MFA (by {}); {last_used}",
+                    role.name,
+                    role.grants
+                        .iter()
+                        .map(|g| g.trustee.describe())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                role.pointer.clone(),
+            ),
+        })
+    });
+    if out.is_empty() {
+        out.push(Finding::fail(
+            ctx.account_resource("break-glass-role"),
+            format!(
+                "no role is designated for emergency access (names matching {}, or tag {}=true)",
+                settings.break_glass_names.join(","),
+                settings.break_glass_tag
+            ),
+            "/iam/authorization_details/RoleDetailList",
+        ));
     }
+    Ok(out)
 }
 
 /// "last used ..." from the role's `RoleLastUsed`, as an auditor wants to see it.

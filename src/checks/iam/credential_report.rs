@@ -7,64 +7,44 @@
 //! [`super::credential_report`]: a stale report is a gap for each of them, and a user the
 //! report lacks is an `error` finding in each, never silently skipped.
 
-use super::reconciled_report;
-use crate::checks::{Check, CheckInfo, Context, Finding, FindingStatus, ParamDefault, ParamSpec};
+use super::reconciled_report_within;
+use crate::checks::{Context, Finding, FindingStatus, Outcome};
 
-pub struct CredentialReportCheck;
-
-/// AWS regenerates a credential report at most every four hours; a day is the default bound.
-pub const DEFAULT_MAX_AGE_HOURS: i64 = 24;
-
-static INFO: CheckInfo = CheckInfo {
-    id: "iam.credential_report",
-    description: "The IAM credential report lists every IAM user and was generated shortly before collection",
-    docs: "docs/checks.md#iam-credential_report",
-    params: &[ParamSpec {
-        name: "max_age_hours",
-        description: "oldest a credential report may be, in hours before the collection time, for any check to rely on it",
-        default: ParamDefault::Int {
-            default: DEFAULT_MAX_AGE_HOURS,
-            min: 1,
-            max: 1_000_000,
-        },
-    }],
-};
-
-impl Check for CredentialReportCheck {
-    fn info(&self) -> &'static CheckInfo {
-        &INFO
+check! {
+    CredentialReportCheck = "iam.credential_report",
+    "The IAM credential report lists every IAM user and was generated shortly before collection",
+    params {
+        // AWS regenerates a credential report at most every four hours; a day is the default bound.
+        max_age_hours: int(24 in 1..=1_000_000) "oldest a credential report may be, in hours before the collection time, for any check to rely on it",
     }
+}
 
-    fn evaluate(&self, ctx: &Context<'_>) -> Vec<Finding> {
-        let resource = ctx.account_resource("credential-report");
-        let view = match reconciled_report(ctx) {
-            Ok(v) => v,
-            Err(gap) => return vec![*gap],
-        };
-        if !view.unreported.is_empty() {
-            let names: Vec<&str> = view
-                .unreported
-                .iter()
-                .map(|f| f.resource.as_str())
-                .collect();
-            return vec![Finding::new(
-                resource,
-                FindingStatus::Error,
-                format!(
-                    "the credential report lacks {} IAM user(s) the authorization details list: {}",
-                    names.len(),
-                    names.join(", ")
-                ),
-                view.unreported[0].evidence.clone(),
-            )];
-        }
-        vec![Finding::pass(
+fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Outcome {
+    let resource = ctx.account_resource("credential-report");
+    let view = reconciled_report_within(ctx, settings.max_age_hours)?;
+    if !view.unreported.is_empty() {
+        let names: Vec<&str> = view
+            .unreported
+            .iter()
+            .map(|f| f.resource.as_str())
+            .collect();
+        return Ok(vec![Finding::new(
             resource,
+            FindingStatus::Error,
             format!(
-                "generated {}, {} hour(s) before collection, and lists all {} IAM user(s) and the root user",
-                view.generated, view.age_hours, view.users
+                "the credential report lacks {} IAM user(s) the authorization details list: {}",
+                names.len(),
+                names.join(", ")
             ),
-            "/iam/credential_report/generated_time",
-        )]
+            view.unreported[0].evidence.clone(),
+        )]);
     }
+    Ok(vec![Finding::pass(
+        resource,
+        format!(
+            "generated {}, {} hour(s) before collection, and lists all {} IAM user(s) and the root user",
+            view.generated, view.age_hours, view.users
+        ),
+        "/iam/credential_report/generated_time",
+    )])
 }

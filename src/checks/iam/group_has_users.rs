@@ -1,76 +1,63 @@
 //! `iam.group_has_users`: no IAM group sits empty. An empty group with policies is access
 //! nobody reviews until someone is quietly added to it.
 
-use crate::checks::{Check, CheckInfo, Context, Finding};
+use crate::checks::{Context, Finding, Outcome};
 
-pub struct GroupHasUsers;
+check! {
+    GroupHasUsers = "iam.group_has_users",
+    "Every IAM group has at least one member"
+}
 
-static INFO: CheckInfo = CheckInfo {
-    id: "iam.group_has_users",
-    description: "Every IAM group has at least one member",
-    docs: "docs/checks.md#iam-group_has_users",
-    params: &[],
-};
-
-impl Check for GroupHasUsers {
-    fn info(&self) -> &'static CheckInfo {
-        &INFO
+fn evaluate(ctx: &Context<'_>, _: &Settings) -> Outcome {
+    let d = super::authorization_details(ctx)?;
+    // Group name → members, in one pass over the users.
+    let mut members_of: std::collections::HashMap<&str, Vec<&str>> = Default::default();
+    for u in &d.user_detail_list {
+        for g in &u.group_list {
+            members_of
+                .entry(g.as_str())
+                .or_default()
+                .push(u.user_name.as_str());
+        }
     }
-
-    fn evaluate(&self, ctx: &Context<'_>) -> Vec<Finding> {
-        let d = match super::authorization_details(ctx) {
-            Ok(d) => d,
-            Err(missing) => return vec![*missing],
-        };
-        // Group name → members, in one pass over the users.
-        let mut members_of: std::collections::HashMap<&str, Vec<&str>> = Default::default();
-        for u in &d.user_detail_list {
-            for g in &u.group_list {
-                members_of
-                    .entry(g.as_str())
-                    .or_default()
-                    .push(u.user_name.as_str());
+    let mut out: Vec<Finding> = d
+        .group_detail_list
+        .iter()
+        .enumerate()
+        .map(|(i, g)| {
+            let members = members_of
+                .get(g.group_name.as_str())
+                .cloned()
+                .unwrap_or_default();
+            let ptr = format!("/iam/authorization_details/GroupDetailList/{i}");
+            if members.is_empty() {
+                Finding::fail(
+                    &g.arn,
+                    format!("group {} has no members", g.group_name),
+                    ptr,
+                )
+            } else {
+                Finding::pass(
+                    &g.arn,
+                    format!(
+                        "group {} has {} member(s): {}",
+                        g.group_name,
+                        members.len(),
+                        members.join(", ")
+                    ),
+                    ptr,
+                )
             }
-        }
-        let mut out: Vec<Finding> = d
-            .group_detail_list
-            .iter()
-            .enumerate()
-            .map(|(i, g)| {
-                let members = members_of
-                    .get(g.group_name.as_str())
-                    .cloned()
-                    .unwrap_or_default();
-                let ptr = format!("/iam/authorization_details/GroupDetailList/{i}");
-                if members.is_empty() {
-                    Finding::fail(
-                        &g.arn,
-                        format!("group {} has no members", g.group_name),
-                        ptr,
-                    )
-                } else {
-                    Finding::pass(
-                        &g.arn,
-                        format!(
-                            "group {} has {} member(s): {}",
-                            g.group_name,
-                            members.len(),
-                            members.join(", ")
-                        ),
-                        ptr,
-                    )
-                }
-            })
-            .collect();
-        if out.is_empty() {
-            out.push(Finding::not_applicable(
-                ctx.account_resource("iam"),
-                "the account has no IAM groups",
-                "/iam/authorization_details/GroupDetailList",
-            ));
-        }
-        out
+        })
+        .collect();
+    if out.is_empty() {
+        out.push(Finding::not_applicable(
+            ctx.account_resource("iam"),
+            "the account has no IAM groups",
+            "/iam/authorization_details/GroupDetailList",
+        ));
     }
+    Ok(out)
 }
 
 #[cfg(test)]

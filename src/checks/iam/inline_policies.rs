@@ -5,96 +5,82 @@
 //! (managed by AWS) are left out.
 
 use super::access::model;
-use crate::checks::{Check, CheckInfo, Context, Finding, ParamDefault, ParamSpec};
+use crate::checks::{Context, Finding, Outcome};
 
-pub struct InlinePolicies;
-
-static INFO: CheckInfo = CheckInfo {
-    id: "iam.inline_policies",
-    description: "No user, group or role has inline policies",
-    docs: "docs/checks.md#iam-inline_policies",
-    params: &[ParamSpec {
-        name: "include_roles",
-        description: "also judge roles (workload roles often carry a small inline policy by design)",
-        default: ParamDefault::Bool(true),
-    }],
-};
-
-impl Check for InlinePolicies {
-    fn info(&self) -> &'static CheckInfo {
-        &INFO
+check! {
+    InlinePolicies = "iam.inline_policies",
+    "No user, group or role has inline policies",
+    params {
+        include_roles: bool(true) "also judge roles (workload roles often carry a small inline policy by design)",
     }
+}
 
-    fn evaluate(&self, ctx: &Context<'_>) -> Vec<Finding> {
-        let model = match model(ctx) {
-            Ok(m) => m,
-            Err(f) => return vec![f],
-        };
-        let Some(d) = &ctx.snapshot.iam.authorization_details else {
-            return Vec::new();
-        };
-        let include_roles = ctx.params.bool("include_roles");
-        let mut out = Vec::new();
-        let mut judge = |arn: &str, noun: String, names: Vec<&str>, ptr: String, list: &str| {
-            out.push(if names.is_empty() {
-                Finding::pass(arn, format!("{noun} has no inline policies"), ptr)
-            } else {
-                Finding::fail(
-                    arn,
-                    format!(
-                        "{noun} has {} inline polic{}: {}",
-                        names.len(),
-                        if names.len() == 1 { "y" } else { "ies" },
-                        names.join(", ")
-                    ),
-                    format!("{ptr}/{list}/0"),
-                )
-            });
-        };
-        for (i, u) in d.user_detail_list.iter().enumerate() {
-            judge(
-                &u.arn,
-                format!("user/{}", u.user_name),
-                u.user_policy_list
-                    .iter()
-                    .map(|p| p.policy_name.as_str())
-                    .collect(),
-                format!("/iam/authorization_details/UserDetailList/{i}"),
-                "UserPolicyList",
-            );
-        }
-        for (i, g) in d.group_detail_list.iter().enumerate() {
-            judge(
-                &g.arn,
-                format!("group/{}", g.group_name),
-                g.group_policy_list
-                    .iter()
-                    .map(|p| p.policy_name.as_str())
-                    .collect(),
-                model.group_evidence[i].clone(),
-                "GroupPolicyList",
-            );
-        }
-        if include_roles {
-            let users = d.user_detail_list.len();
-            for (i, r) in d.role_detail_list.iter().enumerate() {
-                if model.service_linked[users + i] {
-                    continue;
-                }
-                judge(
-                    &r.arn,
-                    format!("role/{}", r.role_name),
-                    r.role_policy_list
-                        .iter()
-                        .map(|p| p.policy_name.as_str())
-                        .collect(),
-                    format!("/iam/authorization_details/RoleDetailList/{i}"),
-                    "RolePolicyList",
-                );
+fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Outcome {
+    let model = model(ctx)?;
+    let Some(d) = &ctx.snapshot.iam.authorization_details else {
+        return Ok(Vec::new());
+    };
+    let include_roles = settings.include_roles;
+    let mut out = Vec::new();
+    let mut judge = |arn: &str, noun: String, names: Vec<&str>, ptr: String, list: &str| {
+        out.push(if names.is_empty() {
+            Finding::pass(arn, format!("{noun} has no inline policies"), ptr)
+        } else {
+            Finding::fail(
+                arn,
+                format!(
+                    "{noun} has {} inline polic{}: {}",
+                    names.len(),
+                    if names.len() == 1 { "y" } else { "ies" },
+                    names.join(", ")
+                ),
+                format!("{ptr}/{list}/0"),
+            )
+        });
+    };
+    for (i, u) in d.user_detail_list.iter().enumerate() {
+        judge(
+            &u.arn,
+            format!("user/{}", u.user_name),
+            u.user_policy_list
+                .iter()
+                .map(|p| p.policy_name.as_str())
+                .collect(),
+            format!("/iam/authorization_details/UserDetailList/{i}"),
+            "UserPolicyList",
+        );
+    }
+    for (i, g) in d.group_detail_list.iter().enumerate() {
+        judge(
+            &g.arn,
+            format!("group/{}", g.group_name),
+            g.group_policy_list
+                .iter()
+                .map(|p| p.policy_name.as_str())
+                .collect(),
+            model.group_evidence[i].clone(),
+            "GroupPolicyList",
+        );
+    }
+    if include_roles {
+        let users = d.user_detail_list.len();
+        for (i, r) in d.role_detail_list.iter().enumerate() {
+            if model.service_linked[users + i] {
+                continue;
             }
+            judge(
+                &r.arn,
+                format!("role/{}", r.role_name),
+                r.role_policy_list
+                    .iter()
+                    .map(|p| p.policy_name.as_str())
+                    .collect(),
+                format!("/iam/authorization_details/RoleDetailList/{i}"),
+                "RolePolicyList",
+            );
         }
-        out
     }
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -1,65 +1,38 @@
 //! Checks on IAM: the root user, the password policy, users' credentials and policies.
 
+crate::checks::register! {
+    admin_access,
+    break_glass_role,
+    credential_report,
+    group_has_users,
+    inline_policies,
+    kms_decrypt_unrestricted,
+    no_admin_policy,
+    passrole_unrestricted,
+    password_policy,
+    privilege_escalation,
+    role_max_session_duration,
+    role_trust_any_principal,
+    role_trust_cross_account_external_id,
+    role_trust_oidc_scoped,
+    root_hardware_mfa,
+    root_mfa_enabled,
+    root_no_access_keys,
+    service_wildcard,
+    user_access_key_rotation,
+    user_console_mfa,
+    user_in_groups,
+    user_no_direct_policies,
+    user_unused_credentials,
+}
+
 mod access;
-mod admin_access;
-mod break_glass_role;
-mod credential_report;
-mod group_has_users;
-mod inline_policies;
-mod kms_decrypt_unrestricted;
-mod no_admin_policy;
-mod passrole_unrestricted;
-mod password_policy;
-mod privilege_escalation;
-mod role_max_session_duration;
-mod role_trust_any_principal;
-mod role_trust_cross_account_external_id;
-mod role_trust_oidc_scoped;
-mod root_hardware_mfa;
-mod root_mfa_enabled;
-mod root_no_access_keys;
-mod service_wildcard;
 mod trust;
-mod user_access_key_rotation;
-mod user_console_mfa;
-mod user_in_groups;
-mod user_no_direct_policies;
-mod user_unused_credentials;
 
 use std::collections::BTreeMap;
 
-use super::{Check, Context, Finding, FindingStatus};
+use super::{Context, Finding, FindingStatus};
 use crate::snapshot::{CredentialReport, parse_aws_time};
-
-pub const CREDENTIAL_REPORT_MAX_AGE_HOURS: i64 = credential_report::DEFAULT_MAX_AGE_HOURS;
-
-pub fn checks() -> Vec<&'static dyn Check> {
-    vec![
-        &admin_access::AdminAccess,
-        &break_glass_role::BreakGlassRole,
-        &credential_report::CredentialReportCheck,
-        &group_has_users::GroupHasUsers,
-        &role_max_session_duration::RoleMaxSessionDuration,
-        &root_hardware_mfa::RootHardwareMfa,
-        &user_in_groups::UserInGroups,
-        &inline_policies::InlinePolicies,
-        &kms_decrypt_unrestricted::KmsDecryptUnrestricted,
-        &no_admin_policy::NoAdminPolicy,
-        &passrole_unrestricted::PassroleUnrestricted,
-        &privilege_escalation::PrivilegeEscalation,
-        &role_trust_any_principal::RoleTrustAnyPrincipal,
-        &role_trust_cross_account_external_id::RoleTrustCrossAccountExternalId,
-        &role_trust_oidc_scoped::RoleTrustOidcScoped,
-        &service_wildcard::ServiceWildcard,
-        &password_policy::PasswordPolicyCheck,
-        &root_mfa_enabled::RootMfaEnabled,
-        &root_no_access_keys::RootNoAccessKeys,
-        &user_access_key_rotation::UserAccessKeyRotation,
-        &user_console_mfa::UserConsoleMfa,
-        &user_no_direct_policies::UserNoDirectPolicies,
-        &user_unused_credentials::UserUnusedCredentials,
-    ]
-}
 
 /// The authorization details, or the `error` finding that says they are missing.
 fn authorization_details<'a>(
@@ -93,6 +66,16 @@ pub(crate) struct ReportView<'a> {
 /// at most `iam.credential_report.max_age_hours` before collection; else the `error` finding
 /// (a gap) that says why.
 pub(crate) fn reconciled_report<'a>(ctx: &Context<'a>) -> Result<ReportView<'a>, Box<Finding>> {
+    reconciled_report_within(ctx, ctx.credential_report_max_age_hours)
+}
+
+/// [`reconciled_report`] with the age limit given: `iam.credential_report` passes its own
+/// parameter, which the assessment also hands every other check as
+/// `Context::credential_report_max_age_hours`.
+pub(crate) fn reconciled_report_within<'a>(
+    ctx: &Context<'a>,
+    limit: i64,
+) -> Result<ReportView<'a>, Box<Finding>> {
     let resource = || ctx.account_resource("credential-report");
     let report = ctx.snapshot.iam.credential_report.as_ref().ok_or_else(|| {
         Box::new(ctx.missing(
@@ -101,7 +84,6 @@ pub(crate) fn reconciled_report<'a>(ctx: &Context<'a>) -> Result<ReportView<'a>,
             "the IAM credential report",
         ))
     })?;
-    let limit = ctx.credential_report_max_age_hours;
     let gap = |message: String| {
         Box::new(Finding::new(
             resource(),
@@ -163,10 +145,8 @@ pub(crate) fn reconciled_report<'a>(ctx: &Context<'a>) -> Result<ReportView<'a>,
 /// lacks (to be added to the check's own).
 fn credential_report<'a>(
     ctx: &Context<'a>,
-) -> Result<(&'a CredentialReport, Vec<Finding>), Finding> {
-    reconciled_report(ctx)
-        .map(|v| (v.report, v.unreported))
-        .map_err(|f| *f)
+) -> Result<(&'a CredentialReport, Vec<Finding>), Box<Finding>> {
+    reconciled_report(ctx).map(|v| (v.report, v.unreported))
 }
 
 /// A credential-report yes/no column: `Ok` with its value, or `Err` saying what it holds

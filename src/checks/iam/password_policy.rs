@@ -1,153 +1,111 @@
 //! `iam.password_policy`: the account password policy meets the HIPAA password-management bar.
 
-use crate::checks::{Check, CheckInfo, Context, Finding, ParamDefault, ParamSpec};
+use crate::checks::{Context, Finding, Outcome};
 use crate::snapshot::PasswordPolicyEvidence;
 
-pub struct PasswordPolicyCheck;
-
-static INFO: CheckInfo = CheckInfo {
-    id: "iam.password_policy",
-    description: "The account password policy requires long, complex, non-reused, expiring passwords",
-    docs: "docs/checks.md#iam-password_policy",
-    params: &[
-        ParamSpec {
-            name: "min_length",
-            description: "minimum password length",
-            default: ParamDefault::Int {
-                default: 14,
-                min: 6,
-                max: 128,
-            },
-        },
-        ParamSpec {
-            name: "require_symbols",
-            description: "require at least one symbol",
-            default: ParamDefault::Bool(true),
-        },
-        ParamSpec {
-            name: "require_numbers",
-            description: "require at least one number",
-            default: ParamDefault::Bool(true),
-        },
-        ParamSpec {
-            name: "require_uppercase",
-            description: "require at least one upper-case letter",
-            default: ParamDefault::Bool(true),
-        },
-        ParamSpec {
-            name: "require_lowercase",
-            description: "require at least one lower-case letter",
-            default: ParamDefault::Bool(true),
-        },
-        ParamSpec {
-            name: "reuse_prevention",
-            description: "passwords remembered and not reusable (0: not required)",
-            default: ParamDefault::Int {
-                default: 24,
-                min: 0,
-                max: 24,
-            },
-        },
-        ParamSpec {
-            name: "max_age_days",
-            description: "passwords expire within this many days (0: not required)",
-            default: ParamDefault::Int {
-                default: 90,
-                min: 0,
-                max: 1095,
-            },
-        },
-    ],
-};
-
-impl Check for PasswordPolicyCheck {
-    fn info(&self) -> &'static CheckInfo {
-        &INFO
+check! {
+    PasswordPolicyCheck = "iam.password_policy",
+    "The account password policy requires long, complex, non-reused, expiring passwords",
+    params {
+        min_length: int(14 in 6..=128) "minimum password length",
+        require_symbols: bool(true) "require at least one symbol",
+        require_numbers: bool(true) "require at least one number",
+        require_uppercase: bool(true) "require at least one upper-case letter",
+        require_lowercase: bool(true) "require at least one lower-case letter",
+        reuse_prevention: int(24 in 0..=24) "passwords remembered and not reusable (0: not required)",
+        max_age_days: int(90 in 0..=1095) "passwords expire within this many days (0: not required)",
     }
+}
 
-    fn evaluate(&self, ctx: &Context<'_>) -> Vec<Finding> {
-        let resource = ctx.account_resource("password-policy");
-        let policy = match &ctx.snapshot.iam.password_policy {
-            None => {
-                return vec![ctx.missing(
-                    resource,
-                    "/iam/password_policy",
-                    "the account password policy",
-                )];
-            }
-            Some(PasswordPolicyEvidence::NotSet { .. }) => {
-                return vec![Finding::fail(
-                    resource,
-                    "no account password policy is set (IAM defaults apply: 8 characters, no complexity, no expiry)",
-                    "/iam/password_policy",
-                )];
-            }
-            Some(PasswordPolicyEvidence::Set { policy }) => policy,
-        };
-        let p = ctx.params;
-        let mut gaps: Vec<String> = Vec::new();
-        let min = p.int("min_length");
-        match policy.minimum_password_length {
-            Some(n) if n >= min => {}
+fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Outcome {
+    let resource = ctx.account_resource("password-policy");
+    let policy = match &ctx.snapshot.iam.password_policy {
+        None => {
+            return Ok(vec![ctx.missing(
+                resource,
+                "/iam/password_policy",
+                "the account password policy",
+            )]);
+        }
+        Some(PasswordPolicyEvidence::NotSet { .. }) => {
+            return Ok(vec![Finding::fail(
+                resource,
+                "no account password policy is set (IAM defaults apply: 8 characters, no complexity, no expiry)",
+                "/iam/password_policy",
+            )]);
+        }
+        Some(PasswordPolicyEvidence::Set { policy }) => policy,
+    };
+    let mut gaps: Vec<String> = Vec::new();
+    let min = settings.min_length;
+    match policy.minimum_password_length {
+        Some(n) if n >= min => {}
+        n => gaps.push(format!(
+            "MinimumPasswordLength is {} (need ≥ {min})",
+            n.map_or("unset".into(), |n| n.to_string())
+        )),
+    }
+    for (required, field, value) in [
+        (
+            settings.require_symbols,
+            "RequireSymbols",
+            policy.require_symbols,
+        ),
+        (
+            settings.require_numbers,
+            "RequireNumbers",
+            policy.require_numbers,
+        ),
+        (
+            settings.require_uppercase,
+            "RequireUppercaseCharacters",
+            policy.require_uppercase_characters,
+        ),
+        (
+            settings.require_lowercase,
+            "RequireLowercaseCharacters",
+            policy.require_lowercase_characters,
+        ),
+    ] {
+        if required && value != Some(true) {
+            gaps.push(format!("{field} is not set"));
+        }
+    }
+    let reuse = settings.reuse_prevention;
+    if reuse > 0 {
+        match policy.password_reuse_prevention {
+            Some(n) if n >= reuse => {}
             n => gaps.push(format!(
-                "MinimumPasswordLength is {} (need ≥ {min})",
+                "PasswordReusePrevention is {} (need ≥ {reuse})",
                 n.map_or("unset".into(), |n| n.to_string())
             )),
         }
-        for (param, field, value) in [
-            ("require_symbols", "RequireSymbols", policy.require_symbols),
-            ("require_numbers", "RequireNumbers", policy.require_numbers),
-            (
-                "require_uppercase",
-                "RequireUppercaseCharacters",
-                policy.require_uppercase_characters,
-            ),
-            (
-                "require_lowercase",
-                "RequireLowercaseCharacters",
-                policy.require_lowercase_characters,
-            ),
-        ] {
-            if p.bool(param) && value != Some(true) {
-                gaps.push(format!("{field} is not set"));
+    }
+    let max_age = settings.max_age_days;
+    if max_age > 0 {
+        match policy.max_password_age {
+            Some(n) if n > 0 && n <= max_age && policy.expire_passwords != Some(false) => {}
+            Some(n) if n > max_age => {
+                gaps.push(format!("MaxPasswordAge is {n} days (need ≤ {max_age})"))
             }
-        }
-        let reuse = p.int("reuse_prevention");
-        if reuse > 0 {
-            match policy.password_reuse_prevention {
-                Some(n) if n >= reuse => {}
-                n => gaps.push(format!(
-                    "PasswordReusePrevention is {} (need ≥ {reuse})",
-                    n.map_or("unset".into(), |n| n.to_string())
-                )),
-            }
-        }
-        let max_age = p.int("max_age_days");
-        if max_age > 0 {
-            match policy.max_password_age {
-                Some(n) if n > 0 && n <= max_age && policy.expire_passwords != Some(false) => {}
-                Some(n) if n > max_age => {
-                    gaps.push(format!("MaxPasswordAge is {n} days (need ≤ {max_age})"))
-                }
-                _ => gaps.push(format!(
-                    "passwords never expire (need MaxPasswordAge ≤ {max_age})"
-                )),
-            }
-        }
-        if gaps.is_empty() {
-            vec![Finding::pass(
-                resource,
-                "password policy meets every requirement",
-                "/iam/password_policy/policy",
-            )]
-        } else {
-            vec![Finding::fail(
-                resource,
-                format!("password policy falls short: {}", gaps.join("; ")),
-                "/iam/password_policy/policy",
-            )]
+            _ => gaps.push(format!(
+                "passwords never expire (need MaxPasswordAge ≤ {max_age})"
+            )),
         }
     }
+    Ok(if gaps.is_empty() {
+        vec![Finding::pass(
+            resource,
+            "password policy meets every requirement",
+            "/iam/password_policy/policy",
+        )]
+    } else {
+        vec![Finding::fail(
+            resource,
+            format!("password policy falls short: {}", gaps.join("; ")),
+            "/iam/password_policy/policy",
+        )]
+    })
 }
 
 #[cfg(test)]

@@ -7,107 +7,86 @@
 //! `list-roles` (get-account-authorization-details does not carry it).
 
 use super::trust::{assumed_by_people, roles_where};
-use crate::checks::{Check, CheckInfo, Context, Finding, ParamDefault, ParamSpec};
+use crate::checks::{Context, Finding, Outcome};
 
-pub struct RoleMaxSessionDuration;
-
-static INFO: CheckInfo = CheckInfo {
-    id: "iam.role_max_session_duration",
-    description: "Roles that people assume end their sessions within the allowed duration",
-    docs: "docs/checks.md#iam-role_max_session_duration",
-    params: &[
-        ParamSpec {
-            name: "max_hours",
-            description: "longest session a human-assumed role may allow, in hours (AWS allows 1 to 12)",
-            default: ParamDefault::Int {
-                default: 1,
-                min: 1,
-                max: 12,
-            },
-        },
-        ParamSpec {
-            name: "human_role_names",
-            description: "comma-separated name patterns of further roles people assume (e.g. ones federated through OIDC)",
-            default: ParamDefault::Str(""),
-        },
-    ],
-};
+check! {
+    RoleMaxSessionDuration = "iam.role_max_session_duration",
+    "Roles that people assume end their sessions within the allowed duration",
+    params {
+        max_hours: int(1 in 1..=12) "longest session a human-assumed role may allow, in hours (AWS allows 1 to 12)",
+        human_role_names: list("") "comma-separated name patterns of further roles people assume (e.g. ones federated through OIDC)",
+    }
+}
 
 /// AWS's value when a role does not set one.
 const AWS_DEFAULT_SECONDS: i64 = 3600;
 
-impl Check for RoleMaxSessionDuration {
-    fn info(&self) -> &'static CheckInfo {
-        &INFO
-    }
-
-    fn evaluate(&self, ctx: &Context<'_>) -> Vec<Finding> {
-        let max_seconds = ctx.params.int("max_hours") * 3600;
-        let extra = ctx.params.list("human_role_names");
-        let roles = ctx.snapshot.iam.roles.as_deref();
-        // ARN → index in the list-roles output, built once (accounts hold thousands of roles).
-        let by_arn: std::collections::HashMap<&str, usize> = roles
-            .into_iter()
-            .flatten()
-            .enumerate()
-            .map(|(i, r)| (r.arn.as_str(), i))
-            .collect();
-        let mut out = roles_where(ctx, |_, role| {
-            let named = extra
-                .iter()
-                .any(|p| safeguard_policy::glob::matches(p, role.name, true));
-            if !named && !assumed_by_people(role) {
-                return None;
-            }
-            let Some(roles) = roles else {
-                return Some(ctx.missing(
-                    role.arn,
-                    "/iam/roles",
-                    "the role list with session durations (list-roles)",
-                ));
-            };
-            let Some(&i) = by_arn.get(role.arn) else {
-                return Some(ctx.missing(
-                    role.arn,
-                    "/iam/roles",
-                    &format!("role {} in the list-roles output", role.name),
-                ));
-            };
-            let seconds = roles[i].max_session_duration.unwrap_or(AWS_DEFAULT_SECONDS);
-            let ptr = format!("/iam/roles/{i}/MaxSessionDuration");
-            let hours = |s: i64| format!("{:.1} h", s as f64 / 3600.0);
-            Some(if seconds > max_seconds {
-                Finding::fail(
-                    role.arn,
-                    format!(
-                        "role {} is assumed by people and its sessions last up to {} (limit {})",
-                        role.name,
-                        hours(seconds),
-                        hours(max_seconds)
-                    ),
-                    ptr,
-                )
-            } else {
-                Finding::pass(
-                    role.arn,
-                    format!(
-                        "role {} is assumed by people; sessions end within {}",
-                        role.name,
-                        hours(seconds)
-                    ),
-                    ptr,
-                )
-            })
-        });
-        if out.is_empty() {
-            out.push(Finding::not_applicable(
-                ctx.account_resource("iam"),
-                "no role is assumed by people (every role trusts only services or web identities)",
-                "/iam/authorization_details/RoleDetailList",
-            ));
+fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Outcome {
+    let max_seconds = settings.max_hours * 3600;
+    let extra = &settings.human_role_names;
+    let roles = ctx.snapshot.iam.roles.as_deref();
+    // ARN → index in the list-roles output, built once (accounts hold thousands of roles).
+    let by_arn: std::collections::HashMap<&str, usize> = roles
+        .into_iter()
+        .flatten()
+        .enumerate()
+        .map(|(i, r)| (r.arn.as_str(), i))
+        .collect();
+    let mut out = roles_where(ctx, |_, role| {
+        let named = extra
+            .iter()
+            .any(|p| safeguard_policy::glob::matches(p, role.name, true));
+        if !named && !assumed_by_people(role) {
+            return None;
         }
-        out
+        let Some(roles) = roles else {
+            return Some(ctx.missing(
+                role.arn,
+                "/iam/roles",
+                "the role list with session durations (list-roles)",
+            ));
+        };
+        let Some(&i) = by_arn.get(role.arn) else {
+            return Some(ctx.missing(
+                role.arn,
+                "/iam/roles",
+                &format!("role {} in the list-roles output", role.name),
+            ));
+        };
+        let seconds = roles[i].max_session_duration.unwrap_or(AWS_DEFAULT_SECONDS);
+        let ptr = format!("/iam/roles/{i}/MaxSessionDuration");
+        let hours = |s: i64| format!("{:.1} h", s as f64 / 3600.0);
+        Some(if seconds > max_seconds {
+            Finding::fail(
+                role.arn,
+                format!(
+                    "role {} is assumed by people and its sessions last up to {} (limit {})",
+                    role.name,
+                    hours(seconds),
+                    hours(max_seconds)
+                ),
+                ptr,
+            )
+        } else {
+            Finding::pass(
+                role.arn,
+                format!(
+                    "role {} is assumed by people; sessions end within {}",
+                    role.name,
+                    hours(seconds)
+                ),
+                ptr,
+            )
+        })
+    });
+    if out.is_empty() {
+        out.push(Finding::not_applicable(
+            ctx.account_resource("iam"),
+            "no role is assumed by people (every role trusts only services or web identities)",
+            "/iam/authorization_details/RoleDetailList",
+        ));
     }
+    Ok(out)
 }
 
 #[cfg(test)]

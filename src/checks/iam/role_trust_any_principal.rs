@@ -8,17 +8,13 @@
 //! organization).
 
 use super::trust::each_role;
-use crate::checks::{Check, CheckInfo, Context, Finding};
+use crate::checks::{Context, Finding, Outcome};
 use safeguard_policy::trust::Trustee;
 
-pub struct RoleTrustAnyPrincipal;
-
-static INFO: CheckInfo = CheckInfo {
-    id: "iam.role_trust_any_principal",
-    description: "No role's trust policy lets any AWS principal assume it without a condition restricting who",
-    docs: "docs/checks.md#iam-role_trust_any_principal",
-    params: &[],
-};
+check! {
+    RoleTrustAnyPrincipal = "iam.role_trust_any_principal",
+    "No role's trust policy lets any AWS principal assume it without a condition restricting who"
+}
 
 /// Condition keys that can restrict who the caller is, and whether every caller carries the
 /// key (an `…IfExists` operator on a key some callers lack lets those callers in).
@@ -86,62 +82,56 @@ fn restricts(c: &safeguard_policy::condition::Condition) -> bool {
         && c.values.iter().all(|v| binds(&c.key, v))
 }
 
-impl Check for RoleTrustAnyPrincipal {
-    fn info(&self) -> &'static CheckInfo {
-        &INFO
-    }
-
-    fn evaluate(&self, ctx: &Context<'_>) -> Vec<Finding> {
-        each_role(ctx, |model, role| {
-            let open: Vec<_> = role
-                .grants
-                .iter()
-                .filter(|g| g.trustee == Trustee::Anyone)
-                .collect();
-            let unrestricted = open.iter().find(|g| !g.conditions.iter().any(restricts));
-            match (unrestricted, open.first()) {
-                (Some(g), _) => Finding::fail(
-                    role.arn,
-                    format!(
-                        "role {} can be assumed by any AWS principal ({}){}",
-                        role.name,
-                        g.assume.join(", "),
-                        if g.conditions.is_empty() {
-                            String::new()
-                        } else {
-                            format!(
-                                ", whose conditions ({}) do not restrict who",
-                                g.conditions
-                                    .iter()
-                                    .map(|c| c.describe())
-                                    .collect::<Vec<_>>()
-                                    .join(" and ")
-                            )
-                        }
-                    ),
-                    role.at(g, model),
+fn evaluate(ctx: &Context<'_>, _: &Settings) -> Outcome {
+    Ok(each_role(ctx, |model, role| {
+        let open: Vec<_> = role
+            .grants
+            .iter()
+            .filter(|g| g.trustee == Trustee::Anyone)
+            .collect();
+        let unrestricted = open.iter().find(|g| !g.conditions.iter().any(restricts));
+        match (unrestricted, open.first()) {
+            (Some(g), _) => Finding::fail(
+                role.arn,
+                format!(
+                    "role {} can be assumed by any AWS principal ({}){}",
+                    role.name,
+                    g.assume.join(", "),
+                    if g.conditions.is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                            ", whose conditions ({}) do not restrict who",
+                            g.conditions
+                                .iter()
+                                .map(|c| c.describe())
+                                .collect::<Vec<_>>()
+                                .join(" and ")
+                        )
+                    }
                 ),
-                (None, Some(g)) => Finding::pass(
-                    role.arn,
-                    format!(
-                        "role {} trusts \"*\" but only when {}",
-                        role.name,
-                        g.conditions
-                            .iter()
-                            .map(|c| c.describe())
-                            .collect::<Vec<_>>()
-                            .join(" and ")
-                    ),
-                    role.at(g, model),
+                role.at(g, model),
+            ),
+            (None, Some(g)) => Finding::pass(
+                role.arn,
+                format!(
+                    "role {} trusts \"*\" but only when {}",
+                    role.name,
+                    g.conditions
+                        .iter()
+                        .map(|c| c.describe())
+                        .collect::<Vec<_>>()
+                        .join(" and ")
                 ),
-                (None, None) => Finding::pass(
-                    role.arn,
-                    format!("role {} trusts only named principals", role.name),
-                    role.pointer.clone(),
-                ),
-            }
-        })
-    }
+                role.at(g, model),
+            ),
+            (None, None) => Finding::pass(
+                role.arn,
+                format!("role {} trusts only named principals", role.name),
+                role.pointer.clone(),
+            ),
+        }
+    }))
 }
 
 #[cfg(test)]

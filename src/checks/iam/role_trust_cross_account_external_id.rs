@@ -6,82 +6,71 @@
 //! organization can be listed as trusted.
 
 use super::trust::each_role;
-use crate::checks::{Check, CheckInfo, Context, Finding, ParamDefault, ParamSpec};
+use crate::checks::{Context, Finding, Outcome};
 
-pub struct RoleTrustCrossAccountExternalId;
-
-static INFO: CheckInfo = CheckInfo {
-    id: "iam.role_trust_cross_account_external_id",
-    description: "Roles that another AWS account may assume require an sts:ExternalId",
-    docs: "docs/checks.md#iam-role_trust_cross_account_external_id",
-    params: &[ParamSpec {
-        name: "trusted_accounts",
-        description: "comma-separated account ids (e.g. your organization's) that need no external id",
-        default: ParamDefault::Str(""),
-    }],
-};
-
-impl Check for RoleTrustCrossAccountExternalId {
-    fn info(&self) -> &'static CheckInfo {
-        &INFO
+check! {
+    RoleTrustCrossAccountExternalId = "iam.role_trust_cross_account_external_id",
+    "Roles that another AWS account may assume require an sts:ExternalId",
+    params {
+        trusted_accounts: list("") "comma-separated account ids (e.g. your organization's) that need no external id",
     }
+}
 
-    fn evaluate(&self, ctx: &Context<'_>) -> Vec<Finding> {
-        let trusted = ctx.params.list("trusted_accounts");
-        each_role(ctx, |model, role| {
-            let own = &model.account.id;
-            let foreign: Vec<_> = role
-                .grants
-                .iter()
-                .filter(|g| {
-                    g.trustee
-                        .account()
-                        .is_some_and(|a| !a.is_empty() && a != own)
-                })
-                .collect();
-            if foreign.is_empty() {
-                return Finding::not_applicable(
-                    role.arn,
-                    format!("role {} trusts no other account", role.name),
-                    role.pointer.clone(),
-                );
+fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Outcome {
+    let trusted = &settings.trusted_accounts;
+    Ok(each_role(ctx, |model, role| {
+        let own = &model.account.id;
+        let foreign: Vec<_> = role
+            .grants
+            .iter()
+            .filter(|g| {
+                g.trustee
+                    .account()
+                    .is_some_and(|a| !a.is_empty() && a != own)
+            })
+            .collect();
+        if foreign.is_empty() {
+            return Finding::not_applicable(
+                role.arn,
+                format!("role {} trusts no other account", role.name),
+                role.pointer.clone(),
+            );
+        }
+        let mut bad = Vec::new();
+        let mut good = Vec::new();
+        for g in &foreign {
+            let acct = g.trustee.account().unwrap_or_default();
+            let external_id = g
+                .constrains("sts:ExternalId")
+                .is_some_and(|v| v.iter().all(|x| !x.contains(['*', '?']) && !x.is_empty()));
+            if external_id {
+                good.push(format!("{} with an external id", g.trustee.describe()));
+            } else if trusted.iter().any(|t| t == acct) {
+                good.push(format!("{} (a trusted account)", g.trustee.describe()));
+            } else {
+                bad.push(g);
             }
-            let mut bad = Vec::new();
-            let mut good = Vec::new();
-            for g in &foreign {
-                let acct = g.trustee.account().unwrap_or_default();
-                let external_id = g
-                    .constrains("sts:ExternalId")
-                    .is_some_and(|v| v.iter().all(|x| !x.contains(['*', '?']) && !x.is_empty()));
-                if external_id {
-                    good.push(format!("{} with an external id", g.trustee.describe()));
-                } else if trusted.contains(&acct) {
-                    good.push(format!("{} (a trusted account)", g.trustee.describe()));
-                } else {
-                    bad.push(g);
-                }
-            }
-            match bad.first() {
-                Some(g) => Finding::fail(
-                    role.arn,
-                    format!(
-                        "role {} can be assumed by {} without an sts:ExternalId condition",
-                        role.name,
-                        bad.iter()
-                            .map(|g| g.trustee.describe())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                    role.at(g, model),
+        }
+        match bad.first() {
+            Some(g) => Finding::fail(
+                role.arn,
+                format!(
+                    "role {} can be assumed by {} without an sts:ExternalId condition",
+                    role.name,
+                    bad.iter()
+                        .map(|g| g.trustee.describe())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
-                None => Finding::pass(
-                    role.arn,
-                    format!("role {} trusts {}", role.name, good.join(", ")),
-                    role.at(foreign[0], model),
-                ),
-            }
-        })
-    }
+                role.at(g, model),
+            ),
+            None => Finding::pass(
+                role.arn,
+                format!("role {} trusts {}", role.name, good.join(", ")),
+                role.at(foreign[0], model),
+            ),
+        }
+    }))
 }
 
 #[cfg(test)]

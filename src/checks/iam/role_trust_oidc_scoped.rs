@@ -7,93 +7,83 @@
 use safeguard_policy::trust::{Trustee, oidc_host};
 
 use super::trust::each_role;
-use crate::checks::{Check, CheckInfo, Context, Finding};
+use crate::checks::{Context, Finding, Outcome};
 
-pub struct RoleTrustOidcScoped;
-
-static INFO: CheckInfo = CheckInfo {
-    id: "iam.role_trust_oidc_scoped",
-    description: "Roles trusted by an OIDC provider (e.g. GitHub Actions) restrict the token subject to named repositories or workloads",
-    docs: "docs/checks.md#iam-role_trust_oidc_scoped",
-    params: &[],
-};
+check! {
+    RoleTrustOidcScoped = "iam.role_trust_oidc_scoped",
+    "Roles trusted by an OIDC provider (e.g. GitHub Actions) restrict the token subject to named repositories or workloads"
+}
 
 const GITHUB: &str = "token.actions.githubusercontent.com";
 
-impl Check for RoleTrustOidcScoped {
-    fn info(&self) -> &'static CheckInfo {
-        &INFO
-    }
-
-    fn evaluate(&self, ctx: &Context<'_>) -> Vec<Finding> {
-        each_role(ctx, |model, role| {
-            let oidc: Vec<_> = role
-                .grants
-                .iter()
-                .filter_map(|g| match &g.trustee {
-                    Trustee::Federated(f) => oidc_host(f).map(|h| (g, h)),
-                    _ => None,
-                })
-                .filter(|(g, _)| g.assume.contains(&"sts:AssumeRoleWithWebIdentity"))
-                .collect();
-            if oidc.is_empty() {
-                return Finding::not_applicable(
-                    role.arn,
-                    format!("role {} is not trusted by an OIDC provider", role.name),
-                    role.pointer.clone(),
-                );
-            }
-            let mut problems = Vec::new();
-            let mut scopes = Vec::new();
-            for (g, host) in &oidc {
-                let key = if host.starts_with("cognito-identity") {
-                    format!("{host}:aud")
-                } else {
-                    format!("{host}:sub")
-                };
-                match g.constrains(&key) {
-                    None => problems.push((
-                        g,
-                        format!(
-                            "{host} with no {key} condition, so any of its tokens may assume it"
-                        ),
-                    )),
-                    Some(values) => {
-                        let loose: Vec<&str> = values
-                            .iter()
-                            .copied()
-                            .filter(|v| !scoped(host, v))
-                            .collect();
-                        if loose.is_empty() {
-                            scopes.push(format!("{key} {}", values.join(", ")));
-                        } else {
-                            problems.push((g, format!("{host} with {key} {} which matches far more than one repository or workload", loose.join(", "))));
-                        }
+fn evaluate(ctx: &Context<'_>, _: &Settings) -> Outcome {
+    Ok(each_role(ctx, |model, role| {
+        let oidc: Vec<_> = role
+            .grants
+            .iter()
+            .filter_map(|g| match &g.trustee {
+                Trustee::Federated(f) => oidc_host(f).map(|h| (g, h)),
+                _ => None,
+            })
+            .filter(|(g, _)| g.assume.contains(&"sts:AssumeRoleWithWebIdentity"))
+            .collect();
+        if oidc.is_empty() {
+            return Finding::not_applicable(
+                role.arn,
+                format!("role {} is not trusted by an OIDC provider", role.name),
+                role.pointer.clone(),
+            );
+        }
+        let mut problems = Vec::new();
+        let mut scopes = Vec::new();
+        for (g, host) in &oidc {
+            let key = if host.starts_with("cognito-identity") {
+                format!("{host}:aud")
+            } else {
+                format!("{host}:sub")
+            };
+            match g.constrains(&key) {
+                None => problems.push((
+                    g,
+                    format!(
+                        "{host} with no {key} condition, so any of its tokens may assume it"
+                    ),
+                )),
+                Some(values) => {
+                    let loose: Vec<&str> = values
+                        .iter()
+                        .copied()
+                        .filter(|v| !scoped(host, v))
+                        .collect();
+                    if loose.is_empty() {
+                        scopes.push(format!("{key} {}", values.join(", ")));
+                    } else {
+                        problems.push((g, format!("{host} with {key} {} which matches far more than one repository or workload", loose.join(", "))));
                     }
                 }
             }
-            match problems.first() {
-                Some((g, _)) => Finding::fail(
-                    role.arn,
-                    format!(
-                        "role {} trusts {}",
-                        role.name,
-                        problems
-                            .iter()
-                            .map(|(_, t)| t.as_str())
-                            .collect::<Vec<_>>()
-                            .join("; ")
-                    ),
-                    role.at(g, model),
+        }
+        match problems.first() {
+            Some((g, _)) => Finding::fail(
+                role.arn,
+                format!(
+                    "role {} trusts {}",
+                    role.name,
+                    problems
+                        .iter()
+                        .map(|(_, t)| t.as_str())
+                        .collect::<Vec<_>>()
+                        .join("; ")
                 ),
-                None => Finding::pass(
-                    role.arn,
-                    format!("role {} is limited to {}", role.name, scopes.join("; ")),
-                    role.at(oidc[0].0, model),
-                ),
-            }
-        })
-    }
+                role.at(g, model),
+            ),
+            None => Finding::pass(
+                role.arn,
+                format!("role {} is limited to {}", role.name, scopes.join("; ")),
+                role.at(oidc[0].0, model),
+            ),
+        }
+    }))
 }
 
 /// Whether a subject pattern names something specific: not `*`, and for GitHub an owner with no

@@ -2,76 +2,66 @@
 //! (phone) one. A virtual root MFA device is listed by list-virtual-mfa-devices with the root
 //! ARN as its user.
 
-use crate::checks::{Check, CheckInfo, Context, Finding};
+use crate::checks::{Context, Finding, Outcome};
 
-pub struct RootHardwareMfa;
+check! {
+    RootHardwareMfa = "iam.root_hardware_mfa",
+    "The root user's MFA is a hardware device, not a virtual one"
+}
 
-static INFO: CheckInfo = CheckInfo {
-    id: "iam.root_hardware_mfa",
-    description: "The root user's MFA is a hardware device, not a virtual one",
-    docs: "docs/checks.md#iam-root_hardware_mfa",
-    params: &[],
-};
-
-impl Check for RootHardwareMfa {
-    fn info(&self) -> &'static CheckInfo {
-        &INFO
+fn evaluate(ctx: &Context<'_>, _: &Settings) -> Outcome {
+    let s = ctx.snapshot;
+    let root = format!("arn:{}:iam::{}:root", s.account.partition, s.account.id);
+    let Some(enabled) = s
+        .iam
+        .account_summary
+        .as_ref()
+        .and_then(|m| m.get("AccountMFAEnabled"))
+    else {
+        return Ok(vec![ctx.missing(
+            root,
+            "/iam/account_summary",
+            "the account summary (AccountMFAEnabled)",
+        )]);
+    };
+    if *enabled != 1 {
+        return Ok(vec![Finding::fail(
+            root,
+            "root user has no MFA device at all (account summary AccountMFAEnabled = 0)",
+            "/iam/account_summary/AccountMFAEnabled",
+        )]);
     }
-
-    fn evaluate(&self, ctx: &Context<'_>) -> Vec<Finding> {
-        let s = ctx.snapshot;
-        let root = format!("arn:{}:iam::{}:root", s.account.partition, s.account.id);
-        let Some(enabled) = s
-            .iam
-            .account_summary
-            .as_ref()
-            .and_then(|m| m.get("AccountMFAEnabled"))
-        else {
-            return vec![ctx.missing(
-                root,
-                "/iam/account_summary",
-                "the account summary (AccountMFAEnabled)",
-            )];
-        };
-        if *enabled != 1 {
-            return vec![Finding::fail(
-                root,
-                "root user has no MFA device at all (account summary AccountMFAEnabled = 0)",
-                "/iam/account_summary/AccountMFAEnabled",
-            )];
-        }
-        let Some(devices) = &s.iam.virtual_mfa_devices else {
-            return vec![ctx.missing(
-                root,
-                "/iam/virtual_mfa_devices",
-                "the virtual MFA device list",
-            )];
-        };
-        let virtual_root = devices.iter().position(|d| {
-            d.pointer("/User/Arn").and_then(|a| a.as_str()) == Some(root.as_str())
-                || d.get("SerialNumber")
+    let Some(devices) = &s.iam.virtual_mfa_devices else {
+        return Ok(vec![ctx.missing(
+            root,
+            "/iam/virtual_mfa_devices",
+            "the virtual MFA device list",
+        )]);
+    };
+    let virtual_root = devices.iter().position(|d| {
+        d.pointer("/User/Arn").and_then(|a| a.as_str()) == Some(root.as_str())
+            || d.get("SerialNumber")
+                .and_then(|v| v.as_str())
+                .is_some_and(|sn| sn.ends_with(":mfa/root-account-mfa-device"))
+    });
+    Ok(match virtual_root {
+        Some(i) => vec![Finding::fail(
+            root,
+            format!(
+                "root user's MFA is a virtual device ({})",
+                devices[i]
+                    .get("SerialNumber")
                     .and_then(|v| v.as_str())
-                    .is_some_and(|sn| sn.ends_with(":mfa/root-account-mfa-device"))
-        });
-        match virtual_root {
-            Some(i) => vec![Finding::fail(
-                root,
-                format!(
-                    "root user's MFA is a virtual device ({})",
-                    devices[i]
-                        .get("SerialNumber")
-                        .and_then(|v| v.as_str())
-                        .unwrap_or("serial unknown")
-                ),
-                format!("/iam/virtual_mfa_devices/{i}"),
-            )],
-            None => vec![Finding::pass(
-                root,
-                "root user has MFA enabled and no virtual MFA device is assigned to it, so it is a hardware device",
-                "/iam/virtual_mfa_devices",
-            )],
-        }
-    }
+                    .unwrap_or("serial unknown")
+            ),
+            format!("/iam/virtual_mfa_devices/{i}"),
+        )],
+        None => vec![Finding::pass(
+            root,
+            "root user has MFA enabled and no virtual MFA device is assigned to it, so it is a hardware device",
+            "/iam/virtual_mfa_devices",
+        )],
+    })
 }
 
 #[cfg(test)]

@@ -1,71 +1,61 @@
 //! `iam.root_mfa_enabled`: the root user signs in with a second factor.
 
-use crate::checks::{Check, CheckInfo, Context, Finding};
+use crate::checks::{Context, Finding, Outcome};
 use crate::snapshot::report_flag;
 
-pub struct RootMfaEnabled;
+check! {
+    RootMfaEnabled = "iam.root_mfa_enabled",
+    "The root user has MFA enabled"
+}
 
-static INFO: CheckInfo = CheckInfo {
-    id: "iam.root_mfa_enabled",
-    description: "The root user has MFA enabled",
-    docs: "docs/checks.md#iam-root_mfa_enabled",
-    params: &[],
-};
-
-impl Check for RootMfaEnabled {
-    fn info(&self) -> &'static CheckInfo {
-        &INFO
-    }
-
-    fn evaluate(&self, ctx: &Context<'_>) -> Vec<Finding> {
-        let s = ctx.snapshot;
-        let resource = format!("arn:{}:iam::{}:root", s.account.partition, s.account.id);
-        // Two independent sources; when both are present, both must say MFA is on.
-        let summary = s
-            .iam
-            .account_summary
-            .as_ref()
-            .and_then(|m| m.get("AccountMFAEnabled"))
-            .map(|v| *v == 1);
-        let report = s
-            .iam
-            .credential_report
-            .as_ref()
-            .and_then(|r| r.root())
-            .and_then(|(i, row)| report_flag(row, "mfa_active").map(|v| (i, v)));
-        let summary_ptr = "/iam/account_summary/AccountMFAEnabled".to_string();
-        match (summary, report) {
-            (None, None) => vec![ctx.missing(
-                resource,
-                "/iam/account_summary",
-                "the account summary and the credential report's <root_account> row",
-            )],
-            (Some(false), _) => vec![Finding::fail(
-                resource,
-                "root user has no MFA device (account summary AccountMFAEnabled = 0)",
-                summary_ptr,
-            )],
-            (_, Some((i, false))) => vec![Finding::fail(
-                resource,
-                "root user has no MFA device (credential report <root_account> mfa_active = false)",
-                format!("/iam/credential_report/rows/{i}/mfa_active"),
-            )],
-            (Some(true), _) => vec![Finding::pass(
-                resource,
-                "root user has MFA enabled (account summary AccountMFAEnabled = 1)",
-                summary_ptr,
-            )],
-            (None, Some(_)) if super::reconciled_report(ctx).is_err() => {
-                let gap = super::reconciled_report(ctx).err().expect("checked");
-                vec![Finding { resource, ..*gap }]
-            }
-            (None, Some((i, true))) => vec![Finding::pass(
-                resource,
-                "root user has MFA enabled (credential report <root_account> mfa_active = true)",
-                format!("/iam/credential_report/rows/{i}/mfa_active"),
-            )],
+fn evaluate(ctx: &Context<'_>, _: &Settings) -> Outcome {
+    let s = ctx.snapshot;
+    let resource = format!("arn:{}:iam::{}:root", s.account.partition, s.account.id);
+    // Two independent sources; when both are present, both must say MFA is on.
+    let summary = s
+        .iam
+        .account_summary
+        .as_ref()
+        .and_then(|m| m.get("AccountMFAEnabled"))
+        .map(|v| *v == 1);
+    let report = s
+        .iam
+        .credential_report
+        .as_ref()
+        .and_then(|r| r.root())
+        .and_then(|(i, row)| report_flag(row, "mfa_active").map(|v| (i, v)));
+    let summary_ptr = "/iam/account_summary/AccountMFAEnabled".to_string();
+    Ok(match (summary, report) {
+        (None, None) => vec![ctx.missing(
+            resource,
+            "/iam/account_summary",
+            "the account summary and the credential report's <root_account> row",
+        )],
+        (Some(false), _) => vec![Finding::fail(
+            resource,
+            "root user has no MFA device (account summary AccountMFAEnabled = 0)",
+            summary_ptr,
+        )],
+        (_, Some((i, false))) => vec![Finding::fail(
+            resource,
+            "root user has no MFA device (credential report <root_account> mfa_active = false)",
+            format!("/iam/credential_report/rows/{i}/mfa_active"),
+        )],
+        (Some(true), _) => vec![Finding::pass(
+            resource,
+            "root user has MFA enabled (account summary AccountMFAEnabled = 1)",
+            summary_ptr,
+        )],
+        (None, Some(_)) if super::reconciled_report(ctx).is_err() => {
+            let gap = super::reconciled_report(ctx).err().expect("checked");
+            vec![Finding { resource, ..*gap }]
         }
-    }
+        (None, Some((i, true))) => vec![Finding::pass(
+            resource,
+            "root user has MFA enabled (credential report <root_account> mfa_active = true)",
+            format!("/iam/credential_report/rows/{i}/mfa_active"),
+        )],
+    })
 }
 
 #[cfg(test)]

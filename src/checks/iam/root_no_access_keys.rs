@@ -1,97 +1,87 @@
 //! `iam.root_no_access_keys`: the root user has no access keys (it cannot be scoped or attributed).
 
-use crate::checks::{Check, CheckInfo, Context, Finding};
+use crate::checks::{Context, Finding, Outcome};
 use crate::snapshot::report_flag;
 
-pub struct RootNoAccessKeys;
+check! {
+    RootNoAccessKeys = "iam.root_no_access_keys",
+    "The root user has no active access keys"
+}
 
-static INFO: CheckInfo = CheckInfo {
-    id: "iam.root_no_access_keys",
-    description: "The root user has no active access keys",
-    docs: "docs/checks.md#iam-root_no_access_keys",
-    params: &[],
-};
-
-impl Check for RootNoAccessKeys {
-    fn info(&self) -> &'static CheckInfo {
-        &INFO
+fn evaluate(ctx: &Context<'_>, _: &Settings) -> Outcome {
+    let s = ctx.snapshot;
+    let resource = format!("arn:{}:iam::{}:root", s.account.partition, s.account.id);
+    let summary = s
+        .iam
+        .account_summary
+        .as_ref()
+        .and_then(|m| m.get("AccountAccessKeysPresent"))
+        .copied();
+    let report = s
+        .iam
+        .credential_report
+        .as_ref()
+        .and_then(|r| r.root())
+        .map(|(i, row)| {
+            let active: Vec<&str> = ["access_key_1_active", "access_key_2_active"]
+                .into_iter()
+                .filter(|c| report_flag(row, c) == Some(true))
+                .collect();
+            (i, active)
+        });
+    if let Some(n) = summary.filter(|n| *n > 0) {
+        return Ok(vec![Finding::fail(
+            resource,
+            format!(
+                "root user has {n} access key(s) (account summary AccountAccessKeysPresent = {n})"
+            ),
+            "/iam/account_summary/AccountAccessKeysPresent",
+        )]);
     }
-
-    fn evaluate(&self, ctx: &Context<'_>) -> Vec<Finding> {
-        let s = ctx.snapshot;
-        let resource = format!("arn:{}:iam::{}:root", s.account.partition, s.account.id);
-        let summary = s
-            .iam
-            .account_summary
-            .as_ref()
-            .and_then(|m| m.get("AccountAccessKeysPresent"))
-            .copied();
-        let report = s
-            .iam
-            .credential_report
-            .as_ref()
-            .and_then(|r| r.root())
-            .map(|(i, row)| {
-                let active: Vec<&str> = ["access_key_1_active", "access_key_2_active"]
-                    .into_iter()
-                    .filter(|c| report_flag(row, c) == Some(true))
-                    .collect();
-                (i, active)
-            });
-        if let Some(n) = summary.filter(|n| *n > 0) {
-            return vec![Finding::fail(
-                resource,
-                format!(
-                    "root user has {n} access key(s) (account summary AccountAccessKeysPresent = {n})"
-                ),
-                "/iam/account_summary/AccountAccessKeysPresent",
-            )];
-        }
-        if let Some((i, active)) = report.as_ref().filter(|(_, a)| !a.is_empty()) {
-            return vec![Finding::fail(
-                resource,
-                format!(
-                    "root user has an active access key ({} = true in the credential report)",
-                    active.join(", ")
-                ),
-                format!("/iam/credential_report/rows/{i}/{}", active[0]),
-            )];
-        }
-        match (summary, report) {
-            (Some(_), _) => vec![Finding::pass(
-                resource,
-                "root user has no access keys (account summary AccountAccessKeysPresent = 0)",
-                "/iam/account_summary/AccountAccessKeysPresent",
-            )],
-            (None, Some((i, _))) => {
-                // The report alone decides: it must be current, and both flags readable.
-                if let Err(gap) = super::reconciled_report(ctx) {
-                    return vec![Finding { resource, ..*gap }];
-                }
-                let row = &s.iam.credential_report.as_ref().expect("report").rows[i];
-                for c in ["access_key_1_active", "access_key_2_active"] {
-                    if let Err(why) = super::report_bool(row, c) {
-                        return vec![Finding::new(
-                            resource,
-                            crate::checks::FindingStatus::Error,
-                            format!("cannot tell whether the root user has access keys: {why}"),
-                            format!("/iam/credential_report/rows/{i}/{c}"),
-                        )];
-                    }
-                }
-                vec![Finding::pass(
-                    resource,
-                    "root user has no active access keys (credential report <root_account> row)",
-                    format!("/iam/credential_report/rows/{i}"),
-                )]
+    if let Some((i, active)) = report.as_ref().filter(|(_, a)| !a.is_empty()) {
+        return Ok(vec![Finding::fail(
+            resource,
+            format!(
+                "root user has an active access key ({} = true in the credential report)",
+                active.join(", ")
+            ),
+            format!("/iam/credential_report/rows/{i}/{}", active[0]),
+        )]);
+    }
+    Ok(match (summary, report) {
+        (Some(_), _) => vec![Finding::pass(
+            resource,
+            "root user has no access keys (account summary AccountAccessKeysPresent = 0)",
+            "/iam/account_summary/AccountAccessKeysPresent",
+        )],
+        (None, Some((i, _))) => {
+            // The report alone decides: it must be current, and both flags readable.
+            if let Err(gap) = super::reconciled_report(ctx) {
+                return Ok(vec![Finding { resource, ..*gap }]);
             }
-            (None, None) => vec![ctx.missing(
+            let row = &s.iam.credential_report.as_ref().expect("report").rows[i];
+            for c in ["access_key_1_active", "access_key_2_active"] {
+                if let Err(why) = super::report_bool(row, c) {
+                    return Ok(vec![Finding::new(
+                        resource,
+                        crate::checks::FindingStatus::Error,
+                        format!("cannot tell whether the root user has access keys: {why}"),
+                        format!("/iam/credential_report/rows/{i}/{c}"),
+                    )]);
+                }
+            }
+            vec![Finding::pass(
                 resource,
-                "/iam/account_summary",
-                "the account summary and the credential report's <root_account> row",
-            )],
+                "root user has no active access keys (credential report <root_account> row)",
+                format!("/iam/credential_report/rows/{i}"),
+            )]
         }
-    }
+        (None, None) => vec![ctx.missing(
+            resource,
+            "/iam/account_summary",
+            "the account summary and the credential report's <root_account> row",
+        )],
+    })
 }
 
 #[cfg(test)]

@@ -7,119 +7,105 @@
 use safeguard_policy::policy::{Effect, Patterns};
 
 use super::access::model;
-use crate::checks::{Check, CheckInfo, Context, Finding, ParamDefault, ParamSpec};
+use crate::checks::{Context, Finding, Outcome};
 
-pub struct ServiceWildcard;
-
-static INFO: CheckInfo = CheckInfo {
-    id: "iam.service_wildcard",
-    description: "No attached policy allows every action of a service (service:*) on every resource",
-    docs: "docs/checks.md#iam-service_wildcard",
-    params: &[ParamSpec {
-        name: "include_aws_managed",
-        description: "also judge attached AWS-managed policies (the AWS Config rule judges customer-managed and inline only)",
-        default: ParamDefault::Bool(true),
-    }],
-};
-
-impl Check for ServiceWildcard {
-    fn info(&self) -> &'static CheckInfo {
-        &INFO
+check! {
+    ServiceWildcard = "iam.service_wildcard",
+    "No attached policy allows every action of a service (service:*) on every resource",
+    params {
+        include_aws_managed: bool(true) "also judge attached AWS-managed policies (the AWS Config rule judges customer-managed and inline only)",
     }
+}
 
-    fn evaluate(&self, ctx: &Context<'_>) -> Vec<Finding> {
-        let model = match model(ctx) {
-            Ok(m) => m,
-            Err(f) => return vec![f],
+fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Outcome {
+    let model = model(ctx)?;
+    let acct = &model.account;
+    let catalog = acct.catalog;
+    let include_aws = settings.include_aws_managed;
+    let mut out = Vec::new();
+    for (pi, pol) in acct.policies.iter().enumerate() {
+        if pol.label.ends_with("(trust policy)")
+            || (model.aws_managed[pi] && !include_aws)
+            || model.holders[pi].is_empty()
+        {
+            continue;
+        }
+        let Ok(policy) = &pol.policy else {
+            continue; // iam.no_admin_policy reports unreadable documents
         };
-        let acct = &model.account;
-        let catalog = acct.catalog;
-        let include_aws = ctx.params.bool("include_aws_managed");
-        let mut out = Vec::new();
-        for (pi, pol) in acct.policies.iter().enumerate() {
-            if pol.label.ends_with("(trust policy)")
-                || (model.aws_managed[pi] && !include_aws)
-                || model.holders[pi].is_empty()
+        let mut hits = Vec::new();
+        let mut ptr = None;
+        for (si, st) in policy.statements.iter().enumerate() {
+            if st.effect != Effect::Allow
+                || !safeguard_policy::account::is_universal_for_allow(st)
             {
                 continue;
             }
-            let Ok(policy) = &pol.policy else {
-                continue; // iam.no_admin_policy reports unreadable documents
-            };
-            let mut hits = Vec::new();
-            let mut ptr = None;
-            for (si, st) in policy.statements.iter().enumerate() {
-                if st.effect != Effect::Allow
-                    || !safeguard_policy::account::is_universal_for_allow(st)
+            let services: Vec<String> = match &st.actions {
+                Patterns::Only(v)
+                    if !v.iter().any(|a| {
+                        a == "*" || a.split(':').next().is_some_and(|s| s.contains(['*', '?']))
+                    }) =>
                 {
-                    continue;
+                    v.iter()
+                        .filter(|a| a.split_once(':').is_some_and(|(_, n)| n == "*"))
+                        .map(|a| a.to_ascii_lowercase())
+                        .collect()
                 }
-                let services: Vec<String> = match &st.actions {
-                    Patterns::Only(v)
-                        if !v.iter().any(|a| {
-                            a == "*" || a.split(':').next().is_some_and(|s| s.contains(['*', '?']))
-                        }) =>
-                    {
-                        v.iter()
-                            .filter(|a| a.split_once(':').is_some_and(|(_, n)| n == "*"))
-                            .map(|a| a.to_ascii_lowercase())
-                            .collect()
-                    }
-                    // "*", wildcard services, NotAction: compare against every service.
-                    _ => catalog
-                        .services
-                        .iter()
-                        .filter(|s| {
-                            !s.actions.is_empty()
-                                && s.actions.clone().all(|i| pol.actions[si].contains(i))
-                        })
-                        .map(|s| format!("{}:*", s.prefix))
-                        .collect(),
-                };
-                if services.is_empty() {
-                    continue;
-                }
-                ptr.get_or_insert_with(|| format!("{}{}", pol.pointer, st.pointer));
-                let shown = if pol.actions[si].len() == catalog.len() {
-                    "every action of every service".to_string()
-                } else if services.len() > 5 {
-                    format!(
-                        "{} and {} more services",
-                        services[..5].join(", "),
-                        services.len() - 5
-                    )
-                } else {
-                    services.join(", ")
-                };
-                let when = if st.conditions.is_empty() {
-                    String::new()
-                } else {
-                    format!(
-                        " when {}",
-                        st.conditions
-                            .iter()
-                            .map(|c| c.describe())
-                            .collect::<Vec<_>>()
-                            .join(" and ")
-                    )
-                };
-                hits.push(format!(
-                    "{} allows {shown} on every resource{when}",
-                    st.label()
-                ));
+                // "*", wildcard services, NotAction: compare against every service.
+                _ => catalog
+                    .services
+                    .iter()
+                    .filter(|s| {
+                        !s.actions.is_empty()
+                            && s.actions.clone().all(|i| pol.actions[si].contains(i))
+                    })
+                    .map(|s| format!("{}:*", s.prefix))
+                    .collect(),
+            };
+            if services.is_empty() {
+                continue;
             }
-            let who = format!("; attached to {}", model.holders[pi].join(", "));
-            out.push(match ptr {
-                Some(ptr) => Finding::fail(&pol.label, format!("{}{who}", hits.join("; ")), ptr),
-                None => Finding::pass(
-                    &pol.label,
-                    format!("no statement allows a whole service on every resource{who}"),
-                    &pol.pointer,
-                ),
-            });
+            ptr.get_or_insert_with(|| format!("{}{}", pol.pointer, st.pointer));
+            let shown = if pol.actions[si].len() == catalog.len() {
+                "every action of every service".to_string()
+            } else if services.len() > 5 {
+                format!(
+                    "{} and {} more services",
+                    services[..5].join(", "),
+                    services.len() - 5
+                )
+            } else {
+                services.join(", ")
+            };
+            let when = if st.conditions.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " when {}",
+                    st.conditions
+                        .iter()
+                        .map(|c| c.describe())
+                        .collect::<Vec<_>>()
+                        .join(" and ")
+                )
+            };
+            hits.push(format!(
+                "{} allows {shown} on every resource{when}",
+                st.label()
+            ));
         }
-        out
+        let who = format!("; attached to {}", model.holders[pi].join(", "));
+        out.push(match ptr {
+            Some(ptr) => Finding::fail(&pol.label, format!("{}{who}", hits.join("; ")), ptr),
+            None => Finding::pass(
+                &pol.label,
+                format!("no statement allows a whole service on every resource{who}"),
+                &pol.pointer,
+            ),
+        });
     }
+    Ok(out)
 }
 
 #[cfg(test)]

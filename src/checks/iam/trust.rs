@@ -44,7 +44,7 @@ pub fn roles_where(
 ) -> Vec<Finding> {
     let model = match super::access::model(ctx) {
         Ok(m) => m,
-        Err(f) => return vec![f],
+        Err(f) => return vec![*f],
     };
     let acct = &model.account;
     let mut out = Vec::new();

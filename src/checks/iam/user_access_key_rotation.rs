@@ -1,89 +1,71 @@
 //! `iam.user_access_key_rotation`: active access keys are rotated within the allowed age.
 
 use super::{credential_report, days_since_column, report_bool, row_arn, row_pointer};
-use crate::checks::{Check, CheckInfo, Context, Finding, FindingStatus, ParamDefault, ParamSpec};
+use crate::checks::{Context, Finding, FindingStatus, Outcome};
 
-pub struct UserAccessKeyRotation;
-
-static INFO: CheckInfo = CheckInfo {
-    id: "iam.user_access_key_rotation",
-    description: "Every active IAM user access key was rotated within the allowed age",
-    docs: "docs/checks.md#iam-user_access_key_rotation",
-    params: &[ParamSpec {
-        name: "max_age_days",
-        description: "oldest allowed age of an active access key",
-        default: ParamDefault::Int {
-            default: 90,
-            min: 1,
-            max: 3650,
-        },
-    }],
-};
-
-impl Check for UserAccessKeyRotation {
-    fn info(&self) -> &'static CheckInfo {
-        &INFO
+check! {
+    UserAccessKeyRotation = "iam.user_access_key_rotation",
+    "Every active IAM user access key was rotated within the allowed age",
+    params {
+        max_age_days: int(90 in 1..=3650) "oldest allowed age of an active access key",
     }
+}
 
-    fn evaluate(&self, ctx: &Context<'_>) -> Vec<Finding> {
-        let (report, unreported) = match credential_report(ctx) {
-            Ok(r) => r,
-            Err(gap) => return vec![gap],
-        };
-        let max_age = ctx.params.int("max_age_days");
-        let mut out = Vec::new();
-        for (i, row) in report.users() {
-            let arn = row_arn(row);
-            let mut active = 0;
-            for n in [1, 2] {
-                let column = format!("access_key_{n}_active");
-                match report_bool(row, &column) {
-                    Ok(true) => {}
-                    Ok(false) => continue,
-                    Err(why) => {
-                        active += 1;
-                        out.push(Finding::new(
-                            format!("{arn}#access_key_{n}"),
-                            FindingStatus::Error,
-                            format!("cannot tell whether access key {n} is active: {why}"),
-                            row_pointer(i, &column),
-                        ));
-                        continue;
-                    }
-                }
-                active += 1;
-                let column = format!("access_key_{n}_last_rotated");
-                let resource = format!("{arn}#access_key_{n}");
-                out.push(match days_since_column(ctx, row, &column) {
-                    None => Finding::new(
-                        resource,
+fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Outcome {
+    let (report, unreported) = credential_report(ctx)?;
+    let max_age = settings.max_age_days;
+    let mut out = Vec::new();
+    for (i, row) in report.users() {
+        let arn = row_arn(row);
+        let mut active = 0;
+        for n in [1, 2] {
+            let column = format!("access_key_{n}_active");
+            match report_bool(row, &column) {
+                Ok(true) => {}
+                Ok(false) => continue,
+                Err(why) => {
+                    active += 1;
+                    out.push(Finding::new(
+                        format!("{arn}#access_key_{n}"),
                         FindingStatus::Error,
-                        format!("access key {n} is active but its rotation date is unreadable"),
+                        format!("cannot tell whether access key {n} is active: {why}"),
                         row_pointer(i, &column),
-                    ),
-                    Some(age) if age > max_age => Finding::fail(
-                        resource,
-                        format!("access key {n} is {age} days old (limit {max_age})"),
-                        row_pointer(i, &column),
-                    ),
-                    Some(age) => Finding::pass(
-                        resource,
-                        format!("access key {n} is {age} days old (limit {max_age})"),
-                        row_pointer(i, &column),
-                    ),
-                });
+                    ));
+                    continue;
+                }
             }
-            if active == 0 {
-                out.push(Finding::not_applicable(
-                    arn,
-                    "no active access keys",
-                    row_pointer(i, "access_key_1_active"),
-                ));
-            }
+            active += 1;
+            let column = format!("access_key_{n}_last_rotated");
+            let resource = format!("{arn}#access_key_{n}");
+            out.push(match days_since_column(ctx, row, &column) {
+                None => Finding::new(
+                    resource,
+                    FindingStatus::Error,
+                    format!("access key {n} is active but its rotation date is unreadable"),
+                    row_pointer(i, &column),
+                ),
+                Some(age) if age > max_age => Finding::fail(
+                    resource,
+                    format!("access key {n} is {age} days old (limit {max_age})"),
+                    row_pointer(i, &column),
+                ),
+                Some(age) => Finding::pass(
+                    resource,
+                    format!("access key {n} is {age} days old (limit {max_age})"),
+                    row_pointer(i, &column),
+                ),
+            });
         }
-        out.extend(unreported);
-        out
+        if active == 0 {
+            out.push(Finding::not_applicable(
+                arn,
+                "no active access keys",
+                row_pointer(i, "access_key_1_active"),
+            ));
+        }
     }
+    out.extend(unreported);
+    Ok(out)
 }
 
 #[cfg(test)]

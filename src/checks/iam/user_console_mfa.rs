@@ -4,89 +4,75 @@
 //! users only, Steampipe and the Config pack of every user. `all_users` picks Steampipe's reading.
 
 use super::{credential_report, report_bool, row_arn, row_pointer};
-use crate::checks::{Check, CheckInfo, Context, Finding, FindingStatus, ParamDefault, ParamSpec};
+use crate::checks::{Context, Finding, FindingStatus, Outcome};
 use crate::snapshot::report_flag;
 
-pub struct UserConsoleMfa;
-
-static INFO: CheckInfo = CheckInfo {
-    id: "iam.user_console_mfa",
-    description: "Every IAM user with a console password has an MFA device",
-    docs: "docs/checks.md#iam-user_console_mfa",
-    params: &[ParamSpec {
-        name: "all_users",
-        description: "require MFA of users without a console password too (Steampipe's and the Config pack's reading)",
-        default: ParamDefault::Bool(false),
-    }],
-};
-
-impl Check for UserConsoleMfa {
-    fn info(&self) -> &'static CheckInfo {
-        &INFO
+check! {
+    UserConsoleMfa = "iam.user_console_mfa",
+    "Every IAM user with a console password has an MFA device",
+    params {
+        all_users: bool(false) "require MFA of users without a console password too (Steampipe's and the Config pack's reading)",
     }
+}
 
-    fn evaluate(&self, ctx: &Context<'_>) -> Vec<Finding> {
-        let (report, unreported) = match credential_report(ctx) {
-            Ok(r) => r,
-            Err(gap) => return vec![gap],
-        };
-        let all_users = ctx.params.bool("all_users");
-        report
-            .users()
-            .map(|(i, row)| {
-                let arn = row_arn(row);
-                match (
-                    report_flag(row, "password_enabled"),
-                    report_flag(row, "mfa_active"),
-                ) {
-                    (Some(false), Some(true)) if all_users => Finding::pass(
+fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Outcome {
+    let (report, unreported) = credential_report(ctx)?;
+    let all_users = settings.all_users;
+    Ok(report
+        .users()
+        .map(|(i, row)| {
+            let arn = row_arn(row);
+            match (
+                report_flag(row, "password_enabled"),
+                report_flag(row, "mfa_active"),
+            ) {
+                (Some(false), Some(true)) if all_users => Finding::pass(
+                    arn,
+                    "no console password; MFA device assigned",
+                    row_pointer(i, "mfa_active"),
+                ),
+                (Some(false), Some(false)) if all_users => Finding::fail(
+                    arn,
+                    "user without MFA (no console password, but every user must have MFA)",
+                    row_pointer(i, "mfa_active"),
+                ),
+                (Some(false), _) => Finding::not_applicable(
+                    arn,
+                    "no console password",
+                    row_pointer(i, "password_enabled"),
+                ),
+                (Some(true), Some(true)) => Finding::pass(
+                    arn,
+                    "console password protected by MFA",
+                    row_pointer(i, "mfa_active"),
+                ),
+                (Some(true), Some(false)) => Finding::fail(
+                    arn,
+                    "console password without MFA",
+                    row_pointer(i, "mfa_active"),
+                ),
+                _ => {
+                    let why: Vec<String> = [
+                        report_bool(row, "password_enabled").err(),
+                        report_bool(row, "mfa_active").err(),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .collect();
+                    Finding::new(
                         arn,
-                        "no console password; MFA device assigned",
-                        row_pointer(i, "mfa_active"),
-                    ),
-                    (Some(false), Some(false)) if all_users => Finding::fail(
-                        arn,
-                        "user without MFA (no console password, but every user must have MFA)",
-                        row_pointer(i, "mfa_active"),
-                    ),
-                    (Some(false), _) => Finding::not_applicable(
-                        arn,
-                        "no console password",
+                        FindingStatus::Error,
+                        format!(
+                            "cannot tell whether the console password has MFA: {}",
+                            why.join("; ")
+                        ),
                         row_pointer(i, "password_enabled"),
-                    ),
-                    (Some(true), Some(true)) => Finding::pass(
-                        arn,
-                        "console password protected by MFA",
-                        row_pointer(i, "mfa_active"),
-                    ),
-                    (Some(true), Some(false)) => Finding::fail(
-                        arn,
-                        "console password without MFA",
-                        row_pointer(i, "mfa_active"),
-                    ),
-                    _ => {
-                        let why: Vec<String> = [
-                            report_bool(row, "password_enabled").err(),
-                            report_bool(row, "mfa_active").err(),
-                        ]
-                        .into_iter()
-                        .flatten()
-                        .collect();
-                        Finding::new(
-                            arn,
-                            FindingStatus::Error,
-                            format!(
-                                "cannot tell whether the console password has MFA: {}",
-                                why.join("; ")
-                            ),
-                            row_pointer(i, "password_enabled"),
-                        )
-                    }
+                    )
                 }
-            })
-            .chain(unreported)
-            .collect()
-    }
+            }
+        })
+        .chain(unreported)
+        .collect())
 }
 
 #[cfg(test)]

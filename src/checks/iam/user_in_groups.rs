@@ -1,57 +1,44 @@
 //! `iam.user_in_groups`: every IAM user gets its permissions through at least one group, so
 //! access is granted and reviewed by role rather than person by person.
 
-use crate::checks::{Check, CheckInfo, Context, Finding};
+use crate::checks::{Context, Finding, Outcome};
 
-pub struct UserInGroups;
+check! {
+    UserInGroups = "iam.user_in_groups",
+    "Every IAM user belongs to at least one group"
+}
 
-static INFO: CheckInfo = CheckInfo {
-    id: "iam.user_in_groups",
-    description: "Every IAM user belongs to at least one group",
-    docs: "docs/checks.md#iam-user_in_groups",
-    params: &[],
-};
-
-impl Check for UserInGroups {
-    fn info(&self) -> &'static CheckInfo {
-        &INFO
+fn evaluate(ctx: &Context<'_>, _: &Settings) -> Outcome {
+    let d = super::authorization_details(ctx)?;
+    let mut out: Vec<Finding> = d
+        .user_detail_list
+        .iter()
+        .enumerate()
+        .map(|(i, u)| {
+            let ptr = format!("/iam/authorization_details/UserDetailList/{i}/GroupList");
+            if u.group_list.is_empty() {
+                Finding::fail(
+                    &u.arn,
+                    format!("user {} belongs to no group", u.user_name),
+                    ptr,
+                )
+            } else {
+                Finding::pass(
+                    &u.arn,
+                    format!("user {} is in {}", u.user_name, u.group_list.join(", ")),
+                    ptr,
+                )
+            }
+        })
+        .collect();
+    if out.is_empty() {
+        out.push(Finding::not_applicable(
+            ctx.account_resource("iam"),
+            "the account has no IAM users",
+            "/iam/authorization_details/UserDetailList",
+        ));
     }
-
-    fn evaluate(&self, ctx: &Context<'_>) -> Vec<Finding> {
-        let d = match super::authorization_details(ctx) {
-            Ok(d) => d,
-            Err(missing) => return vec![*missing],
-        };
-        let mut out: Vec<Finding> = d
-            .user_detail_list
-            .iter()
-            .enumerate()
-            .map(|(i, u)| {
-                let ptr = format!("/iam/authorization_details/UserDetailList/{i}/GroupList");
-                if u.group_list.is_empty() {
-                    Finding::fail(
-                        &u.arn,
-                        format!("user {} belongs to no group", u.user_name),
-                        ptr,
-                    )
-                } else {
-                    Finding::pass(
-                        &u.arn,
-                        format!("user {} is in {}", u.user_name, u.group_list.join(", ")),
-                        ptr,
-                    )
-                }
-            })
-            .collect();
-        if out.is_empty() {
-            out.push(Finding::not_applicable(
-                ctx.account_resource("iam"),
-                "the account has no IAM users",
-                "/iam/authorization_details/UserDetailList",
-            ));
-        }
-        out
-    }
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -1,62 +1,49 @@
 //! `iam.user_no_direct_policies`: users get permissions through groups (or roles), never directly.
 
-use crate::checks::{Check, CheckInfo, Context, Finding};
+use crate::checks::{Context, Finding, Outcome};
 
-pub struct UserNoDirectPolicies;
+check! {
+    UserNoDirectPolicies = "iam.user_no_direct_policies",
+    "No IAM user has managed or inline policies attached directly"
+}
 
-static INFO: CheckInfo = CheckInfo {
-    id: "iam.user_no_direct_policies",
-    description: "No IAM user has managed or inline policies attached directly",
-    docs: "docs/checks.md#iam-user_no_direct_policies",
-    params: &[],
-};
-
-impl Check for UserNoDirectPolicies {
-    fn info(&self) -> &'static CheckInfo {
-        &INFO
-    }
-
-    fn evaluate(&self, ctx: &Context<'_>) -> Vec<Finding> {
-        let details = match super::authorization_details(ctx) {
-            Ok(d) => d,
-            Err(missing) => return vec![*missing],
-        };
-        details
-            .user_detail_list
-            .iter()
-            .enumerate()
-            .map(|(i, user)| {
-                let ptr = format!("/iam/authorization_details/UserDetailList/{i}");
-                let mut direct: Vec<String> = user
-                    .attached_managed_policies
+fn evaluate(ctx: &Context<'_>, _: &Settings) -> Outcome {
+    let details = super::authorization_details(ctx)?;
+    Ok(details
+        .user_detail_list
+        .iter()
+        .enumerate()
+        .map(|(i, user)| {
+            let ptr = format!("/iam/authorization_details/UserDetailList/{i}");
+            let mut direct: Vec<String> = user
+                .attached_managed_policies
+                .iter()
+                .map(|p| format!("managed policy {}", p.policy_arn))
+                .collect();
+            direct.extend(
+                user.user_policy_list
                     .iter()
-                    .map(|p| format!("managed policy {}", p.policy_arn))
-                    .collect();
-                direct.extend(
-                    user.user_policy_list
-                        .iter()
-                        .map(|p| format!("inline policy {:?}", p.policy_name)),
-                );
-                if direct.is_empty() {
-                    Finding::pass(&user.arn, "no policies attached directly", ptr)
+                    .map(|p| format!("inline policy {:?}", p.policy_name)),
+            );
+            if direct.is_empty() {
+                Finding::pass(&user.arn, "no policies attached directly", ptr)
+            } else {
+                let field = if user.attached_managed_policies.is_empty() {
+                    "UserPolicyList"
                 } else {
-                    let field = if user.attached_managed_policies.is_empty() {
-                        "UserPolicyList"
-                    } else {
-                        "AttachedManagedPolicies"
-                    };
-                    Finding::fail(
-                        &user.arn,
-                        format!(
-                            "policies attached directly to the user: {}",
-                            direct.join(", ")
-                        ),
-                        format!("{ptr}/{field}"),
-                    )
-                }
-            })
-            .collect()
-    }
+                    "AttachedManagedPolicies"
+                };
+                Finding::fail(
+                    &user.arn,
+                    format!(
+                        "policies attached directly to the user: {}",
+                        direct.join(", ")
+                    ),
+                    format!("{ptr}/{field}"),
+                )
+            }
+        })
+        .collect())
 }
 
 #[cfg(test)]

@@ -3,111 +3,93 @@
 use std::collections::BTreeMap;
 
 use super::{credential_report, days_since_column, report_bool, row_arn, row_pointer};
-use crate::checks::{Check, CheckInfo, Context, Finding, FindingStatus, ParamDefault, ParamSpec};
+use crate::checks::{Context, Finding, FindingStatus, Outcome};
 
-pub struct UserUnusedCredentials;
-
-static INFO: CheckInfo = CheckInfo {
-    id: "iam.user_unused_credentials",
-    description: "No IAM user keeps an enabled password or access key unused for longer than the allowed window",
-    docs: "docs/checks.md#iam-user_unused_credentials",
-    params: &[ParamSpec {
-        name: "max_unused_days",
-        description: "longest a credential may stay enabled without use (Prowler uses 45; Steampipe and Config 90)",
-        default: ParamDefault::Int {
-            default: 90,
-            min: 1,
-            max: 3650,
-        },
-    }],
-};
-
-impl Check for UserUnusedCredentials {
-    fn info(&self) -> &'static CheckInfo {
-        &INFO
+check! {
+    UserUnusedCredentials = "iam.user_unused_credentials",
+    "No IAM user keeps an enabled password or access key unused for longer than the allowed window",
+    params {
+        max_unused_days: int(90 in 1..=3650) "longest a credential may stay enabled without use (Prowler uses 45; Steampipe and Config 90)",
     }
+}
 
-    fn evaluate(&self, ctx: &Context<'_>) -> Vec<Finding> {
-        let (report, unreported) = match credential_report(ctx) {
-            Ok(r) => r,
-            Err(gap) => return vec![gap],
-        };
-        let limit = ctx.params.int("max_unused_days");
-        report
-            .users()
-            .map(|(i, row)| {
-                let arn = row_arn(row);
-                let mut stale: Vec<(String, String)> = Vec::new(); // (reason, column)
-                let mut unknown: Vec<(String, String)> = Vec::new();
-                let mut used: Vec<String> = Vec::new();
-                let mut credentials = vec![(
-                    "console password".to_string(),
-                    "password_enabled".to_string(),
-                    "password_last_used".to_string(),
-                    vec!["password_last_changed", "user_creation_time"],
-                )];
-                for n in [1, 2] {
-                    credentials.push((
-                        format!("access key {n}"),
-                        format!("access_key_{n}_active"),
-                        format!("access_key_{n}_last_used_date"),
-                        if n == 1 {
-                            vec!["access_key_1_last_rotated", "user_creation_time"]
-                        } else {
-                            vec!["access_key_2_last_rotated", "user_creation_time"]
-                        },
-                    ));
-                }
-                for (what, enabled, last_used, issued) in &credentials {
-                    match report_bool(row, enabled) {
-                        Ok(false) => continue,
-                        Ok(true) => {}
-                        Err(why) => {
-                            unknown.push((
-                                format!("whether the {what} is enabled is unknown ({why})"),
-                                enabled.clone(),
-                            ));
-                            continue;
-                        }
-                    }
-                    match judge(ctx, row, what, last_used, issued, limit) {
-                        Use::Recent(how) => used.push(how),
-                        Use::Stale(why) => stale.push((why, last_used.clone())),
-                        Use::Unknown(why) => unknown.push((why, last_used.clone())),
+fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Outcome {
+    let (report, unreported) = credential_report(ctx)?;
+    let limit = settings.max_unused_days;
+    Ok(report
+        .users()
+        .map(|(i, row)| {
+            let arn = row_arn(row);
+            let mut stale: Vec<(String, String)> = Vec::new(); // (reason, column)
+            let mut unknown: Vec<(String, String)> = Vec::new();
+            let mut used: Vec<String> = Vec::new();
+            let mut credentials = vec![(
+                "console password".to_string(),
+                "password_enabled".to_string(),
+                "password_last_used".to_string(),
+                vec!["password_last_changed", "user_creation_time"],
+            )];
+            for n in [1, 2] {
+                credentials.push((
+                    format!("access key {n}"),
+                    format!("access_key_{n}_active"),
+                    format!("access_key_{n}_last_used_date"),
+                    if n == 1 {
+                        vec!["access_key_1_last_rotated", "user_creation_time"]
+                    } else {
+                        vec!["access_key_2_last_rotated", "user_creation_time"]
+                    },
+                ));
+            }
+            for (what, enabled, last_used, issued) in &credentials {
+                match report_bool(row, enabled) {
+                    Ok(false) => continue,
+                    Ok(true) => {}
+                    Err(why) => {
+                        unknown.push((
+                            format!("whether the {what} is enabled is unknown ({why})"),
+                            enabled.clone(),
+                        ));
+                        continue;
                     }
                 }
-                if let Some((_, column)) = stale.first() {
-                    let reasons: Vec<&str> = stale.iter().map(|(r, _)| r.as_str()).collect();
-                    Finding::fail(
-                        arn,
-                        format!("{} (limit {limit} days)", reasons.join("; ")),
-                        row_pointer(i, column),
-                    )
-                } else if let Some((_, column)) = unknown.first() {
-                    let reasons: Vec<&str> = unknown.iter().map(|(r, _)| r.as_str()).collect();
-                    Finding::new(
-                        arn,
-                        FindingStatus::Error,
-                        reasons.join("; "),
-                        row_pointer(i, column),
-                    )
-                } else if used.is_empty() {
-                    Finding::pass(
-                        arn,
-                        "no enabled password or active access key",
-                        row_pointer(i, "password_enabled"),
-                    )
-                } else {
-                    Finding::pass(
-                        arn,
-                        format!("{} (limit {limit} days)", used.join("; ")),
-                        row_pointer(i, "password_last_used"),
-                    )
+                match judge(ctx, row, what, last_used, issued, limit) {
+                    Use::Recent(how) => used.push(how),
+                    Use::Stale(why) => stale.push((why, last_used.clone())),
+                    Use::Unknown(why) => unknown.push((why, last_used.clone())),
                 }
-            })
-            .chain(unreported)
-            .collect()
-    }
+            }
+            if let Some((_, column)) = stale.first() {
+                let reasons: Vec<&str> = stale.iter().map(|(r, _)| r.as_str()).collect();
+                Finding::fail(
+                    arn,
+                    format!("{} (limit {limit} days)", reasons.join("; ")),
+                    row_pointer(i, column),
+                )
+            } else if let Some((_, column)) = unknown.first() {
+                let reasons: Vec<&str> = unknown.iter().map(|(r, _)| r.as_str()).collect();
+                Finding::new(
+                    arn,
+                    FindingStatus::Error,
+                    reasons.join("; "),
+                    row_pointer(i, column),
+                )
+            } else if used.is_empty() {
+                Finding::pass(
+                    arn,
+                    "no enabled password or active access key",
+                    row_pointer(i, "password_enabled"),
+                )
+            } else {
+                Finding::pass(
+                    arn,
+                    format!("{} (limit {limit} days)", used.join("; ")),
+                    row_pointer(i, "password_last_used"),
+                )
+            }
+        })
+        .chain(unreported)
+        .collect())
 }
 
 /// How one enabled credential stands.
