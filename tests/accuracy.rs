@@ -106,8 +106,41 @@ fn apply(dir: &Path, edit: &Value, case: &str) {
 
 /// What one run of a case gave: the findings per check, or the refusal.
 enum Outcome {
-    Findings(BTreeMap<String, Vec<Value>>),
+    /// The findings by check, and every finding whose evidence pointer does not resolve in
+    /// the package's snapshot.json.
+    Findings(BTreeMap<String, Vec<Value>>, Vec<String>),
     Refused(String),
+}
+
+/// Every finding of the package in `package` whose `evidence` pointer names nothing in its
+/// snapshot.json, as "check resource: pointer". A finding must point at the evidence its
+/// verdict rests on; one that points nowhere cannot be checked by an auditor.
+fn unresolved_evidence(package: &Path) -> Vec<String> {
+    let results: Value =
+        serde_json::from_slice(&std::fs::read(package.join("results.json")).unwrap()).unwrap();
+    let snapshot: Value =
+        serde_json::from_slice(&std::fs::read(package.join("snapshot.json")).unwrap()).unwrap();
+    let mut out = Vec::new();
+    let mut seen = 0;
+    for control in results["controls"].as_array().unwrap() {
+        for check in control["checks"].as_array().unwrap() {
+            for f in check["findings"].as_array().unwrap() {
+                seen += 1;
+                let pointer = f["evidence"].as_str().unwrap();
+                if !pointer.starts_with('/') || snapshot.pointer(pointer).is_none() {
+                    out.push(format!(
+                        "{} {}: {pointer:?}",
+                        check["id"].as_str().unwrap(),
+                        f["resource"].as_str().unwrap()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(seen > 0, "{package:?}: no finding to check");
+    out.sort();
+    out.dedup();
+    out
 }
 
 fn run_case(case: &str, scratch: &Path) -> Outcome {
@@ -173,7 +206,7 @@ fn run_case(case: &str, scratch: &Path) -> Outcome {
                 .or_insert_with(|| check["findings"].as_array().unwrap().clone());
         }
     }
-    Outcome::Findings(by_check)
+    Outcome::Findings(by_check, unresolved_evidence(&package))
 }
 
 /// Worst first, as the package orders them.
@@ -229,6 +262,13 @@ fn every_case_gives_its_expected_verdicts() {
     let mut failures = Vec::new();
     for (case, expectations) in &rows {
         let outcome = run_case(case, work);
+        if let Outcome::Findings(_, unresolved) = &outcome {
+            failures.extend(
+                unresolved
+                    .iter()
+                    .map(|u| format!("{case}: evidence pointer resolves to nothing: {u}")),
+            );
+        }
         for [check, resource, status, message] in expectations {
             let row = format!("{case} {check} {resource} {status}");
             match (&outcome, status.as_str()) {
@@ -238,10 +278,10 @@ fn every_case_gives_its_expected_verdicts() {
                     }
                 }
                 (Outcome::Refused(err), _) => failures.push(format!("{row}: refused: {err}")),
-                (Outcome::Findings(_), "exit2") => {
+                (Outcome::Findings(..), "exit2") => {
                     failures.push(format!("{row}: accepted, expected exit 2"))
                 }
-                (Outcome::Findings(by_check), _) => {
+                (Outcome::Findings(by_check, _), _) => {
                     let Some(findings) = by_check.get(check) else {
                         failures.push(format!("{row}: check not in results"));
                         continue;
@@ -283,5 +323,39 @@ fn every_case_gives_its_expected_verdicts() {
         "{} of the corpus rows failed:\n{}",
         failures.len(),
         failures.join("\n")
+    );
+}
+
+/// The bundled example as the demo assesses it (attestations, waivers, config): every
+/// finding's evidence pointer names something in its snapshot.json.
+#[test]
+fn every_evidence_pointer_of_the_example_resolves() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_safeguard"))
+        .arg("assess")
+        .arg(root.join("examples/clinic-account"))
+        .arg("--attestations")
+        .arg(root.join("examples/attestations.yaml"))
+        .arg("--waivers")
+        .arg(root.join("examples/waivers.yaml"))
+        .arg("--config")
+        .arg(root.join("examples/config.yaml"))
+        .args(["--format", "json", "--fail-on", "never", "-q", "-o"])
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let package = PathBuf::from(String::from_utf8(output.stdout).unwrap().trim());
+    let unresolved = unresolved_evidence(&package);
+    assert!(
+        unresolved.is_empty(),
+        "evidence pointers that resolve to nothing:\n{}",
+        unresolved.join("\n")
     );
 }

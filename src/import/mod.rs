@@ -809,7 +809,7 @@ impl Importer<'_> {
         let mut by_arn: BTreeMap<String, Trail> = BTreeMap::new();
         for region in regions {
             let rel = format!("cloudtrail/{region}/trails.json");
-            let ptr = format!("/cloudtrail/regions/{}", escape_pointer_token(region));
+            let ptr = crate::snapshot::pointer::region("cloudtrail", region);
             let listed = self.read_or_gap::<TrailsFile>(
                 &rel,
                 &ptr,
@@ -1032,10 +1032,7 @@ impl Importer<'_> {
         for region in regions {
             let events = self.read_lookup(
                 &format!("events/{region}/root-activity.json"),
-                &format!(
-                    "/cloudtrail/event_history/root_activity/{}",
-                    escape_pointer_token(region)
-                ),
+                &crate::snapshot::pointer::root_activity(region),
                 &format!("aws cloudtrail lookup-events --region {region} --lookup-attributes AttributeKey=Username,AttributeValue=root"),
             )?;
             root_activity.insert(region.clone(), events);
@@ -1077,7 +1074,7 @@ impl Importer<'_> {
     fn config(&mut self, regions: &BTreeSet<String>) -> Result<ConfigService> {
         let mut cfg = ConfigService::default();
         for region in regions {
-            let base = format!("/config/regions/{}", escape_pointer_token(region));
+            let base = crate::snapshot::pointer::region("config", region);
             let recorders = self
                 .read_or_gap::<RecordersFile>(
                     &format!("config/{region}/configuration-recorders.json"),

@@ -6,6 +6,7 @@
 //! Evidence that could not be read is `null` in place and explained in `gaps`, so a check
 //! can tell "absent in the account" from "not seen by us".
 
+pub mod pointer;
 pub mod policy_document;
 pub mod time;
 
@@ -37,7 +38,7 @@ pub struct Snapshot {
     pub regions: Vec<String>,
     /// The account's enabled regions, as the evidence proves them (`account/regions.json`);
     /// `None`: not in the evidence, so `regions` is not proven complete.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub enabled_regions: Option<EnabledRegions>,
     pub iam: Iam,
     pub cloudtrail: CloudTrail,
@@ -491,6 +492,14 @@ pub enum TrailLogGroup<'a> {
 }
 
 impl Snapshot {
+    /// The account's root user, `arn:<partition>:iam::<account>:root`.
+    pub fn root_arn(&self) -> String {
+        format!(
+            "arn:{}:iam::{}:root",
+            self.account.partition, self.account.id
+        )
+    }
+
     /// The CloudTrail event at an evidence pointer (`/cloudtrail/event_history/iam_changes/N`
     /// or `/cloudtrail/event_history/root_activity/REGION/N`), if it names one.
     pub fn event_at(&self, pointer: &str) -> Option<&CloudTrailEvent> {

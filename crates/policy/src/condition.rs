@@ -241,6 +241,7 @@ impl Condition {
         let err = |p: String, m: String| PolicyError {
             pointer: p,
             message: m,
+            in_text: false,
         };
         let ops = v.as_object().ok_or_else(|| {
             err(

@@ -9,6 +9,21 @@ pub struct PolicyError {
     /// JSON pointer inside the document, e.g. `/Statement/2/Action/1`.
     pub pointer: String,
     pub message: String,
+    /// The pointer is into the document's text, not into a JSON value: the document was kept
+    /// verbatim (a key repeats), so the evidence holds it as one string.
+    pub in_text: bool,
+}
+
+impl PolicyError {
+    /// Where in the evidence the error is, for a document found at `document`: the element
+    /// the pointer names, or the document itself when it is kept as text.
+    pub fn evidence_pointer(&self, document: &str) -> String {
+        if self.in_text {
+            document.to_string()
+        } else {
+            format!("{document}{}", self.pointer)
+        }
+    }
 }
 
 impl std::fmt::Display for PolicyError {
@@ -28,6 +43,7 @@ pub(crate) fn err(pointer: impl Into<String>, message: impl Into<String>) -> Pol
     PolicyError {
         pointer: pointer.into(),
         message: message.into(),
+        in_text: false,
     }
 }
 

@@ -93,18 +93,22 @@ impl Policy {
         // A document kept as text is one whose keys repeat (see `document`): IAM rejects it,
         // and reading either value could turn a Deny into an Allow.
         if let Value::String(text) = doc {
+            let in_text = |mut e: PolicyError| {
+                e.in_text = true;
+                e
+            };
             let node = crate::document::Node::parse(text)
-                .map_err(|e| err("", format!("policy document text is not JSON: {e}")))?;
+                .map_err(|e| in_text(err("", format!("policy document text is not JSON: {e}"))))?;
             if let Some(d) = node.first_duplicate() {
-                return Err(err(
+                return Err(in_text(err(
                     d.pointer,
                     format!(
                         "duplicate key {:?}: IAM rejects a document with a repeated key, and which value counts cannot be known",
                         d.key
                     ),
-                ));
+                )));
             }
-            return Policy::parse(&node.into_value(), kind);
+            return Policy::parse(&node.into_value(), kind).map_err(in_text);
         }
         let obj = doc.as_object().ok_or_else(|| {
             err(

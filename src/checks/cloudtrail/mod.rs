@@ -15,7 +15,6 @@ crate::checks::register! {
 pub(crate) mod recording;
 
 use super::{Context, Finding, FindingStatus};
-use crate::error::escape_pointer_token;
 use crate::snapshot::{LogGroup, TrailEvidence, TrailLogGroup};
 
 /// `error` findings for regions whose trail listing could not be read: a trail there may exist
@@ -30,7 +29,7 @@ pub(crate) fn unlisted_regions(ctx: &Context<'_>) -> Vec<Finding> {
             .get(region)
             .is_some_and(Option::is_some);
         if !listed {
-            let ptr = format!("/cloudtrail/regions/{}", escape_pointer_token(region));
+            let ptr = crate::snapshot::pointer::region("cloudtrail", region);
             out.push(ctx.missing(
                 format!("cloudtrail/{region}"),
                 &ptr,

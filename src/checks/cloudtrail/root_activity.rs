@@ -5,7 +5,6 @@
 //! for the ticket behind it (or waive it as a documented emergency).
 
 use crate::checks::{Context, Finding, FindingStatus, Outcome};
-use crate::error::escape_pointer_token;
 
 check! {
     RootActivity = "cloudtrail.root_activity",
@@ -17,15 +16,12 @@ check! {
 
 fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Outcome {
     let s = ctx.snapshot;
-    let root = format!("arn:{}:iam::{}:root", s.account.partition, s.account.id);
+    let root = s.root_arn();
     let history = &s.cloudtrail.event_history;
     let mut out = Vec::new();
     let mut clean = Vec::new();
     for region in &s.regions {
-        let ptr = format!(
-            "/cloudtrail/event_history/root_activity/{}",
-            escape_pointer_token(region)
-        );
+        let ptr = crate::snapshot::pointer::root_activity(region);
         match history.root_activity.get(region) {
             Some(Some(events)) if events.is_empty() => clean.push(region.as_str()),
             Some(Some(events)) => out.extend(events.iter().enumerate().map(|(i, e)| {

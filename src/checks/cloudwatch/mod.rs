@@ -19,7 +19,6 @@ mod alarm;
 use super::cloudtrail::recording::{Recorded, records_all};
 use super::reference_events::ReferenceEvent;
 use super::{Context, Finding, FindingStatus};
-use crate::error::escape_pointer_token;
 use crate::snapshot::{MetricAlarm, MetricFilter, TrailLogGroup, log_group_of_arn};
 use alarm::{Judged, filter_catches, published, raises};
 
@@ -155,7 +154,7 @@ fn alarm_check(
         )
         .map(|(_, g)| g)
         .unwrap_or_default();
-        let base = format!("/cloudwatch/regions/{}", escape_pointer_token(region));
+        let base = crate::snapshot::pointer::region("cloudwatch", region);
         let evidence = s.cloudwatch.regions.get(region);
         let Some(filters) = evidence.and_then(|e| e.metric_filters.as_ref()) else {
             unread.get_or_insert(format!("{base}/metric_filters"));

@@ -1,7 +1,6 @@
 //! `config.recorder_all_regions`: AWS Config records every resource type in every region.
 
 use crate::checks::{Context, Finding, FindingStatus, Outcome};
-use crate::error::escape_pointer_token;
 
 check! {
     RecorderAllRegions = "config.recorder_all_regions",
@@ -25,7 +24,7 @@ fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Outcome {
         .iter()
         .map(|region| {
             let resource = format!("config/{region}/configuration-recorder");
-            let base = format!("/config/regions/{}", escape_pointer_token(region));
+            let base = crate::snapshot::pointer::region("config", region);
             let Some(cfg) = s.config.regions.get(region) else {
                 return ctx.missing(
                     resource,

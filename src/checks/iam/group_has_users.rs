@@ -29,7 +29,7 @@ fn evaluate(ctx: &Context<'_>, _: &Settings) -> Outcome {
                 .get(g.group_name.as_str())
                 .cloned()
                 .unwrap_or_default();
-            let ptr = format!("/iam/authorization_details/GroupDetailList/{i}");
+            let ptr = crate::snapshot::pointer::group(i);
             if members.is_empty() {
                 Finding::fail(
                     &g.arn,

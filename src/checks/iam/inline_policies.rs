@@ -46,7 +46,7 @@ fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Outcome {
                 .iter()
                 .map(|p| p.policy_name.as_str())
                 .collect(),
-            format!("/iam/authorization_details/UserDetailList/{i}"),
+            crate::snapshot::pointer::user(i),
             "UserPolicyList",
         );
     }
@@ -75,7 +75,7 @@ fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Outcome {
                     .iter()
                     .map(|p| p.policy_name.as_str())
                     .collect(),
-                format!("/iam/authorization_details/RoleDetailList/{i}"),
+                crate::snapshot::pointer::role(i),
                 "RolePolicyList",
             );
         }

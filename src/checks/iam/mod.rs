@@ -127,7 +127,7 @@ pub(crate) fn reconciled_report_within<'a>(
                         "user {} is in the authorization details but not in the credential report (generated {}): its credentials cannot be judged",
                         u.user_name, generated.0
                     ),
-                    format!("/iam/authorization_details/UserDetailList/{i}"),
+                    crate::snapshot::pointer::user(i),
                 ));
             }
         }

@@ -63,7 +63,7 @@ fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Outcome {
                 &resource,
                 crate::checks::FindingStatus::Error,
                 format!("the policy document cannot be read: {e}"),
-                format!("{}{}", pol.pointer, e.pointer),
+                e.evidence_pointer(&pol.pointer),
             ));
             continue;
         }

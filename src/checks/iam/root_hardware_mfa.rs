@@ -11,7 +11,7 @@ check! {
 
 fn evaluate(ctx: &Context<'_>, _: &Settings) -> Outcome {
     let s = ctx.snapshot;
-    let root = format!("arn:{}:iam::{}:root", s.account.partition, s.account.id);
+    let root = s.root_arn();
     let Some(enabled) = s
         .iam
         .account_summary

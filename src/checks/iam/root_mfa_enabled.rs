@@ -10,7 +10,7 @@ check! {
 
 fn evaluate(ctx: &Context<'_>, _: &Settings) -> Outcome {
     let s = ctx.snapshot;
-    let resource = format!("arn:{}:iam::{}:root", s.account.partition, s.account.id);
+    let resource = s.root_arn();
     // Two independent sources; when both are present, both must say MFA is on.
     let summary = s
         .iam

@@ -73,7 +73,7 @@ pub fn roles_where(
                 &pr.arn,
                 FindingStatus::Error,
                 format!("the trust policy cannot be read: {e}"),
-                format!("{doc_ptr}{}", e.pointer),
+                e.evidence_pointer(&doc_ptr),
             )),
         });
     }

@@ -14,7 +14,7 @@ fn evaluate(ctx: &Context<'_>, _: &Settings) -> Outcome {
         .iter()
         .enumerate()
         .map(|(i, user)| {
-            let ptr = format!("/iam/authorization_details/UserDetailList/{i}");
+            let ptr = crate::snapshot::pointer::user(i);
             let mut direct: Vec<String> = user
                 .attached_managed_policies
                 .iter()
