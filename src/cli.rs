@@ -162,6 +162,10 @@ struct AwsArgs {
     /// Pages one paginated API call may take; past it (or on a repeated marker) that evidence is a gap.
     #[arg(long, value_name = "N", default_value_t = crate::collect::DEFAULT_MAX_PAGES, value_parser = clap::value_parser!(usize))]
     max_pages: usize,
+    /// Attempts per API call, the first included: throttled and failed calls are retried with
+    /// adaptive back-off until then (1: no retry).
+    #[arg(long, value_name = "N", default_value_t = crate::collect::DEFAULT_MAX_ATTEMPTS, value_parser = clap::value_parser!(u32).range(1..=20))]
+    max_attempts: u32,
 }
 
 impl AwsArgs {
@@ -176,6 +180,7 @@ impl AwsArgs {
             verbose: self.verbose,
             lookback_days: self.lookback_days,
             max_pages: self.max_pages,
+            max_attempts: self.max_attempts,
         }
     }
 }

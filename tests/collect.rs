@@ -51,7 +51,7 @@ fn results_of(stdout: &[u8]) -> Value {
 
 #[test]
 fn collect_and_import_of_one_account_agree_and_stay_within_the_policy() {
-    let moto = support::Moto::start();
+    let moto = support::Moto::shared();
     moto.seed();
     let work = tempfile::tempdir().unwrap();
 
@@ -61,6 +61,9 @@ fn collect_and_import_of_one_account_agree_and_stay_within_the_policy() {
             "run",
             "--regions",
             "us-east-1,eu-west-1",
+            // moto answers a few calls with an error; retrying them only waits.
+            "--max-attempts",
+            "2",
             "--quiet-collect",
             "-q",
             "--format",
@@ -145,7 +148,14 @@ fn collect_and_import_of_one_account_agree_and_stay_within_the_policy() {
 
     // Every API the collector called is granted by policies/safeguard-collector.json.
     let out = safeguard(&moto)
-        .args(["collect", "--regions", "us-east-1,eu-west-1", "-o"])
+        .args([
+            "collect",
+            "--regions",
+            "us-east-1,eu-west-1",
+            "--max-attempts",
+            "2",
+            "-o",
+        ])
         .arg(work.path().join("snap.json"))
         .output()
         .unwrap();
@@ -314,7 +324,7 @@ fn calls_that_time_out_become_gaps_and_the_run_finishes() {
             "--regions",
             "us-east-1",
             "--call-timeout",
-            "3",
+            "2",
             "--quiet-collect",
             "-o",
         ])

@@ -8,7 +8,7 @@ use std::process::Command;
 
 #[test]
 fn the_export_script_produces_a_folder_safeguard_assesses() {
-    let moto = support::Moto::start();
+    let moto = support::Moto::shared();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
 
     moto.seed();

@@ -43,7 +43,12 @@ pub struct CollectOptions {
     pub lookback_days: u32,
     /// Pages one paginated call may take before it is recorded as a gap.
     pub max_pages: usize,
+    /// Attempts per API call, the first included (adaptive retry with back-off between them).
+    pub max_attempts: u32,
 }
+
+/// The SDK's own default is 3; six rides out a burst of throttling on a large account.
+pub const DEFAULT_MAX_ATTEMPTS: u32 = 6;
 
 impl Default for CollectOptions {
     fn default() -> Self {
@@ -57,6 +62,7 @@ impl Default for CollectOptions {
             verbose: false,
             lookback_days: 90,
             max_pages: DEFAULT_MAX_PAGES,
+            max_attempts: DEFAULT_MAX_ATTEMPTS,
         }
     }
 }
@@ -321,7 +327,7 @@ pub async fn collect_async(opts: &CollectOptions) -> Result<Collection> {
 async fn load_config(opts: &CollectOptions) -> SdkConfig {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         // Adaptive retry slows down under throttling instead of failing the call.
-        .retry_config(RetryConfig::adaptive().with_max_attempts(6))
+        .retry_config(RetryConfig::adaptive().with_max_attempts(opts.max_attempts.max(1)))
         .timeout_config(
             TimeoutConfig::builder()
                 .connect_timeout(Duration::from_secs(10))

@@ -3,10 +3,11 @@
 
 #![allow(dead_code)]
 
+use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
 /// Pinned so that a moto release cannot change what the tests see.
@@ -17,15 +18,40 @@ pub const PIP_PACKAGES: &[&str] = &[
     "botocore==1.44.5",
 ];
 
-static INSTALL: Mutex<()> = Mutex::new(());
+/// Where the venv lives: `$SAFEGUARD_TEST_CACHE`, else the user's cache folder
+/// (`$XDG_CACHE_HOME` or `~/.cache`, under `safeguard-tests/`), so that a fresh clone or a
+/// `cargo clean` does not install moto again; named by the pins, so a changed pin installs anew.
+fn venv_dir() -> PathBuf {
+    let pins = PIP_PACKAGES.join(" ");
+    // FNV-1a: a stable short name for the pin set (no hashing crate for one folder name).
+    let hash = pins.bytes().fold(0xcbf29ce484222325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100000001b3)
+    });
+    let base = std::env::var_os("SAFEGUARD_TEST_CACHE")
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("XDG_CACHE_HOME")
+                .map(PathBuf::from)
+                .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cache")))
+                .map(|c| c.join("safeguard-tests"))
+        })
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"));
+    base.join(format!("moto-venv-{hash:016x}"))
+}
 
-/// The venv's bin folder, installing it on first use.
+/// The venv's bin folder, installing it on first use. Test binaries run in parallel, so the
+/// install holds a file lock: one installs, the others wait and reuse it.
 pub fn venv_bin() -> PathBuf {
-    let _guard = INSTALL.lock().unwrap_or_else(|e| e.into_inner());
-    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/moto-venv");
+    let venv = venv_dir();
     let bin = venv.join("bin");
     let stamp = venv.join("installed.txt");
     let wanted = PIP_PACKAGES.join(" ");
+    if std::fs::read_to_string(&stamp).ok().as_deref() == Some(wanted.as_str()) {
+        return bin;
+    }
+    std::fs::create_dir_all(venv.parent().unwrap()).unwrap();
+    let lock = std::fs::File::create(venv.with_extension("lock")).unwrap();
+    lock.lock().unwrap();
     if std::fs::read_to_string(&stamp).ok().as_deref() == Some(wanted.as_str()) {
         return bin;
     }
@@ -57,14 +83,27 @@ fn run(cmd: &mut Command, what: &str) {
     );
 }
 
-/// A running moto server; stopped when dropped.
+/// A running moto server; stopped when dropped, or when the test process ends.
 pub struct Moto {
     child: Child,
     pub endpoint: String,
     pub bin: PathBuf,
 }
 
+static SHARED: OnceLock<Mutex<Moto>> = OnceLock::new();
+
 impl Moto {
+    /// This test binary's one server, reset to empty (`POST /moto-api/reset`) and held for
+    /// the caller alone until the guard drops: tests share the start-up, never the state.
+    pub fn shared() -> MutexGuard<'static, Moto> {
+        let moto = SHARED
+            .get_or_init(|| Mutex::new(Moto::start()))
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        moto.reset();
+        moto
+    }
+
     pub fn start() -> Moto {
         let bin = venv_bin();
         let port = TcpListener::bind("127.0.0.1:0")
@@ -72,8 +111,14 @@ impl Moto {
             .local_addr()
             .unwrap()
             .port();
-        let child = Command::new(bin.join("moto_server"))
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        // Started under a shell that stops it when its stdin closes: a shared server lives in
+        // a static, which is never dropped, and must not outlive the test process.
+        let child = Command::new("sh")
+            .arg("-c")
+            .arg(r#""$0" -H 127.0.0.1 -p "$1" >/dev/null 2>&1 & server=$!; cat >/dev/null; kill $server; wait $server"#)
+            .arg(bin.join("moto_server"))
+            .arg(port.to_string())
+            .stdin(Stdio::piped())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -94,6 +139,25 @@ impl Moto {
         }
     }
 
+    /// Empties every service of the server (moto's own reset endpoint).
+    pub fn reset(&self) {
+        let addr = self.endpoint.trim_start_matches("http://");
+        let mut stream = std::net::TcpStream::connect(addr).expect("moto is listening");
+        stream
+            .write_all(
+                format!("POST /moto-api/reset HTTP/1.1\r\nHost: {addr}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                    .as_bytes(),
+            )
+            .unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        assert!(
+            response.starts_with("HTTP/1.1 200") || response.starts_with("HTTP/1.0 200"),
+            "moto reset: {}",
+            response.lines().next().unwrap_or("")
+        );
+    }
+
     /// Environment for AWS clients pointed at this server, with throwaway credentials.
     pub fn aws_env(&self, cmd: &mut Command) {
         let path = format!(
@@ -107,6 +171,9 @@ impl Moto {
             .env("AWS_DEFAULT_REGION", "us-east-1")
             .env("AWS_CONFIG_FILE", "/dev/null")
             .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+            // The AWS CLI's retries: moto answers some calls with an error, and retrying
+            // them with back-off only waits.
+            .env("AWS_MAX_ATTEMPTS", "2")
             .env("PATH", path);
     }
 }
@@ -129,7 +196,8 @@ impl Moto {
 
 impl Drop for Moto {
     fn drop(&mut self) {
-        let _ = self.child.kill();
+        // Closing the shell's stdin stops the server; then the shell exits.
+        drop(self.child.stdin.take());
         let _ = self.child.wait();
     }
 }
