@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Exports the evidence safeguard needs from one AWS account with the AWS CLI v2, in the folder
-# layout of design.md ("Import folder"), for `safeguard import DIR` or `safeguard assess DIR`.
+# layout of docs/evidence-format.md, for `safeguard import DIR` or `safeguard assess DIR`.
 #
 #   scripts/export-aws-evidence.sh OUT_DIR [--profile NAME] [--regions "us-east-1 eu-west-1"] [--lookback-days 90]
 #

@@ -1,6 +1,6 @@
 //! Assessment: runs every check the catalog uses once, then resolves each control's status.
 //!
-//! Status resolution follows design.md exactly: `fail` (an unwaived failing finding) beats
+//! Status resolution follows docs/results-schema.md ("Statuses"): `fail` (an unwaived failing finding) beats
 //! `insufficient_evidence` (a check could not read evidence it needs) beats `manual` (a human part
 //! not attested) beats `pass`; `not_applicable` is for inherited controls and for controls whose
 //! every check found nothing to judge.

@@ -1,4 +1,4 @@
-//! Errors that end a run, each mapped to the exit code design.md promises.
+//! Errors that end a run, each mapped to the exit code docs/results-schema.md documents.
 
 use std::fmt;
 use std::path::{Path, PathBuf};

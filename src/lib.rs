@@ -1,6 +1,6 @@
 //! safeguard: AWS identity and audit configuration → HIPAA Security Rule evidence.
 //!
-//! The pipeline, one module per stage (see design.md):
+//! The pipeline, one module per stage (docs/evidence-format.md and docs/results-schema.md describe the formats):
 //! [`import`] (AWS CLI exports) → [`snapshot`] → [`assess`] (with [`catalog`] and [`checks`])
 //! → [`results`] → [`render`] (Markdown, PDF, JSON, CSV) → [`package`] (manifest, verify).
 

@@ -1,4 +1,4 @@
-//! `results.json`, schema `safeguard.results.v1` (design.md). Field names are a public
+//! `results.json`, schema `safeguard.results.v1` (docs/results-schema.md). Field names are a public
 //! interface: add fields freely, never rename or remove one.
 
 use std::collections::BTreeMap;

@@ -102,3 +102,174 @@ fn every_check_lives_where_its_id_says() {
         );
     }
 }
+
+/// Every export file the importer reads and the export script writes is in
+/// docs/evidence-format.md, every file the page lists is one the importer reads, and every
+/// snapshot pointer the page gives resolves in the example's snapshot.
+#[test]
+fn evidence_format_lists_every_file_the_importer_reads() {
+    let doc = std::fs::read_to_string(root().join("docs/evidence-format.md")).unwrap();
+    // File paths in the importer's source: string literals and format strings naming a
+    // `.json` file, with `{region}` / `{name}` as the page writes them.
+    let mut importer = String::new();
+    for entry in std::fs::read_dir(root().join("src/import")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.file_name().unwrap() != "tests.rs" {
+            importer.push_str(&std::fs::read_to_string(path).unwrap());
+        }
+    }
+    let normal = |s: &str| {
+        s.replace("{region}", "<region>")
+            .replace("{name}", "<name>")
+            .replace("$r", "<region>")
+            .replace("$name", "<name>")
+            .replace('"', "")
+    };
+    let mut read: Vec<String> = Vec::new();
+    for piece in importer.split('"') {
+        let p = normal(piece);
+        if p.ends_with(".json")
+            && !p.contains(' ')
+            && !p.contains('(')
+            && (p.contains('/') || p == "export-info.json")
+            && !p.contains("{folder}")
+        {
+            read.push(p);
+        }
+    }
+    // The trail files are read through one format string over two folders.
+    for folder in ["trail-status", "event-selectors"] {
+        assert!(importer.contains(&format!("\"{folder}\"")), "{folder}");
+        read.push(format!("cloudtrail/<region>/{folder}/<name>.json"));
+    }
+    read.sort();
+    read.dedup();
+    assert!(
+        read.len() >= 20,
+        "the importer's files were not found: {read:?}"
+    );
+    // The page's table: the first column of each row.
+    let listed: Vec<String> = doc
+        .lines()
+        .filter(|l| l.starts_with("| `"))
+        .map(|l| l[3..].split('`').next().unwrap().to_string())
+        .collect();
+    for file in &read {
+        assert!(
+            listed.contains(file),
+            "docs/evidence-format.md does not list {file}, which the importer reads"
+        );
+    }
+    for file in &listed {
+        assert!(
+            read.contains(file),
+            "docs/evidence-format.md lists {file}, which the importer does not read"
+        );
+    }
+    // The export script writes only files the page lists.
+    let script = std::fs::read_to_string(root().join("scripts/export-aws-evidence.sh")).unwrap();
+    let mut written = 0;
+    for line in script.lines() {
+        let line = line.trim_start();
+        for verb in ["save ", "append "] {
+            if let Some(rest) = line.strip_prefix(verb) {
+                let file = normal(rest.split_whitespace().next().unwrap());
+                assert!(
+                    listed.contains(&file),
+                    "the export script writes {file}, which docs/evidence-format.md does not list"
+                );
+                written += 1;
+            }
+        }
+    }
+    assert!(written >= 18, "the script's files were not found");
+    // The snapshot pointers of the last column resolve in the example's snapshot.
+    let snapshot = safeguard::import::import_dir(
+        &root().join("examples/clinic-account"),
+        &safeguard::import::ImportOptions::default(),
+    )
+    .unwrap();
+    let value = serde_json::to_value(&snapshot).unwrap();
+    let mut pointers = 0;
+    for line in doc.lines().filter(|l| l.starts_with("| `")) {
+        let last = line.trim_end_matches('|').rsplit(" | ").next().unwrap();
+        for pointer in last.split('`').skip(1).step_by(2) {
+            let p = pointer.replace("<region>", "us-east-1").replace("<i>", "0");
+            assert!(
+                value.pointer(&p).is_some(),
+                "{pointer} names nothing in the example's snapshot"
+            );
+            pointers += 1;
+        }
+    }
+    assert!(pointers >= 20);
+}
+
+/// Every field of the example's results.json, manifest.json and parameters.json, every CSV
+/// column, every status and every exit code is named in docs/results-schema.md.
+#[test]
+fn results_schema_names_every_field() {
+    let doc = std::fs::read_to_string(root().join("docs/results-schema.md")).unwrap();
+    let named = |s: &str| doc.contains(&format!("`{s}`"));
+    let out = tempfile::tempdir().unwrap();
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_safeguard"))
+        .args(["demo", "-q", "-o"])
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let package = std::path::PathBuf::from(String::from_utf8(run.stdout).unwrap().trim());
+    fn keys(v: &serde_json::Value, skip: &[&str], out: &mut std::collections::BTreeSet<String>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                for (k, v) in m {
+                    out.insert(k.clone());
+                    if !skip.contains(&k.as_str()) {
+                        keys(v, skip, out);
+                    }
+                }
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|v| keys(v, skip, out)),
+            _ => {}
+        }
+    }
+    let mut fields = std::collections::BTreeSet::new();
+    for (file, skip) in [
+        // Keys under these are data (check ids, parameter names, status counts), not fields.
+        ("results.json", &["parameters", "summary"][..]),
+        ("manifest.json", &[][..]),
+        ("parameters.json", &["checks", "overridden"][..]),
+    ] {
+        let v: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(package.join(file)).unwrap()).unwrap();
+        keys(&v, skip, &mut fields);
+        assert!(named(v["schema"].as_str().unwrap()), "{file}'s schema name");
+    }
+    assert!(fields.len() > 30, "{fields:?}");
+    for f in &fields {
+        assert!(
+            named(f),
+            "docs/results-schema.md does not name the field `{f}`"
+        );
+    }
+    let csv = std::fs::read_to_string(package.join("results.csv")).unwrap();
+    for column in csv.lines().next().unwrap().split(',') {
+        assert!(
+            named(column),
+            "docs/results-schema.md does not name the CSV column `{column}`"
+        );
+    }
+    for status in safeguard::results::ControlStatus::ALL {
+        assert!(named(status.as_str()), "{status:?}");
+    }
+    for status in ["fail", "error", "pass", "not_applicable", "possible"] {
+        assert!(named(status), "{status}");
+    }
+    for code in ["0", "1", "2", "3"] {
+        assert!(named(code), "exit code {code}");
+    }
+}

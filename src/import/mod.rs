@@ -1,6 +1,6 @@
 //! `safeguard import DIR`: builds a snapshot from the AWS CLI's own JSON output.
 //!
-//! The folder layout is design.md's "Import folder". Each expected file is either present
+//! The folder layout is docs/evidence-format.md. Each expected file is either present
 //! (parsed strictly: a malformed file is bad input, exit 2), present as `<file>.error`
 //! holding the CLI's error text (a gap, except `NoSuchEntity` on the password policy, which
 //! means "no policy"), or absent (a gap). Nothing is dropped silently.
@@ -58,7 +58,7 @@ pub trait EvidenceSource {
     }
 }
 
-/// An AWS CLI export folder (design.md, "Import folder").
+/// An AWS CLI export folder (docs/evidence-format.md).
 pub struct DirSource {
     pub root: PathBuf,
 }
@@ -141,7 +141,7 @@ pub fn import_dir(root: &Path, opts: &ImportOptions) -> Result<Snapshot> {
         return Err(Error::bad_input(
             root,
             Location::default(),
-            "not a folder: expected an AWS CLI export folder (see design.md, \"Import folder\")",
+            "not a folder: expected an AWS CLI export folder (see docs/evidence-format.md)",
         ));
     }
     import_from(
