@@ -1,19 +1,15 @@
 //! Command-line interface: parses arguments, runs a pipeline stage, maps outcomes to exit codes.
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::assess::{AssessOptions, assess};
-use crate::catalog::Catalog;
-use crate::checks::{self, parse_param_override};
-use crate::error::{Error, Result};
+use crate::app::{self, PackageOptions};
+use crate::error::Result;
 use crate::import::{ImportOptions, import_dir};
-use crate::package::{self, PackageRequest};
-use crate::render::Format;
+use crate::package;
 use crate::results::{ControlStatus, Results};
 use crate::snapshot::{Snapshot, sha256_hex};
 
@@ -133,6 +129,34 @@ struct OutputArgs {
     quiet: bool,
 }
 
+impl OutputArgs {
+    fn options(&self) -> PackageOptions {
+        PackageOptions {
+            output: self.output.clone(),
+            format: self.format.clone(),
+            templates: self.templates.clone(),
+            catalog: self.catalog.clone(),
+            set: self.set.clone(),
+            config: self.config.clone(),
+            attestations: self.attestations.clone(),
+            waivers: self.waivers.clone(),
+            max_evidence_bytes: self.max_evidence_bytes,
+            allow_outside_evidence: self.allow_outside_evidence,
+        }
+    }
+
+    /// Assesses and packages, then prints the package path (`-q`) or the summary screen.
+    fn package(&self, snapshot: &Snapshot, options: &PackageOptions) -> Result<Results> {
+        let (results, dir) = app::assess_and_package(snapshot, options)?;
+        if self.quiet {
+            println!("{}", dir.display());
+        } else {
+            print!("{}", crate::render::summary::summary_screen(&results, &dir));
+        }
+        Ok(results)
+    }
+}
+
 #[derive(clap::Args, Debug)]
 struct AwsArgs {
     /// Named profile from the AWS config files (else AWS_PROFILE, environment, SSO, instance or task role).
@@ -213,21 +237,11 @@ pub fn main() -> i32 {
 
 fn run(cli: Cli) -> Result<i32> {
     match cli.command {
-        Command::Demo { mut out, example } => {
-            let dir = example.unwrap_or_else(default_example);
+        Command::Demo { out, example } => {
+            let dir = example.unwrap_or_else(app::default_example);
             let snapshot = import_dir(&dir, &ImportOptions::default())?;
             // The example's own attestations, waivers and parameters, unless others are given.
-            let beside = |name: &str| {
-                let p = dir.parent().unwrap_or(Path::new(".")).join(name);
-                p.is_file().then_some(p)
-            };
-            out.attestations = out
-                .attestations
-                .take()
-                .or_else(|| beside("attestations.yaml"));
-            out.waivers = out.waivers.take().or_else(|| beside("waivers.yaml"));
-            out.config = out.config.take().or_else(|| beside("config.yaml"));
-            assess_and_package(&snapshot, &out)?;
+            out.package(&snapshot, &out.options().with_example_inputs(&dir))?;
             if !out.quiet {
                 println!(
                     "\nThis was the bundled example account; its failures are deliberate. `safeguard demo` exits 0 when the package was written."
@@ -242,7 +256,7 @@ fn run(cli: Cli) -> Result<i32> {
         } => {
             let snapshot = import_dir(&dir, &ImportOptions { collected_at })?;
             let bytes = snapshot.to_canonical_json();
-            write_atomically(&output, &bytes)?;
+            app::write_atomically(&output, &bytes)?;
             eprintln!(
                 "wrote {} (account {}, {} region(s), {} gap(s), sha256 {})",
                 output.display(),
@@ -264,13 +278,13 @@ fn run(cli: Cli) -> Result<i32> {
             } else {
                 Snapshot::read(&input)?
             };
-            let results = assess_and_package(&snapshot, &out)?;
+            let results = out.package(&snapshot, &out.options())?;
             Ok(exit_code_for(&results, fail_on))
         }
         Command::Collect { aws, output } => {
-            let (collection, snapshot) = collect_snapshot(&aws)?;
+            let (collection, snapshot) = app::collect_snapshot(&aws.options())?;
             let bytes = snapshot.to_canonical_json();
-            write_atomically(&output, &bytes)?;
+            app::write_atomically(&output, &bytes)?;
             eprintln!(
                 "wrote {} (account {}, {} region(s), {} API call(s), {} gap(s), sha256 {})",
                 output.display(),
@@ -284,8 +298,8 @@ fn run(cli: Cli) -> Result<i32> {
             Ok(if snapshot.gaps.is_empty() { 0 } else { 1 })
         }
         Command::Run { aws, out, fail_on } => {
-            let (_, snapshot) = collect_snapshot(&aws)?;
-            let results = assess_and_package(&snapshot, &out)?;
+            let (_, snapshot) = app::collect_snapshot(&aws.options())?;
+            let results = out.package(&snapshot, &out.options())?;
             let partial = !snapshot.gaps.is_empty() && fail_on != FailOn::Never;
             Ok(exit_code_for(&results, fail_on).max(i32::from(partial)))
         }
@@ -327,147 +341,18 @@ fn run(cli: Cli) -> Result<i32> {
             catalog,
             coverage,
         } => {
-            let catalog = load_catalog(catalog.as_deref())?;
+            let catalog = app::load_catalog(catalog.as_deref())?;
             if coverage {
                 print!("{}", crate::catalog::coverage::markdown(&catalog));
             } else {
-                print!("{}", describe_catalog(&catalog, id.as_deref())?);
+                print!(
+                    "{}",
+                    crate::catalog::describe::describe(&catalog, id.as_deref())?
+                );
             }
             Ok(0)
         }
     }
-}
-
-/// A live collection and the snapshot the importer builds from it.
-fn collect_snapshot(aws: &AwsArgs) -> Result<(crate::collect::Collection, Snapshot)> {
-    let collection = crate::collect::collect(&aws.options())?;
-    let snapshot = crate::import::import_from(&collection.source, &ImportOptions::default())?;
-    Ok((collection, snapshot))
-}
-
-fn default_example() -> PathBuf {
-    let local = PathBuf::from("examples/clinic-account");
-    if local.is_dir() {
-        local
-    } else {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/clinic-account")
-    }
-}
-
-fn load_catalog(dir: Option<&Path>) -> Result<Catalog> {
-    match dir {
-        Some(d) => Catalog::load_dir(d),
-        None => Catalog::builtin(),
-    }
-}
-
-fn parse_formats(list: &[String]) -> Result<BTreeSet<Format>> {
-    if list.is_empty() {
-        return Ok(Format::ALL.into_iter().collect());
-    }
-    list.iter()
-        .filter(|s| !s.trim().is_empty())
-        .map(|s| s.parse())
-        .collect()
-}
-
-fn assess_and_package(snapshot: &Snapshot, out: &OutputArgs) -> Result<Results> {
-    let formats = parse_formats(&out.format)?;
-    let catalog = load_catalog(out.catalog.as_deref())?;
-    // Every input file is read and validated before anything is assessed or written.
-    let mut extra: Vec<(String, Vec<u8>)> = Vec::new();
-    let mut params: BTreeMap<String, BTreeMap<String, checks::ParamValue>> = BTreeMap::new();
-    if let Some(path) = &out.config {
-        let config = crate::inputs::config::load(path)?;
-        params = config.params;
-        extra.push(("inputs/config.yaml".into(), config.source));
-    }
-    let from_config = params.clone();
-    for s in &out.set {
-        let (check, name, value) = parse_param_override(s)?;
-        params.entry(check).or_default().insert(name, value);
-    }
-    let mut attestations = Vec::new();
-    if let Some(path) = &out.attestations {
-        let limits = crate::inputs::attestations::EvidenceLimits {
-            max_bytes: out.max_evidence_bytes,
-            allow_outside: out.allow_outside_evidence,
-        };
-        let loaded = crate::inputs::attestations::load(path, &catalog, limits)?;
-        attestations = loaded.attestations;
-        extra.push(("inputs/attestations.yaml".into(), loaded.source));
-        extra.extend(loaded.files);
-    }
-    let mut waivers = Vec::new();
-    if let Some(path) = &out.waivers {
-        let (loaded, source) = crate::inputs::waivers::load(path)?;
-        waivers = loaded;
-        extra.push(("inputs/waivers.yaml".into(), source));
-    }
-    let snapshot_json = snapshot.to_canonical_json();
-    let sha = sha256_hex(&snapshot_json);
-    let results = assess(
-        snapshot,
-        &sha,
-        &catalog,
-        &AssessOptions {
-            params: params.clone(),
-            attestations,
-            waivers,
-        },
-    )?;
-    extra.push((
-        "parameters.json".into(),
-        parameters_json(&params, &from_config)?,
-    ));
-    let dir = package::write(
-        &out.output,
-        &PackageRequest {
-            snapshot_json: &snapshot_json,
-            results: &results,
-            formats: &formats,
-            templates: out.templates.as_deref(),
-            created_at: Utc::now(),
-            extra,
-        },
-    )?;
-    if out.quiet {
-        println!("{}", dir.display());
-    } else {
-        print!("{}", summary_screen(&results, &dir));
-    }
-    Ok(results)
-}
-
-/// `parameters.json`: every check's effective parameters, and where each non-default came
-/// from, so the verdicts can be reproduced.
-fn parameters_json(
-    params: &BTreeMap<String, BTreeMap<String, checks::ParamValue>>,
-    from_config: &BTreeMap<String, BTreeMap<String, checks::ParamValue>>,
-) -> Result<Vec<u8>> {
-    let effective = checks::effective_params(params)?;
-    let mut overridden = serde_json::Map::new();
-    for (check, values) in params {
-        for (name, value) in values {
-            let source = if from_config.get(check).and_then(|m| m.get(name)) == Some(value) {
-                "--config"
-            } else {
-                "--set"
-            };
-            overridden.insert(
-                format!("{check}.{name}"),
-                serde_json::json!({"value": value, "source": source}),
-            );
-        }
-    }
-    let doc = serde_json::json!({
-        "schema": "safeguard.parameters.v1",
-        "checks": effective,
-        "overridden": overridden,
-    });
-    let mut bytes = serde_json::to_vec_pretty(&doc).expect("parameters serialize");
-    bytes.push(b'\n');
-    Ok(bytes)
 }
 
 fn exit_code_for(results: &Results, fail_on: FailOn) -> i32 {
@@ -483,198 +368,4 @@ fn exit_code_for(results: &Results, fail_on: FailOn) -> i32 {
     } else {
         0
     }
-}
-
-/// The one-screen summary printed after an assessment.
-pub fn summary_screen(results: &Results, dir: &Path) -> String {
-    let mut s = String::new();
-    s.push_str(&format!(
-        "safeguard {} — account {} — evidence as of {}\n",
-        results.tool.version, results.account.id, results.snapshot.collected_at
-    ));
-    s.push_str(&format!("snapshot sha256 {}\n\n", results.snapshot.sha256));
-    for status in ControlStatus::ALL {
-        s.push_str(&format!(
-            "  {:<22} {:>3}\n",
-            status.label(),
-            results.count(status)
-        ));
-    }
-    let attention: Vec<_> = results
-        .controls
-        .iter()
-        .filter(|c| {
-            matches!(
-                c.status,
-                ControlStatus::Fail | ControlStatus::InsufficientEvidence
-            )
-        })
-        .collect();
-    if !attention.is_empty() {
-        s.push('\n');
-        for c in attention {
-            s.push_str(&format!(
-                "  {:<22} {:<22} {} — {}\n",
-                c.status.label(),
-                c.id,
-                c.title,
-                c.status_reason
-            ));
-        }
-    }
-    if !results.gaps.is_empty() {
-        s.push_str(&format!(
-            "\n  {} evidence gap(s) — see report.md, \"Evidence gaps\"\n",
-            results.gaps.len()
-        ));
-    }
-    s.push_str(&format!("\npackage: {}\n", dir.display()));
-    // Text from the evidence or a catalog reaches the terminal: no escape sequence
-    // (`\x1b[2J` clears the screen) gets through.
-    s.chars()
-        .map(|c| if c.is_control() && c != '\n' { ' ' } else { c })
-        .collect()
-}
-
-/// `safeguard controls [ID]`.
-pub fn describe_catalog(catalog: &Catalog, id: Option<&str>) -> Result<String> {
-    let mut s = String::new();
-    match id {
-        None => {
-            s.push_str(&format!(
-                "{:<22} {:<12} {:<45} checks\n",
-                "citation", "requirement", "title"
-            ));
-            for c in &catalog.controls {
-                let extra = if c.not_applicable.is_some() {
-                    "(inherited)".to_string()
-                } else if c.checks.is_empty() {
-                    "(manual)".to_string()
-                } else {
-                    c.checks.join(", ")
-                };
-                let manual = if c.manual.is_some() && !c.checks.is_empty() {
-                    " + manual"
-                } else {
-                    ""
-                };
-                s.push_str(&format!(
-                    "{:<22} {:<12} {:<45} {extra}{manual}\n",
-                    c.id,
-                    c.requirement.as_str(),
-                    truncate(&c.title, 45)
-                ));
-            }
-        }
-        Some(id) if checks::find(id).is_some() => {
-            let info = checks::find(id).expect("checked").info();
-            s.push_str(&format!(
-                "{} — {}\ndocs: {}\n",
-                info.id,
-                info.description,
-                info.docs()
-            ));
-            if info.params.is_empty() {
-                s.push_str("parameters: none\n");
-            } else {
-                s.push_str("parameters (override with --set CHECK.PARAM=VALUE):\n");
-                for p in info.params {
-                    s.push_str(&format!(
-                        "  {:<32} default {:<6} {}{}\n",
-                        p.name,
-                        checks::ParamValue::from(p.default).to_string(),
-                        p.description,
-                        p.default.range_text()
-                    ));
-                }
-            }
-            let used: Vec<String> = catalog
-                .controls_using(id)
-                .iter()
-                .map(|c| format!("{} {}", c.id, c.title))
-                .collect();
-            s.push_str(&format!(
-                "serves: {}\n",
-                if used.is_empty() {
-                    "no control".into()
-                } else {
-                    used.join("; ")
-                }
-            ));
-        }
-        Some(id) => {
-            let c = catalog.get(id).ok_or_else(|| {
-                Error::Usage(format!(
-                    "no control or check {id:?} (run `safeguard controls` for the list)"
-                ))
-            })?;
-            s.push_str(&format!(
-                "{} — {}\n{} safeguard, {}\n\n{}\n",
-                c.id,
-                c.title,
-                c.safeguard.as_str(),
-                c.requirement.as_str(),
-                c.summary
-            ));
-            if let Some(na) = &c.not_applicable {
-                s.push_str(&format!("\nnot applicable: {na}\n"));
-            }
-            if !c.checks.is_empty() {
-                s.push_str("\nchecks:\n");
-                for check_id in &c.checks {
-                    let info = checks::find(check_id).expect("catalog validated").info();
-                    s.push_str(&format!("  {:<36} {}\n", info.id, info.description));
-                    for p in info.params {
-                        s.push_str(&format!(
-                            "  {:<36}   {}={} ({})\n",
-                            "",
-                            p.name,
-                            checks::ParamValue::from(p.default),
-                            p.description
-                        ));
-                    }
-                }
-            }
-            if let Some(m) = &c.manual {
-                s.push_str(&format!("\nmanual part (attestation): {m}\n"));
-            }
-            if !c.anchors.is_empty() {
-                s.push_str("\nwhat the established tools map here, and how safeguard answers:\n");
-                for a in &c.anchors {
-                    let tools: Vec<&str> = a.tools.iter().map(|t| t.title()).collect();
-                    let answer = match &a.answer {
-                        crate::catalog::AnchorAnswer::Check(id) => id.clone(),
-                        crate::catalog::AnchorAnswer::Manual => "the manual part".into(),
-                        crate::catalog::AnchorAnswer::Declined(why) => format!("declined: {why}"),
-                    };
-                    s.push_str(&format!(
-                        "  {} ({}) → {answer}\n",
-                        a.mapping,
-                        tools.join(", ")
-                    ));
-                }
-            }
-        }
-    }
-    Ok(s)
-}
-
-fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        s.chars().take(n - 1).collect::<String>() + "…"
-    }
-}
-
-/// Writes a file via a temporary sibling and a rename, so readers never see half a file.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let parent = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(parent).map_err(|e| Error::io(parent, e))?;
-    tmp.write_all(bytes).map_err(|e| Error::io(path, e))?;
-    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
-    Ok(())
 }

@@ -5,6 +5,7 @@
 //! → [`results`] → [`render`] (Markdown, PDF, JSON, CSV) → [`package`] (manifest, verify).
 
 pub mod access;
+pub mod app;
 pub mod assess;
 pub mod catalog;
 pub mod checks;

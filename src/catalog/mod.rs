@@ -6,6 +6,7 @@
 
 pub mod cfg;
 pub mod coverage;
+pub mod describe;
 pub mod docs;
 
 use std::collections::BTreeMap;

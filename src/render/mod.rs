@@ -3,6 +3,7 @@
 pub mod csv;
 pub mod markdown;
 pub mod pdf;
+pub mod summary;
 
 use std::str::FromStr;
 

@@ -1,0 +1,206 @@
+//! The application flow the commands share: import or collect a snapshot, assess it with the
+//! catalog and the run's inputs, and write the package. `cli` parses arguments into these calls
+//! and maps their outcomes to exit codes; nothing here prints.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::Utc;
+
+use crate::assess::{AssessOptions, assess};
+use crate::catalog::Catalog;
+use crate::checks::{ParamValue, parse_param_override};
+use crate::error::{Error, Result};
+use crate::inputs;
+use crate::package::{self, PackageRequest};
+use crate::render::Format;
+use crate::results::Results;
+use crate::snapshot::{Snapshot, sha256_hex};
+
+/// What an assessment reads besides the snapshot, and where its package goes.
+#[derive(Debug, Clone, Default)]
+pub struct PackageOptions {
+    /// Folder the package goes under, as `<account>/<UTC timestamp>/`.
+    pub output: PathBuf,
+    /// `md`, `pdf`, `json`, `csv`; empty: all.
+    pub format: Vec<String>,
+    /// A folder holding `report.md.j2` to use instead of the built-in template.
+    pub templates: Option<PathBuf>,
+    /// A catalog folder (`controls/*.yaml`) to use instead of the built-in one.
+    pub catalog: Option<PathBuf>,
+    /// `CHECK.PARAM=VALUE` overrides, winning over `config`.
+    pub set: Vec<String>,
+    pub config: Option<PathBuf>,
+    pub attestations: Option<PathBuf>,
+    pub waivers: Option<PathBuf>,
+    /// Largest attested evidence file copied into the package, in bytes.
+    pub max_evidence_bytes: u64,
+    /// Accept attested evidence files outside the attestations file's folder.
+    pub allow_outside_evidence: bool,
+}
+
+impl PackageOptions {
+    /// The example's own attestations, waivers and parameters (files beside `example`), for
+    /// those not given.
+    pub fn with_example_inputs(mut self, example: &Path) -> Self {
+        let beside = |name: &str| {
+            let p = example.parent().unwrap_or(Path::new(".")).join(name);
+            p.is_file().then_some(p)
+        };
+        self.attestations = self.attestations.or_else(|| beside("attestations.yaml"));
+        self.waivers = self.waivers.or_else(|| beside("waivers.yaml"));
+        self.config = self.config.or_else(|| beside("config.yaml"));
+        self
+    }
+}
+
+/// A live collection and the snapshot the importer builds from it.
+#[cfg(feature = "collect")]
+pub fn collect_snapshot(
+    options: &crate::collect::CollectOptions,
+) -> Result<(crate::collect::Collection, Snapshot)> {
+    let collection = crate::collect::collect(options)?;
+    let snapshot =
+        crate::import::import_from(&collection.source, &crate::import::ImportOptions::default())?;
+    Ok((collection, snapshot))
+}
+
+/// The bundled example export: `examples/clinic-account` under the working folder, else
+/// under the source tree the binary was built from.
+pub fn default_example() -> PathBuf {
+    let local = PathBuf::from("examples/clinic-account");
+    if local.is_dir() {
+        local
+    } else {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/clinic-account")
+    }
+}
+
+/// The catalog in `dir`, or the built-in one.
+pub fn load_catalog(dir: Option<&Path>) -> Result<Catalog> {
+    match dir {
+        Some(d) => Catalog::load_dir(d),
+        None => Catalog::builtin(),
+    }
+}
+
+/// `--format md,pdf`: the formats named, or all of them.
+pub fn parse_formats(list: &[String]) -> Result<BTreeSet<Format>> {
+    if list.is_empty() {
+        return Ok(Format::ALL.into_iter().collect());
+    }
+    list.iter()
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| s.parse())
+        .collect()
+}
+
+/// Assesses `snapshot` and writes its package: every input file (catalog, parameters,
+/// attestations, waivers) is read and validated before anything is assessed or written.
+/// Returns the results and the package's folder.
+pub fn assess_and_package(snapshot: &Snapshot, out: &PackageOptions) -> Result<(Results, PathBuf)> {
+    let formats = parse_formats(&out.format)?;
+    let catalog = load_catalog(out.catalog.as_deref())?;
+    // Every input file is read and validated before anything is assessed or written.
+    let mut extra: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut params: BTreeMap<String, BTreeMap<String, ParamValue>> = BTreeMap::new();
+    if let Some(path) = &out.config {
+        let config = inputs::config::load(path)?;
+        params = config.params;
+        extra.push(("inputs/config.yaml".into(), config.source));
+    }
+    let from_config = params.clone();
+    for s in &out.set {
+        let (check, name, value) = parse_param_override(s)?;
+        params.entry(check).or_default().insert(name, value);
+    }
+    let mut attestations = Vec::new();
+    if let Some(path) = &out.attestations {
+        let limits = inputs::attestations::EvidenceLimits {
+            max_bytes: out.max_evidence_bytes,
+            allow_outside: out.allow_outside_evidence,
+        };
+        let loaded = inputs::attestations::load(path, &catalog, limits)?;
+        attestations = loaded.attestations;
+        extra.push(("inputs/attestations.yaml".into(), loaded.source));
+        extra.extend(loaded.files);
+    }
+    let mut waivers = Vec::new();
+    if let Some(path) = &out.waivers {
+        let (loaded, source) = inputs::waivers::load(path)?;
+        waivers = loaded;
+        extra.push(("inputs/waivers.yaml".into(), source));
+    }
+    let snapshot_json = snapshot.to_canonical_json();
+    let sha = sha256_hex(&snapshot_json);
+    let results = assess(
+        snapshot,
+        &sha,
+        &catalog,
+        &AssessOptions {
+            params: params.clone(),
+            attestations,
+            waivers,
+        },
+    )?;
+    extra.push((
+        "parameters.json".into(),
+        parameters_json(&params, &from_config)?,
+    ));
+    let dir = package::write(
+        &out.output,
+        &PackageRequest {
+            snapshot_json: &snapshot_json,
+            results: &results,
+            formats: &formats,
+            templates: out.templates.as_deref(),
+            created_at: Utc::now(),
+            extra,
+        },
+    )?;
+    Ok((results, dir))
+}
+
+/// `parameters.json`: every check's effective parameters, and where each non-default came
+/// from, so the verdicts can be reproduced.
+fn parameters_json(
+    params: &BTreeMap<String, BTreeMap<String, ParamValue>>,
+    from_config: &BTreeMap<String, BTreeMap<String, ParamValue>>,
+) -> Result<Vec<u8>> {
+    let effective = crate::checks::effective_params(params)?;
+    let mut overridden = serde_json::Map::new();
+    for (check, values) in params {
+        for (name, value) in values {
+            let source = if from_config.get(check).and_then(|m| m.get(name)) == Some(value) {
+                "--config"
+            } else {
+                "--set"
+            };
+            overridden.insert(
+                format!("{check}.{name}"),
+                serde_json::json!({"value": value, "source": source}),
+            );
+        }
+    }
+    let doc = serde_json::json!({
+        "schema": "safeguard.parameters.v1",
+        "checks": effective,
+        "overridden": overridden,
+    });
+    let mut bytes = serde_json::to_vec_pretty(&doc).expect("parameters serialize");
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+/// Writes a file via a temporary sibling and a rename, so readers never see half a file.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(parent).map_err(|e| Error::io(parent, e))?;
+    tmp.write_all(bytes).map_err(|e| Error::io(path, e))?;
+    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
+    Ok(())
+}
