@@ -1,0 +1,138 @@
+//! Which account and when: the caller identity, the export's collection time, and the enabled
+//! regions (`account/regions.json`, or `account/ec2-regions.json` standing in).
+
+use super::*;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(super) struct CallerIdentity {
+    pub(super) account: Option<String>,
+    pub(super) arn: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct ExportInfo {
+    pub(super) collected_at: DateTime<Utc>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(super) struct RegionsFile {
+    pub(super) regions: Vec<RegionEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(super) struct RegionEntry {
+    pub(super) region_name: String,
+    /// account list-regions: ENABLED, ENABLED_BY_DEFAULT, DISABLED, ...
+    #[serde(default)]
+    pub(super) region_opt_status: Option<String>,
+    /// ec2 describe-regions: opt-in-not-required, opted-in, not-opted-in.
+    #[serde(default)]
+    pub(super) opt_in_status: Option<String>,
+}
+
+impl RegionEntry {
+    fn enabled(&self) -> bool {
+        let status = self
+            .region_opt_status
+            .as_deref()
+            .or(self.opt_in_status.as_deref());
+        matches!(
+            status,
+            None | Some("ENABLED" | "ENABLED_BY_DEFAULT" | "opt-in-not-required" | "opted-in")
+        )
+    }
+}
+
+pub(super) fn account_from_arns(iam: &Iam) -> Option<String> {
+    let details = iam.authorization_details.as_ref()?;
+    let arns = details
+        .user_detail_list
+        .iter()
+        .map(|u| &u.arn)
+        .chain(details.role_detail_list.iter().map(|r| &r.arn))
+        .chain(details.group_detail_list.iter().map(|g| &g.arn));
+    arns.filter_map(|a| a.split(':').nth(4))
+        .find(|id| id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()))
+        .map(str::to_string)
+}
+
+impl Importer<'_> {
+    /// The enabled regions: `account/regions.json` (account list-regions), or when that call
+    /// failed `account/ec2-regions.json` (ec2 describe-regions), saying so; `None` with a gap
+    /// when neither is in the evidence.
+    pub(super) fn enabled_regions(&mut self) -> Result<Option<EnabledRegions>> {
+        let primary = "account/regions.json";
+        let fallback = "account/ec2-regions.json";
+        let (file, source) = match self.read::<RegionsFile>(primary)? {
+            Read::Ok(f) => (f, "account:ListRegions".to_string()),
+            first => {
+                let why = match first {
+                    Read::Failed(reason) => format!("account:ListRegions failed: {reason}"),
+                    _ => format!("{primary} is missing from the export"),
+                };
+                match self.read::<RegionsFile>(fallback)? {
+                    Read::Ok(f) => (f, format!("ec2:DescribeRegions, because {why}")),
+                    _ => {
+                        self.gap(
+                            "/enabled_regions",
+                            &format!("aws account list-regions --region-opt-status-contains ENABLED ENABLED_BY_DEFAULT ({primary})"),
+                            format!("{why}, and there is no {fallback}: the set of enabled regions is not proven complete"),
+                        );
+                        return Ok(None);
+                    }
+                }
+            }
+        };
+        let mut regions: Vec<String> = file
+            .regions
+            .into_iter()
+            .filter(RegionEntry::enabled)
+            .map(|r| r.region_name)
+            .collect();
+        regions.sort();
+        regions.dedup();
+        if regions.is_empty() {
+            return Err(Error::bad_input(
+                self.path(primary),
+                Location {
+                    pointer: Some("/Regions".into()),
+                    ..Location::default()
+                },
+                "no enabled region listed: expected the output of aws account list-regions",
+            ));
+        }
+        Ok(Some(EnabledRegions { regions, source }))
+    }
+
+    pub(super) fn caller_identity(&mut self) -> Result<Option<CallerIdentity>> {
+        self.read_or_gap(
+            "sts/caller-identity.json",
+            "/account/caller_arn",
+            "aws sts get-caller-identity",
+        )
+    }
+
+    pub(super) fn collected_at(&mut self, iam: &Iam) -> Result<DateTime<Utc>> {
+        if let Read::Ok(info) = self.read::<ExportInfo>("export-info.json")? {
+            return Ok(info.collected_at);
+        }
+        if let Some(t) = iam
+            .credential_report
+            .as_ref()
+            .and_then(|r| r.generated_time.as_ref())
+            .and_then(AwsTime::parse)
+        {
+            return Ok(t);
+        }
+        let now = Utc::now();
+        self.gap(
+            "/collected_at",
+            "export-info.json or the credential report's GeneratedTime",
+            "the export does not say when it was taken; the import time was used (pass --collected-at to fix it)",
+        );
+        Ok(now)
+    }
+}
