@@ -36,6 +36,12 @@ pub enum Error {
         location: Location,
         message: String,
     },
+    /// One or more problems in a user's file, each at its line and column: exit 2.
+    #[error("{}", render_diagnostics(file, diagnostics))]
+    Invalid {
+        file: PathBuf,
+        diagnostics: Vec<Diagnostic>,
+    },
     /// Wrong flags or arguments: exit 2.
     #[error("{0}")]
     Usage(String),
@@ -57,7 +63,7 @@ pub enum Error {
 impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::BadInput { .. } | Error::Usage(_) => 2,
+            Error::BadInput { .. } | Error::Invalid { .. } | Error::Usage(_) => 2,
             // An unreadable input file is bad input too: the user named it.
             Error::Io { .. } => 2,
             Error::Collection(_) => 3,
@@ -111,6 +117,30 @@ impl Error {
     }
 }
 
+/// `file:line:column: message [code]`, one line per problem, then how many when several.
+fn render_diagnostics(file: &Path, diagnostics: &[Diagnostic]) -> String {
+    let mut lines: Vec<String> = diagnostics
+        .iter()
+        .map(|d| {
+            format!(
+                "{}{}: {} [{}]",
+                file.display(),
+                d.location,
+                d.message,
+                d.code.as_str()
+            )
+        })
+        .collect();
+    if diagnostics.len() > 1 {
+        lines.push(format!(
+            "{} problems in {}",
+            diagnostics.len(),
+            file.display()
+        ));
+    }
+    lines.join("\n")
+}
+
 /// serde_json's message without its " at line X column Y" suffix: we print the location ourselves.
 fn json_message(err: &serde_json::Error) -> String {
     let mut message = err.to_string();
@@ -143,3 +173,173 @@ pub fn escape_pointer_token(token: &str) -> String {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+// ---------------------------------------------------------------- diagnostics
+
+/// What kind of problem a diagnostic reports: a stable code, printed after the message, that
+/// tests and scripts can match on while the wording improves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Code {
+    /// A check id no check has.
+    UnknownCheck,
+    /// A parameter the check does not declare.
+    UnknownParameter,
+    /// A parameter value of the wrong type.
+    ParameterType,
+    /// An integer parameter outside its declared range.
+    ParameterRange,
+    /// A control id not in the catalog, or not a HIPAA citation.
+    UnknownControl,
+    /// The same control or check given twice.
+    Duplicate,
+    /// A statement that does not fit what it is about (a control nothing could decide, an
+    /// attestation of a control with no manual part, an anchor answered by a check the
+    /// control lacks).
+    Inconsistent,
+    /// A date or time that does not parse, or an expiry before the date.
+    Date,
+    /// A required text left empty.
+    Empty,
+    /// An attested evidence file that cannot be taken into the package.
+    EvidenceFile,
+    /// A waiver of an event check that names neither the event nor a window, or event fields
+    /// on another check.
+    EventScope,
+}
+
+impl Code {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::UnknownCheck => "unknown-check",
+            Code::UnknownParameter => "unknown-parameter",
+            Code::ParameterType => "parameter-type",
+            Code::ParameterRange => "parameter-range",
+            Code::UnknownControl => "unknown-control",
+            Code::Duplicate => "duplicate",
+            Code::Inconsistent => "inconsistent",
+            Code::Date => "date",
+            Code::Empty => "empty",
+            Code::EvidenceFile => "evidence-file",
+            Code::EventScope => "event-scope",
+        }
+    }
+}
+
+/// One problem in a user's file, at its line and column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub location: Location,
+    pub code: Code,
+    pub message: String,
+}
+
+impl Diagnostic {
+    pub fn new(location: Location, code: Code, message: impl Into<String>) -> Self {
+        Diagnostic {
+            location,
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+/// Every problem found in one input file, gathered so that one run reports them all (as a
+/// compiler does) rather than one per run. A loader reads what it can, `push`es each
+/// problem, skips the entry that has it, and ends with [`Diagnostics::finish`].
+#[derive(Debug)]
+pub struct Diagnostics {
+    file: PathBuf,
+    found: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn new(file: impl AsRef<Path>) -> Self {
+        Diagnostics {
+            file: file.as_ref().to_path_buf(),
+            found: Vec::new(),
+        }
+    }
+
+    pub fn push(&mut self, location: Location, code: Code, message: impl Into<String>) {
+        self.found.push(Diagnostic::new(location, code, message));
+    }
+
+    /// The value of a step that may have found a problem; the problem is recorded.
+    pub fn take<T>(&mut self, r: std::result::Result<T, Diagnostic>) -> Option<T> {
+        r.map_err(|d| self.found.push(d)).ok()
+    }
+
+    /// `value` when nothing was found, else every problem at once, in file order (exit 2).
+    pub fn finish<T>(self, value: T) -> Result<T> {
+        if self.found.is_empty() {
+            return Ok(value);
+        }
+        let mut found = self.found;
+        found.sort_by_key(|d| (d.location.line, d.location.column));
+        Err(Error::Invalid {
+            file: self.file,
+            diagnostics: found,
+        })
+    }
+}
+
+/// The line and column of a value in a YAML file.
+pub fn yaml_at<T>(s: &serde_saphyr::Spanned<T>) -> Location {
+    Location {
+        line: Some(s.referenced.line() as usize),
+        column: Some(s.referenced.column() as usize),
+        pointer: None,
+    }
+}
+
+/// A YAML file that does not parse, or not into its expected shape, at the parser's location.
+pub fn yaml_error(path: &Path, e: &serde_saphyr::Error) -> Error {
+    let location = e
+        .location()
+        .filter(|l| l.line() > 0)
+        .map(|l| Location {
+            line: Some(l.line() as usize),
+            column: Some(l.column() as usize),
+            pointer: None,
+        })
+        .unwrap_or_default();
+    let mut message = e.without_snippet().to_string();
+    // The location is printed in front; drop a trailing copy of it.
+    if let Some(i) = message.find(" at line ") {
+        message.truncate(i);
+    }
+    Error::bad_input(path, location, message.trim().to_string())
+}
+
+/// "; did you mean X?" for the known id nearest to a mistyped one, or nothing.
+pub fn did_you_mean(wrong: &str, known: &[&str]) -> String {
+    closest(wrong, known)
+        .map(|k| format!("; did you mean {k:?}?"))
+        .unwrap_or_default()
+}
+
+/// The known id nearest to a mistyped one (edit distance ≤ 3).
+fn closest<'a>(wrong: &str, known: &[&'a str]) -> Option<&'a str> {
+    fn distance(a: &str, b: &str) -> usize {
+        let b: Vec<char> = b.chars().collect();
+        let mut prev: Vec<usize> = (0..=b.len()).collect();
+        for (i, ca) in a.chars().enumerate() {
+            let mut cur = vec![i + 1];
+            for (j, cb) in b.iter().enumerate() {
+                cur.push(
+                    (prev[j] + usize::from(ca != *cb))
+                        .min(prev[j + 1] + 1)
+                        .min(cur[j] + 1),
+                );
+            }
+            prev = cur;
+        }
+        prev[b.len()]
+    }
+    known
+        .iter()
+        .map(|k| (distance(wrong, k), *k))
+        .filter(|(d, _)| *d <= 3)
+        .min()
+        .map(|(_, k)| k)
+}

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::checks;
-use crate::error::{Error, Location, Result};
+use crate::error::{Code, Diagnostics, Error, Location, Result};
 use crate::snapshot::sha256_hex;
 pub use cfg::{Anchor, Requirement, Safeguard};
 
@@ -128,7 +128,9 @@ impl Catalog {
         let mut seen: BTreeMap<String, String> = BTreeMap::new();
         for (path, text) in &files {
             let parsed: cfg::CatalogFile =
-                serde_saphyr::from_str(text).map_err(|e| yaml_error(path, &e))?;
+                serde_saphyr::from_str(text).map_err(|e| crate::error::yaml_error(path, &e))?;
+            // Every problem of a file at once; a file with problems stops the load after it.
+            let mut diags = Diagnostics::new(path);
             let at = |loc: &serde_saphyr::Location| Location {
                 line: Some(loc.line() as usize),
                 column: Some(loc.column() as usize),
@@ -144,14 +146,11 @@ impl Catalog {
                                 .is_some_and(|c| c.info().params.iter().any(|p| p.name == param))
                         });
                 if !known_param {
-                    return Err(Error::bad_input(
-                        path,
-                        at(&d.parameter.referenced),
-                        format!(
+                    diags.push(at(&d.parameter.referenced), Code::UnknownParameter, format!(
                             "decision {:?} names {:?}, which is no check parameter (expected CHECK_ID.PARAM)",
                             d.topic, d.parameter.value
-                        ),
-                    ));
+                        ));
+                    continue;
                 }
                 decisions.push(Decision {
                     topic: d.topic,
@@ -164,57 +163,55 @@ impl Catalog {
                 let id = entry.id.value.trim().to_string();
                 let id_loc = at(&entry.id.referenced);
                 if !is_citation(&id) {
-                    return Err(Error::bad_input(
-                        path,
-                        id_loc,
-                        format!(
+                    diags.push(id_loc.clone(), Code::UnknownControl, format!(
                             "{id:?} is not a HIPAA citation (expected e.g. \"164.312(b)\" or \"164.308(a)(1)(ii)(A)\")"
-                        ),
-                    ));
+                        ));
+                    continue;
                 }
                 let defined_at = format!("{}{}", path.display(), id_loc);
                 if let Some(first) = seen.insert(id.clone(), defined_at.clone()) {
-                    return Err(Error::bad_input(
-                        path,
-                        id_loc,
+                    diags.push(
+                        id_loc.clone(),
+                        Code::Duplicate,
                         format!("duplicate citation {id:?} (first defined at {first})"),
-                    ));
+                    );
+                    continue;
                 }
                 let mut check_ids = Vec::new();
+                let listed = !entry.checks.is_empty();
                 for c in &entry.checks {
                     if !known.contains(&c.value.as_str()) {
-                        let hint = did_you_mean(&c.value, &known);
-                        return Err(Error::bad_input(
-                            path,
+                        let hint = crate::error::did_you_mean(&c.value, &known);
+                        diags.push(
                             at(&c.referenced),
+                            Code::UnknownCheck,
                             format!("unknown check id {:?} in control {id}{hint}", c.value),
-                        ));
+                        );
+                        continue;
                     }
                     if check_ids.contains(&c.value) {
-                        return Err(Error::bad_input(
-                            path,
+                        diags.push(
                             at(&c.referenced),
+                            Code::Duplicate,
                             format!("check {:?} listed twice in control {id}", c.value),
-                        ));
+                        );
+                        continue;
                     }
                     check_ids.push(c.value.clone());
                 }
-                if check_ids.is_empty() && entry.manual.is_none() && entry.not_applicable.is_none()
-                {
-                    return Err(Error::bad_input(
-                        path,
-                        id_loc,
-                        format!(
+                if !listed && entry.manual.is_none() && entry.not_applicable.is_none() {
+                    diags.push(id_loc.clone(), Code::Inconsistent, format!(
                             "control {id} has no checks, no manual part and no not_applicable reason: nothing could decide it"
-                        ),
-                    ));
+                        ));
+                    continue;
                 }
                 if entry.not_applicable.is_some() && !check_ids.is_empty() {
-                    return Err(Error::bad_input(
-                        path,
-                        id_loc,
+                    diags.push(
+                        id_loc.clone(),
+                        Code::Inconsistent,
                         format!("control {id} is not_applicable but lists checks"),
-                    ));
+                    );
+                    continue;
                 }
                 let mut anchors = Vec::new();
                 for a in entry.anchors {
@@ -222,51 +219,43 @@ impl Catalog {
                     let answer = match (&a.by, a.manual, &a.declined) {
                         (Some(check), false, None) => {
                             if !check_ids.contains(&check.value) {
-                                return Err(Error::bad_input(
-                                    path,
-                                    at(&check.referenced),
-                                    format!(
+                                diags.push(at(&check.referenced), Code::Inconsistent, format!(
                                         "anchor mapping {:?} is answered by {:?}, which control {id} does not list in its checks",
                                         a.mapping.value, check.value
-                                    ),
-                                ));
+                                    ));
+                                continue;
                             }
                             AnchorAnswer::Check(check.value.clone())
                         }
                         (None, true, None) if entry.manual.is_some() => AnchorAnswer::Manual,
                         (None, true, None) => {
-                            return Err(Error::bad_input(
-                                path,
-                                loc,
-                                format!(
+                            diags.push(loc.clone(), Code::Inconsistent, format!(
                                     "anchor mapping {:?} is answered by the manual part, but control {id} has none",
                                     a.mapping.value
-                                ),
-                            ));
+                                ));
+                            continue;
                         }
                         (None, false, Some(why)) if !why.trim().is_empty() => {
                             AnchorAnswer::Declined(why.trim().to_string())
                         }
                         _ => {
-                            return Err(Error::bad_input(
-                                path,
-                                loc,
-                                format!(
+                            diags.push(loc.clone(), Code::Inconsistent, format!(
                                     "anchor mapping {:?} must have exactly one of `by: CHECK_ID`, `manual: true` or `declined: REASON`",
                                     a.mapping.value
-                                ),
-                            ));
+                                ));
+                            continue;
                         }
                     };
                     if a.tools.is_empty() {
-                        return Err(Error::bad_input(
-                            path,
-                            loc,
+                        diags.push(
+                            loc.clone(),
+                            Code::Inconsistent,
                             format!(
                                 "anchor mapping {:?} names no tool (P, C, S, s or any)",
                                 a.mapping.value
                             ),
-                        ));
+                        );
+                        continue;
                     }
                     anchors.push(AnchorMapping {
                         mapping: a.mapping.value,
@@ -287,6 +276,7 @@ impl Catalog {
                     defined_at,
                 });
             }
+            diags.finish(())?;
         }
         Ok(Catalog {
             controls,
@@ -306,24 +296,6 @@ impl Catalog {
             .filter(|c| c.checks.iter().any(|x| x == check_id))
             .collect()
     }
-}
-
-pub(crate) fn yaml_error(path: &Path, e: &serde_saphyr::Error) -> Error {
-    let location = e
-        .location()
-        .filter(|l| l.line() > 0)
-        .map(|l| Location {
-            line: Some(l.line() as usize),
-            column: Some(l.column() as usize),
-            pointer: None,
-        })
-        .unwrap_or_default();
-    let mut message = e.without_snippet().to_string();
-    // The location is printed in front; drop a trailing copy of it.
-    if let Some(i) = message.find(" at line ") {
-        message.truncate(i);
-    }
-    Error::bad_input(path, location, message.trim().to_string())
 }
 
 /// `164.` then three digits, then one or more parenthesised parts.
@@ -348,39 +320,6 @@ fn is_citation(id: &str) -> bool {
         parts = &inner[end + 1..];
     }
     true
-}
-
-/// "; did you mean X?" for the known id nearest to a mistyped one, or nothing.
-pub(crate) fn did_you_mean(wrong: &str, known: &[&str]) -> String {
-    closest(wrong, known)
-        .map(|k| format!("; did you mean {k:?}?"))
-        .unwrap_or_default()
-}
-
-/// The known id nearest to a mistyped one (edit distance ≤ 3).
-fn closest<'a>(wrong: &str, known: &[&'a str]) -> Option<&'a str> {
-    fn distance(a: &str, b: &str) -> usize {
-        let b: Vec<char> = b.chars().collect();
-        let mut prev: Vec<usize> = (0..=b.len()).collect();
-        for (i, ca) in a.chars().enumerate() {
-            let mut cur = vec![i + 1];
-            for (j, cb) in b.iter().enumerate() {
-                cur.push(
-                    (prev[j] + usize::from(ca != *cb))
-                        .min(prev[j + 1] + 1)
-                        .min(cur[j] + 1),
-                );
-            }
-            prev = cur;
-        }
-        prev[b.len()]
-    }
-    known
-        .iter()
-        .map(|k| (distance(wrong, k), *k))
-        .filter(|(d, _)| *d <= 3)
-        .min()
-        .map(|(_, k)| k)
 }
 
 #[cfg(test)]
@@ -418,8 +357,32 @@ mod tests {
         let err = load(&text).unwrap_err().to_string();
         assert_eq!(
             err,
-            "controls/test.yaml:7:14: unknown check id \"cloudtrail.log_file_validatoin\" in control 164.312(b); did you mean \"cloudtrail.log_file_validation\"?"
+            "controls/test.yaml:7:14: unknown check id \"cloudtrail.log_file_validatoin\" in control 164.312(b); did you mean \"cloudtrail.log_file_validation\"? [unknown-check]"
         );
+    }
+
+    #[test]
+    fn every_mistake_of_a_catalog_file_is_reported_at_once() {
+        let text = GOOD
+            .replace(
+                "cloudtrail.log_file_validation",
+                "cloudtrail.log_file_validatoin",
+            )
+            .replace("164.312(b)", "164.312b");
+        let err = load(&text).unwrap_err().to_string();
+        assert!(
+            err.contains("test.yaml:2:9: \"164.312b\" is not a HIPAA citation"),
+            "{err}"
+        );
+        let twice = format!("{GOOD}{}", GOOD.trim_start_matches("controls:\n")).replacen(
+            "cloudtrail.log_file_validation",
+            "cloudtrail.log_file_validatoin",
+            1,
+        );
+        let err = load(&twice).unwrap_err().to_string();
+        assert!(err.contains(":7:14: unknown check id"), "{err}");
+        assert!(err.contains(":8:9: duplicate citation"), "{err}");
+        assert!(err.contains("2 problems in controls/test.yaml"), "{err}");
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::CheckInfo;
-use crate::error::{Error, Result};
+use crate::error::{Code, Error, Result};
 
 #[derive(Debug, Clone, Copy)]
 pub enum ParamDefault {
@@ -83,49 +83,71 @@ impl Params {
             .map(|p| (p.name.to_string(), ParamValue::from(p.default)))
             .collect();
         for (name, value) in overrides.into_iter().flatten() {
-            let Some(spec) = info.params.iter().find(|p| p.name == name) else {
-                let known: Vec<&str> = info.params.iter().map(|p| p.name).collect();
-                return Err(Error::Usage(format!(
-                    "{} has no parameter {name:?} (it has: {})",
+            let value =
+                Self::validate(info, name, value).map_err(|(_, message)| Error::Usage(message))?;
+            values.insert(name.clone(), value);
+        }
+        Ok(Params(values))
+    }
+
+    /// One override checked against the check's declaration: the value as the check will
+    /// read it, or what is wrong with it (an unknown name, the wrong type, out of range).
+    pub fn validate(
+        info: &CheckInfo,
+        name: &str,
+        value: &ParamValue,
+    ) -> std::result::Result<ParamValue, (Code, String)> {
+        let Some(spec) = info.params.iter().find(|p| p.name == name) else {
+            let known: Vec<&str> = info.params.iter().map(|p| p.name).collect();
+            return Err((
+                Code::UnknownParameter,
+                format!(
+                    "{} has no parameter {name:?} (it has: {}){}",
                     info.id,
                     if known.is_empty() {
                         "none".to_string()
                     } else {
                         known.join(", ")
-                    }
-                )));
-            };
-            // `--set x.accounts=111122223333` reads as a number; a string parameter takes it as text.
-            let value = &match (spec.default, value) {
-                (ParamDefault::Str(_), ParamValue::Int(_) | ParamValue::Bool(_)) => {
-                    ParamValue::Str(value.to_string())
-                }
-                _ => value.clone(),
-            };
-            let ok = matches!(
-                (spec.default, value),
-                (ParamDefault::Int { .. }, ParamValue::Int(_))
-                    | (ParamDefault::Bool(_), ParamValue::Bool(_))
-                    | (ParamDefault::Str(_), ParamValue::Str(_))
-            );
-            if !ok {
-                return Err(Error::Usage(format!(
+                    },
+                    crate::error::did_you_mean(name, &known)
+                ),
+            ));
+        };
+        // `--set x.accounts=111122223333` reads as a number; a string parameter takes it as text.
+        let value = match (spec.default, value) {
+            (ParamDefault::Str(_), ParamValue::Int(_) | ParamValue::Bool(_)) => {
+                ParamValue::Str(value.to_string())
+            }
+            _ => value.clone(),
+        };
+        let ok = matches!(
+            (spec.default, &value),
+            (ParamDefault::Int { .. }, ParamValue::Int(_))
+                | (ParamDefault::Bool(_), ParamValue::Bool(_))
+                | (ParamDefault::Str(_), ParamValue::Str(_))
+        );
+        if !ok {
+            return Err((
+                Code::ParameterType,
+                format!(
                     "{}.{name} expects {}, got {value:?}",
                     info.id,
                     kind(spec.default)
-                )));
-            }
-            if let (ParamDefault::Int { min, max, .. }, ParamValue::Int(v)) = (spec.default, value)
-                && !(min..=max).contains(v)
-            {
-                return Err(Error::Usage(format!(
+                ),
+            ));
+        }
+        if let (ParamDefault::Int { min, max, .. }, ParamValue::Int(v)) = (spec.default, &value)
+            && !(min..=max).contains(v)
+        {
+            return Err((
+                Code::ParameterRange,
+                format!(
                     "{}.{name} is {v}, outside its range {min} to {max}",
                     info.id
-                )));
-            }
-            values.insert(name.clone(), value.clone());
+                ),
+            ));
         }
-        Ok(Params(values))
+        Ok(value)
     }
 
     pub fn int(&self, name: &str) -> i64 {

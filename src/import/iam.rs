@@ -96,7 +96,7 @@ pub(super) fn decode_credential_report(
     let present: Vec<&str> = headers.iter().collect();
     for column in CREDENTIAL_REPORT_COLUMNS {
         if !present.contains(column) {
-            let hint = crate::catalog::did_you_mean(column, &present);
+            let hint = crate::error::did_you_mean(column, &present);
             return Err(bad(format!(
                 "credential report CSV has no {column:?} column{hint}; expected the columns of aws iam get-credential-report"
             )));

@@ -23,9 +23,9 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
-use super::{at, date, parse, text};
+use super::{date, parse, text};
 use crate::catalog::Catalog;
-use crate::error::{Error, Result};
+use crate::error::{Code, Diagnostics, Result, did_you_mean, yaml_at};
 use crate::snapshot::sha256_hex;
 
 #[derive(Debug, Deserialize)]
@@ -145,9 +145,12 @@ pub struct Loaded {
     pub source: Vec<u8>,
 }
 
+/// The attestations file, with the evidence files it names read and hashed; every problem in
+/// it at once.
 pub fn load(path: &Path, catalog: &Catalog, limits: EvidenceLimits) -> Result<Loaded> {
     let (source, file): (String, AttestationsFile) = parse(path)?;
     let base = path.parent().unwrap_or(Path::new("."));
+    let mut diags = Diagnostics::new(path);
     let mut out = Loaded {
         source: source.into_bytes(),
         ..Default::default()
@@ -156,32 +159,37 @@ pub fn load(path: &Path, catalog: &Catalog, limits: EvidenceLimits) -> Result<Lo
     let mut copied: BTreeMap<PathBuf, String> = BTreeMap::new();
     for e in file.attestations {
         let id = e.control.value.trim();
-        let Some(control) = catalog.get(id) else {
-            let known: Vec<&str> = catalog.controls.iter().map(|c| c.id.as_str()).collect();
-            let hint = crate::catalog::did_you_mean(id, &known);
-            return Err(Error::bad_input(
-                path,
-                at(&e.control),
-                format!("no control {id:?} in the catalog{hint}"),
-            ));
-        };
-        if control.manual.is_none() && control.not_applicable.is_none() {
-            return Err(Error::bad_input(
-                path,
-                at(&e.control),
-                format!(
-                    "control {id} has no manual part to attest: its automated checks decide it"
-                ),
-            ));
+        match catalog.get(id) {
+            None => {
+                let known: Vec<&str> = catalog.controls.iter().map(|c| c.id.as_str()).collect();
+                let hint = did_you_mean(id, &known);
+                diags.push(
+                    yaml_at(&e.control),
+                    Code::UnknownControl,
+                    format!("no control {id:?} in the catalog{hint}"),
+                );
+            }
+            Some(control) if control.manual.is_none() && control.not_applicable.is_none() => {
+                diags.push(
+                    yaml_at(&e.control),
+                    Code::Inconsistent,
+                    format!(
+                        "control {id} has no manual part to attest: its automated checks decide it"
+                    ),
+                );
+            }
+            Some(_) => {}
         }
-        let day = date(path, &e.date, "date")?;
-        let expires = date(path, &e.expires, "expires")?;
-        if expires < day {
-            return Err(Error::bad_input(
-                path,
-                at(&e.expires),
+        let day = diags.take(date(&e.date, "date"));
+        let expires = diags.take(date(&e.expires, "expires"));
+        if let (Some(day), Some(expires)) = (day, expires)
+            && expires < day
+        {
+            diags.push(
+                yaml_at(&e.expires),
+                Code::Date,
                 format!("expires {expires} is before the attestation's date {day}"),
-            ));
+            );
         }
         let mut evidence = Vec::new();
         for r in &e.evidence {
@@ -191,16 +199,20 @@ pub fn load(path: &Path, catalog: &Catalog, limits: EvidenceLimits) -> Result<Lo
                 continue;
             }
             let file = base.join(v);
-            let (bytes, outside) = read_evidence(&file, base, limits).map_err(|why| {
-                Error::bad_input(
-                    path,
-                    at(r),
-                    format!(
-                        "evidence file {} {why} (a URL must start with https://)",
-                        file.display()
-                    ),
-                )
-            })?;
+            let (bytes, outside) = match read_evidence(&file, base, limits) {
+                Ok(read) => read,
+                Err(why) => {
+                    diags.push(
+                        yaml_at(r),
+                        Code::EvidenceFile,
+                        format!(
+                            "evidence file {} {why} (a URL must start with https://)",
+                            file.display()
+                        ),
+                    );
+                    continue;
+                }
+            };
             let name = match copied.get(&file) {
                 Some(n) => n.clone(),
                 None => {
@@ -225,16 +237,22 @@ pub fn load(path: &Path, catalog: &Catalog, limits: EvidenceLimits) -> Result<Lo
             });
             out.files.insert(name, bytes);
         }
-        out.attestations.push(Attestation {
-            control: id.to_string(),
-            statement: text(path, &e.statement, "statement")?,
-            attested_by: text(path, &e.attested_by, "attested_by")?,
-            date: day,
-            expires,
-            evidence,
-        });
+        let statement = diags.take(text(&e.statement, "statement"));
+        let attested_by = diags.take(text(&e.attested_by, "attested_by"));
+        if let (Some(statement), Some(attested_by), Some(day), Some(expires)) =
+            (statement, attested_by, day, expires)
+        {
+            out.attestations.push(Attestation {
+                control: id.to_string(),
+                statement,
+                attested_by,
+                date: day,
+                expires,
+                evidence,
+            });
+        }
     }
-    Ok(out)
+    diags.finish(out)
 }
 
 #[cfg(test)]
@@ -308,6 +326,24 @@ mod tests {
             e.contains("attestations.yaml:4:5: unknown field `attested`"),
             "{e}"
         );
+        // Three mistakes in one file: all three reported, in file order.
+        let e = err(&ONE
+            .replace("164.308(a)(1)(ii)(A)", "164.312(b)")
+            .replace("2027-09-15", "15/09/2027"));
+        let lines: Vec<&str> = e.lines().collect();
+        assert!(
+            lines[0].contains(":2:14:") && lines[0].ends_with("[inconsistent]"),
+            "{e}"
+        );
+        assert!(
+            lines[1].contains(":6:14:") && lines[1].ends_with("[date]"),
+            "{e}"
+        );
+        assert!(
+            lines[2].contains(":9:9:") && lines[2].ends_with("[evidence-file]"),
+            "{e}"
+        );
+        assert!(lines[3].starts_with("3 problems in"), "{e}");
     }
 
     #[test]

@@ -17,9 +17,9 @@ use std::path::Path;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
-use super::{at, parse};
+use super::parse;
 use crate::checks::{self, ParamValue, Params};
-use crate::error::{Error, Result};
+use crate::error::{Code, Diagnostics, Result, did_you_mean, yaml_at};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -44,20 +44,24 @@ pub struct ConfigFile {
     pub source: Vec<u8>,
 }
 
+/// The config file, every problem in it reported at once.
 pub fn load(path: &Path) -> Result<ConfigFile> {
     let (source, file): (String, File) = parse(path)?;
+    let mut diags = Diagnostics::new(path);
     let mut params: BTreeMap<String, BTreeMap<String, ParamValue>> = BTreeMap::new();
     for (check, values) in file.parameters {
         for (name, value) in values {
-            let loc = at(&value);
+            let loc = yaml_at(&value);
             let Some(c) = checks::find(&check) else {
                 let known: Vec<&str> = checks::registry().iter().map(|c| c.info().id).collect();
-                let hint = crate::catalog::did_you_mean(&check, &known);
-                return Err(Error::bad_input(
-                    path,
+                let hint = did_you_mean(&check, &known);
+                diags.push(
                     loc,
+                    Code::UnknownCheck,
                     format!("parameters for unknown check {check:?}{hint}"),
-                ));
+                );
+                // One diagnostic per unknown check, not one per parameter under it.
+                break;
             };
             let v = match value.value {
                 Value::Bool(b) => ParamValue::Bool(b),
@@ -65,14 +69,16 @@ pub fn load(path: &Path) -> Result<ConfigFile> {
                 Value::Str(s) => ParamValue::Str(s),
                 Value::List(items) => ParamValue::Str(items.join(",")),
             };
-            // The declaration decides: unknown names and wrong types are refused here, located.
-            let one = BTreeMap::from([(name.clone(), v.clone())]);
-            Params::resolve(c.info(), Some(&one))
-                .map_err(|e| Error::bad_input(path, loc.clone(), e.to_string()))?;
-            params.entry(check.clone()).or_default().insert(name, v);
+            // The declaration decides: unknown names, wrong types and values out of range.
+            match Params::validate(c.info(), &name, &v) {
+                Ok(_) => {
+                    params.entry(check.clone()).or_default().insert(name, v);
+                }
+                Err((code, message)) => diags.push(loc, code, message),
+            }
         }
     }
-    Ok(ConfigFile {
+    diags.finish(ConfigFile {
         params,
         source: source.into_bytes(),
     })
@@ -145,5 +151,28 @@ mod tests {
             let e = load_text(yaml).unwrap_err().to_string();
             assert!(e.contains(says), "{e}");
         }
+    }
+
+    #[test]
+    fn every_problem_of_the_file_is_reported_at_once() {
+        let e = load_text(
+            "parameters:\n  iam.user_unused_credential:\n    max_unused_days: 45\n  iam.password_policy:\n    min_lenght: 16\n    max_age_days: 5000\n  iam.user_console_mfa:\n    all_users: often\n",
+        )
+        .unwrap_err();
+        let text = e.to_string();
+        for (at, code) in [
+            ("config.yaml:3:22:", "[unknown-check]"),
+            ("config.yaml:5:17:", "[unknown-parameter]"),
+            ("config.yaml:6:19:", "[parameter-range]"),
+            ("config.yaml:8:16:", "[parameter-type]"),
+        ] {
+            assert!(
+                text.lines().any(|l| l.contains(at) && l.ends_with(code)),
+                "{at} {code} not in:\n{text}"
+            );
+        }
+        assert!(text.contains("did you mean \"min_length\"?"), "{text}");
+        assert!(text.contains("4 problems in "), "{text}");
+        assert_eq!(e.exit_code(), 2);
     }
 }

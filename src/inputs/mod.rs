@@ -1,6 +1,7 @@
 //! The files a user hands in beside the evidence: attestations (`--attestations`), waivers
 //! (`--waivers`) and parameters (`--config`). All YAML, validated completely before anything
-//! runs; every error names the file, line and column, and exits 2.
+//! runs; every problem in a file is reported at once, each at its line and column, and the
+//! run exits 2.
 
 pub mod attestations;
 pub mod config;
@@ -12,7 +13,7 @@ use chrono::NaiveDate;
 use serde::de::DeserializeOwned;
 use serde_saphyr::Spanned;
 
-use crate::error::{Error, Location, Result};
+use crate::error::{Code, Diagnostic, Error, Result, yaml_at};
 
 /// Defined beside the findings it qualifies (waivers apply to findings), so checks need not
 /// depend on the input files.
@@ -24,34 +25,30 @@ pub use waivers::Waiver;
 /// The file's text, parsed as `T`, with YAML errors located.
 fn parse<T: DeserializeOwned>(path: &Path) -> Result<(String, T)> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-    let value = serde_saphyr::from_str(&text).map_err(|e| crate::catalog::yaml_error(path, &e))?;
+    let value = serde_saphyr::from_str(&text).map_err(|e| crate::error::yaml_error(path, &e))?;
     Ok((text, value))
 }
 
-fn at<T>(s: &Spanned<T>) -> Location {
-    Location {
-        line: Some(s.referenced.line() as usize),
-        column: Some(s.referenced.column() as usize),
-        pointer: None,
-    }
-}
-
-/// A `YYYY-MM-DD` date, or an error at its spot.
-fn date(path: &Path, s: &Spanned<String>, what: &str) -> Result<NaiveDate> {
+/// A `YYYY-MM-DD` date, or the problem at its spot.
+fn date(s: &Spanned<String>, what: &str) -> Result<NaiveDate, Diagnostic> {
     NaiveDate::parse_from_str(s.value.trim(), "%Y-%m-%d").map_err(|_| {
-        Error::bad_input(
-            path,
-            at(s),
+        Diagnostic::new(
+            yaml_at(s),
+            Code::Date,
             format!("{what} {:?} is not a date (expected YYYY-MM-DD)", s.value),
         )
     })
 }
 
 /// A required text that must say something.
-fn text(path: &Path, s: &Spanned<String>, what: &str) -> Result<String> {
+fn text(s: &Spanned<String>, what: &str) -> Result<String, Diagnostic> {
     let t = s.value.trim();
     if t.is_empty() {
-        return Err(Error::bad_input(path, at(s), format!("{what} is empty")));
+        return Err(Diagnostic::new(
+            yaml_at(s),
+            Code::Empty,
+            format!("{what} is empty"),
+        ));
     }
     Ok(t.to_string())
 }

@@ -22,9 +22,9 @@ use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 use std::path::Path;
 
-use super::{at, date, parse, text};
+use super::{date, parse, text};
 use crate::checks;
-use crate::error::{Error, Result};
+use crate::error::{Code, Diagnostic, Diagnostics, Result, did_you_mean, yaml_at};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -95,76 +95,84 @@ impl Waiver {
     }
 }
 
-/// The waivers file, and its bytes (kept in the package).
+/// The waivers file, and its bytes (kept in the package); every problem in it at once.
 pub fn load(path: &Path) -> Result<(Vec<Waiver>, Vec<u8>)> {
     let (source, file): (String, WaiversFile) = parse(path)?;
     let known: Vec<&str> = checks::registry().iter().map(|c| c.info().id).collect();
+    let mut diags = Diagnostics::new(path);
     let mut out = Vec::new();
     for e in file.waivers {
         let id = e.check.value.trim();
         if !known.contains(&id) {
-            let hint = crate::catalog::did_you_mean(id, &known);
-            return Err(Error::bad_input(
-                path,
-                at(&e.check),
+            let hint = did_you_mean(id, &known);
+            diags.push(
+                yaml_at(&e.check),
+                Code::UnknownCheck,
                 format!("unknown check id {id:?}{hint}"),
-            ));
+            );
         }
         let event_check = EVENT_CHECKS.contains(&id);
         let event_id = e
             .event_id
             .as_ref()
-            .map(|s| text(path, s, "event_id"))
-            .transpose()?;
+            .and_then(|s| diags.take(text(s, "event_id")));
         let events_before = e
             .events_before
             .as_ref()
-            .map(|s| instant(path, s))
-            .transpose()?;
-        if event_check && event_id.is_none() && events_before.is_none() {
-            return Err(Error::bad_input(
-                path,
-                at(&e.check),
+            .and_then(|s| diags.take(instant(s)));
+        if event_check && e.event_id.is_none() && e.events_before.is_none() {
+            diags.push(
+                yaml_at(&e.check),
+                Code::EventScope,
                 format!(
                     "a waiver of {id} must name the event (event_id) or a time window (events_before): its findings are events, and a waiver on the resource alone would accept every future one"
                 ),
-            ));
+            );
         }
-        if !event_check {
-            if let Some(s) = e.event_id.as_ref().or(e.events_before.as_ref()) {
-                return Err(Error::bad_input(
-                    path,
-                    at(s),
-                    format!(
-                        "event_id and events_before apply only to the event checks ({}), not {id}",
-                        EVENT_CHECKS.join(", ")
-                    ),
-                ));
-            }
+        if !event_check
+            && known.contains(&id)
+            && let Some(s) = e.event_id.as_ref().or(e.events_before.as_ref())
+        {
+            diags.push(
+                yaml_at(s),
+                Code::EventScope,
+                format!(
+                    "event_id and events_before apply only to the event checks ({}), not {id}",
+                    EVENT_CHECKS.join(", ")
+                ),
+            );
         }
-        out.push(Waiver {
-            check: id.to_string(),
-            resource: text(path, &e.resource, "resource")?,
-            justification: text(path, &e.justification, "justification")?,
-            approved_by: text(path, &e.approved_by, "approved_by")?,
-            expires: date(path, &e.expires, "expires")?,
-            event_id,
-            events_before,
-        });
+        let resource = diags.take(text(&e.resource, "resource"));
+        let justification = diags.take(text(&e.justification, "justification"));
+        let approved_by = diags.take(text(&e.approved_by, "approved_by"));
+        let expires = diags.take(date(&e.expires, "expires"));
+        if let (Some(resource), Some(justification), Some(approved_by), Some(expires)) =
+            (resource, justification, approved_by, expires)
+        {
+            out.push(Waiver {
+                check: id.to_string(),
+                resource,
+                justification,
+                approved_by,
+                expires,
+                event_id,
+                events_before,
+            });
+        }
     }
-    Ok((out, source.into_bytes()))
+    diags.finish((out, source.into_bytes()))
 }
 
 /// An RFC 3339 time, or a `YYYY-MM-DD` date meaning its midnight UTC.
-fn instant(path: &Path, s: &Spanned<String>) -> Result<DateTime<Utc>> {
+fn instant(s: &Spanned<String>) -> std::result::Result<DateTime<Utc>, Diagnostic> {
     let v = s.value.trim();
     if let Ok(t) = DateTime::parse_from_rfc3339(v) {
         return Ok(t.with_timezone(&Utc));
     }
-    let d = date(path, s, "events_before").map_err(|_| {
-        Error::bad_input(
-            path,
-            at(s),
+    let d = date(s, "events_before").map_err(|_| {
+        Diagnostic::new(
+            yaml_at(s),
+            Code::Date,
             format!("events_before {v:?} is neither an RFC 3339 time nor a date (YYYY-MM-DD)"),
         )
     })?;
@@ -222,6 +230,32 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("expires"), "{e}");
+    }
+
+    #[test]
+    fn every_mistake_of_the_file_is_reported_at_once() {
+        let two = format!(
+            "{ONE}{}",
+            ONE.trim_start_matches("waivers:\n")
+                .replace("iam.root_hardware_mfa", "cloudtrail.root_activity")
+                .replace("2027-01-31", "next year")
+        );
+        let e = load_text(&two.replacen("Key ordered.", "\"\"", 1)).unwrap_err();
+        let text = e.to_string();
+        for (at, code) in [
+            (":4:20: justification is empty", "[empty]"),
+            (
+                ":7:12: a waiver of cloudtrail.root_activity",
+                "[event-scope]",
+            ),
+            (":11:14: expires \"next year\" is not a date", "[date]"),
+        ] {
+            assert!(
+                text.lines().any(|l| l.contains(at) && l.ends_with(code)),
+                "{at} not in:\n{text}"
+            );
+        }
+        assert!(text.contains("3 problems in"), "{text}");
     }
 
     const ROOT: &str = "waivers:\n  - check: cloudtrail.root_activity\n    resource: \"arn:aws:iam::*:root\"\n    justification: Break-glass drill.\n    approved_by: Dana\n    expires: 2027-01-31\n";
