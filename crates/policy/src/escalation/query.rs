@@ -1,0 +1,227 @@
+//! What a principal may do, as the search asks it: cached per (principal, action, service
+//! passed to), with a cheap pre-filter on its statements' resource patterns.
+
+use super::*;
+
+pub(super) struct Ctx<'a> {
+    pub(super) account: &'a Account,
+    pub(super) ids: Ids,
+    pub(super) ctxs: Vec<RequestContext>,
+    /// Per principal, every action any of its Allow statements names (a cheap pre-filter).
+    pub(super) named: Vec<ActionSet>,
+    /// [`Ctx::may`] answers, per (principal, action, service passed to: `""` for none).
+    pub(super) some_cache: std::cell::RefCell<FastMap<(usize, ActionId, &'static str), bool>>,
+    /// Per (principal, service): the principal's context with `iam:PassedToService` set to the
+    /// service a method passes the role to, so a PassRole scoped to one service does not
+    /// enable another's method.
+    pub(super) pass_ctxs:
+        std::cell::RefCell<FastMap<(usize, &'static str), std::rc::Rc<RequestContext>>>,
+}
+
+impl Ctx<'_> {
+    pub(super) fn pass_ctx(&self, p: usize, service: &'static str) -> std::rc::Rc<RequestContext> {
+        self.pass_ctxs
+            .borrow_mut()
+            .entry((p, service))
+            .or_insert_with(|| {
+                let mut c = self.ctxs[p].clone();
+                c.set("iam:PassedToService", &[service]);
+                std::rc::Rc::new(c)
+            })
+            .clone()
+    }
+
+    /// Whether `p` may pass some role to `service`.
+    pub(super) fn may_pass(&self, p: usize, service: &'static str) -> bool {
+        self.may_in(p, "iam:PassRole", Some(service))
+    }
+
+    /// Whether `p` may pass every role (`*` or an unnamed probe) to `service`.
+    pub(super) fn universal_pass(&self, p: usize, probe: &str, service: &'static str) -> bool {
+        if !self.may_pass(p, service) {
+            return false;
+        }
+        let id = self.ids.id("iam:PassRole");
+        let c = self.pass_ctx(p, service);
+        self.account.outcome(p, id, Target::All, &c).is_possible()
+            || self
+                .account
+                .outcome(p, id, Target::Arn(probe), &c)
+                .is_possible()
+    }
+
+    /// [`Ctx::can`] for `iam:PassRole` of one role to `service`.
+    pub(super) fn can_pass(
+        &self,
+        p: usize,
+        target: Target<'_>,
+        service: &'static str,
+    ) -> Option<(Vec<StatementRef>, Vec<String>)> {
+        self.can_in(p, "iam:PassRole", target, Some(service))
+    }
+
+    /// `Some((statements, caveats))` when `p` may do `action` on `target`.
+    pub(super) fn can(
+        &self,
+        p: usize,
+        action: &str,
+        target: Target<'_>,
+    ) -> Option<(Vec<StatementRef>, Vec<String>)> {
+        self.can_in(p, action, target, None)
+    }
+
+    /// [`Ctx::can`], passing a role to `service` when given.
+    pub(super) fn can_in(
+        &self,
+        p: usize,
+        action: &str,
+        target: Target<'_>,
+        service: Option<&'static str>,
+    ) -> Option<(Vec<StatementRef>, Vec<String>)> {
+        let id = self.ids.id(action);
+        if !self.named[p].contains(id)
+            || (target != Target::Some && !self.may_in(p, action, service))
+        {
+            return None;
+        }
+        let d = match service {
+            None => self.account.decide(p, id, target, &self.ctxs[p]),
+            Some(s) => self.account.decide(p, id, target, &self.pass_ctx(p, s)),
+        };
+        if !d.outcome.is_possible() {
+            return None;
+        }
+        let caveats = d.caveats();
+        let mut grants = d.grants;
+        grants.truncate(1);
+        Some((grants, caveats))
+    }
+
+    pub(super) fn step(
+        &self,
+        from: usize,
+        method: &'static str,
+        action: String,
+        to: Option<usize>,
+        parts: Vec<(Vec<StatementRef>, Vec<String>)>,
+    ) -> Step {
+        let mut enabled_by = Vec::new();
+        let mut caveats = Vec::new();
+        for (g, c) in parts {
+            enabled_by.extend(g);
+            caveats.extend(c);
+        }
+        Step {
+            from,
+            method,
+            action,
+            to,
+            enabled_by,
+            caveats,
+        }
+    }
+}
+
+impl Ctx<'_> {
+    /// Whether `p` may do `action` on every resource of a kind: on `*`, or on a made-up name
+    /// no grant would name on purpose (so `role/*` counts). An exception in a `NotResource`
+    /// naming one principal is not honoured through this shortcut; it errs toward reporting.
+    pub(super) fn universal(&self, p: usize, action: &str, probe: &str) -> bool {
+        self.possible(p, action, Target::All) || self.possible(p, action, Target::Arn(probe))
+    }
+
+    /// [`Ctx::can`] without the explanation, for the search itself.
+    pub(super) fn possible(&self, p: usize, action: &str, target: Target<'_>) -> bool {
+        let id = self.ids.id(action);
+        self.named[p].contains(id)
+            && (target == Target::Some || self.may(p, action))
+            && self
+                .account
+                .outcome(p, id, target, &self.ctxs[p])
+                .is_possible()
+    }
+
+    /// Whether `p` may do `action` on at least one resource. Any grant on one ARN implies
+    /// this, so when it is false no target needs enumerating (e.g. a principal whose every
+    /// action is denied without MFA). Cached: it is asked many times per principal.
+    pub(super) fn may(&self, p: usize, action: &str) -> bool {
+        self.may_in(p, action, None)
+    }
+
+    /// [`Ctx::may`], passing a role to `service` when given.
+    pub(super) fn may_in(&self, p: usize, action: &str, service: Option<&'static str>) -> bool {
+        let id = self.ids.id(action);
+        if !self.named[p].contains(id) {
+            return false;
+        }
+        let key = (p, id, service.unwrap_or(""));
+        if let Some(&hit) = self.some_cache.borrow().get(&key) {
+            return hit;
+        }
+        let ok = match service {
+            None => self.account.outcome(p, id, Target::Some, &self.ctxs[p]),
+            Some(s) => self
+                .account
+                .outcome(p, id, Target::Some, &self.pass_ctx(p, s)),
+        }
+        .is_possible();
+        self.some_cache.borrow_mut().insert(key, ok);
+        ok
+    }
+
+    /// A cheap pre-filter for enumerating targets: the resource patterns of `p`'s Allow
+    /// statements naming `action`. A target none of them matches cannot be granted, so the full
+    /// decision is skipped for it.
+    pub(super) fn filter(&self, p: usize, action: &str) -> Filter {
+        let id = self.ids.id(action);
+        let pr = &self.account.principals[p];
+        let patterns = |refs: &mut dyn Iterator<Item = usize>| -> Option<Vec<String>> {
+            let mut out = Vec::new();
+            for pi in refs {
+                let pol = &self.account.policies[pi];
+                for (si, st) in pol.statements().iter().enumerate() {
+                    if st.effect != crate::policy::Effect::Allow || !pol.actions[si].contains(id) {
+                        continue;
+                    }
+                    match &st.resources {
+                        Some(crate::policy::Patterns::Only(v)) => {
+                            for pat in v {
+                                match self.ctxs[p].substitute(pat) {
+                                    crate::condition::Subst::Text(t) => out.push(t.into_owned()),
+                                    crate::condition::Subst::Absent => {}
+                                    crate::condition::Subst::Unknown => return None,
+                                }
+                            }
+                        }
+                        _ => return None,
+                    }
+                }
+            }
+            Some(out)
+        };
+        // The boundary must allow the target too.
+        let boundary = pr.boundary.and_then(|b| patterns(&mut std::iter::once(b)));
+        Filter(
+            patterns(&mut pr.policies.iter().map(|r| r.policy)),
+            boundary,
+        )
+    }
+
+    /// [`Ctx::can`] on one ARN, through a pre-filter.
+    pub(super) fn can_on(&self, p: usize, action: &str, arn: &str, filter: &Filter) -> bool {
+        filter.admits(arn) && self.possible(p, action, Target::Arn(arn))
+    }
+}
+
+/// Resource patterns of the identity policies and of the boundary (`None`: no filtering).
+pub(super) struct Filter(Option<Vec<String>>, Option<Vec<String>>);
+
+impl Filter {
+    pub(super) fn admits(&self, arn: &str) -> bool {
+        let ok = |pats: &Option<Vec<String>>| match pats {
+            None => true,
+            Some(patterns) => patterns.iter().any(|p| crate::glob::matches(p, arn, false)),
+        };
+        ok(&self.0) && ok(&self.1)
+    }
+}

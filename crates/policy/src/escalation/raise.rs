@@ -1,0 +1,263 @@
+//! Raising one's own permissions, or another's: attaching or putting policies, rewriting a
+//! policy version, joining an admin group, dropping a boundary.
+
+use super::*;
+
+/// The methods that raise permissions: the principal's own (a target at once) or another's.
+pub(super) fn raise_permissions(
+    cx: &Ctx<'_>,
+    p: usize,
+    admin_groups: &[bool],
+    users: &[usize],
+    iam_all: &ActionSet,
+    self_grant: &mut [Option<Step>],
+    grants_on: &mut [Vec<(usize, Step)>],
+) {
+    let account = cx.account;
+    let me = &account.principals[p];
+    let n = account.principals.len();
+    let mut grant = |q: usize, step: Step| {
+        if q == p {
+            if self_grant[p].is_none() {
+                self_grant[p] = Some(step);
+            }
+        } else {
+            grants_on[p].push((q, step));
+        }
+    };
+    let may = |a: &str| cx.may(p, a);
+    let raises_others = [
+        "iam:AttachUserPolicy",
+        "iam:PutUserPolicy",
+        "iam:AttachRolePolicy",
+        "iam:PutRolePolicy",
+        "iam:CreatePolicyVersion",
+        "iam:SetDefaultPolicyVersion",
+        "iam:DeleteUserPermissionsBoundary",
+        "iam:DeleteRolePermissionsBoundary",
+        "iam:PutUserPermissionsBoundary",
+        "iam:PutRolePermissionsBoundary",
+    ]
+    .iter()
+    .any(|a| may(a));
+    let filters: HashMap<&str, Filter> = if raises_others {
+        [
+            "iam:AttachUserPolicy",
+            "iam:PutUserPolicy",
+            "iam:AttachRolePolicy",
+            "iam:PutRolePolicy",
+        ]
+        .into_iter()
+        .map(|a| (a, cx.filter(p, a)))
+        .collect()
+    } else {
+        HashMap::new()
+    };
+    // The customer-managed policies this principal can rewrite, each judged once.
+    let mut rewritable: HashMap<usize, Step> = HashMap::new();
+    if raises_others && (may("iam:CreatePolicyVersion") || may("iam:SetDefaultPolicyVersion")) {
+        let fc = cx.filter(p, "iam:CreatePolicyVersion");
+        let fs = cx.filter(p, "iam:SetDefaultPolicyVersion");
+        for (pi, pol) in account.policies.iter().enumerate() {
+            let Some(arn) = pol.managed_arn.as_deref() else {
+                continue;
+            };
+            if arn.contains(":iam::aws:policy/") {
+                continue;
+            }
+            if cx.can_on(p, "iam:CreatePolicyVersion", arn, &fc)
+                && let Some(g) = cx.can(p, "iam:CreatePolicyVersion", Target::Arn(arn))
+            {
+                rewritable.insert(
+                    pi,
+                    cx.step(
+                        p,
+                        "create_policy_version",
+                        format!("iam:CreatePolicyVersion on {arn}"),
+                        None,
+                        vec![g],
+                    ),
+                );
+            } else if pol.versions > 1
+                && cx.can_on(p, "iam:SetDefaultPolicyVersion", arn, &fs)
+                && let Some(g) = cx.can(p, "iam:SetDefaultPolicyVersion", Target::Arn(arn))
+            {
+                let mut s = cx.step(p, "set_default_policy_version", format!("iam:SetDefaultPolicyVersion on {arn} (another of its {} versions may grant more)", pol.versions), None, vec![g]);
+                s.caveats
+                    .push("only if another version is more permissive".into());
+                rewritable.insert(pi, s);
+            }
+        }
+    }
+    for q in (0..n).filter(|_| raises_others) {
+        let t = &account.principals[q];
+        let (attach, put) = match t.kind {
+            PrincipalKind::User => (
+                ("attach_user_policy", "iam:AttachUserPolicy"),
+                ("put_user_policy", "iam:PutUserPolicy"),
+            ),
+            PrincipalKind::Role => (
+                ("attach_role_policy", "iam:AttachRolePolicy"),
+                ("put_role_policy", "iam:PutRolePolicy"),
+            ),
+        };
+        for (method, action) in [attach, put] {
+            if may(action)
+                && cx.can_on(p, action, &t.arn, &filters[action])
+                && let Some(g) = cx.can(p, action, Target::Arn(&t.arn))
+            {
+                let kind = if t.kind == PrincipalKind::User {
+                    "user"
+                } else {
+                    "role"
+                };
+                grant(
+                    q,
+                    cx.step(
+                        p,
+                        method,
+                        format!("{action} on {kind} {}", t.name),
+                        None,
+                        vec![g],
+                    ),
+                );
+                break;
+            }
+        }
+        // Rewriting a customer-managed policy the principal holds.
+        for r in &t.policies {
+            if let Some(step) = rewritable.get(&r.policy) {
+                let mut step = step.clone();
+                step.action = format!("{} (held by {})", step.action, t.name);
+                grant(q, step);
+                break;
+            }
+        }
+        // Dropping or replacing a permissions boundary that is all that stands in the way.
+        if t.boundary.is_some() {
+            let (del, put) = match t.kind {
+                PrincipalKind::User => (
+                    "iam:DeleteUserPermissionsBoundary",
+                    "iam:PutUserPermissionsBoundary",
+                ),
+                PrincipalKind::Role => (
+                    "iam:DeleteRolePermissionsBoundary",
+                    "iam:PutRolePermissionsBoundary",
+                ),
+            };
+            if (may(del) || may(put)) && unbounded_admin(account, q, &cx.ctxs[q], iam_all) {
+                for (method, action) in [
+                    ("delete_permissions_boundary", del),
+                    ("put_permissions_boundary", put),
+                ] {
+                    if let Some(g) = cx.can(p, action, Target::Arn(&t.arn)) {
+                        grant(q, cx.step(p, method, format!("{action} on {} (its policies without the boundary are admin-equivalent)", t.name), None, vec![g]));
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    // Groups: changing a group's policies raises every member; joining an admin group.
+    for (gi, g) in account.groups.iter().enumerate() {
+        for (method, action) in [
+            ("attach_group_policy", "iam:AttachGroupPolicy"),
+            ("put_group_policy", "iam:PutGroupPolicy"),
+        ] {
+            if !may(action) {
+                continue;
+            }
+            if let Some(sr) = cx.can(p, action, Target::Arn(&g.arn)) {
+                for &q in users {
+                    if account.principals[q].groups.contains(&gi) {
+                        grant(
+                            q,
+                            cx.step(
+                                p,
+                                method,
+                                format!(
+                                    "{action} on group {} (member {})",
+                                    g.name, account.principals[q].name
+                                ),
+                                None,
+                                vec![sr.clone()],
+                            ),
+                        );
+                    }
+                }
+                break;
+            }
+        }
+        if me.kind == PrincipalKind::User
+            && admin_groups[gi]
+            && !me.groups.contains(&gi)
+            && may("iam:AddUserToGroup")
+            && let Some(sr) = cx.can(p, "iam:AddUserToGroup", Target::Arn(&g.arn))
+        {
+            grant(
+                p,
+                cx.step(
+                    p,
+                    "add_user_to_group",
+                    format!("iam:AddUserToGroup on admin group {}", g.name),
+                    None,
+                    vec![sr],
+                ),
+            );
+        }
+    }
+}
+
+pub(super) fn denied(cx: &Ctx<'_>, p: usize, action: &str, arn: &str) -> bool {
+    cx.account
+        .decide(p, cx.ids.id(action), Target::Arn(arn), &cx.ctxs[p])
+        .outcome
+        == Outcome::Denied
+}
+
+pub(super) fn trust_conditions(g: &trust::TrustGrant, ctx: &RequestContext) -> (Tri, Vec<String>) {
+    crate::account::conditions(&g.conditions, ctx)
+}
+
+/// Whether a group's own policies make a member admin-equivalent, by the same full-access
+/// computation as a principal's (conditions left undecided do not count).
+pub(super) fn group_is_admin(
+    account: &Account,
+    g: &crate::account::GroupInput,
+    iam_all: &ActionSet,
+) -> bool {
+    let members_view = crate::account::PrincipalInput {
+        arn: g.arn.clone(),
+        name: g.name.clone(),
+        kind: PrincipalKind::User,
+        policies: g
+            .policies
+            .iter()
+            .map(|&policy| crate::account::PolicyRef {
+                policy,
+                via_group: None,
+            })
+            .collect(),
+        groups: Vec::new(),
+        boundary: None,
+        trust: None,
+        tags: Vec::new(),
+        console_password: None,
+        instance_profile: false,
+    };
+    let fa = account.full_access_of(&members_view, &RequestContext::new());
+    fa.is_admin(account.catalog) || fa.sure.is_superset_of(iam_all)
+}
+
+/// Whether the principal's identity policies alone (ignoring its boundary) are admin-equivalent.
+pub(super) fn unbounded_admin(
+    account: &Account,
+    q: usize,
+    ctx: &RequestContext,
+    iam_all: &ActionSet,
+) -> bool {
+    let mut shadow = account.principals[q].clone();
+    shadow.boundary = None;
+    let fa = account.full_access_of(&shadow, ctx);
+    fa.maybe.len() == account.catalog.len() || fa.maybe.is_superset_of(iam_all)
+}
