@@ -9,8 +9,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use safeguard_policy::escalation::{self, Analysis};
 use safeguard_policy::{
-    Account, Catalog, GroupInput, PolicyInput, PolicyKind, PolicyRef, PrincipalInput,
-    PrincipalKind, RequestContext,
+    Account, Catalog, GroupId, GroupInput, PolicyId, PolicyInput, PolicyKind, PolicyRef,
+    PrincipalId, PrincipalInput, PrincipalKind, RequestContext, Table,
 };
 use serde_json::Value;
 
@@ -22,49 +22,46 @@ const DETAILS: &str = "/iam/authorization_details";
 pub struct Model {
     pub account: Account,
     /// Per principal: pointer to its entry in the authorization details.
-    pub evidence: Vec<String>,
+    pub evidence: Table<PrincipalId, String>,
     /// Per principal: policies it holds whose documents are not in the evidence (an attached
     /// managed policy missing from the export, an unparseable document). Verdicts that would
     /// pass on such a principal are `error` instead.
-    pub incomplete: Vec<Vec<String>>,
+    pub incomplete: Table<PrincipalId, Vec<String>>,
     /// Per principal: a service-linked role (path `/aws-service-role/`), which AWS manages.
-    pub service_linked: Vec<bool>,
-    /// Per group: pointer to its entry.
-    pub group_evidence: Vec<String>,
-    /// Managed policy ARN → index in the policy table.
-    pub managed: BTreeMap<String, usize>,
-    /// Policy index → (who holds it, for messages).
-    pub holders: Vec<Vec<String>>,
-    /// Policy index → attachment count as the evidence states it (managed policies).
-    pub attachment_count: Vec<Option<i64>>,
-    /// Policy index → whether it is a managed policy owned by AWS.
-    pub aws_managed: Vec<bool>,
+    pub service_linked: Table<PrincipalId, bool>,
+    /// Managed policy ARN → its entry in the policy table.
+    pub managed: BTreeMap<String, PolicyId>,
+    /// Per policy: who holds it, for messages.
+    pub holders: Table<PolicyId, Vec<String>>,
+    /// Per policy: the attachment count as the evidence states it (managed policies).
+    pub attachment_count: Table<PolicyId, Option<i64>>,
+    /// Per policy: whether it is a managed policy owned by AWS.
+    pub aws_managed: Table<PolicyId, bool>,
     /// The collection time: the `aws:CurrentTime` of every request judged.
     pub as_of: chrono::DateTime<chrono::Utc>,
 }
 
 /// The policy table being built, with what the checks need per policy alongside.
 #[derive(Default)]
-struct Table<'a> {
+struct PolicyTable<'a> {
     inputs: Vec<PolicyInput<'a>>,
-    holders: Vec<Vec<String>>,
-    attachment_count: Vec<Option<i64>>,
-    aws_managed: Vec<bool>,
+    holders: Table<PolicyId, Vec<String>>,
+    attachment_count: Table<PolicyId, Option<i64>>,
+    aws_managed: Table<PolicyId, bool>,
 }
 
-impl<'a> Table<'a> {
+impl<'a> PolicyTable<'a> {
     fn push(
         &mut self,
         input: PolicyInput<'a>,
         holders: Vec<String>,
         count: Option<i64>,
         aws: bool,
-    ) -> usize {
+    ) -> PolicyId {
         self.inputs.push(input);
-        self.holders.push(holders);
         self.attachment_count.push(count);
         self.aws_managed.push(aws);
-        self.inputs.len() - 1
+        self.holders.push(holders)
     }
 
     /// An inline policy of `owner` (`user/alice`), at `{base}/{list}/{j}`.
@@ -76,7 +73,7 @@ impl<'a> Table<'a> {
         list: &str,
         j: usize,
         ip: &'a InlinePolicy,
-    ) -> usize {
+    ) -> PolicyId {
         self.push(
             PolicyInput {
                 label: format!("{owner_arn} (inline policy {})", ip.policy_name),
@@ -95,8 +92,8 @@ impl<'a> Table<'a> {
 
 impl Model {
     pub fn build(snapshot: &Snapshot, details: &AuthorizationDetails) -> Model {
-        let mut table = Table::default();
-        let mut managed: BTreeMap<String, usize> = BTreeMap::new();
+        let mut table = PolicyTable::default();
+        let mut managed: BTreeMap<String, PolicyId> = BTreeMap::new();
         let mut broken_managed: HashMap<String, String> = HashMap::new();
 
         for (i, p) in details.policies.iter().enumerate() {
@@ -127,9 +124,8 @@ impl Model {
             }
         }
 
-        let mut groups = Vec::new();
-        let mut group_evidence = Vec::new();
-        let mut group_missing: Vec<Vec<String>> = Vec::new();
+        let mut groups: Table<GroupId, GroupInput> = Table::new();
+        let mut group_missing: Table<GroupId, Vec<String>> = Table::new();
         for (gi, g) in details.group_detail_list.iter().enumerate() {
             let base = format!("{DETAILS}/GroupDetailList/{gi}");
             let mut pols = Vec::new();
@@ -158,19 +154,17 @@ impl Model {
                 name: g.group_name.clone(),
                 policies: pols,
             });
-            group_evidence.push(base);
             group_missing.push(missing);
         }
-        let group_index: HashMap<&str, usize> = groups
-            .iter()
-            .enumerate()
+        let group_index: HashMap<&str, GroupId> = groups
+            .iter_enumerated()
             .map(|(i, g)| (g.name.as_str(), i))
             .collect();
 
         let mut principals = Vec::new();
-        let mut evidence = Vec::new();
-        let mut incomplete = Vec::new();
-        let mut service_linked = Vec::new();
+        let mut evidence: Table<PrincipalId, String> = Table::new();
+        let mut incomplete: Table<PrincipalId, Vec<String>> = Table::new();
+        let mut service_linked: Table<PrincipalId, bool> = Table::new();
         for (ui, u) in details.user_detail_list.iter().enumerate() {
             let base = format!("{DETAILS}/UserDetailList/{ui}");
             let mut pols = Vec::new();
@@ -311,10 +305,10 @@ impl Model {
             Catalog::builtin(),
             table.inputs,
             principals,
-            groups,
+            groups.iter().cloned().collect(),
         );
         // A policy the engine could not parse makes every holder's verdict incomplete.
-        for (p, pr) in account.principals.iter().enumerate() {
+        for (p, pr) in account.principals.iter_enumerated() {
             for r in pr.policies.iter().chain(
                 pr.boundary
                     .iter()
@@ -338,7 +332,6 @@ impl Model {
             evidence,
             incomplete,
             service_linked,
-            group_evidence,
             managed,
             holders: table.holders,
             attachment_count: table.attachment_count,
@@ -348,7 +341,7 @@ impl Model {
     }
 
     /// "user/alice" or "role/deployer".
-    pub fn noun(&self, p: usize) -> String {
+    pub fn noun(&self, p: PrincipalId) -> String {
         let pr = &self.account.principals[p];
         match pr.kind {
             PrincipalKind::User => format!("user/{}", pr.name),
@@ -357,7 +350,7 @@ impl Model {
     }
 
     /// The request context assumed for a principal's sessions.
-    pub fn context(&self, p: usize, mfa: bool) -> RequestContext {
+    pub fn context(&self, p: PrincipalId, mfa: bool) -> RequestContext {
         self.account.context_for(p, &base_context(mfa, self.as_of))
     }
 }
@@ -401,10 +394,10 @@ fn missing_text(broken: &HashMap<String, String>, arn: &str) -> String {
 
 fn boundary_of(
     extra: &BTreeMap<String, Value>,
-    managed: &BTreeMap<String, usize>,
+    managed: &BTreeMap<String, PolicyId>,
     broken: &HashMap<String, String>,
     missing: &mut Vec<String>,
-) -> Option<usize> {
+) -> Option<PolicyId> {
     let arn = extra
         .get("PermissionsBoundary")?
         .get("PermissionsBoundaryArn")?

@@ -13,6 +13,7 @@ use crate::actionset::ActionSet;
 use crate::catalog::{ActionId, Catalog};
 use crate::condition::{RequestContext, Tri};
 use crate::glob;
+use crate::ids::{GroupId, PolicyId, PrincipalId, Table};
 use crate::policy::{Effect, Patterns, Policy, PolicyError, PolicyKind, Statement};
 
 /// A policy as handed to the engine by whoever read the evidence.
@@ -63,8 +64,8 @@ pub enum PrincipalKind {
 /// One of a principal's identity policies, and the group it comes through, if any.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PolicyRef {
-    pub policy: usize,
-    pub via_group: Option<usize>,
+    pub policy: PolicyId,
+    pub via_group: Option<GroupId>,
 }
 
 #[derive(Debug, Clone)]
@@ -74,10 +75,10 @@ pub struct PrincipalInput {
     pub kind: PrincipalKind,
     /// Indices into the policy table: inline and attached, the user's groups' included.
     pub policies: Vec<PolicyRef>,
-    pub groups: Vec<usize>,
-    pub boundary: Option<usize>,
+    pub groups: Vec<GroupId>,
+    pub boundary: Option<PolicyId>,
     /// A role's trust policy.
-    pub trust: Option<usize>,
+    pub trust: Option<PolicyId>,
     pub tags: Vec<(String, String)>,
     /// A user's console password, as the credential report shows it (`None`: unknown, or a
     /// role): `iam:CreateLoginProfile` works only on a user without one, `UpdateLoginProfile`
@@ -91,7 +92,7 @@ pub struct PrincipalInput {
 pub struct GroupInput {
     pub arn: String,
     pub name: String,
-    pub policies: Vec<usize>,
+    pub policies: Vec<PolicyId>,
 }
 
 /// What the resource side of a question is.
@@ -109,9 +110,9 @@ pub enum Target<'a> {
 /// A statement that took part in a decision.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatementRef {
-    pub policy: usize,
+    pub policy: PolicyId,
     pub statement: usize,
-    pub via_group: Option<usize>,
+    pub via_group: Option<GroupId>,
     /// Conditions the engine could not decide, in words.
     pub undecided: Vec<String>,
 }
@@ -166,10 +167,10 @@ pub struct Account {
     pub id: String,
     pub partition: String,
     pub catalog: &'static Catalog,
-    pub policies: Vec<CompiledPolicy>,
-    pub principals: Vec<PrincipalInput>,
-    pub groups: Vec<GroupInput>,
-    by_arn: HashMap<String, usize>,
+    pub policies: Table<PolicyId, CompiledPolicy>,
+    pub principals: Table<PrincipalId, PrincipalInput>,
+    pub groups: Table<GroupId, GroupInput>,
+    by_arn: HashMap<String, PrincipalId>,
 }
 
 impl Account {
@@ -182,14 +183,14 @@ impl Account {
         principals: Vec<PrincipalInput>,
         groups: Vec<GroupInput>,
     ) -> Account {
+        let principals: Table<PrincipalId, PrincipalInput> = principals.into();
         let mut sets: HashMap<(bool, Vec<String>), Arc<ActionSet>> = HashMap::new();
         let compiled = policies
             .into_iter()
             .map(|p| compile(catalog, p, &mut sets))
             .collect();
         let by_arn = principals
-            .iter()
-            .enumerate()
+            .iter_enumerated()
             .map(|(i, p)| (p.arn.clone(), i))
             .collect();
         Account {
@@ -198,18 +199,18 @@ impl Account {
             catalog,
             policies: compiled,
             principals,
-            groups,
+            groups: groups.into(),
             by_arn,
         }
     }
 
-    pub fn principal_by_arn(&self, arn: &str) -> Option<usize> {
+    pub fn principal_by_arn(&self, arn: &str) -> Option<PrincipalId> {
         self.by_arn.get(arn).copied()
     }
 
     /// The request context of a principal's own session: who it is (`aws:username`,
     /// `aws:PrincipalArn`, tags) on top of the caller's assumptions (`base`, e.g. no MFA).
-    pub fn context_for(&self, p: usize, base: &RequestContext) -> RequestContext {
+    pub fn context_for(&self, p: PrincipalId, base: &RequestContext) -> RequestContext {
         let pr = &self.principals[p];
         let mut ctx = base.clone();
         ctx.set("aws:PrincipalArn", &[&pr.arn]);
@@ -262,7 +263,7 @@ impl Account {
     /// May principal `p` perform `action` on `target`, in request context `ctx`?
     pub fn decide(
         &self,
-        p: usize,
+        p: PrincipalId,
         action: ActionId,
         target: Target<'_>,
         ctx: &RequestContext,
@@ -358,7 +359,7 @@ impl Account {
     /// conditions: what the escalation search asks hundreds of thousands of times.
     pub fn outcome(
         &self,
-        p: usize,
+        p: PrincipalId,
         action: ActionId,
         target: Target<'_>,
         ctx: &RequestContext,
@@ -430,7 +431,7 @@ impl Account {
     }
 
     /// What the principal may do on every resource, computed over action sets at once.
-    pub fn full_access(&self, p: usize, ctx: &RequestContext) -> FullAccess {
+    pub fn full_access(&self, p: PrincipalId, ctx: &RequestContext) -> FullAccess {
         self.full_access_of(&self.principals[p], ctx)
     }
 

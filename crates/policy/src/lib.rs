@@ -20,6 +20,7 @@ pub mod document;
 pub mod error;
 pub mod escalation;
 pub mod glob;
+pub mod ids;
 pub mod policy;
 pub mod trust;
 
@@ -36,4 +37,5 @@ pub use account::{
 pub use catalog::{AccessLevel, ActionId, Catalog};
 pub use condition::{RequestContext, Tri};
 pub use error::PolicyError;
+pub use ids::{GroupId, Id, PolicyId, PrincipalId, Table};
 pub use policy::{Policy, PolicyKind};

@@ -4,6 +4,7 @@ use serde_json::{Value, json};
 
 use crate::account::{Account, GroupInput, PolicyInput, PolicyRef, PrincipalInput, PrincipalKind};
 use crate::catalog::Catalog;
+use crate::ids::{GroupId, Id, PolicyId, PrincipalId};
 use crate::policy::PolicyKind;
 
 pub const ACCOUNT: &str = "111122223333";
@@ -14,7 +15,7 @@ pub const ACCOUNT: &str = "111122223333";
 struct Kit {
     docs: Vec<Value>,
     inputs: Vec<(String, String, usize, PolicyKind, Option<String>, usize)>,
-    managed: std::collections::HashMap<String, usize>,
+    managed: std::collections::HashMap<String, PolicyId>,
 }
 
 impl Kit {
@@ -25,14 +26,14 @@ impl Kit {
         kind: PolicyKind,
         arn: Option<String>,
         versions: usize,
-    ) -> usize {
+    ) -> PolicyId {
         self.docs.push(doc);
         let ptr = format!("/policies/{}", self.inputs.len());
         self.inputs
             .push((label, ptr, self.docs.len() - 1, kind, arn, versions));
-        self.inputs.len() - 1
+        PolicyId::from_index(self.inputs.len() - 1)
     }
-    fn resolve(&mut self, owner: &str, v: &Value, i: usize) -> usize {
+    fn resolve(&mut self, owner: &str, v: &Value, i: usize) -> PolicyId {
         match v {
             Value::String(name) => self.managed[name],
             doc => self.add(
@@ -103,12 +104,13 @@ pub fn account(spec: &Value) -> Account {
                 .collect();
             let mut member = Vec::new();
             for g in u["groups"].as_array().into_iter().flatten() {
-                let gi = groups
+                let i = groups
                     .iter()
                     .position(|x: &GroupInput| x.name == g.as_str().unwrap())
                     .expect("group");
+                let gi = GroupId::from_index(i);
                 member.push(gi);
-                policies.extend(groups[gi].policies.iter().map(|&p| PolicyRef {
+                policies.extend(groups[i].policies.iter().map(|&p| PolicyRef {
                     policy: p,
                     via_group: Some(gi),
                 }));
@@ -201,9 +203,10 @@ pub fn trust_service(service: &str) -> Value {
         "Principal": {"Service": service}, "Action": "sts:AssumeRole"}]})
 }
 
-pub fn index(a: &Account, name: &str) -> usize {
+pub fn index(a: &Account, name: &str) -> PrincipalId {
     a.principals
-        .iter()
-        .position(|p| p.name == name)
+        .iter_enumerated()
+        .find(|(_, p)| p.name == name)
+        .map(|(id, _)| id)
         .unwrap_or_else(|| panic!("no principal {name}"))
 }

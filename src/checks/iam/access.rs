@@ -1,6 +1,6 @@
 //! Helpers shared by the checks that run on the policy engine (`crate::access`).
 
-use safeguard_policy::{Decision, Outcome, StatementRef};
+use safeguard_policy::{Decision, Outcome, PrincipalId, StatementRef};
 
 use crate::access::Model;
 use crate::checks::{Context, Finding};
@@ -29,14 +29,19 @@ pub fn cite(model: &Model, refs: &[StatementRef]) -> String {
 }
 
 /// Pointer to the first statement cited, or the principal's entry.
-pub fn pointer(model: &Model, p: usize, refs: &[StatementRef]) -> String {
+pub fn pointer(model: &Model, p: PrincipalId, refs: &[StatementRef]) -> String {
     refs.first()
         .map(|r| model.account.pointer(r))
         .unwrap_or_else(|| model.evidence[p].clone())
 }
 
 /// A verdict that would pass on a principal whose evidence is incomplete becomes `error`.
-pub fn pass_or_incomplete(ctx: &Context<'_>, model: &Model, p: usize, message: String) -> Finding {
+pub fn pass_or_incomplete(
+    ctx: &Context<'_>,
+    model: &Model,
+    p: PrincipalId,
+    message: String,
+) -> Finding {
     let arn = &model.account.principals[p].arn;
     match model.incomplete[p].first() {
         None => Finding::pass(arn, message, &model.evidence[p]),
@@ -69,8 +74,12 @@ pub fn only_scoped_by(d: &Decision, keys: &[&str], model: &Model) -> bool {
 }
 
 /// Principals the checks judge: every user and role but AWS's service-linked roles.
-pub fn in_scope(model: &Model) -> impl Iterator<Item = usize> + '_ {
-    (0..model.account.principals.len()).filter(|&p| !model.service_linked[p])
+pub fn in_scope(model: &Model) -> impl Iterator<Item = PrincipalId> + '_ {
+    model
+        .account
+        .principals
+        .ids()
+        .filter(|&p| !model.service_linked[p])
 }
 
 /// Whether a principal is designated break-glass by name pattern or tag: the

@@ -142,7 +142,7 @@ fn judge_user(ctx: &Context<'_>, arn: &str, name: &str, what: String, ptr: Strin
 
 fn judge_role(
     model: &crate::access::Model,
-    p: usize,
+    p: safeguard_policy::PrincipalId,
     what: String,
     ptr: String,
     idp_mfa: bool,

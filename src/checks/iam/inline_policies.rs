@@ -58,14 +58,17 @@ fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Outcome {
                 .iter()
                 .map(|p| p.policy_name.as_str())
                 .collect(),
-            model.group_evidence[i].clone(),
+            crate::snapshot::pointer::group(i),
             "GroupPolicyList",
         );
     }
     if include_roles {
-        let users = d.user_detail_list.len();
         for (i, r) in d.role_detail_list.iter().enumerate() {
-            if model.service_linked[users + i] {
+            let service_linked = model
+                .account
+                .principal_by_arn(&r.arn)
+                .is_some_and(|p| model.service_linked[p]);
+            if service_linked {
                 continue;
             }
             judge(

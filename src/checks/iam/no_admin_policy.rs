@@ -36,7 +36,7 @@ fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Outcome {
             }
         }
     }
-    for (pi, pol) in acct.policies.iter().enumerate() {
+    for (pi, pol) in acct.policies.iter_enumerated() {
         if pol.label.ends_with("(trust policy)") {
             continue;
         }

@@ -23,7 +23,7 @@ fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Outcome {
     let catalog = acct.catalog;
     let include_aws = settings.include_aws_managed;
     let mut out = Vec::new();
-    for (pi, pol) in acct.policies.iter().enumerate() {
+    for (pi, pol) in acct.policies.iter_enumerated() {
         if pol.label.ends_with("(trust policy)")
             || (model.aws_managed[pi] && !include_aws)
             || model.holders[pi].is_empty()

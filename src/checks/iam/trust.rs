@@ -1,14 +1,14 @@
 //! Shared by the `iam.role_trust_*` checks: each role's trust grants, or why there are none.
 
-use safeguard_policy::PrincipalKind;
 use safeguard_policy::trust::{self, TrustGrant, Trustee};
+use safeguard_policy::{PrincipalId, PrincipalKind};
 
 use crate::access::Model;
 use crate::checks::{Context, Finding, FindingStatus};
 
 /// One role and what its trust policy allows.
 pub struct RoleTrust<'m> {
-    pub p: usize,
+    pub p: PrincipalId,
     pub arn: &'m str,
     pub name: &'m str,
     /// Pointer to the trust policy document.

@@ -1,6 +1,12 @@
 use serde_json::json;
 
 use super::*;
+use crate::ids::{Id, PolicyId, PrincipalId};
+
+/// The first principal of a test account.
+fn first() -> PrincipalId {
+    PrincipalId::from_index(0)
+}
 use crate::testkit::{account, admin, allow, index};
 
 fn ctx_no_mfa() -> RequestContext {
@@ -95,7 +101,7 @@ fn deny_is_compared_by_action_and_resource() {
         Outcome::Allowed
     );
     // A Deny on one bucket does not stop "all resources" from being granted elsewhere.
-    assert!(a.full_access(0, &ctx_no_mfa()).is_admin(a.catalog));
+    assert!(a.full_access(first(), &ctx_no_mfa()).is_admin(a.catalog));
 }
 
 #[test]
@@ -123,7 +129,7 @@ fn not_action_and_not_resource_denies() {
         decide(&a, "u", "s3:GetObject", Target::Arn("arn:aws:s3:::phi/a")).outcome,
         Outcome::Denied
     );
-    assert!(!a.full_access(0, &ctx_no_mfa()).maybe_admin(a.catalog));
+    assert!(!a.full_access(first(), &ctx_no_mfa()).maybe_admin(a.catalog));
 }
 
 #[test]
@@ -138,7 +144,7 @@ fn not_action_allow_grants_everything_else() {
         decide(&a, "u", "iam:DeleteUser", Target::All).outcome,
         Outcome::NotGranted
     );
-    let fa = a.full_access(0, &ctx_no_mfa());
+    let fa = a.full_access(first(), &ctx_no_mfa());
     assert_eq!(fa.sure.len(), a.catalog.len() - 1);
 }
 
@@ -154,7 +160,7 @@ fn permissions_boundary_intersects() {
         decide(&a, "u", "iam:CreateUser", Target::All).outcome,
         Outcome::OutsideBoundary
     );
-    let fa = a.full_access(0, &ctx_no_mfa());
+    let fa = a.full_access(first(), &ctx_no_mfa());
     assert!(!fa.maybe_admin(a.catalog));
     assert!(
         fa.sure
@@ -182,7 +188,7 @@ fn undecidable_conditions_make_a_grant_conditional_with_the_condition_in_words()
         d.caveats(),
         vec!["only when IpAddress aws:SourceIp \"10.0.0.0/8\"".to_string()]
     );
-    let fa = a.full_access(0, &ctx_no_mfa());
+    let fa = a.full_access(first(), &ctx_no_mfa());
     assert!(!fa.is_admin(a.catalog) && fa.maybe_admin(a.catalog));
 }
 
@@ -199,7 +205,7 @@ fn mfa_condition_decides_against_a_session_without_mfa() {
     let mut with_mfa = RequestContext::new();
     with_mfa.set("aws:MultiFactorAuthPresent", &["true"]);
     assert!(
-        a.full_access(0, &a.context_for(0, &with_mfa))
+        a.full_access(first(), &a.context_for(first(), &with_mfa))
             .is_admin(a.catalog)
     );
 }
@@ -269,7 +275,10 @@ fn malformed_policy_grants_nothing_and_keeps_its_diagnostic() {
     let a = account(
         &json!({"users": [{"name": "u", "policies": [{"Statement": [{"Effect": "Allow", "Action": 3, "Resource": "*"}]}]}]}),
     );
-    let e = a.policies[0].policy.as_ref().unwrap_err();
+    let e = a.policies[PolicyId::from_index(0)]
+        .policy
+        .as_ref()
+        .unwrap_err();
     assert_eq!(e.pointer, "/Statement/0/Action");
     assert_eq!(
         decide(&a, "u", "s3:GetObject", Target::All).outcome,
@@ -283,7 +292,7 @@ fn unknown_actions_are_reported_with_their_pointer() {
         &json!({"users": [{"name": "u", "policies": [allow(&["s3:GetObject", "s3:GetObjekt"], "*")]}]}),
     );
     assert_eq!(
-        a.policies[0].unknown_actions,
+        a.policies[PolicyId::from_index(0)].unknown_actions,
         vec![(
             "/policies/0/Statement/0/Action/1".to_string(),
             "s3:GetObjekt".to_string()

@@ -38,7 +38,7 @@ pub(super) fn explain(
     method: Edge,
     to: usize,
 ) -> Step {
-    let t = &cx.account.principals[to];
+    let t = &cx.account.principals[principal(to)];
     let arn = t.arn.as_str();
     let mut parts = Vec::new();
     let (id, action): (&'static str, String) = match method {

@@ -50,7 +50,7 @@ impl TrustIndex {
         let n = account.principals.len();
         let grants: Vec<Vec<trust::TrustGrant>> = (0..n)
             .map(|q| {
-                let pr = &account.principals[q];
+                let pr = &account.principals[principal(q)];
                 match pr
                     .trust
                     .and_then(|t| account.policies[t].policy.as_ref().ok())
@@ -77,7 +77,7 @@ impl TrustIndex {
                 match &g.trustee {
                     Trustee::Principal { arn, .. } if assume => {
                         if let Some(i) = account.principal_by_arn(arn) {
-                            idx.by_principal.entry(i).or_default().push((q, gi));
+                            idx.by_principal.entry(i.index()).or_default().push((q, gi));
                         }
                     }
                     Trustee::Account(a) if assume && *a == account.id => {
@@ -138,7 +138,7 @@ impl TrustIndex {
         p: usize,
         q: usize,
     ) -> Option<(bool, Vec<String>)> {
-        let me = &cx.account.principals[p];
+        let me = &cx.account.principals[principal(p)];
         for (gi, g) in self.grants[q].iter().enumerate() {
             if !g.assume.contains(&"sts:AssumeRole") {
                 continue;

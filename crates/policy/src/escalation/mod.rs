@@ -55,10 +55,17 @@ use raise::*;
 
 pub use methods::{COMPUTE_METHODS, ComputeMethod, IAM_METHODS};
 
+/// The principal a graph node stands for: nodes `0..n` are the principals in table order, and
+/// the hubs follow them.
+fn principal(node: usize) -> PrincipalId {
+    PrincipalId::from_index(node)
+}
+
 use crate::account::{Account, Outcome, PrincipalKind, StatementRef, Target};
 use crate::actionset::ActionSet;
 use crate::catalog::ActionId;
 use crate::condition::{RequestContext, Tri};
+use crate::ids::{GroupId, Id, PolicyId, PrincipalId, Table};
 use crate::trust::{self, Trustee};
 
 /// Why a principal is a target.
@@ -73,13 +80,13 @@ pub enum Power {
 /// One step of a path.
 #[derive(Debug, Clone)]
 pub struct Step {
-    pub from: usize,
+    pub from: PrincipalId,
     /// A method id from [`COMPUTE_METHODS`] or [`IAM_METHODS`].
     pub method: &'static str,
     /// What is done, e.g. `iam:CreateAccessKey on user bob`.
     pub action: String,
     /// The principal it becomes, if the step changes identity.
-    pub to: Option<usize>,
+    pub to: Option<PrincipalId>,
     pub enabled_by: Vec<StatementRef>,
     /// Conditions the step rests on that the engine could not decide.
     pub caveats: Vec<String>,
@@ -99,15 +106,15 @@ impl Step {
 #[derive(Debug, Clone)]
 pub struct Analysis {
     /// Per principal: admin-equivalent or not, and whether only under undecided conditions.
-    pub power: Vec<Option<(Power, bool)>>,
+    pub power: Table<PrincipalId, Option<(Power, bool)>>,
     /// Per principal: the path to admin, if any (empty for those already admin-equivalent).
-    pub paths: Vec<Option<Vec<Step>>>,
+    pub paths: Table<PrincipalId, Option<Vec<Step>>>,
     /// Number of "can become" edges in the graph.
     pub edges: usize,
 }
 
 impl Analysis {
-    pub fn escalates(&self, p: usize) -> bool {
+    pub fn escalates(&self, p: PrincipalId) -> bool {
         self.power[p].is_none() && self.paths[p].is_some()
     }
 }
@@ -126,15 +133,17 @@ pub fn analyze(account: &Account, base: &RequestContext) -> Analysis {
 pub fn analyze_explaining(
     account: &Account,
     base: &RequestContext,
-    explain: &dyn Fn(usize) -> bool,
+    explain: &dyn Fn(PrincipalId) -> bool,
 ) -> Analysis {
     let n = account.principals.len();
     let catalog = account.catalog;
-    let ctxs: Vec<RequestContext> = (0..n).map(|p| account.context_for(p, base)).collect();
+    let ctxs: Vec<RequestContext> = (0..n)
+        .map(|p| account.context_for(principal(p), base))
+        .collect();
     let named: Vec<ActionSet> = (0..n)
         .map(|p| {
             let mut s = ActionSet::empty(catalog.len());
-            for r in &account.principals[p].policies {
+            for r in &account.principals[principal(p)].policies {
                 let pol = &account.policies[r.policy];
                 for (si, st) in pol.statements().iter().enumerate() {
                     if st.effect == crate::policy::Effect::Allow {
@@ -166,7 +175,7 @@ pub fn analyze_explaining(
     // Who is already admin-equivalent.
     let power: Vec<Option<(Power, bool)>> = (0..n)
         .map(|p| {
-            let fa = account.full_access(p, &cx.ctxs[p]);
+            let fa = account.full_access(principal(p), &cx.ctxs[p]);
             if fa.is_admin(catalog) {
                 Some((Power::Admin, false))
             } else if fa.sure.is_superset_of(&iam_all) {
@@ -182,7 +191,7 @@ pub fn analyze_explaining(
         .collect();
 
     // Groups whose own policies make a member admin-equivalent (for AddUserToGroup).
-    let admin_groups: Vec<bool> = account
+    let admin_groups: Table<GroupId, bool> = account
         .groups
         .iter()
         .map(|g| group_is_admin(account, g, &iam_all))
@@ -191,10 +200,10 @@ pub fn analyze_explaining(
     // Trust: who may assume each role.
     let trust = TrustIndex::new(account, base);
     let users: Vec<usize> = (0..n)
-        .filter(|&q| account.principals[q].kind == PrincipalKind::User)
+        .filter(|&q| account.principals[principal(q)].kind == PrincipalKind::User)
         .collect();
     let roles: Vec<usize> = (0..n)
-        .filter(|&q| account.principals[q].kind == PrincipalKind::Role)
+        .filter(|&q| account.principals[principal(q)].kind == PrincipalKind::Role)
         .collect();
 
     let mut g = Graph {
@@ -211,7 +220,12 @@ pub fn analyze_explaining(
         for &(q, gi) in trust.by_principal.get(&p).into_iter().flatten() {
             if q != p
                 && trust.admits(&cx, p, q, gi).is_some()
-                && !denied(&cx, p, "sts:AssumeRole", &account.principals[q].arn)
+                && !denied(
+                    &cx,
+                    p,
+                    "sts:AssumeRole",
+                    &account.principals[principal(q)].arn,
+                )
             {
                 g.edge(p, q, Edge::Assume);
             }
@@ -226,7 +240,11 @@ pub fn analyze_explaining(
                     if q != p
                         && trust.admits(&cx, p, q, gi).is_some()
                         && cx
-                            .can(p, "sts:AssumeRole", Target::Arn(&account.principals[q].arn))
+                            .can(
+                                p,
+                                "sts:AssumeRole",
+                                Target::Arn(&account.principals[principal(q)].arn),
+                            )
                             .is_some()
                     {
                         g.edge(p, q, Edge::Assume);
@@ -237,7 +255,11 @@ pub fn analyze_explaining(
                 if q != p
                     && trust.admits(&cx, p, q, gi).is_some()
                     && cx
-                        .can(p, "sts:AssumeRole", Target::Arn(&account.principals[q].arn))
+                        .can(
+                            p,
+                            "sts:AssumeRole",
+                            Target::Arn(&account.principals[principal(q)].arn),
+                        )
                         .is_some()
                 {
                     g.edge(p, q, Edge::Assume);
@@ -253,7 +275,7 @@ pub fn analyze_explaining(
                     g.edge(p, h, Edge::UpdateTrust);
                 } else {
                     for &q in &roles {
-                        let arn = &account.principals[q].arn;
+                        let arn = &account.principals[principal(q)].arn;
                         if q != p
                             && cx
                                 .can(p, "iam:UpdateAssumeRolePolicy", Target::Arn(arn))
@@ -273,7 +295,8 @@ pub fn analyze_explaining(
             if !cx.may(p, action) {
                 continue;
             }
-            let applies = |q: usize| credential.applies(account.principals[q].console_password);
+            let applies =
+                |q: usize| credential.applies(account.principals[principal(q)].console_password);
             if cx.universal(p, action, &user_probe) {
                 let all: Vec<usize> = users.iter().copied().filter(|&q| applies(q)).collect();
                 let h = g.hub(m, move || all);
@@ -283,7 +306,11 @@ pub fn analyze_explaining(
                     if q != p
                         && applies(q)
                         && cx
-                            .can(p, action, Target::Arn(&account.principals[q].arn))
+                            .can(
+                                p,
+                                action,
+                                Target::Arn(&account.principals[principal(q)].arn),
+                            )
                             .is_some()
                     {
                         g.edge(p, q, m);
@@ -308,7 +335,7 @@ pub fn analyze_explaining(
                 profiled = trusted
                     .iter()
                     .copied()
-                    .filter(|&q| account.principals[q].instance_profile)
+                    .filter(|&q| account.principals[principal(q)].instance_profile)
                     .collect();
                 &profiled
             } else {
@@ -329,7 +356,11 @@ pub fn analyze_explaining(
                 for &q in trusted {
                     if q != p
                         && cx
-                            .can_pass(p, Target::Arn(&account.principals[q].arn), m.service)
+                            .can_pass(
+                                p,
+                                Target::Arn(&account.principals[principal(q)].arn),
+                                m.service,
+                            )
                             .is_some()
                     {
                         g.edge(p, q, method);
@@ -416,7 +447,7 @@ pub fn analyze_explaining(
             if !done[p] {
                 return None;
             }
-            if !explain(p) {
+            if !explain(principal(p)) {
                 return Some(Vec::new());
             }
             let mut nodes = vec![p];
@@ -433,7 +464,7 @@ pub fn analyze_explaining(
         })
         .collect();
     Analysis {
-        power,
+        power: power.into(),
         paths,
         edges: edge_count,
     }

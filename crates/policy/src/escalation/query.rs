@@ -43,10 +43,12 @@ impl Ctx<'_> {
         }
         let id = self.ids.id("iam:PassRole");
         let c = self.pass_ctx(p, service);
-        self.account.outcome(p, id, Target::All, &c).is_possible()
+        self.account
+            .outcome(principal(p), id, Target::All, &c)
+            .is_possible()
             || self
                 .account
-                .outcome(p, id, Target::Arn(probe), &c)
+                .outcome(principal(p), id, Target::Arn(probe), &c)
                 .is_possible()
     }
 
@@ -85,8 +87,10 @@ impl Ctx<'_> {
             return None;
         }
         let d = match service {
-            None => self.account.decide(p, id, target, &self.ctxs[p]),
-            Some(s) => self.account.decide(p, id, target, &self.pass_ctx(p, s)),
+            None => self.account.decide(principal(p), id, target, &self.ctxs[p]),
+            Some(s) => self
+                .account
+                .decide(principal(p), id, target, &self.pass_ctx(p, s)),
         };
         if !d.outcome.is_possible() {
             return None;
@@ -112,10 +116,10 @@ impl Ctx<'_> {
             caveats.extend(c);
         }
         Step {
-            from,
+            from: principal(from),
             method,
             action,
-            to,
+            to: to.map(principal),
             enabled_by,
             caveats,
         }
@@ -137,7 +141,7 @@ impl Ctx<'_> {
             && (target == Target::Some || self.may(p, action))
             && self
                 .account
-                .outcome(p, id, target, &self.ctxs[p])
+                .outcome(principal(p), id, target, &self.ctxs[p])
                 .is_possible()
     }
 
@@ -159,10 +163,12 @@ impl Ctx<'_> {
             return hit;
         }
         let ok = match service {
-            None => self.account.outcome(p, id, Target::Some, &self.ctxs[p]),
+            None => self
+                .account
+                .outcome(principal(p), id, Target::Some, &self.ctxs[p]),
             Some(s) => self
                 .account
-                .outcome(p, id, Target::Some, &self.pass_ctx(p, s)),
+                .outcome(principal(p), id, Target::Some, &self.pass_ctx(p, s)),
         }
         .is_possible();
         self.some_cache.borrow_mut().insert(key, ok);
@@ -174,8 +180,8 @@ impl Ctx<'_> {
     /// decision is skipped for it.
     pub(super) fn filter(&self, p: usize, action: &str) -> Filter {
         let id = self.ids.id(action);
-        let pr = &self.account.principals[p];
-        let patterns = |refs: &mut dyn Iterator<Item = usize>| -> Option<Vec<String>> {
+        let pr = &self.account.principals[principal(p)];
+        let patterns = |refs: &mut dyn Iterator<Item = PolicyId>| -> Option<Vec<String>> {
             let mut out = Vec::new();
             for pi in refs {
                 let pol = &self.account.policies[pi];

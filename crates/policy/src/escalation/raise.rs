@@ -7,14 +7,14 @@ use super::*;
 pub(super) fn raise_permissions(
     cx: &Ctx<'_>,
     p: usize,
-    admin_groups: &[bool],
+    admin_groups: &Table<GroupId, bool>,
     users: &[usize],
     iam_all: &ActionSet,
     self_grant: &mut [Option<Step>],
     grants_on: &mut [Vec<(usize, Step)>],
 ) {
     let account = cx.account;
-    let me = &account.principals[p];
+    let me = &account.principals[principal(p)];
     let n = account.principals.len();
     let mut grant = |q: usize, step: Step| {
         if q == p {
@@ -54,11 +54,11 @@ pub(super) fn raise_permissions(
         HashMap::new()
     };
     // The customer-managed policies this principal can rewrite, each judged once.
-    let mut rewritable: HashMap<usize, Step> = HashMap::new();
+    let mut rewritable: HashMap<PolicyId, Step> = HashMap::new();
     if raises_others && (may("iam:CreatePolicyVersion") || may("iam:SetDefaultPolicyVersion")) {
         let fc = cx.filter(p, "iam:CreatePolicyVersion");
         let fs = cx.filter(p, "iam:SetDefaultPolicyVersion");
-        for (pi, pol) in account.policies.iter().enumerate() {
+        for (pi, pol) in account.policies.iter_enumerated() {
             let Some(arn) = pol.managed_arn.as_deref() else {
                 continue;
             };
@@ -90,7 +90,7 @@ pub(super) fn raise_permissions(
         }
     }
     for q in (0..n).filter(|_| raises_others) {
-        let t = &account.principals[q];
+        let t = &account.principals[principal(q)];
         let (attach, put) = match t.kind {
             PrincipalKind::User => (
                 ("attach_user_policy", "iam:AttachUserPolicy"),
@@ -159,7 +159,7 @@ pub(super) fn raise_permissions(
         }
     }
     // Groups: changing a group's policies raises every member; joining an admin group.
-    for (gi, g) in account.groups.iter().enumerate() {
+    for (gi, g) in account.groups.iter_enumerated() {
         for (method, action) in [
             ("attach_group_policy", "iam:AttachGroupPolicy"),
             ("put_group_policy", "iam:PutGroupPolicy"),
@@ -169,7 +169,7 @@ pub(super) fn raise_permissions(
             }
             if let Some(sr) = cx.can(p, action, Target::Arn(&g.arn)) {
                 for &q in users {
-                    if account.principals[q].groups.contains(&gi) {
+                    if account.principals[principal(q)].groups.contains(&gi) {
                         grant(
                             q,
                             cx.step(
@@ -177,7 +177,8 @@ pub(super) fn raise_permissions(
                                 method,
                                 format!(
                                     "{action} on group {} (member {})",
-                                    g.name, account.principals[q].name
+                                    g.name,
+                                    account.principals[principal(q)].name
                                 ),
                                 None,
                                 vec![sr.clone()],
@@ -210,7 +211,12 @@ pub(super) fn raise_permissions(
 
 pub(super) fn denied(cx: &Ctx<'_>, p: usize, action: &str, arn: &str) -> bool {
     cx.account
-        .decide(p, cx.ids.id(action), Target::Arn(arn), &cx.ctxs[p])
+        .decide(
+            principal(p),
+            cx.ids.id(action),
+            Target::Arn(arn),
+            &cx.ctxs[p],
+        )
         .outcome
         == Outcome::Denied
 }
@@ -256,7 +262,7 @@ pub(super) fn unbounded_admin(
     ctx: &RequestContext,
     iam_all: &ActionSet,
 ) -> bool {
-    let mut shadow = account.principals[q].clone();
+    let mut shadow = account.principals[principal(q)].clone();
     shadow.boundary = None;
     let fa = account.full_access_of(&shadow, ctx);
     fa.maybe.len() == account.catalog.len() || fa.maybe.is_superset_of(iam_all)

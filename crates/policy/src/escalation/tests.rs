@@ -4,6 +4,12 @@
 use serde_json::{Value, json};
 
 use super::*;
+use crate::ids::{Id, PrincipalId};
+
+/// The first principal of a test account.
+fn first() -> PrincipalId {
+    PrincipalId::from_index(0)
+}
 use crate::testkit::{ACCOUNT, account, admin, index, trust_account, trust_service};
 
 fn no_mfa() -> RequestContext {
@@ -372,25 +378,25 @@ fn trust_conditions_gate_assume_role() {
     });
     let a = account(&spec);
     assert!(
-        !analyze(&a, &no_mfa()).escalates(0),
+        !analyze(&a, &no_mfa()).escalates(first()),
         "MFA-gated trust blocks a session without MFA"
     );
     let mut mfa = RequestContext::new();
     mfa.set("aws:MultiFactorAuthPresent", &["true"]);
-    assert!(analyze(&a, &mfa).escalates(0));
+    assert!(analyze(&a, &mfa).escalates(first()));
     // A trust policy naming the user needs no identity permission within the account.
     let named = json!({"Statement": [{"Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{ACCOUNT}:user/mallory")}, "Action": "sts:AssumeRole"}]});
     let a = account(
         &json!({"users": [{"name": "mallory"}], "roles": [{"name": "target", "policies": [admin()], "trust": named}]}),
     );
-    assert!(analyze(&a, &no_mfa()).escalates(0));
+    assert!(analyze(&a, &no_mfa()).escalates(first()));
     // A role trusting another account is not reachable from this one.
     let other = json!({"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::999999999999:root"}, "Action": "sts:AssumeRole"}]});
     let a = account(
         &json!({"users": [{"name": "mallory", "policies": [crate::testkit::allow(&["sts:AssumeRole"], "*")]}],
         "roles": [{"name": "target", "policies": [admin()], "trust": other}]}),
     );
-    assert!(!analyze(&a, &no_mfa()).escalates(0));
+    assert!(!analyze(&a, &no_mfa()).escalates(first()));
 }
 
 #[test]
