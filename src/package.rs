@@ -57,7 +57,14 @@ pub fn render_files(req: &PackageRequest<'_>) -> Result<Vec<(String, Vec<u8>)>> 
             Format::Json => req.results.to_json(),
             Format::Csv => render::csv::render(req.results),
             Format::Md => render::markdown::render(req.results, req.templates)?.into_bytes(),
+            #[cfg(feature = "pdf")]
             Format::Pdf => render::pdf::render(req.results)?,
+            #[cfg(not(feature = "pdf"))]
+            Format::Pdf => {
+                return Err(Error::Usage(
+                    "this build of safeguard has no PDF writer (cargo feature `pdf`)".into(),
+                ));
+            }
         };
         files.push((format.file_name().to_string(), bytes));
     }

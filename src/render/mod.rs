@@ -2,6 +2,7 @@
 
 pub mod csv;
 pub mod markdown;
+#[cfg(feature = "pdf")]
 pub mod pdf;
 pub mod summary;
 
