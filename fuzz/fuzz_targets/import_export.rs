@@ -36,7 +36,10 @@ fuzz_target!(|data: &[u8]| {
     let mut entries = BTreeMap::new();
     entries.insert(
         "sts/caller-identity.json".to_string(),
-        Entry::Json(br#"{"Account": "123456789012", "Arn": "arn:aws:iam::123456789012:user/fuzz"}"#.to_vec()),
+        Entry::Json(
+            br#"{"Account": "123456789012", "Arn": "arn:aws:iam::123456789012:user/fuzz"}"#
+                .to_vec(),
+        ),
     );
     for (name, part) in FILES.iter().zip(data.split(|b| *b == 0x1e)) {
         // A leading '!' makes the file a failed call (<file>.error) instead.

@@ -6,8 +6,8 @@
 
 use libfuzzer_sys::fuzz_target;
 use safeguard_policy::{
-    Account, Catalog, PolicyInput, PolicyKind, PolicyRef, PrincipalInput, PrincipalKind,
-    RequestContext, Target,
+    Account, Catalog, Id, PolicyId, PolicyInput, PolicyKind, PolicyRef, PrincipalId,
+    PrincipalInput, PrincipalKind, RequestContext, Target,
 };
 
 fuzz_target!(|data: &[u8]| {
@@ -43,7 +43,7 @@ fuzz_target!(|data: &[u8]| {
                         name: "fuzz".into(),
                         kind: PrincipalKind::User,
                         policies: vec![PolicyRef {
-                            policy: 0,
+                            policy: PolicyId::from_index(0),
                             via_group: None,
                         }],
                         groups: vec![],
@@ -55,12 +55,17 @@ fuzz_target!(|data: &[u8]| {
                     }],
                     vec![],
                 );
-                let ctx = account.context_for(0, &RequestContext::new());
+                let fuzz = PrincipalId::from_index(0);
+                let ctx = account.context_for(fuzz, &RequestContext::new());
                 let id = catalog.id("iam:PassRole").expect("catalog");
-                let _ = account.decide(0, id, Target::All, &ctx);
-                let _ =
-                    account.decide(0, id, Target::Arn("arn:aws:iam::111122223333:role/x"), &ctx);
-                let _ = account.full_access(0, &ctx);
+                let _ = account.decide(fuzz, id, Target::All, &ctx);
+                let _ = account.decide(
+                    fuzz,
+                    id,
+                    Target::Arn("arn:aws:iam::111122223333:role/x"),
+                    &ctx,
+                );
+                let _ = account.full_access(fuzz, &ctx);
                 let _ = safeguard_policy::escalation::analyze(&account, &RequestContext::new());
             }
             Ok(_) => {}
