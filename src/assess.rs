@@ -2,8 +2,8 @@
 //!
 //! Status resolution follows docs/results-schema.md ("Statuses"): `fail` (an unwaived failing finding) beats
 //! `insufficient_evidence` (a check could not read evidence it needs) beats `manual` (a human part
-//! not attested) beats `pass`; `not_applicable` is for inherited controls and for controls whose
-//! every check found nothing to judge.
+//! not attested) beats `inherited` (operated by AWS, the BAA not yet attested) beats `pass`;
+//! `not_applicable` is for controls whose every check found nothing to judge.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -269,15 +269,18 @@ fn resolve(
         format!("; {} and counts as absent", lapsed.join("; "))
     };
 
-    let (status, reason) = if let (Some(_), Some(att)) = (&control.not_applicable, &attested) {
+    let (status, reason) = if let (Some(_), Some(att)) = (&control.inherited, &attested) {
         (
             ControlStatus::Pass,
-            format!("inherited from AWS, and taken in: {att}"),
+            format!("operated by AWS for this account, and confirmed: {att}"),
         )
-    } else if let Some(why) = &control.not_applicable {
+    } else if let Some(why) = &control.inherited {
         (
-            ControlStatus::NotApplicable,
-            format!("{}{lapsed_note}", first_sentence(why)),
+            ControlStatus::Inherited,
+            format!(
+                "{}; an attestation that the BAA is executed makes it pass{lapsed_note}",
+                first_sentence(why)
+            ),
         )
     } else if failing > 0 {
         (
@@ -336,7 +339,9 @@ fn resolve(
         status,
         status_reason: reason,
         manual: control.manual.clone(),
-        not_applicable: control.not_applicable.clone(),
+        // Kept for readers of v1: the rule has no "not applicable", so it is never set.
+        not_applicable: None,
+        inherited: control.inherited.clone(),
         attestations,
         checks,
     }
@@ -437,12 +442,13 @@ mod tests {
             &AssessOptions::default(),
         )
         .unwrap();
-        assert_eq!(r.summary.len(), 5);
+        assert_eq!(r.summary.len(), ControlStatus::ALL.len());
         assert_eq!(r.summary.values().sum::<usize>(), r.controls.len());
         assert_eq!(
-            r.count(ControlStatus::NotApplicable),
-            12,
-            "the inherited physical safeguards"
+            r.count(ControlStatus::Inherited),
+            5,
+            "the facility controls AWS operates"
         );
+        assert_eq!(r.count(ControlStatus::NotApplicable), 0);
     }
 }

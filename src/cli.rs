@@ -214,6 +214,8 @@ enum FailOn {
     Fail,
     InsufficientEvidence,
     Manual,
+    /// Also an inherited control the BAA attestation has not confirmed.
+    Inherited,
     Never,
 }
 
@@ -361,6 +363,7 @@ fn exit_code_for(results: &Results, fail_on: FailOn) -> i32 {
         FailOn::Fail => ControlStatus::Fail,
         FailOn::InsufficientEvidence => ControlStatus::InsufficientEvidence,
         FailOn::Manual => ControlStatus::Manual,
+        FailOn::Inherited => ControlStatus::Inherited,
     };
     // ControlStatus orders worst first.
     if results.controls.iter().any(|c| c.status <= worst_allowed) {

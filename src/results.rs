@@ -94,6 +94,9 @@ pub struct ControlResult {
     pub manual: Option<String>,
     /// Why the control is not applicable, when it is inherited.
     pub not_applicable: Option<String>,
+    /// Why AWS operates the control for this account, when it is inherited.
+    #[serde(default)]
+    pub inherited: Option<String>,
     /// Attestations handed in for this control, valid or not.
     #[serde(default)]
     pub attestations: Vec<AttestationResult>,

@@ -119,15 +119,18 @@ pub enum ControlStatus {
     Fail,
     InsufficientEvidence,
     Manual,
+    /// Operated by AWS for this account (under the BAA), not yet confirmed by an attestation.
+    Inherited,
     Pass,
     NotApplicable,
 }
 
 impl ControlStatus {
-    pub const ALL: [ControlStatus; 5] = [
+    pub const ALL: [ControlStatus; 6] = [
         ControlStatus::Fail,
         ControlStatus::InsufficientEvidence,
         ControlStatus::Manual,
+        ControlStatus::Inherited,
         ControlStatus::Pass,
         ControlStatus::NotApplicable,
     ];
@@ -137,6 +140,7 @@ impl ControlStatus {
             ControlStatus::Fail => "fail",
             ControlStatus::InsufficientEvidence => "insufficient_evidence",
             ControlStatus::Manual => "manual",
+            ControlStatus::Inherited => "inherited",
             ControlStatus::Pass => "pass",
             ControlStatus::NotApplicable => "not_applicable",
         }
@@ -186,6 +190,7 @@ pub fn label(status: &str) -> Option<&'static str> {
         "fail" => "Fail",
         "insufficient_evidence" => "Insufficient evidence",
         "manual" => "Manual",
+        "inherited" => "Inherited",
         "pass" => "Pass",
         "not_applicable" => "Not applicable",
         "error" => "Error (evidence missing)",

@@ -92,9 +92,10 @@ pub struct ControlEntry {
     /// What a person must attest; present means the control has a manual part.
     #[serde(default)]
     pub manual: Option<String>,
-    /// Why the control is not the customer's to evidence (e.g. inherited from AWS).
+    /// Why AWS operates the control for this account (the §164.310 facility controls): the
+    /// control is `inherited` until an attestation (the BAA executed) makes it pass.
     #[serde(default)]
-    pub not_applicable: Option<String>,
+    pub inherited: Option<String>,
     /// The anchor tools' mappings to this citation, each matched or declined.
     #[serde(default)]
     pub anchors: Vec<AnchorEntry>,

@@ -24,10 +24,7 @@ pub fn markdown(catalog: &Catalog) -> String {
         .iter()
         .filter(|c| c.checks.is_empty() && c.manual.is_some())
         .count();
-    let inherited = controls
-        .iter()
-        .filter(|c| c.not_applicable.is_some())
-        .count();
+    let inherited = controls.iter().filter(|c| c.inherited.is_some()).count();
     let mappings: Vec<_> = controls.iter().flat_map(|c| &c.anchors).collect();
     let count = |f: fn(&AnchorAnswer) -> bool| mappings.iter().filter(|m| f(&m.answer)).count();
     s.push_str(&format!(
@@ -70,7 +67,7 @@ pub fn markdown(catalog: &Catalog) -> String {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        let manual = if c.not_applicable.is_some() {
+        let manual = if c.inherited.is_some() {
             "inherited from AWS"
         } else if c.manual.is_some() {
             "attest"

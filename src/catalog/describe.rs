@@ -14,7 +14,7 @@ pub fn describe(catalog: &Catalog, id: Option<&str>) -> Result<String> {
                 "citation", "requirement", "title"
             ));
             for c in &catalog.controls {
-                let extra = if c.not_applicable.is_some() {
+                let extra = if c.inherited.is_some() {
                     "(inherited)".to_string()
                 } else if c.checks.is_empty() {
                     "(manual)".to_string()
@@ -84,7 +84,7 @@ pub fn describe(catalog: &Catalog, id: Option<&str>) -> Result<String> {
                 c.requirement.as_str(),
                 c.summary
             ));
-            if let Some(na) = &c.not_applicable {
+            if let Some(na) = &c.inherited {
                 s.push_str(&format!("\nnot applicable: {na}\n"));
             }
             if !c.checks.is_empty() {

@@ -24,6 +24,7 @@ const BUILTIN: &[(&str, &str)] = &[
     ("164.308.yaml", include_str!("../../controls/164.308.yaml")),
     ("164.310.yaml", include_str!("../../controls/164.310.yaml")),
     ("164.312.yaml", include_str!("../../controls/164.312.yaml")),
+    ("164.314.yaml", include_str!("../../controls/164.314.yaml")),
     ("164.316.yaml", include_str!("../../controls/164.316.yaml")),
 ];
 
@@ -61,7 +62,8 @@ pub struct Control {
     pub summary: String,
     pub checks: Vec<String>,
     pub manual: Option<String>,
-    pub not_applicable: Option<String>,
+    /// Why AWS operates the control for this account, when it does.
+    pub inherited: Option<String>,
     /// The anchor tools' mappings to this citation and how each is answered.
     #[serde(skip)]
     pub anchors: Vec<AnchorMapping>,
@@ -199,17 +201,17 @@ impl Catalog {
                     }
                     check_ids.push(c.value.clone());
                 }
-                if !listed && entry.manual.is_none() && entry.not_applicable.is_none() {
+                if !listed && entry.manual.is_none() && entry.inherited.is_none() {
                     diags.push(id_loc.clone(), Code::Inconsistent, format!(
-                            "control {id} has no checks, no manual part and no not_applicable reason: nothing could decide it"
+                            "control {id} has no checks, no manual part and is not inherited: nothing could decide it"
                         ));
                     continue;
                 }
-                if entry.not_applicable.is_some() && !check_ids.is_empty() {
+                if entry.inherited.is_some() && !check_ids.is_empty() {
                     diags.push(
                         id_loc.clone(),
                         Code::Inconsistent,
-                        format!("control {id} is not_applicable but lists checks"),
+                        format!("control {id} is inherited but lists checks"),
                     );
                     continue;
                 }
@@ -271,7 +273,7 @@ impl Catalog {
                     summary: entry.summary.trim().to_string(),
                     checks: check_ids,
                     manual: entry.manual.map(|m| m.trim().to_string()),
-                    not_applicable: entry.not_applicable.map(|m| m.trim().to_string()),
+                    inherited: entry.inherited.map(|m| m.trim().to_string()),
                     anchors,
                     defined_at,
                 });
@@ -458,6 +460,7 @@ mod tests {
         "164.308(a)(7)(ii)(E)",
         "164.308(a)(8)",
         "164.308(b)(1)",
+        "164.308(b)(3)",
         "164.310(a)(1)",
         "164.310(a)(2)(i)",
         "164.310(a)(2)(ii)",
@@ -482,6 +485,12 @@ mod tests {
         "164.312(e)(1)",
         "164.312(e)(2)(i)",
         "164.312(e)(2)(ii)",
+        "164.314(a)(1)",
+        "164.314(a)(2)(i)",
+        "164.314(a)(2)(ii)",
+        "164.314(a)(2)(iii)",
+        "164.314(b)(1)",
+        "164.314(b)(2)",
         "164.316(a)",
         "164.316(b)(1)",
         "164.316(b)(2)(i)",
@@ -489,28 +498,35 @@ mod tests {
         "164.316(b)(2)(iii)",
     ];
 
-    /// The standards among them; the rest are implementation specifications.
+    /// The standards that have implementation specifications; the rest are implementation
+    /// specifications, or standards without any, which Appendix A marks required (R).
     const STANDARDS: &[&str] = &[
         "164.308(a)(1)(i)",
-        "164.308(a)(2)",
         "164.308(a)(3)(i)",
         "164.308(a)(4)(i)",
         "164.308(a)(5)(i)",
         "164.308(a)(6)(i)",
         "164.308(a)(7)(i)",
-        "164.308(a)(8)",
         "164.308(b)(1)",
         "164.310(a)(1)",
-        "164.310(b)",
-        "164.310(c)",
         "164.310(d)(1)",
         "164.312(a)(1)",
-        "164.312(b)",
         "164.312(c)(1)",
-        "164.312(d)",
         "164.312(e)(1)",
+        "164.314(a)(1)",
+        "164.314(b)(1)",
         "164.316(a)",
         "164.316(b)(1)",
+    ];
+
+    /// Standards without implementation specifications: required in themselves.
+    const STANDARDS_ALONE: &[&str] = &[
+        "164.308(a)(2)",
+        "164.308(a)(8)",
+        "164.310(b)",
+        "164.310(c)",
+        "164.312(b)",
+        "164.312(d)",
     ];
 
     #[test]
@@ -518,13 +534,30 @@ mod tests {
         let cat = Catalog::builtin().unwrap();
         let ids: Vec<&str> = cat.controls.iter().map(|c| c.id.as_str()).collect();
         assert_eq!(ids, SECURITY_RULE);
+        assert_eq!(
+            ids.len(),
+            65,
+            "Subpart C: §164.308, .310, .312, .314 and .316"
+        );
         for c in &cat.controls {
-            // Physical safeguards are inherited; documentation is attested; standards and
-            // implementation specifications are marked as the rule marks them.
-            if c.id.starts_with("164.310") {
-                assert!(c.not_applicable.is_some(), "{}", c.id);
+            // The facility controls are inherited from AWS; the entity's workstations, devices
+            // and media are manual; organizational requirements and documentation are attested;
+            // standards and implementation specifications are marked as the rule marks them.
+            if c.id.starts_with("164.310(a)") {
+                assert!(c.inherited.is_some() && c.manual.is_none(), "{}", c.id);
+            } else {
+                assert!(c.inherited.is_none(), "{} is not AWS's to operate", c.id);
             }
-            if c.id.starts_with("164.316") {
+            if c.id.starts_with("164.310(b)")
+                || c.id.starts_with("164.310(c)")
+                || c.id.starts_with("164.310(d)")
+            {
+                assert!(c.manual.is_some(), "{}", c.id);
+            }
+            if STANDARDS_ALONE.contains(&c.id.as_str()) {
+                assert_eq!(c.requirement, Requirement::Required, "{}", c.id);
+            }
+            if c.id.starts_with("164.314") || c.id.starts_with("164.316") {
                 assert!(c.manual.is_some() && c.checks.is_empty(), "{}", c.id);
             }
             assert_eq!(

@@ -13,7 +13,7 @@
 //! ```
 //!
 //! A valid attestation turns the control's manual part from `manual` into attested (`pass` if
-//! nothing else is wrong); on a `not_applicable` (inherited) control it takes the control in.
+//! nothing else is wrong); on an inherited control (the BAA executed) it makes the control pass.
 //! Expired ones count as absent, and the report says so.
 
 use std::collections::BTreeMap;
@@ -169,7 +169,7 @@ pub fn load(path: &Path, catalog: &Catalog, limits: EvidenceLimits) -> Result<Lo
                     format!("no control {id:?} in the catalog{hint}"),
                 );
             }
-            Some(control) if control.manual.is_none() && control.not_applicable.is_none() => {
+            Some(control) if control.manual.is_none() && control.inherited.is_none() => {
                 diags.push(
                     yaml_at(&e.control),
                     Code::Inconsistent,

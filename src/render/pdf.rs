@@ -145,6 +145,7 @@ fn status_colour(status: &str) -> Colour {
         "fail" => rgb(0xb4, 0x23, 0x18),
         "insufficient_evidence" | "error" => rgb(0xb8, 0x6e, 0x00),
         "manual" => rgb(0x1f, 0x5f, 0xa8),
+        "inherited" => rgb(0x4a, 0x5a, 0x8a),
         "pass" => rgb(0x1e, 0x7b, 0x34),
         _ => rgb(0x6b, 0x6b, 0x6b),
     }
@@ -156,6 +157,7 @@ fn status_label(status: &str) -> String {
         "fail" => "✗",
         "insufficient_evidence" | "error" => "?",
         "manual" => "✎",
+        "inherited" => "~",
         "pass" => "✓",
         _ => "–",
     };
@@ -596,8 +598,8 @@ pub fn render(results: &Results) -> Result<Vec<u8>> {
             grey,
         );
         w.paragraph(&c.summary, 9.0, Weight::Regular, dark);
-        if let Some(na) = &c.not_applicable {
-            w.paragraph(&format!("Not applicable: {na}"), 9.0, Weight::Regular, dark);
+        if let Some(na) = &c.inherited {
+            w.paragraph(&format!("Inherited: {na}"), 9.0, Weight::Regular, dark);
         }
         if let Some(manual) = &c.manual {
             w.paragraph(
