@@ -342,6 +342,7 @@ fn resolve(
         // Kept for readers of v1: the rule has no "not applicable", so it is never set.
         not_applicable: None,
         inherited: control.inherited.clone(),
+        mappings: control.mappings.clone(),
         attestations,
         checks,
     }
@@ -366,6 +367,11 @@ mod tests {
     }
 
     fn control(checks: &str, manual: bool) -> String {
+        let checks = checks
+            .split(',')
+            .map(|c| format!("{{check: {}, role: primary, why: test}}", c.trim()))
+            .collect::<Vec<_>>()
+            .join(", ");
         format!(
             "controls:\n  - id: \"164.312(d)\"\n    title: T\n    safeguard: technical\n    requirement: standard\n    summary: S\n    checks: [{checks}]\n{}",
             if manual {

@@ -102,6 +102,10 @@ pub struct ControlResult {
     pub attestations: Vec<AttestationResult>,
     /// Shared between the controls a check serves: evaluated once, never copied.
     pub checks: Vec<std::sync::Arc<CheckResult>>,
+    /// Each check's role for this control (`primary` or `supporting`) and why, in the order of
+    /// `checks`.
+    #[serde(default)]
+    pub mappings: Vec<crate::catalog::Mapping>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

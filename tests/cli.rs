@@ -371,8 +371,8 @@ fn a_catalog_naming_an_unknown_check_is_refused_with_its_location() {
     );
     let f = cat.path().join("164.312.yaml");
     let t = fs::read_to_string(&f).unwrap().replacen(
-        "checks: [iam.root_no_access_keys, cloudtrail.root_activity",
-        "checks: [iam.root_no_access_key, cloudtrail.root_activity",
+        "{check: iam.root_no_access_keys,",
+        "{check: iam.root_no_access_key,",
         1,
     );
     fs::write(&f, t).unwrap();
@@ -433,7 +433,7 @@ fn a_broken_template_is_bad_input_and_leaves_no_package() {
     );
     assert_eq!(
         fs::read_to_string(pkg.join("report.md")).unwrap(),
-        "Account 483920175634: 22 failing\n"
+        "Account 483920175634: 23 failing\n"
     );
 }
 

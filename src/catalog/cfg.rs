@@ -86,9 +86,9 @@ pub struct ControlEntry {
     pub requirement: Requirement,
     /// What the regulation asks, in our own words.
     pub summary: String,
-    /// Automated checks whose findings decide the control.
+    /// Automated checks whose findings decide the control, each with its role and why.
     #[serde(default)]
-    pub checks: Vec<Spanned<String>>,
+    pub checks: Vec<MappingEntry>,
     /// What a person must attest; present means the control has a manual part.
     #[serde(default)]
     pub manual: Option<String>,
@@ -109,6 +109,37 @@ pub enum Safeguard {
     Technical,
     Organizational,
     Documentation,
+}
+
+/// One check mapped to a control: `{check: ID, role: primary|supporting, why: "..."}`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MappingEntry {
+    pub check: Spanned<String>,
+    pub role: Role,
+    /// One line: what the check shows about this citation.
+    pub why: Spanned<String>,
+}
+
+/// What a check's verdict means for a control.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// The check evidences the citation itself: its failure fails the control, and with the
+    /// other checks passing and no manual part, the control passes.
+    Primary,
+    /// The check evidences part of the citation or a precondition of it: it can fail the
+    /// control, but a control whose checks are all supporting needs its manual part to pass.
+    Supporting,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Primary => "primary",
+            Role::Supporting => "supporting",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]

@@ -61,9 +61,12 @@ pub fn markdown(catalog: &Catalog) -> String {
         let checks = if c.checks.is_empty() {
             "—".to_string()
         } else {
-            c.checks
+            c.mappings
                 .iter()
-                .map(|x| format!("`{x}`"))
+                .map(|m| match m.role {
+                    super::Role::Primary => format!("`{}`", m.check),
+                    super::Role::Supporting => format!("`{}` (supporting)", m.check),
+                })
                 .collect::<Vec<_>>()
                 .join(", ")
         };
@@ -104,6 +107,22 @@ pub fn markdown(catalog: &Catalog) -> String {
             ));
         }
         s.push('\n');
+    }
+
+    s.push_str(
+        "\n## Supporting mappings\n\nA check is *primary* for a citation when it evidences the citation itself, *supporting* when it shows part of it or a precondition (an auditor would not accept it alone). A control whose checks are all supporting has a manual part, so it cannot pass on them. The supporting mappings, and why each is no more than that:\n\n| citation | check | why |\n|---|---|---|\n",
+    );
+    for c in controls {
+        for m in &c.mappings {
+            if m.role == super::Role::Supporting {
+                s.push_str(&format!(
+                    "| {} | `{}` | {} |\n",
+                    c.id,
+                    m.check,
+                    cell(&m.why)
+                ));
+            }
+        }
     }
 
     s.push_str(

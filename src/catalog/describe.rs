@@ -89,9 +89,10 @@ pub fn describe(catalog: &Catalog, id: Option<&str>) -> Result<String> {
             }
             if !c.checks.is_empty() {
                 s.push_str("\nchecks:\n");
-                for check_id in &c.checks {
-                    let info = checks::find(check_id).expect("catalog validated").info();
+                for m in &c.mappings {
+                    let info = checks::find(&m.check).expect("catalog validated").info();
                     s.push_str(&format!("  {:<36} {}\n", info.id, info.description));
+                    s.push_str(&format!("  {:<36}   {}: {}\n", "", m.role.as_str(), m.why));
                     for p in info.params {
                         s.push_str(&format!(
                             "  {:<36}   {}={} ({})\n",

@@ -17,7 +17,7 @@ use serde::Serialize;
 use crate::checks;
 use crate::error::{Code, Diagnostics, Error, Location, Result};
 use crate::snapshot::sha256_hex;
-pub use cfg::{Anchor, Requirement, Safeguard};
+pub use cfg::{Anchor, Requirement, Role, Safeguard};
 
 /// The catalog shipped inside the binary, so `safeguard` works from any folder.
 const BUILTIN: &[(&str, &str)] = &[
@@ -27,6 +27,14 @@ const BUILTIN: &[(&str, &str)] = &[
     ("164.314.yaml", include_str!("../../controls/164.314.yaml")),
     ("164.316.yaml", include_str!("../../controls/164.316.yaml")),
 ];
+
+/// A check mapped to a control, with its role for the citation and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Mapping {
+    pub check: String,
+    pub role: Role,
+    pub why: String,
+}
 
 /// How safeguard answers one anchor tool's mapping to a control.
 #[derive(Debug, Clone, Serialize)]
@@ -60,7 +68,10 @@ pub struct Control {
     pub safeguard: Safeguard,
     pub requirement: Requirement,
     pub summary: String,
+    /// The ids of `mappings`, in order.
     pub checks: Vec<String>,
+    /// Each check with its role for this citation and why.
+    pub mappings: Vec<Mapping>,
     pub manual: Option<String>,
     /// Why AWS operates the control for this account, when it does.
     pub inherited: Option<String>,
@@ -180,8 +191,10 @@ impl Catalog {
                     continue;
                 }
                 let mut check_ids = Vec::new();
+                let mut mappings = Vec::new();
                 let listed = !entry.checks.is_empty();
-                for c in &entry.checks {
+                for m in &entry.checks {
+                    let c = &m.check;
                     if !known.contains(&c.value.as_str()) {
                         let hint = crate::error::did_you_mean(&c.value, &known);
                         diags.push(
@@ -199,7 +212,31 @@ impl Catalog {
                         );
                         continue;
                     }
+                    if m.why.value.trim().is_empty() {
+                        diags.push(
+                            at(&m.why.referenced),
+                            Code::Empty,
+                            format!("the mapping of {} to {id} says not why", c.value),
+                        );
+                    }
                     check_ids.push(c.value.clone());
+                    mappings.push(Mapping {
+                        check: c.value.clone(),
+                        role: m.role,
+                        why: m.why.value.trim().to_string(),
+                    });
+                }
+                if !mappings.is_empty()
+                    && mappings.iter().all(|m| m.role == Role::Supporting)
+                    && entry.manual.is_none()
+                {
+                    diags.push(
+                        id_loc.clone(),
+                        Code::Inconsistent,
+                        format!(
+                            "control {id}'s checks are all supporting: it needs a manual part, or it would pass on evidence that does not show the citation"
+                        ),
+                    );
                 }
                 if !listed && entry.manual.is_none() && entry.inherited.is_none() {
                     diags.push(id_loc.clone(), Code::Inconsistent, format!(
@@ -272,6 +309,7 @@ impl Catalog {
                     requirement: entry.requirement,
                     summary: entry.summary.trim().to_string(),
                     checks: check_ids,
+                    mappings,
                     manual: entry.manual.map(|m| m.trim().to_string()),
                     inherited: entry.inherited.map(|m| m.trim().to_string()),
                     anchors,
@@ -335,7 +373,7 @@ mod tests {
         )])
     }
 
-    const GOOD: &str = "controls:\n  - id: \"164.312(b)\"\n    title: Audit controls\n    safeguard: technical\n    requirement: standard\n    summary: Record activity.\n    checks: [cloudtrail.log_file_validation]\n";
+    const GOOD: &str = "controls:\n  - id: \"164.312(b)\"\n    title: Audit controls\n    safeguard: technical\n    requirement: standard\n    summary: Record activity.\n    checks: [{check: cloudtrail.log_file_validation, role: primary, why: tamper-evident logs}]\n";
 
     #[test]
     fn builtin_catalog_loads_and_uses_every_check() {
@@ -359,7 +397,7 @@ mod tests {
         let err = load(&text).unwrap_err().to_string();
         assert_eq!(
             err,
-            "controls/test.yaml:7:14: unknown check id \"cloudtrail.log_file_validatoin\" in control 164.312(b); did you mean \"cloudtrail.log_file_validation\"? [unknown-check]"
+            "controls/test.yaml:7:22: unknown check id \"cloudtrail.log_file_validatoin\" in control 164.312(b); did you mean \"cloudtrail.log_file_validation\"? [unknown-check]"
         );
     }
 
@@ -382,7 +420,7 @@ mod tests {
             1,
         );
         let err = load(&twice).unwrap_err().to_string();
-        assert!(err.contains(":7:14: unknown check id"), "{err}");
+        assert!(err.contains(":7:22: unknown check id"), "{err}");
         assert!(err.contains(":8:9: duplicate citation"), "{err}");
         assert!(err.contains("2 problems in controls/test.yaml"), "{err}");
     }
@@ -412,10 +450,37 @@ mod tests {
 
     #[test]
     fn a_control_nothing_can_decide_is_rejected() {
-        let err = load(&GOOD.replace("    checks: [cloudtrail.log_file_validation]\n", ""))
+        let err = load(&GOOD.replace(
+            "    checks: [{check: cloudtrail.log_file_validation, role: primary, why: tamper-evident logs}]\n",
+            "",
+        ))
             .unwrap_err()
             .to_string();
         assert!(err.contains("nothing could decide it"), "{err}");
+    }
+
+    #[test]
+    fn a_control_whose_checks_all_support_needs_a_manual_part() {
+        let err = load(&GOOD.replace("role: primary", "role: supporting"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("controls/test.yaml:2:9:")
+                && err.contains("all supporting")
+                && err.ends_with("[inconsistent]"),
+            "{err}"
+        );
+        assert!(
+            load(
+                &format!("{GOOD}    manual: attest it\n")
+                    .replace("role: primary", "role: supporting")
+            )
+            .is_ok()
+        );
+        let err = load(&GOOD.replace("why: tamper-evident logs", "why: \"\""))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(":7:") && err.contains("says not why"), "{err}");
     }
 
     #[test]

@@ -314,7 +314,19 @@ mod tests {
             e.contains(":2:14: no control \"164.308(a)(1)(ii)(Z)\"") && e.contains("did you mean"),
             "{e}"
         );
-        let e = err(&ONE.replace("164.308(a)(1)(ii)(A)", "164.312(b)"));
+        // A control decided by its checks alone takes no attestation.
+        let automated = Catalog::from_files(vec![(
+            "controls/t.yaml".into(),
+            "controls:\n  - id: \"164.308(a)(1)(ii)(A)\"\n    title: T\n    safeguard: administrative\n    requirement: required\n    summary: S\n    checks: [{check: config.recorder_all_regions, role: primary, why: w}]\n".into(),
+        )])
+        .unwrap();
+        let e = load(
+            &write(dir.path(), ONE),
+            &automated,
+            EvidenceLimits::default(),
+        )
+        .unwrap_err()
+        .to_string();
         assert!(e.contains("has no manual part"), "{e}");
         let e = err(&ONE.replace("2027-09-15", "15/09/2027"));
         assert!(
@@ -327,9 +339,13 @@ mod tests {
             "{e}"
         );
         // Three mistakes in one file: all three reported, in file order.
-        let e = err(&ONE
-            .replace("164.308(a)(1)(ii)(A)", "164.312(b)")
-            .replace("2027-09-15", "15/09/2027"));
+        let e = load(
+            &write(dir.path(), &ONE.replace("2027-09-15", "15/09/2027")),
+            &automated,
+            EvidenceLimits::default(),
+        )
+        .unwrap_err()
+        .to_string();
         let lines: Vec<&str> = e.lines().collect();
         assert!(
             lines[0].contains(":2:14:") && lines[0].ends_with("[inconsistent]"),

@@ -2,11 +2,12 @@
 
 use crate::results::Results;
 
-pub const HEADER: [&str; 13] = [
+pub const HEADER: [&str; 14] = [
     "control_id",
     "control_title",
     "control_status",
     "check_id",
+    "check_role",
     "check_status",
     "resource",
     "finding_status",
@@ -32,6 +33,7 @@ pub fn render(results: &Results) -> Vec<u8> {
                 "",
                 "",
                 "",
+                "",
                 &c.status_reason,
                 "",
                 &results.snapshot.collected_at,
@@ -42,12 +44,18 @@ pub fn render(results: &Results) -> Vec<u8> {
             .expect("in-memory write");
         }
         for k in &c.checks {
+            let role = c
+                .mappings
+                .iter()
+                .find(|m| m.check == k.id)
+                .map_or("", |m| m.role.as_str());
             for f in &k.findings {
                 w.write_record([
                     c.id.as_str(),
                     &c.title,
                     c.status.as_str(),
                     &k.id,
+                    role,
                     k.status.as_str(),
                     &defuse(&f.resource),
                     f.status.as_str(),

@@ -628,8 +628,20 @@ pub fn render(results: &Results) -> Result<Vec<u8>> {
                     .collect();
                 format!(" Parameters: {}.", p.join(", "))
             };
+            let role = c
+                .mappings
+                .iter()
+                .find(|m| m.check == check.id)
+                .map(|m| {
+                    format!(
+                        " {} for this control: {}.",
+                        capitalize(m.role.as_str()),
+                        m.why
+                    )
+                })
+                .unwrap_or_default();
             w.paragraph(
-                &format!("{}.{params}", check.description),
+                &format!("{}.{role}{params}", check.description),
                 8.5,
                 Weight::Regular,
                 grey,
