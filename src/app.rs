@@ -38,6 +38,10 @@ pub struct PackageOptions {
     pub max_evidence_bytes: u64,
     /// Accept attested evidence files outside the attestations file's folder.
     pub allow_outside_evidence: bool,
+    /// Who prepares the package ("Name, Title"), winning over the config file's.
+    pub prepared_by: Option<String>,
+    /// The organization the package is for, winning over the config file's.
+    pub organization: Option<String>,
 }
 
 impl PackageOptions {
@@ -105,9 +109,11 @@ pub fn assess_and_package(snapshot: &Snapshot, out: &PackageOptions) -> Result<(
     // Every input file is read and validated before anything is assessed or written.
     let mut extra: Vec<(String, Vec<u8>)> = Vec::new();
     let mut params: BTreeMap<String, BTreeMap<String, ParamValue>> = BTreeMap::new();
+    let mut preparer = crate::results::Preparer::default();
     if let Some(path) = &out.config {
         let config = inputs::config::load(path)?;
         params = config.params;
+        preparer = config.preparer;
         extra.push(("inputs/config.yaml".into(), config.source));
     }
     let from_config = params.clone();
@@ -142,6 +148,10 @@ pub fn assess_and_package(snapshot: &Snapshot, out: &PackageOptions) -> Result<(
             params: params.clone(),
             attestations,
             waivers,
+            preparer: crate::results::Preparer {
+                prepared_by: out.prepared_by.clone().or(preparer.prepared_by),
+                organization: out.organization.clone().or(preparer.organization),
+            },
         },
     )?;
     extra.push((

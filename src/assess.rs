@@ -25,6 +25,8 @@ pub struct AssessOptions {
     pub attestations: Vec<Attestation>,
     /// Accepted risks (`--waivers`).
     pub waivers: Vec<Waiver>,
+    /// Who prepares the package (`--prepared-by`, `--organization`).
+    pub preparer: Preparer,
 }
 
 pub fn assess(
@@ -136,7 +138,72 @@ pub fn assess(
         controls,
         gaps: snapshot.gaps.clone(),
         waivers,
+        period: Some(period_of(snapshot)),
+        scope: Some(scope_of(snapshot, catalog)),
+        preparer: opts.preparer.clone(),
     })
+}
+
+fn period_of(snapshot: &Snapshot) -> Period {
+    let at = snapshot
+        .collected_at
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    Period {
+        collected_at: at.clone(),
+        events_from: snapshot
+            .cloudtrail
+            .event_history
+            .start_time
+            .as_ref()
+            .map(|t| t.0.clone()),
+        events_to: at,
+    }
+}
+
+/// What was assessed: the catalog's sections, the regions with and without evidence, the
+/// services read, and what the account's configuration cannot show.
+fn scope_of(snapshot: &Snapshot, catalog: &Catalog) -> Scope {
+    let mut sections: Vec<String> = catalog
+        .controls
+        .iter()
+        .filter_map(|c| c.id.split('(').next().map(str::to_string))
+        .collect();
+    sections.dedup();
+    let (evidenced, not): (Vec<String>, Vec<String>) =
+        snapshot.regions.iter().cloned().partition(|r| {
+            snapshot
+                .cloudtrail
+                .regions
+                .get(r)
+                .is_some_and(Option::is_some)
+                || snapshot
+                    .config
+                    .regions
+                    .get(r)
+                    .is_some_and(|c| c.recorders.is_some())
+        });
+    Scope {
+        sections,
+        regions_evidenced: evidenced,
+        regions_not_evidenced: not,
+        regions_complete: snapshot.enabled_regions.is_some(),
+        services: [
+            "IAM (users, groups, roles, policies, credential report, password policy)",
+            "CloudTrail (trails, selectors, event history)",
+            "CloudWatch Logs and alarms (the trails' log groups)",
+            "AWS Config (recorders and delivery channels)",
+        ]
+        .map(String::from)
+        .to_vec(),
+        exclusions: [
+            "workloads, applications and databases that hold ePHI, and their own users, logs and encryption",
+            "resource policies (S3 bucket, KMS key) and service control policies",
+            "the covered entity's own offices, workstations, devices and media",
+            "contracts, plan documents and procedures (§164.308(b), §164.314, §164.316), unless attested",
+        ]
+        .map(String::from)
+        .to_vec(),
+    }
 }
 
 /// Marks each failing finding with the waiver that covers it: the first valid one, else the

@@ -124,6 +124,12 @@ struct OutputArgs {
     /// Accept attested evidence files outside the attestations file's folder (the report lists them).
     #[arg(long)]
     allow_outside_evidence: bool,
+    /// Who prepares the package, as "Name, Title" (cover page, PDF metadata; else the config file's).
+    #[arg(long, value_name = "NAME")]
+    prepared_by: Option<String>,
+    /// The organization the package is for (cover page; else the config file's).
+    #[arg(long, value_name = "NAME")]
+    organization: Option<String>,
     /// Print only the package path.
     #[arg(short, long)]
     quiet: bool,
@@ -142,6 +148,8 @@ impl OutputArgs {
             waivers: self.waivers.clone(),
             max_evidence_bytes: self.max_evidence_bytes,
             allow_outside_evidence: self.allow_outside_evidence,
+            prepared_by: self.prepared_by.clone(),
+            organization: self.organization.clone(),
         }
     }
 

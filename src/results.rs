@@ -29,6 +29,50 @@ pub struct Results {
     /// Every waiver handed in, with whether it held and how many findings it covered.
     #[serde(default)]
     pub waivers: Vec<WaiverResult>,
+    /// The time the evidence covers.
+    #[serde(default)]
+    pub period: Option<Period>,
+    /// What was assessed, and what was not.
+    #[serde(default)]
+    pub scope: Option<Scope>,
+    /// Who prepared the package, as `--prepared-by` and `--organization` (or `--config`) say.
+    #[serde(default)]
+    pub preparer: Preparer,
+}
+
+/// The time the evidence covers: configuration as of `collected_at`; activity (CloudTrail
+/// event history) from `events_from` to `collected_at`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Period {
+    pub collected_at: String,
+    /// The start of the event-history window, when the evidence records it.
+    pub events_from: Option<String>,
+    pub events_to: String,
+}
+
+/// The scope statement of the report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Scope {
+    /// The sections of 45 CFR Part 164 Subpart C the catalog covers (`164.308`, ...).
+    pub sections: Vec<String>,
+    /// Regions with CloudTrail or AWS Config evidence.
+    pub regions_evidenced: Vec<String>,
+    /// Regions assessed without any of that evidence (each is a gap).
+    pub regions_not_evidenced: Vec<String>,
+    /// Whether the account's enabled regions are in the evidence, so the list is complete.
+    pub regions_complete: bool,
+    /// The AWS services whose configuration is evidence.
+    pub services: Vec<String>,
+    /// What this assessment does not cover.
+    pub exclusions: Vec<String>,
+}
+
+/// Who prepared the package.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Preparer {
+    /// "Name, Title".
+    pub prepared_by: Option<String>,
+    pub organization: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -26,6 +26,16 @@ use crate::error::{Code, Diagnostics, Result, did_you_mean, yaml_at};
 struct File {
     #[serde(default)]
     parameters: BTreeMap<String, BTreeMap<String, Spanned<Value>>>,
+    /// Who prepares the packages of this configuration.
+    #[serde(default)]
+    report: Report,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Report {
+    prepared_by: Option<Spanned<String>>,
+    organization: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -41,6 +51,9 @@ enum Value {
 #[derive(Debug, Default)]
 pub struct ConfigFile {
     pub params: BTreeMap<String, BTreeMap<String, ParamValue>>,
+    /// `report: {prepared_by, organization}`: the cover page's people, unless the command line
+    /// names them.
+    pub preparer: crate::results::Preparer,
     pub source: Vec<u8>,
 }
 
@@ -78,8 +91,16 @@ pub fn load(path: &Path) -> Result<ConfigFile> {
             }
         }
     }
+    let mut text = |s: &Option<Spanned<String>>, what: &str| {
+        s.as_ref().and_then(|s| diags.take(super::text(s, what)))
+    };
+    let preparer = crate::results::Preparer {
+        prepared_by: text(&file.report.prepared_by, "report.prepared_by"),
+        organization: text(&file.report.organization, "report.organization"),
+    };
     diags.finish(ConfigFile {
         params,
+        preparer,
         source: source.into_bytes(),
     })
 }

@@ -75,6 +75,7 @@ pub fn render(results: &Results, templates: Option<&Path>) -> Result<String> {
     env.add_filter("anchor", anchor);
     env.add_filter("param", param);
     env.add_filter("validity", validity);
+    env.add_filter("check_anchor", |s: String| super::view::check_anchor(&s));
     env.add_template_owned(TEMPLATE_NAME, source)
         .map_err(|e| template_error(&origin, &e))?;
     let statuses: Vec<&str> = ControlStatus::ALL.iter().map(|s| s.as_str()).collect();
@@ -87,7 +88,12 @@ pub fn render(results: &Results, templates: Option<&Path>) -> Result<String> {
         exceeded: false,
     };
     let rendered = tmpl.render_captured_to(
-        minijinja::context! { results => Value::from(minijinja::value::Serde(results)), statuses => statuses },
+        minijinja::context! {
+            results => Value::from(minijinja::value::Serde(results)),
+            statuses => statuses,
+            checks => Value::from(minijinja::value::Serde(super::view::checks(results))),
+            categories => Value::from(minijinja::value::Serde(super::view::categories(results))),
+        },
         &mut out,
     );
     match rendered {

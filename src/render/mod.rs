@@ -5,6 +5,7 @@ pub mod markdown;
 #[cfg(feature = "pdf")]
 pub mod pdf;
 pub mod summary;
+pub mod view;
 
 use std::str::FromStr;
 

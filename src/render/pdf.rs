@@ -151,6 +151,11 @@ fn status_colour(status: &str) -> Colour {
     }
 }
 
+/// The shared label without a symbol, for table headers.
+fn status_label_plain(status: &str) -> &'static str {
+    crate::verdict::label(status).unwrap_or("Not applicable")
+}
+
 /// The shared label with a symbol, so a status reads without colour too.
 fn status_label(status: &str) -> String {
     let symbol = match status {
@@ -491,9 +496,52 @@ pub fn render(results: &Results) -> Result<Vec<u8>> {
         Weight::Bold,
         dark,
     );
-    w.paragraph("45 CFR §164.308 administrative and §164.312 technical safeguards, AWS account identity and audit configuration", 10.0, Weight::Regular, grey);
+    let sections = results
+        .scope
+        .as_ref()
+        .map(|s| {
+            s.sections
+                .iter()
+                .map(|x| format!("§{x}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .unwrap_or_default();
+    w.paragraph(
+        &format!(
+            "45 CFR Part 164 Subpart C ({sections}): every standard and implementation specification, for the AWS account's identity and audit configuration"
+        ),
+        10.0,
+        Weight::Regular,
+        grey,
+    );
     w.y -= 6.0;
-    let facts = vec![
+    let mut facts = Vec::new();
+    if let Some(org) = &results.preparer.organization {
+        facts.push(vec![Cell::plain("Organization"), Cell::plain(org)]);
+    }
+    facts.push(vec![
+        Cell::plain("Prepared by"),
+        Cell::plain(
+            results
+                .preparer
+                .prepared_by
+                .as_deref()
+                .unwrap_or("(not named: pass --prepared-by)"),
+        ),
+    ]);
+    if let Some(p) = &results.period {
+        facts.push(vec![
+            Cell::plain("Period covered"),
+            Cell::plain(format!(
+                "configuration as of {}; activity from {} to {}",
+                p.collected_at,
+                p.events_from.as_deref().unwrap_or("an unrecorded start"),
+                p.events_to
+            )),
+        ]);
+    }
+    facts.extend(vec![
         vec![
             Cell::plain("Account"),
             Cell::plain(format!(
@@ -524,7 +572,7 @@ pub fn render(results: &Results) -> Result<Vec<u8>> {
             Cell::plain("Tool"),
             Cell::plain(format!("{} {}", results.tool.name, results.tool.version)),
         ],
-    ];
+    ]);
     w.table(
         &[45.0, PAGE_W - 2.0 * MARGIN - 45.0],
         &["Fact", "Value"],
@@ -541,6 +589,64 @@ pub fn render(results: &Results) -> Result<Vec<u8>> {
         })
         .collect();
     w.table(&[55.0, 25.0], &["Status", "Controls"], summary_rows);
+    let categories = super::view::categories(results);
+    let mut header = vec!["Safeguard"];
+    header.extend(
+        ControlStatus::ALL
+            .iter()
+            .map(|s| status_label_plain(s.as_str())),
+    );
+    let rows = categories
+        .iter()
+        .map(|k| {
+            let mut row = vec![Cell::plain(capitalize(k.safeguard))];
+            row.extend(
+                ControlStatus::ALL
+                    .iter()
+                    .map(|s| Cell::plain(k.counts[s.as_str()].to_string())),
+            );
+            row
+        })
+        .collect();
+    let mut widths = vec![38.0];
+    widths.extend([23.3f32; 6]);
+    w.table(&widths, &header, rows);
+    if let Some(scope) = &results.scope {
+        w.heading("Scope", 12.0, true);
+        let regions = |v: &[String]| {
+            if v.is_empty() {
+                "none".to_string()
+            } else {
+                v.join(", ")
+            }
+        };
+        let mut lines = vec![
+            format!(
+                "Account {} in partition {}. Regions evidenced: {}.{}{}",
+                results.account.id,
+                results.account.partition,
+                regions(&scope.regions_evidenced),
+                if scope.regions_not_evidenced.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        " Not evidenced (gaps): {}.",
+                        scope.regions_not_evidenced.join(", ")
+                    )
+                },
+                if scope.regions_complete {
+                    ""
+                } else {
+                    " The list of enabled regions is not in the evidence: other regions may exist unassessed."
+                }
+            ),
+            format!("Services evidenced: {}.", scope.services.join("; ")),
+            format!("Not covered: {}.", scope.exclusions.join("; ")),
+        ];
+        for line in lines.drain(..) {
+            w.paragraph(&line, 9.0, Weight::Regular, dark);
+        }
+    }
     w.paragraph(
         "Every finding points into snapshot.json (a JSON pointer), the raw evidence kept in this package; manifest.json holds the SHA-256 of every file so that `safeguard verify` can show nothing was altered. Missing evidence is never shown as a pass.",
         8.5,
@@ -572,9 +678,10 @@ pub fn render(results: &Results) -> Result<Vec<u8>> {
         index,
     );
 
-    // One section per control.
+    // One section per control, one after another; their findings follow, once per check.
+    w.new_page();
     for c in &results.controls {
-        w.new_page();
+        w.ensure(40.0);
         w.heading(&format!("§{} — {}", c.id, c.title), 13.0, true);
         w.table(
             &[40.0, 138.0],
@@ -612,75 +719,96 @@ pub fn render(results: &Results) -> Result<Vec<u8>> {
         for a in &c.attestations {
             w.paragraph(&attestation_line(a), 9.0, Weight::Regular, dark);
         }
-        for check in &c.checks {
-            w.heading(
-                &format!("{} — {}", check.id, status_label(check.status.as_str())),
-                10.0,
-                false,
-            );
-            let params = if check.parameters.is_empty() {
-                String::new()
-            } else {
-                let p: Vec<String> = check
-                    .parameters
-                    .iter()
-                    .map(|(k, v)| format!("{k}={v}"))
-                    .collect();
-                format!(" Parameters: {}.", p.join(", "))
-            };
-            let role = c
-                .mappings
+        if !c.checks.is_empty() {
+            let rows = c
+                .checks
                 .iter()
-                .find(|m| m.check == check.id)
-                .map(|m| {
-                    format!(
-                        " {} for this control: {}.",
-                        capitalize(m.role.as_str()),
-                        m.why
-                    )
-                })
-                .unwrap_or_default();
-            w.paragraph(
-                &format!("{}.{role}{params}", check.description),
-                8.5,
-                Weight::Regular,
-                grey,
-            );
-            let rows = check
-                .findings
-                .iter()
-                .map(|f| {
-                    let (label, message) = match &f.waiver {
-                        Some(wv) if f.is_waived() => (
-                            "– Waived".to_string(),
-                            format!(
-                                "{} — waived until {} by {}: {}",
-                                f.message, wv.expires, wv.approved_by, wv.justification
-                            ),
-                        ),
-                        Some(wv) => (
-                            status_label(f.status.as_str()),
-                            format!(
-                                "{} — waiver by {} expired {} and is ignored",
-                                f.message, wv.approved_by, wv.expires
-                            ),
-                        ),
-                        None => (status_label(f.status.as_str()), f.message.clone()),
-                    };
+                .zip(&c.mappings)
+                .map(|(check, m)| {
                     vec![
-                        Cell::badge(&label, status_colour(f.status.as_str())),
-                        Cell::plain(&f.resource),
-                        Cell::plain(message),
-                        Cell::plain(&f.evidence),
+                        Cell::plain(&check.id),
+                        Cell::plain(format!("{}: {}", m.role.as_str(), m.why)),
+                        Cell::badge(
+                            &status_label(check.status.as_str()),
+                            status_colour(check.status.as_str()),
+                        ),
+                        Cell::plain(super::view::Counts::of(check).text()),
                     ]
                 })
                 .collect();
             w.table(
-                &[26.0, 52.0, 62.0, 38.0],
-                &["Status", "Resource", "Finding", "Evidence"],
+                &[48.0, 70.0, 28.0, 32.0],
+                &["Check", "Role and why", "Status", "Findings"],
                 rows,
             );
         }
+    }
+
+    // Each check's findings, printed once.
+    w.new_page();
+    w.heading("Findings by check", 14.0, true);
+    for view in super::view::checks(results) {
+        let check = view.check;
+        w.heading(
+            &format!("{} — {}", check.id, status_label(check.status.as_str())),
+            10.0,
+            false,
+        );
+        let params = if check.parameters.is_empty() {
+            String::new()
+        } else {
+            let p: Vec<String> = check
+                .parameters
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            format!(" Parameters: {}.", p.join(", "))
+        };
+        w.paragraph(
+            &format!(
+                "{}. Serves {}. Findings: {}.{params}",
+                check.description,
+                view.serves.join(", "),
+                view.counts_text
+            ),
+            8.5,
+            Weight::Regular,
+            grey,
+        );
+        let rows = check
+            .findings
+            .iter()
+            .map(|f| {
+                let (label, message) = match &f.waiver {
+                    Some(wv) if f.is_waived() => (
+                        "– Waived".to_string(),
+                        format!(
+                            "{} — waived until {} by {}: {}",
+                            f.message, wv.expires, wv.approved_by, wv.justification
+                        ),
+                    ),
+                    Some(wv) => (
+                        status_label(f.status.as_str()),
+                        format!(
+                            "{} — waiver by {} expired {} and is ignored",
+                            f.message, wv.approved_by, wv.expires
+                        ),
+                    ),
+                    None => (status_label(f.status.as_str()), f.message.clone()),
+                };
+                vec![
+                    Cell::badge(&label, status_colour(f.status.as_str())),
+                    Cell::plain(&f.resource),
+                    Cell::plain(message),
+                    Cell::plain(&f.evidence),
+                ]
+            })
+            .collect();
+        w.table(
+            &[26.0, 52.0, 62.0, 38.0],
+            &["Status", "Resource", "Finding", "Evidence"],
+            rows,
+        );
     }
 
     // Gaps.
@@ -734,6 +862,62 @@ pub fn render(results: &Results) -> Result<Vec<u8>> {
             rows,
         );
     }
+
+    // Methodology: how the verdicts were reached.
+    w.heading("Methodology", 14.0, true);
+    let checks_run = super::view::checks(results).len();
+    for line in [
+        format!(
+            "Evidence: the account's configuration was read ({}) into snapshot.json. Evidence that could not be read is a gap, never an empty result.",
+            results.snapshot.source
+        ),
+        format!(
+            "Checks: {checks_run} automated checks ran once each, as of the collection time ({}); time limits are measured from that instant. Each finding names a resource, a verdict and the JSON pointer of its evidence.",
+            results.snapshot.collected_at
+        ),
+        "Mappings: a check is primary for a citation when it evidences the citation itself, supporting when it shows part of it or a precondition; a control whose checks are all supporting has a manual part, so it cannot pass on them alone.".to_string(),
+        "Control status, worst first: an unwaived failing finding makes it Fail; else an undecided finding Insufficient evidence; else an unattested manual part Manual; else a control AWS operates under the BAA Inherited until attested; else Pass. Not applicable: every check found nothing to judge.".to_string(),
+        "Waivers and attestations are judged on the day the evidence was collected; an expired one counts as absent, and a waived finding stays listed.".to_string(),
+        "Integrity: manifest.json holds the SHA-256 and size of every file; safeguard verify recomputes them.".to_string(),
+    ] {
+        w.paragraph(&line, 9.0, Weight::Regular, dark);
+    }
+
+    // Sign-off.
+    w.new_page();
+    w.heading("Sign-off", 14.0, true);
+    w.paragraph(
+        &format!(
+            "Prepared by: {}{}",
+            results
+                .preparer
+                .prepared_by
+                .as_deref()
+                .unwrap_or("______________________________"),
+            results
+                .preparer
+                .organization
+                .as_ref()
+                .map(|o| format!(", for {o}"))
+                .unwrap_or_default()
+        ),
+        10.0,
+        Weight::Regular,
+        dark,
+    );
+    let blank = || {
+        vec![
+            Cell::plain("\n\n"),
+            Cell::plain(""),
+            Cell::plain(""),
+            Cell::plain(""),
+        ]
+    };
+    w.table(
+        &[50.0, 44.0, 30.0, 54.0],
+        &["Reviewed by", "Title", "Date", "Signature"],
+        vec![blank(), blank(), blank()],
+    );
 
     w.footers(&results.snapshot.sha256);
     finish(w, results)
@@ -790,6 +974,12 @@ fn finish(w: Writer, results: &Results) -> Result<Vec<u8>> {
     info.creator = format!("safeguard {}", results.tool.version);
     info.producer = format!("safeguard {} (printpdf)", results.tool.version);
     info.subject = "HIPAA Security Rule evidence".into();
+    if let Some(by) = &results.preparer.prepared_by {
+        info.author = by.clone();
+    }
+    if let Some(org) = &results.preparer.organization {
+        info.keywords = vec![org.clone()];
+    }
     info.identifier = results.snapshot.sha256.clone();
     for font in [&w.regular, &w.bold] {
         doc.resources

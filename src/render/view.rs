@@ -1,0 +1,151 @@
+//! What the Markdown and PDF reports show beyond results.json itself, derived once so the two
+//! agree: each check with its findings printed a single time (controls refer to it), counts
+//! by status, the controls each check serves, and the safeguard-category summary.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::results::{CheckResult, ControlStatus, Results};
+use crate::verdict::FindingStatus;
+
+/// Findings of one check, counted by status.
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+pub struct Counts {
+    pub fail: usize,
+    pub error: usize,
+    pub pass: usize,
+    pub not_applicable: usize,
+    /// Failing findings a valid waiver covers (counted here, not in `fail`).
+    pub waived: usize,
+}
+
+impl Counts {
+    pub fn of(check: &CheckResult) -> Counts {
+        let mut c = Counts::default();
+        for f in &check.findings {
+            match f.status {
+                FindingStatus::Fail if f.is_waived() => c.waived += 1,
+                FindingStatus::Fail => c.fail += 1,
+                FindingStatus::Error => c.error += 1,
+                FindingStatus::Pass => c.pass += 1,
+                FindingStatus::NotApplicable => c.not_applicable += 1,
+            }
+        }
+        c
+    }
+
+    /// "2 fail, 1 error, 14 pass", leaving out zeros.
+    pub fn text(&self) -> String {
+        let parts: Vec<String> = [
+            (self.fail, "fail"),
+            (self.waived, "waived"),
+            (self.error, "error"),
+            (self.pass, "pass"),
+            (self.not_applicable, "not applicable"),
+        ]
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, what)| format!("{n} {what}"))
+        .collect();
+        if parts.is_empty() {
+            "no findings".into()
+        } else {
+            parts.join(", ")
+        }
+    }
+}
+
+/// One check as the "Findings by check" part prints it.
+#[derive(Debug, Serialize)]
+pub struct CheckView<'a> {
+    #[serde(flatten)]
+    pub check: &'a CheckResult,
+    pub counts: Counts,
+    pub counts_text: String,
+    /// The controls it serves, in catalog order.
+    pub serves: Vec<&'a str>,
+}
+
+/// Every check of the results once, in id order.
+pub fn checks(results: &Results) -> Vec<CheckView<'_>> {
+    let mut by_id: BTreeMap<&str, CheckView<'_>> = BTreeMap::new();
+    for c in &results.controls {
+        for k in &c.checks {
+            let view = by_id.entry(k.id.as_str()).or_insert_with(|| {
+                let counts = Counts::of(k);
+                CheckView {
+                    check: k,
+                    counts,
+                    counts_text: counts.text(),
+                    serves: Vec::new(),
+                }
+            });
+            view.serves.push(c.id.as_str());
+        }
+    }
+    by_id.into_values().collect()
+}
+
+/// One safeguard category and how many of its controls are in each status.
+#[derive(Debug, Serialize)]
+pub struct Category {
+    pub safeguard: &'static str,
+    /// Control status → count, for every status.
+    pub counts: BTreeMap<&'static str, usize>,
+    pub total: usize,
+}
+
+/// The categories in the rule's order (administrative, physical, technical, organizational,
+/// documentation), each with its controls counted by status.
+pub fn categories(results: &Results) -> Vec<Category> {
+    let mut out: Vec<Category> = Vec::new();
+    for c in &results.controls {
+        let name = c.safeguard.as_str();
+        if !out.iter().any(|k| k.safeguard == name) {
+            out.push(Category {
+                safeguard: name,
+                counts: ControlStatus::ALL.iter().map(|s| (s.as_str(), 0)).collect(),
+                total: 0,
+            });
+        }
+        let k = out
+            .iter_mut()
+            .find(|k| k.safeguard == name)
+            .expect("just added");
+        *k.counts.get_mut(c.status.as_str()).expect("every status") += 1;
+        k.total += 1;
+    }
+    out
+}
+
+/// The anchor of a check's findings in report.md.
+pub fn check_anchor(id: &str) -> String {
+    format!(
+        "check-{}",
+        id.chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_lowercase()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_leave_out_zeros() {
+        let c = Counts {
+            fail: 2,
+            pass: 14,
+            ..Default::default()
+        };
+        assert_eq!(c.text(), "2 fail, 14 pass");
+        assert_eq!(Counts::default().text(), "no findings");
+        assert_eq!(
+            check_anchor("iam.root_mfa_enabled"),
+            "check-iamrootmfaenabled"
+        );
+    }
+}
