@@ -270,6 +270,7 @@ fn check_result(
     CheckResult {
         id: info.id.into(),
         description: info.description.into(),
+        remediation: info.remediation.into(),
         status,
         parameters: params.0.clone(),
         waived,

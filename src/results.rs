@@ -156,6 +156,9 @@ pub struct ControlResult {
 pub struct CheckResult {
     pub id: String,
     pub description: String,
+    /// What the owner of a failing resource does next.
+    #[serde(default)]
+    pub remediation: String,
     /// `fail` if any finding fails unwaived, else `error` if any evidence was missing, else
     /// `pass` if anything passed (or was waived), else `not_applicable`.
     pub status: FindingStatus,

@@ -37,9 +37,10 @@ pub fn describe(catalog: &Catalog, id: Option<&str>) -> Result<String> {
         Some(id) if checks::find(id).is_some() => {
             let info = checks::find(id).expect("checked").info();
             s.push_str(&format!(
-                "{} — {}\ndocs: {}\n",
+                "{} — {}\nwhen it fails: {}\ndocs: {}\n",
                 info.id,
                 info.description,
+                info.remediation,
                 info.docs()
             ));
             if info.params.is_empty() {

@@ -47,6 +47,7 @@ pub fn reference_markdown(catalog: &Catalog) -> String {
         s.push_str(&format!(
             "Source: [`src/checks/{service}/{name}.rs`](../src/checks/{service}/{name}.rs)\n\n"
         ));
+        s.push_str(&format!("When it fails: {}\n\n", info.remediation));
         let serves: Vec<String> = catalog
             .controls_using(info.id)
             .iter()

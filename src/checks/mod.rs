@@ -9,13 +9,15 @@
 /// Declares a check: the unit type `$name`, its [`CheckInfo`] (`INFO`), its typed parameters
 /// (`Settings`, one field per parameter) and its [`Check`] impl, which calls the file's
 /// `fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Outcome` and turns an early gap into
-/// its single `error` finding. Parameter kinds: `int(DEFAULT in MIN..=MAX)`, `bool(DEFAULT)`,
+/// its single `error` finding. Every check says what the owner of a failing resource does next
+/// (`remediation`). Parameter kinds: `int(DEFAULT in MIN..=MAX)`, `bool(DEFAULT)`,
 /// `text("DEFAULT")` and `list("a,b")` (comma-separated, read as `Vec<String>`).
 macro_rules! check {
     (
         $(#[$meta:meta])*
         $name:ident = $id:literal,
-        $description:literal
+        $description:literal,
+        remediation: $remediation:literal
         $(, params {
             $( $param:ident : $kind:ident ( $($default:tt)* ) $pdesc:literal ),* $(,)?
         })?
@@ -30,6 +32,7 @@ macro_rules! check {
         static INFO: $crate::checks::CheckInfo = $crate::checks::CheckInfo {
             id: $id,
             description: $description,
+            remediation: $remediation,
             params: &[$($($crate::checks::ParamSpec {
                 name: stringify!($param),
                 description: $pdesc,
@@ -143,6 +146,8 @@ pub use params::{ParamDefault, ParamSpec, ParamValue, Params, parse_param_overri
 pub struct CheckInfo {
     pub id: &'static str,
     pub description: &'static str,
+    /// What the owner of a failing resource does next, in one sentence.
+    pub remediation: &'static str,
     pub params: &'static [ParamSpec],
     /// The file that declares it, `src/checks/<service>/<name>.rs` for `<service>.<name>`.
     pub source: &'static str,
@@ -288,12 +293,19 @@ mod tests {
     }
 
     #[test]
-    fn every_check_declares_a_one_line_description() {
+    fn every_check_declares_a_one_line_description_and_next_step() {
         for c in registry() {
             let info = c.info();
             assert!(
                 !info.description.is_empty() && !info.description.contains('\n'),
                 "{}",
+                info.id
+            );
+            assert!(
+                info.remediation.len() > 20
+                    && info.remediation.ends_with('.')
+                    && !info.remediation.contains('\n'),
+                "{}: remediation must be one sentence",
                 info.id
             );
         }

@@ -654,8 +654,67 @@ pub fn render(results: &Results) -> Result<Vec<u8>> {
         grey,
     );
 
+    // What needs action, with each failing check's next step.
+    let attention: Vec<Vec<Cell>> = results
+        .controls
+        .iter()
+        .filter(|c| {
+            matches!(
+                c.status,
+                ControlStatus::Fail | ControlStatus::InsufficientEvidence
+            )
+        })
+        .map(|c| {
+            let failing: Vec<&str> = c
+                .checks
+                .iter()
+                .filter(|k| {
+                    matches!(
+                        k.status,
+                        crate::verdict::FindingStatus::Fail | crate::verdict::FindingStatus::Error
+                    )
+                })
+                .map(|k| k.id.as_str())
+                .collect();
+            vec![
+                Cell::plain(format!("{} {}", c.id, c.title)),
+                Cell::badge(
+                    &status_label(c.status.as_str()),
+                    status_colour(c.status.as_str()),
+                ),
+                Cell::plain(failing.join(", ")),
+            ]
+        })
+        .collect();
+    if !attention.is_empty() {
+        w.ensure(60.0);
+        w.heading("Controls that need action", 14.0, true);
+        w.table(
+            &[60.0, 34.0, 84.0],
+            &["Control", "Status", "Checks that fail or lack evidence"],
+            attention,
+        );
+        let steps = super::view::checks(results)
+            .into_iter()
+            .filter(|v| v.check.status == crate::verdict::FindingStatus::Fail)
+            .map(|v| {
+                vec![
+                    Cell::plain(&v.check.id),
+                    Cell::plain(&v.check.remediation),
+                    Cell::plain(v.counts_text.clone()),
+                ]
+            })
+            .collect();
+        w.heading("Next steps, by failing check", 12.0, false);
+        w.table(
+            &[50.0, 98.0, 30.0],
+            &["Check", "Next step", "Findings"],
+            steps,
+        );
+    }
+
     // Control index.
-    w.new_page();
+    w.ensure(60.0);
     w.heading("Controls", 14.0, true);
     let index = results
         .controls
@@ -682,7 +741,7 @@ pub fn render(results: &Results) -> Result<Vec<u8>> {
     w.new_page();
     for c in &results.controls {
         w.ensure(40.0);
-        w.heading(&format!("§{} — {}", c.id, c.title), 13.0, true);
+        w.heading(&format!("§{} — {}", c.id, c.title), 12.0, true);
         w.table(
             &[40.0, 138.0],
             &["Status", "Why"],
@@ -691,27 +750,22 @@ pub fn render(results: &Results) -> Result<Vec<u8>> {
                     &status_label(c.status.as_str()),
                     status_colour(c.status.as_str()),
                 ),
-                Cell::plain(&c.status_reason),
+                Cell::plain(format!(
+                    "{} ({} safeguard, {})",
+                    c.status_reason,
+                    c.safeguard.as_str(),
+                    c.requirement.as_str()
+                )),
             ]],
         );
-        w.paragraph(
-            &format!(
-                "{} safeguard · {}",
-                capitalize(c.safeguard.as_str()),
-                c.requirement.as_str()
-            ),
-            8.5,
-            Weight::Regular,
-            grey,
-        );
-        w.paragraph(&c.summary, 9.0, Weight::Regular, dark);
+        w.paragraph(&c.summary, 8.5, Weight::Regular, dark);
         if let Some(na) = &c.inherited {
-            w.paragraph(&format!("Inherited: {na}"), 9.0, Weight::Regular, dark);
+            w.paragraph(&format!("Inherited: {na}"), 8.5, Weight::Regular, dark);
         }
         if let Some(manual) = &c.manual {
             w.paragraph(
                 &format!("Manual part (needs an attestation): {manual}"),
-                9.0,
+                8.5,
                 Weight::Regular,
                 dark,
             );

@@ -11,6 +11,7 @@ use crate::checks::{Context, Finding, Outcome};
 check! {
     AccessChangeLog = "cloudtrail.access_change_log",
     "IAM changes in the look-back window are listed, none made by the root user and none attempted without authorization",
+    remediation: "Review each listed IAM change; for one made by root or attempted without permission, find out who and why and record the outcome.",
     params {
         fail_on_denied: bool(true) "fail on IAM changes that were attempted and denied (AccessDenied and the like)",
         min_lookback_days: int(90 in 1..=90) "days of CloudTrail event history the export must cover; a shorter window is a gap, not a clean record",

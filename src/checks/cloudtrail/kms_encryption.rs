@@ -5,7 +5,8 @@ use crate::checks::{Context, Finding, Outcome};
 
 check! {
     KmsEncryption = "cloudtrail.kms_encryption",
-    "Every CloudTrail trail encrypts its log files with a KMS key (SSE-KMS)"
+    "Every CloudTrail trail encrypts its log files with a KMS key (SSE-KMS)",
+    remediation: "Encrypt every trail with a customer-managed KMS key."
 }
 
 fn evaluate(ctx: &Context<'_>, _: &Settings) -> Outcome {

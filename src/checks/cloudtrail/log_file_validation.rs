@@ -5,7 +5,8 @@ use crate::checks::{Context, Finding, Outcome};
 
 check! {
     LogFileValidation = "cloudtrail.log_file_validation",
-    "Every CloudTrail trail has log file integrity validation enabled"
+    "Every CloudTrail trail has log file integrity validation enabled",
+    remediation: "Enable log file validation on every trail."
 }
 
 fn evaluate(ctx: &Context<'_>, _: &Settings) -> Outcome {

@@ -9,7 +9,8 @@ use crate::checks::{Context, Outcome};
 
 check! {
     IamChangeAlarm = "cloudwatch.iam_change_alarm",
-    "A metric filter and an alarm with an action watch the trail's log group for IAM policy changes"
+    "A metric filter and an alarm with an action watch the trail's log group for IAM policy changes",
+    remediation: "Add a metric filter for the IAM policy changes on the trail's log group and an alarm on it with an enabled action."
 }
 
 fn evaluate(ctx: &Context<'_>, _: &Settings) -> Outcome {

@@ -6,7 +6,8 @@ use crate::checks::{Context, Finding, Outcome};
 
 check! {
     LogGroupEncryption = "cloudwatch.log_group_encryption",
-    "Every trail's CloudWatch Logs log group is encrypted with a KMS key"
+    "Every trail's CloudWatch Logs log group is encrypted with a KMS key",
+    remediation: "Associate a KMS key with each trail log group."
 }
 
 fn evaluate(ctx: &Context<'_>, _: &Settings) -> Outcome {

@@ -12,6 +12,7 @@ use crate::snapshot::report_flag;
 check! {
     AdminAccess = "iam.admin_access",
     "Principals that are effectively administrators are listed, and none of them can act without MFA unless designated break-glass",
+    remediation: "Require MFA for every administrator (or designate them break-glass) and remove administrator access no one needs.",
     params {
         break_glass_names: list("*BreakGlass*,*break-glass*,*breakglass*") "comma-separated name patterns (* and ?) of designated break-glass users and roles",
         break_glass_tag: text("safeguard:break-glass") "a tag key that marks a user or role as break-glass when its value is \"true\"",

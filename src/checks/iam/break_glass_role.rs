@@ -14,6 +14,7 @@ use crate::snapshot::parse_aws_time;
 check! {
     BreakGlassRole = "iam.break_glass_role",
     "A designated break-glass (emergency access) role exists, requires MFA to assume, and its last use is shown",
+    remediation: "Designate an emergency role (name or tag), require MFA to assume it, and test its use.",
     params {
         break_glass_names: list("*BreakGlass*,*break-glass*,*breakglass*") "comma-separated name patterns (* and ?) of designated break-glass users and roles",
         break_glass_tag: text("safeguard:break-glass") "a tag key that marks a user or role as break-glass when its value is \"true\"",

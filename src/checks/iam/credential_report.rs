@@ -13,6 +13,7 @@ use crate::checks::{Context, Finding, FindingStatus, Outcome};
 check! {
     CredentialReportCheck = "iam.credential_report",
     "The IAM credential report lists every IAM user and was generated shortly before collection",
+    remediation: "Generate a fresh credential report before collecting the evidence.",
     params {
         // AWS regenerates a credential report at most every four hours; a day is the default bound.
         max_age_hours: int(24 in 1..=1_000_000) "oldest a credential report may be, in hours before the collection time, for any check to rely on it",

@@ -5,7 +5,8 @@ use crate::checks::{Context, Finding, Outcome};
 
 check! {
     GroupHasUsers = "iam.group_has_users",
-    "Every IAM group has at least one member"
+    "Every IAM group has at least one member",
+    remediation: "Remove empty groups, or assign their intended members."
 }
 
 fn evaluate(ctx: &Context<'_>, _: &Settings) -> Outcome {

@@ -12,7 +12,8 @@ use crate::checks::{Context, Finding, Outcome};
 
 check! {
     KmsDecryptUnrestricted = "iam.kms_decrypt_unrestricted",
-    "No user or role may decrypt (kms:Decrypt, kms:ReEncryptFrom) with every KMS key"
+    "No user or role may decrypt (kms:Decrypt, kms:ReEncryptFrom) with every KMS key",
+    remediation: "Scope kms:Decrypt to the keys the holder needs, or to kms:ViaService."
 }
 
 const ACTIONS: &[&str] = &["kms:Decrypt", "kms:ReEncryptFrom"];

@@ -11,7 +11,8 @@ use crate::checks::{Context, Finding, Outcome};
 
 check! {
     PassroleUnrestricted = "iam.passrole_unrestricted",
-    "No user or role may pass every role (iam:PassRole on *) without a condition scoping it"
+    "No user or role may pass every role (iam:PassRole on *) without a condition scoping it",
+    remediation: "Scope iam:PassRole to the roles and services the holder needs (Resource and iam:PassedToService)."
 }
 
 const SCOPING_KEYS: &[&str] = &["iam:PassedToService", "iam:AssociatedResourceArn"];

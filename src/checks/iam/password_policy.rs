@@ -6,6 +6,7 @@ use crate::snapshot::PasswordPolicyEvidence;
 check! {
     PasswordPolicyCheck = "iam.password_policy",
     "The account password policy requires long, complex, non-reused, expiring passwords",
+    remediation: "Set the account password policy to the required length, complexity, reuse and expiry.",
     params {
         min_length: int(14 in 6..=128) "minimum password length",
         require_symbols: bool(true) "require at least one symbol",

@@ -13,7 +13,8 @@ use safeguard_policy::trust::Trustee;
 
 check! {
     RoleTrustAnyPrincipal = "iam.role_trust_any_principal",
-    "No role's trust policy lets any AWS principal assume it without a condition restricting who"
+    "No role's trust policy lets any AWS principal assume it without a condition restricting who",
+    remediation: "Restrict the role's trust policy to named principals or accounts."
 }
 
 /// Condition keys that can restrict who the caller is, and whether every caller carries the

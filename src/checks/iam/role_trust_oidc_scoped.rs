@@ -11,7 +11,8 @@ use crate::checks::{Context, Finding, Outcome};
 
 check! {
     RoleTrustOidcScoped = "iam.role_trust_oidc_scoped",
-    "Roles trusted by an OIDC provider (e.g. GitHub Actions) restrict the token subject to named repositories or workloads"
+    "Roles trusted by an OIDC provider (e.g. GitHub Actions) restrict the token subject to named repositories or workloads",
+    remediation: "Add a sub (and aud) condition to the OIDC trust so only the intended repository or audience can assume the role."
 }
 
 const GITHUB: &str = "token.actions.githubusercontent.com";

@@ -6,7 +6,8 @@ use crate::checks::{Context, Finding, Outcome};
 
 check! {
     RootHardwareMfa = "iam.root_hardware_mfa",
-    "The root user's MFA is a hardware device, not a virtual one"
+    "The root user's MFA is a hardware device, not a virtual one",
+    remediation: "Replace the root user's virtual MFA with a hardware key."
 }
 
 fn evaluate(ctx: &Context<'_>, _: &Settings) -> Outcome {

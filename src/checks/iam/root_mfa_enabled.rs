@@ -5,7 +5,8 @@ use crate::snapshot::report_flag;
 
 check! {
     RootMfaEnabled = "iam.root_mfa_enabled",
-    "The root user has MFA enabled"
+    "The root user has MFA enabled",
+    remediation: "Enable MFA on the root user."
 }
 
 fn evaluate(ctx: &Context<'_>, _: &Settings) -> Outcome {

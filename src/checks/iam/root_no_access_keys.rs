@@ -5,7 +5,8 @@ use crate::snapshot::report_flag;
 
 check! {
     RootNoAccessKeys = "iam.root_no_access_keys",
-    "The root user has no active access keys"
+    "The root user has no active access keys",
+    remediation: "Delete the root user's access keys; use IAM roles for programmatic access."
 }
 
 fn evaluate(ctx: &Context<'_>, _: &Settings) -> Outcome {

@@ -5,7 +5,8 @@ use crate::checks::{Context, Finding, Outcome};
 
 check! {
     UserInGroups = "iam.user_in_groups",
-    "Every IAM user belongs to at least one group"
+    "Every IAM user belongs to at least one group",
+    remediation: "Put every user in a group that reflects their role."
 }
 
 fn evaluate(ctx: &Context<'_>, _: &Settings) -> Outcome {

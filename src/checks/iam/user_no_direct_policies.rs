@@ -4,7 +4,8 @@ use crate::checks::{Context, Finding, Outcome};
 
 check! {
     UserNoDirectPolicies = "iam.user_no_direct_policies",
-    "No IAM user has managed or inline policies attached directly"
+    "No IAM user has managed or inline policies attached directly",
+    remediation: "Detach policies from users and grant them through groups."
 }
 
 fn evaluate(ctx: &Context<'_>, _: &Settings) -> Outcome {
