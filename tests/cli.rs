@@ -70,6 +70,7 @@ fn demo_writes_a_complete_verifiable_package() {
         "results.csv",
         "report.md",
         "report.pdf",
+        "results.oscal.json",
         "manifest.json",
     ] {
         assert!(pkg.join(f).is_file(), "{f} missing");
@@ -81,7 +82,7 @@ fn demo_writes_a_complete_verifiable_package() {
     );
     let v = run(&["verify", pkg.to_str().unwrap()]);
     assert_eq!(v.status.code(), Some(0), "{}", text(&v));
-    assert!(text(&v).contains("OK: 10 file(s) match"), "{}", text(&v));
+    assert!(text(&v).contains("OK: 11 file(s) match"), "{}", text(&v));
     // No staging folder is left behind.
     let leftovers: Vec<_> = fs::read_dir(pkg.parent().unwrap())
         .unwrap()

@@ -2,6 +2,7 @@
 
 pub mod csv;
 pub mod markdown;
+pub mod oscal;
 #[cfg(feature = "pdf")]
 pub mod pdf;
 pub mod summary;
@@ -18,10 +19,18 @@ pub enum Format {
     Pdf,
     Json,
     Csv,
+    /// OSCAL assessment results (`results.oscal.json`).
+    Oscal,
 }
 
 impl Format {
-    pub const ALL: [Format; 4] = [Format::Md, Format::Pdf, Format::Json, Format::Csv];
+    pub const ALL: [Format; 5] = [
+        Format::Md,
+        Format::Pdf,
+        Format::Json,
+        Format::Csv,
+        Format::Oscal,
+    ];
 
     pub fn file_name(self) -> &'static str {
         match self {
@@ -29,6 +38,7 @@ impl Format {
             Format::Pdf => "report.pdf",
             Format::Json => "results.json",
             Format::Csv => "results.csv",
+            Format::Oscal => "results.oscal.json",
         }
     }
 }
@@ -41,8 +51,9 @@ impl FromStr for Format {
             "pdf" => Ok(Format::Pdf),
             "json" => Ok(Format::Json),
             "csv" => Ok(Format::Csv),
+            "oscal" => Ok(Format::Oscal),
             other => Err(Error::Usage(format!(
-                "unknown format {other:?} (choose among md, pdf, json, csv)"
+                "unknown format {other:?} (choose among md, pdf, json, csv, oscal)"
             ))),
         }
     }

@@ -1,0 +1,207 @@
+//! `results.oscal.json`: the results as an OSCAL assessment-results document, for GRC tools
+//! that read OSCAL.
+//!
+//! One `result` reviews every control of the catalog; one `observation` per check (method
+//! `TEST`, collected at the evidence's collection time, its relevant evidence pointing into
+//! `snapshot.json`); one `finding` per control whose target is the control, `satisfied` when the
+//! control passes and `not-satisfied` otherwise, with safeguard's own status as a property and
+//! links to the observations of its checks. Every UUID is a version-5 UUID of the snapshot's and
+//! catalog's hashes and the object's name, and `last-modified` is the collection time, so the
+//! same snapshot and catalog give the same document byte for byte.
+//!
+//! Control ids: the citation as an OSCAL token, `hipaa-` then the section and each parenthesised
+//! part joined by `-`, lower case: §164.308(a)(1)(ii)(A) is `hipaa-164.308-a-1-ii-a`.
+
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::results::{ControlStatus, Results};
+
+/// The OSCAL version the document is written against: the newest whose JSON schema is in the
+/// NIST repository (later versions publish theirs only as release downloads).
+pub const OSCAL_VERSION: &str = "1.0.4";
+
+/// The namespace of safeguard's own properties.
+pub const NS: &str = "urn:safeguard:oscal";
+
+/// The OSCAL control id of a citation: `164.312(a)(2)(iv)` → `hipaa-164.312-a-2-iv`.
+pub fn control_id(citation: &str) -> String {
+    let mut out = String::from("hipaa-");
+    for ch in citation.chars() {
+        match ch {
+            '(' => out.push('-'),
+            ')' => {}
+            c => out.extend(c.to_lowercase()),
+        }
+    }
+    out
+}
+
+pub fn render(results: &Results) -> Vec<u8> {
+    let seed = format!("{}:{}", results.snapshot.sha256, results.catalog.sha256);
+    let id = |kind: &str, name: &str| -> String {
+        Uuid::new_v5(
+            &Uuid::NAMESPACE_URL,
+            format!("urn:safeguard:{seed}:{kind}:{name}").as_bytes(),
+        )
+        .to_string()
+    };
+    let at = &results.snapshot.collected_at;
+
+    let mut parties = Vec::new();
+    if let Some(by) = &results.preparer.prepared_by {
+        parties.push(json!({"uuid": id("party", by), "type": "person", "name": by}));
+    }
+    if let Some(org) = &results.preparer.organization {
+        parties.push(json!({"uuid": id("party", org), "type": "organization", "name": org}));
+    }
+    let mut metadata = json!({
+        "title": format!("HIPAA Security Rule evidence — account {}", results.account.id),
+        "last-modified": at,
+        "version": results.tool.version,
+        "oscal-version": OSCAL_VERSION,
+        "props": [
+            {"name": "account", "ns": NS, "value": results.account.id},
+            {"name": "snapshot-sha256", "ns": NS, "value": results.snapshot.sha256},
+            {"name": "catalog-sha256", "ns": NS, "value": results.catalog.sha256},
+        ],
+    });
+    if !parties.is_empty() {
+        metadata["parties"] = Value::Array(parties);
+    }
+
+    // One observation per check, in id order.
+    let checks = super::view::checks(results);
+    let observations: Vec<Value> = checks
+        .iter()
+        .map(|v| {
+            let check = v.check;
+            let mut evidence: Vec<&str> = check.findings.iter().map(|f| f.evidence.as_str()).collect();
+            evidence.sort_unstable();
+            evidence.dedup();
+            let relevant: Vec<Value> = evidence
+                .iter()
+                .map(|p| {
+                    json!({
+                        "href": format!("snapshot.json#{}", percent_fragment(p)),
+                        "description": format!("evidence of {} (a JSON pointer into snapshot.json)", check.id),
+                    })
+                })
+                .collect();
+            let mut o = json!({
+                "uuid": id("observation", &check.id),
+                "title": check.id,
+                "description": format!("{}. Findings: {}.", check.description, v.counts_text),
+                "props": [
+                    {"name": "check", "ns": NS, "value": check.id},
+                    {"name": "status", "ns": NS, "value": check.status.as_str()},
+                ],
+                "methods": ["TEST"],
+                "collected": at,
+            });
+            if !relevant.is_empty() {
+                o["relevant-evidence"] = Value::Array(relevant);
+            }
+            o
+        })
+        .collect();
+
+    let findings: Vec<Value> = results
+        .controls
+        .iter()
+        .map(|c| {
+            let state = if c.status == ControlStatus::Pass {
+                "satisfied"
+            } else {
+                "not-satisfied"
+            };
+            let mut f = json!({
+                "uuid": id("finding", &c.id),
+                "title": format!("§{} {}", c.id, c.title),
+                "description": c.status_reason,
+                "props": [
+                    {"name": "status", "ns": NS, "value": c.status.as_str()},
+                    {"name": "requirement", "ns": NS, "value": c.requirement.as_str()},
+                ],
+                "target": {
+                    "type": "objective-id",
+                    "target-id": control_id(&c.id),
+                    "status": {"state": state},
+                },
+            });
+            // Each check's role for this control: `primary` or `supporting`, valued by the check.
+            if let Some(props) = f["props"].as_array_mut() {
+                for m in &c.mappings {
+                    props.push(json!({"name": m.role.as_str(), "ns": NS, "value": m.check}));
+                }
+            }
+            if !c.checks.is_empty() {
+                f["related-observations"] = Value::Array(
+                    c.checks
+                        .iter()
+                        .map(|k| json!({"observation-uuid": id("observation", &k.id)}))
+                        .collect(),
+                );
+            }
+            f
+        })
+        .collect();
+
+    let mut result = json!({
+        "uuid": id("result", "assessment"),
+        "title": format!("Assessment of account {} as of {at}", results.account.id),
+        "description": "Automated checks of the account's identity and audit configuration against every standard and implementation specification of 45 CFR Part 164 Subpart C; manual parts and inherited controls are not satisfied until attested.",
+        "start": results.period.as_ref().and_then(|p| p.events_from.clone()).unwrap_or_else(|| at.clone()),
+        "end": at,
+        "reviewed-controls": {
+            "control-selections": [{
+                "include-controls": results
+                    .controls
+                    .iter()
+                    .map(|c| json!({"control-id": control_id(&c.id)}))
+                    .collect::<Vec<_>>(),
+            }],
+        },
+        "findings": findings,
+    });
+    if !observations.is_empty() {
+        result["observations"] = Value::Array(observations);
+    }
+    let doc = json!({
+        "assessment-results": {
+            "uuid": id("assessment-results", &results.account.id),
+            "metadata": metadata,
+            "import-ap": {
+                "href": "results.json",
+                "remarks": "No separate assessment plan: the catalog (its hash in the metadata) and parameters.json in this package are the plan.",
+            },
+            "results": [result],
+        }
+    });
+    let mut bytes = serde_json::to_vec_pretty(&doc).expect("OSCAL document serializes");
+    bytes.push(b'\n');
+    bytes
+}
+
+/// A JSON pointer as a URI fragment: characters outside RFC 3986's fragment set escaped.
+fn percent_fragment(pointer: &str) -> String {
+    const KEEP: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'/')
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~');
+    percent_encoding::utf8_percent_encode(pointer, KEEP).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn citations_become_tokens() {
+        assert_eq!(control_id("164.308(a)(1)(ii)(A)"), "hipaa-164.308-a-1-ii-a");
+        assert_eq!(control_id("164.312(b)"), "hipaa-164.312-b");
+        assert_eq!(percent_fragment("/a b/c~1d"), "/a%20b/c~1d");
+    }
+}
