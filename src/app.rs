@@ -42,6 +42,8 @@ pub struct PackageOptions {
     pub prepared_by: Option<String>,
     /// The organization the package is for, winning over the config file's.
     pub organization: Option<String>,
+    /// How many findings the reports print.
+    pub detail: crate::render::view::Detail,
 }
 
 impl PackageOptions {
@@ -166,6 +168,7 @@ pub fn assess_and_package(snapshot: &Snapshot, out: &PackageOptions) -> Result<(
             formats: &formats,
             templates: out.templates.as_deref(),
             created_at: Utc::now(),
+            detail: out.detail,
             extra,
         },
     )?;

@@ -130,9 +130,19 @@ struct OutputArgs {
     /// The organization the package is for (cover page; else the config file's).
     #[arg(long, value_name = "NAME")]
     organization: Option<String>,
+    /// Findings the reports print: all, or failures (failing, waived and undecided ones; the
+    /// rest as counts). results.json and results.csv keep every finding.
+    #[arg(long, value_enum, default_value_t = DetailArg::All)]
+    detail: DetailArg,
     /// Print only the package path.
     #[arg(short, long)]
     quiet: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum DetailArg {
+    All,
+    Failures,
 }
 
 impl OutputArgs {
@@ -150,6 +160,10 @@ impl OutputArgs {
             allow_outside_evidence: self.allow_outside_evidence,
             prepared_by: self.prepared_by.clone(),
             organization: self.organization.clone(),
+            detail: match self.detail {
+                DetailArg::All => crate::render::view::Detail::All,
+                DetailArg::Failures => crate::render::view::Detail::Failures,
+            },
         }
     }
 

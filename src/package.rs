@@ -44,6 +44,8 @@ pub struct PackageRequest<'a> {
     pub formats: &'a BTreeSet<Format>,
     pub templates: Option<&'a Path>,
     pub created_at: DateTime<Utc>,
+    /// How many findings the reports print (results.json and results.csv keep all).
+    pub detail: render::view::Detail,
     /// Further files (package path → bytes): the user's input files, attested evidence, the
     /// effective parameters. Hashed in the manifest like the rest.
     pub extra: Vec<(String, Vec<u8>)>,
@@ -57,9 +59,11 @@ pub fn render_files(req: &PackageRequest<'_>) -> Result<Vec<(String, Vec<u8>)>> 
             Format::Json => req.results.to_json(),
             Format::Csv => render::csv::render(req.results),
             Format::Oscal => render::oscal::render(req.results),
-            Format::Md => render::markdown::render(req.results, req.templates)?.into_bytes(),
+            Format::Md => {
+                render::markdown::render(req.results, req.templates, req.detail)?.into_bytes()
+            }
             #[cfg(feature = "pdf")]
-            Format::Pdf => render::pdf::render(req.results)?,
+            Format::Pdf => render::pdf::render(req.results, req.detail)?,
             #[cfg(not(feature = "pdf"))]
             Format::Pdf => {
                 return Err(Error::Usage(

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog::{Requirement, Safeguard};
 use crate::checks::ParamValue;
+pub use crate::inputs::config::Preparer;
 use crate::inputs::{EvidenceRef, Validity};
 use crate::snapshot::Gap;
 pub use crate::verdict::ControlStatus;
@@ -65,14 +66,6 @@ pub struct Scope {
     pub services: Vec<String>,
     /// What this assessment does not cover.
     pub exclusions: Vec<String>,
-}
-
-/// Who prepared the package.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Preparer {
-    /// "Name, Title".
-    pub prepared_by: Option<String>,
-    pub organization: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -976,3 +976,43 @@ fn assess_with_role_named(name: &str, formats: &str) -> (Output, tempfile::TempD
     ]);
     (o, out)
 }
+
+/// `--detail failures` prints passing and not-applicable findings as counts in the reports;
+/// results.json keeps every finding.
+#[test]
+fn detail_failures_counts_what_passed_and_keeps_it_in_results() {
+    // The finding rows of report.md's "Findings by check" part, by their status cell.
+    fn rows(md: &str, status: &str) -> usize {
+        let part =
+            &md[md.find("## Findings by check").unwrap()..md.find("## Evidence gaps").unwrap()];
+        part.lines()
+            .filter(|l| l.starts_with(&format!("| {status} |")))
+            .count()
+    }
+    let mut reports = Vec::new();
+    for detail in ["all", "failures"] {
+        let out = tempfile::tempdir().unwrap();
+        let o = run(&[
+            "demo",
+            "-q",
+            "--detail",
+            detail,
+            "--format",
+            "md,json",
+            "-o",
+            out.path().to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+        let pkg = PathBuf::from(String::from_utf8_lossy(&o.stdout).trim().to_string());
+        reports.push((
+            fs::read_to_string(pkg.join("report.md")).unwrap(),
+            fs::read(pkg.join("results.json")).unwrap(),
+        ));
+    }
+    let (all, failures) = (&reports[0], &reports[1]);
+    assert!(rows(&all.0, "Pass") > 0);
+    assert_eq!(rows(&failures.0, "Pass"), 0);
+    assert_eq!(rows(&failures.0, "Fail"), rows(&all.0, "Fail"));
+    assert!(failures.0.contains("not printed (`--detail failures`)"));
+    assert_eq!(all.1, failures.1, "results.json keeps every finding");
+}

@@ -14,7 +14,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
 use super::parse;
@@ -47,13 +47,22 @@ enum Value {
     List(Vec<String>),
 }
 
+/// Who prepares the packages: the cover and sign-off pages, the PDF metadata and results.json.
+/// Defined with the file that can name them (results re-exports it).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Preparer {
+    /// "Name, Title".
+    pub prepared_by: Option<String>,
+    pub organization: Option<String>,
+}
+
 /// The parameter overrides of a config file, validated against the checks' declarations.
 #[derive(Debug, Default)]
 pub struct ConfigFile {
     pub params: BTreeMap<String, BTreeMap<String, ParamValue>>,
     /// `report: {prepared_by, organization}`: the cover page's people, unless the command line
     /// names them.
-    pub preparer: crate::results::Preparer,
+    pub preparer: Preparer,
     pub source: Vec<u8>,
 }
 
@@ -94,7 +103,7 @@ pub fn load(path: &Path) -> Result<ConfigFile> {
     let mut text = |s: &Option<Spanned<String>>, what: &str| {
         s.as_ref().and_then(|s| diags.take(super::text(s, what)))
     };
-    let preparer = crate::results::Preparer {
+    let preparer = Preparer {
         prepared_by: text(&file.report.prepared_by, "report.prepared_by"),
         organization: text(&file.report.organization, "report.organization"),
     };

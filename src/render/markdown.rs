@@ -47,7 +47,11 @@ impl std::io::Write for Bounded {
     }
 }
 
-pub fn render(results: &Results, templates: Option<&Path>) -> Result<String> {
+pub fn render(
+    results: &Results,
+    templates: Option<&Path>,
+    detail: super::view::Detail,
+) -> Result<String> {
     let (source, origin) = match templates {
         Some(dir) => {
             let path = dir.join(TEMPLATE_NAME);
@@ -93,6 +97,7 @@ pub fn render(results: &Results, templates: Option<&Path>) -> Result<String> {
             statuses => statuses,
             checks => Value::from(minijinja::value::Serde(super::view::checks(results))),
             categories => Value::from(minijinja::value::Serde(super::view::categories(results))),
+            detail => Value::from(minijinja::value::Serde(detail)),
         },
         &mut out,
     );

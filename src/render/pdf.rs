@@ -483,7 +483,7 @@ impl Writer {
 }
 
 /// Renders the PDF. `results` alone decides the bytes.
-pub fn render(results: &Results) -> Result<Vec<u8>> {
+pub fn render(results: &Results, detail: super::view::Detail) -> Result<Vec<u8>> {
     let mut w = Writer::new()?;
     let dark = rgb(0x1a, 0x1a, 0x1a);
     let grey = rgb(0x55, 0x55, 0x55);
@@ -829,9 +829,19 @@ pub fn render(results: &Results) -> Result<Vec<u8>> {
             Weight::Regular,
             grey,
         );
+        let hidden = check.findings.iter().filter(|f| !detail.shows(f)).count();
+        if hidden > 0 {
+            w.paragraph(
+                &format!("{hidden} passing or not-applicable finding(s) not printed (--detail failures); results.json and results.csv list them."),
+                8.5,
+                Weight::Regular,
+                grey,
+            );
+        }
         let rows = check
             .findings
             .iter()
+            .filter(|f| detail.shows(f))
             .map(|f| {
                 let (label, message) = match &f.waiver {
                     Some(wv) if f.is_waived() => (

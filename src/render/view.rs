@@ -9,6 +9,25 @@ use serde::Serialize;
 use crate::results::{CheckResult, ControlStatus, Results};
 use crate::verdict::FindingStatus;
 
+/// How much of each check's findings the reports print: every finding, or the failing, waived
+/// and undecided ones with the rest as counts. results.json and results.csv keep every finding
+/// either way.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Detail {
+    #[default]
+    All,
+    Failures,
+}
+
+impl Detail {
+    /// Whether a finding is printed at this level of detail.
+    pub fn shows(self, f: &crate::verdict::Finding) -> bool {
+        self == Detail::All
+            || !matches!(f.status, FindingStatus::Pass | FindingStatus::NotApplicable)
+    }
+}
+
 /// Findings of one check, counted by status.
 #[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
 pub struct Counts {
