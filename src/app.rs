@@ -44,6 +44,8 @@ pub struct PackageOptions {
     pub organization: Option<String>,
     /// How many findings the reports print.
     pub detail: crate::render::view::Detail,
+    /// Time per phase and peak memory, when `--profile-phases` asks (stderr only).
+    pub phases: Option<std::sync::Arc<crate::phases::Phases>>,
 }
 
 impl PackageOptions {
@@ -150,6 +152,7 @@ pub fn assess_and_package(snapshot: &Snapshot, out: &PackageOptions) -> Result<(
             params: params.clone(),
             attestations,
             waivers,
+            phases: out.phases.clone(),
             preparer: crate::results::Preparer {
                 prepared_by: out.prepared_by.clone().or(preparer.prepared_by),
                 organization: out.organization.clone().or(preparer.organization),
@@ -160,6 +163,7 @@ pub fn assess_and_package(snapshot: &Snapshot, out: &PackageOptions) -> Result<(
         "parameters.json".into(),
         parameters_json(&params, &from_config)?,
     ));
+    let started = std::time::Instant::now();
     let dir = package::write(
         &out.output,
         &PackageRequest {
@@ -169,9 +173,13 @@ pub fn assess_and_package(snapshot: &Snapshot, out: &PackageOptions) -> Result<(
             templates: out.templates.as_deref(),
             created_at: Utc::now(),
             detail: out.detail,
+            phases: out.phases.as_deref(),
             extra,
         },
     )?;
+    if let Some(phases) = &out.phases {
+        phases.record("package (writers, hashes, disk)", started.elapsed());
+    }
     Ok((results, dir))
 }
 

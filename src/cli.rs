@@ -134,6 +134,10 @@ struct OutputArgs {
     /// rest as counts). results.json and results.csv keep every finding.
     #[arg(long, value_enum, default_value_t = DetailArg::All)]
     detail: DetailArg,
+    /// Print, on stderr, the time each phase took (import, engine, checks, each writer) and
+    /// the peak memory.
+    #[arg(long)]
+    profile_phases: bool,
     /// Print only the package path.
     #[arg(short, long)]
     quiet: bool,
@@ -160,6 +164,9 @@ impl OutputArgs {
             allow_outside_evidence: self.allow_outside_evidence,
             prepared_by: self.prepared_by.clone(),
             organization: self.organization.clone(),
+            phases: self
+                .profile_phases
+                .then(|| std::sync::Arc::new(crate::phases::Phases::default())),
             detail: match self.detail {
                 DetailArg::All => crate::render::view::Detail::All,
                 DetailArg::Failures => crate::render::view::Detail::Failures,
@@ -167,9 +174,13 @@ impl OutputArgs {
         }
     }
 
-    /// Assesses and packages, then prints the package path (`-q`) or the summary screen.
+    /// Assesses and packages, then prints the package path (`-q`) or the summary screen, and
+    /// the phases line when asked.
     fn package(&self, snapshot: &Snapshot, options: &PackageOptions) -> Result<Results> {
         let (results, dir) = app::assess_and_package(snapshot, options)?;
+        if let Some(phases) = &options.phases {
+            eprintln!("{}", phases.line());
+        }
         if self.quiet {
             println!("{}", dir.display());
         } else {
@@ -263,9 +274,12 @@ fn run(cli: Cli) -> Result<i32> {
     match cli.command {
         Command::Demo { out, example } => {
             let dir = example.unwrap_or_else(app::default_example);
-            let snapshot = import_dir(&dir, &ImportOptions::default())?;
             // The example's own attestations, waivers and parameters, unless others are given.
-            out.package(&snapshot, &out.options().with_example_inputs(&dir))?;
+            let options = out.options().with_example_inputs(&dir);
+            let snapshot = timed(&options, "import", || {
+                import_dir(&dir, &ImportOptions::default())
+            })?;
+            out.package(&snapshot, &options)?;
             if !out.quiet {
                 println!(
                     "\nThis was the bundled example account; its failures are deliberate. `safeguard demo` exits 0 when the package was written."
@@ -297,12 +311,15 @@ fn run(cli: Cli) -> Result<i32> {
             collected_at,
             fail_on,
         } => {
-            let snapshot = if input.is_dir() {
-                import_dir(&input, &ImportOptions { collected_at })?
-            } else {
-                Snapshot::read(&input)?
-            };
-            let results = out.package(&snapshot, &out.options())?;
+            let options = out.options();
+            let snapshot = timed(&options, "import", || {
+                if input.is_dir() {
+                    import_dir(&input, &ImportOptions { collected_at })
+                } else {
+                    Snapshot::read(&input)
+                }
+            })?;
+            let results = out.package(&snapshot, &options)?;
             Ok(exit_code_for(&results, fail_on))
         }
         Command::Collect { aws, output } => {
@@ -322,8 +339,11 @@ fn run(cli: Cli) -> Result<i32> {
             Ok(if snapshot.gaps.is_empty() { 0 } else { 1 })
         }
         Command::Run { aws, out, fail_on } => {
-            let (_, snapshot) = app::collect_snapshot(&aws.options())?;
-            let results = out.package(&snapshot, &out.options())?;
+            let options = out.options();
+            let (_, snapshot) = timed(&options, "collect", || {
+                app::collect_snapshot(&aws.options())
+            })?;
+            let results = out.package(&snapshot, &options)?;
             let partial = !snapshot.gaps.is_empty() && fail_on != FailOn::Never;
             Ok(exit_code_for(&results, fail_on).max(i32::from(partial)))
         }
@@ -376,6 +396,14 @@ fn run(cli: Cli) -> Result<i32> {
             }
             Ok(0)
         }
+    }
+}
+
+/// `f`, timed as `phase` when `--profile-phases` asks.
+fn timed<T>(options: &PackageOptions, phase: &str, f: impl FnOnce() -> T) -> T {
+    match &options.phases {
+        Some(p) => p.time(phase, f),
+        None => f(),
     }
 }
 

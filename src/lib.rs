@@ -18,6 +18,7 @@ pub mod filter_pattern;
 pub mod import;
 pub mod inputs;
 pub mod package;
+pub mod phases;
 pub mod render;
 pub mod results;
 pub mod snapshot;

@@ -46,6 +46,8 @@ pub struct PackageRequest<'a> {
     pub created_at: DateTime<Utc>,
     /// How many findings the reports print (results.json and results.csv keep all).
     pub detail: render::view::Detail,
+    /// Where `--profile-phases` records each writer's time.
+    pub phases: Option<&'a crate::phases::Phases>,
     /// Further files (package path → bytes): the user's input files, attested evidence, the
     /// effective parameters. Hashed in the manifest like the rest.
     pub extra: Vec<(String, Vec<u8>)>,
@@ -55,6 +57,7 @@ pub struct PackageRequest<'a> {
 pub fn render_files(req: &PackageRequest<'_>) -> Result<Vec<(String, Vec<u8>)>> {
     let mut files = vec![("snapshot.json".to_string(), req.snapshot_json.to_vec())];
     for format in req.formats {
+        let started = std::time::Instant::now();
         let bytes = match format {
             Format::Json => req.results.to_json(),
             Format::Csv => render::csv::render(req.results),
@@ -71,6 +74,9 @@ pub fn render_files(req: &PackageRequest<'_>) -> Result<Vec<(String, Vec<u8>)>> 
                 ));
             }
         };
+        if let Some(phases) = req.phases {
+            phases.record(format.file_name(), started.elapsed());
+        }
         files.push((format.file_name().to_string(), bytes));
     }
     files.extend(req.extra.iter().cloned());

@@ -1016,3 +1016,41 @@ fn detail_failures_counts_what_passed_and_keeps_it_in_results() {
     assert!(failures.0.contains("not printed (`--detail failures`)"));
     assert_eq!(all.1, failures.1, "results.json keeps every finding");
 }
+
+/// `--profile-phases` says on stderr where the time went, and changes no output file.
+#[test]
+fn profile_phases_reports_each_phase_and_changes_no_output() {
+    let mut results = Vec::new();
+    for extra in [&[][..], &["--profile-phases"][..]] {
+        let out = tempfile::tempdir().unwrap();
+        let mut args = vec![
+            "demo",
+            "-q",
+            "--format",
+            "json,csv",
+            "-o",
+            out.path().to_str().unwrap(),
+        ];
+        args.extend(extra);
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+        let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+        if extra.is_empty() {
+            assert!(!stderr.contains("phases:"), "{stderr}");
+        } else {
+            for phase in [
+                "import ",
+                "engine ",
+                "checks ",
+                "results.json ",
+                "results.csv ",
+                "peak RSS ",
+            ] {
+                assert!(stderr.contains(phase), "{phase} missing: {stderr}");
+            }
+        }
+        let pkg = PathBuf::from(String::from_utf8_lossy(&o.stdout).trim().to_string());
+        results.push(fs::read(pkg.join("results.json")).unwrap());
+    }
+    assert_eq!(results[0], results[1]);
+}
