@@ -495,3 +495,152 @@ pub fn generate(root: &Path, size: Size) {
         &json!({"EventSelectors": [{"ReadWriteType": "All", "IncludeManagementEvents": true}]}),
     );
 }
+
+// ------------------------------------------------------------------ the dense shape (issue 12)
+
+/// The dense shape that made the escalation analysis superlinear: per 1,000 roles, 250 users, 20
+/// groups and 500 customer-managed policies of 1–8 statements, about 30 % of statements on
+/// `Resource: "*"`, 8 % with a service wildcard and 8 % with a verb wildcard, IAM write actions
+/// and `sts:AssumeRole` beside data services, 15 % conditioned, 5 % Deny; users in groups with
+/// 1–4 attached policies; roles trusting the account, each other and services; boundaries on
+/// some principals. Many principals can reach many others.
+pub fn dense_size(roles: usize) -> Size {
+    Size {
+        users: roles / 4,
+        roles,
+        policies: (roles / 2).max(10),
+    }
+}
+
+const DENSE_SERVICES: [&str; 10] = [
+    "s3",
+    "dynamodb",
+    "sqs",
+    "kms",
+    "secretsmanager",
+    "logs",
+    "lambda",
+    "ec2",
+    "iam",
+    "sts",
+];
+
+const IAM_WRITES: [&str; 5] = [
+    "iam:PassRole",
+    "iam:CreateAccessKey",
+    "iam:AttachRolePolicy",
+    "iam:PutUserPolicy",
+    "sts:AssumeRole",
+];
+
+fn dense_statement(rng: &mut Rng, roles: usize, j: usize) -> Value {
+    let svc = *rng.pick(&DENSE_SERVICES);
+    let action: Value = match rng.below(100) {
+        0..=7 => json!(format!("{svc}:*")),
+        8..=15 => json!(format!("{svc}:Get*")),
+        16..=40 => json!(*rng.pick(&IAM_WRITES)),
+        _ => json!([format!("{svc}:Describe*"), format!("{svc}:Put*")]),
+    };
+    let resource: Value = if rng.chance(30) {
+        json!("*")
+    } else if svc == "iam" || svc == "sts" || rng.chance(30) {
+        let kind = if rng.chance(70) { "role" } else { "user" };
+        let target = if kind == "role" {
+            format!("role-{}", rng.below(roles))
+        } else {
+            format!("u{}", rng.below(roles / 4 + 1))
+        };
+        json!(format!("arn:aws:iam::{ACCOUNT}:{kind}/{target}"))
+    } else {
+        json!(resource(svc, rng.below(100)))
+    };
+    let effect = if rng.chance(5) { "Deny" } else { "Allow" };
+    let mut s =
+        json!({"Sid": format!("D{j}"), "Effect": effect, "Action": action, "Resource": resource});
+    if rng.chance(15) {
+        s["Condition"] = match rng.below(3) {
+            0 => json!({"Bool": {"aws:MultiFactorAuthPresent": "true"}}),
+            1 => json!({"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}),
+            _ => json!({"StringEquals": {"aws:RequestedRegion": "us-east-1"}}),
+        };
+    }
+    s
+}
+
+/// Overwrites the authorization details of an account `generate` wrote with the dense shape
+/// (same user and role names, so the credential report and role list stay consistent).
+pub fn generate_dense(root: &Path, roles: usize) {
+    let size = dense_size(roles);
+    generate(root, size);
+    let mut rng = Rng(0xDE5E ^ roles as u64);
+    let policy_arn = |i: usize| format!("arn:aws:iam::{ACCOUNT}:policy/d{i}");
+    let boundary_arn = format!("arn:aws:iam::{ACCOUNT}:policy/dense-boundary");
+    let mut policies: Vec<Value> = (0..size.policies)
+        .map(|i| {
+            let statements: Vec<Value> = (0..1 + rng.below(8))
+                .map(|j| dense_statement(&mut rng, roles, j))
+                .collect();
+            json!({"PolicyName": format!("d{i}"), "PolicyId": format!("ANPD{i:016}"), "Arn": policy_arn(i), "Path": "/",
+                "DefaultVersionId": "v1", "AttachmentCount": 3, "IsAttachable": true,
+                "PolicyVersionList": [{"Document": {"Version": "2012-10-17", "Statement": statements}, "VersionId": "v1", "IsDefaultVersion": true}]})
+        })
+        .collect();
+    policies.push(json!({"PolicyName": "dense-boundary", "PolicyId": "ANPDBOUNDARY", "Arn": boundary_arn, "Path": "/", "DefaultVersionId": "v1", "AttachmentCount": 1,
+        "PolicyVersionList": [{"Document": boundary_document(), "VersionId": "v1", "IsDefaultVersion": true}]}));
+    let attach = |arn: String| json!({"PolicyName": arn.rsplit('/').next().unwrap().to_string(), "PolicyArn": arn});
+    let bounded =
+        json!({"PermissionsBoundaryType": "Policy", "PermissionsBoundaryArn": boundary_arn});
+    let group_count = (roles / 50).max(2);
+    let groups: Vec<Value> = (0..group_count)
+        .map(|g| {
+            let attached: Vec<Value> = (0..1 + rng.below(4))
+                .map(|_| attach(policy_arn(rng.below(size.policies))))
+                .collect();
+            json!({"Path": "/", "GroupName": format!("g{g}"), "GroupId": format!("AGPD{g:016}"), "Arn": format!("arn:aws:iam::{ACCOUNT}:group/g{g}"),
+                "GroupPolicyList": [], "AttachedManagedPolicies": attached})
+        })
+        .collect();
+    let users: Vec<Value> = (0..size.users)
+        .map(|u| {
+            let mut user = json!({"Path": "/", "UserName": format!("u{u}"), "UserId": format!("AIDA{u:016}"), "Arn": format!("arn:aws:iam::{ACCOUNT}:user/u{u}"),
+                "CreateDate": "2024-01-01T00:00:00Z", "GroupList": [format!("g{}", rng.below(group_count))], "AttachedManagedPolicies": [], "UserPolicyList": []});
+            if rng.chance(10) {
+                user["PermissionsBoundary"] = bounded.clone();
+            }
+            user
+        })
+        .collect();
+    // Role names as `generate` gives them, so iam/roles.json and the details agree.
+    let role_name = |r: usize| match r % 10 {
+        0..=3 => format!("app-{r}"),
+        4..=5 => format!("svc-{r}"),
+        6..=7 => format!("human-{r}"),
+        _ => format!("role-{r}"),
+    };
+    let role_list: Vec<Value> = (0..roles)
+        .map(|r| {
+            let name = role_name(r);
+            let principal = match rng.below(10) {
+                0..=3 => json!({"AWS": format!("arn:aws:iam::{ACCOUNT}:root")}),
+                4..=6 => json!({"AWS": format!("arn:aws:iam::{ACCOUNT}:role/{}", role_name(rng.below(roles)))}),
+                _ => json!({"Service": *rng.pick(&["lambda.amazonaws.com", "ecs-tasks.amazonaws.com", "ec2.amazonaws.com"])}),
+            };
+            let attached: Vec<Value> = (0..1 + rng.below(3))
+                .map(|_| attach(policy_arn(rng.below(size.policies))))
+                .collect();
+            let mut role = json!({"Path": "/", "RoleName": name, "RoleId": format!("AROA{r:016}"), "Arn": format!("arn:aws:iam::{ACCOUNT}:role/{name}"),
+                "CreateDate": "2024-01-01T00:00:00Z",
+                "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"}]},
+                "InstanceProfileList": [], "RolePolicyList": [], "AttachedManagedPolicies": attached});
+            if rng.chance(10) {
+                role["PermissionsBoundary"] = bounded.clone();
+            }
+            role
+        })
+        .collect();
+    write(
+        root,
+        "iam/account-authorization-details.json",
+        &json!({"UserDetailList": users, "GroupDetailList": groups, "RoleDetailList": role_list, "Policies": policies}),
+    );
+}
