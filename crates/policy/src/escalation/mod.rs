@@ -161,6 +161,7 @@ pub fn analyze_explaining(
         named,
         some_cache: Default::default(),
         pass_ctxs: Default::default(),
+        unbounded_admin: vec![std::cell::OnceCell::new(); n],
     };
     let iam_all = catalog.service_actions("iam");
     let user_probe = format!(
@@ -236,31 +237,28 @@ pub fn analyze_explaining(
                 let h = g.hub(Edge::Assume, move || open);
                 g.edge(p, h, Edge::Assume);
             } else {
+                // The statements' resource patterns screen the roles first: a role none of
+                // them names cannot be granted, and matching a pattern costs far less than a
+                // decision (what keeps dense accounts from being principal × principal).
+                let assume = cx.filter(p, "sts:AssumeRole");
                 for &(q, gi) in &trust.account_grants {
+                    let arn = &account.principals[principal(q)].arn;
                     if q != p
+                        && assume.admits(arn)
                         && trust.admits(&cx, p, q, gi).is_some()
-                        && cx
-                            .can(
-                                p,
-                                "sts:AssumeRole",
-                                Target::Arn(&account.principals[principal(q)].arn),
-                            )
-                            .is_some()
+                        && cx.can_on(p, "sts:AssumeRole", arn, &assume)
                     {
                         g.edge(p, q, Edge::Assume);
                     }
                 }
             }
+            let assume = cx.filter(p, "sts:AssumeRole");
             for &(q, gi) in &trust.account_grants_undecided {
+                let arn = &account.principals[principal(q)].arn;
                 if q != p
+                    && assume.admits(arn)
                     && trust.admits(&cx, p, q, gi).is_some()
-                    && cx
-                        .can(
-                            p,
-                            "sts:AssumeRole",
-                            Target::Arn(&account.principals[principal(q)].arn),
-                        )
-                        .is_some()
+                    && cx.can_on(p, "sts:AssumeRole", arn, &assume)
                 {
                     g.edge(p, q, Edge::Assume);
                 }
@@ -274,13 +272,13 @@ pub fn analyze_explaining(
                     let h = g.hub(Edge::UpdateTrust, move || all);
                     g.edge(p, h, Edge::UpdateTrust);
                 } else {
+                    let update = cx.filter(p, "iam:UpdateAssumeRolePolicy");
+                    let assume = cx.filter(p, "sts:AssumeRole");
                     for &q in &roles {
                         let arn = &account.principals[principal(q)].arn;
                         if q != p
-                            && cx
-                                .can(p, "iam:UpdateAssumeRolePolicy", Target::Arn(arn))
-                                .is_some()
-                            && cx.can(p, "sts:AssumeRole", Target::Arn(arn)).is_some()
+                            && cx.can_on(p, "iam:UpdateAssumeRolePolicy", arn, &update)
+                            && cx.can_on(p, "sts:AssumeRole", arn, &assume)
                         {
                             g.edge(p, q, Edge::UpdateTrust);
                         }
@@ -302,16 +300,11 @@ pub fn analyze_explaining(
                 let h = g.hub(m, move || all);
                 g.edge(p, h, m);
             } else {
+                let filter = cx.filter(p, action);
                 for &q in &users {
                     if q != p
                         && applies(q)
-                        && cx
-                            .can(
-                                p,
-                                action,
-                                Target::Arn(&account.principals[principal(q)].arn),
-                            )
-                            .is_some()
+                        && cx.can_on(p, action, &account.principals[principal(q)].arn, &filter)
                     {
                         g.edge(p, q, m);
                     }
@@ -353,15 +346,12 @@ pub fn analyze_explaining(
                 let h = g.hub(method, move || all);
                 g.edge(p, h, method);
             } else {
+                let pass = cx.filter(p, "iam:PassRole");
                 for &q in trusted {
+                    let arn = &account.principals[principal(q)].arn;
                     if q != p
-                        && cx
-                            .can_pass(
-                                p,
-                                Target::Arn(&account.principals[principal(q)].arn),
-                                m.service,
-                            )
-                            .is_some()
+                        && pass.admits(arn)
+                        && cx.can_pass(p, Target::Arn(arn), m.service).is_some()
                     {
                         g.edge(p, q, method);
                     }

@@ -16,6 +16,9 @@ pub(super) struct Ctx<'a> {
     /// enable another's method.
     pub(super) pass_ctxs:
         std::cell::RefCell<FastMap<(usize, &'static str), std::rc::Rc<RequestContext>>>,
+    /// Per principal: admin-equivalent once its permissions boundary is gone (filled on
+    /// first need; the same for every principal that could remove the boundary).
+    pub(super) unbounded_admin: Vec<std::cell::OnceCell<bool>>,
 }
 
 impl Ctx<'_> {

@@ -40,19 +40,21 @@ pub(super) fn raise_permissions(
     ]
     .iter()
     .any(|a| may(a));
-    let filters: HashMap<&str, Filter> = if raises_others {
-        [
-            "iam:AttachUserPolicy",
-            "iam:PutUserPolicy",
-            "iam:AttachRolePolicy",
-            "iam:PutRolePolicy",
-        ]
-        .into_iter()
-        .map(|a| (a, cx.filter(p, a)))
-        .collect()
-    } else {
-        HashMap::new()
-    };
+    // Per action, once per principal rather than once per target: whether it is granted at
+    // all, and the statements' resource patterns that screen the targets.
+    let screen = |a: &'static str| (a, may(a), raises_others.then(|| cx.filter(p, a)));
+    let user_methods = [
+        ("attach_user_policy", screen("iam:AttachUserPolicy")),
+        ("put_user_policy", screen("iam:PutUserPolicy")),
+    ];
+    let role_methods = [
+        ("attach_role_policy", screen("iam:AttachRolePolicy")),
+        ("put_role_policy", screen("iam:PutRolePolicy")),
+    ];
+    let boundary_user =
+        may("iam:DeleteUserPermissionsBoundary") || may("iam:PutUserPermissionsBoundary");
+    let boundary_role =
+        may("iam:DeleteRolePermissionsBoundary") || may("iam:PutRolePermissionsBoundary");
     // The customer-managed policies this principal can rewrite, each judged once.
     let mut rewritable: HashMap<PolicyId, Step> = HashMap::new();
     if raises_others && (may("iam:CreatePolicyVersion") || may("iam:SetDefaultPolicyVersion")) {
@@ -91,19 +93,15 @@ pub(super) fn raise_permissions(
     }
     for q in (0..n).filter(|_| raises_others) {
         let t = &account.principals[principal(q)];
-        let (attach, put) = match t.kind {
-            PrincipalKind::User => (
-                ("attach_user_policy", "iam:AttachUserPolicy"),
-                ("put_user_policy", "iam:PutUserPolicy"),
-            ),
-            PrincipalKind::Role => (
-                ("attach_role_policy", "iam:AttachRolePolicy"),
-                ("put_role_policy", "iam:PutRolePolicy"),
-            ),
+        let methods = match t.kind {
+            PrincipalKind::User => &user_methods,
+            PrincipalKind::Role => &role_methods,
         };
-        for (method, action) in [attach, put] {
-            if may(action)
-                && cx.can_on(p, action, &t.arn, &filters[action])
+        for (method, (action, granted, filter)) in methods {
+            let (method, action) = (*method, *action);
+            if *granted
+                && let Some(filter) = filter
+                && cx.can_on(p, action, &t.arn, filter)
                 && let Some(g) = cx.can(p, action, Target::Arn(&t.arn))
             {
                 let kind = if t.kind == PrincipalKind::User {
@@ -125,7 +123,7 @@ pub(super) fn raise_permissions(
             }
         }
         // Rewriting a customer-managed policy the principal holds.
-        for r in &t.policies {
+        for r in t.policies.iter().filter(|_| !rewritable.is_empty()) {
             if let Some(step) = rewritable.get(&r.policy) {
                 let mut step = step.clone();
                 step.action = format!("{} (held by {})", step.action, t.name);
@@ -145,7 +143,16 @@ pub(super) fn raise_permissions(
                     "iam:PutRolePermissionsBoundary",
                 ),
             };
-            if (may(del) || may(put)) && unbounded_admin(account, q, &cx.ctxs[q], iam_all) {
+            let may_change = match t.kind {
+                PrincipalKind::User => boundary_user,
+                PrincipalKind::Role => boundary_role,
+            };
+            // Whether the target is admin without its boundary does not depend on who asks:
+            // judged once per target, not once per pair.
+            if may_change
+                && *cx.unbounded_admin[q]
+                    .get_or_init(|| unbounded_admin(account, q, &cx.ctxs[q], iam_all))
+            {
                 for (method, action) in [
                     ("delete_permissions_boundary", del),
                     ("put_permissions_boundary", put),
