@@ -9,23 +9,29 @@ pub(super) struct Ctx<'a> {
     pub(super) ctxs: Vec<RequestContext>,
     /// Per principal, every action any of its Allow statements names (a cheap pre-filter).
     pub(super) named: Vec<ActionSet>,
-    /// [`Ctx::may`] answers, per (principal, action, service passed to: `""` for none).
-    pub(super) some_cache: std::cell::RefCell<FastMap<(usize, ActionId, &'static str), bool>>,
+    /// [`Ctx::may`] answers, per (principal, action, service passed to, by [`service_key`]).
+    pub(super) some_cache: std::cell::RefCell<FastMap<(usize, ActionId, usize), bool>>,
     /// Per (principal, service): the principal's context with `iam:PassedToService` set to the
     /// service a method passes the role to, so a PassRole scoped to one service does not
     /// enable another's method.
-    pub(super) pass_ctxs:
-        std::cell::RefCell<FastMap<(usize, &'static str), std::rc::Rc<RequestContext>>>,
+    pub(super) pass_ctxs: std::cell::RefCell<FastMap<(usize, usize), std::rc::Rc<RequestContext>>>,
     /// Per principal: admin-equivalent once its permissions boundary is gone (filled on
     /// first need; the same for every principal that could remove the boundary).
     pub(super) unbounded_admin: Vec<std::cell::OnceCell<bool>>,
+}
+
+/// A cache key for the service a role is passed to: where its `&'static str` is, not its text.
+/// The search looks keys up millions of times, and comparing service names was a fifth of its
+/// time; two copies of one name at different addresses only cost a second cache entry.
+fn service_key(service: Option<&'static str>) -> usize {
+    service.map_or(0, |s| s.as_ptr() as usize)
 }
 
 impl Ctx<'_> {
     pub(super) fn pass_ctx(&self, p: usize, service: &'static str) -> std::rc::Rc<RequestContext> {
         self.pass_ctxs
             .borrow_mut()
-            .entry((p, service))
+            .entry((p, service_key(Some(service))))
             .or_insert_with(|| {
                 let mut c = self.ctxs[p].clone();
                 c.set("iam:PassedToService", &[service]);
@@ -161,7 +167,7 @@ impl Ctx<'_> {
         if !self.named[p].contains(id) {
             return false;
         }
-        let key = (p, id, service.unwrap_or(""));
+        let key = (p, id, service_key(service));
         if let Some(&hit) = self.some_cache.borrow().get(&key) {
             return hit;
         }
