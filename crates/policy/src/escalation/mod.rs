@@ -375,7 +375,12 @@ pub fn analyze_explaining(
         if self_grant[p].is_some() || grants_on[p].is_empty() {
             continue;
         }
-        if let Some(nodes) = bfs_to(&g, p, |q| grants_on[p].iter().any(|(t, _)| *t == q)) {
+        // The targets as a set: the search asks of every node it reaches.
+        let mut targets = vec![false; n];
+        for (t, _) in &grants_on[p] {
+            targets[*t] = true;
+        }
+        if let Some(nodes) = bfs_to(&g, p, |q| q < n && targets[q]) {
             let q = *nodes.last().expect("a path ends somewhere");
             let (_, gstep) = grants_on[p]
                 .iter()
