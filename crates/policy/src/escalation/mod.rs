@@ -212,7 +212,7 @@ pub fn analyze_explaining(
         out: vec![Vec::new(); n],
         hubs: HashMap::new(),
     };
-    let mut grants_on: Vec<Vec<(usize, Step)>> = (0..n).map(|_| Vec::new()).collect();
+    let mut grants_on: Vec<Vec<(usize, Raise)>> = (0..n).map(|_| Vec::new()).collect();
     let mut self_grant: Vec<Option<Step>> = vec![None; n];
 
     for (p, _) in power.iter().enumerate().filter(|(_, pw)| pw.is_none()) {
@@ -382,12 +382,12 @@ pub fn analyze_explaining(
         }
         if let Some(nodes) = bfs_to(&g, p, |q| q < n && targets[q]) {
             let q = *nodes.last().expect("a path ends somewhere");
-            let (_, gstep) = grants_on[p]
+            let (_, raise) = grants_on[p]
                 .iter()
                 .find(|(t, _)| *t == q)
                 .expect("found above");
             let path = explain_nodes(&cx, &trust, &g, &nodes);
-            let mut s = gstep.clone();
+            let mut s = raise_step(&cx, p, q, *raise);
             s.action = format!(
                 "{} then become it: {}",
                 s.action,

@@ -3,6 +3,131 @@
 
 use super::*;
 
+/// How a principal can raise another's permissions: kept as this small record per target, and
+/// worded as a [`Step`] by [`raise_step`] only for the one target a reported path uses (a dense
+/// account holds millions of such pairs; their words would take gigabytes).
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Raise {
+    /// Attaching or putting a policy on the target itself.
+    Policy {
+        method: &'static str,
+        action: &'static str,
+    },
+    /// Rewriting a customer-managed policy the target holds.
+    Rewrite(PolicyId),
+    /// Removing or replacing the target's permissions boundary.
+    Boundary {
+        method: &'static str,
+        action: &'static str,
+    },
+    /// Changing the policies of a group the target is in.
+    Group {
+        group: GroupId,
+        method: &'static str,
+        action: &'static str,
+    },
+    /// Joining an admin group (the principal itself).
+    JoinAdminGroup(GroupId),
+}
+
+/// The step `raise` stands for, from principal `p` to target `q`, worded as the search found it.
+pub(super) fn raise_step(cx: &Ctx<'_>, p: usize, q: usize, raise: Raise) -> Step {
+    let t = &cx.account.principals[principal(q)];
+    let granted = |action: &str, arn: &str| {
+        cx.can(p, action, Target::Arn(arn))
+            .expect("a recorded grant is granted")
+    };
+    match raise {
+        Raise::Policy { method, action } => {
+            let kind = if t.kind == PrincipalKind::User {
+                "user"
+            } else {
+                "role"
+            };
+            cx.step(
+                p,
+                method,
+                format!("{action} on {kind} {}", t.name),
+                None,
+                vec![granted(action, &t.arn)],
+            )
+        }
+        Raise::Rewrite(policy) => {
+            let mut step = rewrite_step(cx, p, policy).expect("a recorded rewrite is granted");
+            step.action = format!("{} (held by {})", step.action, t.name);
+            step
+        }
+        Raise::Boundary { method, action } => cx.step(
+            p,
+            method,
+            format!(
+                "{action} on {} (its policies without the boundary are admin-equivalent)",
+                t.name
+            ),
+            None,
+            vec![granted(action, &t.arn)],
+        ),
+        Raise::Group {
+            group,
+            method,
+            action,
+        } => {
+            let g = &cx.account.groups[group];
+            cx.step(
+                p,
+                method,
+                format!("{action} on group {} (member {})", g.name, t.name),
+                None,
+                vec![granted(action, &g.arn)],
+            )
+        }
+        Raise::JoinAdminGroup(group) => {
+            let g = &cx.account.groups[group];
+            cx.step(
+                p,
+                "add_user_to_group",
+                format!("iam:AddUserToGroup on admin group {}", g.name),
+                None,
+                vec![granted("iam:AddUserToGroup", &g.arn)],
+            )
+        }
+    }
+}
+
+/// Rewriting customer-managed policy `policy`: a new default version, or another existing
+/// version made default; `None` when `p` may do neither.
+fn rewrite_step(cx: &Ctx<'_>, p: usize, policy: PolicyId) -> Option<Step> {
+    let pol = &cx.account.policies[policy];
+    let arn = pol.managed_arn.as_deref()?;
+    if let Some(g) = cx.can(p, "iam:CreatePolicyVersion", Target::Arn(arn)) {
+        return Some(cx.step(
+            p,
+            "create_policy_version",
+            format!("iam:CreatePolicyVersion on {arn}"),
+            None,
+            vec![g],
+        ));
+    }
+    if pol.versions > 1
+        && let Some(g) = cx.can(p, "iam:SetDefaultPolicyVersion", Target::Arn(arn))
+    {
+        let mut s = cx.step(
+            p,
+            "set_default_policy_version",
+            format!(
+                "iam:SetDefaultPolicyVersion on {arn} (another of its {} versions may grant more)",
+                pol.versions
+            ),
+            None,
+            vec![g],
+        );
+        s.caveats
+            .push("only if another version is more permissive".into());
+        return Some(s);
+    }
+    None
+}
+
 /// The methods that raise permissions: the principal's own (a target at once) or another's.
 pub(super) fn raise_permissions(
     cx: &Ctx<'_>,
@@ -11,18 +136,20 @@ pub(super) fn raise_permissions(
     users: &[usize],
     iam_all: &ActionSet,
     self_grant: &mut [Option<Step>],
-    grants_on: &mut [Vec<(usize, Step)>],
+    grants_on: &mut [Vec<(usize, Raise)>],
 ) {
     let account = cx.account;
     let me = &account.principals[principal(p)];
     let n = account.principals.len();
-    let mut grant = |q: usize, step: Step| {
+    // A grant on the principal itself is worded at once (it is a target); on another, only
+    // recorded.
+    let mut grant = |q: usize, raise: Raise| {
         if q == p {
             if self_grant[p].is_none() {
-                self_grant[p] = Some(step);
+                self_grant[p] = Some(raise_step(cx, p, q, raise));
             }
         } else {
-            grants_on[p].push((q, step));
+            grants_on[p].push((q, raise));
         }
     };
     let may = |a: &str| cx.may(p, a);
@@ -56,7 +183,7 @@ pub(super) fn raise_permissions(
     let boundary_role =
         may("iam:DeleteRolePermissionsBoundary") || may("iam:PutRolePermissionsBoundary");
     // The customer-managed policies this principal can rewrite, each judged once.
-    let mut rewritable: HashMap<PolicyId, Step> = HashMap::new();
+    let mut rewritable: std::collections::HashSet<PolicyId> = std::collections::HashSet::new();
     if raises_others && (may("iam:CreatePolicyVersion") || may("iam:SetDefaultPolicyVersion")) {
         let fc = cx.filter(p, "iam:CreatePolicyVersion");
         let fs = cx.filter(p, "iam:SetDefaultPolicyVersion");
@@ -68,26 +195,9 @@ pub(super) fn raise_permissions(
                 continue;
             }
             if cx.can_on(p, "iam:CreatePolicyVersion", arn, &fc)
-                && let Some(g) = cx.can(p, "iam:CreatePolicyVersion", Target::Arn(arn))
+                || (pol.versions > 1 && cx.can_on(p, "iam:SetDefaultPolicyVersion", arn, &fs))
             {
-                rewritable.insert(
-                    pi,
-                    cx.step(
-                        p,
-                        "create_policy_version",
-                        format!("iam:CreatePolicyVersion on {arn}"),
-                        None,
-                        vec![g],
-                    ),
-                );
-            } else if pol.versions > 1
-                && cx.can_on(p, "iam:SetDefaultPolicyVersion", arn, &fs)
-                && let Some(g) = cx.can(p, "iam:SetDefaultPolicyVersion", Target::Arn(arn))
-            {
-                let mut s = cx.step(p, "set_default_policy_version", format!("iam:SetDefaultPolicyVersion on {arn} (another of its {} versions may grant more)", pol.versions), None, vec![g]);
-                s.caveats
-                    .push("only if another version is more permissive".into());
-                rewritable.insert(pi, s);
+                rewritable.insert(pi);
             }
         }
     }
@@ -102,32 +212,15 @@ pub(super) fn raise_permissions(
             if *granted
                 && let Some(filter) = filter
                 && cx.can_on(p, action, &t.arn, filter)
-                && let Some(g) = cx.can(p, action, Target::Arn(&t.arn))
             {
-                let kind = if t.kind == PrincipalKind::User {
-                    "user"
-                } else {
-                    "role"
-                };
-                grant(
-                    q,
-                    cx.step(
-                        p,
-                        method,
-                        format!("{action} on {kind} {}", t.name),
-                        None,
-                        vec![g],
-                    ),
-                );
+                grant(q, Raise::Policy { method, action });
                 break;
             }
         }
         // Rewriting a customer-managed policy the principal holds.
         for r in t.policies.iter().filter(|_| !rewritable.is_empty()) {
-            if let Some(step) = rewritable.get(&r.policy) {
-                let mut step = step.clone();
-                step.action = format!("{} (held by {})", step.action, t.name);
-                grant(q, step);
+            if rewritable.contains(&r.policy) {
+                grant(q, Raise::Rewrite(r.policy));
                 break;
             }
         }
@@ -157,8 +250,8 @@ pub(super) fn raise_permissions(
                     ("delete_permissions_boundary", del),
                     ("put_permissions_boundary", put),
                 ] {
-                    if let Some(g) = cx.can(p, action, Target::Arn(&t.arn)) {
-                        grant(q, cx.step(p, method, format!("{action} on {} (its policies without the boundary are admin-equivalent)", t.name), None, vec![g]));
+                    if cx.can(p, action, Target::Arn(&t.arn)).is_some() {
+                        grant(q, Raise::Boundary { method, action });
                         break;
                     }
                 }
@@ -174,22 +267,16 @@ pub(super) fn raise_permissions(
             if !may(action) {
                 continue;
             }
-            if let Some(sr) = cx.can(p, action, Target::Arn(&g.arn)) {
+            if cx.can(p, action, Target::Arn(&g.arn)).is_some() {
                 for &q in users {
                     if account.principals[principal(q)].groups.contains(&gi) {
                         grant(
                             q,
-                            cx.step(
-                                p,
+                            Raise::Group {
+                                group: gi,
                                 method,
-                                format!(
-                                    "{action} on group {} (member {})",
-                                    g.name,
-                                    account.principals[principal(q)].name
-                                ),
-                                None,
-                                vec![sr.clone()],
-                            ),
+                                action,
+                            },
                         );
                     }
                 }
@@ -200,18 +287,11 @@ pub(super) fn raise_permissions(
             && admin_groups[gi]
             && !me.groups.contains(&gi)
             && may("iam:AddUserToGroup")
-            && let Some(sr) = cx.can(p, "iam:AddUserToGroup", Target::Arn(&g.arn))
+            && cx
+                .can(p, "iam:AddUserToGroup", Target::Arn(&g.arn))
+                .is_some()
         {
-            grant(
-                p,
-                cx.step(
-                    p,
-                    "add_user_to_group",
-                    format!("iam:AddUserToGroup on admin group {}", g.name),
-                    None,
-                    vec![sr],
-                ),
-            );
+            grant(p, Raise::JoinAdminGroup(gi));
         }
     }
 }
