@@ -200,12 +200,9 @@ fn code(s: String) -> String {
     format!("{fence}{pad}{clean}{pad}{fence}")
 }
 
-/// GitHub-style heading anchor of a control heading (`164.312(b) — Audit controls`).
+/// The heading anchor of a control (`164.312(b)` → `164312b`).
 fn anchor(s: String) -> String {
-    s.chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .collect::<String>()
-        .to_lowercase()
+    super::view::anchor(&s)
 }
 
 #[cfg(test)]

@@ -140,13 +140,15 @@ pub fn categories(results: &Results) -> Vec<Category> {
 
 /// The anchor of a check's findings in report.md.
 pub fn check_anchor(id: &str) -> String {
-    format!(
-        "check-{}",
-        id.chars()
-            .filter(|c| c.is_ascii_alphanumeric())
-            .collect::<String>()
-            .to_lowercase()
-    )
+    format!("check-{}", anchor(id))
+}
+
+/// GitHub-style heading anchor: the letters and digits, lower case (`164.312(b)` → `164312b`).
+pub fn anchor(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_lowercase()
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 //! which is what the snapshot stores (so pointers into it reach individual statements).
 
 use safeguard_policy::document::Node;
+use safeguard_policy::error::kind_of;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
@@ -88,17 +89,6 @@ impl<'de> Deserialize<'de> for PolicyDocument {
                 kind_of(&other.into_value())
             ))),
         }
-    }
-}
-
-fn kind_of(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }
 

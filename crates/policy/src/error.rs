@@ -47,7 +47,8 @@ pub(crate) fn err(pointer: impl Into<String>, message: impl Into<String>) -> Pol
     }
 }
 
-pub(crate) fn kind_of(v: &Value) -> &'static str {
+/// How a diagnostic names a JSON value's kind ("a string", "an object", …).
+pub fn kind_of(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",

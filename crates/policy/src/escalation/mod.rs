@@ -232,28 +232,21 @@ pub fn analyze_explaining(
             }
         }
         if cx.may(p, "sts:AssumeRole") {
-            if cx.universal(p, "sts:AssumeRole", &role_probe) {
+            // Roles open to the whole account are one hub edge when the principal may assume
+            // any role; otherwise they are judged one by one, with the undecided ones.
+            let one_by_one: &[(usize, usize)] = if cx.universal(p, "sts:AssumeRole", &role_probe) {
                 let open = trust.open_to_account.clone();
                 let h = g.hub(Edge::Assume, move || open);
                 g.edge(p, h, Edge::Assume);
+                &[]
             } else {
-                // The statements' resource patterns screen the roles first: a role none of
-                // them names cannot be granted, and matching a pattern costs far less than a
-                // decision (what keeps dense accounts from being principal × principal).
-                let assume = cx.filter(p, "sts:AssumeRole");
-                for &(q, gi) in &trust.account_grants {
-                    let arn = &account.principals[principal(q)].arn;
-                    if q != p
-                        && assume.admits(arn)
-                        && trust.admits(&cx, p, q, gi).is_some()
-                        && cx.can_on(p, "sts:AssumeRole", arn, &assume)
-                    {
-                        g.edge(p, q, Edge::Assume);
-                    }
-                }
-            }
+                &trust.account_grants
+            };
+            // The statements' resource patterns screen the roles first: a role none of them
+            // names cannot be granted, and matching a pattern costs far less than a decision
+            // (what keeps dense accounts from being principal × principal).
             let assume = cx.filter(p, "sts:AssumeRole");
-            for &(q, gi) in &trust.account_grants_undecided {
+            for &(q, gi) in one_by_one.iter().chain(&trust.account_grants_undecided) {
                 let arn = &account.principals[principal(q)].arn;
                 if q != p
                     && assume.admits(arn)
