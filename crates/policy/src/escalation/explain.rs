@@ -97,30 +97,58 @@ pub(super) fn explain(
     cx.step(from, id, action, Some(to), parts)
 }
 
-/// Breadth-first search over "can become" edges from `start` to the first principal `goal`
-/// accepts; the node path, hubs included.
-pub(super) fn bfs_to(g: &Graph, start: usize, goal: impl Fn(usize) -> bool) -> Option<Vec<usize>> {
-    let mut prev: HashMap<usize, usize> = HashMap::new();
-    let mut queue = VecDeque::from([start]);
-    let mut seen = std::collections::HashSet::from([start]);
-    while let Some(p) = queue.pop_front() {
-        if p != start && p < g.n && goal(p) {
-            let mut path = vec![p];
-            let mut cur = p;
-            while let Some(&from) = prev.get(&cur) {
-                path.push(from);
-                cur = from;
-            }
-            path.reverse();
-            return Some(path);
-        }
-        for &(q, _) in &g.out[p] {
-            let q = q as usize;
-            if seen.insert(q) {
-                prev.insert(q, p);
-                queue.push_back(q);
-            }
+/// Breadth-first search over "can become" edges from a start to the first principal a goal
+/// accepts. Its buffers are kept between searches and cleared by stamp, not by refilling, so a
+/// search costs what it visits, not the size of the graph.
+pub(super) struct Search {
+    stamp: u32,
+    seen: Vec<u32>,
+    prev: Vec<u32>,
+    queue: VecDeque<u32>,
+}
+
+impl Search {
+    pub(super) fn new(nodes: usize) -> Self {
+        Search {
+            stamp: 0,
+            seen: vec![0; nodes],
+            prev: vec![0; nodes],
+            queue: VecDeque::new(),
         }
     }
-    None
+
+    /// The node path from `start` to the first principal `goal` accepts, hubs included.
+    pub(super) fn to(
+        &mut self,
+        g: &Graph,
+        start: usize,
+        goal: impl Fn(usize) -> bool,
+    ) -> Option<Vec<usize>> {
+        self.stamp += 1;
+        let stamp = self.stamp;
+        self.queue.clear();
+        self.queue.push_back(start as u32);
+        self.seen[start] = stamp;
+        while let Some(p) = self.queue.pop_front() {
+            let p = p as usize;
+            if p != start && p < g.n && goal(p) {
+                let mut path = vec![p];
+                let mut cur = p;
+                while cur != start {
+                    cur = self.prev[cur] as usize;
+                    path.push(cur);
+                }
+                path.reverse();
+                return Some(path);
+            }
+            for &(q, _) in &g.out[p] {
+                if self.seen[q as usize] != stamp {
+                    self.seen[q as usize] = stamp;
+                    self.prev[q as usize] = p as u32;
+                    self.queue.push_back(q);
+                }
+            }
+        }
+        None
+    }
 }

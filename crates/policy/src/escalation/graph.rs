@@ -9,7 +9,8 @@ use super::*;
 pub(super) struct Graph {
     pub(super) n: usize,
     pub(super) out: Vec<Vec<(u32, Edge)>>,
-    pub(super) hubs: HashMap<Edge, u32>,
+    /// Per method and the members it leaves out (ascending): the hub.
+    pub(super) hubs: HashMap<(Edge, Vec<u32>), u32>,
 }
 
 impl Graph {
@@ -17,17 +18,45 @@ impl Graph {
         self.out[from].push((to as u32, method));
     }
 
-    /// The hub for `method`, created with its fan-out on first use.
-    pub(super) fn hub(&mut self, method: Edge, fanout: impl FnOnce() -> Vec<usize>) -> usize {
-        if let Some(&h) = self.hubs.get(&method) {
-            return h as usize;
+    /// Edges from `from` by `method` to the principals of `within` (ascending) that `reach`
+    /// admits: "all but a few" is one edge to a hub shared by every principal leaving out the
+    /// same few; "only these" is one edge each.
+    pub(super) fn edges_to(&mut self, from: usize, method: Edge, reach: &Reach, within: &[u32]) {
+        match reach {
+            Reach::AllBut(except) => {
+                if within.is_empty() {
+                    return;
+                }
+                let except: Vec<u32> = except
+                    .iter()
+                    .copied()
+                    .filter(|q| within.binary_search(q).is_ok())
+                    .collect();
+                let h = match self.hubs.get(&(method, except.clone())) {
+                    Some(&h) => h as usize,
+                    None => {
+                        let h = self.out.len();
+                        self.out.push(
+                            within
+                                .iter()
+                                .filter(|q| except.binary_search(q).is_err())
+                                .map(|&q| (q, method))
+                                .collect(),
+                        );
+                        self.hubs.insert((method, except), h as u32);
+                        h
+                    }
+                };
+                self.edge(from, h, method);
+            }
+            Reach::Only(list) => {
+                for &q in list {
+                    if q as usize != from && within.binary_search(&q).is_ok() {
+                        self.edge(from, q as usize, method);
+                    }
+                }
+            }
         }
-        let h = self.out.len();
-        let targets = fanout();
-        self.out
-            .push(targets.into_iter().map(|q| (q as u32, method)).collect());
-        self.hubs.insert(method, h as u32);
-        h
     }
 }
 
@@ -40,6 +69,8 @@ pub(super) struct TrustIndex {
     /// "any role trusting the account" hub fans out to these roles.
     pub(super) open_to_account: Vec<usize>,
     pub(super) account_grants: Vec<(usize, usize)>,
+    /// Per role: its grants to this account or anyone, decided or not.
+    pub(super) by_account: HashMap<usize, Vec<usize>>,
     /// Grants to this account (or anyone) whose conditions depend on who the caller is.
     pub(super) account_grants_undecided: Vec<(usize, usize)>,
     pub(super) by_service: HashMap<String, Vec<usize>>,
@@ -67,6 +98,7 @@ impl TrustIndex {
             by_principal: HashMap::new(),
             open_to_account: Vec::new(),
             account_grants: Vec::new(),
+            by_account: HashMap::new(),
             account_grants_undecided: Vec::new(),
             by_service: HashMap::new(),
         };
@@ -93,6 +125,13 @@ impl TrustIndex {
             if open {
                 idx.open_to_account.push(q);
             }
+        }
+        for &(q, gi) in idx
+            .account_grants
+            .iter()
+            .chain(&idx.account_grants_undecided)
+        {
+            idx.by_account.entry(q).or_default().push(gi);
         }
         for v in idx.by_service.values_mut() {
             v.dedup();

@@ -15,6 +15,7 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};
+use std::rc::Rc;
 
 /// FNV-1a: the search looks up short keys millions of times; SipHash's DoS resistance buys
 /// nothing on our own keys and costs a third of the run.
@@ -46,12 +47,14 @@ mod graph;
 mod methods;
 mod query;
 mod raise;
+mod reach;
 
 use explain::*;
 use graph::*;
 use methods::*;
 use query::*;
 use raise::*;
+use reach::*;
 
 pub use methods::{COMPUTE_METHODS, ComputeMethod, IAM_METHODS};
 
@@ -161,17 +164,10 @@ pub fn analyze_explaining(
         named,
         some_cache: Default::default(),
         pass_ctxs: Default::default(),
-        unbounded_admin: vec![std::cell::OnceCell::new(); n],
+        unbounded: std::cell::OnceCell::new(),
     };
     let iam_all = catalog.service_actions("iam");
-    let user_probe = format!(
-        "arn:{}:iam::{}:user/safeguard-probe/any-user",
-        account.partition, account.id
-    );
-    let role_probe = format!(
-        "arn:{}:iam::{}:role/safeguard-probe/any-role",
-        account.partition, account.id
-    );
+    let u = Universes::new(account);
 
     // Who is already admin-equivalent.
     let power: Vec<Option<(Power, bool)>> = (0..n)
@@ -200,19 +196,40 @@ pub fn analyze_explaining(
 
     // Trust: who may assume each role.
     let trust = TrustIndex::new(account, base);
-    let users: Vec<usize> = (0..n)
-        .filter(|&q| account.principals[principal(q)].kind == PrincipalKind::User)
+    // Per compute method: the roles it can reach (trusted by its service, with an instance
+    // profile where the method needs one).
+    let reachable_by: Vec<Rc<[u32]>> = COMPUTE_METHODS
+        .iter()
+        .map(|m| {
+            trust
+                .by_service
+                .get(m.service)
+                .into_iter()
+                .flatten()
+                .copied()
+                .filter(|&q| {
+                    !m.needs_instance_profile() || account.principals[principal(q)].instance_profile
+                })
+                .map(|q| q as u32)
+                .collect()
+        })
         .collect();
-    let roles: Vec<usize> = (0..n)
-        .filter(|&q| account.principals[principal(q)].kind == PrincipalKind::Role)
-        .collect();
+    let open_to_account: Rc<[u32]> = trust.open_to_account.iter().map(|&q| q as u32).collect();
+    let keyable: [Rc<[u32]>; 3] = Credential::ALL.map(|c| {
+        u.users
+            .ids()
+            .iter()
+            .copied()
+            .filter(|&q| c.applies(account.principals[principal(q as usize)].console_password))
+            .collect()
+    });
 
     let mut g = Graph {
         n,
         out: vec![Vec::new(); n],
         hubs: HashMap::new(),
     };
-    let mut grants_on: Vec<Vec<(usize, Raise)>> = (0..n).map(|_| Vec::new()).collect();
+    let mut grants_on: Vec<Vec<RaiseSet>> = (0..n).map(|_| Vec::new()).collect();
     let mut self_grant: Vec<Option<Step>> = vec![None; n];
 
     for (p, _) in power.iter().enumerate().filter(|(_, pw)| pw.is_none()) {
@@ -231,156 +248,88 @@ pub fn analyze_explaining(
                 g.edge(p, q, Edge::Assume);
             }
         }
-        if cx.may(p, "sts:AssumeRole") {
+        let assume = cx.reach(p, "sts:AssumeRole", &u.roles, None);
+        match &assume {
             // Roles open to the whole account are one hub edge when the principal may assume
-            // any role; otherwise they are judged one by one, with the undecided ones.
-            let one_by_one: &[(usize, usize)] = if cx.universal(p, "sts:AssumeRole", &role_probe) {
-                let open = trust.open_to_account.clone();
-                let h = g.hub(Edge::Assume, move || open);
-                g.edge(p, h, Edge::Assume);
-                &[]
-            } else {
-                &trust.account_grants
-            };
-            // The statements' resource patterns screen the roles first: a role none of them
-            // names cannot be granted, and matching a pattern costs far less than a decision
-            // (what keeps dense accounts from being principal × principal).
-            let assume = cx.filter(p, "sts:AssumeRole");
-            for &(q, gi) in one_by_one.iter().chain(&trust.account_grants_undecided) {
-                let arn = &account.principals[principal(q)].arn;
-                if q != p
-                    && assume.admits(arn)
-                    && trust.admits(&cx, p, q, gi).is_some()
-                    && cx.can_on(p, "sts:AssumeRole", arn, &assume)
-                {
-                    g.edge(p, q, Edge::Assume);
-                }
-            }
-            // Rewriting a role's trust policy, then assuming it.
-            if cx.may(p, "iam:UpdateAssumeRolePolicy") {
-                if cx.universal(p, "iam:UpdateAssumeRolePolicy", &role_probe)
-                    && cx.universal(p, "sts:AssumeRole", &role_probe)
-                {
-                    let all = roles.clone();
-                    let h = g.hub(Edge::UpdateTrust, move || all);
-                    g.edge(p, h, Edge::UpdateTrust);
-                } else {
-                    let update = cx.filter(p, "iam:UpdateAssumeRolePolicy");
-                    let assume = cx.filter(p, "sts:AssumeRole");
-                    for &q in &roles {
-                        let arn = &account.principals[principal(q)].arn;
-                        if q != p
-                            && cx.can_on(p, "iam:UpdateAssumeRolePolicy", arn, &update)
-                            && cx.can_on(p, "sts:AssumeRole", arn, &assume)
-                        {
-                            g.edge(p, q, Edge::UpdateTrust);
-                        }
+            // all (or all but a few) of them; the undecided ones are judged one by one.
+            Reach::AllBut(_) => {
+                g.edges_to(p, Edge::Assume, &assume, &open_to_account);
+                for &(q, gi) in &trust.account_grants_undecided {
+                    if q != p && assume.contains(q as u32) && trust.admits(&cx, p, q, gi).is_some()
+                    {
+                        g.edge(p, q, Edge::Assume);
                     }
                 }
             }
+            Reach::Only(roles) => {
+                for &q in roles {
+                    let q = q as usize;
+                    let admitted = trust
+                        .by_account
+                        .get(&q)
+                        .into_iter()
+                        .flatten()
+                        .any(|&gi| trust.admits(&cx, p, q, gi).is_some());
+                    if q != p && admitted {
+                        g.edge(p, q, Edge::Assume);
+                    }
+                }
+            }
+        }
+        // Rewriting a role's trust policy, then assuming it.
+        if !assume.is_none() {
+            let update = cx
+                .reach(p, "iam:UpdateAssumeRolePolicy", &u.roles, None)
+                .and(&assume);
+            g.edges_to(p, Edge::UpdateTrust, &update, u.roles.ids());
         }
 
         // Credentials for another user.
-        for credential in Credential::ALL {
-            let (m, action) = (Edge::Credential(credential), credential.action());
-            if !cx.may(p, action) {
-                continue;
-            }
-            let applies =
-                |q: usize| credential.applies(account.principals[principal(q)].console_password);
-            if cx.universal(p, action, &user_probe) {
-                let all: Vec<usize> = users.iter().copied().filter(|&q| applies(q)).collect();
-                let h = g.hub(m, move || all);
-                g.edge(p, h, m);
-            } else {
-                let filter = cx.filter(p, action);
-                for &q in &users {
-                    if q != p
-                        && applies(q)
-                        && cx.can_on(p, action, &account.principals[principal(q)].arn, &filter)
-                    {
-                        g.edge(p, q, m);
-                    }
-                }
-            }
+        for (credential, users) in Credential::ALL.into_iter().zip(&keyable) {
+            let reach = cx.reach(p, credential.action(), &u.users, None);
+            g.edges_to(p, Edge::Credential(credential), &reach, users);
         }
 
         // Compute services that run code under a role.
+        let mut pass: FastMap<usize, Reach> = FastMap::default();
         for (mi, m) in COMPUTE_METHODS.iter().enumerate() {
             let method = Edge::Compute(mi as u16);
-            if (m.pass_role && !cx.may_pass(p, m.service))
-                || !m.actions.iter().all(|a| cx.may(p, a))
-            {
-                continue;
-            }
-            let Some(trusted) = trust.by_service.get(m.service) else {
-                continue;
-            };
-            let profiled: Vec<usize>;
-            let trusted = if m.needs_instance_profile() {
-                profiled = trusted
+            if reachable_by[mi].is_empty()
+                || !m
+                    .actions
                     .iter()
-                    .copied()
-                    .filter(|&q| account.principals[principal(q)].instance_profile)
-                    .collect();
-                &profiled
-            } else {
-                trusted
-            };
-            if !m
-                .actions
-                .iter()
-                .all(|a| cx.can(p, a, Target::Some).is_some())
+                    .all(|a| cx.may(p, a) && cx.can(p, a, Target::Some).is_some())
             {
                 continue;
             }
-            if !m.pass_role || cx.universal_pass(p, &role_probe, m.service) {
-                let all = trusted.clone();
-                let h = g.hub(method, move || all);
-                g.edge(p, h, method);
-            } else {
-                let pass = cx.filter(p, "iam:PassRole");
-                for &q in trusted {
-                    let arn = &account.principals[principal(q)].arn;
-                    if q != p
-                        && pass.admits(arn)
-                        && cx.can_pass(p, Target::Arn(arn), m.service).is_some()
-                    {
-                        g.edge(p, q, method);
-                    }
-                }
+            if !m.pass_role {
+                g.edges_to(p, method, &Reach::AllBut(Vec::new()), &reachable_by[mi]);
+                continue;
             }
+            let reach = pass
+                .entry(m.service.as_ptr() as usize)
+                .or_insert_with(|| cx.reach(p, "iam:PassRole", &u.roles, Some(m.service)));
+            g.edges_to(p, method, reach, &reachable_by[mi]);
         }
 
-        raise_permissions(
-            &cx,
-            p,
-            &admin_groups,
-            &users,
-            &iam_all,
-            &mut self_grant,
-            &mut grants_on,
-        );
+        grants_on[p] = raise_permissions(&cx, &u, p, &admin_groups, &iam_all);
+        if let Some(raise) = raise_of(&grants_on[p], p) {
+            self_grant[p] = Some(raise_step(&cx, p, p, raise));
+        }
     }
 
     // A principal that can raise another's permissions and then become it is a target too.
+    let mut search = Search::new(g.out.len());
     for p in 0..n {
         if self_grant[p].is_some() || grants_on[p].is_empty() {
             continue;
         }
-        // The targets as a set: the search asks of every node it reaches.
-        let mut targets = vec![false; n];
-        for (t, _) in &grants_on[p] {
-            targets[*t] = true;
-        }
-        if let Some(nodes) = bfs_to(&g, p, |q| q < n && targets[q]) {
+        let sets = &grants_on[p];
+        if let Some(nodes) = search.to(&g, p, |q| q < n && raise_of(sets, q).is_some()) {
             let q = *nodes.last().expect("a path ends somewhere");
-            let (_, raise) = grants_on[p]
-                .iter()
-                .find(|(t, _)| *t == q)
-                .expect("found above");
+            let raise = raise_of(sets, q).expect("found above");
             let path = explain_nodes(&cx, &trust, &g, &nodes);
-            let mut s = raise_step(&cx, p, q, *raise);
+            let mut s = raise_step(&cx, p, q, raise);
             s.action = format!(
                 "{} then become it: {}",
                 s.action,
@@ -460,3 +409,6 @@ pub fn analyze_explaining(
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod reference;

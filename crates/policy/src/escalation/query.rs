@@ -1,5 +1,5 @@
 //! What a principal may do, as the search asks it: cached per (principal, action, service
-//! passed to), with a cheap pre-filter on its statements' resource patterns.
+//! passed to); which members of a kind it may act on is [`super::reach`].
 
 use super::*;
 
@@ -15,9 +15,9 @@ pub(super) struct Ctx<'a> {
     /// service a method passes the role to, so a PassRole scoped to one service does not
     /// enable another's method.
     pub(super) pass_ctxs: std::cell::RefCell<FastMap<(usize, usize), std::rc::Rc<RequestContext>>>,
-    /// Per principal: admin-equivalent once its permissions boundary is gone (filled on
-    /// first need; the same for every principal that could remove the boundary).
-    pub(super) unbounded_admin: Vec<std::cell::OnceCell<bool>>,
+    /// The users and roles admin-equivalent once their permissions boundary is gone (found on
+    /// first need; the same for every principal that could remove a boundary).
+    pub(super) unbounded: std::cell::OnceCell<[Universe; 2]>,
 }
 
 /// A cache key for the service a role is passed to: where its `&'static str` is, not its text.
@@ -38,27 +38,6 @@ impl Ctx<'_> {
                 std::rc::Rc::new(c)
             })
             .clone()
-    }
-
-    /// Whether `p` may pass some role to `service`.
-    pub(super) fn may_pass(&self, p: usize, service: &'static str) -> bool {
-        self.may_in(p, "iam:PassRole", Some(service))
-    }
-
-    /// Whether `p` may pass every role (`*` or an unnamed probe) to `service`.
-    pub(super) fn universal_pass(&self, p: usize, probe: &str, service: &'static str) -> bool {
-        if !self.may_pass(p, service) {
-            return false;
-        }
-        let id = self.ids.id("iam:PassRole");
-        let c = self.pass_ctx(p, service);
-        self.account
-            .outcome(principal(p), id, Target::All, &c)
-            .is_possible()
-            || self
-                .account
-                .outcome(principal(p), id, Target::Arn(probe), &c)
-                .is_possible()
     }
 
     /// [`Ctx::can`] for `iam:PassRole` of one role to `service`.
@@ -136,24 +115,6 @@ impl Ctx<'_> {
 }
 
 impl Ctx<'_> {
-    /// Whether `p` may do `action` on every resource of a kind: on `*`, or on a made-up name
-    /// no grant would name on purpose (so `role/*` counts). An exception in a `NotResource`
-    /// naming one principal is not honoured through this shortcut; it errs toward reporting.
-    pub(super) fn universal(&self, p: usize, action: &str, probe: &str) -> bool {
-        self.possible(p, action, Target::All) || self.possible(p, action, Target::Arn(probe))
-    }
-
-    /// [`Ctx::can`] without the explanation, for the search itself.
-    pub(super) fn possible(&self, p: usize, action: &str, target: Target<'_>) -> bool {
-        let id = self.ids.id(action);
-        self.named[p].contains(id)
-            && (target == Target::Some || self.may(p, action))
-            && self
-                .account
-                .outcome(principal(p), id, target, &self.ctxs[p])
-                .is_possible()
-    }
-
     /// Whether `p` may do `action` on at least one resource. Any grant on one ARN implies
     /// this, so when it is false no target needs enumerating (e.g. a principal whose every
     /// action is denied without MFA). Cached: it is asked many times per principal.
@@ -182,61 +143,5 @@ impl Ctx<'_> {
         .is_possible();
         self.some_cache.borrow_mut().insert(key, ok);
         ok
-    }
-
-    /// A cheap pre-filter for enumerating targets: the resource patterns of `p`'s Allow
-    /// statements naming `action`. A target none of them matches cannot be granted, so the full
-    /// decision is skipped for it.
-    pub(super) fn filter(&self, p: usize, action: &str) -> Filter {
-        let id = self.ids.id(action);
-        let pr = &self.account.principals[principal(p)];
-        let patterns = |refs: &mut dyn Iterator<Item = PolicyId>| -> Option<Vec<String>> {
-            let mut out = Vec::new();
-            for pi in refs {
-                let pol = &self.account.policies[pi];
-                for (si, st) in pol.statements().iter().enumerate() {
-                    if st.effect != crate::policy::Effect::Allow || !pol.actions[si].contains(id) {
-                        continue;
-                    }
-                    match &st.resources {
-                        Some(crate::policy::Patterns::Only(v)) => {
-                            for pat in v {
-                                match self.ctxs[p].substitute(pat) {
-                                    crate::condition::Subst::Text(t) => out.push(t.into_owned()),
-                                    crate::condition::Subst::Absent => {}
-                                    crate::condition::Subst::Unknown => return None,
-                                }
-                            }
-                        }
-                        _ => return None,
-                    }
-                }
-            }
-            Some(out)
-        };
-        // The boundary must allow the target too.
-        let boundary = pr.boundary.and_then(|b| patterns(&mut std::iter::once(b)));
-        Filter(
-            patterns(&mut pr.policies.iter().map(|r| r.policy)),
-            boundary,
-        )
-    }
-
-    /// [`Ctx::can`] on one ARN, through a pre-filter.
-    pub(super) fn can_on(&self, p: usize, action: &str, arn: &str, filter: &Filter) -> bool {
-        filter.admits(arn) && self.possible(p, action, Target::Arn(arn))
-    }
-}
-
-/// Resource patterns of the identity policies and of the boundary (`None`: no filtering).
-pub(super) struct Filter(Option<Vec<String>>, Option<Vec<String>>);
-
-impl Filter {
-    pub(super) fn admits(&self, arn: &str) -> bool {
-        let ok = |pats: &Option<Vec<String>>| match pats {
-            None => true,
-            Some(patterns) => patterns.iter().any(|p| crate::glob::matches(p, arn, false)),
-        };
-        ok(&self.0) && ok(&self.1)
     }
 }

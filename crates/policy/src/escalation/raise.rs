@@ -1,6 +1,8 @@
 //! Raising one's own permissions, or another's: attaching or putting policies, rewriting a
 //! policy version, joining an admin group, dropping a boundary.
 
+use std::rc::Rc;
+
 use super::*;
 
 /// How a principal can raise another's permissions: kept as this small record per target, and
@@ -13,8 +15,8 @@ pub(super) enum Raise {
         method: &'static str,
         action: &'static str,
     },
-    /// Rewriting a customer-managed policy the target holds.
-    Rewrite(PolicyId),
+    /// Rewriting a customer-managed policy the target holds (the first one, when worded).
+    Rewrite,
     /// Removing or replacing the target's permissions boundary.
     Boundary {
         method: &'static str,
@@ -52,8 +54,18 @@ pub(super) fn raise_step(cx: &Ctx<'_>, p: usize, q: usize, raise: Raise) -> Step
                 vec![granted(action, &t.arn)],
             )
         }
-        Raise::Rewrite(policy) => {
-            let mut step = rewrite_step(cx, p, policy).expect("a recorded rewrite is granted");
+        Raise::Rewrite => {
+            let mut step = t
+                .policies
+                .iter()
+                .filter(|r| {
+                    cx.account.policies[r.policy]
+                        .managed_arn
+                        .as_deref()
+                        .is_some_and(|arn| !arn.contains(":iam::aws:policy/"))
+                })
+                .find_map(|r| rewrite_step(cx, p, r.policy))
+                .expect("a recorded rewrite is granted");
             step.action = format!("{} (held by {})", step.action, t.name);
             step
         }
@@ -128,172 +140,167 @@ fn rewrite_step(cx: &Ctx<'_>, p: usize, policy: PolicyId) -> Option<Step> {
     None
 }
 
-/// The methods that raise permissions: the principal's own (a target at once) or another's.
+/// The principals one way of raising permissions reaches: `reach` among `within`.
+#[derive(Debug, Clone)]
+pub(super) struct RaiseSet {
+    pub(super) raise: Raise,
+    pub(super) within: Rc<[u32]>,
+    pub(super) reach: Reach,
+}
+
+impl RaiseSet {
+    pub(super) fn contains(&self, q: usize) -> bool {
+        let q = q as u32;
+        self.within.binary_search(&q).is_ok() && self.reach.contains(q)
+    }
+}
+
+/// The first way in `sets` of raising `q`'s permissions.
+pub(super) fn raise_of(sets: &[RaiseSet], q: usize) -> Option<Raise> {
+    sets.iter().find(|s| s.contains(q)).map(|s| s.raise)
+}
+
+/// The ways `p` can raise permissions, its own or another's, in the order a path prefers them:
+/// a policy on the target, a rewritten policy it holds, its boundary, then its groups. Each is
+/// a set decided once per principal through [`Ctx::reach`], never target by target.
 pub(super) fn raise_permissions(
     cx: &Ctx<'_>,
+    u: &Universes,
     p: usize,
     admin_groups: &Table<GroupId, bool>,
-    users: &[usize],
     iam_all: &ActionSet,
-    self_grant: &mut [Option<Step>],
-    grants_on: &mut [Vec<(usize, Raise)>],
-) {
+) -> Vec<RaiseSet> {
     let account = cx.account;
     let me = &account.principals[principal(p)];
-    let n = account.principals.len();
-    // A grant on the principal itself is worded at once (it is a target); on another, only
-    // recorded.
-    let mut grant = |q: usize, raise: Raise| {
-        if q == p {
-            if self_grant[p].is_none() {
-                self_grant[p] = Some(raise_step(cx, p, q, raise));
-            }
-        } else {
-            grants_on[p].push((q, raise));
+    let mut sets = Vec::new();
+    let mut add = |raise: Raise, within: &Rc<[u32]>, reach: Reach| {
+        if !reach.is_none() {
+            sets.push(RaiseSet {
+                raise,
+                within: within.clone(),
+                reach,
+            });
         }
     };
-    let may = |a: &str| cx.may(p, a);
-    let raises_others = [
-        "iam:AttachUserPolicy",
-        "iam:PutUserPolicy",
-        "iam:AttachRolePolicy",
-        "iam:PutRolePolicy",
-        "iam:CreatePolicyVersion",
-        "iam:SetDefaultPolicyVersion",
-        "iam:DeleteUserPermissionsBoundary",
-        "iam:DeleteRolePermissionsBoundary",
-        "iam:PutUserPermissionsBoundary",
-        "iam:PutRolePermissionsBoundary",
-    ]
-    .iter()
-    .any(|a| may(a));
-    // Per action, once per principal rather than once per target: whether it is granted at
-    // all, and the statements' resource patterns that screen the targets.
-    let screen = |a: &'static str| (a, may(a), raises_others.then(|| cx.filter(p, a)));
-    let user_methods = [
-        ("attach_user_policy", screen("iam:AttachUserPolicy")),
-        ("put_user_policy", screen("iam:PutUserPolicy")),
-    ];
-    let role_methods = [
-        ("attach_role_policy", screen("iam:AttachRolePolicy")),
-        ("put_role_policy", screen("iam:PutRolePolicy")),
-    ];
-    let boundary_user =
-        may("iam:DeleteUserPermissionsBoundary") || may("iam:PutUserPermissionsBoundary");
-    let boundary_role =
-        may("iam:DeleteRolePermissionsBoundary") || may("iam:PutRolePermissionsBoundary");
-    // The customer-managed policies this principal can rewrite, each judged once.
-    let mut rewritable: std::collections::HashSet<PolicyId> = std::collections::HashSet::new();
-    if raises_others && (may("iam:CreatePolicyVersion") || may("iam:SetDefaultPolicyVersion")) {
-        let fc = cx.filter(p, "iam:CreatePolicyVersion");
-        let fs = cx.filter(p, "iam:SetDefaultPolicyVersion");
-        for (pi, pol) in account.policies.iter_enumerated() {
-            let Some(arn) = pol.managed_arn.as_deref() else {
-                continue;
+    for (method, action, kind) in [
+        ("attach_user_policy", "iam:AttachUserPolicy", &u.users),
+        ("put_user_policy", "iam:PutUserPolicy", &u.users),
+        ("attach_role_policy", "iam:AttachRolePolicy", &u.roles),
+        ("put_role_policy", "iam:PutRolePolicy", &u.roles),
+    ] {
+        add(
+            Raise::Policy { method, action },
+            kind.ids(),
+            cx.reach(p, action, kind, None),
+        );
+    }
+
+    // Rewriting a customer-managed policy the target holds.
+    let create = cx.reach(p, "iam:CreatePolicyVersion", &u.policies, None);
+    let set_default = Reach::Only(
+        cx.reach(p, "iam:SetDefaultPolicyVersion", &u.policies, None)
+            .among(&u.multi_version),
+    );
+    match create.or(&set_default) {
+        Reach::AllBut(except) if except.is_empty() => {
+            add(Raise::Rewrite, &u.all_holders, Reach::AllBut(Vec::new()))
+        }
+        rewritable if !rewritable.is_none() => {
+            let mut holders: Vec<u32> = match &rewritable {
+                Reach::Only(list) => list
+                    .iter()
+                    .flat_map(|pi| u.holders.get(pi).into_iter().flatten())
+                    .copied()
+                    .collect(),
+                Reach::AllBut(_) => u
+                    .holders
+                    .iter()
+                    .filter(|(pi, _)| rewritable.contains(**pi))
+                    .flat_map(|(_, h)| h.iter().copied())
+                    .collect(),
             };
-            if arn.contains(":iam::aws:policy/") {
-                continue;
-            }
-            if cx.can_on(p, "iam:CreatePolicyVersion", arn, &fc)
-                || (pol.versions > 1 && cx.can_on(p, "iam:SetDefaultPolicyVersion", arn, &fs))
-            {
-                rewritable.insert(pi);
+            holders.sort_unstable();
+            holders.dedup();
+            add(
+                Raise::Rewrite,
+                &Rc::from(holders),
+                Reach::AllBut(Vec::new()),
+            );
+        }
+        _ => {}
+    }
+
+    // Dropping or replacing a permissions boundary that is all that stands in the way.
+    let boundary_actions = [
+        (
+            "iam:DeleteUserPermissionsBoundary",
+            "iam:PutUserPermissionsBoundary",
+        ),
+        (
+            "iam:DeleteRolePermissionsBoundary",
+            "iam:PutRolePermissionsBoundary",
+        ),
+    ];
+    if boundary_actions
+        .iter()
+        .any(|(d, s)| cx.may(p, d) || cx.may(p, s))
+    {
+        let bounded = cx
+            .unbounded
+            .get_or_init(|| unbounded_admins(account, &cx.ctxs, iam_all));
+        for ((del, put), kind) in boundary_actions.into_iter().zip(bounded) {
+            for (method, action) in [
+                ("delete_permissions_boundary", del),
+                ("put_permissions_boundary", put),
+            ] {
+                add(
+                    Raise::Boundary { method, action },
+                    kind.ids(),
+                    cx.reach(p, action, kind, None),
+                );
             }
         }
     }
-    for q in (0..n).filter(|_| raises_others) {
-        let t = &account.principals[principal(q)];
-        let methods = match t.kind {
-            PrincipalKind::User => &user_methods,
-            PrincipalKind::Role => &role_methods,
-        };
-        for (method, (action, granted, filter)) in methods {
-            let (method, action) = (*method, *action);
-            if *granted
-                && let Some(filter) = filter
-                && cx.can_on(p, action, &t.arn, filter)
-            {
-                grant(q, Raise::Policy { method, action });
-                break;
-            }
-        }
-        // Rewriting a customer-managed policy the principal holds.
-        for r in t.policies.iter().filter(|_| !rewritable.is_empty()) {
-            if rewritable.contains(&r.policy) {
-                grant(q, Raise::Rewrite(r.policy));
-                break;
-            }
-        }
-        // Dropping or replacing a permissions boundary that is all that stands in the way.
-        if t.boundary.is_some() {
-            let (del, put) = match t.kind {
-                PrincipalKind::User => (
-                    "iam:DeleteUserPermissionsBoundary",
-                    "iam:PutUserPermissionsBoundary",
-                ),
-                PrincipalKind::Role => (
-                    "iam:DeleteRolePermissionsBoundary",
-                    "iam:PutRolePermissionsBoundary",
-                ),
-            };
-            let may_change = match t.kind {
-                PrincipalKind::User => boundary_user,
-                PrincipalKind::Role => boundary_role,
-            };
-            // Whether the target is admin without its boundary does not depend on who asks:
-            // judged once per target, not once per pair.
-            if may_change
-                && *cx.unbounded_admin[q]
-                    .get_or_init(|| unbounded_admin(account, q, &cx.ctxs[q], iam_all))
-            {
-                for (method, action) in [
-                    ("delete_permissions_boundary", del),
-                    ("put_permissions_boundary", put),
-                ] {
-                    if cx.can(p, action, Target::Arn(&t.arn)).is_some() {
-                        grant(q, Raise::Boundary { method, action });
-                        break;
-                    }
-                }
-            }
-        }
-    }
+
     // Groups: changing a group's policies raises every member; joining an admin group.
-    for (gi, g) in account.groups.iter_enumerated() {
-        for (method, action) in [
-            ("attach_group_policy", "iam:AttachGroupPolicy"),
-            ("put_group_policy", "iam:PutGroupPolicy"),
-        ] {
-            if !may(action) {
-                continue;
-            }
-            if cx.can(p, action, Target::Arn(&g.arn)).is_some() {
-                for &q in users {
-                    if account.principals[principal(q)].groups.contains(&gi) {
-                        grant(
-                            q,
-                            Raise::Group {
-                                group: gi,
-                                method,
-                                action,
-                            },
-                        );
-                    }
+    let attach = cx.reach(p, "iam:AttachGroupPolicy", &u.groups, None);
+    let put = cx.reach(p, "iam:PutGroupPolicy", &u.groups, None);
+    let join = if me.kind == PrincipalKind::User {
+        cx.reach(p, "iam:AddUserToGroup", &u.groups, None)
+    } else {
+        Reach::none()
+    };
+    if !(attach.is_none() && put.is_none() && join.is_none()) {
+        let me_only: Rc<[u32]> = Rc::from([p as u32]);
+        for (gi, _) in account.groups.iter_enumerated() {
+            let g = gi.index() as u32;
+            for (method, action, reach) in [
+                ("attach_group_policy", "iam:AttachGroupPolicy", &attach),
+                ("put_group_policy", "iam:PutGroupPolicy", &put),
+            ] {
+                if reach.contains(g) {
+                    add(
+                        Raise::Group {
+                            group: gi,
+                            method,
+                            action,
+                        },
+                        &u.members[gi],
+                        Reach::AllBut(Vec::new()),
+                    );
+                    break;
                 }
-                break;
             }
-        }
-        if me.kind == PrincipalKind::User
-            && admin_groups[gi]
-            && !me.groups.contains(&gi)
-            && may("iam:AddUserToGroup")
-            && cx
-                .can(p, "iam:AddUserToGroup", Target::Arn(&g.arn))
-                .is_some()
-        {
-            grant(p, Raise::JoinAdminGroup(gi));
+            if admin_groups[gi] && !me.groups.contains(&gi) && join.contains(g) {
+                add(
+                    Raise::JoinAdminGroup(gi),
+                    &me_only,
+                    Reach::AllBut(Vec::new()),
+                );
+            }
         }
     }
+    sets
 }
 
 pub(super) fn denied(cx: &Ctx<'_>, p: usize, action: &str, arn: &str) -> bool {
@@ -340,6 +347,27 @@ pub(super) fn group_is_admin(
     };
     let fa = account.full_access_of(&members_view, &RequestContext::new());
     fa.is_admin(account.catalog) || fa.sure.is_superset_of(iam_all)
+}
+
+/// The users and the roles whose boundary is all that keeps them from being admin-equivalent.
+pub(super) fn unbounded_admins(
+    account: &Account,
+    ctxs: &[RequestContext],
+    iam_all: &ActionSet,
+) -> [Universe; 2] {
+    [PrincipalKind::User, PrincipalKind::Role].map(|kind| {
+        Universe::new(
+            account
+                .principals
+                .iter_enumerated()
+                .filter(|(q, pr)| {
+                    pr.kind == kind
+                        && pr.boundary.is_some()
+                        && unbounded_admin(account, q.index(), &ctxs[q.index()], iam_all)
+                })
+                .map(|(q, pr)| (q.index(), pr.arn.clone())),
+        )
+    })
 }
 
 /// Whether the principal's identity policies alone (ignoring its boundary) are admin-equivalent.
