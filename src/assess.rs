@@ -42,7 +42,7 @@ pub fn assess(
     // time-based check, so re-assessing a snapshot gives the same verdicts.
     let day = snapshot.collected_at.date_naive();
     let mut waiver_hits = vec![0usize; opts.waivers.len()];
-    let mut evaluated: BTreeMap<&str, Arc<CheckResult>> = BTreeMap::new();
+    let mut evaluated: BTreeMap<&str, CheckResult> = BTreeMap::new();
     let access = crate::access::AccessModel::new(snapshot);
     let started = std::time::Instant::now();
     if let Some(phases) = &opts.phases {
@@ -78,10 +78,7 @@ pub fn assess(
                 day,
                 &mut waiver_hits,
             );
-            evaluated.insert(
-                check.info().id,
-                Arc::new(check_result(check.info(), p, findings)),
-            );
+            evaluated.insert(check.info().id, check_result(check.info(), p, findings));
         }
     }
     if let Some(phases) = &opts.phases {
@@ -109,6 +106,14 @@ pub fn assess(
             resolve(c, &evaluated, attested)
         })
         .collect();
+    for c in &catalog.controls {
+        for id in &c.checks {
+            if let Some(k) = evaluated.get_mut(id.as_str()) {
+                k.controls.push(c.id.clone());
+            }
+        }
+    }
+    let checks: Vec<CheckResult> = evaluated.into_values().collect();
     let waivers = opts
         .waivers
         .iter()
@@ -150,6 +155,7 @@ pub fn assess(
         },
         summary,
         controls,
+        checks,
         gaps: snapshot.gaps.clone(),
         waivers,
         period: Some(period_of(snapshot)),
@@ -288,19 +294,21 @@ fn check_result(
         status,
         parameters: params.0.clone(),
         waived,
+        counts: Counts::of(&findings),
+        controls: Vec::new(),
         findings,
     }
 }
 
 fn resolve(
     control: &Control,
-    evaluated: &BTreeMap<&str, Arc<CheckResult>>,
+    evaluated: &BTreeMap<&str, CheckResult>,
     attestations: Vec<AttestationResult>,
 ) -> ControlResult {
-    let checks: Vec<Arc<CheckResult>> = control
+    let checks: Vec<&CheckResult> = control
         .checks
         .iter()
-        .map(|id| evaluated[id.as_str()].clone())
+        .map(|id| &evaluated[id.as_str()])
         .collect();
     let count = |keep: &dyn Fn(&Finding) -> bool| -> (usize, Vec<&str>) {
         let with: Vec<&str> = checks
@@ -424,9 +432,21 @@ fn resolve(
         // Kept for readers of v1: the rule has no "not applicable", so it is never set.
         not_applicable: None,
         inherited: control.inherited.clone(),
-        mappings: control.mappings.clone(),
         attestations,
-        checks,
+        checks: control
+            .mappings
+            .iter()
+            .map(|m| {
+                let k = &evaluated[m.check.as_str()];
+                ControlCheck {
+                    id: m.check.clone(),
+                    role: m.role,
+                    why: m.why.clone(),
+                    status: k.status,
+                    counts: k.counts,
+                }
+            })
+            .collect(),
     }
 }
 

@@ -362,6 +362,14 @@ fn run(cli: Cli) -> Result<i32> {
             for i in &v.inconsistent {
                 let _ = writeln!(stdout, "MISMATCH {i}");
             }
+            if let Some(schema) = &v.older {
+                let _ = writeln!(
+                    stdout,
+                    "OLDER    results.json is {schema}, written by an earlier safeguard; this version \
+                     checks its hashes but reads only {} (re-run `assess` on its snapshot.json for a current one)",
+                    crate::results::SCHEMA
+                );
+            }
             if v.is_intact() {
                 let _ = writeln!(
                     stdout,

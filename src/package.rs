@@ -249,6 +249,9 @@ pub struct Verification {
     pub extra: Vec<String>,
     /// Cross-file inconsistencies (e.g. results.json names another snapshot).
     pub inconsistent: Vec<String>,
+    /// The schema of results.json when it is an older one this version does not read (its
+    /// hashes are still checked).
+    pub older: Option<String>,
 }
 
 impl Verification {
@@ -364,15 +367,27 @@ pub fn verify(dir: &Path) -> Result<Verification> {
         .map(|f| f.size);
     if let Some(size) = results_size
         && let Ok(results) = read_contained(dir, &["results.json"], size)
-        && let Ok(r) = serde_json::from_slice::<Results>(&results)
-        && r.snapshot.sha256 != manifest.snapshot.sha256
+        && let Ok(r) = serde_json::from_slice::<ResultsHead>(&results)
     {
-        v.inconsistent.push(format!(
-            "results.json was computed from snapshot {} but the package holds {}",
-            r.snapshot.sha256, manifest.snapshot.sha256
-        ));
+        if crate::results::OLDER_SCHEMAS.contains(&r.schema.as_str()) {
+            v.older = Some(r.schema);
+        }
+        if r.snapshot.sha256 != manifest.snapshot.sha256 {
+            v.inconsistent.push(format!(
+                "results.json was computed from snapshot {} but the package holds {}",
+                r.snapshot.sha256, manifest.snapshot.sha256
+            ));
+        }
     }
     Ok(v)
+}
+
+/// The part of results.json every schema version shares: enough to tell the version and the
+/// snapshot it was computed from.
+#[derive(serde::Deserialize)]
+struct ResultsHead {
+    schema: String,
+    snapshot: crate::results::SnapshotRef,
 }
 
 /// A manifest lists files and hashes; far below this even for the largest accounts.

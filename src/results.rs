@@ -1,5 +1,9 @@
-//! `results.json`, schema `safeguard.results.v1` (docs/results-schema.md). Field names are a public
-//! interface: add fields freely, never rename or remove one.
+//! `results.json`, schema `safeguard.results.v2` (docs/results-schema.md). Field names are a public
+//! interface: add fields freely, never rename or remove one without a new schema version.
+//!
+//! v2 stores each check, with its findings, once at the top level; a control lists the checks
+//! it rests on by id, with their role and counts. (v1 copied every check into every control it
+//! served, so a large account's findings were written several times over.)
 
 use std::collections::BTreeMap;
 
@@ -13,7 +17,10 @@ use crate::snapshot::Gap;
 pub use crate::verdict::ControlStatus;
 use crate::verdict::{Finding, FindingStatus};
 
-pub const SCHEMA: &str = "safeguard.results.v1";
+pub const SCHEMA: &str = "safeguard.results.v2";
+
+/// Schemas of older packages, which this version does not read.
+pub const OLDER_SCHEMAS: [&str; 1] = ["safeguard.results.v1"];
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Results {
@@ -25,6 +32,8 @@ pub struct Results {
     /// One count per control status (all five keys always present).
     pub summary: BTreeMap<ControlStatus, usize>,
     pub controls: Vec<ControlResult>,
+    /// Every check the catalog uses, once, in id order, with its findings.
+    pub checks: Vec<CheckResult>,
     /// Evidence the snapshot lacks, copied from it so the report can list it.
     pub gaps: Vec<Gap>,
     /// Every waiver handed in, with whether it held and how many findings it covered.
@@ -137,12 +146,69 @@ pub struct ControlResult {
     /// Attestations handed in for this control, valid or not.
     #[serde(default)]
     pub attestations: Vec<AttestationResult>,
-    /// Shared between the controls a check serves: evaluated once, never copied.
-    pub checks: Vec<std::sync::Arc<CheckResult>>,
-    /// Each check's role for this control (`primary` or `supporting`) and why, in the order of
-    /// `checks`.
-    #[serde(default)]
-    pub mappings: Vec<crate::catalog::Mapping>,
+    /// The checks the control rests on, in catalog order; their findings are under the
+    /// top-level `checks`.
+    pub checks: Vec<ControlCheck>,
+}
+
+/// A check as one control uses it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ControlCheck {
+    /// The id of a check in the top-level `checks`.
+    pub id: String,
+    /// `primary` (the control's verdict rests on it) or `supporting`.
+    pub role: crate::catalog::Role,
+    /// Why the check bears on this control.
+    pub why: String,
+    pub status: FindingStatus,
+    pub counts: Counts,
+}
+
+/// A check's findings, counted by status.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Counts {
+    pub fail: usize,
+    pub error: usize,
+    pub pass: usize,
+    pub not_applicable: usize,
+    /// Failing findings a valid waiver covers (counted here, not in `fail`).
+    pub waived: usize,
+}
+
+impl Counts {
+    pub fn of(findings: &[Finding]) -> Counts {
+        let mut c = Counts::default();
+        for f in findings {
+            match f.status {
+                FindingStatus::Fail if f.is_waived() => c.waived += 1,
+                FindingStatus::Fail => c.fail += 1,
+                FindingStatus::Error => c.error += 1,
+                FindingStatus::Pass => c.pass += 1,
+                FindingStatus::NotApplicable => c.not_applicable += 1,
+            }
+        }
+        c
+    }
+
+    /// "2 fail, 1 error, 14 pass", leaving out zeros.
+    pub fn text(&self) -> String {
+        let parts: Vec<String> = [
+            (self.fail, "fail"),
+            (self.waived, "waived"),
+            (self.error, "error"),
+            (self.pass, "pass"),
+            (self.not_applicable, "not applicable"),
+        ]
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, what)| format!("{n} {what}"))
+        .collect();
+        if parts.is_empty() {
+            "no findings".into()
+        } else {
+            parts.join(", ")
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -160,6 +226,9 @@ pub struct CheckResult {
     /// Failing findings a valid waiver covers (they stay listed, marked waived).
     #[serde(default)]
     pub waived: usize,
+    pub counts: Counts,
+    /// The controls it serves, in catalog order.
+    pub controls: Vec<String>,
     /// Failing first, then errors, passes and not-applicable, each by resource.
     pub findings: Vec<Finding>,
 }
@@ -169,6 +238,23 @@ impl Results {
         let mut bytes = serde_json::to_vec_pretty(self).expect("results serialize");
         bytes.push(b'\n');
         bytes
+    }
+
+    /// The check with this id (every id a control lists is one).
+    pub fn check(&self, id: &str) -> &CheckResult {
+        let at = self
+            .checks
+            .binary_search_by(|c| c.id.as_str().cmp(id))
+            .unwrap_or_else(|_| panic!("results list check {id}"));
+        &self.checks[at]
+    }
+
+    /// The checks of a control, with their role for it.
+    pub fn checks_of<'a>(
+        &'a self,
+        control: &'a ControlResult,
+    ) -> impl Iterator<Item = (&'a ControlCheck, &'a CheckResult)> + 'a {
+        control.checks.iter().map(|k| (k, self.check(&k.id)))
     }
 
     /// Count of controls with this status.

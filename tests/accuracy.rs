@@ -122,8 +122,8 @@ fn unresolved_evidence(package: &Path) -> Vec<String> {
         serde_json::from_slice(&std::fs::read(package.join("snapshot.json")).unwrap()).unwrap();
     let mut out = Vec::new();
     let mut seen = 0;
-    for control in results["controls"].as_array().unwrap() {
-        for check in control["checks"].as_array().unwrap() {
+    {
+        for check in results["checks"].as_array().unwrap() {
             for f in check["findings"].as_array().unwrap() {
                 seen += 1;
                 let pointer = f["evidence"].as_str().unwrap();
@@ -199,12 +199,11 @@ fn run_case(case: &str, scratch: &Path) -> Outcome {
     let results: Value =
         serde_json::from_slice(&std::fs::read(package.join("results.json")).unwrap()).unwrap();
     let mut by_check: BTreeMap<String, Vec<Value>> = BTreeMap::new();
-    for control in results["controls"].as_array().unwrap() {
-        for check in control["checks"].as_array().unwrap() {
-            by_check
-                .entry(check["id"].as_str().unwrap().to_string())
-                .or_insert_with(|| check["findings"].as_array().unwrap().clone());
-        }
+    for check in results["checks"].as_array().unwrap() {
+        by_check.insert(
+            check["id"].as_str().unwrap().to_string(),
+            check["findings"].as_array().unwrap().clone(),
+        );
     }
     Outcome::Findings(by_check, unresolved_evidence(&package))
 }

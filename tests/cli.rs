@@ -117,6 +117,47 @@ fn verify_reports_altered_missing_and_extra_files() {
 }
 
 #[test]
+fn verify_says_when_a_package_is_an_older_results_schema() {
+    let out = tempfile::tempdir().unwrap();
+    let (_, pkg) = assess_example(out.path(), &["--fail-on", "never", "--format", "json"]);
+    // A package as an earlier build wrote it: results.json in schema v1, hashed in the manifest.
+    let mut results: serde_json::Value =
+        serde_json::from_slice(&fs::read(pkg.join("results.json")).unwrap()).unwrap();
+    results["schema"] = "safeguard.results.v1".into();
+    results.as_object_mut().unwrap().remove("checks");
+    let bytes = serde_json::to_vec_pretty(&results).unwrap();
+    fs::write(pkg.join("results.json"), &bytes).unwrap();
+    let manifest_path = pkg.join("manifest.json");
+    let mut manifest: serde_json::Value =
+        serde_json::from_slice(&fs::read(&manifest_path).unwrap()).unwrap();
+    for f in manifest["files"].as_array_mut().unwrap() {
+        if f["path"] == "results.json" {
+            f["sha256"] = safeguard::snapshot::sha256_hex(&bytes).into();
+            f["size"] = bytes.len().into();
+        }
+    }
+    fs::write(
+        &manifest_path,
+        serde_json::to_vec_pretty(&manifest).unwrap(),
+    )
+    .unwrap();
+
+    let v = run(&["verify", pkg.to_str().unwrap()]);
+    let t = text(&v);
+    assert_eq!(v.status.code(), Some(0), "{t}");
+    assert!(
+        t.contains("OLDER    results.json is safeguard.results.v1")
+            && t.contains("safeguard.results.v2"),
+        "{t}"
+    );
+    // A current package says nothing of the kind.
+    let out2 = tempfile::tempdir().unwrap();
+    let (_, current) = assess_example(out2.path(), &["--fail-on", "never", "--format", "json"]);
+    let t = text(&run(&["verify", current.to_str().unwrap()]));
+    assert!(!t.contains("OLDER"), "{t}");
+}
+
+#[test]
 fn same_snapshot_gives_identical_outputs() {
     let a = tempfile::tempdir().unwrap();
     let b = tempfile::tempdir().unwrap();
@@ -260,11 +301,10 @@ fn parameters_can_be_overridden_and_are_recorded() {
     );
     let r: serde_json::Value =
         serde_json::from_slice(&fs::read(pkg.join("results.json")).unwrap()).unwrap();
-    let check = r["controls"]
+    let check = r["checks"]
         .as_array()
         .unwrap()
         .iter()
-        .flat_map(|c| c["checks"].as_array().unwrap())
         .find(|k| k["id"] == "iam.password_policy")
         .unwrap();
     assert_eq!(check["status"], "pass");
@@ -529,11 +569,11 @@ fn attestations_waivers_and_config_reach_every_output() {
         "attestations/risk-analysis-2026-summary.md"
     );
     // Waived findings stay listed, marked; an expired waiver is listed and ignored.
-    let findings: Vec<serde_json::Value> = r["controls"]
+    let findings: Vec<serde_json::Value> = r["checks"]
         .as_array()
         .unwrap()
         .iter()
-        .flat_map(|c| c["checks"].as_array().unwrap().clone())
+        .cloned()
         .flat_map(|k| {
             k["findings"]
                 .as_array()

@@ -32,13 +32,15 @@ fn verdicts(results: &Value) -> BTreeSet<String> {
         {
             out.insert(format!("{} {}", c["id"], c["status"]));
         }
-        for k in checks
-            .iter()
-            .filter(|k| !moto_cannot_serve(k["id"].as_str().unwrap()))
-        {
-            for f in k["findings"].as_array().unwrap() {
-                out.insert(format!("{} {} {}", k["id"], f["resource"], f["status"]));
-            }
+    }
+    for k in results["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|k| !moto_cannot_serve(k["id"].as_str().unwrap()))
+    {
+        for f in k["findings"].as_array().unwrap() {
+            out.insert(format!("{} {} {}", k["id"], f["resource"], f["status"]));
         }
     }
     out

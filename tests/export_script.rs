@@ -63,11 +63,10 @@ fn the_export_script_produces_a_folder_safeguard_assesses() {
         serde_json::from_slice(&std::fs::read(Path::new(&pkg).join("results.json")).unwrap())
             .unwrap();
     let finding = |check: &str, resource: &str| -> String {
-        results["controls"]
+        results["checks"]
             .as_array()
             .unwrap()
             .iter()
-            .flat_map(|c| c["checks"].as_array().unwrap())
             .filter(|k| k["id"] == check)
             .flat_map(|k| k["findings"].as_array().unwrap())
             .find(|f| f["resource"].as_str().unwrap().contains(resource))

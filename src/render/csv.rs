@@ -1,13 +1,16 @@
-//! `results.csv`: one row per finding per control, for spreadsheets.
+//! `results.csv`, for spreadsheets: one row per control (its verdict and why), then one row per
+//! finding with the citations its check serves in one column. Each finding appears once, however
+//! many controls its check serves.
 
 use crate::results::Results;
 
-pub const HEADER: [&str; 14] = [
+pub const HEADER: [&str; 15] = [
+    "row",
     "control_id",
     "control_title",
     "control_status",
+    "controls",
     "check_id",
-    "check_role",
     "check_status",
     "resource",
     "finding_status",
@@ -22,56 +25,66 @@ pub const HEADER: [&str; 14] = [
 pub fn render(results: &Results) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(HEADER).expect("in-memory write");
+    let at = results.snapshot.collected_at.as_str();
     for c in &results.controls {
-        if c.checks.iter().all(|k| k.findings.is_empty()) {
-            // Manual-only and inherited controls still get a row, so the sheet lists every control.
+        w.write_record([
+            "control",
+            c.id.as_str(),
+            &c.title,
+            c.status.as_str(),
+            "",
+            "",
+            "",
+            "",
+            "",
+            &c.status_reason,
+            "",
+            at,
+            "",
+            "",
+            "",
+        ])
+        .expect("in-memory write");
+    }
+    for k in &results.checks {
+        // "164.312(b) (primary); 164.308(a)(1)(ii)(D) (supporting)", in catalog order.
+        let controls = k
+            .controls
+            .iter()
+            .map(|id| {
+                let role = results
+                    .controls
+                    .iter()
+                    .find(|c| &c.id == id)
+                    .and_then(|c| c.checks.iter().find(|m| m.id == k.id))
+                    .map_or("", |m| m.role.as_str());
+                format!("{id} ({role})")
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        for f in &k.findings {
             w.write_record([
-                c.id.as_str(),
-                &c.title,
-                c.status.as_str(),
+                "finding",
                 "",
                 "",
                 "",
-                "",
-                "",
-                &c.status_reason,
-                "",
-                &results.snapshot.collected_at,
-                "",
-                "",
-                "",
+                &controls,
+                &k.id,
+                k.status.as_str(),
+                &defuse(&f.resource),
+                f.status.as_str(),
+                &defuse(&f.message),
+                &f.evidence,
+                at,
+                f.waiver.as_ref().map_or("", |w| w.status.as_str()),
+                &f.waiver
+                    .as_ref()
+                    .map_or(String::new(), |w| defuse(&w.approved_by)),
+                &f.waiver
+                    .as_ref()
+                    .map_or(String::new(), |w| w.expires.to_string()),
             ])
             .expect("in-memory write");
-        }
-        for k in &c.checks {
-            let role = c
-                .mappings
-                .iter()
-                .find(|m| m.check == k.id)
-                .map_or("", |m| m.role.as_str());
-            for f in &k.findings {
-                w.write_record([
-                    c.id.as_str(),
-                    &c.title,
-                    c.status.as_str(),
-                    &k.id,
-                    role,
-                    k.status.as_str(),
-                    &defuse(&f.resource),
-                    f.status.as_str(),
-                    &defuse(&f.message),
-                    &f.evidence,
-                    &results.snapshot.collected_at,
-                    f.waiver.as_ref().map_or("", |w| w.status.as_str()),
-                    &f.waiver
-                        .as_ref()
-                        .map_or(String::new(), |w| defuse(&w.approved_by)),
-                    &f.waiver
-                        .as_ref()
-                        .map_or(String::new(), |w| w.expires.to_string()),
-                ])
-                .expect("in-memory write");
-            }
         }
     }
     w.into_inner().expect("in-memory flush")

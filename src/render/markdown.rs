@@ -17,12 +17,7 @@ pub const MAX_REPORT_BYTES: usize = 512 << 20;
 /// Instructions a `--templates` template may run: a generous base plus a share per finding, so
 /// a template that loops forever stops with an error instead of hanging the run.
 fn fuel_for(results: &Results) -> u64 {
-    let findings: usize = results
-        .controls
-        .iter()
-        .flat_map(|c| &c.checks)
-        .map(|k| k.findings.len())
-        .sum();
+    let findings: usize = results.checks.iter().map(|k| k.findings.len()).sum();
     50_000_000 + 2_000 * findings as u64
 }
 

@@ -131,8 +131,8 @@ pub fn render(results: &Results) -> Vec<u8> {
             });
             // Each check's role for this control: `primary` or `supporting`, valued by the check.
             if let Some(props) = f["props"].as_array_mut() {
-                for m in &c.mappings {
-                    props.push(json!({"name": m.role.as_str(), "ns": NS, "value": m.check}));
+                for m in &c.checks {
+                    props.push(json!({"name": m.role.as_str(), "ns": NS, "value": m.id}));
                 }
             }
             if !c.checks.is_empty() {

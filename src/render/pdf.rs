@@ -777,16 +777,15 @@ pub fn render(results: &Results, detail: super::view::Detail) -> Result<Vec<u8>>
             let rows = c
                 .checks
                 .iter()
-                .zip(&c.mappings)
-                .map(|(check, m)| {
+                .map(|m| {
                     vec![
-                        Cell::plain(&check.id),
+                        Cell::plain(&m.id),
                         Cell::plain(format!("{}: {}", m.role.as_str(), m.why)),
                         Cell::badge(
-                            &status_label(check.status.as_str()),
-                            status_colour(check.status.as_str()),
+                            &status_label(m.status.as_str()),
+                            status_colour(m.status.as_str()),
                         ),
-                        Cell::plain(super::view::Counts::of(check).text()),
+                        Cell::plain(m.counts.text()),
                     ]
                 })
                 .collect();

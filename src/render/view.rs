@@ -28,52 +28,7 @@ impl Detail {
     }
 }
 
-/// Findings of one check, counted by status.
-#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
-pub struct Counts {
-    pub fail: usize,
-    pub error: usize,
-    pub pass: usize,
-    pub not_applicable: usize,
-    /// Failing findings a valid waiver covers (counted here, not in `fail`).
-    pub waived: usize,
-}
-
-impl Counts {
-    pub fn of(check: &CheckResult) -> Counts {
-        let mut c = Counts::default();
-        for f in &check.findings {
-            match f.status {
-                FindingStatus::Fail if f.is_waived() => c.waived += 1,
-                FindingStatus::Fail => c.fail += 1,
-                FindingStatus::Error => c.error += 1,
-                FindingStatus::Pass => c.pass += 1,
-                FindingStatus::NotApplicable => c.not_applicable += 1,
-            }
-        }
-        c
-    }
-
-    /// "2 fail, 1 error, 14 pass", leaving out zeros.
-    pub fn text(&self) -> String {
-        let parts: Vec<String> = [
-            (self.fail, "fail"),
-            (self.waived, "waived"),
-            (self.error, "error"),
-            (self.pass, "pass"),
-            (self.not_applicable, "not applicable"),
-        ]
-        .iter()
-        .filter(|(n, _)| *n > 0)
-        .map(|(n, what)| format!("{n} {what}"))
-        .collect();
-        if parts.is_empty() {
-            "no findings".into()
-        } else {
-            parts.join(", ")
-        }
-    }
-}
+pub use crate::results::Counts;
 
 /// One check as the "Findings by check" part prints it.
 #[derive(Debug, Serialize)]
@@ -88,22 +43,16 @@ pub struct CheckView<'a> {
 
 /// Every check of the results once, in id order.
 pub fn checks(results: &Results) -> Vec<CheckView<'_>> {
-    let mut by_id: BTreeMap<&str, CheckView<'_>> = BTreeMap::new();
-    for c in &results.controls {
-        for k in &c.checks {
-            let view = by_id.entry(k.id.as_str()).or_insert_with(|| {
-                let counts = Counts::of(k);
-                CheckView {
-                    check: k,
-                    counts,
-                    counts_text: counts.text(),
-                    serves: Vec::new(),
-                }
-            });
-            view.serves.push(c.id.as_str());
-        }
-    }
-    by_id.into_values().collect()
+    results
+        .checks
+        .iter()
+        .map(|k| CheckView {
+            check: k,
+            counts: k.counts,
+            counts_text: k.counts.text(),
+            serves: k.controls.iter().map(String::as_str).collect(),
+        })
+        .collect()
 }
 
 /// One safeguard category and how many of its controls are in each status.
