@@ -42,8 +42,10 @@ pub struct PackageOptions {
     pub prepared_by: Option<String>,
     /// The organization the package is for, winning over the config file's.
     pub organization: Option<String>,
-    /// How many findings the reports print.
-    pub detail: crate::render::view::Detail,
+    /// How many findings the reports print; `None` chooses by `detail_limit`.
+    pub detail: Option<crate::render::view::Detail>,
+    /// Findings past which the reports print only failures, when `detail` is `None`.
+    pub detail_limit: usize,
     /// Time per phase and peak memory, when `--profile-phases` asks (stderr only).
     pub phases: Option<std::sync::Arc<crate::phases::Phases>>,
 }
@@ -172,7 +174,9 @@ pub fn assess_and_package(snapshot: &Snapshot, out: &PackageOptions) -> Result<(
             formats: &formats,
             templates: out.templates.as_deref(),
             created_at: Utc::now(),
-            detail: out.detail,
+            detail: out
+                .detail
+                .unwrap_or_else(|| crate::render::view::Detail::auto(&results, out.detail_limit)),
             phases: out.phases.as_deref(),
             extra,
         },

@@ -130,10 +130,14 @@ struct OutputArgs {
     /// The organization the package is for (cover page; else the config file's).
     #[arg(long, value_name = "NAME")]
     organization: Option<String>,
-    /// Findings the reports print: all, or failures (failing, waived and undecided ones; the
-    /// rest as counts). results.json and results.csv keep every finding.
-    #[arg(long, value_enum, default_value_t = DetailArg::All)]
+    /// Findings the reports print: all; failures (failing, waived and undecided ones, the rest
+    /// as counts); or auto: all up to --detail-limit findings, else failures. results.json and
+    /// results.csv keep every finding.
+    #[arg(long, value_enum, default_value_t = DetailArg::Auto)]
     detail: DetailArg,
+    /// With --detail auto, the number of findings past which the reports print only failures.
+    #[arg(long, value_name = "N", default_value_t = crate::render::view::DEFAULT_DETAIL_LIMIT)]
+    detail_limit: usize,
     /// Print, on stderr, the time each phase took (import, engine, checks, each writer) and
     /// the peak memory.
     #[arg(long)]
@@ -145,6 +149,7 @@ struct OutputArgs {
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 enum DetailArg {
+    Auto,
     All,
     Failures,
 }
@@ -168,9 +173,11 @@ impl OutputArgs {
                 .profile_phases
                 .then(|| std::sync::Arc::new(crate::phases::Phases::default())),
             detail: match self.detail {
-                DetailArg::All => crate::render::view::Detail::All,
-                DetailArg::Failures => crate::render::view::Detail::Failures,
+                DetailArg::Auto => None,
+                DetailArg::All => Some(crate::render::view::Detail::All),
+                DetailArg::Failures => Some(crate::render::view::Detail::Failures),
             },
+            detail_limit: self.detail_limit,
         }
     }
 

@@ -1017,8 +1017,9 @@ fn assess_with_role_named(name: &str, formats: &str) -> (Output, tempfile::TempD
     (o, out)
 }
 
-/// `--detail failures` prints passing and not-applicable findings as counts in the reports;
-/// results.json keeps every finding.
+/// `--detail failures` prints passing and not-applicable findings as counts in the reports, and
+/// `--detail auto` (the default) does the same past `--detail-limit` findings; results.json
+/// keeps every finding either way.
 #[test]
 fn detail_failures_counts_what_passed_and_keeps_it_in_results() {
     // The finding rows of report.md's "Findings by check" part, by their status cell.
@@ -1030,18 +1031,23 @@ fn detail_failures_counts_what_passed_and_keeps_it_in_results() {
             .count()
     }
     let mut reports = Vec::new();
-    for detail in ["all", "failures"] {
+    for args in [
+        &["--detail", "all"][..],
+        &["--detail", "failures"],
+        &[],
+        &["--detail-limit", "10"],
+    ] {
         let out = tempfile::tempdir().unwrap();
-        let o = run(&[
+        let mut all = vec![
             "demo",
             "-q",
-            "--detail",
-            detail,
             "--format",
             "md,json",
             "-o",
             out.path().to_str().unwrap(),
-        ]);
+        ];
+        all.extend(args);
+        let o = run(&all);
         assert_eq!(o.status.code(), Some(0), "{}", text(&o));
         let pkg = PathBuf::from(String::from_utf8_lossy(&o.stdout).trim().to_string());
         reports.push((
@@ -1049,12 +1055,28 @@ fn detail_failures_counts_what_passed_and_keeps_it_in_results() {
             fs::read(pkg.join("results.json")).unwrap(),
         ));
     }
-    let (all, failures) = (&reports[0], &reports[1]);
+    let (all, failures, auto, past) = (&reports[0], &reports[1], &reports[2], &reports[3]);
     assert!(rows(&all.0, "Pass") > 0);
     assert_eq!(rows(&failures.0, "Pass"), 0);
     assert_eq!(rows(&failures.0, "Fail"), rows(&all.0, "Fail"));
-    assert!(failures.0.contains("not printed (`--detail failures`)"));
-    assert_eq!(all.1, failures.1, "results.json keeps every finding");
+    assert!(
+        failures
+            .0
+            .contains("counted, not printed (`--detail failures`)")
+    );
+    // The demo is far below the default limit: auto prints everything.
+    assert_eq!(auto.0, all.0);
+    // Past the limit, auto prints failures only and says why.
+    assert_eq!(rows(&past.0, "Pass"), 0);
+    assert_eq!(rows(&past.0, "Fail"), rows(&all.0, "Fail"));
+    assert!(
+        past.0.contains("more than 10 findings (`--detail-limit`)"),
+        "{}",
+        past.0
+    );
+    for r in [failures, auto, past] {
+        assert_eq!(all.1, r.1, "results.json keeps every finding");
+    }
 }
 
 /// `--profile-phases` says on stderr where the time went, and changes no output file.

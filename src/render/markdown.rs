@@ -92,7 +92,8 @@ pub fn render(
             statuses => statuses,
             checks => Value::from(minijinja::value::Serde(super::view::checks(results))),
             categories => Value::from(minijinja::value::Serde(super::view::categories(results))),
-            detail => Value::from(minijinja::value::Serde(detail)),
+            detail => detail.mode(),
+            why_counted => detail.why_counted(),
         },
         &mut out,
     );

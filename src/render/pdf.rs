@@ -831,7 +831,10 @@ pub fn render(results: &Results, detail: super::view::Detail) -> Result<Vec<u8>>
         let hidden = check.findings.iter().filter(|f| !detail.shows(f)).count();
         if hidden > 0 {
             w.paragraph(
-                &format!("{hidden} passing or not-applicable finding(s) not printed (--detail failures); results.json and results.csv list them."),
+                &format!(
+                    "{hidden} passing or not-applicable finding(s) counted, not printed ({}); results.json and results.csv list them.",
+                    detail.why_counted().replace('`', "")
+                ),
                 8.5,
                 Weight::Regular,
                 grey,

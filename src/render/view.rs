@@ -12,19 +12,54 @@ use crate::verdict::FindingStatus;
 /// How much of each check's findings the reports print: every finding, or the failing, waived
 /// and undecided ones with the rest as counts. results.json and results.csv keep every finding
 /// either way.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Detail {
     #[default]
     All,
+    /// Asked for (`--detail failures`).
     Failures,
+    /// Chosen because the assessment has more findings than this limit (`--detail auto`).
+    FailuresPast(usize),
 }
 
+/// The findings past which `--detail auto` prints only failures: a report a person reads
+/// end to end, and a PDF written in a second or two.
+pub const DEFAULT_DETAIL_LIMIT: usize = 5_000;
+
 impl Detail {
+    /// `--detail auto`: every finding up to `limit` findings in all, else the failures.
+    pub fn auto(results: &Results, limit: usize) -> Detail {
+        let findings: usize = results.checks.iter().map(|k| k.findings.len()).sum();
+        if findings > limit {
+            Detail::FailuresPast(limit)
+        } else {
+            Detail::All
+        }
+    }
+
     /// Whether a finding is printed at this level of detail.
     pub fn shows(self, f: &crate::verdict::Finding) -> bool {
         self == Detail::All
             || !matches!(f.status, FindingStatus::Pass | FindingStatus::NotApplicable)
+    }
+
+    /// `all` or `failures`, as the template tests it.
+    pub fn mode(self) -> &'static str {
+        match self {
+            Detail::All => "all",
+            Detail::Failures | Detail::FailuresPast(_) => "failures",
+        }
+    }
+
+    /// Why passing findings are counted rather than printed.
+    pub fn why_counted(self) -> String {
+        match self {
+            Detail::All => String::new(),
+            Detail::Failures => "`--detail failures`".into(),
+            Detail::FailuresPast(limit) => format!(
+                "the assessment has more than {limit} findings (`--detail-limit`); `--detail all` prints every one"
+            ),
+        }
     }
 }
 
