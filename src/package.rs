@@ -61,7 +61,7 @@ pub fn render_files(req: &PackageRequest<'_>) -> Result<Vec<(String, Vec<u8>)>> 
         let bytes = match format {
             Format::Json => req.results.to_json(),
             Format::Csv => render::csv::render(req.results),
-            Format::Oscal => render::oscal::render(req.results),
+            Format::Oscal => render::oscal::render(req.results, req.detail),
             Format::Md => {
                 render::markdown::render(req.results, req.templates, req.detail)?.into_bytes()
             }

@@ -11,9 +11,14 @@ use sha2::{Digest, Sha256};
 const SCHEMA_SHA256: &str = "ccbb55a80f8b5753e9f6dfbc317e7b35a2800f013ce17cb04ee69e6ad4cd6a9e";
 
 fn demo(out: &Path) -> PathBuf {
+    demo_with(out, &[])
+}
+
+fn demo_with(out: &Path, extra: &[&str]) -> PathBuf {
     let o = Command::new(env!("CARGO_BIN_EXE_safeguard"))
         .args(["demo", "-q", "--format", "json,oscal", "-o"])
         .arg(out)
+        .args(extra)
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -37,17 +42,33 @@ fn the_oscal_document_is_valid_against_the_official_schema() {
         .build(&schema)
         .expect("the official schema compiles");
 
+    // As written for the demo, and past the detail limit (passing evidence counted in remarks).
+    for extra in [&[][..], &["--detail-limit", "10"]] {
+        let out = tempfile::tempdir().unwrap();
+        let package = demo_with(out.path(), extra);
+        let doc: Value =
+            serde_json::from_slice(&std::fs::read(package.join("results.oscal.json")).unwrap())
+                .unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&doc)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .take(20)
+            .collect();
+        assert!(errors.is_empty(), "schema errors:\n{}", errors.join("\n"));
+        let remarks = doc["assessment-results"]["results"][0]["observations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|o| o.get("remarks").is_some())
+            .count();
+        assert_eq!(remarks > 0, !extra.is_empty(), "{extra:?}");
+    }
+
     let out = tempfile::tempdir().unwrap();
     let package = demo(out.path());
     let doc: Value =
         serde_json::from_slice(&std::fs::read(package.join("results.oscal.json")).unwrap())
             .unwrap();
-    let errors: Vec<String> = validator
-        .iter_errors(&doc)
-        .map(|e| format!("{} at {}", e, e.instance_path()))
-        .take(20)
-        .collect();
-    assert!(errors.is_empty(), "schema errors:\n{}", errors.join("\n"));
 
     // A broken document is refused: the validator is really checking.
     let mut broken = doc.clone();

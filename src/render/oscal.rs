@@ -37,7 +37,7 @@ pub fn control_id(citation: &str) -> String {
     out
 }
 
-pub fn render(results: &Results) -> Vec<u8> {
+pub fn render(results: &Results, detail: super::view::Detail) -> Vec<u8> {
     let seed = format!("{}:{}", results.snapshot.sha256, results.catalog.sha256);
     let id = |kind: &str, name: &str| -> String {
         Uuid::new_v5(
@@ -76,7 +76,15 @@ pub fn render(results: &Results) -> Vec<u8> {
         .iter()
         .map(|v| {
             let check = v.check;
-            let mut evidence: Vec<&str> = check.findings.iter().map(|f| f.evidence.as_str()).collect();
+            // Past the reports' detail limit, the evidence of passing findings is counted here
+            // and listed in results.json, as the reports do.
+            let mut evidence: Vec<&str> = check
+                .findings
+                .iter()
+                .filter(|f| detail.shows(f))
+                .map(|f| f.evidence.as_str())
+                .collect();
+            let counted = check.findings.iter().filter(|f| !detail.shows(f)).count();
             evidence.sort_unstable();
             evidence.dedup();
             let relevant: Vec<Value> = evidence
@@ -101,6 +109,13 @@ pub fn render(results: &Results) -> Vec<u8> {
             });
             if !relevant.is_empty() {
                 o["relevant-evidence"] = Value::Array(relevant);
+            }
+            if counted > 0 {
+                o["remarks"] = format!(
+                    "The evidence of {counted} passing or not-applicable finding(s) is not listed ({}); results.json lists it.",
+                    detail.why_counted().replace('`', "")
+                )
+                .into();
             }
             o
         })
