@@ -165,6 +165,7 @@ impl Model {
         let mut evidence: Table<PrincipalId, String> = Table::new();
         let mut incomplete: Table<PrincipalId, Vec<String>> = Table::new();
         let mut service_linked: Table<PrincipalId, bool> = Table::new();
+        let passwords = console_passwords(snapshot);
         for (ui, u) in details.user_detail_list.iter().enumerate() {
             let base = format!("{DETAILS}/UserDetailList/{ui}");
             let mut pols = Vec::new();
@@ -222,7 +223,7 @@ impl Model {
                 boundary,
                 trust: None,
                 tags: tags_of(&u.extra),
-                console_password: console_password(snapshot, &u.arn),
+                console_password: passwords.get(u.arn.as_str()).copied().flatten(),
                 instance_profile: false,
             });
             evidence.push(base);
@@ -377,12 +378,20 @@ pub fn base_context(mfa: bool, as_of: chrono::DateTime<chrono::Utc>) -> RequestC
 }
 
 /// Whether the credential report shows a console password for the user (`None`: not known).
-fn console_password(snapshot: &Snapshot, arn: &str) -> Option<bool> {
-    let report = snapshot.iam.credential_report.as_ref()?;
-    let (_, row) = report
-        .users()
-        .find(|(_, r)| r.get("arn").map(String::as_str) == Some(arn))?;
-    crate::snapshot::report_flag(row, "password_enabled")
+/// Per user ARN, whether the credential report says a console password is enabled (the first
+/// row naming the ARN; `None` where the report does not say). Indexed once: looking each user
+/// up in the report was quadratic on large accounts.
+fn console_passwords(snapshot: &Snapshot) -> HashMap<&str, Option<bool>> {
+    let mut out = HashMap::new();
+    if let Some(report) = snapshot.iam.credential_report.as_ref() {
+        for (_, row) in report.users() {
+            if let Some(arn) = row.get("arn") {
+                out.entry(arn.as_str())
+                    .or_insert_with(|| crate::snapshot::report_flag(row, "password_enabled"));
+            }
+        }
+    }
+    out
 }
 
 fn missing_text(broken: &HashMap<String, String>, arn: &str) -> String {
