@@ -2,12 +2,15 @@
 # Runs safeguard and Cloudsplaining on the same synthetic accounts, one after the other on this
 # machine, and prints wall time and peak memory of each, so the ratio is measured side by side.
 #
-#   scripts/bench-vs-cloudsplaining.sh [PRINCIPALS ...]      (default: 100 1000 10000)
+#   scripts/bench-vs-cloudsplaining.sh [ROLES ...]      (default: 1000 3000 10000)
 #
-# The account comes from benches/synth.rs (import-folder format); Cloudsplaining reads its
-# iam/account-authorization-details.json, as `cloudsplaining scan --input-file` expects.
-# safeguard runs the whole assessment (import, every check of the catalog, JSON/CSV/Markdown;
-# the PDF is left out because Cloudsplaining writes HTML, not PDF). Cloudsplaining is installed
+# The account is the dense shape of benches/synth.rs (issue 12: a quarter as many users as roles,
+# half as many customer-managed policies, many principals able to reach many others), in
+# import-folder format; Cloudsplaining reads its iam/account-authorization-details.json, as
+# `cloudsplaining scan --input-file` expects.
+# safeguard runs the whole assessment (import, every check of the catalog) twice: writing
+# results.json (the ratio is taken on this run), then JSON, CSV and Markdown (the PDF is left out
+# because Cloudsplaining writes HTML, not PDF). Cloudsplaining is installed
 # from PyPI into target/cloudsplaining-venv on first use.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,7 +24,7 @@ fi
 cargo build --release --quiet --example synth_account --bin safeguard
 
 sizes=("$@")
-[ ${#sizes[@]} -gt 0 ] || sizes=(100 1000 10000)
+[ ${#sizes[@]} -gt 0 ] || sizes=(1000 3000 10000)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -34,13 +37,14 @@ measure() { # label, command...: prints "label  seconds  peak MiB"
   echo "$secs" >"$work/last"
 }
 
-printf "%-10s %s\n" "principals" "tool, wall time, peak RSS"
+printf "%-10s %s\n" "roles" "tool, wall time, peak RSS"
 for n in "${sizes[@]}"; do
   acct="$work/account-$n"
-  target/release/examples/synth_account "$n" "$acct" >/dev/null
+  target/release/examples/synth_account --dense "$n" "$acct" >/dev/null
   echo "$n"
-  measure safeguard target/release/safeguard assess "$acct" -o "$work/sg-$n" --format json,csv,md -q
+  measure safeguard target/release/safeguard assess "$acct" -o "$work/sg-$n" --format json -q
   sg=$(cat "$work/last")
+  measure "safeguard (md)" target/release/safeguard assess "$acct" -o "$work/sg-md-$n" --format json,csv,md -q
   mkdir -p "$work/cs-$n"
   measure cloudsplaining "$venv/bin/cloudsplaining" scan \
     --input-file "$acct/iam/account-authorization-details.json" --output "$work/cs-$n" --skip-open-report
