@@ -52,34 +52,43 @@ pub fn assess(
             access.escalation(false);
         });
     }
-    for control in &catalog.controls {
-        for id in &control.checks {
-            if evaluated.contains_key(id.as_str()) {
-                continue;
-            }
-            let check = checks::find(id).ok_or_else(|| {
-                crate::error::Error::Internal(format!("catalog names unknown check {id}"))
-            })?;
-            let p: &Params = &params[id];
-            let ctx = Context {
-                snapshot,
-                params: p,
-                as_of: snapshot.collected_at,
-                access: &access,
-                credential_report_max_age_hours: params["iam.credential_report"]
-                    .int("max_age_hours"),
-            };
-            let mut findings = check.evaluate(&ctx);
-            apply_waivers(
-                snapshot,
-                check.info().id,
-                &mut findings,
-                &opts.waivers,
-                day,
-                &mut waiver_hits,
-            );
-            evaluated.insert(check.info().id, check_result(check.info(), p, findings));
+    // Every check the catalog uses, once, in catalog order.
+    let mut to_run: Vec<&'static dyn checks::Check> = Vec::new();
+    for id in catalog.controls.iter().flat_map(|c| &c.checks) {
+        let check = checks::find(id).ok_or_else(|| {
+            crate::error::Error::Internal(format!("catalog names unknown check {id}"))
+        })?;
+        if !to_run.iter().any(|c| c.info().id == check.info().id) {
+            to_run.push(check);
         }
+    }
+    // The escalation analysis with MFA is the longest single piece of work: one thread starts
+    // on it while the others take the checks.
+    let warm = || {
+        access.escalation(true);
+    };
+    let found = run_checks(&to_run, warm, |check| {
+        check.evaluate(&Context {
+            snapshot,
+            params: &params[check.info().id],
+            as_of: snapshot.collected_at,
+            access: &access,
+            credential_report_max_age_hours: params["iam.credential_report"].int("max_age_hours"),
+        })
+    });
+    // Waivers are applied in catalog order, whichever thread ran the check.
+    for (check, mut findings) in to_run.iter().zip(found) {
+        let id = check.info().id;
+        apply_waivers(
+            snapshot,
+            id,
+            &mut findings,
+            &opts.waivers,
+            day,
+            &mut waiver_hits,
+        );
+        let p: &Params = &params[id];
+        evaluated.insert(id, check_result(check.info(), p, findings));
     }
     if let Some(phases) = &opts.phases {
         let engine: std::time::Duration = phases.total("engine");
@@ -162,6 +171,59 @@ pub fn assess(
         scope: Some(scope_of(snapshot, catalog)),
         preparer: opts.preparer.clone(),
     })
+}
+
+/// Runs `evaluate` on every check, on as many threads as the machine has (at most four), and
+/// returns the findings in the order of `checks`; with more than one thread, one runs `warm`
+/// first. Checks only read the snapshot and the access model, whose parts are each built once by
+/// whichever thread needs them first; so the findings do not depend on which thread ran what.
+fn run_checks<F, W>(
+    checks: &[&'static dyn checks::Check],
+    warm: W,
+    evaluate: F,
+) -> Vec<Vec<Finding>>
+where
+    F: Fn(&'static dyn checks::Check) -> Vec<Finding> + Sync,
+    W: Fn() + Sync,
+{
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 4)
+        .min(checks.len().max(1));
+    let next = AtomicUsize::new(0);
+    let mut found: Vec<Option<Vec<Finding>>> = vec![None; checks.len()];
+    std::thread::scope(|s| {
+        let (next, warm, evaluate) = (&next, &warm, &evaluate);
+        let handles: Vec<_> = (0..workers)
+            .map(|w| {
+                s.spawn(move || {
+                    if w == 0 && workers > 1 {
+                        warm();
+                    }
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(check) = checks.get(i) else {
+                            return done;
+                        };
+                        done.push((i, evaluate(*check)));
+                    }
+                })
+            })
+            .collect();
+        for h in handles {
+            // A check that panics is a bug; it stops the run as it would on one thread.
+            let done = h.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+            for (i, f) in done {
+                found[i] = Some(f);
+            }
+        }
+    });
+    found
+        .into_iter()
+        .map(|f| f.expect("every check ran"))
+        .collect()
 }
 
 fn period_of(snapshot: &Snapshot) -> Period {

@@ -5,7 +5,7 @@
 //! engine's model, so the engine stays free of snapshot and SDK types.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 
 use safeguard_policy::escalation::{self, Analysis};
 use safeguard_policy::{
@@ -445,7 +445,9 @@ fn tags_of(extra: &BTreeMap<String, Value>) -> Vec<(String, String)> {
 pub struct AccessModel<'s> {
     snapshot: &'s Snapshot,
     model: OnceLock<Option<Model>>,
-    escalation: Mutex<BTreeMap<bool, Arc<Analysis>>>,
+    /// Without MFA, then with: each built once, by whichever check asks first; a check on
+    /// another thread asking for the other one is not held up.
+    escalation: [OnceLock<Arc<Analysis>>; 2],
 }
 
 impl<'s> AccessModel<'s> {
@@ -453,7 +455,7 @@ impl<'s> AccessModel<'s> {
         AccessModel {
             snapshot,
             model: OnceLock::new(),
-            escalation: Mutex::new(BTreeMap::new()),
+            escalation: [OnceLock::new(), OnceLock::new()],
         }
     }
 
@@ -480,11 +482,9 @@ impl<'s> AccessModel<'s> {
         } else {
             None
         };
-        let mut cache = self.escalation.lock().expect("escalation cache");
         Some(
-            cache
-                .entry(mfa)
-                .or_insert_with(|| {
+            self.escalation[usize::from(mfa)]
+                .get_or_init(|| {
                     let base = base_context(mfa, self.snapshot.collected_at);
                     Arc::new(match &without {
                         Some(w) => escalation::analyze_explaining(&model.account, &base, &|p| {
