@@ -144,23 +144,32 @@ pub fn assess_and_package(snapshot: &Snapshot, out: &PackageOptions) -> Result<(
         waivers = loaded;
         extra.push(("inputs/waivers.yaml".into(), source));
     }
-    let snapshot_json = snapshot.to_canonical_json();
-    let sha = sha256_hex(&snapshot_json);
-    let results = assess(
-        snapshot,
-        &sha,
-        &catalog,
-        &AssessOptions {
-            params: params.clone(),
-            attestations,
-            waivers,
-            phases: out.phases.clone(),
-            preparer: crate::results::Preparer {
-                prepared_by: out.prepared_by.clone().or(preparer.prepared_by),
-                organization: out.organization.clone().or(preparer.organization),
-            },
+    let options = AssessOptions {
+        params: params.clone(),
+        attestations,
+        waivers,
+        phases: out.phases.clone(),
+        preparer: crate::results::Preparer {
+            prepared_by: out.prepared_by.clone().or(preparer.prepared_by),
+            organization: out.organization.clone().or(preparer.organization),
         },
-    )?;
+    };
+    // snapshot.json is serialized and hashed on another core while the checks run (on a large
+    // account both take seconds); its hash goes into results.json once both are done.
+    let (snapshot_json, results) = std::thread::scope(|s| -> Result<_> {
+        let serialized = s.spawn(|| {
+            let json = snapshot.to_canonical_json();
+            let sha = sha256_hex(&json);
+            (json, sha)
+        });
+        let assessed = assess(snapshot, "", &catalog, &options);
+        let (json, sha) = serialized
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        let mut results = assessed?;
+        results.snapshot.sha256 = sha;
+        Ok((json, results))
+    })?;
     extra.push((
         "parameters.json".into(),
         parameters_json(&params, &from_config)?,
