@@ -104,6 +104,14 @@ pub(super) struct Search {
     stamp: u32,
     seen: Vec<u32>,
     prev: Vec<u32>,
+    /// For a principal reached through an edge that leaves hub members out: the hub (valid
+    /// when `via_stamp` is this search's).
+    via: Vec<u32>,
+    via_stamp: Vec<u32>,
+    /// Per hub entered only through such edges in this search (`rest_stamp`): its members not
+    /// yet visited, so the next such edge looks at those alone.
+    rest: Vec<Vec<u32>>,
+    rest_stamp: Vec<u32>,
     queue: VecDeque<u32>,
 }
 
@@ -113,8 +121,25 @@ impl Search {
             stamp: 0,
             seen: vec![0; nodes],
             prev: vec![0; nodes],
+            via: vec![0; nodes],
+            via_stamp: vec![0; nodes],
+            rest: vec![Vec::new(); nodes],
+            rest_stamp: vec![0; nodes],
             queue: VecDeque::new(),
         }
+    }
+
+    fn visit(&mut self, node: usize, from: usize, hub: Option<usize>) {
+        self.seen[node] = self.stamp;
+        self.prev[node] = from as u32;
+        match hub {
+            Some(h) => {
+                self.via[node] = h as u32;
+                self.via_stamp[node] = self.stamp;
+            }
+            None => self.via_stamp[node] = 0,
+        }
+        self.queue.push_back(node as u32);
     }
 
     /// The node path from `start` to the first principal `goal` accepts, hubs included.
@@ -127,26 +152,51 @@ impl Search {
         self.stamp += 1;
         let stamp = self.stamp;
         self.queue.clear();
-        self.queue.push_back(start as u32);
-        self.seen[start] = stamp;
-        while let Some(p) = self.queue.pop_front() {
-            let p = p as usize;
-            if p != start && p < g.n && goal(p) {
-                let mut path = vec![p];
-                let mut cur = p;
+        self.visit(start, start, None);
+        while let Some(x) = self.queue.pop_front() {
+            let x = x as usize;
+            if x != start && x < g.n && goal(x) {
+                let mut path = vec![x];
+                let mut cur = x;
                 while cur != start {
+                    if self.via_stamp[cur] == stamp {
+                        path.push(self.via[cur] as usize);
+                    }
                     cur = self.prev[cur] as usize;
                     path.push(cur);
                 }
                 path.reverse();
                 return Some(path);
             }
-            for &(q, _) in &g.out[p] {
-                if self.seen[q as usize] != stamp {
-                    self.seen[q as usize] = stamp;
-                    self.prev[q as usize] = p as u32;
-                    self.queue.push_back(q);
+            for &(y, _) in &g.out[x] {
+                let y = y as usize;
+                if self.seen[y] == stamp {
+                    continue;
                 }
+                let Some(left) = g.left_out(x, y) else {
+                    self.visit(y, x, None);
+                    continue;
+                };
+                // Through hub `y`, leaving `left` out: its members are visited here rather than
+                // by queuing the hub, since another edge into it may leave out others.
+                let members: Vec<u32> = if self.rest_stamp[y] == stamp {
+                    std::mem::take(&mut self.rest[y])
+                } else {
+                    self.rest_stamp[y] = stamp;
+                    g.out[y].iter().map(|&(z, _)| z).collect()
+                };
+                let mut rest = Vec::new();
+                for z in members {
+                    if self.seen[z as usize] == stamp {
+                        continue;
+                    }
+                    if left.binary_search(&z).is_ok() {
+                        rest.push(z);
+                    } else {
+                        self.visit(z as usize, x, Some(y));
+                    }
+                }
+                self.rest[y] = rest;
             }
         }
         None

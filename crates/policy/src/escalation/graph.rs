@@ -1,6 +1,8 @@
 //! The "can become" graph (principals, then hubs that stand for "any user" or "any role a
 //! service is trusted by") and the index of who each role's trust policy admits.
 
+use std::rc::Rc;
+
 use super::*;
 
 /// The graph: principals are nodes `0..n`; *hubs* after them stand for "any user" or "any role
@@ -9,8 +11,13 @@ use super::*;
 pub(super) struct Graph {
     pub(super) n: usize,
     pub(super) out: Vec<Vec<(u32, Edge)>>,
-    /// Per method and the members it leaves out (ascending): the hub.
-    pub(super) hubs: HashMap<(Edge, Vec<u32>), u32>,
+    /// Per method (and the fan-out it stands for): the hub.
+    pub(super) hubs: HashMap<(Edge, usize, usize), u32>,
+    /// Edges into a hub that leave out some of its members: (from, hub) → the members left
+    /// out, ascending. Kept beside the edge rather than as a hub of their own: when every
+    /// principal leaves out a different member (a Deny on one role each), hubs of their own
+    /// would be principal × principal edges.
+    pub(super) except: FastMap<(u32, u32), Rc<[u32]>>,
 }
 
 impl Graph {
@@ -18,9 +25,14 @@ impl Graph {
         self.out[from].push((to as u32, method));
     }
 
-    /// Edges from `from` by `method` to the principals of `within` (ascending) that `reach`
-    /// admits: "all but a few" is one edge to a hub shared by every principal leaving out the
-    /// same few; "only these" is one edge each.
+    /// The members the edge `from → hub` leaves out (ascending), if any.
+    pub(super) fn left_out(&self, from: usize, hub: usize) -> Option<&[u32]> {
+        self.except.get(&(from as u32, hub as u32)).map(|e| &e[..])
+    }
+
+    /// Edges from `from` by `method` to the principals of `within` (ascending; the same slice
+    /// for every call with this method) that `reach` admits: "all but a few" is one edge to the
+    /// method's hub, with the few kept beside the edge; "only these" is one edge each.
     pub(super) fn edges_to(&mut self, from: usize, method: Edge, reach: &Reach, within: &[u32]) {
         match reach {
             Reach::AllBut(except) => {
@@ -32,22 +44,21 @@ impl Graph {
                     .copied()
                     .filter(|q| within.binary_search(q).is_ok())
                     .collect();
-                let h = match self.hubs.get(&(method, except.clone())) {
+                let key = (method, within.as_ptr() as usize, within.len());
+                let h = match self.hubs.get(&key) {
                     Some(&h) => h as usize,
                     None => {
                         let h = self.out.len();
-                        self.out.push(
-                            within
-                                .iter()
-                                .filter(|q| except.binary_search(q).is_err())
-                                .map(|&q| (q, method))
-                                .collect(),
-                        );
-                        self.hubs.insert((method, except), h as u32);
+                        self.out.push(within.iter().map(|&q| (q, method)).collect());
+                        self.hubs.insert(key, h as u32);
                         h
                     }
                 };
                 self.edge(from, h, method);
+                if !except.is_empty() {
+                    self.except
+                        .insert((from as u32, h as u32), Rc::from(except));
+                }
             }
             Reach::Only(list) => {
                 for &q in list {

@@ -228,6 +228,7 @@ pub fn analyze_explaining(
         n,
         out: vec![Vec::new(); n],
         hubs: HashMap::new(),
+        except: FastMap::default(),
     };
     let mut grants_on: Vec<Vec<RaiseSet>> = (0..n).map(|_| Vec::new()).collect();
     let mut self_grant: Vec<Option<Step>> = vec![None; n];
@@ -348,15 +349,25 @@ pub fn analyze_explaining(
 
     // Shortest paths to a target, by one reverse breadth-first search from all targets.
     let total = g.out.len();
-    let mut reverse: Vec<Vec<(u32, Edge)>> = vec![Vec::new(); total];
+    let mut reverse: Vec<Vec<u32>> = vec![Vec::new(); total];
+    // Per hub: the principals whose edge into it leaves some members out, until a member they
+    // admit is reached.
+    let mut pending: Vec<Vec<u32>> = vec![Vec::new(); total];
     let mut edge_count = 0;
     for (from, out) in g.out.iter().enumerate() {
-        for &(to, m) in out {
-            reverse[to as usize].push((from as u32, m));
+        for &(to, _) in out {
+            if g.left_out(from, to as usize).is_some() {
+                pending[to as usize].push(from as u32);
+            } else {
+                reverse[to as usize].push(from as u32);
+            }
             edge_count += 1;
         }
     }
-    let mut next: Vec<Option<(u32, Edge)>> = vec![None; total];
+    // The node after each on its path, and for an edge that leaves members out, the member
+    // of the hub it goes through.
+    let mut next: Vec<Option<u32>> = vec![None; total];
+    let mut through: Vec<Option<u32>> = vec![None; total];
     let mut done = vec![false; total];
     let mut queue = VecDeque::new();
     for p in 0..n {
@@ -366,11 +377,35 @@ pub fn analyze_explaining(
         }
     }
     while let Some(q) = queue.pop_front() {
-        for &(from, m) in &reverse[q] {
+        for &from in &reverse[q] {
             let from = from as usize;
+            if !pending[from].is_empty() {
+                // `from` is a hub and `q` a member now reached: the waiting principals that do
+                // not leave `q` out reach it. One that does waits for the next member, so each
+                // is looked at no more often than it has members left out, plus one.
+                let mut waiting = std::mem::take(&mut pending[from]);
+                waiting.retain(|&p| {
+                    let p = p as usize;
+                    if done[p] {
+                        return false;
+                    }
+                    let left = g
+                        .left_out(p, from)
+                        .expect("a waiting edge leaves members out");
+                    if left.binary_search(&(q as u32)).is_ok() {
+                        return true;
+                    }
+                    done[p] = true;
+                    next[p] = Some(from as u32);
+                    through[p] = Some(q as u32);
+                    queue.push_back(p);
+                    false
+                });
+                pending[from] = waiting;
+            }
             if !done[from] {
                 done[from] = true;
-                next[from] = Some((q as u32, m));
+                next[from] = Some(q as u32);
                 queue.push_back(from);
             }
         }
@@ -389,9 +424,15 @@ pub fn analyze_explaining(
             }
             let mut nodes = vec![p];
             let mut cur = p;
-            while let Some((to, _)) = next[cur] {
-                cur = to as usize;
-                nodes.push(cur);
+            while let Some(to) = next[cur] {
+                nodes.push(to as usize);
+                cur = match through[cur] {
+                    Some(member) => {
+                        nodes.push(member as usize);
+                        member as usize
+                    }
+                    None => to as usize,
+                };
             }
             let mut out = explain_nodes(&cx, &trust, &g, &nodes);
             if let Some(s) = &self_grant[cur] {

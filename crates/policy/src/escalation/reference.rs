@@ -194,6 +194,7 @@ fn resource() -> impl Strategy<Value = String> {
         Just(format!("arn:aws:iam::{ACCOUNT}:policy/*")),
         Just(format!("arn:aws:iam::{ACCOUNT}:group/*")),
         (0..4usize).prop_map(|i| format!("arn:aws:iam::{ACCOUNT}:role/r{i}")),
+        (0..4usize).prop_map(|i| format!("arn:aws:iam::{ACCOUNT}:role/r{i}")),
         (0..3usize).prop_map(|i| format!("arn:aws:iam::{ACCOUNT}:user/u{i}")),
         (0..2usize).prop_map(|i| format!("arn:aws:iam::{ACCOUNT}:group/g{i}")),
         (0..2usize).prop_map(|i| format!("arn:aws:iam::{ACCOUNT}:policy/m{i}")),
@@ -222,8 +223,35 @@ fn statement() -> impl Strategy<Value = Value> {
         })
 }
 
+/// An Allow on every resource, or a Deny on one role or user, of an action a method needs: the
+/// two together are "all but these", which the search keeps beside a hub edge.
+fn all_or_one() -> impl Strategy<Value = Value> {
+    const ACTIONS: [&str; 5] = [
+        "sts:AssumeRole",
+        "iam:AttachRolePolicy",
+        "iam:PassRole",
+        "iam:CreateAccessKey",
+        "iam:UpdateAssumeRolePolicy",
+    ];
+    (
+        prop::bool::ANY,
+        prop::sample::select(&ACTIONS[..]),
+        prop_oneof![
+            (0..4usize).prop_map(|i| format!("arn:aws:iam::{ACCOUNT}:role/r{i}")),
+            (0..3usize).prop_map(|i| format!("arn:aws:iam::{ACCOUNT}:user/u{i}")),
+        ],
+    )
+        .prop_map(|(deny, action, one)| {
+            if deny {
+                json!({"Effect": "Deny", "Action": action, "Resource": one})
+            } else {
+                json!({"Effect": "Allow", "Action": action, "Resource": "*"})
+            }
+        })
+}
+
 fn policy() -> impl Strategy<Value = Value> {
-    prop::collection::vec(statement(), 1..4)
+    prop::collection::vec(prop_oneof![3 => statement(), 2 => all_or_one()], 1..4)
         .prop_map(|st| json!({"Version": "2012-10-17", "Statement": st}))
 }
 
@@ -279,7 +307,12 @@ fn spec() -> impl Strategy<Value = Value> {
                     if let Some(c) = console { u["console_password"] = json!(c); }
                     u
                 }).collect::<Vec<_>>(),
-                "roles": roles.into_iter().enumerate().map(|(i, (p, t, b))| {
+                "roles": roles.into_iter().enumerate().map(|(i, (mut p, t, b))| {
+                    // Role r0 is admin-equivalent, so whether a path reaches it (past a Deny on
+                    // it, say) decides more cases.
+                    if i == 0 {
+                        p.push(json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}));
+                    }
                     let mut r = json!({"name": format!("r{i}"), "policies": p, "trust": t, "instance_profile": i % 2 == 0});
                     if let Some(b) = b { r["boundary"] = b; }
                     r
