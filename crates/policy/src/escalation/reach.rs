@@ -21,7 +21,8 @@ use crate::policy::Patterns;
 pub(super) struct Universe {
     ids: Rc<[u32]>,
     arns: Vec<String>,
-    exact: HashMap<String, u32>,
+    /// Per ARN, its members (more than one only in evidence that lists a name twice).
+    exact: HashMap<String, Rc<[u32]>>,
     /// Per resource pattern (after policy variables): the ids it matches, ascending.
     by_pattern: RefCell<FastMap<String, Rc<[u32]>>>,
 }
@@ -32,11 +33,11 @@ impl Universe {
         let (ids, arns): (Vec<u32>, Vec<String>) =
             members.into_iter().map(|(i, a)| (i as u32, a)).unzip();
         debug_assert!(ids.windows(2).all(|w| w[0] < w[1]));
-        let exact = ids
-            .iter()
-            .zip(&arns)
-            .map(|(&i, a)| (a.clone(), i))
-            .collect();
+        let mut by_arn: HashMap<String, Vec<u32>> = HashMap::new();
+        for (&i, a) in ids.iter().zip(&arns) {
+            by_arn.entry(a.clone()).or_default().push(i);
+        }
+        let exact = by_arn.into_iter().map(|(a, v)| (a, Rc::from(v))).collect();
         Universe {
             ids: ids.into(),
             arns,
@@ -59,7 +60,8 @@ impl Universe {
             return self
                 .exact
                 .get(pattern)
-                .map_or_else(|| Rc::from([]), |&i| Rc::from([i]));
+                .cloned()
+                .unwrap_or_else(|| Rc::from([]));
         }
         if let Some(hit) = self.by_pattern.borrow().get(pattern) {
             return hit.clone();

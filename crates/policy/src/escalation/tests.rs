@@ -664,3 +664,23 @@ fn different_exceptions_share_one_hub() {
     );
     assert!(r.paths.iter().all(Option::is_none));
 }
+
+/// Evidence that lists one role twice (hostile or broken input): a Deny naming the ARN covers
+/// both.
+#[test]
+fn a_deny_covers_every_role_listed_under_its_arn() {
+    let a = account(&json!({
+        "users": [{"name": "kept-out", "policies": [assume_all_but("dup")]}],
+        "roles": [
+            {"name": "other", "policies": [crate::testkit::allow(&["s3:ListAllMyBuckets"], "*")]},
+            {"name": "dup", "policies": [admin()]},
+            {"name": "dup", "policies": [crate::testkit::allow(&["s3:ListAllMyBuckets"], "*")]}
+        ]
+    }));
+    let r = analyze(&a, &no_mfa());
+    assert!(
+        r.paths[index(&a, "kept-out")].is_none(),
+        "{:?}",
+        r.paths[index(&a, "kept-out")]
+    );
+}
