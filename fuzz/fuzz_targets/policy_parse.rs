@@ -17,42 +17,70 @@ fuzz_target!(|data: &[u8]| {
     for kind in [PolicyKind::Identity, PolicyKind::Resource] {
         match safeguard_policy::Policy::parse(&doc, kind) {
             Err(e) => {
-                // The diagnostic points into the document (or at it as a whole).
+                // The evidence pointer names something in the document: an element, or the
+                // document as a whole (always, for one kept as text, whose inner pointer names
+                // a place in the text rather than in the evidence).
+                let at = e.evidence_pointer("");
                 assert!(
-                    e.pointer.is_empty() || doc.pointer(&e.pointer).is_some(),
-                    "pointer {} not in the document",
-                    e.pointer
+                    at.is_empty() || doc.pointer(&at).is_some(),
+                    "pointer {at} not in the document"
                 );
+                assert!(!e.in_text || at.is_empty());
             }
             Ok(_) if kind == PolicyKind::Identity => {
                 let catalog = Catalog::builtin();
+                // Around the fuzzed user: another user, an admin role and a plain role, both
+                // trusting the account, so the search's hubs, exceptions and grants on others
+                // are exercised too, not only the user acting on itself.
+                let admin = serde_json::json!({"Version": "2012-10-17", "Statement": [
+                    {"Effect": "Allow", "Action": "*", "Resource": "*"}]});
+                let trust = serde_json::json!({"Version": "2012-10-17", "Statement": [
+                    {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+                     "Action": "sts:AssumeRole"}]});
+                let policy = |document, kind, label: &str, managed_arn: Option<&str>| PolicyInput {
+                    label: label.into(),
+                    pointer: String::new(),
+                    document,
+                    kind,
+                    managed_arn: managed_arn.map(str::to_string),
+                    versions: 2,
+                };
+                let principal = |name: &str, kind, policies: Vec<usize>, trust: Option<usize>| {
+                    let noun = if kind == PrincipalKind::User { "user" } else { "role" };
+                    PrincipalInput {
+                        arn: format!("arn:aws:iam::111122223333:{noun}/{name}"),
+                        name: name.into(),
+                        kind,
+                        policies: policies
+                            .into_iter()
+                            .map(|p| PolicyRef {
+                                policy: PolicyId::from_index(p),
+                                via_group: None,
+                            })
+                            .collect(),
+                        groups: vec![],
+                        boundary: None,
+                        trust: trust.map(PolicyId::from_index),
+                        tags: vec![],
+                        console_password: None,
+                        instance_profile: kind == PrincipalKind::Role,
+                    }
+                };
                 let account = Account::new(
                     "111122223333",
                     "aws",
                     catalog,
-                    vec![PolicyInput {
-                        label: "fuzz".into(),
-                        pointer: String::new(),
-                        document: &doc,
-                        kind,
-                        managed_arn: None,
-                        versions: 1,
-                    }],
-                    vec![PrincipalInput {
-                        arn: "arn:aws:iam::111122223333:user/fuzz".into(),
-                        name: "fuzz".into(),
-                        kind: PrincipalKind::User,
-                        policies: vec![PolicyRef {
-                            policy: PolicyId::from_index(0),
-                            via_group: None,
-                        }],
-                        groups: vec![],
-                        boundary: None,
-                        trust: None,
-                        tags: vec![],
-                        console_password: None,
-                        instance_profile: false,
-                    }],
+                    vec![
+                        policy(&doc, kind, "fuzz", Some("arn:aws:iam::111122223333:policy/fuzz")),
+                        policy(&admin, PolicyKind::Identity, "admin", None),
+                        policy(&trust, PolicyKind::Resource, "trust", None),
+                    ],
+                    vec![
+                        principal("fuzz", PrincipalKind::User, vec![0], None),
+                        principal("other", PrincipalKind::User, vec![0], None),
+                        principal("admin", PrincipalKind::Role, vec![1], Some(2)),
+                        principal("plain", PrincipalKind::Role, vec![0], Some(2)),
+                    ],
                     vec![],
                 );
                 let fuzz = PrincipalId::from_index(0);
