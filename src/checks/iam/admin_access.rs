@@ -3,6 +3,8 @@
 //! Every admin-equivalent principal is listed as access-review evidence. One fails when it can
 //! act as admin without MFA and is not a designated break-glass identity.
 
+use std::collections::{BTreeMap, HashMap};
+
 use safeguard_policy::{PrincipalKind, trust};
 
 use super::access::{cite, model, pointer};
@@ -30,6 +32,9 @@ fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Outcome {
         fa.maybe_admin(acct.catalog) || fa.maybe.is_superset_of(&iam_all)
     };
     let mut out = Vec::new();
+    // Reconciled and indexed by user name on the first admin-equivalent user, once: doing both
+    // per user was quadratic in an account where many users are admin-equivalent.
+    let report = std::cell::OnceCell::new();
     for p in super::access::in_scope(model) {
         let pr = &acct.principals[p];
         let without = acct.full_access(p, &model.context(p, false));
@@ -67,7 +72,7 @@ fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Outcome {
             continue;
         }
         out.push(match pr.kind {
-            PrincipalKind::User => judge_user(ctx, &pr.arn, &pr.name, what, ptr),
+            PrincipalKind::User => judge_user(ctx, &report, &pr.arn, &pr.name, what, ptr),
             PrincipalKind::Role => judge_role(model, p, what, ptr, idp_mfa),
         });
     }
@@ -84,28 +89,50 @@ fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Outcome {
     Ok(out)
 }
 
-fn judge_user(ctx: &Context<'_>, arn: &str, name: &str, what: String, ptr: String) -> Finding {
-    let Some(report) = &ctx.snapshot.iam.credential_report else {
+/// The credential report's rows by user name (the first row of each name), or why the report
+/// cannot be used.
+type ReportRows<'a> = Result<HashMap<&'a str, &'a BTreeMap<String, String>>, Box<Finding>>;
+
+fn judge_user<'a>(
+    ctx: &Context<'a>,
+    report: &std::cell::OnceCell<ReportRows<'a>>,
+    arn: &str,
+    name: &str,
+    what: String,
+    ptr: String,
+) -> Finding {
+    if ctx.snapshot.iam.credential_report.is_none() {
         return ctx.missing(
             arn,
             "/iam/credential_report",
             &format!("{what}; whether it needs MFA cannot be judged: the credential report"),
         );
-    };
-    if let Err(gap) = super::reconciled_report(ctx) {
-        return Finding {
-            resource: arn.to_string(),
-            message: format!(
-                "{what}; whether it needs MFA cannot be judged: {}",
-                gap.message
-            ),
-            ..*gap
-        };
     }
-    let Some((_, row)) = report
-        .users()
-        .find(|(_, r)| r.get("user").map(String::as_str) == Some(name))
-    else {
+    let rows = report.get_or_init(|| {
+        super::reconciled_report(ctx).map(|view| {
+            let mut rows = HashMap::new();
+            for (_, r) in view.report.users() {
+                if let Some(user) = r.get("user") {
+                    rows.entry(user.as_str()).or_insert(r);
+                }
+            }
+            rows
+        })
+    });
+    let rows = match rows {
+        Ok(rows) => rows,
+        Err(gap) => {
+            return Finding {
+                resource: arn.to_string(),
+                message: format!(
+                    "{what}; whether it needs MFA cannot be judged: {}",
+                    gap.message
+                ),
+                ..(**gap).clone()
+            };
+        }
+    };
+    let Some(row) = rows.get(name).copied() else {
         return Finding::fail(
             arn,
             format!(
