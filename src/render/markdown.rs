@@ -75,6 +75,7 @@ pub fn render(
     env.add_filter("param", param);
     env.add_filter("validity", validity);
     env.add_filter("check_anchor", |s: String| super::view::check_anchor(&s));
+    env.add_filter("counts", counts);
     env.add_template_owned(TEMPLATE_NAME, source)
         .map_err(|e| template_error(&origin, &e))?;
     let statuses: Vec<&str> = ControlStatus::ALL.iter().map(|s| s.as_str()).collect();
@@ -134,6 +135,24 @@ fn template_error(path: &Path, e: &minijinja::Error) -> Error {
 
 fn status_label(s: String) -> String {
     crate::verdict::label(&s).map_or(s, str::to_string)
+}
+
+/// A control's counts for one check in words ("3 fail, 9 pass"), as the check's own.
+fn counts(v: Value) -> String {
+    let n = |key: &str| {
+        v.get_attr(key)
+            .ok()
+            .and_then(|x| usize::try_from(x).ok())
+            .unwrap_or(0)
+    };
+    crate::results::Counts {
+        fail: n("fail"),
+        error: n("error"),
+        pass: n("pass"),
+        not_applicable: n("not_applicable"),
+        waived: n("waived"),
+    }
+    .text()
 }
 
 fn validity(s: String) -> String {
