@@ -1,8 +1,9 @@
 //! An account's principals with every policy that applies to them, and the decision whether a
 //! principal may perform an action on a resource: identity policies (inline, attached, and each
 //! group's), intersected with the permissions boundary, minus explicit Denies compared by action
-//! *and* resource (`NotAction` and `NotResource` included). Conditions that cannot be decided
-//! keep a grant *conditional* rather than dropping or trusting it.
+//! *and* resource (`NotAction` and `NotResource` included), within the organization's service
+//! control policies when the account has any. Conditions that cannot be decided keep a grant
+//! *conditional* rather than dropping or trusting it.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -125,6 +126,8 @@ pub enum Outcome {
     NotGranted,
     /// Granted, but the permissions boundary does not allow it.
     OutsideBoundary,
+    /// Granted, but a level of the organization's service control policies does not allow it.
+    OutsideScp,
     /// Granted only under conditions the engine cannot decide, or unless a conditional Deny applies.
     Conditional,
     Allowed,
@@ -161,6 +164,18 @@ impl Decision {
     }
 }
 
+/// One level of an organization's path to the account (the root, an OU, or the account
+/// itself) and the service control policies attached there. An action is possible only if
+/// some Allow at *every* level covers it, and no Deny at any level does.
+#[derive(Debug, Clone)]
+pub struct ScpLevel {
+    /// How findings name the level, e.g. `OU ou-ab12-cdef3456 (Production)`.
+    pub label: String,
+    /// The SCPs attached there (policies in the account's table). None at a level allows
+    /// nothing: AWS never leaves a level without one while SCPs are enabled.
+    pub policies: Vec<PolicyId>,
+}
+
 /// Everything the engine knows of one account.
 #[derive(Debug)]
 pub struct Account {
@@ -171,6 +186,14 @@ pub struct Account {
     pub principals: Table<PrincipalId, PrincipalInput>,
     pub groups: Table<GroupId, GroupInput>,
     by_arn: HashMap<String, PrincipalId>,
+    /// The service control policies bounding the account, root first; empty when none do (no
+    /// organization, SCPs not enabled, or the management account, which they never bind).
+    scps: Vec<ScpLevel>,
+}
+
+/// Whether a role is service-linked (`/aws-service-role/` path): AWS exempts these from SCPs.
+pub fn is_service_linked(arn: &str) -> bool {
+    arn.contains(":role/aws-service-role/")
 }
 
 impl Account {
@@ -201,7 +224,37 @@ impl Account {
             principals,
             groups: groups.into(),
             by_arn,
+            scps: Vec::new(),
         }
+    }
+
+    /// The account bounded by its organization's service control policies, root level first
+    /// (policies already in the table). Leave it unset for the management account.
+    pub fn with_scps(mut self, levels: Vec<ScpLevel>) -> Account {
+        self.scps = levels;
+        self
+    }
+
+    /// The SCP levels bounding the account (empty: none).
+    pub fn scps(&self) -> &[ScpLevel] {
+        &self.scps
+    }
+
+    /// The SCP levels that bound this principal: none for a service-linked role.
+    pub fn scps_for(&self, pr: &PrincipalInput) -> &[ScpLevel] {
+        if is_service_linked(&pr.arn) {
+            &[]
+        } else {
+            &self.scps
+        }
+    }
+
+    /// The SCPs bounding the principal, every level's together: what `reach` must also look
+    /// at when it collects the resource patterns that decide a principal's reach.
+    pub fn scp_policies(&self, pr: &PrincipalInput) -> impl Iterator<Item = PolicyId> + '_ {
+        self.scps_for(pr)
+            .iter()
+            .flat_map(|l| l.policies.iter().copied())
     }
 
     pub fn principal_by_arn(&self, arn: &str) -> Option<PrincipalId> {
@@ -309,6 +362,27 @@ impl Account {
                 }
             }
         }
+        // An SCP's Deny blocks like an identity Deny; its Allows only bound (below).
+        for pi in self.scp_policies(pr) {
+            let pol = &self.policies[pi];
+            for (si, st) in pol.statements().iter().enumerate() {
+                if st.effect != Effect::Deny || !pol.actions[si].contains(action) {
+                    continue;
+                }
+                let (t, undecided) = applies(st, target, ctx);
+                let r = StatementRef {
+                    policy: pi,
+                    statement: si,
+                    via_group: None,
+                    undecided,
+                };
+                match t {
+                    Tri::False => {}
+                    Tri::True => denies.push(r),
+                    Tri::Unknown => maybe_denies.push(r),
+                }
+            }
+        }
         if !denies.is_empty() {
             return Decision {
                 outcome: Outcome::Denied,
@@ -340,10 +414,17 @@ impl Account {
                 best
             }
         };
+        let scp = self.scp_allows(pr, action, |st| applies(st, target, ctx).0);
         grants.extend(maybe_grants);
         let outcome = if bound == Tri::False {
             Outcome::OutsideBoundary
-        } else if identity == Tri::True && bound == Tri::True && maybe_denies.is_empty() {
+        } else if scp == Tri::False {
+            Outcome::OutsideScp
+        } else if identity == Tri::True
+            && bound == Tri::True
+            && scp == Tri::True
+            && maybe_denies.is_empty()
+        {
             Outcome::Allowed
         } else {
             Outcome::Conditional
@@ -405,6 +486,18 @@ impl Account {
                 }
             }
         }
+        for pi in self.scp_policies(pr) {
+            let pol = &self.policies[pi];
+            for (si, st) in pol.statements().iter().enumerate() {
+                if st.effect == Effect::Deny && pol.actions[si].contains(action) {
+                    match tri(st) {
+                        Tri::False => {}
+                        Tri::True => return Outcome::Denied,
+                        Tri::Unknown => maybe_denied = true,
+                    }
+                }
+            }
+        }
         if grant == Tri::False {
             return Outcome::NotGranted;
         }
@@ -421,13 +514,46 @@ impl Account {
                 best
             }
         };
+        let scp = self.scp_allows(pr, action, tri);
         if bound == Tri::False {
             Outcome::OutsideBoundary
-        } else if grant == Tri::True && bound == Tri::True && !maybe_denied {
+        } else if scp == Tri::False {
+            Outcome::OutsideScp
+        } else if grant == Tri::True && bound == Tri::True && scp == Tri::True && !maybe_denied {
             Outcome::Allowed
         } else {
             Outcome::Conditional
         }
+    }
+
+    /// Whether every SCP level has an Allow covering `action` (`applies` judges a statement's
+    /// resource and conditions): true when no SCP bounds the principal.
+    fn scp_allows(
+        &self,
+        pr: &PrincipalInput,
+        action: ActionId,
+        applies: impl Fn(&Statement) -> Tri,
+    ) -> Tri {
+        let mut all = Tri::True;
+        for level in self.scps_for(pr) {
+            let mut any = Tri::False;
+            'level: for &pi in &level.policies {
+                let pol = &self.policies[pi];
+                for (si, st) in pol.statements().iter().enumerate() {
+                    if st.effect == Effect::Allow && pol.actions[si].contains(action) {
+                        any = any.or(applies(st));
+                        if any == Tri::True {
+                            break 'level;
+                        }
+                    }
+                }
+            }
+            all = all.and(any);
+            if all == Tri::False {
+                break;
+            }
+        }
+        all
     }
 
     /// What the principal may do on every resource, computed over action sets at once.
@@ -438,17 +564,38 @@ impl Account {
     /// [`Account::full_access`] of a principal that need not be in the account (e.g. one with
     /// its boundary removed, to see what removing it would give).
     pub fn full_access_of(&self, pr: &PrincipalInput, ctx: &RequestContext) -> FullAccess {
+        self.full_access_within(pr, ctx, self.scps_for(pr))
+    }
+
+    /// What a policy grants on its own terms, as if no SCP bounded the account: for judging a
+    /// document rather than a principal.
+    pub fn full_access_ignoring_scps(
+        &self,
+        pr: &PrincipalInput,
+        ctx: &RequestContext,
+    ) -> FullAccess {
+        self.full_access_within(pr, ctx, &[])
+    }
+
+    fn full_access_within(
+        &self,
+        pr: &PrincipalInput,
+        ctx: &RequestContext,
+        levels: &[ScpLevel],
+    ) -> FullAccess {
         let n = self.catalog.len();
         let mut sure = ActionSet::empty(n);
         let mut maybe = ActionSet::empty(n);
         let mut denied = ActionSet::empty(n);
         let mut grants = Vec::new();
         let mut maybe_denied = Vec::new();
+        let mut scp_denied = ActionSet::empty(n);
         let mut visit = |pref: &PolicyRef,
                          allow_counts: bool,
                          sure: &mut ActionSet,
                          maybe: &mut ActionSet,
-                         grants: &mut Vec<StatementRef>| {
+                         grants: &mut Vec<StatementRef>,
+                         denied: &mut ActionSet| {
             let pol = &self.policies[pref.policy];
             for (si, st) in pol.statements().iter().enumerate() {
                 if !is_universal_for_allow(st) {
@@ -478,7 +625,7 @@ impl Account {
             }
         };
         for pref in &pr.policies {
-            visit(pref, true, &mut sure, &mut maybe, &mut grants);
+            visit(pref, true, &mut sure, &mut maybe, &mut grants, &mut denied);
         }
         maybe.union_with(&sure);
         if let Some(b) = pr.boundary {
@@ -494,18 +641,53 @@ impl Account {
                 &mut b_sure,
                 &mut b_maybe,
                 &mut b_grants,
+                &mut denied,
             );
             b_maybe.union_with(&b_sure);
             sure.intersect_with(&b_sure);
             maybe.intersect_with(&b_maybe);
         }
+        // The SCP ceiling: what every level allows on every resource, less its Denies.
+        let mut ceiling = ActionSet::full(n);
+        if !levels.is_empty() {
+            let mut c_sure = ActionSet::full(n);
+            let mut c_maybe = ActionSet::full(n);
+            for level in levels {
+                let mut l_sure = ActionSet::empty(n);
+                let mut l_maybe = ActionSet::empty(n);
+                let mut l_grants = Vec::new();
+                for &policy in &level.policies {
+                    visit(
+                        &PolicyRef {
+                            policy,
+                            via_group: None,
+                        },
+                        true,
+                        &mut l_sure,
+                        &mut l_maybe,
+                        &mut l_grants,
+                        &mut scp_denied,
+                    );
+                }
+                l_maybe.union_with(&l_sure);
+                c_sure.intersect_with(&l_sure);
+                c_maybe.intersect_with(&l_maybe);
+            }
+            sure.intersect_with(&c_sure);
+            maybe.intersect_with(&c_maybe);
+            ceiling = c_maybe;
+        }
+        denied.union_with(&scp_denied);
         sure.subtract(&denied);
         maybe.subtract(&denied);
+        // Only the SCPs' Denies lower the ceiling: a principal's own Deny keeps it from admin.
+        ceiling.subtract(&scp_denied);
         FullAccess {
             sure,
             maybe,
             grants,
             maybe_denied,
+            ceiling,
         }
     }
 }
@@ -521,15 +703,34 @@ pub struct FullAccess {
     pub grants: Vec<StatementRef>,
     /// Denies on every resource whose conditions could not be decided.
     pub maybe_denied: Vec<StatementRef>,
+    /// The most any principal of the account could be allowed on every resource: every
+    /// action without SCPs, else what all their levels allow less their Denies (definite ones
+    /// and identity Denies included). "Admin-equivalent" means all of it.
+    pub ceiling: ActionSet,
 }
 
 impl FullAccess {
-    pub fn is_admin(&self, catalog: &Catalog) -> bool {
-        self.sure.len() == catalog.len()
+    /// Allowed everything the account can allow (every action, or all the SCPs leave).
+    pub fn is_admin(&self, _catalog: &Catalog) -> bool {
+        !self.ceiling.is_empty() && self.sure.is_superset_of(&self.ceiling)
     }
-    pub fn maybe_admin(&self, catalog: &Catalog) -> bool {
-        self.maybe.len() == catalog.len()
+    pub fn maybe_admin(&self, _catalog: &Catalog) -> bool {
+        !self.ceiling.is_empty() && self.maybe.is_superset_of(&self.ceiling)
     }
+    /// Surely allowed every action of `set` the account can allow (at least one).
+    pub fn surely_covers(&self, set: &ActionSet) -> bool {
+        covers(&self.sure, &self.ceiling, set)
+    }
+    /// Allowed, at least under some conditions, every action of `set` the account can allow.
+    pub fn maybe_covers(&self, set: &ActionSet) -> bool {
+        covers(&self.maybe, &self.ceiling, set)
+    }
+}
+
+fn covers(have: &ActionSet, ceiling: &ActionSet, set: &ActionSet) -> bool {
+    let mut need = set.clone();
+    need.intersect_with(ceiling);
+    !need.is_empty() && have.is_superset_of(&need)
 }
 
 fn compile(

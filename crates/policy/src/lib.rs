@@ -6,7 +6,8 @@
 //! - [`policy`]: the policy language, parsed with precise diagnostics;
 //! - [`condition`]: every condition operator, evaluated three-valued against what is known;
 //! - [`catalog`]: every AWS action with its access level, for wildcards and `NotAction`;
-//! - [`account`]: effective permissions (identity ∩ boundary − Deny, by action and resource);
+//! - [`account`]: effective permissions (identity ∩ boundary ∩ every SCP level − Deny, by
+//!   action and resource);
 //! - [`trust`]: who may assume a role;
 //! - [`escalation`]: the "can become" graph and paths to admin.
 //!
@@ -30,9 +31,12 @@ pub(crate) mod testkit;
 #[cfg(test)]
 mod properties;
 
+#[cfg(test)]
+mod scp_tests;
+
 pub use account::{
     Account, Decision, FullAccess, GroupInput, Outcome, PolicyInput, PolicyRef, PrincipalInput,
-    PrincipalKind, StatementRef, Target,
+    PrincipalKind, ScpLevel, StatementRef, Target, is_service_linked,
 };
 pub use catalog::{AccessLevel, ActionId, Catalog};
 pub use condition::{RequestContext, Tri};

@@ -10,7 +10,8 @@ use crate::policy::PolicyKind;
 pub const ACCOUNT: &str = "111122223333";
 
 /// `{"managed": {name: {"doc": doc, "versions": n}}, "groups": [{name, policies}],
-///   "users": [{name, policies, groups, boundary, tags}], "roles": [{name, policies, trust, boundary}]}`
+///   "users": [{name, policies, groups, boundary, tags}], "roles": [{name, policies, trust, boundary}],
+///   "scps": [[doc, ...], ...]}` (SCP levels, root first)
 /// where a policy is an inline document or the name of a managed one.
 struct Kit {
     docs: Vec<Value>,
@@ -159,6 +160,29 @@ pub fn account(spec: &Value) -> Account {
             });
         }
     }
+    // `"scps": [[doc, ...], ...]`: the SCP levels, root first.
+    let mut scps = Vec::new();
+    for (li, level) in spec["scps"].as_array().into_iter().flatten().enumerate() {
+        let policies = level
+            .as_array()
+            .into_iter()
+            .flatten()
+            .enumerate()
+            .map(|(j, doc)| {
+                kit.add(
+                    format!("SCP {li}.{j}"),
+                    doc.clone(),
+                    PolicyKind::Identity,
+                    None,
+                    1,
+                )
+            })
+            .collect();
+        scps.push(crate::account::ScpLevel {
+            label: format!("level {li}"),
+            policies,
+        });
+    }
     // Tests hold the account for their whole run; leaking the documents keeps this simple.
     let docs: &'static Vec<Value> = Box::leak(Box::new(kit.docs));
     let policies = kit
@@ -183,6 +207,7 @@ pub fn account(spec: &Value) -> Account {
         principals,
         groups,
     )
+    .with_scps(scps)
 }
 
 pub fn allow(actions: &[&str], resource: &str) -> Value {

@@ -29,7 +29,7 @@ fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Outcome {
     let iam_all = acct.catalog.service_actions("iam");
     // Every action on every resource, or every IAM action (with which it grants itself the rest).
     let admin = |fa: &safeguard_policy::FullAccess| {
-        fa.maybe_admin(acct.catalog) || fa.maybe.is_superset_of(&iam_all)
+        fa.maybe_admin(acct.catalog) || fa.maybe_covers(&iam_all)
     };
     let mut out = Vec::new();
     // Reconciled and indexed by user name on the first admin-equivalent user, once: doing both
@@ -52,7 +52,10 @@ fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Outcome {
             "admin-equivalent (every IAM action, so it can grant itself the rest)"
         };
         let mut what = format!("{} is {how} through {grants}", model.noun(p));
-        if !(fa.is_admin(acct.catalog) || fa.sure.is_superset_of(&iam_all)) {
+        if !acct.scps_for(pr).is_empty() {
+            what.push_str(" (as far as the organization's service control policies allow)");
+        }
+        if !(fa.is_admin(acct.catalog) || fa.surely_covers(&iam_all)) {
             let conds: Vec<String> =
                 fa.grants.iter().flat_map(|g| g.undecided.clone()).collect();
             if !conds.is_empty() {

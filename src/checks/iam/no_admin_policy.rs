@@ -84,7 +84,8 @@ fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Outcome {
             console_password: None,
             instance_profile: false,
         };
-        let fa = acct.full_access_of(&alone, &RequestContext::new());
+        // The document on its own terms: an SCP bounds the account, not what the policy says.
+        let fa = acct.full_access_ignoring_scps(&alone, &RequestContext::new());
         let who = if holders.is_empty() {
             String::new()
         } else {

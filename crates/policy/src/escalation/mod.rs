@@ -175,11 +175,11 @@ pub fn analyze_explaining(
             let fa = account.full_access(principal(p), &cx.ctxs[p]);
             if fa.is_admin(catalog) {
                 Some((Power::Admin, false))
-            } else if fa.sure.is_superset_of(&iam_all) {
+            } else if fa.surely_covers(&iam_all) {
                 Some((Power::FullIam, false))
             } else if fa.maybe_admin(catalog) {
                 Some((Power::Admin, true))
-            } else if fa.maybe.is_superset_of(&iam_all) {
+            } else if fa.maybe_covers(&iam_all) {
                 Some((Power::FullIam, true))
             } else {
                 None

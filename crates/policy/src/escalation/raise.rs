@@ -346,7 +346,7 @@ pub(super) fn group_is_admin(
         instance_profile: false,
     };
     let fa = account.full_access_of(&members_view, &RequestContext::new());
-    fa.is_admin(account.catalog) || fa.sure.is_superset_of(iam_all)
+    fa.is_admin(account.catalog) || fa.surely_covers(iam_all)
 }
 
 /// The users and the roles whose boundary is all that keeps them from being admin-equivalent.
@@ -380,5 +380,5 @@ pub(super) fn unbounded_admin(
     let mut shadow = account.principals[principal(q)].clone();
     shadow.boundary = None;
     let fa = account.full_access_of(&shadow, ctx);
-    fa.maybe.len() == account.catalog.len() || fa.maybe.is_superset_of(iam_all)
+    fa.maybe_admin(account.catalog) || fa.maybe_covers(iam_all)
 }

@@ -177,12 +177,17 @@ impl Ctx<'_> {
         // The members some pattern names without naming them all.
         let mut specific: Vec<u32> = Vec::new();
         let pr = &self.account.principals[principal(p)];
-        let refs = pr.policies.iter().map(|r| r.policy).chain(pr.boundary);
+        let refs = pr
+            .policies
+            .iter()
+            .map(|r| r.policy)
+            .chain(pr.boundary)
+            .chain(self.account.scp_policies(pr));
         for pi in refs {
             let pol = &self.account.policies[pi];
             for (si, st) in pol.statements().iter().enumerate() {
                 // Every statement naming the action counts: identity Allows and Denies, the
-                // boundary's Allows and Denies.
+                // boundary's and the SCPs' Allows and Denies.
                 if !pol.actions[si].contains(id) {
                     continue;
                 }

@@ -290,8 +290,20 @@ fn spec() -> impl Strategy<Value = Value> {
             3,
         ),
         prop::collection::vec((held(), trust(), prop::option::of(policy())), 4),
+        // Service control policies: none, or levels each with FullAWSAccess (mostly) and
+        // generated policies beside it.
+        prop::option::of(prop::collection::vec(
+            (prop::bool::weighted(0.8), prop::collection::vec(policy(), 0..2)),
+            1..3,
+        )),
     )
-        .prop_map(|(managed, groups, users, roles)| {
+        .prop_map(|(managed, groups, users, roles, scps)| {
+            let scps: Vec<Value> = scps.into_iter().flatten().map(|(full, mut docs)| {
+                if full {
+                    docs.push(json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}));
+                }
+                json!(docs)
+            }).collect();
             let managed: serde_json::Map<String, Value> = managed
                 .into_iter()
                 .enumerate()
@@ -317,6 +329,7 @@ fn spec() -> impl Strategy<Value = Value> {
                     if let Some(b) = b { r["boundary"] = b; }
                     r
                 }).collect::<Vec<_>>(),
+                "scps": scps,
             })
         })
 }
