@@ -10,7 +10,7 @@ use std::sync::{Arc, OnceLock};
 use safeguard_policy::escalation::{self, Analysis};
 use safeguard_policy::{
     Account, Catalog, GroupId, GroupInput, PolicyId, PolicyInput, PolicyKind, PolicyRef,
-    PrincipalId, PrincipalInput, PrincipalKind, RequestContext, Table,
+    PrincipalId, PrincipalInput, PrincipalKind, RequestContext, ScpLevel, Table,
 };
 use serde_json::Value;
 
@@ -37,6 +37,9 @@ pub struct Model {
     pub attachment_count: Table<PolicyId, Option<i64>>,
     /// Per policy: whether it is a managed policy owned by AWS.
     pub aws_managed: Table<PolicyId, bool>,
+    /// Per policy: whether it is one of the organization's service control policies (which
+    /// bound the account; they are not identity policies of it).
+    pub scp: Table<PolicyId, bool>,
     /// The collection time: the `aws:CurrentTime` of every request judged.
     pub as_of: chrono::DateTime<chrono::Utc>,
 }
@@ -300,6 +303,11 @@ impl Model {
             service_linked.push(path.starts_with("/aws-service-role/"));
         }
 
+        let scp_levels = scp_levels(snapshot, &mut table);
+        let mut scp: Table<PolicyId, bool> = table.inputs.iter().map(|_| false).collect();
+        for &p in scp_levels.iter().flat_map(|l| &l.policies) {
+            scp[p] = true;
+        }
         let account = Account::new(
             snapshot.account.id.clone(),
             snapshot.account.partition.clone(),
@@ -307,7 +315,8 @@ impl Model {
             table.inputs,
             principals,
             groups.iter().cloned().collect(),
-        );
+        )
+        .with_scps(scp_levels);
         // A policy the engine could not parse makes every holder's verdict incomplete.
         for (p, pr) in account.principals.iter_enumerated() {
             for r in pr.policies.iter().chain(
@@ -337,6 +346,7 @@ impl Model {
             holders: table.holders,
             attachment_count: table.attachment_count,
             aws_managed: table.aws_managed,
+            scp,
             as_of: snapshot.collected_at,
         }
     }
@@ -354,6 +364,60 @@ impl Model {
     pub fn context(&self, p: PrincipalId, mfa: bool) -> RequestContext {
         self.account.context_for(p, &base_context(mfa, self.as_of))
     }
+}
+
+/// The SCP levels bounding the account — root, each OU, the account — with their policies
+/// added to the table; none when the snapshot holds no complete set (see
+/// `Organization::service_control_policies`).
+fn scp_levels<'a>(snapshot: &'a Snapshot, table: &mut PolicyTable<'a>) -> Vec<ScpLevel> {
+    let Some(org) = &snapshot.organization else {
+        return Vec::new();
+    };
+    let Some(targets) = &org.service_control_policies else {
+        return Vec::new();
+    };
+    let names: HashMap<&str, &str> = org
+        .path
+        .iter()
+        .filter_map(|u| Some((u.id.as_str(), u.name.as_deref()?)))
+        .collect();
+    targets
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let at = match names.get(t.target.as_str()) {
+                Some(name) => format!("{} ({name})", t.target),
+                None => t.target.clone(),
+            };
+            let policies = t
+                .policies
+                .iter()
+                .enumerate()
+                .map(|(j, scp)| {
+                    let name = scp.name.as_deref().unwrap_or(&scp.id);
+                    table.push(
+                        PolicyInput {
+                            label: format!("SCP {} ({name}) attached to {at}", scp.id),
+                            pointer: format!(
+                                "/organization/service_control_policies/{i}/policies/{j}/document"
+                            ),
+                            document: &scp.document.0,
+                            kind: PolicyKind::Identity,
+                            managed_arn: None,
+                            versions: 1,
+                        },
+                        Vec::new(),
+                        None,
+                        scp.aws_managed,
+                    )
+                })
+                .collect();
+            ScpLevel {
+                label: at,
+                policies,
+            }
+        })
+        .collect()
 }
 
 /// What every session is assumed to be: with or without MFA, at the collection time, over TLS.

@@ -63,6 +63,7 @@ pub fn snapshot() -> Snapshot {
                 },
             )]),
         },
+        organization: None,
         gaps: vec![],
     }
 }

@@ -23,6 +23,7 @@ mod cloudwatch;
 mod config;
 mod events;
 mod iam;
+mod organizations;
 mod read;
 mod source;
 
@@ -139,6 +140,8 @@ pub fn import_from(src: &dyn EvidenceSource, opts: &ImportOptions) -> Result<Sna
         None => im.collected_at(&iam)?,
     };
 
+    let organization = im.organization(&account_id)?;
+
     if regions.is_empty() {
         im.gap(
             "/regions",
@@ -169,6 +172,7 @@ pub fn import_from(src: &dyn EvidenceSource, opts: &ImportOptions) -> Result<Sna
         cloudtrail,
         cloudwatch,
         config,
+        organization,
         gaps,
     };
     Ok(snapshot.sanitized())

@@ -6,6 +6,7 @@
 //! Evidence that could not be read is `null` in place and explained in `gaps`, so a check
 //! can tell "absent in the account" from "not seen by us".
 
+pub mod organization;
 pub mod pointer;
 pub mod policy_document;
 pub mod time;
@@ -19,6 +20,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Location, Result};
+pub use organization::Organization;
 pub use policy_document::PolicyDocument;
 pub use time::{AwsTime, parse_aws_time};
 
@@ -46,6 +48,10 @@ pub struct Snapshot {
     #[serde(default)]
     pub cloudwatch: CloudWatch,
     pub config: ConfigService,
+    /// The account's place in its AWS Organization and the SCPs bounding it, when the
+    /// evidence holds them (`organizations/`, gathered from the management side).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization: Option<Organization>,
     /// Evidence that should be here and is not, with why.
     pub gaps: Vec<Gap>,
 }

@@ -38,7 +38,8 @@ fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Outcome {
         }
     }
     for (pi, pol) in acct.policies.iter_enumerated() {
-        if pol.label.ends_with("(trust policy)") {
+        // Trust policies and the organization's SCPs are not identity policies of the account.
+        if pol.label.ends_with("(trust policy)") || model.scp[pi] {
             continue;
         }
         if model.aws_managed[pi] && !include_aws {

@@ -25,7 +25,8 @@ fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Outcome {
     let include_aws = settings.include_aws_managed;
     let mut out = Vec::new();
     for (pi, pol) in acct.policies.iter_enumerated() {
-        if pol.label.ends_with("(trust policy)")
+        // Trust policies and the organization's SCPs are not identity policies of the account.
+        if pol.label.ends_with("(trust policy)") || model.scp[pi]
             || (model.aws_managed[pi] && !include_aws)
             || model.holders[pi].is_empty()
         {
