@@ -77,8 +77,13 @@ pub fn assess(
         })
     });
     // Waivers are applied in catalog order, whichever thread ran the check.
+    let ou_path = snapshot.organization.as_ref().and_then(|o| o.ou_path());
     for (check, mut findings) in to_run.iter().zip(found) {
         let id = check.info().id;
+        for f in &mut findings {
+            f.account.clone_from(&snapshot.account.id);
+            f.ou_path.clone_from(&ou_path);
+        }
         apply_waivers(
             snapshot,
             id,
@@ -151,6 +156,14 @@ pub fn assess(
         account: AccountRef {
             id: snapshot.account.id.clone(),
             partition: snapshot.account.partition.clone(),
+            organization: snapshot.organization.as_ref().map(|o| OrganizationRef {
+                id: o.id.clone(),
+                management_account_id: o.management_account_id.clone(),
+                account_name: o.account.as_ref().and_then(|a| a.name.clone()),
+                ou_path: o.ou_path(),
+                scps_applied: o.service_control_policies.is_some()
+                    && !o.is_management(&snapshot.account.id),
+            }),
         },
         snapshot: SnapshotRef {
             sha256: snapshot_sha256.into(),

@@ -110,6 +110,20 @@ pub struct Tool {
 pub struct AccountRef {
     pub id: String,
     pub partition: String,
+    /// Where the account sits in its AWS Organization, when the evidence says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization: Option<OrganizationRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrganizationRef {
+    pub id: String,
+    pub management_account_id: String,
+    pub account_name: Option<String>,
+    /// `Root/Production/Clinical` (`None`: the path is not in the evidence).
+    pub ou_path: Option<String>,
+    /// Whether the organization's service control policies bounded the verdicts.
+    pub scps_applied: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

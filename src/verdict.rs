@@ -44,6 +44,13 @@ pub struct Finding {
     /// Lambda function, stack or instance).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub possible: bool,
+    /// The account the finding is about, on every finding so that findings of many accounts
+    /// can be merged (set by the assessment, not the check).
+    #[serde(default)]
+    pub account: String,
+    /// The account's OU path in its organization (`Root/Production`), when the evidence has it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ou_path: Option<String>,
 }
 
 /// A waiver as applied to one finding.
@@ -86,6 +93,8 @@ impl Finding {
             evidence: evidence.into(),
             waiver: None,
             possible: false,
+            account: String::new(),
+            ou_path: None,
         }
     }
     pub fn pass(

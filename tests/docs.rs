@@ -121,6 +121,9 @@ fn evidence_format_lists_every_file_the_importer_reads() {
     let normal = |s: &str| {
         s.replace("{region}", "<region>")
             .replace("{name}", "<name>")
+            .replace("{id}", "<id>")
+            .replace("{ou}", "<ou-id>")
+            .replace("{policy}", "<policy-id>")
             .replace("$r", "<region>")
             .replace("$name", "<name>")
             .replace('"', "")

@@ -246,7 +246,7 @@ impl Importer<'_> {
         targets.push(account_id.to_string());
         let mut levels = Vec::new();
         for (i, target) in targets.iter().enumerate() {
-            let file = format!("organizations/policies-for-target/{target}.json");
+            let file = format!("organizations/policies-for-target/{id}.json", id = target);
             let pointer = format!("/organization/service_control_policies/{i}");
             let Some(list) = self.read_or_gap::<PoliciesForTarget>(
                 &file,
@@ -268,7 +268,7 @@ impl Importer<'_> {
                     return Ok(Some(org));
                 }
                 let Some(detail) = self.read_or_gap::<DescribePolicy>(
-                    &format!("organizations/policies/{}.json", summary.id),
+                    &format!("organizations/policies/{policy}.json", policy = summary.id),
                     &format!("{pointer}/policies/{j}"),
                     "aws organizations describe-policy --policy-id <id>",
                 )?
@@ -283,7 +283,7 @@ impl Importer<'_> {
                 ) {
                     self.gap(
                         &format!("{pointer}/policies/{j}/document"),
-                        &format!("organizations/policies/{}.json", summary.id),
+                        &format!("organizations/policies/{policy}.json", policy = summary.id),
                         format!("the SCP cannot be read ({e}), so no SCP is applied"),
                     );
                     return Ok(Some(org));
@@ -310,7 +310,7 @@ impl Importer<'_> {
         let mut up = Vec::new();
         let mut child = account_id.to_string();
         for _ in 0..=MAX_DEPTH {
-            let file = format!("organizations/parents/{child}.json");
+            let file = format!("organizations/parents/{id}.json", id = child);
             let Some(parents) = self.read_or_gap::<Parents>(
                 &file,
                 "/organization/path",
@@ -363,7 +363,7 @@ impl Importer<'_> {
                     }
                     let name = self
                         .read_or_gap::<DescribeOu>(
-                            &format!("organizations/ous/{}.json", parent.id),
+                            &format!("organizations/ous/{ou}.json", ou = parent.id),
                             "/organization/path",
                             "aws organizations describe-organizational-unit --organizational-unit-id <id>",
                         )?

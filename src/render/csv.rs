@@ -4,8 +4,10 @@
 
 use crate::results::Results;
 
-pub const HEADER: [&str; 15] = [
+pub const HEADER: [&str; 17] = [
     "row",
+    "account_id",
+    "ou_path",
     "control_id",
     "control_title",
     "control_status",
@@ -26,9 +28,20 @@ pub fn render(results: &Results) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(HEADER).expect("in-memory write");
     let at = results.snapshot.collected_at.as_str();
+    // Every row names its account, so the files of many accounts concatenate into one table.
+    let account = results.account.id.as_str();
+    let ou = results
+        .account
+        .organization
+        .as_ref()
+        .and_then(|o| o.ou_path.as_deref())
+        .map(defuse)
+        .unwrap_or_default();
     for c in &results.controls {
         w.write_record([
             "control",
+            account,
+            &ou,
             c.id.as_str(),
             &c.title,
             c.status.as_str(),
@@ -53,6 +66,8 @@ pub fn render(results: &Results) -> Vec<u8> {
         for f in &k.findings {
             w.write_record([
                 "finding",
+                &f.account,
+                &f.ou_path.as_deref().map(defuse).unwrap_or_default(),
                 "",
                 "",
                 "",

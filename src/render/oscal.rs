@@ -66,6 +66,17 @@ pub fn render(results: &Results, detail: super::view::Detail) -> Vec<u8> {
             {"name": "catalog-sha256", "ns": NS, "value": results.catalog.sha256},
         ],
     });
+    // The account (and its OU path) on every observation and finding too, so either can be
+    // merged with other accounts' without losing where it came from.
+    let mut account_props = vec![json!({"name": "account", "ns": NS, "value": results.account.id})];
+    if let Some(ou) = results
+        .account
+        .organization
+        .as_ref()
+        .and_then(|o| o.ou_path.as_deref())
+    {
+        account_props.push(json!({"name": "ou-path", "ns": NS, "value": ou}));
+    }
     if !parties.is_empty() {
         metadata["parties"] = Value::Array(parties);
     }
@@ -107,6 +118,9 @@ pub fn render(results: &Results, detail: super::view::Detail) -> Vec<u8> {
                 "methods": ["TEST"],
                 "collected": at,
             });
+            if let Some(props) = o["props"].as_array_mut() {
+                props.extend(account_props.iter().cloned());
+            }
             if !relevant.is_empty() {
                 o["relevant-evidence"] = Value::Array(relevant);
             }
@@ -146,6 +160,7 @@ pub fn render(results: &Results, detail: super::view::Detail) -> Vec<u8> {
             });
             // Each check's role for this control: `primary` or `supporting`, valued by the check.
             if let Some(props) = f["props"].as_array_mut() {
+                props.extend(account_props.iter().cloned());
                 for m in &c.checks {
                     props.push(json!({"name": m.role.as_str(), "ns": NS, "value": m.id}));
                 }
