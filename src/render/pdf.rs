@@ -541,14 +541,35 @@ pub fn render(results: &Results, detail: super::view::Detail) -> Result<Vec<u8>>
             )),
         ]);
     }
-    facts.extend(vec![
-        vec![
-            Cell::plain("Account"),
+    facts.extend(vec![vec![
+        Cell::plain("Account"),
+        Cell::plain(format!(
+            "{} (partition {})",
+            results.account.id, results.account.partition
+        )),
+    ]]);
+    if let Some(org) = &results.account.organization {
+        let scps = if org.scps_applied {
+            "its service control policies bound every effective permission judged here"
+        } else if org.management_account_id == results.account.id {
+            "the management account, which no service control policy binds"
+        } else {
+            "no service control policy applied (see the gaps)"
+        };
+        facts.push(vec![
+            Cell::plain("AWS Organization"),
             Cell::plain(format!(
-                "{} (partition {})",
-                results.account.id, results.account.partition
+                "{}{}, OU path {}; {scps}",
+                org.id,
+                org.account_name
+                    .as_deref()
+                    .map(|n| format!(", account {n}"))
+                    .unwrap_or_default(),
+                org.ou_path.as_deref().unwrap_or("unknown (a gap)"),
             )),
-        ],
+        ]);
+    }
+    facts.extend(vec![
         vec![
             Cell::plain("Evidence collected at"),
             Cell::plain(format!(

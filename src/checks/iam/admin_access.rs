@@ -52,7 +52,8 @@ fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Outcome {
             "admin-equivalent (every IAM action, so it can grant itself the rest)"
         };
         let mut what = format!("{} is {how} through {grants}", model.noun(p));
-        if !acct.scps_for(pr).is_empty() {
+        // Said only when the SCPs hold something back (a FullAWSAccess-only path does not).
+        if fa.ceiling.len() < acct.catalog.len() {
             what.push_str(" (as far as the organization's service control policies allow)");
         }
         if !(fa.is_admin(acct.catalog) || fa.surely_covers(&iam_all)) {
