@@ -106,6 +106,30 @@ pub fn parse_formats(list: &[String]) -> Result<BTreeSet<Format>> {
         .collect()
 }
 
+/// Reads and validates every input file a package would read (formats, catalog, parameters,
+/// attestations, waivers), so a run over many accounts stops on a bad file before any call.
+pub fn validate_inputs(out: &PackageOptions) -> Result<()> {
+    parse_formats(&out.format)?;
+    let catalog = load_catalog(out.catalog.as_deref())?;
+    if let Some(path) = &out.config {
+        inputs::config::load(path)?;
+    }
+    for s in &out.set {
+        parse_param_override(s)?;
+    }
+    if let Some(path) = &out.attestations {
+        let limits = inputs::attestations::EvidenceLimits {
+            max_bytes: out.max_evidence_bytes,
+            allow_outside: out.allow_outside_evidence,
+        };
+        inputs::attestations::load(path, &catalog, limits)?;
+    }
+    if let Some(path) = &out.waivers {
+        inputs::waivers::load(path)?;
+    }
+    Ok(())
+}
+
 /// Assesses `snapshot` and writes its package: every input file (catalog, parameters,
 /// attestations, waivers) is read and validated before anything is assessed or written.
 /// Returns the results and the package's folder.

@@ -62,16 +62,36 @@ enum Command {
         #[arg(short, long, value_name = "FILE", default_value = "snapshot.json")]
         output: PathBuf,
     },
-    /// Collect live, then assess and write the evidence package (for scheduled snapshots).
+    /// Collect live, then assess and write the evidence package (for scheduled snapshots);
+    /// with --org, every account of the AWS Organization and a roll-up.
     Run {
         #[command(flatten)]
         aws: AwsArgs,
+        #[command(flatten)]
+        org: OrgArgs,
         #[command(flatten)]
         out: OutputArgs,
         /// Exit 1 when any control is at this status or worse (a partial collection also exits 1
         /// unless this is `never`).
         #[arg(long, value_enum, default_value_t = FailOn::Fail)]
         fail_on: FailOn,
+    },
+    /// Roll up account packages (and run ledgers) into one organization package: an account ×
+    /// control matrix, gaps, common failures, and every package's SHA-256. Each package is
+    /// verified first; one that fails is excluded and named.
+    Aggregate {
+        /// Package folders, or folders holding them (e.g. reports/), searched four levels deep.
+        #[arg(required = true, value_name = "DIR")]
+        dirs: Vec<PathBuf>,
+        /// Folder the roll-up goes under, as <UTC timestamp>/.
+        #[arg(short, long, value_name = "DIR", default_value = "reports/org-rollup")]
+        output: PathBuf,
+        /// Outputs to write, comma-separated: md, pdf, json, csv (default: all).
+        #[arg(long, value_name = "LIST", value_delimiter = ',')]
+        format: Vec<String>,
+        /// Print only the roll-up's path.
+        #[arg(short, long)]
+        quiet: bool,
     },
     /// Re-hash every file of an evidence package against its manifest.json.
     Verify {
@@ -249,6 +269,125 @@ impl AwsArgs {
     }
 }
 
+#[derive(clap::Args, Debug)]
+struct OrgArgs {
+    /// Assess every account of the AWS Organization from its management (or a
+    /// delegated-administrator) account: assume --role-name in each, one package per account
+    /// under <output>/<account>/, a roll-up under <output>/org-<id>/.
+    #[arg(long)]
+    org: bool,
+    /// The role to assume in each member account (deploy/iam/member-role.json).
+    #[arg(long, value_name = "NAME", requires = "org")]
+    role_name: Option<String>,
+    /// The external id the member role's trust policy requires.
+    #[arg(long, value_name = "ID", requires = "org")]
+    external_id: Option<String>,
+    /// Only these account ids, comma-separated.
+    #[arg(long, value_name = "LIST", value_delimiter = ',', requires = "org")]
+    accounts: Vec<String>,
+    /// Only the accounts under these OU (or root) ids, recursively, comma-separated.
+    #[arg(
+        long,
+        value_name = "LIST",
+        value_delimiter = ',',
+        requires = "org",
+        conflicts_with = "accounts"
+    )]
+    ous: Vec<String>,
+    /// Account ids to leave out, comma-separated (the roll-up lists them as skipped).
+    #[arg(long, value_name = "LIST", value_delimiter = ',', requires = "org")]
+    exclude: Vec<String>,
+    /// Accounts collected at once, each with --concurrency regions at once.
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=64))]
+    account_concurrency: u32,
+    /// Run only shard I of N (0-based) of the account list; `aggregate` combines the shards.
+    #[arg(long, value_name = "I/N", requires = "org", conflicts_with = "shards")]
+    shard: Option<String>,
+    /// The number of shards, the index coming from --shard-from-env, else
+    /// AWS_BATCH_JOB_ARRAY_INDEX, else JOB_COMPLETION_INDEX (array and indexed jobs).
+    #[arg(long, value_name = "N", requires = "org")]
+    shards: Option<usize>,
+    /// The environment variable holding this shard's index (with --shards).
+    #[arg(long, value_name = "VAR", requires = "shards")]
+    shard_from_env: Option<String>,
+    /// Length of each assumed-role session, in seconds (the role's maximum caps it).
+    #[arg(long, value_name = "SECONDS", default_value_t = 3600, value_parser = clap::value_parser!(u32).range(900..=43200))]
+    session_duration: u32,
+}
+
+impl OrgArgs {
+    fn shard(&self) -> Result<Option<crate::org::plan::Shard>> {
+        use crate::org::plan::Shard;
+        if let Some(s) = &self.shard {
+            return Shard::parse(s).map(Some);
+        }
+        let Some(count) = self.shards else {
+            return Ok(None);
+        };
+        let vars: Vec<String> = match &self.shard_from_env {
+            Some(v) => vec![v.clone()],
+            None => vec![
+                "AWS_BATCH_JOB_ARRAY_INDEX".into(),
+                "JOB_COMPLETION_INDEX".into(),
+            ],
+        };
+        for var in &vars {
+            if let Ok(value) = std::env::var(var) {
+                return Shard::from_env_value(var, Some(&value), count).map(Some);
+            }
+        }
+        Err(crate::error::Error::Usage(format!(
+            "--shards {count}: no shard index in the environment ({} unset); pass --shard I/N or --shard-from-env VAR",
+            vars.join(", ")
+        )))
+    }
+
+    fn options(&self) -> Result<crate::org::run::OrgOptions> {
+        let role_name = self.role_name.clone().ok_or_else(|| {
+            crate::error::Error::Usage(
+                "--org needs --role-name: the role to assume in each member account".into(),
+            )
+        })?;
+        // The name goes into an ARN: only what IAM allows in a role name.
+        if role_name.is_empty()
+            || role_name.len() > 64
+            || !role_name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b))
+        {
+            return Err(crate::error::Error::Usage(format!(
+                "--role-name {role_name:?}: not an IAM role name (1 to 64 letters, digits and +=,.@_-)"
+            )));
+        }
+        for id in self.accounts.iter().chain(&self.exclude) {
+            if !crate::snapshot::valid_account_id(id) {
+                return Err(crate::error::Error::Usage(format!(
+                    "{id:?} is not an AWS account id (12 digits)"
+                )));
+            }
+        }
+        for ou in &self.ous {
+            if !crate::snapshot::organization::valid_ou_id(ou)
+                && !crate::snapshot::organization::valid_root_id(ou)
+            {
+                return Err(crate::error::Error::Usage(format!(
+                    "--ous {ou:?}: not an OU id (ou-...-...) or root id (r-...)"
+                )));
+            }
+        }
+        Ok(crate::org::run::OrgOptions {
+            role_name,
+            external_id: self.external_id.clone(),
+            accounts: self.accounts.clone(),
+            ous: self.ous.clone(),
+            exclude: self.exclude.clone(),
+            account_concurrency: self.account_concurrency as usize,
+            shard: self.shard()?,
+            session_seconds: self.session_duration,
+        })
+    }
+}
+
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 enum FailOn {
     Fail,
@@ -345,7 +484,101 @@ fn run(cli: Cli) -> Result<i32> {
             // A partial collection is not a clean one: say so in the exit code.
             Ok(if snapshot.gaps.is_empty() { 0 } else { 1 })
         }
-        Command::Run { aws, out, fail_on } => {
+        Command::Run {
+            aws,
+            org,
+            out,
+            fail_on,
+        } if org.org => {
+            let options = out.options();
+            let org_options = org.options()?;
+            let quiet = out.quiet || aws.quiet_collect;
+            let run = crate::org::run::run_org(&aws.options(), &org_options, &options, &|line| {
+                if !quiet {
+                    eprintln!("{line}");
+                }
+            })?;
+            let failed = run.outcomes.iter().filter(|o| o.result.is_err()).count();
+            let assessed = run.outcomes.len() - failed;
+            if out.quiet {
+                match &run.rollup {
+                    Some((dir, _)) => println!("{}", dir.display()),
+                    None => println!("{}", run.ledger.display()),
+                }
+            } else {
+                println!(
+                    "organization {}: {assessed} account(s) assessed, {failed} not assessed, {} skipped, in {:.1} s with {} API call(s)",
+                    run.organization,
+                    run.skipped.len(),
+                    run.elapsed.as_secs_f64(),
+                    run.calls.values().sum::<usize>()
+                );
+                for o in run.outcomes.iter().filter(|o| o.result.is_err()) {
+                    if let Err(why) = &o.result {
+                        println!("  NOT ASSESSED {}: {why}", o.account);
+                    }
+                }
+                println!("run ledger: {}", run.ledger.display());
+                match &run.rollup {
+                    Some((dir, _)) => println!("organization roll-up: {}", dir.display()),
+                    None => println!(
+                        "shard done; combine the shards with `safeguard aggregate {} -o {}`",
+                        options.output.display(),
+                        options
+                            .output
+                            .join(format!("org-{}", run.organization))
+                            .display()
+                    ),
+                }
+            }
+            let worst_allowed = fail_on_status(fail_on);
+            let any_fail = run.outcomes.iter().any(|o| match &o.result {
+                Ok((_, worst, gaps)) => {
+                    worst_allowed.is_some_and(|w| *worst <= w)
+                        || (*gaps > 0 && fail_on != FailOn::Never)
+                }
+                Err(_) => fail_on != FailOn::Never,
+            });
+            Ok(i32::from(any_fail))
+        }
+        Command::Aggregate {
+            dirs,
+            output,
+            format,
+            quiet,
+        } => {
+            let formats = app::parse_formats(&format)?;
+            let found = crate::rollup::find(&dirs)?;
+            if found.packages.is_empty() && found.ledgers.is_empty() {
+                return Err(crate::error::Error::Usage(format!(
+                    "no evidence package (a folder with manifest.json) or run ledger under {}",
+                    dirs.iter()
+                        .map(|d| d.display().to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )));
+            }
+            let rollup = crate::rollup::build(&found)?;
+            let dir = crate::rollup::render::write(&output, &rollup, &formats, chrono::Utc::now())?;
+            if quiet {
+                println!("{}", dir.display());
+            } else {
+                for line in crate::rollup::render::overview(&rollup) {
+                    println!("{line}");
+                }
+                for f in &rollup.failed {
+                    println!("  NO PACKAGE {}: {}", f.account, f.reason);
+                }
+                for x in &rollup.excluded {
+                    println!("  EXCLUDED {}: {}", x.package, x.reason);
+                }
+                println!("roll-up: {}", dir.display());
+            }
+            Ok(i32::from(!rollup.is_complete()))
+        }
+        Command::Run {
+            aws, out, fail_on, ..
+        } => {
             let options = out.options();
             let (_, snapshot) = timed(&options, "collect", || {
                 app::collect_snapshot(&aws.options())
@@ -422,13 +655,20 @@ fn timed<T>(options: &PackageOptions, phase: &str, f: impl FnOnce() -> T) -> T {
     }
 }
 
+/// The best status that still fails the run (`None`: nothing does).
+fn fail_on_status(fail_on: FailOn) -> Option<ControlStatus> {
+    match fail_on {
+        FailOn::Never => None,
+        FailOn::Fail => Some(ControlStatus::Fail),
+        FailOn::InsufficientEvidence => Some(ControlStatus::InsufficientEvidence),
+        FailOn::Manual => Some(ControlStatus::Manual),
+        FailOn::Inherited => Some(ControlStatus::Inherited),
+    }
+}
+
 fn exit_code_for(results: &Results, fail_on: FailOn) -> i32 {
-    let worst_allowed = match fail_on {
-        FailOn::Never => return 0,
-        FailOn::Fail => ControlStatus::Fail,
-        FailOn::InsufficientEvidence => ControlStatus::InsufficientEvidence,
-        FailOn::Manual => ControlStatus::Manual,
-        FailOn::Inherited => ControlStatus::Inherited,
+    let Some(worst_allowed) = fail_on_status(fail_on) else {
+        return 0;
     };
     // ControlStatus orders worst first.
     if results.controls.iter().any(|c| c.status <= worst_allowed) {

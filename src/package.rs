@@ -87,20 +87,45 @@ pub fn render_files(req: &PackageRequest<'_>) -> Result<Vec<(String, Vec<u8>)>> 
 pub fn write(out_root: &Path, req: &PackageRequest<'_>) -> Result<PathBuf> {
     let files = render_files(req)?;
     let account_dir = out_root.join(&req.results.account.id);
-    std::fs::create_dir_all(&account_dir).map_err(|e| Error::io(&account_dir, e))?;
-    remove_stale_partials(&account_dir);
+    write_files(&account_dir, &files, req.created_at, |files| {
+        let manifest = Manifest {
+            schema: MANIFEST_SCHEMA.into(),
+            tool: req.results.tool.clone(),
+            created_at: req
+                .created_at
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            account: req.results.account.clone(),
+            snapshot: req.results.snapshot.clone(),
+            catalog: req.results.catalog.clone(),
+            files,
+        };
+        serde_json::to_vec_pretty(&manifest).expect("manifest serializes")
+    })
+}
+
+/// Writes `files` and the manifest `manifest` makes of their hashes into a new
+/// `<parent>/<UTC timestamp>/` folder, all at once: they are written into a hidden folder
+/// beside it and renamed into place, so a reader never sees half a package.
+pub fn write_files(
+    parent: &Path,
+    files: &[(String, Vec<u8>)],
+    created_at: DateTime<Utc>,
+    manifest: impl FnOnce(Vec<ManifestFile>) -> Vec<u8>,
+) -> Result<PathBuf> {
+    std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    remove_stale_partials(parent);
 
     let staging = tempfile::Builder::new()
         .prefix(PARTIAL_PREFIX)
-        .tempdir_in(&account_dir)
-        .map_err(|e| Error::io(&account_dir, e))?;
+        .tempdir_in(parent)
+        .map_err(|e| Error::io(parent, e))?;
     // Until the rename below, an interrupt (SIGINT, SIGTERM) removes the folder being written.
     let _staged = interrupt::Staged::register(staging.path());
     let mut manifest_files = Vec::new();
-    for (name, bytes) in &files {
+    for (name, bytes) in files {
         let path = staging.path().join(name);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         }
         std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
         manifest_files.push(ManifestFile {
@@ -110,28 +135,17 @@ pub fn write(out_root: &Path, req: &PackageRequest<'_>) -> Result<PathBuf> {
         });
     }
     manifest_files.sort_by(|a, b| a.path.cmp(&b.path));
-    let manifest = Manifest {
-        schema: MANIFEST_SCHEMA.into(),
-        tool: req.results.tool.clone(),
-        created_at: req
-            .created_at
-            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        account: req.results.account.clone(),
-        snapshot: req.results.snapshot.clone(),
-        catalog: req.results.catalog.clone(),
-        files: manifest_files,
-    };
-    let mut manifest_bytes = serde_json::to_vec_pretty(&manifest).expect("manifest serializes");
+    let mut manifest_bytes = manifest(manifest_files);
     manifest_bytes.push(b'\n');
     let manifest_path = staging.path().join(MANIFEST);
     std::fs::write(&manifest_path, &manifest_bytes).map_err(|e| Error::io(&manifest_path, e))?;
 
     // Two runs in the same second get distinct folders rather than one overwriting the other.
-    let stamp = req.created_at.format("%Y%m%dT%H%M%SZ").to_string();
-    let mut dest = account_dir.join(&stamp);
+    let stamp = created_at.format("%Y%m%dT%H%M%SZ").to_string();
+    let mut dest = parent.join(&stamp);
     let mut n = 2;
     while dest.exists() {
-        dest = account_dir.join(format!("{stamp}-{n}"));
+        dest = parent.join(format!("{stamp}-{n}"));
         n += 1;
     }
     let staged = staging.keep();
@@ -291,25 +305,41 @@ pub fn verify(dir: &Path) -> Result<Verification> {
         }
         Err(Unreadable::Io(e)) => return Err(Error::io(&manifest_path, e)),
     };
-    let de = &mut serde_json::Deserializer::from_slice(&bytes);
-    let manifest: Manifest =
-        serde_path_to_error::deserialize(de).map_err(|e| Error::from_json(&manifest_path, e))?;
-    if manifest.schema != MANIFEST_SCHEMA {
-        return Err(Error::bad_input(
-            &manifest_path,
-            Location {
-                pointer: Some("/schema".into()),
-                ..Default::default()
-            },
-            format!(
-                "unknown manifest schema {:?} (expected {MANIFEST_SCHEMA:?})",
-                manifest.schema
-            ),
-        ));
+    #[derive(Deserialize)]
+    struct Head {
+        schema: String,
     }
+    let schema = serde_json::from_slice::<Head>(&bytes)
+        .map(|h| h.schema)
+        .unwrap_or_default();
+    let de = &mut serde_json::Deserializer::from_slice(&bytes);
+    // An account package, or an organization roll-up: both list every file with its hash.
+    let (files, snapshot_sha256) = if schema == crate::rollup::render::MANIFEST_SCHEMA {
+        let m: crate::rollup::render::RollupManifest = serde_path_to_error::deserialize(de)
+            .map_err(|e| Error::from_json(&manifest_path, e))?;
+        (m.files, None)
+    } else {
+        let m: Manifest = serde_path_to_error::deserialize(de)
+            .map_err(|e| Error::from_json(&manifest_path, e))?;
+        if m.schema != MANIFEST_SCHEMA {
+            return Err(Error::bad_input(
+                &manifest_path,
+                Location {
+                    pointer: Some("/schema".into()),
+                    ..Default::default()
+                },
+                format!(
+                    "unknown manifest schema {:?} (expected {MANIFEST_SCHEMA:?} or {:?})",
+                    m.schema,
+                    crate::rollup::render::MANIFEST_SCHEMA
+                ),
+            ));
+        }
+        (m.files, Some(m.snapshot.sha256))
+    };
     let mut v = Verification::default();
     let mut listed = BTreeSet::new();
-    for (i, f) in manifest.files.iter().enumerate() {
+    for (i, f) in files.iter().enumerate() {
         // A listed path is `/`-separated plain names: no `..`, `.`, empty or absolute part
         // (a name that merely contains `..`, like `risk..analysis.md`, is fine).
         let parts: Vec<&str> = f.path.split('/').collect();
@@ -346,10 +376,12 @@ pub fn verify(dir: &Path) -> Result<Verification> {
                         f.size,
                         data.len()
                     ));
-                } else if f.path == "snapshot.json" && digest != manifest.snapshot.sha256 {
+                } else if let Some(named) = &snapshot_sha256
+                    && f.path == "snapshot.json"
+                    && &digest != named
+                {
                     v.inconsistent.push(format!(
-                        "snapshot.json hashes to {digest} but the manifest names snapshot {}",
-                        manifest.snapshot.sha256
+                        "snapshot.json hashes to {digest} but the manifest names snapshot {named}"
                     ));
                 }
             }
@@ -360,22 +392,22 @@ pub fn verify(dir: &Path) -> Result<Verification> {
             v.extra.push(rel);
         }
     }
-    let results_size = manifest
-        .files
+    let results_size = files
         .iter()
         .find(|f| f.path == "results.json")
         .map(|f| f.size);
     if let Some(size) = results_size
+        && let Some(named) = &snapshot_sha256
         && let Ok(results) = read_contained(dir, &["results.json"], size)
         && let Ok(r) = serde_json::from_slice::<ResultsHead>(&results)
     {
         if crate::results::OLDER_SCHEMAS.contains(&r.schema.as_str()) {
             v.older = Some(r.schema);
         }
-        if r.snapshot.sha256 != manifest.snapshot.sha256 {
+        if &r.snapshot.sha256 != named {
             v.inconsistent.push(format!(
-                "results.json was computed from snapshot {} but the package holds {}",
-                r.snapshot.sha256, manifest.snapshot.sha256
+                "results.json was computed from snapshot {} but the package holds {named}",
+                r.snapshot.sha256
             ));
         }
     }

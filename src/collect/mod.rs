@@ -6,6 +6,7 @@
 //! an `Entry::Failed`, i.e. a gap, and the collection goes on.
 
 mod calls;
+pub mod organizations;
 mod shapes;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -115,7 +116,7 @@ impl Sink {
 }
 
 /// The error text of a failed call, worded like the AWS CLI's so the importer reads both alike.
-fn failure<E, R>(operation: &str, e: &SdkError<E, R>) -> String
+pub(crate) fn failure<E, R>(operation: &str, e: &SdkError<E, R>) -> String
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     R: std::fmt::Debug + Send + Sync + 'static,
@@ -150,9 +151,21 @@ pub fn collect(opts: &CollectOptions) -> Result<Collection> {
 }
 
 pub async fn collect_async(opts: &CollectOptions) -> Result<Collection> {
-    let started = Instant::now();
     let counter = CallCounter::verbose(opts.verbose);
     let config = load_config(opts).await;
+    collect_with(&config, opts, counter, None).await
+}
+
+/// A collection with the credentials and settings of `config`; with `expected`, credentials
+/// for any other account are refused (an assumed role must land in the account it names).
+pub async fn collect_with(
+    config: &SdkConfig,
+    opts: &CollectOptions,
+    counter: CallCounter,
+    expected: Option<&str>,
+) -> Result<Collection> {
+    let config = config.clone();
+    let started = Instant::now();
     let collected_at = chrono::Utc::now();
     let sink = Sink::with_max_pages(opts.max_pages);
 
@@ -179,6 +192,13 @@ pub async fn collect_async(opts: &CollectOptions) -> Result<Collection> {
     if !crate::snapshot::valid_account_id(account) || !crate::snapshot::valid_partition(partition) {
         return Err(Error::Collection(format!(
             "GetCallerIdentity answered account {account:?} in partition {partition:?}: not an AWS account id (12 digits) and partition"
+        )));
+    }
+    if let Some(want) = expected
+        && account != want
+    {
+        return Err(Error::Collection(format!(
+            "the credentials are for account {account}, not {want}"
         )));
     }
     sink.json("sts/caller-identity.json", &json!({"UserId": identity.user_id(), "Account": identity.account(), "Arn": identity.arn()}));
@@ -324,7 +344,7 @@ pub async fn collect_async(opts: &CollectOptions) -> Result<Collection> {
     })
 }
 
-async fn load_config(opts: &CollectOptions) -> SdkConfig {
+pub(crate) async fn load_config(opts: &CollectOptions) -> SdkConfig {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         // Adaptive retry slows down under throttling instead of failing the call.
         .retry_config(RetryConfig::adaptive().with_max_attempts(opts.max_attempts.max(1)))

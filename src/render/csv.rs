@@ -95,7 +95,7 @@ pub fn render(results: &Results) -> Vec<u8> {
 
 /// Spreadsheets run cells that start with = + - @ as formulas; IAM names may start with some
 /// of these, so such cells get a leading apostrophe (the OWASP CSV-injection advice).
-fn defuse(s: &str) -> String {
+pub fn defuse(s: &str) -> String {
     if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{s}")
     } else {

@@ -462,14 +462,15 @@ impl Writer {
 
     /// Footers go on last, when the page count is known.
     fn footers(&mut self, hash: &str) {
+        self.footers_saying(&format!("snapshot sha256 {hash}"));
+    }
+
+    fn footers_saying(&mut self, what: &str) {
         let total = self.pages.len();
         for n in 0..total {
             self.current = n;
             self.hline(MARGIN, PAGE_W - MARGIN, 13.0, rgb(0xc8, 0xcc, 0xd2));
-            let text = format!(
-                "safeguard · snapshot sha256 {hash} · page {} of {total}",
-                n + 1
-            );
+            let text = format!("safeguard · {what} · page {} of {total}", n + 1);
             self.text_at(
                 MARGIN,
                 9.0,
@@ -1007,7 +1008,34 @@ pub fn render(results: &Results, detail: super::view::Detail) -> Result<Vec<u8>>
     );
 
     w.footers(&results.snapshot.sha256);
-    finish(w, results)
+    finish(
+        w,
+        &DocMeta {
+            title: format!(
+                "HIPAA Security Rule evidence — account {}",
+                results.account.id
+            ),
+            dated: &results.snapshot.collected_at,
+            version: &results.tool.version,
+            author: results.preparer.prepared_by.as_deref(),
+            keywords: results.preparer.organization.iter().cloned().collect(),
+            identifier: &results.snapshot.sha256,
+            id_seed: format!("{}{}", results.snapshot.sha256, results.catalog.sha256),
+        },
+    )
+}
+
+/// What the PDF's metadata says, all derived from the content so the bytes are deterministic.
+struct DocMeta<'a> {
+    title: String,
+    /// RFC 3339: the instant the document is dated.
+    dated: &'a str,
+    version: &'a str,
+    author: Option<&'a str>,
+    keywords: Vec<String>,
+    identifier: &'a str,
+    /// Hashed into the document id.
+    id_seed: String,
 }
 
 /// One attestation as a sentence, evidence references included.
@@ -1044,30 +1072,27 @@ fn attestation_line(a: &crate::results::AttestationResult) -> String {
     )
 }
 
-fn finish(w: Writer, results: &Results) -> Result<Vec<u8>> {
-    let mut doc = PdfDocument::new(&format!(
-        "HIPAA Security Rule evidence — account {}",
-        results.account.id
-    ));
-    let collected = chrono::DateTime::parse_from_rfc3339(&results.snapshot.collected_at)
+fn finish(w: Writer, meta: &DocMeta<'_>) -> Result<Vec<u8>> {
+    let mut doc = PdfDocument::new(&meta.title);
+    let dated = chrono::DateTime::parse_from_rfc3339(meta.dated)
         .map(|t| t.timestamp())
         .unwrap_or(0);
-    let when = printpdf::OffsetDateTime::from_unix_timestamp(collected)
+    let when = printpdf::OffsetDateTime::from_unix_timestamp(dated)
         .map_err(|e| Error::Internal(e.to_string()))?;
     let info = &mut doc.metadata.info;
     info.creation_date = when;
     info.modification_date = when;
     info.metadata_date = when;
-    info.creator = format!("safeguard {}", results.tool.version);
-    info.producer = format!("safeguard {} (printpdf)", results.tool.version);
+    info.creator = format!("safeguard {}", meta.version);
+    info.producer = format!("safeguard {} (printpdf)", meta.version);
     info.subject = "HIPAA Security Rule evidence".into();
-    if let Some(by) = &results.preparer.prepared_by {
-        info.author = by.clone();
+    if let Some(by) = meta.author {
+        info.author = by.to_string();
     }
-    if let Some(org) = &results.preparer.organization {
-        info.keywords = vec![org.clone()];
+    if !meta.keywords.is_empty() {
+        info.keywords = meta.keywords.clone();
     }
-    info.identifier = results.snapshot.sha256.clone();
+    info.identifier = meta.identifier.to_string();
     for font in [&w.regular, &w.bold] {
         doc.resources
             .fonts
@@ -1092,9 +1117,7 @@ fn finish(w: Writer, results: &Results) -> Result<Vec<u8>> {
     let mut warnings = Vec::new();
     let mut lo = doc.to_lopdf_document(&PdfSaveOptions::default(), &mut warnings);
     // printpdf draws the document id at random; derive it from what the report is about.
-    let id = crate::snapshot::sha256_hex(
-        format!("{}{}", results.snapshot.sha256, results.catalog.sha256).as_bytes(),
-    );
+    let id = crate::snapshot::sha256_hex(meta.id_seed.as_bytes());
     let id_bytes = id.as_bytes()[..32].to_vec();
     lo.trailer.set(
         "ID",
@@ -1108,6 +1131,165 @@ fn finish(w: Writer, results: &Results) -> Result<Vec<u8>> {
     lo.save_to(&mut out)
         .map_err(|e| Error::Internal(format!("writing the PDF: {e}")))?;
     Ok(out)
+}
+
+/// `rollup.pdf`: the organization roll-up (see `crate::rollup::render`).
+pub fn render_rollup(r: &crate::rollup::Rollup, dated: &str) -> Result<Vec<u8>> {
+    let mut w = Writer::new()?;
+    let dark = rgb(0x1a, 0x1a, 0x1a);
+    let grey = rgb(0x55, 0x55, 0x55);
+    w.y -= 20.0;
+    w.paragraph(
+        "HIPAA Security Rule evidence: organization roll-up",
+        20.0,
+        Weight::Bold,
+        dark,
+    );
+    for line in crate::rollup::render::overview(r) {
+        w.paragraph(&line, 9.5, Weight::Regular, grey);
+    }
+    let badge = |s: Option<ControlStatus>| match s {
+        Some(s) => Cell::badge(&status_label(s.as_str()), status_colour(s.as_str())),
+        None => Cell::plain("—"),
+    };
+    w.heading("Accounts, worst first", 14.0, true);
+    w.table(
+        &[28.0, 52.0, 34.0, 64.0],
+        &[
+            "Account",
+            "Name and OU path",
+            "Worst status",
+            "Controls (fail / insufficient / manual / pass)",
+        ],
+        r.accounts
+            .iter()
+            .map(|a| {
+                let n = |s: ControlStatus| a.summary.get(&s).copied().unwrap_or(0);
+                vec![
+                    Cell::plain(&a.account),
+                    Cell::plain(format!(
+                        "{}{}",
+                        a.name.as_deref().unwrap_or(""),
+                        a.ou_path
+                            .as_deref()
+                            .map(|p| format!("\n{p}"))
+                            .unwrap_or_default()
+                    )),
+                    badge(Some(a.worst)),
+                    Cell::plain(format!(
+                        "{} / {} / {} / {}",
+                        n(ControlStatus::Fail),
+                        n(ControlStatus::InsufficientEvidence),
+                        n(ControlStatus::Manual),
+                        n(ControlStatus::Pass)
+                    )),
+                ]
+            })
+            .collect(),
+    );
+    if !r.failed.is_empty() || !r.excluded.is_empty() {
+        w.heading(
+            "Accounts without a package, and packages left out",
+            14.0,
+            true,
+        );
+        w.table(
+            &[40.0, 138.0],
+            &["Account or package", "Why"],
+            r.failed
+                .iter()
+                .map(|f| vec![Cell::plain(&f.account), Cell::plain(&f.reason)])
+                .chain(
+                    r.excluded
+                        .iter()
+                        .map(|x| vec![Cell::plain(&x.package), Cell::plain(&x.reason)]),
+                )
+                .collect(),
+        );
+    }
+    w.heading("Controls across accounts", 14.0, true);
+    w.table(
+        &[30.0, 78.0, 14.0, 14.0, 14.0, 14.0, 14.0],
+        &[
+            "Control", "Title", "Fail", "Insuff.", "Manual", "Inher.", "Pass",
+        ],
+        r.controls
+            .iter()
+            .map(|c| {
+                let n = |s: ControlStatus| c.counts.get(&s).copied().unwrap_or(0).to_string();
+                vec![
+                    Cell::plain(format!("§{}", c.id)),
+                    Cell::plain(&c.title),
+                    Cell::plain(n(ControlStatus::Fail)),
+                    Cell::plain(n(ControlStatus::InsufficientEvidence)),
+                    Cell::plain(n(ControlStatus::Manual)),
+                    Cell::plain(n(ControlStatus::Inherited)),
+                    Cell::plain(n(ControlStatus::Pass)),
+                ]
+            })
+            .collect(),
+    );
+    if !r.failing_checks.is_empty() {
+        w.heading("Most common failing checks", 14.0, true);
+        w.table(
+            &[90.0, 44.0, 44.0],
+            &["Check", "Accounts failing", "Failing findings"],
+            r.failing_checks
+                .iter()
+                .take(crate::rollup::render::TOP_CHECKS)
+                .map(|k| {
+                    vec![
+                        Cell::plain(&k.check),
+                        Cell::plain(k.accounts.to_string()),
+                        Cell::plain(k.findings.to_string()),
+                    ]
+                })
+                .collect(),
+        );
+    }
+    w.heading("Packages included", 14.0, true);
+    w.table(
+        &[28.0, 60.0, 90.0],
+        &["Account", "Package", "manifest.json SHA-256"],
+        r.accounts
+            .iter()
+            .map(|a| {
+                vec![
+                    Cell::plain(&a.account),
+                    Cell::plain(&a.package),
+                    Cell::plain(&a.manifest_sha256),
+                ]
+            })
+            .collect(),
+    );
+    let seed = crate::snapshot::sha256_hex(
+        r.accounts
+            .iter()
+            .map(|a| a.manifest_sha256.as_str())
+            .collect::<Vec<_>>()
+            .join("")
+            .as_bytes(),
+    );
+    w.footers_saying(&format!(
+        "roll-up of {} account package(s) · {}",
+        r.accounts.len(),
+        r.organization.as_deref().unwrap_or("no organization")
+    ));
+    finish(
+        w,
+        &DocMeta {
+            title: format!(
+                "HIPAA Security Rule evidence — organization roll-up {}",
+                r.organization.as_deref().unwrap_or("")
+            ),
+            dated,
+            version: &r.tool.version,
+            author: None,
+            keywords: r.organization.iter().cloned().collect(),
+            identifier: &seed,
+            id_seed: seed.clone(),
+        },
+    )
 }
 
 fn capitalize(s: &str) -> String {

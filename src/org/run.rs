@@ -1,0 +1,399 @@
+//! `safeguard run --org`: every member account in one run. From the hub (the management or a
+//! delegated-administrator account) it lists the accounts, assumes the collector role in each,
+//! collects and assesses each as `run` does, adds the organization evidence only the hub can
+//! see, writes one package per account, a run ledger, and — unless this is one shard of a
+//! larger job — the organization roll-up. One account's failure is recorded and the run goes on.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use aws_config::SdkConfig;
+use aws_config::sts::AssumeRoleProvider;
+use aws_credential_types::provider::SharedCredentialsProvider;
+use tokio::sync::Semaphore;
+
+use super::plan::{Listed, Shard, plan};
+use crate::app::PackageOptions;
+use crate::collect::organizations::Hub;
+use crate::collect::{CallCounter, CollectOptions, collect_with, load_config};
+use crate::error::{Error, Result};
+use crate::results::ControlStatus;
+use crate::rollup::ledger::{self, Ledger, LedgerFailure, LedgerPackage, LedgerSkip};
+
+/// What the user sets for an organization run.
+#[derive(Debug, Clone)]
+pub struct OrgOptions {
+    /// The role to assume in every member account (`arn:<partition>:iam::<id>:role/<name>`).
+    pub role_name: String,
+    pub external_id: Option<String>,
+    /// Only these accounts (empty: all).
+    pub accounts: Vec<String>,
+    /// Only the accounts under these OUs or roots, recursively (empty: the whole organization).
+    pub ous: Vec<String>,
+    pub exclude: Vec<String>,
+    /// Accounts collected at once (each with its own region concurrency).
+    pub account_concurrency: usize,
+    pub shard: Option<Shard>,
+    /// The assumed-role session's length (900 to 43,200 seconds; the role's maximum caps it).
+    pub session_seconds: u32,
+}
+
+/// One account's outcome.
+#[derive(Debug, Clone)]
+pub struct AccountOutcome {
+    pub account: String,
+    pub name: Option<String>,
+    /// The package folder and the account's worst control status, or why there is none.
+    pub result: std::result::Result<(PathBuf, ControlStatus, usize), String>,
+}
+
+/// A finished organization run.
+#[derive(Debug)]
+pub struct OrgRun {
+    pub organization: String,
+    pub run: String,
+    pub outcomes: Vec<AccountOutcome>,
+    pub skipped: Vec<LedgerSkip>,
+    pub ledger: PathBuf,
+    /// The roll-up package and whether every planned account is in it (`None` for a shard).
+    pub rollup: Option<(PathBuf, crate::rollup::Rollup)>,
+    /// `service:Action` → calls, over the hub and every account.
+    pub calls: BTreeMap<String, usize>,
+    pub elapsed: Duration,
+}
+
+/// Runs an organization on its own Tokio runtime. `progress` gets one line per account.
+pub fn run_org(
+    collect: &CollectOptions,
+    org: &OrgOptions,
+    out: &PackageOptions,
+    progress: &(dyn Fn(&str) + Sync),
+) -> Result<OrgRun> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Internal(format!("cannot start the async runtime: {e}")))?;
+    rt.block_on(run_async(collect, org, out, progress))
+}
+
+async fn run_async(
+    collect: &CollectOptions,
+    org: &OrgOptions,
+    out: &PackageOptions,
+    progress: &(dyn Fn(&str) + Sync),
+) -> Result<OrgRun> {
+    let started = Instant::now();
+    // Inputs are read before any call: a bad catalog or waiver file stops the run up front.
+    crate::app::validate_inputs(out)?;
+    let counter = CallCounter::verbose(collect.verbose);
+    let hub_config = load_config(collect).await;
+    let sts = aws_sdk_sts::Client::from_conf(
+        aws_sdk_sts::config::Builder::from(&hub_config)
+            .interceptor(counter.clone())
+            .build(),
+    );
+    let me = sts.get_caller_identity().send().await.map_err(|e| {
+        Error::Collection(format!(
+            "cannot identify the caller ({}). Set the hub account's credentials the AWS way (AWS_PROFILE or --profile, environment, SSO, instance or task role).",
+            crate::collect::failure("GetCallerIdentity", &e)
+        ))
+    })?;
+    let partition = me
+        .arn()
+        .and_then(|a| a.split(':').nth(1))
+        .unwrap_or("aws")
+        .to_string();
+    if !crate::snapshot::valid_partition(&partition) {
+        return Err(Error::Collection(format!(
+            "GetCallerIdentity answered partition {partition:?}: not an AWS partition"
+        )));
+    }
+    let hub = Arc::new(Hub::new(&hub_config, &counter, collect.max_pages).await?);
+    let members = hub.members(&org.ous).await?;
+    let listed: Vec<Listed> = members
+        .into_iter()
+        .filter(|m| crate::snapshot::valid_account_id(&m.id))
+        .map(|m| Listed {
+            active: m.is_active(),
+            id: m.id,
+            name: m.name,
+            state: m.state,
+        })
+        .collect();
+    let plan = plan(listed, &org.accounts, &org.exclude, org.shard);
+    let now = chrono::Utc::now();
+    let run = match org.shard {
+        Some(s) => format!(
+            "{}-shard-{}-of-{}",
+            now.format("%Y%m%dT%H%M%SZ"),
+            s.index,
+            s.count
+        ),
+        None => now.format("%Y%m%dT%H%M%SZ").to_string(),
+    };
+    progress(&format!(
+        "organization {}: {} account(s) to assess{}{}",
+        hub.id,
+        plan.assess.len(),
+        org.shard
+            .map(|s| format!(" in shard {}", s.label()))
+            .unwrap_or_default(),
+        if plan.skipped.is_empty() {
+            String::new()
+        } else {
+            format!(", {} skipped", plan.skipped.len())
+        }
+    ));
+
+    // The role session's name ties CloudTrail entries in every member to this run.
+    let session = format!("safeguard-{run}");
+    let session = session[..session.len().min(64)].to_string();
+    let limit = Arc::new(Semaphore::new(org.account_concurrency.max(1)));
+    let mut tasks = tokio::task::JoinSet::new();
+    for member in plan.assess.iter().cloned() {
+        let (hub, hub_config, limit, counter) = (
+            hub.clone(),
+            hub_config.clone(),
+            limit.clone(),
+            counter.clone(),
+        );
+        let (collect, org, out, partition, session) = (
+            collect.clone(),
+            org.clone(),
+            out.clone(),
+            partition.clone(),
+            session.clone(),
+        );
+        tasks.spawn(async move {
+            let _permit = limit.acquire_owned().await.expect("semaphore open");
+            let result = assess_account(
+                &hub,
+                &hub_config,
+                &member,
+                &partition,
+                &session,
+                &collect,
+                &org,
+                &out,
+                counter,
+            )
+            .await;
+            AccountOutcome {
+                account: member.id,
+                name: member.name,
+                result,
+            }
+        });
+    }
+    let mut outcomes = Vec::new();
+    for unknown in &plan.unknown {
+        outcomes.push(AccountOutcome {
+            account: unknown.clone(),
+            name: None,
+            result: Err(format!(
+                "--accounts names it, but organization {} does not list it{}",
+                hub.id,
+                if org.ous.is_empty() {
+                    ""
+                } else {
+                    " under the OUs given"
+                }
+            )),
+        });
+    }
+    while let Some(done) = tasks.join_next().await {
+        let o = done.map_err(|e| Error::Internal(format!("an account task failed: {e}")))?;
+        progress(&match &o.result {
+            Ok((dir, worst, gaps)) => format!(
+                "  {} {}: {} ({} gap(s)) → {}",
+                o.account,
+                o.name.as_deref().unwrap_or(""),
+                worst.as_str(),
+                gaps,
+                dir.display()
+            ),
+            Err(why) => format!(
+                "  {} {}: NOT ASSESSED: {why}",
+                o.account,
+                o.name.as_deref().unwrap_or("")
+            ),
+        });
+        outcomes.push(o);
+    }
+    outcomes.sort_by(|a, b| a.account.cmp(&b.account));
+
+    let org_dir = out.output.join(format!("org-{}", hub.id));
+    let skipped: Vec<LedgerSkip> = plan
+        .skipped
+        .into_iter()
+        .map(|(account, name, reason)| LedgerSkip {
+            account,
+            name,
+            reason,
+        })
+        .collect();
+    let record = Ledger {
+        schema: ledger::SCHEMA.into(),
+        organization: hub.id.clone(),
+        run: run.clone(),
+        shard: org.shard.map(|s| s.label()),
+        planned: plan
+            .assess
+            .iter()
+            .map(|a| a.id.clone())
+            .chain(plan.unknown.iter().cloned())
+            .collect(),
+        packages: outcomes
+            .iter()
+            .filter_map(|o| {
+                o.result.as_ref().ok().map(|(dir, _, _)| LedgerPackage {
+                    account: o.account.clone(),
+                    package: dir.display().to_string(),
+                })
+            })
+            .collect(),
+        failures: outcomes
+            .iter()
+            .filter_map(|o| {
+                o.result.as_ref().err().map(|why| LedgerFailure {
+                    account: o.account.clone(),
+                    name: o.name.clone(),
+                    reason: why.clone(),
+                })
+            })
+            .collect(),
+        skipped: skipped.clone(),
+    };
+    let ledger_path = ledger::write(&org_dir, &record)?;
+
+    // One shard rolls up nothing: `aggregate` combines the shards' packages and ledgers.
+    let rollup = if org.shard.is_none() {
+        let found = crate::rollup::Found {
+            packages: outcomes
+                .iter()
+                .filter_map(|o| o.result.as_ref().ok().map(|(d, _, _)| d.clone()))
+                .collect(),
+            ledgers: vec![ledger_path.clone()],
+        };
+        let r = crate::rollup::build(&found)?;
+        let formats = crate::app::parse_formats(&out.format)?;
+        let dir = crate::rollup::render::write(&org_dir, &r, &formats, chrono::Utc::now())?;
+        Some((dir, r))
+    } else {
+        None
+    };
+    Ok(OrgRun {
+        organization: hub.id.clone(),
+        run,
+        outcomes,
+        skipped,
+        ledger: ledger_path,
+        rollup,
+        calls: counter.snapshot(),
+        elapsed: started.elapsed(),
+    })
+}
+
+/// Assumes the role in one account, collects, adds the organization evidence, assesses and
+/// writes the package. Any failure is the account's, in words.
+#[allow(clippy::too_many_arguments)]
+async fn assess_account(
+    hub: &Hub,
+    hub_config: &SdkConfig,
+    member: &Listed,
+    partition: &str,
+    session: &str,
+    collect: &CollectOptions,
+    org: &OrgOptions,
+    out: &PackageOptions,
+    counter: CallCounter,
+) -> std::result::Result<(PathBuf, ControlStatus, usize), String> {
+    let role = format!("arn:{partition}:iam::{}:role/{}", member.id, org.role_name);
+    let mut builder = AssumeRoleProvider::builder(&role)
+        .session_name(session)
+        .session_length(Duration::from_secs(u64::from(org.session_seconds)))
+        .configure(hub_config);
+    if let Some(x) = &org.external_id {
+        builder = builder.external_id(x);
+    }
+    let provider = builder.build().await;
+    let config = hub_config
+        .to_builder()
+        .credentials_provider(SharedCredentialsProvider::new(provider))
+        .build();
+    let mut opts = collect.clone();
+    // Many accounts at once: one line each from the caller, no per-account progress.
+    opts.quiet = true;
+    let mut collection = collect_with(&config, &opts, counter, Some(&member.id))
+        .await
+        .map_err(|e| match e {
+            Error::Collection(m) if m.starts_with("cannot identify the caller") => {
+                format!("cannot assume {role}: {}", first_clause(&m))
+            }
+            other => other.to_string(),
+        })?;
+    collection
+        .source
+        .entries
+        .extend(hub.evidence(&member.id).await);
+    let out = out.clone();
+    tokio::task::spawn_blocking(move || {
+        let snapshot = crate::import::import_from(
+            &collection.source,
+            &crate::import::ImportOptions::default(),
+        )?;
+        let (results, dir) = crate::app::assess_and_package(&snapshot, &out)?;
+        let worst = results
+            .controls
+            .iter()
+            .map(|c| c.status)
+            .min()
+            .unwrap_or(ControlStatus::NotApplicable);
+        Ok::<_, Error>((dir, worst, snapshot.gaps.len()))
+    })
+    .await
+    .map_err(|e| format!("the assessment stopped: {e}"))?
+    .map_err(|e| e.to_string())
+}
+
+/// "cannot identify the caller (...). Set credentials ..." → what AWS said: the error code and
+/// message when the text carries them (an AssumeRole refusal arrives wrapped in several layers
+/// of SDK context), else the text itself, cut to a readable length.
+fn first_clause(m: &str) -> String {
+    let inner = m
+        .strip_prefix("cannot identify the caller (")
+        .and_then(|r| r.rsplit_once("). Set credentials").map(|(a, _)| a))
+        .unwrap_or(m);
+    let between = |open: &str, close: &str| {
+        let start = inner.find(open)? + open.len();
+        let end = inner[start..].find(close)? + start;
+        Some(inner[start..end].to_string())
+    };
+    match (
+        between("<Code>", "</Code>"),
+        between("<Message>", "</Message>"),
+    ) {
+        (Some(code), Some(message)) => format!("{code}: {message}"),
+        (Some(code), None) => code,
+        _ if inner.chars().count() > 300 => {
+            format!("{}…", inner.chars().take(300).collect::<String>())
+        }
+        _ => inner.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn an_assume_role_refusal_is_worded_by_what_aws_said() {
+        let m = "cannot identify the caller (calling the GetCallerIdentity operation failed: dispatch failure: ... body: SdkBody { inner: Once(Some(b\"<ErrorResponse><Errors><Error><Code>AccessDenied</Code><Message>User: arn:aws:iam::123456789012:user/hub is not authorized to perform: sts:AssumeRole</Message></Error></Errors></ErrorResponse>\")) }). Set credentials the AWS way";
+        assert_eq!(
+            super::first_clause(m),
+            "AccessDenied: User: arn:aws:iam::123456789012:user/hub is not authorized to perform: sts:AssumeRole"
+        );
+        assert!(super::first_clause(&"x".repeat(1000)).chars().count() <= 301);
+    }
+}

@@ -1,0 +1,535 @@
+//! `safeguard aggregate`: many accounts' evidence packages → one organization roll-up.
+//!
+//! Each package is verified against its manifest first; a package that fails (a file altered,
+//! missing or added) is excluded and named with why, never counted. Packages are read one at a
+//! time per worker and reduced to what the roll-up shows (control statuses, check counts,
+//! gaps), so memory stays bounded by the largest single package, not by the organization.
+//! Run ledgers (`safeguard.org-run.v1`, written by `run --org`) add the accounts whose
+//! collection failed, and the planned accounts that produced nothing.
+
+pub mod ledger;
+pub mod render;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use serde::de::IgnoredAny;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Location, Result};
+use crate::results::{AccountRef, ControlStatus, Counts, SnapshotRef, Tool};
+use crate::snapshot::{Gap, sha256_hex};
+pub use ledger::{Ledger, LedgerFailure};
+
+pub const SCHEMA: &str = "safeguard.rollup.v1";
+
+/// How deep below a folder given to `aggregate` packages are looked for
+/// (`reports/<account>/<timestamp>/` is two).
+const MAX_DEPTH: usize = 4;
+
+/// The organization roll-up (`rollup.json`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Rollup {
+    pub schema: String,
+    pub tool: Tool,
+    /// The organization the packages share (`None`: none, or they disagree).
+    pub organization: Option<String>,
+    /// One row per account: its newest intact package.
+    pub accounts: Vec<AccountRow>,
+    /// Every control seen, in the first package's catalog order, with its counts across
+    /// accounts (one per status).
+    pub controls: Vec<ControlRollup>,
+    /// Checks that fail in at least one account, most accounts first.
+    pub failing_checks: Vec<FailingCheck>,
+    /// Accounts with no package: collection failed, or planned and never delivered.
+    pub failed: Vec<FailedAccount>,
+    /// Packages left out, with why (failed verification, unreadable, older schema).
+    pub excluded: Vec<Excluded>,
+    /// Older intact packages of an account that has a newer one.
+    pub superseded: Vec<Superseded>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct AccountRow {
+    pub account: String,
+    pub name: Option<String>,
+    pub ou_path: Option<String>,
+    /// The package folder as found.
+    pub package: String,
+    /// SHA-256 of the package's manifest.json, which hashes every other file.
+    pub manifest_sha256: String,
+    pub results_sha256: String,
+    pub collected_at: String,
+    pub snapshot_sha256: String,
+    /// The worst control status of the account.
+    pub worst: ControlStatus,
+    /// Controls per status.
+    pub summary: BTreeMap<ControlStatus, usize>,
+    /// One status per entry of [`Rollup::controls`] (`None`: not in this package's catalog).
+    pub statuses: Vec<Option<ControlStatus>>,
+    pub gaps: usize,
+    /// Up to three gaps, as "evidence: reason".
+    pub gap_examples: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ControlRollup {
+    pub id: String,
+    pub title: String,
+    /// Accounts per status (every status present).
+    pub counts: BTreeMap<ControlStatus, usize>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct FailingCheck {
+    pub check: String,
+    /// Accounts where it has an unwaived failing finding.
+    pub accounts: usize,
+    /// Its failing findings across them.
+    pub findings: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct FailedAccount {
+    pub account: String,
+    pub name: Option<String>,
+    pub reason: String,
+    /// The run ledger that says so.
+    pub ledger: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Excluded {
+    pub package: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Superseded {
+    pub account: String,
+    pub package: String,
+}
+
+/// What the roll-up reads of results.json: findings are skipped while parsing, not held.
+#[derive(Deserialize)]
+struct Lite {
+    schema: String,
+    account: AccountRef,
+    snapshot: SnapshotRef,
+    controls: Vec<LiteControl>,
+    checks: Vec<LiteCheck>,
+    gaps: Vec<Gap>,
+}
+
+#[derive(Deserialize)]
+struct LiteControl {
+    id: String,
+    title: String,
+    status: ControlStatus,
+}
+
+#[derive(Deserialize)]
+struct LiteCheck {
+    id: String,
+    counts: Counts,
+    #[allow(dead_code)]
+    findings: IgnoredAny,
+}
+
+/// One package reduced to what the roll-up needs.
+struct Summary {
+    dir: String,
+    account: String,
+    name: Option<String>,
+    ou_path: Option<String>,
+    organization: Option<String>,
+    manifest_sha256: String,
+    results_sha256: String,
+    snapshot: SnapshotRef,
+    controls: Vec<(String, String, ControlStatus)>,
+    failing: Vec<(String, usize)>,
+    gaps: usize,
+    gap_examples: Vec<String>,
+}
+
+/// What the folders hold: account packages and run ledgers.
+#[derive(Debug, Default)]
+pub struct Found {
+    pub packages: Vec<PathBuf>,
+    pub ledgers: Vec<PathBuf>,
+}
+
+/// Finds packages (folders with an account `manifest.json`) and run ledgers below `dirs`.
+/// Symbolic links are not followed; roll-up packages and folders being written are skipped.
+pub fn find(dirs: &[PathBuf]) -> Result<Found> {
+    let mut found = Found::default();
+    for d in dirs {
+        let meta = std::fs::symlink_metadata(d).map_err(|e| Error::io(d, e))?;
+        if !meta.is_dir() {
+            return Err(Error::bad_input(
+                d,
+                Location::default(),
+                "not a folder: expected a package folder or a folder of packages (reports/)",
+            ));
+        }
+        walk(d, 0, &mut found)?;
+    }
+    found.packages.sort();
+    found.packages.dedup();
+    found.ledgers.sort();
+    found.ledgers.dedup();
+    Ok(found)
+}
+
+fn walk(dir: &Path, depth: usize, found: &mut Found) -> Result<()> {
+    let manifest = dir.join(crate::package::MANIFEST);
+    if std::fs::symlink_metadata(&manifest).is_ok_and(|m| m.is_file()) {
+        // An account package; a roll-up's own manifest is not one.
+        if manifest_schema(&manifest).as_deref() == Some(crate::package::MANIFEST_SCHEMA) {
+            found.packages.push(dir.to_path_buf());
+        } else if manifest_schema(&manifest).as_deref() != Some(render::MANIFEST_SCHEMA) {
+            // Unknown or unreadable: verification will say why.
+            found.packages.push(dir.to_path_buf());
+        }
+        return Ok(());
+    }
+    if depth >= MAX_DEPTH {
+        return Ok(());
+    }
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .map_err(|e| Error::io(dir, e))?
+        .filter_map(|e| e.ok())
+        .collect();
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Ok(kind) = e.file_type() else { continue };
+        if name.starts_with('.') || kind.is_symlink() {
+            continue;
+        }
+        let path = e.path();
+        if kind.is_dir() {
+            walk(&path, depth + 1, found)?;
+        } else if kind.is_file()
+            && name.ends_with(".json")
+            && dir.file_name().is_some_and(|n| n == "runs")
+        {
+            found.ledgers.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn manifest_schema(path: &Path) -> Option<String> {
+    #[derive(Deserialize)]
+    struct Head {
+        schema: String,
+    }
+    let bytes = std::fs::read(path).ok()?;
+    serde_json::from_slice::<Head>(&bytes)
+        .ok()
+        .map(|h| h.schema)
+}
+
+/// Verifies and reads every package (on every core), and combines them with the ledgers.
+pub fn build(found: &Found) -> Result<Rollup> {
+    let next = AtomicUsize::new(0);
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2)
+        .min(8)
+        .min(found.packages.len().max(1));
+    let mut slots: Vec<Option<std::result::Result<Summary, String>>> =
+        (0..found.packages.len()).map(|_| None).collect();
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut out = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(dir) = found.packages.get(i) else {
+                            break;
+                        };
+                        out.push((i, summarize(dir)));
+                    }
+                    out
+                })
+            })
+            .collect();
+        for h in handles {
+            for (i, r) in h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)) {
+                slots[i] = Some(r);
+            }
+        }
+    });
+    let mut excluded = Vec::new();
+    let mut summaries = Vec::new();
+    for (dir, slot) in found.packages.iter().zip(slots) {
+        match slot.expect("every package was read") {
+            Ok(s) => summaries.push(s),
+            Err(reason) => excluded.push(Excluded {
+                package: dir.display().to_string(),
+                reason,
+            }),
+        }
+    }
+    let mut ledgers = Vec::new();
+    for path in &found.ledgers {
+        match ledger::read(path) {
+            Ok(Some(l)) => ledgers.push((path.display().to_string(), l)),
+            Ok(None) => {}
+            Err(e) => excluded.push(Excluded {
+                package: path.display().to_string(),
+                reason: format!("run ledger unreadable: {e}"),
+            }),
+        }
+    }
+    Ok(combine(summaries, excluded, ledgers))
+}
+
+fn summarize(dir: &Path) -> std::result::Result<Summary, String> {
+    let v = crate::package::verify(dir).map_err(|e| format!("cannot be verified: {e}"))?;
+    if !v.is_intact() {
+        let problems: Vec<String> = v
+            .missing
+            .iter()
+            .map(|m| format!("missing {m}"))
+            .chain(v.altered.iter().map(|a| format!("altered {a}")))
+            .chain(v.extra.iter().map(|x| format!("extra {x}")))
+            .chain(v.inconsistent.iter().cloned())
+            .collect();
+        return Err(format!(
+            "fails verification ({} problem(s)): {}",
+            problems.len(),
+            problems
+                .iter()
+                .take(3)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("; ")
+        ));
+    }
+    if let Some(schema) = v.older {
+        return Err(format!(
+            "results.json is {schema}; this version reads {} (re-run `assess` on its snapshot.json)",
+            crate::results::SCHEMA
+        ));
+    }
+    let manifest = std::fs::read(dir.join(crate::package::MANIFEST))
+        .map_err(|e| format!("manifest.json: {e}"))?;
+    let results = std::fs::read(dir.join("results.json")).map_err(|_| {
+        "has no results.json (written without --format json): nothing to roll up".to_string()
+    })?;
+    let lite: Lite = serde_json::from_slice(&results)
+        .map_err(|e| format!("results.json cannot be read: {e}"))?;
+    if lite.schema != crate::results::SCHEMA {
+        return Err(format!(
+            "results.json is {:?}, not {}",
+            lite.schema,
+            crate::results::SCHEMA
+        ));
+    }
+    let org = lite.account.organization.as_ref();
+    Ok(Summary {
+        dir: dir.display().to_string(),
+        account: lite.account.id.clone(),
+        name: org.and_then(|o| o.account_name.clone()),
+        ou_path: org.and_then(|o| o.ou_path.clone()),
+        organization: org.map(|o| o.id.clone()),
+        manifest_sha256: sha256_hex(&manifest),
+        results_sha256: sha256_hex(&results),
+        snapshot: lite.snapshot,
+        controls: lite
+            .controls
+            .into_iter()
+            .map(|c| (c.id, c.title, c.status))
+            .collect(),
+        failing: lite
+            .checks
+            .into_iter()
+            .filter(|k| k.counts.fail > 0)
+            .map(|k| (k.id, k.counts.fail))
+            .collect(),
+        gaps: lite.gaps.len(),
+        gap_examples: lite
+            .gaps
+            .iter()
+            .take(3)
+            .map(|g| format!("{}: {}", g.evidence, g.reason))
+            .collect(),
+    })
+}
+
+fn combine(
+    mut summaries: Vec<Summary>,
+    excluded: Vec<Excluded>,
+    ledgers: Vec<(String, Ledger)>,
+) -> Rollup {
+    // Newest package per account; the rest are superseded.
+    summaries.sort_by(|a, b| {
+        a.account
+            .cmp(&b.account)
+            .then(b.snapshot.collected_at.cmp(&a.snapshot.collected_at))
+            .then(b.dir.cmp(&a.dir))
+    });
+    let mut superseded = Vec::new();
+    let mut newest: Vec<Summary> = Vec::new();
+    for s in summaries {
+        if newest.last().is_some_and(|n| n.account == s.account) {
+            superseded.push(Superseded {
+                account: s.account,
+                package: s.dir,
+            });
+        } else {
+            newest.push(s);
+        }
+    }
+
+    // Controls in the first package's catalog order, then any others as first seen.
+    let mut controls: Vec<ControlRollup> = Vec::new();
+    let mut index: BTreeMap<String, usize> = BTreeMap::new();
+    for s in &newest {
+        for (id, title, _) in &s.controls {
+            if !index.contains_key(id) {
+                index.insert(id.clone(), controls.len());
+                controls.push(ControlRollup {
+                    id: id.clone(),
+                    title: title.clone(),
+                    counts: ControlStatus::ALL.iter().map(|&st| (st, 0)).collect(),
+                });
+            }
+        }
+    }
+    let mut failing: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let orgs: BTreeSet<Option<String>> = newest.iter().map(|s| s.organization.clone()).collect();
+    let mut accounts: Vec<AccountRow> = newest
+        .into_iter()
+        .map(|s| {
+            let mut statuses = vec![None; controls.len()];
+            let mut summary: BTreeMap<ControlStatus, usize> =
+                ControlStatus::ALL.iter().map(|&st| (st, 0)).collect();
+            for (id, _, st) in &s.controls {
+                let i = index[id];
+                statuses[i] = Some(*st);
+                *summary.entry(*st).or_default() += 1;
+                *controls[i].counts.entry(*st).or_default() += 1;
+            }
+            for (check, n) in &s.failing {
+                let e = failing.entry(check.clone()).or_default();
+                e.0 += 1;
+                e.1 += n;
+            }
+            let worst = statuses
+                .iter()
+                .flatten()
+                .min()
+                .copied()
+                .unwrap_or(ControlStatus::NotApplicable);
+            AccountRow {
+                account: s.account,
+                name: s.name,
+                ou_path: s.ou_path,
+                package: s.dir,
+                manifest_sha256: s.manifest_sha256,
+                results_sha256: s.results_sha256,
+                collected_at: s.snapshot.collected_at,
+                snapshot_sha256: s.snapshot.sha256,
+                worst,
+                summary,
+                statuses,
+                gaps: s.gaps,
+                gap_examples: s.gap_examples,
+            }
+        })
+        .collect();
+    // Worst first, then by account.
+    accounts.sort_by(|a, b| a.worst.cmp(&b.worst).then(a.account.cmp(&b.account)));
+
+    let mut failing_checks: Vec<FailingCheck> = failing
+        .into_iter()
+        .map(|(check, (accounts, findings))| FailingCheck {
+            check,
+            accounts,
+            findings,
+        })
+        .collect();
+    failing_checks.sort_by(|a, b| {
+        b.accounts
+            .cmp(&a.accounts)
+            .then(b.findings.cmp(&a.findings))
+            .then(a.check.cmp(&b.check))
+    });
+
+    // Accounts a run planned that have no package: its recorded failure, or that nothing came.
+    let have: BTreeSet<&str> = accounts.iter().map(|a| a.account.as_str()).collect();
+    let mut failed: BTreeMap<String, FailedAccount> = BTreeMap::new();
+    for (path, l) in &ledgers {
+        for f in &l.failures {
+            if !have.contains(f.account.as_str()) {
+                failed.insert(
+                    f.account.clone(),
+                    FailedAccount {
+                        account: f.account.clone(),
+                        name: f.name.clone(),
+                        reason: f.reason.clone(),
+                        ledger: path.clone(),
+                    },
+                );
+            }
+        }
+    }
+    for (path, l) in &ledgers {
+        for a in &l.planned {
+            if !have.contains(a.as_str()) && !failed.contains_key(a) {
+                failed.insert(
+                    a.clone(),
+                    FailedAccount {
+                        account: a.clone(),
+                        name: None,
+                        reason: "planned by the run but no intact package was found (the run or its shard may not have finished, or the package was excluded)".into(),
+                        ledger: path.clone(),
+                    },
+                );
+            }
+        }
+    }
+    let organization = match (orgs.len(), orgs.into_iter().next()) {
+        (1, Some(o)) => o,
+        _ => None,
+    }
+    .or_else(|| {
+        let ids: BTreeSet<&str> = ledgers
+            .iter()
+            .map(|(_, l)| l.organization.as_str())
+            .collect();
+        (ids.len() == 1).then(|| ids.into_iter().next().unwrap_or_default().to_string())
+    });
+    Rollup {
+        schema: SCHEMA.into(),
+        tool: Tool {
+            name: "safeguard".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
+        organization,
+        accounts,
+        controls,
+        failing_checks,
+        failed: failed.into_values().collect(),
+        excluded,
+        superseded,
+    }
+}
+
+impl Rollup {
+    /// Whether every planned account has an intact package and none was excluded.
+    pub fn is_complete(&self) -> bool {
+        self.failed.is_empty() && self.excluded.is_empty()
+    }
+
+    /// The worst control status across accounts (`None`: no account).
+    pub fn worst(&self) -> Option<ControlStatus> {
+        self.accounts.iter().map(|a| a.worst).min()
+    }
+}

@@ -1,0 +1,337 @@
+//! The roll-up package: `rollup.json`, `rollup.md`, `rollup.csv` (the account × control
+//! matrix), `rollup.pdf`, and `manifest.json` (`safeguard.rollup-manifest.v1`) hashing them,
+//! which `safeguard verify` checks like an account package's.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::Rollup;
+use crate::error::{Error, Result};
+use crate::package::ManifestFile;
+use crate::render::Format;
+use crate::results::ControlStatus;
+
+pub const MANIFEST_SCHEMA: &str = "safeguard.rollup-manifest.v1";
+
+/// How many failing checks the reports list (rollup.json lists all).
+pub const TOP_CHECKS: usize = 20;
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RollupManifest {
+    pub schema: String,
+    pub tool: crate::results::Tool,
+    /// When the roll-up was written (the only field that differs between two runs over the
+    /// same packages).
+    pub created_at: String,
+    pub organization: Option<String>,
+    /// Account packages rolled up.
+    pub accounts: usize,
+    pub files: Vec<ManifestFile>,
+}
+
+/// The one-paragraph overview every format opens with.
+pub fn overview(r: &Rollup) -> Vec<String> {
+    let mut lines = vec![format!(
+        "Organization {}: {} account package(s) rolled up, each verified against its manifest.",
+        r.organization
+            .as_deref()
+            .unwrap_or("(not named by the packages)"),
+        r.accounts.len()
+    )];
+    if let Some(w) = r.worst() {
+        let n = |s: ControlStatus| r.accounts.iter().filter(|a| a.worst == s).count();
+        lines.push(format!(
+            "Worst status per account: {} fail, {} insufficient evidence, {} manual, {} inherited, {} pass (worst overall: {}).",
+            n(ControlStatus::Fail),
+            n(ControlStatus::InsufficientEvidence),
+            n(ControlStatus::Manual),
+            n(ControlStatus::Inherited),
+            n(ControlStatus::Pass),
+            w.as_str()
+        ));
+    }
+    if r.failed.is_empty() && r.excluded.is_empty() {
+        lines.push("Every planned account has an intact package.".into());
+    } else {
+        lines.push(format!(
+            "GAPS: {} account(s) without a package and {} package(s) left out; they are listed with why, and nothing of theirs is counted.",
+            r.failed.len(),
+            r.excluded.len()
+        ));
+    }
+    lines
+}
+
+/// Short status codes for the matrix.
+fn code(s: Option<ControlStatus>) -> &'static str {
+    match s {
+        Some(ControlStatus::Fail) => "F",
+        Some(ControlStatus::InsufficientEvidence) => "IE",
+        Some(ControlStatus::Manual) => "M",
+        Some(ControlStatus::Inherited) => "I",
+        Some(ControlStatus::Pass) => "P",
+        Some(ControlStatus::NotApplicable) => "NA",
+        None => "—",
+    }
+}
+
+/// Markdown-safe cell text.
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace(['\n', '\r'], " ")
+}
+
+pub fn markdown(r: &Rollup) -> String {
+    let mut md = String::new();
+    let _ = writeln!(
+        md,
+        "# HIPAA Security Rule evidence — organization roll-up{}\n",
+        r.organization
+            .as_deref()
+            .map(|o| format!(" {o}"))
+            .unwrap_or_default()
+    );
+    for line in overview(r) {
+        let _ = writeln!(md, "{line}\n");
+    }
+    let _ = writeln!(md, "## Accounts, worst first\n");
+    let _ = writeln!(
+        md,
+        "| Account | Name | OU path | Worst | Fail | Insufficient evidence | Manual | Pass | Gaps |\n|---|---|---|---|---|---|---|---|---|"
+    );
+    for a in &r.accounts {
+        let n = |s: ControlStatus| a.summary.get(&s).copied().unwrap_or(0);
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            a.account,
+            cell(a.name.as_deref().unwrap_or("")),
+            cell(a.ou_path.as_deref().unwrap_or("")),
+            a.worst.as_str(),
+            n(ControlStatus::Fail),
+            n(ControlStatus::InsufficientEvidence),
+            n(ControlStatus::Manual),
+            n(ControlStatus::Pass),
+            a.gaps
+        );
+    }
+    if !r.failed.is_empty() || !r.excluded.is_empty() {
+        let _ = writeln!(
+            md,
+            "\n## Accounts without a package, and packages left out\n"
+        );
+        let _ = writeln!(md, "| Account or package | Why |\n|---|---|");
+        for f in &r.failed {
+            let _ = writeln!(
+                md,
+                "| {}{} | {} |",
+                f.account,
+                f.name
+                    .as_deref()
+                    .map(|n| format!(" ({})", cell(n)))
+                    .unwrap_or_default(),
+                cell(&f.reason)
+            );
+        }
+        for x in &r.excluded {
+            let _ = writeln!(md, "| `{}` | {} |", cell(&x.package), cell(&x.reason));
+        }
+    }
+    let gapped: Vec<_> = r.accounts.iter().filter(|a| a.gaps > 0).collect();
+    if !gapped.is_empty() {
+        let _ = writeln!(md, "\n## Accounts with evidence gaps\n");
+        let _ = writeln!(md, "| Account | Gaps | For example |\n|---|---|---|");
+        for a in gapped {
+            let _ = writeln!(
+                md,
+                "| {} | {} | {} |",
+                a.account,
+                a.gaps,
+                cell(&a.gap_examples.join("; "))
+            );
+        }
+    }
+    let _ = writeln!(md, "\n## Controls across accounts\n");
+    let _ = writeln!(
+        md,
+        "| Control | Title | Fail | Insufficient evidence | Manual | Inherited | Pass | Not applicable |\n|---|---|---|---|---|---|---|---|"
+    );
+    for c in &r.controls {
+        let n = |s: ControlStatus| c.counts.get(&s).copied().unwrap_or(0);
+        let _ = writeln!(
+            md,
+            "| §{} | {} | {} | {} | {} | {} | {} | {} |",
+            c.id,
+            cell(&c.title),
+            n(ControlStatus::Fail),
+            n(ControlStatus::InsufficientEvidence),
+            n(ControlStatus::Manual),
+            n(ControlStatus::Inherited),
+            n(ControlStatus::Pass),
+            n(ControlStatus::NotApplicable)
+        );
+    }
+    if !r.failing_checks.is_empty() {
+        let _ = writeln!(md, "\n## Most common failing checks\n");
+        let _ = writeln!(
+            md,
+            "| Check | Accounts failing | Failing findings |\n|---|---|---|"
+        );
+        for k in r.failing_checks.iter().take(TOP_CHECKS) {
+            let _ = writeln!(md, "| `{}` | {} | {} |", k.check, k.accounts, k.findings);
+        }
+        if r.failing_checks.len() > TOP_CHECKS {
+            let _ = writeln!(
+                md,
+                "\n{} more in rollup.json.",
+                r.failing_checks.len() - TOP_CHECKS
+            );
+        }
+    }
+    let _ = writeln!(
+        md,
+        "\n## Account × control matrix\n\nF fail · IE insufficient evidence · M manual · I inherited · P pass · NA not applicable · — not in that package's catalog. The same matrix is rollup.csv.\n"
+    );
+    let _ = write!(md, "| Account |");
+    for c in &r.controls {
+        let _ = write!(md, " {} |", c.id);
+    }
+    let _ = write!(md, "\n|---|");
+    for _ in &r.controls {
+        let _ = write!(md, "---|");
+    }
+    let _ = writeln!(md);
+    for a in &r.accounts {
+        let _ = write!(md, "| {} |", a.account);
+        for s in &a.statuses {
+            let _ = write!(md, " {} |", code(*s));
+        }
+        let _ = writeln!(md);
+    }
+    let _ = writeln!(md, "\n## Packages included\n");
+    let _ = writeln!(
+        md,
+        "Each package's `manifest.json` hashes every file in it; its SHA-256 here ties this roll-up to exactly those packages (`safeguard verify` re-checks each).\n"
+    );
+    let _ = writeln!(
+        md,
+        "| Account | Collected at | Package | manifest.json SHA-256 |\n|---|---|---|---|"
+    );
+    for a in &r.accounts {
+        let _ = writeln!(
+            md,
+            "| {} | {} | `{}` | `{}` |",
+            a.account,
+            a.collected_at,
+            cell(&a.package),
+            a.manifest_sha256
+        );
+    }
+    if !r.superseded.is_empty() {
+        let _ = writeln!(
+            md,
+            "\n{} older package(s) of the same accounts were found and not counted (rollup.json lists them).",
+            r.superseded.len()
+        );
+    }
+    md
+}
+
+/// The matrix: one row per account, one column per control.
+pub fn csv(r: &Rollup) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header: Vec<String> = [
+        "account_id",
+        "account_name",
+        "ou_path",
+        "worst_status",
+        "gaps",
+        "manifest_sha256",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    header.extend(r.controls.iter().map(|c| c.id.clone()));
+    w.write_record(&header).expect("in-memory write");
+    for a in &r.accounts {
+        let mut row = vec![
+            a.account.clone(),
+            crate::render::csv::defuse(a.name.as_deref().unwrap_or("")),
+            crate::render::csv::defuse(a.ou_path.as_deref().unwrap_or("")),
+            a.worst.as_str().to_string(),
+            a.gaps.to_string(),
+            a.manifest_sha256.clone(),
+        ];
+        row.extend(
+            a.statuses
+                .iter()
+                .map(|s| s.map(|s| s.as_str()).unwrap_or("").to_string()),
+        );
+        w.write_record(&row).expect("in-memory write");
+    }
+    w.into_inner().expect("in-memory flush")
+}
+
+pub fn json(r: &Rollup) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec_pretty(r).expect("roll-up serializes");
+    bytes.push(b'\n');
+    bytes
+}
+
+/// Writes the roll-up package as `<out_root>/<UTC timestamp>/` and returns its path.
+pub fn write(
+    out_root: &Path,
+    r: &Rollup,
+    formats: &BTreeSet<Format>,
+    created_at: DateTime<Utc>,
+) -> Result<PathBuf> {
+    let mut files = Vec::new();
+    // The newest collection time dates the PDF, so the same packages give the same bytes.
+    let dated = r
+        .accounts
+        .iter()
+        .map(|a| a.collected_at.as_str())
+        .max()
+        .unwrap_or("1970-01-01T00:00:00Z")
+        .to_string();
+    for f in formats {
+        match f {
+            Format::Json => files.push(("rollup.json".to_string(), json(r))),
+            Format::Csv => files.push(("rollup.csv".into(), csv(r))),
+            Format::Md => files.push(("rollup.md".into(), markdown(r).into_bytes())),
+            #[cfg(feature = "pdf")]
+            Format::Pdf => files.push((
+                "rollup.pdf".into(),
+                crate::render::pdf::render_rollup(r, &dated)?,
+            )),
+            #[cfg(not(feature = "pdf"))]
+            Format::Pdf => {
+                return Err(Error::Usage(
+                    "this build of safeguard has no PDF writer (cargo feature `pdf`)".into(),
+                ));
+            }
+            // OSCAL is per account: each package has its own.
+            Format::Oscal => {}
+        }
+    }
+    let _ = &dated;
+    if files.is_empty() {
+        return Err(Error::Usage(
+            "--format names nothing a roll-up writes (md, pdf, json, csv)".into(),
+        ));
+    }
+    crate::package::write_files(out_root, &files, created_at, |files| {
+        let m = RollupManifest {
+            schema: MANIFEST_SCHEMA.into(),
+            tool: r.tool.clone(),
+            created_at: created_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            organization: r.organization.clone(),
+            accounts: r.accounts.len(),
+            files,
+        };
+        serde_json::to_vec_pretty(&m).expect("manifest serializes")
+    })
+}
