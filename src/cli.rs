@@ -92,6 +92,10 @@ enum Command {
         /// Print only the roll-up's path.
         #[arg(short, long)]
         quiet: bool,
+        /// Print, on stderr, the time each phase took (find, verify and read, write) and the
+        /// peak memory.
+        #[arg(long)]
+        profile_phases: bool,
     },
     /// Re-hash every file of an evidence package against its manifest.json.
     Verify {
@@ -546,9 +550,11 @@ fn run(cli: Cli) -> Result<i32> {
             output,
             format,
             quiet,
+            profile_phases,
         } => {
+            let phases = crate::phases::Phases::default();
             let formats = app::parse_formats(&format)?;
-            let found = crate::rollup::find(&dirs)?;
+            let found = phases.time("find", || crate::rollup::find(&dirs))?;
             if found.packages.is_empty() && found.ledgers.is_empty() {
                 return Err(crate::error::Error::Usage(format!(
                     "no evidence package (a folder with manifest.json) or run ledger under {}",
@@ -558,8 +564,13 @@ fn run(cli: Cli) -> Result<i32> {
                         .join(", ")
                 )));
             }
-            let rollup = crate::rollup::build(&found)?;
-            let dir = crate::rollup::render::write(&output, &rollup, &formats, chrono::Utc::now())?;
+            let rollup = phases.time("verify and read", || crate::rollup::build(&found))?;
+            let dir = phases.time("write", || {
+                crate::rollup::render::write(&output, &rollup, &formats, chrono::Utc::now())
+            })?;
+            if profile_phases {
+                eprintln!("{}", phases.line());
+            }
             if quiet {
                 println!("{}", dir.display());
             } else {
