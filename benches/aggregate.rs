@@ -42,8 +42,11 @@ fn main() {
     let per: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(2_000);
     let binary = release_binary();
 
-    let snapshot = import_dir(&root().join("examples/clinic-account"), &ImportOptions::default())
-        .expect("the example imports");
+    let snapshot = import_dir(
+        &root().join("examples/clinic-account"),
+        &ImportOptions::default(),
+    )
+    .expect("the example imports");
     let catalog = Catalog::builtin().expect("catalog");
     let snapshot_json = snapshot.to_canonical_json();
     let sha = safeguard::snapshot::sha256_hex(&snapshot_json);

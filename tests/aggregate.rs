@@ -55,7 +55,11 @@ fn package(work: &Path, out: &Path, id: &str) -> PathBuf {
         .arg(out)
         .output()
         .unwrap();
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     PathBuf::from(String::from_utf8(run.stdout).unwrap().trim())
 }
 
@@ -81,7 +85,10 @@ fn a_tampered_package_is_excluded_and_the_rest_rolled_up() {
     let work = tempfile::tempdir().unwrap();
     let reports = work.path().join("reports");
     let ids = ["111111111111", "222222222222", "333333333333"];
-    let pkgs: Vec<PathBuf> = ids.iter().map(|id| package(work.path(), &reports, id)).collect();
+    let pkgs: Vec<PathBuf> = ids
+        .iter()
+        .map(|id| package(work.path(), &reports, id))
+        .collect();
 
     let (code, dir, stdout) = aggregate(&[&reports], &work.path().join("rollup"));
     assert_eq!(code, 0, "{stdout}");
@@ -106,7 +113,14 @@ fn a_tampered_package_is_excluded_and_the_rest_rolled_up() {
     assert_eq!(csv.lines().count(), 4, "{csv}");
     assert!(csv.lines().next().unwrap().contains("164.312(b)"));
     // The roll-up verifies; an altered file in it does not.
-    assert!(safeguard().arg("verify").arg(&dir).status().unwrap().success());
+    assert!(
+        safeguard()
+            .arg("verify")
+            .arg(&dir)
+            .status()
+            .unwrap()
+            .success()
+    );
 
     // The same packages give the same roll-up, byte for byte (the manifest's time aside).
     let (_, again, _) = aggregate(&[&reports], &work.path().join("rollup-again"));
@@ -130,11 +144,19 @@ fn a_tampered_package_is_excluded_and_the_rest_rolled_up() {
     std::fs::write(&results, text).unwrap();
     let (code, dir, stdout) = aggregate(&[&reports], &work.path().join("rollup-tampered"));
     assert_eq!(code, 1, "{stdout}");
-    assert!(stdout.contains("EXCLUDED") && stdout.contains("altered results.json"), "{stdout}");
+    assert!(
+        stdout.contains("EXCLUDED") && stdout.contains("altered results.json"),
+        "{stdout}"
+    );
     let rollup: Value =
         serde_json::from_slice(&std::fs::read(dir.join("rollup.json")).unwrap()).unwrap();
     assert_eq!(rollup["accounts"].as_array().unwrap().len(), 2);
-    assert!(rollup["excluded"][0]["package"].as_str().unwrap().contains("222222222222"));
+    assert!(
+        rollup["excluded"][0]["package"]
+            .as_str()
+            .unwrap()
+            .contains("222222222222")
+    );
 
     // A package given directly, and a newer package of the same account superseding it.
     let newer = package(work.path(), &reports, "111111111111");
@@ -165,7 +187,13 @@ fn bad_folders_are_refused_and_links_not_followed() {
     // A file where a folder is expected.
     let file = work.path().join("file");
     std::fs::write(&file, "x").unwrap();
-    let run = safeguard().arg("aggregate").arg(&file).arg("-o").arg(&out).output().unwrap();
+    let run = safeguard()
+        .arg("aggregate")
+        .arg(&file)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
     assert_eq!(run.status.code(), Some(2));
     // A link to a package elsewhere is not followed: the package outside is not read.
     let reports = work.path().join("reports");
@@ -173,6 +201,17 @@ fn bad_folders_are_refused_and_links_not_followed() {
     let pkg = package(work.path(), &elsewhere, "444444444444");
     std::fs::create_dir_all(&reports).unwrap();
     std::os::unix::fs::symlink(&pkg, reports.join("linked")).unwrap();
-    let run = safeguard().arg("aggregate").arg(&reports).arg("-o").arg(&out).output().unwrap();
-    assert_eq!(run.status.code(), Some(2), "{}", String::from_utf8_lossy(&run.stdout));
+    let run = safeguard()
+        .arg("aggregate")
+        .arg(&reports)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(
+        run.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&run.stdout)
+    );
 }

@@ -462,6 +462,12 @@ fn combine(
             .then(a.check.cmp(&b.check))
     });
 
+    // Only the newest ledger of each shard counts (a folder reused run after run keeps the
+    // old ones); a shard of N with no ledger at all is a gap of its own.
+    let ledgers = newest_ledgers(ledgers);
+    let mut excluded = excluded;
+    excluded.extend(missing_shards(&ledgers));
+
     // Accounts a run planned that have no package: its recorded failure, or that nothing came.
     let have: BTreeSet<&str> = accounts.iter().map(|a| a.account.as_str()).collect();
     let mut failed: BTreeMap<String, FailedAccount> = BTreeMap::new();
@@ -522,6 +528,43 @@ fn combine(
     }
 }
 
+/// The newest ledger per shard label (`None`: unsharded), by run id (which starts with the
+/// run's UTC time), then by path.
+fn newest_ledgers(mut ledgers: Vec<(String, Ledger)>) -> Vec<(String, Ledger)> {
+    ledgers.sort_by(|a, b| {
+        a.1.shard
+            .cmp(&b.1.shard)
+            .then(b.1.run.cmp(&a.1.run))
+            .then(b.0.cmp(&a.0))
+    });
+    ledgers.dedup_by(|later, first| later.1.shard == first.1.shard);
+    ledgers
+}
+
+/// For each shard count N the ledgers name, the shards 0..N-1 with no ledger: their accounts are
+/// unknown to the roll-up, which must say so rather than look complete.
+fn missing_shards(ledgers: &[(String, Ledger)]) -> Vec<Excluded> {
+    let mut seen: BTreeMap<usize, BTreeSet<usize>> = BTreeMap::new();
+    for (_, l) in ledgers {
+        if let Some((i, n)) = l.shard.as_deref().and_then(|s| {
+            let (i, n) = s.split_once('/')?;
+            Some((i.parse::<usize>().ok()?, n.parse::<usize>().ok()?))
+        }) {
+            seen.entry(n).or_default().insert(i);
+        }
+    }
+    let mut out = Vec::new();
+    for (n, have) in seen {
+        for i in (0..n).filter(|i| !have.contains(i)) {
+            out.push(Excluded {
+                package: format!("shard {i}/{n}"),
+                reason: "no run ledger: the shard did not run or did not finish, so which accounts it held and how they fared is unknown".into(),
+            });
+        }
+    }
+    out
+}
+
 impl Rollup {
     /// Whether every planned account has an intact package and none was excluded.
     pub fn is_complete(&self) -> bool {
@@ -531,5 +574,75 @@ impl Rollup {
     /// The worst control status across accounts (`None`: no account).
     pub fn worst(&self) -> Option<ControlStatus> {
         self.accounts.iter().map(|a| a.worst).min()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ledger(run: &str, shard: Option<&str>, planned: &[&str], failed: &[&str]) -> Ledger {
+        Ledger {
+            schema: ledger::SCHEMA.into(),
+            organization: "o-aaaaaaaaaa".into(),
+            run: run.into(),
+            shard: shard.map(str::to_string),
+            planned: planned.iter().map(|s| s.to_string()).collect(),
+            packages: Vec::new(),
+            failures: failed
+                .iter()
+                .map(|a| LedgerFailure {
+                    account: a.to_string(),
+                    name: None,
+                    reason: "AccessDenied".into(),
+                })
+                .collect(),
+            skipped: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn only_the_newest_ledger_of_each_shard_counts_and_a_missing_shard_is_named() {
+        let r = combine(
+            Vec::new(),
+            Vec::new(),
+            vec![
+                // Last week's shard 0 failed an account this week's shard 0 no longer plans.
+                (
+                    "old".into(),
+                    ledger(
+                        "20261101T060000Z-shard-0-of-3",
+                        Some("0/3"),
+                        &["111111111111"],
+                        &["111111111111"],
+                    ),
+                ),
+                (
+                    "new".into(),
+                    ledger(
+                        "20261108T060000Z-shard-0-of-3",
+                        Some("0/3"),
+                        &["222222222222"],
+                        &[],
+                    ),
+                ),
+                (
+                    "one".into(),
+                    ledger(
+                        "20261108T060000Z-shard-1-of-3",
+                        Some("1/3"),
+                        &["333333333333"],
+                        &["333333333333"],
+                    ),
+                ),
+            ],
+        );
+        let failed: Vec<&str> = r.failed.iter().map(|f| f.account.as_str()).collect();
+        assert_eq!(failed, ["222222222222", "333333333333"]);
+        assert!(r.failed[0].reason.contains("no intact package"));
+        assert_eq!(r.failed[1].reason, "AccessDenied");
+        assert_eq!(r.excluded.len(), 1);
+        assert_eq!(r.excluded[0].package, "shard 2/3");
+        assert!(!r.is_complete());
     }
 }

@@ -18,11 +18,15 @@ pub const PIP_PACKAGES: &[&str] = &[
     "botocore==1.44.5",
 ];
 
+/// The deploy recipes' real linters: cfn-lint for the CloudFormation templates, check-jsonschema
+/// (with its vendored GitHub workflow schema) for the Actions workflow.
+pub const LINT_PACKAGES: &[&str] = &["cfn-lint==1.58.0", "check-jsonschema==0.39.0"];
+
 /// Where the venv lives: `$SAFEGUARD_TEST_CACHE`, else the user's cache folder
 /// (`$XDG_CACHE_HOME` or `~/.cache`, under `safeguard-tests/`), so that a fresh clone or a
 /// `cargo clean` does not install moto again; named by the pins, so a changed pin installs anew.
-fn venv_dir() -> PathBuf {
-    let pins = PIP_PACKAGES.join(" ");
+fn venv_dir(name: &str, packages: &[&str]) -> PathBuf {
+    let pins = packages.join(" ");
     // FNV-1a: a stable short name for the pin set (no hashing crate for one folder name).
     let hash = pins.bytes().fold(0xcbf29ce484222325u64, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x100000001b3)
@@ -36,16 +40,21 @@ fn venv_dir() -> PathBuf {
                 .map(|c| c.join("safeguard-tests"))
         })
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"));
-    base.join(format!("moto-venv-{hash:016x}"))
+    base.join(format!("{name}-venv-{hash:016x}"))
 }
 
-/// The venv's bin folder, installing it on first use. Test binaries run in parallel, so the
-/// install holds a file lock: one installs, the others wait and reuse it.
+/// The moto venv's bin folder (see [`venv_with`]).
 pub fn venv_bin() -> PathBuf {
-    let venv = venv_dir();
+    venv_with("moto", PIP_PACKAGES)
+}
+
+/// The bin folder of a venv holding `packages`, installing it on first use. Test binaries run
+/// in parallel, so the install holds a file lock: one installs, the others wait and reuse it.
+pub fn venv_with(name: &str, packages: &[&str]) -> PathBuf {
+    let venv = venv_dir(name, packages);
     let bin = venv.join("bin");
     let stamp = venv.join("installed.txt");
-    let wanted = PIP_PACKAGES.join(" ");
+    let wanted = packages.join(" ");
     if std::fs::read_to_string(&stamp).ok().as_deref() == Some(wanted.as_str()) {
         return bin;
     }
@@ -65,7 +74,7 @@ pub fn venv_bin() -> PathBuf {
     run(
         Command::new(bin.join("pip"))
             .args(["install", "--quiet", "--disable-pip-version-check"])
-            .args(PIP_PACKAGES),
+            .args(packages),
         "pip install moto",
     );
     std::fs::write(&stamp, wanted).unwrap();

@@ -1,0 +1,302 @@
+//! The fan-out recipes in deploy/ checked by their real linters (cfn-lint, check-jsonschema's
+//! GitHub workflow schema), and kept in step with the binary: every flag they pass exists, the
+//! IAM they grant is what the code calls, the shard count matches where it is said twice.
+
+mod support;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn lint_bin() -> PathBuf {
+    support::venv_with("lint", support::LINT_PACKAGES)
+}
+
+fn templates() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(root().join("deploy/aws"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    v.sort();
+    assert!(v.len() >= 3, "{v:?}");
+    v
+}
+
+/// A YAML file as JSON, read by the linters' own Python: CloudFormation's short-form tags
+/// (`!Sub`, `!Ref`) through cfn-lint's decoder, anything else through PyYAML.
+fn yaml(path: &Path, cloudformation: bool) -> Value {
+    let script = if cloudformation {
+        "import json,sys\nfrom cfnlint.decode import decode\nt,_=decode(sys.argv[1])\nprint(json.dumps(t, default=str))"
+    } else {
+        "import json,sys,yaml\nprint(json.dumps(list(yaml.safe_load_all(open(sys.argv[1])))))"
+    };
+    let out = Command::new(lint_bin().join("python"))
+        .args(["-c", script])
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn cloudformation_templates_pass_cfn_lint() {
+    let out = Command::new(lint_bin().join("cfn-lint"))
+        .args(templates())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "cfn-lint:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn the_github_workflow_matches_githubs_schema() {
+    let out = Command::new(lint_bin().join("check-jsonschema"))
+        .args(["--builtin-schema", "vendor.github-workflows"])
+        .arg(root().join("deploy/github-actions/safeguard-org.yml"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The flags `safeguard SUBCOMMAND --help` lists.
+fn flags(sub: &str) -> BTreeSet<String> {
+    let out = Command::new(env!("CARGO_BIN_EXE_safeguard"))
+        .args([sub, "--help"])
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .split(|c: char| c.is_whitespace() || c == ',' || c == '[' || c == ']')
+        .filter(|w| w.starts_with("--"))
+        .map(|w| {
+            w.split('=')
+                .next()
+                .unwrap()
+                .trim_end_matches('.')
+                .to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn every_flag_a_recipe_passes_exists() {
+    let known: BTreeSet<String> = flags("run").union(&flags("aggregate")).cloned().collect();
+    assert!(known.contains("--role-name") && known.contains("--shards"));
+    // Flags of the other tools the recipes call.
+    let others = [
+        "--job-name",
+        "--job-queue",
+        "--job-definition",
+        "--array-properties",
+        "--parameters",
+        "--depends-on",
+        "--container-overrides",
+        "--release",
+        "--locked",
+        "--bin",
+        "--help",
+        "--from",
+    ];
+    let mut checked = 0;
+    for file in [
+        "deploy/aws/step-functions.yaml",
+        "deploy/aws/batch-array.yaml",
+        "deploy/kubernetes/safeguard-org.yaml",
+        "deploy/github-actions/safeguard-org.yml",
+        "deploy/Dockerfile",
+    ] {
+        let text = std::fs::read_to_string(root().join(file)).unwrap();
+        for line in text.lines().filter(|l| !l.trim_start().starts_with('#')) {
+            let mut rest = line;
+            while let Some(i) = rest.find("--") {
+                let flag: String = rest[i..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+                    .collect();
+                rest = &rest[i + flag.len().max(2)..];
+                if flag.len() < 4 || !flag[2..].starts_with(|c: char| c.is_ascii_lowercase()) {
+                    continue;
+                }
+                assert!(
+                    known.contains(&flag) || others.contains(&flag.as_str()),
+                    "{file} passes {flag}, which safeguard does not have"
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 20, "{checked}");
+}
+
+/// `organizations:<Action>` for every Organizations call the hub makes (its SDK operations).
+fn hub_calls() -> BTreeSet<String> {
+    let src = std::fs::read_to_string(root().join("src/collect/organizations.rs")).unwrap();
+    let mut out = BTreeSet::new();
+    // `client.op()`, `self.client.op()` and `self.client` then `.op()` on the next line.
+    for piece in src.split("client").skip(1) {
+        let Some(after) = piece.trim_start().strip_prefix('.') else {
+            continue;
+        };
+        let op: String = after
+            .chars()
+            .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+            .collect();
+        if op.is_empty() {
+            continue;
+        }
+        let pascal: String = op
+            .split('_')
+            .map(|w| {
+                let mut c = w.chars();
+                c.next()
+                    .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                    .unwrap_or_default()
+            })
+            .collect();
+        out.insert(format!("organizations:{pascal}"));
+    }
+    assert!(out.contains("organizations:ListAccounts"), "{out:?}");
+    out
+}
+
+fn actions(statements: &Value) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for st in statements.as_array().unwrap() {
+        match &st["Action"] {
+            Value::String(a) => {
+                out.insert(a.clone());
+            }
+            Value::Array(v) => out.extend(v.iter().map(|a| a.as_str().unwrap().to_string())),
+            _ => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn the_iam_the_recipes_grant_is_what_the_code_calls() {
+    let calls = hub_calls();
+    let hub: Value =
+        serde_json::from_slice(&std::fs::read(root().join("deploy/iam/hub-policy.json")).unwrap())
+            .unwrap();
+    let org_actions = |set: BTreeSet<String>| -> BTreeSet<String> {
+        set.into_iter()
+            .filter(|a| a.starts_with("organizations:"))
+            .collect()
+    };
+    assert_eq!(
+        org_actions(actions(&hub["Statement"])),
+        calls,
+        "deploy/iam/hub-policy.json"
+    );
+    for t in ["step-functions.yaml", "batch-array.yaml"] {
+        let doc = yaml(&root().join("deploy/aws").join(t), true);
+        let policy = &doc["Resources"]["HubRole"]["Properties"]["Policies"][0]["PolicyDocument"];
+        let granted = actions(&policy["Statement"]);
+        assert_eq!(org_actions(granted.clone()), calls, "{t}");
+        assert!(granted.contains("sts:AssumeRole"), "{t}");
+    }
+    // The member role grants exactly policies/safeguard-collector.json.
+    let collector: Value = serde_json::from_slice(
+        &std::fs::read(root().join("policies/safeguard-collector.json")).unwrap(),
+    )
+    .unwrap();
+    let member = yaml(&root().join("deploy/aws/member-role.yaml"), true);
+    let role = &member["Resources"]["CollectorRole"]["Properties"];
+    assert_eq!(
+        actions(&role["Policies"][0]["PolicyDocument"]["Statement"]),
+        actions(&collector["Statement"])
+    );
+    // Its trust admits only the hub, only with the external id.
+    let trust = &role["AssumeRolePolicyDocument"]["Statement"][0];
+    assert!(
+        trust["Condition"]["StringEquals"]["sts:ExternalId"].is_object()
+            || trust["Condition"]["StringEquals"]["sts:ExternalId"].is_string()
+    );
+    let file_trust: Value = serde_json::from_slice(
+        &std::fs::read(root().join("deploy/iam/member-trust-policy.json")).unwrap(),
+    )
+    .unwrap();
+    assert!(file_trust["Statement"][0]["Condition"]["StringEquals"]["sts:ExternalId"].is_string());
+}
+
+#[test]
+fn the_kubernetes_recipe_is_an_indexed_non_root_job_with_its_shard_count_said_once() {
+    let docs = yaml(&root().join("deploy/kubernetes/safeguard-org.yaml"), false);
+    let docs = docs.as_array().unwrap();
+    let cron = docs
+        .iter()
+        .find(|d| d["kind"] == "CronJob" && d["metadata"]["name"] == "safeguard-org")
+        .unwrap();
+    let job = &cron["spec"]["jobTemplate"]["spec"];
+    assert_eq!(job["completionMode"], "Indexed");
+    assert!(job["backoffLimitPerIndex"].as_u64().unwrap() >= 1);
+    let pod = &job["template"]["spec"];
+    assert_eq!(pod["securityContext"]["runAsNonRoot"], true);
+    let c = &pod["containers"][0];
+    assert_eq!(c["securityContext"]["readOnlyRootFilesystem"], true);
+    let args: Vec<&str> = c["args"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    let shards = args[args.iter().position(|a| *a == "--shards").unwrap() + 1];
+    assert_eq!(
+        shards,
+        job["completions"].as_u64().unwrap().to_string(),
+        "--shards equals completions"
+    );
+    assert!(docs.iter().any(|d| d["kind"] == "ServiceAccount"
+        && d["metadata"]["annotations"]["eks.amazonaws.com/role-arn"].is_string()));
+    assert!(
+        docs.iter()
+            .any(|d| d["metadata"]["name"] == "safeguard-aggregate")
+    );
+}
+
+#[test]
+fn the_container_image_is_multi_stage_and_non_root() {
+    let text = std::fs::read_to_string(root().join("deploy/Dockerfile")).unwrap();
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .collect();
+    assert_eq!(lines.iter().filter(|l| l.starts_with("FROM ")).count(), 2);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("cargo build --release --locked"))
+    );
+    let user = lines.iter().rev().find(|l| l.starts_with("USER ")).unwrap();
+    assert!(!user.contains("root") || user.contains("nonroot"), "{user}");
+    assert!(
+        !user.trim_end().ends_with(" 0") && !user.contains(" 0:"),
+        "{user}"
+    );
+    // The runtime stage copies the binary alone.
+    let runtime = &lines[lines.iter().rposition(|l| l.starts_with("FROM ")).unwrap()..];
+    let copies: Vec<&&str> = runtime.iter().filter(|l| l.starts_with("COPY")).collect();
+    assert_eq!(copies.len(), 1, "{copies:?}");
+    assert!(copies[0].contains("safeguard"));
+}
