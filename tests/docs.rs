@@ -276,3 +276,97 @@ fn results_schema_names_every_field() {
         assert!(named(code), "exit code {code}");
     }
 }
+
+/// Every field of a roll-up's rollup.json and manifest.json, of a run ledger, and every
+/// roll-up CSV column (but the per-control ones) is named in docs/organizations.md.
+#[test]
+fn organizations_page_names_every_field() {
+    let doc = std::fs::read_to_string(root().join("docs/organizations.md")).unwrap();
+    let named = |s: &str| doc.contains(&format!("`{s}`"));
+    let out = tempfile::tempdir().unwrap();
+    let reports = out.path().join("reports");
+    for _ in 0..2 {
+        let run = std::process::Command::new(env!("CARGO_BIN_EXE_safeguard"))
+            .args(["demo", "-q", "--format", "json", "-o"])
+            .arg(&reports)
+            .output()
+            .unwrap();
+        assert!(run.status.success());
+    }
+    // A ledger with a failure and a skip, as `run --org` writes it.
+    let ledger = safeguard::rollup::Ledger {
+        schema: safeguard::rollup::ledger::SCHEMA.into(),
+        organization: "o-k3x9v2m4q7".into(),
+        run: "20261202T060000Z".into(),
+        shard: None,
+        planned: vec!["483920175634".into(), "222222222222".into()],
+        packages: vec![safeguard::rollup::ledger::LedgerPackage {
+            account: "483920175634".into(),
+            package: "reports/483920175634/x".into(),
+        }],
+        failures: vec![safeguard::rollup::LedgerFailure {
+            account: "222222222222".into(),
+            name: Some("corp".into()),
+            reason: "AccessDenied: not authorized to perform sts:AssumeRole".into(),
+        }],
+        skipped: vec![safeguard::rollup::ledger::LedgerSkip {
+            account: "333333333333".into(),
+            name: None,
+            reason: "the account is SUSPENDED".into(),
+        }],
+    };
+    let ledger_path =
+        safeguard::rollup::ledger::write(&reports.join("org-o-k3x9v2m4q7"), &ledger).unwrap();
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_safeguard"))
+        .arg("aggregate")
+        .arg(&reports)
+        .args(["-q", "-o"])
+        .arg(out.path().join("rollup"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        run.status.code(),
+        Some(1),
+        "the ledger's failure makes it incomplete"
+    );
+    let dir = std::path::PathBuf::from(String::from_utf8(run.stdout).unwrap().trim());
+    fn keys(v: &serde_json::Value, out: &mut std::collections::BTreeSet<String>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                for (k, v) in m {
+                    // Control statuses are data (the keys of `summary` and `counts`).
+                    if !["summary", "counts"].contains(&k.as_str()) {
+                        keys(v, out);
+                    }
+                    out.insert(k.clone());
+                }
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|v| keys(v, out)),
+            _ => {}
+        }
+    }
+    let mut fields = std::collections::BTreeSet::new();
+    for path in [
+        dir.join("rollup.json"),
+        dir.join("manifest.json"),
+        ledger_path,
+    ] {
+        let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        assert!(named(v["schema"].as_str().unwrap()), "{path:?}'s schema");
+        keys(&v, &mut fields);
+    }
+    assert!(fields.len() > 30, "{fields:?}");
+    for f in &fields {
+        assert!(
+            named(f),
+            "docs/organizations.md does not name the field `{f}`"
+        );
+    }
+    let csv = std::fs::read_to_string(dir.join("rollup.csv")).unwrap();
+    for column in csv.lines().next().unwrap().split(',').take(6) {
+        assert!(
+            named(column),
+            "docs/organizations.md does not name the CSV column `{column}`"
+        );
+    }
+}
