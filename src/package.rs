@@ -16,6 +16,8 @@ use crate::snapshot::sha256_hex;
 
 pub const MANIFEST: &str = "manifest.json";
 pub const MANIFEST_SCHEMA: &str = "safeguard.manifest.v1";
+/// An organization roll-up's manifest (`aggregate`): the same file list, no snapshot.
+pub const ROLLUP_MANIFEST_SCHEMA: &str = "safeguard.rollup-manifest.v1";
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Manifest {
@@ -27,6 +29,20 @@ pub struct Manifest {
     pub account: crate::results::AccountRef,
     pub snapshot: crate::results::SnapshotRef,
     pub catalog: crate::results::CatalogRef,
+    pub files: Vec<ManifestFile>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+/// The manifest of an organization roll-up (docs/organizations.md).
+pub struct RollupManifest {
+    pub schema: String,
+    pub tool: crate::results::Tool,
+    /// When the roll-up was written (the only field that differs between two runs over the
+    /// same packages).
+    pub created_at: String,
+    pub organization: Option<String>,
+    /// Account packages rolled up.
+    pub accounts: usize,
     pub files: Vec<ManifestFile>,
 }
 
@@ -314,8 +330,8 @@ pub fn verify(dir: &Path) -> Result<Verification> {
         .unwrap_or_default();
     let de = &mut serde_json::Deserializer::from_slice(&bytes);
     // An account package, or an organization roll-up: both list every file with its hash.
-    let (files, snapshot_sha256) = if schema == crate::rollup::render::MANIFEST_SCHEMA {
-        let m: crate::rollup::render::RollupManifest = serde_path_to_error::deserialize(de)
+    let (files, snapshot_sha256) = if schema == ROLLUP_MANIFEST_SCHEMA {
+        let m: RollupManifest = serde_path_to_error::deserialize(de)
             .map_err(|e| Error::from_json(&manifest_path, e))?;
         (m.files, None)
     } else {
@@ -330,8 +346,7 @@ pub fn verify(dir: &Path) -> Result<Verification> {
                 },
                 format!(
                     "unknown manifest schema {:?} (expected {MANIFEST_SCHEMA:?} or {:?})",
-                    m.schema,
-                    crate::rollup::render::MANIFEST_SCHEMA
+                    m.schema, ROLLUP_MANIFEST_SCHEMA
                 ),
             ));
         }

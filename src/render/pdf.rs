@@ -28,7 +28,7 @@ const CONTENT_BOTTOM: f32 = 20.0;
 const PT_PER_MM: f32 = 72.0 / 25.4;
 
 #[derive(Clone, Copy, PartialEq)]
-enum Weight {
+pub(crate) enum Weight {
     Regular,
     Bold,
 }
@@ -87,21 +87,21 @@ struct RowLayout {
 }
 
 /// A cell of a table: text, optionally drawn as a coloured status badge.
-struct Cell {
+pub(crate) struct Cell {
     text: String,
     badge: Option<Colour>,
     weight: Weight,
 }
 
 impl Cell {
-    fn plain(text: impl Into<String>) -> Self {
+    pub(crate) fn plain(text: impl Into<String>) -> Self {
         Cell {
             text: text.into(),
             badge: None,
             weight: Weight::Regular,
         }
     }
-    fn badge(label: &str, colour: Colour) -> Self {
+    pub(crate) fn badge(label: &str, colour: Colour) -> Self {
         Cell {
             text: label.to_string(),
             badge: Some(colour),
@@ -110,7 +110,7 @@ impl Cell {
     }
 }
 
-struct Writer {
+pub(crate) struct Writer {
     regular: Font,
     bold: Font,
     pages: Vec<Vec<Op>>,
@@ -123,7 +123,7 @@ struct Writer {
 
 /// An sRGB colour; converted to printpdf's (non-Copy) type only when drawn.
 #[derive(Clone, Copy)]
-struct Colour(u8, u8, u8);
+pub(crate) struct Colour(u8, u8, u8);
 
 impl Colour {
     fn pdf(self) -> Color {
@@ -136,11 +136,11 @@ impl Colour {
     }
 }
 
-fn rgb(r: u8, g: u8, b: u8) -> Colour {
+pub(crate) fn rgb(r: u8, g: u8, b: u8) -> Colour {
     Colour(r, g, b)
 }
 
-fn status_colour(status: &str) -> Colour {
+pub(crate) fn status_colour(status: &str) -> Colour {
     match status {
         "fail" => rgb(0xb4, 0x23, 0x18),
         "insufficient_evidence" | "error" => rgb(0xb8, 0x6e, 0x00),
@@ -157,7 +157,7 @@ fn status_label_plain(status: &str) -> &'static str {
 }
 
 /// The shared label with a symbol, so a status reads without colour too.
-fn status_label(status: &str) -> String {
+pub(crate) fn status_label(status: &str) -> String {
     let symbol = match status {
         "fail" => "✗",
         "insufficient_evidence" | "error" => "?",
@@ -171,7 +171,7 @@ fn status_label(status: &str) -> String {
 }
 
 impl Writer {
-    fn new() -> Result<Self> {
+    pub(crate) fn new() -> Result<Self> {
         Ok(Writer {
             regular: Font::load("F1", REGULAR_TTF)?,
             bold: Font::load("F2", BOLD_TTF)?,
@@ -343,7 +343,12 @@ impl Writer {
         lines
     }
 
-    fn paragraph(&mut self, text: &str, size: f32, weight: Weight, colour: Colour) {
+    /// Leaves `mm` of blank space.
+    pub(crate) fn skip(&mut self, mm: f32) {
+        self.y -= mm;
+    }
+
+    pub(crate) fn paragraph(&mut self, text: &str, size: f32, weight: Weight, colour: Colour) {
         let lh = size * 0.5;
         for line in self.wrap(text, PAGE_W - 2.0 * MARGIN, size, weight) {
             self.ensure(lh);
@@ -353,7 +358,7 @@ impl Writer {
         self.y -= lh * 0.4;
     }
 
-    fn heading(&mut self, text: &str, size: f32, bookmark: bool) {
+    pub(crate) fn heading(&mut self, text: &str, size: f32, bookmark: bool) {
         // Keep a heading with at least a few lines of what follows.
         self.ensure(size * 0.6 + 22.0);
         self.y -= 3.0;
@@ -365,7 +370,7 @@ impl Writer {
     }
 
     /// A table with a header row repeated after every page break.
-    fn table(&mut self, widths: &[f32], header: &[&str], rows: Vec<Vec<Cell>>) {
+    pub(crate) fn table(&mut self, widths: &[f32], header: &[&str], rows: Vec<Vec<Cell>>) {
         let size = 7.5;
         let header_cells: Vec<Cell> = header
             .iter()
@@ -465,7 +470,7 @@ impl Writer {
         self.footers_saying(&format!("snapshot sha256 {hash}"));
     }
 
-    fn footers_saying(&mut self, what: &str) {
+    pub(crate) fn footers_saying(&mut self, what: &str) {
         let total = self.pages.len();
         for n in 0..total {
             self.current = n;
@@ -1026,16 +1031,16 @@ pub fn render(results: &Results, detail: super::view::Detail) -> Result<Vec<u8>>
 }
 
 /// What the PDF's metadata says, all derived from the content so the bytes are deterministic.
-struct DocMeta<'a> {
-    title: String,
+pub(crate) struct DocMeta<'a> {
+    pub(crate) title: String,
     /// RFC 3339: the instant the document is dated.
-    dated: &'a str,
-    version: &'a str,
-    author: Option<&'a str>,
-    keywords: Vec<String>,
-    identifier: &'a str,
+    pub(crate) dated: &'a str,
+    pub(crate) version: &'a str,
+    pub(crate) author: Option<&'a str>,
+    pub(crate) keywords: Vec<String>,
+    pub(crate) identifier: &'a str,
     /// Hashed into the document id.
-    id_seed: String,
+    pub(crate) id_seed: String,
 }
 
 /// One attestation as a sentence, evidence references included.
@@ -1072,7 +1077,7 @@ fn attestation_line(a: &crate::results::AttestationResult) -> String {
     )
 }
 
-fn finish(w: Writer, meta: &DocMeta<'_>) -> Result<Vec<u8>> {
+pub(crate) fn finish(w: Writer, meta: &DocMeta<'_>) -> Result<Vec<u8>> {
     let mut doc = PdfDocument::new(&meta.title);
     let dated = chrono::DateTime::parse_from_rfc3339(meta.dated)
         .map(|t| t.timestamp())
@@ -1131,165 +1136,6 @@ fn finish(w: Writer, meta: &DocMeta<'_>) -> Result<Vec<u8>> {
     lo.save_to(&mut out)
         .map_err(|e| Error::Internal(format!("writing the PDF: {e}")))?;
     Ok(out)
-}
-
-/// `rollup.pdf`: the organization roll-up (see `crate::rollup::render`).
-pub fn render_rollup(r: &crate::rollup::Rollup, dated: &str) -> Result<Vec<u8>> {
-    let mut w = Writer::new()?;
-    let dark = rgb(0x1a, 0x1a, 0x1a);
-    let grey = rgb(0x55, 0x55, 0x55);
-    w.y -= 20.0;
-    w.paragraph(
-        "HIPAA Security Rule evidence: organization roll-up",
-        20.0,
-        Weight::Bold,
-        dark,
-    );
-    for line in crate::rollup::render::overview(r) {
-        w.paragraph(&line, 9.5, Weight::Regular, grey);
-    }
-    let badge = |s: Option<ControlStatus>| match s {
-        Some(s) => Cell::badge(&status_label(s.as_str()), status_colour(s.as_str())),
-        None => Cell::plain("—"),
-    };
-    w.heading("Accounts, worst first", 14.0, true);
-    w.table(
-        &[28.0, 52.0, 34.0, 64.0],
-        &[
-            "Account",
-            "Name and OU path",
-            "Worst status",
-            "Controls (fail / insufficient / manual / pass)",
-        ],
-        r.accounts
-            .iter()
-            .map(|a| {
-                let n = |s: ControlStatus| a.summary.get(&s).copied().unwrap_or(0);
-                vec![
-                    Cell::plain(&a.account),
-                    Cell::plain(format!(
-                        "{}{}",
-                        a.name.as_deref().unwrap_or(""),
-                        a.ou_path
-                            .as_deref()
-                            .map(|p| format!("\n{p}"))
-                            .unwrap_or_default()
-                    )),
-                    badge(Some(a.worst)),
-                    Cell::plain(format!(
-                        "{} / {} / {} / {}",
-                        n(ControlStatus::Fail),
-                        n(ControlStatus::InsufficientEvidence),
-                        n(ControlStatus::Manual),
-                        n(ControlStatus::Pass)
-                    )),
-                ]
-            })
-            .collect(),
-    );
-    if !r.failed.is_empty() || !r.excluded.is_empty() {
-        w.heading(
-            "Accounts without a package, and packages left out",
-            14.0,
-            true,
-        );
-        w.table(
-            &[40.0, 138.0],
-            &["Account or package", "Why"],
-            r.failed
-                .iter()
-                .map(|f| vec![Cell::plain(&f.account), Cell::plain(&f.reason)])
-                .chain(
-                    r.excluded
-                        .iter()
-                        .map(|x| vec![Cell::plain(&x.package), Cell::plain(&x.reason)]),
-                )
-                .collect(),
-        );
-    }
-    w.heading("Controls across accounts", 14.0, true);
-    w.table(
-        &[30.0, 78.0, 14.0, 14.0, 14.0, 14.0, 14.0],
-        &[
-            "Control", "Title", "Fail", "Insuff.", "Manual", "Inher.", "Pass",
-        ],
-        r.controls
-            .iter()
-            .map(|c| {
-                let n = |s: ControlStatus| c.counts.get(&s).copied().unwrap_or(0).to_string();
-                vec![
-                    Cell::plain(format!("§{}", c.id)),
-                    Cell::plain(&c.title),
-                    Cell::plain(n(ControlStatus::Fail)),
-                    Cell::plain(n(ControlStatus::InsufficientEvidence)),
-                    Cell::plain(n(ControlStatus::Manual)),
-                    Cell::plain(n(ControlStatus::Inherited)),
-                    Cell::plain(n(ControlStatus::Pass)),
-                ]
-            })
-            .collect(),
-    );
-    if !r.failing_checks.is_empty() {
-        w.heading("Most common failing checks", 14.0, true);
-        w.table(
-            &[90.0, 44.0, 44.0],
-            &["Check", "Accounts failing", "Failing findings"],
-            r.failing_checks
-                .iter()
-                .take(crate::rollup::render::TOP_CHECKS)
-                .map(|k| {
-                    vec![
-                        Cell::plain(&k.check),
-                        Cell::plain(k.accounts.to_string()),
-                        Cell::plain(k.findings.to_string()),
-                    ]
-                })
-                .collect(),
-        );
-    }
-    w.heading("Packages included", 14.0, true);
-    w.table(
-        &[28.0, 60.0, 90.0],
-        &["Account", "Package", "manifest.json SHA-256"],
-        r.accounts
-            .iter()
-            .map(|a| {
-                vec![
-                    Cell::plain(&a.account),
-                    Cell::plain(&a.package),
-                    Cell::plain(&a.manifest_sha256),
-                ]
-            })
-            .collect(),
-    );
-    let seed = crate::snapshot::sha256_hex(
-        r.accounts
-            .iter()
-            .map(|a| a.manifest_sha256.as_str())
-            .collect::<Vec<_>>()
-            .join("")
-            .as_bytes(),
-    );
-    w.footers_saying(&format!(
-        "roll-up of {} account package(s) · {}",
-        r.accounts.len(),
-        r.organization.as_deref().unwrap_or("no organization")
-    ));
-    finish(
-        w,
-        &DocMeta {
-            title: format!(
-                "HIPAA Security Rule evidence — organization roll-up {}",
-                r.organization.as_deref().unwrap_or("")
-            ),
-            dated,
-            version: &r.tool.version,
-            author: None,
-            keywords: r.organization.iter().cloned().collect(),
-            identifier: &seed,
-            id_seed: seed.clone(),
-        },
-    )
 }
 
 fn capitalize(s: &str) -> String {

@@ -8,6 +8,8 @@
 //! collection failed, and the planned accounts that produced nothing.
 
 pub mod ledger;
+#[cfg(feature = "pdf")]
+mod pdf;
 pub mod render;
 
 use std::collections::{BTreeMap, BTreeSet};

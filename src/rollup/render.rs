@@ -7,31 +7,16 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 
 use super::Rollup;
 use crate::error::{Error, Result};
-use crate::package::ManifestFile;
 use crate::render::Format;
 use crate::results::ControlStatus;
 
-pub const MANIFEST_SCHEMA: &str = "safeguard.rollup-manifest.v1";
+pub use crate::package::{ROLLUP_MANIFEST_SCHEMA as MANIFEST_SCHEMA, RollupManifest};
 
 /// How many failing checks the reports list (rollup.json lists all).
 pub const TOP_CHECKS: usize = 20;
-
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct RollupManifest {
-    pub schema: String,
-    pub tool: crate::results::Tool,
-    /// When the roll-up was written (the only field that differs between two runs over the
-    /// same packages).
-    pub created_at: String,
-    pub organization: Option<String>,
-    /// Account packages rolled up.
-    pub accounts: usize,
-    pub files: Vec<ManifestFile>,
-}
 
 /// The one-paragraph overview every format opens with.
 pub fn overview(r: &Rollup) -> Vec<String> {
@@ -303,10 +288,7 @@ pub fn write(
             Format::Csv => files.push(("rollup.csv".into(), csv(r))),
             Format::Md => files.push(("rollup.md".into(), markdown(r).into_bytes())),
             #[cfg(feature = "pdf")]
-            Format::Pdf => files.push((
-                "rollup.pdf".into(),
-                crate::render::pdf::render_rollup(r, &dated)?,
-            )),
+            Format::Pdf => files.push(("rollup.pdf".into(), super::pdf::render(r, &dated)?)),
             #[cfg(not(feature = "pdf"))]
             Format::Pdf => {
                 return Err(Error::Usage(
