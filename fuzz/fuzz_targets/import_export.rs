@@ -1,4 +1,5 @@
-//! The importer and every check on an export folder built from fuzzed file contents: the
+//! The importer, the policy engine with the organization's SCPs, and every check on an export
+//! folder built from fuzzed file contents: the
 //! input is split on a separator byte and handed out, in order, as the export's files (the
 //! caller identity stays valid so the import gets past it). The import must give a snapshot or
 //! bad input, and a snapshot must assess without a panic.
@@ -30,6 +31,20 @@ const FILES: &[&str] = &[
     "config/us-east-1/delivery-channel-status.json",
     "account/regions.json",
     "export-info.json",
+    // The organization evidence of a member account (OU path, SCPs), after the rest so that
+    // older corpus entries keep their meaning.
+    "organizations/organization.json",
+    "organizations/account.json",
+    "organizations/account-tags.json",
+    "organizations/roots.json",
+    "organizations/parents/123456789012.json",
+    "organizations/parents/ou-ab12-clinical1.json",
+    "organizations/ous/ou-ab12-clinical1.json",
+    "organizations/policies-for-target/r-ab12.json",
+    "organizations/policies-for-target/ou-ab12-clinical1.json",
+    "organizations/policies-for-target/123456789012.json",
+    "organizations/policies/p-FullAWSAccess.json",
+    "organizations/policies/p-denyiam0001.json",
 ];
 
 fuzz_target!(|data: &[u8]| {
