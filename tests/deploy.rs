@@ -176,6 +176,17 @@ fn hub_calls() -> BTreeSet<String> {
         out.insert(format!("organizations:{pascal}"));
     }
     assert!(out.contains("organizations:ListAccounts"), "{out:?}");
+    // The organization trails' log evidence, read through the collector's own calls.
+    if src.contains("calls::log_evidence") {
+        out.extend(
+            [
+                "cloudwatch:DescribeAlarms",
+                "logs:DescribeLogGroups",
+                "logs:DescribeMetricFilters",
+            ]
+            .map(String::from),
+        );
+    }
     out
 }
 

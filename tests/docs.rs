@@ -129,7 +129,22 @@ fn evidence_format_lists_every_file_the_importer_reads() {
             .replace('"', "")
     };
     let mut read: Vec<String> = Vec::new();
-    for piece in importer.split('"') {
+    // `{prefix}`: the same files at the top level, and under organizations/ (the
+    // management account's copies of an organization trail's log evidence).
+    let pieces: Vec<String> = importer
+        .split('"')
+        .flat_map(|p| {
+            if p.contains("{prefix}") {
+                vec![
+                    p.replace("{prefix}", ""),
+                    p.replace("{prefix}", "organizations/"),
+                ]
+            } else {
+                vec![p.to_string()]
+            }
+        })
+        .collect();
+    for piece in &pieces {
         let p = normal(piece);
         if p.ends_with(".json")
             && !p.contains(' ')
@@ -193,11 +208,18 @@ fn evidence_format_lists_every_file_the_importer_reads() {
     )
     .unwrap();
     let value = serde_json::to_value(&snapshot).unwrap();
+    // The organization trail's log evidence is resolved in the accuracy case that has it.
+    let with_org_trail = org_trail_snapshot();
     let mut pointers = 0;
     for line in doc.lines().filter(|l| l.starts_with("| `")) {
         let last = line.trim_end_matches('|').rsplit(" | ").next().unwrap();
         for pointer in last.split('`').skip(1).step_by(2) {
             let p = pointer.replace("<region>", "us-east-1").replace("<i>", "0");
+            let value = if p.starts_with("/organization/trail_logs") {
+                &with_org_trail
+            } else {
+                &value
+            };
             assert!(
                 value.pointer(&p).is_some(),
                 "{pointer} names nothing in the example's snapshot"
@@ -368,5 +390,53 @@ fn organizations_page_names_every_field() {
             named(column),
             "docs/organizations.md does not name the CSV column `{column}`"
         );
+    }
+}
+
+/// The example with the accuracy case `org-trail-judged-on-management-logs` applied (its edits
+/// append to a file's array or write a file), imported, as JSON.
+fn org_trail_snapshot() -> serde_json::Value {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("export");
+    copy(&root().join("examples/clinic-account"), &dir);
+    let case: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(
+            root().join("tests/fixtures/accuracy/org-trail-judged-on-management-logs/case.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    for e in case["edits"].as_array().unwrap() {
+        if let Some(file) = e["write"].as_str() {
+            let path = dir.join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, e["text"].as_str().unwrap()).unwrap();
+        } else {
+            let path = dir.join(e["set"].as_str().unwrap());
+            let mut doc: serde_json::Value =
+                serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+            let parent = e["pointer"].as_str().unwrap().strip_suffix("/-").unwrap();
+            doc.pointer_mut(parent)
+                .unwrap()
+                .as_array_mut()
+                .unwrap()
+                .push(e["value"].clone());
+            std::fs::write(path, serde_json::to_vec(&doc).unwrap()).unwrap();
+        }
+    }
+    let snapshot =
+        safeguard::import::import_dir(&dir, &safeguard::import::ImportOptions::default()).unwrap();
+    serde_json::to_value(&snapshot).unwrap()
+}
+
+fn copy(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_dir() {
+            copy(&e.path(), &to.join(e.file_name()));
+        } else {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
     }
 }

@@ -362,6 +362,20 @@ pub(super) async fn iam_events(
     .await;
 }
 
+/// [`log_groups`] into files of their own: the management account's log evidence of an
+/// organization trail, asked with the hub's credentials.
+pub(super) async fn log_evidence(
+    config: &SdkConfig,
+    counter: &CallCounter,
+    region: &str,
+    names: &[String],
+    max_pages: usize,
+) -> BTreeMap<String, crate::import::Entry> {
+    let sink = Sink::with_max_pages(max_pages);
+    log_groups(config, counter, region, names, &sink).await;
+    std::mem::take(&mut *sink.0.lock().unwrap_or_else(|e| e.into_inner()))
+}
+
 /// CloudWatch Logs (the trail log groups homed here) and metric alarms in one region.
 async fn log_groups(
     config: &SdkConfig,

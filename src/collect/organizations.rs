@@ -325,6 +325,34 @@ impl Hub {
         files
     }
 
+    /// The management account's log groups, metric filters and alarms for the organization
+    /// trails a member's evidence (`entries`) shows delivering there, filed under
+    /// `organizations/logs/` and `organizations/cloudwatch/`. Only when the hub *is* the
+    /// management account (`hub_account`): a delegated administrator cannot read them, and the
+    /// checks then say the group is another account's.
+    pub async fn trail_logs(
+        &self,
+        config: &SdkConfig,
+        counter: &CallCounter,
+        hub_account: &str,
+        entries: &BTreeMap<String, Entry>,
+    ) -> BTreeMap<String, Entry> {
+        let mut out = BTreeMap::new();
+        if hub_account != self.management_account_id {
+            return out;
+        }
+        for (region, names) in log_groups_in(entries, &self.management_account_id) {
+            let files =
+                super::calls::log_evidence(config, counter, &region, &names, self.max_pages).await;
+            out.extend(
+                files
+                    .into_iter()
+                    .map(|(k, v)| (format!("organizations/{k}"), v)),
+            );
+        }
+        out
+    }
+
     async fn parents(&self, child: &str) -> Entry {
         match self.client.list_parents().child_id(child).send().await {
             Ok(o) => json_entry(&json!({"Parents": o.parents().iter().map(|p| json!({
@@ -389,6 +417,41 @@ impl Hub {
     }
 }
 
+/// The log groups in `account`, by region, that the trails in a member's evidence deliver to.
+fn log_groups_in(
+    entries: &BTreeMap<String, Entry>,
+    account: &str,
+) -> BTreeMap<String, Vec<String>> {
+    let mut wanted: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (rel, entry) in entries {
+        let (true, Entry::Json(bytes)) = (rel.ends_with("/trails.json"), entry) else {
+            continue;
+        };
+        let Ok(v) = serde_json::from_slice::<Value>(bytes) else {
+            continue;
+        };
+        for t in v["trailList"].as_array().into_iter().flatten() {
+            let Some(arn) = t["CloudWatchLogsLogGroupArn"].as_str() else {
+                continue;
+            };
+            // arn:<partition>:logs:<region>:<account>:log-group:<name>[:*]
+            let parts: Vec<&str> = arn.split(':').collect();
+            // Regions name files: only what AWS names a region goes further.
+            let region_ok = !parts.get(3).is_none_or(|r| r.is_empty())
+                && parts[3]
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+            if parts.len() >= 7 && parts[4] == account && parts[5] == "log-group" && region_ok {
+                let names = wanted.entry(parts[3].to_string()).or_default();
+                if !names.iter().any(|n| n == parts[6]) {
+                    names.push(parts[6].to_string());
+                }
+            }
+        }
+    }
+    wanted
+}
+
 fn member(a: &aws_sdk_organizations::types::Account) -> Member {
     Member {
         id: a.id().unwrap_or_default().to_string(),
@@ -403,4 +466,32 @@ fn member(a: &aws_sdk_organizations::types::Account) -> Member {
 
 fn json_entry(v: &Value) -> Entry {
     Entry::Json(serde_json::to_vec(v).expect("json serializes"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_management_accounts_log_groups_are_asked_for() {
+        let trails = json!({"trailList": [
+            {"Name": "org", "CloudWatchLogsLogGroupArn": "arn:aws:logs:us-east-1:111111111111:log-group:org-events:*"},
+            {"Name": "again", "CloudWatchLogsLogGroupArn": "arn:aws:logs:us-east-1:111111111111:log-group:org-events:*"},
+            {"Name": "own", "CloudWatchLogsLogGroupArn": "arn:aws:logs:us-east-1:222222222222:log-group:mine:*"},
+            {"Name": "odd", "CloudWatchLogsLogGroupArn": "arn:aws:logs:../../x:111111111111:log-group:g:*"},
+            {"Name": "none"},
+        ]});
+        let mut entries = BTreeMap::new();
+        entries.insert(
+            "cloudtrail/us-east-1/trails.json".to_string(),
+            json_entry(&trails),
+        );
+        entries.insert(
+            "cloudtrail/eu-west-1/trails.json".to_string(),
+            Entry::Failed("denied".into()),
+        );
+        let wanted = log_groups_in(&entries, "111111111111");
+        assert_eq!(wanted.len(), 1);
+        assert_eq!(wanted["us-east-1"], vec!["org-events".to_string()]);
+    }
 }

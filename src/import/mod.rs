@@ -140,7 +140,12 @@ pub fn import_from(src: &dyn EvidenceSource, opts: &ImportOptions) -> Result<Sna
         None => im.collected_at(&iam)?,
     };
 
-    let organization = im.organization(&account_id)?;
+    let mut organization = im.organization(&account_id)?;
+    if let Some(org) = organization.as_mut()
+        && !org.is_management(&account_id)
+    {
+        org.trail_logs = im.org_trail_logs(&cloudtrail, &org.management_account_id)?;
+    }
 
     if regions.is_empty() {
         im.gap(

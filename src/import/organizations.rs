@@ -229,6 +229,7 @@ impl Importer<'_> {
             path,
             scp_enabled,
             service_control_policies: None,
+            trail_logs: None,
         };
         // SCPs never bind the management account; disabled, they bind no one.
         if org.is_management(account_id) || scp_enabled != Some(true) {

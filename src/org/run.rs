@@ -160,12 +160,13 @@ async fn run_async(
             limit.clone(),
             counter.clone(),
         );
-        let (collect, org, out, partition, session) = (
+        let (collect, org, out, partition, session, hub_account) = (
             collect.clone(),
             org.clone(),
             out.clone(),
             partition.clone(),
             session.clone(),
+            me.account().unwrap_or_default().to_string(),
         );
         tasks.spawn(async move {
             let _permit = limit.acquire_owned().await.expect("semaphore open");
@@ -179,6 +180,7 @@ async fn run_async(
                 &org,
                 &out,
                 counter,
+                &hub_account,
             )
             .await;
             AccountOutcome {
@@ -310,7 +312,9 @@ async fn assess_account(
     org: &OrgOptions,
     out: &PackageOptions,
     counter: CallCounter,
+    hub_account: &str,
 ) -> std::result::Result<(PathBuf, ControlStatus, usize), String> {
+    let hub_counter = counter.clone();
     let role = format!("arn:{partition}:iam::{}:role/{}", member.id, org.role_name);
     let mut builder = AssumeRoleProvider::builder(&role)
         .session_name(session)
@@ -339,6 +343,15 @@ async fn assess_account(
         .source
         .entries
         .extend(hub.evidence(&member.id).await);
+    let logs = hub
+        .trail_logs(
+            hub_config,
+            &hub_counter,
+            hub_account,
+            &collection.source.entries,
+        )
+        .await;
+    collection.source.entries.extend(logs);
     let out = out.clone();
     tokio::task::spawn_blocking(move || {
         let snapshot = crate::import::import_from(

@@ -487,13 +487,18 @@ pub enum TrailLogGroup<'a> {
         group: &'a LogGroup,
         /// JSON pointer to the log group.
         pointer: String,
+        /// The region's CloudWatch evidence the group is in (this account's, or the management
+        /// account's for an organization trail), and its JSON pointer.
+        evidence: &'a CloudWatchRegion,
+        base: String,
     },
     /// The region's log groups were not read (a gap at `pointer`).
     Unread { pointer: String },
     /// Read, and the group the trail names is not there (deleted).
     Absent { name: String, pointer: String },
     /// The group lives in another account (an organization trail delivering to the management
-    /// account): this account's groups, filters and alarms are not its evidence.
+    /// account) whose evidence the snapshot does not hold: this account's groups, filters and
+    /// alarms are not its evidence.
     OtherAccount { account: String, name: String },
 }
 
@@ -532,22 +537,36 @@ impl Snapshot {
         else {
             return TrailLogGroup::NotConfigured;
         };
-        if let Some(account) = trail
+        let (cloudwatch, prefix) = match trail
             .cloud_watch_logs_log_group_arn
             .as_deref()
             .and_then(|a| a.split(':').nth(4))
             .filter(|a| !a.is_empty() && *a != self.account.id)
         {
-            return TrailLogGroup::OtherAccount {
-                account: account.to_string(),
-                name,
-            };
-        }
-        let base = format!(
-            "/cloudwatch/regions/{}/log_groups",
+            None => (&self.cloudwatch, "/cloudwatch"),
+            // An organization trail delivering to the management account: judged on that
+            // account's log group when the organization evidence holds it.
+            Some(account) => match self
+                .organization
+                .as_ref()
+                .and_then(|o| o.trail_logs.as_ref())
+                .filter(|t| t.account == account)
+            {
+                Some(t) => (&t.cloudwatch, "/organization/trail_logs/cloudwatch"),
+                None => {
+                    return TrailLogGroup::OtherAccount {
+                        account: account.to_string(),
+                        name,
+                    };
+                }
+            },
+        };
+        let region_base = format!(
+            "{prefix}/regions/{}",
             crate::error::escape_pointer_token(&region)
         );
-        let Some((region_key, cw)) = self.cloudwatch.regions.get_key_value(&region) else {
+        let base = format!("{region_base}/log_groups");
+        let Some((region_key, cw)) = cloudwatch.regions.get_key_value(&region) else {
             return TrailLogGroup::Unread { pointer: base };
         };
         let Some(groups) = &cw.log_groups else {
@@ -558,6 +577,8 @@ impl Snapshot {
                 region: region_key,
                 group: &groups[i],
                 pointer: format!("{base}/{i}"),
+                evidence: cw,
+                base: region_base,
             },
             None => TrailLogGroup::Absent {
                 name,

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::PolicyDocument;
+use super::{CloudWatch, PolicyDocument};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Organization {
@@ -25,6 +25,18 @@ pub struct Organization {
     /// when the evidence is incomplete (then a gap says which part is missing, and no SCP is
     /// applied: a partial set could deny what the whole would allow, or the reverse).
     pub service_control_policies: Option<Vec<ScpTarget>>,
+    /// The log groups, metric filters and alarms, in the management account, of the
+    /// organization trails this account's evidence shows delivering there: what the member
+    /// cannot read about its own trail, read from the management side.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trail_logs: Option<TrailLogs>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct TrailLogs {
+    /// The account holding the log groups (the management account).
+    pub account: String,
+    pub cloudwatch: CloudWatch,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -120,8 +120,8 @@ fn alarm_check(
                 continue;
             }
         }
-        let region = match s.trail_log_group(&t.trail) {
-            TrailLogGroup::Found { region, .. } => region,
+        let (evidence, base) = match s.trail_log_group(&t.trail) {
+            TrailLogGroup::Found { evidence, base, .. } => (Some(evidence), base),
             TrailLogGroup::NotConfigured => continue,
             TrailLogGroup::OtherAccount {
                 account,
@@ -154,8 +154,6 @@ fn alarm_check(
         )
         .map(|(_, g)| g)
         .unwrap_or_default();
-        let base = crate::snapshot::pointer::region("cloudwatch", region);
-        let evidence = s.cloudwatch.regions.get(region);
         let Some(filters) = evidence.and_then(|e| e.metric_filters.as_ref()) else {
             unread.get_or_insert(format!("{base}/metric_filters"));
             continue;
