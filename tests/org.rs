@@ -346,4 +346,45 @@ fn shards_cover_the_organization_once_and_aggregate_combines_them() {
     assert_eq!(rollup["accounts"].as_array().unwrap().len(), 2);
     assert_eq!(rollup["failed"][0]["account"], org.account("corp").as_str());
     assert!(rollup["organization"].as_str().unwrap().starts_with("o-"));
+
+    // --ous narrows the run to an OU's accounts (recursively); the roll-up still reads
+    // results.json, which is written even when --format leaves it out.
+    let ou = org.seed["ous"]["Clinical"].as_str().unwrap();
+    let only = work.path().join("clinical");
+    let run = org
+        .safeguard()
+        .args([
+            "run",
+            "--org",
+            "--role-name",
+            "SafeguardCollector",
+            "--ous",
+            ou,
+            "--regions",
+            "us-east-1",
+            "--max-attempts",
+            "2",
+            "--format",
+            "md",
+            "-q",
+            "-o",
+        ])
+        .arg(&only)
+        .output()
+        .unwrap();
+    let dir = PathBuf::from(String::from_utf8_lossy(&run.stdout).trim());
+    let rollup: Value = serde_json::from_slice(&std::fs::read(dir.join("rollup.json")).unwrap())
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&run.stderr)));
+    let mut accounts: Vec<&str> = rollup["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["account"].as_str().unwrap())
+        .collect();
+    accounts.sort();
+    let mut clinical = vec![org.account("clinic-a"), org.account("clinic-b")];
+    clinical.sort();
+    assert_eq!(accounts, clinical);
+    assert!(rollup["failed"].as_array().unwrap().is_empty());
+    assert!(dir.join("rollup.md").is_file());
 }

@@ -88,6 +88,12 @@ async fn run_async(
     let started = Instant::now();
     // Inputs are read before any call: a bad catalog or waiver file stops the run up front.
     crate::app::validate_inputs(out)?;
+    // The roll-up reads each package's results.json: it is written whatever --format says.
+    let mut out = out.clone();
+    if !out.format.is_empty() && !out.format.iter().any(|f| f.trim() == "json") {
+        out.format.push("json".into());
+    }
+    let out = &out;
     let counter = CallCounter::verbose(collect.verbose);
     let hub_config = load_config(collect).await;
     let sts = aws_sdk_sts::Client::from_conf(

@@ -333,6 +333,13 @@ fn summarize(dir: &Path) -> std::result::Result<Summary, String> {
             crate::results::SCHEMA
         ));
     }
+    // The account id names rows and files downstream: only what AWS issues.
+    if !crate::snapshot::valid_account_id(&lite.account.id) {
+        return Err(format!(
+            "results.json names account {:?}, not an AWS account id (12 digits)",
+            lite.account.id
+        ));
+    }
     let org = lite.account.organization.as_ref();
     Ok(Summary {
         dir: dir.display().to_string(),

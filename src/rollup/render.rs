@@ -92,7 +92,7 @@ pub fn markdown(r: &Rollup) -> String {
         let _ = writeln!(
             md,
             "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
-            a.account,
+            cell(&a.account),
             cell(a.name.as_deref().unwrap_or("")),
             cell(a.ou_path.as_deref().unwrap_or("")),
             a.worst.as_str(),
@@ -113,7 +113,7 @@ pub fn markdown(r: &Rollup) -> String {
             let _ = writeln!(
                 md,
                 "| {}{} | {} |",
-                f.account,
+                cell(&f.account),
                 f.name
                     .as_deref()
                     .map(|n| format!(" ({})", cell(n)))
@@ -133,7 +133,7 @@ pub fn markdown(r: &Rollup) -> String {
             let _ = writeln!(
                 md,
                 "| {} | {} | {} |",
-                a.account,
+                cell(&a.account),
                 a.gaps,
                 cell(&a.gap_examples.join("; "))
             );
@@ -149,7 +149,7 @@ pub fn markdown(r: &Rollup) -> String {
         let _ = writeln!(
             md,
             "| §{} | {} | {} | {} | {} | {} | {} | {} |",
-            c.id,
+            cell(&c.id),
             cell(&c.title),
             n(ControlStatus::Fail),
             n(ControlStatus::InsufficientEvidence),
@@ -166,7 +166,13 @@ pub fn markdown(r: &Rollup) -> String {
             "| Check | Accounts failing | Failing findings |\n|---|---|---|"
         );
         for k in r.failing_checks.iter().take(TOP_CHECKS) {
-            let _ = writeln!(md, "| `{}` | {} | {} |", k.check, k.accounts, k.findings);
+            let _ = writeln!(
+                md,
+                "| `{}` | {} | {} |",
+                cell(&k.check),
+                k.accounts,
+                k.findings
+            );
         }
         if r.failing_checks.len() > TOP_CHECKS {
             let _ = writeln!(
@@ -182,7 +188,7 @@ pub fn markdown(r: &Rollup) -> String {
     );
     let _ = write!(md, "| Account |");
     for c in &r.controls {
-        let _ = write!(md, " {} |", c.id);
+        let _ = write!(md, " {} |", cell(&c.id));
     }
     let _ = write!(md, "\n|---|");
     for _ in &r.controls {
@@ -190,7 +196,7 @@ pub fn markdown(r: &Rollup) -> String {
     }
     let _ = writeln!(md);
     for a in &r.accounts {
-        let _ = write!(md, "| {} |", a.account);
+        let _ = write!(md, "| {} |", cell(&a.account));
         for s in &a.statuses {
             let _ = write!(md, " {} |", code(*s));
         }
@@ -209,8 +215,8 @@ pub fn markdown(r: &Rollup) -> String {
         let _ = writeln!(
             md,
             "| {} | {} | `{}` | `{}` |",
-            a.account,
-            a.collected_at,
+            cell(&a.account),
+            cell(&a.collected_at),
             cell(&a.package),
             a.manifest_sha256
         );
