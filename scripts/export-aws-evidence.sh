@@ -3,6 +3,12 @@
 # layout of docs/evidence-format.md, for `safeguard import DIR` or `safeguard assess DIR`.
 #
 #   scripts/export-aws-evidence.sh OUT_DIR [--profile NAME] [--regions "us-east-1 eu-west-1"] [--lookback-days 90]
+#                                  [--org-profile NAME]
+#
+# --org-profile names credentials in the organization's management (or a delegated-administrator)
+# account: with it the export also holds what only that side can show about this account
+# (organizations/: its OU path, tags and the service control policies along the path, and the
+# log groups, filters and alarms of an organization trail delivering to the management account).
 #
 # Read-only: it calls only Get*/List*/Describe* APIs, plus iam:GenerateCredentialReport.
 # A call that fails leaves <file>.error holding the CLI's error text, so the gap is visible in
@@ -10,15 +16,16 @@
 # given. AWS_ENDPOINT_URL and the usual credential chain are honoured by the CLI itself.
 set -uo pipefail
 
-usage() { echo "usage: $0 OUT_DIR [--profile NAME] [--regions \"r1 r2 ...\"] [--lookback-days N]" >&2; exit 2; }
+usage() { echo "usage: $0 OUT_DIR [--profile NAME] [--regions \"r1 r2 ...\"] [--lookback-days N] [--org-profile NAME]" >&2; exit 2; }
 [ $# -ge 1 ] || usage
 out=$1; shift
-profile=""; regions=""; lookback_days=90
+profile=""; regions=""; lookback_days=90; org_profile=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --profile) profile=${2:-}; shift 2 ;;
     --regions) regions=${2:-}; shift 2 ;;
     --lookback-days) lookback_days=${2:-}; shift 2 ;;
+    --org-profile) org_profile=${2:-}; shift 2 ;;
     *) usage ;;
   esac
 done
@@ -141,6 +148,60 @@ for r in $regions; do
   save "config/$r/delivery-channels.json" configservice describe-delivery-channels --region "$r"
   save "config/$r/delivery-channel-status.json" configservice describe-delivery-channel-status --region "$r"
 done
+
+# The organization's view of this account, with the management side's credentials.
+# as_org CMD...: runs save/append with --org-profile instead of --profile.
+as_org() { local saved=$profile; profile=$org_profile; "$@"; profile=$saved; }
+if [ -n "$org_profile" ]; then
+  echo "  organization (profile $org_profile)" >&2
+  account=$(sed -n 's/.*"Account": *"\([0-9]*\)".*/\1/p' "$out/sts/caller-identity.json" | head -n1)
+  as_org save organizations/organization.json organizations describe-organization
+  as_org save organizations/account.json organizations describe-account --account-id "$account"
+  as_org save organizations/account-tags.json organizations list-tags-for-resource --resource-id "$account"
+  as_org save organizations/roots.json organizations list-roots
+  # Up from the account to the root: each parent, each OU's name (OUs nest five deep at most).
+  targets=$account; id=$account
+  for _ in 1 2 3 4 5 6 7; do
+    as_org save "organizations/parents/$id.json" organizations list-parents --child-id "$id"
+    f="$out/organizations/parents/$id.json"
+    [ -f "$f" ] || break
+    ou=$(sed -n 's/.*"Id": *"\([^"]*\)".*/\1/p' "$f" | head -n1)
+    ptype=$(sed -n 's/.*"Type": *"\([^"]*\)".*/\1/p' "$f" | head -n1)
+    # Ids name files: only what AWS issues (lower-case letters, digits, dashes) goes further.
+    case "$ou" in r-*|ou-*) ;; *) break ;; esac
+    case "$ou" in *[!0-9a-z-]*) break ;; esac
+    targets="$targets $ou"
+    [ "$ptype" = ROOT ] && break
+    as_org save "organizations/ous/$ou.json" organizations describe-organizational-unit --organizational-unit-id "$ou"
+    id=$ou
+  done
+  # The SCPs at every level of the path, each document once.
+  for id in $targets; do
+    as_org save "organizations/policies-for-target/$id.json" organizations list-policies-for-target \
+      --target-id "$id" --filter SERVICE_CONTROL_POLICY
+    for policy in $(sed -n 's/.*"Id": *"\(p-[0-9A-Za-z_]*\)".*/\1/p' \
+        "$out/organizations/policies-for-target/$id.json" 2>/dev/null | sort -u); do
+      [ -f "$out/organizations/policies/$policy.json" ] ||
+        as_org save "organizations/policies/$policy.json" organizations describe-policy --policy-id "$policy"
+    done
+  done
+  # An organization trail delivers to a log group in the management account: its groups,
+  # filters and alarms, which this account cannot read.
+  mgmt=$(sed -n 's/.*"MasterAccountId": *"\([0-9]*\)".*/\1/p' "$out/organizations/organization.json" 2>/dev/null | head -n1)
+  if [ -n "$mgmt" ] && [ "$mgmt" != "$account" ]; then
+    for r in $regions; do
+      groups=$(sed -n 's/.*"CloudWatchLogsLogGroupArn": *"\(arn:[^"]*\)".*/\1/p' "$out/cloudtrail/$r/trails.json" 2>/dev/null |
+        awk -F: -v m="$mgmt" -v r="$r" '$5 == m && $4 == r {print $7}' | sort -u)
+      [ -n "$groups" ] || continue
+      rm -f "$out/organizations/logs/$r/log-groups.json"* "$out/organizations/logs/$r/metric-filters.json"*
+      for g in $groups; do
+        as_org append "organizations/logs/$r/log-groups.json" logs describe-log-groups --log-group-name-prefix "$g" --region "$r"
+        as_org append "organizations/logs/$r/metric-filters.json" logs describe-metric-filters --log-group-name "$g" --region "$r"
+      done
+      as_org save "organizations/cloudwatch/$r/alarms.json" cloudwatch describe-alarms --alarm-types MetricAlarm --region "$r"
+    done
+  fi
+fi
 
 cli_version=$(aws --version 2>&1 | head -n1)
 printf '{\n    "collected_at": "%s",\n    "events_since": "%s",\n    "exported_by": "scripts/export-aws-evidence.sh",\n    "aws_cli": "%s"\n}\n' "$collected_at" "$events_since" "$cli_version" >"$out/export-info.json"

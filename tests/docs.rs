@@ -125,6 +125,9 @@ fn evidence_format_lists_every_file_the_importer_reads() {
             .replace("{ou}", "<ou-id>")
             .replace("{policy}", "<policy-id>")
             .replace("$r", "<region>")
+            .replace("$id", "<id>")
+            .replace("$ou", "<ou-id>")
+            .replace("$policy", "<policy-id>")
             .replace("$name", "<name>")
             .replace('"', "")
     };
@@ -188,7 +191,8 @@ fn evidence_format_lists_every_file_the_importer_reads() {
     let script = std::fs::read_to_string(root().join("scripts/export-aws-evidence.sh")).unwrap();
     let mut written = 0;
     for line in script.lines() {
-        let line = line.trim_start();
+        // `as_org save ...` is a save with the organization's credentials.
+        let line = line.trim_start().trim_start_matches("as_org ");
         for verb in ["save ", "append "] {
             if let Some(rest) = line.strip_prefix(verb) {
                 let file = normal(rest.split_whitespace().next().unwrap());

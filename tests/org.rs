@@ -388,3 +388,79 @@ fn shards_cover_the_organization_once_and_aggregate_combines_them() {
     assert!(rollup["failed"].as_array().unwrap().is_empty());
     assert!(dir.join("rollup.md").is_file());
 }
+
+/// An auditor's path: the client exports its account with the AWS CLI script, adding the
+/// organization's view with `--org-profile`; `assess` of the folder then applies the SCPs.
+#[test]
+fn the_export_script_adds_the_organizations_view_with_org_profile() {
+    let org = Org::start();
+    let work = tempfile::tempdir().unwrap();
+    let b = &org.seed["member_b"];
+    let credentials = work.path().join("credentials");
+    std::fs::write(
+        &credentials,
+        format!(
+            "[member]\naws_access_key_id = {}\naws_secret_access_key = {}\naws_session_token = {}\n\n[org]\naws_access_key_id = {}\naws_secret_access_key = {}\n",
+            b["key"].as_str().unwrap(),
+            b["secret"].as_str().unwrap(),
+            b["token"].as_str().unwrap(),
+            org.seed["hub"]["key"].as_str().unwrap(),
+            org.seed["hub"]["secret"].as_str().unwrap(),
+        ),
+    )
+    .unwrap();
+    let export = work.path().join("export");
+    let mut script = Command::new("bash");
+    script
+        .arg(root().join("scripts/export-aws-evidence.sh"))
+        .arg(&export)
+        .args([
+            "--profile",
+            "member",
+            "--org-profile",
+            "org",
+            "--regions",
+            "us-east-1",
+        ]);
+    org.moto.aws_env(&mut script);
+    script
+        .env("AWS_SHARED_CREDENTIALS_FILE", &credentials)
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY");
+    let out = script.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let clinic_b = org.account("clinic-b");
+    assert!(
+        export
+            .join(format!("organizations/parents/{clinic_b}.json"))
+            .is_file()
+    );
+    assert!(export.join("organizations/policies-for-target").is_dir());
+
+    let run = Command::new(env!("CARGO_BIN_EXE_safeguard"))
+        .arg("assess")
+        .arg(&export)
+        .args(["-q", "--format", "json", "--fail-on", "never", "-o"])
+        .arg(work.path().join("reports"))
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let pkg = PathBuf::from(String::from_utf8_lossy(&run.stdout).trim());
+    let r: Value =
+        serde_json::from_slice(&std::fs::read(pkg.join("results.json")).unwrap()).unwrap();
+    assert_eq!(r["account"]["organization"]["ou_path"], "Root/Clinical");
+    assert_eq!(r["account"]["organization"]["scps_applied"], true);
+    // The SCP on clinic-b, read through the export, removes mallory's escalation.
+    assert_eq!(
+        finding(&r, "iam.privilege_escalation", "user/mallory")["status"],
+        "pass"
+    );
+}
