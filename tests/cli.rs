@@ -1116,3 +1116,34 @@ fn profile_phases_reports_each_phase_and_changes_no_output() {
     }
     assert_eq!(results[0], results[1]);
 }
+
+/// An account outside any organization (no organizations/ in the export) renders every format:
+/// no organization on the cover, an empty OU path column, no OU path on its findings.
+#[test]
+fn an_account_outside_an_organization_renders_every_format() {
+    let work = tempfile::tempdir().unwrap();
+    let export = work.path().join("export");
+    copy_dir(&example(), &export);
+    std::fs::remove_dir_all(export.join("organizations")).unwrap();
+    let out = bin()
+        .arg("assess")
+        .arg(&export)
+        .args(["-q", "--fail-on", "never", "-o"])
+        .arg(work.path().join("reports"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let pkg = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    let md = std::fs::read_to_string(pkg.join("report.md")).unwrap();
+    assert!(!md.contains("AWS Organization"));
+    assert!(pkg.join("report.pdf").is_file() && pkg.join("results.oscal.json").is_file());
+    let results: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(pkg.join("results.json")).unwrap()).unwrap();
+    assert!(results["account"].get("organization").is_none());
+    let f = &results["checks"][0]["findings"][0];
+    assert_eq!(f["account"], "483920175634");
+    assert!(f.get("ou_path").is_none());
+    let csv = std::fs::read_to_string(pkg.join("results.csv")).unwrap();
+    let second = csv.lines().nth(1).unwrap();
+    assert!(second.starts_with("control,483920175634,,"), "{second}");
+}
