@@ -14,7 +14,9 @@
 //! "assess" includes. Peak RSS (VmHWM) follows each size, so run sizes in ascending order (the
 //! default). The PDF of the 10k account is skipped unless `--pdf` is given.
 //!
-//! With neither word, both run.
+//! With neither word, both run. `SAFEGUARD_BENCH_BIN=PATH` runs another build of the binary in
+//! the dense shape (to compare with an earlier version); `SAFEGUARD_BENCH_PHASES=1` prints each
+//! run's `--profile-phases` line.
 
 #[path = "synth.rs"]
 mod synth;
@@ -64,7 +66,11 @@ const DENSE: [(&str, usize); 4] = [
 /// One run of the release binary: wall time, peak RSS (from `--profile-phases`) and the
 /// package's size on disk.
 fn run_binary(account: &Path, out: &Path, formats: Option<&str>) -> (Duration, f64, u64) {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_safeguard"));
+    // SAFEGUARD_BENCH_BIN: another build to compare (e.g. the previous release).
+    let bin = std::env::var_os("SAFEGUARD_BENCH_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_safeguard")));
+    let mut cmd = Command::new(bin);
     cmd.arg("assess").arg(account).arg("-o").arg(out).args([
         "-q",
         "--profile-phases",
@@ -79,6 +85,9 @@ fn run_binary(account: &Path, out: &Path, formats: Option<&str>) -> (Duration, f
     let wall = t.elapsed();
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(o.status.success(), "{stderr}");
+    if std::env::var_os("SAFEGUARD_BENCH_PHASES").is_some() {
+        eprintln!("{}", stderr.trim());
+    }
     let rss = stderr
         .split("peak RSS ")
         .nth(1)

@@ -242,7 +242,8 @@ impl Account {
 
     /// The SCP levels that bound this principal: none for a service-linked role.
     pub fn scps_for(&self, pr: &PrincipalInput) -> &[ScpLevel] {
-        if is_service_linked(&pr.arn) {
+        // Asked on every decision: the ARN is looked at only when there are SCPs at all.
+        if self.scps.is_empty() || is_service_linked(&pr.arn) {
             &[]
         } else {
             &self.scps
@@ -648,7 +649,7 @@ impl Account {
             maybe.intersect_with(&b_maybe);
         }
         // The SCP ceiling: what every level allows on every resource, less its Denies.
-        let mut ceiling = ActionSet::full(n);
+        let mut ceiling = None;
         if !levels.is_empty() {
             let mut c_sure = ActionSet::full(n);
             let mut c_maybe = ActionSet::full(n);
@@ -675,13 +676,15 @@ impl Account {
             }
             sure.intersect_with(&c_sure);
             maybe.intersect_with(&c_maybe);
-            ceiling = c_maybe;
+            ceiling = Some(c_maybe);
         }
         denied.union_with(&scp_denied);
         sure.subtract(&denied);
         maybe.subtract(&denied);
         // Only the SCPs' Denies lower the ceiling: a principal's own Deny keeps it from admin.
-        ceiling.subtract(&scp_denied);
+        if let Some(c) = &mut ceiling {
+            c.subtract(&scp_denied);
+        }
         FullAccess {
             sure,
             maybe,
@@ -703,19 +706,29 @@ pub struct FullAccess {
     pub grants: Vec<StatementRef>,
     /// Denies on every resource whose conditions could not be decided.
     pub maybe_denied: Vec<StatementRef>,
-    /// The most any principal of the account could be allowed on every resource: every
-    /// action without SCPs, else what all their levels allow less their Denies (definite ones
-    /// and identity Denies included). "Admin-equivalent" means all of it.
-    pub ceiling: ActionSet,
+    /// The most the principal could be allowed on every resource when SCPs bound it: what
+    /// all their levels allow less their Denies (`None`: no SCP, so every action).
+    /// "Admin-equivalent" means all of it.
+    pub ceiling: Option<ActionSet>,
 }
 
 impl FullAccess {
     /// Allowed everything the account can allow (every action, or all the SCPs leave).
-    pub fn is_admin(&self, _catalog: &Catalog) -> bool {
-        !self.ceiling.is_empty() && self.sure.is_superset_of(&self.ceiling)
+    pub fn is_admin(&self, catalog: &Catalog) -> bool {
+        match &self.ceiling {
+            None => self.sure.len() == catalog.len(),
+            Some(c) => !c.is_empty() && self.sure.is_superset_of(c),
+        }
     }
-    pub fn maybe_admin(&self, _catalog: &Catalog) -> bool {
-        !self.ceiling.is_empty() && self.maybe.is_superset_of(&self.ceiling)
+    pub fn maybe_admin(&self, catalog: &Catalog) -> bool {
+        match &self.ceiling {
+            None => self.maybe.len() == catalog.len(),
+            Some(c) => !c.is_empty() && self.maybe.is_superset_of(c),
+        }
+    }
+    /// How many actions "everything" is: the catalog's, or the SCP ceiling's.
+    pub fn ceiling_len(&self, catalog: &Catalog) -> usize {
+        self.ceiling.as_ref().map_or(catalog.len(), ActionSet::len)
     }
     /// Surely allowed every action of `set` the account can allow (at least one).
     pub fn surely_covers(&self, set: &ActionSet) -> bool {
@@ -727,10 +740,15 @@ impl FullAccess {
     }
 }
 
-fn covers(have: &ActionSet, ceiling: &ActionSet, set: &ActionSet) -> bool {
-    let mut need = set.clone();
-    need.intersect_with(ceiling);
-    !need.is_empty() && have.is_superset_of(&need)
+fn covers(have: &ActionSet, ceiling: &Option<ActionSet>, set: &ActionSet) -> bool {
+    match ceiling {
+        None => !set.is_empty() && have.is_superset_of(set),
+        Some(c) => {
+            let mut need = set.clone();
+            need.intersect_with(c);
+            !need.is_empty() && have.is_superset_of(&need)
+        }
+    }
 }
 
 fn compile(

@@ -53,7 +53,7 @@ fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Outcome {
         };
         let mut what = format!("{} is {how} through {grants}", model.noun(p));
         // Said only when the SCPs hold something back (a FullAWSAccess-only path does not).
-        if fa.ceiling.len() < acct.catalog.len() {
+        if fa.ceiling_len(acct.catalog) < acct.catalog.len() {
             what.push_str(" (as far as the organization's service control policies allow)");
         }
         if !(fa.is_admin(acct.catalog) || fa.surely_covers(&iam_all)) {
