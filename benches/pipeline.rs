@@ -14,6 +14,9 @@
 //! "assess" includes. Peak RSS (VmHWM) follows each size, so run sizes in ascending order (the
 //! default). The PDF of the 10k account is skipped unless `--pdf` is given.
 //!
+//! `--scps` puts the dense account in the example's organization, with a guard-rail SCP that also
+//! denies IAM to all but a break-glass role: what SCPs cost every decision.
+//!
 //! With neither word, both run. `SAFEGUARD_BENCH_BIN=PATH` runs another build of the binary in
 //! the dense shape (to compare with an earlier version); `SAFEGUARD_BENCH_PHASES=1` prints each
 //! run's `--profile-phases` line.
@@ -123,6 +126,17 @@ fn dense(wanted: &[&String]) {
         let dir = tempfile::tempdir().unwrap();
         let account = dir.path().join("account");
         synth::generate_dense(&account, *roles);
+        if std::env::args().any(|a| a == "--scps") {
+            add_organization(&account);
+        }
+        // SAFEGUARD_BENCH_KEEP=DIR: keep the generated account there, for a profiler.
+        if let Some(keep) = std::env::var_os("SAFEGUARD_BENCH_KEEP") {
+            let _ = std::process::Command::new("cp")
+                .arg("-r")
+                .arg(&account)
+                .arg(&keep)
+                .status();
+        }
         let size = synth::dense_size(*roles);
         // This machine's single runs vary by a third: the median of three below 30k roles.
         let runs = if *roles >= 30_000 { 1 } else { 3 };
@@ -262,4 +276,47 @@ fn main() {
         let findings: usize = results.checks.iter().map(|c| c.findings.len()).sum();
         println!("       {edges} can-become edges (with and without MFA), {findings} findings");
     }
+}
+
+/// The bundled example's organization evidence, for the synthetic account, with an SCP that
+/// denies IAM to all but `role/BreakGlass` beside the example's guard rails.
+fn add_organization(account: &Path) {
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/clinic-account/organizations");
+    let to = account.join("organizations");
+    for e in walk(&from) {
+        let rel = e
+            .strip_prefix(&from)
+            .unwrap()
+            .to_string_lossy()
+            .replace("483920175634", synth::ACCOUNT);
+        let dest = to.join(rel);
+        std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+        std::fs::copy(&e, dest).unwrap();
+    }
+    let guard = to.join("policies/p-7h2k9d4m1x.json");
+    let mut doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&guard).unwrap()).unwrap();
+    let mut content: serde_json::Value =
+        serde_json::from_str(doc["Policy"]["Content"].as_str().unwrap()).unwrap();
+    content["Statement"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({
+        "Sid": "IamOnlyThroughBreakGlass", "Effect": "Deny", "Action": "iam:*", "Resource": "*",
+        "Condition": {"ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/BreakGlass"}}}));
+    doc["Policy"]["Content"] = serde_json::Value::String(content.to_string());
+    std::fs::write(&guard, serde_json::to_vec(&doc).unwrap()).unwrap();
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
 }

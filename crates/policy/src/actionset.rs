@@ -21,11 +21,14 @@ impl ActionSet {
     }
 
     pub fn full(universe: usize) -> Self {
-        let mut s = Self::empty(universe);
-        for i in 0..universe {
-            s.insert(i);
+        // Whole words at once (the SCP ceiling starts from this on every full-access question).
+        let mut words = vec![!0u64; universe.div_ceil(64)];
+        if let Some(last) = words.last_mut()
+            && universe % 64 != 0
+        {
+            *last = (1u64 << (universe % 64)) - 1;
         }
-        s
+        ActionSet { words }
     }
 
     pub fn insert(&mut self, i: usize) {
@@ -112,5 +115,11 @@ mod tests {
         a.intersect_with(&b);
         assert_eq!(a.len(), 1);
         assert!(ActionSet::full(130).complement(130).is_empty());
+        // Whole words, and the bits past the universe left clear.
+        for n in [0, 1, 63, 64, 65, 128, 130] {
+            let f = ActionSet::full(n);
+            assert_eq!(f.len(), n);
+            assert_eq!(f.iter().collect::<Vec<_>>(), (0..n).collect::<Vec<_>>());
+        }
     }
 }
