@@ -66,9 +66,53 @@ pub fn read(path: &Path) -> Result<Option<Ledger>> {
         _ => return Ok(None),
     }
     let de = &mut serde_json::Deserializer::from_slice(&bytes);
-    serde_path_to_error::deserialize(de)
-        .map(Some)
-        .map_err(|e| Error::from_json(path, e))
+    let ledger: Ledger =
+        serde_path_to_error::deserialize(de).map_err(|e| Error::from_json(path, e))?;
+    // Its account ids become rows of the roll-up: only what AWS issues.
+    let ids = ledger
+        .planned
+        .iter()
+        .chain(ledger.failures.iter().map(|f| &f.account))
+        .chain(ledger.packages.iter().map(|p| &p.account))
+        .chain(ledger.skipped.iter().map(|s| &s.account));
+    for id in ids {
+        if !crate::snapshot::valid_account_id(id) {
+            return Err(Error::bad_input(
+                path,
+                crate::error::Location::default(),
+                format!("{id:?} is not an AWS account id (12 digits)"),
+            ));
+        }
+    }
+    Ok(Some(ledger))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn other_json_is_not_a_ledger_and_a_forged_id_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let other = dir.path().join("other.json");
+        std::fs::write(&other, br#"{"schema": "something.else", "planned": 7}"#).unwrap();
+        assert!(read(&other).unwrap().is_none());
+        let forged = dir.path().join("forged.json");
+        std::fs::write(
+            &forged,
+            format!(
+                r#"{{"schema": "{SCHEMA}", "organization": "o-aaaaaaaaaa", "run": "r", "shard": null,
+                    "planned": ["../../etc"], "packages": [], "failures": [], "skipped": []}}"#
+            ),
+        )
+        .unwrap();
+        assert!(
+            read(&forged)
+                .unwrap_err()
+                .to_string()
+                .contains("not an AWS account id")
+        );
+    }
 }
 
 /// Writes the ledger under `<org_dir>/runs/`, atomically.
