@@ -87,6 +87,17 @@ pub fn read(path: &Path) -> Result<Option<Ledger>> {
     Ok(Some(ledger))
 }
 
+/// Writes the ledger under `<org_dir>/runs/`, atomically.
+pub fn write(org_dir: &Path, ledger: &Ledger) -> Result<PathBuf> {
+    let dir = org_dir.join("runs");
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    let path = dir.join(format!("{}.json", ledger.run));
+    let mut bytes = serde_json::to_vec_pretty(ledger).expect("ledger serializes");
+    bytes.push(b'\n');
+    crate::app::write_atomically(&path, &bytes)?;
+    Ok(path)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,15 +124,4 @@ mod tests {
                 .contains("not an AWS account id")
         );
     }
-}
-
-/// Writes the ledger under `<org_dir>/runs/`, atomically.
-pub fn write(org_dir: &Path, ledger: &Ledger) -> Result<PathBuf> {
-    let dir = org_dir.join("runs");
-    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-    let path = dir.join(format!("{}.json", ledger.run));
-    let mut bytes = serde_json::to_vec_pretty(ledger).expect("ledger serializes");
-    bytes.push(b'\n');
-    crate::app::write_atomically(&path, &bytes)?;
-    Ok(path)
 }

@@ -24,7 +24,7 @@ impl ActionSet {
         // Whole words at once (the SCP ceiling starts from this on every full-access question).
         let mut words = vec![!0u64; universe.div_ceil(64)];
         if let Some(last) = words.last_mut()
-            && universe % 64 != 0
+            && !universe.is_multiple_of(64)
         {
             *last = (1u64 << (universe % 64)) - 1;
         }
