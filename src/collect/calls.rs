@@ -134,7 +134,7 @@ impl Intercept for CallCounter {
 /// it with the call's error text, since a partial listing would pass off missing items as absent.
 /// A service that repeats a pagination marker, or keeps paging past `max_pages`, is a failure
 /// too (a gap), not an endless run.
-async fn all_pages<P, E, R>(
+pub(super) async fn all_pages<P, E, R>(
     mut pages: aws_smithy_async::future::pagination_stream::PaginationStream<
         Result<P, SdkError<E, R>>,
     >,

@@ -12,6 +12,7 @@ use aws_sdk_organizations::Client;
 use aws_sdk_organizations::types::{ParentType, PolicyType};
 use serde_json::{Value, json};
 
+use super::calls::all_pages;
 use super::{CallCounter, failure};
 use crate::error::{Error, Result};
 use crate::import::Entry;
@@ -89,30 +90,28 @@ impl Hub {
     }
 
     /// Every account of the organization, or those under the OUs named (recursively), by id.
+    /// Each listing goes through the collector's pagination (page limit, repeated markers).
     pub async fn members(&self, ous: &[String]) -> Result<Vec<Member>> {
         let mut out = BTreeMap::new();
-        if ous.is_empty() {
-            let mut pages = self.client.list_accounts().into_paginator().send();
-            let mut n = 0;
-            while let Some(page) = pages.next().await {
-                let page = page.map_err(|e| {
-                    Error::Collection(format!(
-                        "cannot list the accounts: {}",
-                        failure("ListAccounts", &e)
-                    ))
-                })?;
-                n += 1;
-                if n > self.max_pages {
-                    return Err(Error::Collection(format!(
-                        "ListAccounts took more than {} pages",
-                        self.max_pages
-                    )));
-                }
-                for a in page.accounts() {
-                    let m = member(a);
-                    out.insert(m.id.clone(), m);
-                }
+        let mut add = |accounts: &[aws_sdk_organizations::types::Account]| {
+            for a in accounts {
+                let m = member(a);
+                out.insert(m.id.clone(), m);
             }
+        };
+        let listing = |what: String| {
+            move |why: String| Error::Collection(format!("cannot list {what}: {why}"))
+        };
+        if ous.is_empty() {
+            all_pages(
+                self.client.list_accounts().into_paginator().send(),
+                "ListAccounts",
+                self.max_pages,
+                |p| p.next_token(),
+                |p| add(p.accounts()),
+            )
+            .await
+            .map_err(listing("the accounts".into()))?;
         } else {
             let mut stack: Vec<(String, usize)> = ous.iter().map(|o| (o.clone(), 0)).collect();
             while let Some((parent, depth)) = stack.pop() {
@@ -121,43 +120,38 @@ impl Hub {
                         "the OUs under {parent} nest deeper than AWS allows"
                     )));
                 }
-                let mut pages = self
-                    .client
-                    .list_accounts_for_parent()
-                    .parent_id(&parent)
-                    .into_paginator()
-                    .send();
-                while let Some(page) = pages.next().await {
-                    let page = page.map_err(|e| {
-                        Error::Collection(format!(
-                            "cannot list the accounts of {parent}: {}",
-                            failure("ListAccountsForParent", &e)
-                        ))
-                    })?;
-                    for a in page.accounts() {
-                        let m = member(a);
-                        out.insert(m.id.clone(), m);
-                    }
-                }
-                let mut pages = self
-                    .client
-                    .list_organizational_units_for_parent()
-                    .parent_id(&parent)
-                    .into_paginator()
-                    .send();
-                while let Some(page) = pages.next().await {
-                    let page = page.map_err(|e| {
-                        Error::Collection(format!(
-                            "cannot list the OUs under {parent}: {}",
-                            failure("ListOrganizationalUnitsForParent", &e)
-                        ))
-                    })?;
-                    for ou in page.organizational_units() {
-                        if let Some(id) = ou.id() {
-                            stack.push((id.to_string(), depth + 1));
-                        }
-                    }
-                }
+                all_pages(
+                    self.client
+                        .list_accounts_for_parent()
+                        .parent_id(&parent)
+                        .into_paginator()
+                        .send(),
+                    "ListAccountsForParent",
+                    self.max_pages,
+                    |p| p.next_token(),
+                    |p| add(p.accounts()),
+                )
+                .await
+                .map_err(listing(format!("the accounts of {parent}")))?;
+                all_pages(
+                    self.client
+                        .list_organizational_units_for_parent()
+                        .parent_id(&parent)
+                        .into_paginator()
+                        .send(),
+                    "ListOrganizationalUnitsForParent",
+                    self.max_pages,
+                    |p| p.next_token(),
+                    |p| {
+                        stack.extend(
+                            p.organizational_units()
+                                .iter()
+                                .filter_map(|ou| Some((ou.id()?.to_string(), depth + 1))),
+                        )
+                    },
+                )
+                .await
+                .map_err(listing(format!("the OUs under {parent}")))?;
             }
         }
         Ok(out.into_values().collect())
@@ -365,33 +359,30 @@ impl Hub {
 
     async fn policies_for(&self, target: &str) -> Entry {
         let mut all = Vec::new();
-        let mut pages = self
-            .client
-            .list_policies_for_target()
-            .target_id(target)
-            .filter(aws_sdk_organizations::types::PolicyType::ServiceControlPolicy)
-            .into_paginator()
-            .send();
-        let mut n = 0;
-        while let Some(page) = pages.next().await {
-            n += 1;
-            if n > self.max_pages {
-                return Entry::Failed(format!(
-                    "ListPoliciesForTarget took more than {} pages",
-                    self.max_pages
-                ));
-            }
-            match page {
-                Ok(p) => all.extend(p.policies().iter().map(|s| {
+        let outcome = all_pages(
+            self.client
+                .list_policies_for_target()
+                .target_id(target)
+                .filter(PolicyType::ServiceControlPolicy)
+                .into_paginator()
+                .send(),
+            "ListPoliciesForTarget",
+            self.max_pages,
+            |p| p.next_token(),
+            |p| {
+                all.extend(p.policies().iter().map(|s| {
                     json!({
                         "Id": s.id(), "Arn": s.arn(), "Name": s.name(),
                         "Type": s.r#type().map(PolicyType::as_str), "AwsManaged": s.aws_managed(),
                     })
-                })),
-                Err(e) => return Entry::Failed(failure("ListPoliciesForTarget", &e)),
-            }
+                }))
+            },
+        )
+        .await;
+        match outcome {
+            Ok(()) => json_entry(&json!({"Policies": all})),
+            Err(text) => Entry::Failed(text),
         }
-        json_entry(&json!({"Policies": all}))
     }
 
     /// A file shared by accounts: asked the first time, then copied.
