@@ -106,37 +106,22 @@ pub fn parse_formats(list: &[String]) -> Result<BTreeSet<Format>> {
         .collect()
 }
 
-/// Reads and validates every input file a package would read (formats, catalog, parameters,
-/// attestations, waivers), so a run over many accounts stops on a bad file before any call.
-pub fn validate_inputs(out: &PackageOptions) -> Result<()> {
-    parse_formats(&out.format)?;
-    let catalog = load_catalog(out.catalog.as_deref())?;
-    if let Some(path) = &out.config {
-        inputs::config::load(path)?;
-    }
-    for s in &out.set {
-        parse_param_override(s)?;
-    }
-    if let Some(path) = &out.attestations {
-        let limits = inputs::attestations::EvidenceLimits {
-            max_bytes: out.max_evidence_bytes,
-            allow_outside: out.allow_outside_evidence,
-        };
-        inputs::attestations::load(path, &catalog, limits)?;
-    }
-    if let Some(path) = &out.waivers {
-        inputs::waivers::load(path)?;
-    }
-    Ok(())
+/// Every input a package reads besides the snapshot (formats, catalog, parameters,
+/// attestations, waivers), read and validated once: `run --org` shares them across accounts.
+pub struct Inputs {
+    formats: BTreeSet<Format>,
+    catalog: Catalog,
+    options: AssessOptions,
+    /// The parameters `--config` set, to record each override's source.
+    from_config: BTreeMap<String, BTreeMap<String, ParamValue>>,
+    /// The input files copied into the package.
+    extra: Vec<(String, Vec<u8>)>,
 }
 
-/// Assesses `snapshot` and writes its package: every input file (catalog, parameters,
-/// attestations, waivers) is read and validated before anything is assessed or written.
-/// Returns the results and the package's folder.
-pub fn assess_and_package(snapshot: &Snapshot, out: &PackageOptions) -> Result<(Results, PathBuf)> {
+/// Reads and validates every input file before anything is assessed or written.
+pub fn load_inputs(out: &PackageOptions) -> Result<Inputs> {
     let formats = parse_formats(&out.format)?;
     let catalog = load_catalog(out.catalog.as_deref())?;
-    // Every input file is read and validated before anything is assessed or written.
     let mut extra: Vec<(String, Vec<u8>)> = Vec::new();
     let mut params: BTreeMap<String, BTreeMap<String, ParamValue>> = BTreeMap::new();
     let mut preparer = crate::results::Preparer::default();
@@ -169,7 +154,7 @@ pub fn assess_and_package(snapshot: &Snapshot, out: &PackageOptions) -> Result<(
         extra.push(("inputs/waivers.yaml".into(), source));
     }
     let options = AssessOptions {
-        params: params.clone(),
+        params,
         attestations,
         waivers,
         phases: out.phases.clone(),
@@ -178,6 +163,31 @@ pub fn assess_and_package(snapshot: &Snapshot, out: &PackageOptions) -> Result<(
             organization: out.organization.clone().or(preparer.organization),
         },
     };
+    Ok(Inputs {
+        formats,
+        catalog,
+        options,
+        from_config,
+        extra,
+    })
+}
+
+/// Assesses `snapshot` and writes its package: every input file (catalog, parameters,
+/// attestations, waivers) is read and validated before anything is assessed or written.
+/// Returns the results and the package's folder.
+pub fn assess_and_package(snapshot: &Snapshot, out: &PackageOptions) -> Result<(Results, PathBuf)> {
+    package_with(snapshot, &load_inputs(out)?, out)
+}
+
+/// [`assess_and_package`] with inputs already read.
+pub fn package_with(
+    snapshot: &Snapshot,
+    inputs: &Inputs,
+    out: &PackageOptions,
+) -> Result<(Results, PathBuf)> {
+    let (formats, catalog, options) = (&inputs.formats, &inputs.catalog, &inputs.options);
+    let params = &options.params;
+    let mut extra = inputs.extra.clone();
     // snapshot.json is serialized and hashed on another core while the checks run (on a large
     // account both take seconds); its hash goes into results.json once both are done.
     let (snapshot_json, results) = std::thread::scope(|s| -> Result<_> {
@@ -186,7 +196,7 @@ pub fn assess_and_package(snapshot: &Snapshot, out: &PackageOptions) -> Result<(
             let sha = sha256_hex(&json);
             (json, sha)
         });
-        let assessed = assess(snapshot, "", &catalog, &options);
+        let assessed = assess(snapshot, "", catalog, options);
         let (json, sha) = serialized
             .join()
             .unwrap_or_else(|e| std::panic::resume_unwind(e));
@@ -196,7 +206,7 @@ pub fn assess_and_package(snapshot: &Snapshot, out: &PackageOptions) -> Result<(
     })?;
     extra.push((
         "parameters.json".into(),
-        parameters_json(&params, &from_config)?,
+        parameters_json(params, &inputs.from_config)?,
     ));
     let started = std::time::Instant::now();
     let dir = package::write(
@@ -204,7 +214,7 @@ pub fn assess_and_package(snapshot: &Snapshot, out: &PackageOptions) -> Result<(
         &PackageRequest {
             snapshot_json: &snapshot_json,
             results: &results,
-            formats: &formats,
+            formats,
             templates: out.templates.as_deref(),
             created_at: Utc::now(),
             detail: out

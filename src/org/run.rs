@@ -86,14 +86,15 @@ async fn run_async(
     progress: &(dyn Fn(&str) + Sync),
 ) -> Result<OrgRun> {
     let started = Instant::now();
-    // Inputs are read before any call: a bad catalog or waiver file stops the run up front.
-    crate::app::validate_inputs(out)?;
     // The roll-up reads each package's results.json: it is written whatever --format says.
     let mut out = out.clone();
     if !out.format.is_empty() && !out.format.iter().any(|f| f.trim() == "json") {
         out.format.push("json".into());
     }
     let out = &out;
+    // Inputs are read once, before any call: a bad catalog or waiver file stops the run up
+    // front, and 500 accounts do not read the attestations' evidence 500 times.
+    let inputs = Arc::new(crate::app::load_inputs(out)?);
     let counter = CallCounter::verbose(collect.verbose);
     let hub_config = load_config(collect).await;
     let sts = aws_sdk_sts::Client::from_conf(
@@ -158,37 +159,24 @@ async fn run_async(
     let session = format!("safeguard-{run}");
     let session = session[..session.len().min(64)].to_string();
     let limit = Arc::new(Semaphore::new(org.account_concurrency.max(1)));
+    let shared = Arc::new(Shared {
+        hub: hub.clone(),
+        hub_config,
+        hub_account: me.account().unwrap_or_default().to_string(),
+        partition,
+        session,
+        collect: collect.clone(),
+        org: org.clone(),
+        out: out.clone(),
+        inputs,
+        counter: counter.clone(),
+    });
     let mut tasks = tokio::task::JoinSet::new();
     for member in plan.assess.iter().cloned() {
-        let (hub, hub_config, limit, counter) = (
-            hub.clone(),
-            hub_config.clone(),
-            limit.clone(),
-            counter.clone(),
-        );
-        let (collect, org, out, partition, session, hub_account) = (
-            collect.clone(),
-            org.clone(),
-            out.clone(),
-            partition.clone(),
-            session.clone(),
-            me.account().unwrap_or_default().to_string(),
-        );
+        let (shared, limit) = (shared.clone(), limit.clone());
         tasks.spawn(async move {
             let _permit = limit.acquire_owned().await.expect("semaphore open");
-            let result = assess_account(
-                &hub,
-                &hub_config,
-                &member,
-                &partition,
-                &session,
-                &collect,
-                &org,
-                &out,
-                counter,
-                &hub_account,
-            )
-            .await;
+            let result = assess_account(&shared, &member).await;
             AccountOutcome {
                 account: member.id,
                 name: member.name,
@@ -305,22 +293,40 @@ async fn run_async(
     })
 }
 
+/// What every account's task shares: the hub, the run's settings and its inputs, read once.
+struct Shared {
+    hub: Arc<Hub>,
+    hub_config: SdkConfig,
+    /// The account the hub's credentials are in.
+    hub_account: String,
+    partition: String,
+    /// The assumed-role session name, `safeguard-<run>`.
+    session: String,
+    collect: CollectOptions,
+    org: OrgOptions,
+    out: PackageOptions,
+    inputs: Arc<crate::app::Inputs>,
+    counter: CallCounter,
+}
+
 /// Assumes the role in one account, collects, adds the organization evidence, assesses and
 /// writes the package. Any failure is the account's, in words.
-#[allow(clippy::too_many_arguments)]
 async fn assess_account(
-    hub: &Hub,
-    hub_config: &SdkConfig,
+    shared: &Shared,
     member: &Listed,
-    partition: &str,
-    session: &str,
-    collect: &CollectOptions,
-    org: &OrgOptions,
-    out: &PackageOptions,
-    counter: CallCounter,
-    hub_account: &str,
 ) -> std::result::Result<(PathBuf, ControlStatus, usize), String> {
-    let hub_counter = counter.clone();
+    let Shared {
+        hub,
+        hub_config,
+        hub_account,
+        partition,
+        session,
+        collect,
+        org,
+        out,
+        inputs,
+        counter,
+    } = shared;
     let role = format!("arn:{partition}:iam::{}:role/{}", member.id, org.role_name);
     let mut builder = AssumeRoleProvider::builder(&role)
         .session_name(session)
@@ -337,7 +343,7 @@ async fn assess_account(
     let mut opts = collect.clone();
     // Many accounts at once: one line each from the caller, no per-account progress.
     opts.quiet = true;
-    let mut collection = collect_with(&config, &opts, counter, Some(&member.id))
+    let mut collection = collect_with(&config, &opts, counter.clone(), Some(&member.id))
         .await
         .map_err(|e| match e {
             Error::Collection(m) if m.starts_with("cannot identify the caller") => {
@@ -350,21 +356,16 @@ async fn assess_account(
         .entries
         .extend(hub.evidence(&member.id).await);
     let logs = hub
-        .trail_logs(
-            hub_config,
-            &hub_counter,
-            hub_account,
-            &collection.source.entries,
-        )
+        .trail_logs(hub_config, counter, hub_account, &collection.source.entries)
         .await;
     collection.source.entries.extend(logs);
-    let out = out.clone();
+    let (out, inputs) = (out.clone(), inputs.clone());
     tokio::task::spawn_blocking(move || {
         let snapshot = crate::import::import_from(
             &collection.source,
             &crate::import::ImportOptions::default(),
         )?;
-        let (results, dir) = crate::app::assess_and_package(&snapshot, &out)?;
+        let (results, dir) = crate::app::package_with(&snapshot, &inputs, &out)?;
         let worst = results
             .controls
             .iter()
