@@ -48,6 +48,11 @@ pub struct PackageOptions {
     pub detail_limit: usize,
     /// Time per phase and peak memory, when `--profile-phases` asks (stderr only).
     pub phases: Option<std::sync::Arc<crate::phases::Phases>>,
+    /// The account's previous package, to carry `first_seen` forward from (`--previous`).
+    pub previous: Option<PathBuf>,
+    /// A folder of earlier packages: the newest of the same account is the previous one
+    /// (`--history`).
+    pub history: Option<PathBuf>,
 }
 
 impl PackageOptions {
@@ -204,6 +209,8 @@ pub fn package_with(
         results.snapshot.sha256 = sha;
         Ok((json, results))
     })?;
+    let mut results = results;
+    carry_forward(&mut results, out)?;
     extra.push((
         "parameters.json".into(),
         parameters_json(params, &inputs.from_config)?,
@@ -228,6 +235,28 @@ pub fn package_with(
         phases.record("package (writers, hashes, disk)", started.elapsed());
     }
     Ok((results, dir))
+}
+
+/// With `--previous` or `--history`: `first_seen`, new or recurring on every failing finding,
+/// and `changes`, from the account's previous package.
+fn carry_forward(results: &mut Results, out: &PackageOptions) -> Result<()> {
+    let (previous, passed_over) = match (&out.previous, &out.history) {
+        (Some(p), _) => (Some(crate::drift::load(p)?), Vec::new()),
+        (None, Some(dir)) => {
+            crate::drift::newest_before(dir, &results.account.id, &results.snapshot.collected_at)?
+        }
+        (None, None) => return Ok(()),
+    };
+    if let Some(previous) = previous {
+        crate::drift::carry_forward(results, &previous)?;
+        if let Some(c) = &mut results.changes {
+            c.passed_over = passed_over
+                .into_iter()
+                .map(|(p, why)| format!("{}: {why}", p.display()))
+                .collect();
+        }
+    }
+    Ok(())
 }
 
 /// `parameters.json`: every check's effective parameters, and where each non-default came

@@ -84,6 +84,7 @@ pub fn assess(
             f.account.clone_from(&snapshot.account.id);
             f.ou_path.clone_from(&ou_path);
         }
+        crate::verdict::assign_ids(&snapshot.account.id, id, &mut findings);
         apply_waivers(
             snapshot,
             id,
@@ -183,6 +184,7 @@ pub fn assess(
         period: Some(period_of(snapshot)),
         scope: Some(scope_of(snapshot, catalog)),
         preparer: opts.preparer.clone(),
+        changes: None,
     })
 }
 

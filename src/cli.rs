@@ -20,6 +20,8 @@ pub struct Cli {
     command: Command,
 }
 
+// One value per process, parsed once: its size does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Assess the bundled example account and write its evidence package (no AWS credentials needed).
@@ -96,11 +98,71 @@ enum Command {
         /// peak memory.
         #[arg(long)]
         profile_phases: bool,
+        #[command(flatten)]
+        delivery: DeliveryArgs,
     },
-    /// Re-hash every file of an evidence package against its manifest.json.
+    /// Re-hash every file of an evidence package against its manifest.json; with --key or
+    /// --kms-key, check its signature too.
     Verify {
-        /// The package folder (reports/<account>/<timestamp>/).
+        /// The package folder (reports/<account>/<timestamp>/), or s3://BUCKET/PREFIX/<account>/<timestamp>/
+        /// to verify an uploaded package in place.
         dir: PathBuf,
+        /// A public key (PEM: Ed25519 from `safeguard keygen`, or a KMS key's P-256 public key):
+        /// the package must carry a signature.json that verifies with it.
+        #[arg(long, value_name = "PUB", conflicts_with = "kms_key")]
+        key: Option<PathBuf>,
+        /// An AWS KMS key ARN whose public key (kms:GetPublicKey) must verify the signature.
+        #[arg(long, value_name = "ARN")]
+        kms_key: Option<String>,
+        /// AWS profile for --kms-key and s3:// (default: the standard credential chain).
+        #[arg(long, value_name = "NAME")]
+        profile: Option<String>,
+    },
+    /// Compare two packages of one account (or their results.json): controls whose status
+    /// changed, findings new, resolved and still failing, new admins and escalation paths,
+    /// waivers and attestations that expired, gaps opened and closed. Exits 1 when anything got
+    /// worse.
+    Diff {
+        /// The older package.
+        old: PathBuf,
+        /// The newer package.
+        new: PathBuf,
+        /// md or json.
+        #[arg(long, value_enum, default_value_t = DiffFormat::Md)]
+        format: DiffFormat,
+        /// Write the report to this file instead of standard output.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// The trend of one account: reads (and verifies) every package under DIR and writes a
+    /// report with a chart (SVG and PNG): controls by status, failing findings and gaps per run,
+    /// time to fix, controls that flapped.
+    History {
+        /// The account's packages (reports/<account>/).
+        dir: PathBuf,
+        /// Folder the report goes under, as <account>/<UTC timestamp>/.
+        #[arg(short, long, value_name = "DIR", default_value = "reports/history")]
+        output: PathBuf,
+        /// Outputs besides the chart, comma-separated: md, pdf, json (default: all).
+        #[arg(long, value_name = "LIST", value_delimiter = ',')]
+        format: Vec<String>,
+        /// Print only the report's path.
+        #[arg(short, long)]
+        quiet: bool,
+    },
+    /// Write a new Ed25519 key pair for --sign-key: PREFIX.key (PKCS#8 PEM, mode 0600) and
+    /// PREFIX.pub (the public key for `verify --key`).
+    Keygen {
+        /// Path prefix of the two files.
+        #[arg(default_value = "safeguard-signing")]
+        prefix: PathBuf,
+    },
+    /// Sign (or re-sign) a written package: writes its signature.json.
+    Sign {
+        /// The package folder.
+        dir: PathBuf,
+        #[command(flatten)]
+        signing: SigningArgs,
     },
     /// List the control catalog, or show one control (or check) with its checks and parameters.
     Controls {
@@ -166,9 +228,154 @@ struct OutputArgs {
     /// the peak memory.
     #[arg(long)]
     profile_phases: bool,
+    /// The account's previous package (folder or results.json): carries `first_seen` forward,
+    /// marks each failing finding new or recurring, and adds "Changes since" to the report.
+    #[arg(long, value_name = "PKG", conflicts_with = "history")]
+    previous: Option<PathBuf>,
+    /// A folder of earlier packages (e.g. reports/): the newest one of the same account,
+    /// collected before this one, is the previous package.
+    #[arg(long, value_name = "DIR")]
+    history: Option<PathBuf>,
+    #[command(flatten)]
+    delivery: DeliveryArgs,
     /// Print only the package path.
     #[arg(short, long)]
     quiet: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum DiffFormat {
+    Md,
+    Json,
+}
+
+#[derive(clap::Args, Debug, Clone)]
+struct SigningArgs {
+    /// Sign the package with this Ed25519 private key (PKCS#8 PEM, from `safeguard keygen` or
+    /// `openssl genpkey -algorithm ed25519`): writes signature.json, a DSSE envelope.
+    #[arg(long, value_name = "FILE", conflicts_with = "sign_kms_key")]
+    sign_key: Option<PathBuf>,
+    /// Sign with this AWS KMS key (ECC_NIST_P256, SIGN_VERIFY; kms:Sign): the private key
+    /// never leaves KMS.
+    #[arg(long, value_name = "ARN")]
+    sign_kms_key: Option<String>,
+}
+
+#[derive(clap::Args, Debug, Clone)]
+struct DeliveryArgs {
+    #[command(flatten)]
+    signing: SigningArgs,
+    /// After writing (and signing) the package, upload it to S3 under
+    /// PREFIX/<account>/<timestamp>/, with SHA-256 checksums. A failed upload exits 4 and
+    /// keeps the local package.
+    #[arg(long, value_name = "s3://BUCKET/PREFIX")]
+    upload: Option<String>,
+    /// Object Lock retention of the uploaded objects, in days (when the bucket has Object
+    /// Lock). Default: six years (45 CFR 164.316(b)(2)(i)).
+    #[arg(long, value_name = "DAYS", default_value_t = 2190, value_parser = clap::value_parser!(u32).range(1..=36500), requires = "upload")]
+    retain_days: u32,
+    /// Object Lock mode: governance (users with s3:BypassGovernanceRetention can still delete)
+    /// or compliance (nobody can, not even the root user, until the date).
+    #[arg(long, value_enum, ignore_case = true, default_value_t = RetentionArg::Governance, requires = "upload")]
+    retention_mode: RetentionArg,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum RetentionArg {
+    Governance,
+    Compliance,
+}
+
+impl SigningArgs {
+    /// The signer the flags name, its key read (and checked) now, before any work is done.
+    fn signer(&self, profile: Option<&str>) -> Result<Option<Box<dyn crate::sign::Signer>>> {
+        if let Some(path) = &self.sign_key {
+            return Ok(Some(Box::new(crate::sign::Ed25519Key::read(path)?)));
+        }
+        if let Some(arn) = &self.sign_kms_key {
+            return Ok(Some(Box::new(crate::sign::kms::KmsKey::new(arn, profile)?)));
+        }
+        Ok(None)
+    }
+}
+
+/// What to do with a package once it is written: sign it, upload it.
+struct Delivery {
+    signer: Option<Box<dyn crate::sign::Signer>>,
+    upload: Option<crate::upload::UploadOptions>,
+}
+
+impl DeliveryArgs {
+    fn delivery(&self, profile: Option<&str>, region: Option<&str>) -> Result<Delivery> {
+        let upload = match &self.upload {
+            Some(url) => Some(crate::upload::UploadOptions {
+                destination: crate::upload::S3Location::parse(url)?,
+                retain_days: self.retain_days,
+                mode: match self.retention_mode {
+                    RetentionArg::Governance => crate::upload::RetentionMode::Governance,
+                    RetentionArg::Compliance => crate::upload::RetentionMode::Compliance,
+                },
+                profile: profile.map(str::to_string),
+                region: region.map(str::to_string),
+            }),
+            None => None,
+        };
+        Ok(Delivery {
+            signer: self.signing.signer(profile)?,
+            upload,
+        })
+    }
+}
+
+impl Delivery {
+    /// Signs and uploads the package at `dir`, printing what was done (unless `quiet`). A
+    /// failure is exit 4; the package stays where it was written.
+    fn deliver(&self, dir: &std::path::Path, quiet: bool) -> Result<()> {
+        let kept = |e: crate::error::Error| {
+            crate::error::Error::Delivery(format!("{e} (the package is kept at {})", dir.display()))
+        };
+        if let Some(signer) = &self.signer {
+            let key = crate::sign::sign_package(dir, signer.as_ref()).map_err(kept)?;
+            if !quiet {
+                println!(
+                    "signed: {} (key {key})",
+                    dir.join(package::SIGNATURE).display()
+                );
+            }
+        }
+        if let Some(upload) = &self.upload {
+            // <account>/<timestamp>: the package's place under the output folder.
+            let rel: Vec<String> = dir
+                .components()
+                .rev()
+                .take(2)
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            let rel = format!("{}/{}", rel[1], rel[0]);
+            let done = crate::upload::upload(dir, &rel, upload).map_err(kept)?;
+            if !quiet {
+                println!(
+                    "uploaded: {} ({} object(s), {} bytes, {})",
+                    done.url,
+                    done.objects,
+                    done.bytes,
+                    match done.retention {
+                        Some((mode, until)) => format!(
+                            "Object Lock {} until {}",
+                            if mode == crate::upload::RetentionMode::Compliance {
+                                "COMPLIANCE"
+                            } else {
+                                "GOVERNANCE"
+                            },
+                            until.format("%Y-%m-%d")
+                        ),
+                        None => "the bucket has no Object Lock: no retention was set".into(),
+                    }
+                );
+            }
+        }
+        Ok(())
+    }
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -202,12 +409,19 @@ impl OutputArgs {
                 DetailArg::Failures => Some(crate::render::view::Detail::Failures),
             },
             detail_limit: self.detail_limit,
+            previous: self.previous.clone(),
+            history: self.history.clone(),
         }
     }
 
     /// Assesses and packages, then prints the package path (`-q`) or the summary screen, and
     /// the phases line when asked.
-    fn package(&self, snapshot: &Snapshot, options: &PackageOptions) -> Result<Results> {
+    fn package(
+        &self,
+        snapshot: &Snapshot,
+        options: &PackageOptions,
+        delivery: &Delivery,
+    ) -> Result<Results> {
         let (results, dir) = app::assess_and_package(snapshot, options)?;
         if let Some(phases) = &options.phases {
             eprintln!("{}", phases.line());
@@ -216,8 +430,39 @@ impl OutputArgs {
             println!("{}", dir.display());
         } else {
             print!("{}", crate::render::summary::summary_screen(&results, &dir));
+            self.say_changes(&results);
         }
+        delivery.deliver(&dir, self.quiet)?;
         Ok(results)
+    }
+
+    /// What `--previous`/`--history` found, in a line or two.
+    fn say_changes(&self, results: &Results) {
+        match &results.changes {
+            Some(c) => {
+                let worse = c
+                    .controls
+                    .iter()
+                    .filter(|s| s.direction == crate::results::Direction::Worse)
+                    .count();
+                println!(
+                    "changes since {}: {} control(s) changed ({worse} worse), {} new failing finding(s), {} recurring, {} resolved",
+                    c.since,
+                    c.controls.len(),
+                    c.new_failing,
+                    c.recurring,
+                    c.resolved.len()
+                );
+                for p in &c.passed_over {
+                    println!("  passed over (fails verification): {p}");
+                }
+            }
+            None if self.history.is_some() => println!(
+                "no earlier intact package of account {} under the --history folder: first_seen starts with this run",
+                results.account.id
+            ),
+            None => {}
+        }
     }
 }
 
@@ -426,10 +671,11 @@ fn run(cli: Cli) -> Result<i32> {
             let dir = example.unwrap_or_else(app::default_example);
             // The example's own attestations, waivers and parameters, unless others are given.
             let options = out.options().with_example_inputs(&dir);
+            let delivery = out.delivery.delivery(None, None)?;
             let snapshot = timed(&options, "import", || {
                 import_dir(&dir, &ImportOptions::default())
             })?;
-            out.package(&snapshot, &options)?;
+            out.package(&snapshot, &options, &delivery)?;
             if !out.quiet {
                 println!(
                     "\nThis was the bundled example account; its failures are deliberate. `safeguard demo` exits 0 when the package was written."
@@ -462,6 +708,7 @@ fn run(cli: Cli) -> Result<i32> {
             fail_on,
         } => {
             let options = out.options();
+            let delivery = out.delivery.delivery(None, None)?;
             let snapshot = timed(&options, "import", || {
                 if input.is_dir() {
                     import_dir(&input, &ImportOptions { collected_at })
@@ -469,7 +716,7 @@ fn run(cli: Cli) -> Result<i32> {
                     Snapshot::read(&input)
                 }
             })?;
-            let results = out.package(&snapshot, &options)?;
+            let results = out.package(&snapshot, &options, &delivery)?;
             Ok(exit_code_for(&results, fail_on))
         }
         Command::Collect { aws, output } => {
@@ -496,6 +743,9 @@ fn run(cli: Cli) -> Result<i32> {
         } if org.org => {
             let options = out.options();
             let org_options = org.options()?;
+            let delivery = out
+                .delivery
+                .delivery(aws.profile.as_deref(), aws.region.as_deref())?;
             let quiet = out.quiet || aws.quiet_collect;
             let run = crate::org::run::run_org(&aws.options(), &org_options, &options, &|line| {
                 if !quiet {
@@ -535,6 +785,22 @@ fn run(cli: Cli) -> Result<i32> {
                     ),
                 }
             }
+            // Sign and upload every package written, then the roll-up; one that fails does not
+            // stop the others, and the run exits 4 naming them.
+            let mut undelivered = Vec::new();
+            let written = run
+                .outcomes
+                .iter()
+                .filter_map(|o| o.result.as_ref().ok().map(|(dir, ..)| dir.clone()))
+                .chain(run.rollup.iter().map(|(dir, _)| dir.clone()));
+            for dir in written {
+                if let Err(e) = delivery.deliver(&dir, out.quiet) {
+                    undelivered.push(e.to_string());
+                }
+            }
+            if !undelivered.is_empty() {
+                return Err(crate::error::Error::Delivery(undelivered.join("\n")));
+            }
             let worst_allowed = fail_on_status(fail_on);
             let any_fail = run.outcomes.iter().any(|o| match &o.result {
                 Ok((_, worst, gaps)) => {
@@ -551,7 +817,9 @@ fn run(cli: Cli) -> Result<i32> {
             format,
             quiet,
             profile_phases,
+            delivery,
         } => {
+            let delivery = delivery.delivery(None, None)?;
             let phases = crate::phases::Phases::default();
             let formats = app::parse_formats(&format)?;
             let found = phases.time("find", || crate::rollup::find(&dirs))?;
@@ -585,59 +853,119 @@ fn run(cli: Cli) -> Result<i32> {
                 }
                 println!("roll-up: {}", dir.display());
             }
+            delivery.deliver(&dir, quiet)?;
             Ok(i32::from(!rollup.is_complete()))
         }
         Command::Run {
             aws, out, fail_on, ..
         } => {
             let options = out.options();
+            let delivery = out
+                .delivery
+                .delivery(aws.profile.as_deref(), aws.region.as_deref())?;
             let (_, snapshot) = timed(&options, "collect", || {
                 app::collect_snapshot(&aws.options())
             })?;
-            let results = out.package(&snapshot, &options)?;
+            let results = out.package(&snapshot, &options, &delivery)?;
             let partial = !snapshot.gaps.is_empty() && fail_on != FailOn::Never;
             Ok(exit_code_for(&results, fail_on).max(i32::from(partial)))
         }
-        Command::Verify { dir } => {
-            let v = package::verify(&dir)?;
-            let mut stdout = std::io::stdout().lock();
-            for m in &v.missing {
-                let _ = writeln!(stdout, "MISSING  {m}");
+        Command::Verify {
+            dir,
+            key,
+            kms_key,
+            profile,
+        } => verify(&dir, key.as_deref(), kms_key.as_deref(), profile.as_deref()),
+        Command::Diff {
+            old,
+            new,
+            format,
+            output,
+        } => {
+            let drift =
+                crate::drift::compare(&crate::drift::load(&old)?, &crate::drift::load(&new)?)?;
+            let bytes = match format {
+                DiffFormat::Md => crate::drift::render::markdown(&drift).into_bytes(),
+                DiffFormat::Json => crate::drift::render::json(&drift),
+            };
+            match &output {
+                Some(path) => {
+                    app::write_atomically(path, &bytes)?;
+                    eprintln!(
+                        "wrote {}: {}",
+                        path.display(),
+                        if drift.is_worse() {
+                            drift.worse.join("; ")
+                        } else {
+                            "nothing got worse".into()
+                        }
+                    );
+                }
+                None => {
+                    let _ = std::io::stdout().lock().write_all(&bytes);
+                }
             }
-            for a in &v.altered {
-                let _ = writeln!(stdout, "ALTERED  {a}");
-            }
-            for x in &v.extra {
-                let _ = writeln!(stdout, "EXTRA    {x} (not in the manifest)");
-            }
-            for i in &v.inconsistent {
-                let _ = writeln!(stdout, "MISMATCH {i}");
-            }
-            if let Some(schema) = &v.older {
-                let _ = writeln!(
-                    stdout,
-                    "OLDER    results.json is {schema}, written by an earlier safeguard; this version \
-                     checks its hashes but reads only {} (re-run `assess` on its snapshot.json for a current one)",
-                    crate::results::SCHEMA
-                );
-            }
-            if v.is_intact() {
-                let _ = writeln!(
-                    stdout,
-                    "OK: {} file(s) match manifest.json in {}",
-                    v.checked,
+            Ok(i32::from(drift.is_worse()))
+        }
+        Command::History {
+            dir,
+            output,
+            format,
+            quiet,
+        } => {
+            let started = std::time::Instant::now();
+            let formats = app::parse_formats(&format)?;
+            let history = crate::history::build(&dir)?;
+            if history.runs.is_empty() {
+                for x in &history.excluded {
+                    eprintln!("  LEFT OUT {}: {}", x.package, x.reason);
+                }
+                return Err(crate::error::Error::Usage(format!(
+                    "no intact package under {} (every one was left out)",
                     dir.display()
-                );
-                Ok(0)
+                )));
+            }
+            let out =
+                crate::history::render::write(&output, &history, &formats, chrono::Utc::now())?;
+            if quiet {
+                println!("{}", out.display());
             } else {
-                let _ = writeln!(
-                    stdout,
-                    "FAILED: {} problem(s) in {}",
-                    v.missing.len() + v.altered.len() + v.extra.len() + v.inconsistent.len(),
-                    dir.display()
+                for line in crate::history::render::overview(&history) {
+                    println!("{line}");
+                }
+                for x in &history.excluded {
+                    println!("  LEFT OUT {}: {}", x.package, x.reason);
+                }
+                println!(
+                    "history: {} ({} package(s) in {:.2} s)",
+                    out.display(),
+                    history.runs.len() + history.excluded.len(),
+                    started.elapsed().as_secs_f64()
                 );
-                Ok(1)
             }
+            Ok(i32::from(!history.excluded.is_empty()))
+        }
+        Command::Keygen { prefix } => {
+            let (private, public, id) = crate::sign::keygen(&prefix)?;
+            println!(
+                "wrote {} (private, keep it secret) and {} (public, for `safeguard verify --key`); key id {id}",
+                private.display(),
+                public.display()
+            );
+            Ok(0)
+        }
+        Command::Sign { dir, signing } => {
+            let Some(signer) = signing.signer(None)? else {
+                return Err(crate::error::Error::Usage(
+                    "sign needs --sign-key FILE or --sign-kms-key ARN".into(),
+                ));
+            };
+            let key = crate::sign::sign_package(&dir, signer.as_ref())?;
+            println!(
+                "signed: {} (key {key})",
+                dir.join(package::SIGNATURE).display()
+            );
+            Ok(0)
         }
         Command::Controls {
             id,
@@ -655,6 +983,142 @@ fn run(cli: Cli) -> Result<i32> {
             }
             Ok(0)
         }
+    }
+}
+
+/// `safeguard verify`: every hash, and the signature when a key is given; an `s3://` package
+/// is downloaded into a temporary folder and verified there.
+fn verify(
+    target: &std::path::Path,
+    key: Option<&std::path::Path>,
+    kms_key: Option<&str>,
+    profile: Option<&str>,
+) -> Result<i32> {
+    // The key first: a bad key file is a usage error before anything is read.
+    let public = match (key, kms_key) {
+        (Some(path), _) => Some(crate::sign::PublicKey::read(path)?),
+        (None, Some(arn)) => Some(crate::sign::kms::KmsKey::new(arn, profile)?.public_key()?),
+        (None, None) => None,
+    };
+    let mut stdout = std::io::stdout().lock();
+    let text = target.to_string_lossy();
+    let fetched_dir;
+    let mut fetched = None;
+    let dir: &std::path::Path = if text.starts_with("s3://") {
+        let url = crate::upload::S3Location::parse(&text)?;
+        fetched_dir =
+            tempfile::tempdir().map_err(|e| crate::error::Error::io(std::env::temp_dir(), e))?;
+        let f = crate::upload::fetch(&url, fetched_dir.path(), profile, None)?;
+        if let Some((mode, until)) = &f.retention {
+            let _ = writeln!(
+                stdout,
+                "RETAINED manifest.json: Object Lock {mode} until {until}"
+            );
+        } else {
+            let _ = writeln!(
+                stdout,
+                "NOTE     manifest.json has no Object Lock retention"
+            );
+        }
+        fetched = Some(f);
+        fetched_dir.path()
+    } else {
+        target
+    };
+    let mut v = package::verify(dir)?;
+    if let Some(f) = fetched {
+        for a in f.altered {
+            let name = a.split(' ').next().unwrap_or_default().to_string();
+            v.missing.retain(|m| *m != name);
+            v.altered.push(a);
+        }
+        v.extra.extend(f.extra);
+    }
+    for m in &v.missing {
+        let _ = writeln!(stdout, "MISSING  {m}");
+    }
+    for a in &v.altered {
+        let _ = writeln!(stdout, "ALTERED  {a}");
+    }
+    for x in &v.extra {
+        let _ = writeln!(stdout, "EXTRA    {x} (not in the manifest)");
+    }
+    for i in &v.inconsistent {
+        let _ = writeln!(stdout, "MISMATCH {i}");
+    }
+    if let Some(schema) = &v.older {
+        let _ = writeln!(
+            stdout,
+            "OLDER    results.json is {schema}, written by an earlier safeguard; this version \
+             checks its hashes but reads only {} (re-run `assess` on its snapshot.json for a current one)",
+            crate::results::SCHEMA
+        );
+    }
+    let mut signature_ok = true;
+    match &public {
+        Some(key) => match crate::sign::check(dir, key)? {
+            crate::sign::SignatureCheck::Valid {
+                keyid,
+                signed_at,
+                preparer,
+            } => {
+                let _ = writeln!(
+                    stdout,
+                    "SIGNED   by {keyid} at {signed_at}{}",
+                    preparer
+                        .prepared_by
+                        .as_deref()
+                        .map(|p| format!(" (prepared by {p})"))
+                        .unwrap_or_default()
+                );
+            }
+            crate::sign::SignatureCheck::Missing => {
+                signature_ok = false;
+                let _ = writeln!(
+                    stdout,
+                    "UNSIGNED no {} in the package, and a key was given",
+                    package::SIGNATURE
+                );
+            }
+            crate::sign::SignatureCheck::Invalid(why) => {
+                signature_ok = false;
+                let _ = writeln!(stdout, "BADSIG   {why}");
+            }
+        },
+        None if dir.join(package::SIGNATURE).exists() => {
+            let _ = writeln!(
+                stdout,
+                "NOTE     {} is present but not checked: give --key or --kms-key",
+                package::SIGNATURE
+            );
+        }
+        None => {}
+    }
+    if v.is_intact() && signature_ok {
+        let _ = writeln!(
+            stdout,
+            "OK: {} file(s) match manifest.json in {}{}",
+            v.checked,
+            target.display(),
+            if public.is_some() {
+                ", signature verified"
+            } else {
+                ""
+            }
+        );
+        Ok(0)
+    } else {
+        let _ = writeln!(
+            stdout,
+            "FAILED: {} problem(s) in {}",
+            v.missing.len()
+                + v.altered.len()
+                + v.extra.len()
+                + v.inconsistent.len()
+                + usize::from(!signature_ok),
+            target.display()
+        );
+        Ok(1)
     }
 }
 

@@ -55,7 +55,10 @@ pub enum Error {
     /// Collection could not run at all (no credentials, no network): exit 3.
     #[error("{0}")]
     Collection(String),
-    /// A bug in safeguard itself; surfaced rather than hidden.
+    /// The package was written (and is kept) but could not be uploaded or signed: exit 4.
+    #[error("{0}")]
+    Delivery(String),
+    /// A bug in safeguard itself; surfaced rather than hidden: exit 70 (EX_SOFTWARE).
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -67,7 +70,8 @@ impl Error {
             // An unreadable input file is bad input too: the user named it.
             Error::Io { .. } => 2,
             Error::Collection(_) => 3,
-            Error::Internal(_) => 4,
+            Error::Delivery(_) => 4,
+            Error::Internal(_) => 70,
         }
     }
 

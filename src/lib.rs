@@ -3,6 +3,8 @@
 //! The pipeline, one module per stage (docs/evidence-format.md and docs/results-schema.md describe the formats):
 //! [`import`] (AWS CLI exports) → [`snapshot`] → [`assess`] (with [`catalog`] and [`checks`])
 //! → [`results`] → [`render`] (Markdown, PDF, JSON, CSV) → [`package`] (manifest, verify).
+//! Over time: [`drift`] (what changed between two packages), [`history`] (the trend of an
+//! account), [`sign`] (DSSE signatures) and, with live collection, `upload` (S3, Object Lock).
 
 pub mod access;
 pub mod app;
@@ -13,8 +15,10 @@ pub mod checks;
 pub mod cli;
 #[cfg(feature = "collect")]
 pub mod collect;
+pub mod drift;
 pub mod error;
 pub mod filter_pattern;
+pub mod history;
 pub mod import;
 pub mod inputs;
 pub mod org;
@@ -23,5 +27,8 @@ pub mod phases;
 pub mod render;
 pub mod results;
 pub mod rollup;
+pub mod sign;
 pub mod snapshot;
+#[cfg(feature = "collect")]
+pub mod upload;
 pub mod verdict;

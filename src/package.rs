@@ -18,6 +18,12 @@ pub const MANIFEST: &str = "manifest.json";
 pub const MANIFEST_SCHEMA: &str = "safeguard.manifest.v1";
 /// An organization roll-up's manifest (`aggregate`): the same file list, no snapshot.
 pub const ROLLUP_MANIFEST_SCHEMA: &str = "safeguard.rollup-manifest.v1";
+/// An account's trend report's manifest (`history`): the same file list, no snapshot.
+pub const HISTORY_MANIFEST_SCHEMA: &str = "safeguard.history-manifest.v1";
+/// The signature of a package (`--sign-key`): a DSSE envelope over an in-toto statement whose
+/// subject is manifest.json. It signs the manifest, so the manifest cannot list it; it is the
+/// one file `verify` accepts beside the listed ones.
+pub const SIGNATURE: &str = "signature.json";
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Manifest {
@@ -43,6 +49,20 @@ pub struct RollupManifest {
     pub organization: Option<String>,
     /// Account packages rolled up.
     pub accounts: usize,
+    pub files: Vec<ManifestFile>,
+}
+
+/// The manifest of an account's trend report (docs/history.md).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct HistoryManifest {
+    pub schema: String,
+    pub tool: crate::results::Tool,
+    /// When the report was written (the only field that differs between two runs over the
+    /// same packages).
+    pub created_at: String,
+    pub account: String,
+    /// Packages read.
+    pub runs: usize,
     pub files: Vec<ManifestFile>,
 }
 
@@ -334,6 +354,10 @@ pub fn verify(dir: &Path) -> Result<Verification> {
         let m: RollupManifest = serde_path_to_error::deserialize(de)
             .map_err(|e| Error::from_json(&manifest_path, e))?;
         (m.files, None)
+    } else if schema == HISTORY_MANIFEST_SCHEMA {
+        let m: HistoryManifest = serde_path_to_error::deserialize(de)
+            .map_err(|e| Error::from_json(&manifest_path, e))?;
+        (m.files, None)
     } else {
         let m: Manifest = serde_path_to_error::deserialize(de)
             .map_err(|e| Error::from_json(&manifest_path, e))?;
@@ -345,8 +369,8 @@ pub fn verify(dir: &Path) -> Result<Verification> {
                     ..Default::default()
                 },
                 format!(
-                    "unknown manifest schema {:?} (expected {MANIFEST_SCHEMA:?} or {:?})",
-                    m.schema, ROLLUP_MANIFEST_SCHEMA
+                    "unknown manifest schema {:?} (expected {MANIFEST_SCHEMA:?}, {ROLLUP_MANIFEST_SCHEMA:?} or {HISTORY_MANIFEST_SCHEMA:?})",
+                    m.schema
                 ),
             ));
         }
@@ -403,7 +427,7 @@ pub fn verify(dir: &Path) -> Result<Verification> {
         }
     }
     for rel in walk(dir)? {
-        if rel != MANIFEST && !listed.contains(&rel) {
+        if rel != MANIFEST && rel != SIGNATURE && !listed.contains(&rel) {
             v.extra.push(rel);
         }
     }
@@ -435,6 +459,22 @@ pub fn verify(dir: &Path) -> Result<Verification> {
 struct ResultsHead {
     schema: String,
     snapshot: crate::results::SnapshotRef,
+}
+
+/// Reads one file at the top of a package the way `verify` does (no link followed, a regular
+/// file, at most `max` bytes): `None` when it is absent, the reason when it is not a file.
+pub fn read_package_file(
+    dir: &Path,
+    name: &str,
+    max: u64,
+) -> std::result::Result<Option<Vec<u8>>, String> {
+    match read_contained(dir, &[name], max) {
+        Ok(b) if b.len() as u64 > max => Err(format!("larger than {max} bytes")),
+        Ok(b) => Ok(Some(b)),
+        Err(Unreadable::Missing) => Ok(None),
+        Err(Unreadable::NotAFile(what)) => Err(format!("is {what}, not a regular file")),
+        Err(Unreadable::Io(e)) => Err(e.to_string()),
+    }
 }
 
 /// A manifest lists files and hashes; far below this even for the largest accounts.

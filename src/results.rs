@@ -48,6 +48,95 @@ pub struct Results {
     /// Who prepared the package, as `--prepared-by` and `--organization` (or `--config`) say.
     #[serde(default)]
     pub preparer: Preparer,
+    /// What changed since the account's previous package, when `--previous` or `--history`
+    /// named one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changes: Option<Changes>,
+}
+
+/// What changed since the previous package of the same account (docs/results-schema.md).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Changes {
+    /// The previous package's collection time (RFC 3339).
+    pub since: String,
+    /// The SHA-256 of the previous package's manifest.json, which names every file of it
+    /// (`None`: the previous results were a results.json outside any package, unverified).
+    pub previous_manifest_sha256: Option<String>,
+    /// Controls whose status changed.
+    pub controls: Vec<StatusChange>,
+    /// Failing findings that did not fail in the previous package.
+    pub new_failing: usize,
+    /// Failing findings that failed there too.
+    pub recurring: usize,
+    /// Findings that failed there and do not fail now (pass, not applicable, waived, gone).
+    pub resolved: Vec<ResolvedFinding>,
+    /// Findings that failed there and cannot be judged now: their evidence is missing (an
+    /// `error` finding). Not counted as resolved.
+    #[serde(default)]
+    pub undetermined: usize,
+    /// Evidence gaps (snapshot gaps and `error` findings) that appeared, and that closed.
+    pub gaps_opened: usize,
+    pub gaps_closed: usize,
+    /// Newer packages `--history` passed over because they fail verification, with why.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub passed_over: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusChange {
+    pub control: String,
+    pub from: ControlStatus,
+    pub to: ControlStatus,
+    pub direction: Direction,
+}
+
+/// Whether a status change is an improvement. `pass` and `not_applicable` rank the same.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    Better,
+    Worse,
+    Neither,
+}
+
+impl Direction {
+    pub fn of(from: ControlStatus, to: ControlStatus) -> Direction {
+        // Worst first; pass and not applicable are equally good.
+        fn rank(s: ControlStatus) -> u8 {
+            match s {
+                ControlStatus::Fail => 0,
+                ControlStatus::InsufficientEvidence => 1,
+                ControlStatus::Manual => 2,
+                ControlStatus::Inherited => 3,
+                ControlStatus::Pass | ControlStatus::NotApplicable => 4,
+            }
+        }
+        match rank(to).cmp(&rank(from)) {
+            std::cmp::Ordering::Less => Direction::Worse,
+            std::cmp::Ordering::Greater => Direction::Better,
+            std::cmp::Ordering::Equal => Direction::Neither,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Better => "better",
+            Direction::Worse => "worse",
+            Direction::Neither => "changed",
+        }
+    }
+}
+
+/// A finding that failed in the previous package and does not fail now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResolvedFinding {
+    pub id: String,
+    pub check: String,
+    pub resource: String,
+    /// When it was first seen failing, as far as the packages say.
+    pub first_seen: String,
+    /// What it is now: `pass`, `not_applicable`, `waived` or `gone` (no such finding).
+    pub now: String,
 }
 
 /// The time the evidence covers: configuration as of `collected_at`; activity (CloudTrail

@@ -30,6 +30,11 @@ impl FindingStatus {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
+    /// Stable across runs: `<check>#<16 hex>`, a hash of the account, the check, the resource
+    /// and [`Finding::key`], never of the position, status or message (set by the assessment;
+    /// docs/results-schema.md).
+    #[serde(default)]
+    pub id: String,
     /// An ARN, or a stable name such as `account/123456789012/password-policy`.
     pub resource: String,
     pub status: FindingStatus,
@@ -51,6 +56,36 @@ pub struct Finding {
     /// The account's OU path in its organization (`Root/Production`), when the evidence has it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ou_path: Option<String>,
+    /// What tells apart two findings of one check on one resource (a region, an escalation
+    /// method), for the checks that make more than one; part of the id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// When this finding was first seen failing, in this run or a run before it without a
+    /// pass between (set from `--previous`/`--history`; RFC 3339).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_seen: Option<String>,
+    /// For a failing finding, when a previous package was given: whether it failed there too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change: Option<Change>,
+}
+
+/// A failing finding against the previous package.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Change {
+    /// It did not fail in the previous package.
+    New,
+    /// It failed in the previous package too.
+    Recurring,
+}
+
+impl Change {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Change::New => "new",
+            Change::Recurring => "recurring",
+        }
+    }
 }
 
 /// A waiver as applied to one finding.
@@ -61,6 +96,57 @@ pub struct AppliedWaiver {
     pub expires: chrono::NaiveDate,
     /// `valid`: the finding no longer fails its control; `expired`: ignored.
     pub status: Validity,
+}
+
+/// The stable id of a finding: `<check>#` and the first 16 hex digits of the SHA-256 of the
+/// account, check, resource and key, NUL-separated (a NUL cannot occur in any of them).
+pub fn finding_id(account: &str, check: &str, resource: &str, key: Option<&str>) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for part in [account, check, resource, key.unwrap_or("")] {
+        h.update(part.as_bytes());
+        h.update([0u8]);
+    }
+    let digest = h.finalize();
+    let mut id = String::with_capacity(check.len() + 17);
+    id.push_str(check);
+    id.push('#');
+    for b in &digest[..8] {
+        id.push_str(&format!("{b:02x}"));
+    }
+    id
+}
+
+/// Gives every finding of one check its stable id. Findings the check did not tell apart
+/// (same resource, no key or the same key) are told apart by their evidence pointer, and if
+/// that is shared too, by `~2`, `~3`... in the order the check made them, so ids are unique.
+/// (A check that makes several findings per resource should set a key: the accuracy corpus
+/// tests that every id is made without the fallbacks.)
+pub fn assign_ids(account: &str, check: &str, findings: &mut [Finding]) {
+    use std::collections::HashMap;
+    let mut twins: HashMap<(String, Option<String>), usize> = HashMap::new();
+    for f in findings.iter() {
+        *twins
+            .entry((f.resource.clone(), f.key.clone()))
+            .or_insert(0) += 1;
+    }
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for f in findings.iter_mut() {
+        let shared = twins[&(f.resource.clone(), f.key.clone())] > 1;
+        let key = if shared {
+            Some(format!(
+                "{}\u{0}{}",
+                f.key.as_deref().unwrap_or(""),
+                f.evidence
+            ))
+        } else {
+            f.key.clone()
+        };
+        let id = finding_id(account, check, &f.resource, key.as_deref());
+        let n = seen.entry(id.clone()).or_insert(0);
+        *n += 1;
+        f.id = if *n == 1 { id } else { format!("{id}~{n}") };
+    }
 }
 
 impl Finding {
@@ -87,6 +173,7 @@ impl Finding {
         evidence: impl Into<String>,
     ) -> Self {
         Finding {
+            id: String::new(),
             resource: resource.into(),
             status,
             message: message.into(),
@@ -95,7 +182,15 @@ impl Finding {
             possible: false,
             account: String::new(),
             ou_path: None,
+            key: None,
+            first_seen: None,
+            change: None,
         }
+    }
+    /// What tells this finding apart from the check's other findings on the same resource.
+    pub fn with_key(mut self, key: impl Into<String>) -> Self {
+        self.key = Some(key.into());
+        self
     }
     pub fn pass(
         resource: impl Into<String>,

@@ -251,7 +251,22 @@ fn results_schema_names_every_field() {
         "{}",
         String::from_utf8_lossy(&run.stderr)
     );
+    let first = String::from_utf8(run.stdout).unwrap().trim().to_string();
+    // A second run against the first, so the fields --previous adds are present too.
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_safeguard"))
+        .args(["demo", "-q", "--previous", &first, "-o"])
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     let package = std::path::PathBuf::from(String::from_utf8(run.stdout).unwrap().trim());
+    let second: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(package.join("results.json")).unwrap()).unwrap();
+    assert!(second["changes"].is_object(), "--previous records changes");
     fn keys(v: &serde_json::Value, skip: &[&str], out: &mut std::collections::BTreeSet<String>) {
         match v {
             serde_json::Value::Object(m) => {
@@ -298,7 +313,7 @@ fn results_schema_names_every_field() {
     for status in ["fail", "error", "pass", "not_applicable", "possible"] {
         assert!(named(status), "{status}");
     }
-    for code in ["0", "1", "2", "3"] {
+    for code in ["0", "1", "2", "3", "4", "70"] {
         assert!(named(code), "exit code {code}");
     }
 }

@@ -412,3 +412,50 @@ async fn enabled_regions(
 fn b64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
+
+/// Runs `fut` to completion on a runtime of its own, on a thread of its own, so it can be called
+/// from anywhere (plain code, or a thread of another runtime, where `block_on` would panic).
+pub(crate) fn block_on_own<F>(fut: F) -> Result<F::Output>
+where
+    F: std::future::Future + Send,
+    F::Output: Send,
+{
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map(|rt| rt.block_on(fut))
+                .map_err(|e| Error::Internal(format!("starting the async runtime: {e}")))
+        })
+        .join()
+        .unwrap_or_else(|e| std::panic::resume_unwind(e))
+    })
+}
+
+/// The SDK configuration for the calls made after collection (KMS signing, S3 upload): the
+/// standard credential chain, `--profile` and `--region` when given, the collector's retry.
+pub(crate) async fn delivery_config(profile: Option<&str>, region: Option<&str>) -> SdkConfig {
+    let opts = CollectOptions {
+        profile: profile.map(str::to_string),
+        region: region.map(str::to_string),
+        ..CollectOptions::default()
+    };
+    load_config(&opts).await
+}
+
+/// A failed call's error as `Code: message`, or the whole chain when AWS sent no code.
+pub(crate) fn sdk_error_text<E, R>(e: &SdkError<E, R>) -> String
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    match e.as_service_error() {
+        Some(se) => format!(
+            "{}: {}",
+            se.code().unwrap_or("Unknown"),
+            se.message().unwrap_or("no message")
+        ),
+        None => DisplayErrorContext(e).to_string(),
+    }
+}

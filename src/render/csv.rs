@@ -4,7 +4,7 @@
 
 use crate::results::Results;
 
-pub const HEADER: [&str; 17] = [
+pub const HEADER: [&str; 20] = [
     "row",
     "account_id",
     "ou_path",
@@ -22,6 +22,9 @@ pub const HEADER: [&str; 17] = [
     "waiver_status",
     "waiver_approved_by",
     "waiver_expires",
+    "finding_id",
+    "first_seen",
+    "change",
 ];
 
 pub fn render(results: &Results) -> Vec<u8> {
@@ -56,6 +59,9 @@ pub fn render(results: &Results) -> Vec<u8> {
             "",
             "",
             "",
+            "",
+            "",
+            "",
         ])
         .expect("in-memory write");
     }
@@ -86,6 +92,9 @@ pub fn render(results: &Results) -> Vec<u8> {
                 &f.waiver
                     .as_ref()
                     .map_or(String::new(), |w| w.expires.to_string()),
+                &f.id,
+                f.first_seen.as_deref().unwrap_or(""),
+                f.change.map_or("", |c| c.as_str()),
             ])
             .expect("in-memory write");
         }

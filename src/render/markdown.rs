@@ -174,12 +174,11 @@ fn param(v: Value) -> String {
     }
 }
 
-/// Makes text safe inside a Markdown table cell.
 /// Text from the evidence or the inputs, made inert in a Markdown table cell or paragraph:
 /// control characters and line breaks become spaces, `<` `>` become entities (no raw HTML such
 /// as `<script>` or `<img onerror>`), and the characters that open links or code, or end a
 /// cell, are backslash-escaped.
-fn cell(s: String) -> String {
+pub fn escape_cell(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -194,6 +193,10 @@ fn cell(s: String) -> String {
         }
     }
     out
+}
+
+fn cell(s: String) -> String {
+    escape_cell(&s)
 }
 
 /// A code span holding `s` verbatim, whatever backticks it contains: the fence is one backtick

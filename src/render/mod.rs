@@ -1,6 +1,7 @@
 //! Renderers: the same results as Markdown (minijinja), PDF (printpdf), JSON and CSV.
 
 pub mod csv;
+pub(crate) mod fonts;
 pub mod markdown;
 pub mod oscal;
 #[cfg(feature = "pdf")]

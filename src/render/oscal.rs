@@ -80,6 +80,15 @@ pub fn render(results: &Results, detail: super::view::Detail) -> Vec<u8> {
     if !parties.is_empty() {
         metadata["parties"] = Value::Array(parties);
     }
+    // The previous package this one was compared with (`--previous`/`--history`).
+    if let Some(c) = &results.changes
+        && let Some(props) = metadata["props"].as_array_mut()
+    {
+        props.push(json!({"name": "previous-collected-at", "ns": NS, "value": c.since}));
+        if let Some(sha) = &c.previous_manifest_sha256 {
+            props.push(json!({"name": "previous-manifest-sha256", "ns": NS, "value": sha}));
+        }
+    }
 
     // One observation per check, in id order.
     let checks = super::view::checks(results);

@@ -17,8 +17,7 @@ use printpdf::{
 use crate::error::{Error, Result};
 use crate::results::{ControlStatus, Results};
 
-const REGULAR_TTF: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-subset.ttf");
-const BOLD_TTF: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold-subset.ttf");
+use super::fonts::{BOLD_TTF, REGULAR_TTF};
 
 const PAGE_W: f32 = 210.0;
 const PAGE_H: f32 = 297.0;
@@ -113,6 +112,8 @@ impl Cell {
 pub(crate) struct Writer {
     regular: Font,
     bold: Font,
+    /// Raster images placed with [`Writer::image`], by XObject name.
+    images: Vec<(String, printpdf::RawImage)>,
     pages: Vec<Vec<Op>>,
     /// The page being drawn on.
     current: usize,
@@ -175,6 +176,7 @@ impl Writer {
         Ok(Writer {
             regular: Font::load("F1", REGULAR_TTF)?,
             bold: Font::load("F2", BOLD_TTF)?,
+            images: Vec::new(),
             pages: vec![Vec::new()],
             current: 0,
             y: CONTENT_TOP,
@@ -341,6 +343,41 @@ impl Writer {
             lines.push(line);
         }
         lines
+    }
+
+    /// Places an RGB image (8 bits per channel, rows top first) `width_mm` wide, keeping its
+    /// aspect ratio, on a new page when it does not fit.
+    pub(crate) fn image(&mut self, rgb: Vec<u8>, px_w: usize, px_h: usize, width_mm: f32) {
+        let width_mm = width_mm.min(PAGE_W - 2.0 * MARGIN);
+        let height_mm = width_mm * px_h as f32 / px_w.max(1) as f32;
+        self.ensure(height_mm + 2.0);
+        self.y -= height_mm;
+        // Named by position, not at random, so the same chart gives the same bytes.
+        let name = format!("Im{}", self.images.len() + 1);
+        self.images.push((
+            name.clone(),
+            printpdf::RawImage {
+                pixels: printpdf::RawImageData::U8(rgb),
+                width: px_w,
+                height: px_h,
+                data_format: printpdf::RawImageFormat::RGB8,
+                tag: Vec::new(),
+            },
+        ));
+        // An image XObject is drawn into a 1 × 1 unit square scaled to its pixel size at the
+        // given dpi: the dpi that makes `px_w` pixels `width_mm` wide.
+        let dpi = px_w as f32 / (width_mm / 25.4);
+        let y = self.y;
+        self.ops().push(Op::UseXobject {
+            id: printpdf::XObjectId(name),
+            transform: printpdf::XObjectTransform {
+                translate_x: Some(printpdf::Pt(MARGIN * PT_PER_MM)),
+                translate_y: Some(printpdf::Pt(y * PT_PER_MM)),
+                dpi: Some(dpi),
+                ..Default::default()
+            },
+        });
+        self.y -= 2.0;
     }
 
     /// Leaves `mm` of blank space.
@@ -713,6 +750,65 @@ pub fn render(results: &Results, detail: super::view::Detail) -> Result<Vec<u8>>
             ]
         })
         .collect();
+    if let Some(ch) = &results.changes {
+        w.ensure(40.0);
+        w.heading(&format!("Changes since {}", ch.since), 14.0, true);
+        w.paragraph(
+            &format!(
+                "Compared with this account's previous {}: {} new failing finding(s), {} still failing, {} resolved, {} that cannot be judged now (evidence missing); {} evidence gap(s) opened and {} closed.",
+                match &ch.previous_manifest_sha256 {
+                    Some(sha) => format!("package (manifest.json SHA-256 {sha})"),
+                    None => "results (a results.json outside any package, not verified)".into(),
+                },
+                ch.new_failing,
+                ch.recurring,
+                ch.resolved.len(),
+                ch.undetermined,
+                ch.gaps_opened,
+                ch.gaps_closed
+            ),
+            9.5,
+            Weight::Regular,
+            rgb(0x1a, 0x1a, 0x1a),
+        );
+        if !ch.controls.is_empty() {
+            w.table(
+                &[60.0, 42.0, 42.0, 34.0],
+                &["Control", "Was", "Now", "Change"],
+                ch.controls
+                    .iter()
+                    .map(|c| {
+                        vec![
+                            Cell::plain(&c.control),
+                            Cell::badge(
+                                &status_label(c.from.as_str()),
+                                status_colour(c.from.as_str()),
+                            ),
+                            Cell::badge(&status_label(c.to.as_str()), status_colour(c.to.as_str())),
+                            Cell::plain(c.direction.as_str()),
+                        ]
+                    })
+                    .collect(),
+            );
+        }
+        if !ch.resolved.is_empty() {
+            w.table(
+                &[50.0, 70.0, 36.0, 22.0],
+                &["Resolved (check)", "Resource", "Failing since", "Now"],
+                ch.resolved
+                    .iter()
+                    .map(|r| {
+                        vec![
+                            Cell::plain(&r.check),
+                            Cell::plain(&r.resource),
+                            Cell::plain(&r.first_seen),
+                            Cell::plain(&r.now),
+                        ]
+                    })
+                    .collect(),
+            );
+        }
+    }
     if !attention.is_empty() {
         w.ensure(60.0);
         w.heading("Controls that need action", 14.0, true);
@@ -888,6 +984,13 @@ pub fn render(results: &Results, detail: super::view::Detail) -> Result<Vec<u8>>
                         ),
                     ),
                     None => (status_label(f.status.as_str()), f.message.clone()),
+                };
+                let message = match (f.change, &f.first_seen) {
+                    (Some(crate::verdict::Change::New), _) => format!("{message} [new]"),
+                    (Some(crate::verdict::Change::Recurring), Some(since)) => {
+                        format!("{message} [failing since {since}]")
+                    }
+                    _ => message,
                 };
                 vec![
                     Cell::badge(&label, status_colour(f.status.as_str())),
@@ -1103,6 +1206,12 @@ pub(crate) fn finish(w: Writer, meta: &DocMeta<'_>) -> Result<Vec<u8>> {
             .fonts
             .map
             .insert(font.id.clone(), PdfFont::new(font.parsed.clone()));
+    }
+    for (name, image) in &w.images {
+        doc.resources.xobjects.map.insert(
+            printpdf::XObjectId(name.clone()),
+            printpdf::XObject::Image(image.clone()),
+        );
     }
     for (i, (name, page)) in w.bookmarks.iter().enumerate() {
         doc.bookmarks.map.insert(

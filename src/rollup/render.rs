@@ -64,9 +64,9 @@ fn code(s: Option<ControlStatus>) -> &'static str {
     }
 }
 
-/// Markdown-safe cell text.
+/// Markdown-safe cell text: no raw HTML, links or code spans from the evidence.
 fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace(['\n', '\r'], " ")
+    crate::render::markdown::escape_cell(s)
 }
 
 pub fn markdown(r: &Rollup) -> String {

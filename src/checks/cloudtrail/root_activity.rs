@@ -31,12 +31,16 @@ fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Outcome {
                     format!("root user used: {}", e.describe()),
                     format!("{ptr}/{i}"),
                 )
+                .with_key(format!("{region}/{}", e.event_id))
             })),
-            _ => out.push(ctx.missing(
-                &root,
-                &ptr,
-                &format!("the root user's event history in {region}"),
-            )),
+            _ => out.push(
+                ctx.missing(
+                    &root,
+                    &ptr,
+                    &format!("the root user's event history in {region}"),
+                )
+                .with_key(region.as_str()),
+            ),
         }
     }
     if s.regions.is_empty() {

@@ -1,0 +1,557 @@
+//! Drift between two assessments of one account: `safeguard diff OLD NEW`, and the
+//! "Changes since" part of a package made with `--previous`/`--history`.
+//!
+//! Findings are matched by their stable id (check, account, resource, key; never position or
+//! message), controls by citation, gaps by where the evidence would be, waivers by check and
+//! resource, attestations by control and statement.
+
+pub mod render;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Location, Result};
+use crate::package;
+use crate::results::{Changes, Direction, ResolvedFinding, Results, StatusChange};
+use crate::verdict::{Change, Finding, FindingStatus, Validity};
+
+pub const SCHEMA: &str = "safeguard.diff.v1";
+
+/// The check whose failing findings are admin-equivalent principals.
+const ADMIN_CHECK: &str = "iam.admin_access";
+/// The check whose failing findings are privilege-escalation paths.
+const ESCALATION_CHECK: &str = "iam.privilege_escalation";
+
+/// One side of a comparison: a package's results, verified against its manifest.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub results: Results,
+    /// The package folder (`None`: a results.json outside any package).
+    pub package: Option<PathBuf>,
+    /// SHA-256 of the package's manifest.json.
+    pub manifest_sha256: Option<String>,
+}
+
+/// Reads a package folder (verified first: a package that fails verification is an error) or
+/// a results.json (verified with the package around it, when there is one).
+pub fn load(path: &Path) -> Result<Loaded> {
+    let (dir, results_path) = if path.is_dir() {
+        (Some(path.to_path_buf()), path.join("results.json"))
+    } else {
+        let parent = path
+            .parent()
+            .filter(|p| p.join(package::MANIFEST).is_file())
+            .map(Path::to_path_buf);
+        (parent, path.to_path_buf())
+    };
+    let mut manifest_sha256 = None;
+    if let Some(dir) = &dir {
+        let v = package::verify(dir)?;
+        if !v.is_intact() {
+            let problems: Vec<String> = v
+                .missing
+                .iter()
+                .map(|m| format!("missing {m}"))
+                .chain(v.altered.iter().map(|a| format!("altered {a}")))
+                .chain(v.extra.iter().map(|x| format!("extra {x}")))
+                .chain(v.inconsistent.iter().cloned())
+                .collect();
+            return Err(Error::bad_input(
+                dir,
+                Location::default(),
+                format!(
+                    "the package fails verification ({}); it is not compared",
+                    problems.join("; ")
+                ),
+            ));
+        }
+        let manifest = std::fs::read(dir.join(package::MANIFEST))
+            .map_err(|e| Error::io(dir.join(package::MANIFEST), e))?;
+        manifest_sha256 = Some(crate::snapshot::sha256_hex(&manifest));
+    }
+    let bytes = std::fs::read(&results_path).map_err(|e| Error::io(&results_path, e))?;
+    let results = parse_results(&results_path, &bytes)?;
+    Ok(Loaded {
+        results,
+        package: dir,
+        manifest_sha256,
+    })
+}
+
+/// results.json of the current schema, with the error at its JSON pointer otherwise.
+pub fn parse_results(path: &Path, bytes: &[u8]) -> Result<Results> {
+    #[derive(Deserialize)]
+    struct Head {
+        schema: String,
+    }
+    let schema = serde_json::from_slice::<Head>(bytes)
+        .map(|h| h.schema)
+        .unwrap_or_default();
+    if schema != crate::results::SCHEMA {
+        return Err(Error::bad_input(
+            path,
+            Location {
+                pointer: Some("/schema".into()),
+                ..Default::default()
+            },
+            format!(
+                "results schema {schema:?}: expected {:?} (re-run `assess` on the package's snapshot.json)",
+                crate::results::SCHEMA
+            ),
+        ));
+    }
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(de).map_err(|e| Error::from_json(path, e))
+}
+
+/// `safeguard diff`'s report (`diff.json`, schema `safeguard.diff.v1`; docs/drift.md).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Drift {
+    pub schema: String,
+    pub account: String,
+    pub old: Side,
+    pub new: Side,
+    /// Controls whose status changed, with the direction.
+    pub controls: Vec<StatusChange>,
+    /// Failing findings (unwaived) that did not fail before.
+    pub new_failing: Vec<FindingRef>,
+    /// Findings that failed before and do not now (pass, not applicable, waived, or gone).
+    pub resolved: Vec<FindingRef>,
+    /// Findings that failed before and cannot be judged now (`error`: their evidence is
+    /// missing). Not resolved: a gap is not a fix.
+    pub undetermined: Vec<FindingRef>,
+    pub still_failing: Vec<FindingRef>,
+    /// New failing findings of `iam.admin_access`: principals that became admin-equivalent.
+    pub new_admins: Vec<FindingRef>,
+    /// New failing findings of `iam.privilege_escalation`.
+    pub new_escalations: Vec<FindingRef>,
+    /// Waivers valid before and expired now.
+    pub waivers_expired: Vec<WaiverRef>,
+    /// Attestations valid before and expired now.
+    pub attestations_expired: Vec<AttestationRef>,
+    /// Evidence gaps (the snapshot's gaps and `error` findings) that appeared, and closed.
+    pub gaps_opened: Vec<GapRef>,
+    pub gaps_closed: Vec<GapRef>,
+    /// Why the new package is worse than the old (empty: it is not).
+    pub worse: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Side {
+    pub collected_at: String,
+    /// The package folder as given (`None`: a results.json on its own).
+    pub package: Option<String>,
+    pub manifest_sha256: Option<String>,
+    /// Whether the package's hashes were checked (a lone results.json cannot be).
+    pub verified: bool,
+    pub failing_controls: usize,
+    pub failing_findings: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FindingRef {
+    pub id: String,
+    pub check: String,
+    pub resource: String,
+    pub message: String,
+    /// When it was first seen failing, as far as the two packages say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_seen: Option<String>,
+    /// For a resolved finding: what it is now (`pass`, `error`, `waived`, `gone`...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub now: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WaiverRef {
+    pub check: String,
+    pub resource: String,
+    pub expires: chrono::NaiveDate,
+    pub approved_by: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttestationRef {
+    pub control: String,
+    pub statement: String,
+    pub attested_by: String,
+    pub expires: chrono::NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct GapRef {
+    /// `snapshot` (evidence the snapshot lacks) or the check whose finding is an `error`.
+    pub kind: String,
+    /// The JSON pointer of the missing evidence, or the finding's resource.
+    pub at: String,
+    pub reason: String,
+}
+
+impl Drift {
+    pub fn is_worse(&self) -> bool {
+        !self.worse.is_empty()
+    }
+}
+
+/// Every finding by id, with its check.
+fn findings(r: &Results) -> BTreeMap<&str, (&str, &Finding)> {
+    r.checks
+        .iter()
+        .flat_map(|c| {
+            c.findings
+                .iter()
+                .map(move |f| (f.id.as_str(), (c.id.as_str(), f)))
+        })
+        .collect()
+}
+
+fn finding_ref(check: &str, f: &Finding, first_seen: Option<String>) -> FindingRef {
+    FindingRef {
+        id: f.id.clone(),
+        check: check.to_string(),
+        resource: f.resource.clone(),
+        message: f.message.clone(),
+        first_seen,
+        now: None,
+    }
+}
+
+/// What a finding that no longer fails is now.
+fn now_of(f: Option<&Finding>) -> &'static str {
+    match f {
+        None => "gone",
+        Some(f) if f.is_waived() => "waived",
+        Some(f) => f.status.as_str(),
+    }
+}
+
+fn gaps(r: &Results) -> BTreeSet<GapRef> {
+    let mut out: BTreeSet<GapRef> = r
+        .gaps
+        .iter()
+        .map(|g| GapRef {
+            kind: "snapshot".into(),
+            at: g.evidence.clone(),
+            reason: g.reason.clone(),
+        })
+        .collect();
+    for c in &r.checks {
+        for f in c
+            .findings
+            .iter()
+            .filter(|f| f.status == FindingStatus::Error)
+        {
+            out.insert(GapRef {
+                kind: c.id.clone(),
+                at: f.resource.clone(),
+                reason: f.message.clone(),
+            });
+        }
+    }
+    out
+}
+
+/// Gaps compared by kind and place: a reason worded differently is the same gap.
+fn gap_diff(a: &BTreeSet<GapRef>, b: &BTreeSet<GapRef>) -> Vec<GapRef> {
+    let keys: BTreeSet<(&str, &str)> = b.iter().map(|g| (g.kind.as_str(), g.at.as_str())).collect();
+    a.iter()
+        .filter(|g| !keys.contains(&(g.kind.as_str(), g.at.as_str())))
+        .cloned()
+        .collect()
+}
+
+/// Compares two assessments of one account. Errors when they are of different accounts or
+/// the "old" one was collected after the "new" one.
+pub fn compare(old: &Loaded, new: &Loaded) -> Result<Drift> {
+    let (o, n) = (&old.results, &new.results);
+    if o.account.id != n.account.id {
+        return Err(Error::Usage(format!(
+            "the packages are of different accounts ({} and {}): diff compares one account over time",
+            o.account.id, n.account.id
+        )));
+    }
+    if o.snapshot.collected_at > n.snapshot.collected_at {
+        return Err(Error::Usage(format!(
+            "OLD was collected at {} and NEW at {}: give the older package first",
+            o.snapshot.collected_at, n.snapshot.collected_at
+        )));
+    }
+    let (of, nf) = (findings(o), findings(n));
+    let mut drift = Drift {
+        schema: SCHEMA.into(),
+        account: n.account.id.clone(),
+        old: side(old),
+        new: side(new),
+        controls: status_changes(o, n),
+        new_failing: Vec::new(),
+        resolved: Vec::new(),
+        undetermined: Vec::new(),
+        still_failing: Vec::new(),
+        new_admins: Vec::new(),
+        new_escalations: Vec::new(),
+        waivers_expired: Vec::new(),
+        attestations_expired: Vec::new(),
+        gaps_opened: Vec::new(),
+        gaps_closed: Vec::new(),
+        worse: Vec::new(),
+    };
+    for (id, (check, f)) in nf.iter().filter(|(_, (_, f))| f.fails()) {
+        match of.get(id) {
+            Some((_, before)) if before.fails() => {
+                let since = before
+                    .first_seen
+                    .clone()
+                    .unwrap_or_else(|| o.snapshot.collected_at.clone());
+                drift.still_failing.push(finding_ref(check, f, Some(since)));
+            }
+            _ => {
+                let r = finding_ref(check, f, Some(n.snapshot.collected_at.clone()));
+                match *check {
+                    ADMIN_CHECK => drift.new_admins.push(r.clone()),
+                    ESCALATION_CHECK => drift.new_escalations.push(r.clone()),
+                    _ => {}
+                }
+                drift.new_failing.push(r);
+            }
+        }
+    }
+    for (id, (check, f)) in of.iter().filter(|(_, (_, f))| f.fails()) {
+        let now = nf.get(id).map(|(_, f)| *f);
+        if !now.is_some_and(Finding::fails) {
+            let since = f
+                .first_seen
+                .clone()
+                .unwrap_or_else(|| o.snapshot.collected_at.clone());
+            let mut r = finding_ref(check, f, Some(since));
+            r.now = Some(now_of(now).into());
+            if now.is_some_and(|f| f.status == FindingStatus::Error) {
+                drift.undetermined.push(r);
+            } else {
+                drift.resolved.push(r);
+            }
+        }
+    }
+    for w in &o.waivers {
+        if w.status == Validity::Valid
+            && n.waivers.iter().any(|x| {
+                x.check == w.check && x.resource == w.resource && x.status == Validity::Expired
+            })
+        {
+            drift.waivers_expired.push(WaiverRef {
+                check: w.check.clone(),
+                resource: w.resource.clone(),
+                expires: w.expires,
+                approved_by: w.approved_by.clone(),
+            });
+        }
+    }
+    for c in &o.controls {
+        let Some(nc) = n.controls.iter().find(|x| x.id == c.id) else {
+            continue;
+        };
+        for a in c
+            .attestations
+            .iter()
+            .filter(|a| a.status == Validity::Valid)
+        {
+            if nc.attestations.iter().any(|x| {
+                x.statement == a.statement
+                    && x.attested_by == a.attested_by
+                    && x.status == Validity::Expired
+            }) {
+                drift.attestations_expired.push(AttestationRef {
+                    control: c.id.clone(),
+                    statement: a.statement.clone(),
+                    attested_by: a.attested_by.clone(),
+                    expires: a.expires,
+                });
+            }
+        }
+    }
+    let (og, ng) = (gaps(o), gaps(n));
+    drift.gaps_opened = gap_diff(&ng, &og);
+    drift.gaps_closed = gap_diff(&og, &ng);
+    drift.worse = reasons(&drift);
+    Ok(drift)
+}
+
+fn side(l: &Loaded) -> Side {
+    let r = &l.results;
+    Side {
+        collected_at: r.snapshot.collected_at.clone(),
+        package: l.package.as_ref().map(|p| p.display().to_string()),
+        manifest_sha256: l.manifest_sha256.clone(),
+        verified: l.package.is_some(),
+        failing_controls: r.count(crate::results::ControlStatus::Fail),
+        failing_findings: r
+            .checks
+            .iter()
+            .flat_map(|c| &c.findings)
+            .filter(|f| f.fails())
+            .count(),
+    }
+}
+
+fn status_changes(o: &Results, n: &Results) -> Vec<StatusChange> {
+    let before: BTreeMap<&str, _> = o
+        .controls
+        .iter()
+        .map(|c| (c.id.as_str(), c.status))
+        .collect();
+    n.controls
+        .iter()
+        .filter_map(|c| {
+            let from = *before.get(c.id.as_str())?;
+            (from != c.status).then(|| StatusChange {
+                control: c.id.clone(),
+                from,
+                to: c.status,
+                direction: Direction::of(from, c.status),
+            })
+        })
+        .collect()
+}
+
+/// Each way the new package is worse, one line each.
+fn reasons(d: &Drift) -> Vec<String> {
+    let mut out = Vec::new();
+    let worse: Vec<&str> = d
+        .controls
+        .iter()
+        .filter(|c| c.direction == Direction::Worse)
+        .map(|c| c.control.as_str())
+        .collect();
+    if !worse.is_empty() {
+        out.push(format!(
+            "{} control(s) got worse: {}",
+            worse.len(),
+            worse.join(", ")
+        ));
+    }
+    let counted = [
+        (d.new_failing.len(), "new failing finding(s)"),
+        (d.new_admins.len(), "new admin-equivalent principal(s)"),
+        (d.new_escalations.len(), "new escalation path(s)"),
+        (d.waivers_expired.len(), "waiver(s) expired"),
+        (d.attestations_expired.len(), "attestation(s) expired"),
+        (d.gaps_opened.len(), "evidence gap(s) opened"),
+    ];
+    for (n, what) in counted {
+        if n > 0 {
+            out.push(format!("{n} {what}"));
+        }
+    }
+    out
+}
+
+/// Carries `first_seen` forward from the previous package of the account, marks each failing
+/// finding new or recurring, and records the changes in `results.changes`.
+pub fn carry_forward(results: &mut Results, previous: &Loaded) -> Result<()> {
+    let current = Loaded {
+        results: results.clone(),
+        package: None,
+        manifest_sha256: None,
+    };
+    let drift = compare(previous, &current)?;
+    let before = findings(&previous.results);
+    let before: BTreeMap<String, Option<String>> = before
+        .into_iter()
+        .filter(|(_, (_, f))| f.fails())
+        .map(|(id, (_, f))| (id.to_string(), f.first_seen.clone()))
+        .collect();
+    let since = previous.results.snapshot.collected_at.clone();
+    let now = results.snapshot.collected_at.clone();
+    let (mut new_failing, mut recurring) = (0, 0);
+    for f in results
+        .checks
+        .iter_mut()
+        .flat_map(|c| c.findings.iter_mut())
+    {
+        if !f.fails() {
+            continue;
+        }
+        match before.get(&f.id) {
+            Some(first) => {
+                f.first_seen = Some(first.clone().unwrap_or_else(|| since.clone()));
+                f.change = Some(Change::Recurring);
+                recurring += 1;
+            }
+            None => {
+                f.first_seen = Some(now.clone());
+                f.change = Some(Change::New);
+                new_failing += 1;
+            }
+        }
+    }
+    results.changes = Some(Changes {
+        since,
+        previous_manifest_sha256: previous.manifest_sha256.clone(),
+        controls: drift.controls,
+        new_failing,
+        recurring,
+        resolved: drift
+            .resolved
+            .into_iter()
+            .map(|r| ResolvedFinding {
+                id: r.id,
+                check: r.check,
+                resource: r.resource,
+                first_seen: r.first_seen.unwrap_or_default(),
+                now: r.now.unwrap_or_default(),
+            })
+            .collect(),
+        gaps_opened: drift.gaps_opened.len(),
+        gaps_closed: drift.gaps_closed.len(),
+        undetermined: drift.undetermined.len(),
+        passed_over: Vec::new(),
+    });
+    Ok(())
+}
+
+/// Packages passed over, each with why.
+pub type PassedOver = Vec<(PathBuf, String)>;
+
+/// `--history DIR`: the newest intact package of `account` under DIR collected before
+/// `before`. A package that fails verification is passed over and returned with why, for the
+/// caller to name.
+pub fn newest_before(
+    dir: &Path,
+    account: &str,
+    before: &str,
+) -> Result<(Option<Loaded>, PassedOver)> {
+    #[derive(Deserialize)]
+    struct Head {
+        account: HeadAccount,
+        snapshot: HeadSnapshot,
+    }
+    #[derive(Deserialize)]
+    struct HeadAccount {
+        id: String,
+    }
+    #[derive(Deserialize)]
+    struct HeadSnapshot {
+        collected_at: String,
+    }
+    // The manifest says whose package it is and when it was collected: read that first, so
+    // only the one package needed is verified and read.
+    let mut candidates: Vec<(String, PathBuf)> = crate::history::packages_in(dir)?
+        .into_iter()
+        .filter_map(|p| {
+            let bytes = package::read_package_file(&p, package::MANIFEST, 64 << 20).ok()??;
+            let head: Head = serde_json::from_slice(&bytes).ok()?;
+            (head.account.id == account && head.snapshot.collected_at.as_str() < before)
+                .then_some((head.snapshot.collected_at, p))
+        })
+        .collect();
+    candidates.sort();
+    let mut skipped = Vec::new();
+    while let Some((_, path)) = candidates.pop() {
+        match load(&path) {
+            Ok(l) => return Ok((Some(l), skipped)),
+            Err(e) => skipped.push((path, e.to_string())),
+        }
+    }
+    Ok((None, skipped))
+}

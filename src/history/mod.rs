@@ -1,0 +1,424 @@
+//! `safeguard history reports/<account>/`: every package of one account, verified, read as a
+//! series: per run the controls by status, the failing findings and the gaps; how long the
+//! findings that were fixed took; the controls that flapped; and a chart of the trend.
+//!
+//! It reads results.json only (never the snapshot, whose hash the verification checks), and
+//! only the fields the trend needs, on every core, so hundreds of packages take seconds.
+
+pub mod chart;
+#[cfg(feature = "pdf")]
+mod pdf;
+pub mod render;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::package;
+use crate::results::ControlStatus;
+use crate::verdict::{FindingStatus, Validity};
+
+pub const SCHEMA: &str = "safeguard.history.v1";
+
+/// How deep below the folder packages are looked for (`reports/<account>/<ts>/` is two).
+const MAX_DEPTH: usize = 2;
+
+/// The trend report (`history.json`; docs/history.md).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct History {
+    pub schema: String,
+    pub account: String,
+    /// One row per intact package, oldest first.
+    pub runs: Vec<Run>,
+    /// Packages left out: failed verification, unreadable, or of another account.
+    pub excluded: Vec<Excluded>,
+    /// Findings that failed and later stopped failing, with how long that took.
+    pub resolved: Vec<Resolved>,
+    /// Median days from first failing to resolved (`None`: nothing was resolved).
+    pub median_days_to_fix: Option<f64>,
+    /// Findings failing in the newest run, with how long they have been failing.
+    pub open: Vec<Open>,
+    /// Controls whose status changed more than once across the runs.
+    pub flapping: Vec<Flapping>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Run {
+    pub collected_at: String,
+    /// The package folder, relative to the folder given.
+    pub package: String,
+    pub manifest_sha256: String,
+    /// Controls by status (all six keys).
+    pub controls: BTreeMap<ControlStatus, usize>,
+    pub failing_findings: usize,
+    /// Evidence gaps: the snapshot's gaps plus `error` findings.
+    pub gaps: usize,
+    pub waivers_expired: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Excluded {
+    pub package: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Resolved {
+    pub id: String,
+    pub check: String,
+    pub resource: String,
+    pub first_seen: String,
+    pub resolved_at: String,
+    pub days: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Open {
+    pub id: String,
+    pub check: String,
+    pub resource: String,
+    pub first_seen: String,
+    pub days: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Flapping {
+    pub control: String,
+    pub changes: usize,
+    /// Its status in each run, oldest first.
+    pub statuses: Vec<ControlStatus>,
+}
+
+/// What history reads of results.json.
+#[derive(Deserialize)]
+struct Lite {
+    schema: String,
+    account: LiteAccount,
+    snapshot: crate::results::SnapshotRef,
+    controls: Vec<LiteControl>,
+    checks: Vec<LiteCheck>,
+    gaps: Vec<serde::de::IgnoredAny>,
+    #[serde(default)]
+    waivers: Vec<LiteWaiver>,
+}
+#[derive(Deserialize)]
+struct LiteAccount {
+    id: String,
+}
+#[derive(Deserialize)]
+struct LiteControl {
+    id: String,
+    status: ControlStatus,
+}
+#[derive(Deserialize)]
+struct LiteCheck {
+    id: String,
+    findings: Vec<LiteFinding>,
+}
+#[derive(Deserialize)]
+struct LiteFinding {
+    id: String,
+    resource: String,
+    status: FindingStatus,
+    #[serde(default)]
+    waiver: Option<LiteWaiver>,
+}
+#[derive(Deserialize)]
+struct LiteWaiver {
+    status: Validity,
+}
+
+/// One package, reduced to what the trend needs.
+struct Point {
+    account: String,
+    run: Run,
+    statuses: BTreeMap<String, ControlStatus>,
+    /// Failing (unwaived) findings: id → (check, resource).
+    failing: HashMap<String, (String, String)>,
+    /// Findings that could not be judged (`error`): a failing streak runs through them, since
+    /// missing evidence is not a fix.
+    undetermined: std::collections::HashSet<String>,
+}
+
+/// Package folders under `dir` (itself, or up to two levels down), not following links and
+/// skipping hidden folders (packages still being written).
+pub fn packages_in(dir: &Path) -> Result<Vec<PathBuf>> {
+    let meta = std::fs::symlink_metadata(dir).map_err(|e| Error::io(dir, e))?;
+    if !meta.is_dir() {
+        return Err(Error::Usage(format!(
+            "{} is not a folder of evidence packages",
+            dir.display()
+        )));
+    }
+    let mut out = Vec::new();
+    walk(dir, 0, &mut out)?;
+    out.sort();
+    Ok(out)
+}
+
+fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) -> Result<()> {
+    if is_package(dir) {
+        out.push(dir.to_path_buf());
+        return Ok(());
+    }
+    if depth == MAX_DEPTH {
+        return Ok(());
+    }
+    for entry in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
+        let entry = entry.map_err(|e| Error::io(dir, e))?;
+        let kind = entry.file_type().map_err(|e| Error::io(dir, e))?;
+        if kind.is_dir() && !entry.file_name().to_string_lossy().starts_with('.') {
+            walk(&entry.path(), depth + 1, out)?;
+        }
+    }
+    Ok(())
+}
+
+/// An account package (not an organization roll-up): its manifest names a snapshot.
+fn is_package(dir: &Path) -> bool {
+    let manifest = dir.join(package::MANIFEST);
+    std::fs::symlink_metadata(&manifest).is_ok_and(|m| m.is_file())
+        && std::fs::read(&manifest).is_ok_and(|b| {
+            serde_json::from_slice::<serde_json::Value>(&b)
+                .ok()
+                .and_then(|v| v.get("schema")?.as_str().map(str::to_string))
+                .is_some_and(|s| s == package::MANIFEST_SCHEMA)
+        })
+}
+
+/// Reads and verifies every package under `dir` (on every core) and builds the trend.
+pub fn build(dir: &Path) -> Result<History> {
+    let packages = packages_in(dir)?;
+    if packages.is_empty() {
+        return Err(Error::Usage(format!(
+            "no evidence package (a folder with manifest.json) under {}",
+            dir.display()
+        )));
+    }
+    let next = AtomicUsize::new(0);
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(packages.len());
+    let mut read: Vec<(usize, std::result::Result<Point, String>)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(p) = packages.get(i) else { break };
+                        mine.push((i, point(dir, p)));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    read.sort_by_key(|(i, _)| *i);
+    let mut excluded = Vec::new();
+    let mut points = Vec::new();
+    for (i, r) in read {
+        match r {
+            Ok(p) => points.push(p),
+            Err(reason) => excluded.push(Excluded {
+                package: relative(dir, &packages[i]),
+                reason,
+            }),
+        }
+    }
+    // The account: the one most packages are of; others are excluded, named.
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for p in &points {
+        *counts.entry(&p.account).or_default() += 1;
+    }
+    let account = counts
+        .iter()
+        .max_by_key(|(a, n)| (**n, std::cmp::Reverse(**a)))
+        .map(|(a, _)| a.to_string())
+        .unwrap_or_default();
+    let (mut points, others): (Vec<Point>, Vec<Point>) =
+        points.into_iter().partition(|p| p.account == account);
+    for p in others {
+        excluded.push(Excluded {
+            package: p.run.package,
+            reason: format!("a package of account {}, not {account}", p.account),
+        });
+    }
+    points.sort_by(|a, b| {
+        (a.run.collected_at.as_str(), a.run.package.as_str())
+            .cmp(&(b.run.collected_at.as_str(), b.run.package.as_str()))
+    });
+    Ok(trend(account, points, excluded))
+}
+
+fn relative(base: &Path, p: &Path) -> String {
+    p.strip_prefix(base)
+        .unwrap_or(p)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+fn point(base: &Path, dir: &Path) -> std::result::Result<Point, String> {
+    let v = package::verify(dir).map_err(|e| e.to_string())?;
+    if !v.is_intact() {
+        let mut problems: Vec<String> = v.missing.iter().map(|m| format!("missing {m}")).collect();
+        problems.extend(v.altered.iter().map(|a| format!("altered {a}")));
+        problems.extend(v.extra.iter().map(|x| format!("extra {x}")));
+        problems.extend(v.inconsistent.iter().cloned());
+        return Err(format!("fails verification: {}", problems.join("; ")));
+    }
+    let manifest = std::fs::read(dir.join(package::MANIFEST)).map_err(|e| e.to_string())?;
+    let results = std::fs::read(dir.join("results.json")).map_err(|_| {
+        "no results.json (the package was written without the json format)".to_string()
+    })?;
+    let lite: Lite = serde_json::from_slice(&results)
+        .map_err(|e| format!("results.json does not parse: {e}"))?;
+    if lite.schema != crate::results::SCHEMA {
+        return Err(format!(
+            "results.json is {}, which this version does not read",
+            lite.schema
+        ));
+    }
+    let mut controls: BTreeMap<ControlStatus, usize> =
+        ControlStatus::ALL.iter().map(|s| (*s, 0)).collect();
+    let mut statuses = BTreeMap::new();
+    for c in lite.controls {
+        *controls.entry(c.status).or_default() += 1;
+        statuses.insert(c.id, c.status);
+    }
+    let mut failing = HashMap::new();
+    let mut undetermined = std::collections::HashSet::new();
+    for c in lite.checks {
+        for f in c.findings {
+            match f.status {
+                FindingStatus::Fail
+                    if !f
+                        .waiver
+                        .as_ref()
+                        .is_some_and(|w| w.status == Validity::Valid) =>
+                {
+                    failing.insert(f.id, (c.id.clone(), f.resource));
+                }
+                FindingStatus::Error => {
+                    undetermined.insert(f.id);
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(Point {
+        account: lite.account.id,
+        run: Run {
+            collected_at: lite.snapshot.collected_at,
+            package: relative(base, dir),
+            manifest_sha256: crate::snapshot::sha256_hex(&manifest),
+            controls,
+            failing_findings: failing.len(),
+            gaps: lite.gaps.len() + undetermined.len(),
+            waivers_expired: lite
+                .waivers
+                .iter()
+                .filter(|w| w.status == Validity::Expired)
+                .count(),
+        },
+        statuses,
+        failing,
+        undetermined,
+    })
+}
+
+fn days_between(from: &str, to: &str) -> f64 {
+    let parse = |s: &str| chrono::DateTime::parse_from_rfc3339(s).ok();
+    match (parse(from), parse(to)) {
+        (Some(a), Some(b)) => ((b - a).num_seconds() as f64 / 86_400.0 * 10.0).round() / 10.0,
+        _ => 0.0,
+    }
+}
+
+fn trend(account: String, points: Vec<Point>, excluded: Vec<Excluded>) -> History {
+    // Failing streaks: id → when the streak began.
+    let mut open: HashMap<&str, (&str, &(String, String))> = HashMap::new();
+    let mut resolved = Vec::new();
+    for p in &points {
+        let at = p.run.collected_at.as_str();
+        let ended: Vec<&str> = open
+            .keys()
+            .filter(|id| !p.failing.contains_key(**id) && !p.undetermined.contains(**id))
+            .copied()
+            .collect();
+        for id in ended {
+            let (first, (check, resource)) = open.remove(id).expect("listed above");
+            resolved.push(Resolved {
+                id: id.to_string(),
+                check: check.clone(),
+                resource: resource.clone(),
+                first_seen: first.to_string(),
+                resolved_at: at.to_string(),
+                days: days_between(first, at),
+            });
+        }
+        for (id, what) in &p.failing {
+            open.entry(id.as_str()).or_insert((at, what));
+        }
+    }
+    resolved.sort_by(|a, b| (&a.resolved_at, &a.id).cmp(&(&b.resolved_at, &b.id)));
+    let median_days_to_fix = {
+        let mut d: Vec<f64> = resolved.iter().map(|r| r.days).collect();
+        d.sort_by(f64::total_cmp);
+        match d.len() {
+            0 => None,
+            n if n % 2 == 1 => Some(d[n / 2]),
+            n => Some(((d[n / 2 - 1] + d[n / 2]) / 2.0 * 10.0).round() / 10.0),
+        }
+    };
+    let newest = points
+        .last()
+        .map(|p| p.run.collected_at.clone())
+        .unwrap_or_default();
+    let mut still: Vec<Open> = open
+        .into_iter()
+        .map(|(id, (first, (check, resource)))| Open {
+            id: id.to_string(),
+            check: check.clone(),
+            resource: resource.clone(),
+            first_seen: first.to_string(),
+            days: days_between(first, &newest),
+        })
+        .collect();
+    still.sort_by(|a, b| (&a.first_seen, &a.id).cmp(&(&b.first_seen, &b.id)));
+    let mut sequences: BTreeMap<&str, Vec<ControlStatus>> = BTreeMap::new();
+    for p in &points {
+        for (id, s) in &p.statuses {
+            sequences.entry(id).or_default().push(*s);
+        }
+    }
+    let flapping = sequences
+        .into_iter()
+        .filter_map(|(control, statuses)| {
+            let changes = statuses.windows(2).filter(|w| w[0] != w[1]).count();
+            (changes >= 2).then(|| Flapping {
+                control: control.to_string(),
+                changes,
+                statuses,
+            })
+        })
+        .collect();
+    History {
+        schema: SCHEMA.into(),
+        account,
+        runs: points.into_iter().map(|p| p.run).collect(),
+        excluded,
+        resolved,
+        median_days_to_fix,
+        open: still,
+        flapping,
+    }
+}

@@ -1,0 +1,220 @@
+//! `history`'s outputs: history.md (chart embedded), history.json, history.pdf, and the chart
+//! as trend.svg and trend.png, in a folder hashed like every package.
+
+use std::collections::BTreeSet;
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+
+use super::{History, chart};
+use crate::error::{Error, Result};
+use crate::render::Format;
+use crate::render::markdown::escape_cell;
+use crate::results::ControlStatus;
+
+/// How many resolved and open findings the reports list (history.json keeps all).
+pub const LISTED: usize = 50;
+
+pub fn json(h: &History) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec_pretty(h).expect("history serializes");
+    bytes.push(b'\n');
+    bytes
+}
+
+/// One line per fact for the terminal and the top of the report.
+pub fn overview(h: &History) -> Vec<String> {
+    let mut out = vec![format!(
+        "account {}: {} run(s){}, {} package(s) left out",
+        h.account,
+        h.runs.len(),
+        match (h.runs.first(), h.runs.last()) {
+            (Some(a), Some(b)) => format!(" from {} to {}", a.collected_at, b.collected_at),
+            _ => String::new(),
+        },
+        h.excluded.len()
+    )];
+    if let (Some(a), Some(b)) = (h.runs.first(), h.runs.last()) {
+        let fail = |r: &super::Run| r.controls.get(&ControlStatus::Fail).copied().unwrap_or(0);
+        out.push(format!(
+            "failing controls {} → {}; failing findings {} → {}; gaps {} → {}",
+            fail(a),
+            fail(b),
+            a.failing_findings,
+            b.failing_findings,
+            a.gaps,
+            b.gaps
+        ));
+    }
+    out.push(format!(
+        "{} finding(s) resolved{}; {} still failing; {} control(s) flapped",
+        h.resolved.len(),
+        h.median_days_to_fix
+            .map(|d| format!(" (median {d} days to fix)"))
+            .unwrap_or_default(),
+        h.open.len(),
+        h.flapping.len()
+    ));
+    out
+}
+
+pub fn markdown(h: &History) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "# Compliance history of account {}\n", h.account);
+    for line in overview(h) {
+        let _ = writeln!(s, "- {line}");
+    }
+    s.push_str("\n![Failing controls and failing findings per run](trend.svg)\n\n");
+    s.push_str("(The same chart as a bitmap: [trend.png](trend.png).)\n\n");
+    s.push_str("## Runs\n\n| Collected | Fail | Insufficient evidence | Manual | Inherited | Pass | N/A | Failing findings | Gaps | Expired waivers | Package |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+    for r in &h.runs {
+        let n = |st: ControlStatus| r.controls.get(&st).copied().unwrap_or(0);
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            r.collected_at,
+            n(ControlStatus::Fail),
+            n(ControlStatus::InsufficientEvidence),
+            n(ControlStatus::Manual),
+            n(ControlStatus::Inherited),
+            n(ControlStatus::Pass),
+            n(ControlStatus::NotApplicable),
+            r.failing_findings,
+            r.gaps,
+            r.waivers_expired,
+            escape_cell(&r.package)
+        );
+    }
+    s.push('\n');
+    if !h.flapping.is_empty() {
+        s.push_str("## Controls that flapped\n\nA control whose status changed more than once: a fix that did not hold, or evidence that comes and goes.\n\n| Control | Changes | Statuses, oldest first |\n|---|---|---|\n");
+        for f in &h.flapping {
+            let seq: Vec<&str> = f.statuses.iter().map(|s| s.as_str()).collect();
+            let _ = writeln!(s, "| {} | {} | {} |", f.control, f.changes, seq.join(" → "));
+        }
+        s.push('\n');
+    }
+    let _ = writeln!(
+        s,
+        "## Time to fix\n\n{} finding(s) stopped failing{}.\n",
+        h.resolved.len(),
+        h.median_days_to_fix
+            .map(|d| format!("; the median time from first failing to fixed was {d} days"))
+            .unwrap_or_default()
+    );
+    if !h.resolved.is_empty() {
+        s.push_str("| Finding | Check | Resource | First failing | Fixed by | Days |\n|---|---|---|---|---|---|\n");
+        for r in h.resolved.iter().rev().take(LISTED) {
+            let _ = writeln!(
+                s,
+                "| `{}` | {} | {} | {} | {} | {} |",
+                r.id,
+                r.check,
+                escape_cell(&r.resource),
+                r.first_seen,
+                r.resolved_at,
+                r.days
+            );
+        }
+        if h.resolved.len() > LISTED {
+            let _ = writeln!(
+                s,
+                "\nThe {LISTED} most recent are listed; history.json has all {}.",
+                h.resolved.len()
+            );
+        }
+        s.push('\n');
+    }
+    if !h.open.is_empty() {
+        let _ = writeln!(
+            s,
+            "## Still failing in the newest run ({}), oldest first\n",
+            h.open.len()
+        );
+        s.push_str(
+            "| Finding | Check | Resource | Failing since | Days |\n|---|---|---|---|---|\n",
+        );
+        for o in h.open.iter().take(LISTED) {
+            let _ = writeln!(
+                s,
+                "| `{}` | {} | {} | {} | {} |",
+                o.id,
+                o.check,
+                escape_cell(&o.resource),
+                o.first_seen,
+                o.days
+            );
+        }
+        s.push('\n');
+    }
+    if !h.excluded.is_empty() {
+        s.push_str("## Packages left out\n\n| Package | Why |\n|---|---|\n");
+        for x in &h.excluded {
+            let _ = writeln!(
+                s,
+                "| {} | {} |",
+                escape_cell(&x.package),
+                escape_cell(&x.reason)
+            );
+        }
+        s.push('\n');
+    }
+    s.push_str("## Packages read\n\n| Package | manifest.json SHA-256 |\n|---|---|\n");
+    for r in &h.runs {
+        let _ = writeln!(s, "| {} | {} |", escape_cell(&r.package), r.manifest_sha256);
+    }
+    s
+}
+
+/// Writes `<out_root>/<account>/<UTC timestamp>/` with the report in `formats` and the chart,
+/// and returns its path.
+pub fn write(
+    out_root: &Path,
+    h: &History,
+    formats: &BTreeSet<Format>,
+    created_at: DateTime<Utc>,
+) -> Result<PathBuf> {
+    let mut files = vec![("trend.svg".to_string(), chart::svg(h)?.into_bytes())];
+    let rgb = chart::rgb(h)?;
+    files.push((
+        "trend.png".to_string(),
+        chart::encode_png(&rgb, chart::WIDTH, chart::HEIGHT)?,
+    ));
+    for f in formats {
+        match f {
+            Format::Json => files.push(("history.json".into(), json(h))),
+            Format::Md => files.push(("history.md".into(), markdown(h).into_bytes())),
+            #[cfg(feature = "pdf")]
+            Format::Pdf => files.push(("history.pdf".into(), super::pdf::render(h, rgb.clone())?)),
+            #[cfg(not(feature = "pdf"))]
+            Format::Pdf => {
+                return Err(Error::Usage(
+                    "this build of safeguard has no PDF writer (cargo feature `pdf`)".into(),
+                ));
+            }
+            Format::Csv | Format::Oscal => {}
+        }
+    }
+    let account = if crate::snapshot::valid_account_id(&h.account) {
+        h.account.clone()
+    } else {
+        return Err(Error::Internal(format!(
+            "account id {:?} in history",
+            h.account
+        )));
+    };
+    crate::package::write_files(&out_root.join(account), &files, created_at, |files| {
+        let m = crate::package::HistoryManifest {
+            schema: crate::package::HISTORY_MANIFEST_SCHEMA.into(),
+            tool: crate::results::Tool {
+                name: "safeguard".into(),
+                version: env!("CARGO_PKG_VERSION").into(),
+            },
+            created_at: created_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            account: h.account.clone(),
+            runs: h.runs.len(),
+            files,
+        };
+        serde_json::to_vec_pretty(&m).expect("manifest serializes")
+    })
+}
