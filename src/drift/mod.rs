@@ -71,6 +71,15 @@ pub fn load(path: &Path) -> Result<Loaded> {
             .map_err(|e| Error::io(dir.join(package::MANIFEST), e))?;
         manifest_sha256 = Some(crate::snapshot::sha256_hex(&manifest));
     }
+    // A regular file only: a FIFO or device named here would block or never end.
+    let meta = std::fs::metadata(&results_path).map_err(|e| Error::io(&results_path, e))?;
+    if !meta.is_file() {
+        return Err(Error::bad_input(
+            &results_path,
+            Location::default(),
+            "not a regular file: give a package folder or its results.json",
+        ));
+    }
     let bytes = std::fs::read(&results_path).map_err(|e| Error::io(&results_path, e))?;
     let results = parse_results(&results_path, &bytes)?;
     Ok(Loaded {

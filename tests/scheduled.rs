@@ -1,0 +1,978 @@
+//! Scheduled snapshots end to end: a generated weekly series of one account (a control that
+//! regresses and recovers, a finding resolved, a waiver and an attestation that expire, a
+//! tampered package) through `diff`, `--history` and `history`; signing and verification with
+//! generated keys, each tampering caught; and upload to moto's S3 with Object Lock, verified in
+//! place (tests/fixtures/seed_moto_s3.py; moto judges every call against the caller's policy).
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn safeguard() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_safeguard"));
+    // No AWS: nothing here may reach a real endpoint.
+    c.env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null");
+    c
+}
+
+fn run(cmd: &mut Command) -> Output {
+    cmd.output().unwrap()
+}
+
+fn ok(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "exit {:?}\nstdout: {}\nstderr: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+fn json(path: &Path) -> Value {
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+/// The bundled example's snapshot.
+fn example_snapshot(work: &Path) -> Value {
+    let path = work.join("example.json");
+    ok(&run(safeguard()
+        .arg("import")
+        .arg(root().join("examples/clinic-account"))
+        .arg("-o")
+        .arg(&path)));
+    json(&path)
+}
+
+/// The example `days` later: every timestamp of collection week (November 2026) moved by
+/// `days`, as if the account had been collected again (events of October stay where they were).
+fn week(base: &Value, days: i64) -> Value {
+    fn shift(v: &mut Value, days: i64) {
+        match v {
+            Value::String(s) if s.starts_with("2026-11") => {
+                if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
+                    let moved = t + chrono::Duration::days(days);
+                    *s = if s.ends_with('Z') {
+                        moved.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+                    } else {
+                        moved.to_rfc3339()
+                    };
+                }
+            }
+            Value::Array(a) => a.iter_mut().for_each(|v| shift(v, days)),
+            Value::Object(m) => m.values_mut().for_each(|v| shift(v, days)),
+            _ => {}
+        }
+    }
+    let mut s = base.clone();
+    shift(&mut s, days);
+    s
+}
+
+/// The user gone from the account (IAM and the credential report).
+fn without_user(mut s: Value, name: &str) -> Value {
+    s["iam"]["authorization_details"]["UserDetailList"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|u| u["UserName"] != name);
+    s["iam"]["credential_report"]["rows"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|r| r["user"] != name);
+    s
+}
+
+const ATTESTED_UNTIL_NOV_24: &str = r#"attestations:
+  - control: "164.308(a)(2)"
+    statement: Dana Reyes is the designated security official.
+    attested_by: Marcus Lee, Chief Executive Officer
+    date: 2026-02-01
+    expires: 2026-11-24
+"#;
+
+const ATTESTED_AGAIN: &str = r#"attestations:
+  - control: "164.308(a)(2)"
+    statement: Dana Reyes is the designated security official.
+    attested_by: Marcus Lee, Chief Executive Officer
+    date: 2026-12-01
+    expires: 2027-12-01
+"#;
+
+const WAIVED_UNTIL_NOV_24: &str = r#"waivers:
+  - check: iam.user_console_mfa
+    resource: "arn:aws:iam::483920175634:user/bob.martinez"
+    justification: Hardware key on order.
+    approved_by: Dana Reyes, Security Officer
+    expires: 2026-11-24
+"#;
+
+/// Assesses `snapshot` into `out` and returns the package folder.
+fn assess(work: &Path, name: &str, snapshot: &Value, out: &Path, args: &[&str]) -> PathBuf {
+    let path = work.join(format!("{name}.json"));
+    std::fs::write(&path, serde_json::to_vec(snapshot).unwrap()).unwrap();
+    let o = run(safeguard()
+        .arg("assess")
+        .arg(&path)
+        .args(["-q", "--fail-on", "never", "-o"])
+        .arg(out)
+        .args(args));
+    PathBuf::from(ok(&o).trim())
+}
+
+fn finding<'a>(r: &'a Value, check: &str, resource_ends: &str) -> &'a Value {
+    r["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == check)
+        .unwrap()["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["resource"].as_str().unwrap().ends_with(resource_ends))
+        .unwrap_or_else(|| panic!("{check} {resource_ends}"))
+}
+
+struct Series {
+    _tmp: tempfile::TempDir,
+    work: PathBuf,
+    reports: PathBuf,
+    weeks: Vec<PathBuf>,
+}
+
+/// Four weekly packages of the example account: week 1 as bundled (with an attestation and a
+/// waiver that both lapse on 24 November); week 2 a week later with dave.kim gone (his unused
+/// password resolved); week 3 tampered after it was written; week 4 with the attestation
+/// renewed, assessed with `--history`.
+fn series() -> Series {
+    let tmp = tempfile::tempdir().unwrap();
+    let work = tmp.path().to_path_buf();
+    let reports = work.join("reports");
+    let base = example_snapshot(&work);
+    let (att, att2, waivers) = (
+        work.join("att.yaml"),
+        work.join("att2.yaml"),
+        work.join("waivers.yaml"),
+    );
+    std::fs::write(&att, ATTESTED_UNTIL_NOV_24).unwrap();
+    std::fs::write(&att2, ATTESTED_AGAIN).unwrap();
+    std::fs::write(&waivers, WAIVED_UNTIL_NOV_24).unwrap();
+    let inputs = |a: &Path| {
+        vec![
+            "--attestations".to_string(),
+            a.display().to_string(),
+            "--waivers".to_string(),
+            waivers.display().to_string(),
+        ]
+    };
+    fn args(v: &[String]) -> Vec<&str> {
+        v.iter().map(String::as_str).collect()
+    }
+    let i1 = inputs(&att);
+    let w1 = assess(&work, "w1", &week(&base, 0), &reports, &args(&i1));
+    let w2 = assess(
+        &work,
+        "w2",
+        &without_user(week(&base, 7), "dave.kim"),
+        &reports,
+        &args(&i1),
+    );
+    let w3 = assess(
+        &work,
+        "w3",
+        &without_user(week(&base, 14), "dave.kim"),
+        &reports,
+        &args(&i1),
+    );
+    // Week 3 is altered after it was written.
+    let report = w3.join("report.md");
+    let mut md = std::fs::read_to_string(&report).unwrap();
+    md.push_str("\nAll controls pass.\n");
+    std::fs::write(&report, md).unwrap();
+    let mut i4 = inputs(&att2);
+    i4.extend(["--history".to_string(), reports.display().to_string()]);
+    let w4 = assess(
+        &work,
+        "w4",
+        &without_user(week(&base, 21), "dave.kim"),
+        &reports,
+        &args(&i4),
+    );
+    Series {
+        _tmp: tmp,
+        work,
+        reports,
+        weeks: vec![w1, w2, w3, w4],
+    }
+}
+
+#[test]
+fn diff_names_what_got_worse_and_what_was_fixed() {
+    let s = series();
+    let (w1, w2, w3) = (&s.weeks[0], &s.weeks[1], &s.weeks[2]);
+    let out = run(safeguard()
+        .arg("diff")
+        .arg(w1)
+        .arg(w2)
+        .args(["--format", "json"]));
+    assert_eq!(out.status.code(), Some(1), "worse: {}", text(&out));
+    let d: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(d["schema"], "safeguard.diff.v1");
+    assert_eq!(d["old"]["verified"], true);
+    // The control whose attestation lapsed: pass → manual, worse.
+    let c = d["controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["control"] == "164.308(a)(2)")
+        .unwrap_or_else(|| panic!("{:#}", d["controls"]));
+    assert_eq!(
+        (&c["from"], &c["to"], &c["direction"]),
+        (&"pass".into(), &"manual".into(), &"worse".into())
+    );
+    assert_eq!(d["attestations_expired"][0]["control"], "164.308(a)(2)");
+    // The waiver that lapsed, and the finding it had covered, now failing and new.
+    assert_eq!(d["waivers_expired"][0]["check"], "iam.user_console_mfa");
+    let new: Vec<&str> = d["new_failing"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["resource"].as_str().unwrap())
+        .collect();
+    assert!(
+        new.iter().any(|r| r.ends_with("user/bob.martinez")),
+        "{new:?}"
+    );
+    // dave.kim left: his findings are resolved ("gone"), with when they first failed.
+    let dave = d["resolved"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["check"] == "iam.user_unused_credentials")
+        .unwrap_or_else(|| panic!("{:#}", d["resolved"]));
+    assert_eq!(dave["now"], "gone");
+    assert_eq!(dave["first_seen"], "2026-11-20T09:00:00Z");
+    // Still failing findings carry when they first failed.
+    assert!(
+        d["still_failing"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["first_seen"] == "2026-11-20T09:00:00Z")
+    );
+    let worse = d["worse"].as_array().unwrap();
+    assert!(
+        worse
+            .iter()
+            .any(|w| w.as_str().unwrap().contains("waiver(s) expired")),
+        "{worse:?}"
+    );
+
+    // Markdown by default; a package against itself: nothing worse, exit 0.
+    let same = run(safeguard().arg("diff").arg(w2).arg(w2));
+    assert_eq!(same.status.code(), Some(0), "{}", text(&same));
+    assert!(String::from_utf8_lossy(&same.stdout).contains("**Nothing got worse.**"));
+    // Written to a file with -o.
+    let to = s.work.join("d.md");
+    let out = run(safeguard().arg("diff").arg(w1).arg(w2).arg("-o").arg(&to));
+    assert_eq!(out.status.code(), Some(1));
+    let md = std::fs::read_to_string(&to).unwrap();
+    assert!(
+        md.contains("## Waivers that expired") && md.contains("## Resolved findings"),
+        "{md}"
+    );
+    // Old and new the wrong way round, a tampered package, another account: exit 2, named.
+    let backwards = run(safeguard().arg("diff").arg(w2).arg(w1));
+    assert_eq!(backwards.status.code(), Some(2));
+    assert!(
+        text(&backwards).contains("give the older package first"),
+        "{}",
+        text(&backwards)
+    );
+    let tampered = run(safeguard().arg("diff").arg(w1).arg(w3));
+    assert_eq!(tampered.status.code(), Some(2));
+    assert!(
+        text(&tampered).contains("fails verification") && text(&tampered).contains("report.md"),
+        "{}",
+        text(&tampered)
+    );
+    let mut other: Value = json(&w2.join("results.json"));
+    other["account"]["id"] = "111122223333".into();
+    let lone = s.work.join("other-results.json");
+    std::fs::write(&lone, serde_json::to_vec(&other).unwrap()).unwrap();
+    let accounts = run(safeguard().arg("diff").arg(w1).arg(&lone));
+    assert_eq!(accounts.status.code(), Some(2));
+    assert!(
+        text(&accounts).contains("different accounts"),
+        "{}",
+        text(&accounts)
+    );
+    // A lone results.json is compared but said to be unverified.
+    let mut same_account = json(&w2.join("results.json"));
+    same_account["tool"]["version"] = "edited".into();
+    std::fs::write(&lone, serde_json::to_vec(&same_account).unwrap()).unwrap();
+    let out = run(safeguard().arg("diff").arg(w1).arg(&lone));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("NOT verified"));
+}
+
+#[test]
+fn history_carries_first_seen_forward_and_draws_the_trend() {
+    let s = series();
+    let (w2, w3, w4) = (&s.weeks[1], &s.weeks[2], &s.weeks[3]);
+    // Week 4 was assessed with --history: the newest intact earlier package is week 2 (week 3
+    // is tampered and passed over, named).
+    let r4 = json(&w4.join("results.json"));
+    let changes = &r4["changes"];
+    assert_eq!(changes["since"], "2026-11-27T09:00:00Z", "{changes:#}");
+    let w2_manifest =
+        safeguard::snapshot::sha256_hex(&std::fs::read(w2.join("manifest.json")).unwrap());
+    assert_eq!(changes["previous_manifest_sha256"], w2_manifest.as_str());
+    let passed = changes["passed_over"].as_array().unwrap();
+    assert!(
+        passed.len() == 1
+            && passed[0]
+                .as_str()
+                .unwrap()
+                .contains(w3.file_name().unwrap().to_str().unwrap()),
+        "{passed:?}"
+    );
+    // The attestation renewed: better.
+    assert!(
+        changes["controls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["control"] == "164.308(a)(2)" && c["direction"] == "better")
+    );
+    // bob's MFA finding failed first in week 2: recurring since then, id unchanged.
+    let bob = finding(&r4, "iam.user_console_mfa", "user/bob.martinez");
+    assert_eq!(bob["change"], "recurring");
+    assert_eq!(bob["first_seen"], "2026-11-27T09:00:00Z");
+    let r2 = json(&w2.join("results.json"));
+    assert_eq!(
+        bob["id"],
+        finding(&r2, "iam.user_console_mfa", "user/bob.martinez")["id"]
+    );
+    // A finding failing since week 1 keeps week 1 as its first sighting through week 2.
+    let r1 = json(&s.weeks[0].join("results.json"));
+    let key = finding(
+        &r1,
+        "iam.user_access_key_rotation",
+        "user/ci-legacy-deployer#access_key_1",
+    );
+    let key4 = finding(
+        &r4,
+        "iam.user_access_key_rotation",
+        "user/ci-legacy-deployer#access_key_1",
+    );
+    assert_eq!(key["id"], key4["id"]);
+    assert!(key4["first_seen"].is_string());
+    let md = std::fs::read_to_string(w4.join("report.md")).unwrap();
+    assert!(
+        md.contains("## Changes since 2026-11-27T09:00:00Z"),
+        "report section"
+    );
+    assert!(md.contains("recurring since 2026-11-27T09:00:00Z"));
+    let csv = std::fs::read_to_string(w4.join("results.csv")).unwrap();
+    assert!(
+        csv.lines()
+            .next()
+            .unwrap()
+            .ends_with("finding_id,first_seen,change")
+    );
+
+    // The trend.
+    let out_dir = s.work.join("trend");
+    let account = s.reports.join("483920175634");
+    let started = std::time::Instant::now();
+    let out = run(safeguard()
+        .arg("history")
+        .arg(&account)
+        .arg("-o")
+        .arg(&out_dir));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a package was left out: {}",
+        text(&out)
+    );
+    assert!(started.elapsed().as_secs() < 30);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("LEFT OUT") && stdout.contains("fails verification"),
+        "{stdout}"
+    );
+    let dir = out_dir.join("483920175634");
+    let folder = std::fs::read_dir(&dir)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let h = json(&folder.join("history.json"));
+    assert_eq!(h["schema"], "safeguard.history.v1");
+    assert_eq!(h["runs"].as_array().unwrap().len(), 3, "{:#}", h["runs"]);
+    assert_eq!(h["excluded"].as_array().unwrap().len(), 1);
+    let flapping = h["flapping"].as_array().unwrap();
+    let flapped = flapping
+        .iter()
+        .find(|f| f["control"] == "164.308(a)(2)")
+        .unwrap_or_else(|| panic!("{flapping:?}"));
+    assert_eq!(
+        flapped["statuses"],
+        serde_json::json!(["pass", "manual", "pass"])
+    );
+    let fixed = h["resolved"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["check"] == "iam.user_unused_credentials")
+        .unwrap();
+    assert_eq!(fixed["days"], 7.0);
+    assert!(h["median_days_to_fix"].is_number());
+    let png = std::fs::read(folder.join("trend.png")).unwrap();
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    let svg = std::fs::read_to_string(folder.join("trend.svg")).unwrap();
+    assert!(svg.starts_with("<svg") && svg.contains("Failing findings"));
+    let md = std::fs::read_to_string(folder.join("history.md")).unwrap();
+    assert!(md.contains("](trend.svg)") && md.contains("## Controls that flapped"));
+    let pdf = std::fs::read(folder.join("history.pdf")).unwrap();
+    assert!(pdf.starts_with(b"%PDF") && pdf.windows(8).any(|w| w == b"/XObject"));
+    ok(&run(safeguard().arg("verify").arg(&folder)));
+    // The same packages give the same report (the manifest's time aside).
+    let again = s.work.join("trend2");
+    run(safeguard()
+        .arg("history")
+        .arg(&account)
+        .arg("-q")
+        .arg("-o")
+        .arg(&again));
+    let folder2 = std::fs::read_dir(again.join("483920175634"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    for f in [
+        "history.json",
+        "history.md",
+        "history.pdf",
+        "trend.svg",
+        "trend.png",
+    ] {
+        assert_eq!(
+            std::fs::read(folder.join(f)).unwrap(),
+            std::fs::read(folder2.join(f)).unwrap(),
+            "{f} differs between two runs"
+        );
+    }
+    // A folder with no package: exit 2.
+    let empty = s.work.join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    assert_eq!(
+        run(safeguard().arg("history").arg(&empty)).status.code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn signatures_catch_every_tampering() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let out = ok(&run(safeguard().current_dir(t).args(["keygen", "k"])));
+    assert!(out.contains("key id ed25519:"), "{out}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(t.join("k.key"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o077, 0, "the private key is readable by others");
+    }
+    // Never overwritten.
+    assert_eq!(
+        run(safeguard().current_dir(t).args(["keygen", "k"]))
+            .status
+            .code(),
+        Some(2)
+    );
+    ok(&run(safeguard().current_dir(t).args(["keygen", "other"])));
+
+    let pkg = |name: &str| {
+        let o = ok(&run(safeguard().current_dir(t).args([
+            "demo",
+            "-q",
+            "--sign-key",
+            "k.key",
+            "-o",
+            name,
+        ])));
+        t.join(o.lines().next().unwrap().trim())
+    };
+    let verify = |dir: &Path, key: &str| {
+        run(safeguard()
+            .current_dir(t)
+            .arg("verify")
+            .arg(dir)
+            .args(["--key", key]))
+    };
+
+    let good = pkg("a");
+    let out = verify(&good, "k.pub");
+    assert!(ok(&out).contains("SIGNED   by ed25519:"), "{}", text(&out));
+    let envelope = json(&good.join("signature.json"));
+    assert_eq!(envelope["payloadType"], "application/vnd.in-toto+json");
+    use base64::Engine;
+    let statement: Value = serde_json::from_slice(
+        &base64::engine::general_purpose::STANDARD
+            .decode(envelope["payload"].as_str().unwrap())
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(statement["_type"], "https://in-toto.io/Statement/v1");
+    assert_eq!(statement["subject"][0]["name"], "manifest.json");
+    assert_eq!(
+        statement["subject"][0]["digest"]["sha256"],
+        safeguard::snapshot::sha256_hex(&std::fs::read(good.join("manifest.json")).unwrap())
+            .as_str()
+    );
+    for field in [
+        "tool",
+        "catalog_sha256",
+        "account",
+        "collected_at",
+        "preparer",
+        "signed_at",
+    ] {
+        assert!(
+            !statement["predicate"][field].is_null(),
+            "predicate.{field}"
+        );
+    }
+    // Without a key the hashes are checked and the signature is only noted.
+    assert!(ok(&run(safeguard().arg("verify").arg(&good))).contains("not checked"));
+
+    // Another key: exit 1.
+    let out = verify(&good, "other.pub");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out).contains("BADSIG"), "{}", text(&out));
+
+    // manifest.json edited (every file still matches it): only the signature tells.
+    let m = pkg("b");
+    let mut manifest = json(&m.join("manifest.json"));
+    manifest["created_at"] = "2020-01-01T00:00:00Z".into();
+    std::fs::write(
+        m.join("manifest.json"),
+        serde_json::to_vec_pretty(&manifest).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        run(safeguard().arg("verify").arg(&m)).status.code(),
+        Some(0)
+    );
+    let out = verify(&m, "k.pub");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out).contains("another manifest.json"),
+        "{}",
+        text(&out)
+    );
+
+    // A file altered and the manifest re-hashed to match, as an editor with the tool could do.
+    let r = pkg("c");
+    std::fs::write(r.join("results.csv"), "row\n").unwrap();
+    let mut manifest = json(&r.join("manifest.json"));
+    for f in manifest["files"].as_array_mut().unwrap() {
+        if f["path"] == "results.csv" {
+            f["sha256"] = safeguard::snapshot::sha256_hex(b"row\n").into();
+            f["size"] = 4.into();
+        }
+    }
+    std::fs::write(
+        r.join("manifest.json"),
+        serde_json::to_vec_pretty(&manifest).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        run(safeguard().arg("verify").arg(&r)).status.code(),
+        Some(0)
+    );
+    assert_eq!(verify(&r, "k.pub").status.code(), Some(1));
+
+    // signature.json altered: one signature byte, or the signed statement.
+    let sdir = pkg("d");
+    let mut env = json(&sdir.join("signature.json"));
+    let sig = env["signatures"][0]["sig"].as_str().unwrap().to_string();
+    let flipped = if sig.starts_with('A') {
+        format!("B{}", &sig[1..])
+    } else {
+        format!("A{}", &sig[1..])
+    };
+    env["signatures"][0]["sig"] = flipped.into();
+    std::fs::write(
+        sdir.join("signature.json"),
+        serde_json::to_vec(&env).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(verify(&sdir, "k.pub").status.code(), Some(1));
+    let pdir = pkg("e");
+    let mut env = json(&pdir.join("signature.json"));
+    let mut st = statement.clone();
+    st["predicate"]["account"] = "111122223333".into();
+    env["payload"] = base64::engine::general_purpose::STANDARD
+        .encode(serde_json::to_vec(&st).unwrap())
+        .into();
+    std::fs::write(
+        pdir.join("signature.json"),
+        serde_json::to_vec(&env).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(verify(&pdir, "k.pub").status.code(), Some(1));
+    std::fs::write(pdir.join("signature.json"), "not json").unwrap();
+    assert_eq!(verify(&pdir, "k.pub").status.code(), Some(1));
+
+    // No signature where a key is given: exit 1.
+    std::fs::remove_file(pdir.join("signature.json")).unwrap();
+    let out = verify(&pdir, "k.pub");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out).contains("UNSIGNED"), "{}", text(&out));
+    // The key file itself: a private key, garbage, a folder, missing: exit 2 naming it.
+    for bad in ["k.key", "nothing-here.pub"] {
+        let out = verify(&good, bad);
+        assert_eq!(out.status.code(), Some(2), "{bad}: {}", text(&out));
+    }
+    std::fs::write(
+        t.join("garbage.pub"),
+        "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n",
+    )
+    .unwrap();
+    assert_eq!(verify(&good, "garbage.pub").status.code(), Some(2));
+    assert_eq!(verify(&good, ".").status.code(), Some(2));
+    let out =
+        run(safeguard()
+            .current_dir(t)
+            .args(["demo", "-q", "--sign-key", "k.pub", "-o", "f"]));
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a public key cannot sign: {}",
+        text(&out)
+    );
+    assert!(
+        !t.join("f").exists(),
+        "nothing is written when the key is bad"
+    );
+
+    // A key openssl made signs too (PKCS#8 PEM is what `openssl genpkey` writes).
+    let made = Command::new("openssl")
+        .args(["genpkey", "-algorithm", "ed25519", "-out"])
+        .arg(t.join("o.key"))
+        .status();
+    if made.is_ok_and(|s| s.success()) {
+        assert!(
+            Command::new("openssl")
+                .args(["pkey", "-pubout", "-in"])
+                .arg(t.join("o.key"))
+                .arg("-out")
+                .arg(t.join("o.pub"))
+                .status()
+                .unwrap()
+                .success()
+        );
+        ok(&run(safeguard()
+            .current_dir(t)
+            .arg("sign")
+            .arg(&good)
+            .args(["--sign-key", "o.key"])));
+        ok(&verify(&good, "o.pub"));
+        assert_eq!(
+            verify(&good, "k.pub").status.code(),
+            Some(1),
+            "re-signed by another key"
+        );
+    }
+    // A tampered package is not signed.
+    let out = run(safeguard()
+        .current_dir(t)
+        .arg("sign")
+        .arg(&r)
+        .args(["--sign-key", "k.key"]));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "r's hashes match its (re-hashed) manifest"
+    );
+    std::fs::write(r.join("report.md"), "edited").unwrap();
+    let out = run(safeguard()
+        .current_dir(t)
+        .arg("sign")
+        .arg(&r)
+        .args(["--sign-key", "k.key"]));
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+}
+
+struct S3 {
+    moto: support::Moto,
+    users: Value,
+}
+
+impl S3 {
+    fn start() -> S3 {
+        // A server of its own: the seed turns moto's authorization on for the whole server.
+        let moto = support::Moto::start();
+        let mut seed = Command::new(moto.bin.join("python"));
+        seed.arg(root().join("tests/fixtures/seed_moto_s3.py"))
+            .arg(&moto.endpoint)
+            .arg(root().join("policies/safeguard-upload.json"))
+            .arg(root().join("policies/safeguard-verify-s3.json"));
+        moto.aws_env(&mut seed);
+        let out = seed.output().unwrap();
+        assert!(
+            out.status.success(),
+            "seeding: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        S3 {
+            moto,
+            users: serde_json::from_slice(&out.stdout).unwrap(),
+        }
+    }
+
+    fn as_user(&self, user: &str) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_safeguard"));
+        self.moto.aws_env(&mut c);
+        c.env(
+            "AWS_ACCESS_KEY_ID",
+            self.users[user]["key"].as_str().unwrap(),
+        )
+        .env(
+            "AWS_SECRET_ACCESS_KEY",
+            self.users[user]["secret"].as_str().unwrap(),
+        );
+        c
+    }
+
+    /// Runs boto3 as `user` (a short script with `s3` bound to a client).
+    fn python(&self, user: &str, script: &str) -> String {
+        let mut c = Command::new(self.moto.bin.join("python"));
+        self.moto.aws_env(&mut c);
+        c.env("AWS_ACCESS_KEY_ID", self.users[user]["key"].as_str().unwrap())
+            .env("AWS_SECRET_ACCESS_KEY", self.users[user]["secret"].as_str().unwrap())
+            .arg("-c")
+            .arg(format!(
+                "import boto3, json, os\ns3 = boto3.client('s3', endpoint_url=os.environ['AWS_ENDPOINT_URL'], region_name='us-east-1')\n{script}"
+            ));
+        let out = c.output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+}
+
+#[test]
+fn upload_with_object_lock_and_verify_in_place() {
+    let s3 = S3::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    ok(&run(safeguard().current_dir(t).args(["keygen", "k"])));
+    // Signed and uploaded as the uploader (exactly policies/safeguard-upload.json).
+    let out = run(s3.as_user("uploader").current_dir(t).args([
+        "demo",
+        "--sign-key",
+        "k.key",
+        "--upload",
+        "s3://safeguard-evidence-lock/weekly",
+        "-o",
+        "reports",
+    ]));
+    let stdout = ok(&out);
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with("uploaded: "))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(line.contains("Object Lock GOVERNANCE until"), "{line}");
+    let url = line
+        .strip_prefix("uploaded: ")
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(
+        url.starts_with("s3://safeguard-evidence-lock/weekly/483920175634/"),
+        "{url}"
+    );
+    let key_prefix = url
+        .trim_start_matches("s3://safeguard-evidence-lock/")
+        .to_string();
+    // Every object: the package's files, manifest and signature, each under GOVERNANCE retention
+    // about six years out, with its SHA-256 checksum. (HeadObject: moto 5.2 does not serve
+    // GetObjectRetention.)
+    let listing = s3.python(
+        "auditor",
+        &format!(
+            "r = s3.list_objects_v2(Bucket='safeguard-evidence-lock', Prefix='{key_prefix}')\n\
+             for o in r['Contents']:\n\
+             \x20   h = s3.head_object(Bucket='safeguard-evidence-lock', Key=o['Key'], ChecksumMode='ENABLED')\n\
+             \x20   print(json.dumps({{'key': o['Key'][len('{key_prefix}'):], 'mode': h['ObjectLockMode'], 'until': h['ObjectLockRetainUntilDate'].isoformat(), 'sha256': h.get('ChecksumSHA256')}}))"
+        ),
+    );
+    let objects: Vec<Value> = listing
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let package = PathBuf::from(t.join("reports/483920175634"));
+    let local = std::fs::read_dir(&package)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let manifest = json(&local.join("manifest.json"));
+    assert_eq!(
+        objects.len(),
+        manifest["files"].as_array().unwrap().len() + 2,
+        "{listing}"
+    );
+    let six_years = chrono::Utc::now() + chrono::Duration::days(2189);
+    use base64::Engine;
+    for o in &objects {
+        assert_eq!(o["mode"], "GOVERNANCE", "{o}");
+        let name = o["key"].as_str().unwrap();
+        let bytes = std::fs::read(local.join(name)).unwrap();
+        let sha = base64::engine::general_purpose::STANDARD
+            .encode(hex::decode(safeguard::snapshot::sha256_hex(&bytes)).unwrap());
+        assert_eq!(o["sha256"], sha.as_str(), "{name}: the checksum S3 holds");
+        let until = chrono::DateTime::parse_from_rfc3339(o["until"].as_str().unwrap()).unwrap();
+        assert!(until > six_years, "{o}");
+    }
+    assert!(objects.iter().any(|o| o["key"] == "signature.json"));
+
+    // Verified in place by the auditor (read-only policy), signature too.
+    let out = run(s3
+        .as_user("auditor")
+        .arg("verify")
+        .arg(&url)
+        .args(["--key"])
+        .arg(t.join("k.pub")));
+    let stdout = ok(&out);
+    assert!(
+        stdout.contains("RETAINED manifest.json: Object Lock GOVERNANCE"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("signature verified"), "{stdout}");
+
+    // COMPLIANCE on request, with the days asked for.
+    let out = run(s3.as_user("uploader").current_dir(t).args([
+        "assess",
+        &local.join("snapshot.json").display().to_string(),
+        "--upload",
+        "s3://safeguard-evidence-lock/weekly",
+        "--retention-mode",
+        "COMPLIANCE",
+        "--retain-days",
+        "30",
+        "--fail-on",
+        "never",
+        "-o",
+        "reports",
+    ]));
+    let stdout = ok(&out);
+    assert!(stdout.contains("Object Lock COMPLIANCE until"), "{stdout}");
+
+    // Altered after upload (a new version of one object, an extra object): caught in place.
+    s3.python(
+        "tamperer",
+        &format!(
+            "s3.put_object(Bucket='safeguard-evidence-lock', Key='{key_prefix}results.csv', Body=b'row\\n')\n\
+             s3.put_object(Bucket='safeguard-evidence-lock', Key='{key_prefix}note.txt', Body=b'x')"
+        ),
+    );
+    let out = run(s3.as_user("auditor").arg("verify").arg(&url));
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("ALTERED  results.csv") && stdout.contains("EXTRA    note.txt"),
+        "{stdout}"
+    );
+
+    // A bucket without Object Lock: uploaded, and said to have no retention.
+    let out = run(s3.as_user("uploader").current_dir(t).args([
+        "demo",
+        "--upload",
+        "s3://safeguard-evidence-plain/weekly",
+        "-o",
+        "plain",
+    ]));
+    assert!(
+        ok(&out).contains("the bucket has no Object Lock: no retention was set"),
+        "{}",
+        text(&out)
+    );
+
+    // Refused: exit 4, AWS's reason named, the local package kept and intact.
+    let out = run(s3.as_user("nobody").current_dir(t).args([
+        "demo",
+        "-q",
+        "--upload",
+        "s3://safeguard-evidence-lock/weekly",
+        "-o",
+        "refused",
+    ]));
+    assert_eq!(out.status.code(), Some(4), "{}", text(&out));
+    assert!(
+        text(&out).contains("AccessDenied") && text(&out).contains("is kept at"),
+        "{}",
+        text(&out)
+    );
+    let kept = std::fs::read_dir(t.join("refused/483920175634"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    ok(&run(safeguard().arg("verify").arg(&kept)));
+    // Outside the policy's prefix: refused too.
+    let out = run(s3.as_user("uploader").current_dir(t).args([
+        "demo",
+        "-q",
+        "--upload",
+        "s3://safeguard-evidence-lock/elsewhere",
+        "-o",
+        "x",
+    ]));
+    assert_eq!(out.status.code(), Some(4), "{}", text(&out));
+    // A malformed destination is a usage error before anything runs.
+    let out = run(safeguard().current_dir(t).args([
+        "demo",
+        "-q",
+        "--upload",
+        "s3://Bad_Bucket/x",
+        "-o",
+        "y",
+    ]));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!t.join("y").exists());
+}
