@@ -321,4 +321,38 @@ mod tests {
         }
         assert_eq!(label("nonsense"), None);
     }
+
+    #[test]
+    fn ids_rest_on_account_check_resource_and_key_only() {
+        let mut a = vec![
+            Finding::fail("arn:x", "first message", "/a/0"),
+            Finding::pass("arn:y", "fine", "/a/1"),
+        ];
+        let mut b = vec![
+            Finding::pass("arn:y", "other words", "/b/7"),
+            Finding::new("arn:x", FindingStatus::Pass, "fixed", "/b/3"),
+        ];
+        assign_ids("123456789012", "c.check", &mut a);
+        assign_ids("123456789012", "c.check", &mut b);
+        // Position, status, message and evidence pointer do not move an id.
+        assert_eq!(a[0].id, b[1].id);
+        assert_eq!(a[1].id, b[0].id);
+        assert!(a[0].id.starts_with("c.check#") && a[0].id.len() == "c.check#".len() + 16);
+        // Another account, check or key is another finding.
+        let mut c = vec![Finding::fail("arn:x", "m", "/a/0")];
+        assign_ids("210987654321", "c.check", &mut c);
+        assert_ne!(c[0].id, a[0].id);
+        let mut d = vec![Finding::fail("arn:x", "m", "/a/0").with_key("eu-west-1")];
+        assign_ids("123456789012", "c.check", &mut d);
+        assert_ne!(d[0].id, a[0].id);
+        // Twins the check did not key apart are told apart by evidence, then by order.
+        let mut t = vec![
+            Finding::fail("arn:x", "m", "/e/0"),
+            Finding::fail("arn:x", "m", "/e/1"),
+            Finding::fail("arn:x", "m", "/e/1"),
+        ];
+        assign_ids("123456789012", "c.check", &mut t);
+        assert_ne!(t[0].id, t[1].id);
+        assert_eq!(t[2].id, format!("{}~2", t[1].id));
+    }
 }

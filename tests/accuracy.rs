@@ -138,6 +138,36 @@ fn unresolved_evidence(package: &Path) -> Vec<String> {
         }
     }
     assert!(seen > 0, "{package:?}: no finding to check");
+    // Every finding's id is made from its account, check, resource and key alone: two findings
+    // of one check on one resource must differ in key (else the id falls back to the evidence
+    // pointer, which moves when the evidence does).
+    let mut identities = std::collections::BTreeSet::new();
+    let mut ids = std::collections::BTreeSet::new();
+    for check in results["checks"].as_array().unwrap() {
+        for f in check["findings"].as_array().unwrap() {
+            let id = f["id"].as_str().unwrap_or_default();
+            let identity = (
+                check["id"].as_str().unwrap().to_string(),
+                f["resource"].as_str().unwrap().to_string(),
+                f["key"].as_str().unwrap_or("").to_string(),
+            );
+            if !id.starts_with(&format!("{}#", identity.0))
+                || id.contains('~')
+                || !ids.insert(id.to_string())
+            {
+                out.push(format!(
+                    "{} {}: id {id:?} is not stable and unique",
+                    identity.0, identity.1
+                ));
+            }
+            if !identities.insert(identity.clone()) {
+                out.push(format!(
+                    "{} {}: two findings with key {:?}: the check must key them apart",
+                    identity.0, identity.1, identity.2
+                ));
+            }
+        }
+    }
     out.sort();
     out.dedup();
     out
