@@ -47,6 +47,34 @@ fn text(out: &Output) -> String {
     )
 }
 
+/// Every key of `v` (recursively) is named, in backticks, in docs/scheduled-snapshots.md.
+fn documented(v: &Value, what: &str) {
+    fn keys(v: &Value, out: &mut std::collections::BTreeSet<String>) {
+        match v {
+            Value::Object(m) => {
+                for (k, v) in m {
+                    out.insert(k.clone());
+                    // Keyed by status: data, not fields.
+                    if k != "controls" || !v.is_object() {
+                        keys(v, out);
+                    }
+                }
+            }
+            Value::Array(a) => a.iter().for_each(|v| keys(v, out)),
+            _ => {}
+        }
+    }
+    let doc = std::fs::read_to_string(root().join("docs/scheduled-snapshots.md")).unwrap();
+    let mut fields = std::collections::BTreeSet::new();
+    keys(v, &mut fields);
+    for f in fields {
+        assert!(
+            doc.contains(&format!("`{f}`")),
+            "docs/scheduled-snapshots.md does not name {what}'s field `{f}`"
+        );
+    }
+}
+
 fn json(path: &Path) -> Value {
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
 }
@@ -236,6 +264,7 @@ fn diff_names_what_got_worse_and_what_was_fixed() {
     assert_eq!(out.status.code(), Some(1), "worse: {}", text(&out));
     let d: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(d["schema"], "safeguard.diff.v1");
+    documented(&d, "diff.json");
     assert_eq!(d["old"]["verified"], true);
     // The control whose attestation lapsed: pass → manual, worse.
     let c = d["controls"]
@@ -429,6 +458,8 @@ fn history_carries_first_seen_forward_and_draws_the_trend() {
         .path();
     let h = json(&folder.join("history.json"));
     assert_eq!(h["schema"], "safeguard.history.v1");
+    documented(&h, "history.json");
+    documented(&json(&folder.join("manifest.json")), "the history manifest");
     assert_eq!(h["runs"].as_array().unwrap().len(), 3, "{:#}", h["runs"]);
     assert_eq!(h["excluded"].as_array().unwrap().len(), 1);
     let flapping = h["flapping"].as_array().unwrap();
@@ -540,6 +571,7 @@ fn signatures_catch_every_tampering() {
     let out = verify(&good, "k.pub");
     assert!(ok(&out).contains("SIGNED   by ed25519:"), "{}", text(&out));
     let envelope = json(&good.join("signature.json"));
+    documented(&envelope, "signature.json");
     assert_eq!(envelope["payloadType"], "application/vnd.in-toto+json");
     use base64::Engine;
     let statement: Value = serde_json::from_slice(
@@ -549,6 +581,7 @@ fn signatures_catch_every_tampering() {
     )
     .unwrap();
     assert_eq!(statement["_type"], "https://in-toto.io/Statement/v1");
+    documented(&statement, "the signed statement");
     assert_eq!(statement["subject"][0]["name"], "manifest.json");
     assert_eq!(
         statement["subject"][0]["digest"]["sha256"],

@@ -1,0 +1,167 @@
+//! History benchmark: `cargo bench --bench history [-- N [FINDINGS]]`.
+//!
+//! Builds N packages of one account (default 500: ten years of weekly runs, or a year and a
+//! half of daily ones), one day apart, each with its results grown to FINDINGS findings
+//! (default 2,000) whose statuses drift from run to run (findings fail for a stretch, are
+//! fixed, fail again; controls change status), written through the real package writer. Then
+//! it runs the release binary's `history` over them three times and prints the median wall
+//! time. The issue's bar: 500 packages in under 10 s.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use safeguard::assess::{AssessOptions, assess};
+use safeguard::catalog::Catalog;
+use safeguard::import::{ImportOptions, import_dir};
+use safeguard::package::{PackageRequest, write};
+use safeguard::render::Format;
+use safeguard::results::ControlStatus;
+use safeguard::verdict::FindingStatus;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn release_binary() -> PathBuf {
+    if let Ok(bin) = std::env::var("SAFEGUARD_BENCH_BIN") {
+        return PathBuf::from(bin);
+    }
+    let status = Command::new(env!("CARGO"))
+        .args(["build", "--release", "--bin", "safeguard"])
+        .current_dir(root())
+        .status()
+        .expect("cargo build runs");
+    assert!(status.success());
+    root().join("target/release/safeguard")
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    let n: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(500);
+    let per: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(2_000);
+    let binary = release_binary();
+
+    let snapshot = import_dir(
+        &root().join("examples/clinic-account"),
+        &ImportOptions::default(),
+    )
+    .expect("the example imports");
+    let catalog = Catalog::builtin().expect("catalog");
+    let snapshot_json = snapshot.to_canonical_json();
+    let sha = safeguard::snapshot::sha256_hex(&snapshot_json);
+    let mut base = assess(&snapshot, &sha, &catalog, &AssessOptions::default()).expect("assess");
+    // Grow the findings to `per`, spread over the checks, each a resource of its own.
+    let spread = base.checks.len().min(40);
+    let mut have: usize = base.checks.iter().map(|k| k.findings.len()).sum();
+    let mut k = 0;
+    while have < per {
+        let check = &mut base.checks[k % spread];
+        if let Some(mut f) = check.findings.first().cloned() {
+            f.resource = format!("{}-{have}", f.resource);
+            check.findings.push(f);
+            have += 1;
+        }
+        k += 1;
+    }
+    for c in &mut base.checks {
+        safeguard::verdict::assign_ids(&base.account.id, &c.id, &mut c.findings);
+    }
+    let work = tempfile::tempdir().unwrap();
+    let reports = work.path().join("reports");
+    let formats: BTreeSet<Format> = [Format::Json, Format::Csv].into_iter().collect();
+    let start = chrono::DateTime::parse_from_rfc3339("2025-01-01T09:00:00Z")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+
+    let started = Instant::now();
+    for i in 0..n {
+        let mut r = base.clone();
+        r.snapshot.collected_at = (start + chrono::Duration::days(i as i64))
+            .format("%Y-%m-%dT%H:%M:%SZ")
+            .to_string();
+        // Findings fail for a stretch and are fixed for one: each its own phase.
+        let mut j = 0usize;
+        for c in &mut r.checks {
+            for f in &mut c.findings {
+                f.status = if (i / 5 + j) % 4 == 0 {
+                    FindingStatus::Pass
+                } else {
+                    FindingStatus::Fail
+                };
+                j += 1;
+            }
+        }
+        for (j, c) in r.controls.iter_mut().enumerate() {
+            if (i / 3 + j) % 5 == 0 {
+                c.status = ControlStatus::Pass;
+            }
+        }
+        write(
+            &reports,
+            &PackageRequest {
+                snapshot_json: &snapshot_json,
+                results: &r,
+                formats: &formats,
+                templates: None,
+                created_at: start + chrono::Duration::days(i as i64),
+                detail: safeguard::render::view::Detail::All,
+                phases: None,
+                extra: Vec::new(),
+            },
+        )
+        .expect("package written");
+    }
+    println!(
+        "built {n} packages of one account, ~{per} findings each, in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    let account = reports.join(&base.account.id);
+    let mut runs: Vec<(Duration, String)> = (0..3)
+        .map(|i| {
+            let t = Instant::now();
+            let out = Command::new(&binary)
+                .arg("history")
+                .arg(&account)
+                .arg("-o")
+                .arg(work.path().join(format!("history-{i}")))
+                .output()
+                .expect("history runs");
+            let took = t.elapsed();
+            assert!(
+                out.status.success(),
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            (
+                took,
+                String::from_utf8_lossy(&out.stdout).trim().to_string(),
+            )
+        })
+        .collect();
+    runs.sort_by_key(|(t, _)| *t);
+    let (took, summary) = &runs[1];
+    println!(
+        "history of {n} packages: {:.2} s (median of 3)\n{summary}",
+        took.as_secs_f64()
+    );
+    if std::env::var_os("SAFEGUARD_BENCH_KEEP").is_some() {
+        let keep = root().join("target/bench-history");
+        let _ = std::fs::remove_dir_all(&keep);
+        std::fs::create_dir_all(&keep).unwrap();
+        let from = work.path().join("history-0");
+        let status = Command::new("cp")
+            .arg("-r")
+            .arg(&from)
+            .arg(&keep)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        println!("kept the report under {}", keep.display());
+    }
+}
