@@ -190,6 +190,79 @@ fn hub_calls() -> BTreeSet<String> {
     out
 }
 
+/// The S3 operations called in `src` (each call is `.op()` followed by `.bucket(`), as IAM
+/// actions by the AWS service authorization reference's mapping, for the calls whose action is
+/// not their name.
+fn s3_actions(src: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for (at, _) in src.match_indices(".bucket(") {
+        let before = src[..at].trim_end();
+        let Some(call) = before.strip_suffix("()") else {
+            continue;
+        };
+        let op: String = call
+            .chars()
+            .rev()
+            .take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_')
+            .collect::<String>()
+            .chars()
+            .rev()
+            .collect();
+        let actions: &[&str] = match op.as_str() {
+            "put_object" => &["s3:PutObject", "s3:PutObjectRetention"],
+            "get_object_lock_configuration" => &["s3:GetBucketObjectLockConfiguration"],
+            "get_bucket_location" => &["s3:GetBucketLocation"],
+            "get_object" => &["s3:GetObject", "s3:GetObjectRetention"],
+            "list_objects_v2" => &["s3:ListBucket"],
+            other => {
+                panic!("src/upload.rs calls {other}: add its IAM action here and to the policy")
+            }
+        };
+        out.extend(actions.iter().map(|a| a.to_string()));
+    }
+    out
+}
+
+#[test]
+fn the_upload_policy_grants_exactly_what_the_upload_calls() {
+    let policy: Value = serde_json::from_slice(
+        &std::fs::read(root().join("policies/safeguard-upload.json")).unwrap(),
+    )
+    .unwrap();
+    // Uploading: everything before `fetch` (the bucket's region, its Object Lock, the objects);
+    // verifying in place: the bucket's region and `fetch`.
+    let src = std::fs::read_to_string(root().join("src/upload.rs")).unwrap();
+    let (upload, fetch) = src.split_at(src.find("pub fn fetch(").unwrap());
+    let region = s3_actions(&upload[..upload.find("pub fn upload(").unwrap()]);
+    assert_eq!(region, BTreeSet::from(["s3:GetBucketLocation".to_string()]));
+    assert_eq!(actions(&policy["Statement"]), s3_actions(upload));
+    let verify: Value = serde_json::from_slice(
+        &std::fs::read(root().join("policies/safeguard-verify-s3.json")).unwrap(),
+    )
+    .unwrap();
+    let mut reads = s3_actions(fetch);
+    reads.extend(region);
+    assert_eq!(actions(&verify["Statement"]), reads);
+    for st in policy["Statement"].as_array().unwrap() {
+        let resource = st["Resource"].as_str().unwrap();
+        assert!(
+            resource.starts_with("arn:aws:s3:::EVIDENCE_BUCKET") && !resource.contains('*')
+                || resource == "arn:aws:s3:::EVIDENCE_BUCKET/EVIDENCE_PREFIX/*",
+            "the upload policy reaches past the evidence prefix: {resource}"
+        );
+    }
+    // The collector's policy stays read-only.
+    let collector: Value = serde_json::from_slice(
+        &std::fs::read(root().join("policies/safeguard-collector.json")).unwrap(),
+    )
+    .unwrap();
+    assert!(
+        actions(&collector["Statement"])
+            .iter()
+            .all(|a| !a.starts_with("s3:Put"))
+    );
+}
+
 fn actions(statements: &Value) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     for st in statements.as_array().unwrap() {
