@@ -459,3 +459,52 @@ fn copy(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Every subcommand and every long flag reaches the README (`-o`/`--output`, `-v`/`--verbose`
+/// and `--help` are written short or are universal).
+#[test]
+fn readme_names_every_command_and_flag() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let help = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_safeguard"))
+            .args(args)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let top = help(&["--help"]);
+    let commands: Vec<String> = top
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        // A command's line starts at the indent; its wrapped description is indented further.
+        .filter(|l| l[2..].starts_with(|c: char| c.is_ascii_lowercase()))
+        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+        .filter(|c| c != "help")
+        .collect();
+    assert!(commands.len() >= 12, "{commands:?}");
+    let mut missing = Vec::new();
+    for c in &commands {
+        if !readme.contains(&format!("safeguard {c}")) {
+            missing.push(format!("safeguard {c}"));
+        }
+        for word in
+            help(&[c, "--help"]).split(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '-'))
+        {
+            if word.starts_with("--")
+                && word.len() > 3
+                && !["--help", "--output", "--verbose"].contains(&word)
+                && !readme.contains(word)
+            {
+                missing.push(format!("{c} {word}"));
+            }
+        }
+    }
+    missing.sort();
+    missing.dedup();
+    assert!(
+        missing.is_empty(),
+        "the README does not mention: {missing:?}"
+    );
+}

@@ -184,6 +184,9 @@ pub fn keygen(prefix: &Path) -> Result<(PathBuf, PathBuf, String)> {
             )));
         }
     }
+    if let Some(dir) = private.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    }
     let mut seed = [0u8; 32];
     getrandom::fill(&mut seed)
         .map_err(|e| Error::Internal(format!("no randomness from the OS: {e}")))?;
