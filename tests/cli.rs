@@ -647,10 +647,9 @@ fn attestations_waivers_and_config_reach_every_output() {
     );
     let csv = fs::read_to_string(pkg.join("results.csv")).unwrap();
     assert!(
-        csv.lines()
-            .next()
-            .unwrap()
-            .ends_with("waiver_status,waiver_approved_by,waiver_expires")
+        csv.lines().next().unwrap().ends_with(
+            "waiver_status,waiver_approved_by,waiver_expires,finding_id,first_seen,change"
+        )
     );
     assert!(csv.contains(",valid,\"Dana Reyes, Security Officer\",2027-01-31"));
 }

@@ -1009,3 +1009,103 @@ fn upload_with_object_lock_and_verify_in_place() {
     assert_eq!(out.status.code(), Some(2));
     assert!(!t.join("y").exists());
 }
+
+#[test]
+fn hostile_series_never_hang_and_never_count() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let good = PathBuf::from(
+        ok(&run(safeguard()
+            .current_dir(t)
+            .args(["demo", "-q", "-o", "reports"])))
+        .trim()
+        .to_string(),
+    );
+    let good = t.join(good);
+    let account = t.join("reports/483920175634");
+    // A link to a package (not followed), a folder whose manifest.json is a FIFO (not read), a
+    // package whose results.json does not parse though its manifest was re-hashed to match.
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(&good, account.join("20990101T000000Z")).unwrap();
+        std::fs::create_dir(account.join("20980101T000000Z")).unwrap();
+        assert!(
+            Command::new("mkfifo")
+                .arg(account.join("20980101T000000Z/manifest.json"))
+                .status()
+                .unwrap()
+                .success()
+        );
+    }
+    let bad = account.join("20970101T000000Z");
+    std::fs::create_dir(&bad).unwrap();
+    for entry in std::fs::read_dir(&good).unwrap() {
+        let e = entry.unwrap();
+        if e.file_type().unwrap().is_file() {
+            std::fs::copy(e.path(), bad.join(e.file_name())).unwrap();
+        }
+    }
+    for sub in ["inputs", "attestations"] {
+        if good.join(sub).is_dir() {
+            std::fs::create_dir_all(bad.join(sub)).unwrap();
+            for e in std::fs::read_dir(good.join(sub)).unwrap() {
+                let e = e.unwrap();
+                std::fs::copy(e.path(), bad.join(sub).join(e.file_name())).unwrap();
+            }
+        }
+    }
+    let garbage = br#"{"schema": "safeguard.results.v2", "checks": 7}"#;
+    std::fs::write(bad.join("results.json"), garbage).unwrap();
+    let mut manifest = json(&bad.join("manifest.json"));
+    for f in manifest["files"].as_array_mut().unwrap() {
+        if f["path"] == "results.json" {
+            f["sha256"] = safeguard::snapshot::sha256_hex(garbage).into();
+            f["size"] = garbage.len().into();
+        }
+    }
+    std::fs::write(
+        bad.join("manifest.json"),
+        serde_json::to_vec(&manifest).unwrap(),
+    )
+    .unwrap();
+
+    let started = std::time::Instant::now();
+    let out = run(safeguard()
+        .arg("history")
+        .arg(&account)
+        .arg("-o")
+        .arg(t.join("h")));
+    assert!(started.elapsed().as_secs() < 60, "history hung");
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("1 run(s)"),
+        "only the intact package counts: {stdout}"
+    );
+    assert!(
+        stdout.contains("20970101T000000Z: results.json does not parse"),
+        "{stdout}"
+    );
+    // diff refuses the unparsable one at its JSON pointer, and a FIFO without blocking.
+    let out = run(safeguard().arg("diff").arg(&good).arg(&bad));
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("results.json"), "{}", text(&out));
+    #[cfg(unix)]
+    {
+        let fifo = account.join("20980101T000000Z/manifest.json");
+        let out = run(safeguard().arg("diff").arg(&good).arg(&fifo));
+        assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+        let out = run(safeguard()
+            .arg("demo")
+            .arg("-q")
+            .arg("--previous")
+            .arg(&fifo)
+            .arg("-o")
+            .arg(t.join("p")));
+        assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+        assert!(
+            !t.join("p").exists(),
+            "nothing written when the previous package is bad"
+        );
+    }
+}

@@ -179,14 +179,16 @@ fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) -> Result<()> {
 
 /// An account package (not an organization roll-up): its manifest names a snapshot.
 fn is_package(dir: &Path) -> bool {
-    let manifest = dir.join(package::MANIFEST);
-    std::fs::symlink_metadata(&manifest).is_ok_and(|m| m.is_file())
-        && std::fs::read(&manifest).is_ok_and(|b| {
-            serde_json::from_slice::<serde_json::Value>(&b)
-                .ok()
-                .and_then(|v| v.get("schema")?.as_str().map(str::to_string))
-                .is_some_and(|s| s == package::MANIFEST_SCHEMA)
-        })
+    #[derive(Deserialize)]
+    struct Head {
+        schema: String,
+    }
+    // Read as verify reads it: a regular file, no link, bounded.
+    package::read_package_file(dir, package::MANIFEST, 64 << 20)
+        .ok()
+        .flatten()
+        .and_then(|b| serde_json::from_slice::<Head>(&b).ok())
+        .is_some_and(|h| h.schema == package::MANIFEST_SCHEMA)
 }
 
 /// Reads and verifies every package under `dir` (on every core) and builds the trend.
