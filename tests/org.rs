@@ -96,6 +96,16 @@ fn results(dir: &Path, account: &str) -> Value {
     serde_json::from_slice(&std::fs::read(dirs[0].join("results.json")).unwrap()).unwrap()
 }
 
+fn newest_results(dir: &Path, account: &str) -> Value {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(dir.join(account))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    dirs.sort();
+    serde_json::from_slice(&std::fs::read(dirs.last().unwrap().join("results.json")).unwrap())
+        .unwrap()
+}
+
 fn finding<'a>(r: &'a Value, check: &str, resource: &str) -> &'a Value {
     r["checks"]
         .as_array()
@@ -253,6 +263,50 @@ fn one_command_assesses_every_member_and_rolls_up() {
         serde_json::from_slice(&std::fs::read(Path::new(&pkg).join("results.json")).unwrap())
             .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&direct.stderr)));
     assert_eq!(verdicts(&a), verdicts(&d));
+
+    // The next scheduled run: --history finds each account's previous package, and every
+    // package and the roll-up are signed.
+    let key = work.path().join("k");
+    let made = Command::new(env!("CARGO_BIN_EXE_safeguard"))
+        .arg("keygen")
+        .arg(&key)
+        .output()
+        .unwrap();
+    assert!(made.status.success());
+    let again = org.run_org(
+        &out,
+        &[
+            "--history",
+            out.to_str().unwrap(),
+            "--sign-key",
+            work.path().join("k.key").to_str().unwrap(),
+        ],
+    );
+    let stdout = String::from_utf8_lossy(&again.stdout);
+    assert_eq!(again.status.code(), Some(1), "{stdout}");
+    assert_eq!(
+        stdout.matches("signed: ").count(),
+        3,
+        "two packages and the roll-up: {stdout}"
+    );
+    let a2 = newest_results(&out, &org.account("clinic-a"));
+    let since = a2["changes"]["since"].as_str().unwrap();
+    assert_eq!(since, a["snapshot"]["collected_at"].as_str().unwrap());
+    for line in stdout.lines().filter_map(|l| l.strip_prefix("signed: ")) {
+        let sig = PathBuf::from(line.split(" (key").next().unwrap());
+        let verified = Command::new(env!("CARGO_BIN_EXE_safeguard"))
+            .arg("verify")
+            .arg(sig.parent().unwrap())
+            .arg("--key")
+            .arg(work.path().join("k.pub"))
+            .output()
+            .unwrap();
+        assert!(
+            verified.status.success(),
+            "{}",
+            String::from_utf8_lossy(&verified.stdout)
+        );
+    }
 }
 
 #[test]

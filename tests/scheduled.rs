@@ -935,6 +935,38 @@ fn upload_with_object_lock_and_verify_in_place() {
     let stdout = ok(&out);
     assert!(stdout.contains("Object Lock COMPLIANCE until"), "{stdout}");
 
+    // The roll-up too: signed and uploaded under its folder's name.
+    let out = run(s3.as_user("uploader").current_dir(t).args([
+        "aggregate",
+        "reports",
+        "-o",
+        "rollups/org-rollup",
+        "--sign-key",
+        "k.key",
+        "--upload",
+        "s3://safeguard-evidence-lock/weekly",
+    ]));
+    let stdout = text(&out);
+    let rollup_url = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("uploaded: "))
+        .unwrap_or_else(|| panic!("{stdout}"))
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(
+        rollup_url.starts_with("s3://safeguard-evidence-lock/weekly/org-rollup/"),
+        "{rollup_url}"
+    );
+    let out = run(s3
+        .as_user("auditor")
+        .arg("verify")
+        .arg(&rollup_url)
+        .arg("--key")
+        .arg(t.join("k.pub")));
+    assert!(ok(&out).contains("signature verified"), "{}", text(&out));
+
     // Altered after upload (a new version of one object, an extra object): caught in place.
     s3.python(
         "tamperer",
