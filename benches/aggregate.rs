@@ -7,8 +7,11 @@
 //! times and prints the median wall time and the peak RSS it reports (`--profile-phases`).
 //! The bar: 500 packages in under a minute, in memory bounded by one package.
 
+#[path = "support.rs"]
+mod support;
+
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -19,20 +22,6 @@ use safeguard::package::{PackageRequest, write};
 use safeguard::render::Format;
 use safeguard::results::ControlStatus;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn release_binary() -> PathBuf {
-    let status = Command::new(env!("CARGO"))
-        .args(["build", "--release", "--bin", "safeguard"])
-        .current_dir(root())
-        .status()
-        .expect("cargo build runs");
-    assert!(status.success());
-    root().join("target/release/safeguard")
-}
-
 fn main() {
     let args: Vec<String> = std::env::args()
         .skip(1)
@@ -40,10 +29,10 @@ fn main() {
         .collect();
     let n: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(500);
     let per: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(2_000);
-    let binary = release_binary();
+    let binary = support::binary();
 
     let snapshot = import_dir(
-        &root().join("examples/clinic-account"),
+        &support::root().join("examples/clinic-account"),
         &ImportOptions::default(),
     )
     .expect("the example imports");

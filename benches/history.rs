@@ -7,8 +7,10 @@
 //! it runs the release binary's `history` over them three times and prints the median wall
 //! time. The bar: 500 packages in under 10 s.
 
+#[path = "support.rs"]
+mod support;
+
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -20,23 +22,6 @@ use safeguard::render::Format;
 use safeguard::results::ControlStatus;
 use safeguard::verdict::FindingStatus;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn release_binary() -> PathBuf {
-    if let Ok(bin) = std::env::var("SAFEGUARD_BENCH_BIN") {
-        return PathBuf::from(bin);
-    }
-    let status = Command::new(env!("CARGO"))
-        .args(["build", "--release", "--bin", "safeguard"])
-        .current_dir(root())
-        .status()
-        .expect("cargo build runs");
-    assert!(status.success());
-    root().join("target/release/safeguard")
-}
-
 fn main() {
     let args: Vec<String> = std::env::args()
         .skip(1)
@@ -44,10 +29,10 @@ fn main() {
         .collect();
     let n: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(500);
     let per: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(2_000);
-    let binary = release_binary();
+    let binary = support::binary();
 
     let snapshot = import_dir(
-        &root().join("examples/clinic-account"),
+        &support::root().join("examples/clinic-account"),
         &ImportOptions::default(),
     )
     .expect("the example imports");
@@ -151,7 +136,7 @@ fn main() {
         took.as_secs_f64()
     );
     if std::env::var_os("SAFEGUARD_BENCH_KEEP").is_some() {
-        let keep = root().join("target/bench-history");
+        let keep = support::root().join("target/bench-history");
         let _ = std::fs::remove_dir_all(&keep);
         std::fs::create_dir_all(&keep).unwrap();
         let from = work.path().join("history-0");

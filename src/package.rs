@@ -305,6 +305,18 @@ pub struct Verification {
 }
 
 impl Verification {
+    /// Every problem found, one phrase each (`missing x`, `altered y (...)`, `extra z`, and the
+    /// inconsistencies), in that order.
+    pub fn problems(&self) -> Vec<String> {
+        self.missing
+            .iter()
+            .map(|m| format!("missing {m}"))
+            .chain(self.altered.iter().map(|a| format!("altered {a}")))
+            .chain(self.extra.iter().map(|x| format!("extra {x}")))
+            .chain(self.inconsistent.iter().cloned())
+            .collect()
+    }
+
     pub fn is_intact(&self) -> bool {
         self.missing.is_empty()
             && self.altered.is_empty()

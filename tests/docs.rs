@@ -241,29 +241,24 @@ fn results_schema_names_every_field() {
     let doc = std::fs::read_to_string(root().join("docs/results-schema.md")).unwrap();
     let named = |s: &str| doc.contains(&format!("`{s}`"));
     let out = tempfile::tempdir().unwrap();
-    let run = std::process::Command::new(env!("CARGO_BIN_EXE_safeguard"))
-        .args(["demo", "-q", "-o"])
-        .arg(out.path())
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    let first = String::from_utf8(run.stdout).unwrap().trim().to_string();
+    let demo = |extra: &[&str]| {
+        let run = std::process::Command::new(env!("CARGO_BIN_EXE_safeguard"))
+            .args(["demo", "-q"])
+            .args(extra)
+            .arg("-o")
+            .arg(out.path())
+            .output()
+            .unwrap();
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        std::path::PathBuf::from(String::from_utf8(run.stdout).unwrap().trim())
+    };
+    let first = demo(&[]);
     // A second run against the first, so the fields --previous adds are present too.
-    let run = std::process::Command::new(env!("CARGO_BIN_EXE_safeguard"))
-        .args(["demo", "-q", "--previous", &first, "-o"])
-        .arg(out.path())
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    let package = std::path::PathBuf::from(String::from_utf8(run.stdout).unwrap().trim());
+    let package = demo(&["--previous", first.to_str().unwrap()]);
     let second: serde_json::Value =
         serde_json::from_slice(&std::fs::read(package.join("results.json")).unwrap()).unwrap();
     assert!(second["changes"].is_object(), "--previous records changes");

@@ -50,14 +50,7 @@ pub fn load(path: &Path) -> Result<Loaded> {
     if let Some(dir) = &dir {
         let v = package::verify(dir)?;
         if !v.is_intact() {
-            let problems: Vec<String> = v
-                .missing
-                .iter()
-                .map(|m| format!("missing {m}"))
-                .chain(v.altered.iter().map(|a| format!("altered {a}")))
-                .chain(v.extra.iter().map(|x| format!("extra {x}")))
-                .chain(v.inconsistent.iter().cloned())
-                .collect();
+            let problems = v.problems();
             return Err(Error::bad_input(
                 dir,
                 Location::default(),

@@ -271,11 +271,7 @@ fn relative(base: &Path, p: &Path) -> String {
 fn point(base: &Path, dir: &Path) -> std::result::Result<Point, String> {
     let v = package::verify(dir).map_err(|e| e.to_string())?;
     if !v.is_intact() {
-        let mut problems: Vec<String> = v.missing.iter().map(|m| format!("missing {m}")).collect();
-        problems.extend(v.altered.iter().map(|a| format!("altered {a}")));
-        problems.extend(v.extra.iter().map(|x| format!("extra {x}")));
-        problems.extend(v.inconsistent.iter().cloned());
-        return Err(format!("fails verification: {}", problems.join("; ")));
+        return Err(format!("fails verification: {}", v.problems().join("; ")));
     }
     let manifest = std::fs::read(dir.join(package::MANIFEST)).map_err(|e| e.to_string())?;
     let results = std::fs::read(dir.join("results.json")).map_err(|_| {

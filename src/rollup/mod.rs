@@ -294,14 +294,7 @@ pub fn build(found: &Found) -> Result<Rollup> {
 fn summarize(dir: &Path) -> std::result::Result<Summary, String> {
     let v = crate::package::verify(dir).map_err(|e| format!("cannot be verified: {e}"))?;
     if !v.is_intact() {
-        let problems: Vec<String> = v
-            .missing
-            .iter()
-            .map(|m| format!("missing {m}"))
-            .chain(v.altered.iter().map(|a| format!("altered {a}")))
-            .chain(v.extra.iter().map(|x| format!("extra {x}")))
-            .chain(v.inconsistent.iter().cloned())
-            .collect();
+        let problems = v.problems();
         return Err(format!(
             "fails verification ({} problem(s)): {}",
             problems.len(),
