@@ -121,6 +121,8 @@ pub struct Inputs {
     from_config: BTreeMap<String, BTreeMap<String, ParamValue>>,
     /// The input files copied into the package.
     extra: Vec<(String, Vec<u8>)>,
+    /// `--previous`, read and verified before anything is collected or assessed.
+    previous: Option<std::sync::Arc<crate::drift::Loaded>>,
 }
 
 /// Reads and validates every input file before anything is assessed or written.
@@ -168,12 +170,25 @@ pub fn load_inputs(out: &PackageOptions) -> Result<Inputs> {
             organization: out.organization.clone().or(preparer.organization),
         },
     };
+    let previous = match &out.previous {
+        Some(p) => Some(std::sync::Arc::new(crate::drift::load(p)?)),
+        None => None,
+    };
+    if let Some(dir) = &out.history
+        && !dir.is_dir()
+    {
+        return Err(Error::Usage(format!(
+            "--history {}: not a folder of earlier packages",
+            dir.display()
+        )));
+    }
     Ok(Inputs {
         formats,
         catalog,
         options,
         from_config,
         extra,
+        previous,
     })
 }
 
@@ -210,7 +225,13 @@ pub fn package_with(
         Ok((json, results))
     })?;
     let mut results = results;
-    carry_forward(&mut results, out)?;
+    // A previous package that cannot be compared with this one (another account, collected
+    // later) is said after the package is written, so the assessment is not lost.
+    let not_compared = match carry_forward(&mut results, inputs, out) {
+        Ok(()) => None,
+        Err(Error::Usage(why)) => Some(why),
+        Err(e) => return Err(e),
+    };
     extra.push((
         "parameters.json".into(),
         parameters_json(params, &inputs.from_config)?,
@@ -234,16 +255,27 @@ pub fn package_with(
     if let Some(phases) = &out.phases {
         phases.record("package (writers, hashes, disk)", started.elapsed());
     }
+    if let Some(why) = not_compared {
+        return Err(Error::Usage(format!(
+            "--previous/--history: {why}; the package was written without a comparison at {}",
+            dir.display()
+        )));
+    }
     Ok((results, dir))
 }
 
 /// With `--previous` or `--history`: `first_seen`, new or recurring on every failing finding,
 /// and `changes`, from the account's previous package.
-fn carry_forward(results: &mut Results, out: &PackageOptions) -> Result<()> {
-    let (previous, passed_over) = match (&out.previous, &out.history) {
-        (Some(p), _) => (Some(crate::drift::load(p)?), Vec::new()),
+fn carry_forward(results: &mut Results, inputs: &Inputs, out: &PackageOptions) -> Result<()> {
+    let (previous, passed_over) = match (&inputs.previous, &out.history) {
+        (Some(p), _) => (Some(p.clone()), Vec::new()),
         (None, Some(dir)) => {
-            crate::drift::newest_before(dir, &results.account.id, &results.snapshot.collected_at)?
+            let (found, passed_over) = crate::drift::newest_before(
+                dir,
+                &results.account.id,
+                &results.snapshot.collected_at,
+            )?;
+            (found.map(std::sync::Arc::new), passed_over)
         }
         (None, None) => return Ok(()),
     };

@@ -419,10 +419,11 @@ impl OutputArgs {
     fn package(
         &self,
         snapshot: &Snapshot,
+        inputs: &app::Inputs,
         options: &PackageOptions,
         delivery: &Delivery,
     ) -> Result<Results> {
-        let (results, dir) = app::assess_and_package(snapshot, options)?;
+        let (results, dir) = app::package_with(snapshot, inputs, options)?;
         if let Some(phases) = &options.phases {
             eprintln!("{}", phases.line());
         }
@@ -672,10 +673,11 @@ fn run(cli: Cli) -> Result<i32> {
             // The example's own attestations, waivers and parameters, unless others are given.
             let options = out.options().with_example_inputs(&dir);
             let delivery = out.delivery.delivery(None, None)?;
+            let inputs = app::load_inputs(&options)?;
             let snapshot = timed(&options, "import", || {
                 import_dir(&dir, &ImportOptions::default())
             })?;
-            out.package(&snapshot, &options, &delivery)?;
+            out.package(&snapshot, &inputs, &options, &delivery)?;
             if !out.quiet {
                 println!(
                     "\nThis was the bundled example account; its failures are deliberate. `safeguard demo` exits 0 when the package was written."
@@ -709,6 +711,7 @@ fn run(cli: Cli) -> Result<i32> {
         } => {
             let options = out.options();
             let delivery = out.delivery.delivery(None, None)?;
+            let inputs = app::load_inputs(&options)?;
             let snapshot = timed(&options, "import", || {
                 if input.is_dir() {
                     import_dir(&input, &ImportOptions { collected_at })
@@ -716,7 +719,7 @@ fn run(cli: Cli) -> Result<i32> {
                     Snapshot::read(&input)
                 }
             })?;
-            let results = out.package(&snapshot, &options, &delivery)?;
+            let results = out.package(&snapshot, &inputs, &options, &delivery)?;
             Ok(exit_code_for(&results, fail_on))
         }
         Command::Collect { aws, output } => {
@@ -742,6 +745,11 @@ fn run(cli: Cli) -> Result<i32> {
             fail_on,
         } if org.org => {
             let options = out.options();
+            if options.previous.is_some() {
+                return Err(crate::error::Error::Usage(
+                    "--previous names one account's package; with --org use --history DIR (each account's newest earlier package there)".into(),
+                ));
+            }
             let org_options = org.options()?;
             let delivery = out
                 .delivery
@@ -863,10 +871,13 @@ fn run(cli: Cli) -> Result<i32> {
             let delivery = out
                 .delivery
                 .delivery(aws.profile.as_deref(), aws.region.as_deref())?;
+            // Every input is read and checked before collecting, so a mistake in one costs no
+            // collection.
+            let inputs = app::load_inputs(&options)?;
             let (_, snapshot) = timed(&options, "collect", || {
                 app::collect_snapshot(&aws.options())
             })?;
-            let results = out.package(&snapshot, &options, &delivery)?;
+            let results = out.package(&snapshot, &inputs, &options, &delivery)?;
             let partial = !snapshot.gaps.is_empty() && fail_on != FailOn::Never;
             Ok(exit_code_for(&results, fail_on).max(i32::from(partial)))
         }

@@ -354,6 +354,34 @@ fn diff_names_what_got_worse_and_what_was_fixed() {
         "{}",
         text(&accounts)
     );
+    // --previous of another account: exit 2, and the assessment is written all the same.
+    let out = run(safeguard()
+        .arg("assess")
+        .arg(s.work.join("w2.json"))
+        .args(["-q", "--previous"])
+        .arg(&lone)
+        .arg("-o")
+        .arg(s.work.join("mismatch")));
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains("written without a comparison"),
+        "{}",
+        text(&out)
+    );
+    assert!(s.work.join("mismatch/483920175634").is_dir());
+    // With --org, --previous is refused before anything runs: each account has its own.
+    let out = run(safeguard()
+        .args(["run", "--org", "--role-name", "R", "--previous"])
+        .arg(w1));
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("use --history"), "{}", text(&out));
+    // A --history folder that is not one: exit 2 before anything is assessed.
+    let out = run(safeguard()
+        .arg("demo")
+        .args(["-q", "--history", "/nonexistent/x", "-o"])
+        .arg(s.work.join("nohist")));
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(!s.work.join("nohist").exists());
     // A lone results.json is compared but said to be unverified.
     let mut same_account = json(&w2.join("results.json"));
     same_account["tool"]["version"] = "edited".into();
