@@ -164,11 +164,13 @@ where
         .map_err(plot_err)?
         .label("Failing controls (left)")
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], CONTROLS.stroke_width(2)));
+    // A marker per run while they stay apart; past that the lines carry it.
+    let radius = if n <= 60 { 3 } else { 0 };
     chart
         .draw_series(
             controls
                 .iter()
-                .map(|p| Circle::new(*p, 3, CONTROLS.filled())),
+                .map(|p| Circle::new(*p, radius, CONTROLS.filled())),
         )
         .map_err(plot_err)?;
     chart
@@ -180,7 +182,7 @@ where
         .draw_secondary_series(
             findings
                 .iter()
-                .map(|p| Circle::new(*p, 3, FINDINGS.filled())),
+                .map(|p| Circle::new(*p, radius, FINDINGS.filled())),
         )
         .map_err(plot_err)?;
     chart
