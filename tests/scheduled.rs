@@ -683,10 +683,9 @@ fn signatures_catch_every_tampering() {
     let sdir = pkg("d");
     let mut env = json(&sdir.join("signature.json"));
     let sig = env["signatures"][0]["sig"].as_str().unwrap().to_string();
-    let flipped = if sig.starts_with('A') {
-        format!("B{}", &sig[1..])
-    } else {
-        format!("A{}", &sig[1..])
+    let flipped = match sig.strip_prefix('A') {
+        Some(rest) => format!("B{rest}"),
+        None => format!("A{}", &sig[1..]),
     };
     env["signatures"][0]["sig"] = flipped.into();
     std::fs::write(
@@ -904,7 +903,7 @@ fn upload_with_object_lock_and_verify_in_place() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    let package = PathBuf::from(t.join("reports/483920175634"));
+    let package = t.join("reports/483920175634");
     let local = std::fs::read_dir(&package)
         .unwrap()
         .next()
