@@ -115,6 +115,19 @@ fn week(base: &Value, days: i64) -> Value {
     s
 }
 
+/// The user made an administrator: added to the Admins group (AdministratorAccess).
+fn made_admin(mut s: Value, name: &str) -> Value {
+    for u in s["iam"]["authorization_details"]["UserDetailList"]
+        .as_array_mut()
+        .unwrap()
+    {
+        if u["UserName"] == name {
+            u["GroupList"].as_array_mut().unwrap().push("Admins".into());
+        }
+    }
+    s
+}
+
 /// The user gone from the account (IAM and the credential report).
 fn without_user(mut s: Value, name: &str) -> Value {
     s["iam"]["authorization_details"]["UserDetailList"]
@@ -219,7 +232,7 @@ fn series() -> Series {
     let w2 = assess(
         &work,
         "w2",
-        &without_user(week(&base, 7), "dave.kim"),
+        &made_admin(without_user(week(&base, 7), "dave.kim"), "carol.ortiz"),
         &reports,
         &args(&i1),
     );
@@ -306,6 +319,19 @@ fn diff_names_what_got_worse_and_what_was_fixed() {
             .unwrap()
             .iter()
             .all(|f| f["first_seen"] == "2026-11-20T09:00:00Z")
+    );
+    // carol.ortiz joined Admins: a new admin-equivalent principal, named as such.
+    let admins: Vec<&str> = d["new_admins"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["resource"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        admins,
+        ["arn:aws:iam::483920175634:user/carol.ortiz"],
+        "{:#}",
+        d["new_admins"]
     );
     let worse = d["worse"].as_array().unwrap();
     assert!(

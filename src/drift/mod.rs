@@ -125,9 +125,11 @@ pub struct Drift {
     /// missing). Not resolved: a gap is not a fix.
     pub undetermined: Vec<FindingRef>,
     pub still_failing: Vec<FindingRef>,
-    /// New failing findings of `iam.admin_access`: principals that became admin-equivalent.
+    /// Principals `iam.admin_access` lists now (passing or failing) and did not before: newly
+    /// admin-equivalent.
     pub new_admins: Vec<FindingRef>,
-    /// New failing findings of `iam.privilege_escalation`.
+    /// `iam.privilege_escalation` findings failing now and not before, or failing in both with
+    /// other paths.
     pub new_escalations: Vec<FindingRef>,
     /// Waivers valid before and expired now.
     pub waivers_expired: Vec<WaiverRef>,
@@ -310,13 +312,33 @@ pub fn compare(old: &Loaded, new: &Loaded) -> Result<Drift> {
             }
             _ => {
                 let r = finding_ref(check, f, Some(n.snapshot.collected_at.clone()));
-                match *check {
-                    ADMIN_CHECK => drift.new_admins.push(r.clone()),
-                    ESCALATION_CHECK => drift.new_escalations.push(r.clone()),
-                    _ => {}
+                if *check == ESCALATION_CHECK {
+                    drift.new_escalations.push(r.clone());
                 }
                 drift.new_failing.push(r);
             }
+        }
+    }
+    // iam.admin_access lists every admin-equivalent principal, passing (MFA, break-glass) or
+    // failing: one listed now and not before is new, whatever its status.
+    let judged = |f: &Finding| matches!(f.status, FindingStatus::Pass | FindingStatus::Fail);
+    for (id, (check, f)) in nf
+        .iter()
+        .filter(|(_, (c, f))| *c == ADMIN_CHECK && judged(f))
+    {
+        if !of.get(id).is_some_and(|(_, before)| judged(before)) {
+            drift.new_admins.push(finding_ref(check, f, None));
+        }
+    }
+    // An escalation finding failing in both whose paths changed (its message names them) is a
+    // new path too.
+    for r in &drift.still_failing {
+        if r.check == ESCALATION_CHECK
+            && of
+                .get(r.id.as_str())
+                .is_some_and(|(_, before)| before.message != r.message)
+        {
+            drift.new_escalations.push(r.clone());
         }
     }
     for (id, (check, f)) in of.iter().filter(|(_, (_, f))| f.fails()) {
