@@ -251,6 +251,51 @@ fn the_upload_policy_grants_exactly_what_the_upload_calls() {
             "the upload policy reaches past the evidence prefix: {resource}"
         );
     }
+    // The CloudFormation recipes' optional upload and signing policies are these same ones.
+    let sign: Value = serde_json::from_slice(
+        &std::fs::read(root().join("policies/safeguard-sign-kms.json")).unwrap(),
+    )
+    .unwrap();
+    for t in ["step-functions.yaml", "batch-array.yaml"] {
+        let doc = yaml(&root().join("deploy/aws").join(t), true);
+        let optional: Vec<&Value> = doc["Resources"]["HubRole"]["Properties"]["Policies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|p| p.get("Fn::If").map(|f| &f[1]))
+            .collect();
+        let named = |name: &str| {
+            optional
+                .iter()
+                .find(|p| p["PolicyName"] == name)
+                .unwrap_or_else(|| panic!("{t}: no optional {name} policy"))["PolicyDocument"]
+                ["Statement"]
+                .clone()
+        };
+        assert_eq!(
+            actions(&named("safeguard-upload")),
+            actions(&policy["Statement"]),
+            "{t}"
+        );
+        assert_eq!(
+            actions(&named("safeguard-sign")),
+            actions(&sign["Statement"]),
+            "{t}"
+        );
+    }
+    // The KMS calls the signer makes are what that policy grants.
+    let kms = std::fs::read_to_string(root().join("src/sign/kms.rs")).unwrap();
+    let kms_src = &kms[..kms.find("#[cfg(test)]").unwrap()];
+    let mut calls = BTreeSet::new();
+    for (op, action) in [
+        (".sign()", "kms:Sign"),
+        (".get_public_key()", "kms:GetPublicKey"),
+    ] {
+        if kms_src.contains(op) {
+            calls.insert(action.to_string());
+        }
+    }
+    assert_eq!(calls, actions(&sign["Statement"]));
     // The collector's policy stays read-only.
     let collector: Value = serde_json::from_slice(
         &std::fs::read(root().join("policies/safeguard-collector.json")).unwrap(),
