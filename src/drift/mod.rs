@@ -560,7 +560,16 @@ pub fn newest_before(
     }
     // The manifest says whose package it is and when it was collected: read that first, so
     // only the one package needed is verified and read.
-    let mut candidates: Vec<(String, PathBuf)> = crate::history::packages_in(dir)?
+    // In the usual layout (`reports/<account>/<ts>/`) only the account's own folder is read: an
+    // organization's run looks up hundreds of accounts in one folder.
+    let own = dir.join(account);
+    let real_dir = std::fs::symlink_metadata(&own).is_ok_and(|m| m.is_dir());
+    let scope = if crate::snapshot::valid_account_id(account) && real_dir {
+        own
+    } else {
+        dir.to_path_buf()
+    };
+    let mut candidates: Vec<(String, PathBuf)> = crate::history::packages_in(&scope)?
         .into_iter()
         .filter_map(|p| {
             let bytes = package::read_package_file(&p, package::MANIFEST, 64 << 20).ok()??;
