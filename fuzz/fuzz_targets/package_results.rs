@@ -14,7 +14,8 @@ fuzz_target!(|data: &[u8]| {
                 package: None,
                 manifest_sha256: None,
             };
-            let d = safeguard::drift::compare(&loaded, &loaded).expect("a package compares with itself");
+            let d = safeguard::drift::compare(&loaded, &loaded)
+                .expect("a package compares with itself");
             assert!(d.new_failing.is_empty() && d.resolved.is_empty());
             let mut again = results;
             safeguard::drift::carry_forward(&mut again, &loaded).expect("carried forward");

@@ -46,7 +46,11 @@ fuzz_target!(|data: &[u8]| {
                     versions: 2,
                 };
                 let principal = |name: &str, kind, policies: Vec<usize>, trust: Option<usize>| {
-                    let noun = if kind == PrincipalKind::User { "user" } else { "role" };
+                    let noun = if kind == PrincipalKind::User {
+                        "user"
+                    } else {
+                        "role"
+                    };
                     PrincipalInput {
                         arn: format!("arn:aws:iam::111122223333:{noun}/{name}"),
                         name: name.into(),
@@ -71,7 +75,12 @@ fuzz_target!(|data: &[u8]| {
                     "aws",
                     catalog,
                     vec![
-                        policy(&doc, kind, "fuzz", Some("arn:aws:iam::111122223333:policy/fuzz")),
+                        policy(
+                            &doc,
+                            kind,
+                            "fuzz",
+                            Some("arn:aws:iam::111122223333:policy/fuzz"),
+                        ),
                         policy(&admin, PolicyKind::Identity, "admin", None),
                         policy(&trust, PolicyKind::Resource, "trust", None),
                     ],
