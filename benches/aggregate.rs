@@ -15,31 +15,15 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use safeguard::assess::{AssessOptions, assess};
-use safeguard::catalog::Catalog;
-use safeguard::import::{ImportOptions, import_dir};
 use safeguard::package::{PackageRequest, write};
 use safeguard::render::Format;
 use safeguard::results::ControlStatus;
 
 fn main() {
-    let args: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with("--"))
-        .collect();
-    let n: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(500);
-    let per: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(2_000);
+    let (n, per) = support::size_args(500, 2_000);
     let binary = support::binary();
 
-    let snapshot = import_dir(
-        &support::root().join("examples/clinic-account"),
-        &ImportOptions::default(),
-    )
-    .expect("the example imports");
-    let catalog = Catalog::builtin().expect("catalog");
-    let snapshot_json = snapshot.to_canonical_json();
-    let sha = safeguard::snapshot::sha256_hex(&snapshot_json);
-    let base = assess(&snapshot, &sha, &catalog, &AssessOptions::default()).expect("assess");
+    let (snapshot_json, base) = support::example();
     let work = tempfile::tempdir().unwrap();
     let reports = work.path().join("reports");
     let formats: BTreeSet<Format> = [Format::Json, Format::Csv].into_iter().collect();
