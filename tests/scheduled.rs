@@ -1025,7 +1025,8 @@ fn upload_with_object_lock_and_verify_in_place() {
         "tamperer",
         &format!(
             "s3.put_object(Bucket='safeguard-evidence-lock', Key='{key_prefix}results.csv', Body=b'row\\n')\n\
-             s3.put_object(Bucket='safeguard-evidence-lock', Key='{key_prefix}note.txt', Body=b'x')"
+             s3.put_object(Bucket='safeguard-evidence-lock', Key='{key_prefix}note.txt', Body=b'x')\n\
+             s3.put_object(Bucket='safeguard-evidence-lock', Key='{key_prefix}parameters.json', Body=b' ' * 5_000_000)"
         ),
     );
     let out = run(s3.as_user("auditor").arg("verify").arg(&url));
@@ -1033,6 +1034,12 @@ fn upload_with_object_lock_and_verify_in_place() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         stdout.contains("ALTERED  results.csv") && stdout.contains("EXTRA    note.txt"),
+        "{stdout}"
+    );
+    // An object grown past its listed size is reported without being downloaded.
+    assert!(
+        stdout.contains("ALTERED  parameters.json (larger than the")
+            && !stdout.contains("MISSING  parameters.json"),
         "{stdout}"
     );
 
