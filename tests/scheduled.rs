@@ -569,6 +569,29 @@ fn history_carries_first_seen_forward_and_draws_the_trend() {
             "{f} differs between two runs"
         );
     }
+    // A history report kept beside the packages is neither counted nor excluded by aggregate.
+    let out = run(safeguard()
+        .arg("history")
+        .arg(&account)
+        .arg("-q")
+        .arg("-o")
+        .arg(s.reports.join("history")));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the tampered week: {}",
+        text(&out)
+    );
+    let out = run(safeguard()
+        .arg("aggregate")
+        .arg(&s.reports)
+        .arg("-o")
+        .arg(s.work.join("rollup")));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("EXCLUDED") && !stdout.contains("history"),
+        "only the tampered week is excluded: {stdout}"
+    );
     // A folder with no package: exit 2.
     let empty = s.work.join("empty");
     std::fs::create_dir(&empty).unwrap();

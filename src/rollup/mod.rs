@@ -187,11 +187,14 @@ pub fn find(dirs: &[PathBuf]) -> Result<Found> {
 fn walk(dir: &Path, depth: usize, found: &mut Found) -> Result<()> {
     let manifest = dir.join(crate::package::MANIFEST);
     if std::fs::symlink_metadata(&manifest).is_ok_and(|m| m.is_file()) {
-        // An account package; a roll-up's own manifest is not one.
-        if manifest_schema(&manifest).as_deref() == Some(crate::package::MANIFEST_SCHEMA) {
-            found.packages.push(dir.to_path_buf());
-        } else if manifest_schema(&manifest).as_deref() != Some(render::MANIFEST_SCHEMA) {
-            // Unknown or unreadable: verification will say why.
+        // An account package; a roll-up's or a history report's own manifest is not one.
+        let schema = manifest_schema(dir);
+        let other = [
+            render::MANIFEST_SCHEMA,
+            crate::package::HISTORY_MANIFEST_SCHEMA,
+        ];
+        if !schema.as_deref().is_some_and(|s| other.contains(&s)) {
+            // An account package, or unknown or unreadable: verification will say why.
             found.packages.push(dir.to_path_buf());
         }
         return Ok(());
@@ -223,12 +226,14 @@ fn walk(dir: &Path, depth: usize, found: &mut Found) -> Result<()> {
     Ok(())
 }
 
-fn manifest_schema(path: &Path) -> Option<String> {
+fn manifest_schema(dir: &Path) -> Option<String> {
     #[derive(Deserialize)]
     struct Head {
         schema: String,
     }
-    let bytes = std::fs::read(path).ok()?;
+    // As verify reads it: a regular file, bounded.
+    let bytes =
+        crate::package::read_package_file(dir, crate::package::MANIFEST, 64 << 20).ok()??;
     serde_json::from_slice::<Head>(&bytes)
         .ok()
         .map(|h| h.schema)
