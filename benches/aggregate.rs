@@ -10,13 +10,10 @@
 #[path = "support.rs"]
 mod support;
 
-use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use safeguard::package::{PackageRequest, write};
-use safeguard::render::Format;
 use safeguard::results::ControlStatus;
 
 fn main() {
@@ -26,7 +23,6 @@ fn main() {
     let (snapshot_json, base) = support::example();
     let work = tempfile::tempdir().unwrap();
     let reports = work.path().join("reports");
-    let formats: BTreeSet<Format> = [Format::Json, Format::Csv].into_iter().collect();
 
     let started = Instant::now();
     let mut bytes = 0u64;
@@ -39,35 +35,8 @@ fn main() {
                 c.status = ControlStatus::Pass;
             }
         }
-        // Grow the findings to `per`, spread over the checks.
-        let total: usize = r.checks.iter().map(|k| k.findings.len()).sum();
-        let mut k = 0;
-        let mut have = total;
-        let spread = r.checks.len().min(40);
-        while have < per {
-            let check = &mut r.checks[k % spread];
-            if let Some(f) = check.findings.first().cloned() {
-                let mut f = f;
-                f.resource = format!("{}-{have}", f.resource);
-                check.findings.push(f);
-                have += 1;
-            }
-            k += 1;
-        }
-        let dir = write(
-            &reports,
-            &PackageRequest {
-                snapshot_json: &snapshot_json,
-                results: &r,
-                formats: &formats,
-                templates: None,
-                created_at: chrono::Utc::now(),
-                detail: safeguard::render::view::Detail::All,
-                phases: None,
-                extra: Vec::new(),
-            },
-        )
-        .expect("package written");
+        support::grow(&mut r, per);
+        let dir = support::write_package(&reports, &snapshot_json, &r, chrono::Utc::now());
         bytes += dir_size(&dir);
     }
     println!(

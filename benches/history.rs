@@ -10,12 +10,9 @@
 #[path = "support.rs"]
 mod support;
 
-use std::collections::BTreeSet;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use safeguard::package::{PackageRequest, write};
-use safeguard::render::Format;
 use safeguard::results::ControlStatus;
 use safeguard::verdict::FindingStatus;
 
@@ -24,25 +21,9 @@ fn main() {
     let binary = support::binary();
 
     let (snapshot_json, mut base) = support::example();
-    // Grow the findings to `per`, spread over the checks, each a resource of its own.
-    let spread = base.checks.len().min(40);
-    let mut have: usize = base.checks.iter().map(|k| k.findings.len()).sum();
-    let mut k = 0;
-    while have < per {
-        let check = &mut base.checks[k % spread];
-        if let Some(mut f) = check.findings.first().cloned() {
-            f.resource = format!("{}-{have}", f.resource);
-            check.findings.push(f);
-            have += 1;
-        }
-        k += 1;
-    }
-    for c in &mut base.checks {
-        safeguard::verdict::assign_ids(&base.account.id, &c.id, &mut c.findings);
-    }
+    support::grow(&mut base, per);
     let work = tempfile::tempdir().unwrap();
     let reports = work.path().join("reports");
-    let formats: BTreeSet<Format> = [Format::Json, Format::Csv].into_iter().collect();
     let start = chrono::DateTime::parse_from_rfc3339("2025-01-01T09:00:00Z")
         .unwrap()
         .with_timezone(&chrono::Utc);
@@ -70,20 +51,12 @@ fn main() {
                 c.status = ControlStatus::Pass;
             }
         }
-        write(
+        support::write_package(
             &reports,
-            &PackageRequest {
-                snapshot_json: &snapshot_json,
-                results: &r,
-                formats: &formats,
-                templates: None,
-                created_at: start + chrono::Duration::days(i as i64),
-                detail: safeguard::render::view::Detail::All,
-                phases: None,
-                extra: Vec::new(),
-            },
-        )
-        .expect("package written");
+            &snapshot_json,
+            &r,
+            start + chrono::Duration::days(i as i64),
+        );
     }
     println!(
         "built {n} packages of one account, ~{per} findings each, in {:.1} s",

@@ -1,6 +1,6 @@
 //! What the benches that run the binary share.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -40,4 +40,51 @@ pub fn example() -> (Vec<u8>, safeguard::results::Results) {
     let sha = safeguard::snapshot::sha256_hex(&snapshot_json);
     let results = assess(&snapshot, &sha, &catalog, &AssessOptions::default()).expect("assess");
     (snapshot_json, results)
+}
+
+/// Grows `results` to `per` findings, spread over its first 40 checks, each copy on a resource of
+/// its own (and its own stable id).
+pub fn grow(results: &mut safeguard::results::Results, per: usize) {
+    let spread = results.checks.len().min(40);
+    let mut have: usize = results.checks.iter().map(|k| k.findings.len()).sum();
+    let mut k = 0;
+    while have < per {
+        let check = &mut results.checks[k % spread];
+        if let Some(mut f) = check.findings.first().cloned() {
+            f.resource = format!("{}-{have}", f.resource);
+            check.findings.push(f);
+            have += 1;
+        }
+        k += 1;
+    }
+    for c in &mut results.checks {
+        safeguard::verdict::assign_ids(&results.account.id, &c.id, &mut c.findings);
+    }
+}
+
+/// Writes `results` as a package (results.json, results.csv, snapshot.json) under `reports`
+/// through the real package writer.
+pub fn write_package(
+    reports: &Path,
+    snapshot_json: &[u8],
+    results: &safeguard::results::Results,
+    created_at: chrono::DateTime<chrono::Utc>,
+) -> PathBuf {
+    use safeguard::render::Format;
+    let formats: std::collections::BTreeSet<Format> =
+        [Format::Json, Format::Csv].into_iter().collect();
+    safeguard::package::write(
+        reports,
+        &safeguard::package::PackageRequest {
+            snapshot_json,
+            results,
+            formats: &formats,
+            templates: None,
+            created_at,
+            detail: safeguard::render::view::Detail::All,
+            phases: None,
+            extra: Vec::new(),
+        },
+    )
+    .expect("package written")
 }

@@ -1038,10 +1038,12 @@ fn verify(
     };
     let mut v = package::verify(dir)?;
     if let Some(f) = fetched {
-        for a in f.altered {
-            let name = a.split(' ').next().unwrap_or_default().to_string();
+        // Not downloaded, so not there to hash: altered, not missing.
+        for (name, size) in f.oversize {
             v.missing.retain(|m| *m != name);
-            v.altered.push(a);
+            v.altered.push(format!(
+                "{name} (larger than the {size} bytes the manifest lists)"
+            ));
         }
         v.extra.extend(f.extra);
     }

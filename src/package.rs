@@ -293,6 +293,9 @@ pub mod interrupt {
 /// The outcome of `safeguard verify`.
 #[derive(Debug, Default, PartialEq)]
 pub struct Verification {
+    /// SHA-256 of the manifest.json that was checked: what a roll-up, a diff or a signature
+    /// names the package by.
+    pub manifest_sha256: String,
     pub checked: usize,
     pub missing: Vec<String>,
     pub altered: Vec<String>,
@@ -388,7 +391,10 @@ pub fn verify(dir: &Path) -> Result<Verification> {
         }
         (m.files, Some(m.snapshot.sha256))
     };
-    let mut v = Verification::default();
+    let mut v = Verification {
+        manifest_sha256: sha256_hex(&bytes),
+        ..Verification::default()
+    };
     let mut listed = BTreeSet::new();
     for (i, f) in files.iter().enumerate() {
         // A listed path is `/`-separated plain names: no `..`, `.`, empty or absolute part

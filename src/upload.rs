@@ -253,8 +253,8 @@ fn content_type(name: &str) -> &'static str {
 pub struct Fetched {
     /// Objects under the prefix that the manifest does not name (nor signature.json).
     pub extra: Vec<String>,
-    /// Objects larger than the manifest lists them (not downloaded).
-    pub altered: Vec<String>,
+    /// Objects larger than the manifest lists them, with the listed size (not downloaded).
+    pub oversize: Vec<(String, u64)>,
     /// manifest.json's Object Lock retention, as S3 reports it.
     pub retention: Option<(String, String)>,
 }
@@ -359,10 +359,7 @@ pub fn fetch(
             known.insert(f.path.clone());
             match get(f.path.clone(), f.size).await {
                 // Larger than listed: not downloaded, reported altered.
-                Ok((None, ..)) => fetched.altered.push(format!(
-                    "{} (larger than the {} bytes the manifest lists)",
-                    f.path, f.size
-                )),
+                Ok((None, ..)) => fetched.oversize.push((f.path.clone(), f.size)),
                 Ok((Some(b), ..)) => write_under(into, &f.path, &b)?,
                 // Missing: verify names it.
                 Err(_) => {}

@@ -106,20 +106,6 @@ fn newest_results(dir: &Path, account: &str) -> Value {
         .unwrap()
 }
 
-fn finding<'a>(r: &'a Value, check: &str, resource: &str) -> &'a Value {
-    r["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|k| k["id"] == check)
-        .unwrap()["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["resource"].as_str().unwrap().ends_with(resource))
-        .unwrap_or_else(|| panic!("no {check} finding on {resource}"))
-}
-
 /// (check, resource, status) of every finding, without the alarm checks moto cannot serve.
 fn verdicts(r: &Value) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
@@ -163,22 +149,22 @@ fn one_command_assesses_every_member_and_rolls_up() {
     for r in [&a, &b] {
         assert_eq!(r["account"]["organization"]["ou_path"], "Root/Clinical");
         assert_eq!(r["account"]["organization"]["scps_applied"], true);
-        let f = finding(r, "iam.privilege_escalation", "user/mallory");
+        let f = support::finding(r, "iam.privilege_escalation", "user/mallory");
         assert_eq!(f["account"], r["account"]["id"]);
         assert_eq!(f["ou_path"], "Root/Clinical");
     }
     // The SCP on clinic-b removes the IAM escalation that clinic-a still has.
     assert_eq!(
-        finding(&a, "iam.privilege_escalation", "user/mallory")["status"],
+        support::finding(&a, "iam.privilege_escalation", "user/mallory")["status"],
         "fail"
     );
     assert_eq!(
-        finding(&b, "iam.privilege_escalation", "user/mallory")["status"],
+        support::finding(&b, "iam.privilege_escalation", "user/mallory")["status"],
         "pass"
     );
     // The break-glass role the SCP exempts keeps everything.
     assert!(
-        finding(&b, "iam.admin_access", "role/BreakGlass")["message"]
+        support::finding(&b, "iam.admin_access", "role/BreakGlass")["message"]
             .as_str()
             .unwrap()
             .contains("admin-equivalent")
@@ -514,7 +500,7 @@ fn the_export_script_adds_the_organizations_view_with_org_profile() {
     assert_eq!(r["account"]["organization"]["scps_applied"], true);
     // The SCP on clinic-b, read through the export, removes mallory's escalation.
     assert_eq!(
-        finding(&r, "iam.privilege_escalation", "user/mallory")["status"],
+        support::finding(&r, "iam.privilege_escalation", "user/mallory")["status"],
         "pass"
     );
 }

@@ -178,20 +178,6 @@ fn assess(work: &Path, name: &str, snapshot: &Value, out: &Path, args: &[&str]) 
     PathBuf::from(ok(&o).trim())
 }
 
-fn finding<'a>(r: &'a Value, check: &str, resource_ends: &str) -> &'a Value {
-    r["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == check)
-        .unwrap()["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["resource"].as_str().unwrap().ends_with(resource_ends))
-        .unwrap_or_else(|| panic!("{check} {resource_ends}"))
-}
-
 struct Series {
     _tmp: tempfile::TempDir,
     work: PathBuf,
@@ -446,22 +432,22 @@ fn history_carries_first_seen_forward_and_draws_the_trend() {
             .any(|c| c["control"] == "164.308(a)(2)" && c["direction"] == "better")
     );
     // bob's MFA finding failed first in week 2: recurring since then, id unchanged.
-    let bob = finding(&r4, "iam.user_console_mfa", "user/bob.martinez");
+    let bob = support::finding(&r4, "iam.user_console_mfa", "user/bob.martinez");
     assert_eq!(bob["change"], "recurring");
     assert_eq!(bob["first_seen"], "2026-11-27T09:00:00Z");
     let r2 = json(&w2.join("results.json"));
     assert_eq!(
         bob["id"],
-        finding(&r2, "iam.user_console_mfa", "user/bob.martinez")["id"]
+        support::finding(&r2, "iam.user_console_mfa", "user/bob.martinez")["id"]
     );
     // A finding failing since week 1 keeps week 1 as its first sighting through week 2.
     let r1 = json(&s.weeks[0].join("results.json"));
-    let key = finding(
+    let key = support::finding(
         &r1,
         "iam.user_access_key_rotation",
         "user/ci-legacy-deployer#access_key_1",
     );
-    let key4 = finding(
+    let key4 = support::finding(
         &r4,
         "iam.user_access_key_rotation",
         "user/ci-legacy-deployer#access_key_1",

@@ -60,9 +60,7 @@ pub fn load(path: &Path) -> Result<Loaded> {
                 ),
             ));
         }
-        let manifest = std::fs::read(dir.join(package::MANIFEST))
-            .map_err(|e| Error::io(dir.join(package::MANIFEST), e))?;
-        manifest_sha256 = Some(crate::snapshot::sha256_hex(&manifest));
+        manifest_sha256 = Some(v.manifest_sha256);
     }
     // A regular file only: a FIFO or device named here would block or never end.
     let meta = std::fs::metadata(&results_path).map_err(|e| Error::io(&results_path, e))?;
@@ -269,7 +267,12 @@ fn gap_diff(a: &BTreeSet<GapRef>, b: &BTreeSet<GapRef>) -> Vec<GapRef> {
 /// Compares two assessments of one account. Errors when they are of different accounts or
 /// the "old" one was collected after the "new" one.
 pub fn compare(old: &Loaded, new: &Loaded) -> Result<Drift> {
-    let (o, n) = (&old.results, &new.results);
+    compare_sides(&old.results, side(old), &new.results, side(new))
+}
+
+/// [`compare`] on results and how each side is described (the results are borrowed, never
+/// copied: `carry_forward` compares an account's whole results with its previous package's).
+fn compare_sides(o: &Results, old: Side, n: &Results, new: Side) -> Result<Drift> {
     if o.account.id != n.account.id {
         return Err(Error::Usage(format!(
             "the packages are of different accounts ({} and {}): diff compares one account over time",
@@ -286,8 +289,8 @@ pub fn compare(old: &Loaded, new: &Loaded) -> Result<Drift> {
     let mut drift = Drift {
         schema: SCHEMA.into(),
         account: n.account.id.clone(),
-        old: side(old),
-        new: side(new),
+        old,
+        new,
         controls: status_changes(o, n),
         new_failing: Vec::new(),
         resolved: Vec::new(),
@@ -402,12 +405,15 @@ pub fn compare(old: &Loaded, new: &Loaded) -> Result<Drift> {
 }
 
 fn side(l: &Loaded) -> Side {
-    let r = &l.results;
+    side_of(&l.results, l.package.as_deref(), l.manifest_sha256.clone())
+}
+
+fn side_of(r: &Results, package: Option<&Path>, manifest_sha256: Option<String>) -> Side {
     Side {
         collected_at: r.snapshot.collected_at.clone(),
-        package: l.package.as_ref().map(|p| p.display().to_string()),
-        manifest_sha256: l.manifest_sha256.clone(),
-        verified: l.package.is_some(),
+        package: package.map(|p| p.display().to_string()),
+        manifest_sha256,
+        verified: package.is_some(),
         failing_controls: r.count(crate::results::ControlStatus::Fail),
         failing_findings: r
             .checks
@@ -473,48 +479,38 @@ fn reasons(d: &Drift) -> Vec<String> {
 /// Carries `first_seen` forward from the previous package of the account, marks each failing
 /// finding new or recurring, and records the changes in `results.changes`.
 pub fn carry_forward(results: &mut Results, previous: &Loaded) -> Result<()> {
-    let current = Loaded {
-        results: results.clone(),
-        package: None,
-        manifest_sha256: None,
-    };
-    let drift = compare(previous, &current)?;
-    let before = findings(&previous.results);
-    let before: BTreeMap<String, Option<String>> = before
-        .into_iter()
-        .filter(|(_, (_, f))| f.fails())
-        .map(|(id, (_, f))| (id.to_string(), f.first_seen.clone()))
+    let drift = compare_sides(
+        &previous.results,
+        side(previous),
+        results,
+        side_of(results, None, None),
+    )?;
+    // Failing in both: when each was first seen, as the comparison found it; the rest are new.
+    let recurring: BTreeMap<&str, &str> = drift
+        .still_failing
+        .iter()
+        .map(|f| (f.id.as_str(), f.first_seen.as_deref().unwrap_or_default()))
         .collect();
-    let since = previous.results.snapshot.collected_at.clone();
     let now = results.snapshot.collected_at.clone();
-    let (mut new_failing, mut recurring) = (0, 0);
     for f in results
         .checks
         .iter_mut()
         .flat_map(|c| c.findings.iter_mut())
+        .filter(|f| f.fails())
     {
-        if !f.fails() {
-            continue;
-        }
-        match before.get(&f.id) {
-            Some(first) => {
-                f.first_seen = Some(first.clone().unwrap_or_else(|| since.clone()));
-                f.change = Some(Change::Recurring);
-                recurring += 1;
-            }
-            None => {
-                f.first_seen = Some(now.clone());
-                f.change = Some(Change::New);
-                new_failing += 1;
-            }
-        }
+        let (first, change) = match recurring.get(f.id.as_str()) {
+            Some(first) => (first.to_string(), Change::Recurring),
+            None => (now.clone(), Change::New),
+        };
+        f.first_seen = Some(first);
+        f.change = Some(change);
     }
     results.changes = Some(Changes {
-        since,
+        since: previous.results.snapshot.collected_at.clone(),
         previous_manifest_sha256: previous.manifest_sha256.clone(),
         controls: drift.controls,
-        new_failing,
-        recurring,
+        new_failing: drift.new_failing.len(),
+        recurring: drift.still_failing.len(),
         resolved: drift
             .resolved
             .into_iter()

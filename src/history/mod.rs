@@ -273,7 +273,6 @@ fn point(base: &Path, dir: &Path) -> std::result::Result<Point, String> {
     if !v.is_intact() {
         return Err(format!("fails verification: {}", v.problems().join("; ")));
     }
-    let manifest = std::fs::read(dir.join(package::MANIFEST)).map_err(|e| e.to_string())?;
     let results = std::fs::read(dir.join("results.json")).map_err(|_| {
         "no results.json (the package was written without the json format)".to_string()
     })?;
@@ -317,7 +316,7 @@ fn point(base: &Path, dir: &Path) -> std::result::Result<Point, String> {
         run: Run {
             collected_at: lite.snapshot.collected_at,
             package: relative(base, dir),
-            manifest_sha256: crate::snapshot::sha256_hex(&manifest),
+            manifest_sha256: v.manifest_sha256,
             controls,
             failing_findings: failing.len(),
             gaps: lite.gaps.len() + undetermined.len(),

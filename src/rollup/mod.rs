@@ -317,8 +317,6 @@ fn summarize(dir: &Path) -> std::result::Result<Summary, String> {
             crate::results::SCHEMA
         ));
     }
-    let manifest = std::fs::read(dir.join(crate::package::MANIFEST))
-        .map_err(|e| format!("manifest.json: {e}"))?;
     let results = std::fs::read(dir.join("results.json")).map_err(|_| {
         "has no results.json (written without --format json): nothing to roll up".to_string()
     })?;
@@ -345,7 +343,7 @@ fn summarize(dir: &Path) -> std::result::Result<Summary, String> {
         name: org.and_then(|o| o.account_name.clone()),
         ou_path: org.and_then(|o| o.ou_path.clone()),
         organization: org.map(|o| o.id.clone()),
-        manifest_sha256: sha256_hex(&manifest),
+        manifest_sha256: v.manifest_sha256.clone(),
         results_sha256: sha256_hex(&results),
         snapshot: lite.snapshot,
         controls: lite

@@ -210,3 +210,18 @@ impl Drop for Moto {
         let _ = self.child.wait();
     }
 }
+
+/// The finding of `check` on the resource ending in `resource`, in a results.json.
+pub fn finding<'a>(r: &'a serde_json::Value, check: &str, resource: &str) -> &'a serde_json::Value {
+    r["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["id"] == check)
+        .unwrap()["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["resource"].as_str().unwrap().ends_with(resource))
+        .unwrap_or_else(|| panic!("no {check} finding on {resource}"))
+}
