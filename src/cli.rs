@@ -117,6 +117,10 @@ enum Command {
         /// AWS profile for --kms-key and s3:// (default: the standard credential chain).
         #[arg(long, value_name = "NAME")]
         profile: Option<String>,
+        /// For s3://: the longest one object may take to arrive, request and body together, in
+        /// seconds (plus one second per 64 KiB of its listed size).
+        #[arg(long, value_name = "SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
+        call_timeout: u64,
     },
     /// Compare two packages of one account (or their results.json): controls whose status
     /// changed, findings new, resolved and still failing, new admins and escalation paths,
@@ -205,7 +209,7 @@ struct OutputArgs {
     #[arg(long, value_name = "FILE")]
     waivers: Option<PathBuf>,
     /// Largest attested evidence file copied into the package, in bytes.
-    #[arg(long, value_name = "BYTES", default_value_t = crate::inputs::attestations::DEFAULT_MAX_EVIDENCE_BYTES)]
+    #[arg(long, value_name = "BYTES", default_value_t = crate::inputs::attestations::DEFAULT_MAX_EVIDENCE_BYTES, value_parser = clap::value_parser!(u64).range(1..=(4u64 << 30)))]
     max_evidence_bytes: u64,
     /// Accept attested evidence files outside the attestations file's folder (the report lists them).
     #[arg(long)]
@@ -222,7 +226,7 @@ struct OutputArgs {
     #[arg(long, value_enum, default_value_t = DetailArg::Auto)]
     detail: DetailArg,
     /// With --detail auto, the number of findings past which the reports print only failures.
-    #[arg(long, value_name = "N", default_value_t = crate::render::view::DEFAULT_DETAIL_LIMIT)]
+    #[arg(long, value_name = "N", default_value_t = crate::render::view::DEFAULT_DETAIL_LIMIT, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=100_000_000))]
     detail_limit: usize,
     /// Print, on stderr, the time each phase took (import, engine, checks, each writer) and
     /// the peak memory.
@@ -337,7 +341,7 @@ impl Delivery {
         if let Some(signer) = &self.signer {
             let key = crate::sign::sign_package(dir, signer.as_ref()).map_err(kept)?;
             if !quiet {
-                println!(
+                crate::say!(
                     "signed: {} (key {key})",
                     dir.join(package::SIGNATURE).display()
                 );
@@ -354,7 +358,7 @@ impl Delivery {
             let rel = format!("{}/{}", rel[1], rel[0]);
             let done = crate::upload::upload(dir, &rel, upload).map_err(kept)?;
             if !quiet {
-                println!(
+                crate::say!(
                     "uploaded: {} ({} object(s), {} bytes, {})",
                     done.url,
                     done.objects,
@@ -425,10 +429,10 @@ impl OutputArgs {
     ) -> Result<Results> {
         let (results, dir) = app::package_with(snapshot, inputs, options)?;
         if let Some(phases) = &options.phases {
-            eprintln!("{}", phases.line());
+            crate::say_err!("{}", phases.line());
         }
         if self.quiet {
-            println!("{}", dir.display());
+            crate::say!("{}", dir.display());
         } else {
             print!("{}", crate::render::summary::summary_screen(&results, &dir));
             self.say_changes(&results);
@@ -446,7 +450,7 @@ impl OutputArgs {
                     .iter()
                     .filter(|s| s.direction == crate::results::Direction::Worse)
                     .count();
-                println!(
+                crate::say!(
                     "changes since {}: {} control(s) changed ({worse} worse), {} new failing finding(s), {} recurring, {} resolved",
                     c.since,
                     c.controls.len(),
@@ -455,10 +459,10 @@ impl OutputArgs {
                     c.resolved.len()
                 );
                 for p in &c.passed_over {
-                    println!("  passed over (fails verification): {p}");
+                    crate::say!("  passed over (fails verification): {p}");
                 }
             }
-            None if self.history.is_some() => println!(
+            None if self.history.is_some() => crate::say!(
                 "no earlier intact package of account {} under the --history folder: first_seen starts with this run",
                 results.account.id
             ),
@@ -479,10 +483,10 @@ struct AwsArgs {
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
     regions: Vec<String>,
     /// Regions collected at once.
-    #[arg(long, value_name = "N", default_value_t = 8)]
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=64))]
     concurrency: usize,
     /// Longest one API call may take, retries included, in seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    #[arg(long, value_name = "SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
     call_timeout: u64,
     /// No progress lines on stderr.
     #[arg(long)]
@@ -494,7 +498,7 @@ struct AwsArgs {
     #[arg(long, value_name = "DAYS", default_value_t = 90, value_parser = clap::value_parser!(u32).range(1..=90))]
     lookback_days: u32,
     /// Pages one paginated API call may take; past it (or on a repeated marker) that evidence is a gap.
-    #[arg(long, value_name = "N", default_value_t = crate::collect::DEFAULT_MAX_PAGES, value_parser = clap::value_parser!(usize))]
+    #[arg(long, value_name = "N", default_value_t = crate::collect::DEFAULT_MAX_PAGES, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=10_000_000))]
     max_pages: usize,
     /// Attempts per API call, the first included: throttled and failed calls are retried with
     /// adaptive back-off until then (1: no retry).
@@ -509,7 +513,7 @@ impl AwsArgs {
             region: self.region.clone(),
             regions: (!self.regions.is_empty()).then(|| self.regions.clone()),
             concurrency: self.concurrency,
-            call_timeout: std::time::Duration::from_secs(self.call_timeout.max(1)),
+            call_timeout: std::time::Duration::from_secs(self.call_timeout),
             quiet: self.quiet_collect,
             verbose: self.verbose,
             lookback_days: self.lookback_days,
@@ -555,7 +559,7 @@ struct OrgArgs {
     shard: Option<String>,
     /// The number of shards, the index coming from --shard-from-env, else
     /// AWS_BATCH_JOB_ARRAY_INDEX, else JOB_COMPLETION_INDEX (array and indexed jobs).
-    #[arg(long, value_name = "N", requires = "org")]
+    #[arg(long, value_name = "N", requires = "org", value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=crate::rollup::ledger::MAX_SHARDS as u64))]
     shards: Option<usize>,
     /// The environment variable holding this shard's index (with --shards).
     #[arg(long, value_name = "VAR", requires = "shards")]
@@ -660,7 +664,8 @@ pub fn main() -> i32 {
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("safeguard: {e}");
+            // An error may list every problem of a file, one per line; each stays inert.
+            eprintln!("{}", crate::text::terminal(&format!("safeguard: {e}")));
             e.exit_code()
         }
     }
@@ -679,8 +684,9 @@ fn run(cli: Cli) -> Result<i32> {
             })?;
             out.package(&snapshot, &inputs, &options, &delivery)?;
             if !out.quiet {
-                println!(
-                    "\nThis was the bundled example account; its failures are deliberate. `safeguard demo` exits 0 when the package was written."
+                println!();
+                crate::say!(
+                    "This was the bundled example account; its failures are deliberate. `safeguard demo` exits 0 when the package was written."
                 );
             }
             Ok(0)
@@ -693,7 +699,7 @@ fn run(cli: Cli) -> Result<i32> {
             let snapshot = import_dir(&dir, &ImportOptions { collected_at })?;
             let bytes = snapshot.to_canonical_json();
             app::write_atomically(&output, &bytes)?;
-            eprintln!(
+            crate::say_err!(
                 "wrote {} (account {}, {} region(s), {} gap(s), sha256 {})",
                 output.display(),
                 snapshot.account.id,
@@ -726,7 +732,7 @@ fn run(cli: Cli) -> Result<i32> {
             let (collection, snapshot) = app::collect_snapshot(&aws.options())?;
             let bytes = snapshot.to_canonical_json();
             app::write_atomically(&output, &bytes)?;
-            eprintln!(
+            crate::say_err!(
                 "wrote {} (account {}, {} region(s), {} API call(s), {} gap(s), sha256 {})",
                 output.display(),
                 snapshot.account.id,
@@ -756,19 +762,20 @@ fn run(cli: Cli) -> Result<i32> {
                 .delivery(aws.profile.as_deref(), aws.region.as_deref())?;
             let quiet = out.quiet || aws.quiet_collect;
             let run = crate::org::run::run_org(&aws.options(), &org_options, &options, &|line| {
+                // Account and OU names are the organization's text: one line each, inert.
                 if !quiet {
-                    eprintln!("{line}");
+                    eprintln!("{}", crate::text::line(line));
                 }
             })?;
             let failed = run.outcomes.iter().filter(|o| o.result.is_err()).count();
             let assessed = run.outcomes.len() - failed;
             if out.quiet {
                 match &run.rollup {
-                    Some((dir, _)) => println!("{}", dir.display()),
-                    None => println!("{}", run.ledger.display()),
+                    Some((dir, _)) => crate::say!("{}", dir.display()),
+                    None => crate::say!("{}", run.ledger.display()),
                 }
             } else {
-                println!(
+                crate::say!(
                     "organization {}: {assessed} account(s) assessed, {failed} not assessed, {} skipped, in {:.1} s with {} API call(s)",
                     run.organization,
                     run.skipped.len(),
@@ -777,13 +784,13 @@ fn run(cli: Cli) -> Result<i32> {
                 );
                 for o in run.outcomes.iter().filter(|o| o.result.is_err()) {
                     if let Err(why) = &o.result {
-                        println!("  NOT ASSESSED {}: {why}", o.account);
+                        crate::say!("  NOT ASSESSED {}: {why}", o.account);
                     }
                 }
-                println!("run ledger: {}", run.ledger.display());
+                crate::say!("run ledger: {}", run.ledger.display());
                 match &run.rollup {
-                    Some((dir, _)) => println!("organization roll-up: {}", dir.display()),
-                    None => println!(
+                    Some((dir, _)) => crate::say!("organization roll-up: {}", dir.display()),
+                    None => crate::say!(
                         "shard done; combine the shards with `safeguard aggregate {} -o {}`",
                         options.output.display(),
                         options
@@ -845,21 +852,21 @@ fn run(cli: Cli) -> Result<i32> {
                 crate::rollup::render::write(&output, &rollup, &formats, chrono::Utc::now())
             })?;
             if profile_phases {
-                eprintln!("{}", phases.line());
+                crate::say_err!("{}", phases.line());
             }
             if quiet {
-                println!("{}", dir.display());
+                crate::say!("{}", dir.display());
             } else {
                 for line in crate::rollup::render::overview(&rollup) {
-                    println!("{line}");
+                    crate::say!("{line}");
                 }
                 for f in &rollup.failed {
-                    println!("  NO PACKAGE {}: {}", f.account, f.reason);
+                    crate::say!("  NO PACKAGE {}: {}", f.account, f.reason);
                 }
                 for x in &rollup.excluded {
-                    println!("  EXCLUDED {}: {}", x.package, x.reason);
+                    crate::say!("  EXCLUDED {}: {}", x.package, x.reason);
                 }
-                println!("roll-up: {}", dir.display());
+                crate::say!("roll-up: {}", dir.display());
             }
             delivery.deliver(&dir, quiet)?;
             Ok(i32::from(!rollup.is_complete()))
@@ -886,7 +893,14 @@ fn run(cli: Cli) -> Result<i32> {
             key,
             kms_key,
             profile,
-        } => verify(&dir, key.as_deref(), kms_key.as_deref(), profile.as_deref()),
+            call_timeout,
+        } => verify(
+            &dir,
+            key.as_deref(),
+            kms_key.as_deref(),
+            profile.as_deref(),
+            std::time::Duration::from_secs(call_timeout),
+        ),
         Command::Diff {
             old,
             new,
@@ -902,7 +916,7 @@ fn run(cli: Cli) -> Result<i32> {
             match &output {
                 Some(path) => {
                     app::write_atomically(path, &bytes)?;
-                    eprintln!(
+                    crate::say_err!(
                         "wrote {}: {}",
                         path.display(),
                         if drift.is_worse() {
@@ -929,7 +943,7 @@ fn run(cli: Cli) -> Result<i32> {
             let history = crate::history::build(&dir)?;
             if history.runs.is_empty() {
                 for x in &history.excluded {
-                    eprintln!("  LEFT OUT {}: {}", x.package, x.reason);
+                    crate::say_err!("  LEFT OUT {}: {}", x.package, x.reason);
                 }
                 return Err(crate::error::Error::Usage(format!(
                     "no intact package under {} (every one was left out)",
@@ -939,15 +953,15 @@ fn run(cli: Cli) -> Result<i32> {
             let out =
                 crate::history::render::write(&output, &history, &formats, chrono::Utc::now())?;
             if quiet {
-                println!("{}", out.display());
+                crate::say!("{}", out.display());
             } else {
                 for line in crate::history::render::overview(&history) {
-                    println!("{line}");
+                    crate::say!("{line}");
                 }
                 for x in &history.excluded {
-                    println!("  LEFT OUT {}: {}", x.package, x.reason);
+                    crate::say!("  LEFT OUT {}: {}", x.package, x.reason);
                 }
-                println!(
+                crate::say!(
                     "history: {} ({} package(s) in {:.2} s)",
                     out.display(),
                     history.runs.len() + history.excluded.len(),
@@ -958,7 +972,7 @@ fn run(cli: Cli) -> Result<i32> {
         }
         Command::Keygen { prefix } => {
             let (private, public, id) = crate::sign::keygen(&prefix)?;
-            println!(
+            crate::say!(
                 "wrote {} (private, keep it secret) and {} (public, for `safeguard verify --key`); key id {id}",
                 private.display(),
                 public.display()
@@ -972,7 +986,7 @@ fn run(cli: Cli) -> Result<i32> {
                 ));
             };
             let key = crate::sign::sign_package(&dir, signer.as_ref())?;
-            println!(
+            crate::say!(
                 "signed: {} (key {key})",
                 dir.join(package::SIGNATURE).display()
             );
@@ -985,11 +999,17 @@ fn run(cli: Cli) -> Result<i32> {
         } => {
             let catalog = app::load_catalog(catalog.as_deref())?;
             if coverage {
-                print!("{}", crate::catalog::coverage::markdown(&catalog));
+                print!(
+                    "{}",
+                    crate::text::terminal(&crate::catalog::coverage::markdown(&catalog))
+                );
             } else {
                 print!(
                     "{}",
-                    crate::catalog::describe::describe(&catalog, id.as_deref())?
+                    crate::text::terminal(&crate::catalog::describe::describe(
+                        &catalog,
+                        id.as_deref()
+                    )?)
                 );
             }
             Ok(0)
@@ -1004,6 +1024,7 @@ fn verify(
     key: Option<&std::path::Path>,
     kms_key: Option<&str>,
     profile: Option<&str>,
+    call_timeout: std::time::Duration,
 ) -> Result<i32> {
     // The key first: a bad key file is a usage error before anything is read.
     let public = match (key, kms_key) {
@@ -1014,23 +1035,22 @@ fn verify(
     let mut stdout = std::io::stdout().lock();
     let text = target.to_string_lossy();
     let fetched_dir;
+    let _staged;
     let mut fetched = None;
     let dir: &std::path::Path = if text.starts_with("s3://") {
         let url = crate::upload::S3Location::parse(&text)?;
         fetched_dir =
             tempfile::tempdir().map_err(|e| crate::error::Error::io(std::env::temp_dir(), e))?;
-        let f = crate::upload::fetch(&url, fetched_dir.path(), profile, None)?;
-        if let Some((mode, until)) = &f.retention {
-            let _ = writeln!(
-                stdout,
-                "RETAINED manifest.json: Object Lock {mode} until {until}"
-            );
-        } else {
-            let _ = writeln!(
-                stdout,
-                "NOTE     manifest.json has no Object Lock retention"
-            );
-        }
+        // An interrupt removes the download as it removes a package being written.
+        _staged = package::interrupt::Staged::register(fetched_dir.path());
+        let f = crate::upload::fetch(&url, fetched_dir.path(), profile, None, call_timeout)?;
+        let line = match &f.retention {
+            Some((mode, until)) => {
+                format!("RETAINED manifest.json: Object Lock {mode} until {until}")
+            }
+            None => "NOTE     manifest.json has no Object Lock retention".to_string(),
+        };
+        let _ = writeln!(stdout, "{}", crate::text::line(&line));
         fetched = Some(f);
         fetched_dir.path()
     } else {
@@ -1046,90 +1066,116 @@ fn verify(
             ));
         }
         v.extra.extend(f.extra);
+        v.inconsistent.extend(f.problems);
     }
+    // Every name printed here (files, keys, S3 objects, reasons) may come from the package:
+    // one line each, made inert, so none can paint over the verdict.
+    let mut say = |tag: &str, text: &str| {
+        let _ = writeln!(stdout, "{tag} {}", crate::text::line(text));
+    };
     for m in &v.missing {
-        let _ = writeln!(stdout, "MISSING  {m}");
+        say("MISSING ", m);
     }
     for a in &v.altered {
-        let _ = writeln!(stdout, "ALTERED  {a}");
+        say("ALTERED ", a);
     }
     for x in &v.extra {
-        let _ = writeln!(stdout, "EXTRA    {x} (not in the manifest)");
+        say("EXTRA   ", &format!("{x} (not in the manifest)"));
     }
-    for i in &v.inconsistent {
-        let _ = writeln!(stdout, "MISMATCH {i}");
+    for i in v.inconsistent.iter().chain(&v.signature) {
+        say("MISMATCH", i);
     }
     if let Some(schema) = &v.older {
-        let _ = writeln!(
-            stdout,
-            "OLDER    results.json is {schema}, written by an earlier safeguard; this version \
-             checks its hashes but reads only {} (re-run `assess` on its snapshot.json for a current one)",
-            crate::results::SCHEMA
+        say(
+            "OLDER   ",
+            &format!(
+                "results.json is {schema}, written by an earlier safeguard; this version \
+                 checks its hashes but reads only {} (re-run `assess` on its snapshot.json for a current one)",
+                crate::results::SCHEMA
+            ),
         );
     }
     let mut signature_ok = true;
     match &public {
         Some(key) => match crate::sign::check(dir, key)? {
             crate::sign::SignatureCheck::Valid {
-                keyid,
+                key,
+                keyid_matches,
                 signed_at,
                 preparer,
             } => {
-                let _ = writeln!(
-                    stdout,
-                    "SIGNED   by {keyid} at {signed_at}{}",
-                    preparer
-                        .prepared_by
-                        .as_deref()
-                        .map(|p| format!(" (prepared by {p})"))
-                        .unwrap_or_default()
+                say(
+                    "SIGNED  ",
+                    &format!(
+                        "by {key} (the key given) at {signed_at}{}",
+                        preparer
+                            .prepared_by
+                            .as_deref()
+                            .map(|p| format!(" (prepared by {p})"))
+                            .unwrap_or_default()
+                    ),
                 );
+                if !keyid_matches {
+                    say(
+                        "NOTE    ",
+                        "the envelope's keyid names another key; it is not covered by the signature and is ignored",
+                    );
+                }
             }
             crate::sign::SignatureCheck::Missing => {
                 signature_ok = false;
-                let _ = writeln!(
-                    stdout,
-                    "UNSIGNED no {} in the package, and a key was given",
-                    package::SIGNATURE
+                say(
+                    "UNSIGNED",
+                    &format!(
+                        "no {} in the package, and a key was given",
+                        package::SIGNATURE
+                    ),
                 );
             }
             crate::sign::SignatureCheck::Invalid(why) => {
                 signature_ok = false;
-                let _ = writeln!(stdout, "BADSIG   {why}");
+                say("BADSIG  ", &why);
             }
         },
         None if dir.join(package::SIGNATURE).exists() => {
-            let _ = writeln!(
-                stdout,
-                "NOTE     {} is present but not checked: give --key or --kms-key",
-                package::SIGNATURE
+            say(
+                "NOTE    ",
+                &format!(
+                    "{} is present but not checked: give --key or --kms-key",
+                    package::SIGNATURE
+                ),
             );
         }
         None => {}
     }
     if v.is_intact() && signature_ok {
-        let _ = writeln!(
-            stdout,
-            "OK: {} file(s) match manifest.json in {}{}",
-            v.checked,
-            target.display(),
-            if public.is_some() {
-                ", signature verified"
-            } else {
-                ""
-            }
+        say(
+            "OK:",
+            &format!(
+                "{} file(s) match manifest.json in {}{}",
+                v.checked,
+                target.display(),
+                if public.is_some() {
+                    ", signature verified"
+                } else {
+                    ""
+                }
+            ),
         );
         Ok(0)
     } else {
-        let _ = writeln!(
-            stdout,
-            "FAILED: {} problem(s) in {}",
-            v.missing.len()
-                + v.altered.len()
-                + v.extra.len()
-                + v.inconsistent.len()
-                + usize::from(!signature_ok),
-            target.display()
+        say(
+            "FAILED:",
+            &format!(
+                "{} problem(s) in {}",
+                v.missing.len()
+                    + v.altered.len()
+                    + v.extra.len()
+                    + v.inconsistent.len()
+                    + v.signature.len()
+                    + usize::from(!signature_ok),
+                target.display()
+            ),
         );
         Ok(1)
     }

@@ -29,6 +29,7 @@ pub mod results;
 pub mod rollup;
 pub mod sign;
 pub mod snapshot;
+pub mod text;
 #[cfg(feature = "collect")]
 pub mod upload;
 pub mod verdict;

@@ -30,29 +30,35 @@ pub struct S3Location {
 }
 
 impl S3Location {
-    /// `s3://BUCKET[/PREFIX]`: a bucket name as S3 allows (3 to 63 lowercase letters, digits,
-    /// dots and hyphens) and a prefix of plain key parts.
+    /// `s3://BUCKET[/PREFIX]`: a bucket name as S3's general-purpose naming rules allow, and a
+    /// prefix of plain key parts short enough that every key of a package stays within S3's
+    /// 1,024 bytes. Checked before any call, so a name S3 would refuse costs no collection.
     pub fn parse(url: &str) -> Result<Self> {
-        let bad = |why: &str| Error::Usage(format!("{url:?}: {why} (expected s3://BUCKET/PREFIX)"));
+        let shown = crate::text::line(url);
+        let bad =
+            |why: &str| Error::Usage(format!("{shown:?}: {why} (expected s3://BUCKET/PREFIX)"));
         let rest = url
             .strip_prefix("s3://")
             .ok_or_else(|| bad("not an s3:// URL"))?;
         let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
-        if !(3..=63).contains(&bucket.len())
-            || !bucket
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-')
-            || !bucket.as_bytes()[0].is_ascii_alphanumeric()
-        {
-            return Err(bad("not an S3 bucket name"));
+        if let Some(why) = bucket_name_problem(bucket) {
+            return Err(bad(&format!("not an S3 bucket name: {why}")));
         }
         let prefix = prefix.trim_end_matches('/');
         if !prefix.is_empty()
-            && prefix
-                .split('/')
-                .any(|p| p.is_empty() || p == "." || p == ".." || p.chars().any(|c| c.is_control()))
+            && prefix.split('/').any(|p| {
+                p.is_empty() || p == "." || p == ".." || p.chars().any(crate::text::is_unsafe)
+            })
         {
-            return Err(bad("the prefix has an empty, `.` or `..` part"));
+            return Err(bad(
+                "the prefix has an empty, `.` or `..` part, or a control character",
+            ));
+        }
+        if prefix.len() > MAX_PREFIX_BYTES {
+            return Err(bad(&format!(
+                "the prefix is {} bytes; at most {MAX_PREFIX_BYTES}, so that <prefix>/<account>/<timestamp>/<file> stays within S3's {MAX_KEY_BYTES}-byte keys",
+                prefix.len()
+            )));
         }
         Ok(S3Location {
             bucket: bucket.to_string(),
@@ -71,6 +77,44 @@ impl S3Location {
     pub fn url(&self) -> String {
         format!("s3://{}/{}", self.bucket, self.prefix)
     }
+}
+
+/// S3's longest object key, in bytes.
+pub const MAX_KEY_BYTES: usize = 1024;
+/// Room left for `<account>/<timestamp>/<file>` under a prefix.
+const MAX_PREFIX_BYTES: usize = 768;
+
+/// Why `name` is not a general-purpose bucket name S3 accepts (`None`: it is one): 3 to 63
+/// lowercase letters, digits, `.` and `-`, starting and ending with a letter or digit, no
+/// `..`, not an IP address, none of the reserved prefixes and suffixes.
+pub fn bucket_name_problem(name: &str) -> Option<&'static str> {
+    if !(3..=63).contains(&name.len()) {
+        return Some("3 to 63 characters");
+    }
+    if !name
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-')
+    {
+        return Some("only lowercase letters, digits, `.` and `-`");
+    }
+    let (first, last) = (name.as_bytes()[0], name.as_bytes()[name.len() - 1]);
+    if !first.is_ascii_alphanumeric() || !last.is_ascii_alphanumeric() {
+        return Some("it must start and end with a letter or digit");
+    }
+    if name.contains("..") {
+        return Some("two adjacent dots");
+    }
+    if name.parse::<std::net::Ipv4Addr>().is_ok() {
+        return Some("formatted as an IP address");
+    }
+    const RESERVED_PREFIXES: [&str; 3] = ["xn--", "sthree-", "amzn-s3-demo-"];
+    const RESERVED_SUFFIXES: [&str; 5] = ["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"];
+    if RESERVED_PREFIXES.iter().any(|p| name.starts_with(p))
+        || RESERVED_SUFFIXES.iter().any(|x| name.ends_with(x))
+    {
+        return Some("a prefix or suffix S3 reserves");
+    }
+    None
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -162,6 +206,18 @@ pub fn upload(dir: &Path, rel: &str, opts: &UploadOptions) -> Result<Uploaded> {
         names.push(package::SIGNATURE.into());
     }
     let dest = &opts.destination;
+    // Every key within S3's limit before the first object is sent: never half a package.
+    if let Some(long) = names
+        .iter()
+        .map(|n| dest.key(&format!("{rel}/{n}")))
+        .find(|k| k.len() > MAX_KEY_BYTES)
+    {
+        return Err(Error::Usage(format!(
+            "the S3 key {:?} is {} bytes, over S3's {MAX_KEY_BYTES}: shorten --upload's prefix or the evidence file names; nothing was uploaded",
+            crate::text::line(&long),
+            long.len()
+        )));
+    }
     block_on_own(async {
         let client = client_for(&dest.bucket, opts).await?;
         let locked = match client
@@ -253,23 +309,38 @@ fn content_type(name: &str) -> &'static str {
 pub struct Fetched {
     /// Objects under the prefix that the manifest does not name (nor signature.json).
     pub extra: Vec<String>,
-    /// Objects larger than the manifest lists them, with the listed size (not downloaded).
+    /// Objects larger than the manifest lists them, with the listed size (not downloaded
+    /// past it).
     pub oversize: Vec<(String, u64)>,
     /// manifest.json's Object Lock retention, as S3 reports it.
     pub retention: Option<(String, String)>,
+    /// What the endpoint did that makes the copy untrustworthy: a body that did not arrive
+    /// before its deadline, a listing that would not end. Each fails the verification.
+    pub problems: Vec<String>,
 }
 
 /// Most a manifest may be (as `verify` allows locally).
 const MAX_MANIFEST_BYTES: u64 = 64 << 20;
+/// A package holds a few dozen objects; a listing of this many pages (1,000 keys each) is an
+/// endpoint that will not stop, whatever its continuation tokens say.
+const MAX_LIST_PAGES: usize = 100;
+/// The slowest body accepted: an object may take `call_timeout` plus its size at this rate.
+const MIN_BYTES_PER_SECOND: u64 = 64 << 10;
+
+/// How long reading an object of `size` bytes may take, from the request to its last byte.
+fn deadline(call_timeout: std::time::Duration, size: u64) -> std::time::Duration {
+    call_timeout + std::time::Duration::from_secs(size / MIN_BYTES_PER_SECOND)
+}
 
 /// Downloads the package at `url` (a prefix holding manifest.json) into `into`: the manifest
-/// and the files it names, each bounded by its listed size, never a key that would leave
-/// `into`. The caller verifies `into`.
+/// and the files it names, each bounded by its listed size and a deadline, never a key that
+/// would leave `into`. The caller verifies `into`.
 pub fn fetch(
     url: &S3Location,
     into: &Path,
     profile: Option<&str>,
     region: Option<&str>,
+    call_timeout: std::time::Duration,
 ) -> Result<Fetched> {
     let opts = UploadOptions {
         destination: url.clone(),
@@ -280,56 +351,27 @@ pub fn fetch(
     };
     block_on_own(async {
         let client = client_for(&url.bucket, &opts).await?;
-        let get = |rel: String, max: u64| {
+        let get = |rel: &str, max: u64| {
+            let key = url.key(rel);
             let client = client.clone();
-            let key = url.key(&rel);
-            async move {
-                let out = client
-                    .get_object()
-                    .bucket(&url.bucket)
-                    .key(&key)
-                    .send()
-                    .await
-                    .map_err(|e| {
-                        Error::Delivery(format!(
-                            "s3:GetObject s3://{}/{key}: {}",
-                            url.bucket,
-                            sdk_error_text(&e)
-                        ))
-                    })?;
-                if out
-                    .content_length()
-                    .is_some_and(|n| n < 0 || n as u64 > max)
-                {
-                    return Ok::<_, Error>((
-                        None,
-                        out.object_lock_mode().map(|m| m.as_str().to_string()),
-                        out.object_lock_retain_until_date().map(|d| d.to_string()),
-                    ));
-                }
-                let mode = out.object_lock_mode().map(|m| m.as_str().to_string());
-                let until = out.object_lock_retain_until_date().map(|d| d.to_string());
-                let bytes = out
-                    .body
-                    .collect()
-                    .await
-                    .map_err(|e| {
-                        Error::Delivery(format!("reading s3://{}/{key}: {e}", url.bucket))
-                    })?
-                    .into_bytes();
-                if bytes.len() as u64 > max {
-                    return Ok((None, mode, until));
-                }
-                Ok((Some(bytes.to_vec()), mode, until))
-            }
+            async move { get_bounded(&client, &url.bucket, &key, max, call_timeout).await }
         };
-        let (manifest, mode, until) = get(package::MANIFEST.into(), MAX_MANIFEST_BYTES).await?;
-        let manifest = manifest.ok_or_else(|| {
-            Error::Delivery(format!(
-                "{}/manifest.json is larger than a manifest can be",
-                url.url()
-            ))
-        })?;
+        let manifest_url = format!("{}/manifest.json", url.url().trim_end_matches('/'));
+        let (manifest, lock) = get(package::MANIFEST, MAX_MANIFEST_BYTES).await;
+        let manifest = match manifest {
+            Got::Body(b) => b,
+            Got::Oversize => {
+                return Err(Error::Delivery(format!(
+                    "{manifest_url} is larger than a manifest can be ({MAX_MANIFEST_BYTES} bytes)"
+                )));
+            }
+            Got::Absent => {
+                return Err(Error::Delivery(format!(
+                    "{manifest_url}: no such object, or it cannot be read"
+                )));
+            }
+            Got::Failed(why) => return Err(Error::Delivery(why)),
+        };
         write_under(into, package::MANIFEST, &manifest)?;
         #[derive(serde::Deserialize)]
         struct Files {
@@ -337,13 +379,13 @@ pub fn fetch(
         }
         let listed: Files = serde_json::from_slice(&manifest).map_err(|e| {
             Error::bad_input(
-                url.url() + "/manifest.json",
+                &manifest_url,
                 crate::error::Location::default(),
                 format!("not a safeguard manifest: {e}"),
             )
         })?;
         let mut fetched = Fetched {
-            retention: mode.map(|m| (m, until.unwrap_or_default())),
+            retention: lock,
             ..Fetched::default()
         };
         let mut known: std::collections::BTreeSet<String> = [
@@ -357,34 +399,61 @@ pub fn fetch(
                 continue;
             }
             known.insert(f.path.clone());
-            match get(f.path.clone(), f.size).await {
-                // Larger than listed: not downloaded, reported altered.
-                Ok((None, ..)) => fetched.oversize.push((f.path.clone(), f.size)),
-                Ok((Some(b), ..)) => write_under(into, &f.path, &b)?,
+            match get(&f.path, f.size).await.0 {
+                Got::Body(b) => write_under(into, &f.path, &b)?,
+                // Larger than listed: not downloaded past it, reported altered.
+                Got::Oversize => fetched.oversize.push((f.path.clone(), f.size)),
                 // Missing: verify names it.
-                Err(_) => {}
+                Got::Absent => {}
+                Got::Failed(why) => fetched.problems.push(why),
             }
         }
-        if let Ok((Some(sig), ..)) = get(package::SIGNATURE.into(), 1 << 20).await {
-            write_under(into, package::SIGNATURE, &sig)?;
+        match get(package::SIGNATURE, 1 << 20).await.0 {
+            Got::Body(sig) => write_under(into, package::SIGNATURE, &sig)?,
+            Got::Oversize => fetched
+                .problems
+                .push("signature.json is larger than a signature can be (1 MiB)".into()),
+            Got::Absent => {}
+            Got::Failed(why) => fetched.problems.push(why),
         }
-        // Every object under the prefix that the manifest does not name.
+        // Every object under the prefix that the manifest does not name. Pages are counted, not
+        // objects: an endpoint answering empty pages with fresh tokens must still end.
         let prefix = format!("{}/", url.prefix.trim_end_matches('/'));
-        let mut pages = client
-            .list_objects_v2()
-            .bucket(&url.bucket)
-            .prefix(if url.prefix.is_empty() { "" } else { &prefix })
-            .into_paginator()
-            .send();
-        let mut seen = 0usize;
-        while let Some(page) = pages.next().await {
-            let page = page.map_err(|e| {
-                Error::Delivery(format!(
-                    "s3:ListObjectsV2 {}: {}",
-                    url.url(),
-                    sdk_error_text(&e)
-                ))
-            })?;
+        let mut token: Option<String> = None;
+        let mut pages = 0usize;
+        loop {
+            pages += 1;
+            if pages > MAX_LIST_PAGES {
+                fetched.problems.push(format!(
+                    "s3:ListObjectsV2 {} was still paging after {MAX_LIST_PAGES} pages: the objects beside the package are not known",
+                    url.url()
+                ));
+                break;
+            }
+            let request = client
+                .list_objects_v2()
+                .bucket(&url.bucket)
+                .prefix(if url.prefix.is_empty() { "" } else { &prefix })
+                .set_continuation_token(token.clone())
+                .send();
+            let page = match tokio::time::timeout(call_timeout, request).await {
+                Ok(Ok(page)) => page,
+                Ok(Err(e)) => {
+                    return Err(Error::Delivery(format!(
+                        "s3:ListObjectsV2 {}: {}",
+                        url.url(),
+                        sdk_error_text(&e)
+                    )));
+                }
+                Err(_) => {
+                    fetched.problems.push(format!(
+                        "s3:ListObjectsV2 {} did not answer within {} s",
+                        url.url(),
+                        call_timeout.as_secs()
+                    ));
+                    break;
+                }
+            };
             for o in page.contents() {
                 let key = o.key().unwrap_or_default();
                 let rel = if url.prefix.is_empty() {
@@ -395,10 +464,21 @@ pub fn fetch(
                 if !known.contains(rel) {
                     fetched.extra.push(rel.to_string());
                 }
-                seen += 1;
             }
-            if seen > 100_000 {
-                break;
+            let next = page
+                .next_continuation_token()
+                .filter(|_| page.is_truncated() == Some(true))
+                .map(str::to_string);
+            match next {
+                None => break,
+                Some(t) if token.as_deref() == Some(t.as_str()) => {
+                    fetched.problems.push(format!(
+                        "s3:ListObjectsV2 {} repeated its continuation token: the objects beside the package are not known",
+                        url.url()
+                    ));
+                    break;
+                }
+                Some(t) => token = Some(t),
             }
         }
         Ok(fetched)
@@ -412,12 +492,87 @@ fn safe_rel(rel: &str) -> bool {
             .all(|p| !p.is_empty() && p != "." && p != ".." && !p.contains('\\'))
 }
 
+/// One object, as far as it may be read.
+enum Got {
+    Body(Vec<u8>),
+    /// Larger than its listed size: reading stopped there.
+    Oversize,
+    /// Not found, or refused: verify names it missing.
+    Absent,
+    /// The body did not arrive in time, or broke off.
+    Failed(String),
+}
+
+/// Reads `key` bounded by `max` bytes, whatever Content-Length says (or whether it says
+/// anything), and by a deadline for the request and its whole body together.
+async fn get_bounded(
+    client: &aws_sdk_s3::Client,
+    bucket: &str,
+    key: &str,
+    max: u64,
+    call_timeout: std::time::Duration,
+) -> (Got, Option<(String, String)>) {
+    let read = async {
+        let out = match client.get_object().bucket(bucket).key(key).send().await {
+            Ok(out) => out,
+            Err(_) => return (Got::Absent, None),
+        };
+        let lock = out.object_lock_mode().map(|m| {
+            (
+                m.as_str().to_string(),
+                out.object_lock_retain_until_date()
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
+            )
+        });
+        if out
+            .content_length()
+            .is_some_and(|n| n < 0 || n as u64 > max)
+        {
+            return (Got::Oversize, lock);
+        }
+        let mut body = out.body;
+        let mut bytes = Vec::new();
+        loop {
+            match body.try_next().await {
+                Ok(Some(chunk)) => {
+                    if (bytes.len() + chunk.len()) as u64 > max {
+                        return (Got::Oversize, lock);
+                    }
+                    bytes.extend_from_slice(&chunk);
+                }
+                Ok(None) => return (Got::Body(bytes), lock),
+                Err(e) => {
+                    return (
+                        Got::Failed(format!("reading s3://{bucket}/{key} broke off: {e}")),
+                        lock,
+                    );
+                }
+            }
+        }
+    };
+    let limit = deadline(call_timeout, max);
+    match tokio::time::timeout(limit, read).await {
+        Ok(got) => got,
+        Err(_) => (
+            Got::Failed(format!(
+                "s3://{bucket}/{key} did not arrive within {} s (its listed size is {max} bytes)",
+                limit.as_secs()
+            )),
+            None,
+        ),
+    }
+}
+
+/// Writes a downloaded file; an interrupt removes the download folder and waits for no write.
 fn write_under(root: &Path, rel: &str, bytes: &[u8]) -> Result<()> {
     let path = root.join(rel);
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    }
-    std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))
+    package::interrupt::writing(|| {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))
+    })
 }
 
 #[cfg(test)]
@@ -441,8 +596,19 @@ mod tests {
             "s3://evidence-bucket/a/../b",
             "s3://evidence-bucket//b",
             "s3://-bucket/x",
+            "s3://evidence..bucket/x",
+            "s3://192.168.10.20/x",
+            "s3://evidence-bucket-/x",
+            "s3://xn--evidence/x",
+            "s3://evidence-s3alias/x",
+            "s3://evidence-bucket/a\u{1b}[2J",
         ] {
             assert!(S3Location::parse(bad).is_err(), "{bad}");
         }
+        let long = format!("s3://evidence-bucket/{}", "k".repeat(769));
+        assert!(S3Location::parse(&long).is_err());
+        let fits = format!("s3://evidence-bucket/{}", "k".repeat(768));
+        assert!(S3Location::parse(&fits).is_ok());
+        assert!(S3Location::parse("s3://evidence.bucket.2026/x").is_ok());
     }
 }

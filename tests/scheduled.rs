@@ -610,6 +610,35 @@ fn signatures_catch_every_tampering() {
         Some(2)
     );
     ok(&run(safeguard().current_dir(t).args(["keygen", "other"])));
+    // The keys are the standard formats: OpenSSL 3.0 reads the private key (PKCS#8 v1) and
+    // the public key (SPKI), and derives from the one the other.
+    let openssl = |args: &[&str]| {
+        Command::new("openssl")
+            .current_dir(t)
+            .args(args)
+            .output()
+            .expect("openssl (Debian's openssl package) runs")
+    };
+    let private = openssl(&["pkey", "-in", "k.key", "-pubout"]);
+    assert!(
+        private.status.success(),
+        "openssl cannot read keygen's private key: {}",
+        String::from_utf8_lossy(&private.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&private.stdout),
+        std::fs::read_to_string(t.join("k.pub")).unwrap(),
+        "the public key is the private key's"
+    );
+    let public = openssl(&["pkey", "-pubin", "-in", "k.pub", "-noout"]);
+    assert!(
+        public.status.success(),
+        "openssl cannot read keygen's public key"
+    );
+    let der = openssl(&["pkey", "-in", "k.key", "-outform", "DER"]);
+    // RFC 8410's 48-byte PKCS#8 v1 (version 0), not v2 with the public key attached.
+    assert_eq!(der.stdout.len(), 48, "PKCS#8 v1");
+    assert_eq!(der.stdout[2..5], [0x02, 0x01, 0x00], "version 0 (v1)");
 
     let pkg = |name: &str| {
         let o = ok(&run(safeguard().current_dir(t).args([
@@ -664,6 +693,39 @@ fn signatures_catch_every_tampering() {
             "predicate.{field}"
         );
     }
+    // Every file of a signed package has one mode: another user who can read the package can
+    // read its signature (it was once 0600 while the rest were 0644).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &str| {
+            std::fs::metadata(good.join(p))
+                .unwrap()
+                .permissions()
+                .mode()
+                & 0o777
+        };
+        assert_eq!(mode("signature.json"), mode("manifest.json"));
+        assert_eq!(mode("signature.json"), mode("report.md"));
+    }
+    // The signer shown is the key that verified, never the envelope's unsigned keyid.
+    let relabelled = pkg("relabel");
+    let mut env = json(&relabelled.join("signature.json"));
+    env["signatures"][0]["keyid"] =
+        "arn:aws:kms:us-east-1:111122223333:key/compliance-officer-hsm".into();
+    std::fs::write(
+        relabelled.join("signature.json"),
+        serde_json::to_vec(&env).unwrap(),
+    )
+    .unwrap();
+    let out = verify(&relabelled, "k.pub");
+    let shown = ok(&out);
+    assert!(!shown.contains("compliance-officer-hsm"), "{shown}");
+    assert!(shown.contains("SIGNED   by ed25519:"), "{shown}");
+    assert!(
+        shown.contains("envelope's keyid names another key"),
+        "{shown}"
+    );
     // Without a key the hashes are checked and the signature is only noted.
     assert!(ok(&run(safeguard().arg("verify").arg(&good))).contains("not checked"));
 
@@ -681,9 +743,13 @@ fn signatures_catch_every_tampering() {
         serde_json::to_vec_pretty(&manifest).unwrap(),
     )
     .unwrap();
-    assert_eq!(
-        run(safeguard().arg("verify").arg(&m)).status.code(),
-        Some(0)
+    // Even without a key, verify sees that the signature beside it is over another manifest.
+    let out = run(safeguard().arg("verify").arg(&m));
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("signature.json signs another manifest.json"),
+        "{}",
+        text(&out)
     );
     let out = verify(&m, "k.pub");
     assert_eq!(out.status.code(), Some(1));
@@ -708,9 +774,12 @@ fn signatures_catch_every_tampering() {
         serde_json::to_vec_pretty(&manifest).unwrap(),
     )
     .unwrap();
-    assert_eq!(
-        run(safeguard().arg("verify").arg(&r)).status.code(),
-        Some(0)
+    let out = run(safeguard().arg("verify").arg(&r));
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("signs another manifest.json"),
+        "{}",
+        text(&out)
     );
     assert_eq!(verify(&r, "k.pub").status.code(), Some(1));
 
@@ -1184,7 +1253,9 @@ fn hostile_series_never_hang_and_never_count() {
         "only the intact package counts: {stdout}"
     );
     assert!(
-        stdout.contains("20970101T000000Z: results.json does not parse"),
+        stdout.contains(
+            "20970101T000000Z: fails verification: results.json is not safeguard results"
+        ),
         "{stdout}"
     );
     // diff refuses the unparsable one at its JSON pointer, and a FIFO without blocking.

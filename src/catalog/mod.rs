@@ -339,7 +339,7 @@ impl Catalog {
 }
 
 /// `164.` then three digits, then one or more parenthesised parts.
-fn is_citation(id: &str) -> bool {
+pub fn is_citation(id: &str) -> bool {
     let Some(rest) = id.strip_prefix("164.") else {
         return false;
     };

@@ -136,7 +136,7 @@ where
 
 fn log(quiet: bool, msg: impl AsRef<str>) {
     if !quiet {
-        eprintln!("{}", msg.as_ref());
+        eprintln!("{}", crate::text::terminal(msg.as_ref()));
     }
 }
 

@@ -103,7 +103,51 @@ pub fn parse_results(path: &Path, bytes: &[u8]) -> Result<Results> {
         ));
     }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(de).map_err(|e| Error::from_json(path, e))
+    let results: Results =
+        serde_path_to_error::deserialize(de).map_err(|e| Error::from_json(path, e))?;
+    // A package's hashes say its files are the ones listed, not that their author was
+    // honest: every value compared or carried into a new package is checked first.
+    package::trust::results(&results).map_err(|u| {
+        Error::bad_input(
+            path,
+            Location {
+                pointer: Some(u.pointer),
+                ..Default::default()
+            },
+            format!("{} (not compared)", u.message),
+        )
+    })?;
+    Ok(results)
+}
+
+/// A time [`parse_results`] has checked, as an instant.
+fn instant(t: &str) -> chrono::DateTime<chrono::Utc> {
+    package::trust::time(t, "").unwrap_or(chrono::DateTime::<chrono::Utc>::MIN_UTC)
+}
+
+/// A checked time in the form safeguard writes (UTC, `Z`), whatever offset it came with.
+fn canonical(t: &str) -> String {
+    package::trust::time(t, "")
+        .map(package::trust::canonical_time)
+        .unwrap_or_else(|_| t.to_string())
+}
+
+/// Whether `resource` is an IAM user or role ARN: what "a new admin-equivalent principal" can
+/// be. An account-level finding of the admin check ("no user or role is admin-equivalent") is
+/// not a principal.
+fn is_principal(resource: &str) -> bool {
+    let parts: Vec<&str> = resource.splitn(6, ':').collect();
+    parts.len() == 6
+        && parts[0] == "arn"
+        && crate::snapshot::valid_partition(parts[1])
+        && parts[2] == "iam"
+        && parts[3].is_empty()
+        && crate::snapshot::valid_account_id(parts[4])
+        && ["user/", "role/"].iter().any(|k| {
+            parts[5]
+                .strip_prefix(k)
+                .is_some_and(|name| !name.is_empty())
+        })
 }
 
 /// `safeguard diff`'s report (`diff.json`, schema `safeguard.diff.v1`; docs/drift.md).
@@ -279,7 +323,7 @@ fn compare_sides(o: &Results, old: Side, n: &Results, new: Side) -> Result<Drift
             o.account.id, n.account.id
         )));
     }
-    if o.snapshot.collected_at > n.snapshot.collected_at {
+    if instant(&o.snapshot.collected_at) > instant(&n.snapshot.collected_at) {
         return Err(Error::Usage(format!(
             "OLD was collected at {} and NEW at {}: give the older package first",
             o.snapshot.collected_at, n.snapshot.collected_at
@@ -307,14 +351,16 @@ fn compare_sides(o: &Results, old: Side, n: &Results, new: Side) -> Result<Drift
     for (id, (check, f)) in nf.iter().filter(|(_, (_, f))| f.fails()) {
         match of.get(id) {
             Some((_, before)) if before.fails() => {
-                let since = before
-                    .first_seen
-                    .clone()
-                    .unwrap_or_else(|| o.snapshot.collected_at.clone());
+                let since = canonical(
+                    before
+                        .first_seen
+                        .as_deref()
+                        .unwrap_or(&o.snapshot.collected_at),
+                );
                 drift.still_failing.push(finding_ref(check, f, Some(since)));
             }
             _ => {
-                let r = finding_ref(check, f, Some(n.snapshot.collected_at.clone()));
+                let r = finding_ref(check, f, Some(canonical(&n.snapshot.collected_at)));
                 if *check == ESCALATION_CHECK {
                     drift.new_escalations.push(r.clone());
                 }
@@ -327,7 +373,7 @@ fn compare_sides(o: &Results, old: Side, n: &Results, new: Side) -> Result<Drift
     let judged = |f: &Finding| matches!(f.status, FindingStatus::Pass | FindingStatus::Fail);
     for (id, (check, f)) in nf
         .iter()
-        .filter(|(_, (c, f))| *c == ADMIN_CHECK && judged(f))
+        .filter(|(_, (c, f))| *c == ADMIN_CHECK && judged(f) && is_principal(&f.resource))
     {
         if !of.get(id).is_some_and(|(_, before)| judged(before)) {
             drift.new_admins.push(finding_ref(check, f, None));
@@ -347,10 +393,7 @@ fn compare_sides(o: &Results, old: Side, n: &Results, new: Side) -> Result<Drift
     for (id, (check, f)) in of.iter().filter(|(_, (_, f))| f.fails()) {
         let now = nf.get(id).map(|(_, f)| *f);
         if !now.is_some_and(Finding::fails) {
-            let since = f
-                .first_seen
-                .clone()
-                .unwrap_or_else(|| o.snapshot.collected_at.clone());
+            let since = canonical(f.first_seen.as_deref().unwrap_or(&o.snapshot.collected_at));
             let mut r = finding_ref(check, f, Some(since));
             r.now = Some(now_of(now).into());
             if now.is_some_and(|f| f.status == FindingStatus::Error) {
@@ -491,7 +534,7 @@ pub fn carry_forward(results: &mut Results, previous: &Loaded) -> Result<()> {
         .iter()
         .map(|f| (f.id.as_str(), f.first_seen.as_deref().unwrap_or_default()))
         .collect();
-    let now = results.snapshot.collected_at.clone();
+    let now = canonical(&results.snapshot.collected_at);
     for f in results
         .checks
         .iter_mut()
@@ -506,7 +549,7 @@ pub fn carry_forward(results: &mut Results, previous: &Loaded) -> Result<()> {
         f.change = Some(change);
     }
     results.changes = Some(Changes {
-        since: previous.results.snapshot.collected_at.clone(),
+        since: canonical(&previous.results.snapshot.collected_at),
         previous_manifest_sha256: previous.manifest_sha256.clone(),
         controls: drift.controls,
         new_failing: drift.new_failing.len(),
@@ -565,15 +608,19 @@ pub fn newest_before(
     } else {
         dir.to_path_buf()
     };
-    let mut candidates: Vec<(String, PathBuf)> = crate::history::packages_in(&scope)?
-        .into_iter()
-        .filter_map(|p| {
-            let bytes = package::read_package_file(&p, package::MANIFEST, 64 << 20).ok()??;
-            let head: Head = serde_json::from_slice(&bytes).ok()?;
-            (head.account.id == account && head.snapshot.collected_at.as_str() < before)
-                .then_some((head.snapshot.collected_at, p))
-        })
-        .collect();
+    // Times are compared as instants: a manifest's time that is not one is not a candidate
+    // (and would fail verification anyway).
+    let before = instant(before);
+    let mut candidates: Vec<(chrono::DateTime<chrono::Utc>, PathBuf)> =
+        crate::history::packages_in(&scope)?
+            .into_iter()
+            .filter_map(|p| {
+                let bytes = package::read_package_file(&p, package::MANIFEST, 64 << 20).ok()??;
+                let head: Head = serde_json::from_slice(&bytes).ok()?;
+                let at = package::trust::time(&head.snapshot.collected_at, "").ok()?;
+                (head.account.id == account && at < before).then_some((at, p))
+            })
+            .collect();
     candidates.sort();
     let mut skipped = Vec::new();
     while let Some((_, path)) = candidates.pop() {

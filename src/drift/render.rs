@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use super::{Drift, FindingRef, GapRef};
-use crate::render::markdown::escape_cell;
+use crate::render::markdown::{code_span, escape_cell as e};
 
 pub fn json(d: &Drift) -> Vec<u8> {
     let mut bytes = serde_json::to_vec_pretty(d).expect("diff serializes");
@@ -13,23 +13,26 @@ pub fn json(d: &Drift) -> Vec<u8> {
 
 pub fn markdown(d: &Drift) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "# Changes in account {}\n", d.account);
+    // Every value is escaped here, whatever checked it on the way in: this writer does not
+    // rely on its reader.
+    let _ = writeln!(s, "# Changes in account {}\n", e(&d.account));
     let _ = writeln!(
         s,
         "From the package collected **{}** to the one collected **{}**.\n",
-        d.old.collected_at, d.new.collected_at
+        e(&d.old.collected_at),
+        e(&d.new.collected_at)
     );
     for (name, side) in [("Old", &d.old), ("New", &d.new)] {
         let _ = writeln!(
             s,
             "- {name}: {} ({}; manifest SHA-256 {}): {} failing control(s), {} failing finding(s)",
-            side.package.as_deref().unwrap_or("results.json"),
+            e(side.package.as_deref().unwrap_or("results.json")),
             if side.verified {
                 "verified"
             } else {
                 "NOT verified: a results.json outside a package"
             },
-            side.manifest_sha256.as_deref().unwrap_or("none"),
+            e(side.manifest_sha256.as_deref().unwrap_or("none")),
             side.failing_controls,
             side.failing_findings
         );
@@ -40,7 +43,7 @@ pub fn markdown(d: &Drift) -> String {
     } else {
         s.push_str("**Worse:**\n\n");
         for w in &d.worse {
-            let _ = writeln!(s, "- {w}");
+            let _ = writeln!(s, "- {}", e(w));
         }
         s.push('\n');
     }
@@ -52,7 +55,7 @@ pub fn markdown(d: &Drift) -> String {
             let _ = writeln!(
                 s,
                 "| {} | {} | {} | {} |",
-                c.control,
+                e(&c.control),
                 c.from.as_str(),
                 c.to.as_str(),
                 c.direction.as_str()
@@ -76,10 +79,10 @@ pub fn markdown(d: &Drift) -> String {
             let _ = writeln!(
                 s,
                 "| {} | {} | {} | {} |",
-                w.check,
-                escape_cell(&w.resource),
+                e(&w.check),
+                e(&w.resource),
                 w.expires,
-                escape_cell(&w.approved_by)
+                e(&w.approved_by)
             );
         }
         s.push('\n');
@@ -90,9 +93,9 @@ pub fn markdown(d: &Drift) -> String {
             let _ = writeln!(
                 s,
                 "| {} | {} | {} | {} |",
-                a.control,
-                escape_cell(&a.statement),
-                escape_cell(&a.attested_by),
+                e(&a.control),
+                e(&a.statement),
+                e(&a.attested_by),
                 a.expires
             );
         }
@@ -116,16 +119,16 @@ fn findings(s: &mut String, title: &str, list: &[FindingRef]) {
         let now = f
             .now
             .as_deref()
-            .map(|n| format!(" (now {n})"))
+            .map(|n| format!(" (now {})", e(n)))
             .unwrap_or_default();
         let _ = writeln!(
             s,
-            "| `{}` | {} | {} | {}{now} | {} |",
-            f.id,
-            f.check,
-            escape_cell(&f.resource),
-            f.first_seen.as_deref().unwrap_or(""),
-            escape_cell(&f.message)
+            "| {} | {} | {} | {}{now} | {} |",
+            code_span(&f.id),
+            e(&f.check),
+            e(&f.resource),
+            e(f.first_seen.as_deref().unwrap_or("")),
+            e(&f.message)
         );
     }
     s.push('\n');
@@ -141,13 +144,7 @@ fn gaps(s: &mut String, title: &str, list: &[GapRef]) {
         list.len()
     );
     for g in list {
-        let _ = writeln!(
-            s,
-            "| {} | {} | {} |",
-            g.kind,
-            escape_cell(&g.at),
-            escape_cell(&g.reason)
-        );
+        let _ = writeln!(s, "| {} | {} | {} |", e(&g.kind), e(&g.at), e(&g.reason));
     }
     s.push('\n');
 }

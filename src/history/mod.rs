@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::package;
+use crate::package::{self, trust};
 use crate::results::ControlStatus;
 use crate::verdict::{FindingStatus, Validity};
 
@@ -134,6 +134,8 @@ struct LiteWaiver {
 /// One package, reduced to what the trend needs.
 struct Point {
     account: String,
+    /// When its evidence was collected: the runs are ordered by it.
+    collected: chrono::DateTime<chrono::Utc>,
     run: Run,
     statuses: BTreeMap<String, ControlStatus>,
     /// Failing (unwaived) findings: id → (check, resource).
@@ -255,8 +257,7 @@ pub fn build(dir: &Path) -> Result<History> {
         });
     }
     points.sort_by(|a, b| {
-        (a.run.collected_at.as_str(), a.run.package.as_str())
-            .cmp(&(b.run.collected_at.as_str(), b.run.package.as_str()))
+        (a.collected, a.run.package.as_str()).cmp(&(b.collected, b.run.package.as_str()))
     });
     Ok(trend(account, points, excluded))
 }
@@ -284,6 +285,7 @@ fn point(base: &Path, dir: &Path) -> std::result::Result<Point, String> {
             lite.schema
         ));
     }
+    let collected = check(&lite)?;
     let mut controls: BTreeMap<ControlStatus, usize> =
         ControlStatus::ALL.iter().map(|s| (*s, 0)).collect();
     let mut statuses = BTreeMap::new();
@@ -313,8 +315,9 @@ fn point(base: &Path, dir: &Path) -> std::result::Result<Point, String> {
     }
     Ok(Point {
         account: lite.account.id,
+        collected,
         run: Run {
-            collected_at: lite.snapshot.collected_at,
+            collected_at: trust::canonical_time(collected),
             package: relative(base, dir),
             manifest_sha256: v.manifest_sha256,
             controls,
@@ -330,6 +333,43 @@ fn point(base: &Path, dir: &Path) -> std::result::Result<Point, String> {
         failing,
         undetermined,
     })
+}
+
+/// What history believes of a package, checked as `diff` checks it (`package::trust`): the
+/// account, the collection time (an instant), every control, check and finding id, and that
+/// no finding id appears twice (the last would hide the others). Returns the collection time.
+fn check(lite: &Lite) -> std::result::Result<chrono::DateTime<chrono::Utc>, String> {
+    let untrusted = |u: trust::Untrusted| format!("results.json {u}");
+    if !crate::snapshot::valid_account_id(&lite.account.id) {
+        return Err(format!(
+            "results.json names account {:?}, not an AWS account id (12 digits)",
+            crate::text::line(&lite.account.id)
+        ));
+    }
+    let collected =
+        trust::time(&lite.snapshot.collected_at, "/snapshot/collected_at").map_err(untrusted)?;
+    for (i, c) in lite.controls.iter().enumerate() {
+        trust::control_id(&c.id, &format!("/controls/{i}/id")).map_err(untrusted)?;
+    }
+    let mut seen = std::collections::HashSet::new();
+    for (i, c) in lite.checks.iter().enumerate() {
+        trust::check_id(&c.id, &format!("/checks/{i}/id")).map_err(untrusted)?;
+        for (j, f) in c.findings.iter().enumerate() {
+            if !trust::is_finding_id(&f.id, &c.id) {
+                return Err(format!(
+                    "results.json at /checks/{i}/findings/{j}/id: not a finding id of {}",
+                    c.id
+                ));
+            }
+            if !seen.insert(f.id.as_str()) {
+                return Err(format!(
+                    "results.json at /checks/{i}/findings/{j}/id: finding id {} appears twice",
+                    f.id
+                ));
+            }
+        }
+    }
+    Ok(collected)
 }
 
 fn days_between(from: &str, to: &str) -> f64 {

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use super::{History, chart};
 use crate::error::{Error, Result};
 use crate::render::Format;
-use crate::render::markdown::escape_cell;
+use crate::render::markdown::{code_span, escape_cell};
 use crate::results::ControlStatus;
 
 /// How many resolved and open findings the reports list (history.json keeps all).
@@ -60,9 +60,11 @@ pub fn overview(h: &History) -> Vec<String> {
 
 pub fn markdown(h: &History) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "# Compliance history of account {}\n", h.account);
+    // Every value escaped by this writer, whatever its reader checked.
+    let e = escape_cell;
+    let _ = writeln!(s, "# Compliance history of account {}\n", e(&h.account));
     for line in overview(h) {
-        let _ = writeln!(s, "- {line}");
+        let _ = writeln!(s, "- {}", e(&line));
     }
     s.push_str("\n![Failing controls and failing findings per run](trend.svg)\n\n");
     s.push_str("(The same chart as a bitmap: [trend.png](trend.png).)\n\n");
@@ -72,7 +74,7 @@ pub fn markdown(h: &History) -> String {
         let _ = writeln!(
             s,
             "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
-            r.collected_at,
+            e(&r.collected_at),
             n(ControlStatus::Fail),
             n(ControlStatus::InsufficientEvidence),
             n(ControlStatus::Manual),
@@ -90,7 +92,13 @@ pub fn markdown(h: &History) -> String {
         s.push_str("## Controls that flapped\n\nA control whose status changed more than once: a fix that did not hold, or evidence that comes and goes.\n\n| Control | Changes | Statuses, oldest first |\n|---|---|---|\n");
         for f in &h.flapping {
             let seq: Vec<&str> = f.statuses.iter().map(|s| s.as_str()).collect();
-            let _ = writeln!(s, "| {} | {} | {} |", f.control, f.changes, seq.join(" → "));
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} |",
+                e(&f.control),
+                f.changes,
+                seq.join(" → ")
+            );
         }
         s.push('\n');
     }
@@ -107,12 +115,12 @@ pub fn markdown(h: &History) -> String {
         for r in h.resolved.iter().rev().take(LISTED) {
             let _ = writeln!(
                 s,
-                "| `{}` | {} | {} | {} | {} | {} |",
-                r.id,
-                r.check,
-                escape_cell(&r.resource),
-                r.first_seen,
-                r.resolved_at,
+                "| {} | {} | {} | {} | {} | {} |",
+                code_span(&r.id),
+                e(&r.check),
+                e(&r.resource),
+                e(&r.first_seen),
+                e(&r.resolved_at),
                 r.days
             );
         }
@@ -137,11 +145,11 @@ pub fn markdown(h: &History) -> String {
         for o in h.open.iter().take(LISTED) {
             let _ = writeln!(
                 s,
-                "| `{}` | {} | {} | {} | {} |",
-                o.id,
-                o.check,
-                escape_cell(&o.resource),
-                o.first_seen,
+                "| {} | {} | {} | {} | {} |",
+                code_span(&o.id),
+                e(&o.check),
+                e(&o.resource),
+                e(&o.first_seen),
                 o.days
             );
         }
@@ -161,7 +169,7 @@ pub fn markdown(h: &History) -> String {
     }
     s.push_str("## Packages read\n\n| Package | manifest.json SHA-256 |\n|---|---|\n");
     for r in &h.runs {
-        let _ = writeln!(s, "| {} | {} |", escape_cell(&r.package), r.manifest_sha256);
+        let _ = writeln!(s, "| {} | {} |", e(&r.package), e(&r.manifest_sha256));
     }
     s
 }

@@ -20,12 +20,7 @@ impl Shard {
                 "--shard {s:?}: expected I/N with 0 <= I < N (e.g. 0/4), N at most 10000"
             ))
         };
-        let (i, n) = s.trim().split_once('/').ok_or_else(bad)?;
-        let index: usize = i.trim().parse().map_err(|_| bad())?;
-        let count: usize = n.trim().parse().map_err(|_| bad())?;
-        if count == 0 || count > 10_000 || index >= count {
-            return Err(bad());
-        }
+        let (index, count) = crate::rollup::ledger::parse_shard(s).ok_or_else(bad)?;
         Ok(Shard { index, count })
     }
 

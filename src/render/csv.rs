@@ -27,9 +27,42 @@ pub const HEADER: [&str; 20] = [
     "change",
 ];
 
+/// A CSV file whose every cell, header included, is defused: no value that reaches a
+/// spreadsheet starts a formula, wherever it came from (evidence, a previous package, a
+/// catalog).
+pub struct Sheet(csv::Writer<Vec<u8>>);
+
+impl Default for Sheet {
+    fn default() -> Self {
+        Sheet(csv::Writer::from_writer(Vec::new()))
+    }
+}
+
+impl Sheet {
+    pub fn row<I, S>(&mut self, cells: I)
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        for c in cells {
+            self.0
+                .write_field(defuse(c.as_ref()).as_bytes())
+                .expect("in-memory write");
+        }
+        // An empty record ends the one the fields began.
+        self.0
+            .write_record(std::iter::empty::<&[u8]>())
+            .expect("in-memory write");
+    }
+
+    pub fn into_bytes(self) -> Vec<u8> {
+        self.0.into_inner().expect("in-memory flush")
+    }
+}
+
 pub fn render(results: &Results) -> Vec<u8> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(HEADER).expect("in-memory write");
+    let mut w = Sheet::default();
+    w.row(HEADER);
     let at = results.snapshot.collected_at.as_str();
     // Every row names its account, so the files of many accounts concatenate into one table.
     let account = results.account.id.as_str();
@@ -38,13 +71,12 @@ pub fn render(results: &Results) -> Vec<u8> {
         .organization
         .as_ref()
         .and_then(|o| o.ou_path.as_deref())
-        .map(defuse)
         .unwrap_or_default();
     for c in &results.controls {
-        w.write_record([
+        w.row([
             "control",
             account,
-            &ou,
+            ou,
             c.id.as_str(),
             &c.title,
             c.status.as_str(),
@@ -62,53 +94,49 @@ pub fn render(results: &Results) -> Vec<u8> {
             "",
             "",
             "",
-        ])
-        .expect("in-memory write");
+        ]);
     }
     for k in &results.checks {
         // "164.308(a)(1)(ii)(D); 164.312(b)", in catalog order. Each check's role for each
         // control is in results.json and the report: in a column it took a third of the file.
         let controls = k.controls.join("; ");
         for f in &k.findings {
-            w.write_record([
+            w.row([
                 "finding",
                 &f.account,
-                &f.ou_path.as_deref().map(defuse).unwrap_or_default(),
+                f.ou_path.as_deref().unwrap_or_default(),
                 "",
                 "",
                 "",
                 &controls,
                 &k.id,
                 k.status.as_str(),
-                &defuse(&f.resource),
+                &f.resource,
                 f.status.as_str(),
-                &defuse(&f.message),
+                &f.message,
                 &f.evidence,
                 at,
                 f.waiver.as_ref().map_or("", |w| w.status.as_str()),
-                &f.waiver
-                    .as_ref()
-                    .map_or(String::new(), |w| defuse(&w.approved_by)),
+                f.waiver.as_ref().map_or("", |w| w.approved_by.as_str()),
                 &f.waiver
                     .as_ref()
                     .map_or(String::new(), |w| w.expires.to_string()),
                 &f.id,
                 f.first_seen.as_deref().unwrap_or(""),
                 f.change.map_or("", |c| c.as_str()),
-            ])
-            .expect("in-memory write");
+            ]);
         }
     }
-    w.into_inner().expect("in-memory flush")
+    w.into_bytes()
 }
 
 /// Spreadsheets run cells that start with = + - @ as formulas; IAM names may start with some
 /// of these, so such cells get a leading apostrophe (the OWASP CSV-injection advice).
-pub fn defuse(s: &str) -> String {
+pub fn defuse(s: &str) -> std::borrow::Cow<'_, str> {
     if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{s}")
+        std::borrow::Cow::Owned(format!("'{s}"))
     } else {
-        s.to_string()
+        std::borrow::Cow::Borrowed(s)
     }
 }
 

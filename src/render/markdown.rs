@@ -203,6 +203,11 @@ fn cell(s: String) -> String {
 /// longer than the longest run inside, padded when the text starts or ends with one; line
 /// breaks and control characters become spaces and `|` is escaped for tables.
 fn code(s: String) -> String {
+    code_span(&s)
+}
+
+/// [`code`] for Rust callers (diff, history and roll-up reports).
+pub fn code_span(s: &str) -> String {
     let clean: String = s
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })

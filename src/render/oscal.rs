@@ -217,6 +217,8 @@ pub fn render(results: &Results, detail: super::view::Detail) -> Vec<u8> {
             "results": [result],
         }
     });
+    let mut doc = doc;
+    one_line_strings(&mut doc);
     let mut bytes = serde_json::to_vec_pretty(&doc).expect("OSCAL document serializes");
     bytes.push(b'\n');
     bytes
@@ -231,6 +233,38 @@ fn percent_fragment(pointer: &str) -> String {
         .remove(b'.')
         .remove(b'~');
     percent_encoding::utf8_percent_encode(pointer, KEEP).to_string()
+}
+
+/// OSCAL's one-line strings (a prop's `value`, a `title`, a party's `name`) must not start or
+/// end with white space nor hold a line break (`^\S(.*\S)?$`). Values from the evidence and
+/// the inputs may (AWS allows an OU name ending in spaces or holding a line break): every one is
+/// folded to one line here, where it enters OSCAL, and a prop left empty is dropped.
+fn one_line_strings(v: &mut serde_json::Value) {
+    use serde_json::Value;
+    match v {
+        Value::Object(map) => {
+            for key in ["value", "title", "name"] {
+                if let Some(Value::String(s)) = map.get_mut(key) {
+                    let folded = crate::text::one_line(s);
+                    *s = if folded.is_empty() {
+                        "(none)".into()
+                    } else {
+                        folded
+                    };
+                }
+            }
+            if let Some(Value::Array(props)) = map.get_mut("props") {
+                props.retain(|p| {
+                    p.get("value")
+                        .and_then(Value::as_str)
+                        .is_none_or(|s| !crate::text::one_line(s).is_empty())
+                });
+            }
+            map.values_mut().for_each(one_line_strings);
+        }
+        Value::Array(items) => items.iter_mut().for_each(one_line_strings),
+        _ => {}
+    }
 }
 
 #[cfg(test)]

@@ -36,8 +36,8 @@ pub fn summary_screen(results: &Results, dir: &Path) -> String {
                 "  {:<22} {:<22} {} — {}\n",
                 c.status.label(),
                 c.id,
-                c.title,
-                c.status_reason
+                crate::text::line(&c.title),
+                crate::text::line(&c.status_reason)
             ));
         }
     }
@@ -49,8 +49,6 @@ pub fn summary_screen(results: &Results, dir: &Path) -> String {
     }
     s.push_str(&format!("\npackage: {}\n", dir.display()));
     // Text from the evidence or a catalog reaches the terminal: no escape sequence
-    // (`\x1b[2J` clears the screen) gets through.
-    s.chars()
-        .map(|c| if c.is_control() && c != '\n' { ' ' } else { c })
-        .collect()
+    // (`\x1b[2J` clears the screen) gets through, and each value above stays on its line.
+    crate::text::terminal(&s).into_owned()
 }

@@ -20,6 +20,7 @@ use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Location, Result};
+use crate::package::trust;
 use crate::results::{AccountRef, ControlStatus, Counts, SnapshotRef, Tool};
 use crate::snapshot::{Gap, sha256_hex};
 pub use ledger::{Ledger, LedgerFailure};
@@ -143,6 +144,8 @@ struct LiteCheck {
 struct Summary {
     dir: String,
     account: String,
+    /// When its evidence was collected, as an instant (the text may carry an offset).
+    collected: chrono::DateTime<chrono::Utc>,
     name: Option<String>,
     ou_path: Option<String>,
     organization: Option<String>,
@@ -329,17 +332,36 @@ fn summarize(dir: &Path) -> std::result::Result<Summary, String> {
             crate::results::SCHEMA
         ));
     }
-    // The account id names rows and files downstream: only what AWS issues.
+    // The account id names rows and files downstream: only what AWS issues. Times are
+    // compared as instants, ids printed as ids: each is what safeguard writes, or refused.
+    let untrusted = |u: trust::Untrusted| format!("results.json {u}");
     if !crate::snapshot::valid_account_id(&lite.account.id) {
         return Err(format!(
             "results.json names account {:?}, not an AWS account id (12 digits)",
-            lite.account.id
+            crate::text::line(&lite.account.id)
         ));
     }
+    let collected =
+        trust::time(&lite.snapshot.collected_at, "/snapshot/collected_at").map_err(untrusted)?;
+    for (i, c) in lite.controls.iter().enumerate() {
+        trust::control_id(&c.id, &format!("/controls/{i}/id")).map_err(untrusted)?;
+    }
+    for (i, k) in lite.checks.iter().enumerate() {
+        trust::check_id(&k.id, &format!("/checks/{i}/id")).map_err(untrusted)?;
+    }
     let org = lite.account.organization.as_ref();
+    if let Some(o) = org
+        && !crate::snapshot::organization::valid_org_id(&o.id)
+    {
+        return Err(format!(
+            "results.json names organization {:?}, not an AWS Organizations id",
+            crate::text::line(&o.id)
+        ));
+    }
     Ok(Summary {
         dir: dir.display().to_string(),
         account: lite.account.id.clone(),
+        collected,
         name: org.and_then(|o| o.account_name.clone()),
         ou_path: org.and_then(|o| o.ou_path.clone()),
         organization: org.map(|o| o.id.clone()),
@@ -376,7 +398,7 @@ fn combine(
     summaries.sort_by(|a, b| {
         a.account
             .cmp(&b.account)
-            .then(b.snapshot.collected_at.cmp(&a.snapshot.collected_at))
+            .then(b.collected.cmp(&a.collected))
             .then(b.dir.cmp(&a.dir))
     });
     let mut superseded = Vec::new();
@@ -439,7 +461,7 @@ fn combine(
                 package: s.dir,
                 manifest_sha256: s.manifest_sha256,
                 results_sha256: s.results_sha256,
-                collected_at: s.snapshot.collected_at,
+                collected_at: trust::canonical_time(s.collected),
                 snapshot_sha256: s.snapshot.sha256,
                 worst,
                 summary,
@@ -467,56 +489,31 @@ fn combine(
             .then(a.check.cmp(&b.check))
     });
 
-    // Only the newest ledger of each shard counts (a folder reused run after run keeps the
-    // old ones); a shard of N with no ledger at all is a gap of its own.
-    let ledgers = newest_ledgers(ledgers);
-    let mut excluded = excluded;
-    excluded.extend(missing_shards(&ledgers));
-
-    // Accounts a run planned that have no package: its recorded failure, or that nothing came.
-    let have: BTreeSet<&str> = accounts.iter().map(|a| a.account.as_str()).collect();
-    let mut failed: BTreeMap<String, FailedAccount> = BTreeMap::new();
-    for (path, l) in &ledgers {
-        for f in &l.failures {
-            if !have.contains(f.account.as_str()) {
-                failed.insert(
-                    f.account.clone(),
-                    FailedAccount {
-                        account: f.account.clone(),
-                        name: f.name.clone(),
-                        reason: f.reason.clone(),
-                        ledger: path.clone(),
-                    },
-                );
-            }
-        }
-    }
-    for (path, l) in &ledgers {
-        for a in &l.planned {
-            if !have.contains(a.as_str()) && !failed.contains_key(a) {
-                failed.insert(
-                    a.clone(),
-                    FailedAccount {
-                        account: a.clone(),
-                        name: None,
-                        reason: "planned by the run but no intact package was found (the run or its shard may not have finished, or the package was excluded)".into(),
-                        ledger: path.clone(),
-                    },
-                );
-            }
-        }
-    }
-    let organization = match (orgs.len(), orgs.into_iter().next()) {
+    // One organization's ledgers: the packages' own, else the newest ledger's. Another
+    // organization's ledger is refused by name, never allowed to clear a failure.
+    let packages_org = match (orgs.len(), orgs.into_iter().next()) {
         (1, Some(o)) => o,
         _ => None,
+    };
+    let mut excluded = excluded;
+    let mut ledgers = ledgers;
+    ledgers.sort_by(|a, b| a.1.started().cmp(&b.1.started()).then(a.0.cmp(&b.0)));
+    let organization = packages_org.or_else(|| ledgers.last().map(|(_, l)| l.organization.clone()));
+    let (ledgers, foreign): (Vec<_>, Vec<_>) = ledgers
+        .into_iter()
+        .partition(|(_, l)| organization.as_deref() == Some(l.organization.as_str()));
+    for (path, l) in foreign {
+        excluded.push(Excluded {
+            package: path,
+            reason: format!(
+                "a run ledger of organization {}, not {}: not counted",
+                l.organization,
+                organization.as_deref().unwrap_or("the packages'")
+            ),
+        });
     }
-    .or_else(|| {
-        let ids: BTreeSet<&str> = ledgers
-            .iter()
-            .map(|(_, l)| l.organization.as_str())
-            .collect();
-        (ids.len() == 1).then(|| ids.into_iter().next().unwrap_or_default().to_string())
-    });
+    excluded.extend(missing_shards(&ledgers));
+    let failed = failed_accounts(&ledgers, &accounts);
     Rollup {
         schema: SCHEMA.into(),
         tool: Tool {
@@ -527,23 +524,82 @@ fn combine(
         accounts,
         controls,
         failing_checks,
-        failed: failed.into_values().collect(),
+        failed,
         excluded,
         superseded,
     }
 }
 
-/// The newest ledger per shard label (`None`: unsharded), by run id (which starts with the
-/// run's UTC time), then by path.
-fn newest_ledgers(mut ledgers: Vec<(String, Ledger)>) -> Vec<(String, Ledger)> {
-    ledgers.sort_by(|a, b| {
-        a.1.shard
-            .cmp(&b.1.shard)
-            .then(b.1.run.cmp(&a.1.run))
-            .then(b.0.cmp(&a.0))
-    });
-    ledgers.dedup_by(|later, first| later.1.shard == first.1.shard);
-    ledgers
+/// What the newest ledger naming an account says of it.
+struct Said<'a> {
+    started: chrono::DateTime<chrono::Utc>,
+    ledger: &'a str,
+    failure: Option<&'a LedgerFailure>,
+}
+
+/// Accounts a run planned that have no package collected since: superseded per account, by
+/// time, never per shard label. The newest ledger that names an account (planned, packaged or
+/// failed) decides what the runs say of it; a package collected after that run started
+/// answers it. So a failure stays until a later package, whatever a newer ledger of another
+/// shard, a partial `--accounts` re-run or a reused folder holds.
+fn failed_accounts(ledgers: &[(String, Ledger)], accounts: &[AccountRow]) -> Vec<FailedAccount> {
+    let mut said: BTreeMap<&str, Said<'_>> = BTreeMap::new();
+    // Oldest first (as sorted by the caller), so a later ledger overwrites an earlier one.
+    for (path, l) in ledgers {
+        let Some(started) = l.started() else { continue };
+        let failures: BTreeMap<&str, &LedgerFailure> =
+            l.failures.iter().map(|f| (f.account.as_str(), f)).collect();
+        let named = l
+            .planned
+            .iter()
+            .chain(l.packages.iter().map(|p| &p.account))
+            .chain(l.failures.iter().map(|f| &f.account));
+        for a in named {
+            said.insert(
+                a,
+                Said {
+                    started,
+                    ledger: path,
+                    failure: failures.get(a.as_str()).copied(),
+                },
+            );
+        }
+    }
+    let packages: BTreeMap<&str, &AccountRow> =
+        accounts.iter().map(|a| (a.account.as_str(), a)).collect();
+    let mut failed = Vec::new();
+    for (account, s) in said {
+        let row = packages.get(account);
+        let collected = row.and_then(|r| trust::time(&r.collected_at, "").ok());
+        if collected.is_some_and(|t| t >= s.started) {
+            continue;
+        }
+        let older = row
+            .map(|r| {
+                format!(
+                    " (its newest intact package, collected {}, predates this run)",
+                    r.collected_at
+                )
+            })
+            .unwrap_or_default();
+        failed.push(match s.failure {
+            Some(f) => FailedAccount {
+                account: account.to_string(),
+                name: f.name.clone(),
+                reason: format!("{}{older}", f.reason),
+                ledger: s.ledger.to_string(),
+            },
+            None => FailedAccount {
+                account: account.to_string(),
+                name: None,
+                reason: format!(
+                    "planned by the run but no intact package collected since it started was found (the run or its shard may not have finished, or the package was excluded){older}"
+                ),
+                ledger: s.ledger.to_string(),
+            },
+        });
+    }
+    failed
 }
 
 /// For each shard count N the ledgers name, the shards 0..N-1 with no ledger: their accounts are
@@ -606,19 +662,42 @@ mod tests {
         }
     }
 
+    fn package(account: &str, collected_at: &str) -> Summary {
+        Summary {
+            dir: format!("reports/{account}/{collected_at}"),
+            account: account.into(),
+            collected: trust::time(collected_at, "").unwrap(),
+            name: None,
+            ou_path: None,
+            organization: Some("o-aaaaaaaaaa".into()),
+            manifest_sha256: "m".into(),
+            results_sha256: "r".into(),
+            snapshot: SnapshotRef {
+                sha256: "s".into(),
+                collected_at: collected_at.into(),
+                source: "live".into(),
+            },
+            controls: Vec::new(),
+            failing: Vec::new(),
+            gaps: 0,
+            gap_examples: Vec::new(),
+        }
+    }
+
     #[test]
-    fn only_the_newest_ledger_of_each_shard_counts_and_a_missing_shard_is_named() {
+    fn a_failure_stays_until_a_later_package_whatever_newer_ledgers_hold() {
         let r = combine(
-            Vec::new(),
+            vec![package("444444444444", "2026-11-01T07:00:00Z")],
             Vec::new(),
             vec![
-                // Last week's shard 0 failed an account this week's shard 0 no longer plans.
+                // Last week's shard 0 failed an account this week's shard 0 no longer plans
+                // (a partial --accounts re-run): it stays failed.
                 (
                     "old".into(),
                     ledger(
                         "20261101T060000Z-shard-0-of-3",
                         Some("0/3"),
-                        &["111111111111"],
+                        &["111111111111", "444444444444"],
                         &["111111111111"],
                     ),
                 ),
@@ -627,8 +706,8 @@ mod tests {
                     ledger(
                         "20261108T060000Z-shard-0-of-3",
                         Some("0/3"),
-                        &["222222222222"],
-                        &[],
+                        &["222222222222", "444444444444"],
+                        &["444444444444"],
                     ),
                 ),
                 (
@@ -643,11 +722,55 @@ mod tests {
             ],
         );
         let failed: Vec<&str> = r.failed.iter().map(|f| f.account.as_str()).collect();
-        assert_eq!(failed, ["222222222222", "333333333333"]);
-        assert!(r.failed[0].reason.contains("no intact package"));
-        assert_eq!(r.failed[1].reason, "AccessDenied");
+        assert_eq!(
+            failed,
+            [
+                "111111111111",
+                "222222222222",
+                "333333333333",
+                "444444444444"
+            ]
+        );
+        assert_eq!(r.failed[0].ledger, "old");
+        assert!(r.failed[1].reason.contains("no intact package"));
+        assert_eq!(r.failed[2].reason, "AccessDenied");
+        // Its package is from before the run that failed it: shown, and said to be older.
+        assert!(
+            r.failed[3].reason.contains("predates this run"),
+            "{}",
+            r.failed[3].reason
+        );
+        assert_eq!(r.accounts.len(), 1);
         assert_eq!(r.excluded.len(), 1);
         assert_eq!(r.excluded[0].package, "shard 2/3");
         assert!(!r.is_complete());
+    }
+
+    #[test]
+    fn a_later_package_answers_a_failure_and_another_organizations_ledger_is_refused() {
+        let mut foreign = ledger("20261201T060000Z", None, &["555555555555"], &[]);
+        foreign.organization = "o-bbbbbbbbbb".into();
+        let r = combine(
+            vec![package("111111111111", "2026-11-08T06:30:00+01:00")],
+            Vec::new(),
+            vec![
+                (
+                    "ours".into(),
+                    ledger(
+                        "20261101T060000Z",
+                        None,
+                        &["111111111111"],
+                        &["111111111111"],
+                    ),
+                ),
+                ("theirs".into(), foreign),
+            ],
+        );
+        assert!(r.failed.is_empty(), "{:?}", r.failed);
+        assert_eq!(r.organization.as_deref(), Some("o-aaaaaaaaaa"));
+        assert_eq!(r.excluded.len(), 1);
+        assert_eq!(r.excluded[0].package, "theirs");
+        assert!(r.excluded[0].reason.contains("o-bbbbbbbbbb"));
+        assert_eq!(r.accounts[0].collected_at, "2026-11-08T05:30:00Z");
     }
 }

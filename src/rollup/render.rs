@@ -69,6 +69,8 @@ fn cell(s: &str) -> String {
     crate::render::markdown::escape_cell(s)
 }
 
+use crate::render::markdown::code_span;
+
 pub fn markdown(r: &Rollup) -> String {
     let mut md = String::new();
     let _ = writeln!(
@@ -76,11 +78,11 @@ pub fn markdown(r: &Rollup) -> String {
         "# HIPAA Security Rule evidence — organization roll-up{}\n",
         r.organization
             .as_deref()
-            .map(|o| format!(" {o}"))
+            .map(|o| format!(" {}", cell(o)))
             .unwrap_or_default()
     );
     for line in overview(r) {
-        let _ = writeln!(md, "{line}\n");
+        let _ = writeln!(md, "{}\n", cell(&line));
     }
     let _ = writeln!(md, "## Accounts, worst first\n");
     let _ = writeln!(
@@ -122,7 +124,7 @@ pub fn markdown(r: &Rollup) -> String {
             );
         }
         for x in &r.excluded {
-            let _ = writeln!(md, "| `{}` | {} |", cell(&x.package), cell(&x.reason));
+            let _ = writeln!(md, "| {} | {} |", code_span(&x.package), cell(&x.reason));
         }
     }
     let gapped: Vec<_> = r.accounts.iter().filter(|a| a.gaps > 0).collect();
@@ -168,8 +170,8 @@ pub fn markdown(r: &Rollup) -> String {
         for k in r.failing_checks.iter().take(TOP_CHECKS) {
             let _ = writeln!(
                 md,
-                "| `{}` | {} | {} |",
-                cell(&k.check),
+                "| {} | {} | {} |",
+                code_span(&k.check),
                 k.accounts,
                 k.findings
             );
@@ -214,11 +216,11 @@ pub fn markdown(r: &Rollup) -> String {
     for a in &r.accounts {
         let _ = writeln!(
             md,
-            "| {} | {} | `{}` | `{}` |",
+            "| {} | {} | {} | {} |",
             cell(&a.account),
             cell(&a.collected_at),
-            cell(&a.package),
-            a.manifest_sha256
+            code_span(&a.package),
+            code_span(&a.manifest_sha256)
         );
     }
     if !r.superseded.is_empty() {
@@ -233,37 +235,36 @@ pub fn markdown(r: &Rollup) -> String {
 
 /// The matrix: one row per account, one column per control.
 pub fn csv(r: &Rollup) -> Vec<u8> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let mut header: Vec<String> = [
+    // Every cell defused, the header's control ids too (they come from the packages).
+    let mut w = crate::render::csv::Sheet::default();
+    let mut header: Vec<&str> = vec![
         "account_id",
         "account_name",
         "ou_path",
         "worst_status",
         "gaps",
         "manifest_sha256",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    header.extend(r.controls.iter().map(|c| c.id.clone()));
-    w.write_record(&header).expect("in-memory write");
+    ];
+    header.extend(r.controls.iter().map(|c| c.id.as_str()));
+    w.row(header);
     for a in &r.accounts {
+        let gaps = a.gaps.to_string();
         let mut row = vec![
-            a.account.clone(),
-            crate::render::csv::defuse(a.name.as_deref().unwrap_or("")),
-            crate::render::csv::defuse(a.ou_path.as_deref().unwrap_or("")),
-            a.worst.as_str().to_string(),
-            a.gaps.to_string(),
-            a.manifest_sha256.clone(),
+            a.account.as_str(),
+            a.name.as_deref().unwrap_or(""),
+            a.ou_path.as_deref().unwrap_or(""),
+            a.worst.as_str(),
+            gaps.as_str(),
+            a.manifest_sha256.as_str(),
         ];
         row.extend(
             a.statuses
                 .iter()
-                .map(|s| s.map(|s| s.as_str()).unwrap_or("").to_string()),
+                .map(|s| s.map(|s| s.as_str()).unwrap_or("")),
         );
-        w.write_record(&row).expect("in-memory write");
+        w.row(row);
     }
-    w.into_inner().expect("in-memory flush")
+    w.into_bytes()
 }
 
 pub fn json(r: &Rollup) -> Vec<u8> {

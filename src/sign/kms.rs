@@ -225,7 +225,7 @@ mod tests {
         assert_eq!(crate::sign::sign_package(&dir, &key).unwrap(), ARN);
         let public = key.public_key().unwrap();
         match crate::sign::check(&dir, &public).unwrap() {
-            SignatureCheck::Valid { keyid, .. } => assert_eq!(keyid, ARN),
+            SignatureCheck::Valid { key, .. } => assert_eq!(key, ARN),
             other => panic!("{other:?}"),
         }
         // Another P-256 key does not verify it.

@@ -17,71 +17,21 @@ use std::path::{Path, PathBuf};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use ed25519_dalek::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::error::{Error, Location, Result};
 use crate::package;
 use crate::snapshot::sha256_hex;
 
-pub const PAYLOAD_TYPE: &str = "application/vnd.in-toto+json";
-pub const STATEMENT_TYPE: &str = "https://in-toto.io/Statement/v1";
-pub const PREDICATE_TYPE: &str = "https://safeguard.invalid/evidence-package/v1";
+pub use crate::package::signature::{
+    Envelope, EnvelopeSignature, PAYLOAD_TYPE, PREDICATE_TYPE, Predicate, STATEMENT_TYPE,
+    Statement, Subject, statement_of,
+};
 
 /// Key files are small; anything larger is not one.
 const MAX_KEY_BYTES: u64 = 16 << 10;
 /// A signature envelope is a few kilobytes.
 const MAX_SIGNATURE_BYTES: u64 = 1 << 20;
-
-/// The DSSE envelope written as `signature.json`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Envelope {
-    pub payload_type: String,
-    /// Base64 of the statement's JSON.
-    pub payload: String,
-    pub signatures: Vec<EnvelopeSignature>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct EnvelopeSignature {
-    /// `ed25519:<SHA-256 of the public key, 16 hex>` or the KMS key's ARN.
-    pub keyid: String,
-    /// Base64 of the signature over the pre-authentication encoding.
-    pub sig: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Statement {
-    #[serde(rename = "_type")]
-    pub type_: String,
-    pub subject: Vec<Subject>,
-    #[serde(rename = "predicateType")]
-    pub predicate_type: String,
-    pub predicate: Predicate,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Subject {
-    pub name: String,
-    pub digest: std::collections::BTreeMap<String, String>,
-}
-
-/// What the signer vouches for, besides the manifest's hash.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Predicate {
-    pub tool: crate::results::Tool,
-    /// The manifest's schema: an account package, a roll-up or a history.
-    pub manifest_schema: String,
-    pub catalog_sha256: Option<String>,
-    pub account: Option<String>,
-    pub collected_at: Option<String>,
-    pub package_created_at: String,
-    pub preparer: crate::results::Preparer,
-    /// When it was signed (RFC 3339, UTC).
-    pub signed_at: String,
-    /// `ed25519` or `kms-ecdsa-p256-sha256`.
-    pub algorithm: String,
-}
 
 /// Something that signs bytes: a local Ed25519 key or an AWS KMS key.
 pub trait Signer: Send + Sync {
@@ -191,10 +141,17 @@ pub fn keygen(prefix: &Path) -> Result<(PathBuf, PathBuf, String)> {
     getrandom::fill(&mut seed)
         .map_err(|e| Error::Internal(format!("no randomness from the OS: {e}")))?;
     let key = ed25519_dalek::SigningKey::from_bytes(&seed);
+    // PKCS#8 v1 (RFC 8410 §7: the private key alone). ed25519-dalek's own encoding is v2, with
+    // the public key beside it, which OpenSSL 3.0 and Python's cryptography refuse.
+    let v1 = ed25519_dalek::pkcs8::KeypairBytes {
+        secret_key: seed,
+        public_key: None,
+    };
     seed.fill(0);
-    let pem = key
+    let pem = v1
         .to_pkcs8_pem(ed25519_dalek::pkcs8::spki::der::pem::LineEnding::LF)
         .map_err(|e| Error::Internal(format!("encoding the key: {e}")))?;
+    drop(v1);
     let public_pem = key
         .verifying_key()
         .to_public_key_pem(ed25519_dalek::pkcs8::spki::der::pem::LineEnding::LF)
@@ -264,7 +221,8 @@ fn predicate_of(dir: &Path, manifest: &[u8], signer: &dyn Signer) -> Result<Pred
 /// atomically. Returns the key id.
 pub fn sign_package(dir: &Path, signer: &dyn Signer) -> Result<String> {
     let v = package::verify(dir)?;
-    if !v.is_intact() {
+    // A stale signature.json is what signing replaces; every other problem refuses.
+    if !v.files_intact() {
         return Err(Error::Usage(format!(
             "{} fails verification: a package is signed only when every file matches its manifest",
             dir.display()
@@ -335,6 +293,19 @@ impl PublicKey {
             .map_err(|e| Error::Usage(format!("{arn}: its public key is not P-256 ({e})")))
     }
 
+    /// What names this key to a person: `ed25519:<16 hex>` (as `keygen` prints it),
+    /// `p256:<16 hex>` of a P-256 key from a file, or the KMS key's ARN.
+    pub fn fingerprint(&self) -> String {
+        match self {
+            PublicKey::Ed25519(k) => ed25519_key_id(k),
+            PublicKey::P256 { kms: Some(arn), .. } => arn.clone(),
+            PublicKey::P256 { key, kms: None } => format!(
+                "p256:{}",
+                &sha256_hex(key.to_sec1_point(true).as_bytes())[..16]
+            ),
+        }
+    }
+
     fn key_ids(&self) -> Vec<String> {
         match self {
             PublicKey::Ed25519(k) => vec![ed25519_key_id(k)],
@@ -366,7 +337,12 @@ fn sha2_256(bytes: &[u8]) -> [u8; 32] {
 pub enum SignatureCheck {
     /// A signature by the key over this very manifest.
     Valid {
-        keyid: String,
+        /// The key that verified it: its fingerprint, or the KMS key's ARN as given. Never
+        /// the envelope's `keyid`, which the signature does not cover.
+        key: String,
+        /// The envelope's `keyid` when it names that same key (an unverified label otherwise
+        /// shown nowhere).
+        keyid_matches: bool,
         signed_at: String,
         preparer: crate::results::Preparer,
     },
@@ -459,11 +435,47 @@ pub fn check(dir: &Path, key: &PublicKey) -> Result<SignatureCheck> {
                 .collect::<Vec<_>>()
         )));
     }
+    // The statement's account and collection time are the manifest's own.
+    if let Some(why) = predicate_disagrees(&manifest, &statement.predicate) {
+        return Ok(SignatureCheck::Invalid(why));
+    }
+    let fingerprint = key.fingerprint();
     Ok(SignatureCheck::Valid {
-        keyid: good.keyid.clone(),
+        keyid_matches: good.keyid == fingerprint,
+        key: fingerprint,
         signed_at: statement.predicate.signed_at,
         preparer: statement.predicate.preparer,
     })
+}
+
+/// Why a signed statement does not describe this manifest (`None`: it does): the account (or
+/// organization) and the collection time it names must be the manifest's.
+fn predicate_disagrees(manifest: &[u8], p: &Predicate) -> Option<String> {
+    let v: serde_json::Value = serde_json::from_slice(manifest).ok()?;
+    let s = |ptr: &str| v.pointer(ptr).and_then(|x| x.as_str()).map(str::to_string);
+    let account = s("/account/id")
+        .or_else(|| s("/account"))
+        .or_else(|| s("/organization"));
+    if p.account != account {
+        return Some(format!(
+            "the signed statement names account {:?} but the manifest names {:?}",
+            p.account.as_deref().map(crate::text::line),
+            account
+        ));
+    }
+    let at = |t: &Option<String>| {
+        t.as_deref()
+            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+    };
+    let collected = s("/snapshot/collected_at");
+    if at(&p.collected_at) != at(&collected) || p.collected_at.is_some() != collected.is_some() {
+        return Some(format!(
+            "the signed statement names collection time {:?} but the manifest names {:?}",
+            p.collected_at.as_deref().map(crate::text::line),
+            collected
+        ));
+    }
+    None
 }
 
 #[cfg(test)]

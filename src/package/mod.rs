@@ -14,6 +14,9 @@ use crate::render::{self, Format};
 use crate::results::Results;
 use crate::snapshot::sha256_hex;
 
+pub mod signature;
+pub mod trust;
+
 pub const MANIFEST: &str = "manifest.json";
 pub const MANIFEST_SCHEMA: &str = "safeguard.manifest.v1";
 /// An organization roll-up's manifest (`aggregate`): the same file list, no snapshot.
@@ -156,14 +159,16 @@ pub fn write_files(
         .tempdir_in(parent)
         .map_err(|e| Error::io(parent, e))?;
     // Until the rename below, an interrupt (SIGINT, SIGTERM) removes the folder being written.
-    let _staged = interrupt::Staged::register(staging.path());
+    let staged = interrupt::Staged::register(staging.path());
     let mut manifest_files = Vec::new();
     for (name, bytes) in files {
         let path = staging.path().join(name);
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        }
-        std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
+        interrupt::writing(|| {
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+            }
+            std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))
+        })?;
         manifest_files.push(ManifestFile {
             path: name.clone(),
             sha256: sha256_hex(bytes),
@@ -174,7 +179,8 @@ pub fn write_files(
     let mut manifest_bytes = manifest(manifest_files);
     manifest_bytes.push(b'\n');
     let manifest_path = staging.path().join(MANIFEST);
-    std::fs::write(&manifest_path, &manifest_bytes).map_err(|e| Error::io(&manifest_path, e))?;
+    interrupt::writing(|| std::fs::write(&manifest_path, &manifest_bytes))
+        .map_err(|e| Error::io(&manifest_path, e))?;
 
     // Two runs in the same second get distinct folders rather than one overwriting the other.
     let stamp = created_at.format("%Y%m%dT%H%M%SZ").to_string();
@@ -184,9 +190,9 @@ pub fn write_files(
         dest = parent.join(format!("{stamp}-{n}"));
         n += 1;
     }
-    let staged = staging.keep();
-    std::fs::rename(&staged, &dest).map_err(|e| {
-        let _ = std::fs::remove_dir_all(&staged);
+    let kept = staging.keep();
+    staged.finish(&dest).map_err(|e| {
+        let _ = std::fs::remove_dir_all(&kept);
         Error::io(&dest, e)
     })?;
     Ok(dest)
@@ -220,10 +226,20 @@ fn remove_stale_partials(account_dir: &Path) {
 }
 
 /// Removing the package being written when the run is interrupted.
+///
+/// Files are written only inside [`interrupt::writing`], which the signal handler excludes: it
+/// waits for the file being written to be finished, removes every folder still being written,
+/// and exits while still holding the lock, so no thread writes another byte after the removal
+/// (a writer that recreated the folder, or wrote into it as it was removed, left a `.partial-*`
+/// holding a report.md behind). It says the partial package was removed only when one was.
 pub mod interrupt {
     use std::path::{Path, PathBuf};
-    use std::sync::{Mutex, Once};
+    use std::sync::{Mutex, Once, RwLock};
 
+    /// Held (shared) while a file is written; held (exclusive) by the handler from the
+    /// interrupt until the process exits.
+    static WRITING: RwLock<()> = RwLock::new(());
+    /// Folders being written, to remove on an interrupt.
     static STAGED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
     static HANDLER: Once = Once::new();
 
@@ -235,11 +251,7 @@ pub mod interrupt {
             HANDLER.call_once(|| {
                 // If a handler cannot be installed (another one is), the stale-folder sweep
                 // of the next run still cleans up.
-                let _ = ctrlc::set_handler(|| {
-                    remove_staged();
-                    eprintln!("interrupted: the partial package was removed");
-                    std::process::exit(130);
-                });
+                let _ = ctrlc::set_handler(on_interrupt);
             });
             STAGED
                 .lock()
@@ -247,22 +259,63 @@ pub mod interrupt {
                 .push(path.to_path_buf());
             Staged(path.to_path_buf())
         }
+
+        /// Renames the folder into place and unregisters it, both before an interrupt can act:
+        /// the interrupt then finds either the partial folder or the finished package, never
+        /// a folder half-renamed.
+        pub fn finish(self, dest: &Path) -> std::io::Result<()> {
+            writing(|| {
+                let done = std::fs::rename(&self.0, dest);
+                if done.is_ok() {
+                    unregister(&self.0);
+                }
+                done
+            })
+        }
     }
 
-    /// Removes every registered staging folder: what an interrupt does before exiting.
-    pub(crate) fn remove_staged() {
-        let staged = STAGED.lock().unwrap_or_else(|e| e.into_inner());
-        for p in staged.iter() {
-            let _ = std::fs::remove_dir_all(p);
+    /// Runs `write` (one file, or a folder for one) unless the run was interrupted, in which
+    /// case it waits for the handler to exit the process.
+    pub fn writing<T>(write: impl FnOnce() -> T) -> T {
+        let _shared = WRITING.read().unwrap_or_else(|e| e.into_inner());
+        write()
+    }
+
+    fn on_interrupt() {
+        // Exclusive: every file being written is finished, and none starts after this.
+        let hold = WRITING.write().unwrap_or_else(|e| e.into_inner());
+        let removed = remove_staged();
+        if removed > 0 {
+            eprintln!("interrupted: the partial package was removed");
+        } else {
+            eprintln!("interrupted");
         }
+        // Exit with the lock held: writers wait on it until the process is gone.
+        std::mem::forget(hold);
+        std::process::exit(130);
+    }
+
+    fn unregister(path: &Path) {
+        STAGED
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|p| p != path);
+    }
+
+    /// Removes every registered staging folder that exists: what an interrupt does before
+    /// exiting. Returns how many there were.
+    pub(crate) fn remove_staged() -> usize {
+        let staged = STAGED.lock().unwrap_or_else(|e| e.into_inner());
+        staged
+            .iter()
+            .filter(|p| std::fs::symlink_metadata(p).is_ok())
+            .map(|p| std::fs::remove_dir_all(p))
+            .count()
     }
 
     impl Drop for Staged {
         fn drop(&mut self) {
-            STAGED
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .retain(|p| p != &self.0);
+            unregister(&self.0);
         }
     }
 
@@ -282,10 +335,11 @@ pub mod interrupt {
             }
             let _live = Staged::register(&writing);
             drop(Staged::register(&done));
-            remove_staged();
+            assert_eq!(remove_staged(), 1);
             assert!(!writing.exists(), "the folder being written is removed");
             assert!(done.exists(), "a folder no longer registered is left alone");
             assert!(package.exists(), "finished packages are never touched");
+            assert_eq!(remove_staged(), 0, "nothing left to remove");
         }
     }
 }
@@ -302,6 +356,9 @@ pub struct Verification {
     pub extra: Vec<String>,
     /// Cross-file inconsistencies (e.g. results.json names another snapshot).
     pub inconsistent: Vec<String>,
+    /// A signature.json that does not describe this manifest (another manifest, account or
+    /// collection time). Kept apart so that `sign` can replace a stale signature.
+    pub signature: Vec<String>,
     /// The schema of results.json when it is an older one this version does not read (its
     /// hashes are still checked).
     pub older: Option<String>,
@@ -317,10 +374,16 @@ impl Verification {
             .chain(self.altered.iter().map(|a| format!("altered {a}")))
             .chain(self.extra.iter().map(|x| format!("extra {x}")))
             .chain(self.inconsistent.iter().cloned())
+            .chain(self.signature.iter().cloned())
             .collect()
     }
 
     pub fn is_intact(&self) -> bool {
+        self.files_intact() && self.signature.is_empty()
+    }
+
+    /// Every listed file matches and agrees with the others; the signature aside.
+    pub fn files_intact(&self) -> bool {
         self.missing.is_empty()
             && self.altered.is_empty()
             && self.extra.is_empty()
@@ -365,7 +428,7 @@ pub fn verify(dir: &Path) -> Result<Verification> {
         .unwrap_or_default();
     let de = &mut serde_json::Deserializer::from_slice(&bytes);
     // An account package, or an organization roll-up: both list every file with its hash.
-    let (files, snapshot_sha256) = if schema == ROLLUP_MANIFEST_SCHEMA {
+    let (files, facts) = if schema == ROLLUP_MANIFEST_SCHEMA {
         let m: RollupManifest = serde_path_to_error::deserialize(de)
             .map_err(|e| Error::from_json(&manifest_path, e))?;
         (m.files, None)
@@ -389,7 +452,12 @@ pub fn verify(dir: &Path) -> Result<Verification> {
                 ),
             ));
         }
-        (m.files, Some(m.snapshot.sha256))
+        let facts = Facts {
+            account: m.account.id,
+            collected_at: m.snapshot.collected_at,
+            snapshot_sha256: m.snapshot.sha256,
+        };
+        (m.files, Some(facts))
     };
     let mut v = Verification {
         manifest_sha256: sha256_hex(&bytes),
@@ -433,13 +501,9 @@ pub fn verify(dir: &Path) -> Result<Verification> {
                         f.size,
                         data.len()
                     ));
-                } else if let Some(named) = &snapshot_sha256
-                    && f.path == "snapshot.json"
-                    && &digest != named
-                {
-                    v.inconsistent.push(format!(
-                        "snapshot.json hashes to {digest} but the manifest names snapshot {named}"
-                    ));
+                } else if let Some(facts) = &facts {
+                    // An intact file: what it says must agree with the manifest.
+                    facts.check_file(&f.path, &digest, &data, &mut v);
                 }
             }
         }
@@ -449,34 +513,149 @@ pub fn verify(dir: &Path) -> Result<Verification> {
             v.extra.push(rel);
         }
     }
-    let results_size = files
-        .iter()
-        .find(|f| f.path == "results.json")
-        .map(|f| f.size);
-    if let Some(size) = results_size
-        && let Some(named) = &snapshot_sha256
-        && let Ok(results) = read_contained(dir, &["results.json"], size)
-        && let Ok(r) = serde_json::from_slice::<ResultsHead>(&results)
-    {
-        if crate::results::OLDER_SCHEMAS.contains(&r.schema.as_str()) {
-            v.older = Some(r.schema);
-        }
-        if &r.snapshot.sha256 != named {
-            v.inconsistent.push(format!(
-                "results.json was computed from snapshot {} but the package holds {named}",
-                r.snapshot.sha256
-            ));
-        }
+    if let Some(facts) = &facts {
+        let manifest_sha256 = v.manifest_sha256.clone();
+        facts.check_signature(dir, &manifest_sha256, &mut v);
     }
     Ok(v)
 }
 
-/// The part of results.json every schema version shares: enough to tell the version and the
-/// snapshot it was computed from.
+/// What an account package's manifest says of its collection, which every other file that
+/// says it too must repeat: one account, one collection time, one snapshot. A package whose
+/// results.json names another account than its snapshot is not one assessment, however well
+/// its hashes match.
+struct Facts {
+    account: String,
+    collected_at: String,
+    snapshot_sha256: String,
+}
+
+/// The part of results.json every schema version shares: enough to tell the version, the
+/// account and the snapshot it was computed from.
 #[derive(serde::Deserialize)]
 struct ResultsHead {
     schema: String,
+    account: IdHead,
     snapshot: crate::results::SnapshotRef,
+}
+
+#[derive(serde::Deserialize)]
+struct IdHead {
+    id: String,
+}
+
+#[derive(serde::Deserialize)]
+struct SnapshotHead {
+    collected_at: String,
+    account: IdHead,
+}
+
+impl Facts {
+    /// Whether `time` is the manifest's collection time, compared as instants.
+    fn same_time(&self, time: &str) -> bool {
+        let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).ok();
+        at(time).is_some() && at(time) == at(&self.collected_at)
+    }
+
+    fn disagreement(&self, file: &str, what: &str, found: &str, named: &str) -> String {
+        format!(
+            "{file} names {what} {:?} but the manifest names {named:?}",
+            crate::text::line(found)
+        )
+    }
+
+    fn disagree(&self, v: &mut Verification, file: &str, what: &str, found: &str, named: &str) {
+        v.inconsistent
+            .push(self.disagreement(file, what, found, named));
+    }
+
+    /// Checks snapshot.json and results.json (already read and hashed) against the manifest.
+    fn check_file(&self, path: &str, digest: &str, data: &[u8], v: &mut Verification) {
+        match path {
+            "snapshot.json" => {
+                if digest != self.snapshot_sha256 {
+                    v.inconsistent.push(format!(
+                        "snapshot.json hashes to {digest} but the manifest names snapshot {}",
+                        self.snapshot_sha256
+                    ));
+                }
+                match serde_json::from_slice::<SnapshotHead>(data) {
+                    Ok(h) => {
+                        if h.account.id != self.account {
+                            self.disagree(v, path, "account", &h.account.id, &self.account);
+                        }
+                        if !self.same_time(&h.collected_at) {
+                            let at = self.collected_at.clone();
+                            self.disagree(v, path, "collection time", &h.collected_at, &at);
+                        }
+                    }
+                    Err(e) => v
+                        .inconsistent
+                        .push(format!("snapshot.json is not a snapshot: {e}")),
+                }
+            }
+            "results.json" => match serde_json::from_slice::<ResultsHead>(data) {
+                Ok(r) => {
+                    if crate::results::OLDER_SCHEMAS.contains(&r.schema.as_str()) {
+                        v.older = Some(r.schema);
+                    }
+                    if r.snapshot.sha256 != self.snapshot_sha256 {
+                        v.inconsistent.push(format!(
+                            "results.json was computed from snapshot {} but the package holds {}",
+                            crate::text::line(&r.snapshot.sha256),
+                            self.snapshot_sha256
+                        ));
+                    }
+                    if r.account.id != self.account {
+                        self.disagree(v, path, "account", &r.account.id, &self.account);
+                    }
+                    if !self.same_time(&r.snapshot.collected_at) {
+                        let at = self.collected_at.clone();
+                        self.disagree(v, path, "collection time", &r.snapshot.collected_at, &at);
+                    }
+                }
+                Err(e) => v
+                    .inconsistent
+                    .push(format!("results.json is not safeguard results: {e}")),
+            },
+            _ => {}
+        }
+    }
+
+    /// A signature.json, when present, must be over this manifest and name the same account
+    /// and collection time (whether it verifies with a key is `verify --key`'s question).
+    fn check_signature(&self, dir: &Path, manifest_sha256: &str, v: &mut Verification) {
+        let Ok(Some(bytes)) = read_package_file(dir, SIGNATURE, 1 << 20) else {
+            return;
+        };
+        let Some(statement) = signature::statement_of(&bytes) else {
+            v.signature
+                .push("signature.json is not a signed safeguard statement".into());
+            return;
+        };
+        let subject_ok = statement.subject.len() == 1
+            && statement.subject[0]
+                .digest
+                .get("sha256")
+                .map(String::as_str)
+                == Some(manifest_sha256);
+        if !subject_ok {
+            v.signature
+                .push("signature.json signs another manifest.json than this one".into());
+        }
+        let p = &statement.predicate;
+        if p.account.as_deref() != Some(self.account.as_str()) {
+            let named = p.account.clone().unwrap_or_default();
+            v.signature
+                .push(self.disagreement(SIGNATURE, "account", &named, &self.account));
+        }
+        if !p.collected_at.as_deref().is_some_and(|t| self.same_time(t)) {
+            let named = p.collected_at.clone().unwrap_or_default();
+            let at = self.collected_at.clone();
+            v.signature
+                .push(self.disagreement(SIGNATURE, "collection time", &named, &at));
+        }
+    }
 }
 
 /// Reads one file at the top of a package the way `verify` does (no link followed, a regular
