@@ -1039,6 +1039,7 @@ fn verify(
     let mut fetched = None;
     let dir: &std::path::Path = if text.starts_with("s3://") {
         let url = crate::upload::S3Location::parse(&text)?;
+        package::interrupt::install();
         fetched_dir =
             tempfile::tempdir().map_err(|e| crate::error::Error::io(std::env::temp_dir(), e))?;
         // An interrupt removes the download as it removes a package being written.

@@ -712,3 +712,87 @@ fn ranges_and_destinations_are_checked_before_any_call() {
         assert!(!t.join("never").exists(), "{url}: nothing is written");
     }
 }
+
+/// The entries of `dir` (none when it does not exist yet).
+fn entries(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[cfg(unix)]
+#[test]
+fn an_interrupt_while_writing_leaves_nothing_partial_and_says_only_what_is_true() {
+    // A real child and a real signal, sent the moment the package's staging folder appears
+    // (writing has begun) and then later and later into the writing, SIGINT and SIGTERM in
+    // turn, until the race with the writer would have shown.
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let mut interrupted_mid_write = 0;
+    for attempt in 0..48u32 {
+        let out = t.join(format!("o{attempt}"));
+        let account = out.join("483920175634");
+        let mut child = safeguard()
+            .args(["demo", "-q", "-o"])
+            .arg(&out)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while Instant::now() < deadline
+            && !entries(&account).iter().any(|e| e.starts_with(".partial-"))
+            && child.try_wait().unwrap().is_none()
+        {
+            std::thread::yield_now();
+        }
+        let delay = Duration::from_micros(u64::from(attempt % 16) * 150);
+        let spin = Instant::now();
+        while spin.elapsed() < delay {
+            std::hint::spin_loop();
+        }
+        let signal = if attempt % 2 == 0 {
+            libc::SIGINT
+        } else {
+            libc::SIGTERM
+        };
+        // SAFETY: kill(2) on our own child's pid, which has not been waited for.
+        unsafe { libc::kill(child.id() as libc::pid_t, signal) };
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let code = output.status.code();
+        assert!(
+            matches!(code, Some(0) | Some(130)),
+            "attempt {attempt}: exit {code:?} (killed before the handler?) {stderr}"
+        );
+        let left = entries(&account);
+        assert!(
+            !left.iter().any(|e| e.starts_with(".partial-")),
+            "attempt {attempt}: a partial package was left: {left:?}; {stderr}"
+        );
+        let packages: Vec<&String> = left.iter().filter(|e| !e.starts_with('.')).collect();
+        if stderr.contains("the partial package was removed") {
+            interrupted_mid_write += 1;
+            assert!(
+                packages.is_empty(),
+                "attempt {attempt}: said removed, yet {packages:?}"
+            );
+        }
+        for p in packages {
+            ok(&safeguard()
+                .arg("verify")
+                .arg(account.join(p))
+                .output()
+                .unwrap());
+        }
+    }
+    eprintln!("{interrupted_mid_write} of 48 signals arrived while the package was written");
+    assert!(
+        interrupted_mid_write >= 3,
+        "only {interrupted_mid_write} of 48 signals arrived while writing: the test did not exercise the race"
+    );
+}

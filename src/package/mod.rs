@@ -154,6 +154,7 @@ pub fn write_files(
     std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
     remove_stale_partials(parent);
 
+    interrupt::install();
     let staging = tempfile::Builder::new()
         .prefix(PARTIAL_PREFIX)
         .tempdir_in(parent)
@@ -248,11 +249,7 @@ pub mod interrupt {
 
     impl Staged {
         pub fn register(path: &Path) -> Staged {
-            HANDLER.call_once(|| {
-                // If a handler cannot be installed (another one is), the stale-folder sweep
-                // of the next run still cleans up.
-                let _ = ctrlc::set_handler(on_interrupt);
-            });
+            install();
             STAGED
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
@@ -272,6 +269,16 @@ pub mod interrupt {
                 done
             })
         }
+    }
+
+    /// Installs the handler: before a staging folder is created, so that no signal can find
+    /// the folder and the default action (die, leaving it) at once.
+    pub fn install() {
+        HANDLER.call_once(|| {
+            // If a handler cannot be installed (another one is), the stale-folder sweep of the
+            // next run still cleans up.
+            let _ = ctrlc::set_handler(on_interrupt);
+        });
     }
 
     /// Runs `write` (one file, or a folder for one) unless the run was interrupted, in which
