@@ -796,3 +796,269 @@ fn an_interrupt_while_writing_leaves_nothing_partial_and_says_only_what_is_true(
         "only {interrupted_mid_write} of 48 signals arrived while writing: the test did not exercise the race"
     );
 }
+
+/// How a fake S3 endpoint misbehaves.
+#[derive(Clone, Copy, PartialEq)]
+enum Misbehave {
+    /// results.csv without Content-Length, chunked, never ending.
+    Unbounded,
+    /// ListObjectsV2 pages that are empty, truncated and always carry a fresh token.
+    EndlessListing,
+    /// results.csv at its listed length, one byte every half second.
+    Trickle,
+    /// A listing whose keys hold a carriage return, a bidi override and a C1 CSI.
+    Names,
+}
+
+/// A hostile S3 endpoint on 127.0.0.1 (path-style, as the SDK addresses an IP endpoint):
+/// bucket `evidence`, prefix `p/`, serving `pkg`'s files and misbehaving as `mode` says.
+struct FakeS3 {
+    endpoint: String,
+    /// Body bytes the server managed to send for the misbehaving object.
+    sent: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// ListObjectsV2 requests answered.
+    lists: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+fn fake_s3(pkg: &Path, mode: Misbehave) -> FakeS3 {
+    use std::io::{Read, Write};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let endpoint = format!("http://{}", listener.local_addr().unwrap());
+    let sent = Arc::new(AtomicU64::new(0));
+    let lists = Arc::new(AtomicUsize::new(0));
+    let (sent2, lists2, root) = (sent.clone(), lists.clone(), pkg.to_path_buf());
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(mut conn) = conn else { continue };
+            let (sent, lists, root) = (sent2.clone(), lists2.clone(), root.clone());
+            std::thread::spawn(move || {
+                let _ = conn.set_read_timeout(Some(Duration::from_secs(120)));
+                let mut buf = Vec::new();
+                loop {
+                    // One request: its head (GETs have no body).
+                    let head_end = loop {
+                        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                            break i + 4;
+                        }
+                        let mut chunk = [0u8; 4096];
+                        match conn.read(&mut chunk) {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                        }
+                    };
+                    let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
+                    buf.drain(..head_end);
+                    let target = head.split(' ').nth(1).unwrap_or("/").to_string();
+                    let (path, query) = target.split_once('?').unwrap_or((&target, ""));
+                    let respond = |conn: &mut std::net::TcpStream, status: &str, body: &[u8]| {
+                        let _ = conn.write_all(
+                            format!(
+                                "HTTP/1.1 {status}\r\nContent-Type: application/xml\r\nContent-Length: {}\r\n\r\n",
+                                body.len()
+                            )
+                            .as_bytes(),
+                        );
+                        let _ = conn.write_all(body);
+                    };
+                    const NS: &str = "http://s3.amazonaws.com/doc/2006-03-01/";
+                    if query.contains("location") {
+                        respond(&mut conn, "200 OK", format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><LocationConstraint xmlns=\"{NS}\">us-east-1</LocationConstraint>").as_bytes());
+                        continue;
+                    }
+                    if query.contains("list-type=2") {
+                        let n = lists.fetch_add(1, Ordering::SeqCst);
+                        let body = match mode {
+                            Misbehave::EndlessListing => format!(
+                                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><ListBucketResult xmlns=\"{NS}\"><Name>evidence</Name><Prefix>p/</Prefix><KeyCount>0</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>true</IsTruncated><NextContinuationToken>fresh-{n}</NextContinuationToken></ListBucketResult>"
+                            ),
+                            Misbehave::Names => format!(
+                                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><ListBucketResult xmlns=\"{NS}\"><Name>evidence</Name><Prefix>p/</Prefix><KeyCount>1</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated><Contents><Key>p/x&#13;\u{202e}\u{9b}2KOK: 13 file(s) match</Key><Size>1</Size></Contents></ListBucketResult>"
+                            ),
+                            _ => format!(
+                                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><ListBucketResult xmlns=\"{NS}\"><Name>evidence</Name><Prefix>p/</Prefix><KeyCount>0</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated></ListBucketResult>"
+                            ),
+                        };
+                        respond(&mut conn, "200 OK", body.as_bytes());
+                        continue;
+                    }
+                    let key = path.strip_prefix("/evidence/p/").unwrap_or("");
+                    let mut decoded = Vec::new();
+                    let bytes = key.as_bytes();
+                    let mut i = 0;
+                    while i < bytes.len() {
+                        if bytes[i] == b'%' && i + 2 < bytes.len() {
+                            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
+                            decoded.push(u8::from_str_radix(hex, 16).unwrap_or(b'?'));
+                            i += 3;
+                        } else {
+                            decoded.push(bytes[i]);
+                            i += 1;
+                        }
+                    }
+                    let rel = String::from_utf8_lossy(&decoded).into_owned();
+                    let file = root.join(&rel);
+                    if rel.is_empty() || rel == "signature.json" || !file.is_file() {
+                        respond(&mut conn, "404 Not Found", format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>NoSuchKey</Code><Message>none</Message><Key>{rel}</Key></Error>").as_bytes());
+                        continue;
+                    }
+                    let body = std::fs::read(&file).unwrap();
+                    match (mode, rel.as_str()) {
+                        (Misbehave::Unbounded, "results.csv") => {
+                            let _ = conn.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: text/csv\r\nTransfer-Encoding: chunked\r\n\r\n");
+                            let chunk = vec![b'x'; 64 << 10];
+                            let framed = [
+                                format!("{:x}\r\n", chunk.len()).into_bytes(),
+                                chunk,
+                                b"\r\n".to_vec(),
+                            ]
+                            .concat();
+                            // Never ends: until the reader hangs up (or 4 GiB, a test bound).
+                            while sent.load(Ordering::SeqCst) < 4 << 30 {
+                                if conn.write_all(&framed).is_err() {
+                                    break;
+                                }
+                                sent.fetch_add(64 << 10, Ordering::SeqCst);
+                            }
+                            return;
+                        }
+                        (Misbehave::Trickle, "results.csv") => {
+                            let _ = conn.write_all(format!("HTTP/1.1 200 OK\r\nContent-Type: text/csv\r\nContent-Length: {}\r\n\r\n", body.len()).as_bytes());
+                            for b in &body {
+                                if conn.write_all(&[*b]).is_err() {
+                                    break;
+                                }
+                                sent.fetch_add(1, Ordering::SeqCst);
+                                std::thread::sleep(Duration::from_millis(500));
+                            }
+                            return;
+                        }
+                        _ => {
+                            let _ = conn.write_all(format!("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: {}\r\n\r\n", body.len()).as_bytes());
+                            let _ = conn.write_all(&body);
+                        }
+                    }
+                }
+            });
+        }
+    });
+    FakeS3 {
+        endpoint,
+        sent,
+        lists,
+    }
+}
+
+fn verify_s3(s3: &FakeS3, args: &[&str]) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_safeguard"));
+    c.args(["verify", "s3://evidence/p/"])
+        .args(args)
+        .env("AWS_ENDPOINT_URL", &s3.endpoint)
+        .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+        .env("AWS_SECRET_ACCESS_KEY", "example")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        .env("AWS_EC2_METADATA_DISABLED", "true");
+    c
+}
+
+#[test]
+fn verify_s3_bounds_every_read_and_every_wait_whatever_the_endpoint_says() {
+    use std::sync::atomic::Ordering;
+    let tmp = tempfile::tempdir().unwrap();
+    let pkg = demo(&tmp.path().join("a"));
+    let listed = std::fs::metadata(pkg.join("results.csv")).unwrap().len();
+
+    // A body with no Content-Length that never ends: read up to its listed size, then left.
+    let s3 = fake_s3(&pkg, Misbehave::Unbounded);
+    let started = Instant::now();
+    let out = verify_s3(&s3, &[]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains(&format!(
+            "ALTERED  results.csv (larger than the {listed} bytes the manifest lists)"
+        )),
+        "{}",
+        text(&out)
+    );
+    assert!(started.elapsed() < Duration::from_secs(60));
+    let sent = s3.sent.load(Ordering::SeqCst);
+    assert!(
+        sent < 64 << 20,
+        "{sent} bytes were taken for a {listed}-byte file"
+    );
+
+    // Empty pages with fresh tokens: pages are counted, and the listing ends.
+    let s3 = fake_s3(&pkg, Misbehave::EndlessListing);
+    let out = verify_s3(&s3, &[]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("still paging after 100 pages"),
+        "{}",
+        text(&out)
+    );
+    assert!(s3.lists.load(Ordering::SeqCst) <= 101);
+
+    // A body trickled a byte every half second: it has a deadline.
+    let s3 = fake_s3(&pkg, Misbehave::Trickle);
+    let started = Instant::now();
+    let out = verify_s3(&s3, &["--call-timeout", "2"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("did not arrive within"),
+        "{}",
+        text(&out)
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "{:?}",
+        started.elapsed()
+    );
+
+    // Keys that would paint a verdict reach the terminal inert.
+    let s3 = fake_s3(&pkg, Misbehave::Names);
+    let out = verify_s3(&s3, &[]).output().unwrap();
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{shown}");
+    assert!(shown.contains("EXTRA"), "{shown}");
+    for c in ['\r', '\u{202e}', '\u{9b}', '\u{1b}'] {
+        assert!(!shown.contains(c), "{c:?} reached the terminal: {shown:?}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn an_interrupted_s3_verification_leaves_no_download_behind() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pkg = demo(&tmp.path().join("a"));
+    let staging = tmp.path().join("tmp");
+    std::fs::create_dir(&staging).unwrap();
+    let s3 = fake_s3(&pkg, Misbehave::Trickle);
+    let child = verify_s3(&s3, &["--call-timeout", "600"])
+        .env("TMPDIR", &staging)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until the download has begun (the manifest is on disk), then interrupt.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline
+        && !entries(&staging)
+            .iter()
+            .any(|d| staging.join(d).join("manifest.json").exists())
+    {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(!entries(&staging).is_empty(), "the download never began");
+    // SAFETY: kill(2) on our own child, not yet waited for.
+    unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", text(&out));
+    assert_eq!(
+        entries(&staging),
+        Vec::<String>::new(),
+        "the download was left in TMPDIR"
+    );
+}
