@@ -238,6 +238,11 @@ pub fn build(dir: &Path) -> Result<History> {
             }),
         }
     }
+    Ok(assemble(points, excluded))
+}
+
+/// The series from the packages read: one account's, ordered by collection time.
+fn assemble(points: Vec<Point>, mut excluded: Vec<Excluded>) -> History {
     // The account: the one most packages are of; others are excluded, named.
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for p in &points {
@@ -259,7 +264,7 @@ pub fn build(dir: &Path) -> Result<History> {
     points.sort_by(|a, b| {
         (a.collected, a.run.package.as_str()).cmp(&(b.collected, b.run.package.as_str()))
     });
-    Ok(trend(account, points, excluded))
+    trend(account, points, excluded)
 }
 
 fn relative(base: &Path, p: &Path) -> String {
@@ -277,8 +282,34 @@ fn point(base: &Path, dir: &Path) -> std::result::Result<Point, String> {
     let results = std::fs::read(dir.join("results.json")).map_err(|_| {
         "no results.json (the package was written without the json format)".to_string()
     })?;
-    let lite: Lite = serde_json::from_slice(&results)
-        .map_err(|e| format!("results.json does not parse: {e}"))?;
+    point_of(relative(base, dir), v.manifest_sha256, &results)
+}
+
+/// The trend of results.json files already read, without verification (`build` verifies each
+/// package first): what the `package_results` fuzz target feeds history's reader.
+pub fn from_results(files: &[(&str, &[u8])]) -> History {
+    let mut points = Vec::new();
+    let mut excluded = Vec::new();
+    for (package, bytes) in files {
+        match point_of(package.to_string(), String::new(), bytes) {
+            Ok(p) => points.push(p),
+            Err(reason) => excluded.push(Excluded {
+                package: package.to_string(),
+                reason,
+            }),
+        }
+    }
+    assemble(points, excluded)
+}
+
+/// One package's results.json, read and checked.
+fn point_of(
+    package: String,
+    manifest_sha256: String,
+    results: &[u8],
+) -> std::result::Result<Point, String> {
+    let lite: Lite =
+        serde_json::from_slice(results).map_err(|e| format!("results.json does not parse: {e}"))?;
     if lite.schema != crate::results::SCHEMA {
         return Err(format!(
             "results.json is {}, which this version does not read",
@@ -318,8 +349,8 @@ fn point(base: &Path, dir: &Path) -> std::result::Result<Point, String> {
         collected,
         run: Run {
             collected_at: trust::canonical_time(collected),
-            package: relative(base, dir),
-            manifest_sha256: v.manifest_sha256,
+            package,
+            manifest_sha256,
             controls,
             failing_findings: failing.len(),
             gaps: lite.gaps.len() + undetermined.len(),

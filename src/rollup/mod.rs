@@ -323,8 +323,46 @@ fn summarize(dir: &Path) -> std::result::Result<Summary, String> {
     let results = std::fs::read(dir.join("results.json")).map_err(|_| {
         "has no results.json (written without --format json): nothing to roll up".to_string()
     })?;
-    let lite: Lite = serde_json::from_slice(&results)
-        .map_err(|e| format!("results.json cannot be read: {e}"))?;
+    summary_of(dir.display().to_string(), v.manifest_sha256, &results)
+}
+
+/// A roll-up of results.json files and run ledgers already read, without verification
+/// (`build` verifies each package first): what the `package_results` fuzz target feeds
+/// aggregate's readers.
+pub fn from_parts(packages: &[(&str, &[u8])], ledgers: &[(&str, &[u8])]) -> Rollup {
+    let mut summaries = Vec::new();
+    let mut excluded = Vec::new();
+    for (dir, bytes) in packages {
+        match summary_of(dir.to_string(), String::new(), bytes) {
+            Ok(s) => summaries.push(s),
+            Err(reason) => excluded.push(Excluded {
+                package: dir.to_string(),
+                reason,
+            }),
+        }
+    }
+    let mut read = Vec::new();
+    for (path, bytes) in ledgers {
+        match ledger::parse(Path::new(path), bytes) {
+            Ok(Some(l)) => read.push((path.to_string(), l)),
+            Ok(None) => {}
+            Err(e) => excluded.push(Excluded {
+                package: path.to_string(),
+                reason: format!("run ledger unreadable: {e}"),
+            }),
+        }
+    }
+    combine(summaries, excluded, read)
+}
+
+/// One package's results.json, read and checked.
+fn summary_of(
+    dir: String,
+    manifest_sha256: String,
+    results: &[u8],
+) -> std::result::Result<Summary, String> {
+    let lite: Lite =
+        serde_json::from_slice(results).map_err(|e| format!("results.json cannot be read: {e}"))?;
     if lite.schema != crate::results::SCHEMA {
         return Err(format!(
             "results.json is {:?}, not {}",
@@ -359,14 +397,14 @@ fn summarize(dir: &Path) -> std::result::Result<Summary, String> {
         ));
     }
     Ok(Summary {
-        dir: dir.display().to_string(),
+        dir,
         account: lite.account.id.clone(),
         collected,
         name: org.and_then(|o| o.account_name.clone()),
         ou_path: org.and_then(|o| o.ou_path.clone()),
         organization: org.map(|o| o.id.clone()),
-        manifest_sha256: v.manifest_sha256.clone(),
-        results_sha256: sha256_hex(&results),
+        manifest_sha256,
+        results_sha256: sha256_hex(results),
         snapshot: lite.snapshot,
         controls: lite
             .controls
