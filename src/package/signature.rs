@@ -1,7 +1,7 @@
 //! The format of `signature.json`: a DSSE envelope (payload type
 //! `application/vnd.in-toto+json`) around an in-toto Statement v1 whose one subject is the
 //! package's `manifest.json` (docs/scheduled-snapshots.md). Making and checking signatures is
-//! `crate::sign`'s; this is only what the file holds, so that `verify` can compare the
+//! the `sign` module's; this is only what the file holds, so that `verify` can compare the
 //! statement's account and collection time with the manifest's without a key.
 
 use base64::Engine;
