@@ -1062,3 +1062,75 @@ fn an_interrupted_s3_verification_leaves_no_download_behind() {
         "the download was left in TMPDIR"
     );
 }
+
+#[test]
+fn organization_names_with_odd_white_space_keep_oscal_valid_and_the_terminal_inert() {
+    // AWS allows an OU name that ends in spaces or holds a line break.
+    let tmp = tempfile::tempdir().unwrap();
+    let export = tmp.path().join("export");
+    let copy = Command::new("cp")
+        .arg("-r")
+        .arg(root().join("examples/clinic-account"))
+        .arg(&export)
+        .status()
+        .unwrap();
+    assert!(copy.success());
+    let ou = export.join("organizations/ous/ou-k3x9-clin4q8z.json");
+    let mut v = json(&ou);
+    fn rename(v: &mut Value) {
+        match v {
+            Value::Object(m) => {
+                if m.get("Name").and_then(Value::as_str) == Some("Clinical") {
+                    m.insert("Name".into(), "Clinical  \n\u{1b}[2J  Care   ".into());
+                }
+                m.values_mut().for_each(rename);
+            }
+            Value::Array(a) => a.iter_mut().for_each(rename),
+            _ => {}
+        }
+    }
+    rename(&mut v);
+    write_json(&ou, &v);
+    let out = safeguard()
+        .arg("assess")
+        .arg(&export)
+        .args(["--fail-on", "never", "--format", "json,oscal,csv", "-o"])
+        .arg(tmp.path().join("r"))
+        .output()
+        .unwrap();
+    let shown = ok(&out);
+    assert!(!shown.contains('\u{1b}'), "{shown}");
+    let pkg = PathBuf::from(
+        shown
+            .lines()
+            .find_map(|l| l.strip_prefix("package: "))
+            .unwrap()
+            .trim(),
+    );
+    let oscal = json(&pkg.join("results.oscal.json"));
+    let mut values = Vec::new();
+    fn strings(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::Object(m) => {
+                for (k, x) in m {
+                    if let ("value" | "title" | "name", Value::String(s)) = (k.as_str(), x) {
+                        out.push(s.clone());
+                    }
+                    strings(x, out);
+                }
+            }
+            Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
+            _ => {}
+        }
+    }
+    strings(&oscal, &mut values);
+    let ou_values: Vec<&String> = values.iter().filter(|s| s.contains("Care")).collect();
+    assert!(!ou_values.is_empty(), "the OU path is in OSCAL");
+    for s in &values {
+        // OSCAL's string: ^\S(.*\S)?$
+        assert!(
+            !s.is_empty() && s.trim() == s && !s.contains(['\n', '\r', '\u{1b}']),
+            "{s:?}"
+        );
+    }
+}

@@ -195,19 +195,22 @@ fn one_command_assesses_every_member_and_rolls_up() {
     );
     let md = std::fs::read_to_string(rollups[0].join("rollup.md")).unwrap();
     assert!(md.contains(&corp) && md.contains("Root/Clinical"), "{md}");
-    let ledger: Value = serde_json::from_slice(
-        &std::fs::read(
-            std::fs::read_dir(org_dirs[0].join("runs"))
-                .unwrap()
-                .next()
-                .unwrap()
-                .unwrap()
-                .path(),
-        )
-        .unwrap(),
-    )
-    .unwrap();
+    let ledger_path = std::fs::read_dir(org_dirs[0].join("runs"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let ledger: Value = serde_json::from_slice(&std::fs::read(&ledger_path).unwrap()).unwrap();
     assert_eq!(ledger["skipped"][0]["account"], "123456789012");
+    // The ledger has the mode of the packages beside it (it was once 0600: another user's
+    // aggregate could not read it).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&ledger_path), mode(&rollups[0].join("rollup.json")));
+    }
     let verify = Command::new(env!("CARGO_BIN_EXE_safeguard"))
         .arg("verify")
         .arg(&rollups[0])

@@ -143,6 +143,15 @@ pub fn defuse(s: &str) -> std::borrow::Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     #[test]
+    fn every_cell_of_a_sheet_is_defused_the_header_too() {
+        let mut w = super::Sheet::default();
+        w.row(["account_id", "=cmd|' /C calc'!A0"]);
+        w.row(["@SUM(1)", "plain"]);
+        let text = String::from_utf8(w.into_bytes()).unwrap();
+        assert_eq!(text, "account_id,'=cmd|' /C calc'!A0\n'@SUM(1),plain\n");
+    }
+
+    #[test]
     fn formula_cells_are_defused() {
         assert_eq!(super::defuse("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
         assert_eq!(
