@@ -371,33 +371,17 @@ fn point_of(
 /// no finding id appears twice (the last would hide the others). Returns the collection time.
 fn check(lite: &Lite) -> std::result::Result<chrono::DateTime<chrono::Utc>, String> {
     let untrusted = |u: trust::Untrusted| format!("results.json {u}");
-    if !crate::snapshot::valid_account_id(&lite.account.id) {
-        return Err(format!(
-            "results.json names account {:?}, not an AWS account id (12 digits)",
-            crate::text::line(&lite.account.id)
-        ));
-    }
-    let collected =
-        trust::time(&lite.snapshot.collected_at, "/snapshot/collected_at").map_err(untrusted)?;
-    for (i, c) in lite.controls.iter().enumerate() {
-        trust::control_id(&c.id, &format!("/controls/{i}/id")).map_err(untrusted)?;
-    }
-    let mut seen = std::collections::HashSet::new();
+    let collected = trust::head(
+        &lite.account.id,
+        &lite.snapshot.collected_at,
+        lite.controls.iter().map(|c| c.id.as_str()),
+        lite.checks.iter().map(|c| c.id.as_str()),
+    )
+    .map_err(untrusted)?;
+    let mut ids = trust::FindingIds::default();
     for (i, c) in lite.checks.iter().enumerate() {
-        trust::check_id(&c.id, &format!("/checks/{i}/id")).map_err(untrusted)?;
         for (j, f) in c.findings.iter().enumerate() {
-            if !trust::is_finding_id(&f.id, &c.id) {
-                return Err(format!(
-                    "results.json at /checks/{i}/findings/{j}/id: not a finding id of {}",
-                    c.id
-                ));
-            }
-            if !seen.insert(f.id.as_str()) {
-                return Err(format!(
-                    "results.json at /checks/{i}/findings/{j}/id: finding id {} appears twice",
-                    f.id
-                ));
-            }
+            ids.check(&c.id, &f.id, i, j).map_err(untrusted)?;
         }
     }
     Ok(collected)

@@ -87,47 +87,75 @@ pub fn is_finding_id(id: &str, check: &str) -> bool {
             }))
 }
 
-/// Checks results.json of a package safeguard did not just write: the account, the collection
-/// time, every control and check id, every finding id (its shape, its check, once in the whole
-/// file) and every time a finding or the changes carry. The first problem is returned.
-pub fn results(r: &Results) -> Result<(), Untrusted> {
-    if !crate::snapshot::valid_account_id(&r.account.id) {
+/// What every reader of results.json checks first: the account, the collection time (returned
+/// as an instant) and every control and check id, each at its JSON pointer.
+pub fn head<'a>(
+    account: &str,
+    collected_at: &str,
+    controls: impl IntoIterator<Item = &'a str>,
+    checks: impl IntoIterator<Item = &'a str>,
+) -> Result<DateTime<Utc>, Untrusted> {
+    if !crate::snapshot::valid_account_id(account) {
         return Err(untrusted(
             "/account/id",
             format!(
                 "{:?} is not an AWS account id (12 digits)",
-                crate::text::line(&shorten(&r.account.id))
+                crate::text::line(&shorten(account))
             ),
         ));
     }
-    time(&r.snapshot.collected_at, "/snapshot/collected_at")?;
-    for (i, c) in r.controls.iter().enumerate() {
-        control_id(&c.id, &format!("/controls/{i}/id"))?;
+    let at = time(collected_at, "/snapshot/collected_at")?;
+    for (i, c) in controls.into_iter().enumerate() {
+        control_id(c, &format!("/controls/{i}/id"))?;
     }
-    let mut seen: HashSet<&str> = HashSet::new();
+    for (i, c) in checks.into_iter().enumerate() {
+        check_id(c, &format!("/checks/{i}/id"))?;
+    }
+    Ok(at)
+}
+
+/// Finding ids as they are read: each of its check's shape, and each once in the package.
+#[derive(Default)]
+pub struct FindingIds<'a>(HashSet<&'a str>);
+
+impl<'a> FindingIds<'a> {
+    /// The id of finding `j` of check `i` (whose id is `check`).
+    pub fn check(&mut self, check: &str, id: &'a str, i: usize, j: usize) -> Result<(), Untrusted> {
+        let at = format!("/checks/{i}/findings/{j}/id");
+        if !is_finding_id(id, check) {
+            return Err(untrusted(
+                at,
+                format!(
+                    "{:?} is not a finding id of {check} (<check>#<16 hex>)",
+                    crate::text::line(&shorten(id))
+                ),
+            ));
+        }
+        if !self.0.insert(id) {
+            return Err(untrusted(
+                at,
+                format!("finding id {id} appears twice: one finding would hide the other"),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Checks results.json of a package safeguard did not just write: [`head`], every finding id
+/// ([`FindingIds`]) and every time a finding or the changes carry. The first problem is
+/// returned.
+pub fn results(r: &Results) -> Result<(), Untrusted> {
+    head(
+        &r.account.id,
+        &r.snapshot.collected_at,
+        r.controls.iter().map(|c| c.id.as_str()),
+        r.checks.iter().map(|c| c.id.as_str()),
+    )?;
+    let mut ids = FindingIds::default();
     for (i, c) in r.checks.iter().enumerate() {
-        check_id(&c.id, &format!("/checks/{i}/id"))?;
         for (j, f) in c.findings.iter().enumerate() {
             let at = format!("/checks/{i}/findings/{j}");
-            if !is_finding_id(&f.id, &c.id) {
-                return Err(untrusted(
-                    format!("{at}/id"),
-                    format!(
-                        "{:?} is not a finding id of {} (<check>#<16 hex>)",
-                        crate::text::line(&shorten(&f.id)),
-                        c.id
-                    ),
-                ));
-            }
-            if !seen.insert(&f.id) {
-                return Err(untrusted(
-                    format!("{at}/id"),
-                    format!(
-                        "finding id {} appears twice: one finding would hide the other",
-                        f.id
-                    ),
-                ));
-            }
+            ids.check(&c.id, &f.id, i, j)?;
             if let Some(t) = &f.first_seen {
                 time(t, &format!("{at}/first_seen"))?;
             }

@@ -372,21 +372,13 @@ fn summary_of(
     }
     // The account id names rows and files downstream: only what AWS issues. Times are
     // compared as instants, ids printed as ids: each is what safeguard writes, or refused.
-    let untrusted = |u: trust::Untrusted| format!("results.json {u}");
-    if !crate::snapshot::valid_account_id(&lite.account.id) {
-        return Err(format!(
-            "results.json names account {:?}, not an AWS account id (12 digits)",
-            crate::text::line(&lite.account.id)
-        ));
-    }
-    let collected =
-        trust::time(&lite.snapshot.collected_at, "/snapshot/collected_at").map_err(untrusted)?;
-    for (i, c) in lite.controls.iter().enumerate() {
-        trust::control_id(&c.id, &format!("/controls/{i}/id")).map_err(untrusted)?;
-    }
-    for (i, k) in lite.checks.iter().enumerate() {
-        trust::check_id(&k.id, &format!("/checks/{i}/id")).map_err(untrusted)?;
-    }
+    let collected = trust::head(
+        &lite.account.id,
+        &lite.snapshot.collected_at,
+        lite.controls.iter().map(|c| c.id.as_str()),
+        lite.checks.iter().map(|c| c.id.as_str()),
+    )
+    .map_err(|u| format!("results.json {u}"))?;
     let org = lite.account.organization.as_ref();
     if let Some(o) = org
         && !crate::snapshot::organization::valid_org_id(&o.id)
