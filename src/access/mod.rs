@@ -169,6 +169,7 @@ impl Model {
         let mut incomplete: Table<PrincipalId, Vec<String>> = Table::new();
         let mut service_linked: Table<PrincipalId, bool> = Table::new();
         let passwords = console_passwords(snapshot);
+        let keys = access_key_counts(snapshot);
         for (ui, u) in details.user_detail_list.iter().enumerate() {
             let base = format!("{DETAILS}/UserDetailList/{ui}");
             let mut pols = Vec::new();
@@ -227,6 +228,7 @@ impl Model {
                 trust: None,
                 tags: tags_of(&u.extra),
                 console_password: passwords.get(u.arn.as_str()).copied().flatten(),
+                access_keys: keys.get(u.arn.as_str()).copied().flatten(),
                 instance_profile: false,
             });
             evidence.push(base);
@@ -292,6 +294,7 @@ impl Model {
                 trust,
                 tags: tags_of(&r.extra),
                 console_password: None,
+                access_keys: None,
                 instance_profile: r
                     .extra
                     .get("InstanceProfileList")
@@ -420,6 +423,9 @@ fn scp_levels<'a>(snapshot: &'a Snapshot, table: &mut PolicyTable<'a>) -> Vec<Sc
         .collect()
 }
 
+/// The longest a session lasts (GetSessionToken with an IAM user's credentials: 36 hours).
+pub const MAX_SESSION_HOURS: u32 = 36;
+
 /// What every session is assumed to be: with or without MFA, at the collection time, over TLS.
 ///
 /// Decided from what the evidence fixes: `aws:CurrentTime` and `aws:EpochTime` are the
@@ -431,6 +437,15 @@ pub fn base_context(mfa: bool, as_of: chrono::DateTime<chrono::Utc>) -> RequestC
     let now = as_of.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     c.set("aws:CurrentTime", &[&now]);
     c.set("aws:EpochTime", &[&as_of.timestamp().to_string()]);
+    // A session that exists at the collection time was issued at most 36 hours before it
+    // (GetSessionToken's longest; role sessions are shorter) and not after it. A long-term key
+    // carries no issue time: `Account::context_for` marks it absent for those.
+    let now = as_of.timestamp() as f64;
+    c.window(
+        "aws:TokenIssueTime",
+        now - f64::from(MAX_SESSION_HOURS * 3600),
+        now,
+    );
     c.set("aws:SecureTransport", &["true"]);
     if mfa {
         c.set("aws:MultiFactorAuthPresent", &["true"]);
@@ -452,6 +467,29 @@ fn console_passwords(snapshot: &Snapshot) -> HashMap<&str, Option<bool>> {
             if let Some(arn) = row.get("arn") {
                 out.entry(arn.as_str())
                     .or_insert_with(|| crate::snapshot::report_flag(row, "password_enabled"));
+            }
+        }
+    }
+    out
+}
+
+/// Per user ARN, how many access keys the credential report shows (active or inactive: a key
+/// exists where its `access_key_N_last_rotated` is a time, not `N/A`); `None` where the report
+/// does not say.
+fn access_key_counts(snapshot: &Snapshot) -> HashMap<&str, Option<u8>> {
+    let mut out = HashMap::new();
+    if let Some(report) = snapshot.iam.credential_report.as_ref() {
+        for (_, row) in report.users() {
+            if let Some(arn) = row.get("arn") {
+                out.entry(arn.as_str()).or_insert_with(|| {
+                    let slot = |n: u8| -> Option<u8> {
+                        let rotated = row.get(&format!("access_key_{n}_last_rotated"))?;
+                        let active =
+                            crate::snapshot::report_flag(row, &format!("access_key_{n}_active"))?;
+                        Some(u8::from(active || !matches!(rotated.trim(), "N/A" | "")))
+                    };
+                    Some(slot(1)? + slot(2)?)
+                });
             }
         }
     }

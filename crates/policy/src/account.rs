@@ -85,6 +85,10 @@ pub struct PrincipalInput {
     /// role): `iam:CreateLoginProfile` works only on a user without one, `UpdateLoginProfile`
     /// only on a user with one.
     pub console_password: Option<bool>,
+    /// A user's access keys, active or not, as the credential report shows them (`None`:
+    /// unknown, or a role). IAM allows two: `iam:CreateAccessKey` on a user holding two needs
+    /// `iam:DeleteAccessKey` on it first.
+    pub access_keys: Option<u8>,
     /// A role with an instance profile (EC2 instances can carry it).
     pub instance_profile: bool,
 }

@@ -149,6 +149,10 @@ pub struct Condition {
 pub struct RequestContext {
     /// Lower-cased key → values. A key mapped to an empty list is known to be absent.
     known: BTreeMap<String, Vec<String>>,
+    /// Lower-cased key → the interval (seconds since the epoch, both ends included) its one
+    /// value is known to lie in, when the value itself is not known: `aws:TokenIssueTime` of a
+    /// session that exists at the collection time. A known value wins over a window.
+    windows: BTreeMap<String, (f64, f64)>,
 }
 
 impl RequestContext {
@@ -168,6 +172,13 @@ impl RequestContext {
     /// Declares the key absent from the request.
     pub fn absent(&mut self, key: &str) -> &mut Self {
         self.known.insert(key.to_ascii_lowercase(), Vec::new());
+        self
+    }
+
+    /// Declares that the key is present with one value between `from` and `to` (seconds since
+    /// the epoch, inclusive).
+    pub fn window(&mut self, key: &str, from: f64, to: f64) -> &mut Self {
+        self.windows.insert(key.to_ascii_lowercase(), (from, to));
         self
     }
 
@@ -323,7 +334,10 @@ impl Condition {
     /// Evaluates against what is known of the request.
     pub fn evaluate(&self, ctx: &RequestContext) -> Tri {
         let Some(request) = ctx.get(&self.key) else {
-            return Tri::Unknown;
+            return match ctx.windows.get(&self.key.to_ascii_lowercase()) {
+                Some(&(from, to)) => self.evaluate_window(ctx, from, to),
+                None => Tri::Unknown,
+            };
         };
         let op = &self.operator;
         if op.family == Family::Null {
@@ -384,6 +398,84 @@ impl Condition {
                     .fold(Tri::False, Tri::or)
             }
         }
+    }
+
+    /// Evaluates against a present key whose one value lies in `[from, to]`: decided when the
+    /// comparison comes out the same for every value of the interval (a `DateLessThan` before
+    /// the interval's start is false for all of them), unknown otherwise.
+    fn evaluate_window(&self, ctx: &RequestContext, from: f64, to: f64) -> Tri {
+        use Family::*;
+        let op = &self.operator;
+        if op.family == Family::Null {
+            // Present: "true" (absent) fails, "false" holds.
+            return self
+                .values
+                .iter()
+                .map(|v| Tri::from_bool(!v.eq_ignore_ascii_case("true")))
+                .fold(Tri::False, Tri::or);
+        }
+        let numeric = matches!(
+            op.family,
+            DateEquals
+                | DateLessThan
+                | DateLessThanEquals
+                | DateGreaterThan
+                | DateGreaterThanEquals
+                | NumericEquals
+                | NumericLessThan
+                | NumericLessThanEquals
+                | NumericGreaterThan
+                | NumericGreaterThanEquals
+        );
+        if !numeric {
+            return Tri::Unknown;
+        }
+        let is_date = matches!(
+            op.family,
+            DateEquals
+                | DateLessThan
+                | DateLessThanEquals
+                | DateGreaterThan
+                | DateGreaterThanEquals
+        );
+        let mut result = Tri::False;
+        for v in &self.values {
+            let Some(text) = ctx.substitute(v).text() else {
+                return Tri::Unknown;
+            };
+            let policy = if is_date {
+                parse_date(&text)
+            } else {
+                text.trim().parse::<f64>().ok()
+            };
+            let Some(p) = policy else {
+                // A value that is no date or number matches nothing.
+                continue;
+            };
+            // The comparison at both ends of the interval; it is monotone in between, except
+            // for equality, which holds throughout only on a one-point interval.
+            let one = match op.family {
+                DateEquals | NumericEquals => {
+                    if from == to && from == p {
+                        Tri::True
+                    } else if p < from || p > to {
+                        Tri::False
+                    } else {
+                        Tri::Unknown
+                    }
+                }
+                _ => {
+                    let (a, b) = (compare(op.family, from, p), compare(op.family, to, p));
+                    if a == b {
+                        Tri::from_bool(a)
+                    } else {
+                        Tri::Unknown
+                    }
+                }
+            };
+            result = result.or(one);
+        }
+        if op.negated { result.negate() } else { result }
     }
 
     /// `aws:MultiFactorAuthPresent is "true"`-style text for findings.

@@ -153,6 +153,7 @@ pub fn account(spec: &Value) -> Account {
                 trust,
                 tags,
                 console_password: u["console_password"].as_bool(),
+                access_keys: u["access_keys"].as_u64().map(|n| n.min(2) as u8),
                 // Roles carry an instance profile unless the spec says otherwise.
                 instance_profile: u["instance_profile"]
                     .as_bool()

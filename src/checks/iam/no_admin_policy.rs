@@ -83,6 +83,7 @@ fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Outcome {
             trust: None,
             tags: Vec::new(),
             console_password: None,
+            access_keys: None,
             instance_profile: false,
         };
         // The document on its own terms: an SCP bounds the account, not what the policy says.

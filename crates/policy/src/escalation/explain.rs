@@ -57,19 +57,26 @@ pub(super) fn explain(
         }
         Edge::UpdateTrust => {
             parts.extend(cx.can(from, "iam:UpdateAssumeRolePolicy", Target::Arn(arn)));
-            parts.extend(cx.can(from, "sts:AssumeRole", Target::Arn(arn)));
             (
                 "update_assume_role_policy",
                 format!(
-                    "iam:UpdateAssumeRolePolicy then sts:AssumeRole on role {}",
+                    "iam:UpdateAssumeRolePolicy on role {} (its trust policy made to name the caller), then sts:AssumeRole",
                     t.name
                 ),
             )
         }
         Edge::Credential(c) => {
-            let action = c.action();
-            parts.extend(cx.can(from, action, Target::Arn(arn)));
-            (c.method(), format!("{action} on user {}", t.name))
+            for action in c.actions() {
+                parts.extend(cx.can(from, action, Target::Arn(arn)));
+            }
+            let action = match c {
+                Credential::ReplaceAccessKey => format!(
+                    "iam:DeleteAccessKey then iam:CreateAccessKey on user {} (it holds two keys already)",
+                    t.name
+                ),
+                _ => format!("{} on user {}", c.actions()[0], t.name),
+            };
+            (c.method(), action)
         }
         Edge::Compute(i) => {
             let cm = &COMPUTE_METHODS[usize::from(i)];

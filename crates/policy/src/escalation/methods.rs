@@ -215,6 +215,166 @@ pub const COMPUTE_METHODS: &[ComputeMethod] = &[
         actions: &["codebuild:UpdateProject"],
         pass_role: false,
     },
+    // The rest of DataDog's pathfinding.cloud single-account catalog (its ids in brackets).
+    // [apprunner-002] An existing service's image or start command replaced: it runs as the
+    // service's instance role.
+    ComputeMethod {
+        id: "apprunner_update_service",
+        service: "tasks.apprunner.amazonaws.com",
+        actions: &["apprunner:UpdateService"],
+        pass_role: false,
+    },
+    // [bedrock-001] A code interpreter created with a passed execution role, then code run in
+    // a session of it.
+    ComputeMethod {
+        id: "passrole_bedrock_code_interpreter",
+        service: "bedrock-agentcore.amazonaws.com",
+        actions: &[
+            "bedrock-agentcore:CreateCodeInterpreter",
+            "bedrock-agentcore:StartCodeInterpreterSession",
+            "bedrock-agentcore:InvokeCodeInterpreter",
+        ],
+        pass_role: true,
+    },
+    // [bedrock-002] A session on an existing code interpreter, which runs as its role.
+    ComputeMethod {
+        id: "bedrock_code_interpreter_session",
+        service: "bedrock-agentcore.amazonaws.com",
+        actions: &[
+            "bedrock-agentcore:StartCodeInterpreterSession",
+            "bedrock-agentcore:InvokeCodeInterpreter",
+        ],
+        pass_role: false,
+    },
+    // [cloudformation-003] A stack set with a passed administration role, deployed to this
+    // account.
+    ComputeMethod {
+        id: "passrole_cloudformation_stackset",
+        service: "cloudformation.amazonaws.com",
+        actions: &[
+            "cloudformation:CreateStackSet",
+            "cloudformation:CreateStackInstances",
+        ],
+        pass_role: true,
+    },
+    // [cloudformation-004] An existing stack set updated with a passed role and a new template.
+    ComputeMethod {
+        id: "passrole_cloudformation_update_stackset",
+        service: "cloudformation.amazonaws.com",
+        actions: &["cloudformation:UpdateStackSet"],
+        pass_role: true,
+    },
+    // [codebuild-003] A batch build of an existing project runs as its service role.
+    ComputeMethod {
+        id: "codebuild_start_build_batch",
+        service: "codebuild.amazonaws.com",
+        actions: &["codebuild:StartBuildBatch"],
+        pass_role: false,
+    },
+    // [codebuild-004]
+    ComputeMethod {
+        id: "passrole_codebuild_batch",
+        service: "codebuild.amazonaws.com",
+        actions: &["codebuild:CreateProject", "codebuild:StartBuildBatch"],
+        pass_role: true,
+    },
+    // [ec2-002] An instance's user data rewritten while it is stopped: it runs as the
+    // instance's profile role at the next start.
+    ComputeMethod {
+        id: "ec2_modify_user_data",
+        service: "ec2.amazonaws.com",
+        actions: &[
+            "ec2:ModifyInstanceAttribute",
+            "ec2:StopInstances",
+            "ec2:StartInstances",
+        ],
+        pass_role: false,
+    },
+    // [ec2-004] A new launch-template version made the default: instances an Auto Scaling
+    // group launches from it run its user data under an instance profile (the service's
+    // launch, not the caller's, checks the role).
+    ComputeMethod {
+        id: "ec2_launch_template_version",
+        service: "ec2.amazonaws.com",
+        actions: &[
+            "ec2:CreateLaunchTemplateVersion",
+            "ec2:ModifyLaunchTemplate",
+        ],
+        pass_role: false,
+    },
+    // [ecs-005]
+    ComputeMethod {
+        id: "passrole_ecs_start_task",
+        service: "ecs-tasks.amazonaws.com",
+        actions: &["ecs:RegisterTaskDefinition", "ecs:StartTask"],
+        pass_role: true,
+    },
+    // [ecs-008 in pathfinding-labs] An existing task definition run with a task-role
+    // override (and a command override).
+    ComputeMethod {
+        id: "passrole_ecs_run_task_override",
+        service: "ecs-tasks.amazonaws.com",
+        actions: &["ecs:RunTask"],
+        pass_role: true,
+    },
+    // [ecs-009 in pathfinding-labs; ecs-007 adds RegisterContainerInstance] The same with
+    // StartTask on a container instance.
+    ComputeMethod {
+        id: "passrole_ecs_start_task_override",
+        service: "ecs-tasks.amazonaws.com",
+        actions: &["ecs:StartTask"],
+        pass_role: true,
+    },
+    // [glue-004]
+    ComputeMethod {
+        id: "passrole_glue_trigger",
+        service: "glue.amazonaws.com",
+        actions: &["glue:CreateJob", "glue:CreateTrigger"],
+        pass_role: true,
+    },
+    // [glue-005] An existing job given a passed role and a new script.
+    ComputeMethod {
+        id: "passrole_glue_update_job",
+        service: "glue.amazonaws.com",
+        actions: &["glue:UpdateJob", "glue:StartJobRun"],
+        pass_role: true,
+    },
+    // [glue-006]
+    ComputeMethod {
+        id: "passrole_glue_update_job_trigger",
+        service: "glue.amazonaws.com",
+        actions: &["glue:UpdateJob", "glue:CreateTrigger"],
+        pass_role: true,
+    },
+    // [glue-007 in pathfinding-labs] An interactive session with a passed role, then code run
+    // in it.
+    ComputeMethod {
+        id: "passrole_glue_session",
+        service: "glue.amazonaws.com",
+        actions: &["glue:CreateSession", "glue:RunStatement"],
+        pass_role: true,
+    },
+    // [sagemaker-005] A lifecycle configuration attached to a stopped notebook instance: its
+    // script runs as the notebook's role at the next start.
+    ComputeMethod {
+        id: "sagemaker_notebook_lifecycle_config",
+        service: "sagemaker.amazonaws.com",
+        actions: &[
+            "sagemaker:CreateNotebookInstanceLifecycleConfig",
+            "sagemaker:StopNotebookInstance",
+            "sagemaker:UpdateNotebookInstance",
+            "sagemaker:StartNotebookInstance",
+        ],
+        pass_role: false,
+    },
+    // [lambda-006] A function created with a passed role, invoked through a resource policy
+    // the caller adds, not through lambda:InvokeFunction.
+    ComputeMethod {
+        id: "passrole_lambda_add_permission",
+        service: "lambda.amazonaws.com",
+        actions: &["lambda:CreateFunction", "lambda:AddPermission"],
+        pass_role: true,
+    },
 ];
 
 impl ComputeMethod {
@@ -236,6 +396,7 @@ pub const IAM_METHODS: &[&str] = &[
     "assume_role",
     "update_assume_role_policy",
     "create_access_key",
+    "delete_and_create_access_key",
     "create_login_profile",
     "update_login_profile",
     "attach_user_policy",
@@ -262,6 +423,7 @@ impl Ids {
             "iam:PassRole",
             "iam:UpdateAssumeRolePolicy",
             "iam:CreateAccessKey",
+            "iam:DeleteAccessKey",
             "iam:CreateLoginProfile",
             "iam:UpdateLoginProfile",
             "iam:AttachUserPolicy",
@@ -318,13 +480,16 @@ pub(super) enum Edge {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(super) enum Credential {
     AccessKey,
+    /// A user holding two access keys (IAM's limit) gets a new one only after one is deleted.
+    ReplaceAccessKey,
     CreateLoginProfile,
     UpdateLoginProfile,
 }
 
 impl Credential {
-    pub(super) const ALL: [Credential; 3] = [
+    pub(super) const ALL: [Credential; 4] = [
         Credential::AccessKey,
+        Credential::ReplaceAccessKey,
         Credential::CreateLoginProfile,
         Credential::UpdateLoginProfile,
     ];
@@ -333,26 +498,31 @@ impl Credential {
     pub(super) fn method(self) -> &'static str {
         match self {
             Credential::AccessKey => "create_access_key",
+            Credential::ReplaceAccessKey => "delete_and_create_access_key",
             Credential::CreateLoginProfile => "create_login_profile",
             Credential::UpdateLoginProfile => "update_login_profile",
         }
     }
 
-    pub(super) fn action(self) -> &'static str {
+    /// Every action the method needs on the user, the credential-making one first.
+    pub(super) fn actions(self) -> &'static [&'static str] {
         match self {
-            Credential::AccessKey => "iam:CreateAccessKey",
-            Credential::CreateLoginProfile => "iam:CreateLoginProfile",
-            Credential::UpdateLoginProfile => "iam:UpdateLoginProfile",
+            Credential::AccessKey => &["iam:CreateAccessKey"],
+            Credential::ReplaceAccessKey => &["iam:CreateAccessKey", "iam:DeleteAccessKey"],
+            Credential::CreateLoginProfile => &["iam:CreateLoginProfile"],
+            Credential::UpdateLoginProfile => &["iam:UpdateLoginProfile"],
         }
     }
 
-    /// A login profile can be created only where none exists and updated only where one
-    /// does (the credential report says which; unknown keeps both).
-    pub(super) fn applies(self, console_password: Option<bool>) -> bool {
-        !matches!(
-            (self, console_password),
-            (Credential::CreateLoginProfile, Some(true))
-                | (Credential::UpdateLoginProfile, Some(false))
-        )
+    /// Whether the method works on `user`, as the credential report shows it (unknown keeps
+    /// every method): a login profile can be created only where none exists and updated only
+    /// where one does; a key created only below two keys, else after deleting one.
+    pub(super) fn applies(self, user: &crate::account::PrincipalInput) -> bool {
+        match self {
+            Credential::AccessKey => user.access_keys.is_none_or(|n| n < 2),
+            Credential::ReplaceAccessKey => user.access_keys.is_none_or(|n| n >= 2),
+            Credential::CreateLoginProfile => user.console_password != Some(true),
+            Credential::UpdateLoginProfile => user.console_password != Some(false),
+        }
     }
 }

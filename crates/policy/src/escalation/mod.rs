@@ -215,12 +215,12 @@ pub fn analyze_explaining(
         })
         .collect();
     let open_to_account: Rc<[u32]> = trust.open_to_account.iter().map(|&q| q as u32).collect();
-    let keyable: [Rc<[u32]>; 3] = Credential::ALL.map(|c| {
+    let keyable: [Rc<[u32]>; 4] = Credential::ALL.map(|c| {
         u.users
             .ids()
             .iter()
             .copied()
-            .filter(|&q| c.applies(account.principals[principal(q as usize)].console_password))
+            .filter(|&q| c.applies(&account.principals[principal(q as usize)]))
             .collect()
     });
 
@@ -277,17 +277,26 @@ pub fn analyze_explaining(
                 }
             }
         }
-        // Rewriting a role's trust policy, then assuming it.
-        if !assume.is_none() {
-            let update = cx
-                .reach(p, "iam:UpdateAssumeRolePolicy", &u.roles, None)
-                .and(&assume);
+        // Rewriting a role's trust policy to name the principal, then assuming it: within one
+        // account a trust policy naming the caller's ARN needs no identity-policy allow for
+        // sts:AssumeRole (as for the Assume edges above), so only an explicit Deny stops it.
+        let update = cx.reach(p, "iam:UpdateAssumeRolePolicy", &u.roles, None);
+        if !update.is_none() {
+            let update = not_denied(&cx, p, "sts:AssumeRole", update, &u.roles);
             g.edges_to(p, Edge::UpdateTrust, &update, u.roles.ids());
         }
 
         // Credentials for another user.
         for (credential, users) in Credential::ALL.into_iter().zip(&keyable) {
-            let reach = cx.reach(p, credential.action(), &u.users, None);
+            if users.is_empty() {
+                continue;
+            }
+            let reach = credential
+                .actions()
+                .iter()
+                .map(|a| cx.reach(p, a, &u.users, None))
+                .reduce(|a, b| a.and(&b))
+                .unwrap_or_else(Reach::none);
             g.edges_to(p, Edge::Credential(credential), &reach, users);
         }
 

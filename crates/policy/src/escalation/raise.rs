@@ -315,6 +315,33 @@ pub(super) fn denied(cx: &Ctx<'_>, p: usize, action: &str, arn: &str) -> bool {
         == Outcome::Denied
 }
 
+/// `reach` without the members on which `action` is explicitly denied to `p`.
+pub(super) fn not_denied(
+    cx: &Ctx<'_>,
+    p: usize,
+    action: &str,
+    reach: Reach,
+    universe: &Universe,
+) -> Reach {
+    let denied_on = |q: u32| {
+        denied(
+            cx,
+            p,
+            action,
+            &cx.account.principals[principal(q as usize)].arn,
+        )
+    };
+    match reach {
+        Reach::Only(v) => Reach::Only(v.into_iter().filter(|&q| !denied_on(q)).collect()),
+        Reach::AllBut(mut except) => {
+            except.extend(universe.ids().iter().copied().filter(|&q| denied_on(q)));
+            except.sort_unstable();
+            except.dedup();
+            Reach::AllBut(except)
+        }
+    }
+}
+
 pub(super) fn trust_conditions(g: &trust::TrustGrant, ctx: &RequestContext) -> (Tri, Vec<String>) {
     crate::account::conditions(&g.conditions, ctx)
 }
@@ -343,6 +370,7 @@ pub(super) fn group_is_admin(
         trust: None,
         tags: Vec::new(),
         console_password: None,
+        access_keys: None,
         instance_profile: false,
     };
     let fa = account.full_access_of(&members_view, &RequestContext::new());

@@ -29,6 +29,12 @@ fn reference(account: &Account, base: &RequestContext) -> Vec<bool> {
             .is_possible()
     };
     let arn = |q: usize| account.principals[pid(q)].arn.as_str();
+    let denied = |p: usize, action: &str, arn: &str, ctx: &RequestContext| {
+        account
+            .decide(pid(p), id(action), Target::Arn(arn), ctx)
+            .outcome
+            == Outcome::Denied
+    };
     let trust = TrustIndex::new(account, base);
     let admits = |p: usize, q: usize| -> bool {
         trust.grants[q].iter().any(|g| {
@@ -61,11 +67,11 @@ fn reference(account: &Account, base: &RequestContext) -> Vec<bool> {
             let mut e = kind(q) == PrincipalKind::Role
                 && (admits(p, q)
                     || (can(p, "iam:UpdateAssumeRolePolicy", arn(q), &ctxs[p])
-                        && can(p, "sts:AssumeRole", arn(q), &ctxs[p])));
+                        && !denied(p, "sts:AssumeRole", arn(q), &ctxs[p])));
             if kind(q) == PrincipalKind::User {
-                e |= Credential::ALL
-                    .iter()
-                    .any(|c| c.applies(t.console_password) && can(p, c.action(), arn(q), &ctxs[p]));
+                e |= Credential::ALL.iter().any(|c| {
+                    c.applies(t) && c.actions().iter().all(|a| can(p, a, arn(q), &ctxs[p]))
+                });
             }
             for m in COMPUTE_METHODS {
                 let trusted = trust
@@ -184,6 +190,18 @@ const ACTIONS: &[&str] = &[
     "s3:GetObject",
 ];
 
+/// [`ACTIONS`] and every action of every method, so that each method is drawn.
+fn actions() -> Vec<&'static str> {
+    let mut v: Vec<&'static str> = ACTIONS.to_vec();
+    v.push("iam:DeleteAccessKey");
+    for m in COMPUTE_METHODS {
+        v.extend(m.actions);
+    }
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
 fn resource() -> impl Strategy<Value = String> {
     prop_oneof![
         Just("*".to_string()),
@@ -204,7 +222,7 @@ fn resource() -> impl Strategy<Value = String> {
 fn statement() -> impl Strategy<Value = Value> {
     (
         prop::bool::weighted(0.2),
-        prop::collection::vec(prop::sample::select(ACTIONS), 1..3),
+        prop::collection::vec(prop::sample::select(actions()), 1..3),
         prop::collection::vec(resource(), 1..3),
         prop::bool::weighted(0.1),
         prop::bool::weighted(0.15),
@@ -317,6 +335,8 @@ fn spec() -> impl Strategy<Value = Value> {
                         "groups": g.into_iter().map(|g| format!("g{g}")).collect::<std::collections::BTreeSet<_>>()});
                     if let Some(b) = b { u["boundary"] = b; }
                     if let Some(c) = console { u["console_password"] = json!(c); }
+                    // Every other user already holds IAM's two access keys.
+                    if i % 2 == 1 { u["access_keys"] = json!(2); }
                     u
                 }).collect::<Vec<_>>(),
                 "roles": roles.into_iter().enumerate().map(|(i, (mut p, t, b))| {

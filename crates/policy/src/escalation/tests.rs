@@ -4,6 +4,7 @@
 use serde_json::{Value, json};
 
 use super::*;
+use crate::condition::parse_date;
 use crate::ids::{Id, PrincipalId};
 
 /// The first principal of a test account.
@@ -27,6 +28,8 @@ enum Setup {
     PlainRole,
     /// User `ada` with admin rights.
     AdminUser,
+    /// User `ada` with admin rights and IAM's two access keys already.
+    AdminUserWithTwoKeys,
     /// Nothing else: mallory acts on itself (or its group `team`).
     SelfOnly,
     /// A customer-managed policy `shared` attached to mallory, with this many versions.
@@ -71,11 +74,18 @@ fn scenarios() -> Vec<Scenario> {
             "sts:AssumeRole",
             Setup::AdminRole(None),
         ),
+        // No sts:AssumeRole: a trust policy rewritten to name the caller admits it without one.
         sc(
             "update_assume_role_policy",
-            &["iam:UpdateAssumeRolePolicy", "sts:AssumeRole"],
+            &["iam:UpdateAssumeRolePolicy"],
             "iam:UpdateAssumeRolePolicy",
             Setup::AdminRole(Some("ec2.amazonaws.com")),
+        ),
+        sc(
+            "delete_and_create_access_key",
+            &["iam:CreateAccessKey", "iam:DeleteAccessKey"],
+            "iam:DeleteAccessKey",
+            Setup::AdminUserWithTwoKeys,
         ),
         sc(
             "create_access_key",
@@ -195,6 +205,29 @@ enum Twin {
     Boundary,
     Scope,
     Mfa,
+    /// The near miss: every action but the one at this index.
+    Missing(usize),
+}
+
+/// Whether the actions left when the one at `missing` is dropped still make up a whole method
+/// on the scenario's target (then the near miss is no miss: CodeBuild's CreateProject +
+/// StartBuildBatch without CreateProject is StartBuildBatch on an existing project).
+fn still_a_method(s: &Scenario, missing: usize) -> bool {
+    let left: Vec<&str> = s
+        .actions
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != missing)
+        .map(|(_, a)| *a)
+        .collect();
+    let Setup::AdminRole(Some(service)) = s.setup else {
+        return false;
+    };
+    COMPUTE_METHODS.iter().any(|m| {
+        m.service == service
+            && m.actions.iter().all(|a| left.contains(a))
+            && (!m.pass_role || left.contains(&"iam:PassRole"))
+    })
 }
 
 fn build(s: &Scenario, twin: Twin) -> Value {
@@ -208,7 +241,9 @@ fn build(s: &Scenario, twin: Twin) -> Value {
     let mut statements: Vec<Value> = s
         .actions
         .iter()
-        .map(|a| {
+        .enumerate()
+        .filter(|(i, _)| twin != Twin::Missing(*i))
+        .map(|(_, a)| {
             let mut st = json!({"Effect": "Allow", "Action": a, "Resource": resource_for(a)});
             if twin == Twin::Mfa {
                 st["Condition"] = json!({"Bool": {"aws:MultiFactorAuthPresent": "true"}});
@@ -231,6 +266,9 @@ fn build(s: &Scenario, twin: Twin) -> Value {
             spec["roles"] = json!([{"name": "plain", "policies": [crate::testkit::allow(&["s3:ListAllMyBuckets"], "*")]}]);
         }
         Setup::AdminUser => spec["users"] = json!([{"name": "ada", "policies": [admin()]}]),
+        Setup::AdminUserWithTwoKeys => {
+            spec["users"] = json!([{"name": "ada", "policies": [admin()], "access_keys": 2}])
+        }
         Setup::SelfOnly => {}
         Setup::SharedPolicy(versions) => {
             spec["managed"] = json!({"shared": {"doc": crate::testkit::allow(&["s3:ListAllMyBuckets"], "*"), "versions": versions}});
@@ -269,16 +307,27 @@ fn build(s: &Scenario, twin: Twin) -> Value {
 fn every_method_escalates_and_each_twin_blocks_it() {
     let all = scenarios();
     assert!(all.len() >= 21 + 16, "{} scenarios", all.len());
+    let mut near_misses = 0;
     for s in &all {
-        for twin in [
+        let twins = [
             Twin::Positive,
             Twin::Deny,
             Twin::Boundary,
             Twin::Scope,
             Twin::Mfa,
-        ] {
+        ]
+        .into_iter()
+        .chain((0..s.actions.len()).map(Twin::Missing));
+        for twin in twins {
             if twin == Twin::Scope && !s.scopable {
                 continue;
+            }
+            if let Twin::Missing(i) = twin {
+                // A boundary scenario's own policies are admin: dropping one grants nothing.
+                if matches!(s.setup, Setup::Bounded) || still_a_method(s, i) {
+                    continue;
+                }
+                near_misses += 1;
             }
             // A boundary on a principal whose escalation *is* removing its boundary: the twin
             // that matters there is the Deny.
@@ -316,6 +365,7 @@ fn every_method_escalates_and_each_twin_blocks_it() {
             }
         }
     }
+    assert!(near_misses >= all.len(), "{near_misses} near misses");
 }
 
 #[test]
@@ -548,6 +598,105 @@ fn paths_through_existing_resources_are_possible_and_ec2_needs_an_instance_profi
                 "roles": [{"name": "target", "policies": [admin()], "trust": trust_service(service)}]
             }));
             assert!(!analyze(&a, &no_mfa()).escalates(index(&a, "mallory")));
+        }
+    }
+}
+
+#[test]
+fn token_issue_time_is_bounded_by_the_collection_time() {
+    // Collected 2026-11-01T00:00Z: a session that exists then was issued in the 36 hours
+    // before. iam-vulnerable's fp5 and fn3 principals rest on such conditions.
+    let collected = parse_date("2026-11-01T00:00:00Z").unwrap();
+    let mut base = no_mfa();
+    base.set("aws:CurrentTime", &["2026-11-01T00:00:00Z"]);
+    base.window("aws:TokenIssueTime", collected - 36.0 * 3600.0, collected);
+    for (operator, date, escalates, caveat) in [
+        // Before every session that exists: false for all, and absent for a long-term key.
+        ("DateLessThan", "2020-01-01T00:00:00Z", false, false),
+        ("DateLessThanEquals", "2026-10-30T00:00:00Z", false, false),
+        // After the collection: no session yet.
+        ("DateGreaterThan", "2026-11-02T00:00:00Z", false, false),
+        (
+            "DateGreaterThanEquals",
+            "2026-11-01T00:00:01Z",
+            false,
+            false,
+        ),
+        // Inside the window: some sessions, not all.
+        ("DateLessThan", "2026-10-31T12:00:00Z", true, true),
+        // After every session: true for every session.
+        ("DateLessThan", "2026-11-01T00:00:01Z", true, false),
+    ] {
+        let doc = json!({"Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*",
+            "Condition": {operator: {"aws:TokenIssueTime": date}}}]});
+        let a = account(&json!({"roles": [
+            {"name": "worker", "policies": [doc]},
+            {"name": "target", "policies": [admin()], "trust": trust_account()}
+        ]}));
+        let r = analyze(&a, &base);
+        let w = index(&a, "worker");
+        assert_eq!(r.escalates(w), escalates, "{operator} {date}");
+        if escalates {
+            let path = r.paths[w].as_ref().unwrap();
+            assert_eq!(
+                !path[0].caveats.is_empty(),
+                caveat,
+                "{operator} {date}: {path:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn update_assume_role_policy_needs_no_assume_role_allow_but_a_deny_stops_it() {
+    let rewrite = crate::testkit::allow(&["iam:UpdateAssumeRolePolicy"], "*");
+    let deny = json!({"Statement": [
+        {"Effect": "Allow", "Action": "iam:UpdateAssumeRolePolicy", "Resource": "*"},
+        {"Effect": "Deny", "Action": "sts:AssumeRole", "Resource": "*"}]});
+    for (doc, escalates) in [(rewrite, true), (deny, false)] {
+        let a = account(&json!({
+            "users": [{"name": "mallory", "policies": [doc]}],
+            "roles": [{"name": "target", "policies": [admin()], "trust": trust_service("ec2.amazonaws.com")}]
+        }));
+        let r = analyze(&a, &no_mfa());
+        let m = index(&a, "mallory");
+        assert_eq!(r.escalates(m), escalates);
+        if escalates {
+            let step = &r.paths[m].as_ref().unwrap()[0];
+            assert_eq!(step.method, "update_assume_role_policy");
+            assert!(
+                step.action.contains("made to name the caller"),
+                "{}",
+                step.action
+            );
+        }
+    }
+}
+
+#[test]
+fn a_third_access_key_needs_one_deleted_first() {
+    for (keys, actions, escalates) in [
+        (json!(2), vec!["iam:CreateAccessKey"], false),
+        (
+            json!(2),
+            vec!["iam:CreateAccessKey", "iam:DeleteAccessKey"],
+            true,
+        ),
+        (json!(1), vec!["iam:CreateAccessKey"], true),
+        // The report does not say: every method is kept.
+        (Value::Null, vec!["iam:CreateAccessKey"], true),
+    ] {
+        let a = account(&json!({"users": [
+            {"name": "mallory", "policies": [crate::testkit::allow(&actions, "*")]},
+            {"name": "ada", "policies": [admin()], "access_keys": keys}
+        ]}));
+        let r = analyze(&a, &no_mfa());
+        let m = index(&a, "mallory");
+        assert_eq!(r.escalates(m), escalates, "{keys} {actions:?}");
+        if escalates && keys == json!(2) {
+            let step = &r.paths[m].as_ref().unwrap()[0];
+            assert_eq!(step.method, "delete_and_create_access_key");
+            assert_eq!(step.enabled_by.len(), 2, "both statements named");
         }
     }
 }
