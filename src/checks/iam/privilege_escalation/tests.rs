@@ -119,3 +119,68 @@ fn a_principal_with_a_missing_policy_cannot_pass() {
     s.iam.authorization_details = None;
     assert_eq!(statuses(&run(&PrivilegeEscalation, &s)), ["error"]);
 }
+
+/// `dev` may pass a Lambda-trusted admin role only with MFA; the credential report says
+/// whether dev has a device; `extra` is dev's further inline policies.
+fn mfa_fixture(mfa_active: &str, extra: &[serde_json::Value]) -> Vec<Finding> {
+    let mut inline = vec![json!({"Statement": [{"Effect": "Allow",
+        "Action": ["iam:PassRole", "lambda:CreateFunction", "lambda:InvokeFunction"], "Resource": "*",
+        "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}]})];
+    inline.extend(extra.iter().cloned());
+    let mut s = with_details(details(
+        vec![user("dev", &inline, &[], &[])],
+        vec![],
+        vec![role(
+            "fn-admin",
+            trust(json!({"Service": "lambda.amazonaws.com"})),
+            &[],
+            &[ADMIN_ARN],
+        )],
+        vec![admin_policy()],
+    ));
+    s.iam
+        .credential_report
+        .as_mut()
+        .unwrap()
+        .rows
+        .push(report_row("dev", &[("mfa_active", mfa_active)]));
+    run(&PrivilegeEscalation, &s)
+}
+
+#[test]
+fn an_mfa_path_is_open_only_to_a_user_with_a_device_or_who_can_enroll_one() {
+    let dev = |f: &[Finding]| {
+        f.iter()
+            .find(|x| x.resource.ends_with("user/dev"))
+            .unwrap()
+            .clone()
+    };
+    // No device, no way to enroll one: the MFA condition closes the path.
+    let closed = dev(&mfa_fixture("false", &[]));
+    assert_eq!(closed.status, FindingStatus::Pass, "{}", closed.message);
+    assert!(closed.message.contains("cannot enroll one"), "{}", closed.message);
+    // A device: the path stands.
+    let open = dev(&mfa_fixture("true", &[]));
+    assert_eq!(open.status, FindingStatus::Fail);
+    assert!(!open.message.contains("enrolling"), "{}", open.message);
+    // No device, but the common "manage your own MFA" policy: enrolling is the first step.
+    let own = json!({"Statement": [
+        {"Effect": "Allow", "Action": "iam:CreateVirtualMFADevice", "Resource": "arn:aws:iam::*:mfa/${aws:username}"},
+        {"Effect": "Allow", "Action": "iam:EnableMFADevice", "Resource": "arn:aws:iam::*:user/${aws:username}"}]});
+    let enrolled = dev(&mfa_fixture("false", &[own]));
+    assert_eq!(enrolled.status, FindingStatus::Fail);
+    assert!(
+        enrolled.message.contains("after enrolling an MFA device for itself in 2 step(s)")
+            && enrolled
+                .message
+                .contains("(1) iam:CreateVirtualMFADevice then iam:EnableMFADevice on its own user")
+            && enrolled.message.contains("(2) iam:PassRole on role fn-admin"),
+        "{}",
+        enrolled.message
+    );
+    // Enrolling for someone else's name is no enrolment of one's own.
+    let other = json!({"Statement": [
+        {"Effect": "Allow", "Action": "iam:CreateVirtualMFADevice", "Resource": "arn:aws:iam::*:mfa/ops"},
+        {"Effect": "Allow", "Action": "iam:EnableMFADevice", "Resource": "arn:aws:iam::*:user/ops"}]});
+    assert_eq!(dev(&mfa_fixture("false", &[other])).status, FindingStatus::Pass);
+}
