@@ -139,11 +139,9 @@ fn number(a: &MetricAlarm, key: &str) -> Option<f64> {
     a.extra.get(key).and_then(Value::as_f64)
 }
 
-/// The alarm's dimensions as a name → value map.
-fn alarm_dimensions(a: &MetricAlarm) -> BTreeMap<String, String> {
-    a.extra
-        .get("Dimensions")
-        .and_then(Value::as_array)
+/// A `Dimensions` list (`[{"Name", "Value"}]`) as a name → value map.
+fn dimensions(list: Option<&Value>) -> BTreeMap<String, String> {
+    list.and_then(Value::as_array)
         .into_iter()
         .flatten()
         .filter_map(|d| {
@@ -155,33 +153,133 @@ fn alarm_dimensions(a: &MetricAlarm) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// The one metric an alarm watches, and how it aggregates it.
+pub struct Watch<'a> {
+    pub namespace: &'a str,
+    pub name: &'a str,
+    pub dimensions: BTreeMap<String, String>,
+    /// `Sum`, `Average`, `SampleCount`, `p99`... (a percentile is an extended statistic).
+    pub statistic: Option<&'a str>,
+    pub period: Option<f64>,
+}
+
+/// What an alarm watches.
+pub enum Watched<'a> {
+    /// One metric: from the alarm's top-level `Namespace`/`MetricName`/`Dimensions`/
+    /// `Statistic`/`Period`, or from a `Metrics` array of one query that returns its data, as
+    /// Terraform's `metric_query` and the CDK write alarms: the same alarm either way.
+    Metric(Watch<'a>),
+    /// Metric math (an expression, or several queries) over these metrics (`namespace/name`,
+    /// or `expression:<text>`): not evaluated.
+    Math(Vec<String>),
+    /// Neither form.
+    Nothing,
+}
+
+/// What alarm `a` watches (see [`Watched`]).
+pub fn watched(a: &MetricAlarm) -> Watched<'_> {
+    let queries = a
+        .extra
+        .get("Metrics")
+        .and_then(Value::as_array)
+        .filter(|m| !m.is_empty());
+    let Some(queries) = queries else {
+        return match (a.namespace.as_deref(), a.metric_name.as_deref()) {
+            (Some(namespace), Some(name)) => Watched::Metric(Watch {
+                namespace,
+                name,
+                dimensions: dimensions(a.extra.get("Dimensions")),
+                statistic: text(a, "Statistic").or(text(a, "ExtendedStatistic")),
+                period: number(a, "Period"),
+            }),
+            _ => Watched::Nothing,
+        };
+    };
+    // What each query reads: `namespace/name` of a metric it names, or the text of an
+    // expression (a Metrics Insights query names its metrics inside it).
+    let metric_of = |q: &'_ Value| -> Option<String> {
+        if let Some(e) = q.get("Expression").and_then(Value::as_str) {
+            return Some(format!("expression:{e}"));
+        }
+        let m = q.pointer("/MetricStat/Metric")?;
+        Some(format!(
+            "{}/{}",
+            m.get("Namespace")?.as_str()?,
+            m.get("MetricName")?.as_str()?
+        ))
+    };
+    let one = match queries.as_slice() {
+        [q] if q.get("Expression").is_none()
+            && q.get("ReturnData").and_then(Value::as_bool) != Some(false) =>
+        {
+            q
+        }
+        _ => return Watched::Math(queries.iter().filter_map(metric_of).collect()),
+    };
+    let stat = one.get("MetricStat");
+    let metric = stat.and_then(|s| s.get("Metric"));
+    match (
+        metric
+            .and_then(|m| m.get("Namespace"))
+            .and_then(Value::as_str),
+        metric
+            .and_then(|m| m.get("MetricName"))
+            .and_then(Value::as_str),
+    ) {
+        (Some(namespace), Some(name)) => Watched::Metric(Watch {
+            namespace,
+            name,
+            dimensions: dimensions(metric.and_then(|m| m.get("Dimensions"))),
+            statistic: stat.and_then(|s| s.get("Stat")).and_then(Value::as_str),
+            period: stat.and_then(|s| s.get("Period")).and_then(Value::as_f64),
+        }),
+        _ => Watched::Math(Vec::new()),
+    }
+}
+
+/// Whether alarm `a` watches `namespace/name` (a metric-math alarm over it counts: it is then
+/// judged undecided, never "no alarm watches it").
+pub fn watches(a: &MetricAlarm, namespace: &str, name: &str) -> bool {
+    match watched(a) {
+        Watched::Metric(w) => w.namespace == namespace && w.name == name,
+        // One that names no metric readably might watch this one: undecided, never "none".
+        Watched::Math(metrics) => {
+            metrics.is_empty()
+                || metrics.iter().any(|m| match m.strip_prefix("expression:") {
+                    Some(e) => e.contains(name),
+                    None => *m == format!("{namespace}/{name}"),
+                })
+        }
+        Watched::Nothing => false,
+    }
+}
+
 /// Whether alarm `a`, watching the metric, is raised by one event's datapoint `p`.
 pub fn raises(a: &MetricAlarm, p: &Datapoint, label: &str) -> Judged {
     let name = &a.alarm_name;
-    if a.extra
-        .get("Metrics")
-        .and_then(Value::as_array)
-        .is_some_and(|m| !m.is_empty())
-    {
-        return Judged::Undecided(format!(
-            "alarm {name} is a metric-math alarm, which safeguard does not evaluate"
-        ));
-    }
-    let dims = alarm_dimensions(a);
-    if dims != p.dimensions {
+    let w = match watched(a) {
+        Watched::Metric(w) => w,
+        Watched::Math(_) | Watched::Nothing => {
+            return Judged::Undecided(format!(
+                "alarm {name} is a metric-math alarm, which safeguard does not evaluate"
+            ));
+        }
+    };
+    let dims = &w.dimensions;
+    if *dims != p.dimensions {
         return Judged::No(format!(
             "alarm {name} watches dimensions {dims:?}, but \"{label}\" is published under {:?}",
             p.dimensions
         ));
     }
-    let stat = match (text(a, "Statistic"), text(a, "ExtendedStatistic")) {
-        (Some("Sum" | "Average" | "Minimum" | "Maximum"), _) => p.value,
-        (Some("SampleCount"), _) => 1.0,
-        (None, Some(ext)) if ext.starts_with('p') && ext[1..].parse::<f64>().is_ok() => p.value,
-        (s, e) => {
+    let stat = match w.statistic {
+        Some("Sum" | "Average" | "Minimum" | "Maximum") => p.value,
+        Some("SampleCount") => 1.0,
+        Some(ext) if ext.starts_with('p') && ext[1..].parse::<f64>().is_ok() => p.value,
+        other => {
             return Judged::Undecided(format!(
                 "alarm {name}: statistic {} is not evaluated",
-                s.or(e).unwrap_or("(none)")
+                other.unwrap_or("(none)")
             ));
         }
     };
@@ -206,12 +304,10 @@ pub fn raises(a: &MetricAlarm, p: &Datapoint, label: &str) -> Judged {
     if !breaches {
         return Judged::No(format!(
             "alarm {name} needs {} {op} {threshold}; one \"{label}\" publishes {stat}",
-            text(a, "Statistic")
-                .or(text(a, "ExtendedStatistic"))
-                .unwrap_or_default()
+            w.statistic.unwrap_or_default()
         ));
     }
-    match number(a, "Period") {
+    match w.period {
         Some(p) if p > 0.0 => {}
         _ => return Judged::Undecided(format!("alarm {name} has no period")),
     }
@@ -229,9 +325,7 @@ pub fn raises(a: &MetricAlarm, p: &Datapoint, label: &str) -> Judged {
     }
     Judged::Yes(format!(
         "alarm {name} ({} {op} {threshold} over {} s)",
-        text(a, "Statistic")
-            .or(text(a, "ExtendedStatistic"))
-            .unwrap_or_default(),
-        number(a, "Period").unwrap_or_default()
+        w.statistic.unwrap_or_default(),
+        w.period.unwrap_or_default()
     ))
 }

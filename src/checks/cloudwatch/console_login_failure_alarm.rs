@@ -206,6 +206,54 @@ mod tests {
         assert_eq!(statuses(&run(&ConsoleLoginFailureAlarm, &s)), ["error"]);
     }
 
+    /// The alarm rewritten as a `Metrics` array of `queries` (Terraform's `metric_query`, the
+    /// CDK), its top-level metric fields removed.
+    fn as_metric_queries(s: &mut Snapshot, queries: serde_json::Value) {
+        let a = alarm(s);
+        a.namespace = None;
+        a.metric_name = None;
+        for k in ["Statistic", "Dimensions", "Period"] {
+            a.extra.remove(k);
+        }
+        a.extra.insert("Metrics".into(), queries);
+    }
+
+    fn query(namespace: &str, name: &str, return_data: bool) -> serde_json::Value {
+        json!({"Id": "m1", "ReturnData": return_data, "MetricStat": {
+            "Metric": {"Namespace": namespace, "MetricName": name, "Dimensions": []},
+            "Period": 300, "Stat": "Sum"}})
+    }
+
+    #[test]
+    fn an_alarm_written_as_one_metric_query_is_the_same_alarm() {
+        let mut s = monitored(CIS, true);
+        as_metric_queries(&mut s, json!([query("Security", "Watched", true)]));
+        let f = run(&ConsoleLoginFailureAlarm, &s);
+        assert_eq!(statuses(&f), ["pass"], "{}", f[0].message);
+        assert!(f[0].message.contains("alarm watched-alarm (Sum"), "{}", f[0].message);
+        // Its statistic, period and dimensions are judged as the top-level form's are.
+        let mut s = monitored(CIS, true);
+        let mut q = query("Security", "Watched", true);
+        q["MetricStat"]["Metric"]["Dimensions"] = json!([{"Name": "User", "Value": "alice"}]);
+        as_metric_queries(&mut s, json!([q]));
+        fails_with(&s, "watches dimensions");
+        // A query on another metric watches nothing of ours.
+        let mut s = monitored(CIS, true);
+        as_metric_queries(&mut s, json!([query("Security", "Other", true)]));
+        fails_with(&s, "no alarm watches it");
+        // Math that really computes (several metrics, an expression) stays a gap, and so does
+        // a query whose data is not returned.
+        for queries in [
+            json!([query("Security", "Watched", false), {"Id": "e1", "Expression": "m1 * 2", "ReturnData": true}]),
+            json!([query("Security", "Watched", true), query("Security", "Other", false)]),
+            json!([{"Id": "q", "Expression": "SELECT SUM(Watched) FROM Security", "ReturnData": true}]),
+        ] {
+            let mut s = monitored(CIS, true);
+            as_metric_queries(&mut s, queries.clone());
+            assert_eq!(statuses(&run(&ConsoleLoginFailureAlarm, &s)), ["error"], "{queries}");
+        }
+    }
+
     #[test]
     fn dimensions_published_by_the_filter_must_be_the_alarms() {
         // The filter publishes per event source; the alarm on that dimension value catches

@@ -205,10 +205,7 @@ fn alarm_check(
                 let watching: Vec<(usize, &MetricAlarm)> = alarms
                     .iter()
                     .enumerate()
-                    .filter(|(_, a)| {
-                        a.namespace.as_deref() == Some(m.metric_namespace.as_str())
-                            && a.metric_name.as_deref() == Some(m.metric_name.as_str())
-                    })
+                    .filter(|(_, a)| alarm::watches(a, &m.metric_namespace, &m.metric_name))
                     .collect();
                 if watching.is_empty() {
                     notes.alarm(

