@@ -67,5 +67,53 @@ pub fn reference_markdown(catalog: &Catalog) -> String {
             }
         }
     }
+    s.push_str(&escalation_methods());
+    s
+}
+
+/// The escalation methods `iam.privilege_escalation` judges, each with where it is published:
+/// generated from the engine's tables (`crates/policy/src/escalation/methods.rs`).
+fn escalation_methods() -> String {
+    use safeguard_policy::escalation::{COMPUTE_METHODS, IAM_METHODS};
+    let mut s = format!(
+        "\n<a id=\"escalation-methods\"></a>\n## Escalation methods\n\n\
+         `iam.privilege_escalation` follows {} methods, each judged with all of a principal's policies, boundary, Denies and SCPs \
+         ([`crates/policy/src/escalation/methods.rs`](../crates/policy/src/escalation/methods.rs)). \
+         A method that reaches a role through a resource that may already exist (no `iam:PassRole`) gives a *possible* path; \
+         the EC2 ones reach only roles with an instance profile.\n\n\
+         | method | actions | reaches | source |\n|---|---|---|---|\n",
+        IAM_METHODS.len() + COMPUTE_METHODS.len()
+    );
+    let code = |a: &[&str]| {
+        a.iter()
+            .map(|x| format!("`{x}`"))
+            .collect::<Vec<_>>()
+            .join(" + ")
+    };
+    for m in IAM_METHODS {
+        s.push_str(&format!(
+            "| `{}` | {} | the user, role, group or policy it acts on | {} |\n",
+            m.id,
+            code(m.actions),
+            m.source
+        ));
+    }
+    for m in COMPUTE_METHODS {
+        let reaches = if m.pass_role {
+            format!("a role passed to `{}`", m.service)
+        } else {
+            format!("a role `{}` already runs (possible)", m.service)
+        };
+        let mut actions: Vec<&str> = m.actions.to_vec();
+        if m.pass_role {
+            actions.insert(0, "iam:PassRole");
+        }
+        s.push_str(&format!(
+            "| `{}` | {} | {reaches} | {} |\n",
+            m.id,
+            code(&actions),
+            m.source
+        ));
+    }
     s
 }

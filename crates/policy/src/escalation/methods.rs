@@ -14,6 +14,8 @@ pub struct ComputeMethod {
     /// Whether `iam:PassRole` on the role is needed (false: the method reaches roles already
     /// in use by existing resources, e.g. updating a Lambda function's code).
     pub pass_role: bool,
+    /// Where the method is published (DataDog's pathfinding.cloud id where it has one).
+    pub source: &'static str,
 }
 
 /// The compute-service methods, the classic ones and the PassRole combinations catalogued by
@@ -21,24 +23,28 @@ pub struct ComputeMethod {
 pub const COMPUTE_METHODS: &[ComputeMethod] = &[
     ComputeMethod {
         id: "passrole_ec2_run_instances",
+        source: "pathfinding.cloud ec2-001",
         service: "ec2.amazonaws.com",
         actions: &["ec2:RunInstances"],
         pass_role: true,
     },
     ComputeMethod {
         id: "passrole_ec2_spot_instances",
+        source: "pathfinding.cloud ec2-003",
         service: "ec2.amazonaws.com",
         actions: &["ec2:RequestSpotInstances"],
         pass_role: true,
     },
     ComputeMethod {
         id: "passrole_ec2_associate_profile",
+        source: "Rhino Security Labs, AWS IAM privilege escalation methods (2018)",
         service: "ec2.amazonaws.com",
         actions: &["ec2:AssociateIamInstanceProfile"],
         pass_role: true,
     },
     ComputeMethod {
         id: "passrole_autoscaling",
+        source: "BishopFox iam-vulnerable",
         service: "ec2.amazonaws.com",
         actions: &[
             "autoscaling:CreateLaunchConfiguration",
@@ -48,42 +54,49 @@ pub const COMPUTE_METHODS: &[ComputeMethod] = &[
     },
     ComputeMethod {
         id: "passrole_lambda_invoke",
+        source: "pathfinding.cloud lambda-001",
         service: "lambda.amazonaws.com",
         actions: &["lambda:CreateFunction", "lambda:InvokeFunction"],
         pass_role: true,
     },
     ComputeMethod {
         id: "passrole_lambda_event_source",
+        source: "pathfinding.cloud lambda-002",
         service: "lambda.amazonaws.com",
         actions: &["lambda:CreateFunction", "lambda:CreateEventSourceMapping"],
         pass_role: true,
     },
     ComputeMethod {
         id: "passrole_lambda_url",
+        source: "community (a function URL invokes the function without lambda:InvokeFunction)",
         service: "lambda.amazonaws.com",
         actions: &["lambda:CreateFunction", "lambda:CreateFunctionUrlConfig"],
         pass_role: true,
     },
     ComputeMethod {
         id: "passrole_glue_dev_endpoint",
+        source: "pathfinding.cloud glue-001",
         service: "glue.amazonaws.com",
         actions: &["glue:CreateDevEndpoint"],
         pass_role: true,
     },
     ComputeMethod {
         id: "passrole_glue_job",
+        source: "pathfinding.cloud glue-003",
         service: "glue.amazonaws.com",
         actions: &["glue:CreateJob", "glue:StartJobRun"],
         pass_role: true,
     },
     ComputeMethod {
         id: "passrole_cloudformation",
+        source: "pathfinding.cloud cloudformation-001",
         service: "cloudformation.amazonaws.com",
         actions: &["cloudformation:CreateStack"],
         pass_role: true,
     },
     ComputeMethod {
         id: "passrole_datapipeline",
+        source: "pathfinding.cloud datapipeline-001",
         service: "datapipeline.amazonaws.com",
         actions: &[
             "datapipeline:CreatePipeline",
@@ -94,24 +107,28 @@ pub const COMPUTE_METHODS: &[ComputeMethod] = &[
     },
     ComputeMethod {
         id: "passrole_codebuild",
+        source: "pathfinding.cloud codebuild-001",
         service: "codebuild.amazonaws.com",
         actions: &["codebuild:CreateProject", "codebuild:StartBuild"],
         pass_role: true,
     },
     ComputeMethod {
         id: "passrole_ecs_run_task",
+        source: "pathfinding.cloud ecs-004 (ecs-002 with CreateCluster)",
         service: "ecs-tasks.amazonaws.com",
         actions: &["ecs:RegisterTaskDefinition", "ecs:RunTask"],
         pass_role: true,
     },
     ComputeMethod {
         id: "passrole_ecs_service",
+        source: "pathfinding.cloud ecs-003 (ecs-001 with CreateCluster)",
         service: "ecs-tasks.amazonaws.com",
         actions: &["ecs:RegisterTaskDefinition", "ecs:CreateService"],
         pass_role: true,
     },
     ComputeMethod {
         id: "passrole_sagemaker_notebook",
+        source: "pathfinding.cloud sagemaker-001",
         service: "sagemaker.amazonaws.com",
         actions: &[
             "sagemaker:CreateNotebookInstance",
@@ -121,54 +138,63 @@ pub const COMPUTE_METHODS: &[ComputeMethod] = &[
     },
     ComputeMethod {
         id: "passrole_sagemaker_training",
+        source: "pathfinding.cloud sagemaker-002",
         service: "sagemaker.amazonaws.com",
         actions: &["sagemaker:CreateTrainingJob"],
         pass_role: true,
     },
     ComputeMethod {
         id: "passrole_sagemaker_processing",
+        source: "pathfinding.cloud sagemaker-003",
         service: "sagemaker.amazonaws.com",
         actions: &["sagemaker:CreateProcessingJob"],
         pass_role: true,
     },
     ComputeMethod {
         id: "passrole_apprunner",
+        source: "pathfinding.cloud apprunner-001",
         service: "tasks.apprunner.amazonaws.com",
         actions: &["apprunner:CreateService"],
         pass_role: true,
     },
     ComputeMethod {
         id: "lambda_update_function_code",
+        source: "pathfinding.cloud lambda-003 (lambda-004, lambda-005)",
         service: "lambda.amazonaws.com",
         actions: &["lambda:UpdateFunctionCode"],
         pass_role: false,
     },
     ComputeMethod {
         id: "glue_update_dev_endpoint",
+        source: "pathfinding.cloud glue-002",
         service: "glue.amazonaws.com",
         actions: &["glue:UpdateDevEndpoint"],
         pass_role: false,
     },
     ComputeMethod {
         id: "ssm_send_command",
+        source: "pathfinding.cloud ssm-002",
         service: "ec2.amazonaws.com",
         actions: &["ssm:SendCommand"],
         pass_role: false,
     },
     ComputeMethod {
         id: "ssm_start_session",
+        source: "pathfinding.cloud ssm-001",
         service: "ec2.amazonaws.com",
         actions: &["ssm:StartSession"],
         pass_role: false,
     },
     ComputeMethod {
         id: "codebuild_start_build",
+        source: "pathfinding.cloud codebuild-002",
         service: "codebuild.amazonaws.com",
         actions: &["codebuild:StartBuild"],
         pass_role: false,
     },
     ComputeMethod {
         id: "ecs_execute_command",
+        source: "pathfinding-labs ecs-006",
         service: "ecs-tasks.amazonaws.com",
         actions: &["ecs:ExecuteCommand"],
         pass_role: false,
@@ -177,12 +203,14 @@ pub const COMPUTE_METHODS: &[ComputeMethod] = &[
     // (`SetStackPolicy` only lifts a stack's own update protection; it needs one of these.)
     ComputeMethod {
         id: "cloudformation_update_stack",
+        source: "pathfinding.cloud cloudformation-002",
         service: "cloudformation.amazonaws.com",
         actions: &["cloudformation:UpdateStack"],
         pass_role: false,
     },
     ComputeMethod {
         id: "cloudformation_execute_change_set",
+        source: "pathfinding.cloud cloudformation-005",
         service: "cloudformation.amazonaws.com",
         actions: &[
             "cloudformation:CreateChangeSet",
@@ -193,24 +221,28 @@ pub const COMPUTE_METHODS: &[ComputeMethod] = &[
     // Instances whose instance profile carries the role: a shell on one is the role.
     ComputeMethod {
         id: "ec2_instance_connect",
+        source: "pathfinding.cloud ec2instanceconnect-003",
         service: "ec2.amazonaws.com",
         actions: &["ec2-instance-connect:SendSSHPublicKey"],
         pass_role: false,
     },
     ComputeMethod {
         id: "ec2_serial_console",
+        source: "community (EC2 serial console, the same instance-connect key push)",
         service: "ec2.amazonaws.com",
         actions: &["ec2-instance-connect:SendSerialConsoleSSHPublicKey"],
         pass_role: false,
     },
     ComputeMethod {
         id: "sagemaker_presigned_notebook_url",
+        source: "pathfinding.cloud sagemaker-004",
         service: "sagemaker.amazonaws.com",
         actions: &["sagemaker:CreatePresignedNotebookInstanceUrl"],
         pass_role: false,
     },
     ComputeMethod {
         id: "codebuild_update_project",
+        source: "community (an existing project's buildspec replaced)",
         service: "codebuild.amazonaws.com",
         actions: &["codebuild:UpdateProject"],
         pass_role: false,
@@ -220,6 +252,7 @@ pub const COMPUTE_METHODS: &[ComputeMethod] = &[
     // service's instance role.
     ComputeMethod {
         id: "apprunner_update_service",
+        source: "pathfinding.cloud apprunner-002",
         service: "tasks.apprunner.amazonaws.com",
         actions: &["apprunner:UpdateService"],
         pass_role: false,
@@ -228,6 +261,7 @@ pub const COMPUTE_METHODS: &[ComputeMethod] = &[
     // a session of it.
     ComputeMethod {
         id: "passrole_bedrock_code_interpreter",
+        source: "pathfinding.cloud bedrock-001",
         service: "bedrock-agentcore.amazonaws.com",
         actions: &[
             "bedrock-agentcore:CreateCodeInterpreter",
@@ -239,6 +273,7 @@ pub const COMPUTE_METHODS: &[ComputeMethod] = &[
     // [bedrock-002] A session on an existing code interpreter, which runs as its role.
     ComputeMethod {
         id: "bedrock_code_interpreter_session",
+        source: "pathfinding.cloud bedrock-002",
         service: "bedrock-agentcore.amazonaws.com",
         actions: &[
             "bedrock-agentcore:StartCodeInterpreterSession",
@@ -250,6 +285,7 @@ pub const COMPUTE_METHODS: &[ComputeMethod] = &[
     // account.
     ComputeMethod {
         id: "passrole_cloudformation_stackset",
+        source: "pathfinding.cloud cloudformation-003",
         service: "cloudformation.amazonaws.com",
         actions: &[
             "cloudformation:CreateStackSet",
@@ -260,6 +296,7 @@ pub const COMPUTE_METHODS: &[ComputeMethod] = &[
     // [cloudformation-004] An existing stack set updated with a passed role and a new template.
     ComputeMethod {
         id: "passrole_cloudformation_update_stackset",
+        source: "pathfinding.cloud cloudformation-004",
         service: "cloudformation.amazonaws.com",
         actions: &["cloudformation:UpdateStackSet"],
         pass_role: true,
@@ -267,6 +304,7 @@ pub const COMPUTE_METHODS: &[ComputeMethod] = &[
     // [codebuild-003] A batch build of an existing project runs as its service role.
     ComputeMethod {
         id: "codebuild_start_build_batch",
+        source: "pathfinding.cloud codebuild-003",
         service: "codebuild.amazonaws.com",
         actions: &["codebuild:StartBuildBatch"],
         pass_role: false,
@@ -274,6 +312,7 @@ pub const COMPUTE_METHODS: &[ComputeMethod] = &[
     // [codebuild-004]
     ComputeMethod {
         id: "passrole_codebuild_batch",
+        source: "pathfinding.cloud codebuild-004",
         service: "codebuild.amazonaws.com",
         actions: &["codebuild:CreateProject", "codebuild:StartBuildBatch"],
         pass_role: true,
@@ -282,6 +321,7 @@ pub const COMPUTE_METHODS: &[ComputeMethod] = &[
     // instance's profile role at the next start.
     ComputeMethod {
         id: "ec2_modify_user_data",
+        source: "pathfinding.cloud ec2-002",
         service: "ec2.amazonaws.com",
         actions: &[
             "ec2:ModifyInstanceAttribute",
@@ -295,6 +335,7 @@ pub const COMPUTE_METHODS: &[ComputeMethod] = &[
     // launch, not the caller's, checks the role).
     ComputeMethod {
         id: "ec2_launch_template_version",
+        source: "pathfinding.cloud ec2-004 (pathfinding-labs ec2-005)",
         service: "ec2.amazonaws.com",
         actions: &[
             "ec2:CreateLaunchTemplateVersion",
@@ -305,6 +346,7 @@ pub const COMPUTE_METHODS: &[ComputeMethod] = &[
     // [ecs-005]
     ComputeMethod {
         id: "passrole_ecs_start_task",
+        source: "pathfinding.cloud ecs-005",
         service: "ecs-tasks.amazonaws.com",
         actions: &["ecs:RegisterTaskDefinition", "ecs:StartTask"],
         pass_role: true,
@@ -313,6 +355,7 @@ pub const COMPUTE_METHODS: &[ComputeMethod] = &[
     // override (and a command override).
     ComputeMethod {
         id: "passrole_ecs_run_task_override",
+        source: "pathfinding-labs ecs-008",
         service: "ecs-tasks.amazonaws.com",
         actions: &["ecs:RunTask"],
         pass_role: true,
@@ -321,6 +364,7 @@ pub const COMPUTE_METHODS: &[ComputeMethod] = &[
     // StartTask on a container instance.
     ComputeMethod {
         id: "passrole_ecs_start_task_override",
+        source: "pathfinding-labs ecs-009 (ecs-007)",
         service: "ecs-tasks.amazonaws.com",
         actions: &["ecs:StartTask"],
         pass_role: true,
@@ -328,6 +372,7 @@ pub const COMPUTE_METHODS: &[ComputeMethod] = &[
     // [glue-004]
     ComputeMethod {
         id: "passrole_glue_trigger",
+        source: "pathfinding.cloud glue-004",
         service: "glue.amazonaws.com",
         actions: &["glue:CreateJob", "glue:CreateTrigger"],
         pass_role: true,
@@ -335,6 +380,7 @@ pub const COMPUTE_METHODS: &[ComputeMethod] = &[
     // [glue-005] An existing job given a passed role and a new script.
     ComputeMethod {
         id: "passrole_glue_update_job",
+        source: "pathfinding.cloud glue-005",
         service: "glue.amazonaws.com",
         actions: &["glue:UpdateJob", "glue:StartJobRun"],
         pass_role: true,
@@ -342,6 +388,7 @@ pub const COMPUTE_METHODS: &[ComputeMethod] = &[
     // [glue-006]
     ComputeMethod {
         id: "passrole_glue_update_job_trigger",
+        source: "pathfinding.cloud glue-006",
         service: "glue.amazonaws.com",
         actions: &["glue:UpdateJob", "glue:CreateTrigger"],
         pass_role: true,
@@ -350,6 +397,7 @@ pub const COMPUTE_METHODS: &[ComputeMethod] = &[
     // in it.
     ComputeMethod {
         id: "passrole_glue_session",
+        source: "pathfinding-labs glue-007",
         service: "glue.amazonaws.com",
         actions: &["glue:CreateSession", "glue:RunStatement"],
         pass_role: true,
@@ -358,6 +406,7 @@ pub const COMPUTE_METHODS: &[ComputeMethod] = &[
     // script runs as the notebook's role at the next start.
     ComputeMethod {
         id: "sagemaker_notebook_lifecycle_config",
+        source: "pathfinding.cloud sagemaker-005",
         service: "sagemaker.amazonaws.com",
         actions: &[
             "sagemaker:CreateNotebookInstanceLifecycleConfig",
@@ -371,6 +420,7 @@ pub const COMPUTE_METHODS: &[ComputeMethod] = &[
     // the caller adds, not through lambda:InvokeFunction.
     ComputeMethod {
         id: "passrole_lambda_add_permission",
+        source: "pathfinding.cloud lambda-006",
         service: "lambda.amazonaws.com",
         actions: &["lambda:CreateFunction", "lambda:AddPermission"],
         pass_role: true,
@@ -391,25 +441,124 @@ impl ComputeMethod {
     }
 }
 
-/// Every method id the graph uses, for documentation and tests.
-pub const IAM_METHODS: &[&str] = &[
-    "assume_role",
-    "update_assume_role_policy",
-    "create_access_key",
-    "delete_and_create_access_key",
-    "create_login_profile",
-    "update_login_profile",
-    "attach_user_policy",
-    "put_user_policy",
-    "attach_group_policy",
-    "put_group_policy",
-    "attach_role_policy",
-    "put_role_policy",
-    "create_policy_version",
-    "set_default_policy_version",
-    "add_user_to_group",
-    "delete_permissions_boundary",
-    "put_permissions_boundary",
+/// A method of IAM itself: making a credential for another user, assuming or rewriting the
+/// trust of a role, or raising permissions (one's own, or another's to become it).
+#[derive(Debug)]
+pub struct IamMethod {
+    pub id: &'static str,
+    /// The actions it needs, on the user, role, group or policy it acts on.
+    pub actions: &'static [&'static str],
+    /// Where the method is published.
+    pub source: &'static str,
+}
+
+const fn iam(
+    id: &'static str,
+    actions: &'static [&'static str],
+    source: &'static str,
+) -> IamMethod {
+    IamMethod {
+        id,
+        actions,
+        source,
+    }
+}
+
+/// Every IAM method the graph uses, for documentation and tests. Raising another principal's
+/// permissions and then becoming it (pathfinding.cloud iam-014 to iam-021) is one of these
+/// followed by a way to become it.
+pub const IAM_METHODS: &[IamMethod] = &[
+    iam(
+        "assume_role",
+        &["sts:AssumeRole"],
+        "pathfinding.cloud sts-001",
+    ),
+    iam(
+        "update_assume_role_policy",
+        &["iam:UpdateAssumeRolePolicy"],
+        "pathfinding.cloud iam-012",
+    ),
+    iam(
+        "create_access_key",
+        &["iam:CreateAccessKey"],
+        "pathfinding.cloud iam-002",
+    ),
+    iam(
+        "delete_and_create_access_key",
+        &["iam:DeleteAccessKey", "iam:CreateAccessKey"],
+        "pathfinding.cloud iam-003",
+    ),
+    iam(
+        "create_login_profile",
+        &["iam:CreateLoginProfile"],
+        "pathfinding.cloud iam-004",
+    ),
+    iam(
+        "update_login_profile",
+        &["iam:UpdateLoginProfile"],
+        "pathfinding.cloud iam-006",
+    ),
+    iam(
+        "attach_user_policy",
+        &["iam:AttachUserPolicy"],
+        "pathfinding.cloud iam-008 (iam-015)",
+    ),
+    iam(
+        "put_user_policy",
+        &["iam:PutUserPolicy"],
+        "pathfinding.cloud iam-007 (iam-018)",
+    ),
+    iam(
+        "attach_group_policy",
+        &["iam:AttachGroupPolicy"],
+        "pathfinding.cloud iam-010",
+    ),
+    iam(
+        "put_group_policy",
+        &["iam:PutGroupPolicy"],
+        "pathfinding.cloud iam-011",
+    ),
+    iam(
+        "attach_role_policy",
+        &["iam:AttachRolePolicy"],
+        "pathfinding.cloud iam-009 (iam-014, iam-019)",
+    ),
+    iam(
+        "put_role_policy",
+        &["iam:PutRolePolicy"],
+        "pathfinding.cloud iam-005 (iam-017, iam-021)",
+    ),
+    iam(
+        "create_policy_version",
+        &["iam:CreatePolicyVersion"],
+        "pathfinding.cloud iam-001 (iam-016, iam-020)",
+    ),
+    iam(
+        "set_default_policy_version",
+        &["iam:SetDefaultPolicyVersion"],
+        "Rhino Security Labs, AWS IAM privilege escalation methods (2018)",
+    ),
+    iam(
+        "add_user_to_group",
+        &["iam:AddUserToGroup"],
+        "pathfinding.cloud iam-013",
+    ),
+    iam(
+        "delete_permissions_boundary",
+        &[
+            "iam:DeleteUserPermissionsBoundary",
+            "iam:DeleteRolePermissionsBoundary",
+        ],
+        "community (a boundary removed lifts what it held back)",
+    ),
+    iam(
+        "put_permissions_boundary",
+        &[
+            "iam:PutUserPermissionsBoundary",
+            "iam:PutRolePermissionsBoundary",
+        ],
+        "community (a boundary replaced by a wider one)",
+    ),
 ];
 
 pub(super) struct Ids {

@@ -56,7 +56,7 @@ use query::*;
 use raise::*;
 use reach::*;
 
-pub use methods::{COMPUTE_METHODS, ComputeMethod, IAM_METHODS};
+pub use methods::{COMPUTE_METHODS, ComputeMethod, IAM_METHODS, IamMethod};
 
 /// The principal a graph node stands for: nodes `0..n` are the principals in table order, and
 /// the hubs follow them.

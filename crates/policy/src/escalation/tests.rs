@@ -472,7 +472,122 @@ fn every_method_action_is_in_the_catalog() {
             assert!(c.id(a).is_some(), "{a}");
         }
     }
-    assert!(IAM_METHODS.len() >= 16);
+    for m in IAM_METHODS {
+        for a in m.actions {
+            assert!(c.id(a).is_some(), "{a}");
+        }
+    }
+    // Every method has a scenario in the loop above, and every id is one method's.
+    let scenarios: Vec<&str> = scenarios().iter().map(|s| s.method).collect();
+    let mut ids: Vec<&str> = IAM_METHODS
+        .iter()
+        .map(|m| m.id)
+        .chain(COMPUTE_METHODS.iter().map(|m| m.id))
+        .collect();
+    for id in &ids {
+        assert!(scenarios.contains(id), "{id} has no scenario");
+    }
+    let n = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), n, "a method id is used twice");
+    assert!(
+        COMPUTE_METHODS
+            .iter()
+            .map(|m| m.source)
+            .chain(IAM_METHODS.iter().map(|m| m.source))
+            .all(|s| !s.is_empty())
+    );
+}
+
+#[test]
+fn raising_another_principal_then_becoming_it_is_found_for_each_published_pair() {
+    // pathfinding.cloud iam-014 to iam-021: raise a principal's permissions, then become it.
+    // The role trusts only EC2 and the user holds one key, so becoming either is the second
+    // action of the pair.
+    let role = format!("arn:aws:iam::{ACCOUNT}:role/plain");
+    let user = format!("arn:aws:iam::{ACCOUNT}:user/bob");
+    let pairs: [(&str, &[&str], &str); 8] = [
+        (
+            "iam-014",
+            &["iam:AttachRolePolicy", "sts:AssumeRole"],
+            "trust_account",
+        ),
+        (
+            "iam-015",
+            &["iam:AttachUserPolicy", "iam:CreateAccessKey"],
+            "",
+        ),
+        (
+            "iam-016",
+            &["iam:CreatePolicyVersion", "sts:AssumeRole"],
+            "trust_account",
+        ),
+        (
+            "iam-017",
+            &["iam:PutRolePolicy", "sts:AssumeRole"],
+            "trust_account",
+        ),
+        ("iam-018", &["iam:PutUserPolicy", "iam:CreateAccessKey"], ""),
+        (
+            "iam-019",
+            &["iam:AttachRolePolicy", "iam:UpdateAssumeRolePolicy"],
+            "ec2",
+        ),
+        (
+            "iam-020",
+            &["iam:CreatePolicyVersion", "iam:UpdateAssumeRolePolicy"],
+            "ec2",
+        ),
+        (
+            "iam-021",
+            &["iam:PutRolePolicy", "iam:UpdateAssumeRolePolicy"],
+            "ec2",
+        ),
+    ];
+    for (id, actions, trust) in pairs {
+        let target = if trust.is_empty() { &user } else { &role };
+        let trust = match trust {
+            "trust_account" => trust_account(),
+            _ => trust_service("ec2.amazonaws.com"),
+        };
+        for missing in [None, Some(0), Some(1)] {
+            let granted: Vec<&str> = actions
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| Some(*i) != missing)
+                .map(|(_, a)| *a)
+                .collect();
+            // Each action on the one resource it acts on (on "*" it would reach mallory).
+            let on = |a: &str| match a {
+                "iam:CreatePolicyVersion" => format!("arn:aws:iam::{ACCOUNT}:policy/shared"),
+                a if a.contains("User") || a == "iam:CreateAccessKey" => user.clone(),
+                _ => role.clone(),
+            };
+            let statements: Vec<Value> = granted
+                .iter()
+                .map(|a| json!({"Effect": "Allow", "Action": a, "Resource": on(a)}))
+                .collect();
+            let a = account(&json!({
+                "users": [
+                    {"name": "mallory", "policies": [{"Version": "2012-10-17", "Statement": statements}]},
+                    {"name": "bob", "policies": ["shared"], "access_keys": 1}
+                ],
+                "roles": [{"name": "plain", "policies": ["shared"], "trust": trust}],
+                "managed": {"shared": {"doc": crate::testkit::allow(&["s3:ListAllMyBuckets"], "*"), "versions": 1}}
+            }));
+            let r = analyze(&a, &no_mfa());
+            let m = index(&a, "mallory");
+            assert_eq!(
+                r.escalates(m),
+                missing.is_none(),
+                "{id} without {missing:?} ({target}): {:?}",
+                r.paths[m]
+                    .as_ref()
+                    .map(|p| p.iter().map(|s| s.action.clone()).collect::<Vec<_>>())
+            );
+        }
+    }
 }
 
 #[test]
