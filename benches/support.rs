@@ -73,11 +73,20 @@ pub fn write_package(
     use safeguard::render::Format;
     let formats: std::collections::BTreeSet<Format> =
         [Format::Json, Format::Csv].into_iter().collect();
+    // The snapshot says the account and collection time the results say, as a real run's does
+    // (verify checks that they agree), and the results name its hash.
+    let mut snapshot: serde_json::Value =
+        serde_json::from_slice(snapshot_json).expect("a snapshot");
+    snapshot["collected_at"] = results.snapshot.collected_at.clone().into();
+    snapshot["account"]["id"] = results.account.id.clone().into();
+    let snapshot_json = serde_json::to_vec(&snapshot).expect("serializes");
+    let mut results = results.clone();
+    results.snapshot.sha256 = safeguard::snapshot::sha256_hex(&snapshot_json);
     safeguard::package::write(
         reports,
         &safeguard::package::PackageRequest {
-            snapshot_json,
-            results,
+            snapshot_json: &snapshot_json,
+            results: &results,
             formats: &formats,
             templates: None,
             created_at,

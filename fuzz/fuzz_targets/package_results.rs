@@ -33,7 +33,10 @@ fuzz_target!(|data: &[u8]| {
     // history: the same package twice is one account's series in which nothing was resolved.
     let h = safeguard::history::from_results(&[("a", data), ("b", data)]);
     assert!(h.runs.len() == 2 || h.runs.is_empty());
-    assert!(h.resolved.is_empty(), "nothing resolves between two equal runs");
+    assert!(
+        h.resolved.is_empty(),
+        "nothing resolves between two equal runs"
+    );
     let _ = safeguard::history::render::markdown(&h);
 
     // aggregate: the bytes as a package and as a run ledger.

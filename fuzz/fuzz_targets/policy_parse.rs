@@ -37,14 +37,21 @@ fuzz_target!(|data: &[u8]| {
                 let trust = serde_json::json!({"Version": "2012-10-17", "Statement": [
                     {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
                      "Action": "sts:AssumeRole"}]});
-                let policy = |document, kind, label: &str, managed_arn: Option<&str>| PolicyInput {
-                    label: label.into(),
-                    pointer: String::new(),
-                    document,
-                    kind,
-                    managed_arn: managed_arn.map(str::to_string),
-                    versions: 2,
-                };
+                fn policy<'a>(
+                    document: &'a serde_json::Value,
+                    kind: PolicyKind,
+                    label: &str,
+                    managed_arn: Option<&str>,
+                ) -> PolicyInput<'a> {
+                    PolicyInput {
+                        label: label.into(),
+                        pointer: String::new(),
+                        document,
+                        kind,
+                        managed_arn: managed_arn.map(str::to_string),
+                        versions: 2,
+                    }
+                }
                 let principal = |name: &str, kind, policies: Vec<usize>, trust: Option<usize>| {
                     let noun = if kind == PrincipalKind::User {
                         "user"
@@ -67,31 +74,54 @@ fuzz_target!(|data: &[u8]| {
                         trust: trust.map(PolicyId::from_index),
                         tags: vec![],
                         console_password: None,
+                        // "other" holds IAM's two access keys: a key for it needs a delete.
+                        access_keys: (name == "other").then_some(2),
                         instance_profile: kind == PrincipalKind::Role,
                     }
                 };
-                let account = Account::new(
-                    "111122223333",
-                    "aws",
-                    catalog,
-                    vec![
-                        policy(
-                            &doc,
-                            kind,
-                            "fuzz",
-                            Some("arn:aws:iam::111122223333:policy/fuzz"),
-                        ),
-                        policy(&admin, PolicyKind::Identity, "admin", None),
-                        policy(&trust, PolicyKind::Resource, "trust", None),
-                    ],
-                    vec![
-                        principal("fuzz", PrincipalKind::User, vec![0], None),
-                        principal("other", PrincipalKind::User, vec![0], None),
-                        principal("admin", PrincipalKind::Role, vec![1], Some(2)),
-                        principal("plain", PrincipalKind::Role, vec![0], Some(2)),
-                    ],
-                    vec![],
-                );
+                // And one admin role trusted by each service an escalation method runs code
+                // in, so that every method can be drawn.
+                let mut services: Vec<&str> = safeguard_policy::escalation::COMPUTE_METHODS
+                    .iter()
+                    .map(|m| m.service)
+                    .collect();
+                services.sort_unstable();
+                services.dedup();
+                let service_trusts: Vec<serde_json::Value> = services
+                    .iter()
+                    .map(|service| {
+                        serde_json::json!({"Version": "2012-10-17", "Statement": [
+                            {"Effect": "Allow", "Principal": {"Service": service},
+                             "Action": "sts:AssumeRole"}]})
+                    })
+                    .collect();
+                let mut policies = vec![
+                    policy(
+                        &doc,
+                        kind,
+                        "fuzz",
+                        Some("arn:aws:iam::111122223333:policy/fuzz"),
+                    ),
+                    policy(&admin, PolicyKind::Identity, "admin", None),
+                    policy(&trust, PolicyKind::Resource, "trust", None),
+                ];
+                let mut principals = vec![
+                    principal("fuzz", PrincipalKind::User, vec![0], None),
+                    principal("other", PrincipalKind::User, vec![0], None),
+                    principal("admin", PrincipalKind::Role, vec![1], Some(2)),
+                    principal("plain", PrincipalKind::Role, vec![0], Some(2)),
+                ];
+                for (i, trusted) in service_trusts.iter().enumerate() {
+                    policies.push(policy(trusted, PolicyKind::Resource, "service-trust", None));
+                    principals.push(principal(
+                        &format!("svc{i}"),
+                        PrincipalKind::Role,
+                        vec![1],
+                        Some(policies.len() - 1),
+                    ));
+                }
+                let account =
+                    Account::new("111122223333", "aws", catalog, policies, principals, vec![]);
                 let fuzz = PrincipalId::from_index(0);
                 let ctx = account.context_for(fuzz, &RequestContext::new());
                 let id = catalog.id("iam:PassRole").expect("catalog");

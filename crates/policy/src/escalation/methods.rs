@@ -196,7 +196,8 @@ pub const COMPUTE_METHODS: &[ComputeMethod] = &[
         id: "ecs_execute_command",
         source: "pathfinding-labs ecs-006",
         service: "ecs-tasks.amazonaws.com",
-        actions: &["ecs:ExecuteCommand"],
+        // The CLI's session needs the container's runtime id, which only DescribeTasks gives.
+        actions: &["ecs:ExecuteCommand", "ecs:DescribeTasks"],
         pass_role: false,
     },
     // Stacks already run by a CloudFormation service role: an update runs as that role.
