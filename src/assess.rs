@@ -1,8 +1,9 @@
 //! Assessment: runs every check the catalog uses once, then resolves each control's status.
 //!
 //! Status resolution follows docs/results-schema.md ("Statuses"): `fail` (an unwaived failing finding) beats
-//! `insufficient_evidence` (a check could not read evidence it needs) beats `manual` (a human part
-//! not attested) beats `inherited` (operated by AWS, the BAA not yet attested) beats `pass`;
+//! `insufficient_evidence` (a check could not read evidence it needs) beats `waived` (failures
+//! covered by valid waivers: a risk accepted) beats `manual` (a human part not attested) beats
+//! `inherited` (operated by AWS, the BAA not yet attested) beats `pass`;
 //! `not_applicable` is for controls whose every check found nothing to judge.
 
 use std::collections::BTreeMap;
@@ -355,11 +356,14 @@ fn check_result(
     });
     let has = |s: FindingStatus| findings.iter().any(|f| f.status == s);
     let waived = findings.iter().filter(|f| f.is_waived()).count();
+    // A check whose only failures are waived is `waived`: a risk accepted is never a pass.
     let status = if findings.iter().any(Finding::fails) {
         FindingStatus::Fail
     } else if has(FindingStatus::Error) {
         FindingStatus::Error
-    } else if has(FindingStatus::Pass) || waived > 0 {
+    } else if waived > 0 {
+        FindingStatus::Waived
+    } else if has(FindingStatus::Pass) {
         FindingStatus::Pass
     } else {
         FindingStatus::NotApplicable
@@ -401,11 +405,12 @@ fn resolve(
         (n, with)
     };
     let (failing, failing_checks) = count(&Finding::fails);
-    let (waived, _) = count(&Finding::is_waived);
+    let (waived, waived_checks) = count(&Finding::is_waived);
     let (errors, error_checks) = count(&|f| f.status == FindingStatus::Error);
     let (passing, _) = count(&|f| f.status == FindingStatus::Pass);
+    // A waived count always names the checks it belongs to.
     let waived_note = if waived > 0 {
-        format!(" ({waived} waived)")
+        format!(" ({waived} waived in {})", waived_checks.join(", "))
     } else {
         String::new()
     };
@@ -465,16 +470,25 @@ fn resolve(
                 error_checks.join(", ")
             ),
         )
+    } else if waived > 0 {
+        // Failures covered by valid waivers: the risk is accepted, the control is not met.
+        let manual = match (&control.manual, &attested) {
+            (Some(_), Some(att)) => format!("; the manual part is {att}"),
+            (Some(_), None) => format!("; the manual part needs an attestation{lapsed_note}"),
+            (None, _) => String::new(),
+        };
+        (
+            ControlStatus::Waived,
+            format!(
+                "risk accepted: {waived} failing finding(s) in {} covered by valid waiver(s), not remediated{manual}",
+                waived_checks.join(", ")
+            ),
+        )
     } else if control.manual.is_some() {
         let auto = if checks.is_empty() {
             "no automated checks".to_string()
         } else {
-            let waived = if waived > 0 {
-                format!(", {waived} waived")
-            } else {
-                String::new()
-            };
-            format!("automated checks passed ({passing} passing finding(s){waived})")
+            format!("automated checks passed ({passing} passing finding(s))")
         };
         match &attested {
             Some(att) => (
@@ -486,10 +500,10 @@ fn resolve(
                 format!("{auto}; the manual part needs an attestation{lapsed_note}"),
             ),
         }
-    } else if passing > 0 || waived > 0 {
+    } else if passing > 0 {
         (
             ControlStatus::Pass,
-            format!("every automated check passed ({passing} passing finding(s)){waived_note}"),
+            format!("every automated check passed ({passing} passing finding(s))"),
         )
     } else {
         (
@@ -604,6 +618,78 @@ mod tests {
             status_of(&s, &control("iam.root_mfa_enabled", false)),
             ControlStatus::Pass
         );
+    }
+
+    #[test]
+    fn a_failure_covered_only_by_waivers_is_risk_accepted_never_pass() {
+        // No password policy: iam.password_policy fails on the account's policy resource.
+        let s = snapshot();
+        let waiver = |expires: &str| Waiver {
+            check: "iam.password_policy".into(),
+            resource: "*".into(),
+            justification: "SSO only".into(),
+            approved_by: "CISO".into(),
+            expires: expires.parse().unwrap(),
+            event_id: None,
+            events_before: None,
+        };
+        let run = |waivers: Vec<Waiver>, yaml: &str| {
+            let opts = AssessOptions {
+                waivers,
+                ..AssessOptions::default()
+            };
+            assess(&s, "x", &catalog(yaml), &opts).unwrap()
+        };
+        let r = run(
+            vec![waiver("2099-01-01")],
+            &control("iam.password_policy", false),
+        );
+        assert_eq!(r.checks[0].status, FindingStatus::Waived);
+        assert_eq!(r.controls[0].status, ControlStatus::Waived);
+        assert!(
+            r.controls[0].status_reason.contains("risk accepted")
+                && r.controls[0].status_reason.contains("iam.password_policy"),
+            "{}",
+            r.controls[0].status_reason
+        );
+        assert_eq!(r.count(ControlStatus::Pass), 0);
+        // An attested manual part does not lift it to pass either.
+        let r = run(
+            vec![waiver("2099-01-01")],
+            &control("iam.password_policy", true),
+        );
+        assert_eq!(r.controls[0].status, ControlStatus::Waived);
+        // An expired waiver is ignored: the failure stands.
+        let r = run(
+            vec![waiver("2000-01-01")],
+            &control("iam.password_policy", false),
+        );
+        assert_eq!(r.controls[0].status, ControlStatus::Fail);
+        // A waived failure beside a real one: fail, and the reason names where the waived one is.
+        let mut s2 = s.clone();
+        s2.iam.account_summary = Some([("AccountMFAEnabled".to_string(), 0)].into());
+        let opts = AssessOptions {
+            waivers: vec![waiver("2099-01-01")],
+            ..AssessOptions::default()
+        };
+        let r = assess(
+            &s2,
+            "x",
+            &catalog(&control("iam.password_policy, iam.root_mfa_enabled", false)),
+            &opts,
+        )
+        .unwrap();
+        assert_eq!(r.controls[0].status, ControlStatus::Fail);
+        assert!(
+            r.controls[0]
+                .status_reason
+                .contains("1 waived in iam.password_policy"),
+            "{}",
+            r.controls[0].status_reason
+        );
+        // Worst first: waived is worse than manual, better than insufficient evidence.
+        assert!(ControlStatus::InsufficientEvidence < ControlStatus::Waived);
+        assert!(ControlStatus::Waived < ControlStatus::Manual);
     }
 
     #[test]

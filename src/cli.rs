@@ -646,6 +646,8 @@ impl OrgArgs {
 enum FailOn {
     Fail,
     InsufficientEvidence,
+    /// Also a control whose only failures are waived (a risk accepted).
+    Waived,
     Manual,
     /// Also an inherited control the BAA attestation has not confirmed.
     Inherited,
@@ -1196,6 +1198,7 @@ fn fail_on_status(fail_on: FailOn) -> Option<ControlStatus> {
         FailOn::Never => None,
         FailOn::Fail => Some(ControlStatus::Fail),
         FailOn::InsufficientEvidence => Some(ControlStatus::InsufficientEvidence),
+        FailOn::Waived => Some(ControlStatus::Waived),
         FailOn::Manual => Some(ControlStatus::Manual),
         FailOn::Inherited => Some(ControlStatus::Inherited),
     }

@@ -29,7 +29,7 @@ pub struct Results {
     pub account: AccountRef,
     pub snapshot: SnapshotRef,
     pub catalog: CatalogRef,
-    /// One count per control status (all five keys always present).
+    /// One count per control status (every status's key always present).
     pub summary: BTreeMap<ControlStatus, usize>,
     pub controls: Vec<ControlResult>,
     /// Every check the catalog uses, once, in id order, with its findings.
@@ -106,9 +106,10 @@ impl Direction {
             match s {
                 ControlStatus::Fail => 0,
                 ControlStatus::InsufficientEvidence => 1,
-                ControlStatus::Manual => 2,
-                ControlStatus::Inherited => 3,
-                ControlStatus::Pass | ControlStatus::NotApplicable => 4,
+                ControlStatus::Waived => 2,
+                ControlStatus::Manual => 3,
+                ControlStatus::Inherited => 4,
+                ControlStatus::Pass | ControlStatus::NotApplicable => 5,
             }
         }
         match rank(to).cmp(&rank(from)) {
@@ -284,7 +285,8 @@ impl Counts {
         for f in findings {
             match f.status {
                 FindingStatus::Fail if f.is_waived() => c.waived += 1,
-                FindingStatus::Fail => c.fail += 1,
+                // (A check's status, which no finding carries.)
+                FindingStatus::Fail | FindingStatus::Waived => c.fail += 1,
                 FindingStatus::Error => c.error += 1,
                 FindingStatus::Pass => c.pass += 1,
                 FindingStatus::NotApplicable => c.not_applicable += 1,

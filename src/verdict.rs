@@ -13,6 +13,9 @@ pub enum FindingStatus {
     /// Ordered so that sorting puts failures first in reports.
     Fail,
     Error,
+    /// A check's status only (a finding covered by a waiver stays `fail`, with its waiver):
+    /// every failing finding of the check is covered by a valid waiver. Never "pass".
+    Waived,
     Pass,
     NotApplicable,
 }
@@ -24,6 +27,7 @@ impl FindingStatus {
             FindingStatus::Fail => "fail",
             FindingStatus::NotApplicable => "not_applicable",
             FindingStatus::Error => "error",
+            FindingStatus::Waived => "waived",
         }
     }
 }
@@ -222,6 +226,8 @@ impl Finding {
 pub enum ControlStatus {
     Fail,
     InsufficientEvidence,
+    /// Its only failures are covered by valid waivers: a risk accepted, not met. Never "pass".
+    Waived,
     Manual,
     /// Operated by AWS for this account (under the BAA), not yet confirmed by an attestation.
     Inherited,
@@ -230,9 +236,10 @@ pub enum ControlStatus {
 }
 
 impl ControlStatus {
-    pub const ALL: [ControlStatus; 6] = [
+    pub const ALL: [ControlStatus; 7] = [
         ControlStatus::Fail,
         ControlStatus::InsufficientEvidence,
+        ControlStatus::Waived,
         ControlStatus::Manual,
         ControlStatus::Inherited,
         ControlStatus::Pass,
@@ -243,6 +250,7 @@ impl ControlStatus {
         match self {
             ControlStatus::Fail => "fail",
             ControlStatus::InsufficientEvidence => "insufficient_evidence",
+            ControlStatus::Waived => "waived",
             ControlStatus::Manual => "manual",
             ControlStatus::Inherited => "inherited",
             ControlStatus::Pass => "pass",
@@ -293,6 +301,7 @@ pub fn label(status: &str) -> Option<&'static str> {
     Some(match status {
         "fail" => "Fail",
         "insufficient_evidence" => "Insufficient evidence",
+        "waived" => "Risk accepted",
         "manual" => "Manual",
         "inherited" => "Inherited",
         "pass" => "Pass",
@@ -314,6 +323,7 @@ mod tests {
         for s in [
             FindingStatus::Fail,
             FindingStatus::Error,
+            FindingStatus::Waived,
             FindingStatus::Pass,
             FindingStatus::NotApplicable,
         ] {

@@ -612,7 +612,51 @@ fn attestations_waivers_and_config_reach_every_output() {
         .iter()
         .map(|w| w["status"].as_str().unwrap())
         .collect();
-    assert_eq!(statuses, ["valid", "valid", "expired"]);
+    assert_eq!(statuses, ["valid", "valid", "valid", "expired"]);
+    // A control whose only failure is waived is "Risk accepted", never a pass, in every output.
+    let accepted = control("164.312(a)(2)(iii)");
+    assert_eq!(accepted["status"], "waived", "{accepted}");
+    assert!(
+        accepted["status_reason"]
+            .as_str()
+            .unwrap()
+            .contains("iam.role_max_session_duration"),
+        "{accepted}"
+    );
+    let check = r["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["id"] == "iam.role_max_session_duration")
+        .unwrap();
+    assert_eq!(check["status"], "waived");
+    let md = fs::read_to_string(pkg.join("report.md")).unwrap();
+    assert!(
+        md.contains("Automatic logoff** — Risk accepted: risk accepted: 1 failing finding(s)"),
+        "report.md lists it among the controls that need action"
+    );
+    let csv = fs::read_to_string(pkg.join("results.csv")).unwrap();
+    assert!(
+        csv.contains("164.312(a)(2)(iii),Automatic logoff,waived"),
+        "results.csv"
+    );
+    let oscal: serde_json::Value =
+        serde_json::from_slice(&fs::read(pkg.join("results.oscal.json")).unwrap()).unwrap();
+    let finding = oscal["assessment-results"]["results"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["target"]["target-id"] == "hipaa-164.312-a-2-iii")
+        .expect("the control's OSCAL finding");
+    assert_eq!(finding["target"]["status"]["state"], "not-satisfied");
+    assert!(
+        finding["props"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["name"] == "status" && p["value"] == "waived"),
+        "{finding}"
+    );
     // The config's parameters apply, --set wins, and both are recorded with their source.
     let params: serde_json::Value =
         serde_json::from_slice(&fs::read(pkg.join("parameters.json")).unwrap()).unwrap();

@@ -26,11 +26,12 @@ pub fn render(h: &History, chart_rgb: Vec<u8>) -> Result<Vec<u8>> {
     );
     w.heading("Runs", 14.0, true);
     w.table(
-        &[46.0, 14.0, 18.0, 16.0, 14.0, 24.0, 14.0, 32.0],
+        &[40.0, 13.0, 16.0, 18.0, 15.0, 13.0, 22.0, 13.0, 28.0],
         &[
             "Collected",
             "Fail",
             "Insuff.",
+            "Accepted",
             "Manual",
             "Pass",
             "Failing findings",
@@ -45,6 +46,7 @@ pub fn render(h: &History, chart_rgb: Vec<u8>) -> Result<Vec<u8>> {
                     Cell::plain(&r.collected_at),
                     Cell::plain(n(ControlStatus::Fail)),
                     Cell::plain(n(ControlStatus::InsufficientEvidence)),
+                    Cell::plain(n(ControlStatus::Waived)),
                     Cell::plain(n(ControlStatus::Manual)),
                     Cell::plain(n(ControlStatus::Pass)),
                     Cell::plain(r.failing_findings.to_string()),

@@ -145,6 +145,7 @@ pub(crate) fn status_colour(status: &str) -> Colour {
     match status {
         "fail" => rgb(0xb4, 0x23, 0x18),
         "insufficient_evidence" | "error" => rgb(0xb8, 0x6e, 0x00),
+        "waived" => rgb(0x7a, 0x3e, 0x9d),
         "manual" => rgb(0x1f, 0x5f, 0xa8),
         "inherited" => rgb(0x4a, 0x5a, 0x8a),
         "pass" => rgb(0x1e, 0x7b, 0x34),
@@ -162,6 +163,7 @@ pub(crate) fn status_label(status: &str) -> String {
     let symbol = match status {
         "fail" => "✗",
         "insufficient_evidence" | "error" => "?",
+        "waived" => "!",
         "manual" => "✎",
         "inherited" => "~",
         "pass" => "✓",
@@ -725,7 +727,7 @@ pub fn render(results: &Results, detail: super::view::Detail) -> Result<Vec<u8>>
         .filter(|c| {
             matches!(
                 c.status,
-                ControlStatus::Fail | ControlStatus::InsufficientEvidence
+                ControlStatus::Fail | ControlStatus::InsufficientEvidence | ControlStatus::Waived
             )
         })
         .map(|c| {
@@ -735,7 +737,9 @@ pub fn render(results: &Results, detail: super::view::Detail) -> Result<Vec<u8>>
                 .filter(|k| {
                     matches!(
                         k.status,
-                        crate::verdict::FindingStatus::Fail | crate::verdict::FindingStatus::Error
+                        crate::verdict::FindingStatus::Fail
+                            | crate::verdict::FindingStatus::Error
+                            | crate::verdict::FindingStatus::Waived
                     )
                 })
                 .map(|k| k.id.as_str())
@@ -814,7 +818,11 @@ pub fn render(results: &Results, detail: super::view::Detail) -> Result<Vec<u8>>
         w.heading("Controls that need action", 14.0, true);
         w.table(
             &[60.0, 34.0, 84.0],
-            &["Control", "Status", "Checks that fail or lack evidence"],
+            &[
+                "Control",
+                "Status",
+                "Checks that fail, lack evidence or are waived",
+            ],
             attention,
         );
         let steps = super::view::checks(results)

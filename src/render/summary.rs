@@ -25,7 +25,7 @@ pub fn summary_screen(results: &Results, dir: &Path) -> String {
         .filter(|c| {
             matches!(
                 c.status,
-                ControlStatus::Fail | ControlStatus::InsufficientEvidence
+                ControlStatus::Fail | ControlStatus::InsufficientEvidence | ControlStatus::Waived
             )
         })
         .collect();

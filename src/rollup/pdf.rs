@@ -32,7 +32,7 @@ pub fn render(r: &super::Rollup, dated: &str) -> Result<Vec<u8>> {
             "Account",
             "Name and OU path",
             "Worst status",
-            "Controls (fail / insufficient / manual / pass)",
+            "Controls (fail / insufficient / accepted / manual / pass)",
         ],
         r.accounts
             .iter()
@@ -50,9 +50,10 @@ pub fn render(r: &super::Rollup, dated: &str) -> Result<Vec<u8>> {
                     )),
                     badge(Some(a.worst)),
                     Cell::plain(format!(
-                        "{} / {} / {} / {}",
+                        "{} / {} / {} / {} / {}",
                         n(ControlStatus::Fail),
                         n(ControlStatus::InsufficientEvidence),
+                        n(ControlStatus::Waived),
                         n(ControlStatus::Manual),
                         n(ControlStatus::Pass)
                     )),
@@ -82,9 +83,9 @@ pub fn render(r: &super::Rollup, dated: &str) -> Result<Vec<u8>> {
     }
     w.heading("Controls across accounts", 14.0, true);
     w.table(
-        &[30.0, 78.0, 14.0, 14.0, 14.0, 14.0, 14.0],
+        &[30.0, 66.0, 14.0, 14.0, 14.0, 14.0, 14.0, 12.0],
         &[
-            "Control", "Title", "Fail", "Insuff.", "Manual", "Inher.", "Pass",
+            "Control", "Title", "Fail", "Insuff.", "Accepted", "Manual", "Inher.", "Pass",
         ],
         r.controls
             .iter()
@@ -95,6 +96,7 @@ pub fn render(r: &super::Rollup, dated: &str) -> Result<Vec<u8>> {
                     Cell::plain(&c.title),
                     Cell::plain(n(ControlStatus::Fail)),
                     Cell::plain(n(ControlStatus::InsufficientEvidence)),
+                    Cell::plain(n(ControlStatus::Waived)),
                     Cell::plain(n(ControlStatus::Manual)),
                     Cell::plain(n(ControlStatus::Inherited)),
                     Cell::plain(n(ControlStatus::Pass)),

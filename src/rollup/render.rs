@@ -30,9 +30,10 @@ pub fn overview(r: &Rollup) -> Vec<String> {
     if let Some(w) = r.worst() {
         let n = |s: ControlStatus| r.accounts.iter().filter(|a| a.worst == s).count();
         lines.push(format!(
-            "Worst status per account: {} fail, {} insufficient evidence, {} manual, {} inherited, {} pass (worst overall: {}).",
+            "Worst status per account: {} fail, {} insufficient evidence, {} risk accepted, {} manual, {} inherited, {} pass (worst overall: {}).",
             n(ControlStatus::Fail),
             n(ControlStatus::InsufficientEvidence),
+            n(ControlStatus::Waived),
             n(ControlStatus::Manual),
             n(ControlStatus::Inherited),
             n(ControlStatus::Pass),
@@ -56,6 +57,7 @@ fn code(s: Option<ControlStatus>) -> &'static str {
     match s {
         Some(ControlStatus::Fail) => "F",
         Some(ControlStatus::InsufficientEvidence) => "IE",
+        Some(ControlStatus::Waived) => "W",
         Some(ControlStatus::Manual) => "M",
         Some(ControlStatus::Inherited) => "I",
         Some(ControlStatus::Pass) => "P",
@@ -87,19 +89,20 @@ pub fn markdown(r: &Rollup) -> String {
     let _ = writeln!(md, "## Accounts, worst first\n");
     let _ = writeln!(
         md,
-        "| Account | Name | OU path | Worst | Fail | Insufficient evidence | Manual | Pass | Gaps |\n|---|---|---|---|---|---|---|---|---|"
+        "| Account | Name | OU path | Worst | Fail | Insufficient evidence | Risk accepted | Manual | Pass | Gaps |\n|---|---|---|---|---|---|---|---|---|---|"
     );
     for a in &r.accounts {
         let n = |s: ControlStatus| a.summary.get(&s).copied().unwrap_or(0);
         let _ = writeln!(
             md,
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             cell(&a.account),
             cell(a.name.as_deref().unwrap_or("")),
             cell(a.ou_path.as_deref().unwrap_or("")),
             a.worst.as_str(),
             n(ControlStatus::Fail),
             n(ControlStatus::InsufficientEvidence),
+            n(ControlStatus::Waived),
             n(ControlStatus::Manual),
             n(ControlStatus::Pass),
             a.gaps
@@ -144,17 +147,18 @@ pub fn markdown(r: &Rollup) -> String {
     let _ = writeln!(md, "\n## Controls across accounts\n");
     let _ = writeln!(
         md,
-        "| Control | Title | Fail | Insufficient evidence | Manual | Inherited | Pass | Not applicable |\n|---|---|---|---|---|---|---|---|"
+        "| Control | Title | Fail | Insufficient evidence | Risk accepted | Manual | Inherited | Pass | Not applicable |\n|---|---|---|---|---|---|---|---|---|"
     );
     for c in &r.controls {
         let n = |s: ControlStatus| c.counts.get(&s).copied().unwrap_or(0);
         let _ = writeln!(
             md,
-            "| §{} | {} | {} | {} | {} | {} | {} | {} |",
+            "| §{} | {} | {} | {} | {} | {} | {} | {} | {} |",
             cell(&c.id),
             cell(&c.title),
             n(ControlStatus::Fail),
             n(ControlStatus::InsufficientEvidence),
+            n(ControlStatus::Waived),
             n(ControlStatus::Manual),
             n(ControlStatus::Inherited),
             n(ControlStatus::Pass),
@@ -186,7 +190,7 @@ pub fn markdown(r: &Rollup) -> String {
     }
     let _ = writeln!(
         md,
-        "\n## Account × control matrix\n\nF fail · IE insufficient evidence · M manual · I inherited · P pass · NA not applicable · — not in that package's catalog. The same matrix is rollup.csv.\n"
+        "\n## Account × control matrix\n\nF fail · IE insufficient evidence · W risk accepted (waived) · M manual · I inherited · P pass · NA not applicable · — not in that package's catalog. The same matrix is rollup.csv.\n"
     );
     let _ = write!(md, "| Account |");
     for c in &r.controls {

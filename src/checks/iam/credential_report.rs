@@ -12,7 +12,7 @@ use crate::checks::{Context, Finding, FindingStatus, Outcome};
 
 check! {
     CredentialReportCheck = "iam.credential_report",
-    "The IAM credential report lists every IAM user and was generated shortly before collection",
+    "The IAM credential report lists every IAM user and is generated shortly before collection",
     remediation: "Generate a fresh credential report before collecting the evidence.",
     params {
         // AWS regenerates a credential report at most every four hours; a day is the default bound.

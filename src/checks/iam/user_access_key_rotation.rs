@@ -5,7 +5,7 @@ use crate::checks::{Context, Finding, FindingStatus, Outcome};
 
 check! {
     UserAccessKeyRotation = "iam.user_access_key_rotation",
-    "Every active IAM user access key was rotated within the allowed age",
+    "Every active IAM user access key is rotated within the allowed age",
     remediation: "Rotate access keys older than the limit, or replace them with roles.",
     params {
         max_age_days: int(90 in 1..=3650) "oldest allowed age of an active access key",
