@@ -122,6 +122,7 @@ pub fn assess(
             resolve(c, &evaluated, attested)
         })
         .collect();
+    let controls = roll_up_standards(controls);
     for c in &catalog.controls {
         for id in &c.checks {
             if let Some(k) = evaluated.get_mut(id.as_str()) {
@@ -386,11 +387,36 @@ fn resolve(
     evaluated: &BTreeMap<&str, CheckResult>,
     attestations: Vec<AttestationResult>,
 ) -> ControlResult {
+    // Only primary checks decide the control: a supporting check evidences part of the
+    // citation or a precondition of it, so its findings are observations listed under the
+    // control, with the mapping's reason, and never move its status.
     let checks: Vec<&CheckResult> = control
-        .checks
+        .mappings
         .iter()
-        .map(|id| &evaluated[id.as_str()])
+        .filter(|m| m.role == crate::catalog::Role::Primary)
+        .map(|m| &evaluated[m.check.as_str()])
         .collect();
+    let observed: Vec<&str> = control
+        .mappings
+        .iter()
+        .filter(|m| m.role == crate::catalog::Role::Supporting)
+        .map(|m| &evaluated[m.check.as_str()])
+        .filter(|k| {
+            matches!(
+                k.status,
+                FindingStatus::Fail | FindingStatus::Error | FindingStatus::Waived
+            )
+        })
+        .map(|k| k.id.as_str())
+        .collect();
+    let observations = if observed.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; observations from supporting checks, which do not decide it: {}",
+            observed.join(", ")
+        )
+    };
     let count = |keep: &dyn Fn(&Finding) -> bool| -> (usize, Vec<&str>) {
         let with: Vec<&str> = checks
             .iter()
@@ -486,7 +512,7 @@ fn resolve(
         )
     } else if control.manual.is_some() {
         let auto = if checks.is_empty() {
-            "no automated checks".to_string()
+            "no automated check decides it".to_string()
         } else {
             format!("automated checks passed ({passing} passing finding(s))")
         };
@@ -518,7 +544,7 @@ fn resolve(
         requirement: control.requirement,
         summary: control.summary.clone(),
         status,
-        status_reason: reason,
+        status_reason: format!("{reason}{observations}"),
         manual: control.manual.clone(),
         // Kept for readers of v1: the rule has no "not applicable", so it is never set.
         not_applicable: None,
@@ -539,6 +565,58 @@ fn resolve(
             })
             .collect(),
     }
+}
+
+/// The implementation specifications of a standard: `164.308(a)(1)(i)` → the citations under
+/// `164.308(a)(1)(…)` but itself; `164.312(a)(1)` → those under `164.312(a)(…)`.
+fn specification_of(standard: &str, spec: &str) -> bool {
+    // A standard cited by one paragraph alone (`164.316(a)`, `164.312(b)`) has none.
+    let Some(cut) = standard.rfind('(').filter(|&c| standard[..c].contains('(')) else {
+        return false;
+    };
+    spec != standard
+        && spec
+            .strip_prefix(&standard[..cut])
+            .is_some_and(|rest| rest.starts_with('('))
+}
+
+/// A standard is never better than its required implementation specifications (45 CFR
+/// 164.306(d)(2)): a standard whose required specification fails, lacks evidence or is
+/// otherwise worse takes that status, and the reason names the specification. (Addressable
+/// specifications count once their decision is recorded as implemented.)
+fn roll_up_standards(mut controls: Vec<ControlResult>) -> Vec<ControlResult> {
+    let required: Vec<(String, ControlStatus)> = controls
+        .iter()
+        .filter(|c| c.requirement == crate::catalog::Requirement::Required)
+        .map(|c| (c.id.clone(), c.status))
+        .collect();
+    for c in controls
+        .iter_mut()
+        .filter(|c| c.requirement == crate::catalog::Requirement::Standard)
+    {
+        let specs: Vec<&(String, ControlStatus)> = required
+            .iter()
+            .filter(|(id, _)| specification_of(&c.id, id))
+            .collect();
+        let Some(worst) = specs.iter().map(|(_, s)| *s).min() else {
+            continue;
+        };
+        if worst < c.status {
+            let holding: Vec<&str> = specs
+                .iter()
+                .filter(|(_, s)| *s == worst)
+                .map(|(id, _)| id.as_str())
+                .collect();
+            c.status_reason = format!(
+                "{} by its required specification(s) §{} (a standard is never better than them); on its own: {}",
+                worst.label(),
+                holding.join(", §"),
+                c.status_reason
+            );
+            c.status = worst;
+        }
+    }
+    controls
 }
 
 fn first_sentence(s: &str) -> String {
@@ -690,6 +768,73 @@ mod tests {
         // Worst first: waived is worse than manual, better than insufficient evidence.
         assert!(ControlStatus::InsufficientEvidence < ControlStatus::Waived);
         assert!(ControlStatus::Waived < ControlStatus::Manual);
+    }
+
+    #[test]
+    fn only_primary_checks_decide_and_supporting_failures_are_observations() {
+        // No password policy: iam.password_policy fails; as a supporting check it only observes.
+        let s = snapshot();
+        let yaml = "controls:\n  - id: \"164.312(d)\"\n    title: T\n    safeguard: technical\n    requirement: required\n    summary: S\n    checks: [{check: iam.password_policy, role: supporting, why: a precondition}]\n    manual: attest it\n";
+        let r = assess(&s, "x", &catalog(yaml), &AssessOptions::default()).unwrap();
+        let c = &r.controls[0];
+        assert_eq!(c.status, ControlStatus::Manual, "{}", c.status_reason);
+        assert!(
+            c.status_reason.contains(
+                "observations from supporting checks, which do not decide it: iam.password_policy"
+            ),
+            "{}",
+            c.status_reason
+        );
+        assert_eq!(
+            c.checks[0].status,
+            FindingStatus::Fail,
+            "the observation is listed"
+        );
+    }
+
+    #[test]
+    fn a_standard_is_never_better_than_its_required_specifications() {
+        assert!(specification_of("164.308(a)(1)(i)", "164.308(a)(1)(ii)(B)"));
+        assert!(specification_of("164.312(a)(1)", "164.312(a)(2)(iv)"));
+        assert!(specification_of("164.308(b)(1)", "164.308(b)(3)"));
+        assert!(!specification_of("164.308(a)(1)(i)", "164.308(a)(1)(i)"));
+        assert!(!specification_of("164.308(a)(1)(i)", "164.308(a)(2)"));
+        assert!(
+            !specification_of("164.316(a)", "164.316(b)(2)(i)"),
+            "a lone paragraph"
+        );
+        assert!(!specification_of("164.312(b)", "164.312(c)(1)"));
+        let s = snapshot();
+        let yaml = "controls:
+  - id: \"164.308(a)(5)(i)\"
+    title: Standard
+    safeguard: administrative
+    requirement: standard
+    summary: S
+    manual: attest it
+  - id: \"164.308(a)(5)(ii)(D)\"
+    title: Spec
+    safeguard: administrative
+    requirement: required
+    summary: S
+    checks: [{check: iam.password_policy, role: primary, why: it}]
+";
+        let r = assess(&s, "x", &catalog(yaml), &AssessOptions::default()).unwrap();
+        assert_eq!(r.controls[1].status, ControlStatus::Fail);
+        let standard = &r.controls[0];
+        assert_eq!(standard.status, ControlStatus::Fail);
+        assert!(
+            standard
+                .status_reason
+                .starts_with("Fail by its required specification(s) §164.308(a)(5)(ii)(D)"),
+            "{}",
+            standard.status_reason
+        );
+        assert_eq!(
+            r.count(ControlStatus::Fail),
+            2,
+            "the summary counts the rolled-up status"
+        );
     }
 
     #[test]

@@ -76,8 +76,9 @@ fn demo_writes_a_complete_verifiable_package() {
         assert!(pkg.join(f).is_file(), "{f} missing");
     }
     let stdout = String::from_utf8_lossy(&o.stdout);
+    // A control whose only deciding failure is waived is "Risk accepted" on the screen too.
     assert!(
-        stdout.contains("Insufficient evidence") && stdout.contains("164.308(a)(1)(ii)(A)"),
+        stdout.contains("Risk accepted          164.308(a)(5)(ii)(C)"),
         "{stdout}"
     );
     let v = run(&["verify", pkg.to_str().unwrap()]);
@@ -474,7 +475,7 @@ fn a_broken_template_is_bad_input_and_leaves_no_package() {
     );
     assert_eq!(
         fs::read_to_string(pkg.join("report.md")).unwrap(),
-        "Account 483920175634: 23 failing\n"
+        "Account 483920175634: 15 failing\n"
     );
 }
 
@@ -612,17 +613,20 @@ fn attestations_waivers_and_config_reach_every_output() {
         .iter()
         .map(|w| w["status"].as_str().unwrap())
         .collect();
-    assert_eq!(statuses, ["valid", "valid", "valid", "expired"]);
-    // A control whose only failure is waived is "Risk accepted", never a pass, in every output.
-    let accepted = control("164.312(a)(2)(iii)");
+    assert_eq!(statuses, ["valid", "valid", "valid", "valid", "expired"]);
+    // A control whose only deciding failure is waived is "Risk accepted", never a pass, in
+    // every output; a waived finding of a supporting check is an observation that decides
+    // nothing (164.312(a)(2)(iii) rests on its manual part).
+    let accepted = control("164.308(a)(5)(ii)(C)");
     assert_eq!(accepted["status"], "waived", "{accepted}");
     assert!(
         accepted["status_reason"]
             .as_str()
             .unwrap()
-            .contains("iam.role_max_session_duration"),
+            .contains("cloudwatch.console_login_failure_alarm"),
         "{accepted}"
     );
+    assert_eq!(control("164.312(a)(2)(iii)")["status"], "manual");
     let check = r["checks"]
         .as_array()
         .unwrap()
@@ -632,12 +636,12 @@ fn attestations_waivers_and_config_reach_every_output() {
     assert_eq!(check["status"], "waived");
     let md = fs::read_to_string(pkg.join("report.md")).unwrap();
     assert!(
-        md.contains("Automatic logoff** — Risk accepted: risk accepted: 1 failing finding(s)"),
+        md.contains("Log-in monitoring** — Risk accepted: risk accepted: 1 failing finding(s)"),
         "report.md lists it among the controls that need action"
     );
     let csv = fs::read_to_string(pkg.join("results.csv")).unwrap();
     assert!(
-        csv.contains("164.312(a)(2)(iii),Automatic logoff,waived"),
+        csv.contains("164.308(a)(5)(ii)(C),Log-in monitoring,waived"),
         "results.csv"
     );
     let oscal: serde_json::Value =
@@ -646,7 +650,7 @@ fn attestations_waivers_and_config_reach_every_output() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|f| f["target"]["target-id"] == "hipaa-164.312-a-2-iii")
+        .find(|f| f["target"]["target-id"] == "hipaa-164.308-a-5-ii-c")
         .expect("the control's OSCAL finding");
     assert_eq!(finding["target"]["status"]["state"], "not-satisfied");
     assert!(
