@@ -414,30 +414,10 @@ impl Condition {
                 .map(|v| Tri::from_bool(!v.eq_ignore_ascii_case("true")))
                 .fold(Tri::False, Tri::or);
         }
-        let numeric = matches!(
-            op.family,
-            DateEquals
-                | DateLessThan
-                | DateLessThanEquals
-                | DateGreaterThan
-                | DateGreaterThanEquals
-                | NumericEquals
-                | NumericLessThan
-                | NumericLessThanEquals
-                | NumericGreaterThan
-                | NumericGreaterThanEquals
-        );
-        if !numeric {
+        let is_date = op.family.is_date();
+        if !is_date && !op.family.is_number() {
             return Tri::Unknown;
         }
-        let is_date = matches!(
-            op.family,
-            DateEquals
-                | DateLessThan
-                | DateLessThanEquals
-                | DateGreaterThan
-                | DateGreaterThanEquals
-        );
         let mut result = Tri::False;
         for v in &self.values {
             let Some(text) = ctx.substitute(v).text() else {
@@ -493,6 +473,32 @@ impl Condition {
             )
         };
         format!("{} {} {}", self.operator.name, self.key, vals)
+    }
+}
+
+impl Family {
+    fn is_date(self) -> bool {
+        use Family::*;
+        matches!(
+            self,
+            DateEquals
+                | DateLessThan
+                | DateLessThanEquals
+                | DateGreaterThan
+                | DateGreaterThanEquals
+        )
+    }
+
+    fn is_number(self) -> bool {
+        use Family::*;
+        matches!(
+            self,
+            NumericEquals
+                | NumericLessThan
+                | NumericLessThanEquals
+                | NumericGreaterThan
+                | NumericGreaterThanEquals
+        )
     }
 }
 
