@@ -734,13 +734,15 @@ pub fn render(results: &Results, detail: super::view::Detail) -> Result<Vec<u8>>
             let failing: Vec<&str> = c
                 .checks
                 .iter()
+                // Only the checks that decide the control (supporting ones are observations).
                 .filter(|k| {
-                    matches!(
-                        k.status,
-                        crate::verdict::FindingStatus::Fail
-                            | crate::verdict::FindingStatus::Error
-                            | crate::verdict::FindingStatus::Waived
-                    )
+                    k.role == crate::catalog::Role::Primary
+                        && matches!(
+                            k.status,
+                            crate::verdict::FindingStatus::Fail
+                                | crate::verdict::FindingStatus::Error
+                                | crate::verdict::FindingStatus::Waived
+                        )
                 })
                 .map(|k| k.id.as_str())
                 .collect();
@@ -750,7 +752,12 @@ pub fn render(results: &Results, detail: super::view::Detail) -> Result<Vec<u8>>
                     &status_label(c.status.as_str()),
                     status_colour(c.status.as_str()),
                 ),
-                Cell::plain(failing.join(", ")),
+                // A standard held by its specifications says so, as its reason does.
+                Cell::plain(if failing.is_empty() {
+                    c.status_reason.clone()
+                } else {
+                    failing.join(", ")
+                }),
             ]
         })
         .collect();
@@ -821,7 +828,7 @@ pub fn render(results: &Results, detail: super::view::Detail) -> Result<Vec<u8>>
             &[
                 "Control",
                 "Status",
-                "Checks that fail, lack evidence or are waived",
+                "Deciding checks that fail, lack evidence or are waived",
             ],
             attention,
         );
