@@ -525,6 +525,7 @@ mod tests {
         "164.308(a)(7)(ii)(E)",
         "164.308(a)(8)",
         "164.308(b)(1)",
+        "164.308(b)(2)",
         "164.308(b)(3)",
         "164.310(a)(1)",
         "164.310(a)(2)(i)",
@@ -573,6 +574,9 @@ mod tests {
         "164.308(a)(6)(i)",
         "164.308(a)(7)(i)",
         "164.308(b)(1)",
+        // A business associate's subcontractors: the (b) standard's second paragraph, whose
+        // assurances (b)(3) documents as well.
+        "164.308(b)(2)",
         "164.310(a)(1)",
         "164.310(d)(1)",
         "164.312(a)(1)",
@@ -580,7 +584,6 @@ mod tests {
         "164.312(e)(1)",
         "164.314(a)(1)",
         "164.314(b)(1)",
-        "164.316(a)",
         "164.316(b)(1)",
     ];
 
@@ -592,6 +595,7 @@ mod tests {
         "164.310(c)",
         "164.312(b)",
         "164.312(d)",
+        "164.316(a)",
     ];
 
     #[test]
@@ -601,7 +605,7 @@ mod tests {
         assert_eq!(ids, SECURITY_RULE);
         assert_eq!(
             ids.len(),
-            65,
+            66,
             "Subpart C: §164.308, .310, .312, .314 and .316"
         );
         for c in &cat.controls {

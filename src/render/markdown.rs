@@ -76,6 +76,7 @@ pub fn render(
     env.add_filter("validity", validity);
     env.add_filter("check_anchor", |s: String| super::view::check_anchor(&s));
     env.add_filter("counts", counts);
+    env.add_filter("attested", attested);
     env.add_template_owned(TEMPLATE_NAME, source)
         .map_err(|e| template_error(&origin, &e))?;
     let statuses: Vec<&str> = ControlStatus::ALL.iter().map(|s| s.as_str()).collect();
@@ -135,6 +136,19 @@ fn template_error(path: &Path, e: &minijinja::Error) -> Error {
 
 fn status_label(s: String) -> String {
     crate::verdict::label(&s).map_or(s, str::to_string)
+}
+
+/// Whether one of a control's attestations holds (its manual part is then attested, not
+/// awaiting one).
+fn attested(attestations: Value) -> bool {
+    attestations.try_iter().is_ok_and(|mut it| {
+        it.any(|a| {
+            a.get_attr("status")
+                .ok()
+                .and_then(|s| s.as_str().map(|s| s == "valid"))
+                .unwrap_or(false)
+        })
+    })
 }
 
 /// A control's counts for one check in words ("3 fail, 9 pass"), as the check's own.

@@ -901,8 +901,19 @@ pub fn render(results: &Results, detail: super::view::Detail) -> Result<Vec<u8>>
             w.paragraph(&format!("Inherited: {na}"), 8.5, Weight::Regular, dark);
         }
         if let Some(manual) = &c.manual {
+            let attested = c
+                .attestations
+                .iter()
+                .any(|a| a.status == crate::verdict::Validity::Valid);
             w.paragraph(
-                &format!("Manual part (needs an attestation): {manual}"),
+                &format!(
+                    "Manual part ({}): {manual}",
+                    if attested {
+                        "attested"
+                    } else {
+                        "needs an attestation"
+                    }
+                ),
                 8.5,
                 Weight::Regular,
                 dark,

@@ -4,9 +4,10 @@
 //!
 //! Each change is a finding, so the package lists them as evidence. A change fails when the
 //! root user made it, or when it was attempted and denied (someone tried to change access
-//! without the right to); the rest pass.
+//! without the right to); the rest are listed for review (`not_applicable`: a change is no
+//! verdict), and one account-level finding passes when none of them fails.
 
-use crate::checks::{Context, Finding, Outcome};
+use crate::checks::{Context, Finding, FindingStatus, Outcome};
 
 check! {
     AccessChangeLog = "cloudtrail.access_change_log",
@@ -51,10 +52,27 @@ fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Outcome {
                     evidence,
                 )
             } else {
-                Finding::pass(resource, e.describe(), evidence)
+                // An ordinary change is evidence to review, not a verdict: never "pass".
+                Finding::not_applicable(
+                    resource,
+                    format!("listed for review: {}", e.describe()),
+                    evidence,
+                )
             }
         })
         .collect();
+    // The check's own question, answered once for the account.
+    if !events.is_empty() && !out.iter().any(|f| f.status == FindingStatus::Fail) {
+        out.push(Finding::pass(
+            ctx.account_resource("iam-changes"),
+            format!(
+                "none of the {} IAM change(s) listed for review {} was made by the root user or attempted without authorization",
+                events.len(),
+                super::root_activity::window(ctx)
+            ),
+            ptr,
+        ));
+    }
     // Listed changes stand as evidence; a window shorter than required is a gap beside them.
     out.extend(super::root_activity::window_gap(ctx, settings.min_lookback_days));
     if out.is_empty() {
@@ -122,10 +140,11 @@ mod tests {
             ),
         ]);
         let f = run(&AccessChangeLog, &s);
-        assert_eq!(statuses(&f), ["pass", "fail", "fail"]);
+        // An ordinary change is listed for review, never passed.
+        assert_eq!(statuses(&f), ["not_applicable", "fail", "fail"]);
         assert_eq!(
             f[0].message,
-            "2026-10-10T10:00:00Z arn:aws:iam::123456789012:user/alice called CreateUser on AWS::IAM::User bob"
+            "listed for review: 2026-10-10T10:00:00Z arn:aws:iam::123456789012:user/alice called CreateUser on AWS::IAM::User bob"
         );
         assert!(f[1].message.starts_with("made by the root user"));
         assert!(
@@ -140,7 +159,16 @@ mod tests {
                 &s,
                 &[("fail_on_denied", ParamValue::Bool(false))]
             )),
-            ["pass", "fail", "pass"]
+            ["not_applicable", "fail", "not_applicable"]
+        );
+        // With nothing to fail, one account-level finding answers the check's question.
+        s.cloudtrail.event_history.iam_changes.as_mut().unwrap().truncate(1);
+        let f = run(&AccessChangeLog, &s);
+        assert_eq!(statuses(&f), ["not_applicable", "pass"]);
+        assert!(
+            f[1].message.starts_with("none of the 1 IAM change(s) listed for review"),
+            "{}",
+            f[1].message
         );
 
         s.cloudtrail.event_history.iam_changes = None;
