@@ -257,11 +257,17 @@ enum DiffFormat {
 struct SigningArgs {
     /// Sign the package with this Ed25519 private key (PKCS#8 PEM, from `safeguard keygen` or
     /// `openssl genpkey -algorithm ed25519`): writes signature.json, a DSSE envelope.
-    #[arg(long, value_name = "FILE", conflicts_with = "sign_kms_key")]
+    /// A scheduled run signs without the flag through SAFEGUARD_SIGN_KEY.
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with = "sign_kms_key",
+        env = "SAFEGUARD_SIGN_KEY"
+    )]
     sign_key: Option<PathBuf>,
     /// Sign with this AWS KMS key (ECC_NIST_P256, SIGN_VERIFY; kms:Sign): the private key
-    /// never leaves KMS.
-    #[arg(long, value_name = "ARN")]
+    /// never leaves KMS. Or SAFEGUARD_SIGN_KMS_KEY.
+    #[arg(long, value_name = "ARN", env = "SAFEGUARD_SIGN_KMS_KEY")]
     sign_kms_key: Option<String>,
 }
 
@@ -1149,7 +1155,11 @@ fn verify(
                 ),
             );
         }
-        None => {}
+        // Hashes show the files are consistent, not who produced them: said on its own line.
+        None => say(
+            "UNSIGNED",
+            "no signature.json: the hashes show the files are consistent, not who produced them",
+        ),
     }
     if v.is_intact() && signature_ok {
         say(

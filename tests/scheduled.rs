@@ -1281,3 +1281,46 @@ fn hostile_series_never_hang_and_never_count() {
         );
     }
 }
+
+#[test]
+fn a_scheduled_run_signs_from_the_environment_and_verify_names_an_unsigned_package() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    ok(&run(safeguard().current_dir(t).args(["keygen", "k"])));
+    // No flag: SAFEGUARD_SIGN_KEY signs, as a cron job or container sets it once.
+    let signed = PathBuf::from(
+        ok(&run(safeguard()
+            .current_dir(t)
+            .env("SAFEGUARD_SIGN_KEY", "k.key")
+            .args(["demo", "-q", "-o", "a"])))
+        .lines()
+        .next()
+        .unwrap()
+        .trim(),
+    );
+    let out = ok(&run(safeguard()
+        .current_dir(t)
+        .arg("verify")
+        .arg(&signed)
+        .args(["--key", "k.pub"])));
+    assert!(out.contains("SIGNED   by ed25519:"), "{out}");
+    // Without a signature, verify says so on a line of its own.
+    let unsigned = PathBuf::from(
+        ok(&run(safeguard()
+            .current_dir(t)
+            .args(["demo", "-q", "-o", "b"])))
+        .lines()
+        .next()
+        .unwrap()
+        .trim(),
+    );
+    let out = ok(&run(safeguard()
+        .current_dir(t)
+        .arg("verify")
+        .arg(&unsigned)));
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("UNSIGNED") && l.contains("not who produced them")),
+        "{out}"
+    );
+}
