@@ -1047,11 +1047,10 @@ fn verify(
     let mut fetched = None;
     let dir: &std::path::Path = if text.starts_with("s3://") {
         let url = crate::upload::S3Location::parse(&text)?;
-        package::interrupt::install();
-        fetched_dir =
-            tempfile::tempdir().map_err(|e| crate::error::Error::io(std::env::temp_dir(), e))?;
         // An interrupt removes the download as it removes a package being written.
-        _staged = package::interrupt::Staged::register(fetched_dir.path());
+        (fetched_dir, _staged) = package::interrupt::create_staged(|| {
+            tempfile::tempdir().map_err(|e| crate::error::Error::io(std::env::temp_dir(), e))
+        })?;
         let f = crate::upload::fetch(&url, fetched_dir.path(), profile, None, call_timeout)?;
         let line = match &f.retention {
             Some((mode, until)) => {

@@ -56,6 +56,18 @@ pub struct Preparer {
     pub organization: Option<String>,
 }
 
+impl Preparer {
+    /// Whether `who` ("Name, Title") is the person preparing the package: the report then says
+    /// an attestation is self-attested, a waiver self-approved. Not an error (a small clinic
+    /// may have one person), but an auditor weighs independence.
+    pub fn is(&self, who: &str) -> bool {
+        let name = |s: &str| s.split(',').next().unwrap_or("").trim().to_lowercase();
+        self.prepared_by
+            .as_deref()
+            .is_some_and(|p| !name(p).is_empty() && name(p) == name(who))
+    }
+}
+
 /// The parameter overrides of a config file, validated against the checks' declarations.
 #[derive(Debug, Default)]
 pub struct ConfigFile {
@@ -204,5 +216,17 @@ mod tests {
         assert!(text.contains("did you mean \"min_length\"?"), "{text}");
         assert!(text.contains("4 problems in "), "{text}");
         assert_eq!(e.exit_code(), 2);
+    }
+
+    #[test]
+    fn the_preparer_is_recognised_by_name_whatever_the_title() {
+        let p = Preparer {
+            prepared_by: Some("Dana Reyes, Security Officer".into()),
+            organization: None,
+        };
+        assert!(p.is("Dana Reyes, Privacy and Security Officer"));
+        assert!(p.is("dana reyes"));
+        assert!(!p.is("Marcus Lee, Chief Executive Officer"));
+        assert!(!Preparer::default().is("Dana Reyes"));
     }
 }

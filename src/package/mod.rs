@@ -154,13 +154,14 @@ pub fn write_files(
     std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
     remove_stale_partials(parent);
 
-    interrupt::install();
-    let staging = tempfile::Builder::new()
-        .prefix(PARTIAL_PREFIX)
-        .tempdir_in(parent)
-        .map_err(|e| Error::io(parent, e))?;
     // Until the rename below, an interrupt (SIGINT, SIGTERM) removes the folder being written.
-    let staged = interrupt::Staged::register(staging.path());
+    // It is created and registered at once: a signal in between would find it unregistered.
+    let (staging, staged) = interrupt::create_staged(|| {
+        tempfile::Builder::new()
+            .prefix(PARTIAL_PREFIX)
+            .tempdir_in(parent)
+            .map_err(|e| Error::io(parent, e))
+    })?;
     let mut manifest_files = Vec::new();
     for (name, bytes) in files {
         let path = staging.path().join(name);
@@ -279,6 +280,19 @@ pub mod interrupt {
             // next run still cleans up.
             let _ = ctrlc::set_handler(on_interrupt);
         });
+    }
+
+    /// Creates a temporary folder with `create` and registers it for removal, both before an
+    /// interrupt can act (the handler waits for them).
+    pub fn create_staged<E>(
+        create: impl FnOnce() -> Result<tempfile::TempDir, E>,
+    ) -> Result<(tempfile::TempDir, Staged), E> {
+        install();
+        writing(|| {
+            let dir = create()?;
+            let staged = Staged::register(dir.path());
+            Ok((dir, staged))
+        })
     }
 
     /// Runs `write` (one file, or a folder for one) unless the run was interrupted, in which

@@ -77,6 +77,8 @@ pub fn render(
     env.add_filter("check_anchor", |s: String| super::view::check_anchor(&s));
     env.add_filter("counts", counts);
     env.add_filter("attested", attested);
+    let preparer = results.preparer.clone();
+    env.add_filter("self_signed", move |who: String| preparer.is(&who));
     env.add_template_owned(TEMPLATE_NAME, source)
         .map_err(|e| template_error(&origin, &e))?;
     let statuses: Vec<&str> = ControlStatus::ALL.iter().map(|s| s.as_str()).collect();

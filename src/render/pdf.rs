@@ -920,7 +920,12 @@ pub fn render(results: &Results, detail: super::view::Detail) -> Result<Vec<u8>>
             );
         }
         for a in &c.attestations {
-            w.paragraph(&attestation_line(a), 9.0, Weight::Regular, dark);
+            w.paragraph(
+                &attestation_line(a, &results.preparer),
+                9.0,
+                Weight::Regular,
+                dark,
+            );
         }
         if !c.checks.is_empty() {
             let rows = c
@@ -1074,7 +1079,16 @@ pub fn render(results: &Results, detail: super::view::Detail) -> Result<Vec<u8>>
                         wv.check, wv.resource, wv.findings
                     )),
                     Cell::plain(&wv.justification),
-                    Cell::plain(format!("{}, until {}", wv.approved_by, wv.expires)),
+                    Cell::plain(format!(
+                        "{}{}, until {}",
+                        wv.approved_by,
+                        if results.preparer.is(&wv.approved_by) {
+                            " (self-approved)"
+                        } else {
+                            ""
+                        },
+                        wv.expires
+                    )),
                 ]
             })
             .collect();
@@ -1173,7 +1187,10 @@ pub(crate) struct DocMeta<'a> {
 }
 
 /// One attestation as a sentence, evidence references included.
-fn attestation_line(a: &crate::results::AttestationResult) -> String {
+fn attestation_line(
+    a: &crate::results::AttestationResult,
+    preparer: &crate::results::Preparer,
+) -> String {
     let evidence: Vec<String> = a
         .evidence
         .iter()
@@ -1195,7 +1212,11 @@ fn attestation_line(a: &crate::results::AttestationResult) -> String {
         "Attestation ({}): \"{}\" — {}, {}, valid until {}.{}",
         a.status.as_str(),
         a.statement,
-        a.attested_by,
+        if preparer.is(&a.attested_by) {
+            format!("{} (self-attested: the package's preparer)", a.attested_by)
+        } else {
+            a.attested_by.clone()
+        },
         a.date,
         a.expires,
         if evidence.is_empty() {
