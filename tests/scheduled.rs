@@ -1287,17 +1287,16 @@ fn a_scheduled_run_signs_from_the_environment_and_verify_names_an_unsigned_packa
     let tmp = tempfile::tempdir().unwrap();
     let t = tmp.path();
     ok(&run(safeguard().current_dir(t).args(["keygen", "k"])));
+    // The demo's package folder, with the environment given.
+    let demo = |out: &str, env: &[(&str, &str)]| {
+        let mut c = safeguard();
+        c.current_dir(t)
+            .args(["demo", "-q", "-o", out])
+            .envs(env.iter().copied());
+        PathBuf::from(ok(&run(&mut c)).lines().next().unwrap().trim())
+    };
     // No flag: SAFEGUARD_SIGN_KEY signs, as a cron job or container sets it once.
-    let signed = PathBuf::from(
-        ok(&run(safeguard()
-            .current_dir(t)
-            .env("SAFEGUARD_SIGN_KEY", "k.key")
-            .args(["demo", "-q", "-o", "a"])))
-        .lines()
-        .next()
-        .unwrap()
-        .trim(),
-    );
+    let signed = demo("a", &[("SAFEGUARD_SIGN_KEY", "k.key")]);
     let out = ok(&run(safeguard()
         .current_dir(t)
         .arg("verify")
@@ -1305,15 +1304,7 @@ fn a_scheduled_run_signs_from_the_environment_and_verify_names_an_unsigned_packa
         .args(["--key", "k.pub"])));
     assert!(out.contains("SIGNED   by ed25519:"), "{out}");
     // Without a signature, verify says so on a line of its own.
-    let unsigned = PathBuf::from(
-        ok(&run(safeguard()
-            .current_dir(t)
-            .args(["demo", "-q", "-o", "b"])))
-        .lines()
-        .next()
-        .unwrap()
-        .trim(),
-    );
+    let unsigned = demo("b", &[]);
     let out = ok(&run(safeguard()
         .current_dir(t)
         .arg("verify")

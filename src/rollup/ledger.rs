@@ -116,7 +116,7 @@ impl Ledger {
                 ),
             ));
         }
-        let (started, shard_in_run) = parse_run_id(&self.run).ok_or_else(|| {
+        let (_, shard_in_run) = parse_run_id(&self.run).ok_or_else(|| {
             (
                 "/run".to_string(),
                 format!(
@@ -125,7 +125,6 @@ impl Ledger {
                 ),
             )
         })?;
-        let _ = started;
         let shard = match &self.shard {
             None => None,
             Some(s) => Some(parse_shard(s).ok_or_else(|| {
