@@ -13,7 +13,11 @@ pub fn reference_markdown(catalog: &Catalog) -> String {
          Every check returns one finding per resource it evaluates: `pass`, `fail`, `not_applicable`, or `error` when the\n\
          evidence it needs is missing from the snapshot (which makes the controls it serves `insufficient_evidence`, never `pass`).\n\
          Parameters are overridden per run with `--set CHECK.PARAM=VALUE`.\n\n\
-         | check | serves | parameters |\n|---|---|---|\n",
+         Each check declares a severity, which its findings carry: `high` for a path to the whole account or\n\
+         to ePHI (escalation to administrator, administrators or console users without MFA, root access keys,\n\
+         root use), `medium` for a weakened detective or preventive control, `low` for hygiene that makes\n\
+         access reviews harder. The report orders \"Controls that need action\" by the worst severity failing.\n\n\
+         | check | severity | serves | parameters |\n|---|---|---|---|\n",
     );
     for c in registry() {
         let info = c.info();
@@ -24,9 +28,10 @@ pub fn reference_markdown(catalog: &Catalog) -> String {
             .collect();
         let params: Vec<&str> = info.params.iter().map(|p| p.name).collect();
         s.push_str(&format!(
-            "| [`{}`](#{}) | {} | {} |\n",
+            "| [`{}`](#{}) | {} | {} | {} |\n",
             info.id,
             anchor(info.id),
+            info.severity.as_str(),
             serves.join(", "),
             if params.is_empty() {
                 "—".to_string()
@@ -46,6 +51,11 @@ pub fn reference_markdown(catalog: &Catalog) -> String {
         ));
         s.push_str(&format!(
             "Source: [`src/checks/{service}/{name}.rs`](../src/checks/{service}/{name}.rs)\n\n"
+        ));
+        s.push_str(&format!(
+            "Severity: **{}**, because {}.\n\n",
+            info.severity.as_str(),
+            info.severity_why
         ));
         s.push_str(&format!("When it fails: {}\n\n", info.remediation));
         let serves: Vec<String> = catalog

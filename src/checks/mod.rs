@@ -17,6 +17,7 @@ macro_rules! check {
         $(#[$meta:meta])*
         $name:ident = $id:literal,
         $description:literal,
+        severity: $severity:ident => $severity_why:literal,
         remediation: $remediation:literal
         $(, params {
             $( $param:ident : $kind:ident ( $($default:tt)* ) $pdesc:literal ),* $(,)?
@@ -32,6 +33,8 @@ macro_rules! check {
         static INFO: $crate::checks::CheckInfo = $crate::checks::CheckInfo {
             id: $id,
             description: $description,
+            severity: $crate::checks::Severity::$severity,
+            severity_why: $severity_why,
             remediation: $remediation,
             params: &[$($($crate::checks::ParamSpec {
                 name: stringify!($param),
@@ -138,7 +141,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 
 use crate::snapshot::Snapshot;
-pub use crate::verdict::{AppliedWaiver, Finding, FindingStatus, Validity};
+pub use crate::verdict::{AppliedWaiver, Finding, FindingStatus, Severity, Validity};
 pub use params::{ParamDefault, ParamSpec, ParamValue, Params, parse_param_override};
 
 /// What a check declares about itself (written by [`check!`], not by hand).
@@ -146,6 +149,9 @@ pub use params::{ParamDefault, ParamSpec, ParamValue, Params, parse_param_overri
 pub struct CheckInfo {
     pub id: &'static str,
     pub description: &'static str,
+    /// How much a failure of this check matters, and in one line why (docs/checks.md).
+    pub severity: Severity,
+    pub severity_why: &'static str,
     /// What the owner of a failing resource does next, in one sentence.
     pub remediation: &'static str,
     pub params: &'static [ParamSpec],

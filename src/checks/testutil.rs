@@ -18,6 +18,7 @@ pub fn snapshot() -> Snapshot {
             method: "import".into(),
             tool: "safeguard".into(),
             tool_version: "test".into(),
+            export: Default::default(),
         },
         account: Account {
             id: ACCOUNT.into(),

@@ -12,6 +12,7 @@ use crate::checks::{Context, Finding, FindingStatus, Outcome};
 check! {
     AccessChangeLog = "cloudtrail.access_change_log",
     "IAM changes in the look-back window are listed, none made by the root user and none attempted without authorization",
+    severity: Medium => "root or unauthorized IAM changes are signs of misuse, but the list is mostly ordinary review",
     remediation: "Review each listed IAM change; for one made by root or attempted without permission, find out who and why and record the outcome.",
     params {
         fail_on_denied: bool(true) "fail on IAM changes that were attempted and denied (AccessDenied and the like)",

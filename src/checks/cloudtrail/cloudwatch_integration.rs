@@ -6,6 +6,7 @@ use crate::checks::{Context, Finding, Outcome};
 check! {
     CloudwatchIntegration = "cloudtrail.cloudwatch_integration",
     "Every CloudTrail trail delivers its events to CloudWatch Logs, and delivered recently",
+    severity: Medium => "events not in CloudWatch Logs cannot raise alarms, though they are still recorded",
     remediation: "Send every trail to a CloudWatch Logs log group and check that delivery is current.",
     params {
         max_delivery_age_hours: int(24 in 0..=8760) "latest CloudWatch Logs delivery must be this recent at collection time (0: do not check)",

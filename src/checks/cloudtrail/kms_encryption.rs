@@ -6,6 +6,7 @@ use crate::checks::{Context, Finding, Outcome};
 check! {
     KmsEncryption = "cloudtrail.kms_encryption",
     "Every CloudTrail trail encrypts its log files with a KMS key (SSE-KMS)",
+    severity: Medium => "the logs are still encrypted by S3; KMS adds a key policy over who reads them",
     remediation: "Encrypt every trail with a customer-managed KMS key."
 }
 

@@ -6,6 +6,7 @@ use crate::checks::{Context, Finding, Outcome};
 check! {
     LogFileValidation = "cloudtrail.log_file_validation",
     "Every CloudTrail trail has log file integrity validation enabled",
+    severity: Medium => "without digests, an altered or deleted log file cannot be proven",
     remediation: "Enable log file validation on every trail."
 }
 

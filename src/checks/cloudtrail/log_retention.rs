@@ -10,6 +10,7 @@ use crate::checks::{Context, Finding, Outcome};
 check! {
     LogRetention = "cloudtrail.log_retention",
     "Every trail's CloudWatch Logs log group keeps events for at least the required number of days",
+    severity: Medium => "short retention loses the activity record an investigation or audit needs",
     remediation: "Set the trail log group's retention to at least the required number of days (or never expire).",
     params {
         min_days: int(365 in 1..=3653) "shortest acceptable retention in days (a log group that never expires passes)",

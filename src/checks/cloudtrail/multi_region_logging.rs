@@ -14,6 +14,7 @@ use crate::snapshot::TrailEvidence;
 check! {
     MultiRegionLogging = "cloudtrail.multi_region_logging",
     "A multi-region trail is logging and records read and write management events",
+    severity: High => "without a logging multi-region trail, activity in the account is not recorded at all",
     remediation: "Create (or fix) one multi-region trail that is logging and records read and write management events.",
     params {
         per_region_coverage: bool(false) "accept, per region, any logging trail covering it (Prowler's reading) instead of one multi-region trail (Steampipe's)",

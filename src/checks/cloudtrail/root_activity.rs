@@ -9,6 +9,7 @@ use crate::checks::{Context, Finding, FindingStatus, Outcome};
 check! {
     RootActivity = "cloudtrail.root_activity",
     "The root user is not used for everyday work: no root activity in the CloudTrail event-history look-back",
+    severity: High => "the root user cannot be restricted; its use bypasses every IAM control",
     remediation: "Find out why root was used; document the emergency, or stop using root and lock its credentials away.",
     params {
         min_lookback_days: int(90 in 1..=90) "days of CloudTrail event history the export must cover; a shorter window is a gap, not a clean record",

@@ -11,6 +11,7 @@ use crate::snapshot::{AdvancedFieldSelector, EventSelectors, TrailEvidence};
 check! {
     S3DataEvents = "cloudtrail.s3_data_events",
     "A logging multi-region trail records S3 object-level read and write events for all buckets (or the named ePHI buckets)",
+    severity: Medium => "who read or changed which ePHI object cannot be shown",
     remediation: "Record S3 data events (reads and writes) for every bucket that holds ePHI.",
     params {
         phi_buckets: list("") "comma-separated names of the buckets holding ePHI; empty: every bucket must be covered",

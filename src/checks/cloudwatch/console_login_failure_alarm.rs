@@ -9,6 +9,7 @@ use crate::checks::{Context, Outcome};
 check! {
     ConsoleLoginFailureAlarm = "cloudwatch.console_login_failure_alarm",
     "A metric filter and an alarm with an action watch the trail's log group for failed console sign-ins",
+    severity: Medium => "password guessing goes unnoticed until it succeeds",
     remediation: "Add a metric filter for failed console sign-ins on the trail's log group and an alarm on it that notifies someone after one failure."
 }
 

@@ -10,6 +10,7 @@ use crate::checks::{Context, Outcome};
 check! {
     IamChangeAlarm = "cloudwatch.iam_change_alarm",
     "A metric filter and an alarm with an action watch the trail's log group for IAM policy changes",
+    severity: Medium => "a permission change that opens access goes unnoticed until the next review",
     remediation: "Add a metric filter for the IAM policy changes on the trail's log group and an alarm on it with an enabled action."
 }
 

@@ -7,6 +7,7 @@ use crate::checks::{Context, Finding, Outcome};
 check! {
     LogGroupEncryption = "cloudwatch.log_group_encryption",
     "Every trail's CloudWatch Logs log group is encrypted with a KMS key",
+    severity: Medium => "the log group is still encrypted by CloudWatch; a KMS key adds control over who reads it",
     remediation: "Associate a KMS key with each trail log group."
 }
 

@@ -8,6 +8,7 @@ use crate::checks::{Context, Outcome};
 check! {
     RootUsageAlarm = "cloudwatch.root_usage_alarm",
     "A metric filter and an alarm with an action watch the trail's log group for use of the root user",
+    severity: Medium => "root use goes unnoticed until someone reads the logs",
     remediation: "Add a metric filter for root activity on the trail's log group and an enabled alarm action that notifies someone."
 }
 

@@ -5,6 +5,7 @@ use crate::checks::{Context, Finding, FindingStatus, Outcome};
 check! {
     RecorderAllRegions = "config.recorder_all_regions",
     "In every region, an AWS Config recorder is recording all supported resource types and last succeeded",
+    severity: Medium => "configuration changes in unrecorded regions leave no history to review",
     remediation: "Turn on an AWS Config recorder for all resource types (global ones included) in every enabled region, with a working delivery channel.",
     params {
         require_global_resource_types: bool(true) "the recorder must also include global resource types such as IAM (Steampipe requires it)",

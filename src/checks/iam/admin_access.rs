@@ -14,6 +14,7 @@ use crate::snapshot::report_flag;
 check! {
     AdminAccess = "iam.admin_access",
     "Principals that are effectively administrators are listed, and none of them can act without MFA unless designated break-glass",
+    severity: High => "an administrator who can act without MFA is one stolen password from every ePHI store",
     remediation: "Require MFA for every administrator (or designate them break-glass) and remove administrator access no one needs.",
     params {
         break_glass_names: list("*BreakGlass*,*break-glass*,*breakglass*") "comma-separated name patterns (* and ?) of designated break-glass users and roles",

@@ -14,6 +14,7 @@ use crate::snapshot::parse_aws_time;
 check! {
     BreakGlassRole = "iam.break_glass_role",
     "A designated break-glass (emergency access) role exists, requires MFA to assume, and its last use is shown",
+    severity: Medium => "without a tested emergency path, access during an outage depends on improvisation",
     remediation: "Designate an emergency role (name or tag), require MFA to assume it, and test its use.",
     params {
         break_glass_names: list("*BreakGlass*,*break-glass*,*breakglass*") "comma-separated name patterns (* and ?) of designated break-glass users and roles",

@@ -13,6 +13,7 @@ use crate::checks::{Context, Finding, FindingStatus, Outcome};
 check! {
     CredentialReportCheck = "iam.credential_report",
     "The IAM credential report lists every IAM user and is generated shortly before collection",
+    severity: Medium => "other checks judge users from it; stale or partial, their verdicts rest on old facts",
     remediation: "Generate a fresh credential report before collecting the evidence.",
     params {
         // AWS regenerates a credential report at most every four hours; a day is the default bound.

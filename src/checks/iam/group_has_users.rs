@@ -6,6 +6,7 @@ use crate::checks::{Context, Finding, Outcome};
 check! {
     GroupHasUsers = "iam.group_has_users",
     "Every IAM group has at least one member",
+    severity: Low => "hygiene: an empty group grants nothing, it only clutters access reviews",
     remediation: "Remove empty groups, or assign their intended members."
 }
 

@@ -10,6 +10,7 @@ use crate::checks::{Context, Finding, Outcome};
 check! {
     InlinePolicies = "iam.inline_policies",
     "No user, group or role has inline policies",
+    severity: Low => "hygiene: inline policies are harder to review, not more permissive",
     remediation: "Move inline policies into managed policies that can be reviewed and reused.",
     params {
         include_roles: bool(true) "also judge roles (workload roles often carry a small inline policy by design)",

@@ -13,6 +13,7 @@ use crate::checks::{Context, Finding, Outcome};
 check! {
     KmsDecryptUnrestricted = "iam.kms_decrypt_unrestricted",
     "No user or role may decrypt (kms:Decrypt, kms:ReEncryptFrom) with every KMS key",
+    severity: High => "decrypting with every key reads every encrypted ePHI store the principal can reach",
     remediation: "Scope kms:Decrypt to the keys the holder needs, or to kms:ViaService."
 }
 

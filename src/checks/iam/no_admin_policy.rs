@@ -13,6 +13,7 @@ use crate::checks::{Context, Finding, Outcome};
 check! {
     NoAdminPolicy = "iam.no_admin_policy",
     "No attached managed or inline policy grants every action, or every IAM action, on every resource",
+    severity: High => "a policy granting every action makes each principal it is attached to an administrator",
     remediation: "Replace policies that allow * on * with least-privilege ones; keep full access for a designated break-glass role.",
     params {
         include_aws_managed: bool(true) "also judge attached AWS-managed policies such as AdministratorAccess (Steampipe judges customer-managed only)",

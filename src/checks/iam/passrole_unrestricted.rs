@@ -12,6 +12,7 @@ use crate::checks::{Context, Finding, Outcome};
 check! {
     PassroleUnrestricted = "iam.passrole_unrestricted",
     "No user or role may pass every role (iam:PassRole on *) without a condition scoping it",
+    severity: High => "passing any role to a service is a step to any role's permissions, admin included",
     remediation: "Scope iam:PassRole to the roles and services the holder needs (Resource and iam:PassedToService)."
 }
 

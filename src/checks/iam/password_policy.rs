@@ -6,6 +6,7 @@ use crate::snapshot::PasswordPolicyEvidence;
 check! {
     PasswordPolicyCheck = "iam.password_policy",
     "The account password policy requires long, complex, non-reused, expiring passwords",
+    severity: Medium => "weak passwords are easier to guess; MFA and SSO reduce what that costs",
     remediation: "Set the account password policy to the required length, complexity, reuse and expiry.",
     params {
         min_length: int(14 in 6..=128) "minimum password length",

@@ -12,6 +12,7 @@ use crate::checks::{Context, Finding, Outcome};
 check! {
     PrivilegeEscalation = "iam.privilege_escalation",
     "No user or role can escalate to administrator through a chain of its own permissions",
+    severity: High => "a principal that can make itself administrator is an administrator in waiting",
     remediation: "Remove the permission the path starts from (see the finding) or scope it to resources that do not lead to administrator.",
     params {
         include_mfa_sessions: bool(true) "judge MFA-authenticated sessions too (an insider signed in with MFA); false judges only credentials without MFA, such as a leaked access key, which MFA conditions stop",

@@ -12,6 +12,7 @@ use crate::checks::{Context, Finding, Outcome};
 check! {
     RoleMaxSessionDuration = "iam.role_max_session_duration",
     "Roles that people assume end their sessions within the allowed duration",
+    severity: Low => "a long session widens the window a stolen session token is useful in",
     remediation: "Lower MaxSessionDuration on human-assumed roles to the limit.",
     params {
         max_hours: int(1 in 1..=12) "longest session a human-assumed role may allow, in hours (AWS allows 1 to 12)",

@@ -14,6 +14,7 @@ use safeguard_policy::trust::Trustee;
 check! {
     RoleTrustAnyPrincipal = "iam.role_trust_any_principal",
     "No role's trust policy lets any AWS principal assume it without a condition restricting who",
+    severity: High => "any AWS account in the world can assume the role",
     remediation: "Restrict the role's trust policy to named principals or accounts."
 }
 

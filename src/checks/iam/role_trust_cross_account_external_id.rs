@@ -11,6 +11,7 @@ use crate::checks::{Context, Finding, Outcome};
 check! {
     RoleTrustCrossAccountExternalId = "iam.role_trust_cross_account_external_id",
     "Roles that another AWS account may assume require an sts:ExternalId",
+    severity: Medium => "a third party's role can be turned against this account (the confused deputy)",
     remediation: "Require an external id (sts:ExternalId) in the trust of roles other accounts assume, or list the account as trusted.",
     params {
         trusted_accounts: list("") "comma-separated account ids (e.g. your organization's) that need no external id",

@@ -12,6 +12,7 @@ use crate::checks::{Context, Finding, Outcome};
 check! {
     RoleTrustOidcScoped = "iam.role_trust_oidc_scoped",
     "Roles trusted by an OIDC provider (e.g. GitHub Actions) restrict the token subject to named repositories or workloads",
+    severity: High => "any repository or workload of the provider can assume the role",
     remediation: "Add a sub (and aud) condition to the OIDC trust so only the intended repository or audience can assume the role."
 }
 

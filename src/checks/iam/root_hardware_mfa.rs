@@ -7,6 +7,7 @@ use crate::checks::{Context, Finding, Outcome};
 check! {
     RootHardwareMfa = "iam.root_hardware_mfa",
     "The root user's MFA is a hardware device, not a virtual one",
+    severity: Medium => "a virtual MFA device can be copied with the phone or its backup",
     remediation: "Replace the root user's virtual MFA with a hardware key."
 }
 

@@ -6,6 +6,7 @@ use crate::snapshot::report_flag;
 check! {
     RootMfaEnabled = "iam.root_mfa_enabled",
     "The root user has MFA enabled",
+    severity: High => "the root user's password alone controls the whole account",
     remediation: "Enable MFA on the root user."
 }
 

@@ -6,6 +6,7 @@ use crate::snapshot::report_flag;
 check! {
     RootNoAccessKeys = "iam.root_no_access_keys",
     "The root user has no active access keys",
+    severity: High => "a leaked root key is unrestricted, permanent access to the whole account",
     remediation: "Delete the root user's access keys; use IAM roles for programmatic access."
 }
 

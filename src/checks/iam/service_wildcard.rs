@@ -12,6 +12,7 @@ use crate::checks::{Context, Finding, Outcome};
 check! {
     ServiceWildcard = "iam.service_wildcard",
     "No attached policy allows every action of a service (service:*) on every resource",
+    severity: Medium => "every action of a service, destructive ones included, on every resource",
     remediation: "Replace service-wide wildcards (e.g. s3:*) with the actions the holder needs.",
     params {
         include_aws_managed: bool(true) "also judge attached AWS-managed policies (the AWS Config rule judges customer-managed and inline only)",

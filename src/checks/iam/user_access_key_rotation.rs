@@ -6,6 +6,7 @@ use crate::checks::{Context, Finding, FindingStatus, Outcome};
 check! {
     UserAccessKeyRotation = "iam.user_access_key_rotation",
     "Every active IAM user access key is rotated within the allowed age",
+    severity: Medium => "an old key has had longer to leak, and a leaked one keeps working",
     remediation: "Rotate access keys older than the limit, or replace them with roles.",
     params {
         max_age_days: int(90 in 1..=3650) "oldest allowed age of an active access key",

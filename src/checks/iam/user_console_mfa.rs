@@ -10,6 +10,7 @@ use crate::snapshot::report_flag;
 check! {
     UserConsoleMfa = "iam.user_console_mfa",
     "Every IAM user with a console password has an MFA device",
+    severity: High => "a console password alone opens the account to anyone who learns it",
     remediation: "Require MFA for every IAM user who signs in to the console (or move them to SSO with MFA).",
     params {
         all_users: bool(false) "require MFA of users without a console password too (Steampipe's and the Config pack's reading)",

@@ -6,6 +6,7 @@ use crate::checks::{Context, Finding, Outcome};
 check! {
     UserInGroups = "iam.user_in_groups",
     "Every IAM user belongs to at least one group",
+    severity: Low => "hygiene: permissions given person by person are harder to review",
     remediation: "Put every user in a group that reflects their role."
 }
 

@@ -5,6 +5,7 @@ use crate::checks::{Context, Finding, Outcome};
 check! {
     UserNoDirectPolicies = "iam.user_no_direct_policies",
     "No IAM user has managed or inline policies attached directly",
+    severity: Low => "hygiene: permissions given person by person are harder to review",
     remediation: "Detach policies from users and grant them through groups."
 }
 

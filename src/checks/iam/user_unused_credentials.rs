@@ -8,6 +8,7 @@ use crate::checks::{Context, Finding, FindingStatus, Outcome};
 check! {
     UserUnusedCredentials = "iam.user_unused_credentials",
     "No IAM user keeps an enabled password or access key unused for longer than the allowed window",
+    severity: Medium => "an unused credential still works, and no one notices when it is used",
     remediation: "Disable or delete passwords and access keys unused past the limit.",
     params {
         max_unused_days: int(90 in 1..=3650) "longest a credential may stay enabled without use (Prowler uses 45; Steampipe and Config 90)",
