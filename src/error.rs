@@ -209,6 +209,17 @@ pub enum Code {
     /// A waiver of an event check that names neither the event nor a window, or event fields
     /// on another check.
     EventScope,
+    /// A validity longer than the governance limit (`attestation_max_days`,
+    /// `waiver_max_days`).
+    Validity,
+    /// A person named without the role that lets them vouch ("Name, Title").
+    Person,
+    /// An addressable specification's attestation without its decision, rationale or measure.
+    Decision,
+    /// A value outside the allowed set (a decision, a risk level).
+    Choice,
+    /// A waiver whose resource pattern matches every resource, without `all_resources: true`.
+    AllResources,
 }
 
 impl Code {
@@ -225,6 +236,11 @@ impl Code {
             Code::Empty => "empty",
             Code::EvidenceFile => "evidence-file",
             Code::EventScope => "event-scope",
+            Code::Validity => "validity",
+            Code::Person => "person",
+            Code::Decision => "decision",
+            Code::Choice => "choice",
+            Code::AllResources => "all-resources",
         }
     }
 }

@@ -15,6 +15,16 @@
 //! A valid attestation turns the control's manual part from `manual` into attested (`pass` if
 //! nothing else is wrong); on an inherited control (the BAA executed) it makes the control pass.
 //! Expired ones count as absent, and the report says so.
+//!
+//! What makes one count (docs/results-schema.md, "Attestations"):
+//! - at least one evidence *file*, copied into the package and hashed: a URL alone is recorded
+//!   but leaves the manual part `manual` ("attested without evidence");
+//! - `attested_by` as "Name, Title", and a `date`;
+//! - `expires` at most `attestation_max_days` (`--config`, default 365) after `date`: a later
+//!   one is bad input;
+//! - on an addressable specification, the decision §164.306(d)(3) asks for: `decision:
+//!   implemented | alternative | not_reasonable` with a `rationale`, and for the last two the
+//!   equivalent `measure` taken.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -24,7 +34,7 @@ use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
 use super::{date, parse, text};
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, Requirement};
 use crate::error::{Code, Diagnostics, Result, did_you_mean, yaml_at};
 use crate::snapshot::sha256_hex;
 
@@ -44,6 +54,12 @@ struct Entry {
     expires: Spanned<String>,
     #[serde(default)]
     evidence: Vec<Spanned<String>>,
+    #[serde(default)]
+    decision: Option<Spanned<String>>,
+    #[serde(default)]
+    rationale: Option<Spanned<String>>,
+    #[serde(default)]
+    measure: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -54,7 +70,59 @@ pub struct Attestation {
     pub date: NaiveDate,
     pub expires: NaiveDate,
     pub evidence: Vec<EvidenceRef>,
+    /// For an addressable specification: what the covered entity decided, and why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<AddressableDecision>,
 }
+
+/// The documented decision on an addressable implementation specification (45 CFR
+/// 164.306(d)(3)): implement it; implement an equivalent alternative measure; or not implement
+/// it because it is not reasonable and appropriate, documenting why (and any equivalent
+/// measure taken).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddressableDecision {
+    pub decision: Decision,
+    pub rationale: String,
+    /// The equivalent measure taken (`alternative`, `not_reasonable`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measure: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    Implemented,
+    Alternative,
+    NotReasonable,
+}
+
+impl Decision {
+    pub const ALL: [Decision; 3] = [
+        Decision::Implemented,
+        Decision::Alternative,
+        Decision::NotReasonable,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Implemented => "implemented",
+            Decision::Alternative => "alternative",
+            Decision::NotReasonable => "not_reasonable",
+        }
+    }
+
+    /// As the report prints it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Decision::Implemented => "implemented as specified",
+            Decision::Alternative => "an equivalent alternative measure implemented",
+            Decision::NotReasonable => "not reasonable and appropriate; documented why",
+        }
+    }
+}
+
+/// `attestation_max_days` when `--config` does not set it.
+pub const DEFAULT_ATTESTATION_MAX_DAYS: u32 = 365;
 
 /// Where the attested evidence is: a URL, or a file now inside the package.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -79,6 +147,8 @@ pub struct EvidenceLimits {
     pub max_bytes: u64,
     /// `--allow-outside-evidence`: files outside the attestations file's folder are accepted.
     pub allow_outside: bool,
+    /// `attestation_max_days` (`--config`): the longest an attestation may hold from its date.
+    pub max_days: u32,
 }
 
 impl Default for EvidenceLimits {
@@ -86,6 +156,7 @@ impl Default for EvidenceLimits {
         EvidenceLimits {
             max_bytes: DEFAULT_MAX_EVIDENCE_BYTES,
             allow_outside: false,
+            max_days: DEFAULT_ATTESTATION_MAX_DAYS,
         }
     }
 }
@@ -141,8 +212,60 @@ fn read_evidence(
 pub struct Loaded {
     pub attestations: Vec<Attestation>,
     pub files: BTreeMap<String, Vec<u8>>,
-    /// The file itself, kept in the package so the verdicts can be reproduced.
+    /// The file as handed in.
     pub source: Vec<u8>,
+}
+
+/// Where the package keeps its copy of the attestations: beside the evidence files, which it
+/// names by their package file names, so `--attestations PKG/attestations/attestations.yaml`
+/// re-performs the assessment from the package alone.
+pub const PACKAGE_COPY: &str = "attestations/attestations.yaml";
+
+impl Loaded {
+    /// The package's copy: every attestation as loaded, its evidence files named as stored in
+    /// the package (URLs kept). YAML comments of the original are not kept; `inputs/` is not
+    /// needed to re-perform. Strings are written as JSON strings, which YAML reads as
+    /// double-quoted scalars.
+    pub fn package_copy(&self) -> Vec<u8> {
+        let q = |s: &str| serde_json::to_string(s).expect("a string serializes");
+        let mut y = String::from(
+            "# The attestations of this package, their evidence files named as stored beside this\n\
+             # file. Re-perform with: safeguard assess snapshot.json --attestations attestations/attestations.yaml\n\
+             attestations:\n",
+        );
+        if self.attestations.is_empty() {
+            y = y.replace("attestations:\n", "attestations: []\n");
+        }
+        for a in &self.attestations {
+            y.push_str(&format!("  - control: {}\n", q(&a.control)));
+            y.push_str(&format!("    statement: {}\n", q(&a.statement)));
+            y.push_str(&format!("    attested_by: {}\n", q(&a.attested_by)));
+            y.push_str(&format!(
+                "    date: {}\n    expires: {}\n",
+                a.date, a.expires
+            ));
+            if let Some(d) = &a.decision {
+                y.push_str(&format!("    decision: {}\n", d.decision.as_str()));
+                y.push_str(&format!("    rationale: {}\n", q(&d.rationale)));
+                if let Some(m) = &d.measure {
+                    y.push_str(&format!("    measure: {}\n", q(m)));
+                }
+            }
+            if !a.evidence.is_empty() {
+                y.push_str("    evidence:\n");
+                for e in &a.evidence {
+                    let v = match e {
+                        EvidenceRef::Url(u) => u.as_str(),
+                        EvidenceRef::File { path, .. } => {
+                            path.strip_prefix("attestations/").unwrap_or(path)
+                        }
+                    };
+                    y.push_str(&format!("      - {}\n", q(v)));
+                }
+            }
+        }
+        y.into_bytes()
+    }
 }
 
 /// The attestations file, with the evidence files it names read and hashed; every problem in
@@ -169,7 +292,13 @@ pub fn load(path: &Path, catalog: &Catalog, limits: EvidenceLimits) -> Result<Lo
                     format!("no control {id:?} in the catalog{hint}"),
                 );
             }
-            Some(control) if control.manual.is_none() && control.inherited.is_none() => {
+            // Every addressable specification has a decision to document, whatever decides
+            // the rest of it.
+            Some(control)
+                if control.manual.is_none()
+                    && control.inherited.is_none()
+                    && control.requirement != Requirement::Addressable =>
+            {
                 diags.push(
                     yaml_at(&e.control),
                     Code::Inconsistent,
@@ -180,16 +309,30 @@ pub fn load(path: &Path, catalog: &Catalog, limits: EvidenceLimits) -> Result<Lo
             }
             Some(_) => {}
         }
+        let addressable = catalog
+            .get(id)
+            .is_some_and(|c| c.requirement == Requirement::Addressable);
+        let decision = decision_of(&e, id, addressable, &mut diags);
         let day = diags.take(date(&e.date, "date"));
         let expires = diags.take(date(&e.expires, "expires"));
-        if let (Some(day), Some(expires)) = (day, expires)
-            && expires < day
-        {
-            diags.push(
-                yaml_at(&e.expires),
-                Code::Date,
-                format!("expires {expires} is before the attestation's date {day}"),
-            );
+        if let (Some(day), Some(expires)) = (day, expires) {
+            let days = (expires - day).num_days();
+            if expires < day {
+                diags.push(
+                    yaml_at(&e.expires),
+                    Code::Date,
+                    format!("expires {expires} is before the attestation's date {day}"),
+                );
+            } else if days > i64::from(limits.max_days) {
+                diags.push(
+                    yaml_at(&e.expires),
+                    Code::Validity,
+                    format!(
+                        "expires {expires} is {days} days after the attestation's date {day}; an attestation holds at most attestation_max_days ({}) days (set it in --config)",
+                        limits.max_days
+                    ),
+                );
+            }
         }
         let mut evidence = Vec::new();
         for r in &e.evidence {
@@ -222,7 +365,8 @@ pub fn load(path: &Path, catalog: &Catalog, limits: EvidenceLimits) -> Result<Lo
                         .unwrap_or_else(|| "evidence".into());
                     let mut name = format!("attestations/{stem}");
                     let mut n = 2;
-                    while out.files.contains_key(&name) {
+                    // The package's copy of this file has its own name there.
+                    while out.files.contains_key(&name) || name == PACKAGE_COPY {
                         name = format!("attestations/{n}-{stem}");
                         n += 1;
                     }
@@ -238,9 +382,11 @@ pub fn load(path: &Path, catalog: &Catalog, limits: EvidenceLimits) -> Result<Lo
             out.files.insert(name, bytes);
         }
         let statement = diags.take(text(&e.statement, "statement"));
-        let attested_by = diags.take(text(&e.attested_by, "attested_by"));
-        if let (Some(statement), Some(attested_by), Some(day), Some(expires)) =
-            (statement, attested_by, day, expires)
+        let attested_by = diags
+            .take(text(&e.attested_by, "attested_by"))
+            .and_then(|who| diags.take(person(&e.attested_by, who, "attested_by")));
+        if let (Some(statement), Some(attested_by), Some(day), Some(expires), Ok(decision)) =
+            (statement, attested_by, day, expires, decision)
         {
             out.attestations.push(Attestation {
                 control: id.to_string(),
@@ -249,10 +395,112 @@ pub fn load(path: &Path, catalog: &Catalog, limits: EvidenceLimits) -> Result<Lo
                 date: day,
                 expires,
                 evidence,
+                decision,
             });
         }
     }
     diags.finish(out)
+}
+
+/// "Name, Title": who vouches, in the role that lets them. Shared with the waivers'
+/// `approved_by`.
+pub(crate) fn person(
+    at: &Spanned<String>,
+    who: String,
+    what: &str,
+) -> std::result::Result<String, crate::error::Diagnostic> {
+    match who.split_once(',') {
+        Some((name, title)) if !name.trim().is_empty() && !title.trim().is_empty() => Ok(who),
+        _ => Err(crate::error::Diagnostic::new(
+            yaml_at(at),
+            Code::Person,
+            format!(
+                "{what} {who:?} names no role: write \"Name, Title\" (e.g. \"Dana Reyes, Security Officer\")"
+            ),
+        )),
+    }
+}
+
+/// The addressable decision of an entry: required with its rationale (and, unless
+/// implemented, the measure) on an addressable specification; refused elsewhere.
+/// `Err(())` when the entry has a problem (already pushed).
+fn decision_of(
+    e: &Entry,
+    id: &str,
+    addressable: bool,
+    diags: &mut Diagnostics,
+) -> std::result::Result<Option<AddressableDecision>, ()> {
+    let Some(d) = &e.decision else {
+        if addressable {
+            diags.push(
+                yaml_at(&e.control),
+                Code::Decision,
+                format!(
+                    "{id} is addressable: its attestation must record the decision (decision: implemented | alternative | not_reasonable) and a rationale (45 CFR 164.306(d)(3))"
+                ),
+            );
+            return Err(());
+        }
+        if let Some(s) = e.rationale.as_ref().or(e.measure.as_ref()) {
+            diags.push(
+                yaml_at(s),
+                Code::Inconsistent,
+                "rationale and measure go with a decision".to_string(),
+            );
+            return Err(());
+        }
+        return Ok(None);
+    };
+    if !addressable {
+        diags.push(
+            yaml_at(d),
+            Code::Inconsistent,
+            format!(
+                "{id} is not an addressable implementation specification: it takes no decision (§164.306(d)(3) is for addressable ones)"
+            ),
+        );
+        return Err(());
+    }
+    let v = d.value.trim();
+    let Some(decision) = Decision::ALL.into_iter().find(|k| k.as_str() == v) else {
+        diags.push(
+            yaml_at(d),
+            Code::Choice,
+            format!("decision {v:?} is not one of implemented, alternative, not_reasonable"),
+        );
+        return Err(());
+    };
+    let Some(rationale) = e
+        .rationale
+        .as_ref()
+        .and_then(|r| diags.take(text(r, "rationale")))
+    else {
+        if e.rationale.is_none() {
+            diags.push(
+                yaml_at(d),
+                Code::Decision,
+                format!("a decision needs its rationale: why {v} is reasonable and appropriate"),
+            );
+        }
+        return Err(());
+    };
+    let measure = match &e.measure {
+        Some(m) => Some(diags.take(text(m, "measure")).ok_or(())?),
+        None if decision != Decision::Implemented => {
+            diags.push(
+                yaml_at(d),
+                Code::Decision,
+                format!("decision {v} needs the equivalent measure taken (measure:)"),
+            );
+            return Err(());
+        }
+        None => None,
+    };
+    Ok(Some(AddressableDecision {
+        decision,
+        rationale,
+        measure,
+    }))
 }
 
 #[cfg(test)]
@@ -265,7 +513,7 @@ mod tests {
         p
     }
 
-    const ONE: &str = "attestations:\n  - control: \"164.308(a)(1)(ii)(A)\"\n    statement: Risk analysis done.\n    attested_by: Dana\n    date: 2026-09-15\n    expires: 2027-09-15\n    evidence:\n      - https://wiki.example.org/ra\n      - ra.pdf\n";
+    const ONE: &str = "attestations:\n  - control: \"164.308(a)(1)(ii)(A)\"\n    statement: Risk analysis done.\n    attested_by: Dana Reyes, Security Officer\n    date: 2026-09-15\n    expires: 2027-09-15\n    evidence:\n      - https://wiki.example.org/ra\n      - ra.pdf\n";
 
     #[test]
     fn files_are_copied_and_hashed_urls_kept() {
@@ -436,5 +684,97 @@ mod tests {
             } => assert!(from.ends_with("secret.txt")),
             other => panic!("{other:?}"),
         }
+    }
+
+    /// An addressable specification (§164.312(a)(2)(iv), encryption) and the decision it needs.
+    const ADDRESSABLE: &str = "attestations:\n  - control: \"164.312(a)(2)(iv)\"\n    statement: ePHI at rest is encrypted.\n    attested_by: Dana Reyes, Security Officer\n    date: 2026-09-15\n    expires: 2027-09-15\n    evidence: [ra.pdf]\n";
+
+    #[test]
+    fn governance_rules_are_bad_input_each_with_its_code() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("ra.pdf"), b"%PDF").unwrap();
+        let cat = Catalog::builtin().unwrap();
+        let with = |yaml: &str, max_days: u32| {
+            load(
+                &write(dir.path(), yaml),
+                &cat,
+                EvidenceLimits {
+                    max_days,
+                    ..EvidenceLimits::default()
+                },
+            )
+        };
+        let err = |yaml: &str| with(yaml, 365).unwrap_err().to_string();
+        let one = ONE.replace("      - https://wiki.example.org/ra\n", "");
+        // Validity capped by attestation_max_days, counted from the date.
+        let e = with(&one, 300).unwrap_err().to_string();
+        assert!(
+            e.contains(":6:14: expires 2027-09-15 is 365 days after the attestation's date 2026-09-15; an attestation holds at most attestation_max_days (300)")
+                && e.contains("[validity]"),
+            "{e}"
+        );
+        assert!(with(&one, 365).is_ok());
+        // The attester's role.
+        for who in ["Dana", "\"Dana,\"", "\", Security Officer\""] {
+            let e = err(&one.replace("Dana Reyes, Security Officer", who));
+            assert!(
+                e.contains(":4:18: attested_by") && e.contains("[person]"),
+                "{who}: {e}"
+            );
+        }
+        // Addressable: a decision and a rationale, and for two of the three a measure.
+        let e = err(ADDRESSABLE);
+        assert!(
+            e.contains(":2:14: 164.312(a)(2)(iv) is addressable") && e.contains("[decision]"),
+            "{e}"
+        );
+        let e = err(&format!("{ADDRESSABLE}    decision: implemented\n"));
+        assert!(e.contains(":8:15: a decision needs its rationale"), "{e}");
+        let e = err(&format!(
+            "{ADDRESSABLE}    decision: maybe\n    rationale: r\n"
+        ));
+        assert!(
+            e.contains(":8:15: decision \"maybe\" is not one of") && e.contains("[choice]"),
+            "{e}"
+        );
+        for kind in ["alternative", "not_reasonable"] {
+            let e = err(&format!(
+                "{ADDRESSABLE}    decision: {kind}\n    rationale: Small office.\n"
+            ));
+            assert!(
+                e.contains(&format!("decision {kind} needs the equivalent measure")),
+                "{e}"
+            );
+        }
+        let loaded = with(
+            &format!("{ADDRESSABLE}    decision: alternative\n    rationale: Volumes cannot be re-created now.\n    measure: Application-level encryption of every ePHI field.\n"),
+            365,
+        )
+        .unwrap();
+        let d = loaded.attestations[0].decision.as_ref().unwrap();
+        assert_eq!(d.decision, Decision::Alternative);
+        assert_eq!(
+            d.measure.as_deref(),
+            Some("Application-level encryption of every ePHI field.")
+        );
+        let ok = with(
+            &format!(
+                "{ADDRESSABLE}    decision: implemented\n    rationale: Every volume uses KMS.\n"
+            ),
+            365,
+        )
+        .unwrap();
+        assert_eq!(
+            ok.attestations[0].decision.as_ref().unwrap().decision,
+            Decision::Implemented
+        );
+        // A required specification takes no decision.
+        let e = err(&format!(
+            "{one}    decision: implemented\n    rationale: r\n"
+        ));
+        assert!(
+            e.contains("is not an addressable implementation specification"),
+            "{e}"
+        );
     }
 }

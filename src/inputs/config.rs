@@ -29,7 +29,38 @@ struct File {
     /// Who prepares the packages of this configuration.
     #[serde(default)]
     report: Report,
+    /// How long attestations and waivers may hold.
+    #[serde(default)]
+    governance: Governance,
 }
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Governance {
+    attestation_max_days: Option<Spanned<i64>>,
+    waiver_max_days: Option<Spanned<i64>>,
+}
+
+/// The longest an attestation or waiver may hold, in days (`governance:` in `--config`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// From an attestation's `date` to its `expires`.
+    pub attestation_max_days: u32,
+    /// From a waiver's `approved_on` to its `expires`.
+    pub waiver_max_days: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            attestation_max_days: super::attestations::DEFAULT_ATTESTATION_MAX_DAYS,
+            waiver_max_days: super::waivers::DEFAULT_WAIVER_MAX_DAYS,
+        }
+    }
+}
+
+/// The longest limit `governance:` accepts: ten years.
+const MAX_LIMIT_DAYS: i64 = 3650;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -75,6 +106,8 @@ pub struct ConfigFile {
     /// `report: {prepared_by, organization}`: the cover page's people, unless the command line
     /// names them.
     pub preparer: Preparer,
+    /// `governance: {attestation_max_days, waiver_max_days}`.
+    pub limits: Limits,
     pub source: Vec<u8>,
 }
 
@@ -119,9 +152,37 @@ pub fn load(path: &Path) -> Result<ConfigFile> {
         prepared_by: text(&file.report.prepared_by, "report.prepared_by"),
         organization: text(&file.report.organization, "report.organization"),
     };
+    let mut limits = Limits::default();
+    for (value, into, what) in [
+        (
+            &file.governance.attestation_max_days,
+            &mut limits.attestation_max_days,
+            "governance.attestation_max_days",
+        ),
+        (
+            &file.governance.waiver_max_days,
+            &mut limits.waiver_max_days,
+            "governance.waiver_max_days",
+        ),
+    ] {
+        if let Some(v) = value {
+            match u32::try_from(v.value) {
+                Ok(days) if (1..=MAX_LIMIT_DAYS).contains(&v.value) => *into = days,
+                _ => diags.push(
+                    yaml_at(v),
+                    Code::ParameterRange,
+                    format!(
+                        "{what} is {}, outside its range 1 to {MAX_LIMIT_DAYS} days",
+                        v.value
+                    ),
+                ),
+            }
+        }
+    }
     diags.finish(ConfigFile {
         params,
         preparer,
+        limits,
         source: source.into_bytes(),
     })
 }

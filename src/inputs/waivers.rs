@@ -5,13 +5,24 @@
 //! waivers:
 //!   - check: iam.root_hardware_mfa
 //!     resource: "arn:aws:iam::*:root"
-//!     justification: Hardware key ordered (ticket SEC-412); virtual MFA until it arrives.
+//!     justification: Hardware key ordered; virtual MFA until it arrives.
+//!     risk: medium                      # low | medium | high
 //!     approved_by: Dana Reyes, Security Officer
-//!     expires: 2027-01-31
+//!     approved_on: 2026-11-02
+//!     expires: 2027-01-31               # at most waiver_max_days (default 365) after approved_on
+//!     ticket: SEC-412                   # optional
+//!     compensating_control: Virtual MFA on the root user; root use alarmed.   # optional
 //! ```
 //!
 //! A failing finding a valid waiver covers no longer fails its control, and stays visible as
-//! waived in every output. An expired waiver is ignored, and the report says so.
+//! waived in every output; the control is "Risk accepted", never "Pass". An expired waiver is
+//! ignored, and the report says so.
+//!
+//! A waiver is governed: who approved it (as "Name, Title"), when, the risk accepted, and an
+//! expiry within `waiver_max_days` (`--config`). A resource pattern that names no particular
+//! resource (`*`, `arn:aws:iam::*:user/*`) would accept every finding of the check, future
+//! ones included: it is refused unless the waiver says `all_resources: true`, and the report
+//! prints such a waiver in bold.
 //!
 //! The findings of [`EVENT_CHECKS`] are events (a root sign-in, an IAM change): a waiver of one
 //! must name the event (`event_id`) or accept only events before a time (`events_before`), so it
@@ -39,7 +50,15 @@ struct Entry {
     resource: Spanned<String>,
     justification: Spanned<String>,
     approved_by: Spanned<String>,
+    approved_on: Spanned<String>,
+    risk: Spanned<String>,
     expires: Spanned<String>,
+    #[serde(default)]
+    ticket: Option<Spanned<String>>,
+    #[serde(default)]
+    compensating_control: Option<Spanned<String>>,
+    #[serde(default)]
+    all_resources: Option<Spanned<bool>>,
     #[serde(default)]
     event_id: Option<Spanned<String>>,
     #[serde(default)]
@@ -49,6 +68,38 @@ struct Entry {
 /// Checks whose findings are events: their waivers must be bound to an event or a time.
 pub const EVENT_CHECKS: &[&str] = &["cloudtrail.access_change_log", "cloudtrail.root_activity"];
 
+/// `waiver_max_days` when `--config` does not set it.
+pub const DEFAULT_WAIVER_MAX_DAYS: u32 = 365;
+
+/// The risk a waiver accepts, as its approver judged it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Risk {
+    Low,
+    Medium,
+    High,
+}
+
+impl Risk {
+    pub const ALL: [Risk; 3] = [Risk::Low, Risk::Medium, Risk::High];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Risk::Low => "low",
+            Risk::Medium => "medium",
+            Risk::High => "high",
+        }
+    }
+}
+
+/// Whether a resource pattern names no particular resource: its last segment (after the last
+/// `/` or `:`) is only wildcards, as in `*`, `arn:aws:*` or `arn:aws:iam::*:user/*`. Such a
+/// waiver accepts every finding of its check, future ones included.
+pub fn names_no_resource(pattern: &str) -> bool {
+    let last = pattern.rsplit(['/', ':']).next().unwrap_or("");
+    last.chars().all(|c| c == '*' || c == '?')
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Waiver {
     pub check: String,
@@ -56,7 +107,19 @@ pub struct Waiver {
     pub resource: String,
     pub justification: String,
     pub approved_by: String,
+    /// The day it was approved: it holds from then to `expires`.
+    pub approved_on: NaiveDate,
+    pub risk: Risk,
     pub expires: NaiveDate,
+    /// The ticket that tracks it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket: Option<String>,
+    /// What reduces the risk meanwhile.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compensating_control: Option<String>,
+    /// It accepts every finding of the check (a pattern naming no resource), on purpose.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub all_resources: bool,
     /// For event checks: the CloudTrail event id the waiver accepts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_id: Option<String>,
@@ -96,7 +159,7 @@ impl Waiver {
 }
 
 /// The waivers file, and its bytes (kept in the package); every problem in it at once.
-pub fn load(path: &Path) -> Result<(Vec<Waiver>, Vec<u8>)> {
+pub fn load(path: &Path, max_days: u32) -> Result<(Vec<Waiver>, Vec<u8>)> {
     let (source, file): (String, WaiversFile) = parse(path)?;
     let known: Vec<&str> = checks::registry().iter().map(|c| c.info().id).collect();
     let mut diags = Diagnostics::new(path);
@@ -142,19 +205,98 @@ pub fn load(path: &Path) -> Result<(Vec<Waiver>, Vec<u8>)> {
                 ),
             );
         }
-        let resource = diags.take(text(&e.resource, "resource"));
+        let all_resources = e.all_resources.as_ref().is_some_and(|b| b.value);
+        let resource = diags
+            .take(text(&e.resource, "resource"))
+            .filter(|r| {
+                let broad = names_no_resource(r) && !all_resources;
+                if broad {
+                    diags.push(
+                        yaml_at(&e.resource),
+                        Code::AllResources,
+                        format!(
+                            "resource {r:?} names no particular resource, so the waiver would accept every finding of {id}, future ones included: name the resources, or add all_resources: true to accept that on purpose (the report prints it in bold)"
+                        ),
+                    );
+                }
+                !broad
+            });
         let justification = diags.take(text(&e.justification, "justification"));
-        let approved_by = diags.take(text(&e.approved_by, "approved_by"));
+        let approved_by = diags
+            .take(text(&e.approved_by, "approved_by"))
+            .and_then(|who| {
+                diags.take(super::attestations::person(
+                    &e.approved_by,
+                    who,
+                    "approved_by",
+                ))
+            });
+        let approved_on = diags.take(date(&e.approved_on, "approved_on"));
         let expires = diags.take(date(&e.expires, "expires"));
-        if let (Some(resource), Some(justification), Some(approved_by), Some(expires)) =
-            (resource, justification, approved_by, expires)
-        {
+        if let (Some(from), Some(to)) = (approved_on, expires) {
+            let days = (to - from).num_days();
+            if to < from {
+                diags.push(
+                    yaml_at(&e.expires),
+                    Code::Date,
+                    format!("expires {to} is before approved_on {from}"),
+                );
+            } else if days > i64::from(max_days) {
+                diags.push(
+                    yaml_at(&e.expires),
+                    Code::Validity,
+                    format!(
+                        "expires {to} is {days} days after approved_on {from}; a waiver holds at most waiver_max_days ({max_days}) days (set it in --config)"
+                    ),
+                );
+            }
+        }
+        let risk = {
+            let v = e.risk.value.trim();
+            let found = Risk::ALL.into_iter().find(|r| r.as_str() == v);
+            if found.is_none() {
+                diags.push(
+                    yaml_at(&e.risk),
+                    Code::Choice,
+                    format!("risk {v:?} is not one of low, medium, high"),
+                );
+            }
+            found
+        };
+        let ticket = e
+            .ticket
+            .as_ref()
+            .and_then(|s| diags.take(text(s, "ticket")));
+        let compensating_control = e
+            .compensating_control
+            .as_ref()
+            .and_then(|s| diags.take(text(s, "compensating_control")));
+        if let (
+            Some(resource),
+            Some(justification),
+            Some(approved_by),
+            Some(approved_on),
+            Some(risk),
+            Some(expires),
+        ) = (
+            resource,
+            justification,
+            approved_by,
+            approved_on,
+            risk,
+            expires,
+        ) {
             out.push(Waiver {
                 check: id.to_string(),
                 resource,
                 justification,
                 approved_by,
+                approved_on,
+                risk,
                 expires,
+                ticket,
+                compensating_control,
+                all_resources,
                 event_id,
                 events_before,
             });
@@ -183,13 +325,13 @@ fn instant(s: &Spanned<String>) -> std::result::Result<DateTime<Utc>, Diagnostic
 mod tests {
     use super::*;
 
-    const ONE: &str = "waivers:\n  - check: iam.root_hardware_mfa\n    resource: \"arn:aws:iam::*:root\"\n    justification: Key ordered.\n    approved_by: Dana\n    expires: 2027-01-31\n";
+    const ONE: &str = "waivers:\n  - check: iam.root_hardware_mfa\n    resource: \"arn:aws:iam::*:root\"\n    justification: Key ordered.\n    approved_by: Dana Reyes, Security Officer\n    expires: 2027-01-31\n    approved_on: 2026-11-02\n    risk: medium\n";
 
     fn load_text(yaml: &str) -> Result<Vec<Waiver>> {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("waivers.yaml");
         std::fs::write(&p, yaml).unwrap();
-        load(&p).map(|(w, _)| w)
+        load(&p, DEFAULT_WAIVER_MAX_DAYS).map(|(w, _)| w)
     }
 
     #[test]
@@ -245,10 +387,10 @@ mod tests {
         for (at, code) in [
             (":4:20: justification is empty", "[empty]"),
             (
-                ":7:12: a waiver of cloudtrail.root_activity",
+                ":9:12: a waiver of cloudtrail.root_activity",
                 "[event-scope]",
             ),
-            (":11:14: expires \"next year\" is not a date", "[date]"),
+            (":13:14: expires \"next year\" is not a date", "[date]"),
         ] {
             assert!(
                 text.lines().any(|l| l.contains(at) && l.ends_with(code)),
@@ -258,7 +400,7 @@ mod tests {
         assert!(text.contains("3 problems in"), "{text}");
     }
 
-    const ROOT: &str = "waivers:\n  - check: cloudtrail.root_activity\n    resource: \"arn:aws:iam::*:root\"\n    justification: Break-glass drill.\n    approved_by: Dana\n    expires: 2027-01-31\n";
+    const ROOT: &str = "waivers:\n  - check: cloudtrail.root_activity\n    resource: \"arn:aws:iam::*:root\"\n    justification: Break-glass drill.\n    approved_by: Dana Reyes, Security Officer\n    expires: 2027-01-31\n    approved_on: 2026-11-02\n    risk: high\n";
 
     #[test]
     fn a_waiver_of_events_must_name_the_event_or_a_window() {
@@ -292,15 +434,85 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(
-            e.contains(":7:20: events_before \"last week\" is neither"),
+            e.contains(":9:20: events_before \"last week\" is neither"),
             "{e}"
         );
         let e = load_text(&format!("{ONE}    event_id: ev-1\n"))
             .unwrap_err()
             .to_string();
         assert!(
-            e.contains(":7:15: event_id and events_before apply only to the event checks"),
+            e.contains(":9:15: event_id and events_before apply only to the event checks"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn waivers_are_governed() {
+        let e = |yaml: &str| load_text(yaml).unwrap_err().to_string();
+        // approved_on and risk are required.
+        let t = e(&ONE.replace("    approved_on: 2026-11-02\n", ""));
+        assert!(t.contains("missing field `approved_on`"), "{t}");
+        let t = e(&ONE.replace("risk: medium", "risk: tolerable"));
+        assert!(
+            t.contains(":8:11: risk \"tolerable\" is not one of low, medium, high [choice]"),
+            "{t}"
+        );
+        // expires at most waiver_max_days after approved_on, and not before it.
+        let t = e(&ONE.replace("2027-01-31", "2028-01-31"));
+        assert!(
+            t.contains(":6:14: expires 2028-01-31 is 455 days after approved_on 2026-11-02")
+                && t.contains("[validity]"),
+            "{t}"
+        );
+        let t = e(&ONE.replace("2027-01-31", "2026-10-01"));
+        assert!(
+            t.contains("expires 2026-10-01 is before approved_on 2026-11-02 [date]"),
+            "{t}"
+        );
+        // The approver's role.
+        let t = e(&ONE.replace("Dana Reyes, Security Officer", "Dana"));
+        assert!(
+            t.contains(":5:18: approved_by \"Dana\" names no role") && t.contains("[person]"),
+            "{t}"
+        );
+        // A pattern naming no resource is refused, in every spelling, unless all_resources.
+        for broad in [
+            "*",
+            "**",
+            "arn:aws:*",
+            "arn:aws:iam::*:*",
+            "arn:aws:iam::123456789012:user/*",
+            "?*",
+        ] {
+            let yaml = ONE.replace("arn:aws:iam::*:root", broad);
+            let t = e(&yaml);
+            assert!(
+                t.contains(":3:15: resource") && t.contains("[all-resources]"),
+                "{broad}: {t}"
+            );
+            let w = &load_text(&format!("{yaml}    all_resources: true\n")).unwrap()[0];
+            assert!(w.all_resources);
+        }
+        for specific in [
+            "arn:aws:iam::*:root",
+            "arn:aws:iam::123456789012:user/dev-*",
+            "account/123456789012/password-policy",
+        ] {
+            assert!(!names_no_resource(specific), "{specific}");
+        }
+        // Optional fields are kept.
+        let w = &load_text(&format!(
+            "{ONE}    ticket: SEC-412\n    compensating_control: Root use alarmed.\n"
+        ))
+        .unwrap()[0];
+        assert_eq!(w.ticket.as_deref(), Some("SEC-412"));
+        assert_eq!(w.risk, Risk::Medium);
+        assert_eq!(w.compensating_control.as_deref(), Some("Root use alarmed."));
+        // A tighter limit from --config.
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("waivers.yaml");
+        std::fs::write(&p, ONE).unwrap();
+        let t = load(&p, 30).unwrap_err().to_string();
+        assert!(t.contains("at most waiver_max_days (30) days"), "{t}");
     }
 }
