@@ -6,8 +6,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use chrono::Utc;
-
 use crate::assess::{AssessOptions, assess};
 use crate::catalog::Catalog;
 use crate::checks::{ParamValue, parse_param_override};
@@ -53,6 +51,12 @@ pub struct PackageOptions {
     /// A folder of earlier packages: the newest of the same account is the previous one
     /// (`--history`).
     pub history: Option<PathBuf>,
+    /// `--period-start`: the first day "held in N of M snapshots" counts from.
+    pub period_start: Option<chrono::NaiveDate>,
+    /// The bundled example (`demo`): every output is marked example data.
+    pub example: bool,
+    /// The key that will sign the package (its fingerprint or KMS ARN), for the cover.
+    pub signed_by: Option<String>,
 }
 
 impl PackageOptions {
@@ -132,10 +136,12 @@ pub fn load_inputs(out: &PackageOptions) -> Result<Inputs> {
     let mut extra: Vec<(String, Vec<u8>)> = Vec::new();
     let mut params: BTreeMap<String, BTreeMap<String, ParamValue>> = BTreeMap::new();
     let mut preparer = crate::results::Preparer::default();
+    let mut limits = inputs::config::Limits::default();
     if let Some(path) = &out.config {
         let config = inputs::config::load(path)?;
         params = config.params;
         preparer = config.preparer;
+        limits = config.limits;
         extra.push(("inputs/config.yaml".into(), config.source));
     }
     let from_config = params.clone();
@@ -145,18 +151,24 @@ pub fn load_inputs(out: &PackageOptions) -> Result<Inputs> {
     }
     let mut attestations = Vec::new();
     if let Some(path) = &out.attestations {
-        let limits = inputs::attestations::EvidenceLimits {
+        let evidence = inputs::attestations::EvidenceLimits {
             max_bytes: out.max_evidence_bytes,
             allow_outside: out.allow_outside_evidence,
+            max_days: limits.attestation_max_days,
         };
-        let loaded = inputs::attestations::load(path, &catalog, limits)?;
+        let loaded = inputs::attestations::load(path, &catalog, evidence)?;
+        // The package keeps the attestations as they name the evidence inside it, so the
+        // assessment can be re-performed from the package alone.
+        extra.push((
+            inputs::attestations::PACKAGE_COPY.into(),
+            loaded.package_copy(),
+        ));
         attestations = loaded.attestations;
-        extra.push(("inputs/attestations.yaml".into(), loaded.source));
         extra.extend(loaded.files);
     }
     let mut waivers = Vec::new();
     if let Some(path) = &out.waivers {
-        let (loaded, source) = inputs::waivers::load(path)?;
+        let (loaded, source) = inputs::waivers::load(path, limits.waiver_max_days)?;
         waivers = loaded;
         extra.push(("inputs/waivers.yaml".into(), source));
     }
@@ -165,6 +177,7 @@ pub fn load_inputs(out: &PackageOptions) -> Result<Inputs> {
         attestations,
         waivers,
         phases: out.phases.clone(),
+        example: out.example,
         preparer: crate::results::Preparer {
             prepared_by: out.prepared_by.clone().or(preparer.prepared_by),
             organization: out.organization.clone().or(preparer.organization),
@@ -237,6 +250,7 @@ pub fn package_with(
         parameters_json(params, &inputs.from_config)?,
     ));
     let started = std::time::Instant::now();
+    let created_at = crate::clock::generated_at();
     let dir = package::write(
         &out.output,
         &PackageRequest {
@@ -244,7 +258,11 @@ pub fn package_with(
             results: &results,
             formats,
             templates: out.templates.as_deref(),
-            created_at: Utc::now(),
+            created_at,
+            cover: crate::render::Cover {
+                generated_at: created_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                signed_by: out.signed_by.clone(),
+            },
             detail: out
                 .detail
                 .unwrap_or_else(|| crate::render::view::Detail::auto(&results, out.detail_limit)),
@@ -267,6 +285,46 @@ pub fn package_with(
 /// With `--previous` or `--history`: `first_seen`, new or recurring on every failing finding,
 /// and `changes`, from the account's previous package.
 fn carry_forward(results: &mut Results, inputs: &Inputs, out: &PackageOptions) -> Result<()> {
+    // Over the audit period: every earlier package in --history (or the one --previous names)
+    // since --period-start, for "held in N of M snapshots".
+    let since = out
+        .period_start
+        .map(|d| d.and_hms_opt(0, 0, 0).expect("midnight").and_utc());
+    match (&inputs.previous, &out.history) {
+        (Some(p), _) => {
+            let time = |t: &str| crate::package::trust::time(t, "").ok();
+            let at = time(&p.results.snapshot.collected_at);
+            let now = time(&results.snapshot.collected_at);
+            let earlier = if let (Some(at), Some(now)) = (at, now)
+                && since.is_none_or(|s| at >= s)
+                && p.results.account.id == results.account.id
+                && at < now
+            {
+                vec![crate::drift::Earlier {
+                    collected_at: at,
+                    statuses: p
+                        .results
+                        .controls
+                        .iter()
+                        .map(|c| (c.id.clone(), c.status))
+                        .collect(),
+                }]
+            } else {
+                Vec::new()
+            };
+            crate::drift::apply_held(results, &earlier);
+        }
+        (None, Some(dir)) => {
+            let (earlier, _) = crate::drift::earlier_statuses(
+                dir,
+                &results.account.id,
+                &results.snapshot.collected_at,
+                since,
+            )?;
+            crate::drift::apply_held(results, &earlier);
+        }
+        (None, None) => {}
+    }
     let (previous, passed_over) = match (&inputs.previous, &out.history) {
         (Some(p), _) => (Some(p.clone()), Vec::new()),
         (None, Some(dir)) => {

@@ -16,6 +16,7 @@ use crate::inputs::waivers::EventRef;
 use crate::inputs::{Attestation, Validity, Waiver};
 use crate::results::*;
 use crate::snapshot::Snapshot;
+use crate::verdict::Basis;
 
 /// Per-run inputs beyond the snapshot and catalog.
 #[derive(Debug, Default, Clone)]
@@ -30,6 +31,8 @@ pub struct AssessOptions {
     pub preparer: Preparer,
     /// Where `--profile-phases` records the engine's and the checks' time.
     pub phases: Option<Arc<crate::phases::Phases>>,
+    /// The bundled example (`demo`): every output is marked example data.
+    pub example: bool,
 }
 
 pub fn assess(
@@ -82,6 +85,7 @@ pub fn assess(
     for (check, mut findings) in to_run.iter().zip(found) {
         let id = check.info().id;
         for f in &mut findings {
+            f.severity = Some(check.info().severity);
             f.account.clone_from(&snapshot.account.id);
             f.ou_path.clone_from(&ou_path);
         }
@@ -110,13 +114,25 @@ pub fn assess(
                 .attestations
                 .iter()
                 .filter(|a| a.control == c.id)
-                .map(|a| AttestationResult {
-                    statement: a.statement.clone(),
-                    attested_by: a.attested_by.clone(),
-                    date: a.date,
-                    expires: a.expires,
-                    status: Validity::on(Some(a.date), a.expires, day),
-                    evidence: a.evidence.clone(),
+                .map(|a| {
+                    // Only evidence in the package counts: a URL may change or vanish.
+                    let filed = a
+                        .evidence
+                        .iter()
+                        .any(|e| matches!(e, crate::inputs::EvidenceRef::File { .. }));
+                    let status = match Validity::on(Some(a.date), a.expires, day) {
+                        Validity::Valid if !filed => Validity::WithoutEvidence,
+                        v => v,
+                    };
+                    AttestationResult {
+                        statement: a.statement.clone(),
+                        attested_by: a.attested_by.clone(),
+                        date: a.date,
+                        expires: a.expires,
+                        status,
+                        evidence: a.evidence.clone(),
+                        decision: a.decision.clone(),
+                    }
                 })
                 .collect();
             resolve(c, &evaluated, attested)
@@ -140,8 +156,13 @@ pub fn assess(
             resource: w.resource.clone(),
             justification: w.justification.clone(),
             approved_by: w.approved_by.clone(),
+            approved_on: Some(w.approved_on),
+            risk: Some(w.risk),
+            ticket: w.ticket.clone(),
+            compensating_control: w.compensating_control.clone(),
+            all_resources: w.all_resources,
             expires: w.expires,
-            status: Validity::on(None, w.expires, day),
+            status: Validity::on(Some(w.approved_on), w.expires, day),
             findings,
         })
         .collect();
@@ -187,6 +208,12 @@ pub fn assess(
         scope: Some(scope_of(snapshot, catalog)),
         preparer: opts.preparer.clone(),
         changes: None,
+        provenance: Some(Provenance {
+            method: snapshot.source.method.clone(),
+            caller_arn: snapshot.account.caller_arn.clone(),
+            export: snapshot.source.export.clone(),
+        }),
+        example: opts.example,
     })
 }
 
@@ -281,27 +308,47 @@ fn scope_of(snapshot: &Snapshot, catalog: &Catalog) -> Scope {
                     .get(r)
                     .is_some_and(|c| c.recorders.is_some())
         });
+    let mut services: Vec<String> = [
+        "IAM (users, groups, roles, policies, credential report, password policy)",
+        "CloudTrail (trails, selectors, event history)",
+        "CloudWatch Logs and alarms (the trails' log groups)",
+        "AWS Config (recorders and delivery channels)",
+    ]
+    .map(String::from)
+    .to_vec();
+    let mut exclusions: Vec<String> = [
+        "workloads, applications and databases that hold ePHI, and their own users, logs and encryption",
+        "resource policies (S3 bucket, KMS key)",
+    ]
+    .map(String::from)
+    .to_vec();
+    // Said once, from the same facts as the cover's organization line, so the two agree.
+    match &snapshot.organization {
+        Some(o) if o.is_management(&snapshot.account.id) => {}
+        Some(o) if o.service_control_policies.is_some() => services.push(
+            "AWS Organizations service control policies (they bound the effective permissions judged)"
+                .into(),
+        ),
+        Some(_) => exclusions.push(
+            "service control policies (not in the evidence; effective permissions are judged without them)"
+                .into(),
+        ),
+        None => {}
+    }
+    exclusions.extend(
+        [
+            "the covered entity's own offices, workstations, devices and media",
+            "contracts, plan documents and procedures (§164.308(b), §164.314, §164.316), unless attested",
+        ]
+        .map(String::from),
+    );
     Scope {
         sections,
         regions_evidenced: evidenced,
         regions_not_evidenced: not,
         regions_complete: snapshot.enabled_regions.is_some(),
-        services: [
-            "IAM (users, groups, roles, policies, credential report, password policy)",
-            "CloudTrail (trails, selectors, event history)",
-            "CloudWatch Logs and alarms (the trails' log groups)",
-            "AWS Config (recorders and delivery channels)",
-        ]
-        .map(String::from)
-        .to_vec(),
-        exclusions: [
-            "workloads, applications and databases that hold ePHI, and their own users, logs and encryption",
-            "resource policies (S3 bucket, KMS key) and service control policies",
-            "the covered entity's own offices, workstations, devices and media",
-            "contracts, plan documents and procedures (§164.308(b), §164.314, §164.316), unless attested",
-        ]
-        .map(String::from)
-        .to_vec(),
+        services,
+        exclusions,
     }
 }
 
@@ -330,7 +377,7 @@ fn apply_waivers(
                 .filter(|(_, w)| w.covers(check, &f.resource, event))
         };
         let chosen = covering()
-            .find(|(_, w)| Validity::on(None, w.expires, day) == Validity::Valid)
+            .find(|(_, w)| Validity::on(Some(w.approved_on), w.expires, day) == Validity::Valid)
             .or_else(|| covering().next());
         if let Some((i, w)) = chosen {
             hits[i] += 1;
@@ -338,7 +385,7 @@ fn apply_waivers(
                 justification: w.justification.clone(),
                 approved_by: w.approved_by.clone(),
                 expires: w.expires,
-                status: Validity::on(None, w.expires, day),
+                status: Validity::on(Some(w.approved_on), w.expires, day),
             }));
         }
     }
@@ -374,6 +421,7 @@ fn check_result(
         description: info.description.into(),
         remediation: info.remediation.into(),
         status,
+        severity: Some(info.severity),
         parameters: params.0.clone(),
         waived,
         counts: Counts::of(&findings),
@@ -454,6 +502,10 @@ fn resolve(
             Validity::Expired => format!(
                 "the attestation by {} expired on {}",
                 a.attested_by, a.expires
+            ),
+            Validity::WithoutEvidence => format!(
+                "the attestation by {} is attested without evidence (no evidence file in the package; a URL alone is recorded, not counted)",
+                a.attested_by
             ),
             _ => format!(
                 "the attestation by {} is dated {}, after the evidence",
@@ -537,6 +589,31 @@ fn resolve(
             "no resource in the account was subject to these checks".to_string(),
         )
     };
+    // What the status rests on: tests that passed, an attestation with evidence, AWS, or an
+    // accepted risk; `none` when nothing shows the control is met.
+    let tested = !checks.is_empty() && failing == 0 && errors == 0 && waived == 0 && passing > 0;
+    let basis = match status {
+        ControlStatus::Waived => Basis::RiskAccepted,
+        ControlStatus::Inherited => Basis::Inherited,
+        ControlStatus::Pass if control.inherited.is_some() => Basis::Attested,
+        ControlStatus::Pass | ControlStatus::Manual => match (tested, attested.is_some()) {
+            (true, true) => Basis::TestedAttested,
+            (true, false) => Basis::Tested,
+            (false, true) => Basis::Attested,
+            (false, false) => Basis::None,
+        },
+        _ => Basis::None,
+    };
+    let decision = valid.and_then(|a| a.decision.as_ref().map(|d| d.decision));
+    let decision_note = match (control.requirement, decision) {
+        (crate::catalog::Requirement::Addressable, Some(d)) => {
+            format!("; addressable, decision: {}", d.label())
+        }
+        (crate::catalog::Requirement::Addressable, None) => {
+            "; addressable, decision not documented (§164.306(d)(3))".to_string()
+        }
+        _ => String::new(),
+    };
     ControlResult {
         id: control.id.clone(),
         title: control.title.clone(),
@@ -544,7 +621,10 @@ fn resolve(
         requirement: control.requirement,
         summary: control.summary.clone(),
         status,
-        status_reason: format!("{reason}{observations}"),
+        basis,
+        decision,
+        status_reason: format!("{reason}{decision_note}{observations}"),
+        held: None,
         manual: control.manual.clone(),
         // Kept for readers of v1: the rule has no "not applicable", so it is never set.
         not_applicable: None,
@@ -581,13 +661,18 @@ fn specification_of(standard: &str, spec: &str) -> bool {
 }
 
 /// A standard is never better than its required implementation specifications (45 CFR
-/// 164.306(d)(2)): a standard whose required specification fails, lacks evidence or is
-/// otherwise worse takes that status, and the reason names the specification. (Addressable
-/// specifications count once their decision is recorded as implemented.)
+/// 164.306(d)(2)), nor than its addressable ones whose recorded decision is "implemented":
+/// a standard whose specification fails, lacks evidence or is otherwise worse takes that
+/// status (its basis with it), and the reason names the specification.
 fn roll_up_standards(mut controls: Vec<ControlResult>) -> Vec<ControlResult> {
+    use crate::catalog::Requirement;
     let required: Vec<(String, ControlStatus)> = controls
         .iter()
-        .filter(|c| c.requirement == crate::catalog::Requirement::Required)
+        .filter(|c| {
+            c.requirement == Requirement::Required
+                || (c.requirement == Requirement::Addressable
+                    && c.decision == Some(crate::inputs::attestations::Decision::Implemented))
+        })
         .map(|c| (c.id.clone(), c.status))
         .collect();
     for c in controls
@@ -608,12 +693,17 @@ fn roll_up_standards(mut controls: Vec<ControlResult>) -> Vec<ControlResult> {
                 .map(|(id, _)| id.as_str())
                 .collect();
             c.status_reason = format!(
-                "{} by its required specification(s) §{} (a standard is never better than them); on its own: {}",
+                "{} by its implementation specification(s) §{} (a standard is never better than its required ones, nor its addressable ones decided \"implemented\"); on its own: {}",
                 worst.label(),
                 holding.join(", §"),
                 c.status_reason
             );
             c.status = worst;
+            c.basis = match worst {
+                ControlStatus::Waived => Basis::RiskAccepted,
+                ControlStatus::Inherited => Basis::Inherited,
+                _ => Basis::None,
+            };
         }
     }
     controls
@@ -706,7 +796,12 @@ mod tests {
             check: "iam.password_policy".into(),
             resource: "*".into(),
             justification: "SSO only".into(),
-            approved_by: "CISO".into(),
+            approved_by: "Ana Ruiz, CISO".into(),
+            approved_on: "2000-01-01".parse().unwrap(),
+            risk: crate::inputs::waivers::Risk::Low,
+            ticket: None,
+            compensating_control: None,
+            all_resources: true,
             expires: expires.parse().unwrap(),
             event_id: None,
             events_before: None,
@@ -826,7 +921,7 @@ mod tests {
         assert!(
             standard
                 .status_reason
-                .starts_with("Fail by its required specification(s) §164.308(a)(5)(ii)(D)"),
+                .starts_with("Fail by its implementation specification(s) §164.308(a)(5)(ii)(D)"),
             "{}",
             standard.status_reason
         );

@@ -240,6 +240,10 @@ struct OutputArgs {
     /// collected before this one, is the previous package.
     #[arg(long, value_name = "DIR")]
     history: Option<PathBuf>,
+    /// With --history or --previous: count "held in N of M snapshots" from this day
+    /// (YYYY-MM-DD, UTC), e.g. the start of the audit period. Default: every earlier package.
+    #[arg(long, value_name = "DATE", value_parser = parse_day)]
+    period_start: Option<chrono::NaiveDate>,
     #[command(flatten)]
     delivery: DeliveryArgs,
     /// Print only the package path.
@@ -421,6 +425,9 @@ impl OutputArgs {
             detail_limit: self.detail_limit,
             previous: self.previous.clone(),
             history: self.history.clone(),
+            period_start: self.period_start,
+            example: false,
+            signed_by: None,
         }
     }
 
@@ -433,6 +440,11 @@ impl OutputArgs {
         options: &PackageOptions,
         delivery: &Delivery,
     ) -> Result<Results> {
+        // The cover names the key that signs the package as it is written.
+        let options = &PackageOptions {
+            signed_by: delivery.signer.as_ref().map(|s| s.key_id()),
+            ..options.clone()
+        };
         let (results, dir) = app::package_with(snapshot, inputs, options)?;
         if let Some(phases) = &options.phases {
             crate::say_err!("{}", phases.line());
@@ -684,7 +696,10 @@ fn run(cli: Cli) -> Result<i32> {
         Command::Demo { out, example } => {
             let dir = example.unwrap_or_else(app::default_example);
             // The example's own attestations, waivers and parameters, unless others are given.
-            let options = out.options().with_example_inputs(&dir);
+            let options = PackageOptions {
+                example: true,
+                ..out.options().with_example_inputs(&dir)
+            };
             let delivery = out.delivery.delivery(None, None)?;
             let inputs = app::load_inputs(&options)?;
             let snapshot = timed(&options, "import", || {
@@ -758,7 +773,7 @@ fn run(cli: Cli) -> Result<i32> {
             out,
             fail_on,
         } if org.org => {
-            let options = out.options();
+            let mut options = out.options();
             if options.previous.is_some() {
                 return Err(crate::error::Error::Usage(
                     "--previous names one account's package; with --org use --history DIR (each account's newest earlier package there)".into(),
@@ -768,6 +783,7 @@ fn run(cli: Cli) -> Result<i32> {
             let delivery = out
                 .delivery
                 .delivery(aws.profile.as_deref(), aws.region.as_deref())?;
+            options.signed_by = delivery.signer.as_ref().map(|s| s.key_id());
             let quiet = out.quiet || aws.quiet_collect;
             let run = crate::org::run::run_org(&aws.options(), &org_options, &options, &|line| {
                 // Account and OU names are the organization's text: one line each, inert.
@@ -857,7 +873,12 @@ fn run(cli: Cli) -> Result<i32> {
             }
             let rollup = phases.time("verify and read", || crate::rollup::build(&found))?;
             let dir = phases.time("write", || {
-                crate::rollup::render::write(&output, &rollup, &formats, chrono::Utc::now())
+                crate::rollup::render::write(
+                    &output,
+                    &rollup,
+                    &formats,
+                    crate::clock::generated_at(),
+                )
             })?;
             if profile_phases {
                 crate::say_err!("{}", phases.line());
@@ -958,8 +979,12 @@ fn run(cli: Cli) -> Result<i32> {
                     dir.display()
                 )));
             }
-            let out =
-                crate::history::render::write(&output, &history, &formats, chrono::Utc::now())?;
+            let out = crate::history::render::write(
+                &output,
+                &history,
+                &formats,
+                crate::clock::generated_at(),
+            )?;
             if quiet {
                 crate::say!("{}", out.display());
             } else {
@@ -1223,4 +1248,10 @@ fn exit_code_for(results: &Results, fail_on: FailOn) -> i32 {
     } else {
         0
     }
+}
+
+/// A `YYYY-MM-DD` day.
+fn parse_day(s: &str) -> std::result::Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| format!("{s:?} is not a date (expected YYYY-MM-DD)"))
 }

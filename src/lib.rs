@@ -13,6 +13,7 @@ pub mod catalog;
 pub mod checks;
 #[cfg(feature = "collect")]
 pub mod cli;
+pub mod clock;
 #[cfg(feature = "collect")]
 pub mod collect;
 pub mod drift;

@@ -52,6 +52,38 @@ pub struct Results {
     /// named one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changes: Option<Changes>,
+    /// Who and what gathered the evidence, as far as the evidence says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
+    /// The bundled example account (`safeguard demo`): not an assessment of a real
+    /// organization, and every output says so.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub example: bool,
+}
+
+/// How the evidence was gathered: live with the AWS SDK (`collect`) or from an AWS CLI export
+/// (`import`), by which identity, and what the export claims of itself.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Provenance {
+    pub method: String,
+    /// The identity that read the account (sts get-caller-identity), when in the evidence.
+    pub caller_arn: Option<String>,
+    /// An export's own claims (export-info.json): the script, the AWS CLI, its collection time.
+    #[serde(
+        default,
+        skip_serializing_if = "crate::snapshot::ExportClaims::is_empty"
+    )]
+    pub export: crate::snapshot::ExportClaims,
+}
+
+/// How a control fared over the audit period: the snapshots of this account (this one
+/// included) since `since`, and in how many it held (`pass`, or `inherited`/`not_applicable`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Held {
+    pub held: usize,
+    pub of: usize,
+    /// The first snapshot counted (RFC 3339).
+    pub since: String,
 }
 
 /// What changed since the previous package of the same account (docs/results-schema.md).
@@ -173,6 +205,18 @@ pub struct WaiverResult {
     pub resource: String,
     pub justification: String,
     pub approved_by: String,
+    /// When it was approved (absent in packages before waivers were governed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approved_on: Option<chrono::NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub risk: Option<crate::inputs::waivers::Risk>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compensating_control: Option<String>,
+    /// It accepts every finding of its check, on purpose (the report prints it in bold).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub all_resources: bool,
     pub expires: chrono::NaiveDate,
     pub status: Validity,
     /// Failing findings it covers (ignored ones included when expired).
@@ -186,8 +230,13 @@ pub struct AttestationResult {
     pub attested_by: String,
     pub date: chrono::NaiveDate,
     pub expires: chrono::NaiveDate,
+    /// `valid` counts; `expired`, `not_yet_valid` and `without_evidence` (no evidence file
+    /// in the package, only URLs or nothing) are recorded and do not.
     pub status: Validity,
     pub evidence: Vec<EvidenceRef>,
+    /// The decision on an addressable specification (45 CFR 164.306(d)(3)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<crate::inputs::attestations::AddressableDecision>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -238,8 +287,19 @@ pub struct ControlResult {
     pub requirement: Requirement,
     pub summary: String,
     pub status: ControlStatus,
+    /// What the status rests on: `tested`, `attested`, `tested+attested`, `inherited`,
+    /// `risk_accepted` or `none` (docs/results-schema.md, "Basis").
+    #[serde(default = "no_basis")]
+    pub basis: crate::verdict::Basis,
+    /// For an addressable specification, the decision its counted attestation records
+    /// (`None`: not documented).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<crate::inputs::attestations::Decision>,
     /// One sentence on why the status is what it is.
     pub status_reason: String,
+    /// Over the audit period, with `--history` or `--previous`: held in N of M snapshots.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub held: Option<Held>,
     /// What a person must attest, when the control has a manual part.
     pub manual: Option<String>,
     /// Why the control is not applicable, when it is inherited.
@@ -253,6 +313,10 @@ pub struct ControlResult {
     /// The checks the control rests on, in catalog order; their findings are under the
     /// top-level `checks`.
     pub checks: Vec<ControlCheck>,
+}
+
+fn no_basis() -> crate::verdict::Basis {
+    crate::verdict::Basis::None
 }
 
 /// A check as one control uses it.
@@ -326,6 +390,9 @@ pub struct CheckResult {
     /// `fail` if any finding fails unwaived, else `error` if any evidence was missing, else
     /// `pass` if anything passed (or was waived), else `not_applicable`.
     pub status: FindingStatus,
+    /// How much a failure matters (`high`, `medium`, `low`; docs/checks.md says why per check).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity: Option<crate::verdict::Severity>,
     /// The effective parameters the check ran with.
     pub parameters: BTreeMap<String, ParamValue>,
     /// Failing findings a valid waiver covers (they stay listed, marked waived).

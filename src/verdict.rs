@@ -53,6 +53,9 @@ pub struct Finding {
     /// Lambda function, stack or instance).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub possible: bool,
+    /// Its check's severity (set by the assessment, not the check).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity: Option<Severity>,
     /// The account the finding is about, on every finding so that findings of many accounts
     /// can be merged (set by the assessment, not the check).
     #[serde(default)]
@@ -184,6 +187,7 @@ impl Finding {
             evidence: evidence.into(),
             waiver: None,
             possible: false,
+            severity: None,
             account: String::new(),
             ou_path: None,
             key: None,
@@ -264,6 +268,76 @@ impl ControlStatus {
     }
 }
 
+/// What a control's status rests on (docs/results-schema.md, "Basis"): `tested` (its primary
+/// checks passed on present evidence), `attested` (a person vouched for its manual part, with
+/// evidence in the package), both, `inherited` (AWS operates it under the BAA), `risk_accepted`
+/// (valid waivers cover its failures), or `none` (nothing shows it is met: it fails, lacks
+/// evidence, or waits for a person).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Basis {
+    #[serde(rename = "tested")]
+    Tested,
+    #[serde(rename = "attested")]
+    Attested,
+    #[serde(rename = "tested+attested")]
+    TestedAttested,
+    #[serde(rename = "inherited")]
+    Inherited,
+    #[serde(rename = "risk_accepted")]
+    RiskAccepted,
+    #[serde(rename = "none")]
+    None,
+}
+
+impl Basis {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Basis::Tested => "tested",
+            Basis::Attested => "attested",
+            Basis::TestedAttested => "tested+attested",
+            Basis::Inherited => "inherited",
+            Basis::RiskAccepted => "risk_accepted",
+            Basis::None => "none",
+        }
+    }
+
+    /// As a report prints it beside the status.
+    pub fn label(self) -> &'static str {
+        match self {
+            Basis::Tested => "tested",
+            Basis::Attested => "attested",
+            Basis::TestedAttested => "tested + attested",
+            Basis::Inherited => "inherited from AWS",
+            Basis::RiskAccepted => "risk accepted",
+            Basis::None => "no basis",
+        }
+    }
+}
+
+/// How much a failure matters, worst first: `high` (a path to the whole account or to ePHI:
+/// escalation to admin, admins or console users without MFA, root keys or root use),
+/// `medium` (a detective or preventive control weakened), `low` (hygiene that makes reviews
+/// harder). Declared once per check (`check!`), carried by every finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    High,
+    Medium,
+    Low,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 3] = [Severity::High, Severity::Medium, Severity::Low];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::High => "high",
+            Severity::Medium => "medium",
+            Severity::Low => "low",
+        }
+    }
+}
+
 /// Whether a dated statement holds on a given day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -272,6 +346,9 @@ pub enum Validity {
     Expired,
     /// Dated after the evidence it would cover.
     NotYetValid,
+    /// An attestation whose evidence is only URLs (or nothing): recorded, but it does not
+    /// count, because nothing it points at is in the package.
+    WithoutEvidence,
 }
 
 impl Validity {
@@ -290,6 +367,7 @@ impl Validity {
             Validity::Valid => "valid",
             Validity::Expired => "expired",
             Validity::NotYetValid => "not yet valid",
+            Validity::WithoutEvidence => "attested without evidence",
         }
     }
 }

@@ -83,7 +83,7 @@ fn demo_writes_a_complete_verifiable_package() {
     );
     let v = run(&["verify", pkg.to_str().unwrap()]);
     assert_eq!(v.status.code(), Some(0), "{}", text(&v));
-    assert!(text(&v).contains("OK: 11 file(s) match"), "{}", text(&v));
+    assert!(text(&v).contains("OK: 17 file(s) match"), "{}", text(&v));
     // No staging folder is left behind.
     let leftovers: Vec<_> = fs::read_dir(pkg.parent().unwrap())
         .unwrap()
@@ -195,7 +195,22 @@ fn same_snapshot_gives_identical_outputs() {
 #[test]
 fn golden_markdown_and_json() {
     let out = tempfile::tempdir().unwrap();
-    let (_, pkg) = assess_example(out.path(), &["--format", "md,json,csv"]);
+    // The cover's generation time comes from SOURCE_DATE_EPOCH, so the report is reproducible.
+    let o = bin()
+        .args([
+            "assess",
+            example().to_str().unwrap(),
+            "-o",
+            out.path().to_str().unwrap(),
+            "--format",
+            "md,json,csv",
+        ])
+        .env("SOURCE_DATE_EPOCH", "1764979200")
+        .output()
+        .unwrap();
+    let pkgs = packages(out.path());
+    assert_eq!(pkgs.len(), 1, "{}", text(&o));
+    let pkg = pkgs[0].clone();
     let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
     for f in ["report.md", "results.json", "results.csv"] {
         let actual = fs::read_to_string(pkg.join(f)).unwrap();
@@ -602,8 +617,11 @@ fn attestations_waivers_and_config_reach_every_output() {
     let expired = findings
         .iter()
         .find(|f| {
-            f["check"] == "iam.user_unused_credentials"
-                && f["resource"].as_str().unwrap().ends_with("dave.kim")
+            f["check"] == "iam.user_access_key_rotation"
+                && f["resource"]
+                    .as_str()
+                    .unwrap()
+                    .contains("ci-legacy-deployer")
         })
         .unwrap();
     assert_eq!(expired["waiver"]["status"], "expired");
@@ -613,7 +631,10 @@ fn attestations_waivers_and_config_reach_every_output() {
         .iter()
         .map(|w| w["status"].as_str().unwrap())
         .collect();
-    assert_eq!(statuses, ["valid", "valid", "valid", "valid", "expired"]);
+    assert_eq!(
+        statuses,
+        ["valid", "valid", "valid", "valid", "valid", "expired"]
+    );
     // A control whose only deciding failure is waived is "Risk accepted", never a pass, in
     // every output; a waived finding of a supporting check is an observation that decides
     // nothing (164.312(a)(2)(iii) rests on its manual part).
@@ -678,7 +699,7 @@ fn attestations_waivers_and_config_reach_every_output() {
     );
     // Inputs and attested evidence are in the package and its manifest.
     for f in [
-        "inputs/attestations.yaml",
+        "attestations/attestations.yaml",
         "inputs/waivers.yaml",
         "inputs/config.yaml",
         "attestations/risk-analysis-2026-summary.md",
@@ -696,7 +717,7 @@ fn attestations_waivers_and_config_reach_every_output() {
     let csv = fs::read_to_string(pkg.join("results.csv")).unwrap();
     assert!(
         csv.lines().next().unwrap().ends_with(
-            "waiver_status,waiver_approved_by,waiver_expires,finding_id,first_seen,change"
+            "waiver_status,waiver_approved_by,waiver_expires,finding_id,first_seen,change,basis,decision,attested_by,attested_on,expires,severity"
         )
     );
     assert!(csv.contains(",valid,\"Dana Reyes, Security Officer\",2027-01-31"));
@@ -708,12 +729,12 @@ fn a_bad_attestation_waiver_or_config_file_exits_2_with_its_location_and_no_pack
     let cases = [
         (
             "--attestations",
-            "attestations:\n  - control: \"164.312(z)\"\n    statement: s\n    attested_by: a\n    date: 2026-01-01\n    expires: 2027-01-01\n",
+            "attestations:\n  - control: \"164.312(z)\"\n    statement: s\n    attested_by: A, B\n    date: 2026-01-01\n    expires: 2027-01-01\n",
             ":2:14: no control \"164.312(z)\"",
         ),
         (
             "--waivers",
-            "waivers:\n  - check: iam.root_mfa\n    resource: \"*\"\n    justification: j\n    approved_by: a\n    expires: 2027-01-01\n",
+            "waivers:\n  - check: iam.root_mfa\n    resource: \"*\"\n    justification: j\n    approved_by: A, B\n    approved_on: 2026-01-01\n    risk: low\n    expires: 2027-01-01\n",
             ":2:12: unknown check id \"iam.root_mfa\"",
         ),
         (
@@ -852,7 +873,7 @@ fn an_evidence_file_whose_name_contains_dots_verifies() {
     let att = dir.path().join("attestations.yaml");
     fs::write(
         &att,
-        "attestations:\n  - control: \"164.308(a)(1)(ii)(A)\"\n    statement: Done.\n    attested_by: Dana\n    date: 2026-09-15\n    expires: 2027-09-15\n    evidence: [risk..analysis.md]\n",
+        "attestations:\n  - control: \"164.308(a)(1)(ii)(A)\"\n    statement: Done.\n    attested_by: Dana Reyes, Security Officer\n    date: 2026-09-15\n    expires: 2027-09-15\n    evidence: [risk..analysis.md]\n",
     )
     .unwrap();
     let out = tempfile::tempdir().unwrap();
@@ -1193,4 +1214,278 @@ fn an_account_outside_an_organization_renders_every_format() {
     let csv = std::fs::read_to_string(pkg.join("results.csv")).unwrap();
     let second = csv.lines().nth(1).unwrap();
     assert!(second.starts_with("control,483920175634,,"), "{second}");
+}
+
+/// `safeguard demo` into `out`, dated by SOURCE_DATE_EPOCH so its reports are reproducible.
+fn demo_at(out: &Path, extra: &[&str]) -> PathBuf {
+    let mut args = vec!["demo", "-o", out.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    let o = bin()
+        .args(&args)
+        .env("SOURCE_DATE_EPOCH", "1764979200")
+        .env_remove("SAFEGUARD_SIGN_KEY")
+        .env_remove("SAFEGUARD_SIGN_KMS_KEY")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    let pkgs = packages(out);
+    assert_eq!(pkgs.len(), 1, "{}", text(&o));
+    pkgs[0].clone()
+}
+
+/// The demo, with its attestations, waivers and parameters, pins every rule of the verdicts at
+/// once: every status and every basis, a waived-only control, supporting-only failures, a
+/// standard over failing specifications, an attestation without an evidence file, an
+/// addressable decision of each kind, self-approved waivers, example marking and the cover.
+#[test]
+fn golden_demo_report_pins_the_verdict_rules() {
+    let out = tempfile::tempdir().unwrap();
+    let pkg = demo_at(out.path(), &["--format", "md,json,csv"]);
+    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
+    for f in ["report.md", "results.csv"] {
+        let actual = fs::read_to_string(pkg.join(f)).unwrap();
+        let path = golden.join(format!("demo.{f}"));
+        if std::env::var_os("UPDATE_GOLDEN").is_some() {
+            fs::write(&path, &actual).unwrap();
+        }
+        let expected = fs::read_to_string(&path).unwrap_or_default();
+        if actual != expected {
+            let line = actual
+                .lines()
+                .zip(expected.lines())
+                .position(|(a, e)| a != e)
+                .map_or(0, |i| i + 1);
+            panic!(
+                "{f} differs from {} (first differing line {line}); rerun with UPDATE_GOLDEN=1 if intended",
+                path.display()
+            );
+        }
+    }
+    let r: serde_json::Value =
+        serde_json::from_slice(&fs::read(pkg.join("results.json")).unwrap()).unwrap();
+    let controls = r["controls"].as_array().unwrap();
+    let has = |key: &str, value: &str| controls.iter().any(|c| c[key] == value);
+    for status in [
+        "fail",
+        "insufficient_evidence",
+        "waived",
+        "manual",
+        "inherited",
+        "pass",
+    ] {
+        assert!(has("status", status), "the demo shows {status}");
+    }
+    for basis in [
+        "tested",
+        "attested",
+        "tested+attested",
+        "inherited",
+        "risk_accepted",
+        "none",
+    ] {
+        assert!(has("basis", basis), "the demo shows basis {basis}");
+    }
+    assert_eq!(r["example"], true);
+    let control = |id: &str| controls.iter().find(|c| c["id"] == id).unwrap();
+    // A URL alone does not count: the manual part stays manual.
+    let sanction = control("164.308(a)(1)(ii)(C)");
+    assert_eq!(sanction["status"], "manual");
+    assert_eq!(sanction["attestations"][0]["status"], "without_evidence");
+    // Each decision kind, and an addressable specification without one.
+    assert_eq!(control("164.308(a)(5)(ii)(A)")["decision"], "implemented");
+    assert_eq!(control("164.310(d)(2)(iii)")["decision"], "alternative");
+    assert_eq!(
+        control("164.308(a)(7)(ii)(D)")["decision"],
+        "not_reasonable"
+    );
+    let report = fs::read_to_string(pkg.join("report.md")).unwrap();
+    assert!(report.contains("**decision not documented**"));
+    assert!(report.contains("(self-approved: the package's preparer)"));
+    assert!(report.contains("EXAMPLE DATA — not an assessment of a real organization"));
+    assert!(report.contains(
+        "| Signature | Unsigned: the hashes show the files are consistent, not who produced them |"
+    ));
+    assert!(report.contains("| Report generated at | 2025-12-06T00:00:00Z |"));
+    // The standard takes its failing specification's status.
+    let standard = control("164.308(a)(1)(i)");
+    assert_eq!(standard["status"], "fail");
+    assert!(
+        standard["status_reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("Fail by its implementation specification(s) §164.308(a)(1)(ii)(D)")
+    );
+    // Supporting checks fail at §164.312(e)(1) and never decide it.
+    let transmission = control("164.312(e)(1)");
+    assert_eq!(transmission["status"], "manual");
+    assert!(
+        transmission["status_reason"]
+            .as_str()
+            .unwrap()
+            .contains("observations from supporting checks, which do not decide it")
+    );
+}
+
+/// Example data is marked in every output: results.json, report.md, every PDF page, OSCAL.
+#[test]
+fn example_data_is_marked_everywhere() {
+    let out = tempfile::tempdir().unwrap();
+    let pkg = demo_at(out.path(), &[]);
+    let mark = "EXAMPLE DATA — not an assessment of a real organization";
+    let oscal: serde_json::Value =
+        serde_json::from_slice(&fs::read(pkg.join("results.oscal.json")).unwrap()).unwrap();
+    let title = oscal["assessment-results"]["metadata"]["title"]
+        .as_str()
+        .unwrap();
+    assert!(title.starts_with(mark), "{title}");
+    let pdf = fs::read(pkg.join("report.pdf")).unwrap();
+    let pdf_text = pdf_extract::extract_text_from_mem(&pdf).unwrap();
+    let pages = pdf_text.matches("page ").filter(|_| true).count();
+    let marked = pdf_text.matches(mark).count();
+    assert!(
+        pages > 5 && marked > pages,
+        "every page footer and the cover carry the mark: {marked} marks, {pages} pages"
+    );
+    // An assessment of a real export is not marked.
+    let (_, real) = assess_example(out.path().join("real").as_path(), &["--format", "json,md"]);
+    let r: serde_json::Value =
+        serde_json::from_slice(&fs::read(real.join("results.json")).unwrap()).unwrap();
+    assert!(r.get("example").is_none());
+    assert!(
+        !fs::read_to_string(real.join("report.md"))
+            .unwrap()
+            .contains(mark)
+    );
+}
+
+/// The cover says who signed, or that nothing did; the PDF is dated by the generation time.
+#[test]
+fn the_cover_names_the_signer_or_says_unsigned() {
+    let out = tempfile::tempdir().unwrap();
+    let keys = tempfile::tempdir().unwrap();
+    let k = run(&["keygen", keys.path().join("k").to_str().unwrap()]);
+    assert!(k.status.success(), "{}", text(&k));
+    let key = fs::read_dir(keys.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| !p.to_string_lossy().ends_with(".pub"))
+        .unwrap();
+    let pkg = demo_at(
+        out.path(),
+        &["--format", "md,json", "--sign-key", key.to_str().unwrap()],
+    );
+    let report = fs::read_to_string(pkg.join("report.md")).unwrap();
+    let line = report
+        .lines()
+        .find(|l| l.starts_with("| Signature |"))
+        .unwrap();
+    assert!(line.contains("Signed by ed25519:"), "{line}");
+    let fingerprint = text(&k);
+    let fp = fingerprint
+        .split_whitespace()
+        .find(|w| w.starts_with("ed25519:"))
+        .unwrap_or("ed25519:");
+    assert!(
+        line.contains(fp.trim_end_matches([')', ',', '.'])),
+        "{line} / {fingerprint}"
+    );
+    assert!(pkg.join("signature.json").is_file());
+}
+
+/// Re-performable from the package alone: its snapshot and its own copies of the inputs give
+/// the same results.json, byte for byte.
+#[test]
+fn the_assessment_is_re_performable_from_the_package_alone() {
+    let out = tempfile::tempdir().unwrap();
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let input = |f: &str| examples.join(f).to_str().unwrap().to_string();
+    let (config, attestations, waivers) = (
+        input("config.yaml"),
+        input("attestations.yaml"),
+        input("waivers.yaml"),
+    );
+    let (o, pkg) = assess_example(
+        &out.path().join("first"),
+        &[
+            "--format",
+            "json",
+            "--config",
+            &config,
+            "--attestations",
+            &attestations,
+            "--waivers",
+            &waivers,
+        ],
+    );
+    assert!(o.status.code().is_some(), "{}", text(&o));
+    let again = out.path().join("again");
+    let p = |f: &str| pkg.join(f).to_str().unwrap().to_string();
+    let o = run(&[
+        "assess",
+        &p("snapshot.json"),
+        "-o",
+        again.to_str().unwrap(),
+        "--format",
+        "json",
+        "--config",
+        &p("inputs/config.yaml"),
+        "--attestations",
+        &p("attestations/attestations.yaml"),
+        "--waivers",
+        &p("inputs/waivers.yaml"),
+    ]);
+    let repeated = packages(&again);
+    assert_eq!(repeated.len(), 1, "{}", text(&o));
+    let first = fs::read(pkg.join("results.json")).unwrap();
+    let second = fs::read(repeated[0].join("results.json")).unwrap();
+    assert!(
+        first == second,
+        "results.json differs when re-performed from the package"
+    );
+    // The attestations' evidence is counted again from the package's copies.
+    let r: serde_json::Value = serde_json::from_slice(&second).unwrap();
+    assert!(
+        r["controls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["basis"] == "attested")
+    );
+}
+
+/// A waiver of every resource is refused unless it says so.
+#[test]
+fn a_waiver_of_every_resource_is_refused_unless_all_resources() {
+    let out = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let w = dir.path().join("waivers.yaml");
+    let body = "waivers:\n  - check: iam.user_console_mfa\n    resource: \"*\"\n    justification: SSO for everyone.\n    approved_by: Dana Reyes, Security Officer\n    approved_on: 2026-11-01\n    risk: high\n    expires: 2027-01-31\n";
+    fs::write(&w, body).unwrap();
+    let o = run(&[
+        "assess",
+        example().to_str().unwrap(),
+        "-o",
+        out.path().to_str().unwrap(),
+        "--waivers",
+        w.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains("waivers.yaml:3:15: resource \"*\" names no particular resource")
+            && text(&o).contains("[all-resources]"),
+        "{}",
+        text(&o)
+    );
+    assert!(packages(out.path()).is_empty(), "nothing written");
+    fs::write(&w, format!("{body}    all_resources: true\n")).unwrap();
+    let (_, pkg) = assess_example(
+        &out.path().join("ok"),
+        &["--format", "md,json", "--waivers", w.to_str().unwrap()],
+    );
+    let report = fs::read_to_string(pkg.join("report.md")).unwrap();
+    assert!(
+        report.contains("**`*` (all resources)**"),
+        "printed in bold"
+    );
 }

@@ -147,6 +147,7 @@ const ATTESTED_UNTIL_NOV_24: &str = r#"attestations:
     attested_by: Marcus Lee, Chief Executive Officer
     date: 2026-02-01
     expires: 2026-11-24
+    evidence: [designation.md]
 "#;
 
 const ATTESTED_AGAIN: &str = r#"attestations:
@@ -155,6 +156,7 @@ const ATTESTED_AGAIN: &str = r#"attestations:
     attested_by: Marcus Lee, Chief Executive Officer
     date: 2026-12-01
     expires: 2027-12-01
+    evidence: [designation.md]
 "#;
 
 const WAIVED_UNTIL_NOV_24: &str = r#"waivers:
@@ -162,6 +164,8 @@ const WAIVED_UNTIL_NOV_24: &str = r#"waivers:
     resource: "arn:aws:iam::483920175634:user/bob.martinez"
     justification: Hardware key on order.
     approved_by: Dana Reyes, Security Officer
+    approved_on: 2026-06-01
+    risk: medium
     expires: 2026-11-24
 "#;
 
@@ -199,6 +203,7 @@ fn series() -> Series {
         work.join("att2.yaml"),
         work.join("waivers.yaml"),
     );
+    std::fs::write(work.join("designation.md"), "Designation letter.\n").unwrap();
     std::fs::write(&att, ATTESTED_UNTIL_NOV_24).unwrap();
     std::fs::write(&att2, ATTESTED_AGAIN).unwrap();
     std::fs::write(&waivers, WAIVED_UNTIL_NOV_24).unwrap();
@@ -414,6 +419,20 @@ fn history_carries_first_seen_forward_and_draws_the_trend() {
     let w2_manifest =
         safeguard::snapshot::sha256_hex(&std::fs::read(w2.join("manifest.json")).unwrap());
     assert_eq!(changes["previous_manifest_sha256"], w2_manifest.as_str());
+    // Over the audit period: held in N of M intact snapshots (the tampered week 3 left out).
+    let designation = r4["controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "164.308(a)(2)")
+        .unwrap();
+    assert_eq!(
+        designation["held"],
+        serde_json::json!({"held": 2, "of": 3, "since": "2026-11-20T09:00:00Z"}),
+        "attested in weeks 1 and 4, lapsed in week 2"
+    );
+    let md4 = std::fs::read_to_string(w4.join("report.md")).unwrap();
+    assert!(md4.contains("Held in 2 of 3 snapshots since 2026-11-20T09:00:00Z."));
     let passed = changes["passed_over"].as_array().unwrap();
     assert!(
         passed.len() == 1
@@ -465,7 +484,7 @@ fn history_carries_first_seen_forward_and_draws_the_trend() {
         csv.lines()
             .next()
             .unwrap()
-            .ends_with("finding_id,first_seen,change")
+            .contains("finding_id,first_seen,change,")
     );
 
     // The trend.

@@ -579,6 +579,99 @@ pub type PassedOver = Vec<(PathBuf, String)>;
 /// `--history DIR`: the newest intact package of `account` under DIR collected before
 /// `before`. A package that fails verification is passed over and returned with why, for the
 /// caller to name.
+/// The controls' statuses in every earlier package of `account` under `dir` collected in
+/// `[since, before)`, oldest first, for "held in N of M snapshots". A package that fails
+/// verification is left out and named.
+pub fn earlier_statuses(
+    dir: &Path,
+    account: &str,
+    before: &str,
+    since: Option<chrono::DateTime<chrono::Utc>>,
+) -> Result<(Vec<Earlier>, PassedOver)> {
+    let before = instant(before);
+    let own = dir.join(account);
+    let scope = if crate::snapshot::valid_account_id(account)
+        && std::fs::symlink_metadata(&own).is_ok_and(|m| m.is_dir())
+    {
+        own
+    } else {
+        dir.to_path_buf()
+    };
+    let mut out = Vec::new();
+    let mut skipped = Vec::new();
+    for p in crate::history::packages_in(&scope)? {
+        let Some(bytes) = package::read_package_file(&p, package::MANIFEST, 64 << 20)
+            .ok()
+            .flatten()
+        else {
+            continue;
+        };
+        let Ok(head) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
+            continue;
+        };
+        let Some(at) = head
+            .pointer("/snapshot/collected_at")
+            .and_then(|v| v.as_str())
+            .and_then(|t| package::trust::time(t, "").ok())
+        else {
+            continue;
+        };
+        let same = head.pointer("/account/id").and_then(|v| v.as_str()) == Some(account);
+        if !same || at >= before || since.is_some_and(|s| at < s) {
+            continue;
+        }
+        match load(&p) {
+            Ok(l) => out.push(Earlier {
+                collected_at: at,
+                statuses: l
+                    .results
+                    .controls
+                    .iter()
+                    .map(|c| (c.id.clone(), c.status))
+                    .collect(),
+            }),
+            Err(e) => skipped.push((p, e.to_string())),
+        }
+    }
+    out.sort_by_key(|e| e.collected_at);
+    Ok((out, skipped))
+}
+
+/// One earlier package's control statuses.
+#[derive(Debug, Clone)]
+pub struct Earlier {
+    pub collected_at: chrono::DateTime<chrono::Utc>,
+    pub statuses: std::collections::BTreeMap<String, crate::results::ControlStatus>,
+}
+
+/// Sets each control's `held`: in how many of the earlier snapshots and this one it held
+/// (`pass` or `not_applicable`), since the first counted. A control an earlier package lacks
+/// (another catalog) counts there as not held.
+pub fn apply_held(results: &mut Results, earlier: &[Earlier]) {
+    use crate::results::ControlStatus;
+    let since = earlier
+        .first()
+        .map(|e| {
+            e.collected_at
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        })
+        .unwrap_or_else(|| results.snapshot.collected_at.clone());
+    let held = |s: Option<ControlStatus>| {
+        matches!(s, Some(ControlStatus::Pass | ControlStatus::NotApplicable))
+    };
+    for c in &mut results.controls {
+        let before = earlier
+            .iter()
+            .filter(|e| held(e.statuses.get(&c.id).copied()))
+            .count();
+        c.held = Some(crate::results::Held {
+            held: before + usize::from(held(Some(c.status))),
+            of: earlier.len() + 1,
+            since: since.clone(),
+        });
+    }
+}
+
 pub fn newest_before(
     dir: &Path,
     account: &str,

@@ -13,6 +13,12 @@ pub(super) struct CallerIdentity {
 #[derive(Deserialize)]
 pub(super) struct ExportInfo {
     pub(super) collected_at: DateTime<Utc>,
+    /// The script that made the export, and the AWS CLI it ran (provenance the report cites
+    /// as the export's own claims).
+    #[serde(default)]
+    pub(super) exported_by: Option<String>,
+    #[serde(default)]
+    pub(super) aws_cli: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -113,6 +119,32 @@ impl Importer<'_> {
             "/account/caller_arn",
             "aws sts get-caller-identity",
         )
+    }
+
+    /// What export-info.json claims about the export: who made it, with which AWS CLI, and
+    /// when. Each is a claim of the export, not something the evidence proves.
+    pub(super) fn export_claims(&mut self) -> Result<crate::snapshot::ExportClaims> {
+        // A claim is one line a report prints; a longer value is cut, not trusted further.
+        let short = |s: Option<String>| {
+            s.map(|v| {
+                crate::text::one_line(&v)
+                    .chars()
+                    .take(200)
+                    .collect::<String>()
+            })
+            .filter(|v| !v.trim().is_empty())
+        };
+        Ok(match self.read::<ExportInfo>("export-info.json")? {
+            Read::Ok(info) => crate::snapshot::ExportClaims {
+                exported_by: short(info.exported_by),
+                aws_cli: short(info.aws_cli),
+                collected_at: Some(
+                    info.collected_at
+                        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                ),
+            },
+            _ => crate::snapshot::ExportClaims::default(),
+        })
     }
 
     pub(super) fn collected_at(&mut self, iam: &Iam) -> Result<DateTime<Utc>> {

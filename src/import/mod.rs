@@ -135,6 +135,11 @@ pub fn import_from(src: &dyn EvidenceSource, opts: &ImportOptions) -> Result<Sna
         ));
     }
 
+    let claims = if src.method() == "import" {
+        im.export_claims()?
+    } else {
+        crate::snapshot::ExportClaims::default()
+    };
     let collected_at = match opts.collected_at {
         Some(t) => t,
         None => im.collected_at(&iam)?,
@@ -165,6 +170,7 @@ pub fn import_from(src: &dyn EvidenceSource, opts: &ImportOptions) -> Result<Sna
             method: src.method().into(),
             tool: "safeguard".into(),
             tool_version: env!("CARGO_PKG_VERSION").into(),
+            export: claims,
         },
         account: Account {
             id: account_id,

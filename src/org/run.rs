@@ -276,7 +276,8 @@ async fn run_async(
         };
         let r = crate::rollup::build(&found)?;
         let formats = crate::app::parse_formats(&out.format)?;
-        let dir = crate::rollup::render::write(&org_dir, &r, &formats, chrono::Utc::now())?;
+        let dir =
+            crate::rollup::render::write(&org_dir, &r, &formats, crate::clock::generated_at())?;
         Some((dir, r))
     } else {
         None

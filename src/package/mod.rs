@@ -83,6 +83,8 @@ pub struct PackageRequest<'a> {
     pub formats: &'a BTreeSet<Format>,
     pub templates: Option<&'a Path>,
     pub created_at: DateTime<Utc>,
+    /// What the reports' covers say beyond results.json (generation time, signer).
+    pub cover: render::Cover,
     /// How many findings the reports print (results.json and results.csv keep all).
     pub detail: render::view::Detail,
     /// Where `--profile-phases` records each writer's time.
@@ -102,10 +104,11 @@ pub fn render_files(req: &PackageRequest<'_>) -> Result<Vec<(String, Vec<u8>)>> 
             Format::Csv => render::csv::render(req.results),
             Format::Oscal => render::oscal::render(req.results, req.detail),
             Format::Md => {
-                render::markdown::render(req.results, req.templates, req.detail)?.into_bytes()
+                render::markdown::render(req.results, req.templates, req.detail, &req.cover)?
+                    .into_bytes()
             }
             #[cfg(feature = "pdf")]
-            Format::Pdf => render::pdf::render(req.results, req.detail)?,
+            Format::Pdf => render::pdf::render(req.results, req.detail, &req.cover)?,
             #[cfg(not(feature = "pdf"))]
             Format::Pdf => {
                 return Err(Error::Usage(

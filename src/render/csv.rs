@@ -4,7 +4,7 @@
 
 use crate::results::Results;
 
-pub const HEADER: [&str; 20] = [
+pub const HEADER: [&str; 26] = [
     "row",
     "account_id",
     "ou_path",
@@ -25,6 +25,14 @@ pub const HEADER: [&str; 20] = [
     "finding_id",
     "first_seen",
     "change",
+    // Control rows: what the status rests on, the addressable decision, and the counted
+    // attestation (attested_by, attested_on, expires); finding rows: the check's severity.
+    "basis",
+    "decision",
+    "attested_by",
+    "attested_on",
+    "expires",
+    "severity",
 ];
 
 /// A CSV file whose every cell, header included, is defused: no value that reaches a
@@ -73,6 +81,17 @@ pub fn render(results: &Results) -> Vec<u8> {
         .and_then(|o| o.ou_path.as_deref())
         .unwrap_or_default();
     for c in &results.controls {
+        let counted = c
+            .attestations
+            .iter()
+            .find(|a| a.status == crate::verdict::Validity::Valid);
+        let (by, on, until) = counted.map_or((String::new(), String::new(), String::new()), |a| {
+            (
+                a.attested_by.clone(),
+                a.date.to_string(),
+                a.expires.to_string(),
+            )
+        });
         w.row([
             "control",
             account,
@@ -93,6 +112,12 @@ pub fn render(results: &Results) -> Vec<u8> {
             "",
             "",
             "",
+            "",
+            c.basis.as_str(),
+            c.decision.map_or("", |d| d.as_str()),
+            &by,
+            &on,
+            &until,
             "",
         ]);
     }
@@ -124,6 +149,12 @@ pub fn render(results: &Results) -> Vec<u8> {
                 &f.id,
                 f.first_seen.as_deref().unwrap_or(""),
                 f.change.map_or("", |c| c.as_str()),
+                "",
+                "",
+                "",
+                "",
+                "",
+                f.severity.or(k.severity).map_or("", |s| s.as_str()),
             ]);
         }
     }

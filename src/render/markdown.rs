@@ -46,6 +46,7 @@ pub fn render(
     results: &Results,
     templates: Option<&Path>,
     detail: super::view::Detail,
+    cover: &super::Cover,
 ) -> Result<String> {
     let (source, origin) = match templates {
         Some(dir) => {
@@ -77,6 +78,18 @@ pub fn render(
     env.add_filter("check_anchor", |s: String| super::view::check_anchor(&s));
     env.add_filter("counts", counts);
     env.add_filter("attested", attested);
+    env.add_filter("basis_label", |s: String| {
+        serde_json::from_value::<crate::verdict::Basis>(serde_json::Value::String(s.clone()))
+            .map(|b| b.label().to_string())
+            .unwrap_or(s)
+    });
+    env.add_filter("decision_label", |s: String| {
+        serde_json::from_value::<crate::inputs::attestations::Decision>(serde_json::Value::String(
+            s.clone(),
+        ))
+        .map(|d| d.label().to_string())
+        .unwrap_or(s)
+    });
     let preparer = results.preparer.clone();
     env.add_filter("self_signed", move |who: String| preparer.is(&who));
     env.add_template_owned(TEMPLATE_NAME, source)
@@ -97,6 +110,11 @@ pub fn render(
             checks => Value::from(minijinja::value::Serde(super::view::checks(results))),
             categories => Value::from(minijinja::value::Serde(super::view::categories(results))),
             detail => detail.mode(),
+            cover => Value::from(minijinja::value::Serde(cover)),
+            signature_line => cover.signature_line(),
+            example_mark => super::EXAMPLE_MARK,
+            actions => Value::from(minijinja::value::Serde(super::view::need_action(results))),
+            failing_by_severity => super::view::failing_by_severity(results),
             why_counted => detail.why_counted(),
         },
         &mut out,

@@ -59,3 +59,31 @@ impl FromStr for Format {
         }
     }
 }
+
+/// What a report's cover says that results.json does not (so results.json stays reproducible
+/// from the snapshot and inputs alone): when the report was generated, and who signs it.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Cover {
+    /// RFC 3339, UTC: `SOURCE_DATE_EPOCH` when set, else the time of writing.
+    pub generated_at: String,
+    /// The signing key's fingerprint (`ed25519:…`) or KMS key ARN, when the package is signed
+    /// as it is written; `None`: unsigned (a later `safeguard sign` adds signature.json).
+    pub signed_by: Option<String>,
+}
+
+impl Cover {
+    /// The cover's signature line.
+    pub fn signature_line(&self) -> String {
+        match &self.signed_by {
+            Some(key) => {
+                format!("Signed by {key} (signature.json; `safeguard verify --key` checks it)")
+            }
+            None => {
+                "Unsigned: the hashes show the files are consistent, not who produced them".into()
+            }
+        }
+    }
+}
+
+/// The marking of every output of `safeguard demo`.
+pub const EXAMPLE_MARK: &str = "EXAMPLE DATA — not an assessment of a real organization";

@@ -66,6 +66,21 @@ pub fn render(results: &Results, detail: super::view::Detail) -> Vec<u8> {
             {"name": "catalog-sha256", "ns": NS, "value": results.catalog.sha256},
         ],
     });
+    // Example data says so where a GRC tool shows the document.
+    if results.example {
+        metadata["title"] = Value::String(format!(
+            "{} — {}",
+            crate::render::EXAMPLE_MARK,
+            metadata["title"].as_str().unwrap_or_default()
+        ));
+        if let Some(props) = metadata["props"].as_array_mut() {
+            props.push(json!({"name": "example", "ns": NS, "value": "true"}));
+        }
+        metadata["remarks"] = Value::String(format!(
+            "{}: written by safeguard demo from the bundled example account.",
+            crate::render::EXAMPLE_MARK
+        ));
+    }
     // The account (and its OU path) on every observation and finding too, so either can be
     // merged with other accounts' without losing where it came from.
     let mut account_props = vec![json!({"name": "account", "ns": NS, "value": results.account.id})];
@@ -123,6 +138,7 @@ pub fn render(results: &Results, detail: super::view::Detail) -> Vec<u8> {
                 "props": [
                     {"name": "check", "ns": NS, "value": check.id},
                     {"name": "status", "ns": NS, "value": check.status.as_str()},
+                    {"name": "severity", "ns": NS, "value": check.severity.map_or("", |s| s.as_str())},
                 ],
                 "methods": ["TEST"],
                 "collected": at,
@@ -159,6 +175,7 @@ pub fn render(results: &Results, detail: super::view::Detail) -> Vec<u8> {
                 "description": c.status_reason,
                 "props": [
                     {"name": "status", "ns": NS, "value": c.status.as_str()},
+                    {"name": "basis", "ns": NS, "value": c.basis.as_str()},
                     {"name": "requirement", "ns": NS, "value": c.requirement.as_str()},
                 ],
                 "target": {

@@ -7,7 +7,8 @@
 //!
 //! Determinism: printpdf names fonts and document ids randomly, so we name the fonts ourselves,
 //! derive the document id from the snapshot and catalog hashes, and date the file with the
-//! snapshot's collection time. The same results give the same bytes.
+//! report's generation time (`SOURCE_DATE_EPOCH` when set). The same results and time give the
+//! same bytes.
 
 use printpdf::{
     Color, FontId, Line, LinePoint, Mm, Op, PageAnnotId, PageAnnotation, PaintMode, ParsedFont,
@@ -120,6 +121,8 @@ pub(crate) struct Writer {
     /// Distance of the next line's top from the page bottom, in mm.
     y: f32,
     bookmarks: Vec<(String, usize)>,
+    /// The latest heading, repeated above a table that continues on the next page.
+    last_heading: Option<String>,
 }
 
 /// An sRGB colour; converted to printpdf's (non-Copy) type only when drawn.
@@ -183,6 +186,7 @@ impl Writer {
             current: 0,
             y: CONTENT_TOP,
             bookmarks: Vec::new(),
+            last_heading: None,
         })
     }
 
@@ -201,6 +205,16 @@ impl Writer {
         self.pages.push(Vec::new());
         self.current = self.pages.len() - 1;
         self.y = CONTENT_TOP;
+    }
+
+    /// Between major sections: a new page only when less than a third of this one is left, so
+    /// no page is left mostly empty before a short section.
+    pub(crate) fn section_break(&mut self) {
+        if self.y - CONTENT_BOTTOM < (CONTENT_TOP - CONTENT_BOTTOM) / 3.0 {
+            self.new_page();
+        } else {
+            self.y -= 6.0;
+        }
     }
 
     /// Starts a new page unless `height` mm still fit on this one.
@@ -335,8 +349,10 @@ impl Writer {
                     }
                     let soft = chars[start..end]
                         .iter()
-                        .rposition(|c| matches!(c, '/' | ':' | '-' | '#' | ','))
-                        .filter(|p| *p > (end - start) / 2);
+                        // Ids, ARNs and JSON pointers break after a separator, never mid-word,
+                        // unless a word has none within a line.
+                        .rposition(|c| matches!(c, '/' | '.' | '_' | ':' | '-' | '#' | ','))
+                        .filter(|p| *p > 0);
                     let cut = soft.map_or(end, |p| start + p + 1);
                     lines.push(chars[start..cut].iter().collect());
                     start = cut;
@@ -400,6 +416,7 @@ impl Writer {
     pub(crate) fn heading(&mut self, text: &str, size: f32, bookmark: bool) {
         // Keep a heading with at least a few lines of what follows.
         self.ensure(size * 0.6 + 22.0);
+        self.last_heading = Some(text.to_string());
         self.y -= 3.0;
         if bookmark {
             let page = self.pages.len();
@@ -425,6 +442,15 @@ impl Writer {
         for row in rows {
             let laid = self.layout_row(widths, &row, size);
             if self.ensure(laid.height) {
+                // A table that runs on names what it belongs to again.
+                if let Some(h) = self.last_heading.clone() {
+                    self.paragraph(
+                        &format!("{h} (continued)"),
+                        8.5,
+                        Weight::Bold,
+                        rgb(0x55, 0x55, 0x55),
+                    );
+                }
                 self.draw_row(widths, &header_cells, &header, size, true);
             }
             self.draw_row(widths, &row, &laid, size, false);
@@ -528,13 +554,25 @@ impl Writer {
 }
 
 /// Renders the PDF. `results` alone decides the bytes.
-pub fn render(results: &Results, detail: super::view::Detail) -> Result<Vec<u8>> {
+pub fn render(
+    results: &Results,
+    detail: super::view::Detail,
+    cover: &super::Cover,
+) -> Result<Vec<u8>> {
     let mut w = Writer::new()?;
     let dark = rgb(0x1a, 0x1a, 0x1a);
     let grey = rgb(0x55, 0x55, 0x55);
 
     // Cover page.
     w.y -= 20.0;
+    if results.example {
+        w.paragraph(
+            super::EXAMPLE_MARK,
+            13.0,
+            Weight::Bold,
+            rgb(0xb0, 0x1c, 0x1c),
+        );
+    }
     w.paragraph(
         "HIPAA Security Rule evidence report",
         22.0,
@@ -616,6 +654,10 @@ pub fn render(results: &Results, detail: super::view::Detail) -> Result<Vec<u8>>
     }
     facts.extend(vec![
         vec![
+            Cell::plain("Report generated at"),
+            Cell::plain(&cover.generated_at),
+        ],
+        vec![
             Cell::plain("Evidence collected at"),
             Cell::plain(format!(
                 "{} — verdicts are as of this instant",
@@ -624,7 +666,21 @@ pub fn render(results: &Results, detail: super::view::Detail) -> Result<Vec<u8>>
         ],
         vec![
             Cell::plain("Evidence source"),
-            Cell::plain(&results.snapshot.source),
+            Cell::plain(provenance_text(results)),
+        ],
+        vec![
+            Cell::plain("Evidence gathered by"),
+            Cell::plain(
+                results
+                    .provenance
+                    .as_ref()
+                    .and_then(|p| p.caller_arn.as_deref())
+                    .unwrap_or("not in the evidence (a gap)"),
+            ),
+        ],
+        vec![
+            Cell::plain("Signature"),
+            Cell::plain(cover.signature_line()),
         ],
         vec![
             Cell::plain("Snapshot SHA-256"),
@@ -655,6 +711,19 @@ pub fn render(results: &Results, detail: super::view::Detail) -> Result<Vec<u8>>
         })
         .collect();
     w.table(&[55.0, 25.0], &["Status", "Controls"], summary_rows);
+    let by_severity: Vec<String> = super::view::failing_by_severity(results)
+        .into_iter()
+        .map(|(s, n)| format!("{n} {s}"))
+        .collect();
+    w.paragraph(
+        &format!(
+            "Failing findings by severity (waived ones aside): {}.",
+            by_severity.join(", ")
+        ),
+        9.0,
+        Weight::Regular,
+        dark,
+    );
     let categories = super::view::categories(results);
     let mut header = vec!["Safeguard"];
     header.extend(
@@ -720,17 +789,11 @@ pub fn render(results: &Results, detail: super::view::Detail) -> Result<Vec<u8>>
         grey,
     );
 
-    // What needs action, with each failing check's next step.
-    let attention: Vec<Vec<Cell>> = results
-        .controls
-        .iter()
-        .filter(|c| {
-            matches!(
-                c.status,
-                ControlStatus::Fail | ControlStatus::InsufficientEvidence | ControlStatus::Waived
-            )
-        })
-        .map(|c| {
+    // What needs action, the worst failing severity first, with each failing check's next step.
+    let attention: Vec<Vec<Cell>> = super::view::need_action(results)
+        .into_iter()
+        .map(|a| {
+            let c = a.control;
             let failing: Vec<&str> = c
                 .checks
                 .iter()
@@ -752,6 +815,7 @@ pub fn render(results: &Results, detail: super::view::Detail) -> Result<Vec<u8>>
                     &status_label(c.status.as_str()),
                     status_colour(c.status.as_str()),
                 ),
+                Cell::plain(a.severity.unwrap_or("—")),
                 // A standard held by its specifications says so, as its reason does.
                 Cell::plain(if failing.is_empty() {
                     c.status_reason.clone()
@@ -824,10 +888,11 @@ pub fn render(results: &Results, detail: super::view::Detail) -> Result<Vec<u8>>
         w.ensure(60.0);
         w.heading("Controls that need action", 14.0, true);
         w.table(
-            &[60.0, 34.0, 84.0],
+            &[56.0, 32.0, 18.0, 72.0],
             &[
                 "Control",
                 "Status",
+                "Severity",
                 "Deciding checks that fail, lack evidence or are waived",
             ],
             attention,
@@ -866,17 +931,18 @@ pub fn render(results: &Results, detail: super::view::Detail) -> Result<Vec<u8>>
                     &status_label(c.status.as_str()),
                     status_colour(c.status.as_str()),
                 ),
+                Cell::plain(c.basis.label()),
             ]
         })
         .collect();
     w.table(
-        &[40.0, 78.0, 24.0, 36.0],
-        &["Citation", "Title", "Requirement", "Status"],
+        &[36.0, 66.0, 22.0, 30.0, 24.0],
+        &["Citation", "Title", "Requirement", "Status", "Basis"],
         index,
     );
 
     // One section per control, one after another; their findings follow, once per check.
-    w.new_page();
+    w.section_break();
     for c in &results.controls {
         w.ensure(40.0);
         w.heading(&format!("§{} — {}", c.id, c.title), 12.0, true);
@@ -889,10 +955,25 @@ pub fn render(results: &Results, detail: super::view::Detail) -> Result<Vec<u8>>
                     status_colour(c.status.as_str()),
                 ),
                 Cell::plain(format!(
-                    "{} ({} safeguard, {})",
+                    "Basis: {}. {} ({} safeguard, {}{}){}",
+                    c.basis.label(),
                     c.status_reason,
                     c.safeguard.as_str(),
-                    c.requirement.as_str()
+                    c.requirement.as_str(),
+                    match (c.requirement, c.decision) {
+                        (crate::catalog::Requirement::Addressable, Some(d)) =>
+                            format!("; decision: {}", d.label()),
+                        (crate::catalog::Requirement::Addressable, None) =>
+                            "; decision not documented".to_string(),
+                        _ => String::new(),
+                    },
+                    c.held
+                        .as_ref()
+                        .map(|h| format!(
+                            ". Held in {} of {} snapshots since {}",
+                            h.held, h.of, h.since
+                        ))
+                        .unwrap_or_default(),
                 )),
             ]],
         );
@@ -952,7 +1033,7 @@ pub fn render(results: &Results, detail: super::view::Detail) -> Result<Vec<u8>>
     }
 
     // Each check's findings, printed once.
-    w.new_page();
+    w.section_break();
     w.heading("Findings by check", 14.0, true);
     for view in super::view::checks(results) {
         let check = view.check;
@@ -1039,7 +1120,7 @@ pub fn render(results: &Results, detail: super::view::Detail) -> Result<Vec<u8>>
     }
 
     // Gaps.
-    w.new_page();
+    w.section_break();
     w.heading("Evidence gaps", 14.0, true);
     if results.gaps.is_empty() {
         w.paragraph(
@@ -1072,29 +1153,62 @@ pub fn render(results: &Results, detail: super::view::Detail) -> Result<Vec<u8>>
             .waivers
             .iter()
             .map(|wv| {
+                let mut what = Cell::plain(format!(
+                    "{} on {}{} ({} finding(s))",
+                    wv.check,
+                    wv.resource,
+                    if wv.all_resources {
+                        " (all resources)"
+                    } else {
+                        ""
+                    },
+                    wv.findings
+                ));
+                // A waiver of every resource of its check stands out.
+                if wv.all_resources {
+                    what.weight = Weight::Bold;
+                }
                 vec![
                     Cell::plain(wv.status.as_str()),
+                    what,
+                    Cell::plain(wv.risk.map_or("—", |r| r.as_str())),
                     Cell::plain(format!(
-                        "{} on {} ({} finding(s))",
-                        wv.check, wv.resource, wv.findings
+                        "{}{}{}",
+                        wv.justification,
+                        wv.ticket
+                            .as_ref()
+                            .map(|t| format!(" Ticket: {t}."))
+                            .unwrap_or_default(),
+                        wv.compensating_control
+                            .as_ref()
+                            .map(|c| format!(" Compensating control: {c}"))
+                            .unwrap_or_default()
                     )),
-                    Cell::plain(&wv.justification),
                     Cell::plain(format!(
-                        "{}{}, until {}",
+                        "{}{}{}, until {}",
                         wv.approved_by,
                         if results.preparer.is(&wv.approved_by) {
                             " (self-approved)"
                         } else {
                             ""
                         },
+                        wv.approved_on
+                            .map(|d| format!(", on {d}"))
+                            .unwrap_or_default(),
                         wv.expires
                     )),
                 ]
             })
             .collect();
         w.table(
-            &[22.0, 60.0, 60.0, 36.0],
-            &["Status", "Check and resources", "Justification", "Approved"],
+            &[18.0, 52.0, 16.0, 56.0, 36.0],
+            &[
+                "Status",
+                "Check and resources",
+                "Risk",
+                "Justification",
+                "Approved",
+            ],
             rows,
         );
     }
@@ -1105,22 +1219,63 @@ pub fn render(results: &Results, detail: super::view::Detail) -> Result<Vec<u8>>
     for line in [
         format!(
             "Evidence: the account's configuration was read ({}) into snapshot.json. Evidence that could not be read is a gap, never an empty result.",
-            results.snapshot.source
+            provenance_text(results)
         ),
         format!(
-            "Checks: {checks_run} automated checks ran once each, as of the collection time ({}); time limits are measured from that instant. Each finding names a resource, a verdict and the JSON pointer of its evidence.",
+            "Checks: {checks_run} automated checks ran once each, as of the collection time ({}); time limits are measured from that instant. Each finding names a resource, a verdict, its check's severity and the JSON pointer of its evidence.",
             results.snapshot.collected_at
         ),
-        "Mappings: a check is primary for a citation when it evidences the citation itself, supporting when it shows part of it or a precondition; a control whose checks are all supporting has a manual part, so it cannot pass on them alone.".to_string(),
-        "Control status, worst first: an unwaived failing finding makes it Fail; else an undecided finding Insufficient evidence; else an unattested manual part Manual; else a control AWS operates under the BAA Inherited until attested; else Pass. Not applicable: every check found nothing to judge.".to_string(),
-        "Waivers and attestations are judged on the day the evidence was collected; an expired one counts as absent, and a waived finding stays listed.".to_string(),
+        "Mappings: a check is primary for a citation when it decides it, supporting when it evidences a part or a precondition. Only primary checks and the manual part decide a control; supporting findings are observations and never change its status. A control with no primary check is decided by its manual part.".to_string(),
+        "Control status, worst first: an unwaived failing primary finding makes it Fail; else an undecided primary finding Insufficient evidence; else failures covered only by valid waivers Risk accepted (never Pass); else a manual part without a counted attestation Manual; else a control AWS operates under the BAA Inherited until attested; else Pass. Not applicable: every check found nothing to judge.".to_string(),
+        "Standards roll up: a standard is never better than its required implementation specifications, nor than its addressable ones whose decision is \"implemented\" (§164.306(d)).".to_string(),
+        "Basis: tested (primary checks passed on present evidence), attested (the manual part vouched for, with evidence in the package), tested + attested, inherited from AWS, risk accepted, or no basis.".to_string(),
+        "Attestations count when dated, by a named person with their role, valid on the collection day (at most 365 days by default) and backed by an evidence file copied into the package; a URL alone is \"attested without evidence\". Addressable specifications record their decision: implemented, an equivalent alternative, or not reasonable and appropriate, with the rationale and measure.".to_string(),
+        "Waivers are governed: approver and role, approval date, risk (low, medium, high) and an expiry at most 365 days (by default) after approval. Waivers and attestations are judged on the day the evidence was collected; an expired one counts as absent, and a waived finding stays listed.".to_string(),
         "Integrity: manifest.json holds the SHA-256 and size of every file; safeguard verify recomputes them.".to_string(),
     ] {
         w.paragraph(&line, 9.0, Weight::Regular, dark);
     }
 
+    w.heading("Limitations", 14.0, true);
+    let attested_only = results
+        .controls
+        .iter()
+        .filter(|c| c.basis == crate::verdict::Basis::Attested)
+        .count();
+    let mut limits = vec![
+        format!(
+            "A point in time: the configuration is as of {}; activity covers only the CloudTrail event-history window{}. A setting changed before or after is not seen.",
+            results.snapshot.collected_at,
+            results
+                .period
+                .as_ref()
+                .and_then(|p| p.events_from.as_ref())
+                .map(|f| format!(" from {f}"))
+                .unwrap_or_default()
+        ),
+        format!(
+            "Services not examined: {}.",
+            results
+                .scope
+                .as_ref()
+                .map(|s| s.exclusions.join("; "))
+                .unwrap_or_default()
+        ),
+        format!(
+            "Controls decided by people: {} control(s) wait for an attestation and {attested_only} rest on attestations alone; this package records what people vouched for and the evidence they gave, and does not test it.",
+            results.count(ControlStatus::Manual)
+        ),
+        "The catalog paraphrases 45 CFR Part 164 Subpart C as amended in 2013 (78 FR 5566). The January 2025 proposed rule (90 FR 898) is not applied.".to_string(),
+    ];
+    if results.example {
+        limits.push(format!("{}.", super::EXAMPLE_MARK));
+    }
+    for line in limits {
+        w.paragraph(&line, 9.0, Weight::Regular, dark);
+    }
+
     // Sign-off.
-    w.new_page();
+    w.section_break();
     w.heading("Sign-off", 14.0, true);
     w.paragraph(
         &format!(
@@ -1155,7 +1310,15 @@ pub fn render(results: &Results, detail: super::view::Detail) -> Result<Vec<u8>>
         vec![blank(), blank(), blank()],
     );
 
-    w.footers(&results.snapshot.sha256);
+    if results.example {
+        w.footers_saying(&format!(
+            "{} · snapshot sha256 {}",
+            super::EXAMPLE_MARK,
+            results.snapshot.sha256
+        ));
+    } else {
+        w.footers(&results.snapshot.sha256);
+    }
     finish(
         w,
         &DocMeta {
@@ -1163,7 +1326,7 @@ pub fn render(results: &Results, detail: super::view::Detail) -> Result<Vec<u8>>
                 "HIPAA Security Rule evidence — account {}",
                 results.account.id
             ),
-            dated: &results.snapshot.collected_at,
+            dated: &cover.generated_at,
             version: &results.tool.version,
             author: results.preparer.prepared_by.as_deref(),
             keywords: results.preparer.organization.iter().cloned().collect(),
@@ -1171,6 +1334,29 @@ pub fn render(results: &Results, detail: super::view::Detail) -> Result<Vec<u8>>
             id_seed: format!("{}{}", results.snapshot.sha256, results.catalog.sha256),
         },
     )
+}
+
+/// How the evidence was gathered, as the cover says it.
+fn provenance_text(results: &Results) -> String {
+    let Some(p) = &results.provenance else {
+        return results.snapshot.source.clone();
+    };
+    if p.method == "collect" {
+        return "read live with the AWS SDK".into();
+    }
+    let mut s = "an AWS CLI export".to_string();
+    if let Some(by) = &p.export.exported_by {
+        s.push_str(&format!(" made by {by}"));
+    }
+    if let Some(cli) = &p.export.aws_cli {
+        s.push_str(&format!(" with {cli}"));
+    }
+    if let Some(at) = &p.export.collected_at {
+        s.push_str(&format!(
+            "; the export says it was taken at {at} (its own claim)"
+        ));
+    }
+    s
 }
 
 /// What the PDF's metadata says, all derived from the content so the bytes are deterministic.
@@ -1208,8 +1394,23 @@ fn attestation_line(
             },
         })
         .collect();
+    let decision = a
+        .decision
+        .as_ref()
+        .map(|d| {
+            format!(
+                " Decision: {}; rationale: \"{}\"{}.",
+                d.decision.label(),
+                d.rationale,
+                d.measure
+                    .as_ref()
+                    .map(|m| format!("; equivalent measure: \"{m}\""))
+                    .unwrap_or_default()
+            )
+        })
+        .unwrap_or_default();
     format!(
-        "Attestation ({}): \"{}\" — {}, {}, valid until {}.{}",
+        "Attestation ({}): \"{}\" — {}, {}, valid until {}.{decision}{}",
         a.status.as_str(),
         a.statement,
         if preparer.is(&a.attested_by) {

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::results::{CheckResult, ControlStatus, Results};
-use crate::verdict::FindingStatus;
+use crate::verdict::{FindingStatus, Severity};
 
 /// How much of each check's findings the reports print: every finding, or the failing, waived
 /// and undecided ones with the rest as counts. results.json and results.csv keep every finding
@@ -86,6 +86,105 @@ pub fn checks(results: &Results) -> Vec<CheckView<'_>> {
             counts: k.counts,
             counts_text: k.counts.text(),
             serves: k.controls.iter().map(String::as_str).collect(),
+        })
+        .collect()
+}
+
+/// A control that needs action, with the worst severity among the failures that decide it.
+#[derive(Debug, Serialize)]
+pub struct Action<'a> {
+    #[serde(flatten)]
+    pub control: &'a crate::results::ControlResult,
+    /// `high`, `medium` or `low`; `None` for a control that lacks evidence or is waived.
+    pub severity: Option<&'static str>,
+}
+
+/// "Controls that need action": failing, lacking evidence or resting on an accepted risk,
+/// the worst failing severity first, then by status, then in catalog order.
+pub fn need_action(results: &Results) -> Vec<Action<'_>> {
+    let mut out: Vec<(Option<Severity>, ControlStatus, usize, Action<'_>)> = results
+        .controls
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| {
+            matches!(
+                c.status,
+                ControlStatus::Fail | ControlStatus::InsufficientEvidence | ControlStatus::Waived
+            )
+        })
+        .map(|(i, c)| {
+            let worst = results
+                .checks_of(c)
+                .filter(|(m, _)| m.role == crate::catalog::Role::Primary)
+                .flat_map(|(_, k)| {
+                    k.findings
+                        .iter()
+                        .filter(|f| f.fails())
+                        .map(move |f| f.severity.or(k.severity))
+                })
+                .flatten()
+                .min();
+            // A control failing only by roll-up takes its specifications' worst severity.
+            let worst = worst.or_else(|| {
+                (c.status == ControlStatus::Fail)
+                    .then(|| rolled_up_severity(results, c))
+                    .flatten()
+            });
+            (
+                worst,
+                c.status,
+                i,
+                Action {
+                    control: c,
+                    severity: worst.map(Severity::as_str),
+                },
+            )
+        })
+        .collect();
+    // `None` (no failing finding) sorts after every severity.
+    out.sort_by_key(|(s, status, i, _)| (s.is_none(), *s, *status, *i));
+    out.into_iter().map(|(.., a)| a).collect()
+}
+
+/// The worst severity failing in a standard's specifications (a standard failing by roll-up).
+fn rolled_up_severity(
+    results: &Results,
+    standard: &crate::results::ControlResult,
+) -> Option<Severity> {
+    let prefix = standard.id.rfind('(').map(|cut| &standard.id[..cut])?;
+    results
+        .controls
+        .iter()
+        .filter(|c| {
+            c.id != standard.id && c.id.starts_with(prefix) && c.status == ControlStatus::Fail
+        })
+        .flat_map(|c| {
+            results
+                .checks_of(c)
+                .filter(|(m, _)| m.role == crate::catalog::Role::Primary)
+        })
+        .flat_map(|(_, k)| {
+            k.findings
+                .iter()
+                .filter(|f| f.fails())
+                .map(move |f| f.severity.or(k.severity))
+        })
+        .flatten()
+        .min()
+}
+
+/// Failing findings (unwaived) of the whole assessment, counted by severity, worst first.
+pub fn failing_by_severity(results: &Results) -> Vec<(&'static str, usize)> {
+    Severity::ALL
+        .iter()
+        .map(|s| {
+            let n = results
+                .checks
+                .iter()
+                .flat_map(|k| k.findings.iter().map(move |f| (k, f)))
+                .filter(|(k, f)| f.fails() && f.severity.or(k.severity) == Some(*s))
+                .count();
+            (s.as_str(), n)
         })
         .collect()
 }

@@ -69,6 +69,28 @@ pub struct Source {
     pub method: String,
     pub tool: String,
     pub tool_version: String,
+    /// For an export: what its export-info.json claims (who made it, with which AWS CLI,
+    /// when). Claims, not proven facts; absent for a live collection.
+    #[serde(default, skip_serializing_if = "ExportClaims::is_empty")]
+    pub export: ExportClaims,
+}
+
+/// What an AWS CLI export says of itself (export-info.json).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct ExportClaims {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exported_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aws_cli: Option<String>,
+    /// The export's own collection time (RFC 3339), which `--collected-at` may override.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collected_at: Option<String>,
+}
+
+impl ExportClaims {
+    pub fn is_empty(&self) -> bool {
+        self == &ExportClaims::default()
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
