@@ -162,9 +162,24 @@ fn verify_says_when_a_package_is_an_older_results_schema() {
 fn same_snapshot_gives_identical_outputs() {
     let a = tempfile::tempdir().unwrap();
     let b = tempfile::tempdir().unwrap();
-    let (_, pa) = assess_example(a.path(), &[]);
+    // Dated by SOURCE_DATE_EPOCH (the reports' cover carries the generation time).
+    let dated = |args: &[&str]| {
+        bin()
+            .args(args)
+            .env("SOURCE_DATE_EPOCH", "1764979200")
+            .output()
+            .unwrap()
+    };
+    let export = example();
+    dated(&[
+        "assess",
+        export.to_str().unwrap(),
+        "-o",
+        a.path().to_str().unwrap(),
+    ]);
+    let pa = packages(a.path()).remove(0);
     // Assess the written snapshot.json this time: the same verdicts from the stored evidence.
-    let o = run(&[
+    let o = dated(&[
         "assess",
         pa.join("snapshot.json").to_str().unwrap(),
         "-o",
@@ -211,26 +226,11 @@ fn golden_markdown_and_json() {
     let pkgs = packages(out.path());
     assert_eq!(pkgs.len(), 1, "{}", text(&o));
     let pkg = pkgs[0].clone();
-    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
-    for f in ["report.md", "results.json", "results.csv"] {
-        let actual = fs::read_to_string(pkg.join(f)).unwrap();
-        let path = golden.join(format!("clinic-account.{f}"));
-        if std::env::var_os("UPDATE_GOLDEN").is_some() {
-            fs::write(&path, &actual).unwrap();
-        }
-        let expected = fs::read_to_string(&path).unwrap_or_default();
-        if actual != expected {
-            let line = actual
-                .lines()
-                .zip(expected.lines())
-                .position(|(a, e)| a != e)
-                .map_or(0, |i| i + 1);
-            panic!(
-                "{f} differs from {} (first differing line {line}); rerun with UPDATE_GOLDEN=1 if intended",
-                path.display()
-            );
-        }
-    }
+    compare_golden(
+        &pkg,
+        "clinic-account",
+        &["report.md", "results.json", "results.csv"],
+    );
     assert!(
         !pkg.join("report.pdf").exists(),
         "--format leaves out what was not asked for"
@@ -1216,6 +1216,31 @@ fn an_account_outside_an_organization_renders_every_format() {
     assert!(second.starts_with("control,483920175634,,"), "{second}");
 }
 
+/// Compares each of `files` of `pkg` with `tests/golden/<prefix>.<file>` (rewritten with
+/// UPDATE_GOLDEN=1), naming the first differing line.
+fn compare_golden(pkg: &Path, prefix: &str, files: &[&str]) {
+    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
+    for f in files {
+        let actual = fs::read_to_string(pkg.join(f)).unwrap();
+        let path = golden.join(format!("{prefix}.{f}"));
+        if std::env::var_os("UPDATE_GOLDEN").is_some() {
+            fs::write(&path, &actual).unwrap();
+        }
+        let expected = fs::read_to_string(&path).unwrap_or_default();
+        if actual != expected {
+            let line = actual
+                .lines()
+                .zip(expected.lines())
+                .position(|(a, e)| a != e)
+                .map_or(0, |i| i + 1);
+            panic!(
+                "{f} differs from {} (first differing line {line}); rerun with UPDATE_GOLDEN=1 if intended",
+                path.display()
+            );
+        }
+    }
+}
+
 /// `safeguard demo` into `out`, dated by SOURCE_DATE_EPOCH so its reports are reproducible.
 fn demo_at(out: &Path, extra: &[&str]) -> PathBuf {
     let mut args = vec!["demo", "-o", out.to_str().unwrap()];
@@ -1241,26 +1266,7 @@ fn demo_at(out: &Path, extra: &[&str]) -> PathBuf {
 fn golden_demo_report_pins_the_verdict_rules() {
     let out = tempfile::tempdir().unwrap();
     let pkg = demo_at(out.path(), &["--format", "md,json,csv"]);
-    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
-    for f in ["report.md", "results.csv"] {
-        let actual = fs::read_to_string(pkg.join(f)).unwrap();
-        let path = golden.join(format!("demo.{f}"));
-        if std::env::var_os("UPDATE_GOLDEN").is_some() {
-            fs::write(&path, &actual).unwrap();
-        }
-        let expected = fs::read_to_string(&path).unwrap_or_default();
-        if actual != expected {
-            let line = actual
-                .lines()
-                .zip(expected.lines())
-                .position(|(a, e)| a != e)
-                .map_or(0, |i| i + 1);
-            panic!(
-                "{f} differs from {} (first differing line {line}); rerun with UPDATE_GOLDEN=1 if intended",
-                path.display()
-            );
-        }
-    }
+    compare_golden(&pkg, "demo", &["report.md", "results.csv"]);
     let r: serde_json::Value =
         serde_json::from_slice(&fs::read(pkg.join("results.json")).unwrap()).unwrap();
     let controls = r["controls"].as_array().unwrap();

@@ -113,17 +113,7 @@ pub fn need_action(results: &Results) -> Vec<Action<'_>> {
             )
         })
         .map(|(i, c)| {
-            let worst = results
-                .checks_of(c)
-                .filter(|(m, _)| m.role == crate::catalog::Role::Primary)
-                .flat_map(|(_, k)| {
-                    k.findings
-                        .iter()
-                        .filter(|f| f.fails())
-                        .map(move |f| f.severity.or(k.severity))
-                })
-                .flatten()
-                .min();
+            let worst = worst_failing(results, c);
             // A control failing only by roll-up takes its specifications' worst severity.
             let worst = worst.or_else(|| {
                 (c.status == ControlStatus::Fail)
@@ -158,11 +148,15 @@ fn rolled_up_severity(
         .filter(|c| {
             c.id != standard.id && c.id.starts_with(prefix) && c.status == ControlStatus::Fail
         })
-        .flat_map(|c| {
-            results
-                .checks_of(c)
-                .filter(|(m, _)| m.role == crate::catalog::Role::Primary)
-        })
+        .filter_map(|c| worst_failing(results, c))
+        .min()
+}
+
+/// The worst severity among a control's failing findings of its primary checks.
+fn worst_failing(results: &Results, control: &crate::results::ControlResult) -> Option<Severity> {
+    results
+        .checks_of(control)
+        .filter(|(m, _)| m.role == crate::catalog::Role::Primary)
         .flat_map(|(_, k)| {
             k.findings
                 .iter()
