@@ -437,25 +437,41 @@ impl Writer {
             })
             .collect();
         let header = self.layout_row(widths, &header_cells, size);
-        self.ensure(2.0 * header.height + 2.0);
+        let laid: Vec<RowLayout> = rows
+            .iter()
+            .map(|row| self.layout_row(widths, row, size))
+            .collect();
+        // A short table is kept on one page rather than leaving a row or two behind.
+        let whole = header.height + laid.iter().map(|r| r.height).sum::<f32>();
+        let moved = if whole <= (CONTENT_TOP - CONTENT_BOTTOM) / 3.0 {
+            self.ensure(whole + 2.0)
+        } else {
+            self.ensure(2.0 * header.height + 2.0)
+        };
+        if moved {
+            self.continued();
+        }
         self.draw_row(widths, &header_cells, &header, size, true);
-        for row in rows {
-            let laid = self.layout_row(widths, &row, size);
+        for (row, laid) in rows.iter().zip(laid) {
             if self.ensure(laid.height) {
-                // A table that runs on names what it belongs to again.
-                if let Some(h) = self.last_heading.clone() {
-                    self.paragraph(
-                        &format!("{h} (continued)"),
-                        8.5,
-                        Weight::Bold,
-                        rgb(0x55, 0x55, 0x55),
-                    );
-                }
+                self.continued();
                 self.draw_row(widths, &header_cells, &header, size, true);
             }
             self.draw_row(widths, &row, &laid, size, false);
         }
         self.y -= 3.0;
+    }
+
+    /// On a new page, a table names what it belongs to again: "<heading> (continued)".
+    fn continued(&mut self) {
+        if let Some(h) = self.last_heading.clone() {
+            self.paragraph(
+                &format!("{h} (continued)"),
+                8.5,
+                Weight::Bold,
+                rgb(0x55, 0x55, 0x55),
+            );
+        }
     }
 
     /// Wraps every cell of a row once; drawing reuses the lines. A cell longer than
@@ -531,11 +547,12 @@ impl Writer {
     }
 
     /// Footers go on last, when the page count is known.
-    fn footers(&mut self, hash: &str) {
-        self.footers_saying(&format!("snapshot sha256 {hash}"));
+    pub(crate) fn footers_saying(&mut self, what: &str) {
+        self.footers_marked(what, None);
     }
 
-    pub(crate) fn footers_saying(&mut self, what: &str) {
+    /// Footers with, under them, a marking every page carries (example data) in red.
+    pub(crate) fn footers_marked(&mut self, what: &str, mark: Option<&str>) {
         let total = self.pages.len();
         for n in 0..total {
             self.current = n;
@@ -549,6 +566,9 @@ impl Writer {
                 Weight::Regular,
                 rgb(0x55, 0x55, 0x55),
             );
+            if let Some(mark) = mark {
+                self.text_at(MARGIN, 5.0, mark, 7.0, Weight::Bold, rgb(0xb0, 0x1c, 0x1c));
+            }
         }
     }
 }
@@ -744,7 +764,12 @@ pub fn render(
         })
         .collect();
     let mut widths = vec![38.0];
-    widths.extend([23.3f32; 6]);
+    // One column per status, however many there are, within the page.
+    widths.extend(vec![
+        (PAGE_W - 2.0 * MARGIN - 38.0)
+            / ControlStatus::ALL.len() as f32;
+        ControlStatus::ALL.len()
+    ]);
     w.table(&widths, &header, rows);
     if let Some(scope) = &results.scope {
         w.heading("Scope", 12.0, true);
@@ -954,19 +979,13 @@ pub fn render(
                     &status_label(c.status.as_str()),
                     status_colour(c.status.as_str()),
                 ),
+                // The status reason already says an addressable specification's decision.
                 Cell::plain(format!(
-                    "Basis: {}. {} ({} safeguard, {}{}){}",
+                    "Basis: {}. {} ({} safeguard, {}){}",
                     c.basis.label(),
                     c.status_reason,
                     c.safeguard.as_str(),
                     c.requirement.as_str(),
-                    match (c.requirement, c.decision) {
-                        (crate::catalog::Requirement::Addressable, Some(d)) =>
-                            format!("; decision: {}", d.label()),
-                        (crate::catalog::Requirement::Addressable, None) =>
-                            "; decision not documented".to_string(),
-                        _ => String::new(),
-                    },
                     c.held
                         .as_ref()
                         .map(|h| format!(
@@ -1310,15 +1329,10 @@ pub fn render(
         vec![blank(), blank(), blank()],
     );
 
-    if results.example {
-        w.footers_saying(&format!(
-            "{} · snapshot sha256 {}",
-            super::EXAMPLE_MARK,
-            results.snapshot.sha256
-        ));
-    } else {
-        w.footers(&results.snapshot.sha256);
-    }
+    w.footers_marked(
+        &format!("snapshot sha256 {}", results.snapshot.sha256),
+        results.example.then_some(super::EXAMPLE_MARK),
+    );
     finish(
         w,
         &DocMeta {
