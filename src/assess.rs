@@ -647,19 +647,6 @@ fn resolve(
     }
 }
 
-/// The implementation specifications of a standard: `164.308(a)(1)(i)` → the citations under
-/// `164.308(a)(1)(…)` but itself; `164.312(a)(1)` → those under `164.312(a)(…)`.
-fn specification_of(standard: &str, spec: &str) -> bool {
-    // A standard cited by one paragraph alone (`164.316(a)`, `164.312(b)`) has none.
-    let Some(cut) = standard.rfind('(').filter(|&c| standard[..c].contains('(')) else {
-        return false;
-    };
-    spec != standard
-        && spec
-            .strip_prefix(&standard[..cut])
-            .is_some_and(|rest| rest.starts_with('('))
-}
-
 /// A standard is never better than its required implementation specifications (45 CFR
 /// 164.306(d)(2)), nor than its addressable ones whose recorded decision is "implemented":
 /// a standard whose specification fails, lacks evidence or is otherwise worse takes that
@@ -681,7 +668,7 @@ fn roll_up_standards(mut controls: Vec<ControlResult>) -> Vec<ControlResult> {
     {
         let specs: Vec<&(String, ControlStatus)> = required
             .iter()
-            .filter(|(id, _)| specification_of(&c.id, id))
+            .filter(|(id, _)| crate::catalog::specification_of(&c.id, id))
             .collect();
         let Some(worst) = specs.iter().map(|(_, s)| *s).min() else {
             continue;
@@ -889,6 +876,7 @@ mod tests {
 
     #[test]
     fn a_standard_is_never_better_than_its_required_specifications() {
+        use crate::catalog::specification_of;
         assert!(specification_of("164.308(a)(1)(i)", "164.308(a)(1)(ii)(B)"));
         assert!(specification_of("164.312(a)(1)", "164.312(a)(2)(iv)"));
         assert!(specification_of("164.308(b)(1)", "164.308(b)(3)"));

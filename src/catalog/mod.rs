@@ -83,6 +83,19 @@ pub struct Control {
     pub defined_at: String,
 }
 
+/// The implementation specifications of a standard: `164.308(a)(1)(i)` → the citations under
+/// `164.308(a)(1)(…)` but itself; `164.312(a)(1)` → those under `164.312(a)(…)`.
+pub fn specification_of(standard: &str, spec: &str) -> bool {
+    // A standard cited by one paragraph alone (`164.316(a)`, `164.312(b)`) has none.
+    let Some(cut) = standard.rfind('(').filter(|&c| standard[..c].contains('(')) else {
+        return false;
+    };
+    spec != standard
+        && spec
+            .strip_prefix(&standard[..cut])
+            .is_some_and(|rest| rest.starts_with('('))
+}
+
 #[derive(Debug, Clone)]
 pub struct Catalog {
     pub controls: Vec<Control>,

@@ -316,23 +316,12 @@ pub fn load(path: &Path, catalog: &Catalog, limits: EvidenceLimits) -> Result<Lo
         let day = diags.take(date(&e.date, "date"));
         let expires = diags.take(date(&e.expires, "expires"));
         if let (Some(day), Some(expires)) = (day, expires) {
-            let days = (expires - day).num_days();
-            if expires < day {
-                diags.push(
-                    yaml_at(&e.expires),
-                    Code::Date,
-                    format!("expires {expires} is before the attestation's date {day}"),
-                );
-            } else if days > i64::from(limits.max_days) {
-                diags.push(
-                    yaml_at(&e.expires),
-                    Code::Validity,
-                    format!(
-                        "expires {expires} is {days} days after the attestation's date {day}; an attestation holds at most attestation_max_days ({}) days (set it in --config)",
-                        limits.max_days
-                    ),
-                );
-            }
+            diags.take(super::held_within(
+                &e.expires,
+                (day, "the attestation's date"),
+                expires,
+                (limits.max_days, "an attestation", "attestation_max_days"),
+            ));
         }
         let mut evidence = Vec::new();
         for r in &e.evidence {

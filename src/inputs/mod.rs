@@ -52,3 +52,33 @@ fn text(s: &Spanned<String>, what: &str) -> Result<String, Diagnostic> {
     }
     Ok(t.to_string())
 }
+
+/// The governance rule shared by attestations and waivers: `expires` (at `at`) is not before
+/// the day it holds from, nor more than the configured number of days after it.
+/// `from` is that day and how the file names it; `limit` the days, what holds, and the
+/// `--config` key that sets them.
+fn held_within(
+    at: &Spanned<String>,
+    (from, from_name): (NaiveDate, &str),
+    expires: NaiveDate,
+    (max_days, what, key): (u32, &str, &str),
+) -> Result<(), Diagnostic> {
+    let days = (expires - from).num_days();
+    if expires < from {
+        Err(Diagnostic::new(
+            yaml_at(at),
+            Code::Date,
+            format!("expires {expires} is before {from_name} {from}"),
+        ))
+    } else if days > i64::from(max_days) {
+        Err(Diagnostic::new(
+            yaml_at(at),
+            Code::Validity,
+            format!(
+                "expires {expires} is {days} days after {from_name} {from}; {what} holds at most {key} ({max_days}) days (set it in --config)"
+            ),
+        ))
+    } else {
+        Ok(())
+    }
+}

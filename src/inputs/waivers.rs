@@ -234,22 +234,12 @@ pub fn load(path: &Path, max_days: u32) -> Result<(Vec<Waiver>, Vec<u8>)> {
         let approved_on = diags.take(date(&e.approved_on, "approved_on"));
         let expires = diags.take(date(&e.expires, "expires"));
         if let (Some(from), Some(to)) = (approved_on, expires) {
-            let days = (to - from).num_days();
-            if to < from {
-                diags.push(
-                    yaml_at(&e.expires),
-                    Code::Date,
-                    format!("expires {to} is before approved_on {from}"),
-                );
-            } else if days > i64::from(max_days) {
-                diags.push(
-                    yaml_at(&e.expires),
-                    Code::Validity,
-                    format!(
-                        "expires {to} is {days} days after approved_on {from}; a waiver holds at most waiver_max_days ({max_days}) days (set it in --config)"
-                    ),
-                );
-            }
+            diags.take(super::held_within(
+                &e.expires,
+                (from, "approved_on"),
+                to,
+                (max_days, "a waiver", "waiver_max_days"),
+            ));
         }
         let risk = {
             let v = e.risk.value.trim();

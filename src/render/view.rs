@@ -141,12 +141,11 @@ fn rolled_up_severity(
     results: &Results,
     standard: &crate::results::ControlResult,
 ) -> Option<Severity> {
-    let prefix = standard.id.rfind('(').map(|cut| &standard.id[..cut])?;
     results
         .controls
         .iter()
         .filter(|c| {
-            c.id != standard.id && c.id.starts_with(prefix) && c.status == ControlStatus::Fail
+            c.status == ControlStatus::Fail && crate::catalog::specification_of(&standard.id, &c.id)
         })
         .filter_map(|c| worst_failing(results, c))
         .min()
