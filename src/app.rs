@@ -127,6 +127,8 @@ pub struct Inputs {
     extra: Vec<(String, Vec<u8>)>,
     /// `--previous`, read and verified before anything is collected or assessed.
     previous: Option<std::sync::Arc<crate::drift::Loaded>>,
+    /// `sign:` in `--config`: the signer when no flag or environment variable names one.
+    pub sign: Option<inputs::config::SignWith>,
 }
 
 /// Reads and validates every input file before anything is assessed or written.
@@ -137,11 +139,13 @@ pub fn load_inputs(out: &PackageOptions) -> Result<Inputs> {
     let mut params: BTreeMap<String, BTreeMap<String, ParamValue>> = BTreeMap::new();
     let mut preparer = crate::results::Preparer::default();
     let mut limits = inputs::config::Limits::default();
+    let mut sign = None;
     if let Some(path) = &out.config {
         let config = inputs::config::load(path)?;
         params = config.params;
         preparer = config.preparer;
         limits = config.limits;
+        sign = config.sign;
         extra.push(("inputs/config.yaml".into(), config.source));
     }
     let from_config = params.clone();
@@ -202,6 +206,7 @@ pub fn load_inputs(out: &PackageOptions) -> Result<Inputs> {
         from_config,
         extra,
         previous,
+        sign,
     })
 }
 

@@ -301,15 +301,27 @@ enum RetentionArg {
 }
 
 impl SigningArgs {
-    /// The signer the flags name, its key read (and checked) now, before any work is done.
-    fn signer(&self, profile: Option<&str>) -> Result<Option<Box<dyn crate::sign::Signer>>> {
+    /// The signer the flags (or their environment variables) name, else `sign:` in
+    /// `--config`; its key read (and checked) now, before any work is done.
+    fn signer(
+        &self,
+        profile: Option<&str>,
+        from_config: Option<&crate::inputs::config::SignWith>,
+    ) -> Result<Option<Box<dyn crate::sign::Signer>>> {
+        use crate::inputs::config::SignWith;
         if let Some(path) = &self.sign_key {
             return Ok(Some(Box::new(crate::sign::Ed25519Key::read(path)?)));
         }
         if let Some(arn) = &self.sign_kms_key {
             return Ok(Some(Box::new(crate::sign::kms::KmsKey::new(arn, profile)?)));
         }
-        Ok(None)
+        match from_config {
+            Some(SignWith::Key(path)) => Ok(Some(Box::new(crate::sign::Ed25519Key::read(path)?))),
+            Some(SignWith::Kms(arn)) => {
+                Ok(Some(Box::new(crate::sign::kms::KmsKey::new(arn, profile)?)))
+            }
+            None => Ok(None),
+        }
     }
 }
 
@@ -320,7 +332,12 @@ struct Delivery {
 }
 
 impl DeliveryArgs {
-    fn delivery(&self, profile: Option<&str>, region: Option<&str>) -> Result<Delivery> {
+    fn delivery(
+        &self,
+        profile: Option<&str>,
+        region: Option<&str>,
+        from_config: Option<&crate::inputs::config::SignWith>,
+    ) -> Result<Delivery> {
         let upload = match &self.upload {
             Some(url) => Some(crate::upload::UploadOptions {
                 destination: crate::upload::S3Location::parse(url)?,
@@ -335,7 +352,7 @@ impl DeliveryArgs {
             None => None,
         };
         Ok(Delivery {
-            signer: self.signing.signer(profile)?,
+            signer: self.signing.signer(profile, from_config)?,
             upload,
         })
     }
@@ -700,8 +717,8 @@ fn run(cli: Cli) -> Result<i32> {
                 example: true,
                 ..out.options().with_example_inputs(&dir)
             };
-            let delivery = out.delivery.delivery(None, None)?;
             let inputs = app::load_inputs(&options)?;
+            let delivery = out.delivery.delivery(None, None, inputs.sign.as_ref())?;
             let snapshot = timed(&options, "import", || {
                 import_dir(&dir, &ImportOptions::default())
             })?;
@@ -739,8 +756,8 @@ fn run(cli: Cli) -> Result<i32> {
             fail_on,
         } => {
             let options = out.options();
-            let delivery = out.delivery.delivery(None, None)?;
             let inputs = app::load_inputs(&options)?;
+            let delivery = out.delivery.delivery(None, None, inputs.sign.as_ref())?;
             let snapshot = timed(&options, "import", || {
                 if input.is_dir() {
                     import_dir(&input, &ImportOptions { collected_at })
@@ -780,9 +797,16 @@ fn run(cli: Cli) -> Result<i32> {
                 ));
             }
             let org_options = org.options()?;
-            let delivery = out
-                .delivery
-                .delivery(aws.profile.as_deref(), aws.region.as_deref())?;
+            // Each account's inputs are read by the run; only `sign:` is needed here.
+            let from_config = match &options.config {
+                Some(path) => crate::inputs::config::load(path)?.sign,
+                None => None,
+            };
+            let delivery = out.delivery.delivery(
+                aws.profile.as_deref(),
+                aws.region.as_deref(),
+                from_config.as_ref(),
+            )?;
             options.signed_by = delivery.signer.as_ref().map(|s| s.key_id());
             let quiet = out.quiet || aws.quiet_collect;
             let run = crate::org::run::run_org(&aws.options(), &org_options, &options, &|line| {
@@ -858,7 +882,7 @@ fn run(cli: Cli) -> Result<i32> {
             profile_phases,
             delivery,
         } => {
-            let delivery = delivery.delivery(None, None)?;
+            let delivery = delivery.delivery(None, None, None)?;
             let phases = crate::phases::Phases::default();
             let formats = app::parse_formats(&format)?;
             let found = phases.time("find", || crate::rollup::find(&dirs))?;
@@ -904,12 +928,14 @@ fn run(cli: Cli) -> Result<i32> {
             aws, out, fail_on, ..
         } => {
             let options = out.options();
-            let delivery = out
-                .delivery
-                .delivery(aws.profile.as_deref(), aws.region.as_deref())?;
             // Every input is read and checked before collecting, so a mistake in one costs no
             // collection.
             let inputs = app::load_inputs(&options)?;
+            let delivery = out.delivery.delivery(
+                aws.profile.as_deref(),
+                aws.region.as_deref(),
+                inputs.sign.as_ref(),
+            )?;
             let (_, snapshot) = timed(&options, "collect", || {
                 app::collect_snapshot(&aws.options())
             })?;
@@ -1013,7 +1039,7 @@ fn run(cli: Cli) -> Result<i32> {
             Ok(0)
         }
         Command::Sign { dir, signing } => {
-            let Some(signer) = signing.signer(None)? else {
+            let Some(signer) = signing.signer(None, None)? else {
                 return Err(crate::error::Error::Usage(
                     "sign needs --sign-key FILE or --sign-kms-key ARN".into(),
                 ));

@@ -1495,3 +1495,65 @@ fn a_waiver_of_every_resource_is_refused_unless_all_resources() {
         "printed in bold"
     );
 }
+
+/// A scheduled run signs without a flag through `sign:` in `--config` (the key file relative
+/// to the config file); a flag wins over it, and a `sign:` naming two signers is refused.
+#[test]
+fn a_config_file_can_name_the_signer() {
+    let out = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let k = run(&["keygen", dir.path().join("ops").to_str().unwrap()]);
+    assert!(k.status.success(), "{}", text(&k));
+    let private = fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .find(|n| !n.ends_with(".pub"))
+        .unwrap();
+    let config = dir.path().join("config.yaml");
+    fs::write(&config, format!("sign:\n  key: {private}\n")).unwrap();
+    let pkg = demo_at(
+        out.path(),
+        &["--format", "md,json", "--config", config.to_str().unwrap()],
+    );
+    assert!(
+        pkg.join("signature.json").is_file(),
+        "signed without a flag"
+    );
+    let report = fs::read_to_string(pkg.join("report.md")).unwrap();
+    assert!(
+        report.contains("| Signature | Signed by ed25519:"),
+        "cover names the key"
+    );
+    let pubkey = fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.to_string_lossy().ends_with(".pub"))
+        .unwrap();
+    let v2 = run(&[
+        "verify",
+        pkg.to_str().unwrap(),
+        "--key",
+        pubkey.to_str().unwrap(),
+    ]);
+    assert_eq!(v2.status.code(), Some(0), "{}", text(&v2));
+    assert!(text(&v2).contains("SIGNED"), "{}", text(&v2));
+    // Two signers named: bad input, nothing written.
+    fs::write(
+        &config,
+        format!("sign:\n  key: {private}\n  kms_key: arn:aws:kms:us-east-1:111122223333:key/x\n"),
+    )
+    .unwrap();
+    let again = tempfile::tempdir().unwrap();
+    let o = run(&[
+        "demo",
+        "-o",
+        again.path().to_str().unwrap(),
+        "--config",
+        config.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("sign: names one signer"), "{}", text(&o));
+    assert!(packages(again.path()).is_empty());
+}

@@ -8,6 +8,11 @@
 //!     phi_buckets: [clinic-phi-records, clinic-phi-imaging]
 //! ```
 //!
+//! ```yaml
+//! governance: {attestation_max_days: 365, waiver_max_days: 180}
+//! sign: {key: keys/ops.pem}            # or kms_key: ARN; a flag or variable wins
+//! ```
+//!
 //! Every parameter and its default is listed by `safeguard controls CHECK_ID`. `--set` given on
 //! the command line wins over the file. A list is written as a YAML sequence.
 
@@ -32,6 +37,27 @@ struct File {
     /// How long attestations and waivers may hold.
     #[serde(default)]
     governance: Governance,
+    /// How a scheduled run signs its packages, without a flag.
+    #[serde(default)]
+    sign: Option<Sign>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Sign {
+    /// An Ed25519 PKCS#8 PEM key file, relative to the config file's folder.
+    key: Option<Spanned<String>>,
+    /// An AWS KMS key ARN (ECC_NIST_P256, SIGN_VERIFY).
+    kms_key: Option<Spanned<String>>,
+}
+
+/// The signer `sign:` names: `--sign-key`/`--sign-kms-key` and their environment variables
+/// win over it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignWith {
+    /// A key file (resolved against the config file's folder).
+    Key(std::path::PathBuf),
+    Kms(String),
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -108,6 +134,8 @@ pub struct ConfigFile {
     pub preparer: Preparer,
     /// `governance: {attestation_max_days, waiver_max_days}`.
     pub limits: Limits,
+    /// `sign: {key}` or `sign: {kms_key}`.
+    pub sign: Option<SignWith>,
     pub source: Vec<u8>,
 }
 
@@ -179,10 +207,35 @@ pub fn load(path: &Path) -> Result<ConfigFile> {
             }
         }
     }
+    let sign = match &file.sign {
+        None => None,
+        Some(Sign {
+            key: Some(k),
+            kms_key: None,
+        }) => diags
+            .take(super::text(k, "sign.key"))
+            .map(|k| SignWith::Key(path.parent().unwrap_or(Path::new(".")).join(k))),
+        Some(Sign {
+            key: None,
+            kms_key: Some(arn),
+        }) => diags
+            .take(super::text(arn, "sign.kms_key"))
+            .map(SignWith::Kms),
+        Some(Sign { key, kms_key }) => {
+            let at = key.as_ref().or(kms_key.as_ref());
+            diags.push(
+                at.map(yaml_at).unwrap_or_default(),
+                Code::Inconsistent,
+                "sign: names one signer: key (a key file) or kms_key (a KMS key ARN)",
+            );
+            None
+        }
+    };
     diags.finish(ConfigFile {
         params,
         preparer,
         limits,
+        sign,
         source: source.into_bytes(),
     })
 }
