@@ -825,6 +825,14 @@ mod tests {
             &control("iam.password_policy", false),
         );
         assert_eq!(r.controls[0].status, ControlStatus::Fail);
+        // One approved after the evidence was collected does not hold yet: the failure stands.
+        let later = Waiver {
+            approved_on: "2099-01-01".parse().unwrap(),
+            ..waiver("2099-06-01")
+        };
+        let r = run(vec![later], &control("iam.password_policy", false));
+        assert_eq!(r.controls[0].status, ControlStatus::Fail);
+        assert_eq!(r.waivers[0].status, Validity::NotYetValid);
         // A waived failure beside a real one: fail, and the reason names where the waived one is.
         let mut s2 = s.clone();
         s2.iam.account_summary = Some([("AccountMFAEnabled".to_string(), 0)].into());
@@ -850,6 +858,101 @@ mod tests {
         // Worst first: waived is worse than manual, better than insufficient evidence.
         assert!(ControlStatus::InsufficientEvidence < ControlStatus::Waived);
         assert!(ControlStatus::Waived < ControlStatus::Manual);
+    }
+
+    #[test]
+    fn an_attestation_counts_only_with_an_evidence_file() {
+        let s = snapshot();
+        let yaml = "controls:\n  - id: \"164.316(a)\"\n    title: T\n    safeguard: documentation\n    requirement: required\n    summary: S\n    manual: attest it\n";
+        let attest = |evidence: Vec<crate::inputs::EvidenceRef>| Attestation {
+            control: "164.316(a)".into(),
+            statement: "Policies approved.".into(),
+            attested_by: "Dana Reyes, Security Officer".into(),
+            date: "2026-01-01".parse().unwrap(),
+            expires: "2026-12-31".parse().unwrap(),
+            evidence,
+            decision: None,
+        };
+        let run = |a: Attestation| {
+            let opts = AssessOptions {
+                attestations: vec![a],
+                ..AssessOptions::default()
+            };
+            assess(&s, "x", &catalog(yaml), &opts).unwrap().controls[0].clone()
+        };
+        for evidence in [
+            vec![],
+            vec![crate::inputs::EvidenceRef::Url(
+                "https://wiki.example.org/p".into(),
+            )],
+        ] {
+            let c = run(attest(evidence));
+            assert_eq!(c.status, ControlStatus::Manual, "{}", c.status_reason);
+            assert_eq!(c.basis, Basis::None);
+            assert_eq!(c.attestations[0].status, Validity::WithoutEvidence);
+            assert!(
+                c.status_reason.contains("attested without evidence"),
+                "{}",
+                c.status_reason
+            );
+        }
+        let c = run(attest(vec![crate::inputs::EvidenceRef::File {
+            path: "attestations/minutes.md".into(),
+            sha256: "0".repeat(64),
+            outside: None,
+        }]));
+        assert_eq!(c.status, ControlStatus::Pass, "{}", c.status_reason);
+        assert_eq!(c.basis, Basis::Attested);
+    }
+
+    #[test]
+    fn an_addressable_specification_decided_implemented_holds_its_standard() {
+        // 164.308(a)(5)(ii)(D) fails (no password policy): its standard takes that status only
+        // when the specification is required, or addressable and decided "implemented".
+        let s = snapshot();
+        let yaml = |requirement: &str| {
+            format!(
+                "controls:\n  - id: \"164.308(a)(5)(i)\"\n    title: Standard\n    safeguard: administrative\n    requirement: standard\n    summary: S\n    manual: attest it\n  - id: \"164.308(a)(5)(ii)(D)\"\n    title: Spec\n    safeguard: administrative\n    requirement: {requirement}\n    summary: S\n    manual: attest it\n    checks: [{{check: iam.password_policy, role: primary, why: it}}]\n"
+            )
+        };
+        let decided = |d: crate::inputs::attestations::Decision| Attestation {
+            control: "164.308(a)(5)(ii)(D)".into(),
+            statement: "Passwords.".into(),
+            attested_by: "Dana Reyes, Security Officer".into(),
+            date: "2026-01-01".parse().unwrap(),
+            expires: "2026-12-31".parse().unwrap(),
+            evidence: vec![crate::inputs::EvidenceRef::File {
+                path: "attestations/p.md".into(),
+                sha256: "0".repeat(64),
+                outside: None,
+            }],
+            decision: Some(crate::inputs::attestations::AddressableDecision {
+                decision: d,
+                rationale: "r".into(),
+                measure: Some("m".into()),
+            }),
+        };
+        let standard = |yaml: &str, attestations: Vec<Attestation>| {
+            let opts = AssessOptions {
+                attestations,
+                ..AssessOptions::default()
+            };
+            assess(&s, "x", &catalog(yaml), &opts).unwrap().controls[0].status
+        };
+        use crate::inputs::attestations::Decision;
+        assert_eq!(
+            standard(&yaml("addressable"), vec![]),
+            ControlStatus::Manual
+        );
+        assert_eq!(
+            standard(&yaml("addressable"), vec![decided(Decision::Alternative)]),
+            ControlStatus::Manual
+        );
+        assert_eq!(
+            standard(&yaml("addressable"), vec![decided(Decision::Implemented)]),
+            ControlStatus::Fail
+        );
+        assert_eq!(standard(&yaml("required"), vec![]), ControlStatus::Fail);
     }
 
     #[test]

@@ -187,6 +187,9 @@ fn read_evidence(
     if !meta.is_file() {
         return Err("is not a regular file (a device, FIFO, socket or folder)".into());
     }
+    if meta.len() == 0 {
+        return Err("is empty: an empty file evidences nothing".into());
+    }
     if meta.len() > limits.max_bytes {
         return Err(format!(
             "is {} bytes, over --max-evidence-bytes {}",
@@ -631,6 +634,12 @@ mod tests {
                 .status()
                 .unwrap()
                 .success()
+        );
+        std::fs::write(dir.join("blank.pdf"), b"").unwrap();
+        let e = with("blank.pdf", strict).unwrap_err().to_string();
+        assert!(
+            e.contains("is empty") && e.contains("[evidence-file]"),
+            "{e}"
         );
         let e = with("pipe", strict).unwrap_err().to_string();
         assert!(e.contains("not a regular file"), "{e}");
