@@ -290,58 +290,39 @@ pub fn package_with(
 /// With `--previous` or `--history`: `first_seen`, new or recurring on every failing finding,
 /// and `changes`, from the account's previous package.
 fn carry_forward(results: &mut Results, inputs: &Inputs, out: &PackageOptions) -> Result<()> {
-    // Over the audit period: every earlier package in --history (or the one --previous names)
-    // since --period-start, for "held in N of M snapshots".
-    let since = out
-        .period_start
-        .map(|d| d.and_hms_opt(0, 0, 0).expect("midnight").and_utc());
-    match (&inputs.previous, &out.history) {
+    // --previous names the previous package; --history is searched for it, and every earlier
+    // package there also counts toward "held in N of M snapshots".
+    let (previous, mut earlier, passed_over) = match (&inputs.previous, &out.history) {
         (Some(p), _) => {
             let time = |t: &str| crate::package::trust::time(t, "").ok();
-            let at = time(&p.results.snapshot.collected_at);
-            let now = time(&results.snapshot.collected_at);
-            let earlier = if let (Some(at), Some(now)) = (at, now)
-                && since.is_none_or(|s| at >= s)
-                && p.results.account.id == results.account.id
-                && at < now
-            {
-                vec![crate::drift::Earlier {
-                    collected_at: at,
-                    statuses: p
-                        .results
-                        .controls
-                        .iter()
-                        .map(|c| (c.id.clone(), c.status))
-                        .collect(),
-                }]
-            } else {
-                Vec::new()
+            let earlier = match (
+                time(&p.results.snapshot.collected_at),
+                time(&results.snapshot.collected_at),
+            ) {
+                (Some(at), Some(now)) if p.results.account.id == results.account.id && at < now => {
+                    vec![crate::drift::Earlier::of(at, &p.results)]
+                }
+                _ => Vec::new(),
             };
-            crate::drift::apply_held(results, &earlier);
+            (Some(p.clone()), earlier, Vec::new())
         }
         (None, Some(dir)) => {
-            let (earlier, _) = crate::drift::earlier_statuses(
-                dir,
-                &results.account.id,
-                &results.snapshot.collected_at,
-                since,
-            )?;
-            crate::drift::apply_held(results, &earlier);
-        }
-        (None, None) => {}
-    }
-    let (previous, passed_over) = match (&inputs.previous, &out.history) {
-        (Some(p), _) => (Some(p.clone()), Vec::new()),
-        (None, Some(dir)) => {
-            let (found, passed_over) = crate::drift::newest_before(
-                dir,
-                &results.account.id,
-                &results.snapshot.collected_at,
-            )?;
-            (found.map(std::sync::Arc::new), passed_over)
+            let found =
+                crate::drift::earlier_in(dir, &results.account.id, &results.snapshot.collected_at)?;
+            (
+                found.previous.map(std::sync::Arc::new),
+                found.statuses,
+                found.passed_over,
+            )
         }
         (None, None) => return Ok(()),
     };
+    // --period-start: the audit period's first day.
+    if let Some(start) = out.period_start {
+        let start = start.and_hms_opt(0, 0, 0).expect("midnight").and_utc();
+        earlier.retain(|e| e.collected_at >= start);
+    }
+    crate::drift::apply_held(results, &earlier);
     if let Some(previous) = previous {
         crate::drift::carry_forward(results, &previous)?;
         if let Some(c) = &mut results.changes {

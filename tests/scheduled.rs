@@ -433,6 +433,29 @@ fn history_carries_first_seen_forward_and_draws_the_trend() {
     );
     let md4 = std::fs::read_to_string(w4.join("report.md")).unwrap();
     assert!(md4.contains("Held in 2 of 3 snapshots since 2026-11-20T09:00:00Z."));
+    // --period-start counts from the audit period's first day: week 1 falls before it.
+    let elsewhere = s.work.join("period");
+    let o = run(safeguard()
+        .arg("assess")
+        .arg(s.work.join("w4.json"))
+        .args(["-q", "--fail-on", "never", "--format", "json", "-o"])
+        .arg(&elsewhere)
+        .arg("--history")
+        .arg(&s.reports)
+        .args(["--period-start", "2026-11-25"])
+        .arg("--attestations")
+        .arg(s.work.join("att2.yaml")));
+    let period = json(&PathBuf::from(ok(&o).trim()).join("results.json"));
+    let held = &period["controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "164.308(a)(2)")
+        .unwrap()["held"];
+    assert_eq!(
+        held,
+        &serde_json::json!({"held": 1, "of": 2, "since": "2026-11-27T09:00:00Z"})
+    );
     let passed = changes["passed_over"].as_array().unwrap();
     assert!(
         passed.len() == 1

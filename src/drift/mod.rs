@@ -576,65 +576,40 @@ pub fn carry_forward(results: &mut Results, previous: &Loaded) -> Result<()> {
 /// Packages passed over, each with why.
 pub type PassedOver = Vec<(PathBuf, String)>;
 
-/// `--history DIR`: the newest intact package of `account` under DIR collected before
-/// `before`. A package that fails verification is passed over and returned with why, for the
-/// caller to name.
-/// The controls' statuses in every earlier package of `account` under `dir` collected in
-/// `[since, before)`, oldest first, for "held in N of M snapshots". A package that fails
-/// verification is left out and named.
-pub fn earlier_statuses(
-    dir: &Path,
-    account: &str,
-    before: &str,
-    since: Option<chrono::DateTime<chrono::Utc>>,
-) -> Result<(Vec<Earlier>, PassedOver)> {
-    let before = instant(before);
-    let own = dir.join(account);
-    let scope = if crate::snapshot::valid_account_id(account)
-        && std::fs::symlink_metadata(&own).is_ok_and(|m| m.is_dir())
-    {
-        own
-    } else {
-        dir.to_path_buf()
-    };
-    let mut out = Vec::new();
-    let mut skipped = Vec::new();
-    for p in crate::history::packages_in(&scope)? {
-        let Some(bytes) = package::read_package_file(&p, package::MANIFEST, 64 << 20)
-            .ok()
-            .flatten()
-        else {
-            continue;
-        };
-        let Ok(head) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
-            continue;
-        };
-        let Some(at) = head
-            .pointer("/snapshot/collected_at")
-            .and_then(|v| v.as_str())
-            .and_then(|t| package::trust::time(t, "").ok())
-        else {
-            continue;
-        };
-        let same = head.pointer("/account/id").and_then(|v| v.as_str()) == Some(account);
-        if !same || at >= before || since.is_some_and(|s| at < s) {
-            continue;
-        }
+/// `--history DIR`: every earlier package of `account` under `dir` (collected before `before`), each verified
+/// and read once: the newest intact one is the previous package, and all of them give
+/// "held in N of M". Packages that fail verification are left out and named; those newer than
+/// the previous package are its `passed_over`.
+pub fn earlier_in(dir: &Path, account: &str, before: &str) -> Result<Earliers> {
+    let mut out = Earliers::default();
+    let mut candidates = candidates(dir, account, before)?;
+    // Newest first, so the first intact one is the previous package.
+    candidates.reverse();
+    for (at, p) in candidates {
         match load(&p) {
-            Ok(l) => out.push(Earlier {
-                collected_at: at,
-                statuses: l
-                    .results
-                    .controls
-                    .iter()
-                    .map(|c| (c.id.clone(), c.status))
-                    .collect(),
-            }),
-            Err(e) => skipped.push((p, e.to_string())),
+            Ok(l) => {
+                out.statuses.push(Earlier::of(at, &l.results));
+                if out.previous.is_none() {
+                    out.previous = Some(l);
+                }
+            }
+            Err(e) if out.previous.is_none() => out.passed_over.push((p, e.to_string())),
+            Err(_) => {}
         }
     }
-    out.sort_by_key(|e| e.collected_at);
-    Ok((out, skipped))
+    out.statuses.reverse();
+    Ok(out)
+}
+
+/// What [`earlier_in`] found.
+#[derive(Default)]
+pub struct Earliers {
+    /// Every intact earlier package's control statuses, oldest first.
+    pub statuses: Vec<Earlier>,
+    /// The newest intact one.
+    pub previous: Option<Loaded>,
+    /// Newer packages that failed verification, with why.
+    pub passed_over: PassedOver,
 }
 
 /// One earlier package's control statuses.
@@ -642,6 +617,19 @@ pub fn earlier_statuses(
 pub struct Earlier {
     pub collected_at: chrono::DateTime<chrono::Utc>,
     pub statuses: std::collections::BTreeMap<String, crate::results::ControlStatus>,
+}
+
+impl Earlier {
+    pub fn of(collected_at: chrono::DateTime<chrono::Utc>, results: &Results) -> Earlier {
+        Earlier {
+            collected_at,
+            statuses: results
+                .controls
+                .iter()
+                .map(|c| (c.id.clone(), c.status))
+                .collect(),
+        }
+    }
 }
 
 /// Sets each control's `held`: in how many of the earlier snapshots and this one it held
@@ -672,11 +660,13 @@ pub fn apply_held(results: &mut Results, earlier: &[Earlier]) {
     }
 }
 
-pub fn newest_before(
+/// The packages of `account` under `dir` whose manifest says they were collected before
+/// `before`, oldest first (none verified yet).
+fn candidates(
     dir: &Path,
     account: &str,
     before: &str,
-) -> Result<(Option<Loaded>, PassedOver)> {
+) -> Result<Vec<(chrono::DateTime<chrono::Utc>, PathBuf)>> {
     #[derive(Deserialize)]
     struct Head {
         account: HeadAccount,
@@ -691,7 +681,7 @@ pub fn newest_before(
         collected_at: String,
     }
     // The manifest says whose package it is and when it was collected: read that first, so
-    // only the one package needed is verified and read.
+    // only the packages needed are verified and read.
     // In the usual layout (`reports/<account>/<ts>/`) only the account's own folder is read: an
     // organization's run looks up hundreds of accounts in one folder.
     let own = dir.join(account);
@@ -715,12 +705,5 @@ pub fn newest_before(
             })
             .collect();
     candidates.sort();
-    let mut skipped = Vec::new();
-    while let Some((_, path)) = candidates.pop() {
-        match load(&path) {
-            Ok(l) => return Ok((Some(l), skipped)),
-            Err(e) => skipped.push((path, e.to_string())),
-        }
-    }
-    Ok((None, skipped))
+    Ok(candidates)
 }
