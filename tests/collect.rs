@@ -230,37 +230,111 @@ fn collect_and_import_of_one_account_agree_and_stay_within_the_policy() {
     assert!(!snap.contains("testing\"") && !snap.to_lowercase().contains("secretaccesskey"));
 }
 
+/// `safeguard collect` in an empty environment with `home` as HOME and `env` added.
+fn collect_bare(home: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> (i32, String) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_safeguard"));
+    cmd.args([
+        "collect",
+        "--regions",
+        "us-east-1",
+        "--call-timeout",
+        "5",
+        "--max-attempts",
+        "1",
+    ])
+    .args(args)
+    .args(["-o", "/dev/null"])
+    .env_clear()
+    .env("PATH", std::env::var("PATH").unwrap())
+    .env("HOME", home)
+    .env("AWS_EC2_METADATA_DISABLED", "true");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Each reason a collection cannot start is one line naming the cause and what to do: never
+/// the SDK's Debug dump of its error chain.
 #[test]
-fn no_credentials_exits_3_with_advice() {
-    let out = Command::new(env!("CARGO_BIN_EXE_safeguard"))
-        .args([
-            "collect",
-            "--regions",
-            "us-east-1",
-            "--call-timeout",
-            "5",
-            "-o",
-            "/dev/null",
-        ])
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap())
-        .env("AWS_CONFIG_FILE", "/dev/null")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(3),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+fn each_credential_failure_is_one_line_that_names_its_cause() {
+    let home = tempfile::tempdir().unwrap();
+    let one_line = |err: &str| {
+        let lines: Vec<&str> = err.lines().collect();
+        assert_eq!(lines.len(), 1, "{err}");
+        assert!(lines[0].len() < 400, "{err}");
+        assert!(
+            !err.contains("DispatchFailure(") && !err.contains("Some("),
+            "{err}"
+        );
+    };
+
+    // No credentials at all.
+    let (code, err) = collect_bare(
+        home.path(),
+        &[],
+        &[("AWS_ENDPOINT_URL", "http://127.0.0.1:9")],
     );
-    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(code, 3, "{err}");
+    one_line(&err);
     assert!(
-        err.contains("cannot identify the caller") && err.contains("AWS_PROFILE"),
+        err.contains("no AWS credentials") && err.contains("AWS_PROFILE"),
         "{err}"
     );
+
+    // A profile no file declares: named, with the profiles there are.
+    std::fs::create_dir_all(home.path().join(".aws")).unwrap();
+    std::fs::write(
+        home.path().join(".aws/config"),
+        "[default]\nregion = us-east-1\n[profile audit]\nregion = eu-west-1\n[profile clinic]\nsso_start_url = https://example.awsapps.com/start\nsso_region = us-east-1\nsso_account_id = 123456789012\nsso_role_name = Audit\n",
+    )
+    .unwrap();
+    let (code, err) = collect_bare(home.path(), &["--profile", "audti"], &[]);
+    assert_eq!(code, 3, "{err}");
+    one_line(&err);
+    assert!(
+        err.contains("\"audti\"") && err.contains("audit, clinic"),
+        "{err}"
+    );
+    // The same through AWS_PROFILE.
+    let (code, err) = collect_bare(home.path(), &[], &[("AWS_PROFILE", "nope")]);
+    assert_eq!(code, 3, "{err}");
+    assert!(
+        err.contains("AWS_PROFILE") && err.contains("\"nope\""),
+        "{err}"
+    );
+
+    // An endpoint that refuses the connection: named.
+    let (code, err) = collect_bare(
+        home.path(),
+        &[],
+        &[
+            ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"),
+            ("AWS_SECRET_ACCESS_KEY", "example"),
+            ("AWS_ENDPOINT_URL", "http://127.0.0.1:9"),
+        ],
+    );
+    assert_eq!(code, 3, "{err}");
+    one_line(&err);
+    assert!(
+        err.contains("cannot reach the endpoint http://127.0.0.1:9"),
+        "{err}"
+    );
+    assert!(!err.contains("AKIDEXAMPLE"), "{err}");
+
+    // An SSO profile whose session cannot give credentials: how to log in.
+    let (code, err) = collect_bare(
+        home.path(),
+        &["--profile", "clinic"],
+        &[("AWS_ENDPOINT_URL_SSO", "http://127.0.0.1:9")],
+    );
+    assert_eq!(code, 3, "{err}");
+    one_line(&err);
+    assert!(err.contains("aws sso login --profile clinic"), "{err}");
 }
 
 /// A server that answers sts:GetCallerIdentity and then never answers anything else: every other

@@ -5,6 +5,7 @@
 //! account therefore cannot disagree. A call that fails for any reason but "not found" becomes
 //! an `Entry::Failed`, i.e. a gap, and the collection goes on.
 
+pub mod caller;
 mod calls;
 pub mod organizations;
 mod shapes;
@@ -151,6 +152,7 @@ pub fn collect(opts: &CollectOptions) -> Result<Collection> {
 }
 
 pub async fn collect_async(opts: &CollectOptions) -> Result<Collection> {
+    caller::check_profile(opts.profile.as_deref())?;
     let counter = CallCounter::verbose(opts.verbose);
     let config = load_config(opts).await;
     collect_with(&config, opts, counter, None).await
@@ -175,13 +177,11 @@ pub async fn collect_with(
             .interceptor(counter.clone())
             .build(),
     );
-    let identity = sts.get_caller_identity().send().await.map_err(|e| {
-        Error::Collection(format!(
-            "cannot identify the caller ({}). Set credentials the AWS way: AWS_PROFILE or --profile, \
-             AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, `aws sso login`, or run where an instance or task role is available.",
-            failure("GetCallerIdentity", &e)
-        ))
-    })?;
+    let identity = sts
+        .get_caller_identity()
+        .send()
+        .await
+        .map_err(|e| caller::unidentified(&e, &config, opts.profile.as_deref()))?;
     // The account id and partition will name folders and ARNs: an answer that is not what AWS
     // issues means the endpoint is not AWS, and nothing collected from it can be trusted.
     let account = identity.account().unwrap_or_default();

@@ -95,6 +95,7 @@ async fn run_async(
     // Inputs are read once, before any call: a bad catalog or waiver file stops the run up
     // front, and 500 accounts do not read the attestations' evidence 500 times.
     let inputs = Arc::new(crate::app::load_inputs(out)?);
+    crate::collect::caller::check_profile(collect.profile.as_deref())?;
     let counter = CallCounter::verbose(collect.verbose);
     let hub_config = load_config(collect).await;
     let sts = aws_sdk_sts::Client::from_conf(
@@ -103,10 +104,7 @@ async fn run_async(
             .build(),
     );
     let me = sts.get_caller_identity().send().await.map_err(|e| {
-        Error::Collection(format!(
-            "cannot identify the caller ({}). Set the hub account's credentials the AWS way (AWS_PROFILE or --profile, environment, SSO, instance or task role).",
-            crate::collect::failure("GetCallerIdentity", &e)
-        ))
+        crate::collect::caller::unidentified(&e, &hub_config, collect.profile.as_deref())
     })?;
     let partition = me
         .arn()
@@ -347,9 +345,8 @@ async fn assess_account(
     let mut collection = collect_with(&config, &opts, counter.clone(), Some(&member.id))
         .await
         .map_err(|e| match e {
-            Error::Collection(m) if m.starts_with("cannot identify the caller") => {
-                format!("cannot assume {role}: {}", first_clause(&m))
-            }
+            // The member's identity comes from AssumeRole: a failure there is the role's.
+            Error::Collection(m) => format!("cannot assume {role}: {m}"),
             other => other.to_string(),
         })?;
     collection
@@ -378,43 +375,4 @@ async fn assess_account(
     .await
     .map_err(|e| format!("the assessment stopped: {e}"))?
     .map_err(|e| e.to_string())
-}
-
-/// "cannot identify the caller (...). Set credentials ..." → what AWS said: the error code and
-/// message when the text carries them (an AssumeRole refusal arrives wrapped in several layers
-/// of SDK context), else the text itself, cut to a readable length.
-fn first_clause(m: &str) -> String {
-    let inner = m
-        .strip_prefix("cannot identify the caller (")
-        .and_then(|r| r.rsplit_once("). Set credentials").map(|(a, _)| a))
-        .unwrap_or(m);
-    let between = |open: &str, close: &str| {
-        let start = inner.find(open)? + open.len();
-        let end = inner[start..].find(close)? + start;
-        Some(inner[start..end].to_string())
-    };
-    match (
-        between("<Code>", "</Code>"),
-        between("<Message>", "</Message>"),
-    ) {
-        (Some(code), Some(message)) => format!("{code}: {message}"),
-        (Some(code), None) => code,
-        _ if inner.chars().count() > 300 => {
-            format!("{}…", inner.chars().take(300).collect::<String>())
-        }
-        _ => inner.to_string(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn an_assume_role_refusal_is_worded_by_what_aws_said() {
-        let m = "cannot identify the caller (calling the GetCallerIdentity operation failed: dispatch failure: ... body: SdkBody { inner: Once(Some(b\"<ErrorResponse><Errors><Error><Code>AccessDenied</Code><Message>User: arn:aws:iam::123456789012:user/hub is not authorized to perform: sts:AssumeRole</Message></Error></Errors></ErrorResponse>\")) }). Set credentials the AWS way";
-        assert_eq!(
-            super::first_clause(m),
-            "AccessDenied: User: arn:aws:iam::123456789012:user/hub is not authorized to perform: sts:AssumeRole"
-        );
-        assert!(super::first_clause(&"x".repeat(1000)).chars().count() <= 301);
-    }
 }
