@@ -191,7 +191,10 @@ pub fn load_inputs(out: &PackageOptions) -> Result<Inputs> {
         Some(p) => Some(std::sync::Arc::new(crate::drift::load(p)?)),
         None => None,
     };
+    // A folder that does not exist yet is an empty history (the first week of a schedule
+    // whose --history is its own -o); a file there is a mistake.
     if let Some(dir) = &out.history
+        && dir.exists()
         && !dir.is_dir()
     {
         return Err(Error::Usage(format!(
@@ -306,6 +309,7 @@ fn carry_forward(results: &mut Results, inputs: &Inputs, out: &PackageOptions) -
             };
             (Some(p.clone()), earlier, Vec::new())
         }
+        (None, Some(dir)) if !dir.exists() => (None, Vec::new(), Vec::new()),
         (None, Some(dir)) => {
             let found =
                 crate::drift::earlier_in(dir, &results.account.id, &results.snapshot.collected_at)?;

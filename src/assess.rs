@@ -201,6 +201,7 @@ pub fn assess(
         },
         summary,
         controls,
+        evidence_gaps: crate::results::evidence_gaps(&snapshot.gaps, &checks),
         checks,
         gaps: snapshot.gaps.clone(),
         waivers,
@@ -544,7 +545,7 @@ fn resolve(
         (
             ControlStatus::InsufficientEvidence,
             format!(
-                "evidence missing for {} ({errors} finding(s) could not be decided)",
+                "an evidence gap leaves {} undecided ({errors} finding(s); see \"Evidence gaps\")",
                 error_checks.join(", ")
             ),
         )

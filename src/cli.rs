@@ -18,6 +18,18 @@ use crate::snapshot::{Snapshot, sha256_hex};
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// More: the whole summary (every failing check and gap, and the controls that need
+    /// action); with collect and run, every API call on stderr too (action, region, attempts,
+    /// duration, outcome and AWS error code; never a header or credential).
+    #[arg(short, long, global = true)]
+    verbose: bool,
+}
+
+/// `-v`, set once from the command line before any command runs.
+static VERBOSE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+fn verbose() -> bool {
+    VERBOSE.load(std::sync::atomic::Ordering::Relaxed)
 }
 
 // One value per process, parsed once: its size does not matter.
@@ -39,8 +51,8 @@ enum Command {
         /// Where to write the snapshot.
         #[arg(short, long, value_name = "FILE", default_value = "snapshot.json")]
         output: PathBuf,
-        /// When the export was taken (RFC 3339), if the folder does not say.
-        #[arg(long, value_name = "TIME")]
+        /// When the export was taken (2026-11-20T09:00:00Z, or a date for midnight UTC); overrides export-info.json.
+        #[arg(long, value_name = "TIME", value_parser = parse_collected_at)]
         collected_at: Option<DateTime<Utc>>,
     },
     /// Assess a snapshot (or an export folder directly) and write the evidence package.
@@ -49,11 +61,13 @@ enum Command {
         input: PathBuf,
         #[command(flatten)]
         out: OutputArgs,
-        /// When the export was taken (RFC 3339), if INPUT is an export folder that does not say.
-        #[arg(long, value_name = "TIME")]
+        /// When the export was taken (2026-11-20T09:00:00Z, or a date for midnight UTC), if INPUT
+        /// is an export folder; overrides its export-info.json.
+        #[arg(long, value_name = "TIME", value_parser = parse_collected_at)]
         collected_at: Option<DateTime<Utc>>,
-        /// Exit 1 when any control is at this status or worse.
-        #[arg(long, value_enum, default_value_t = FailOn::Fail)]
+        /// Exit 1 when any control is at this status or worse (by default a control that fails
+        /// or lacks evidence: an undecided control is not a clean run).
+        #[arg(long, value_enum, default_value_t = FailOn::InsufficientEvidence)]
         fail_on: FailOn,
     },
     /// Collect a snapshot live from an AWS account (standard credential chain).
@@ -73,9 +87,9 @@ enum Command {
         org: OrgArgs,
         #[command(flatten)]
         out: OutputArgs,
-        /// Exit 1 when any control is at this status or worse (a partial collection also exits 1
-        /// unless this is `never`).
-        #[arg(long, value_enum, default_value_t = FailOn::Fail)]
+        /// Exit 1 when any control is at this status or worse (by default a control that fails
+        /// or lacks evidence; a partial collection also exits 1 unless this is `never`).
+        #[arg(long, value_enum, default_value_t = FailOn::InsufficientEvidence)]
         fail_on: FailOn,
     },
     /// Roll up account packages (and run ledgers) into one organization package: an account ×
@@ -469,7 +483,14 @@ impl OutputArgs {
         if self.quiet {
             crate::say!("{}", dir.display());
         } else {
-            print!("{}", crate::render::summary::summary_screen(&results, &dir));
+            print!(
+                "{}",
+                crate::render::summary::summary_screen(
+                    &results,
+                    &dir,
+                    crate::render::summary::Screen::detect(verbose())
+                )
+            );
             self.say_changes(&results);
         }
         delivery.deliver(&dir, self.quiet)?;
@@ -486,12 +507,18 @@ impl OutputArgs {
                     .filter(|s| s.direction == crate::results::Direction::Worse)
                     .count();
                 crate::say!(
-                    "changes since {}: {} control(s) changed ({worse} worse), {} new failing finding(s), {} recurring, {} resolved",
+                    "changes since {}: {} control(s) changed ({worse} worse), {} new failing finding(s), {} recurring, {} resolved{}",
                     c.since,
                     c.controls.len(),
                     c.new_failing,
                     c.recurring,
-                    c.resolved.len()
+                    c.resolved.len(),
+                    match c.undetermined {
+                        0 => String::new(),
+                        n => format!(
+                            ", {n} that cannot be judged now (an evidence gap: not resolved)"
+                        ),
+                    }
                 );
                 for p in &c.passed_over {
                     crate::say!("  passed over (fails verification): {p}");
@@ -526,9 +553,6 @@ struct AwsArgs {
     /// No progress lines on stderr.
     #[arg(long)]
     quiet_collect: bool,
-    /// Log every API call on stderr: action, region, attempts, duration, outcome (never a header or credential).
-    #[arg(short, long)]
-    verbose: bool,
     /// Days of CloudTrail event history to read (IAM changes, root activity); LookupEvents keeps 90.
     #[arg(long, value_name = "DAYS", default_value_t = 90, value_parser = clap::value_parser!(u32).range(1..=90))]
     lookback_days: u32,
@@ -550,7 +574,7 @@ impl AwsArgs {
             concurrency: self.concurrency,
             call_timeout: std::time::Duration::from_secs(self.call_timeout),
             quiet: self.quiet_collect,
-            verbose: self.verbose,
+            verbose: verbose(),
             lookback_days: self.lookback_days,
             max_pages: self.max_pages,
             max_attempts: self.max_attempts,
@@ -689,6 +713,41 @@ enum FailOn {
     Never,
 }
 
+/// `--collected-at`: an RFC 3339 time, or a date (midnight UTC).
+fn parse_collected_at(s: &str) -> std::result::Result<DateTime<Utc>, String> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    if let Ok(d) = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        return Ok(d.and_hms_opt(0, 0, 0).expect("midnight").and_utc());
+    }
+    Err("not a time: expected RFC 3339 such as 2026-11-20T09:00:00Z (or +01:00 for an offset), or a date such as 2026-11-20 for midnight UTC".into())
+}
+
+/// Says on stderr when an export's collection time did not come from its export-info.json:
+/// every verdict that depends on age is measured from it.
+fn say_collected_at(snapshot: &Snapshot) {
+    use crate::import::account_time as from;
+    let at = snapshot
+        .collected_at
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    match snapshot.source.collected_at_from.as_deref() {
+        Some(f) if f == from::FROM_OPTION => {
+            if let Some(claimed) = &snapshot.source.export.collected_at {
+                crate::say_err!(
+                    "safeguard: --collected-at {at} overrides export-info.json, which says {claimed}"
+                );
+            }
+        }
+        Some(f) if f == from::FROM_CREDENTIAL_REPORT || f == from::FROM_IMPORT_TIME => {
+            crate::say_err!(
+                "safeguard: evidence as of {at}, inferred from {f}; pass --collected-at if that is wrong"
+            );
+        }
+        _ => {}
+    }
+}
+
 /// Runs the CLI and returns the process exit code.
 pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
@@ -709,6 +768,7 @@ pub fn main() -> i32 {
 }
 
 fn run(cli: Cli) -> Result<i32> {
+    VERBOSE.store(cli.verbose, std::sync::atomic::Ordering::Relaxed);
     match cli.command {
         Command::Demo { out, example } => {
             let dir = example.unwrap_or_else(app::default_example);
@@ -726,7 +786,7 @@ fn run(cli: Cli) -> Result<i32> {
             if !out.quiet {
                 println!();
                 crate::say!(
-                    "This was the bundled example account; its failures are deliberate. `safeguard demo` exits 0 when the package was written."
+                    "This was the bundled example account: its failures are deliberate, and `demo` exits 0 once the package is written."
                 );
             }
             Ok(0)
@@ -737,6 +797,7 @@ fn run(cli: Cli) -> Result<i32> {
             collected_at,
         } => {
             let snapshot = import_dir(&dir, &ImportOptions { collected_at })?;
+            say_collected_at(&snapshot);
             let bytes = snapshot.to_canonical_json();
             app::write_atomically(&output, &bytes)?;
             crate::say_err!(
@@ -765,6 +826,7 @@ fn run(cli: Cli) -> Result<i32> {
                     Snapshot::read(&input)
                 }
             })?;
+            say_collected_at(&snapshot);
             let results = out.package(&snapshot, &inputs, &options, &delivery)?;
             Ok(exit_code_for(&results, fail_on))
         }

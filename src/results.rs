@@ -36,6 +36,10 @@ pub struct Results {
     pub checks: Vec<CheckResult>,
     /// Evidence the snapshot lacks, copied from it so the report can list it.
     pub gaps: Vec<Gap>,
+    /// The evidence gaps: the snapshot's gaps and the checks' `error` findings, merged by where
+    /// the evidence would be, each with the checks it leaves undecided and what to do.
+    #[serde(default)]
+    pub evidence_gaps: Vec<EvidenceGap>,
     /// Every waiver handed in, with whether it held and how many findings it covered.
     #[serde(default)]
     pub waivers: Vec<WaiverResult>,
@@ -106,6 +110,10 @@ pub struct Changes {
     /// `error` finding). Not counted as resolved.
     #[serde(default)]
     pub undetermined: usize,
+    /// Those findings, each with when it was first seen failing, so that the next package
+    /// carries its streak on through the gap (`now`: `error` or `not_judged`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub undetermined_findings: Vec<ResolvedFinding>,
     /// Evidence gaps (snapshot gaps and `error` findings) that appeared, and that closed.
     pub gaps_opened: usize,
     pub gaps_closed: usize,
@@ -143,6 +151,15 @@ impl Direction {
                 ControlStatus::Inherited => 4,
                 ControlStatus::Pass | ControlStatus::NotApplicable => 5,
             }
+        }
+        // Between fail and insufficient evidence nothing is known to have improved or worsened:
+        // a failure that can no longer be judged is not fixed, and one judged again is not new.
+        if matches!(
+            (from, to),
+            (ControlStatus::Fail, ControlStatus::InsufficientEvidence)
+                | (ControlStatus::InsufficientEvidence, ControlStatus::Fail)
+        ) {
+            return Direction::Neither;
         }
         match rank(to).cmp(&rank(from)) {
             std::cmp::Ordering::Less => Direction::Worse,
@@ -359,12 +376,13 @@ impl Counts {
         c
     }
 
-    /// "2 fail, 1 error, 14 pass", leaving out zeros.
+    /// "2 fail, 1 undecided, 14 pass", leaving out zeros (an `error` finding is one an
+    /// evidence gap left undecided).
     pub fn text(&self) -> String {
         let parts: Vec<String> = [
             (self.fail, "fail"),
             (self.waived, "waived"),
-            (self.error, "error"),
+            (self.error, "undecided"),
             (self.pass, "pass"),
             (self.not_applicable, "not applicable"),
         ]
@@ -432,5 +450,99 @@ impl Results {
     /// Count of controls with this status.
     pub fn count(&self, status: ControlStatus) -> usize {
         self.summary.get(&status).copied().unwrap_or(0)
+    }
+}
+
+/// One evidence gap: a piece of evidence the assessment needed and could not rely on. The
+/// snapshot's gaps (a call that failed, a file the export lacks) and the checks' `error`
+/// findings are merged by where the evidence would be, so a denied call that leaves three
+/// checks undecided, or a stale credential report that leaves five, is one gap. The terminal,
+/// the report, `diff`, `history` and `aggregate` all count these, and only these.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvidenceGap {
+    /// JSON pointer into snapshot.json where the evidence is, or would be.
+    pub evidence: String,
+    pub kind: crate::verdict::GapKind,
+    /// The API call or export file it comes from, when the snapshot says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    pub reason: String,
+    /// The checks it leaves undecided (an `error` finding in each), in id order.
+    pub checks: Vec<String>,
+    /// How many findings it leaves undecided.
+    pub findings: usize,
+    /// What to do about it.
+    pub next_step: String,
+}
+
+/// The evidence gaps of an assessment (see [`EvidenceGap`]), in pointer order.
+pub fn evidence_gaps(gaps: &[Gap], checks: &[CheckResult]) -> Vec<EvidenceGap> {
+    use crate::verdict::GapKind;
+    let mut out: BTreeMap<String, EvidenceGap> = BTreeMap::new();
+    for g in gaps {
+        out.entry(g.evidence.clone())
+            .or_insert_with(|| EvidenceGap {
+                evidence: g.evidence.clone(),
+                kind: GapKind::Missing,
+                source: Some(g.source.clone()),
+                reason: g.reason.clone(),
+                checks: Vec::new(),
+                findings: 0,
+                next_step: String::new(),
+            });
+    }
+    for c in checks {
+        for f in &c.findings {
+            let Some(kind) = f.gap_kind() else { continue };
+            // A finding whose evidence lies under a snapshot gap is that gap.
+            let under = gaps
+                .iter()
+                .filter(|g| {
+                    f.evidence == g.evidence || f.evidence.starts_with(&format!("{}/", g.evidence))
+                })
+                .map(|g| g.evidence.clone())
+                .min_by_key(String::len);
+            let key = under.unwrap_or_else(|| f.evidence.clone());
+            let gap = out.entry(key.clone()).or_insert_with(|| EvidenceGap {
+                evidence: key,
+                kind,
+                source: None,
+                reason: f.message.clone(),
+                checks: Vec::new(),
+                findings: 0,
+                next_step: String::new(),
+            });
+            // The account-level finding words the gap best ("the credential report lacks 2
+            // users"), not one user's.
+            if gap.source.is_none() && gap.findings > 0 && f.resource.starts_with("account/") {
+                gap.reason = f.message.clone();
+            }
+            gap.findings += 1;
+            if gap.checks.last() != Some(&c.id) {
+                gap.checks.push(c.id.clone());
+            }
+        }
+    }
+    let mut out: Vec<EvidenceGap> = out.into_values().collect();
+    for g in &mut out {
+        g.next_step = next_step(g);
+    }
+    out
+}
+
+/// What to do about a gap, by its kind and where it is.
+fn next_step(g: &EvidenceGap) -> String {
+    use crate::verdict::GapKind;
+    let report = g.evidence.starts_with("/iam/credential_report");
+    match (g.kind, report) {
+        (GapKind::Stale, true) => "Regenerate the credential report (aws iam generate-credential-report) and collect or export again, or raise iam.credential_report.max_age_hours (--set or --config) if an older report is acceptable.".into(),
+        (GapKind::Incomplete, true) => "Regenerate the credential report after the newest IAM user was created, then collect or export again.".into(),
+        (GapKind::Stale, false) => "Collect or export the evidence again so that it is current.".into(),
+        (GapKind::Unreadable, _) | (GapKind::Incomplete, false) => "Export or collect it again; if it stays so, report it with the file.".into(),
+        (GapKind::Unrecorded, _) => "AWS has no record of it, so collecting again will not help: establish it another way (CloudTrail sign-in events, the user) and attest it, or remove the credential.".into(),
+        (GapKind::Missing, _) => match &g.source {
+            Some(_) => "Give the collecting identity what policies/safeguard-collector.json grants, then collect or export again (an export keeps a failed call's reason in the .error file beside it).".into(),
+            None => "Collect or export this evidence (docs/evidence-format.md names the file for each pointer).".into(),
+        },
     }
 }

@@ -67,6 +67,9 @@ pub struct Finding {
     /// method), for the checks that make more than one; part of the id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
+    /// For an `error` finding: what is wrong with the evidence (`None`: missing).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gap: Option<GapKind>,
     /// When this finding was first seen failing, in this run or a run before it without a
     /// pass between (set from `--previous`/`--history`; RFC 3339).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -74,6 +77,37 @@ pub struct Finding {
     /// For a failing finding, when a previous package was given: whether it failed there too.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change: Option<Change>,
+}
+
+/// What is wrong with the evidence an `error` finding could not be decided from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GapKind {
+    /// Not in the evidence: the call failed or was denied, or the export lacks the file.
+    Missing,
+    /// Present, but older than the assessment may rely on (a credential report generated
+    /// long before collection).
+    Stale,
+    /// Present, but it leaves out things other evidence shows exist (a user the credential
+    /// report lacks).
+    Incomplete,
+    /// Present, but a value the check needs cannot be read.
+    Unreadable,
+    /// AWS itself has no record of the value (a password's last use before AWS tracked it):
+    /// collecting again cannot close it.
+    Unrecorded,
+}
+
+impl GapKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GapKind::Missing => "missing",
+            GapKind::Stale => "stale",
+            GapKind::Incomplete => "incomplete",
+            GapKind::Unreadable => "unreadable",
+            GapKind::Unrecorded => "unrecorded",
+        }
+    }
 }
 
 /// A failing finding against the previous package.
@@ -156,6 +190,70 @@ pub fn assign_ids(account: &str, check: &str, findings: &mut [Finding]) {
     }
 }
 
+/// What a later assessment can say of a finding that failed in an earlier one. One rule for
+/// `diff`, a package's "Changes since" and `history`: a finding is resolved only when the later
+/// assessment judged it (pass, not applicable, waived), or its check ran with no gap covering
+/// its resource and no longer finds it. When a gap covers it (an `error` finding on the
+/// account, such as a stale credential report, or on that resource) or the check did not
+/// run, an absent finding proves nothing: it is undetermined, never a fix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Since {
+    StillFailing,
+    Resolved,
+    Undetermined,
+}
+
+/// How completely a check was judged in the later assessment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CheckCoverage {
+    /// It ran; `gaps` are the resources of its `error` findings (empty: judged completely).
+    Ran { gaps: Vec<String> },
+    /// It is not in the later assessment (another catalog, or it was removed).
+    NotRun,
+}
+
+impl CheckCoverage {
+    /// A check's coverage from its findings' resources and statuses.
+    pub fn of<'a>(findings: impl IntoIterator<Item = (&'a str, FindingStatus)>) -> CheckCoverage {
+        CheckCoverage::Ran {
+            gaps: findings
+                .into_iter()
+                .filter(|(_, s)| *s == FindingStatus::Error)
+                .map(|(r, _)| r.to_string())
+                .collect(),
+        }
+    }
+
+    /// Whether the check could have judged `resource`: it ran, and no gap covers it. A gap on
+    /// one resource (an ARN) covers it and what lies under it (`user/bob#access_key_1`); a gap
+    /// on the account, a region or a piece of evidence (a non-ARN name such as
+    /// `account/123456789012/credential-report`) covers every resource of the check.
+    pub fn judged(&self, resource: &str) -> bool {
+        match self {
+            CheckCoverage::NotRun => false,
+            CheckCoverage::Ran { gaps } => !gaps.iter().any(|g| {
+                !g.starts_with("arn:")
+                    || resource == g
+                    || resource
+                        .strip_prefix(g.as_str())
+                        .is_some_and(|rest| rest.starts_with('#') || rest.starts_with('/'))
+            }),
+        }
+    }
+}
+
+/// [`Since`] for an earlier failing finding on `resource`, given its status now (`None`:
+/// absent; `waived` counts as judged) and how completely its check was judged now.
+pub fn since(now: Option<(FindingStatus, bool)>, resource: &str, check: &CheckCoverage) -> Since {
+    match now {
+        Some((FindingStatus::Fail, false)) => Since::StillFailing,
+        Some((FindingStatus::Error, _)) => Since::Undetermined,
+        Some(_) => Since::Resolved,
+        None if check.judged(resource) => Since::Resolved,
+        None => Since::Undetermined,
+    }
+}
+
 impl Finding {
     /// A failing finding no valid waiver covers.
     pub fn fails(&self) -> bool {
@@ -191,8 +289,31 @@ impl Finding {
             account: String::new(),
             ou_path: None,
             key: None,
+            gap: None,
             first_seen: None,
             change: None,
+        }
+    }
+
+    /// An `error` finding whose evidence is there but cannot be relied on, and why.
+    pub fn with_gap(mut self, kind: GapKind) -> Self {
+        self.gap = Some(kind);
+        self
+    }
+
+    /// What is wrong with this finding's evidence, for an `error` finding.
+    pub fn gap_kind(&self) -> Option<GapKind> {
+        (self.status == FindingStatus::Error).then(|| self.gap.unwrap_or(GapKind::Missing))
+    }
+
+    /// The status as a report shows this finding: an `error` says what is wrong with its
+    /// evidence ("Gap: stale").
+    pub fn label(&self) -> String {
+        match self.gap_kind() {
+            Some(k) => format!("Gap: {}", k.as_str()),
+            None => label(self.status.as_str())
+                .unwrap_or(self.status.as_str())
+                .to_string(),
         }
     }
     /// What tells this finding apart from the check's other findings on the same resource.
@@ -384,7 +505,7 @@ pub fn label(status: &str) -> Option<&'static str> {
         "inherited" => "Inherited",
         "pass" => "Pass",
         "not_applicable" => "Not applicable",
-        "error" => "Error (evidence missing)",
+        "error" => "Evidence gap",
         _ => return None,
     })
 }

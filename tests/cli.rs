@@ -62,7 +62,7 @@ fn demo_writes_a_complete_verifiable_package() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let pkgs = packages(out.path());
     assert_eq!(pkgs.len(), 1);
-    let pkg = &pkgs[0];
+    let pkg = &pkgs[0].clone();
     assert!(pkg.parent().unwrap().ends_with("483920175634"));
     for f in [
         "snapshot.json",
@@ -76,10 +76,32 @@ fn demo_writes_a_complete_verifiable_package() {
         assert!(pkg.join(f).is_file(), "{f} missing");
     }
     let stdout = String::from_utf8_lossy(&o.stdout);
-    // A control whose only deciding failure is waived is "Risk accepted" on the screen too.
+    // The summary fits one screen: counts, failing checks with their next step, the gaps
+    // with their reason and next step, and what the waivers cover.
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(lines.len() <= 40, "{stdout}");
+    assert!(lines.iter().all(|l| l.chars().count() <= 120), "{stdout}");
+    assert!(stdout.contains("1 risk accepted"), "{stdout}");
     assert!(
-        stdout.contains("Risk accepted          164.308(a)(5)(ii)(C)"),
+        stdout.contains("failing checks (")
+            && stdout.contains("high   iam.admin_access (3): Require MFA"),
         "{stdout}"
+    );
+    assert!(
+        stdout.contains("evidence gaps (2)") && stdout.contains("unrecorded"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("waivers: 6 finding(s) waived by 5 waiver(s); 1 waiver(s) expired"),
+        "{stdout}"
+    );
+    // -v adds the controls that need action: one whose only deciding failure is waived is
+    // "Risk accepted" there too.
+    let verbose = run(&["demo", "-v", "-o", out.path().to_str().unwrap()]);
+    let verbose = String::from_utf8_lossy(&verbose.stdout);
+    assert!(
+        verbose.contains("Risk accepted          164.308(a)(5)(ii)(C)"),
+        "{verbose}"
     );
     let v = run(&["verify", pkg.to_str().unwrap()]);
     assert_eq!(v.status.code(), Some(0), "{}", text(&v));

@@ -392,13 +392,25 @@ fn diff_names_what_got_worse_and_what_was_fixed() {
         .arg(w1));
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert!(text(&out).contains("use --history"), "{}", text(&out));
-    // A --history folder that is not one: exit 2 before anything is assessed.
+    // A --history folder that does not exist yet is an empty history (week 1 of a schedule
+    // whose --history is its own -o): the package is written, without a comparison.
     let out = run(safeguard()
         .arg("demo")
-        .args(["-q", "--history", "/nonexistent/x", "-o"])
+        .args(["-q", "--history"])
+        .arg(s.work.join("nohist"))
+        .arg("-o")
         .arg(s.work.join("nohist")));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(s.work.join("nohist/483920175634").is_dir());
+    // A file named as --history: exit 2 before anything is assessed.
+    let out = run(safeguard()
+        .arg("demo")
+        .args(["-q", "--history"])
+        .arg(&lone)
+        .arg("-o")
+        .arg(s.work.join("filehist")));
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
-    assert!(!s.work.join("nohist").exists());
+    assert!(!s.work.join("filehist").exists());
     // A lone results.json is compared but said to be unverified.
     let mut same_account = json(&w2.join("results.json"));
     same_account["tool"]["version"] = "edited".into();

@@ -19,6 +19,7 @@ pub fn snapshot() -> Snapshot {
             tool: "safeguard".into(),
             tool_version: "test".into(),
             export: Default::default(),
+            collected_at_from: None,
         },
         account: Account {
             id: ACCOUNT.into(),

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Location, Result};
 use crate::package;
 use crate::results::{Changes, Direction, ResolvedFinding, Results, StatusChange};
-use crate::verdict::{Change, Finding, FindingStatus, Validity};
+use crate::verdict::{Change, CheckCoverage, Finding, FindingStatus, Since, Validity, since};
 
 pub const SCHEMA: &str = "safeguard.diff.v1";
 
@@ -205,7 +205,8 @@ pub struct FindingRef {
     /// When it was first seen failing, as far as the two packages say.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_seen: Option<String>,
-    /// For a resolved finding: what it is now (`pass`, `error`, `waived`, `gone`...).
+    /// For a resolved or undetermined finding: what it is now (`pass`, `waived`, `gone`;
+    /// `error` or `not_judged` when a gap of its check now covers it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub now: Option<String>,
 }
@@ -228,9 +229,9 @@ pub struct AttestationRef {
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct GapRef {
-    /// `snapshot` (evidence the snapshot lacks) or the check whose finding is an `error`.
+    /// What is wrong with the evidence: `missing`, `stale`, `incomplete`, `unreadable` or `unrecorded`.
     pub kind: String,
-    /// The JSON pointer of the missing evidence, or the finding's resource.
+    /// The JSON pointer of the evidence.
     pub at: String,
     pub reason: String,
 }
@@ -249,6 +250,19 @@ fn findings(r: &Results) -> BTreeMap<&str, (&str, &Finding)> {
             c.findings
                 .iter()
                 .map(move |f| (f.id.as_str(), (c.id.as_str(), f)))
+        })
+        .collect()
+}
+
+/// How completely each check was judged in `r` (for [`since`]).
+fn coverage(r: &Results) -> BTreeMap<&str, CheckCoverage> {
+    r.checks
+        .iter()
+        .map(|c| {
+            (
+                c.id.as_str(),
+                CheckCoverage::of(c.findings.iter().map(|f| (f.resource.as_str(), f.status))),
+            )
         })
         .collect()
 }
@@ -273,30 +287,16 @@ fn now_of(f: Option<&Finding>) -> &'static str {
     }
 }
 
+/// The evidence gaps of `r` ([`crate::results::EvidenceGap`]), by kind and place.
 fn gaps(r: &Results) -> BTreeSet<GapRef> {
-    let mut out: BTreeSet<GapRef> = r
-        .gaps
+    r.evidence_gaps
         .iter()
         .map(|g| GapRef {
-            kind: "snapshot".into(),
+            kind: g.kind.as_str().into(),
             at: g.evidence.clone(),
             reason: g.reason.clone(),
         })
-        .collect();
-    for c in &r.checks {
-        for f in c
-            .findings
-            .iter()
-            .filter(|f| f.status == FindingStatus::Error)
-        {
-            out.insert(GapRef {
-                kind: c.id.clone(),
-                at: f.resource.clone(),
-                reason: f.message.clone(),
-            });
-        }
-    }
-    out
+        .collect()
 }
 
 /// Gaps compared by kind and place: a reason worded differently is the same gap.
@@ -348,9 +348,17 @@ fn compare_sides(o: &Results, old: Side, n: &Results, new: Side) -> Result<Drift
         gaps_closed: Vec::new(),
         worse: Vec::new(),
     };
+    // Findings the old package could not judge, though they failed before it: their streak
+    // runs on through the gap.
+    let through_gap: BTreeMap<&str, &str> = o
+        .changes
+        .iter()
+        .flat_map(|c| &c.undetermined_findings)
+        .map(|u| (u.id.as_str(), u.first_seen.as_str()))
+        .collect();
     for (id, (check, f)) in nf.iter().filter(|(_, (_, f))| f.fails()) {
-        match of.get(id) {
-            Some((_, before)) if before.fails() => {
+        match (of.get(id), through_gap.get(id)) {
+            (Some((_, before)), _) if before.fails() => {
                 let since = canonical(
                     before
                         .first_seen
@@ -358,6 +366,11 @@ fn compare_sides(o: &Results, old: Side, n: &Results, new: Side) -> Result<Drift
                         .unwrap_or(&o.snapshot.collected_at),
                 );
                 drift.still_failing.push(finding_ref(check, f, Some(since)));
+            }
+            (_, Some(first)) => {
+                drift
+                    .still_failing
+                    .push(finding_ref(check, f, Some(canonical(first))));
             }
             _ => {
                 let r = finding_ref(check, f, Some(canonical(&n.snapshot.collected_at)));
@@ -390,17 +403,71 @@ fn compare_sides(o: &Results, old: Side, n: &Results, new: Side) -> Result<Drift
             drift.new_escalations.push(r.clone());
         }
     }
+    let coverage = coverage(n);
     for (id, (check, f)) in of.iter().filter(|(_, (_, f))| f.fails()) {
         let now = nf.get(id).map(|(_, f)| *f);
-        if !now.is_some_and(Finding::fails) {
-            let since = canonical(f.first_seen.as_deref().unwrap_or(&o.snapshot.collected_at));
-            let mut r = finding_ref(check, f, Some(since));
-            r.now = Some(now_of(now).into());
-            if now.is_some_and(|f| f.status == FindingStatus::Error) {
-                drift.undetermined.push(r);
-            } else {
-                drift.resolved.push(r);
+        let judged = since(
+            now.map(|f| (f.status, f.is_waived())),
+            &f.resource,
+            coverage.get(check).unwrap_or(&CheckCoverage::NotRun),
+        );
+        if judged == Since::StillFailing {
+            continue;
+        }
+        let first = canonical(f.first_seen.as_deref().unwrap_or(&o.snapshot.collected_at));
+        let mut r = finding_ref(check, f, Some(first));
+        // Absent while a gap covers it: not "gone", just not judged.
+        r.now = Some(
+            match (now, judged) {
+                (None, Since::Undetermined) => "not_judged",
+                _ => now_of(now),
             }
+            .into(),
+        );
+        if judged == Since::Undetermined {
+            drift.undetermined.push(r);
+        } else {
+            drift.resolved.push(r);
+        }
+    }
+    // Undetermined in the old package too: still undetermined, or now judged.
+    let old_findings: BTreeMap<&str, &crate::results::ResolvedFinding> = o
+        .changes
+        .iter()
+        .flat_map(|c| &c.undetermined_findings)
+        .map(|u| (u.id.as_str(), u))
+        .collect();
+    for (id, u) in old_findings {
+        if of.get(id).is_some_and(|(_, f)| f.fails()) {
+            continue;
+        }
+        let now = nf.get(id).map(|(_, f)| *f);
+        let judged = since(
+            now.map(|f| (f.status, f.is_waived())),
+            &u.resource,
+            coverage
+                .get(u.check.as_str())
+                .unwrap_or(&CheckCoverage::NotRun),
+        );
+        let r = FindingRef {
+            id: u.id.clone(),
+            check: u.check.clone(),
+            resource: u.resource.clone(),
+            message: now.map_or_else(String::new, |f| f.message.clone()),
+            first_seen: Some(canonical(&u.first_seen)),
+            now: Some(
+                match (now, judged) {
+                    (None, Since::Undetermined) => "not_judged",
+                    _ => now_of(now),
+                }
+                .into(),
+            ),
+        };
+        match judged {
+            Since::Undetermined => drift.undetermined.push(r),
+            Since::Resolved => drift.resolved.push(r),
+            // Failing again: counted above as still failing.
+            Since::StillFailing => {}
         }
     }
     for w in &o.waivers {
@@ -568,6 +635,17 @@ pub fn carry_forward(results: &mut Results, previous: &Loaded) -> Result<()> {
         gaps_opened: drift.gaps_opened.len(),
         gaps_closed: drift.gaps_closed.len(),
         undetermined: drift.undetermined.len(),
+        undetermined_findings: drift
+            .undetermined
+            .iter()
+            .map(|r| ResolvedFinding {
+                id: r.id.clone(),
+                check: r.check.clone(),
+                resource: r.resource.clone(),
+                first_seen: r.first_seen.clone().unwrap_or_default(),
+                now: r.now.clone().unwrap_or_default(),
+            })
+            .collect(),
         passed_over: Vec::new(),
     });
     Ok(())

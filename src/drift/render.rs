@@ -69,7 +69,7 @@ pub fn markdown(d: &Drift) -> String {
     findings(&mut s, "Resolved findings", &d.resolved);
     findings(
         &mut s,
-        "Failed before, cannot be judged now (evidence missing: not resolved)",
+        "Failed before, cannot be judged now (an evidence gap: not resolved)",
         &d.undetermined,
     );
     findings(&mut s, "Still failing", &d.still_failing);

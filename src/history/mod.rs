@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::package::{self, trust};
 use crate::results::ControlStatus;
-use crate::verdict::{FindingStatus, Validity};
+use crate::verdict::{CheckCoverage, FindingStatus, Since, Validity, since};
 
 pub const SCHEMA: &str = "safeguard.history.v1";
 
@@ -54,7 +54,7 @@ pub struct Run {
     /// Controls by status (all six keys).
     pub controls: BTreeMap<ControlStatus, usize>,
     pub failing_findings: usize,
-    /// Evidence gaps: the snapshot's gaps plus `error` findings.
+    /// The package's evidence gaps (results.json's `evidence_gaps`), as its report counts them.
     pub gaps: usize,
     pub waivers_expired: usize,
 }
@@ -82,6 +82,10 @@ pub struct Open {
     pub resource: String,
     pub first_seen: String,
     pub days: f64,
+    /// The newest run cannot judge it (its evidence is a gap): failing as far as is known, and
+    /// never counted as fixed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub undetermined: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -100,7 +104,8 @@ struct Lite {
     snapshot: crate::results::SnapshotRef,
     controls: Vec<LiteControl>,
     checks: Vec<LiteCheck>,
-    gaps: Vec<serde::de::IgnoredAny>,
+    #[serde(default)]
+    evidence_gaps: Vec<serde::de::IgnoredAny>,
     #[serde(default)]
     waivers: Vec<LiteWaiver>,
 }
@@ -143,6 +148,31 @@ struct Point {
     /// Findings that could not be judged (`error`): a failing streak runs through them, since
     /// missing evidence is not a fix.
     undetermined: std::collections::HashSet<String>,
+    /// Findings judged and not failing (pass, not applicable, waived).
+    judged: std::collections::HashSet<String>,
+    /// How completely each check was judged: a finding absent while a gap covers it
+    /// is not resolved either.
+    coverage: HashMap<String, CheckCoverage>,
+}
+
+impl Point {
+    /// What this run says of a finding of `check` that failed in an earlier run.
+    fn since(&self, id: &str, check: &str, resource: &str) -> Since {
+        let now = if self.failing.contains_key(id) {
+            Some((FindingStatus::Fail, false))
+        } else if self.undetermined.contains(id) {
+            Some((FindingStatus::Error, false))
+        } else if self.judged.contains(id) {
+            Some((FindingStatus::Pass, false))
+        } else {
+            None
+        };
+        since(
+            now,
+            resource,
+            self.coverage.get(check).unwrap_or(&CheckCoverage::NotRun),
+        )
+    }
 }
 
 /// Package folders under `dir` (itself, or up to two levels down), not following links and
@@ -326,7 +356,13 @@ fn point_of(
     }
     let mut failing = HashMap::new();
     let mut undetermined = std::collections::HashSet::new();
+    let mut judged = std::collections::HashSet::new();
+    let mut coverage = HashMap::new();
     for c in lite.checks {
+        coverage.insert(
+            c.id.clone(),
+            CheckCoverage::of(c.findings.iter().map(|f| (f.resource.as_str(), f.status))),
+        );
         for f in c.findings {
             match f.status {
                 FindingStatus::Fail
@@ -340,7 +376,9 @@ fn point_of(
                 FindingStatus::Error => {
                     undetermined.insert(f.id);
                 }
-                _ => {}
+                _ => {
+                    judged.insert(f.id);
+                }
             }
         }
     }
@@ -353,7 +391,7 @@ fn point_of(
             manifest_sha256,
             controls,
             failing_findings: failing.len(),
-            gaps: lite.gaps.len() + undetermined.len(),
+            gaps: lite.evidence_gaps.len(),
             waivers_expired: lite
                 .waivers
                 .iter()
@@ -363,6 +401,8 @@ fn point_of(
         statuses,
         failing,
         undetermined,
+        judged,
+        coverage,
     })
 }
 
@@ -402,9 +442,9 @@ fn trend(account: String, points: Vec<Point>, excluded: Vec<Excluded>) -> Histor
     for p in &points {
         let at = p.run.collected_at.as_str();
         let ended: Vec<&str> = open
-            .keys()
-            .filter(|id| !p.failing.contains_key(**id) && !p.undetermined.contains(**id))
-            .copied()
+            .iter()
+            .filter(|(id, (_, (check, resource)))| p.since(id, check, resource) == Since::Resolved)
+            .map(|(id, _)| *id)
             .collect();
         for id in ended {
             let (first, (check, resource)) = open.remove(id).expect("listed above");
@@ -443,6 +483,9 @@ fn trend(account: String, points: Vec<Point>, excluded: Vec<Excluded>) -> Histor
             resource: resource.clone(),
             first_seen: first.to_string(),
             days: days_between(first, &newest),
+            undetermined: points
+                .last()
+                .is_some_and(|p| p.since(id, check, resource) == Since::Undetermined),
         })
         .collect();
     still.sort_by(|a, b| (&a.first_seen, &a.id).cmp(&(&b.first_seen, &b.id)));

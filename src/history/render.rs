@@ -46,13 +46,21 @@ pub fn overview(h: &History) -> Vec<String> {
             b.gaps
         ));
     }
+    let undetermined = h.open.iter().filter(|o| o.undetermined).count();
     out.push(format!(
-        "{} finding(s) resolved{}; {} still failing; {} control(s) flapped",
+        "{} finding(s) resolved{}; {} still failing{}; {} control(s) flapped",
         h.resolved.len(),
         h.median_days_to_fix
             .map(|d| format!(" (median {d} days to fix)"))
             .unwrap_or_default(),
-        h.open.len(),
+        h.open.len() - undetermined,
+        if undetermined > 0 {
+            format!(
+                " and {undetermined} that the newest run cannot judge (its evidence is a gap; not fixed)"
+            )
+        } else {
+            String::new()
+        },
         h.flapping.len()
     ));
     out
@@ -140,18 +148,24 @@ pub fn markdown(h: &History) -> String {
             "## Still failing in the newest run ({}), oldest first\n",
             h.open.len()
         );
+        s.push_str("\"Cannot judge\" marks a finding the newest run could not decide (its evidence is a gap): its streak stays open, since a gap is not a fix.\n\n");
         s.push_str(
-            "| Finding | Check | Resource | Failing since | Days |\n|---|---|---|---|---|\n",
+            "| Finding | Check | Resource | Failing since | Days | Now |\n|---|---|---|---|---|---|\n",
         );
         for o in h.open.iter().take(LISTED) {
             let _ = writeln!(
                 s,
-                "| {} | {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} | {} |",
                 code_span(&o.id),
                 e(&o.check),
                 e(&o.resource),
                 e(&o.first_seen),
-                o.days
+                o.days,
+                if o.undetermined {
+                    "cannot judge"
+                } else {
+                    "failing"
+                }
             );
         }
         s.push('\n');

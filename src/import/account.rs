@@ -147,9 +147,10 @@ impl Importer<'_> {
         })
     }
 
-    pub(super) fn collected_at(&mut self, iam: &Iam) -> Result<DateTime<Utc>> {
+    /// When the export was taken, and where that came from.
+    pub(super) fn collected_at(&mut self, iam: &Iam) -> Result<(DateTime<Utc>, &'static str)> {
         if let Read::Ok(info) = self.read::<ExportInfo>("export-info.json")? {
-            return Ok(info.collected_at);
+            return Ok((info.collected_at, FROM_EXPORT_INFO));
         }
         if let Some(t) = iam
             .credential_report
@@ -157,7 +158,7 @@ impl Importer<'_> {
             .and_then(|r| r.generated_time.as_ref())
             .and_then(AwsTime::parse)
         {
-            return Ok(t);
+            return Ok((t, FROM_CREDENTIAL_REPORT));
         }
         let now = Utc::now();
         self.gap(
@@ -165,6 +166,14 @@ impl Importer<'_> {
             "export-info.json or the credential report's GeneratedTime",
             "the export does not say when it was taken; the import time was used (pass --collected-at to fix it)",
         );
-        Ok(now)
+        Ok((now, FROM_IMPORT_TIME))
     }
 }
+
+/// Where an export's collection time came from (`Source::collected_at_from`).
+pub const FROM_EXPORT_INFO: &str = "export-info.json";
+pub const FROM_OPTION: &str = "--collected-at";
+pub const FROM_CREDENTIAL_REPORT: &str =
+    "the credential report's generation time (export-info.json is missing)";
+pub const FROM_IMPORT_TIME: &str =
+    "the import time (the export does not say when it was taken: a gap)";

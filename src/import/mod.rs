@@ -18,6 +18,12 @@ use crate::error::{Error, Location, Result, escape_pointer_token};
 use crate::snapshot::*;
 
 mod account;
+/// Where an export's collection time came from.
+pub mod account_time {
+    pub use super::account::{
+        FROM_CREDENTIAL_REPORT, FROM_EXPORT_INFO, FROM_IMPORT_TIME, FROM_OPTION,
+    };
+}
 mod cloudtrail;
 mod cloudwatch;
 mod config;
@@ -140,8 +146,8 @@ pub fn import_from(src: &dyn EvidenceSource, opts: &ImportOptions) -> Result<Sna
     } else {
         crate::snapshot::ExportClaims::default()
     };
-    let collected_at = match opts.collected_at {
-        Some(t) => t,
+    let (collected_at, collected_at_from) = match opts.collected_at {
+        Some(t) => (t, account::FROM_OPTION),
         None => im.collected_at(&iam)?,
     };
 
@@ -171,6 +177,7 @@ pub fn import_from(src: &dyn EvidenceSource, opts: &ImportOptions) -> Result<Sna
             tool: "safeguard".into(),
             tool_version: env!("CARGO_PKG_VERSION").into(),
             export: claims,
+            collected_at_from: (src.method() == "import").then(|| collected_at_from.to_string()),
         },
         account: Account {
             id: account_id,

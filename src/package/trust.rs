@@ -163,15 +163,21 @@ pub fn results(r: &Results) -> Result<(), Untrusted> {
     }
     if let Some(ch) = &r.changes {
         time(&ch.since, "/changes/since")?;
-        for (i, x) in ch.resolved.iter().enumerate() {
-            check_id(&x.check, &format!("/changes/resolved/{i}/check"))?;
-            if !is_finding_id(&x.id, &x.check) {
-                return Err(untrusted(
-                    format!("/changes/resolved/{i}/id"),
-                    "not a finding id of its check",
-                ));
+        let listed = [
+            ("resolved", &ch.resolved),
+            ("undetermined_findings", &ch.undetermined_findings),
+        ];
+        for (name, list) in listed {
+            for (i, x) in list.iter().enumerate() {
+                check_id(&x.check, &format!("/changes/{name}/{i}/check"))?;
+                if !is_finding_id(&x.id, &x.check) {
+                    return Err(untrusted(
+                        format!("/changes/{name}/{i}/id"),
+                        "not a finding id of its check",
+                    ));
+                }
+                time(&x.first_seen, &format!("/changes/{name}/{i}/first_seen"))?;
             }
-            time(&x.first_seen, &format!("/changes/resolved/{i}/first_seen"))?;
         }
     }
     Ok(())

@@ -855,7 +855,7 @@ pub fn render(
         w.heading(&format!("Changes since {}", ch.since), 14.0, true);
         w.paragraph(
             &format!(
-                "Compared with this account's previous {}: {} new failing finding(s), {} still failing, {} resolved, {} that cannot be judged now (evidence missing); {} evidence gap(s) opened and {} closed.",
+                "Compared with this account's previous {}: {} new failing finding(s), {} still failing, {} resolved, {} that cannot be judged now (an evidence gap: not resolved); {} evidence gap(s) opened and {} closed.",
                 match &ch.previous_manifest_sha256 {
                     Some(sha) => format!("package (manifest.json SHA-256 {sha})"),
                     None => "results (a results.json outside any package, not verified)".into(),
@@ -932,8 +932,19 @@ pub fn render(
                     Cell::plain(v.counts_text.clone()),
                 ]
             })
+            .chain(results.evidence_gaps.iter().map(|g| {
+                vec![
+                    Cell::plain(format!(
+                        "Evidence gap ({}): {}",
+                        g.kind.as_str(),
+                        g.evidence
+                    )),
+                    Cell::plain(&g.next_step),
+                    Cell::plain(format!("{} undecided", g.findings)),
+                ]
+            }))
             .collect();
-        w.heading("Next steps, by failing check", 12.0, false);
+        w.heading("Next steps, by failing check and evidence gap", 12.0, false);
         w.table(
             &[50.0, 98.0, 30.0],
             &["Check", "Next step", "Findings"],
@@ -1114,6 +1125,9 @@ pub fn render(
                             f.message, wv.approved_by, wv.expires
                         ),
                     ),
+                    None if f.gap_kind().is_some() => {
+                        (format!("? {}", f.label()), f.message.clone())
+                    }
                     None => (status_label(f.status.as_str()), f.message.clone()),
                 };
                 let message = match (f.change, &f.first_seen) {
@@ -1123,8 +1137,14 @@ pub fn render(
                     }
                     _ => message,
                 };
+                // A waived finding wears the waived colour, not its `fail` status's.
+                let colour = if f.is_waived() {
+                    "waived"
+                } else {
+                    f.status.as_str()
+                };
                 vec![
-                    Cell::badge(&label, status_colour(f.status.as_str())),
+                    Cell::badge(&label, status_colour(colour)),
                     Cell::plain(&f.resource),
                     Cell::plain(message),
                     Cell::plain(&f.evidence),
@@ -1141,27 +1161,40 @@ pub fn render(
     // Gaps.
     w.section_break();
     w.heading("Evidence gaps", 14.0, true);
-    if results.gaps.is_empty() {
+    if results.evidence_gaps.is_empty() {
         w.paragraph(
-            "None: every expected piece of evidence was gathered.",
+            "None: every expected piece of evidence was gathered and could be relied on.",
             9.0,
             Weight::Regular,
             dark,
         );
     } else {
-        w.paragraph("Evidence that could not be gathered. Controls that need it are Insufficient evidence, never Pass.", 9.0, Weight::Regular, dark);
+        w.paragraph("Evidence the assessment needed and could not rely on: missing, stale, incomplete or unreadable. Checks that need it cannot decide their findings, and controls those checks decide are Insufficient evidence, never Pass. Each gap is counted once however many checks it leaves undecided.", 9.0, Weight::Regular, dark);
         let rows = results
-            .gaps
+            .evidence_gaps
             .iter()
             .map(|g| {
                 vec![
-                    Cell::plain(&g.evidence),
-                    Cell::plain(&g.source),
+                    Cell::plain(match &g.source {
+                        Some(source) => format!("{} ({source})", g.evidence),
+                        None => g.evidence.clone(),
+                    }),
+                    Cell::badge(g.kind.as_str(), status_colour("error")),
                     Cell::plain(&g.reason),
+                    Cell::plain(if g.checks.is_empty() {
+                        "no check".to_string()
+                    } else {
+                        format!("{} finding(s) of {}", g.findings, g.checks.join(", "))
+                    }),
+                    Cell::plain(&g.next_step),
                 ]
             })
             .collect();
-        w.table(&[50.0, 64.0, 64.0], &["Evidence", "Source", "Reason"], rows);
+        w.table(
+            &[36.0, 16.0, 46.0, 38.0, 42.0],
+            &["Evidence", "Gap", "Reason", "Leaves undecided", "Next step"],
+            rows,
+        );
     }
 
     w.heading("Waivers", 14.0, true);

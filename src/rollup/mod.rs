@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Location, Result};
 use crate::package::trust;
 use crate::results::{AccountRef, ControlStatus, Counts, SnapshotRef, Tool};
-use crate::snapshot::{Gap, sha256_hex};
+use crate::snapshot::sha256_hex;
 pub use ledger::{Ledger, LedgerFailure};
 
 pub const SCHEMA: &str = "safeguard.rollup.v1";
@@ -122,7 +122,8 @@ struct Lite {
     snapshot: SnapshotRef,
     controls: Vec<LiteControl>,
     checks: Vec<LiteCheck>,
-    gaps: Vec<Gap>,
+    #[serde(default)]
+    evidence_gaps: Vec<crate::results::EvidenceGap>,
 }
 
 #[derive(Deserialize)]
@@ -409,9 +410,9 @@ fn summary_of(
             .filter(|k| k.counts.fail > 0)
             .map(|k| (k.id, k.counts.fail))
             .collect(),
-        gaps: lite.gaps.len(),
+        gaps: lite.evidence_gaps.len(),
         gap_examples: lite
-            .gaps
+            .evidence_gaps
             .iter()
             .take(3)
             .map(|g| format!("{}: {}", g.evidence, g.reason))

@@ -73,6 +73,11 @@ pub struct Source {
     /// when). Claims, not proven facts; absent for a live collection.
     #[serde(default, skip_serializing_if = "ExportClaims::is_empty")]
     pub export: ExportClaims,
+    /// For an export: where `collected_at` came from (`export-info.json`, `--collected-at`,
+    /// the credential report's generation time, or the import time); absent for a live
+    /// collection, whose clock is the collector's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collected_at_from: Option<String>,
 }
 
 /// What an AWS CLI export says of itself (export-info.json).

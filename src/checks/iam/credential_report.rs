@@ -38,8 +38,9 @@ fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Outcome {
                 names.len(),
                 names.join(", ")
             ),
-            view.unreported[0].evidence.clone(),
-        )]);
+            "/iam/credential_report",
+        )
+        .with_gap(crate::verdict::GapKind::Incomplete)]);
     }
     Ok(vec![Finding::pass(
         resource,

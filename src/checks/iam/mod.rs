@@ -33,6 +33,7 @@ use std::collections::BTreeMap;
 
 use super::{Context, Finding, FindingStatus};
 use crate::snapshot::{CredentialReport, parse_aws_time};
+use crate::verdict::GapKind;
 
 /// The authorization details, or the `error` finding that says they are missing.
 fn authorization_details<'a>(
@@ -84,31 +85,41 @@ pub(crate) fn reconciled_report_within<'a>(
             "the IAM credential report",
         ))
     })?;
-    let gap = |message: String| {
-        Box::new(Finding::new(
-            resource(),
-            FindingStatus::Error,
-            message,
-            "/iam/credential_report/generated_time",
-        ))
+    let gap = |kind: GapKind, message: String| {
+        Box::new(
+            Finding::new(
+                resource(),
+                FindingStatus::Error,
+                message,
+                "/iam/credential_report/generated_time",
+            )
+            .with_gap(kind),
+        )
     };
     let Some(generated) = report.generated_time.as_ref() else {
         return Err(gap(
+            GapKind::Incomplete,
             "the credential report's generation time is not in the evidence, so it cannot be shown to be current".into(),
         ));
     };
     let Some(at) = generated.parse() else {
-        return Err(gap(format!(
-            "the credential report's generation time {:?} is unreadable",
-            generated.0
-        )));
+        return Err(gap(
+            GapKind::Unreadable,
+            format!(
+                "the credential report's generation time {:?} is unreadable",
+                generated.0
+            ),
+        ));
     };
     let age_hours = (ctx.as_of - at).num_hours();
     if age_hours > limit {
-        return Err(gap(format!(
-            "the credential report was generated {} ({age_hours} hours before collection; limit {limit}): credentials issued, used or removed since are not in it",
-            generated.0
-        )));
+        return Err(gap(
+            GapKind::Stale,
+            format!(
+                "the credential report is stale: generated {}, {age_hours} hours before collection (limit {limit}), so credentials issued, used or removed since are not in it",
+                generated.0
+            ),
+        ));
     }
     let mut unreported = Vec::new();
     if let Some(details) = &ctx.snapshot.iam.authorization_details {
@@ -118,17 +129,21 @@ pub(crate) fn reconciled_report_within<'a>(
             .flatten()
             .map(String::as_str)
             .collect();
-        for (i, u) in details.user_detail_list.iter().enumerate() {
+        for u in &details.user_detail_list {
             if !listed.contains(u.arn.as_str()) && !listed.contains(u.user_name.as_str()) {
-                unreported.push(Finding::new(
-                    u.arn.clone(),
-                    FindingStatus::Error,
-                    format!(
-                        "user {} is in the authorization details but not in the credential report (generated {}): its credentials cannot be judged",
-                        u.user_name, generated.0
-                    ),
-                    crate::snapshot::pointer::user(i),
-                ));
+                unreported.push(
+                    Finding::new(
+                        u.arn.clone(),
+                        FindingStatus::Error,
+                        format!(
+                            "user {} is in the authorization details but not in the credential report (generated {}): its credentials cannot be judged",
+                            u.user_name, generated.0
+                        ),
+                        // Where the missing row would be: every such finding is one gap.
+                        "/iam/credential_report",
+                    )
+                    .with_gap(GapKind::Incomplete),
+                );
             }
         }
     }

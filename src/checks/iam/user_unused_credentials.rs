@@ -76,6 +76,7 @@ fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Outcome {
                     reasons.join("; "),
                     row_pointer(i, column),
                 )
+                .with_gap(crate::verdict::GapKind::Unrecorded)
             } else if used.is_empty() {
                 Finding::pass(
                     arn,
@@ -288,7 +289,9 @@ mod tests {
             "{}",
             f[0].message
         );
-        assert_eq!(f[0].evidence, "/iam/authorization_details/UserDetailList/0");
+        // Every such finding points where the missing row would be: one evidence gap.
+        assert_eq!(f[0].evidence, "/iam/credential_report");
+        assert_eq!(f[0].gap, Some(crate::verdict::GapKind::Incomplete));
         let whole = run(&super::super::credential_report::CredentialReportCheck, &s);
         assert_eq!(statuses(&whole), ["error"]);
         assert!(
@@ -325,10 +328,12 @@ mod tests {
         assert_eq!(statuses(&f), ["error"]);
         assert!(
             f[0].message
-                .contains("72 hours before collection; limit 24"),
+                .contains("is stale: generated 2026-10-29T00:00:00Z, 72 hours before collection (limit 24)"),
             "{}",
             f[0].message
         );
+        assert_eq!(f[0].gap, Some(crate::verdict::GapKind::Stale));
+        assert_eq!(f[0].label(), "Gap: stale");
         let relaxed = run_with(
             &super::super::credential_report::CredentialReportCheck,
             &s,
