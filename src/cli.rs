@@ -375,7 +375,9 @@ impl DeliveryArgs {
 impl Delivery {
     /// Signs and uploads the package at `dir`, printing what was done (unless `quiet`). A
     /// failure is exit 4; the package stays where it was written.
-    fn deliver(&self, dir: &std::path::Path, quiet: bool) -> Result<()> {
+    /// `folder` is where it goes under the upload prefix: the account id, or `org-<id>` for a
+    /// roll-up, whatever the local folder is called.
+    fn deliver(&self, dir: &std::path::Path, folder: &str, quiet: bool) -> Result<()> {
         let kept = |e: crate::error::Error| {
             crate::error::Error::Delivery(format!("{e} (the package is kept at {})", dir.display()))
         };
@@ -389,14 +391,12 @@ impl Delivery {
             }
         }
         if let Some(upload) = &self.upload {
-            // <account>/<timestamp>: the package's place under the output folder.
-            let rel: Vec<String> = dir
-                .components()
-                .rev()
-                .take(2)
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect();
-            let rel = format!("{}/{}", rel[1], rel[0]);
+            // <folder>/<timestamp>: the timestamp is the package folder's own name.
+            let stamp = dir
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let rel = format!("{folder}/{stamp}");
             let done = crate::upload::upload(dir, &rel, upload).map_err(kept)?;
             if !quiet {
                 crate::say!(
@@ -416,6 +416,14 @@ impl Delivery {
                         ),
                         None => "the bucket has no Object Lock: no retention was set".into(),
                     }
+                );
+            }
+            // Evidence meant to be kept unaltered, in a bucket that does not keep it so: said
+            // on stderr whatever -q says, since it is a warning.
+            if done.retention.is_none() {
+                crate::say_err!(
+                    "safeguard: warning: {} has no Object Lock, so the uploaded package can be altered or deleted; use a bucket created with Object Lock enabled (aws s3api create-bucket --object-lock-enabled-for-bucket)",
+                    upload.destination.bucket
                 );
             }
         }
@@ -493,7 +501,7 @@ impl OutputArgs {
             );
             self.say_changes(&results);
         }
-        delivery.deliver(&dir, self.quiet)?;
+        delivery.deliver(&dir, &results.account.id, self.quiet)?;
         Ok(results)
     }
 
@@ -724,6 +732,13 @@ fn parse_collected_at(s: &str) -> std::result::Result<DateTime<Utc>, String> {
     Err("not a time: expected RFC 3339 such as 2026-11-20T09:00:00Z (or +01:00 for an offset), or a date such as 2026-11-20 for midnight UTC".into())
 }
 
+/// The snapshot's gaps on stderr, one line each: where the evidence would be and why it is not.
+fn say_gaps(snapshot: &Snapshot) {
+    for g in &snapshot.gaps {
+        crate::say_err!("  gap {}: {}", g.evidence, crate::text::one_line(&g.reason));
+    }
+}
+
 /// Says on stderr when an export's collection time did not come from its export-info.json:
 /// every verdict that depends on age is measured from it.
 fn say_collected_at(snapshot: &Snapshot) {
@@ -808,6 +823,7 @@ fn run(cli: Cli) -> Result<i32> {
                 snapshot.gaps.len(),
                 sha256_hex(&bytes)
             );
+            say_gaps(&snapshot);
             Ok(0)
         }
         Command::Assess {
@@ -843,6 +859,7 @@ fn run(cli: Cli) -> Result<i32> {
                 snapshot.gaps.len(),
                 sha256_hex(&bytes)
             );
+            say_gaps(&snapshot);
             // A partial collection is not a clean one: say so in the exit code.
             Ok(if snapshot.gaps.is_empty() { 0 } else { 1 })
         }
@@ -913,13 +930,23 @@ fn run(cli: Cli) -> Result<i32> {
             // Sign and upload every package written, then the roll-up; one that fails does not
             // stop the others, and the run exits 4 naming them.
             let mut undelivered = Vec::new();
+            let rollup_folder = format!("org-{}", run.organization);
             let written = run
                 .outcomes
                 .iter()
-                .filter_map(|o| o.result.as_ref().ok().map(|(dir, ..)| dir.clone()))
-                .chain(run.rollup.iter().map(|(dir, _)| dir.clone()));
-            for dir in written {
-                if let Err(e) = delivery.deliver(&dir, out.quiet) {
+                .filter_map(|o| {
+                    o.result
+                        .as_ref()
+                        .ok()
+                        .map(|(dir, ..)| (dir.clone(), o.account.clone()))
+                })
+                .chain(
+                    run.rollup
+                        .iter()
+                        .map(|(dir, _)| (dir.clone(), rollup_folder.clone())),
+                );
+            for (dir, folder) in written {
+                if let Err(e) = delivery.deliver(&dir, &folder, out.quiet) {
                     undelivered.push(e.to_string());
                 }
             }
@@ -983,7 +1010,11 @@ fn run(cli: Cli) -> Result<i32> {
                 }
                 crate::say!("roll-up: {}", dir.display());
             }
-            delivery.deliver(&dir, quiet)?;
+            let folder = match &rollup.organization {
+                Some(id) => format!("org-{id}"),
+                None => "org-rollup".into(),
+            };
+            delivery.deliver(&dir, &folder, quiet)?;
             Ok(i32::from(!rollup.is_complete()))
         }
         Command::Run {
@@ -1140,6 +1171,36 @@ fn run(cli: Cli) -> Result<i32> {
 
 /// `safeguard verify`: every hash, and the signature when a key is given; an `s3://` package
 /// is downloaded into a temporary folder and verified there.
+/// Refuses, with what to give instead, a path that is not a package folder: a file (its
+/// manifest.json, say) or a folder without a manifest (reports/, with packages below it).
+fn local_package(target: &std::path::Path) -> Result<()> {
+    use crate::error::Error;
+    if target.is_file() {
+        let parent = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(std::path::Path::new("."));
+        return Err(Error::Usage(format!(
+            "{} is a file: give the package folder (safeguard verify {})",
+            target.display(),
+            parent.display()
+        )));
+    }
+    if target.is_dir() && !target.join(package::MANIFEST).exists() {
+        let below: Vec<String> = crate::history::packages_in(target)
+            .unwrap_or_default()
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        return Err(Error::Usage(format!(
+            "{} is not an evidence package (no manifest.json); {}",
+            target.display(),
+            crate::upload::describe_below(&below)
+        )));
+    }
+    Ok(())
+}
+
 fn verify(
     target: &std::path::Path,
     key: Option<&std::path::Path>,
@@ -1175,6 +1236,7 @@ fn verify(
         fetched = Some(f);
         fetched_dir.path()
     } else {
+        local_package(target)?;
         target
     };
     let mut v = package::verify(dir)?;

@@ -367,7 +367,17 @@ pub fn fetch(
             }
             Got::Absent => {
                 return Err(Error::Delivery(format!(
-                    "{manifest_url}: no such object, or it cannot be read"
+                    "{manifest_url}: it cannot be read (access denied, or the bucket is unreachable)"
+                )));
+            }
+            // A prefix that holds no package is a wrong argument, as a local folder without a
+            // manifest is (exit 2), not a transfer failure (exit 4).
+            Got::NotFound => {
+                let below = packages_below(&client, url, call_timeout).await;
+                return Err(Error::Usage(format!(
+                    "{} is not an evidence package: no manifest.json there; {}",
+                    url.url(),
+                    below
                 )));
             }
             Got::Failed(why) => return Err(Error::Delivery(why)),
@@ -404,7 +414,7 @@ pub fn fetch(
                 // Larger than listed: not downloaded past it, reported altered.
                 Got::Oversize => fetched.oversize.push((f.path.clone(), f.size)),
                 // Missing: verify names it.
-                Got::Absent => {}
+                Got::Absent | Got::NotFound => {}
                 Got::Failed(why) => fetched.problems.push(why),
             }
         }
@@ -413,7 +423,7 @@ pub fn fetch(
             Got::Oversize => fetched
                 .problems
                 .push("signature.json is larger than a signature can be (1 MiB)".into()),
-            Got::Absent => {}
+            Got::Absent | Got::NotFound => {}
             Got::Failed(why) => fetched.problems.push(why),
         }
         // Every object under the prefix that the manifest does not name. Pages are counted, not
@@ -492,13 +502,71 @@ fn safe_rel(rel: &str) -> bool {
             .all(|p| !p.is_empty() && p != "." && p != ".." && !p.contains('\\'))
 }
 
+/// "packages below it: …" for a prefix that is not a package: the folders under it holding
+/// a manifest.json, from a bounded listing (10 pages at most).
+async fn packages_below(
+    client: &aws_sdk_s3::Client,
+    url: &S3Location,
+    call_timeout: std::time::Duration,
+) -> String {
+    let prefix = if url.prefix.is_empty() {
+        String::new()
+    } else {
+        format!("{}/", url.prefix.trim_end_matches('/'))
+    };
+    let mut found = Vec::new();
+    let mut token = None;
+    for _ in 0..10 {
+        let request = client
+            .list_objects_v2()
+            .bucket(&url.bucket)
+            .prefix(&prefix)
+            .set_continuation_token(token.clone())
+            .send();
+        let Ok(Ok(page)) = tokio::time::timeout(call_timeout, request).await else {
+            break;
+        };
+        for o in page.contents() {
+            if let Some(dir) = o.key().and_then(|k| k.strip_suffix("/manifest.json")) {
+                found.push(format!("s3://{}/{dir}/", url.bucket));
+            }
+        }
+        token = page.next_continuation_token().map(str::to_string);
+        if token.is_none() {
+            break;
+        }
+    }
+    describe_below(&found)
+}
+
+/// "packages below it: A, B (and N more): give one", or that there are none.
+pub fn describe_below(found: &[String]) -> String {
+    match found.len() {
+        0 => "no package below it either".into(),
+        n => {
+            let shown: Vec<&str> = found.iter().rev().take(5).map(String::as_str).collect();
+            format!(
+                "packages below it (newest first): {}{}; give one",
+                shown.join(", "),
+                if n > 5 {
+                    format!(" (and {} more)", n - 5)
+                } else {
+                    String::new()
+                }
+            )
+        }
+    }
+}
+
 /// One object, as far as it may be read.
 enum Got {
     Body(Vec<u8>),
     /// Larger than its listed size: reading stopped there.
     Oversize,
-    /// Not found, or refused: verify names it missing.
+    /// Refused, or the request failed: verify names it missing.
     Absent,
+    /// S3 says there is no such key.
+    NotFound,
     /// The body did not arrive in time, or broke off.
     Failed(String),
 }
@@ -515,7 +583,13 @@ async fn get_bounded(
     let read = async {
         let out = match client.get_object().bucket(bucket).key(key).send().await {
             Ok(out) => out,
-            Err(_) => return (Got::Absent, None),
+            Err(e) => {
+                let missing = e
+                    .as_service_error()
+                    .is_some_and(aws_sdk_s3::operation::get_object::GetObjectError::is_no_such_key)
+                    || e.raw_response().is_some_and(|r| r.status().as_u16() == 404);
+                return (if missing { Got::NotFound } else { Got::Absent }, None);
+            }
         };
         let lock = out.object_lock_mode().map(|m| {
             (

@@ -448,3 +448,88 @@ fn undecided_controls_fail_the_exit_code_and_inferred_times_are_said() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
 }
+
+#[test]
+fn wrong_folders_and_files_say_what_to_give() {
+    let tmp = tempfile::tempdir().unwrap();
+    let reports = tmp.path().join("reports");
+    let week = export(tmp.path(), "export");
+    let (_, pkg) = assess(&week, &reports, &[]);
+    // verify reports/: not a package; the packages below it are named.
+    let out = safeguard().arg("verify").arg(&reports).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let t = text(&out);
+    assert!(
+        t.contains("is not an evidence package (no manifest.json)")
+            && t.contains(&pkg.display().to_string()),
+        "{t}"
+    );
+    // An empty folder: no package below it either.
+    std::fs::create_dir_all(tmp.path().join("nothing")).unwrap();
+    let out = safeguard()
+        .arg("verify")
+        .arg(tmp.path().join("nothing"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out).contains("no package below it either"),
+        "{}",
+        text(&out)
+    );
+    // verify …/manifest.json: give the folder.
+    let out = safeguard()
+        .arg("verify")
+        .arg(pkg.join("manifest.json"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out).contains(&format!(
+            "give the package folder (safeguard verify {})",
+            pkg.display()
+        )),
+        "{}",
+        text(&out)
+    );
+    // assess export/iam: not an export; its parent is.
+    let out = safeguard()
+        .arg("assess")
+        .arg(week.join("iam"))
+        .arg("-o")
+        .arg(tmp.path().join("x"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out).contains("does not look like an AWS CLI export folder")
+            && text(&out).contains("its parent does"),
+        "{}",
+        text(&out)
+    );
+    assert!(!tmp.path().join("x").exists());
+    // An empty file, or one of blanks: re-run the export for it.
+    for (file, body) in [
+        ("iam/password-policy.json", ""),
+        ("iam/account-authorization-details.json", " \n"),
+        ("cloudtrail/us-east-1/trails.json", "\n"),
+    ] {
+        let broken = export(tmp.path(), &format!("broken-{}", file.replace('/', "-")));
+        std::fs::write(broken.join(file), body).unwrap();
+        let out = safeguard()
+            .arg("assess")
+            .arg(&broken)
+            .arg("-o")
+            .arg(tmp.path().join("y"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{file}: {}", text(&out));
+        assert!(
+            text(&out).contains(&format!("{file}:1:1: empty file"))
+                && text(&out).contains("re-run the export for it"),
+            "{file}: {}",
+            text(&out)
+        );
+        assert!(!tmp.path().join("y").exists());
+    }
+}

@@ -1120,7 +1120,7 @@ fn upload_with_object_lock_and_verify_in_place() {
     let stdout = ok(&out);
     assert!(stdout.contains("Object Lock COMPLIANCE until"), "{stdout}");
 
-    // The roll-up too: signed and uploaded under its folder's name.
+    // The roll-up too: signed and uploaded under org-<id>/, whatever its local folder is called.
     let out = run(s3.as_user("uploader").current_dir(t).args([
         "aggregate",
         "reports",
@@ -1141,7 +1141,7 @@ fn upload_with_object_lock_and_verify_in_place() {
         .unwrap()
         .to_string();
     assert!(
-        rollup_url.starts_with("s3://safeguard-evidence-lock/weekly/org-rollup/"),
+        rollup_url.starts_with("s3://safeguard-evidence-lock/weekly/org-o-k3x9v2m4q7/"),
         "{rollup_url}"
     );
     let out = run(s3
@@ -1185,6 +1185,26 @@ fn upload_with_object_lock_and_verify_in_place() {
     ]));
     assert!(
         ok(&out).contains("the bucket has no Object Lock: no retention was set"),
+        "{}",
+        text(&out)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("warning: safeguard-evidence-plain has no Object Lock"),
+        "{}",
+        text(&out)
+    );
+
+    // A prefix that is not a package (the account folder, one level up): exit 2, like a wrong
+    // local folder, naming the packages below it; 4 stays for transfer failures.
+    let out = run(s3
+        .as_user("auditor")
+        .arg("verify")
+        .arg("s3://safeguard-evidence-lock/weekly/483920175634/"));
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains("is not an evidence package")
+            && text(&out).contains("packages below it (newest first): s3://safeguard-evidence-lock/weekly/483920175634/"),
         "{}",
         text(&out)
     );

@@ -116,9 +116,17 @@ impl Intercept for CallCounter {
             .map(|r| r.to_string())
             .unwrap_or_else(|| "-".into());
         let outcome = match ctx.output_or_error() {
-            Some(Ok(_)) => "ok",
-            Some(Err(_)) => "error",
-            None => "no response",
+            Some(Ok(_)) => "ok".to_string(),
+            Some(Err(e)) => match ctx.response() {
+                Some(r) => format!(
+                    "error {} {}",
+                    r.status().as_u16(),
+                    error_code(r).unwrap_or_else(|| "(no error code)".into())
+                ),
+                None if e.is_timeout_error() => "error (timed out)".into(),
+                None => "error (no response: the endpoint could not be reached)".into(),
+            },
+            None => "no response".into(),
         };
         eprintln!(
             "  api {} region={region} attempts={} {:.0}ms {outcome}",
@@ -128,6 +136,36 @@ impl Intercept for CallCounter {
         );
         Ok(())
     }
+}
+
+/// The AWS error code of an error response: the `x-amzn-ErrorType` header (JSON protocols),
+/// else `__type` or `code` of a JSON body, else `<Code>` of an XML one (query protocols). Only
+/// the code is taken, never anything else of the response.
+fn error_code(r: &aws_smithy_runtime_api::http::Response) -> Option<String> {
+    let clean = |s: &str| {
+        let s = s.split(':').next().unwrap_or(s);
+        let s = s.rsplit('#').next().unwrap_or(s);
+        let s: String = s
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '.' || *c == '_')
+            .take(80)
+            .collect();
+        (!s.is_empty()).then_some(s)
+    };
+    if let Some(h) = r.headers().get("x-amzn-errortype") {
+        return clean(h);
+    }
+    let body = r.body().bytes()?;
+    if let Ok(v) = serde_json::from_slice::<Value>(body) {
+        return ["__type", "code", "Code"]
+            .iter()
+            .find_map(|k| v.get(k)?.as_str())
+            .and_then(clean);
+    }
+    let text = std::str::from_utf8(body).ok()?;
+    let start = text.find("<Code>")? + "<Code>".len();
+    let end = text[start..].find("</Code>")? + start;
+    clean(&text[start..end])
 }
 
 /// Every page of a paginated call, each handed to `each`. All or nothing: the first failure ends

@@ -246,15 +246,7 @@ impl Importer<'_> {
             merged.policies.extend(page.policies);
         }
         if pages == 0 {
-            return Err(Error::bad_input(
-                &path,
-                Location {
-                    line: Some(1),
-                    column: Some(1),
-                    pointer: None,
-                },
-                "empty file: expected the JSON output of get-account-authorization-details",
-            ));
+            return Err(super::read::empty_file(&path));
         }
         for p in merged
             .policies

@@ -63,12 +63,52 @@ pub fn import_dir(root: &Path, opts: &ImportOptions) -> Result<Snapshot> {
             "not a folder: expected an AWS CLI export folder (see docs/evidence-format.md)",
         ));
     }
+    if !looks_like_export(root) {
+        let parent = root
+            .canonicalize()
+            .ok()
+            .and_then(|r| r.parent().map(Path::to_path_buf))
+            .filter(|p| looks_like_export(p));
+        return Err(Error::bad_input(
+            root,
+            Location::default(),
+            match parent {
+                Some(p) => format!(
+                    "does not look like an AWS CLI export folder (it has none of {}); its parent does: give {}",
+                    EXPORT_ENTRIES.join(", "),
+                    p.display()
+                ),
+                None => format!(
+                    "does not look like an AWS CLI export folder (it has none of {}): give the folder scripts/export-aws-evidence.sh wrote (docs/evidence-format.md)",
+                    EXPORT_ENTRIES.join(", ")
+                ),
+            },
+        ));
+    }
     import_from(
         &DirSource {
             root: root.to_path_buf(),
         },
         opts,
     )
+}
+
+/// What an export folder's top level holds (docs/evidence-format.md); one of them is enough.
+const EXPORT_ENTRIES: [&str; 8] = [
+    "export-info.json",
+    "sts/",
+    "iam/",
+    "account/",
+    "cloudtrail/",
+    "cloudwatch/",
+    "config/",
+    "organizations/",
+];
+
+fn looks_like_export(dir: &Path) -> bool {
+    EXPORT_ENTRIES
+        .iter()
+        .any(|e| dir.join(e.trim_end_matches('/')).exists())
 }
 
 /// Builds a snapshot from any evidence source.

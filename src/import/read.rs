@@ -27,17 +27,23 @@ pub(super) fn json_document_ranges(path: &Path, bytes: &[u8]) -> Result<Vec<(usi
     }
     // An empty (or blank) file is not "no pages": it is a broken export, never "nothing found".
     if ranges.is_empty() {
-        return Err(Error::bad_input(
-            path,
-            Location {
-                line: Some(1),
-                column: Some(1),
-                pointer: None,
-            },
-            "empty file: expected the JSON output of the AWS CLI",
-        ));
+        return Err(empty_file(path));
     }
     Ok(ranges)
+}
+
+/// An empty (or blank) export file: the command behind it wrote nothing, so it is re-run,
+/// never read as "nothing found".
+pub(super) fn empty_file(path: &Path) -> Error {
+    Error::bad_input(
+        path,
+        Location {
+            line: Some(1),
+            column: Some(1),
+            pointer: None,
+        },
+        "empty file: expected the JSON output of the AWS CLI; re-run the export for it (scripts/export-aws-evidence.sh writes every file, or run the command docs/evidence-format.md names for it)",
+    )
 }
 
 /// Deserializes `bytes[start..end]`, reporting errors at their line in the whole file.
@@ -117,6 +123,9 @@ impl Importer<'_> {
 
     pub(super) fn read<T: DeserializeOwned>(&self, rel: &str) -> Result<Read<T>> {
         match self.src.entry(rel)? {
+            Some(Entry::Json(bytes)) if !self.collected() && bytes.trim_ascii().is_empty() => {
+                Err(empty_file(&self.path(rel)))
+            }
             Some(Entry::Json(bytes)) => {
                 let de = &mut serde_json::Deserializer::from_slice(&bytes);
                 match serde_path_to_error::deserialize(de) {
