@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Exports the evidence safeguard needs from one AWS account with the AWS CLI v2, in the folder
+# Exports the evidence safeguard needs from one AWS account with the AWS CLI (v2, or a recent v1), in the folder
 # layout of docs/evidence-format.md, for `safeguard import DIR` or `safeguard assess DIR`.
 #
 #   scripts/export-aws-evidence.sh OUT_DIR [--profile NAME] [--regions "us-east-1 eu-west-1"] [--lookback-days 90]
@@ -17,7 +17,18 @@
 set -uo pipefail
 
 usage() { echo "usage: $0 OUT_DIR [--profile NAME] [--regions \"r1 r2 ...\"] [--lookback-days N] [--org-profile NAME]" >&2; exit 2; }
+# --help anywhere: the header above, on stdout (never a folder named --help).
+for arg in "$@"; do
+  case "$arg" in
+    -h|--help)
+      sed -n '2,/^set -uo pipefail/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'
+      exit 0 ;;
+  esac
+done
 [ $# -ge 1 ] || usage
+case "$1" in
+  -*) echo "$0: the first argument is the output folder, got option $1" >&2; usage ;;
+esac
 out=$1; shift
 profile=""; regions=""; lookback_days=90; org_profile=""
 while [ $# -gt 0 ]; do
@@ -30,6 +41,11 @@ while [ $# -gt 0 ]; do
   esac
 done
 command -v aws >/dev/null || { echo "$0: the AWS CLI (aws) is not installed" >&2; exit 3; }
+cli_version=$(aws --version 2>&1 | head -n1)
+case "$cli_version" in
+  aws-cli/1.*)
+    echo "note: $cli_version is AWS CLI v1: it works, but AWS recommends v2; a command this v1 lacks is kept as <file>.error naming it" >&2 ;;
+esac
 
 aws_() { if [ -n "$profile" ]; then aws --profile "$profile" --output json "$@"; else aws --output json "$@"; fi; }
 
@@ -50,7 +66,11 @@ save() {
     mv "$dest.tmp" "$dest"; rm -f "$dest.stderr"
   else
     mv "$dest.stderr" "$dest.error"; rm -f "$dest.tmp"
-    echo "  failed: $rel ($(head -c 160 "$dest.error" | tr '\n' ' '))" >&2
+    if grep -q "Invalid choice" "$dest.error"; then
+      echo "  failed: $rel ($cli_version has no such command: upgrade the AWS CLI, v2 preferred)" >&2
+    else
+      echo "  failed: $rel ($(head -c 160 "$dest.error" | tr '\n' ' '))" >&2
+    fi
   fi
 }
 
@@ -71,7 +91,18 @@ append() {
 echo "exporting to $out" >&2
 save sts/caller-identity.json sts get-caller-identity || true
 if [ ! -f "$out/sts/caller-identity.json" ]; then
-  echo "$0: no usable AWS credentials (sts get-caller-identity failed; see $out/sts/caller-identity.json.error)" >&2
+  why="$out/sts/caller-identity.json.error"
+  if grep -qi "specify a region\|NoRegion" "$why"; then
+    echo "$0: no AWS region is configured: set AWS_REGION or AWS_DEFAULT_REGION, or a region in the profile (--regions picks the regions to export, not this one); the credentials were not tried" >&2
+  elif grep -qi "could not be found\|ProfileNotFound" "$why"; then
+    echo "$0: the profile does not exist: $(head -c 200 "$why" | tr '\n' ' ')" >&2
+  elif grep -qi "Unable to locate credentials\|NoCredentials" "$why"; then
+    echo "$0: no AWS credentials: pass --profile, set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run aws sso login" >&2
+  elif grep -qi "Could not connect\|EndpointConnectionError" "$why"; then
+    echo "$0: cannot reach AWS STS: $(head -c 200 "$why" | tr '\n' ' ')" >&2
+  else
+    echo "$0: sts get-caller-identity failed: $(head -c 300 "$why" | tr '\n' ' ')" >&2
+  fi
   exit 3
 fi
 
@@ -203,6 +234,5 @@ if [ -n "$org_profile" ]; then
   fi
 fi
 
-cli_version=$(aws --version 2>&1 | head -n1)
 printf '{\n    "collected_at": "%s",\n    "events_since": "%s",\n    "exported_by": "scripts/export-aws-evidence.sh",\n    "aws_cli": "%s"\n}\n' "$collected_at" "$events_since" "$cli_version" >"$out/export-info.json"
 echo "done: safeguard assess $out" >&2

@@ -106,13 +106,45 @@ pub fn load_catalog(dir: Option<&Path>) -> Result<Catalog> {
 
 /// `--format md,pdf`: the formats named, or all of them.
 pub fn parse_formats(list: &[String]) -> Result<BTreeSet<Format>> {
+    parse_formats_of(list, &Format::ALL, "a package")
+}
+
+/// `--format` for a command that writes only `allowed` (`what` names its output): a format it
+/// does not write is refused, never silently skipped, and so is an empty list.
+pub fn parse_formats_of(
+    list: &[String],
+    allowed: &[Format],
+    what: &str,
+) -> Result<BTreeSet<Format>> {
+    let names = || {
+        allowed
+            .iter()
+            .map(|f| f.name())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     if list.is_empty() {
-        return Ok(Format::ALL.into_iter().collect());
+        return Ok(allowed.iter().copied().collect());
     }
-    list.iter()
+    let wanted: BTreeSet<Format> = list
+        .iter()
         .filter(|s| !s.trim().is_empty())
-        .map(|s| s.parse())
-        .collect()
+        .map(|s| s.trim().parse())
+        .collect::<Result<_>>()?;
+    if wanted.is_empty() {
+        return Err(Error::Usage(format!(
+            "--format is empty: give one or more of {} (comma-separated), or leave it out for all",
+            names()
+        )));
+    }
+    if let Some(f) = wanted.iter().find(|f| !allowed.contains(f)) {
+        return Err(Error::Usage(format!(
+            "--format {}: {what} is written as {} only",
+            f.name(),
+            names()
+        )));
+    }
+    Ok(wanted)
 }
 
 /// Every input a package reads besides the snapshot (formats, catalog, parameters,

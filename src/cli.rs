@@ -179,12 +179,30 @@ enum Command {
     Sign {
         /// The package folder.
         dir: PathBuf,
-        #[command(flatten)]
-        signing: SigningArgs,
+        /// An Ed25519 private key (PKCS#8 PEM, from `safeguard keygen`), as `verify --key`
+        /// takes the public one; `--sign-key` and SAFEGUARD_SIGN_KEY as in assess and run.
+        #[arg(
+            long,
+            value_name = "FILE",
+            visible_alias = "sign-key",
+            conflicts_with = "kms_key",
+            env = "SAFEGUARD_SIGN_KEY"
+        )]
+        key: Option<PathBuf>,
+        /// An AWS KMS key ARN (ECC_NIST_P256, SIGN_VERIFY), as `verify --kms-key` takes it;
+        /// `--sign-kms-key` and SAFEGUARD_SIGN_KMS_KEY as in assess and run.
+        #[arg(
+            long,
+            value_name = "ARN",
+            visible_alias = "sign-kms-key",
+            env = "SAFEGUARD_SIGN_KMS_KEY"
+        )]
+        kms_key: Option<String>,
     },
     /// List the control catalog, or show one control (or check) with its checks and parameters.
     Controls {
-        /// A citation such as 164.312(b), or a check id such as iam.password_policy.
+        /// A citation such as 164.312(b) (§ and case as you like), a section such as 164.312 for
+        /// its controls, or a check id such as iam.password_policy.
         id: Option<String>,
         /// A catalog folder to use instead of the built-in one.
         #[arg(long, value_name = "DIR")]
@@ -193,6 +211,9 @@ enum Command {
         /// tool's mapping to it is answered (docs/coverage.md).
         #[arg(long, conflicts_with = "id")]
         coverage: bool,
+        /// List every check: its id, severity and what it checks.
+        #[arg(long, conflicts_with_all = ["id", "coverage"])]
+        checks: bool,
     },
 }
 
@@ -201,7 +222,7 @@ struct OutputArgs {
     /// Folder the package goes under, as <account>/<UTC timestamp>/.
     #[arg(short, long, value_name = "DIR", default_value = "reports")]
     output: PathBuf,
-    /// Outputs to write, comma-separated: md, pdf, json, csv (default: all).
+    /// Outputs to write, comma-separated: md, pdf, json, csv, oscal (default: all).
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
     format: Vec<String>,
     /// A folder holding report.md.j2 to use instead of the built-in template.
@@ -549,7 +570,8 @@ struct AwsArgs {
     /// Region for signing global calls (else AWS_REGION or the profile's region; us-east-1 by default).
     #[arg(long, value_name = "REGION")]
     region: Option<String>,
-    /// Regions to collect CloudTrail and AWS Config from, comma-separated (default: every enabled region).
+    /// Regions to collect CloudTrail and AWS Config from, comma- or space-separated, each name
+    /// checked (default: every enabled region).
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
     regions: Vec<String>,
     /// Regions collected at once.
@@ -574,11 +596,16 @@ struct AwsArgs {
 }
 
 impl AwsArgs {
-    fn options(&self) -> crate::collect::CollectOptions {
-        crate::collect::CollectOptions {
+    /// The collection options, every region name checked (exit 2 with the name meant).
+    fn options(&self) -> Result<crate::collect::CollectOptions> {
+        if let Some(r) = &self.region {
+            crate::regions::check("--region", r)?;
+        }
+        let regions = crate::regions::parse_list("--regions", &self.regions)?;
+        Ok(crate::collect::CollectOptions {
             profile: self.profile.clone(),
             region: self.region.clone(),
-            regions: (!self.regions.is_empty()).then(|| self.regions.clone()),
+            regions: (!regions.is_empty()).then_some(regions),
             concurrency: self.concurrency,
             call_timeout: std::time::Duration::from_secs(self.call_timeout),
             quiet: self.quiet_collect,
@@ -586,7 +613,7 @@ impl AwsArgs {
             lookback_days: self.lookback_days,
             max_pages: self.max_pages,
             max_attempts: self.max_attempts,
-        }
+        })
     }
 }
 
@@ -847,7 +874,7 @@ fn run(cli: Cli) -> Result<i32> {
             Ok(exit_code_for(&results, fail_on))
         }
         Command::Collect { aws, output } => {
-            let (collection, snapshot) = app::collect_snapshot(&aws.options())?;
+            let (collection, snapshot) = app::collect_snapshot(&aws.options()?)?;
             let bytes = snapshot.to_canonical_json();
             app::write_atomically(&output, &bytes)?;
             crate::say_err!(
@@ -888,7 +915,7 @@ fn run(cli: Cli) -> Result<i32> {
             )?;
             options.signed_by = delivery.signer.as_ref().map(|s| s.key_id());
             let quiet = out.quiet || aws.quiet_collect;
-            let run = crate::org::run::run_org(&aws.options(), &org_options, &options, &|line| {
+            let run = crate::org::run::run_org(&aws.options()?, &org_options, &options, &|line| {
                 // Account and OU names are the organization's text: one line each, inert.
                 if !quiet {
                     eprintln!("{}", crate::text::line(line));
@@ -973,7 +1000,16 @@ fn run(cli: Cli) -> Result<i32> {
         } => {
             let delivery = delivery.delivery(None, None, None)?;
             let phases = crate::phases::Phases::default();
-            let formats = app::parse_formats(&format)?;
+            let formats = app::parse_formats_of(
+                &format,
+                &[
+                    crate::render::Format::Md,
+                    crate::render::Format::Pdf,
+                    crate::render::Format::Json,
+                    crate::render::Format::Csv,
+                ],
+                "a roll-up",
+            )?;
             let found = phases.time("find", || crate::rollup::find(&dirs))?;
             if found.packages.is_empty() && found.ledgers.is_empty() {
                 return Err(crate::error::Error::Usage(format!(
@@ -1030,7 +1066,7 @@ fn run(cli: Cli) -> Result<i32> {
                 inputs.sign.as_ref(),
             )?;
             let (_, snapshot) = timed(&options, "collect", || {
-                app::collect_snapshot(&aws.options())
+                app::collect_snapshot(&aws.options()?)
             })?;
             let results = out.package(&snapshot, &inputs, &options, &delivery)?;
             let partial = !snapshot.gaps.is_empty() && fail_on != FailOn::Never;
@@ -1087,7 +1123,15 @@ fn run(cli: Cli) -> Result<i32> {
             quiet,
         } => {
             let started = std::time::Instant::now();
-            let formats = app::parse_formats(&format)?;
+            let formats = app::parse_formats_of(
+                &format,
+                &[
+                    crate::render::Format::Md,
+                    crate::render::Format::Pdf,
+                    crate::render::Format::Json,
+                ],
+                "a history (besides its chart)",
+            )?;
             let history = crate::history::build(&dir)?;
             if history.runs.is_empty() {
                 for x in &history.excluded {
@@ -1131,10 +1175,14 @@ fn run(cli: Cli) -> Result<i32> {
             );
             Ok(0)
         }
-        Command::Sign { dir, signing } => {
+        Command::Sign { dir, key, kms_key } => {
+            let signing = SigningArgs {
+                sign_key: key,
+                sign_kms_key: kms_key,
+            };
             let Some(signer) = signing.signer(None, None)? else {
                 return Err(crate::error::Error::Usage(
-                    "sign needs --sign-key FILE or --sign-kms-key ARN".into(),
+                    "sign needs --key FILE (an Ed25519 private key from `safeguard keygen`) or --kms-key ARN".into(),
                 ));
             };
             let key = crate::sign::sign_package(&dir, signer.as_ref())?;
@@ -1148,9 +1196,15 @@ fn run(cli: Cli) -> Result<i32> {
             id,
             catalog,
             coverage,
+            checks,
         } => {
             let catalog = app::load_catalog(catalog.as_deref())?;
-            if coverage {
+            if checks {
+                print!(
+                    "{}",
+                    crate::text::terminal(&crate::catalog::describe::list_checks())
+                );
+            } else if coverage {
                 print!(
                     "{}",
                     crate::text::terminal(&crate::catalog::coverage::markdown(&catalog))
@@ -1169,8 +1223,6 @@ fn run(cli: Cli) -> Result<i32> {
     }
 }
 
-/// `safeguard verify`: every hash, and the signature when a key is given; an `s3://` package
-/// is downloaded into a temporary folder and verified there.
 /// Refuses, with what to give instead, a path that is not a package folder: a file (its
 /// manifest.json, say) or a folder without a manifest (reports/, with packages below it).
 fn local_package(target: &std::path::Path) -> Result<()> {
@@ -1201,6 +1253,8 @@ fn local_package(target: &std::path::Path) -> Result<()> {
     Ok(())
 }
 
+/// `safeguard verify`: every hash, and the signature when a key is given; an `s3://` package
+/// is downloaded into a temporary folder and verified there.
 fn verify(
     target: &std::path::Path,
     key: Option<&std::path::Path>,

@@ -25,6 +25,7 @@ pub mod inputs;
 pub mod org;
 pub mod package;
 pub mod phases;
+pub mod regions;
 pub mod render;
 pub mod results;
 pub mod rollup;

@@ -523,8 +523,8 @@ fn controls_lists_and_explains() {
     let t = text(&o);
     assert!(
         t.contains("164.312(b)")
-            && t.contains("cloudtrail.multi_region_logging")
-            && t.contains("(inherited)"),
+            && t.contains("2 check(s) + manual")
+            && t.contains("inherited from AWS (the BAA)"),
         "{t}"
     );
     let o = run(&["controls", "164.312(d)"]);

@@ -145,3 +145,61 @@ fn the_export_script_produces_a_folder_safeguard_assesses() {
     }
     assert_eq!(finding("cloudtrail.root_activity", "root"), "error");
 }
+
+/// The script's own messages: --help is usage, not a folder; a missing region says so rather
+/// than blaming the credentials; missing credentials say what to set; AWS CLI v1 is named.
+#[test]
+fn the_export_script_says_what_is_wrong() {
+    let moto = support::Moto::shared();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let work = tempfile::tempdir().unwrap();
+    let script = |args: &[&str], env: &[(&str, &str)], remove: &[&str]| {
+        let mut c = Command::new("bash");
+        c.arg(root.join("scripts/export-aws-evidence.sh"))
+            .args(args)
+            .current_dir(work.path());
+        moto.aws_env(&mut c);
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        for k in remove {
+            c.env_remove(k);
+        }
+        let out = c.output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, stdout, _) = script(&["--help"], &[], &[]);
+    assert_eq!(code, Some(0));
+    assert!(
+        stdout.contains("OUT_DIR") && stdout.contains("--org-profile"),
+        "{stdout}"
+    );
+    assert!(!work.path().join("--help").exists());
+    let (code, _, stderr) = script(&["--profile", "x"], &[], &[]);
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("the first argument is the output folder"),
+        "{stderr}"
+    );
+
+    let (code, _, stderr) = script(&["noregion"], &[], &["AWS_DEFAULT_REGION", "AWS_REGION"]);
+    assert_eq!(code, Some(3), "{stderr}");
+    assert!(stderr.contains("no AWS region is configured"), "{stderr}");
+    assert!(!stderr.contains("no AWS credentials"), "{stderr}");
+    let (code, _, stderr) = script(
+        &["nocreds"],
+        &[("AWS_EC2_METADATA_DISABLED", "true")],
+        &["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"],
+    );
+    assert_eq!(code, Some(3), "{stderr}");
+    assert!(
+        stderr.contains("no AWS credentials: pass --profile"),
+        "{stderr}"
+    );
+    // The tests' AWS CLI is v1 (PyPI has no v2): named, and it works.
+    assert!(stderr.contains("is AWS CLI v1"), "{stderr}");
+}

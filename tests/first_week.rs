@@ -533,3 +533,59 @@ fn wrong_folders_and_files_say_what_to_give() {
         assert!(!tmp.path().join("y").exists());
     }
 }
+
+#[test]
+fn regions_controls_and_keys_are_named_the_way_users_write_them() {
+    // Regions: each name checked before any call, the one meant named.
+    for (given, expect) in [
+        ("eu-wst-1", "did you mean \"eu-west-1\""),
+        ("us-east-1,US-EAST-2", "did you mean \"us-east-2\""),
+        ("useast1", "did you mean \"us-east-1\""),
+    ] {
+        let out = safeguard()
+            .args(["collect", "--regions", given, "-o", "/dev/null"])
+            .env_remove("AWS_PROFILE")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{given}: {}", text(&out));
+        assert!(text(&out).contains(expect), "{given}: {}", text(&out));
+    }
+    let out = safeguard()
+        .args(["collect", "--region", "eu-wst-1", "-o", "/dev/null"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+
+    // Controls: §, case and a section prefix; did-you-mean for checks; --checks lists them.
+    let show = |args: &[&str]| {
+        let out = safeguard().arg("controls").args(args).output().unwrap();
+        (out.status.code(), text(&out))
+    };
+    let (code, t) = show(&["§164.312(B)"]);
+    assert_eq!(code, Some(0), "{t}");
+    assert!(t.starts_with("164.312(b) — Audit controls"), "{t}");
+    let (_, t) = show(&["164.312"]);
+    assert!(
+        t.contains("164.312(a)(1)") && t.contains("164.312(e)(1)") && !t.contains("164.308"),
+        "{t}"
+    );
+    let (_, t) = show(&["IAM.Password_Policy"]);
+    assert!(t.starts_with("iam.password_policy — "), "{t}");
+    let (code, t) = show(&["iam.pasword_policy"]);
+    assert_eq!(code, Some(2));
+    assert!(t.contains("did you mean \"iam.password_policy\""), "{t}");
+    let (_, t) = show(&["--checks"]);
+    assert!(
+        t.contains("iam.privilege_escalation") && t.contains("high"),
+        "{t}"
+    );
+    // The list's columns never run into each other: the title column is cut, with a space after.
+    let (_, t) = show(&[]);
+    for line in t.lines().skip(1) {
+        let decided = &line.chars().skip(22 + 1 + 12 + 1 + 45).collect::<String>();
+        assert!(
+            line.chars().nth(22 + 1 + 12 + 1 + 44) == Some(' ') && !decided.is_empty(),
+            "{line}"
+        );
+    }
+}

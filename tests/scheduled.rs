@@ -928,12 +928,12 @@ fn signatures_catch_every_tampering() {
             "re-signed by another key"
         );
     }
-    // A tampered package is not signed.
+    // A tampered package is not signed. (`sign --key` names the key as `verify --key` does.)
     let out = run(safeguard()
         .current_dir(t)
         .arg("sign")
         .arg(&r)
-        .args(["--sign-key", "k.key"]));
+        .args(["--key", "k.key"]));
     assert_eq!(
         out.status.code(),
         Some(0),

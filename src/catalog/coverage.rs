@@ -13,7 +13,7 @@ pub fn markdown(catalog: &Catalog) -> String {
         "# HIPAA Security Rule coverage\n\n\
          Generated from `controls/*.yaml` by `UPDATE_DOCS=1 cargo test --test docs`, and printed by\n\
          `safeguard controls --coverage`; do not edit by hand.\n\n\
-         Each citation of 45 CFR §164.308, §164.310, §164.312 and §164.316 is listed with the automated\n\
+         Each citation of 45 CFR §164.308, §164.310, §164.312, §164.314 and §164.316 is listed with the automated\n\
          checks that evidence it, whether a person must attest a part of it, and — one column per\n\
          anchor tool — every mapping that tool makes to the citation and how safeguard answers it:\n\
          with a check, with the manual part (an attestation), or declined (reason below).\n\n",
@@ -28,7 +28,7 @@ pub fn markdown(catalog: &Catalog) -> String {
     let mappings: Vec<_> = controls.iter().flat_map(|c| &c.anchors).collect();
     let count = |f: fn(&AnchorAnswer) -> bool| mappings.iter().filter(|m| f(&m.answer)).count();
     s.push_str(&format!(
-        "{} citations: {automated} evidenced by automated checks, {manual_only} by attestation only, {inherited} inherited from AWS (not applicable unless attested).\n\
+        "{} citations: {automated} evidenced by automated checks, {manual_only} by attestation only, {inherited} inherited from AWS under the BAA (`inherited` until an attestation that the BAA is executed makes them `pass`).\n\
          {} anchor mappings: {} answered by a check, {} by the manual part, {} declined.\n\n",
         controls.len(),
         mappings.len(),

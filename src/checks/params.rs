@@ -113,11 +113,24 @@ impl Params {
                 ),
             ));
         };
-        // `--set x.accounts=111122223333` reads as a number; a string parameter takes it as text.
+        // One reading for `--set` and `--config`: a value is taken as the parameter's declared
+        // type when its text says one (`--set x.accounts=111122223333` is text for a string
+        // parameter; `yes`, `"14"` are a boolean and a number for those parameters).
         let value = match (spec.default, value) {
             (ParamDefault::Str(_), ParamValue::Int(_) | ParamValue::Bool(_)) => {
                 ParamValue::Str(value.to_string())
             }
+            (ParamDefault::Bool(_), ParamValue::Str(s)) => {
+                match s.trim().to_ascii_lowercase().as_str() {
+                    "true" | "yes" | "on" => ParamValue::Bool(true),
+                    "false" | "no" | "off" => ParamValue::Bool(false),
+                    _ => value.clone(),
+                }
+            }
+            (ParamDefault::Int { .. }, ParamValue::Str(s)) => match s.trim().parse::<i64>() {
+                Ok(i) => ParamValue::Int(i),
+                Err(_) => value.clone(),
+            },
             _ => value.clone(),
         };
         let ok = matches!(
@@ -130,9 +143,13 @@ impl Params {
             return Err((
                 Code::ParameterType,
                 format!(
-                    "{}.{name} expects {}, got {value:?}",
+                    "{}.{name} expects {}, got {}",
                     info.id,
-                    kind(spec.default)
+                    kind(spec.default),
+                    match &value {
+                        ParamValue::Str(s) => format!("{s:?}"),
+                        other => other.to_string(),
+                    }
                 ),
             ));
         }
@@ -190,7 +207,7 @@ impl Params {
 fn kind(d: ParamDefault) -> &'static str {
     match d {
         ParamDefault::Int { .. } => "an integer",
-        ParamDefault::Bool(_) => "true or false",
+        ParamDefault::Bool(_) => "true or false (yes/no and on/off are read alike)",
         ParamDefault::Str(_) => "a string",
     }
 }

@@ -387,6 +387,7 @@ pub(super) async fn iam_events(
         aws_sdk_cloudtrail::config::Builder::from(config)
             .region(Region::new(region.to_string()))
             .interceptor(counter.clone())
+            .retry_classifier(crate::collect::retry::NotImplemented)
             .build(),
     );
     lookup_events(
@@ -426,6 +427,7 @@ async fn log_groups(
         aws_sdk_cloudwatchlogs::config::Builder::from(config)
             .region(Region::new(region.to_string()))
             .interceptor(counter.clone())
+            .retry_classifier(crate::collect::retry::NotImplemented)
             .build(),
     );
     let (mut groups, mut filters) = (Vec::new(), Vec::new());
@@ -482,6 +484,7 @@ async fn log_groups(
         aws_sdk_cloudwatch::config::Builder::from(config)
             .region(Region::new(region.to_string()))
             .interceptor(counter.clone())
+            .retry_classifier(crate::collect::retry::NotImplemented)
             .build(),
     );
     let mut alarms = Vec::new();
@@ -518,6 +521,7 @@ pub(super) async fn region(
         aws_sdk_cloudtrail::config::Builder::from(config)
             .region(Region::new(region.to_string()))
             .interceptor(counter.clone())
+            .retry_classifier(crate::collect::retry::NotImplemented)
             .build(),
     );
     match ct
@@ -597,6 +601,7 @@ pub(super) async fn region(
         aws_sdk_config::config::Builder::from(config)
             .region(Region::new(region.to_string()))
             .interceptor(counter.clone())
+            .retry_classifier(crate::collect::retry::NotImplemented)
             .build(),
     );
     match cfg.describe_configuration_recorders().send().await {

@@ -8,6 +8,7 @@
 pub mod caller;
 mod calls;
 pub mod organizations;
+pub mod retry;
 mod shapes;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -175,6 +176,7 @@ pub async fn collect_with(
     let sts = aws_sdk_sts::Client::from_conf(
         aws_sdk_sts::config::Builder::from(&config)
             .interceptor(counter.clone())
+            .retry_classifier(crate::collect::retry::NotImplemented)
             .build(),
     );
     let identity = sts
@@ -252,6 +254,7 @@ pub async fn collect_with(
     let iam = aws_sdk_iam::Client::from_conf(
         aws_sdk_iam::config::Builder::from(&config)
             .interceptor(counter.clone())
+            .retry_classifier(crate::collect::retry::NotImplemented)
             .build(),
     );
     // On a terminal: a progress bar (one step for IAM, one per region); elsewhere plain lines.
@@ -381,6 +384,7 @@ async fn enabled_regions(
     let client = aws_sdk_account::Client::from_conf(
         aws_sdk_account::config::Builder::from(config)
             .interceptor(counter.clone())
+            .retry_classifier(crate::collect::retry::NotImplemented)
             .build(),
     );
     let mut pages = client

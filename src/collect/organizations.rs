@@ -53,6 +53,7 @@ impl Hub {
         let client = Client::from_conf(
             aws_sdk_organizations::config::Builder::from(config)
                 .interceptor(counter.clone())
+                .retry_classifier(crate::collect::retry::NotImplemented)
                 .build(),
         );
         let out = client.describe_organization().send().await.map_err(|e| {

@@ -1,5 +1,5 @@
-//! The trend chart: failing controls (left axis) and failing findings (right axis), one point
-//! per run, drawn with plotters as SVG (text as text) and as PNG (text drawn with the embedded
+//! The trend chart: failing controls and failing findings, one panel each with its own scale,
+//! over a time axis (each run at its collection time), drawn with plotters as SVG (text as text) and as PNG (text drawn with the embedded
 //! DejaVu Sans). The same history gives the same bytes.
 
 use plotters::coord::Shift;
@@ -79,7 +79,6 @@ where
     // Both backends measure text with the registered font to lay the chart out.
     register_font();
     root.fill(&WHITE).map_err(plot_err)?;
-    let n = h.runs.len();
     let failing_controls: Vec<usize> = h
         .runs
         .iter()
@@ -91,108 +90,117 @@ where
         })
         .collect();
     let failing_findings: Vec<usize> = h.runs.iter().map(|r| r.failing_findings).collect();
-    let top = |v: &[usize]| {
-        (v.iter().copied().max().unwrap_or(0) as f64 * 1.15)
-            .max(4.0)
-            .ceil()
-    };
-    let x_max = (n.max(2) - 1) as f64;
-    let dates: Vec<String> = h
+    // A time axis: each run at its collection time, in days since the first, so that a gap of
+    // a month looks like one and two runs a day apart sit close.
+    let times: Vec<chrono::DateTime<chrono::Utc>> = h
         .runs
         .iter()
-        .map(|r| {
-            r.collected_at
-                .get(..10)
-                .unwrap_or(&r.collected_at)
-                .to_string()
-        })
+        .filter_map(|r| chrono::DateTime::parse_from_rfc3339(&r.collected_at).ok())
+        .map(|t| t.with_timezone(&chrono::Utc))
         .collect();
-    let mut chart = ChartBuilder::on(root)
-        .caption(
-            format!(
-                "Account {}: failing controls and findings per run",
-                h.account
-            ),
-            ("sans-serif", 20),
-        )
-        .margin(14)
-        .x_label_area_size(44)
-        .y_label_area_size(56)
-        .right_y_label_area_size(64)
-        .build_cartesian_2d(-0.3f64..x_max + 0.3, 0f64..top(&failing_controls))
-        .map_err(plot_err)?
-        .set_secondary_coord(-0.3f64..x_max + 0.3, 0f64..top(&failing_findings));
-    let label = |x: &f64| {
-        let i = x.round();
-        if (x - i).abs() > 1e-6 || i < 0.0 {
-            return String::new();
-        }
-        dates.get(i as usize).cloned().unwrap_or_default()
+    let first = times.first().copied().unwrap_or_default();
+    let days: Vec<f64> = times
+        .iter()
+        .map(|t| (*t - first).num_seconds() as f64 / 86_400.0)
+        .collect();
+    let span = days.last().copied().unwrap_or(0.0);
+    // Room either side of the first and last run (a single run, or runs at one instant, still
+    // get an axis a day wide).
+    let pad = (span * 0.04).max(0.5);
+    let x_range = -pad..span + pad;
+    let date_label = move |x: &f64| {
+        let t = first + chrono::Duration::seconds((x * 86_400.0).round() as i64);
+        t.format("%Y-%m-%d").to_string()
     };
-    chart
-        .configure_mesh()
-        .x_labels(n.clamp(2, 8))
-        .x_label_formatter(&label)
-        .y_label_formatter(&|y| format!("{y:.0}"))
-        .x_desc("Collected (UTC date)")
-        .y_desc("Failing controls")
-        .label_style(("sans-serif", 13))
-        .axis_desc_style(("sans-serif", 14))
-        .light_line_style(WHITE)
-        .draw()
+    let title = format!(
+        "Account {}: {} run(s), failing controls and failing findings",
+        h.account,
+        h.runs.len()
+    );
+    let (head, body) = root.split_vertically(34);
+    head.titled(&title, ("sans-serif", 20)).map_err(plot_err)?;
+    // One panel per measure, each with its own scale: two quantities never share an axis.
+    let (upper, lower) = body.split_vertically((HEIGHT - 34) / 2);
+    panel(
+        &upper,
+        &days,
+        &failing_controls,
+        x_range.clone(),
+        &date_label,
+        "Failing controls",
+        CONTROLS,
+        false,
+    )?;
+    panel(
+        &lower,
+        &days,
+        &failing_findings,
+        x_range,
+        &date_label,
+        "Failing findings",
+        FINDINGS,
+        true,
+    )?;
+    root.present().map_err(plot_err)?;
+    Ok(())
+}
+
+/// One measure over time: its own y scale from zero, a marker per run while they stay apart,
+/// the dates on the x axis (named only on the lower panel).
+#[allow(clippy::too_many_arguments)]
+fn panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    days: &[f64],
+    values: &[usize],
+    x_range: std::ops::Range<f64>,
+    date_label: &dyn Fn(&f64) -> String,
+    name: &str,
+    colour: RGBColor,
+    bottom: bool,
+) -> Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    let top = (values.iter().copied().max().unwrap_or(0) as f64 * 1.15)
+        .max(4.0)
+        .ceil();
+    let mut chart = ChartBuilder::on(area)
+        .margin_left(14)
+        .margin_right(24)
+        .margin_top(6)
+        .margin_bottom(4)
+        .x_label_area_size(if bottom { 40 } else { 22 })
+        .y_label_area_size(56)
+        .build_cartesian_2d(x_range, 0f64..top)
         .map_err(plot_err)?;
-    chart
-        .configure_secondary_axes()
-        .y_desc("Failing findings")
+    let mut mesh = chart.configure_mesh();
+    mesh.x_labels(6)
+        .x_label_formatter(date_label)
+        .y_labels(5)
         .y_label_formatter(&|y| format!("{y:.0}"))
-        .label_style(("sans-serif", 13))
-        .axis_desc_style(("sans-serif", 14))
-        .draw()
-        .map_err(plot_err)?;
-    let controls: Vec<(f64, f64)> = failing_controls
+        .y_desc(name)
+        .label_style(("sans-serif", 12))
+        .axis_desc_style(("sans-serif", 13))
+        .light_line_style(WHITE);
+    if bottom {
+        mesh.x_desc("Collected (UTC date)");
+    }
+    mesh.draw().map_err(plot_err)?;
+    let points: Vec<(f64, f64)> = days
         .iter()
-        .enumerate()
-        .map(|(i, v)| (i as f64, *v as f64))
-        .collect();
-    let findings: Vec<(f64, f64)> = failing_findings
-        .iter()
-        .enumerate()
-        .map(|(i, v)| (i as f64, *v as f64))
+        .zip(values)
+        .map(|(d, v)| (*d, *v as f64))
         .collect();
     chart
-        .draw_series(LineSeries::new(controls.clone(), CONTROLS.stroke_width(2)))
-        .map_err(plot_err)?
-        .label("Failing controls (left)")
-        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], CONTROLS.stroke_width(2)));
-    // A marker per run while they stay apart; past that the lines carry it.
-    let radius = if n <= 60 { 3 } else { 0 };
+        .draw_series(LineSeries::new(points.clone(), colour.stroke_width(2)))
+        .map_err(plot_err)?;
+    let radius = if points.len() <= 60 { 3 } else { 0 };
     chart
         .draw_series(
-            controls
+            points
                 .iter()
-                .map(|p| Circle::new(*p, radius, CONTROLS.filled())),
+                .map(|p| Circle::new(*p, radius, colour.filled())),
         )
         .map_err(plot_err)?;
-    chart
-        .draw_secondary_series(LineSeries::new(findings.clone(), FINDINGS.stroke_width(2)))
-        .map_err(plot_err)?
-        .label("Failing findings (right)")
-        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], FINDINGS.stroke_width(2)));
-    chart
-        .draw_secondary_series(
-            findings
-                .iter()
-                .map(|p| Circle::new(*p, radius, FINDINGS.filled())),
-        )
-        .map_err(plot_err)?;
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .label_font(("sans-serif", 13))
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .draw()
-        .map_err(plot_err)?;
-    root.present().map_err(plot_err)?;
     Ok(())
 }

@@ -296,9 +296,20 @@ fn virtual_mfa_seeds_never_reach_the_snapshot() {
 fn a_folder_that_is_not_an_export_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let (msg, _) = bad_input(dir.path());
-    assert!(msg.contains("cannot tell which account"), "{msg}");
+    assert!(
+        msg.contains("does not look like an AWS CLI export folder"),
+        "{msg}"
+    );
     let (msg, _) = bad_input(&dir.path().join("nope"));
     assert!(msg.contains("not a folder"), "{msg}");
+    // An export's own subfolder: its parent is named.
+    let export = copy_example();
+    let (msg, _) = bad_input(&export.path().join("cloudtrail"));
+    assert!(msg.contains("its parent does"), "{msg}");
+    // An export with a top-level folder but no identity: the account cannot be told.
+    std::fs::create_dir_all(dir.path().join("iam")).unwrap();
+    let (msg, _) = bad_input(dir.path());
+    assert!(msg.contains("cannot tell which account"), "{msg}");
 }
 
 #[test]

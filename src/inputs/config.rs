@@ -251,6 +251,39 @@ mod tests {
         load(&p)
     }
 
+    /// `--set` and `--config` read a value alike: `yes`/`no`, `on`/`off` for a boolean, a
+    /// quoted number for an integer; a message quotes what it got, never a Rust Debug form.
+    #[test]
+    fn set_and_config_agree_on_booleans_and_numbers() {
+        let info = crate::checks::find("iam.password_policy").unwrap().info();
+        for (raw, yaml) in [
+            ("yes", "yes"),
+            ("on", "\"on\""),
+            ("No", "\"No\""),
+            ("14", "\"14\""),
+        ] {
+            let name = if raw == "14" {
+                "min_length"
+            } else {
+                "require_symbols"
+            };
+            let (_, _, from_set) =
+                checks::parse_param_override(&format!("iam.password_policy.{name}={raw}")).unwrap();
+            let set = Params::resolve(info, Some(&BTreeMap::from([(name.to_string(), from_set)])))
+                .unwrap();
+            let c = load_text(&format!(
+                "parameters:\n  iam.password_policy:\n    {name}: {yaml}\n"
+            ))
+            .unwrap();
+            let config = Params::resolve(info, Some(&c.params["iam.password_policy"])).unwrap();
+            assert_eq!(set, config, "{raw}");
+        }
+        let e = load_text("parameters:\n  iam.password_policy:\n    require_symbols: maybe\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("got \"maybe\"") && !e.contains("Str("), "{e}");
+    }
+
     #[test]
     fn values_are_typed_and_lists_joined() {
         let c = load_text("parameters:\n  iam.user_unused_credentials:\n    max_unused_days: 45\n  cloudtrail.s3_data_events:\n    phi_buckets: [a, b]\n").unwrap();

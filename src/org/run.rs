@@ -101,6 +101,7 @@ async fn run_async(
     let sts = aws_sdk_sts::Client::from_conf(
         aws_sdk_sts::config::Builder::from(&hub_config)
             .interceptor(counter.clone())
+            .retry_classifier(crate::collect::retry::NotImplemented)
             .build(),
     );
     let me = sts.get_caller_identity().send().await.map_err(|e| {

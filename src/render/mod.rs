@@ -33,6 +33,17 @@ impl Format {
         Format::Oscal,
     ];
 
+    /// What `--format` calls it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Md => "md",
+            Format::Pdf => "pdf",
+            Format::Json => "json",
+            Format::Csv => "csv",
+            Format::Oscal => "oscal",
+        }
+    }
+
     pub fn file_name(self) -> &'static str {
         match self {
             Format::Md => "report.md",

@@ -159,7 +159,14 @@ pub fn summary_screen(results: &Results, dir: &Path, screen: Screen) -> String {
     }
 
     if !screen.verbose && (failing.len() > LISTED || gaps.len() > LISTED) {
-        lines.push("(-v lists every failing check and gap; report.md has them all)".into());
+        // Name a file the package has: --format may have left report.md out.
+        let all = ["report.md", "report.pdf", "results.json", "results.csv"]
+            .into_iter()
+            .find(|f| dir.join(f).is_file())
+            .unwrap_or("the package");
+        lines.push(format!(
+            "(-v lists every failing check and gap; {all} has them all)"
+        ));
     }
     lines.push(String::new());
     lines.push(format!("package: {}", dir.display()));
