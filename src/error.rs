@@ -220,6 +220,8 @@ pub enum Code {
     Choice,
     /// A waiver whose resource pattern matches every resource, without `all_resources: true`.
     AllResources,
+    /// The file's structure: an unknown or missing field, a value of the wrong kind.
+    Structure,
 }
 
 impl Code {
@@ -234,6 +236,7 @@ impl Code {
             Code::Inconsistent => "inconsistent",
             Code::Date => "date",
             Code::Empty => "empty",
+            Code::Structure => "structure",
             Code::EvidenceFile => "evidence-file",
             Code::EventScope => "event-scope",
             Code::Validity => "validity",

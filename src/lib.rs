@@ -29,6 +29,7 @@ pub mod regions;
 pub mod render;
 pub mod results;
 pub mod rollup;
+pub mod shape;
 pub mod sign;
 pub mod snapshot;
 pub mod text;

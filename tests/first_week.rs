@@ -589,3 +589,62 @@ fn regions_controls_and_keys_are_named_the_way_users_write_them() {
         );
     }
 }
+
+/// A YAML file's structural mistakes (unknown fields, missing ones, the wrong kind of value)
+/// are all reported at once, each at its line and column, with the field meant.
+#[test]
+fn yaml_structure_problems_are_reported_together() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |flag: &str, yaml: &str| {
+        let p = tmp.path().join("input.yaml");
+        std::fs::write(&p, yaml).unwrap();
+        let out = safeguard()
+            .args(["demo", "-q", "-o"])
+            .arg(tmp.path().join("out"))
+            .arg(flag)
+            .arg(&p)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+        assert!(!tmp.path().join("out").exists());
+        text(&out)
+    };
+    let t = run(
+        "--config",
+        "paramters:\n  iam.password_policy:\n    min_length: 14\ngovernance:\n  waiver_max_day: 30\nreport: Dana\n",
+    );
+    assert!(t.contains("input.yaml:1:1: unknown field \"paramters\" in the top level; did you mean \"parameters\"?"), "{t}");
+    assert!(t.contains("input.yaml:5:3: unknown field \"waiver_max_day\" in governance; did you mean \"waiver_max_days\"?"), "{t}");
+    assert!(
+        t.contains("input.yaml:6:9: report is a single value, expected a mapping"),
+        "{t}"
+    );
+    assert!(t.contains("3 problems"), "{t}");
+    // A waivers file without its top-level key.
+    let t = run(
+        "--waivers",
+        "- check: iam.user_console_mfa\n  resource: x\n",
+    );
+    assert!(
+        t.contains("the top level is a list, expected a mapping"),
+        "{t}"
+    );
+    let t = run("--waivers", "waiver:\n  - check: x\n");
+    assert!(
+        t.contains("unknown field \"waiver\" in the top level; did you mean \"waivers\"?"),
+        "{t}"
+    );
+    assert!(
+        t.contains("the top level lacks the field \"waivers\""),
+        "{t}"
+    );
+    // Bad indentation: where, and the usual cause.
+    let t = run(
+        "--attestations",
+        "attestations:\n  - control: 164.308(a)(2)\n     statement: x\n",
+    );
+    assert!(
+        t.contains("input.yaml:3:") && t.contains("not valid YAML") && t.contains("indent"),
+        "{t}"
+    );
+}

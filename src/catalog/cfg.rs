@@ -3,6 +3,43 @@
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
+use crate::shape::{Shape, optional, required};
+
+/// A catalog file's structure, field for field as [`CatalogFile`] and its parts take them.
+pub const SHAPE: Shape = Shape::Record(&[
+    required("controls", &Shape::List(&CONTROL)),
+    optional("decisions", &Shape::List(&DECISION)),
+]);
+const DECISION: Shape = Shape::Record(&[
+    required("topic", &Shape::Scalar),
+    required("anchors", &Shape::Scalar),
+    required("default", &Shape::Scalar),
+    required("parameter", &Shape::Scalar),
+]);
+const CONTROL: Shape = Shape::Record(&[
+    required("id", &Shape::Scalar),
+    required("title", &Shape::Scalar),
+    required("safeguard", &Shape::Scalar),
+    required("requirement", &Shape::Scalar),
+    required("summary", &Shape::Scalar),
+    optional("checks", &Shape::List(&MAPPING)),
+    optional("manual", &Shape::Scalar),
+    optional("inherited", &Shape::Scalar),
+    optional("anchors", &Shape::List(&ANCHOR)),
+]);
+const MAPPING: Shape = Shape::Record(&[
+    required("check", &Shape::Scalar),
+    required("role", &Shape::Scalar),
+    required("why", &Shape::Scalar),
+]);
+const ANCHOR: Shape = Shape::Record(&[
+    required("mapping", &Shape::Scalar),
+    required("tools", &Shape::List(&Shape::Scalar)),
+    optional("by", &Shape::Scalar),
+    optional("manual", &Shape::Scalar),
+    optional("declined", &Shape::Scalar),
+]);
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CatalogFile {
@@ -173,5 +210,20 @@ impl Requirement {
             Requirement::Required => "required",
             Requirement::Addressable => "addressable",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shape::{field_names, fields_of};
+
+    #[test]
+    fn the_shape_names_the_fields_serde_takes() {
+        assert_eq!(field_names(&SHAPE), fields_of::<CatalogFile>());
+        assert_eq!(field_names(&DECISION), fields_of::<DecisionEntry>());
+        assert_eq!(field_names(&CONTROL), fields_of::<ControlEntry>());
+        assert_eq!(field_names(&MAPPING), fields_of::<MappingEntry>());
+        assert_eq!(field_names(&ANCHOR), fields_of::<AnchorEntry>());
     }
 }

@@ -153,6 +153,7 @@ impl Catalog {
         let mut decisions = Vec::new();
         let mut seen: BTreeMap<String, String> = BTreeMap::new();
         for (path, text) in &files {
+            crate::shape::check(path, text, &cfg::SHAPE, "a catalog file (controls: a list)")?;
             let parsed: cfg::CatalogFile =
                 serde_saphyr::from_str(text).map_err(|e| crate::error::yaml_error(path, &e))?;
             // Every problem of a file at once; a file with problems stops the load after it.
@@ -447,8 +448,16 @@ mod tests {
         let err = load(&GOOD.replace("summary:", "sumary:"))
             .unwrap_err()
             .to_string();
-        assert!(err.starts_with("controls/test.yaml:6:"), "{err}");
-        assert!(err.contains("sumary"), "{err}");
+        // Both halves of the typo at once: the unknown field (with the one meant) and the
+        // field it leaves missing.
+        assert!(
+            err.contains("controls/test.yaml:6:5: unknown field \"sumary\" in controls, item 1; did you mean \"summary\"?"),
+            "{err}"
+        );
+        assert!(
+            err.contains("controls, item 1 lacks the field \"summary\""),
+            "{err}"
+        );
 
         let err = load(&GOOD.replace("safeguard: technical", "safeguard: magical"))
             .unwrap_err()

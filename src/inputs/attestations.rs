@@ -36,7 +36,22 @@ use serde_saphyr::Spanned;
 use super::{date, parse, text};
 use crate::catalog::{Catalog, Requirement};
 use crate::error::{Code, Diagnostics, Result, did_you_mean, yaml_at};
+use crate::shape::{Shape, optional, required};
 use crate::snapshot::sha256_hex;
+
+/// The file's structure, field for field as [`AttestationsFile`] and [`Entry`] take them.
+const SHAPE: Shape = Shape::Record(&[required("attestations", &Shape::List(&ENTRY))]);
+const ENTRY: Shape = Shape::Record(&[
+    required("control", &Shape::Scalar),
+    required("statement", &Shape::Scalar),
+    required("attested_by", &Shape::Scalar),
+    required("date", &Shape::Scalar),
+    required("expires", &Shape::Scalar),
+    optional("evidence", &Shape::List(&Shape::Scalar)),
+    optional("decision", &Shape::Scalar),
+    optional("rationale", &Shape::Scalar),
+    optional("measure", &Shape::Scalar),
+]);
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -274,7 +289,8 @@ impl Loaded {
 /// The attestations file, with the evidence files it names read and hashed; every problem in
 /// it at once.
 pub fn load(path: &Path, catalog: &Catalog, limits: EvidenceLimits) -> Result<Loaded> {
-    let (source, file): (String, AttestationsFile) = parse(path)?;
+    let (source, file): (String, AttestationsFile) =
+        parse(path, &SHAPE, "an attestations file (attestations: a list)")?;
     let base = path.parent().unwrap_or(Path::new("."));
     let mut diags = Diagnostics::new(path);
     let mut out = Loaded {
@@ -508,6 +524,13 @@ mod tests {
     const ONE: &str = "attestations:\n  - control: \"164.308(a)(1)(ii)(A)\"\n    statement: Risk analysis done.\n    attested_by: Dana Reyes, Security Officer\n    date: 2026-09-15\n    expires: 2027-09-15\n    evidence:\n      - https://wiki.example.org/ra\n      - ra.pdf\n";
 
     #[test]
+    fn the_shape_names_the_fields_serde_takes() {
+        use crate::shape::{field_names, fields_of};
+        assert_eq!(field_names(&SHAPE), fields_of::<AttestationsFile>());
+        assert_eq!(field_names(&ENTRY), fields_of::<Entry>());
+    }
+
+    #[test]
     fn files_are_copied_and_hashed_urls_kept() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("ra.pdf"), b"%PDF risk analysis").unwrap();
@@ -575,7 +598,7 @@ mod tests {
         );
         let e = err(&ONE.replace("attested_by", "attested"));
         assert!(
-            e.contains("attestations.yaml:4:5: unknown field `attested`"),
+            e.contains("attestations.yaml:4:5: unknown field \"attested\" in attestations, item 1; did you mean \"attested_by\"?"),
             "{e}"
         );
         // Three mistakes in one file: all three reported, in file order.

@@ -25,6 +25,27 @@ use serde_saphyr::Spanned;
 use super::parse;
 use crate::checks::{self, ParamValue, Params};
 use crate::error::{Code, Diagnostics, Result, did_you_mean, yaml_at};
+use crate::shape::{Shape, optional};
+
+/// The file's structure, field for field as [`File`] and its parts take them.
+const SHAPE: Shape = Shape::Record(&[
+    optional("parameters", &Shape::Map(&Shape::Map(&Shape::ScalarOrList))),
+    optional("report", &REPORT),
+    optional("governance", &GOVERNANCE),
+    optional("sign", &SIGN),
+]);
+const REPORT: Shape = Shape::Record(&[
+    optional("prepared_by", &Shape::Scalar),
+    optional("organization", &Shape::Scalar),
+]);
+const GOVERNANCE: Shape = Shape::Record(&[
+    optional("attestation_max_days", &Shape::Scalar),
+    optional("waiver_max_days", &Shape::Scalar),
+]);
+const SIGN: Shape = Shape::Record(&[
+    optional("key", &Shape::Scalar),
+    optional("kms_key", &Shape::Scalar),
+]);
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -141,7 +162,7 @@ pub struct ConfigFile {
 
 /// The config file, every problem in it reported at once.
 pub fn load(path: &Path) -> Result<ConfigFile> {
-    let (source, file): (String, File) = parse(path)?;
+    let (source, file): (String, File) = parse(path, &SHAPE, "a configuration file")?;
     let mut diags = Diagnostics::new(path);
     let mut params: BTreeMap<String, BTreeMap<String, ParamValue>> = BTreeMap::new();
     for (check, values) in file.parameters {
@@ -253,6 +274,15 @@ mod tests {
 
     /// `--set` and `--config` read a value alike: `yes`/`no`, `on`/`off` for a boolean, a
     /// quoted number for an integer; a message quotes what it got, never a Rust Debug form.
+    #[test]
+    fn the_shape_names_the_fields_serde_takes() {
+        use crate::shape::{field_names, fields_of};
+        assert_eq!(field_names(&SHAPE), fields_of::<File>());
+        assert_eq!(field_names(&REPORT), fields_of::<Report>());
+        assert_eq!(field_names(&GOVERNANCE), fields_of::<Governance>());
+        assert_eq!(field_names(&SIGN), fields_of::<Sign>());
+    }
+
     #[test]
     fn set_and_config_agree_on_booleans_and_numbers() {
         let info = crate::checks::find("iam.password_policy").unwrap().info();

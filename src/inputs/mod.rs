@@ -22,9 +22,15 @@ pub use attestations::{Attestation, EvidenceRef};
 pub use config::ConfigFile;
 pub use waivers::Waiver;
 
-/// The file's text, parsed as `T`, with YAML errors located.
-fn parse<T: DeserializeOwned>(path: &Path) -> Result<(String, T)> {
+/// The file's text, its structure checked against `shape` (every problem at once), then
+/// parsed as `T`, with YAML errors located. `what` names the file in a message.
+fn parse<T: DeserializeOwned>(
+    path: &Path,
+    shape: &crate::shape::Shape,
+    what: &str,
+) -> Result<(String, T)> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    crate::shape::check(path, &text, shape, what)?;
     let value = serde_saphyr::from_str(&text).map_err(|e| crate::error::yaml_error(path, &e))?;
     Ok((text, value))
 }

@@ -36,6 +36,7 @@ use std::path::Path;
 use super::{date, parse, text};
 use crate::checks;
 use crate::error::{Code, Diagnostic, Diagnostics, Result, did_you_mean, yaml_at};
+use crate::shape::{Shape, optional, required};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -64,6 +65,23 @@ struct Entry {
     #[serde(default)]
     events_before: Option<Spanned<String>>,
 }
+
+/// The file's structure, field for field as [`WaiversFile`] and [`Entry`] take them.
+const SHAPE: Shape = Shape::Record(&[required("waivers", &Shape::List(&ENTRY))]);
+const ENTRY: Shape = Shape::Record(&[
+    required("check", &Shape::Scalar),
+    required("resource", &Shape::Scalar),
+    required("justification", &Shape::Scalar),
+    required("approved_by", &Shape::Scalar),
+    required("approved_on", &Shape::Scalar),
+    required("risk", &Shape::Scalar),
+    required("expires", &Shape::Scalar),
+    optional("ticket", &Shape::Scalar),
+    optional("compensating_control", &Shape::Scalar),
+    optional("all_resources", &Shape::Scalar),
+    optional("event_id", &Shape::Scalar),
+    optional("events_before", &Shape::Scalar),
+]);
 
 /// Checks whose findings are events: their waivers must be bound to an event or a time.
 pub const EVENT_CHECKS: &[&str] = &["cloudtrail.access_change_log", "cloudtrail.root_activity"];
@@ -160,7 +178,8 @@ impl Waiver {
 
 /// The waivers file, and its bytes (kept in the package); every problem in it at once.
 pub fn load(path: &Path, max_days: u32) -> Result<(Vec<Waiver>, Vec<u8>)> {
-    let (source, file): (String, WaiversFile) = parse(path)?;
+    let (source, file): (String, WaiversFile) =
+        parse(path, &SHAPE, "a waivers file (waivers: a list)")?;
     let known: Vec<&str> = checks::registry().iter().map(|c| c.info().id).collect();
     let mut diags = Diagnostics::new(path);
     let mut out = Vec::new();
@@ -325,6 +344,13 @@ mod tests {
     }
 
     #[test]
+    fn the_shape_names_the_fields_serde_takes() {
+        use crate::shape::{field_names, fields_of};
+        assert_eq!(field_names(&SHAPE), fields_of::<WaiversFile>());
+        assert_eq!(field_names(&ENTRY), fields_of::<Entry>());
+    }
+
+    #[test]
     fn a_waiver_covers_its_check_and_resource_pattern() {
         let w = &load_text(ONE).unwrap()[0];
         assert!(w.covers(
@@ -441,7 +467,10 @@ mod tests {
         let e = |yaml: &str| load_text(yaml).unwrap_err().to_string();
         // approved_on and risk are required.
         let t = e(&ONE.replace("    approved_on: 2026-11-02\n", ""));
-        assert!(t.contains("missing field `approved_on`"), "{t}");
+        assert!(
+            t.contains("waivers, item 1 lacks the field \"approved_on\" [structure]"),
+            "{t}"
+        );
         let t = e(&ONE.replace("risk: medium", "risk: tolerable"));
         assert!(
             t.contains(":8:11: risk \"tolerable\" is not one of low, medium, high [choice]"),
