@@ -149,7 +149,10 @@ if [ -z "$regions" ]; then
   fi
 fi
 
-for r in $regions; do
+# One region's CloudTrail, CloudWatch and AWS Config evidence (every file under a folder of
+# its own, so regions can be exported at once).
+export_region() {
+  local r=$1
   echo "  region $r" >&2
   save "cloudtrail/$r/trails.json" cloudtrail describe-trails --include-shadow-trails --region "$r"
   # Status and selectors are read in each trail's home region.
@@ -178,7 +181,16 @@ for r in $regions; do
   save "config/$r/configuration-recorder-status.json" configservice describe-configuration-recorder-status --region "$r"
   save "config/$r/delivery-channels.json" configservice describe-delivery-channels --region "$r"
   save "config/$r/delivery-channel-status.json" configservice describe-delivery-channel-status --region "$r"
+}
+# Four regions at a time (batches, so that bash 3.2 on macOS runs it too): an account's 17 or
+# more enabled regions take a quarter of the time.
+n=0
+for r in $regions; do
+  export_region "$r" &
+  n=$((n + 1))
+  if [ $((n % 4)) -eq 0 ]; then wait; fi
 done
+wait
 
 # The organization's view of this account, with the management side's credentials.
 # as_org CMD...: runs save/append with --org-profile instead of --profile.

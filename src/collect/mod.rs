@@ -123,6 +123,9 @@ where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     R: std::fmt::Debug + Send + Sync + 'static,
 {
+    if let Some(why) = unimplemented(e) {
+        return format!("calling the {operation} operation failed: {why}");
+    }
     match e.as_service_error() {
         Some(se) => format!(
             "An error occurred ({}) when calling the {operation} operation: {}",
@@ -448,12 +451,44 @@ pub(crate) async fn delivery_config(profile: Option<&str>, region: Option<&str>)
     load_config(&opts).await
 }
 
+/// For an answer that says the endpoint does not implement the operation (moto, LocalStack):
+/// that, in words, rather than "An error occurred (Unknown)".
+fn unimplemented<E, R>(e: &SdkError<E, R>) -> Option<String>
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    let raw = e.raw_response()?;
+    // R is the SDK's HTTP response in every client here; anything else is left as it is.
+    let raw =
+        (raw as &dyn std::any::Any).downcast_ref::<aws_smithy_runtime_api::http::Response>()?;
+    let status = raw.status().as_u16();
+    let body = raw.body().bytes().unwrap_or_default();
+    retry::not_implemented(status, raw.headers().get("content-type"), body).then(|| {
+        format!(
+            "the endpoint does not implement it (HTTP {status}{}), so it is not retried; real AWS does",
+            if raw
+                .headers()
+                .get("content-type")
+                .is_some_and(|t| t.starts_with("text/html"))
+            {
+                ", a web page rather than an AWS error"
+            } else {
+                ""
+            }
+        )
+    })
+}
+
 /// A failed call's error as `Code: message`, or the whole chain when AWS sent no code.
 pub(crate) fn sdk_error_text<E, R>(e: &SdkError<E, R>) -> String
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     R: std::fmt::Debug + Send + Sync + 'static,
 {
+    if let Some(why) = unimplemented(e) {
+        return why;
+    }
     match e.as_service_error() {
         Some(se) => format!(
             "{}: {}",

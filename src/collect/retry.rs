@@ -1,7 +1,7 @@
 //! Retry only what a retry can fix. The SDK's adaptive retry repeats a server error (500) with
 //! back-off; a local endpoint such as moto or LocalStack answers an operation it does not
-//! implement with exactly that (moto: a 500 HTML page; LocalStack: 501 or a `NotImplemented`
-//! code), so every such call waited out all its attempts. This classifier forbids the retry
+//! implement with exactly that (moto: a 500 HTML page, or 404 for a service it lacks;
+//! LocalStack: 501 or a `NotImplemented` code), so every such call waited out all its attempts. This classifier forbids the retry
 //! when the answer says the operation is not implemented, or is not an AWS API response at all
 //! (a 500/501 in HTML): a second try gets the same answer. Throttling, timeouts and AWS's own
 //! 5xx errors are still retried.
@@ -19,12 +19,14 @@ pub fn not_implemented(status: u16, content_type: Option<&str>, body: &[u8]) -> 
     if status == 501 {
         return true;
     }
+    // No AWS API answers in HTML: a 404 or 500 web page is a server that has no such
+    // operation (moto answers an unknown service with a 404 page, an unknown action with a 500).
+    let html = content_type.is_some_and(|t| t.to_ascii_lowercase().starts_with("text/html"));
+    if html && (status == 404 || status == 500) {
+        return true;
+    }
     if !(500..600).contains(&status) {
         return false;
-    }
-    let html = content_type.is_some_and(|t| t.to_ascii_lowercase().starts_with("text/html"));
-    if html && status == 500 {
-        return true;
     }
     // Only the start of the body is read: an error document is short.
     let head = String::from_utf8_lossy(&body[..body.len().min(4096)]).to_ascii_lowercase();
@@ -70,6 +72,17 @@ mod tests {
             b"<!doctype html>"
         ));
         assert!(not_implemented(501, Some("application/xml"), b""));
+        assert!(not_implemented(
+            404,
+            Some("text/html"),
+            b"<!doctype html><title>404 Not Found</title>"
+        ));
+        // An AWS 404 (no such key, no such entity) is an answer, not a missing operation.
+        assert!(!not_implemented(
+            404,
+            Some("application/xml"),
+            b"<Code>NoSuchEntity</Code>"
+        ));
         assert!(not_implemented(
             500,
             Some("application/x-amz-json-1.1"),
