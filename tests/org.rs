@@ -19,18 +19,7 @@ impl Org {
     fn start() -> Org {
         // A server of its own: the seed turns moto's authorization on for the whole server.
         let moto = support::Moto::start();
-        let mut seed = Command::new(moto.bin.join("python"));
-        seed.arg(root().join("tests/fixtures/seed_moto_org.py"))
-            .arg(&moto.endpoint)
-            .arg(root().join("policies/safeguard-collector.json"));
-        moto.aws_env(&mut seed);
-        let out = seed.output().unwrap();
-        assert!(
-            out.status.success(),
-            "seeding: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let seed = serde_json::from_slice(&out.stdout).unwrap();
+        let seed = moto.seed_org();
         Org { moto, seed }
     }
 

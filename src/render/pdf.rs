@@ -1191,7 +1191,7 @@ pub fn render(
             })
             .collect();
         w.table(
-            &[36.0, 16.0, 46.0, 38.0, 42.0],
+            &[34.0, 20.0, 44.0, 38.0, 42.0],
             &["Evidence", "Gap", "Reason", "Leaves undecided", "Next step"],
             rows,
         );

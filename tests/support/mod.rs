@@ -201,6 +201,25 @@ impl Moto {
             String::from_utf8_lossy(&out.stderr)
         );
     }
+
+    /// Seeds the organization of tests/fixtures/seed_moto_org.py (which turns moto's
+    /// authorization on for the whole server) and returns what it printed: the hub's key,
+    /// the accounts, OUs and members' credentials.
+    pub fn seed_org(&self) -> serde_json::Value {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut seed = Command::new(self.bin.join("python"));
+        seed.arg(root.join("tests/fixtures/seed_moto_org.py"))
+            .arg(&self.endpoint)
+            .arg(root.join("policies/safeguard-collector.json"));
+        self.aws_env(&mut seed);
+        let out = seed.output().expect("the seeding script runs");
+        assert!(
+            out.status.success(),
+            "seeding: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("the seed prints JSON")
+    }
 }
 
 impl Drop for Moto {
