@@ -148,7 +148,7 @@ struct Point {
     /// Findings that could not be judged (`error`): a failing streak runs through them, since
     /// missing evidence is not a fix.
     undetermined: std::collections::HashSet<String>,
-    /// Findings judged and not failing (pass, not applicable, waived).
+    /// Findings judged and not failing (pass, not applicable, waived), of checks with a gap.
     judged: std::collections::HashSet<String>,
     /// How completely each check was judged: a finding absent while a gap covers it
     /// is not resolved either.
@@ -359,10 +359,12 @@ fn point_of(
     let mut judged = std::collections::HashSet::new();
     let mut coverage = HashMap::new();
     for c in lite.checks {
-        coverage.insert(
-            c.id.clone(),
-            CheckCoverage::of(c.findings.iter().map(|f| (f.resource.as_str(), f.status))),
-        );
+        let cover = CheckCoverage::of(c.findings.iter().map(|f| (f.resource.as_str(), f.status)));
+        // A judged finding matters only where a gap could otherwise leave it undetermined:
+        // elsewhere absent and judged alike end a streak, so the (many) passing ids of a
+        // complete check are not kept.
+        let keep_judged = matches!(&cover, CheckCoverage::Ran { gaps } if !gaps.is_empty());
+        coverage.insert(c.id.clone(), cover);
         for f in c.findings {
             match f.status {
                 FindingStatus::Fail
@@ -376,9 +378,10 @@ fn point_of(
                 FindingStatus::Error => {
                     undetermined.insert(f.id);
                 }
-                _ => {
+                _ if keep_judged => {
                     judged.insert(f.id);
                 }
+                _ => {}
             }
         }
     }
