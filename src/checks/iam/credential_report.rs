@@ -1,6 +1,7 @@
 //! `iam.credential_report`: the credential report the user checks rely on is complete and
 //! fresh — it lists every IAM user the authorization details list, and was generated at most
-//! `max_age_hours` before the evidence was collected.
+//! `max_age_hours` before the evidence was collected (nor more than that after it: a later
+//! report describes a later account).
 //!
 //! The per-user checks (`iam.user_console_mfa`, `iam.user_access_key_rotation`,
 //! `iam.user_unused_credentials`) and the root checks apply the same rule through
@@ -17,7 +18,7 @@ check! {
     remediation: "Generate a fresh credential report before collecting the evidence.",
     params {
         // AWS regenerates a credential report at most every four hours; a day is the default bound.
-        max_age_hours: int(24 in 1..=1_000_000) "oldest a credential report may be, in hours before the collection time, for any check to rely on it",
+        max_age_hours: int(24 in 1..=1_000_000) "how far from the collection time a credential report may be generated, in hours (before it, or after it), for any check to rely on it",
     }
 }
 

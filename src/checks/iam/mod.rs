@@ -112,6 +112,18 @@ pub(crate) fn reconciled_report_within<'a>(
         ));
     };
     let age_hours = (ctx.as_of - at).num_hours();
+    // A report from well after the collection describes a later account (users created since
+    // are in it): not the state as of collection either. The collector and the export script
+    // generate it minutes after they start, well within the limit.
+    if -age_hours > limit {
+        return Err(gap(
+            GapKind::Stale,
+            format!(
+                "the credential report was generated {}, {} hours after the evidence was collected (limit {limit}): it describes a later state of the account",
+                generated.0, -age_hours
+            ),
+        ));
+    }
     if age_hours > limit {
         return Err(gap(
             GapKind::Stale,

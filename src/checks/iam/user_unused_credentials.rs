@@ -340,7 +340,28 @@ mod tests {
             &[("max_age_hours", ParamValue::Int(96))],
         );
         assert_eq!(statuses(&relaxed), ["pass"]);
+        // A generation time that is not a time, or none at all: a gap that says which.
+        s.iam.credential_report.as_mut().unwrap().generated_time =
+            Some(crate::snapshot::AwsTime("yesterday".into()));
+        let f = run(&UserUnusedCredentials, &s);
+        assert_eq!(f[0].gap, Some(crate::verdict::GapKind::Unreadable));
+        // Generated after the collection (a clock skewed, or a report from a later export):
+        // within the limit, never "stale".
+        s.iam.credential_report.as_mut().unwrap().generated_time =
+            Some(crate::snapshot::AwsTime("2026-11-01T03:00:00Z".into()));
+        assert_ne!(
+            run(&UserUnusedCredentials, &s)[0].gap,
+            Some(crate::verdict::GapKind::Stale)
+        );
+        // Two days after: a later account, not the one collected.
+        s.iam.credential_report.as_mut().unwrap().generated_time =
+            Some(crate::snapshot::AwsTime("2026-11-03T00:00:00Z".into()));
+        let f = run(&UserUnusedCredentials, &s);
+        assert_eq!(f[0].gap, Some(crate::verdict::GapKind::Stale));
+        assert!(f[0].message.contains("48 hours after the evidence was collected"), "{}", f[0].message);
         s.iam.credential_report.as_mut().unwrap().generated_time = None;
-        assert_eq!(statuses(&run(&UserUnusedCredentials, &s)), ["error"]);
+        let f = run(&UserUnusedCredentials, &s);
+        assert_eq!(statuses(&f), ["error"]);
+        assert_eq!(f[0].gap, Some(crate::verdict::GapKind::Incomplete));
     }
 }
