@@ -350,11 +350,11 @@ fn compare_sides(o: &Results, old: Side, n: &Results, new: Side) -> Result<Drift
     };
     // Findings the old package could not judge, though they failed before it: their streak
     // runs on through the gap.
-    let through_gap: BTreeMap<&str, &str> = o
+    let through_gap: BTreeMap<&str, &crate::results::ResolvedFinding> = o
         .changes
         .iter()
         .flat_map(|c| &c.undetermined_findings)
-        .map(|u| (u.id.as_str(), u.first_seen.as_str()))
+        .map(|u| (u.id.as_str(), u))
         .collect();
     for (id, (check, f)) in nf.iter().filter(|(_, (_, f))| f.fails()) {
         match (of.get(id), through_gap.get(id)) {
@@ -367,10 +367,10 @@ fn compare_sides(o: &Results, old: Side, n: &Results, new: Side) -> Result<Drift
                 );
                 drift.still_failing.push(finding_ref(check, f, Some(since)));
             }
-            (_, Some(first)) => {
+            (_, Some(u)) => {
                 drift
                     .still_failing
-                    .push(finding_ref(check, f, Some(canonical(first))));
+                    .push(finding_ref(check, f, Some(canonical(&u.first_seen))));
             }
             _ => {
                 let r = finding_ref(check, f, Some(canonical(&n.snapshot.collected_at)));
@@ -431,13 +431,7 @@ fn compare_sides(o: &Results, old: Side, n: &Results, new: Side) -> Result<Drift
         }
     }
     // Undetermined in the old package too: still undetermined, or now judged.
-    let old_findings: BTreeMap<&str, &crate::results::ResolvedFinding> = o
-        .changes
-        .iter()
-        .flat_map(|c| &c.undetermined_findings)
-        .map(|u| (u.id.as_str(), u))
-        .collect();
-    for (id, u) in old_findings {
+    for (id, u) in through_gap {
         if of.get(id).is_some_and(|(_, f)| f.fails()) {
             continue;
         }
