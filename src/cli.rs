@@ -624,7 +624,7 @@ struct OrgArgs {
     /// under <output>/<account>/, a roll-up under <output>/org-<id>/.
     #[arg(long)]
     org: bool,
-    /// The role to assume in each member account (deploy/iam/member-role.json).
+    /// The role to assume in each member account (deploy/aws/member-role.yaml).
     #[arg(long, value_name = "NAME", requires = "org")]
     role_name: Option<String>,
     /// The external id the member role's trust policy requires.

@@ -1,7 +1,7 @@
 //! docs/checks.md and README's check table are generated; this keeps them in step with the code
 //! and the catalog. Regenerate with `UPDATE_DOCS=1 cargo test --test docs`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -502,4 +502,183 @@ fn readme_names_every_command_and_flag() {
         missing.is_empty(),
         "the README does not mention: {missing:?}"
     );
+}
+
+/// The README's Rust blocks are excerpts of real files: the first line names the file, and
+/// every other line appears there in order ("// …" skips lines). The file compiles, so the
+/// excerpt shows code that does.
+#[test]
+fn readme_rust_blocks_are_excerpts_of_files_that_compile() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let mut blocks = 0;
+    for block in readme.split("```rust\n").skip(1) {
+        let block = block.split("```").next().unwrap();
+        let mut lines = block.lines();
+        let first = lines.next().unwrap();
+        let file = first
+            .strip_prefix("// ")
+            .and_then(|l| l.split_whitespace().next())
+            .unwrap_or_else(|| panic!("a README Rust block must name its file first: {first}"));
+        let source =
+            std::fs::read_to_string(root().join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let mut at = source.lines().peekable();
+        // An excerpt may start anywhere in its file.
+        let mut skipping = true;
+        for line in lines {
+            if line.trim() == "// …" {
+                skipping = true;
+                continue;
+            }
+            loop {
+                let Some(next) = at.next() else {
+                    panic!("README excerpt of {file}: {line:?} is not in the file (in order)");
+                };
+                if next == line {
+                    break;
+                }
+                assert!(
+                    skipping || line.trim().is_empty(),
+                    "README excerpt of {file}: expected {line:?}, the file has {next:?}"
+                );
+            }
+            skipping = false;
+        }
+        blocks += 1;
+    }
+    assert!(blocks >= 1);
+}
+
+/// Every relative link in the README, docs/*.md and the source's comments names a file that
+/// exists (anchors aside).
+#[test]
+fn every_relative_link_resolves() {
+    let mut texts: Vec<PathBuf> = vec![root().join("README.md")];
+    for dir in [
+        "docs",
+        "src",
+        "crates/policy/src",
+        "tests",
+        "benches",
+        "deploy",
+        "scripts",
+    ] {
+        let mut stack = vec![root().join(dir)];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    if !p.ends_with("fixtures") {
+                        stack.push(p);
+                    }
+                } else if p.extension().is_some_and(|x| {
+                    x == "md" || x == "rs" || x == "yaml" || x == "yml" || x == "sh"
+                }) {
+                    texts.push(p);
+                }
+            }
+        }
+    }
+    let mut broken = Vec::new();
+    for path in &texts {
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        let is_md = path.extension().is_some_and(|x| x == "md");
+        // Markdown links `](target)`, and in any file a mention of a repository path such as
+        // docs/checks.md or a policy or deploy file.
+        let mut targets: Vec<(String, PathBuf)> = Vec::new();
+        if is_md {
+            for part in text.split("](").skip(1) {
+                let target = part.split(')').next().unwrap_or("");
+                let target = target.split('#').next().unwrap_or("");
+                if target.is_empty() || target.contains("://") || target.starts_with("mailto:") {
+                    continue;
+                }
+                targets.push((target.to_string(), path.parent().unwrap().join(target)));
+            }
+        }
+        // In source files only comments name documents; strings there are test data.
+        let prose: String = if is_md {
+            text.clone()
+        } else {
+            text.lines()
+                .filter(|l| {
+                    let l = l.trim_start();
+                    l.starts_with("//") || l.starts_with('#')
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        for word in prose.split(|c: char| c.is_whitespace() || "`()[]\"',;:<>*".contains(c)) {
+            let word = word.trim_end_matches(['.', ',']);
+            if [
+                "docs/",
+                "policies/",
+                "deploy/",
+                "templates/",
+                "controls/",
+                "examples/",
+            ]
+            .iter()
+            .any(|p| word.starts_with(p))
+                && word.rsplit('/').next().is_some_and(|f| {
+                    [".md", ".json", ".yaml", ".yml", ".j2", ".sh"]
+                        .iter()
+                        .any(|x| f.ends_with(x))
+                })
+                && !word.contains(['<', '*', '$', '{'])
+            {
+                targets.push((word.to_string(), root().join(word)));
+            }
+        }
+        for (target, resolved) in targets {
+            if !resolved.exists() {
+                broken.push(format!(
+                    "{}: {target}",
+                    path.strip_prefix(root()).unwrap().display()
+                ));
+            }
+        }
+    }
+    broken.sort();
+    broken.dedup();
+    assert!(
+        broken.is_empty(),
+        "links to nothing:\n{}",
+        broken.join("\n")
+    );
+}
+
+/// The README's Layout table names paths that exist, and every top-level module of src/.
+#[test]
+fn the_layout_table_matches_the_tree() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let layout = &readme[readme.find("## Layout").unwrap()..];
+    let layout = &layout[..layout.find("\n#").unwrap_or(layout.len())];
+    let mut named = Vec::new();
+    for row in layout.lines().filter(|l| l.starts_with("| `")) {
+        let path = row[3..].split('`').next().unwrap();
+        named.push(path.to_string());
+        if path.contains('<') {
+            continue; // a pattern: src/checks/<service>/<name>.rs
+        }
+        assert!(
+            root().join(path).exists(),
+            "Layout names {path}, which does not exist"
+        );
+    }
+    for e in std::fs::read_dir(root().join("src")).unwrap().flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let path = if e.path().is_dir() {
+            format!("src/{name}/")
+        } else {
+            format!("src/{name}")
+        };
+        if name == "lib.rs" {
+            continue;
+        }
+        assert!(
+            named.iter().any(|n| n == &path || n.starts_with(&path))
+                || layout.contains(&format!("`{path}`")),
+            "the Layout table does not name {path}"
+        );
+    }
 }

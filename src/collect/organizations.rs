@@ -58,7 +58,7 @@ impl Hub {
         );
         let out = client.describe_organization().send().await.map_err(|e| {
             Error::Collection(format!(
-                "cannot read the organization from this account ({}); run from the management account or a delegated administrator with organizations:Describe*/List* (deploy/iam/hub-role.json)",
+                "cannot read the organization from this account ({}); run from the management account or a delegated administrator with organizations:Describe*/List* (deploy/iam/hub-policy.json)",
                 failure("DescribeOrganization", &e)
             ))
         })?;

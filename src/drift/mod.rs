@@ -150,7 +150,7 @@ fn is_principal(resource: &str) -> bool {
         })
 }
 
-/// `safeguard diff`'s report (`diff.json`, schema `safeguard.diff.v1`; docs/drift.md).
+/// `safeguard diff`'s report (`diff.json`, schema `safeguard.diff.v1`; docs/scheduled-snapshots.md).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Drift {
     pub schema: String,

@@ -26,7 +26,7 @@ pub const SCHEMA: &str = "safeguard.history.v1";
 /// How deep below the folder packages are looked for (`reports/<account>/<ts>/` is two).
 const MAX_DEPTH: usize = 2;
 
-/// The trend report (`history.json`; docs/history.md).
+/// The trend report (`history.json`; docs/scheduled-snapshots.md).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct History {
     pub schema: String,

@@ -55,7 +55,7 @@ pub struct RollupManifest {
     pub files: Vec<ManifestFile>,
 }
 
-/// The manifest of an account's trend report (docs/history.md).
+/// The manifest of an account's trend report (docs/scheduled-snapshots.md).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct HistoryManifest {
     pub schema: String,

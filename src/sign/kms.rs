@@ -2,7 +2,7 @@
 //! to verify (`verify --kms-key ARN`). The key spec is `ECC_NIST_P256`, usage `SIGN_VERIFY`:
 //! safeguard hashes the DSSE pre-authentication encoding with SHA-256 and asks `kms:Sign` for
 //! `ECDSA_SHA_256` over that digest (message type DIGEST), so the private key never leaves KMS
-//! and the message size never matters. The policy it needs is in docs/signing.md.
+//! and the message size never matters. The policy it needs is policies/safeguard-sign-kms.json (docs/scheduled-snapshots.md).
 
 use aws_sdk_kms::primitives::Blob;
 use aws_sdk_kms::types::{MessageType, SigningAlgorithmSpec};

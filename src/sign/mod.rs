@@ -1,7 +1,7 @@
 //! Signed packages: `signature.json` is a DSSE envelope (payload type
 //! `application/vnd.in-toto+json`) around an in-toto Statement v1 whose one subject is the
 //! package's `manifest.json` with its SHA-256, and whose predicate records the tool, the
-//! catalog's hash, the account, the collection time and the preparer (docs/signing.md).
+//! catalog's hash, the account, the collection time and the preparer (docs/scheduled-snapshots.md, "Signed packages").
 //!
 //! The manifest already hashes every other file, so signing the manifest signs the package.
 //! Keys: Ed25519 in PKCS#8 PEM (what `safeguard keygen` and `openssl genpkey -algorithm
