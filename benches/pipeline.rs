@@ -234,14 +234,15 @@ fn main() {
         let (t_json, _) = median(runs, || results.to_json());
         let (t_csv, _) = median(runs, || render::csv::render(&results));
         let (t_md, _) = median(runs, || {
-            render::markdown::render(&results, None, Default::default()).unwrap()
+            render::markdown::render(&results, None, Default::default(), &Default::default())
+                .unwrap()
         });
         let skip_pdf = *principals > 1_000 && !always_pdf;
         let (t_pdf, pdf) = if skip_pdf {
             (Duration::ZERO, Vec::new())
         } else {
             median(1.max(runs / 2), || {
-                render::pdf::render(&results, Default::default()).unwrap()
+                render::pdf::render(&results, Default::default(), &Default::default()).unwrap()
             })
         };
         let pages = String::from_utf8_lossy(&pdf)

@@ -90,6 +90,7 @@ pub fn write_package(
             formats: &formats,
             templates: None,
             created_at,
+            cover: Default::default(),
             detail: safeguard::render::view::Detail::All,
             phases: None,
             extra: Vec::new(),

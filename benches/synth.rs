@@ -9,7 +9,10 @@
 //! few admin grants and a sprinkling of IAM write permissions that open escalation paths.
 //! Deterministic: the same size gives the same files.
 
-#![allow(dead_code)]
+#![allow(
+    dead_code,
+    reason = "the benches and the synth_account example each use a part of it"
+)]
 
 use std::path::Path;
 

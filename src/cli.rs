@@ -32,8 +32,10 @@ fn verbose() -> bool {
     VERBOSE.load(std::sync::atomic::Ordering::Relaxed)
 }
 
-// One value per process, parsed once: its size does not matter.
-#[allow(clippy::large_enum_variant)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one value per process, parsed once: its size does not matter"
+)]
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Assess the bundled example account and write its evidence package (no AWS credentials needed).

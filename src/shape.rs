@@ -383,7 +383,7 @@ mod tests {
     #[test]
     fn serde_field_names_are_read() {
         #[derive(Deserialize)]
-        #[allow(dead_code)]
+        #[expect(dead_code, reason = "only its Deserialize impl is read")]
         struct S {
             a: String,
             #[serde(default)]

@@ -3,6 +3,11 @@
 //! new package's `--history` to say something untrue, hang, or carry their text into a new
 //! package. One test per class; each fails on the code before issue 23.
 
+#![expect(
+    unsafe_code,
+    reason = "kill(2) sends our own children SIGINT and SIGTERM"
+)]
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};

@@ -51,7 +51,8 @@ macro_rules! check {
         }
 
         impl Settings {
-            #[allow(unused_variables)]
+            // A check without parameters reads none: `allow`, since it fires only for those.
+            #[allow(unused_variables, reason = "a check without parameters reads none")]
             fn read(params: &$crate::checks::Params) -> Self {
                 Settings {
                     $($( $param: $crate::checks::param_read!($kind, params, stringify!($param)), )*)?

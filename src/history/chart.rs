@@ -147,7 +147,10 @@ where
 
 /// One measure over time: its own y scale from zero, a marker per run while they stay apart,
 /// the dates on the x axis (named only on the lower panel).
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one call per panel, each argument a different part of it"
+)]
 fn panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     days: &[f64],

@@ -106,7 +106,6 @@ impl Importer<'_> {
         Ok(ct)
     }
 
-    #[allow(clippy::too_many_arguments)]
     pub(super) fn trail_file<T: DeserializeOwned>(
         &mut self,
         regions: &[&String],

@@ -162,15 +162,15 @@ impl Waiver {
         {
             return false;
         }
-        if let Some(id) = &self.event_id {
-            if event.is_none_or(|e| e.id != id) {
-                return false;
-            }
+        if let Some(id) = &self.event_id
+            && event.is_none_or(|e| e.id != id)
+        {
+            return false;
         }
-        if let Some(before) = self.events_before {
-            if event.and_then(|e| e.time).is_none_or(|t| t >= before) {
-                return false;
-            }
+        if let Some(before) = self.events_before
+            && event.and_then(|e| e.time).is_none_or(|t| t >= before)
+        {
+            return false;
         }
         true
     }

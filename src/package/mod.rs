@@ -330,11 +330,17 @@ pub mod interrupt {
     /// exiting. Returns how many there were.
     pub(crate) fn remove_staged() -> usize {
         let staged = STAGED.lock().unwrap_or_else(|e| e.into_inner());
-        staged
+        let mut removed = 0;
+        for p in staged
             .iter()
             .filter(|p| std::fs::symlink_metadata(p).is_ok())
-            .map(|p| std::fs::remove_dir_all(p))
-            .count()
+        {
+            // Best effort: the process is exiting, and what cannot be removed is reported by
+            // the next run in the same account folder.
+            let _ = std::fs::remove_dir_all(p);
+            removed += 1;
+        }
+        removed
     }
 
     impl Drop for Staged {

@@ -457,7 +457,7 @@ impl Writer {
                 self.continued();
                 self.draw_row(widths, &header_cells, &header, size, true);
             }
-            self.draw_row(widths, &row, &laid, size, false);
+            self.draw_row(widths, row, &laid, size, false);
         }
         self.y -= 3.0;
     }

@@ -241,8 +241,11 @@ pub fn parse_shard(s: &str) -> Option<(usize, usize)> {
     (count > 0 && count <= MAX_SHARDS && index < count).then_some((index, count))
 }
 
+/// A shard as (index, count).
+type ShardOf = (usize, usize);
+
 /// `<YYYYMMDDTHHMMSSZ>[-shard-I-of-N]` → the time and the shard.
-fn parse_run_id(run: &str) -> Option<(chrono::DateTime<chrono::Utc>, Option<(usize, usize)>)> {
+fn parse_run_id(run: &str) -> Option<(chrono::DateTime<chrono::Utc>, Option<ShardOf>)> {
     let stamp = run.get(..16)?;
     let time = chrono::NaiveDateTime::parse_from_str(stamp, "%Y%m%dT%H%M%SZ")
         .ok()?

@@ -1,7 +1,10 @@
 //! A real AWS-compatible endpoint for tests: the `moto` server from PyPI, installed into a
 //! virtual environment under target/ by the tests themselves and started on 127.0.0.1.
 
-#![allow(dead_code)]
+#![allow(
+    dead_code,
+    reason = "each test binary includes this module and uses a part of it"
+)]
 
 use std::io::{Read, Write};
 use std::net::TcpListener;

@@ -102,7 +102,8 @@ pub fn published(m: &MetricTransformation, e: &ReferenceEvent) -> Result<Datapoi
             ))
         })?
     };
-    if !(value > 0.0) {
+    // NaN counts nothing either: only a positive number counts an event.
+    if value.is_nan() || value <= 0.0 {
         return Err(Judged::No(format!(
             "{metric}: metricValue {value_text} publishes {value} for \"{}\", which does not count it",
             e.label

@@ -71,7 +71,7 @@ mod tests {
             ),
             // Narrowed to one kind of caller.
             (
-                format!("{{ $.eventSource = iam.amazonaws.com && $.userIdentity.type = IAMUser }}"),
+                "{ $.eventSource = iam.amazonaws.com && $.userIdentity.type = IAMUser }".to_string(),
                 "iam:DeleteRolePolicy",
             ),
         ] {

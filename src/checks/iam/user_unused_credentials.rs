@@ -134,13 +134,12 @@ fn judge(
         return Use::Stale(format!("{what} never used, issued {days} days ago"));
     }
     let created = days_since_column(ctx, row, "user_creation_time");
-    if column == "password_last_changed" {
-        if let Some(created) = created.filter(|c| *c > limit) {
+    if column == "password_last_changed"
+        && let Some(created) = created.filter(|c| *c > limit) {
             return Use::Unknown(format!(
                 "{what} never used ({last_used} {never}) and set {days} days ago, on a user created {created} days ago: whether the account was dormant before the reset is unknown"
             ));
         }
-    }
     Use::Recent(format!("{what} not used yet, issued {}", ago(days)))
 }
 
