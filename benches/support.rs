@@ -37,8 +37,8 @@ pub fn example() -> (Vec<u8>, safeguard::results::Results) {
     .expect("the example imports");
     let catalog = safeguard::catalog::Catalog::builtin().expect("catalog");
     let snapshot_json = snapshot.to_canonical_json();
-    let sha = safeguard::snapshot::sha256_hex(&snapshot_json);
-    let results = assess(&snapshot, &sha, &catalog, &AssessOptions::default()).expect("assess");
+    let mut results = assess(&snapshot, &catalog, &AssessOptions::default()).expect("assess");
+    results.snapshot.sha256 = safeguard::snapshot::sha256_hex(&snapshot_json);
     (snapshot_json, results)
 }
 

@@ -269,7 +269,7 @@ pub fn package_with(
             let sha = sha256_hex(&json);
             (json, sha)
         });
-        let assessed = assess(snapshot, "", catalog, options);
+        let assessed = assess(snapshot, catalog, options);
         let (json, sha) = serialized
             .join()
             .unwrap_or_else(|e| std::panic::resume_unwind(e));

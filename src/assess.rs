@@ -35,12 +35,7 @@ pub struct AssessOptions {
     pub example: bool,
 }
 
-pub fn assess(
-    snapshot: &Snapshot,
-    snapshot_sha256: &str,
-    catalog: &Catalog,
-    opts: &AssessOptions,
-) -> Result<Results> {
+pub fn assess(snapshot: &Snapshot, catalog: &Catalog, opts: &AssessOptions) -> Result<Results> {
     let params = checks::effective_params(&opts.params)?;
     // Waivers and attestations are judged on the day the evidence was collected, like every
     // time-based check, so re-assessing a snapshot gives the same verdicts.
@@ -190,7 +185,9 @@ pub fn assess(
             }),
         },
         snapshot: SnapshotRef {
-            sha256: snapshot_sha256.into(),
+            // Hashed by the caller from the serialized snapshot (app::package_with does it on
+            // another core while the checks run).
+            sha256: String::new(),
             collected_at: snapshot
                 .collected_at
                 .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
@@ -732,7 +729,7 @@ mod tests {
     }
 
     fn status_of(s: &Snapshot, yaml: &str) -> ControlStatus {
-        assess(s, "x", &catalog(yaml), &AssessOptions::default())
+        assess(s, &catalog(yaml), &AssessOptions::default())
             .unwrap()
             .controls[0]
             .status
@@ -799,7 +796,7 @@ mod tests {
                 waivers,
                 ..AssessOptions::default()
             };
-            assess(&s, "x", &catalog(yaml), &opts).unwrap()
+            assess(&s, &catalog(yaml), &opts).unwrap()
         };
         let r = run(
             vec![waiver("2099-01-01")],
@@ -843,7 +840,6 @@ mod tests {
         };
         let r = assess(
             &s2,
-            "x",
             &catalog(&control("iam.password_policy, iam.root_mfa_enabled", false)),
             &opts,
         )
@@ -879,7 +875,7 @@ mod tests {
                 attestations: vec![a],
                 ..AssessOptions::default()
             };
-            assess(&s, "x", &catalog(yaml), &opts).unwrap().controls[0].clone()
+            assess(&s, &catalog(yaml), &opts).unwrap().controls[0].clone()
         };
         for evidence in [
             vec![],
@@ -938,7 +934,7 @@ mod tests {
                 attestations,
                 ..AssessOptions::default()
             };
-            assess(&s, "x", &catalog(yaml), &opts).unwrap().controls[0].status
+            assess(&s, &catalog(yaml), &opts).unwrap().controls[0].status
         };
         use crate::inputs::attestations::Decision;
         assert_eq!(
@@ -961,7 +957,7 @@ mod tests {
         // No password policy: iam.password_policy fails; as a supporting check it only observes.
         let s = snapshot();
         let yaml = "controls:\n  - id: \"164.312(d)\"\n    title: T\n    safeguard: technical\n    requirement: required\n    summary: S\n    checks: [{check: iam.password_policy, role: supporting, why: a precondition}]\n    manual: attest it\n";
-        let r = assess(&s, "x", &catalog(yaml), &AssessOptions::default()).unwrap();
+        let r = assess(&s, &catalog(yaml), &AssessOptions::default()).unwrap();
         let c = &r.controls[0];
         assert_eq!(c.status, ControlStatus::Manual, "{}", c.status_reason);
         assert!(
@@ -1006,7 +1002,7 @@ mod tests {
     summary: S
     checks: [{check: iam.password_policy, role: primary, why: it}]
 ";
-        let r = assess(&s, "x", &catalog(yaml), &AssessOptions::default()).unwrap();
+        let r = assess(&s, &catalog(yaml), &AssessOptions::default()).unwrap();
         assert_eq!(r.controls[1].status, ControlStatus::Fail);
         let standard = &r.controls[0];
         assert_eq!(standard.status, ControlStatus::Fail);
@@ -1038,13 +1034,7 @@ mod tests {
     #[test]
     fn summary_counts_every_status() {
         let s = snapshot();
-        let r = assess(
-            &s,
-            "x",
-            &Catalog::builtin().unwrap(),
-            &AssessOptions::default(),
-        )
-        .unwrap();
+        let r = assess(&s, &Catalog::builtin().unwrap(), &AssessOptions::default()).unwrap();
         assert_eq!(r.summary.len(), ControlStatus::ALL.len());
         assert_eq!(r.summary.values().sum::<usize>(), r.controls.len());
         assert_eq!(

@@ -74,7 +74,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let catalog = safeguard::catalog::Catalog::builtin().expect("built-in catalog");
-    let results = safeguard::assess::assess(&snapshot, "fuzz", &catalog, &Default::default())
+    let results = safeguard::assess::assess(&snapshot, &catalog, &Default::default())
         .expect("a valid snapshot assesses");
     // What the package would hold must render.
     let _ = results.to_json();
