@@ -22,7 +22,7 @@ pub struct PackageOptions {
     /// Folder the package goes under, as `<account>/<UTC timestamp>/`.
     pub output: PathBuf,
     /// `md`, `pdf`, `json`, `csv`; empty: all.
-    pub format: Vec<String>,
+    pub format: Vec<Format>,
     /// A folder holding `report.md.j2` to use instead of the built-in template.
     pub templates: Option<PathBuf>,
     /// A catalog folder (`controls/*.yaml`) to use instead of the built-in one.
@@ -105,46 +105,29 @@ pub fn load_catalog(dir: Option<&Path>) -> Result<Catalog> {
 }
 
 /// `--format md,pdf`: the formats named, or all of them.
-pub fn parse_formats(list: &[String]) -> Result<BTreeSet<Format>> {
+pub fn parse_formats(list: &[Format]) -> Result<BTreeSet<Format>> {
     parse_formats_of(list, &Format::ALL, "a package")
 }
 
 /// `--format` for a command that writes only `allowed` (`what` names its output): a format it
-/// does not write is refused, never silently skipped, and so is an empty list.
+/// does not write is refused, never silently skipped (clap refuses an empty or unknown one).
 pub fn parse_formats_of(
-    list: &[String],
+    list: &[Format],
     allowed: &[Format],
     what: &str,
 ) -> Result<BTreeSet<Format>> {
-    let names = || {
-        allowed
-            .iter()
-            .map(|f| f.name())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
     if list.is_empty() {
         return Ok(allowed.iter().copied().collect());
     }
-    let wanted: BTreeSet<Format> = list
-        .iter()
-        .filter(|s| !s.trim().is_empty())
-        .map(|s| s.trim().parse())
-        .collect::<Result<_>>()?;
-    if wanted.is_empty() {
-        return Err(Error::Usage(format!(
-            "--format is empty: give one or more of {} (comma-separated), or leave it out for all",
-            names()
-        )));
-    }
-    if let Some(f) = wanted.iter().find(|f| !allowed.contains(f)) {
+    if let Some(f) = list.iter().find(|f| !allowed.contains(f)) {
+        let names: Vec<&str> = allowed.iter().map(|f| f.name()).collect();
         return Err(Error::Usage(format!(
             "--format {}: {what} is written as {} only",
             f.name(),
-            names()
+            names.join(", ")
         )));
     }
-    Ok(wanted)
+    Ok(list.iter().copied().collect())
 }
 
 /// Every input a package reads besides the snapshot (formats, catalog, parameters,

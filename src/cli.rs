@@ -106,7 +106,7 @@ enum Command {
         output: PathBuf,
         /// Outputs to write, comma-separated: md, pdf, json, csv (default: all).
         #[arg(long, value_name = "LIST", value_delimiter = ',')]
-        format: Vec<String>,
+        format: Vec<crate::render::Format>,
         /// Print only the roll-up's path.
         #[arg(short, long)]
         quiet: bool,
@@ -165,7 +165,7 @@ enum Command {
         output: PathBuf,
         /// Outputs besides the chart, comma-separated: md, pdf, json (default: all).
         #[arg(long, value_name = "LIST", value_delimiter = ',')]
-        format: Vec<String>,
+        format: Vec<crate::render::Format>,
         /// Print only the report's path.
         #[arg(short, long)]
         quiet: bool,
@@ -226,7 +226,7 @@ struct OutputArgs {
     output: PathBuf,
     /// Outputs to write, comma-separated: md, pdf, json, csv, oscal (default: all).
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
-    format: Vec<String>,
+    format: Vec<crate::render::Format>,
     /// A folder holding report.md.j2 to use instead of the built-in template.
     #[arg(long, value_name = "DIR")]
     templates: Option<PathBuf>,

@@ -88,8 +88,8 @@ async fn run_async(
     let started = Instant::now();
     // The roll-up reads each package's results.json: it is written whatever --format says.
     let mut out = out.clone();
-    if !out.format.is_empty() && !out.format.iter().any(|f| f.trim() == "json") {
-        out.format.push("json".into());
+    if !out.format.is_empty() && !out.format.contains(&crate::render::Format::Json) {
+        out.format.push(crate::render::Format::Json);
     }
     let out = &out;
     // Inputs are read once, before any call: a bad catalog or waiver file stops the run up

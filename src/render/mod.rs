@@ -9,13 +9,10 @@ pub mod pdf;
 pub mod summary;
 pub mod view;
 
-use std::str::FromStr;
-
-use crate::error::Error;
-
 /// The output formats `--format` chooses among.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum)]
 pub enum Format {
+    #[value(name = "md", alias = "markdown")]
     Md,
     Pdf,
     Json,
@@ -51,22 +48,6 @@ impl Format {
             Format::Json => "results.json",
             Format::Csv => "results.csv",
             Format::Oscal => "results.oscal.json",
-        }
-    }
-}
-
-impl FromStr for Format {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self, Error> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "md" | "markdown" => Ok(Format::Md),
-            "pdf" => Ok(Format::Pdf),
-            "json" => Ok(Format::Json),
-            "csv" => Ok(Format::Csv),
-            "oscal" => Ok(Format::Oscal),
-            other => Err(Error::Usage(format!(
-                "unknown format {other:?} (choose among md, pdf, json, csv, oscal)"
-            ))),
         }
     }
 }
