@@ -967,7 +967,7 @@ fn run(cli: Cli) -> Result<i32> {
                     o.result
                         .as_ref()
                         .ok()
-                        .map(|(dir, ..)| (dir.clone(), o.account.clone()))
+                        .map(|a| (a.package.clone(), o.account.clone()))
                 })
                 .chain(
                     run.rollup
@@ -984,9 +984,9 @@ fn run(cli: Cli) -> Result<i32> {
             }
             let worst_allowed = fail_on_status(fail_on);
             let any_fail = run.outcomes.iter().any(|o| match &o.result {
-                Ok((_, worst, gaps)) => {
-                    worst_allowed.is_some_and(|w| *worst <= w)
-                        || (*gaps > 0 && fail_on != FailOn::Never)
+                Ok(a) => {
+                    worst_allowed.is_some_and(|w| a.worst <= w)
+                        || (a.collection_gaps > 0 && fail_on != FailOn::Never)
                 }
                 Err(_) => fail_on != FailOn::Never,
             });

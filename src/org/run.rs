@@ -45,8 +45,21 @@ pub struct OrgOptions {
 pub struct AccountOutcome {
     pub account: String,
     pub name: Option<String>,
-    /// The package folder and the account's worst control status, or why there is none.
-    pub result: std::result::Result<(PathBuf, ControlStatus, usize), String>,
+    /// What was assessed, or why nothing was.
+    pub result: std::result::Result<Assessed, String>,
+}
+
+/// One member account's package, as the run reports it.
+#[derive(Debug, Clone)]
+pub struct Assessed {
+    pub package: PathBuf,
+    /// The account's worst control status.
+    pub worst: ControlStatus,
+    /// Its evidence gaps, as its report counts them.
+    pub evidence_gaps: usize,
+    /// Calls that failed during collection: the snapshot is partial (exit 1 unless
+    /// `--fail-on never`).
+    pub collection_gaps: usize,
 }
 
 /// A finished organization run.
@@ -202,13 +215,13 @@ async fn run_async(
     while let Some(done) = tasks.join_next().await {
         let o = done.map_err(|e| Error::Internal(format!("an account task failed: {e}")))?;
         progress(&match &o.result {
-            Ok((dir, worst, gaps)) => format!(
-                "  {} {}: {} ({} gap(s)) → {}",
+            Ok(a) => format!(
+                "  {} {}: {} ({} evidence gap(s)) → {}",
                 o.account,
                 o.name.as_deref().unwrap_or(""),
-                worst.as_str(),
-                gaps,
-                dir.display()
+                a.worst.as_str(),
+                a.evidence_gaps,
+                a.package.display()
             ),
             Err(why) => format!(
                 "  {} {}: NOT ASSESSED: {why}",
@@ -244,9 +257,9 @@ async fn run_async(
         packages: outcomes
             .iter()
             .filter_map(|o| {
-                o.result.as_ref().ok().map(|(dir, _, _)| LedgerPackage {
+                o.result.as_ref().ok().map(|a| LedgerPackage {
                     account: o.account.clone(),
-                    package: dir.display().to_string(),
+                    package: a.package.display().to_string(),
                 })
             })
             .collect(),
@@ -269,7 +282,7 @@ async fn run_async(
         let found = crate::rollup::Found {
             packages: outcomes
                 .iter()
-                .filter_map(|o| o.result.as_ref().ok().map(|(d, _, _)| d.clone()))
+                .filter_map(|o| o.result.as_ref().ok().map(|a| a.package.clone()))
                 .collect(),
             ledgers: vec![ledger_path.clone()],
         };
@@ -311,10 +324,7 @@ struct Shared {
 
 /// Assumes the role in one account, collects, adds the organization evidence, assesses and
 /// writes the package. Any failure is the account's, in words.
-async fn assess_account(
-    shared: &Shared,
-    member: &Listed,
-) -> std::result::Result<(PathBuf, ControlStatus, usize), String> {
+async fn assess_account(shared: &Shared, member: &Listed) -> std::result::Result<Assessed, String> {
     let Shared {
         hub,
         hub_config,
@@ -371,7 +381,12 @@ async fn assess_account(
             .map(|c| c.status)
             .min()
             .unwrap_or(ControlStatus::NotApplicable);
-        Ok::<_, Error>((dir, worst, snapshot.gaps.len()))
+        Ok::<_, Error>(Assessed {
+            package: dir,
+            worst,
+            evidence_gaps: results.evidence_gaps.len(),
+            collection_gaps: snapshot.gaps.len(),
+        })
     })
     .await
     .map_err(|e| format!("the assessment stopped: {e}"))?
