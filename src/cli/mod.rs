@@ -1,0 +1,724 @@
+//! Command-line interface: parses arguments, runs a pipeline stage, maps outcomes to exit codes.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::app::{self, PackageOptions};
+use crate::error::Result;
+use crate::import::{ImportOptions, import_dir};
+use crate::package;
+use crate::results::{ControlStatus, Results};
+use crate::snapshot::{Snapshot, sha256_hex};
+
+mod args;
+mod delivery;
+mod say;
+mod verify;
+
+use args::{AwsArgs, DiffFormat, OrgArgs, OutputArgs};
+use delivery::{DeliveryArgs, SigningArgs};
+use say::{say_collected_at, say_gaps};
+use verify::verify;
+
+#[derive(Parser, Debug)]
+#[command(name = "safeguard", version, about = "AWS identity and audit configuration → HIPAA Security Rule evidence", long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// More: the whole summary (every failing check and gap, and the controls that need
+    /// action); with collect and run, every API call on stderr too (action, region, attempts,
+    /// duration, outcome and AWS error code; never a header or credential).
+    #[arg(short, long, global = true)]
+    verbose: bool,
+}
+
+/// `-v`, set once from the command line before any command runs.
+static VERBOSE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+fn verbose() -> bool {
+    VERBOSE.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one value per process, parsed once: its size does not matter"
+)]
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Assess the bundled example account and write its evidence package (no AWS credentials needed).
+    Demo {
+        #[command(flatten)]
+        out: OutputArgs,
+        /// The example export folder (default: examples/clinic-account).
+        #[arg(long, value_name = "DIR")]
+        example: Option<PathBuf>,
+    },
+    /// Build a snapshot from an AWS CLI export folder (see scripts/export-aws-evidence.sh).
+    Import {
+        /// The export folder.
+        dir: PathBuf,
+        /// Where to write the snapshot.
+        #[arg(short, long, value_name = "FILE", default_value = "snapshot.json")]
+        output: PathBuf,
+        /// When the export was taken (2026-11-20T09:00:00Z, or a date for midnight UTC); overrides export-info.json.
+        #[arg(long, value_name = "TIME", value_parser = parse_collected_at)]
+        collected_at: Option<DateTime<Utc>>,
+    },
+    /// Assess a snapshot (or an export folder directly) and write the evidence package.
+    Assess {
+        /// snapshot.json, or an AWS CLI export folder.
+        input: PathBuf,
+        #[command(flatten)]
+        out: OutputArgs,
+        /// When the export was taken (2026-11-20T09:00:00Z, or a date for midnight UTC), if INPUT
+        /// is an export folder; overrides its export-info.json.
+        #[arg(long, value_name = "TIME", value_parser = parse_collected_at)]
+        collected_at: Option<DateTime<Utc>>,
+        /// Exit 1 when any control is at this status or worse (by default a control that fails
+        /// or lacks evidence: an undecided control is not a clean run).
+        #[arg(long, value_enum, default_value_t = FailOn::InsufficientEvidence)]
+        fail_on: FailOn,
+    },
+    /// Collect a snapshot live from an AWS account (standard credential chain).
+    Collect {
+        #[command(flatten)]
+        aws: AwsArgs,
+        /// Where to write the snapshot.
+        #[arg(short, long, value_name = "FILE", default_value = "snapshot.json")]
+        output: PathBuf,
+    },
+    /// Collect live, then assess and write the evidence package (for scheduled snapshots);
+    /// with --org, every account of the AWS Organization and a roll-up.
+    Run {
+        #[command(flatten)]
+        aws: AwsArgs,
+        #[command(flatten)]
+        org: OrgArgs,
+        #[command(flatten)]
+        out: OutputArgs,
+        /// Exit 1 when any control is at this status or worse (by default a control that fails
+        /// or lacks evidence; a partial collection also exits 1 unless this is `never`).
+        #[arg(long, value_enum, default_value_t = FailOn::InsufficientEvidence)]
+        fail_on: FailOn,
+    },
+    /// Roll up account packages (and run ledgers) into one organization package: an account ×
+    /// control matrix, gaps, common failures, and every package's SHA-256. Each package is
+    /// verified first; one that fails is excluded and named.
+    Aggregate {
+        /// Package folders, or folders holding them (e.g. reports/), searched four levels deep.
+        #[arg(required = true, value_name = "DIR")]
+        dirs: Vec<PathBuf>,
+        /// Folder the roll-up goes under, as <UTC timestamp>/.
+        #[arg(short, long, value_name = "DIR", default_value = "reports/org-rollup")]
+        output: PathBuf,
+        /// Outputs to write, comma-separated: md, pdf, json, csv (default: all).
+        #[arg(long, value_name = "LIST", value_delimiter = ',')]
+        format: Vec<crate::render::Format>,
+        /// Print only the roll-up's path.
+        #[arg(short, long)]
+        quiet: bool,
+        /// Print, on stderr, the time each phase took (find, verify and read, write) and the
+        /// peak memory.
+        #[arg(long)]
+        profile_phases: bool,
+        #[command(flatten)]
+        delivery: DeliveryArgs,
+    },
+    /// Re-hash every file of an evidence package against its manifest.json; with --key or
+    /// --kms-key, check its signature too.
+    Verify {
+        /// The package folder (reports/<account>/<timestamp>/), or s3://BUCKET/PREFIX/<account>/<timestamp>/
+        /// to verify an uploaded package in place.
+        dir: PathBuf,
+        /// A public key (PEM: Ed25519 from `safeguard keygen`, or a KMS key's P-256 public key):
+        /// the package must carry a signature.json that verifies with it.
+        #[arg(long, value_name = "PUB", conflicts_with = "kms_key")]
+        key: Option<PathBuf>,
+        /// An AWS KMS key ARN whose public key (kms:GetPublicKey) must verify the signature.
+        #[arg(long, value_name = "ARN")]
+        kms_key: Option<String>,
+        /// AWS profile for --kms-key and s3:// (default: the standard credential chain).
+        #[arg(long, value_name = "NAME")]
+        profile: Option<String>,
+        /// For s3://: the longest one object may take to arrive, request and body together, in
+        /// seconds (plus one second per 64 KiB of its listed size).
+        #[arg(long, value_name = "SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
+        call_timeout: u64,
+    },
+    /// Compare two packages of one account (or their results.json): controls whose status
+    /// changed, findings new, resolved and still failing, new admins and escalation paths,
+    /// waivers and attestations that expired, gaps opened and closed. Exits 1 when anything got
+    /// worse.
+    Diff {
+        /// The older package.
+        old: PathBuf,
+        /// The newer package.
+        new: PathBuf,
+        /// md or json.
+        #[arg(long, value_enum, default_value_t = DiffFormat::Md)]
+        format: DiffFormat,
+        /// Write the report to this file instead of standard output.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// The trend of one account: reads (and verifies) every package under DIR and writes a
+    /// report with a chart (SVG and PNG): controls by status, failing findings and gaps per run,
+    /// time to fix, controls that flapped.
+    History {
+        /// The account's packages (reports/<account>/).
+        dir: PathBuf,
+        /// Folder the report goes under, as <account>/<UTC timestamp>/.
+        #[arg(short, long, value_name = "DIR", default_value = "reports/history")]
+        output: PathBuf,
+        /// Outputs besides the chart, comma-separated: md, pdf, json (default: all).
+        #[arg(long, value_name = "LIST", value_delimiter = ',')]
+        format: Vec<crate::render::Format>,
+        /// Print only the report's path.
+        #[arg(short, long)]
+        quiet: bool,
+    },
+    /// Write a new Ed25519 key pair for --sign-key: PREFIX.key (PKCS#8 PEM, mode 0600) and
+    /// PREFIX.pub (the public key for `verify --key`).
+    Keygen {
+        /// Path prefix of the two files.
+        #[arg(default_value = "safeguard-signing")]
+        prefix: PathBuf,
+    },
+    /// Sign (or re-sign) a written package: writes its signature.json.
+    Sign {
+        /// The package folder.
+        dir: PathBuf,
+        /// An Ed25519 private key (PKCS#8 PEM, from `safeguard keygen`), as `verify --key`
+        /// takes the public one; `--sign-key` and SAFEGUARD_SIGN_KEY as in assess and run.
+        #[arg(
+            long,
+            value_name = "FILE",
+            visible_alias = "sign-key",
+            conflicts_with = "kms_key",
+            env = "SAFEGUARD_SIGN_KEY"
+        )]
+        key: Option<PathBuf>,
+        /// An AWS KMS key ARN (ECC_NIST_P256, SIGN_VERIFY), as `verify --kms-key` takes it;
+        /// `--sign-kms-key` and SAFEGUARD_SIGN_KMS_KEY as in assess and run.
+        #[arg(
+            long,
+            value_name = "ARN",
+            visible_alias = "sign-kms-key",
+            env = "SAFEGUARD_SIGN_KMS_KEY"
+        )]
+        kms_key: Option<String>,
+    },
+    /// List the control catalog, or show one control (or check) with its checks and parameters.
+    Controls {
+        /// A citation such as 164.312(b) (§ and case as you like), a section such as 164.312 for
+        /// its controls, or a check id such as iam.password_policy.
+        id: Option<String>,
+        /// A catalog folder to use instead of the built-in one.
+        #[arg(long, value_name = "DIR")]
+        catalog: Option<PathBuf>,
+        /// Print the coverage table (Markdown): every citation, its checks, and how each anchor
+        /// tool's mapping to it is answered (docs/coverage.md).
+        #[arg(long, conflicts_with = "id")]
+        coverage: bool,
+        /// List every check: its id, severity and what it checks.
+        #[arg(long, conflicts_with_all = ["id", "coverage"])]
+        checks: bool,
+    },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum FailOn {
+    Fail,
+    InsufficientEvidence,
+    /// Also a control whose only failures are waived (a risk accepted).
+    Waived,
+    Manual,
+    /// Also an inherited control the BAA attestation has not confirmed.
+    Inherited,
+    Never,
+}
+
+/// `--collected-at`: an RFC 3339 time, or a date (midnight UTC).
+fn parse_collected_at(s: &str) -> std::result::Result<DateTime<Utc>, String> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    if let Ok(d) = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        return Ok(d.and_hms_opt(0, 0, 0).expect("midnight").and_utc());
+    }
+    Err("not a time: expected RFC 3339 such as 2026-11-20T09:00:00Z (or +01:00 for an offset), or a date such as 2026-11-20 for midnight UTC".into())
+}
+
+/// Runs the CLI and returns the process exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { 2 } else { 0 };
+        }
+    };
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            // An error may list every problem of a file, one per line; each stays inert.
+            eprintln!("{}", crate::text::terminal(&format!("safeguard: {e}")));
+            e.exit_code()
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<i32> {
+    VERBOSE.store(cli.verbose, std::sync::atomic::Ordering::Relaxed);
+    match cli.command {
+        Command::Demo { out, example } => {
+            let dir = example.unwrap_or_else(app::default_example);
+            // The example's own attestations, waivers and parameters, unless others are given.
+            let options = PackageOptions {
+                example: true,
+                ..out.options().with_example_inputs(&dir)
+            };
+            let inputs = app::load_inputs(&options)?;
+            let delivery = out.delivery.delivery(None, None, inputs.sign.as_ref())?;
+            let snapshot = timed(&options, "import", || {
+                import_dir(&dir, &ImportOptions::default())
+            })?;
+            out.package(&snapshot, &inputs, &options, &delivery)?;
+            if !out.quiet {
+                println!();
+                crate::say!(
+                    "This was the bundled example account: its failures are deliberate, and `demo` exits 0 once the package is written."
+                );
+            }
+            Ok(0)
+        }
+        Command::Import {
+            dir,
+            output,
+            collected_at,
+        } => {
+            let snapshot = import_dir(&dir, &ImportOptions { collected_at })?;
+            say_collected_at(&snapshot);
+            let bytes = snapshot.to_canonical_json();
+            app::write_atomically(&output, &bytes)?;
+            crate::say_err!(
+                "wrote {} (account {}, {} region(s), {} gap(s), sha256 {})",
+                output.display(),
+                snapshot.account.id,
+                snapshot.regions.len(),
+                snapshot.gaps.len(),
+                sha256_hex(&bytes)
+            );
+            say_gaps(&snapshot);
+            Ok(0)
+        }
+        Command::Assess {
+            input,
+            out,
+            collected_at,
+            fail_on,
+        } => {
+            let options = out.options();
+            let inputs = app::load_inputs(&options)?;
+            let delivery = out.delivery.delivery(None, None, inputs.sign.as_ref())?;
+            let snapshot = timed(&options, "import", || {
+                if input.is_dir() {
+                    import_dir(&input, &ImportOptions { collected_at })
+                } else {
+                    Snapshot::read(&input)
+                }
+            })?;
+            say_collected_at(&snapshot);
+            let results = out.package(&snapshot, &inputs, &options, &delivery)?;
+            Ok(exit_code_for(&results, fail_on))
+        }
+        Command::Collect { aws, output } => {
+            let (collection, snapshot) = app::collect_snapshot(&aws.options()?)?;
+            let bytes = snapshot.to_canonical_json();
+            app::write_atomically(&output, &bytes)?;
+            crate::say_err!(
+                "wrote {} (account {}, {} region(s), {} API call(s), {} gap(s), sha256 {})",
+                output.display(),
+                snapshot.account.id,
+                snapshot.regions.len(),
+                collection.calls.values().sum::<usize>(),
+                snapshot.gaps.len(),
+                sha256_hex(&bytes)
+            );
+            say_gaps(&snapshot);
+            // A partial collection is not a clean one: say so in the exit code.
+            Ok(if snapshot.gaps.is_empty() { 0 } else { 1 })
+        }
+        Command::Run {
+            aws,
+            org,
+            out,
+            fail_on,
+        } if org.org => {
+            let mut options = out.options();
+            if options.previous.is_some() {
+                return Err(crate::error::Error::Usage(
+                    "--previous names one account's package; with --org use --history DIR (each account's newest earlier package there)".into(),
+                ));
+            }
+            let org_options = org.options()?;
+            // Each account's inputs are read by the run; only `sign:` is needed here.
+            let from_config = match &options.config {
+                Some(path) => crate::inputs::config::load(path)?.sign,
+                None => None,
+            };
+            let delivery = out.delivery.delivery(
+                aws.profile.as_deref(),
+                aws.region.as_deref(),
+                from_config.as_ref(),
+            )?;
+            options.signed_by = delivery.signer.as_ref().map(|s| s.key_id());
+            let quiet = out.quiet || aws.quiet_collect;
+            let run = crate::org::run::run_org(&aws.options()?, &org_options, &options, &|line| {
+                // Account and OU names are the organization's text: one line each, inert.
+                if !quiet {
+                    eprintln!("{}", crate::text::line(line));
+                }
+            })?;
+            let failed = run.outcomes.iter().filter(|o| o.result.is_err()).count();
+            let assessed = run.outcomes.len() - failed;
+            if out.quiet {
+                match &run.rollup {
+                    Some((dir, _)) => crate::say!("{}", dir.display()),
+                    None => crate::say!("{}", run.ledger.display()),
+                }
+            } else {
+                crate::say!(
+                    "organization {}: {assessed} account(s) assessed, {failed} not assessed, {} skipped, in {:.1} s with {} API call(s)",
+                    run.organization,
+                    run.skipped.len(),
+                    run.elapsed.as_secs_f64(),
+                    run.calls.values().sum::<usize>()
+                );
+                for o in run.outcomes.iter().filter(|o| o.result.is_err()) {
+                    if let Err(why) = &o.result {
+                        crate::say!("  NOT ASSESSED {}: {why}", o.account);
+                    }
+                }
+                crate::say!("run ledger: {}", run.ledger.display());
+                match &run.rollup {
+                    Some((dir, _)) => crate::say!("organization roll-up: {}", dir.display()),
+                    None => crate::say!(
+                        "shard done; combine the shards with `safeguard aggregate {} -o {}`",
+                        options.output.display(),
+                        options
+                            .output
+                            .join(format!("org-{}", run.organization))
+                            .display()
+                    ),
+                }
+            }
+            // Sign and upload every package written, then the roll-up; one that fails does not
+            // stop the others, and the run exits 4 naming them.
+            let mut undelivered = Vec::new();
+            let rollup_folder = format!("org-{}", run.organization);
+            let written = run
+                .outcomes
+                .iter()
+                .filter_map(|o| {
+                    o.result
+                        .as_ref()
+                        .ok()
+                        .map(|a| (a.package.clone(), o.account.clone()))
+                })
+                .chain(
+                    run.rollup
+                        .iter()
+                        .map(|(dir, _)| (dir.clone(), rollup_folder.clone())),
+                );
+            for (dir, folder) in written {
+                if let Err(e) = delivery.deliver(&dir, &folder, out.quiet) {
+                    undelivered.push(e.to_string());
+                }
+            }
+            if !undelivered.is_empty() {
+                return Err(crate::error::Error::Delivery(undelivered.join("\n")));
+            }
+            let worst_allowed = fail_on_status(fail_on);
+            let any_fail = run.outcomes.iter().any(|o| match &o.result {
+                Ok(a) => {
+                    worst_allowed.is_some_and(|w| a.worst <= w)
+                        || (a.collection_gaps > 0 && fail_on != FailOn::Never)
+                }
+                Err(_) => fail_on != FailOn::Never,
+            });
+            Ok(i32::from(any_fail))
+        }
+        Command::Aggregate {
+            dirs,
+            output,
+            format,
+            quiet,
+            profile_phases,
+            delivery,
+        } => {
+            let delivery = delivery.delivery(None, None, None)?;
+            let phases = crate::phases::Phases::default();
+            let formats = app::parse_formats_of(
+                &format,
+                &[
+                    crate::render::Format::Md,
+                    crate::render::Format::Pdf,
+                    crate::render::Format::Json,
+                    crate::render::Format::Csv,
+                ],
+                "a roll-up",
+            )?;
+            let found = phases.time("find", || crate::rollup::find(&dirs))?;
+            if found.packages.is_empty() && found.ledgers.is_empty() {
+                return Err(crate::error::Error::Usage(format!(
+                    "no evidence package (a folder with manifest.json) or run ledger under {}",
+                    dirs.iter()
+                        .map(|d| d.display().to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )));
+            }
+            let rollup = phases.time("verify and read", || crate::rollup::build(&found))?;
+            let dir = phases.time("write", || {
+                crate::rollup::render::write(
+                    &output,
+                    &rollup,
+                    &formats,
+                    crate::clock::generated_at(),
+                )
+            })?;
+            if profile_phases {
+                crate::say_err!("{}", phases.line());
+            }
+            if quiet {
+                crate::say!("{}", dir.display());
+            } else {
+                for line in crate::rollup::render::overview(&rollup) {
+                    crate::say!("{line}");
+                }
+                for f in &rollup.failed {
+                    crate::say!("  NO PACKAGE {}: {}", f.account, f.reason);
+                }
+                for x in &rollup.excluded {
+                    crate::say!("  EXCLUDED {}: {}", x.package, x.reason);
+                }
+                crate::say!("roll-up: {}", dir.display());
+            }
+            let folder = match &rollup.organization {
+                Some(id) => format!("org-{id}"),
+                None => "org-rollup".into(),
+            };
+            delivery.deliver(&dir, &folder, quiet)?;
+            Ok(i32::from(!rollup.is_complete()))
+        }
+        Command::Run {
+            aws, out, fail_on, ..
+        } => {
+            let options = out.options();
+            // Every input is read and checked before collecting, so a mistake in one costs no
+            // collection.
+            let inputs = app::load_inputs(&options)?;
+            let delivery = out.delivery.delivery(
+                aws.profile.as_deref(),
+                aws.region.as_deref(),
+                inputs.sign.as_ref(),
+            )?;
+            let (_, snapshot) = timed(&options, "collect", || {
+                app::collect_snapshot(&aws.options()?)
+            })?;
+            let results = out.package(&snapshot, &inputs, &options, &delivery)?;
+            let partial = !snapshot.gaps.is_empty() && fail_on != FailOn::Never;
+            Ok(exit_code_for(&results, fail_on).max(i32::from(partial)))
+        }
+        Command::Verify {
+            dir,
+            key,
+            kms_key,
+            profile,
+            call_timeout,
+        } => verify(
+            &dir,
+            key.as_deref(),
+            kms_key.as_deref(),
+            profile.as_deref(),
+            std::time::Duration::from_secs(call_timeout),
+        ),
+        Command::Diff {
+            old,
+            new,
+            format,
+            output,
+        } => {
+            let drift =
+                crate::drift::compare(&crate::drift::load(&old)?, &crate::drift::load(&new)?)?;
+            let bytes = match format {
+                DiffFormat::Md => crate::drift::render::markdown(&drift).into_bytes(),
+                DiffFormat::Json => crate::drift::render::json(&drift),
+            };
+            match &output {
+                Some(path) => {
+                    app::write_atomically(path, &bytes)?;
+                    crate::say_err!(
+                        "wrote {}: {}",
+                        path.display(),
+                        if drift.is_worse() {
+                            drift.worse.join("; ")
+                        } else {
+                            "nothing got worse".into()
+                        }
+                    );
+                }
+                None => {
+                    let _ = std::io::stdout().lock().write_all(&bytes);
+                }
+            }
+            Ok(i32::from(drift.is_worse()))
+        }
+        Command::History {
+            dir,
+            output,
+            format,
+            quiet,
+        } => {
+            let started = std::time::Instant::now();
+            let formats = app::parse_formats_of(
+                &format,
+                &[
+                    crate::render::Format::Md,
+                    crate::render::Format::Pdf,
+                    crate::render::Format::Json,
+                ],
+                "a history (besides its chart)",
+            )?;
+            let history = crate::history::build(&dir)?;
+            if history.runs.is_empty() {
+                for x in &history.excluded {
+                    crate::say_err!("  LEFT OUT {}: {}", x.package, x.reason);
+                }
+                return Err(crate::error::Error::Usage(format!(
+                    "no intact package under {} (every one was left out)",
+                    dir.display()
+                )));
+            }
+            let out = crate::history::render::write(
+                &output,
+                &history,
+                &formats,
+                crate::clock::generated_at(),
+            )?;
+            if quiet {
+                crate::say!("{}", out.display());
+            } else {
+                for line in crate::history::render::overview(&history) {
+                    crate::say!("{line}");
+                }
+                for x in &history.excluded {
+                    crate::say!("  LEFT OUT {}: {}", x.package, x.reason);
+                }
+                crate::say!(
+                    "history: {} ({} package(s) in {:.2} s)",
+                    out.display(),
+                    history.runs.len() + history.excluded.len(),
+                    started.elapsed().as_secs_f64()
+                );
+            }
+            Ok(i32::from(!history.excluded.is_empty()))
+        }
+        Command::Keygen { prefix } => {
+            let (private, public, id) = crate::sign::keygen(&prefix)?;
+            crate::say!(
+                "wrote {} (private, keep it secret) and {} (public, for `safeguard verify --key`); key id {id}",
+                private.display(),
+                public.display()
+            );
+            Ok(0)
+        }
+        Command::Sign { dir, key, kms_key } => {
+            let signing = SigningArgs {
+                sign_key: key,
+                sign_kms_key: kms_key,
+            };
+            let Some(signer) = signing.signer(None, None)? else {
+                return Err(crate::error::Error::Usage(
+                    "sign needs --key FILE (an Ed25519 private key from `safeguard keygen`) or --kms-key ARN".into(),
+                ));
+            };
+            let key = crate::sign::sign_package(&dir, signer.as_ref())?;
+            crate::say!(
+                "signed: {} (key {key})",
+                dir.join(package::SIGNATURE).display()
+            );
+            Ok(0)
+        }
+        Command::Controls {
+            id,
+            catalog,
+            coverage,
+            checks,
+        } => {
+            let catalog = app::load_catalog(catalog.as_deref())?;
+            if checks {
+                print!(
+                    "{}",
+                    crate::text::terminal(&crate::catalog::describe::list_checks())
+                );
+            } else if coverage {
+                print!(
+                    "{}",
+                    crate::text::terminal(&crate::catalog::coverage::markdown(&catalog))
+                );
+            } else {
+                print!(
+                    "{}",
+                    crate::text::terminal(&crate::catalog::describe::describe(
+                        &catalog,
+                        id.as_deref()
+                    )?)
+                );
+            }
+            Ok(0)
+        }
+    }
+}
+
+/// `f`, timed as `phase` when `--profile-phases` asks.
+fn timed<T>(options: &PackageOptions, phase: &str, f: impl FnOnce() -> T) -> T {
+    match &options.phases {
+        Some(p) => p.time(phase, f),
+        None => f(),
+    }
+}
+
+/// The best status that still fails the run (`None`: nothing does).
+fn fail_on_status(fail_on: FailOn) -> Option<ControlStatus> {
+    match fail_on {
+        FailOn::Never => None,
+        FailOn::Fail => Some(ControlStatus::Fail),
+        FailOn::InsufficientEvidence => Some(ControlStatus::InsufficientEvidence),
+        FailOn::Waived => Some(ControlStatus::Waived),
+        FailOn::Manual => Some(ControlStatus::Manual),
+        FailOn::Inherited => Some(ControlStatus::Inherited),
+    }
+}
+
+fn exit_code_for(results: &Results, fail_on: FailOn) -> i32 {
+    let Some(worst_allowed) = fail_on_status(fail_on) else {
+        return 0;
+    };
+    // ControlStatus orders worst first.
+    if results.controls.iter().any(|c| c.status <= worst_allowed) {
+        1
+    } else {
+        0
+    }
+}
+
+/// A `YYYY-MM-DD` day.
+fn parse_day(s: &str) -> std::result::Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| format!("{s:?} is not a date (expected YYYY-MM-DD)"))
+}
