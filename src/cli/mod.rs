@@ -1,6 +1,5 @@
 //! Command-line interface: parses arguments, runs a pipeline stage, maps outcomes to exit codes.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
@@ -13,8 +12,12 @@ use crate::package;
 use crate::results::{ControlStatus, Results};
 use crate::snapshot::{Snapshot, sha256_hex};
 
+mod aggregate;
 mod args;
 mod delivery;
+mod diff;
+mod history;
+mod org;
 mod say;
 mod verify;
 
@@ -357,101 +360,7 @@ fn run(cli: Cli) -> Result<i32> {
             org,
             out,
             fail_on,
-        } if org.org => {
-            let mut options = out.options();
-            if options.previous.is_some() {
-                return Err(crate::error::Error::Usage(
-                    "--previous names one account's package; with --org use --history DIR (each account's newest earlier package there)".into(),
-                ));
-            }
-            let org_options = org.options()?;
-            // Each account's inputs are read by the run; only `sign:` is needed here.
-            let from_config = match &options.config {
-                Some(path) => crate::inputs::config::load(path)?.sign,
-                None => None,
-            };
-            let delivery = out.delivery.delivery(
-                aws.profile.as_deref(),
-                aws.region.as_deref(),
-                from_config.as_ref(),
-            )?;
-            options.signed_by = delivery.signer.as_ref().map(|s| s.key_id());
-            let quiet = out.quiet || aws.quiet_collect;
-            let run = crate::org::run::run_org(&aws.options()?, &org_options, &options, &|line| {
-                // Account and OU names are the organization's text: one line each, inert.
-                if !quiet {
-                    eprintln!("{}", crate::text::line(line));
-                }
-            })?;
-            let failed = run.outcomes.iter().filter(|o| o.result.is_err()).count();
-            let assessed = run.outcomes.len() - failed;
-            if out.quiet {
-                match &run.rollup {
-                    Some((dir, _)) => crate::say!("{}", dir.display()),
-                    None => crate::say!("{}", run.ledger.display()),
-                }
-            } else {
-                crate::say!(
-                    "organization {}: {assessed} account(s) assessed, {failed} not assessed, {} skipped, in {:.1} s with {} API call(s)",
-                    run.organization,
-                    run.skipped.len(),
-                    run.elapsed.as_secs_f64(),
-                    run.calls.values().sum::<usize>()
-                );
-                for o in run.outcomes.iter().filter(|o| o.result.is_err()) {
-                    if let Err(why) = &o.result {
-                        crate::say!("  NOT ASSESSED {}: {why}", o.account);
-                    }
-                }
-                crate::say!("run ledger: {}", run.ledger.display());
-                match &run.rollup {
-                    Some((dir, _)) => crate::say!("organization roll-up: {}", dir.display()),
-                    None => crate::say!(
-                        "shard done; combine the shards with `safeguard aggregate {} -o {}`",
-                        options.output.display(),
-                        options
-                            .output
-                            .join(format!("org-{}", run.organization))
-                            .display()
-                    ),
-                }
-            }
-            // Sign and upload every package written, then the roll-up; one that fails does not
-            // stop the others, and the run exits 4 naming them.
-            let mut undelivered = Vec::new();
-            let rollup_folder = format!("org-{}", run.organization);
-            let written = run
-                .outcomes
-                .iter()
-                .filter_map(|o| {
-                    o.result
-                        .as_ref()
-                        .ok()
-                        .map(|a| (a.package.clone(), o.account.clone()))
-                })
-                .chain(
-                    run.rollup
-                        .iter()
-                        .map(|(dir, _)| (dir.clone(), rollup_folder.clone())),
-                );
-            for (dir, folder) in written {
-                if let Err(e) = delivery.deliver(&dir, &folder, out.quiet) {
-                    undelivered.push(e.to_string());
-                }
-            }
-            if !undelivered.is_empty() {
-                return Err(crate::error::Error::Delivery(undelivered.join("\n")));
-            }
-            let worst_allowed = fail_on_status(fail_on);
-            let any_fail = run.outcomes.iter().any(|o| match &o.result {
-                Ok(a) => {
-                    worst_allowed.is_some_and(|w| a.worst <= w)
-                        || (a.collection_gaps > 0 && fail_on != FailOn::Never)
-                }
-                Err(_) => fail_on != FailOn::Never,
-            });
-            Ok(i32::from(any_fail))
-        }
+        } if org.org => org::run_org(aws, org, out, fail_on),
         Command::Aggregate {
             dirs,
             output,
@@ -459,62 +368,7 @@ fn run(cli: Cli) -> Result<i32> {
             quiet,
             profile_phases,
             delivery,
-        } => {
-            let delivery = delivery.delivery(None, None, None)?;
-            let phases = crate::phases::Phases::default();
-            let formats = app::parse_formats_of(
-                &format,
-                &[
-                    crate::render::Format::Md,
-                    crate::render::Format::Pdf,
-                    crate::render::Format::Json,
-                    crate::render::Format::Csv,
-                ],
-                "a roll-up",
-            )?;
-            let found = phases.time("find", || crate::rollup::find(&dirs))?;
-            if found.packages.is_empty() && found.ledgers.is_empty() {
-                return Err(crate::error::Error::Usage(format!(
-                    "no evidence package (a folder with manifest.json) or run ledger under {}",
-                    dirs.iter()
-                        .map(|d| d.display().to_string())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )));
-            }
-            let rollup = phases.time("verify and read", || crate::rollup::build(&found))?;
-            let dir = phases.time("write", || {
-                crate::rollup::render::write(
-                    &output,
-                    &rollup,
-                    &formats,
-                    crate::clock::generated_at(),
-                )
-            })?;
-            if profile_phases {
-                crate::say_err!("{}", phases.line());
-            }
-            if quiet {
-                crate::say!("{}", dir.display());
-            } else {
-                for line in crate::rollup::render::overview(&rollup) {
-                    crate::say!("{line}");
-                }
-                for f in &rollup.failed {
-                    crate::say!("  NO PACKAGE {}: {}", f.account, f.reason);
-                }
-                for x in &rollup.excluded {
-                    crate::say!("  EXCLUDED {}: {}", x.package, x.reason);
-                }
-                crate::say!("roll-up: {}", dir.display());
-            }
-            let folder = match &rollup.organization {
-                Some(id) => format!("org-{id}"),
-                None => "org-rollup".into(),
-            };
-            delivery.deliver(&dir, &folder, quiet)?;
-            Ok(i32::from(!rollup.is_complete()))
-        }
+        } => aggregate::aggregate(dirs, output, format, quiet, profile_phases, delivery),
         Command::Run {
             aws, out, fail_on, ..
         } => {
@@ -552,82 +406,13 @@ fn run(cli: Cli) -> Result<i32> {
             new,
             format,
             output,
-        } => {
-            let drift =
-                crate::drift::compare(&crate::drift::load(&old)?, &crate::drift::load(&new)?)?;
-            let bytes = match format {
-                DiffFormat::Md => crate::drift::render::markdown(&drift).into_bytes(),
-                DiffFormat::Json => crate::drift::render::json(&drift),
-            };
-            match &output {
-                Some(path) => {
-                    app::write_atomically(path, &bytes)?;
-                    crate::say_err!(
-                        "wrote {}: {}",
-                        path.display(),
-                        if drift.is_worse() {
-                            drift.worse.join("; ")
-                        } else {
-                            "nothing got worse".into()
-                        }
-                    );
-                }
-                None => {
-                    let _ = std::io::stdout().lock().write_all(&bytes);
-                }
-            }
-            Ok(i32::from(drift.is_worse()))
-        }
+        } => diff::diff(old, new, format, output),
         Command::History {
             dir,
             output,
             format,
             quiet,
-        } => {
-            let started = std::time::Instant::now();
-            let formats = app::parse_formats_of(
-                &format,
-                &[
-                    crate::render::Format::Md,
-                    crate::render::Format::Pdf,
-                    crate::render::Format::Json,
-                ],
-                "a history (besides its chart)",
-            )?;
-            let history = crate::history::build(&dir)?;
-            if history.runs.is_empty() {
-                for x in &history.excluded {
-                    crate::say_err!("  LEFT OUT {}: {}", x.package, x.reason);
-                }
-                return Err(crate::error::Error::Usage(format!(
-                    "no intact package under {} (every one was left out)",
-                    dir.display()
-                )));
-            }
-            let out = crate::history::render::write(
-                &output,
-                &history,
-                &formats,
-                crate::clock::generated_at(),
-            )?;
-            if quiet {
-                crate::say!("{}", out.display());
-            } else {
-                for line in crate::history::render::overview(&history) {
-                    crate::say!("{line}");
-                }
-                for x in &history.excluded {
-                    crate::say!("  LEFT OUT {}: {}", x.package, x.reason);
-                }
-                crate::say!(
-                    "history: {} ({} package(s) in {:.2} s)",
-                    out.display(),
-                    history.runs.len() + history.excluded.len(),
-                    started.elapsed().as_secs_f64()
-                );
-            }
-            Ok(i32::from(!history.excluded.is_empty()))
-        }
+        } => history::history(dir, output, format, quiet),
         Command::Keygen { prefix } => {
             let (private, public, id) = crate::sign::keygen(&prefix)?;
             crate::say!(
