@@ -49,12 +49,15 @@ mod query;
 mod raise;
 mod reach;
 
-use explain::*;
-use graph::*;
-use methods::*;
-use query::*;
-use raise::*;
-use reach::*;
+use explain::{Search, explain_nodes};
+use graph::{Graph, TrustIndex};
+use methods::{Credential, Edge, Ids};
+use query::Ctx;
+use raise::{
+    RaiseSet, denied, group_is_admin, not_denied, raise_of, raise_permissions, raise_step,
+    trust_conditions,
+};
+use reach::{Reach, Universe, Universes};
 
 pub use methods::{COMPUTE_METHODS, ComputeMethod, IAM_METHODS, IamMethod};
 

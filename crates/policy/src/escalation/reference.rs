@@ -6,6 +6,7 @@
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
+use super::raise::unbounded_admin;
 use super::*;
 use crate::testkit::{ACCOUNT, account};
 
