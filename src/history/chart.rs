@@ -34,11 +34,6 @@ pub fn rgb(h: &History) -> Result<Vec<u8>> {
     Ok(buf)
 }
 
-/// The chart as a PNG file.
-pub fn png(h: &History) -> Result<Vec<u8>> {
-    encode_png(&rgb(h)?, WIDTH, HEIGHT)
-}
-
 pub fn encode_png(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>> {
     let mut out = Vec::new();
     {

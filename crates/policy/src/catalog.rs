@@ -196,10 +196,6 @@ impl Catalog {
         format!("{}:{}", self.services[a.service].prefix, a.name)
     }
 
-    pub fn service_of(&self, id: ActionId) -> &Service {
-        &self.services[self.actions[id].service]
-    }
-
     pub fn service(&self, prefix: &str) -> Option<&Service> {
         self.by_prefix
             .get(&prefix.to_ascii_lowercase())
