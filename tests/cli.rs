@@ -709,7 +709,7 @@ fn attestations_waivers_and_config_reach_every_output() {
         serde_json::from_slice(&fs::read(pkg.join("parameters.json")).unwrap()).unwrap();
     assert_eq!(
         params["checks"]["cloudtrail.s3_data_events"]["phi_buckets"],
-        "clinic-phi-documents-prod,clinic-phi-imaging-prod"
+        serde_json::json!(["clinic-phi-documents-prod", "clinic-phi-imaging-prod"])
     );
     assert_eq!(
         params["overridden"]["iam.user_unused_credentials.max_unused_days"],

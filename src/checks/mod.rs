@@ -90,7 +90,7 @@ macro_rules! param_default {
         $crate::checks::ParamDefault::Str($default)
     };
     (list $default:literal) => {
-        $crate::checks::ParamDefault::Str($default)
+        $crate::checks::ParamDefault::List($default)
     };
 }
 

@@ -18,6 +18,8 @@ pub enum ParamDefault {
     },
     Bool(bool),
     Str(&'static str),
+    /// A list, its default written comma-separated (`"*BreakGlass*,*break-glass*"`).
+    List(&'static str),
 }
 
 #[derive(Debug)]
@@ -33,6 +35,17 @@ pub enum ParamValue {
     Bool(bool),
     Int(i64),
     Str(String),
+    /// Items as given: a YAML list in `--config`, or comma-separated in `--set`.
+    List(Vec<String>),
+}
+
+/// The items of a comma-separated list, trimmed, without empty ones.
+fn items(s: &str) -> Vec<String> {
+    s.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect()
 }
 
 impl fmt::Display for ParamValue {
@@ -41,6 +54,7 @@ impl fmt::Display for ParamValue {
             ParamValue::Bool(b) => write!(f, "{b}"),
             ParamValue::Int(i) => write!(f, "{i}"),
             ParamValue::Str(s) => write!(f, "{s}"),
+            ParamValue::List(v) => write!(f, "{}", v.join(",")),
         }
     }
 }
@@ -61,6 +75,7 @@ impl From<ParamDefault> for ParamValue {
             ParamDefault::Int { default, .. } => ParamValue::Int(default),
             ParamDefault::Bool(b) => ParamValue::Bool(b),
             ParamDefault::Str(s) => ParamValue::Str(s.to_string()),
+            ParamDefault::List(s) => ParamValue::List(items(s)),
         }
     }
 }
@@ -120,6 +135,12 @@ impl Params {
             (ParamDefault::Str(_), ParamValue::Int(_) | ParamValue::Bool(_)) => {
                 ParamValue::Str(value.to_string())
             }
+            // `--set x.names=a,b` is one text; a list parameter takes its items. A YAML list
+            // stays the items it was, commas and all.
+            (ParamDefault::List(_), ParamValue::Str(s)) => ParamValue::List(items(s)),
+            (ParamDefault::List(_), ParamValue::Int(_) | ParamValue::Bool(_)) => {
+                ParamValue::List(vec![value.to_string()])
+            }
             (ParamDefault::Bool(_), ParamValue::Str(s)) => {
                 match s.trim().to_ascii_lowercase().as_str() {
                     "true" | "yes" | "on" => ParamValue::Bool(true),
@@ -138,6 +159,7 @@ impl Params {
             (ParamDefault::Int { .. }, ParamValue::Int(_))
                 | (ParamDefault::Bool(_), ParamValue::Bool(_))
                 | (ParamDefault::Str(_), ParamValue::Str(_))
+                | (ParamDefault::List(_), ParamValue::List(_))
         );
         if !ok {
             return Err((
@@ -185,13 +207,14 @@ impl Params {
         }
     }
 
-    /// A comma-separated list parameter, trimmed, without empty items.
+    /// A list parameter's items.
     pub fn list(&self, name: &str) -> Vec<&str> {
-        self.str(name)
-            .split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .collect()
+        match self.0.get(name) {
+            Some(ParamValue::List(v)) => v.iter().map(String::as_str).collect(),
+            other => {
+                unreachable!("parameter {name} is declared as a list, resolved to {other:?}")
+            }
+        }
     }
 
     pub fn bool(&self, name: &str) -> bool {
@@ -209,6 +232,7 @@ fn kind(d: ParamDefault) -> &'static str {
         ParamDefault::Int { .. } => "an integer",
         ParamDefault::Bool(_) => "true or false (yes/no and on/off are read alike)",
         ParamDefault::Str(_) => "a string",
+        ParamDefault::List(_) => "a list (comma-separated with --set, a YAML list in --config)",
     }
 }
 

@@ -183,7 +183,7 @@ pub fn load(path: &Path) -> Result<ConfigFile> {
                 Value::Bool(b) => ParamValue::Bool(b),
                 Value::Int(i) => ParamValue::Int(i),
                 Value::Str(s) => ParamValue::Str(s),
-                Value::List(items) => ParamValue::Str(items.join(",")),
+                Value::List(items) => ParamValue::List(items),
             };
             // The declaration decides: unknown names, wrong types and values out of range.
             match Params::validate(c.info(), &name, &v) {
@@ -315,16 +315,28 @@ mod tests {
     }
 
     #[test]
-    fn values_are_typed_and_lists_joined() {
-        let c = load_text("parameters:\n  iam.user_unused_credentials:\n    max_unused_days: 45\n  cloudtrail.s3_data_events:\n    phi_buckets: [a, b]\n").unwrap();
+    fn values_are_typed_and_lists_kept_as_lists() {
+        let c = load_text("parameters:\n  iam.user_unused_credentials:\n    max_unused_days: 45\n  cloudtrail.s3_data_events:\n    phi_buckets: [a, b]\n  iam.admin_access:\n    break_glass_names: [\"odd,name\"]\n").unwrap();
         assert_eq!(
             c.params["iam.user_unused_credentials"]["max_unused_days"],
             ParamValue::Int(45)
         );
         assert_eq!(
             c.params["cloudtrail.s3_data_events"]["phi_buckets"],
-            ParamValue::Str("a,b".into())
+            ParamValue::List(vec!["a".into(), "b".into()])
         );
+        // A YAML list keeps its items whole, a comma in one too; --set splits at commas.
+        let info = crate::checks::find("iam.admin_access").unwrap().info();
+        let p = Params::resolve(info, Some(&c.params["iam.admin_access"])).unwrap();
+        assert_eq!(p.list("break_glass_names"), ["odd,name"]);
+        let (_, _, v) =
+            checks::parse_param_override("iam.admin_access.break_glass_names=a*, b*").unwrap();
+        let p = Params::resolve(
+            info,
+            Some(&BTreeMap::from([("break_glass_names".into(), v)])),
+        )
+        .unwrap();
+        assert_eq!(p.list("break_glass_names"), ["a*", "b*"]);
     }
 
     #[test]

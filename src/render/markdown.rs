@@ -201,10 +201,14 @@ fn validity(s: String) -> String {
 
 /// A parameter value as users write it in `--set` (`true`, not Jinja's `True`).
 fn param(v: Value) -> String {
-    if v.kind() == minijinja::value::ValueKind::Bool {
-        v.is_true().to_string()
-    } else {
-        v.to_string()
+    match v.kind() {
+        minijinja::value::ValueKind::Bool => v.is_true().to_string(),
+        // A list parameter, as `--set` takes it.
+        minijinja::value::ValueKind::Seq => v
+            .try_iter()
+            .map(|items| items.map(|i| i.to_string()).collect::<Vec<_>>().join(","))
+            .unwrap_or_default(),
+        _ => v.to_string(),
     }
 }
 
