@@ -428,6 +428,20 @@ fn undecided_controls_fail_the_exit_code_and_inferred_times_are_said() {
         "{}",
         text(&out)
     );
+    // --collected-at on a snapshot.json (which says when it was collected): refused, not ignored.
+    let out = safeguard()
+        .arg("assess")
+        .arg(tmp.path().join("s2.json"))
+        .args(["--collected-at", "2026-11-20", "-o"])
+        .arg(tmp.path().join("r2"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains("--collected-at applies to an export folder"),
+        "{}",
+        text(&out)
+    );
     // A wrong form shows an example.
     let out = safeguard()
         .args(["import", "--collected-at", "20/11/2026"])

@@ -31,16 +31,9 @@ impl Org {
     fn safeguard(&self) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_safeguard"));
         self.moto.aws_env(&mut c);
-        c.env(
-            "AWS_ACCESS_KEY_ID",
-            self.seed["hub"]["key"].as_str().unwrap(),
-        )
-        .env(
-            "AWS_SECRET_ACCESS_KEY",
-            self.seed["hub"]["secret"].as_str().unwrap(),
-        )
-        .env_remove("AWS_BATCH_JOB_ARRAY_INDEX")
-        .env_remove("JOB_COMPLETION_INDEX");
+        support::as_hub(&mut c, &self.seed);
+        c.env_remove("AWS_BATCH_JOB_ARRAY_INDEX")
+            .env_remove("JOB_COMPLETION_INDEX");
         c
     }
 

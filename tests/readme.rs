@@ -232,14 +232,7 @@ impl Harness {
         }
         if world == World::Org {
             // The hub's own credentials by default.
-            c.env(
-                "AWS_ACCESS_KEY_ID",
-                self.seed["hub"]["key"].as_str().unwrap(),
-            )
-            .env(
-                "AWS_SECRET_ACCESS_KEY",
-                self.seed["hub"]["secret"].as_str().unwrap(),
-            );
+            support::as_hub(&mut c, &self.seed);
         }
         c
     }

@@ -10,7 +10,7 @@ use crate::error::Result;
 use crate::import::{ImportOptions, import_dir};
 use crate::package;
 use crate::results::{ControlStatus, Results};
-use crate::snapshot::{Snapshot, sha256_hex};
+use crate::snapshot::Snapshot;
 
 mod aggregate;
 mod args;
@@ -23,7 +23,7 @@ mod verify;
 
 use args::{AwsArgs, DiffFormat, OrgArgs, OutputArgs};
 use delivery::{DeliveryArgs, SigningArgs};
-use say::{say_collected_at, say_gaps};
+use say::{say_collected_at, write_snapshot};
 use verify::verify;
 
 #[derive(Parser, Debug)]
@@ -305,17 +305,7 @@ fn run(cli: Cli) -> Result<i32> {
         } => {
             let snapshot = import_dir(&dir, &ImportOptions { collected_at })?;
             say_collected_at(&snapshot);
-            let bytes = snapshot.to_canonical_json();
-            app::write_atomically(&output, &bytes)?;
-            crate::say_err!(
-                "wrote {} (account {}, {} region(s), {} gap(s), sha256 {})",
-                output.display(),
-                snapshot.account.id,
-                snapshot.regions.len(),
-                snapshot.gaps.len(),
-                sha256_hex(&bytes)
-            );
-            say_gaps(&snapshot);
+            write_snapshot(&output, &snapshot, None)?;
             Ok(0)
         }
         Command::Assess {
@@ -324,6 +314,12 @@ fn run(cli: Cli) -> Result<i32> {
             collected_at,
             fail_on,
         } => {
+            if collected_at.is_some() && !input.is_dir() {
+                return Err(crate::error::Error::Usage(format!(
+                    "--collected-at applies to an export folder; {} already says when it was collected",
+                    input.display()
+                )));
+            }
             let options = out.options();
             let inputs = app::load_inputs(&options)?;
             let delivery = out.delivery.delivery(None, None, inputs.sign.as_ref())?;
@@ -340,18 +336,11 @@ fn run(cli: Cli) -> Result<i32> {
         }
         Command::Collect { aws, output } => {
             let (collection, snapshot) = app::collect_snapshot(&aws.options()?)?;
-            let bytes = snapshot.to_canonical_json();
-            app::write_atomically(&output, &bytes)?;
-            crate::say_err!(
-                "wrote {} (account {}, {} region(s), {} API call(s), {} gap(s), sha256 {})",
-                output.display(),
-                snapshot.account.id,
-                snapshot.regions.len(),
-                collection.calls.values().sum::<usize>(),
-                snapshot.gaps.len(),
-                sha256_hex(&bytes)
-            );
-            say_gaps(&snapshot);
+            write_snapshot(
+                &output,
+                &snapshot,
+                Some(collection.calls.values().sum::<usize>()),
+            )?;
             // A partial collection is not a clean one: say so in the exit code.
             Ok(if snapshot.gaps.is_empty() { 0 } else { 1 })
         }

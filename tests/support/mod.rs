@@ -225,6 +225,22 @@ impl Moto {
     }
 }
 
+/// The organization hub's credentials (from [`Moto::seed_org`]'s answer) on `cmd`.
+pub fn as_hub(cmd: &mut Command, seed: &serde_json::Value) {
+    cmd.env(
+        "AWS_ACCESS_KEY_ID",
+        seed["hub"]["key"]
+            .as_str()
+            .expect("the seed names the hub's key"),
+    )
+    .env(
+        "AWS_SECRET_ACCESS_KEY",
+        seed["hub"]["secret"]
+            .as_str()
+            .expect("the seed names the hub's secret"),
+    );
+}
+
 impl Drop for Moto {
     fn drop(&mut self) {
         // Closing the shell's stdin stops the server; then the shell exits.
