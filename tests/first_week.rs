@@ -113,6 +113,11 @@ fn a_stale_credential_report_invents_no_fix_anywhere() {
     // The report's "Changes since" section.
     let md = std::fs::read_to_string(p2.join("report.md")).unwrap();
     assert!(md.contains("0 resolved, "), "{md}");
+    assert!(
+        md.contains("| Cannot be judged now (not resolved) |")
+            && md.contains("`arn:aws:iam::483920175634:user/bob.martinez` | 2026-11-20T09:00:00Z | not judged: an evidence gap covers it |"),
+        "{md}"
+    );
     // A failing control that can no longer be judged did not get better.
     for c in changes["controls"].as_array().unwrap() {
         if c["from"] == "fail" && c["to"] == "insufficient_evidence" {

@@ -908,6 +908,32 @@ pub fn render(
                     .collect(),
             );
         }
+        if !ch.undetermined_findings.is_empty() {
+            w.table(
+                &[50.0, 70.0, 36.0, 22.0],
+                &[
+                    "Cannot be judged now (check)",
+                    "Resource",
+                    "Failing since",
+                    "Now",
+                ],
+                ch.undetermined_findings
+                    .iter()
+                    .map(|r| {
+                        vec![
+                            Cell::plain(&r.check),
+                            Cell::plain(&r.resource),
+                            Cell::plain(&r.first_seen),
+                            Cell::plain(if r.now == "not_judged" {
+                                "not judged (a gap covers it)"
+                            } else {
+                                "an evidence gap"
+                            }),
+                        ]
+                    })
+                    .collect(),
+            );
+        }
     }
     if !attention.is_empty() {
         w.ensure(60.0);
@@ -1169,7 +1195,7 @@ pub fn render(
             dark,
         );
     } else {
-        w.paragraph("Evidence the assessment needed and could not rely on: missing, stale, incomplete or unreadable. Checks that need it cannot decide their findings, and controls those checks decide are Insufficient evidence, never Pass. Each gap is counted once however many checks it leaves undecided.", 9.0, Weight::Regular, dark);
+        w.paragraph("Evidence the assessment needed and could not rely on: missing, stale, incomplete, unreadable, or unrecorded (AWS itself has no record of it). Checks that need it cannot decide their findings, and controls those checks decide are Insufficient evidence, never Pass. Each gap is counted once however many checks it leaves undecided.", 9.0, Weight::Regular, dark);
         let rows = results
             .evidence_gaps
             .iter()
