@@ -146,7 +146,7 @@ fn render_diagnostics(file: &Path, diagnostics: &[Diagnostic]) -> String {
 }
 
 /// serde_json's message without its " at line X column Y" suffix: we print the location ourselves.
-fn json_message(err: &serde_json::Error) -> String {
+pub(crate) fn json_message(err: &serde_json::Error) -> String {
     let mut message = err.to_string();
     if let Some(idx) = message.rfind(" at line ") {
         message.truncate(idx);
@@ -155,7 +155,7 @@ fn json_message(err: &serde_json::Error) -> String {
 }
 
 /// Converts serde_path_to_error's path into an RFC 6901 JSON pointer.
-fn json_pointer_of(path: &serde_path_to_error::Path) -> Option<String> {
+pub(crate) fn json_pointer_of(path: &serde_path_to_error::Path) -> Option<String> {
     use serde_path_to_error::Segment;
     let mut out = String::new();
     for seg in path.iter() {

@@ -185,24 +185,18 @@ async fn client_for(bucket: &str, opts: &UploadOptions) -> Result<aws_sdk_s3::Cl
 /// The package is verified first; a failure of any call is [`Error::Delivery`] (exit 4), and
 /// the local package is left as it is.
 pub fn upload(dir: &Path, rel: &str, opts: &UploadOptions) -> Result<Uploaded> {
-    let v = package::verify(dir)?;
-    if !v.is_intact() {
-        return Err(Error::Delivery(format!(
-            "{} fails verification; it is not uploaded",
-            dir.display()
-        )));
-    }
-    let manifest_path = dir.join(package::MANIFEST);
-    let manifest_bytes = std::fs::read(&manifest_path).map_err(|e| Error::io(&manifest_path, e))?;
-    #[derive(serde::Deserialize)]
-    struct Files {
-        files: Vec<package::ManifestFile>,
-    }
-    let listed: Files = serde_json::from_slice(&manifest_bytes)
-        .map_err(|e| Error::Delivery(format!("{}: {e}", manifest_path.display())))?;
-    let mut names: Vec<String> = listed.files.into_iter().map(|f| f.path).collect();
+    let opened = package::Package::open(dir).map_err(|r| match r {
+        package::Rejected::Unverifiable(e) => e,
+        other => Error::Delivery(format!("{} {other}; it is not uploaded", dir.display())),
+    })?;
+    let mut names: Vec<String> = opened
+        .manifest()
+        .files()
+        .iter()
+        .map(|f| f.path.clone())
+        .collect();
     names.push(package::MANIFEST.into());
-    if dir.join(package::SIGNATURE).is_file() {
+    if package::is_signed(dir) {
         names.push(package::SIGNATURE.into());
     }
     let dest = &opts.destination;

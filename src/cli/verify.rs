@@ -22,10 +22,11 @@ pub(super) fn local_package(target: &std::path::Path) -> Result<()> {
         )));
     }
     if target.is_dir() && !target.join(package::MANIFEST).exists() {
-        let below: Vec<String> = crate::history::packages_in(target)
+        let below: Vec<String> = package::discover(&[target.to_path_buf()], 4)
+            .map(|found| found.packages)
             .unwrap_or_default()
             .iter()
-            .map(|p| p.display().to_string())
+            .map(|(p, _)| p.display().to_string())
             .collect();
         return Err(Error::Usage(format!(
             "{} is not an evidence package (no manifest.json); {}",

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Location, Result};
-use crate::package;
+use crate::package::{self, Kind, Package};
 use crate::results::{Changes, Direction, ResolvedFinding, Results, StatusChange};
 use crate::verdict::{Change, CheckCoverage, Finding, FindingStatus, Since, Validity, since};
 
@@ -37,86 +37,66 @@ pub struct Loaded {
 /// Reads a package folder (verified first: a package that fails verification is an error) or
 /// a results.json (verified with the package around it, when there is one).
 pub fn load(path: &Path) -> Result<Loaded> {
-    let (dir, results_path) = if path.is_dir() {
-        (Some(path.to_path_buf()), path.join("results.json"))
-    } else {
-        let parent = path
-            .parent()
-            .filter(|p| p.join(package::MANIFEST).is_file())
-            .map(Path::to_path_buf);
-        (parent, path.to_path_buf())
-    };
-    let mut manifest_sha256 = None;
-    if let Some(dir) = &dir {
-        let v = package::verify(dir)?;
-        if !v.is_intact() {
-            let problems = v.problems();
+    let inside = path
+        .parent()
+        .filter(|p| !path.is_dir() && p.join(package::MANIFEST).is_file());
+    if let Some(dir) = path.is_dir().then_some(path).or(inside) {
+        let opened = Package::open_kind(dir, Kind::Account).map_err(|r| r.into_error(dir))?;
+        if inside.is_some() && path.file_name().is_none_or(|n| n != package::RESULTS) {
             return Err(Error::bad_input(
-                dir,
+                path,
                 Location::default(),
-                format!(
-                    "the package fails verification ({}); it is not compared",
-                    problems.join("; ")
-                ),
+                "not the package's results.json: give the package folder",
             ));
         }
-        manifest_sha256 = Some(v.manifest_sha256);
+        let results = checked(opened.results()).map_err(|r| r.into_error(dir))?;
+        return Ok(Loaded {
+            results,
+            package: Some(dir.to_path_buf()),
+            manifest_sha256: Some(opened.manifest_sha256().to_string()),
+        });
     }
     // A regular file only: a FIFO or device named here would block or never end.
-    let meta = std::fs::metadata(&results_path).map_err(|e| Error::io(&results_path, e))?;
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
     if !meta.is_file() {
         return Err(Error::bad_input(
-            &results_path,
+            path,
             Location::default(),
             "not a regular file: give a package folder or its results.json",
         ));
     }
-    let bytes = std::fs::read(&results_path).map_err(|e| Error::io(&results_path, e))?;
-    let results = parse_results(&results_path, &bytes)?;
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     Ok(Loaded {
-        results,
-        package: dir,
-        manifest_sha256,
+        results: parse_results(path, &bytes)?,
+        package: None,
+        manifest_sha256: None,
     })
 }
 
-/// results.json of the current schema, with the error at its JSON pointer otherwise.
+/// A results.json on its own, of the current schema, with the error at its JSON pointer
+/// otherwise.
 pub fn parse_results(path: &Path, bytes: &[u8]) -> Result<Results> {
-    #[derive(Deserialize)]
-    struct Head {
-        schema: String,
-    }
-    let schema = serde_json::from_slice::<Head>(bytes)
-        .map(|h| h.schema)
-        .unwrap_or_default();
-    if schema != crate::results::SCHEMA {
-        return Err(Error::bad_input(
+    checked(package::parse_results(bytes)).map_err(|r| match r {
+        package::Rejected::BadResults { pointer, message } => Error::bad_input(
             path,
             Location {
-                pointer: Some("/schema".into()),
+                pointer,
                 ..Default::default()
             },
-            format!(
-                "results schema {schema:?}: expected {:?} (re-run `assess` on the package's snapshot.json)",
-                crate::results::SCHEMA
-            ),
-        ));
-    }
-    let de = &mut serde_json::Deserializer::from_slice(bytes);
-    let results: Results =
-        serde_path_to_error::deserialize(de).map_err(|e| Error::from_json(path, e))?;
-    // A package's hashes say its files are the ones listed, not that their author was
-    // honest: every value compared or carried into a new package is checked first.
-    package::trust::results(&results).map_err(|u| {
-        Error::bad_input(
-            path,
-            Location {
-                pointer: Some(u.pointer),
-                ..Default::default()
-            },
-            format!("{} (not compared)", u.message),
-        )
-    })?;
+            format!("{message} (not compared)"),
+        ),
+        other => Error::bad_input(path, Location::default(), other.to_string()),
+    })
+}
+
+/// Results whose values are believed: a package's hashes say its files are the ones listed,
+/// not that their author was honest, so every value compared or carried into a new package is
+/// checked first.
+fn checked(
+    results: std::result::Result<Results, package::Rejected>,
+) -> std::result::Result<Results, package::Rejected> {
+    let results = results?;
+    package::trust::results(&results)?;
     Ok(results)
 }
 
@@ -739,19 +719,6 @@ fn candidates(
     account: &str,
     before: &str,
 ) -> Result<Vec<(chrono::DateTime<chrono::Utc>, PathBuf)>> {
-    #[derive(Deserialize)]
-    struct Head {
-        account: HeadAccount,
-        snapshot: HeadSnapshot,
-    }
-    #[derive(Deserialize)]
-    struct HeadAccount {
-        id: String,
-    }
-    #[derive(Deserialize)]
-    struct HeadSnapshot {
-        collected_at: String,
-    }
     // The manifest says whose package it is and when it was collected: read that first, so
     // only the packages needed are verified and read.
     // In the usual layout (`reports/<account>/<ts>/`) only the account's own folder is read: an
@@ -767,13 +734,15 @@ fn candidates(
     // (and would fail verification anyway).
     let before = instant(before);
     let mut candidates: Vec<(chrono::DateTime<chrono::Utc>, PathBuf)> =
-        crate::history::packages_in(&scope)?
+        package::discover(std::slice::from_ref(&scope), crate::history::MAX_DEPTH)?
+            .of_kind(Kind::Account)
             .into_iter()
             .filter_map(|p| {
-                let bytes = package::read_package_file(&p, package::MANIFEST, 64 << 20).ok()??;
-                let head: Head = serde_json::from_slice(&bytes).ok()?;
-                let at = package::trust::time(&head.snapshot.collected_at, "").ok()?;
-                (head.account.id == account && at < before).then_some((at, p))
+                let package::Manifest::Account(m) = package::peek(&p)? else {
+                    return None;
+                };
+                let at = package::trust::time(&m.snapshot.collected_at, "").ok()?;
+                (m.account.id == account && at < before).then_some((at, p))
             })
             .collect();
     candidates.sort();

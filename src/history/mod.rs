@@ -12,7 +12,6 @@ pub mod render;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::{Deserialize, Serialize};
 
@@ -24,7 +23,7 @@ use crate::verdict::{CheckCoverage, FindingStatus, Since, Validity, since};
 pub const SCHEMA: &str = "safeguard.history.v1";
 
 /// How deep below the folder packages are looked for (`reports/<account>/<ts>/` is two).
-const MAX_DEPTH: usize = 2;
+pub(crate) const MAX_DEPTH: usize = 2;
 
 /// The trend report (`history.json`; docs/scheduled-snapshots.md).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -99,7 +98,6 @@ pub struct Flapping {
 /// What history reads of results.json.
 #[derive(Deserialize)]
 struct Lite {
-    schema: String,
     account: LiteAccount,
     snapshot: crate::results::SnapshotRef,
     controls: Vec<LiteControl>,
@@ -176,51 +174,9 @@ impl Point {
 }
 
 /// Package folders under `dir` (itself, or up to two levels down), not following links and
-/// skipping hidden folders (packages still being written).
+/// skipping hidden folders (packages still being written), roll-ups and trend reports.
 pub fn packages_in(dir: &Path) -> Result<Vec<PathBuf>> {
-    let meta = std::fs::symlink_metadata(dir).map_err(|e| Error::io(dir, e))?;
-    if !meta.is_dir() {
-        return Err(Error::Usage(format!(
-            "{} is not a folder of evidence packages",
-            dir.display()
-        )));
-    }
-    let mut out = Vec::new();
-    walk(dir, 0, &mut out)?;
-    out.sort();
-    Ok(out)
-}
-
-fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) -> Result<()> {
-    if is_package(dir) {
-        out.push(dir.to_path_buf());
-        return Ok(());
-    }
-    if depth == MAX_DEPTH {
-        return Ok(());
-    }
-    for entry in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
-        let entry = entry.map_err(|e| Error::io(dir, e))?;
-        let kind = entry.file_type().map_err(|e| Error::io(dir, e))?;
-        if kind.is_dir() && !entry.file_name().to_string_lossy().starts_with('.') {
-            walk(&entry.path(), depth + 1, out)?;
-        }
-    }
-    Ok(())
-}
-
-/// An account package (not an organization roll-up): its manifest names a snapshot.
-fn is_package(dir: &Path) -> bool {
-    #[derive(Deserialize)]
-    struct Head {
-        schema: String,
-    }
-    // Read as verify reads it: a regular file, no link, bounded.
-    package::read_package_file(dir, package::MANIFEST, 64 << 20)
-        .ok()
-        .flatten()
-        .and_then(|b| serde_json::from_slice::<Head>(&b).ok())
-        .is_some_and(|h| h.schema == package::MANIFEST_SCHEMA)
+    Ok(package::discover(&[dir.to_path_buf()], MAX_DEPTH)?.of_kind(package::Kind::Account))
 }
 
 /// Reads and verifies every package under `dir` (on every core) and builds the trend.
@@ -232,38 +188,14 @@ pub fn build(dir: &Path) -> Result<History> {
             dir.display()
         )));
     }
-    let next = AtomicUsize::new(0);
-    let workers = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(packages.len());
-    let mut read: Vec<(usize, std::result::Result<Point, String>)> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                s.spawn(|| {
-                    let mut mine = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(p) = packages.get(i) else { break };
-                        mine.push((i, point(dir, p)));
-                    }
-                    mine
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    });
-    read.sort_by_key(|(i, _)| *i);
+    let read = package::read_all(&packages, usize::MAX, |p| point(dir, p));
     let mut excluded = Vec::new();
     let mut points = Vec::new();
-    for (i, r) in read {
+    for (p, r) in packages.iter().zip(read) {
         match r {
             Ok(p) => points.push(p),
             Err(reason) => excluded.push(Excluded {
-                package: relative(dir, &packages[i]),
+                package: relative(dir, p),
                 reason,
             }),
         }
@@ -305,14 +237,9 @@ fn relative(base: &Path, p: &Path) -> String {
 }
 
 fn point(base: &Path, dir: &Path) -> std::result::Result<Point, String> {
-    let v = package::verify(dir).map_err(|e| e.to_string())?;
-    if !v.is_intact() {
-        return Err(format!("fails verification: {}", v.problems().join("; ")));
-    }
-    let results = std::fs::read(dir.join("results.json")).map_err(|_| {
-        "no results.json (the package was written without the json format)".to_string()
-    })?;
-    point_of(relative(base, dir), v.manifest_sha256, &results)
+    let p = package::Package::open_kind(dir, package::Kind::Account).map_err(|r| r.to_string())?;
+    let results = p.results_bytes().map_err(|r| r.to_string())?;
+    point_of(relative(base, dir), p.manifest_sha256().into(), &results)
 }
 
 /// The trend of results.json files already read, without verification (`build` verifies each
@@ -338,14 +265,7 @@ fn point_of(
     manifest_sha256: String,
     results: &[u8],
 ) -> std::result::Result<Point, String> {
-    let lite: Lite =
-        serde_json::from_slice(results).map_err(|e| format!("results.json does not parse: {e}"))?;
-    if lite.schema != crate::results::SCHEMA {
-        return Err(format!(
-            "results.json is {}, which this version does not read",
-            lite.schema
-        ));
-    }
+    let lite: Lite = package::parse_results(results).map_err(|r| r.to_string())?;
     let collected = check(&lite)?;
     let mut controls: BTreeMap<ControlStatus, usize> =
         ControlStatus::ALL.iter().map(|s| (*s, 0)).collect();

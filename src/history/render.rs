@@ -189,6 +189,73 @@ pub fn markdown(h: &History) -> String {
     s
 }
 
+/// The trend report as a package: the history and its chart, drawn once for the PNG and the PDF.
+struct TrendReport<'a> {
+    history: &'a History,
+    rgb: Vec<u8>,
+}
+
+impl crate::package::Artifact for TrendReport<'_> {
+    const KIND: crate::package::Kind = crate::package::Kind::History;
+
+    fn file_name(&self, format: Format) -> Option<&'static str> {
+        match format {
+            Format::Json => Some("history.json"),
+            Format::Md => Some("history.md"),
+            Format::Pdf => Some("history.pdf"),
+            Format::Csv | Format::Oscal => None,
+        }
+    }
+
+    fn render(&self, format: Format) -> Result<Vec<u8>> {
+        Ok(match format {
+            Format::Json => json(self.history),
+            Format::Md => markdown(self.history).into_bytes(),
+            #[cfg(feature = "pdf")]
+            Format::Pdf => super::pdf::render(self.history, self.rgb.clone())?,
+            _ => unreachable!("file_name names the formats a trend report has"),
+        })
+    }
+
+    fn always(&self) -> Result<Vec<(String, Vec<u8>)>> {
+        Ok(vec![
+            ("trend.svg".into(), chart::svg(self.history)?.into_bytes()),
+            (
+                "trend.png".into(),
+                chart::encode_png(&self.rgb, chart::WIDTH, chart::HEIGHT)?,
+            ),
+        ])
+    }
+
+    fn parent(&self, out_root: &Path) -> Result<PathBuf> {
+        let account = &self.history.account;
+        if !crate::snapshot::valid_account_id(account) {
+            return Err(Error::Internal(format!(
+                "account id {account:?} in history"
+            )));
+        }
+        Ok(out_root.join(account))
+    }
+
+    fn manifest(
+        &self,
+        files: Vec<crate::package::ManifestFile>,
+        created_at: &str,
+    ) -> crate::package::Manifest {
+        crate::package::Manifest::History(crate::package::HistoryManifest {
+            schema: crate::package::HISTORY_MANIFEST_SCHEMA.into(),
+            tool: crate::results::Tool {
+                name: "safeguard".into(),
+                version: env!("CARGO_PKG_VERSION").into(),
+            },
+            created_at: created_at.into(),
+            account: self.history.account.clone(),
+            runs: self.history.runs.len(),
+            files,
+        })
+    }
+}
+
 /// Writes `<out_root>/<account>/<UTC timestamp>/` with the report in `formats` and the chart,
 /// and returns its path.
 pub fn write(
@@ -197,47 +264,9 @@ pub fn write(
     formats: &BTreeSet<Format>,
     created_at: DateTime<Utc>,
 ) -> Result<PathBuf> {
-    let mut files = vec![("trend.svg".to_string(), chart::svg(h)?.into_bytes())];
-    let rgb = chart::rgb(h)?;
-    files.push((
-        "trend.png".to_string(),
-        chart::encode_png(&rgb, chart::WIDTH, chart::HEIGHT)?,
-    ));
-    for f in formats {
-        match f {
-            Format::Json => files.push(("history.json".into(), json(h))),
-            Format::Md => files.push(("history.md".into(), markdown(h).into_bytes())),
-            #[cfg(feature = "pdf")]
-            Format::Pdf => files.push(("history.pdf".into(), super::pdf::render(h, rgb.clone())?)),
-            #[cfg(not(feature = "pdf"))]
-            Format::Pdf => {
-                return Err(Error::Usage(
-                    "this build of safeguard has no PDF writer (cargo feature `pdf`)".into(),
-                ));
-            }
-            Format::Csv | Format::Oscal => {}
-        }
-    }
-    let account = if crate::snapshot::valid_account_id(&h.account) {
-        h.account.clone()
-    } else {
-        return Err(Error::Internal(format!(
-            "account id {:?} in history",
-            h.account
-        )));
+    let report = TrendReport {
+        history: h,
+        rgb: chart::rgb(h)?,
     };
-    crate::package::write_files(&out_root.join(account), &files, created_at, |files| {
-        let m = crate::package::HistoryManifest {
-            schema: crate::package::HISTORY_MANIFEST_SCHEMA.into(),
-            tool: crate::results::Tool {
-                name: "safeguard".into(),
-                version: env!("CARGO_PKG_VERSION").into(),
-            },
-            created_at: created_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            account: h.account.clone(),
-            runs: h.runs.len(),
-            files,
-        };
-        serde_json::to_vec_pretty(&m).expect("manifest serializes")
-    })
+    crate::package::write_artifact(&report, out_root, formats, created_at, None)
 }

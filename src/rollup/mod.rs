@@ -14,12 +14,11 @@ pub mod render;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Location, Result};
+use crate::error::Result;
 use crate::package::trust;
 use crate::results::{AccountRef, ControlStatus, Counts, SnapshotRef, Tool};
 use crate::snapshot::sha256_hex;
@@ -117,7 +116,6 @@ pub struct Superseded {
 /// What the roll-up reads of results.json: findings are skipped while parsing, not held.
 #[derive(Deserialize)]
 struct Lite {
-    schema: String,
     account: AccountRef,
     snapshot: SnapshotRef,
     controls: Vec<LiteControl>,
@@ -169,119 +167,23 @@ pub struct Found {
     pub ledgers: Vec<PathBuf>,
 }
 
-/// Finds packages (folders with an account `manifest.json`) and run ledgers below `dirs`.
-/// Symbolic links are not followed; roll-up packages and folders being written are skipped.
+/// Finds account packages and run ledgers below `dirs`. Symbolic links are not followed;
+/// roll-ups, trend reports and folders being written are skipped.
 pub fn find(dirs: &[PathBuf]) -> Result<Found> {
-    let mut found = Found::default();
-    for d in dirs {
-        let meta = std::fs::symlink_metadata(d).map_err(|e| Error::io(d, e))?;
-        if !meta.is_dir() {
-            return Err(Error::bad_input(
-                d,
-                Location::default(),
-                "not a folder: expected a package folder or a folder of packages (reports/)",
-            ));
-        }
-        walk(d, 0, &mut found)?;
-    }
-    found.packages.sort();
-    found.packages.dedup();
-    found.ledgers.sort();
-    found.ledgers.dedup();
-    Ok(found)
-}
-
-fn walk(dir: &Path, depth: usize, found: &mut Found) -> Result<()> {
-    let manifest = dir.join(crate::package::MANIFEST);
-    if std::fs::symlink_metadata(&manifest).is_ok_and(|m| m.is_file()) {
-        // An account package; a roll-up's or a history report's own manifest is not one.
-        let schema = manifest_schema(dir);
-        let other = [
-            render::MANIFEST_SCHEMA,
-            crate::package::HISTORY_MANIFEST_SCHEMA,
-        ];
-        if !schema.as_deref().is_some_and(|s| other.contains(&s)) {
-            // An account package, or unknown or unreadable: verification will say why.
-            found.packages.push(dir.to_path_buf());
-        }
-        return Ok(());
-    }
-    if depth >= MAX_DEPTH {
-        return Ok(());
-    }
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .map_err(|e| Error::io(dir, e))?
-        .filter_map(|e| e.ok())
-        .collect();
-    entries.sort_by_key(|e| e.file_name());
-    for e in entries {
-        let name = e.file_name().to_string_lossy().into_owned();
-        let Ok(kind) = e.file_type() else { continue };
-        if name.starts_with('.') || kind.is_symlink() {
-            continue;
-        }
-        let path = e.path();
-        if kind.is_dir() {
-            walk(&path, depth + 1, found)?;
-        } else if kind.is_file()
-            && name.ends_with(".json")
-            && dir.file_name().is_some_and(|n| n == "runs")
-        {
-            found.ledgers.push(path);
-        }
-    }
-    Ok(())
-}
-
-fn manifest_schema(dir: &Path) -> Option<String> {
-    #[derive(Deserialize)]
-    struct Head {
-        schema: String,
-    }
-    // As verify reads it: a regular file, bounded.
-    let bytes =
-        crate::package::read_package_file(dir, crate::package::MANIFEST, 64 << 20).ok()??;
-    serde_json::from_slice::<Head>(&bytes)
-        .ok()
-        .map(|h| h.schema)
+    let found = crate::package::discover(dirs, MAX_DEPTH)?;
+    Ok(Found {
+        packages: found.of_kind(crate::package::Kind::Account),
+        ledgers: found.ledgers,
+    })
 }
 
 /// Verifies and reads every package (on every core), and combines them with the ledgers.
 pub fn build(found: &Found) -> Result<Rollup> {
-    let next = AtomicUsize::new(0);
-    let workers = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(2)
-        .min(8)
-        .min(found.packages.len().max(1));
-    let mut slots: Vec<Option<std::result::Result<Summary, String>>> =
-        (0..found.packages.len()).map(|_| None).collect();
-    std::thread::scope(|s| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                s.spawn(|| {
-                    let mut out = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(dir) = found.packages.get(i) else {
-                            break;
-                        };
-                        out.push((i, summarize(dir)));
-                    }
-                    out
-                })
-            })
-            .collect();
-        for h in handles {
-            for (i, r) in h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)) {
-                slots[i] = Some(r);
-            }
-        }
-    });
+    let read = crate::package::read_all(&found.packages, 8, |dir| summarize(dir));
     let mut excluded = Vec::new();
     let mut summaries = Vec::new();
-    for (dir, slot) in found.packages.iter().zip(slots) {
-        match slot.expect("every package was read") {
+    for (dir, r) in found.packages.iter().zip(read) {
+        match r {
             Ok(s) => summaries.push(s),
             Err(reason) => excluded.push(Excluded {
                 package: dir.display().to_string(),
@@ -304,30 +206,14 @@ pub fn build(found: &Found) -> Result<Rollup> {
 }
 
 fn summarize(dir: &Path) -> std::result::Result<Summary, String> {
-    let v = crate::package::verify(dir).map_err(|e| format!("cannot be verified: {e}"))?;
-    if !v.is_intact() {
-        let problems = v.problems();
-        return Err(format!(
-            "fails verification ({} problem(s)): {}",
-            problems.len(),
-            problems
-                .iter()
-                .take(3)
-                .cloned()
-                .collect::<Vec<_>>()
-                .join("; ")
-        ));
-    }
-    if let Some(schema) = v.older {
-        return Err(format!(
-            "results.json is {schema}; this version reads {} (re-run `assess` on its snapshot.json)",
-            crate::results::SCHEMA
-        ));
-    }
-    let results = std::fs::read(dir.join("results.json")).map_err(|_| {
-        "has no results.json (written without --format json): nothing to roll up".to_string()
-    })?;
-    summary_of(dir.display().to_string(), v.manifest_sha256, &results)
+    use crate::package::{Kind, Package};
+    let p = Package::open_kind(dir, Kind::Account).map_err(|r| r.to_string())?;
+    let results = p.results_bytes().map_err(|r| r.to_string())?;
+    summary_of(
+        dir.display().to_string(),
+        p.manifest_sha256().into(),
+        &results,
+    )
 }
 
 /// A roll-up of results.json files and run ledgers already read, without verification
@@ -365,15 +251,7 @@ fn summary_of(
     manifest_sha256: String,
     results: &[u8],
 ) -> std::result::Result<Summary, String> {
-    let lite: Lite =
-        serde_json::from_slice(results).map_err(|e| format!("results.json cannot be read: {e}"))?;
-    if lite.schema != crate::results::SCHEMA {
-        return Err(format!(
-            "results.json is {:?}, not {}",
-            lite.schema,
-            crate::results::SCHEMA
-        ));
-    }
+    let lite: Lite = crate::package::parse_results(results).map_err(|r| r.to_string())?;
     // The account id names rows and files downstream: only what AWS issues. Times are
     // compared as instants, ids printed as ids: each is what safeguard writes, or refused.
     let collected = trust::head(

@@ -9,11 +9,11 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 
 use super::Rollup;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::render::Format;
 use crate::results::ControlStatus;
 
-pub use crate::package::{ROLLUP_MANIFEST_SCHEMA as MANIFEST_SCHEMA, RollupManifest};
+pub use crate::package::{Manifest, ROLLUP_MANIFEST_SCHEMA as MANIFEST_SCHEMA, RollupManifest};
 
 /// How many failing checks the reports list (rollup.json lists all).
 pub const TOP_CHECKS: usize = 20;
@@ -277,6 +277,57 @@ pub fn json(r: &Rollup) -> Vec<u8> {
     bytes
 }
 
+impl crate::package::Artifact for Rollup {
+    const KIND: crate::package::Kind = crate::package::Kind::Rollup;
+
+    fn file_name(&self, format: Format) -> Option<&'static str> {
+        match format {
+            Format::Json => Some("rollup.json"),
+            Format::Csv => Some("rollup.csv"),
+            Format::Md => Some("rollup.md"),
+            Format::Pdf => Some("rollup.pdf"),
+            // OSCAL is per account: each package has its own.
+            Format::Oscal => None,
+        }
+    }
+
+    fn render(&self, format: Format) -> Result<Vec<u8>> {
+        Ok(match format {
+            Format::Json => json(self),
+            Format::Csv => csv(self),
+            Format::Md => markdown(self).into_bytes(),
+            #[cfg(feature = "pdf")]
+            Format::Pdf => {
+                // The newest collection time dates the PDF, so the same packages give the
+                // same bytes.
+                let dated = self
+                    .accounts
+                    .iter()
+                    .map(|a| a.collected_at.as_str())
+                    .max()
+                    .unwrap_or("1970-01-01T00:00:00Z");
+                super::pdf::render(self, dated)?
+            }
+            _ => unreachable!("file_name names the formats a roll-up has"),
+        })
+    }
+
+    fn parent(&self, out_root: &Path) -> Result<PathBuf> {
+        Ok(out_root.to_path_buf())
+    }
+
+    fn manifest(&self, files: Vec<crate::package::ManifestFile>, created_at: &str) -> Manifest {
+        Manifest::Rollup(RollupManifest {
+            schema: MANIFEST_SCHEMA.into(),
+            tool: self.tool.clone(),
+            created_at: created_at.into(),
+            organization: self.organization.clone(),
+            accounts: self.accounts.len(),
+            files,
+        })
+    }
+}
+
 /// Writes the roll-up package as `<out_root>/<UTC timestamp>/` and returns its path.
 pub fn write(
     out_root: &Path,
@@ -284,47 +335,5 @@ pub fn write(
     formats: &BTreeSet<Format>,
     created_at: DateTime<Utc>,
 ) -> Result<PathBuf> {
-    let mut files = Vec::new();
-    // The newest collection time dates the PDF, so the same packages give the same bytes.
-    let dated = r
-        .accounts
-        .iter()
-        .map(|a| a.collected_at.as_str())
-        .max()
-        .unwrap_or("1970-01-01T00:00:00Z")
-        .to_string();
-    for f in formats {
-        match f {
-            Format::Json => files.push(("rollup.json".to_string(), json(r))),
-            Format::Csv => files.push(("rollup.csv".into(), csv(r))),
-            Format::Md => files.push(("rollup.md".into(), markdown(r).into_bytes())),
-            #[cfg(feature = "pdf")]
-            Format::Pdf => files.push(("rollup.pdf".into(), super::pdf::render(r, &dated)?)),
-            #[cfg(not(feature = "pdf"))]
-            Format::Pdf => {
-                return Err(Error::Usage(
-                    "this build of safeguard has no PDF writer (cargo feature `pdf`)".into(),
-                ));
-            }
-            // OSCAL is per account: each package has its own.
-            Format::Oscal => {}
-        }
-    }
-    let _ = &dated;
-    if files.is_empty() {
-        return Err(Error::Usage(
-            "--format names nothing a roll-up writes (md, pdf, json, csv)".into(),
-        ));
-    }
-    crate::package::write_files(out_root, &files, created_at, |files| {
-        let m = RollupManifest {
-            schema: MANIFEST_SCHEMA.into(),
-            tool: r.tool.clone(),
-            created_at: created_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            organization: r.organization.clone(),
-            accounts: r.accounts.len(),
-            files,
-        };
-        serde_json::to_vec_pretty(&m).expect("manifest serializes")
-    })
+    crate::package::write_artifact(r, out_root, formats, created_at, None)
 }

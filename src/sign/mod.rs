@@ -178,17 +178,12 @@ fn write_new(path: &Path, bytes: &[u8], secret: bool) -> Result<()> {
 
 /// The predicate's facts, read from the package's manifest (and results.json for the
 /// preparer).
-fn predicate_of(dir: &Path, manifest: &[u8], signer: &dyn Signer) -> Result<Predicate> {
-    let v: serde_json::Value = serde_json::from_slice(manifest).map_err(|e| {
-        Error::bad_input(
-            dir.join(package::MANIFEST),
-            Location::default(),
-            e.to_string(),
-        )
-    })?;
-    let s = |p: &str| v.pointer(p).and_then(|x| x.as_str()).map(str::to_string);
-    let preparer = std::fs::read(dir.join("results.json"))
+fn predicate_of(p: &package::Package, signer: &dyn Signer) -> Predicate {
+    let m = p.manifest();
+    let preparer = p
+        .read(package::RESULTS)
         .ok()
+        .flatten()
         .and_then(|b| {
             #[derive(Deserialize)]
             struct Head {
@@ -199,37 +194,51 @@ fn predicate_of(dir: &Path, manifest: &[u8], signer: &dyn Signer) -> Result<Pred
         })
         .map(|h| h.preparer)
         .unwrap_or_default();
-    Ok(Predicate {
+    let (catalog_sha256, collected_at) = match m {
+        package::Manifest::Account(a) => (
+            Some(a.catalog.sha256.clone()),
+            Some(a.snapshot.collected_at.clone()),
+        ),
+        package::Manifest::Rollup(_) | package::Manifest::History(_) => (None, None),
+    };
+    Predicate {
         tool: crate::results::Tool {
             name: "safeguard".into(),
             version: env!("CARGO_PKG_VERSION").into(),
         },
-        manifest_schema: s("/schema").unwrap_or_default(),
-        catalog_sha256: s("/catalog/sha256"),
-        account: s("/account/id")
-            .or_else(|| s("/account"))
-            .or_else(|| s("/organization")),
-        collected_at: s("/snapshot/collected_at"),
-        package_created_at: s("/created_at").unwrap_or_default(),
+        manifest_schema: m.kind().schema().into(),
+        catalog_sha256,
+        account: m.subject().map(str::to_string),
+        collected_at,
+        package_created_at: m.created_at().into(),
         preparer,
         signed_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         algorithm: signer.algorithm().into(),
-    })
+    }
 }
 
 /// Signs a written (and intact) package: writes `signature.json` beside its manifest,
 /// atomically. Returns the key id.
 pub fn sign_package(dir: &Path, signer: &dyn Signer) -> Result<String> {
-    let v = package::verify(dir)?;
     // A stale signature.json is what signing replaces; every other problem refuses.
-    if !v.files_intact() {
-        return Err(Error::Usage(format!(
-            "{} fails verification: a package is signed only when every file matches its manifest",
+    let opened = package::Package::open_to_sign(dir).map_err(|r| match r {
+        package::Rejected::Unverifiable(e) => e,
+        other => Error::Usage(format!(
+            "{} {other}: a package is signed only when every file matches its manifest",
             dir.display()
+        )),
+    })?;
+    let manifest_path = dir.join(package::MANIFEST);
+    let manifest = package::read_package_file(dir, package::MANIFEST, u64::MAX)
+        .ok()
+        .flatten()
+        .ok_or_else(|| Error::Usage(format!("{} cannot be read", manifest_path.display())))?;
+    if sha256_hex(&manifest) != opened.manifest_sha256() {
+        return Err(Error::Usage(format!(
+            "{} changed while it was being signed",
+            manifest_path.display()
         )));
     }
-    let manifest_path = dir.join(package::MANIFEST);
-    let manifest = std::fs::read(&manifest_path).map_err(|e| Error::io(&manifest_path, e))?;
     let statement = Statement {
         type_: STATEMENT_TYPE.into(),
         subject: vec![Subject {
@@ -237,7 +246,7 @@ pub fn sign_package(dir: &Path, signer: &dyn Signer) -> Result<String> {
             digest: [("sha256".to_string(), sha256_hex(&manifest))].into(),
         }],
         predicate_type: PREDICATE_TYPE.into(),
-        predicate: predicate_of(dir, &manifest, signer)?,
+        predicate: predicate_of(&opened, signer),
     };
     let payload = serde_json::to_vec(&statement).expect("statement serializes");
     let sig = signer.sign(&pae(PAYLOAD_TYPE, &payload))?;
