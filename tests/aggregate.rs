@@ -145,7 +145,7 @@ fn a_tampered_package_is_excluded_and_the_rest_rolled_up() {
     let (code, dir, stdout) = aggregate(&[&reports], &work.path().join("rollup-tampered"));
     assert_eq!(code, 1, "{stdout}");
     assert!(
-        stdout.contains("EXCLUDED") && stdout.contains("altered results.json"),
+        stdout.contains("LEFT OUT") && stdout.contains("altered results.json"),
         "{stdout}"
     );
     let rollup: Value =

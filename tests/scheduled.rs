@@ -629,7 +629,7 @@ fn history_carries_first_seen_forward_and_draws_the_trend() {
         .arg(s.work.join("rollup")));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
-        stdout.contains("EXCLUDED") && !stdout.contains("history"),
+        stdout.contains("LEFT OUT") && !stdout.contains("history"),
         "only the tampered week is excluded: {stdout}"
     );
     // A folder with no package: exit 2.
@@ -1387,5 +1387,135 @@ fn a_scheduled_run_signs_from_the_environment_and_verify_names_an_unsigned_packa
         out.lines()
             .any(|l| l.starts_with("UNSIGNED") && l.contains("not who produced them")),
         "{out}"
+    );
+}
+
+/// Copies a package folder (files and one level of subfolders).
+fn copy_package(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_dir() {
+            copy_package(&e.path(), &to.join(e.file_name()));
+        } else {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+/// What a reader printed after `<name>: ` on the line naming the package folder `name`.
+fn reason_for(stdout: &str, name: &str) -> String {
+    let key = format!("{name}: ");
+    let line = stdout
+        .lines()
+        .find(|l| l.contains(&key))
+        .unwrap_or_else(|| panic!("{name} is not named: {stdout}"));
+    line[line.find(&key).unwrap() + key.len()..].to_string()
+}
+
+/// A package is rejected for one reason, said in one wording, by every command that reads
+/// packages: history, aggregate and diff leave out (or refuse) a tampered package, one whose
+/// results.json an earlier version wrote, one whose manifest.json is not a file, and a
+/// roll-up given where an account's package is expected — never silently, never counted.
+#[test]
+fn every_reader_rejects_a_bad_package_in_the_same_words() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let good = t.join(
+        ok(&run(safeguard()
+            .current_dir(t)
+            .args(["demo", "-q", "-o", "reports"])))
+        .trim(),
+    );
+    let account = t.join("reports/483920175634");
+    let tampered = account.join("20970101T000000Z");
+    copy_package(&good, &tampered);
+    let mut md = std::fs::read(tampered.join("report.md")).unwrap();
+    md.extend_from_slice(b"\nAll controls pass.\n");
+    std::fs::write(tampered.join("report.md"), md).unwrap();
+
+    // An earlier schema, re-hashed so that only the schema is wrong.
+    let older = account.join("20960101T000000Z");
+    copy_package(&good, &older);
+    let mut results = json(&older.join("results.json"));
+    results["schema"] = "safeguard.results.v1".into();
+    let bytes = serde_json::to_vec(&results).unwrap();
+    std::fs::write(older.join("results.json"), &bytes).unwrap();
+    let mut manifest = json(&older.join("manifest.json"));
+    for f in manifest["files"].as_array_mut().unwrap() {
+        if f["path"] == "results.json" {
+            f["sha256"] = safeguard::snapshot::sha256_hex(&bytes).into();
+            f["size"] = bytes.len().into();
+        }
+    }
+    std::fs::write(
+        older.join("manifest.json"),
+        serde_json::to_vec(&manifest).unwrap(),
+    )
+    .unwrap();
+
+    // A manifest.json that is a folder: a package that cannot be verified, not "no package".
+    let broken = account.join("20950101T000000Z");
+    std::fs::create_dir_all(broken.join("manifest.json")).unwrap();
+
+    let history = run(safeguard()
+        .arg("history")
+        .arg(&account)
+        .arg("-o")
+        .arg(t.join("h")));
+    assert_eq!(history.status.code(), Some(1), "{}", text(&history));
+    let history = String::from_utf8_lossy(&history.stdout).into_owned();
+    assert!(history.contains("1 run(s)"), "{history}");
+    let aggregate = run(safeguard()
+        .arg("aggregate")
+        .arg(&account)
+        .arg("-o")
+        .arg(t.join("r")));
+    let aggregate = String::from_utf8_lossy(&aggregate.stdout).into_owned();
+    assert!(aggregate.contains("1 account"), "{aggregate}");
+
+    let expected = [
+        (
+            "20970101T000000Z",
+            "fails verification: altered report.md (expected sha256",
+        ),
+        (
+            "20960101T000000Z",
+            "results.json is safeguard.results.v1, which this version does not read (re-run `assess` on its snapshot.json)",
+        ),
+        ("20950101T000000Z", "cannot be verified: "),
+    ];
+    for (name, reason) in expected {
+        let said = reason_for(&history, name);
+        assert!(said.starts_with(reason), "history on {name}: {said}");
+        assert_eq!(
+            reason_for(&aggregate, name),
+            said,
+            "aggregate and history word {name}'s rejection alike"
+        );
+        // diff refuses it (exit 2) with the same reason (an unverifiable one as the error
+        // itself, at its file).
+        let out = run(safeguard().arg("diff").arg(&good).arg(account.join(name)));
+        assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+        let first = said
+            .trim_start_matches("cannot be verified: ")
+            .split(" (expected")
+            .next()
+            .unwrap();
+        assert!(text(&out).contains(first), "diff on {name}: {}", text(&out));
+    }
+
+    // A roll-up where an account's package is expected.
+    let rollup = std::fs::read_dir(t.join("r"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.join("manifest.json").is_file())
+        .expect("the roll-up was written");
+    let out = run(safeguard().arg("diff").arg(&good).arg(&rollup));
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains("is an organization roll-up, not an account's evidence package"),
+        "{}",
+        text(&out)
     );
 }

@@ -54,7 +54,7 @@ pub(super) fn aggregate(
             crate::say!("  NO PACKAGE {}: {}", f.account, f.reason);
         }
         for x in &rollup.excluded {
-            crate::say!("  EXCLUDED {}: {}", x.package, x.reason);
+            crate::say!("  LEFT OUT {}: {}", x.package, x.reason);
         }
         crate::say!("roll-up: {}", dir.display());
     }

@@ -280,7 +280,9 @@ pub fn discover(roots: &[PathBuf], depth: usize) -> Result<Found> {
 }
 
 fn walk(dir: &Path, depth: usize, found: &mut Found) -> Result<()> {
-    if std::fs::symlink_metadata(dir.join(MANIFEST)).is_ok_and(|m| m.is_file()) {
+    // Any manifest.json makes a package, even one that is a link or a FIFO: it is then left
+    // out with verify's reason, never silently passed over.
+    if std::fs::symlink_metadata(dir.join(MANIFEST)).is_ok() {
         found.packages.push((dir.to_path_buf(), kind_of(dir)));
         return Ok(());
     }
