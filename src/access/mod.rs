@@ -14,7 +14,7 @@ use safeguard_policy::{
 };
 use serde_json::Value;
 
-use crate::snapshot::{AuthorizationDetails, InlinePolicy, Snapshot};
+use crate::snapshot::{AttachedPolicy, AuthorizationDetails, InlinePolicy, Snapshot};
 
 const DETAILS: &str = "/iam/authorization_details";
 
@@ -93,17 +93,24 @@ impl<'a> PolicyTable<'a> {
     }
 }
 
-impl Model {
-    pub fn build(snapshot: &Snapshot, details: &AuthorizationDetails) -> Model {
-        let mut table = PolicyTable::default();
-        let mut managed: BTreeMap<String, PolicyId> = BTreeMap::new();
-        let mut broken_managed: HashMap<String, String> = HashMap::new();
+/// The managed policies of the evidence, by ARN, and why the others cannot be used.
+struct Managed {
+    ids: BTreeMap<String, PolicyId>,
+    broken: HashMap<String, String>,
+}
 
+impl<'a> PolicyTable<'a> {
+    /// Every managed policy's default version, or why it has none.
+    fn managed(&mut self, details: &'a AuthorizationDetails) -> Managed {
+        let mut m = Managed {
+            ids: BTreeMap::new(),
+            broken: HashMap::new(),
+        };
         for (i, p) in details.policies.iter().enumerate() {
             let base = format!("{DETAILS}/Policies/{i}");
             match p.default_version() {
                 Some((vi, v)) => {
-                    let idx = table.push(
+                    let idx = self.push(
                         PolicyInput {
                             label: p.arn.clone(),
                             pointer: format!("{base}/PolicyVersionList/{vi}/Document"),
@@ -116,195 +123,135 @@ impl Model {
                         p.attachment_count,
                         p.is_aws_managed(),
                     );
-                    managed.insert(p.arn.clone(), idx);
+                    m.ids.insert(p.arn.clone(), idx);
                 }
                 None => {
-                    broken_managed.insert(
-                        p.arn.clone(),
-                        format!("{} has no default version document in the evidence", p.arn),
-                    );
+                    let why = format!("{} has no default version document in the evidence", p.arn);
+                    m.broken.insert(p.arn.clone(), why);
                 }
             }
         }
+        m
+    }
 
-        let mut groups: Table<GroupId, GroupInput> = Table::new();
-        let mut group_missing: Table<GroupId, Vec<String>> = Table::new();
+    /// An identity's own policies: its inline ones (at `{base}/{list}`) and the managed ones
+    /// attached to it. Each attached policy the evidence lacks is noted in `missing`.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one identity's whole evidence, named"
+    )]
+    fn own(
+        &mut self,
+        arn: &str,
+        owner: String,
+        base: &str,
+        list: &str,
+        inline: &'a [InlinePolicy],
+        attached: &[AttachedPolicy],
+        managed: &Managed,
+        missing: &mut Vec<String>,
+    ) -> Vec<PolicyId> {
+        let mut pols = Vec::new();
+        for (j, ip) in inline.iter().enumerate() {
+            pols.push(self.inline(arn, owner.clone(), base, list, j, ip));
+        }
+        for ap in attached {
+            match managed.ids.get(&ap.policy_arn) {
+                Some(&idx) => {
+                    pols.push(idx);
+                    self.holders[idx].push(owner.clone());
+                }
+                None => missing.push(missing_text(&managed.broken, &ap.policy_arn)),
+            }
+        }
+        pols
+    }
+}
+
+/// The principals being built, with what the checks need per principal alongside.
+#[derive(Default)]
+struct Principals {
+    inputs: Vec<PrincipalInput>,
+    evidence: Table<PrincipalId, String>,
+    incomplete: Table<PrincipalId, Vec<String>>,
+    service_linked: Table<PrincipalId, bool>,
+}
+
+impl Principals {
+    fn push(&mut self, input: PrincipalInput, base: String, missing: Vec<String>, linked: bool) {
+        self.inputs.push(input);
+        self.evidence.push(base);
+        self.incomplete.push(missing);
+        self.service_linked.push(linked);
+    }
+}
+
+/// The groups with their policies, and per group the policies the evidence lacks.
+struct Groups {
+    inputs: Table<GroupId, GroupInput>,
+    missing: Table<GroupId, Vec<String>>,
+}
+
+impl Groups {
+    fn read<'a>(
+        details: &'a AuthorizationDetails,
+        table: &mut PolicyTable<'a>,
+        managed: &Managed,
+    ) -> Groups {
+        let mut groups = Groups {
+            inputs: Table::new(),
+            missing: Table::new(),
+        };
         for (gi, g) in details.group_detail_list.iter().enumerate() {
             let base = format!("{DETAILS}/GroupDetailList/{gi}");
-            let mut pols = Vec::new();
             let mut missing = Vec::new();
-            for (j, ip) in g.group_policy_list.iter().enumerate() {
-                pols.push(table.inline(
-                    &g.arn,
-                    format!("group/{}", g.group_name),
-                    &base,
-                    "GroupPolicyList",
-                    j,
-                    ip,
-                ));
-            }
-            for ap in &g.attached_managed_policies {
-                match managed.get(&ap.policy_arn) {
-                    Some(&idx) => {
-                        pols.push(idx);
-                        table.holders[idx].push(format!("group/{}", g.group_name));
-                    }
-                    None => missing.push(missing_text(&broken_managed, &ap.policy_arn)),
-                }
-            }
-            groups.push(GroupInput {
+            let policies = table.own(
+                &g.arn,
+                format!("group/{}", g.group_name),
+                &base,
+                "GroupPolicyList",
+                &g.group_policy_list,
+                &g.attached_managed_policies,
+                managed,
+                &mut missing,
+            );
+            groups.inputs.push(GroupInput {
                 arn: g.arn.clone(),
                 name: g.group_name.clone(),
-                policies: pols,
+                policies,
             });
-            group_missing.push(missing);
+            groups.missing.push(missing);
         }
-        let group_index: HashMap<&str, GroupId> = groups
-            .iter_enumerated()
-            .map(|(i, g)| (g.name.as_str(), i))
-            .collect();
+        groups
+    }
+}
 
-        let mut principals = Vec::new();
-        let mut evidence: Table<PrincipalId, String> = Table::new();
-        let mut incomplete: Table<PrincipalId, Vec<String>> = Table::new();
-        let mut service_linked: Table<PrincipalId, bool> = Table::new();
-        let passwords = console_passwords(snapshot);
-        let keys = access_key_counts(snapshot);
-        for (ui, u) in details.user_detail_list.iter().enumerate() {
-            let base = format!("{DETAILS}/UserDetailList/{ui}");
-            let mut pols = Vec::new();
-            let mut missing = Vec::new();
-            for (j, ip) in u.user_policy_list.iter().enumerate() {
-                pols.push(PolicyRef {
-                    policy: table.inline(
-                        &u.arn,
-                        format!("user/{}", u.user_name),
-                        &base,
-                        "UserPolicyList",
-                        j,
-                        ip,
-                    ),
-                    via_group: None,
-                });
-            }
-            for ap in &u.attached_managed_policies {
-                match managed.get(&ap.policy_arn) {
-                    Some(&idx) => {
-                        pols.push(PolicyRef {
-                            policy: idx,
-                            via_group: None,
-                        });
-                        table.holders[idx].push(format!("user/{}", u.user_name));
-                    }
-                    None => missing.push(missing_text(&broken_managed, &ap.policy_arn)),
-                }
-            }
-            let mut member = Vec::new();
-            for gname in &u.group_list {
-                match group_index.get(gname.as_str()) {
-                    Some(&gi) => {
-                        member.push(gi);
-                        pols.extend(groups[gi].policies.iter().map(|&p| PolicyRef {
-                            policy: p,
-                            via_group: Some(gi),
-                        }));
-                        missing.extend(
-                            group_missing[gi]
-                                .iter()
-                                .map(|m| format!("{m} (via group {gname})")),
-                        );
-                    }
-                    None => missing.push(format!("group {gname} is not in the evidence")),
-                }
-            }
-            let boundary = boundary_of(&u.extra, &managed, &broken_managed, &mut missing);
-            principals.push(PrincipalInput {
-                arn: u.arn.clone(),
-                name: u.user_name.clone(),
-                kind: PrincipalKind::User,
-                policies: pols,
-                groups: member,
-                boundary,
-                trust: None,
-                tags: tags_of(&u.extra),
-                console_password: passwords.get(u.arn.as_str()).copied().flatten(),
-                access_keys: keys.get(u.arn.as_str()).copied().flatten(),
-                instance_profile: false,
-            });
-            evidence.push(base);
-            incomplete.push(missing);
-            service_linked.push(false);
-        }
-        for (ri, r) in details.role_detail_list.iter().enumerate() {
-            let base = format!("{DETAILS}/RoleDetailList/{ri}");
-            let mut pols = Vec::new();
-            let mut missing = Vec::new();
-            for (j, ip) in r.role_policy_list.iter().enumerate() {
-                pols.push(PolicyRef {
-                    policy: table.inline(
-                        &r.arn,
-                        format!("role/{}", r.role_name),
-                        &base,
-                        "RolePolicyList",
-                        j,
-                        ip,
-                    ),
-                    via_group: None,
-                });
-            }
-            for ap in &r.attached_managed_policies {
-                match managed.get(&ap.policy_arn) {
-                    Some(&idx) => {
-                        pols.push(PolicyRef {
-                            policy: idx,
-                            via_group: None,
-                        });
-                        table.holders[idx].push(format!("role/{}", r.role_name));
-                    }
-                    None => missing.push(missing_text(&broken_managed, &ap.policy_arn)),
-                }
-            }
-            let trust = r.assume_role_policy_document.as_ref().map(|doc| {
-                table.push(
-                    PolicyInput {
-                        label: format!("{} (trust policy)", r.arn),
-                        pointer: format!("{base}/AssumeRolePolicyDocument"),
-                        document: &doc.0,
-                        kind: PolicyKind::Resource,
-                        managed_arn: None,
-                        versions: 1,
-                    },
-                    Vec::new(),
-                    None,
-                    false,
-                )
-            });
-            if trust.is_none() {
-                missing.push("the role's trust policy is not in the evidence".into());
-            }
-            let boundary = boundary_of(&r.extra, &managed, &broken_managed, &mut missing);
-            let path = r.extra.get("Path").and_then(Value::as_str).unwrap_or("/");
-            principals.push(PrincipalInput {
-                arn: r.arn.clone(),
-                name: r.role_name.clone(),
-                kind: PrincipalKind::Role,
-                policies: pols,
-                groups: Vec::new(),
-                boundary,
-                trust,
-                tags: tags_of(&r.extra),
-                console_password: None,
-                access_keys: None,
-                instance_profile: r
-                    .extra
-                    .get("InstanceProfileList")
-                    .and_then(Value::as_array)
-                    .is_some_and(|l| !l.is_empty()),
-            });
-            evidence.push(base);
-            incomplete.push(missing);
-            service_linked.push(path.starts_with("/aws-service-role/"));
-        }
+/// Policies an identity holds directly.
+fn direct(policies: Vec<PolicyId>) -> Vec<PolicyRef> {
+    policies
+        .into_iter()
+        .map(|policy| PolicyRef {
+            policy,
+            via_group: None,
+        })
+        .collect()
+}
+
+impl Model {
+    pub fn build(snapshot: &Snapshot, details: &AuthorizationDetails) -> Model {
+        let mut table = PolicyTable::default();
+        let managed = table.managed(details);
+        let groups = Groups::read(details, &mut table, &managed);
+        let mut people = Principals::default();
+        users(
+            snapshot,
+            details,
+            &mut table,
+            &managed,
+            &groups,
+            &mut people,
+        );
+        roles(details, &mut table, &managed, &mut people);
 
         let scp_levels = scp_levels(snapshot, &mut table);
         let mut scp: Table<PolicyId, bool> = table.inputs.iter().map(|_| false).collect();
@@ -316,36 +263,18 @@ impl Model {
             snapshot.account.partition.clone(),
             Catalog::builtin(),
             table.inputs,
-            principals,
-            groups.iter().cloned().collect(),
+            people.inputs,
+            groups.inputs.iter().cloned().collect(),
         )
         .with_scps(scp_levels);
-        // A policy the engine could not parse makes every holder's verdict incomplete.
-        for (p, pr) in account.principals.iter_enumerated() {
-            for r in pr.policies.iter().chain(
-                pr.boundary
-                    .iter()
-                    .map(|b| PolicyRef {
-                        policy: *b,
-                        via_group: None,
-                    })
-                    .collect::<Vec<_>>()
-                    .iter(),
-            ) {
-                if let Err(e) = &account.policies[r.policy].policy {
-                    incomplete[p].push(format!(
-                        "{} cannot be read: {e}",
-                        account.policies[r.policy].label
-                    ));
-                }
-            }
-        }
+        let mut incomplete = people.incomplete;
+        unreadable_policies(&account, &mut incomplete);
         Model {
             account,
-            evidence,
+            evidence: people.evidence,
             incomplete,
-            service_linked,
-            managed,
+            service_linked: people.service_linked,
+            managed: managed.ids,
             holders: table.holders,
             attachment_count: table.attachment_count,
             aws_managed: table.aws_managed,
@@ -366,6 +295,148 @@ impl Model {
     /// The request context assumed for a principal's sessions.
     pub fn context(&self, p: PrincipalId, mfa: bool) -> RequestContext {
         self.account.context_for(p, &base_context(mfa, self.as_of))
+    }
+}
+
+/// The users: their own policies, their groups' (noted as via the group), their boundary,
+/// and what the credential report says of their password and keys.
+fn users<'a>(
+    snapshot: &Snapshot,
+    details: &'a AuthorizationDetails,
+    table: &mut PolicyTable<'a>,
+    managed: &Managed,
+    groups: &Groups,
+    people: &mut Principals,
+) {
+    let group_index: HashMap<&str, GroupId> = groups
+        .inputs
+        .iter_enumerated()
+        .map(|(i, g)| (g.name.as_str(), i))
+        .collect();
+    let passwords = console_passwords(snapshot);
+    let keys = access_key_counts(snapshot);
+    for (ui, u) in details.user_detail_list.iter().enumerate() {
+        let base = format!("{DETAILS}/UserDetailList/{ui}");
+        let mut missing = Vec::new();
+        let mut policies = direct(table.own(
+            &u.arn,
+            format!("user/{}", u.user_name),
+            &base,
+            "UserPolicyList",
+            &u.user_policy_list,
+            &u.attached_managed_policies,
+            managed,
+            &mut missing,
+        ));
+        let mut member = Vec::new();
+        for gname in &u.group_list {
+            match group_index.get(gname.as_str()) {
+                Some(&gi) => {
+                    member.push(gi);
+                    policies.extend(groups.inputs[gi].policies.iter().map(|&p| PolicyRef {
+                        policy: p,
+                        via_group: Some(gi),
+                    }));
+                    missing.extend(
+                        groups.missing[gi]
+                            .iter()
+                            .map(|m| format!("{m} (via group {gname})")),
+                    );
+                }
+                None => missing.push(format!("group {gname} is not in the evidence")),
+            }
+        }
+        let boundary = boundary_of(&u.extra, &managed.ids, &managed.broken, &mut missing);
+        let input = PrincipalInput {
+            arn: u.arn.clone(),
+            name: u.user_name.clone(),
+            kind: PrincipalKind::User,
+            policies,
+            groups: member,
+            boundary,
+            trust: None,
+            tags: tags_of(&u.extra),
+            console_password: passwords.get(u.arn.as_str()).copied().flatten(),
+            access_keys: keys.get(u.arn.as_str()).copied().flatten(),
+            instance_profile: false,
+        };
+        people.push(input, base, missing, false);
+    }
+}
+
+/// The roles: their own policies, trust policy, boundary and instance profiles.
+fn roles<'a>(
+    details: &'a AuthorizationDetails,
+    table: &mut PolicyTable<'a>,
+    managed: &Managed,
+    people: &mut Principals,
+) {
+    for (ri, r) in details.role_detail_list.iter().enumerate() {
+        let base = format!("{DETAILS}/RoleDetailList/{ri}");
+        let mut missing = Vec::new();
+        let policies = direct(table.own(
+            &r.arn,
+            format!("role/{}", r.role_name),
+            &base,
+            "RolePolicyList",
+            &r.role_policy_list,
+            &r.attached_managed_policies,
+            managed,
+            &mut missing,
+        ));
+        let trust = r.assume_role_policy_document.as_ref().map(|doc| {
+            table.push(
+                PolicyInput {
+                    label: format!("{} (trust policy)", r.arn),
+                    pointer: format!("{base}/AssumeRolePolicyDocument"),
+                    document: &doc.0,
+                    kind: PolicyKind::Resource,
+                    managed_arn: None,
+                    versions: 1,
+                },
+                Vec::new(),
+                None,
+                false,
+            )
+        });
+        if trust.is_none() {
+            missing.push("the role's trust policy is not in the evidence".into());
+        }
+        let boundary = boundary_of(&r.extra, &managed.ids, &managed.broken, &mut missing);
+        let path = r.extra.get("Path").and_then(Value::as_str).unwrap_or("/");
+        let input = PrincipalInput {
+            arn: r.arn.clone(),
+            name: r.role_name.clone(),
+            kind: PrincipalKind::Role,
+            policies,
+            groups: Vec::new(),
+            boundary,
+            trust,
+            tags: tags_of(&r.extra),
+            console_password: None,
+            access_keys: None,
+            instance_profile: r
+                .extra
+                .get("InstanceProfileList")
+                .and_then(Value::as_array)
+                .is_some_and(|l| !l.is_empty()),
+        };
+        people.push(input, base, missing, path.starts_with("/aws-service-role/"));
+    }
+}
+
+/// A policy the engine could not parse makes every holder's verdict incomplete.
+fn unreadable_policies(account: &Account, incomplete: &mut Table<PrincipalId, Vec<String>>) {
+    for (p, pr) in account.principals.iter_enumerated() {
+        let held = pr.policies.iter().map(|r| r.policy).chain(pr.boundary);
+        for policy in held {
+            if let Err(e) = &account.policies[policy].policy {
+                incomplete[p].push(format!(
+                    "{} cannot be read: {e}",
+                    account.policies[policy].label
+                ));
+            }
+        }
     }
 }
 
