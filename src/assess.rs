@@ -51,16 +51,7 @@ pub fn assess(snapshot: &Snapshot, catalog: &Catalog, opts: &AssessOptions) -> R
             access.escalation(false);
         });
     }
-    // Every check the catalog uses, once, in catalog order.
-    let mut to_run: Vec<&'static dyn checks::Check> = Vec::new();
-    for id in catalog.controls.iter().flat_map(|c| &c.checks) {
-        let check = checks::find(id).ok_or_else(|| {
-            crate::error::Error::Internal(format!("catalog names unknown check {id}"))
-        })?;
-        if !to_run.iter().any(|c| c.info().id == check.info().id) {
-            to_run.push(check);
-        }
-    }
+    let to_run = checks_of(catalog)?;
     // The escalation analysis with MFA is the longest single piece of work: one thread starts
     // on it while the others take the checks.
     let warm = || {
@@ -104,34 +95,7 @@ pub fn assess(snapshot: &Snapshot, catalog: &Catalog, opts: &AssessOptions) -> R
     let controls: Vec<ControlResult> = catalog
         .controls
         .iter()
-        .map(|c| {
-            let attested: Vec<AttestationResult> = opts
-                .attestations
-                .iter()
-                .filter(|a| a.control == c.id)
-                .map(|a| {
-                    // Only evidence in the package counts: a URL may change or vanish.
-                    let filed = a
-                        .evidence
-                        .iter()
-                        .any(|e| matches!(e, crate::inputs::EvidenceRef::File { .. }));
-                    let status = match Validity::on(Some(a.date), a.expires, day) {
-                        Validity::Valid if !filed => Validity::WithoutEvidence,
-                        v => v,
-                    };
-                    AttestationResult {
-                        statement: a.statement.clone(),
-                        attested_by: a.attested_by.clone(),
-                        date: a.date,
-                        expires: a.expires,
-                        status,
-                        evidence: a.evidence.clone(),
-                        decision: a.decision.clone(),
-                    }
-                })
-                .collect();
-            resolve(c, &evaluated, attested)
-        })
+        .map(|c| resolve(c, &evaluated, attestations_of(c, &opts.attestations, day)))
         .collect();
     let controls = roll_up_standards(controls);
     for c in &catalog.controls {
@@ -142,25 +106,7 @@ pub fn assess(snapshot: &Snapshot, catalog: &Catalog, opts: &AssessOptions) -> R
         }
     }
     let checks: Vec<CheckResult> = evaluated.into_values().collect();
-    let waivers = opts
-        .waivers
-        .iter()
-        .zip(waiver_hits)
-        .map(|(w, findings)| WaiverResult {
-            check: w.check.clone(),
-            resource: w.resource.clone(),
-            justification: w.justification.clone(),
-            approved_by: w.approved_by.clone(),
-            approved_on: Some(w.approved_on),
-            risk: Some(w.risk),
-            ticket: w.ticket.clone(),
-            compensating_control: w.compensating_control.clone(),
-            all_resources: w.all_resources,
-            expires: w.expires,
-            status: Validity::on(Some(w.approved_on), w.expires, day),
-            findings,
-        })
-        .collect();
+    let waivers = waiver_results(&opts.waivers, waiver_hits, day);
     let mut summary: BTreeMap<ControlStatus, usize> =
         ControlStatus::ALL.iter().map(|s| (*s, 0)).collect();
     for c in &controls {
@@ -172,18 +118,7 @@ pub fn assess(snapshot: &Snapshot, catalog: &Catalog, opts: &AssessOptions) -> R
             name: "safeguard".into(),
             version: env!("CARGO_PKG_VERSION").into(),
         },
-        account: AccountRef {
-            id: snapshot.account.id.clone(),
-            partition: snapshot.account.partition.clone(),
-            organization: snapshot.organization.as_ref().map(|o| OrganizationRef {
-                id: o.id.clone(),
-                management_account_id: o.management_account_id.clone(),
-                account_name: o.account.as_ref().and_then(|a| a.name.clone()),
-                ou_path: o.ou_path(),
-                scps_applied: o.service_control_policies.is_some()
-                    && !o.is_management(&snapshot.account.id),
-            }),
-        },
+        account: account_ref(snapshot),
         snapshot: SnapshotRef {
             // Hashed by the caller from the serialized snapshot (app::package_with does it on
             // another core while the checks run).
@@ -213,6 +148,94 @@ pub fn assess(snapshot: &Snapshot, catalog: &Catalog, opts: &AssessOptions) -> R
         }),
         example: opts.example,
     })
+}
+
+/// Every check the catalog uses, once, in catalog order.
+fn checks_of(catalog: &Catalog) -> Result<Vec<&'static dyn checks::Check>> {
+    let mut to_run: Vec<&'static dyn checks::Check> = Vec::new();
+    for id in catalog.controls.iter().flat_map(|c| &c.checks) {
+        let check = checks::find(id).ok_or_else(|| {
+            crate::error::Error::Internal(format!("catalog names unknown check {id}"))
+        })?;
+        if !to_run.iter().any(|c| c.info().id == check.info().id) {
+            to_run.push(check);
+        }
+    }
+    Ok(to_run)
+}
+
+/// The attestations of control `c`, each judged on `day`: only evidence in the package
+/// counts (a URL may change or vanish), so a valid one without a file is "without evidence".
+fn attestations_of(
+    c: &crate::catalog::Control,
+    attestations: &[crate::inputs::Attestation],
+    day: chrono::NaiveDate,
+) -> Vec<AttestationResult> {
+    attestations
+        .iter()
+        .filter(|a| a.control == c.id)
+        .map(|a| {
+            let filed = a
+                .evidence
+                .iter()
+                .any(|e| matches!(e, crate::inputs::EvidenceRef::File { .. }));
+            let status = match Validity::on(Some(a.date), a.expires, day) {
+                Validity::Valid if !filed => Validity::WithoutEvidence,
+                v => v,
+            };
+            AttestationResult {
+                statement: a.statement.clone(),
+                attested_by: a.attested_by.clone(),
+                date: a.date,
+                expires: a.expires,
+                status,
+                evidence: a.evidence.clone(),
+                decision: a.decision.clone(),
+            }
+        })
+        .collect()
+}
+
+/// Every waiver handed in, judged on `day`, with how many findings it covered.
+fn waiver_results(
+    waivers: &[crate::inputs::Waiver],
+    hits: Vec<usize>,
+    day: chrono::NaiveDate,
+) -> Vec<WaiverResult> {
+    waivers
+        .iter()
+        .zip(hits)
+        .map(|(w, findings)| WaiverResult {
+            check: w.check.clone(),
+            resource: w.resource.clone(),
+            justification: w.justification.clone(),
+            approved_by: w.approved_by.clone(),
+            approved_on: Some(w.approved_on),
+            risk: Some(w.risk),
+            ticket: w.ticket.clone(),
+            compensating_control: w.compensating_control.clone(),
+            all_resources: w.all_resources,
+            expires: w.expires,
+            status: Validity::on(Some(w.approved_on), w.expires, day),
+            findings,
+        })
+        .collect()
+}
+
+/// The account the results are of, with its place in the organization.
+fn account_ref(snapshot: &Snapshot) -> AccountRef {
+    AccountRef {
+        id: snapshot.account.id.clone(),
+        partition: snapshot.account.partition.clone(),
+        organization: snapshot.organization.as_ref().map(|o| OrganizationRef {
+            id: o.id.clone(),
+            management_account_id: o.management_account_id.clone(),
+            account_name: o.account.as_ref().and_then(|a| a.name.clone()),
+            ou_path: o.ou_path(),
+            scps_applied: o.service_control_policies.is_some()
+                && !o.is_management(&snapshot.account.id),
+        }),
+    }
 }
 
 /// Runs `evaluate` on every check, on as many threads as the machine has (at most four), and
@@ -428,6 +451,7 @@ fn check_result(
     }
 }
 
+/// A control's verdict from its primary checks and attestations.
 fn resolve(
     control: &Control,
     evaluated: &BTreeMap<&str, CheckResult>,
@@ -442,50 +466,7 @@ fn resolve(
         .filter(|m| m.role == crate::catalog::Role::Primary)
         .map(|m| &evaluated[m.check.as_str()])
         .collect();
-    let observed: Vec<&str> = control
-        .mappings
-        .iter()
-        .filter(|m| m.role == crate::catalog::Role::Supporting)
-        .map(|m| &evaluated[m.check.as_str()])
-        .filter(|k| {
-            matches!(
-                k.status,
-                FindingStatus::Fail | FindingStatus::Error | FindingStatus::Waived
-            )
-        })
-        .map(|k| k.id.as_str())
-        .collect();
-    let observations = if observed.is_empty() {
-        String::new()
-    } else {
-        format!(
-            "; observations from supporting checks, which do not decide it: {}",
-            observed.join(", ")
-        )
-    };
-    let count = |keep: &dyn Fn(&Finding) -> bool| -> (usize, Vec<&str>) {
-        let with: Vec<&str> = checks
-            .iter()
-            .filter(|c| c.findings.iter().any(keep))
-            .map(|c| c.id.as_str())
-            .collect();
-        let n = checks
-            .iter()
-            .flat_map(|c| &c.findings)
-            .filter(|f| keep(f))
-            .count();
-        (n, with)
-    };
-    let (failing, failing_checks) = count(&Finding::fails);
-    let (waived, waived_checks) = count(&Finding::is_waived);
-    let (errors, error_checks) = count(&|f| f.status == FindingStatus::Error);
-    let (passing, _) = count(&|f| f.status == FindingStatus::Pass);
-    // A waived count always names the checks it belongs to.
-    let waived_note = if waived > 0 {
-        format!(" ({waived} waived in {})", waived_checks.join(", "))
-    } else {
-        String::new()
-    };
+    let tally = Tally::of(&checks);
     let valid = attestations.iter().find(|a| a.status == Validity::Valid);
     let attested = valid.map(|a| {
         format!(
@@ -493,103 +474,16 @@ fn resolve(
             a.attested_by, a.date, a.expires
         )
     });
-    let lapsed: Vec<String> = attestations
-        .iter()
-        .filter(|a| a.status != Validity::Valid)
-        .map(|a| match a.status {
-            Validity::Expired => format!(
-                "the attestation by {} expired on {}",
-                a.attested_by, a.expires
-            ),
-            Validity::WithoutEvidence => format!(
-                "the attestation by {} is attested without evidence (no evidence file in the package; a URL alone is recorded, not counted)",
-                a.attested_by
-            ),
-            _ => format!(
-                "the attestation by {} is dated {}, after the evidence",
-                a.attested_by, a.date
-            ),
-        })
-        .collect();
-    let lapsed_note = if lapsed.is_empty() {
-        String::new()
-    } else {
-        format!("; {} and counts as absent", lapsed.join("; "))
-    };
-
-    let (status, reason) = if let (Some(_), Some(att)) = (&control.inherited, &attested) {
-        (
-            ControlStatus::Pass,
-            format!("operated by AWS for this account, and confirmed: {att}"),
-        )
-    } else if let Some(why) = &control.inherited {
-        (
-            ControlStatus::Inherited,
-            format!(
-                "{}; an attestation that the BAA is executed makes it pass{lapsed_note}",
-                first_sentence(why)
-            ),
-        )
-    } else if failing > 0 {
-        (
-            ControlStatus::Fail,
-            format!(
-                "{failing} failing finding(s) in {}{waived_note}",
-                failing_checks.join(", ")
-            ),
-        )
-    } else if errors > 0 {
-        (
-            ControlStatus::InsufficientEvidence,
-            format!(
-                "an evidence gap leaves {} undecided ({errors} finding(s); see \"Evidence gaps\")",
-                error_checks.join(", ")
-            ),
-        )
-    } else if waived > 0 {
-        // Failures covered by valid waivers: the risk is accepted, the control is not met.
-        let manual = match (&control.manual, &attested) {
-            (Some(_), Some(att)) => format!("; the manual part is {att}"),
-            (Some(_), None) => format!("; the manual part needs an attestation{lapsed_note}"),
-            (None, _) => String::new(),
-        };
-        (
-            ControlStatus::Waived,
-            format!(
-                "risk accepted: {waived} failing finding(s) in {} covered by valid waiver(s), not remediated{manual}",
-                waived_checks.join(", ")
-            ),
-        )
-    } else if control.manual.is_some() {
-        let auto = if checks.is_empty() {
-            "no automated check decides it".to_string()
-        } else {
-            format!("automated checks passed ({passing} passing finding(s))")
-        };
-        match &attested {
-            Some(att) => (
-                ControlStatus::Pass,
-                format!("{auto}; the manual part is {att}"),
-            ),
-            None => (
-                ControlStatus::Manual,
-                format!("{auto}; the manual part needs an attestation{lapsed_note}"),
-            ),
-        }
-    } else if passing > 0 {
-        (
-            ControlStatus::Pass,
-            format!("every automated check passed ({passing} passing finding(s))"),
-        )
-    } else {
-        (
-            ControlStatus::NotApplicable,
-            "no resource in the account was subject to these checks".to_string(),
-        )
-    };
+    let (status, reason) = decide(
+        control,
+        &tally,
+        checks.is_empty(),
+        attested.as_deref(),
+        &lapsed_note(&attestations),
+    );
     // What the status rests on: tests that passed, an attestation with evidence, AWS, or an
     // accepted risk; `none` when nothing shows the control is met.
-    let tested = !checks.is_empty() && failing == 0 && errors == 0 && waived == 0 && passing > 0;
+    let tested = !checks.is_empty() && tally.clean() && tally.passing > 0;
     let basis = match status {
         ControlStatus::Waived => Basis::RiskAccepted,
         ControlStatus::Inherited => Basis::Inherited,
@@ -621,7 +515,10 @@ fn resolve(
         status,
         basis,
         decision,
-        status_reason: format!("{reason}{decision_note}{observations}"),
+        status_reason: format!(
+            "{reason}{decision_note}{}",
+            observations_note(control, evaluated)
+        ),
         held: None,
         manual: control.manual.clone(),
         // Kept for readers of v1: the rule has no "not applicable", so it is never set.
@@ -642,6 +539,200 @@ fn resolve(
                 }
             })
             .collect(),
+    }
+}
+
+/// The findings of a control's primary checks, counted by what they say, with the checks
+/// that hold them.
+struct Tally<'a> {
+    failing: usize,
+    failing_checks: Vec<&'a str>,
+    waived: usize,
+    waived_checks: Vec<&'a str>,
+    errors: usize,
+    error_checks: Vec<&'a str>,
+    passing: usize,
+}
+
+impl<'a> Tally<'a> {
+    fn of(checks: &[&'a CheckResult]) -> Tally<'a> {
+        let count = |keep: &dyn Fn(&Finding) -> bool| -> (usize, Vec<&'a str>) {
+            let with: Vec<&str> = checks
+                .iter()
+                .filter(|c| c.findings.iter().any(keep))
+                .map(|c| c.id.as_str())
+                .collect();
+            let n = checks
+                .iter()
+                .flat_map(|c| &c.findings)
+                .filter(|f| keep(f))
+                .count();
+            (n, with)
+        };
+        let (failing, failing_checks) = count(&Finding::fails);
+        let (waived, waived_checks) = count(&Finding::is_waived);
+        let (errors, error_checks) = count(&|f| f.status == FindingStatus::Error);
+        let (passing, _) = count(&|f| f.status == FindingStatus::Pass);
+        Tally {
+            failing,
+            failing_checks,
+            waived,
+            waived_checks,
+            errors,
+            error_checks,
+            passing,
+        }
+    }
+
+    /// Nothing failing, undecided or waived.
+    fn clean(&self) -> bool {
+        self.failing == 0 && self.errors == 0 && self.waived == 0
+    }
+}
+
+/// The status rule, worst first, as docs/results-schema.md states it: one case per status.
+fn decide(
+    control: &Control,
+    t: &Tally<'_>,
+    no_checks: bool,
+    attested: Option<&str>,
+    lapsed_note: &str,
+) -> (ControlStatus, String) {
+    let waived_note = if t.waived > 0 {
+        // A waived count always names the checks it belongs to.
+        format!(" ({} waived in {})", t.waived, t.waived_checks.join(", "))
+    } else {
+        String::new()
+    };
+    if let (Some(_), Some(att)) = (&control.inherited, attested) {
+        (
+            ControlStatus::Pass,
+            format!("operated by AWS for this account, and confirmed: {att}"),
+        )
+    } else if let Some(why) = &control.inherited {
+        (
+            ControlStatus::Inherited,
+            format!(
+                "{}; an attestation that the BAA is executed makes it pass{lapsed_note}",
+                first_sentence(why)
+            ),
+        )
+    } else if t.failing > 0 {
+        (
+            ControlStatus::Fail,
+            format!(
+                "{} failing finding(s) in {}{waived_note}",
+                t.failing,
+                t.failing_checks.join(", ")
+            ),
+        )
+    } else if t.errors > 0 {
+        (
+            ControlStatus::InsufficientEvidence,
+            format!(
+                "an evidence gap leaves {} undecided ({} finding(s); see \"Evidence gaps\")",
+                t.error_checks.join(", "),
+                t.errors
+            ),
+        )
+    } else if t.waived > 0 {
+        // Failures covered by valid waivers: the risk is accepted, the control is not met.
+        let manual = match (&control.manual, attested) {
+            (Some(_), Some(att)) => format!("; the manual part is {att}"),
+            (Some(_), None) => format!("; the manual part needs an attestation{lapsed_note}"),
+            (None, _) => String::new(),
+        };
+        (
+            ControlStatus::Waived,
+            format!(
+                "risk accepted: {} failing finding(s) in {} covered by valid waiver(s), not remediated{manual}",
+                t.waived,
+                t.waived_checks.join(", ")
+            ),
+        )
+    } else if control.manual.is_some() {
+        let auto = if no_checks {
+            "no automated check decides it".to_string()
+        } else {
+            format!("automated checks passed ({} passing finding(s))", t.passing)
+        };
+        match attested {
+            Some(att) => (
+                ControlStatus::Pass,
+                format!("{auto}; the manual part is {att}"),
+            ),
+            None => (
+                ControlStatus::Manual,
+                format!("{auto}; the manual part needs an attestation{lapsed_note}"),
+            ),
+        }
+    } else if t.passing > 0 {
+        (
+            ControlStatus::Pass,
+            format!(
+                "every automated check passed ({} passing finding(s))",
+                t.passing
+            ),
+        )
+    } else {
+        (
+            ControlStatus::NotApplicable,
+            "no resource in the account was subject to these checks".to_string(),
+        )
+    }
+}
+
+/// Why attestations handed in do not count (expired, without evidence, dated after the
+/// evidence), as a note to the status reason.
+fn lapsed_note(attestations: &[AttestationResult]) -> String {
+    let lapsed: Vec<String> = attestations
+        .iter()
+        .filter(|a| a.status != Validity::Valid)
+        .map(|a| match a.status {
+            Validity::Expired => format!(
+                "the attestation by {} expired on {}",
+                a.attested_by, a.expires
+            ),
+            Validity::WithoutEvidence => format!(
+                "the attestation by {} is attested without evidence (no evidence file in the package; a URL alone is recorded, not counted)",
+                a.attested_by
+            ),
+            _ => format!(
+                "the attestation by {} is dated {}, after the evidence",
+                a.attested_by, a.date
+            ),
+        })
+        .collect();
+    if lapsed.is_empty() {
+        String::new()
+    } else {
+        format!("; {} and counts as absent", lapsed.join("; "))
+    }
+}
+
+/// The supporting checks that fail, lack evidence or are waived: observations named in the
+/// status reason that do not decide it.
+fn observations_note(control: &Control, evaluated: &BTreeMap<&str, CheckResult>) -> String {
+    let observed: Vec<&str> = control
+        .mappings
+        .iter()
+        .filter(|m| m.role == crate::catalog::Role::Supporting)
+        .map(|m| &evaluated[m.check.as_str()])
+        .filter(|k| {
+            matches!(
+                k.status,
+                FindingStatus::Fail | FindingStatus::Error | FindingStatus::Waived
+            )
+        })
+        .map(|k| k.id.as_str())
+        .collect();
+    if observed.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; observations from supporting checks, which do not decide it: {}",
+            observed.join(", ")
+        )
     }
 }
 
