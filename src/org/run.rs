@@ -111,28 +111,11 @@ async fn run_async(
     crate::collect::caller::check_profile(collect.profile.as_deref())?;
     let counter = CallCounter::verbose(collect.verbose);
     let hub_config = load_config(collect).await;
-    let sts = aws_sdk_sts::Client::from_conf(
-        aws_sdk_sts::config::Builder::from(&hub_config)
-            .interceptor(counter.clone())
-            .retry_classifier(crate::collect::retry::NotImplemented)
-            .build(),
-    );
-    let me = sts.get_caller_identity().send().await.map_err(|e| {
-        crate::collect::caller::unidentified(&e, &hub_config, collect.profile.as_deref())
-    })?;
-    let partition = me
-        .arn()
-        .and_then(|a| a.split(':').nth(1))
-        .unwrap_or("aws")
-        .to_string();
-    if !crate::snapshot::valid_partition(&partition) {
-        return Err(Error::Collection(format!(
-            "GetCallerIdentity answered partition {partition:?}: not an AWS partition"
-        )));
-    }
+    let (hub_account, partition) = identify(collect, &hub_config, &counter).await?;
     let hub = Arc::new(Hub::new(&hub_config, &counter, collect.max_pages).await?);
-    let members = hub.members(&org.ous).await?;
-    let listed: Vec<Listed> = members
+    let listed: Vec<Listed> = hub
+        .members(&org.ous)
+        .await?
         .into_iter()
         .filter(|m| crate::snapshot::valid_account_id(&m.id))
         .map(|m| Listed {
@@ -143,16 +126,7 @@ async fn run_async(
         })
         .collect();
     let plan = plan(listed, &org.accounts, &org.exclude, org.shard);
-    let now = chrono::Utc::now();
-    let run = match org.shard {
-        Some(s) => format!(
-            "{}-shard-{}-of-{}",
-            now.format("%Y%m%dT%H%M%SZ"),
-            s.index,
-            s.count
-        ),
-        None => now.format("%Y%m%dT%H%M%SZ").to_string(),
-    };
+    let run = run_name(org.shard, chrono::Utc::now());
     progress(&format!(
         "organization {}: {} account(s) to assess{}{}",
         hub.id,
@@ -170,11 +144,10 @@ async fn run_async(
     // The role session's name ties CloudTrail entries in every member to this run.
     let session = format!("safeguard-{run}");
     let session = session[..session.len().min(64)].to_string();
-    let limit = Arc::new(Semaphore::new(org.account_concurrency.max(1)));
     let shared = Arc::new(Shared {
         hub: hub.clone(),
         hub_config,
-        hub_account: me.account().unwrap_or_default().to_string(),
+        hub_account,
         partition,
         session,
         collect: collect.clone(),
@@ -183,6 +156,75 @@ async fn run_async(
         inputs,
         counter: counter.clone(),
     });
+    let outcomes = assess_all(&shared, &plan, progress).await?;
+
+    let org_dir = out.output.join(format!("org-{}", hub.id));
+    let record = ledger_of(&hub.id, &run, org, plan, &outcomes);
+    let skipped = record.skipped.clone();
+    let ledger_path = ledger::write(&org_dir, &record)?;
+    // One shard rolls up nothing: `aggregate` combines the shards' packages and ledgers.
+    let rollup = match org.shard {
+        None => Some(roll_up(&org_dir, &outcomes, &ledger_path, out)?),
+        Some(_) => None,
+    };
+    Ok(OrgRun {
+        organization: hub.id.clone(),
+        run,
+        outcomes,
+        skipped,
+        ledger: ledger_path,
+        rollup,
+        calls: counter.snapshot(),
+        elapsed: started.elapsed(),
+    })
+}
+
+/// Who the hub's credentials are: its account and partition (GetCallerIdentity).
+async fn identify(
+    collect: &CollectOptions,
+    hub_config: &SdkConfig,
+    counter: &CallCounter,
+) -> Result<(String, String)> {
+    let sts = aws_sdk_sts::Client::from_conf(
+        aws_sdk_sts::config::Builder::from(hub_config)
+            .interceptor(counter.clone())
+            .retry_classifier(crate::collect::retry::NotImplemented)
+            .build(),
+    );
+    let me = sts.get_caller_identity().send().await.map_err(|e| {
+        crate::collect::caller::unidentified(&e, hub_config, collect.profile.as_deref())
+    })?;
+    let partition = me
+        .arn()
+        .and_then(|a| a.split(':').nth(1))
+        .unwrap_or("aws")
+        .to_string();
+    if !crate::snapshot::valid_partition(&partition) {
+        return Err(Error::Collection(format!(
+            "GetCallerIdentity answered partition {partition:?}: not an AWS partition"
+        )));
+    }
+    Ok((me.account().unwrap_or_default().to_string(), partition))
+}
+
+/// The run's name: its start time, and the shard when there is one.
+fn run_name(shard: Option<Shard>, now: chrono::DateTime<chrono::Utc>) -> String {
+    let stamp = now.format("%Y%m%dT%H%M%SZ");
+    match shard {
+        Some(s) => format!("{stamp}-shard-{}-of-{}", s.index, s.count),
+        None => stamp.to_string(),
+    }
+}
+
+/// Assesses every planned account, at most `--account-concurrency` at a time, and names the
+/// accounts `--accounts` asked for that the organization does not list. One line of
+/// `progress` per account as it finishes; the outcomes are returned in account order.
+async fn assess_all(
+    shared: &Arc<Shared>,
+    plan: &super::plan::Plan,
+    progress: &(dyn Fn(&str) + Sync),
+) -> Result<Vec<AccountOutcome>> {
+    let limit = Arc::new(Semaphore::new(shared.org.account_concurrency.max(1)));
     let mut tasks = tokio::task::JoinSet::new();
     for member in plan.assess.iter().cloned() {
         let (shared, limit) = (shared.clone(), limit.clone());
@@ -203,8 +245,8 @@ async fn run_async(
             name: None,
             result: Err(format!(
                 "--accounts names it, but organization {} does not list it{}",
-                hub.id,
-                if org.ous.is_empty() {
+                shared.hub.id,
+                if shared.org.ous.is_empty() {
                     ""
                 } else {
                     " under the OUs given"
@@ -232,21 +274,21 @@ async fn run_async(
         outcomes.push(o);
     }
     outcomes.sort_by(|a, b| a.account.cmp(&b.account));
+    Ok(outcomes)
+}
 
-    let org_dir = out.output.join(format!("org-{}", hub.id));
-    let skipped: Vec<LedgerSkip> = plan
-        .skipped
-        .into_iter()
-        .map(|(account, name, reason)| LedgerSkip {
-            account,
-            name,
-            reason,
-        })
-        .collect();
-    let record = Ledger {
+/// The run's ledger: what was planned, the packages written, the failures and the skips.
+fn ledger_of(
+    organization: &str,
+    run: &str,
+    org: &OrgOptions,
+    plan: super::plan::Plan,
+    outcomes: &[AccountOutcome],
+) -> Ledger {
+    Ledger {
         schema: ledger::SCHEMA.into(),
-        organization: hub.id.clone(),
-        run: run.clone(),
+        organization: organization.to_string(),
+        run: run.to_string(),
         shard: org.shard.map(|s| s.label()),
         planned: plan
             .assess
@@ -273,37 +315,36 @@ async fn run_async(
                 })
             })
             .collect(),
-        skipped: skipped.clone(),
-    };
-    let ledger_path = ledger::write(&org_dir, &record)?;
+        skipped: plan
+            .skipped
+            .into_iter()
+            .map(|(account, name, reason)| LedgerSkip {
+                account,
+                name,
+                reason,
+            })
+            .collect(),
+    }
+}
 
-    // One shard rolls up nothing: `aggregate` combines the shards' packages and ledgers.
-    let rollup = if org.shard.is_none() {
-        let found = crate::rollup::Found {
-            packages: outcomes
-                .iter()
-                .filter_map(|o| o.result.as_ref().ok().map(|a| a.package.clone()))
-                .collect(),
-            ledgers: vec![ledger_path.clone()],
-        };
-        let r = crate::rollup::build(&found)?;
-        let formats = crate::app::parse_formats(&out.format)?;
-        let dir =
-            crate::rollup::render::write(&org_dir, &r, &formats, crate::clock::generated_at())?;
-        Some((dir, r))
-    } else {
-        None
+/// The organization roll-up of this run's packages and ledger, written beside the ledger.
+fn roll_up(
+    org_dir: &std::path::Path,
+    outcomes: &[AccountOutcome],
+    ledger_path: &std::path::Path,
+    out: &PackageOptions,
+) -> Result<(PathBuf, crate::rollup::Rollup)> {
+    let found = crate::rollup::Found {
+        packages: outcomes
+            .iter()
+            .filter_map(|o| o.result.as_ref().ok().map(|a| a.package.clone()))
+            .collect(),
+        ledgers: vec![ledger_path.to_path_buf()],
     };
-    Ok(OrgRun {
-        organization: hub.id.clone(),
-        run,
-        outcomes,
-        skipped,
-        ledger: ledger_path,
-        rollup,
-        calls: counter.snapshot(),
-        elapsed: started.elapsed(),
-    })
+    let r = crate::rollup::build(&found)?;
+    let formats = crate::app::parse_formats(&out.format)?;
+    let dir = crate::rollup::render::write(org_dir, &r, &formats, crate::clock::generated_at())?;
+    Ok((dir, r))
 }
 
 /// What every account's task shares: the hub, the run's settings and its inputs, read once.
