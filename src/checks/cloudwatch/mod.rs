@@ -103,47 +103,80 @@ fn alarm_check(
             "/cloudtrail/trails",
         )];
     }
-    let mut notes = Notes::default();
-    let mut undecided: Option<String> = None;
-    let mut unread = None;
-    for (ti, t) in &delivering {
+    let mut search = Search {
+        ctx,
+        what,
+        events: &events,
+        notes: Notes::default(),
+        undecided: None,
+        unread: None,
+    };
+    for (ti, t) in delivering {
+        if let Some((message, pointer)) = search.trail(ti, t) {
+            return vec![Finding::pass(resource, message, pointer)];
+        }
+    }
+    vec![search.verdict(resource)]
+}
+
+/// The search for a trail, filter and alarm that catch every reference event: the first
+/// catch passes; otherwise what each candidate missed, and the evidence that was unread or
+/// undecidable, make the verdict.
+struct Search<'a> {
+    ctx: &'a Context<'a>,
+    what: &'a str,
+    events: &'a [ReferenceEvent],
+    notes: Notes,
+    /// The first evidence whose meaning could not be decided.
+    undecided: Option<String>,
+    /// The first evidence that was not read.
+    unread: Option<String>,
+}
+
+/// A catch: the pass message and the alarm's evidence.
+type Catch = (String, String);
+
+impl<'a> Search<'a> {
+    /// A trail that records the events, through its log group's filters.
+    fn trail(&mut self, ti: usize, t: &'a crate::snapshot::TrailEvidence) -> Option<Catch> {
         let name = &t.trail.name;
-        match records_all(t, &events) {
+        match records_all(t, self.events) {
             Recorded::Yes => {}
             Recorded::No(why) => {
-                notes.trail(format!("trail {name} {why}"));
-                continue;
+                self.notes.trail(format!("trail {name} {why}"));
+                return None;
             }
             Recorded::Undecided(why) => {
-                notes.trail(format!("trail {name}: {why}"));
-                undecided.get_or_insert(format!("/cloudtrail/trails/{ti}"));
-                continue;
+                self.notes.trail(format!("trail {name}: {why}"));
+                self.undecided
+                    .get_or_insert(format!("/cloudtrail/trails/{ti}"));
+                return None;
             }
         }
-        let (evidence, base) = match s.trail_log_group(&t.trail) {
-            TrailLogGroup::Found { evidence, base, .. } => (Some(evidence), base),
-            TrailLogGroup::NotConfigured => continue,
+        let (evidence, base) = match self.ctx.snapshot.trail_log_group(&t.trail) {
+            TrailLogGroup::Found { evidence, base, .. } => (evidence, base),
+            TrailLogGroup::NotConfigured => return None,
             TrailLogGroup::OtherAccount {
                 account,
                 name: group,
             } => {
-                notes.trail(format!(
+                self.notes.trail(format!(
                     "trail {name} delivers to log group {group} in account {account}; its filters and alarms are evidence of that account, not this one"
                 ));
-                undecided.get_or_insert(format!(
+                self.undecided.get_or_insert(format!(
                     "/cloudtrail/trails/{ti}/trail/CloudWatchLogsLogGroupArn"
                 ));
-                continue;
+                return None;
             }
             TrailLogGroup::Unread { pointer } => {
-                unread.get_or_insert(pointer);
-                continue;
+                self.unread.get_or_insert(pointer);
+                return None;
             }
             TrailLogGroup::Absent { name: group, .. } => {
-                notes.trail(format!(
+                self.notes.trail(format!(
                     "trail {name} delivers to log group {group}, which does not exist"
                 ));
-                continue;
+                return None;
             }
         };
         let group = log_group_of_arn(
@@ -154,9 +187,9 @@ fn alarm_check(
         )
         .map(|(_, g)| g)
         .unwrap_or_default();
-        let Some(filters) = evidence.and_then(|e| e.metric_filters.as_ref()) else {
-            unread.get_or_insert(format!("{base}/metric_filters"));
-            continue;
+        let Some(filters) = evidence.metric_filters.as_ref() else {
+            self.unread.get_or_insert(format!("{base}/metric_filters"));
+            return None;
         };
         let on_group: Vec<(usize, &MetricFilter)> = filters
             .iter()
@@ -164,119 +197,158 @@ fn alarm_check(
             .filter(|(_, f)| f.log_group_name == group)
             .collect();
         if on_group.is_empty() {
-            notes.filter(
+            self.notes.filter(
                 format!("no metric filter on {group} (trail {name})"),
                 format!("{base}/metric_filters"),
             );
         }
-        for (fi, f) in on_group {
-            let caught = match filter_catches(f, &events) {
-                Judged::Yes(why) => why,
-                Judged::No(why) => {
-                    notes.filter(why, format!("{base}/metric_filters/{fi}"));
+        let alarms = evidence.alarms.as_deref();
+        on_group
+            .into_iter()
+            .find_map(|(fi, f)| self.filter(name, &base, alarms, fi, f))
+    }
+
+    /// A filter on the trail's group that matches the events, through the alarms on the
+    /// metrics it publishes.
+    fn filter(
+        &mut self,
+        trail: &str,
+        base: &str,
+        alarms: Option<&[MetricAlarm]>,
+        fi: usize,
+        f: &MetricFilter,
+    ) -> Option<Catch> {
+        let at = format!("{base}/metric_filters/{fi}");
+        let caught = match filter_catches(f, self.events) {
+            Judged::Yes(why) => why,
+            Judged::No(why) => {
+                self.notes.filter(why, at);
+                return None;
+            }
+            Judged::Undecided(why) => {
+                self.notes.filter(why, at.clone());
+                self.undecided.get_or_insert(at);
+                return None;
+            }
+        };
+        let Some(alarms) = alarms else {
+            self.unread.get_or_insert(format!("{base}/alarms"));
+            return None;
+        };
+        for m in &f.metric_transformations {
+            let metric = format!("{}/{}", m.metric_namespace, m.metric_name);
+            let points: Result<Vec<_>, Judged> =
+                self.events.iter().map(|e| published(m, e)).collect();
+            let points = match points {
+                Ok(p) => p,
+                Err(Judged::Undecided(why)) => {
+                    self.notes.alarm(why, at.clone());
+                    self.undecided.get_or_insert(at.clone());
                     continue;
                 }
-                Judged::Undecided(why) => {
-                    notes.filter(why, format!("{base}/metric_filters/{fi}"));
-                    undecided.get_or_insert(format!("{base}/metric_filters/{fi}"));
+                Err(Judged::No(why) | Judged::Yes(why)) => {
+                    self.notes.alarm(why, at.clone());
                     continue;
                 }
             };
-            let Some(alarms) = evidence.and_then(|e| e.alarms.as_ref()) else {
-                unread.get_or_insert(format!("{base}/alarms"));
-                continue;
-            };
-            for m in &f.metric_transformations {
-                let metric = format!("{}/{}", m.metric_namespace, m.metric_name);
-                let points: Result<Vec<_>, Judged> =
-                    events.iter().map(|e| published(m, e)).collect();
-                let points = match points {
-                    Ok(p) => p,
-                    Err(Judged::Undecided(why)) => {
-                        notes.alarm(why, format!("{base}/metric_filters/{fi}"));
-                        undecided.get_or_insert(format!("{base}/metric_filters/{fi}"));
-                        continue;
-                    }
-                    Err(Judged::No(why) | Judged::Yes(why)) => {
-                        notes.alarm(why, format!("{base}/metric_filters/{fi}"));
-                        continue;
-                    }
-                };
-                let watching: Vec<(usize, &MetricAlarm)> = alarms
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, a)| alarm::watches(a, &m.metric_namespace, &m.metric_name))
-                    .collect();
-                if watching.is_empty() {
-                    notes.alarm(
-                        format!(
-                            "metric filter {} feeds {metric}, but no alarm watches it",
-                            f.filter_name
-                        ),
-                        format!("{base}/alarms"),
+            let watching: Vec<(usize, &MetricAlarm)> = alarms
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| alarm::watches(a, &m.metric_namespace, &m.metric_name))
+                .collect();
+            if watching.is_empty() {
+                self.notes.alarm(
+                    format!(
+                        "metric filter {} feeds {metric}, but no alarm watches it",
+                        f.filter_name
+                    ),
+                    format!("{base}/alarms"),
+                );
+            }
+            for (ai, a) in watching {
+                if let Some(how) = self.alarm(base, ai, a, &points, &metric) {
+                    let message = format!(
+                        "trail {trail} records {}; {caught} and counts them as {metric}; {how} notifies {}",
+                        self.what,
+                        a.alarm_actions.join(", ")
                     );
-                }
-                for (ai, a) in watching {
-                    let verdict = events
-                        .iter()
-                        .zip(&points)
-                        .map(|(e, p)| raises(a, p, &e.label))
-                        .find(|j| !matches!(j, Judged::Yes(_)))
-                        .unwrap_or_else(|| raises(a, &points[0], &events[0].label));
-                    let how = match verdict {
-                        Judged::Yes(how) => how,
-                        Judged::No(why) => {
-                            notes.alarm(why, format!("{base}/alarms/{ai}"));
-                            continue;
-                        }
-                        Judged::Undecided(why) => {
-                            notes.alarm(why, format!("{base}/alarms/{ai}"));
-                            undecided.get_or_insert(format!("{base}/alarms/{ai}"));
-                            continue;
-                        }
-                    };
-                    if a.actions_enabled == Some(false) || a.alarm_actions.is_empty() {
-                        notes.alarm(
-                            format!("alarm {} on {metric} has no enabled action", a.alarm_name),
-                            format!("{base}/alarms/{ai}"),
-                        );
-                        continue;
-                    }
-                    return vec![Finding::pass(
-                        resource,
-                        format!(
-                            "trail {name} records {what}; {caught} and counts them as {metric}; {how} notifies {}",
-                            a.alarm_actions.join(", ")
-                        ),
-                        format!("{base}/alarms/{ai}"),
-                    )];
+                    return Some((message, format!("{base}/alarms/{ai}")));
                 }
             }
         }
+        None
     }
-    if let Some(pointer) = unread {
-        return vec![ctx.missing(
+
+    /// Whether alarm `a` is raised by every event's datapoint and has an enabled action:
+    /// how, when it is.
+    fn alarm(
+        &mut self,
+        base: &str,
+        ai: usize,
+        a: &MetricAlarm,
+        points: &[alarm::Datapoint],
+        metric: &str,
+    ) -> Option<String> {
+        let at = format!("{base}/alarms/{ai}");
+        let verdict = self
+            .events
+            .iter()
+            .zip(points)
+            .map(|(e, p)| raises(a, p, &e.label))
+            .find(|j| !matches!(j, Judged::Yes(_)))
+            .unwrap_or_else(|| raises(a, &points[0], &self.events[0].label));
+        let how = match verdict {
+            Judged::Yes(how) => how,
+            Judged::No(why) => {
+                self.notes.alarm(why, at);
+                return None;
+            }
+            Judged::Undecided(why) => {
+                self.notes.alarm(why, at.clone());
+                self.undecided.get_or_insert(at);
+                return None;
+            }
+        };
+        if a.actions_enabled == Some(false) || a.alarm_actions.is_empty() {
+            self.notes.alarm(
+                format!("alarm {} on {metric} has no enabled action", a.alarm_name),
+                at,
+            );
+            return None;
+        }
+        Some(how)
+    }
+
+    /// No catch: the evidence not read is a gap; an undecidable one an error; else a failure
+    /// saying what each candidate missed.
+    fn verdict(self, resource: String) -> Finding {
+        let what = self.what;
+        if let Some(pointer) = self.unread {
+            return self.ctx.missing(
+                resource,
+                &pointer,
+                "the CloudWatch metric filters and alarms of the trail's log group",
+            );
+        }
+        if let Some(pointer) = self.undecided {
+            return Finding::new(
+                resource,
+                FindingStatus::Error,
+                format!(
+                    "cannot tell whether an alarm is raised on {what}: {}",
+                    self.notes.say()
+                ),
+                pointer,
+            );
+        }
+        Finding::fail(
             resource,
-            &pointer,
-            "the CloudWatch metric filters and alarms of the trail's log group",
-        )];
+            format!("nothing raises an alarm on {what}: {}", self.notes.say()),
+            self.notes
+                .focus()
+                .unwrap_or_else(|| "/cloudtrail/trails".into()),
+        )
     }
-    if let Some(pointer) = undecided {
-        return vec![Finding::new(
-            resource,
-            FindingStatus::Error,
-            format!(
-                "cannot tell whether an alarm is raised on {what}: {}",
-                notes.say()
-            ),
-            pointer,
-        )];
-    }
-    vec![Finding::fail(
-        resource,
-        format!("nothing raises an alarm on {what}: {}", notes.say()),
-        notes.focus().unwrap_or_else(|| "/cloudtrail/trails".into()),
-    )]
 }
 
 #[cfg(test)]
