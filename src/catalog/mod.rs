@@ -136,18 +136,6 @@ impl Catalog {
 
     pub fn from_files(mut files: Vec<(PathBuf, String)>) -> Result<Self> {
         files.sort_by(|a, b| a.0.file_name().cmp(&b.0.file_name()));
-        let mut hash_input = Vec::new();
-        for (path, text) in &files {
-            hash_input.extend_from_slice(
-                path.file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default()
-                    .as_bytes(),
-            );
-            hash_input.push(0);
-            hash_input.extend_from_slice(text.as_bytes());
-            hash_input.push(0);
-        }
         let known: Vec<&str> = checks::registry().iter().map(|c| c.info().id).collect();
         let mut controls = Vec::new();
         let mut decisions = Vec::new();
@@ -158,184 +146,30 @@ impl Catalog {
                 serde_saphyr::from_str(text).map_err(|e| crate::error::yaml_error(path, &e))?;
             // Every problem of a file at once; a file with problems stops the load after it.
             let mut diags = Diagnostics::new(path);
-            let at = |loc: &serde_saphyr::Location| Location {
-                line: Some(loc.line() as usize),
-                column: Some(loc.column() as usize),
-                pointer: None,
+            decisions.extend(
+                parsed
+                    .decisions
+                    .into_iter()
+                    .filter_map(|d| decision_of(d, &mut diags)),
+            );
+            let mut file = Validation {
+                path,
+                known: &known,
+                seen: &mut seen,
+                diags: &mut diags,
             };
-            for d in parsed.decisions {
-                let known_param =
-                    d.parameter
-                        .value
-                        .rsplit_once('.')
-                        .is_some_and(|(check, param)| {
-                            checks::find(check)
-                                .is_some_and(|c| c.info().params.iter().any(|p| p.name == param))
-                        });
-                if !known_param {
-                    diags.push(at(&d.parameter.referenced), Code::UnknownParameter, format!(
-                            "decision {:?} names {:?}, which is no check parameter (expected CHECK_ID.PARAM)",
-                            d.topic, d.parameter.value
-                        ));
-                    continue;
-                }
-                decisions.push(Decision {
-                    topic: d.topic,
-                    anchors: d.anchors.trim().to_string(),
-                    default: d.default.trim().to_string(),
-                    parameter: d.parameter.value,
-                });
-            }
-            for entry in parsed.controls {
-                let id = entry.id.value.trim().to_string();
-                let id_loc = at(&entry.id.referenced);
-                if !is_citation(&id) {
-                    diags.push(id_loc.clone(), Code::UnknownControl, format!(
-                            "{id:?} is not a HIPAA citation (expected e.g. \"164.312(b)\" or \"164.308(a)(1)(ii)(A)\")"
-                        ));
-                    continue;
-                }
-                let defined_at = format!("{}{}", path.display(), id_loc);
-                if let Some(first) = seen.insert(id.clone(), defined_at.clone()) {
-                    diags.push(
-                        id_loc.clone(),
-                        Code::Duplicate,
-                        format!("duplicate citation {id:?} (first defined at {first})"),
-                    );
-                    continue;
-                }
-                let mut check_ids = Vec::new();
-                let mut mappings = Vec::new();
-                let listed = !entry.checks.is_empty();
-                for m in &entry.checks {
-                    let c = &m.check;
-                    if !known.contains(&c.value.as_str()) {
-                        let hint = crate::error::did_you_mean(&c.value, &known);
-                        diags.push(
-                            at(&c.referenced),
-                            Code::UnknownCheck,
-                            format!("unknown check id {:?} in control {id}{hint}", c.value),
-                        );
-                        continue;
-                    }
-                    if check_ids.contains(&c.value) {
-                        diags.push(
-                            at(&c.referenced),
-                            Code::Duplicate,
-                            format!("check {:?} listed twice in control {id}", c.value),
-                        );
-                        continue;
-                    }
-                    if m.why.value.trim().is_empty() {
-                        diags.push(
-                            at(&m.why.referenced),
-                            Code::Empty,
-                            format!("the mapping of {} to {id} says not why", c.value),
-                        );
-                    }
-                    check_ids.push(c.value.clone());
-                    mappings.push(Mapping {
-                        check: c.value.clone(),
-                        role: m.role,
-                        why: m.why.value.trim().to_string(),
-                    });
-                }
-                if !mappings.is_empty()
-                    && mappings.iter().all(|m| m.role == Role::Supporting)
-                    && entry.manual.is_none()
-                {
-                    diags.push(
-                        id_loc.clone(),
-                        Code::Inconsistent,
-                        format!(
-                            "control {id}'s checks are all supporting: it needs a manual part, or it would pass on evidence that does not show the citation"
-                        ),
-                    );
-                }
-                if !listed && entry.manual.is_none() && entry.inherited.is_none() {
-                    diags.push(id_loc.clone(), Code::Inconsistent, format!(
-                            "control {id} has no checks, no manual part and is not inherited: nothing could decide it"
-                        ));
-                    continue;
-                }
-                if entry.inherited.is_some() && !check_ids.is_empty() {
-                    diags.push(
-                        id_loc.clone(),
-                        Code::Inconsistent,
-                        format!("control {id} is inherited but lists checks"),
-                    );
-                    continue;
-                }
-                let mut anchors = Vec::new();
-                for a in entry.anchors {
-                    let loc = at(&a.mapping.referenced);
-                    let answer = match (&a.by, a.manual, &a.declined) {
-                        (Some(check), false, None) => {
-                            if !check_ids.contains(&check.value) {
-                                diags.push(at(&check.referenced), Code::Inconsistent, format!(
-                                        "anchor mapping {:?} is answered by {:?}, which control {id} does not list in its checks",
-                                        a.mapping.value, check.value
-                                    ));
-                                continue;
-                            }
-                            AnchorAnswer::Check(check.value.clone())
-                        }
-                        (None, true, None) if entry.manual.is_some() => AnchorAnswer::Manual,
-                        (None, true, None) => {
-                            diags.push(loc.clone(), Code::Inconsistent, format!(
-                                    "anchor mapping {:?} is answered by the manual part, but control {id} has none",
-                                    a.mapping.value
-                                ));
-                            continue;
-                        }
-                        (None, false, Some(why)) if !why.trim().is_empty() => {
-                            AnchorAnswer::Declined(why.trim().to_string())
-                        }
-                        _ => {
-                            diags.push(loc.clone(), Code::Inconsistent, format!(
-                                    "anchor mapping {:?} must have exactly one of `by: CHECK_ID`, `manual: true` or `declined: REASON`",
-                                    a.mapping.value
-                                ));
-                            continue;
-                        }
-                    };
-                    if a.tools.is_empty() {
-                        diags.push(
-                            loc.clone(),
-                            Code::Inconsistent,
-                            format!(
-                                "anchor mapping {:?} names no tool (P, C, S, s or any)",
-                                a.mapping.value
-                            ),
-                        );
-                        continue;
-                    }
-                    anchors.push(AnchorMapping {
-                        mapping: a.mapping.value,
-                        tools: a.tools,
-                        answer,
-                    });
-                }
-                controls.push(Control {
-                    id,
-                    title: entry.title,
-                    safeguard: entry.safeguard,
-                    requirement: entry.requirement,
-                    summary: entry.summary.trim().to_string(),
-                    checks: check_ids,
-                    mappings,
-                    manual: entry.manual.map(|m| m.trim().to_string()),
-                    inherited: entry.inherited.map(|m| m.trim().to_string()),
-                    anchors,
-                    defined_at,
-                });
-            }
+            controls.extend(
+                parsed
+                    .controls
+                    .into_iter()
+                    .filter_map(|entry| file.control(entry)),
+            );
             diags.finish(())?;
         }
         Ok(Catalog {
             controls,
             decisions,
-            sha256: sha256_hex(&hash_input),
+            sha256: hash_of(&files),
         })
     }
 
@@ -374,6 +208,234 @@ pub fn is_citation(id: &str) -> bool {
         parts = &inner[end + 1..];
     }
     true
+}
+
+/// The catalog's hash: every file's name and text, in name order.
+fn hash_of(files: &[(PathBuf, String)]) -> String {
+    let mut hash_input = Vec::new();
+    for (path, text) in files {
+        hash_input.extend_from_slice(
+            path.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+                .as_bytes(),
+        );
+        hash_input.push(0);
+        hash_input.extend_from_slice(text.as_bytes());
+        hash_input.push(0);
+    }
+    sha256_hex(&hash_input)
+}
+
+/// Where a span of a catalog file is.
+fn at(loc: &serde_saphyr::Location) -> Location {
+    Location {
+        line: Some(loc.line() as usize),
+        column: Some(loc.column() as usize),
+        pointer: None,
+    }
+}
+
+/// A judgement call the catalog records, if the parameter it names exists.
+fn decision_of(d: cfg::DecisionEntry, diags: &mut Diagnostics) -> Option<Decision> {
+    let known_param = d
+        .parameter
+        .value
+        .rsplit_once('.')
+        .is_some_and(|(check, param)| {
+            checks::find(check).is_some_and(|c| c.info().params.iter().any(|p| p.name == param))
+        });
+    if !known_param {
+        diags.push(
+            at(&d.parameter.referenced),
+            Code::UnknownParameter,
+            format!(
+                "decision {:?} names {:?}, which is no check parameter (expected CHECK_ID.PARAM)",
+                d.topic, d.parameter.value
+            ),
+        );
+        return None;
+    }
+    Some(Decision {
+        topic: d.topic,
+        anchors: d.anchors.trim().to_string(),
+        default: d.default.trim().to_string(),
+        parameter: d.parameter.value,
+    })
+}
+
+/// One catalog file's controls being validated: each problem is a diagnostic at its span,
+/// and a control with a problem that makes it meaningless is left out.
+struct Validation<'a> {
+    path: &'a Path,
+    known: &'a [&'a str],
+    /// Citation → where it was first defined, across files.
+    seen: &'a mut BTreeMap<String, String>,
+    diags: &'a mut Diagnostics,
+}
+
+impl Validation<'_> {
+    fn control(&mut self, entry: cfg::ControlEntry) -> Option<Control> {
+        let id = entry.id.value.trim().to_string();
+        let id_loc = at(&entry.id.referenced);
+        if !is_citation(&id) {
+            self.diags.push(id_loc, Code::UnknownControl, format!(
+                "{id:?} is not a HIPAA citation (expected e.g. \"164.312(b)\" or \"164.308(a)(1)(ii)(A)\")"
+            ));
+            return None;
+        }
+        let defined_at = format!("{}{}", self.path.display(), id_loc);
+        if let Some(first) = self.seen.insert(id.clone(), defined_at.clone()) {
+            self.diags.push(
+                id_loc,
+                Code::Duplicate,
+                format!("duplicate citation {id:?} (first defined at {first})"),
+            );
+            return None;
+        }
+        let mappings = self.mappings(&id, &entry.checks);
+        let check_ids: Vec<String> = mappings.iter().map(|m| m.check.clone()).collect();
+        if !mappings.is_empty()
+            && mappings.iter().all(|m| m.role == Role::Supporting)
+            && entry.manual.is_none()
+        {
+            self.diags.push(
+                id_loc.clone(),
+                Code::Inconsistent,
+                format!(
+                    "control {id}'s checks are all supporting: it needs a manual part, or it would pass on evidence that does not show the citation"
+                ),
+            );
+        }
+        if entry.checks.is_empty() && entry.manual.is_none() && entry.inherited.is_none() {
+            self.diags.push(id_loc, Code::Inconsistent, format!(
+                "control {id} has no checks, no manual part and is not inherited: nothing could decide it"
+            ));
+            return None;
+        }
+        if entry.inherited.is_some() && !check_ids.is_empty() {
+            self.diags.push(
+                id_loc,
+                Code::Inconsistent,
+                format!("control {id} is inherited but lists checks"),
+            );
+            return None;
+        }
+        let anchors = entry
+            .anchors
+            .into_iter()
+            .filter_map(|a| self.anchor(&id, &check_ids, entry.manual.is_some(), a))
+            .collect();
+        Some(Control {
+            id,
+            title: entry.title,
+            safeguard: entry.safeguard,
+            requirement: entry.requirement,
+            summary: entry.summary.trim().to_string(),
+            checks: check_ids,
+            mappings,
+            manual: entry.manual.map(|m| m.trim().to_string()),
+            inherited: entry.inherited.map(|m| m.trim().to_string()),
+            anchors,
+            defined_at,
+        })
+    }
+
+    /// The control's check mappings: known checks, each once, each saying why.
+    fn mappings(&mut self, id: &str, entries: &[cfg::MappingEntry]) -> Vec<Mapping> {
+        let mut mappings: Vec<Mapping> = Vec::new();
+        for m in entries {
+            let c = &m.check;
+            if !self.known.contains(&c.value.as_str()) {
+                let hint = crate::error::did_you_mean(&c.value, self.known);
+                self.diags.push(
+                    at(&c.referenced),
+                    Code::UnknownCheck,
+                    format!("unknown check id {:?} in control {id}{hint}", c.value),
+                );
+                continue;
+            }
+            if mappings.iter().any(|known| known.check == c.value) {
+                self.diags.push(
+                    at(&c.referenced),
+                    Code::Duplicate,
+                    format!("check {:?} listed twice in control {id}", c.value),
+                );
+                continue;
+            }
+            if m.why.value.trim().is_empty() {
+                self.diags.push(
+                    at(&m.why.referenced),
+                    Code::Empty,
+                    format!("the mapping of {} to {id} says not why", c.value),
+                );
+            }
+            mappings.push(Mapping {
+                check: c.value.clone(),
+                role: m.role,
+                why: m.why.value.trim().to_string(),
+            });
+        }
+        mappings
+    }
+
+    /// An anchor mapping (how an established tool maps the citation), answered by exactly one
+    /// of a check the control lists, its manual part, or a reason it is declined.
+    fn anchor(
+        &mut self,
+        id: &str,
+        check_ids: &[String],
+        has_manual: bool,
+        a: cfg::AnchorEntry,
+    ) -> Option<AnchorMapping> {
+        let loc = at(&a.mapping.referenced);
+        let answer = match (&a.by, a.manual, &a.declined) {
+            (Some(check), false, None) => {
+                if !check_ids.contains(&check.value) {
+                    self.diags.push(at(&check.referenced), Code::Inconsistent, format!(
+                        "anchor mapping {:?} is answered by {:?}, which control {id} does not list in its checks",
+                        a.mapping.value, check.value
+                    ));
+                    return None;
+                }
+                AnchorAnswer::Check(check.value.clone())
+            }
+            (None, true, None) if has_manual => AnchorAnswer::Manual,
+            (None, true, None) => {
+                self.diags.push(loc, Code::Inconsistent, format!(
+                    "anchor mapping {:?} is answered by the manual part, but control {id} has none",
+                    a.mapping.value
+                ));
+                return None;
+            }
+            (None, false, Some(why)) if !why.trim().is_empty() => {
+                AnchorAnswer::Declined(why.trim().to_string())
+            }
+            _ => {
+                self.diags.push(loc, Code::Inconsistent, format!(
+                    "anchor mapping {:?} must have exactly one of `by: CHECK_ID`, `manual: true` or `declined: REASON`",
+                    a.mapping.value
+                ));
+                return None;
+            }
+        };
+        if a.tools.is_empty() {
+            self.diags.push(
+                loc,
+                Code::Inconsistent,
+                format!(
+                    "anchor mapping {:?} names no tool (P, C, S, s or any)",
+                    a.mapping.value
+                ),
+            );
+            return None;
+        }
+        Some(AnchorMapping {
+            mapping: a.mapping.value,
+            tools: a.tools,
+            answer,
+        })
+    }
 }
 
 #[cfg(test)]
