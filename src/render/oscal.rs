@@ -37,23 +37,99 @@ pub fn control_id(citation: &str) -> String {
     out
 }
 
-pub fn render(results: &Results, detail: super::view::Detail) -> Vec<u8> {
-    let seed = format!("{}:{}", results.snapshot.sha256, results.catalog.sha256);
-    let id = |kind: &str, name: &str| -> String {
+/// Deterministic UUIDs (v5) from the snapshot and catalog hashes: the same package gives the
+/// same document.
+struct Ids(String);
+
+impl Ids {
+    fn of(results: &Results) -> Ids {
+        Ids(format!(
+            "{}:{}",
+            results.snapshot.sha256, results.catalog.sha256
+        ))
+    }
+
+    fn id(&self, kind: &str, name: &str) -> String {
         Uuid::new_v5(
             &Uuid::NAMESPACE_URL,
-            format!("urn:safeguard:{seed}:{kind}:{name}").as_bytes(),
+            format!("urn:safeguard:{}:{kind}:{name}", self.0).as_bytes(),
         )
         .to_string()
-    };
-    let at = &results.snapshot.collected_at;
+    }
+}
 
+pub fn render(results: &Results, detail: super::view::Detail) -> Vec<u8> {
+    let ids = Ids::of(results);
+    let at = &results.snapshot.collected_at;
+    // The account (and its OU path) on every observation and finding too, so either can be
+    // merged with other accounts' without losing where it came from.
+    let mut account_props = vec![json!({"name": "account", "ns": NS, "value": results.account.id})];
+    if let Some(ou) = results
+        .account
+        .organization
+        .as_ref()
+        .and_then(|o| o.ou_path.as_deref())
+    {
+        account_props.push(json!({"name": "ou-path", "ns": NS, "value": ou}));
+    }
+    // One observation per check, in id order.
+    let observations: Vec<Value> = super::view::checks(results)
+        .iter()
+        .map(|v| observation(v, &ids, at, &account_props, detail))
+        .collect();
+    let findings: Vec<Value> = results
+        .controls
+        .iter()
+        .map(|c| finding(c, &ids, &account_props))
+        .collect();
+
+    let mut result = json!({
+        "uuid": ids.id("result", "assessment"),
+        "title": format!("Assessment of account {} as of {at}", results.account.id),
+        "description": "Automated checks of the account's identity and audit configuration against every standard and implementation specification of 45 CFR Part 164 Subpart C; manual parts and inherited controls are not satisfied until attested.",
+        "start": results.period.as_ref().and_then(|p| p.events_from.clone()).unwrap_or_else(|| at.clone()),
+        "end": at,
+        "reviewed-controls": {
+            "control-selections": [{
+                "include-controls": results
+                    .controls
+                    .iter()
+                    .map(|c| json!({"control-id": control_id(&c.id)}))
+                    .collect::<Vec<_>>(),
+            }],
+        },
+        "findings": findings,
+    });
+    if !observations.is_empty() {
+        result["observations"] = Value::Array(observations);
+    }
+    let mut doc = json!({
+        "assessment-results": {
+            "uuid": ids.id("assessment-results", &results.account.id),
+            "metadata": metadata(results, &ids),
+            "import-ap": {
+                "href": "results.json",
+                "remarks": "No separate assessment plan: the catalog (its hash in the metadata) and parameters.json in this package are the plan.",
+            },
+            "results": [result],
+        }
+    });
+    one_line_strings(&mut doc);
+    let mut bytes = serde_json::to_vec_pretty(&doc).expect("OSCAL document serializes");
+    bytes.push(b'\n');
+    bytes
+}
+
+/// The document's metadata: title, hashes, the preparer as parties, the previous package
+/// compared with, and the example marking.
+fn metadata(results: &Results, ids: &Ids) -> Value {
+    let at = &results.snapshot.collected_at;
     let mut parties = Vec::new();
     if let Some(by) = &results.preparer.prepared_by {
-        parties.push(json!({"uuid": id("party", by), "type": "person", "name": by}));
+        parties.push(json!({"uuid": ids.id("party", by), "type": "person", "name": by}));
     }
     if let Some(org) = &results.preparer.organization {
-        parties.push(json!({"uuid": id("party", org), "type": "organization", "name": org}));
+        parties.push(json!({"uuid": ids.id("party", org), "type": "organization", "name": org}));
     }
     let mut metadata = json!({
         "title": format!("HIPAA Security Rule evidence — account {}", results.account.id),
@@ -81,17 +157,6 @@ pub fn render(results: &Results, detail: super::view::Detail) -> Vec<u8> {
             crate::render::EXAMPLE_MARK
         ));
     }
-    // The account (and its OU path) on every observation and finding too, so either can be
-    // merged with other accounts' without losing where it came from.
-    let mut account_props = vec![json!({"name": "account", "ns": NS, "value": results.account.id})];
-    if let Some(ou) = results
-        .account
-        .organization
-        .as_ref()
-        .and_then(|o| o.ou_path.as_deref())
-    {
-        account_props.push(json!({"name": "ou-path", "ns": NS, "value": ou}));
-    }
     if !parties.is_empty() {
         metadata["parties"] = Value::Array(parties);
     }
@@ -104,141 +169,104 @@ pub fn render(results: &Results, detail: super::view::Detail) -> Vec<u8> {
             props.push(json!({"name": "previous-manifest-sha256", "ns": NS, "value": sha}));
         }
     }
+    metadata
+}
 
-    // One observation per check, in id order.
-    let checks = super::view::checks(results);
-    let observations: Vec<Value> = checks
+/// One check as an observation, with the evidence its findings point at.
+fn observation(
+    v: &super::view::CheckView<'_>,
+    ids: &Ids,
+    at: &str,
+    account_props: &[Value],
+    detail: super::view::Detail,
+) -> Value {
+    let check = v.check;
+    // Past the reports' detail limit, the evidence of passing findings is counted here
+    // and listed in results.json, as the reports do.
+    let mut evidence: Vec<&str> = check
+        .findings
         .iter()
-        .map(|v| {
-            let check = v.check;
-            // Past the reports' detail limit, the evidence of passing findings is counted here
-            // and listed in results.json, as the reports do.
-            let mut evidence: Vec<&str> = check
-                .findings
-                .iter()
-                .filter(|f| detail.shows(f))
-                .map(|f| f.evidence.as_str())
-                .collect();
-            let counted = check.findings.iter().filter(|f| !detail.shows(f)).count();
-            evidence.sort_unstable();
-            evidence.dedup();
-            let relevant: Vec<Value> = evidence
-                .iter()
-                .map(|p| {
-                    json!({
-                        "href": format!("snapshot.json#{}", percent_fragment(p)),
-                        "description": format!("evidence of {} (a JSON pointer into snapshot.json)", check.id),
-                    })
-                })
-                .collect();
-            let mut o = json!({
-                "uuid": id("observation", &check.id),
-                "title": check.id,
-                "description": format!("{}. Findings: {}.", check.description, v.counts_text),
-                "props": [
-                    {"name": "check", "ns": NS, "value": check.id},
-                    {"name": "status", "ns": NS, "value": check.status.as_str()},
-                    {"name": "severity", "ns": NS, "value": check.severity.map_or("", |s| s.as_str())},
-                ],
-                "methods": ["TEST"],
-                "collected": at,
-            });
-            if let Some(props) = o["props"].as_array_mut() {
-                props.extend(account_props.iter().cloned());
-            }
-            if !relevant.is_empty() {
-                o["relevant-evidence"] = Value::Array(relevant);
-            }
-            if counted > 0 {
-                o["remarks"] = format!(
-                    "The evidence of {counted} passing or not-applicable finding(s) is not listed ({}); results.json lists it.",
-                    detail.why_counted().replace('`', "")
-                )
-                .into();
-            }
-            o
+        .filter(|f| detail.shows(f))
+        .map(|f| f.evidence.as_str())
+        .collect();
+    let counted = check.findings.iter().filter(|f| !detail.shows(f)).count();
+    evidence.sort_unstable();
+    evidence.dedup();
+    let relevant: Vec<Value> = evidence
+        .iter()
+        .map(|p| {
+            json!({
+                "href": format!("snapshot.json#{}", percent_fragment(p)),
+                "description": format!("evidence of {} (a JSON pointer into snapshot.json)", check.id),
+            })
         })
         .collect();
-
-    let findings: Vec<Value> = results
-        .controls
-        .iter()
-        .map(|c| {
-            let state = if c.status == ControlStatus::Pass {
-                "satisfied"
-            } else {
-                "not-satisfied"
-            };
-            let mut f = json!({
-                "uuid": id("finding", &c.id),
-                "title": format!("§{} {}", c.id, c.title),
-                "description": c.status_reason,
-                "props": [
-                    {"name": "status", "ns": NS, "value": c.status.as_str()},
-                    {"name": "basis", "ns": NS, "value": c.basis.as_str()},
-                    {"name": "requirement", "ns": NS, "value": c.requirement.as_str()},
-                ],
-                "target": {
-                    "type": "objective-id",
-                    "target-id": control_id(&c.id),
-                    "status": {"state": state},
-                },
-            });
-            // Each check's role for this control: `primary` or `supporting`, valued by the check.
-            if let Some(props) = f["props"].as_array_mut() {
-                props.extend(account_props.iter().cloned());
-                for m in &c.checks {
-                    props.push(json!({"name": m.role.as_str(), "ns": NS, "value": m.id}));
-                }
-            }
-            if !c.checks.is_empty() {
-                f["related-observations"] = Value::Array(
-                    c.checks
-                        .iter()
-                        .map(|k| json!({"observation-uuid": id("observation", &k.id)}))
-                        .collect(),
-                );
-            }
-            f
-        })
-        .collect();
-
-    let mut result = json!({
-        "uuid": id("result", "assessment"),
-        "title": format!("Assessment of account {} as of {at}", results.account.id),
-        "description": "Automated checks of the account's identity and audit configuration against every standard and implementation specification of 45 CFR Part 164 Subpart C; manual parts and inherited controls are not satisfied until attested.",
-        "start": results.period.as_ref().and_then(|p| p.events_from.clone()).unwrap_or_else(|| at.clone()),
-        "end": at,
-        "reviewed-controls": {
-            "control-selections": [{
-                "include-controls": results
-                    .controls
-                    .iter()
-                    .map(|c| json!({"control-id": control_id(&c.id)}))
-                    .collect::<Vec<_>>(),
-            }],
-        },
-        "findings": findings,
+    let mut o = json!({
+        "uuid": ids.id("observation", &check.id),
+        "title": check.id,
+        "description": format!("{}. Findings: {}.", check.description, v.counts_text),
+        "props": [
+            {"name": "check", "ns": NS, "value": check.id},
+            {"name": "status", "ns": NS, "value": check.status.as_str()},
+            {"name": "severity", "ns": NS, "value": check.severity.map_or("", |s| s.as_str())},
+        ],
+        "methods": ["TEST"],
+        "collected": at,
     });
-    if !observations.is_empty() {
-        result["observations"] = Value::Array(observations);
+    if let Some(props) = o["props"].as_array_mut() {
+        props.extend(account_props.iter().cloned());
     }
-    let doc = json!({
-        "assessment-results": {
-            "uuid": id("assessment-results", &results.account.id),
-            "metadata": metadata,
-            "import-ap": {
-                "href": "results.json",
-                "remarks": "No separate assessment plan: the catalog (its hash in the metadata) and parameters.json in this package are the plan.",
-            },
-            "results": [result],
-        }
+    if !relevant.is_empty() {
+        o["relevant-evidence"] = Value::Array(relevant);
+    }
+    if counted > 0 {
+        o["remarks"] = format!(
+            "The evidence of {counted} passing or not-applicable finding(s) is not listed ({}); results.json lists it.",
+            detail.why_counted().replace('`', "")
+        )
+        .into();
+    }
+    o
+}
+
+/// One control as a finding: satisfied only when it passes, with its checks' roles.
+fn finding(c: &crate::results::ControlResult, ids: &Ids, account_props: &[Value]) -> Value {
+    let state = if c.status == ControlStatus::Pass {
+        "satisfied"
+    } else {
+        "not-satisfied"
+    };
+    let mut f = json!({
+        "uuid": ids.id("finding", &c.id),
+        "title": format!("§{} {}", c.id, c.title),
+        "description": c.status_reason,
+        "props": [
+            {"name": "status", "ns": NS, "value": c.status.as_str()},
+            {"name": "basis", "ns": NS, "value": c.basis.as_str()},
+            {"name": "requirement", "ns": NS, "value": c.requirement.as_str()},
+        ],
+        "target": {
+            "type": "objective-id",
+            "target-id": control_id(&c.id),
+            "status": {"state": state},
+        },
     });
-    let mut doc = doc;
-    one_line_strings(&mut doc);
-    let mut bytes = serde_json::to_vec_pretty(&doc).expect("OSCAL document serializes");
-    bytes.push(b'\n');
-    bytes
+    // Each check's role for this control: `primary` or `supporting`, valued by the check.
+    if let Some(props) = f["props"].as_array_mut() {
+        props.extend(account_props.iter().cloned());
+        for m in &c.checks {
+            props.push(json!({"name": m.role.as_str(), "ns": NS, "value": m.id}));
+        }
+    }
+    if !c.checks.is_empty() {
+        f["related-observations"] = Value::Array(
+            c.checks
+                .iter()
+                .map(|k| json!({"observation-uuid": ids.id("observation", &k.id)}))
+                .collect(),
+        );
+    }
+    f
 }
 
 /// A JSON pointer as a URI fragment: characters outside RFC 3986's fragment set escaped.
