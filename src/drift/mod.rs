@@ -330,12 +330,34 @@ fn compare_sides(o: &Results, old: Side, n: &Results, new: Side) -> Result<Drift
     };
     // Findings the old package could not judge, though they failed before it: their streak
     // runs on through the gap.
-    let through_gap: BTreeMap<&str, &crate::results::ResolvedFinding> = o
+    let through_gap: BTreeMap<&str, &ResolvedFinding> = o
         .changes
         .iter()
         .flat_map(|c| &c.undetermined_findings)
         .map(|u| (u.id.as_str(), u))
         .collect();
+    failing_now(&mut drift, (o, &of), (n, &nf), &through_gap);
+    no_longer_failing(&mut drift, (o, &of), (n, &nf), &through_gap);
+    drift.waivers_expired = expired_waivers(o, n);
+    drift.attestations_expired = expired_attestations(o, n);
+    let (og, ng) = (gaps(o), gaps(n));
+    drift.gaps_opened = gap_diff(&ng, &og);
+    drift.gaps_closed = gap_diff(&og, &ng);
+    drift.worse = reasons(&drift);
+    Ok(drift)
+}
+
+/// Findings by id, with their check.
+type ById<'a> = BTreeMap<&'a str, (&'a str, &'a Finding)>;
+
+/// What fails now: new, or still failing since its first failure (through a gap too); new
+/// admin-equivalent principals; and new or changed escalation paths.
+fn failing_now(
+    drift: &mut Drift,
+    (o, of): (&Results, &ById<'_>),
+    (n, nf): (&Results, &ById<'_>),
+    through_gap: &BTreeMap<&str, &ResolvedFinding>,
+) {
     for (id, (check, f)) in nf.iter().filter(|(_, (_, f))| f.fails()) {
         match (of.get(id), through_gap.get(id)) {
             (Some((_, before)), _) if before.fails() => {
@@ -383,6 +405,16 @@ fn compare_sides(o: &Results, old: Side, n: &Results, new: Side) -> Result<Drift
             drift.new_escalations.push(r.clone());
         }
     }
+}
+
+/// What failed before and does not fail now: resolved when it was judged, undetermined while
+/// a gap covers it, for findings that failed in the old package and those its gaps carried.
+fn no_longer_failing(
+    drift: &mut Drift,
+    (o, of): (&Results, &ById<'_>),
+    (n, nf): (&Results, &ById<'_>),
+    through_gap: &BTreeMap<&str, &ResolvedFinding>,
+) {
     let coverage = coverage(n);
     for (id, (check, f)) in of.iter().filter(|(_, (_, f))| f.fails()) {
         let now = nf.get(id).map(|(_, f)| *f);
@@ -444,13 +476,18 @@ fn compare_sides(o: &Results, old: Side, n: &Results, new: Side) -> Result<Drift
             Since::StillFailing => {}
         }
     }
+}
+
+/// Waivers valid before and expired now.
+fn expired_waivers(o: &Results, n: &Results) -> Vec<WaiverRef> {
+    let mut expired = Vec::new();
     for w in &o.waivers {
         if w.status == Validity::Valid
             && n.waivers.iter().any(|x| {
                 x.check == w.check && x.resource == w.resource && x.status == Validity::Expired
             })
         {
-            drift.waivers_expired.push(WaiverRef {
+            expired.push(WaiverRef {
                 check: w.check.clone(),
                 resource: w.resource.clone(),
                 expires: w.expires,
@@ -458,6 +495,12 @@ fn compare_sides(o: &Results, old: Side, n: &Results, new: Side) -> Result<Drift
             });
         }
     }
+    expired
+}
+
+/// Attestations valid before and expired now.
+fn expired_attestations(o: &Results, n: &Results) -> Vec<AttestationRef> {
+    let mut expired = Vec::new();
     for c in &o.controls {
         let Some(nc) = n.controls.iter().find(|x| x.id == c.id) else {
             continue;
@@ -472,7 +515,7 @@ fn compare_sides(o: &Results, old: Side, n: &Results, new: Side) -> Result<Drift
                     && x.attested_by == a.attested_by
                     && x.status == Validity::Expired
             }) {
-                drift.attestations_expired.push(AttestationRef {
+                expired.push(AttestationRef {
                     control: c.id.clone(),
                     statement: a.statement.clone(),
                     attested_by: a.attested_by.clone(),
@@ -481,11 +524,7 @@ fn compare_sides(o: &Results, old: Side, n: &Results, new: Side) -> Result<Drift
             }
         }
     }
-    let (og, ng) = (gaps(o), gaps(n));
-    drift.gaps_opened = gap_diff(&ng, &og);
-    drift.gaps_closed = gap_diff(&og, &ng);
-    drift.worse = reasons(&drift);
-    Ok(drift)
+    expired
 }
 
 fn side(l: &Loaded) -> Side {
