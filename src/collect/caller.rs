@@ -272,3 +272,50 @@ mod tests {
         );
     }
 }
+
+/// Who the credentials are, as GetCallerIdentity answers.
+#[derive(Debug, Clone)]
+pub struct Identity {
+    pub account: String,
+    pub partition: String,
+    pub arn: String,
+    pub user_id: String,
+}
+
+/// Asks STS who the credentials are. Without an identity nothing else can work, so a failure
+/// is "collection could not run" (exit 3) with one line naming the cause. The account id and
+/// partition will name folders and ARNs: an answer that is not what AWS issues means the
+/// endpoint is not AWS, and nothing collected from it can be trusted.
+pub async fn identify(
+    config: &SdkConfig,
+    counter: &super::CallCounter,
+    profile: Option<&str>,
+) -> crate::error::Result<Identity> {
+    let sts = aws_sdk_sts::Client::from_conf(
+        aws_sdk_sts::config::Builder::from(config)
+            .interceptor(counter.clone())
+            .retry_classifier(super::retry::NotImplemented)
+            .build(),
+    );
+    let me = sts
+        .get_caller_identity()
+        .send()
+        .await
+        .map_err(|e| unidentified(&e, config, profile))?;
+    let account = me.account().unwrap_or_default();
+    let partition = me
+        .arn()
+        .and_then(|a| a.split(':').nth(1))
+        .unwrap_or_default();
+    if !crate::snapshot::valid_account_id(account) || !crate::snapshot::valid_partition(partition) {
+        return Err(Error::Collection(format!(
+            "GetCallerIdentity answered account {account:?} in partition {partition:?}: not an AWS account id (12 digits) and partition"
+        )));
+    }
+    Ok(Identity {
+        account: account.to_string(),
+        partition: partition.to_string(),
+        arn: me.arn().unwrap_or_default().to_string(),
+        user_id: me.user_id().unwrap_or_default().to_string(),
+    })
+}

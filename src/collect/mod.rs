@@ -174,147 +174,36 @@ pub async fn collect_with(
     let started = Instant::now();
     let collected_at = chrono::Utc::now();
     let sink = Sink::with_max_pages(opts.max_pages);
-
-    // Without an identity nothing else can work: that is "collection could not run" (exit 3).
-    let sts = aws_sdk_sts::Client::from_conf(
-        aws_sdk_sts::config::Builder::from(&config)
-            .interceptor(counter.clone())
-            .retry_classifier(crate::collect::retry::NotImplemented)
-            .build(),
-    );
-    let identity = sts
-        .get_caller_identity()
-        .send()
-        .await
-        .map_err(|e| caller::unidentified(&e, &config, opts.profile.as_deref()))?;
-    // The account id and partition will name folders and ARNs: an answer that is not what AWS
-    // issues means the endpoint is not AWS, and nothing collected from it can be trusted.
-    let account = identity.account().unwrap_or_default();
-    let partition = identity
-        .arn()
-        .and_then(|a| a.split(':').nth(1))
-        .unwrap_or_default();
-    if !crate::snapshot::valid_account_id(account) || !crate::snapshot::valid_partition(partition) {
-        return Err(Error::Collection(format!(
-            "GetCallerIdentity answered account {account:?} in partition {partition:?}: not an AWS account id (12 digits) and partition"
-        )));
-    }
+    let me = caller::identify(&config, &counter, opts.profile.as_deref()).await?;
     if let Some(want) = expected
-        && account != want
+        && me.account != want
     {
         return Err(Error::Collection(format!(
-            "the credentials are for account {account}, not {want}"
+            "the credentials are for account {}, not {want}",
+            me.account
         )));
     }
-    sink.json("sts/caller-identity.json", &json!({"UserId": identity.user_id(), "Account": identity.account(), "Arn": identity.arn()}));
+    sink.json(
+        "sts/caller-identity.json",
+        &json!({"UserId": me.user_id, "Account": me.account, "Arn": me.arn}),
+    );
     log(
         opts.quiet,
-        format!(
-            "collecting account {} as {}",
-            identity.account().unwrap_or("?"),
-            identity.arn().unwrap_or("?")
-        ),
+        format!("collecting account {} as {}", me.account, me.arn),
     );
-
-    let mut gaps = Vec::new();
-    // The enabled regions are evidence in their own right (account/regions.json): with
-    // `--regions`, the enabled regions left out become gaps rather than silently unassessed.
-    let listed = enabled_regions(&config, &counter).await;
-    match &listed {
-        Ok(r) => sink.json(
-            "account/regions.json",
-            &json!({"Regions": r.iter().map(|(name, status)| json!({"RegionName": name, "RegionOptStatus": status})).collect::<Vec<_>>()}),
-        ),
-        Err(reason) => sink.failed("account/regions.json", reason.clone()),
-    }
-    let regions = match &opts.regions {
-        Some(r) => r.clone(),
-        None => match listed.map(|r| r.into_iter().map(|(name, _)| name).collect::<Vec<_>>()) {
-            Ok(r) => r,
-            Err(reason) => {
-                let fallback = config
-                    .region()
-                    .map(|r| r.to_string())
-                    .unwrap_or_else(|| "us-east-1".into());
-                gaps.push(Gap {
-                    evidence: "/regions".into(),
-                    source: "account:ListRegions".into(),
-                    reason: format!("could not list the enabled regions ({reason}); only {fallback} was collected (pass --regions to choose)"),
-                });
-                vec![fallback]
-            }
-        },
-    };
-
+    let (regions, gaps) = regions_to_collect(&config, &counter, opts, &sink).await;
     let since_chrono = collected_at - chrono::Duration::days(i64::from(opts.lookback_days));
     let since = aws_smithy_types::DateTime::from_secs(since_chrono.timestamp());
-    let partition = identity
-        .arn()
-        .and_then(|a| a.split(':').nth(1))
-        .unwrap_or("aws")
-        .to_string();
-    let sink_for_iam = sink.clone();
-    let iam = aws_sdk_iam::Client::from_conf(
-        aws_sdk_iam::config::Builder::from(&config)
-            .interceptor(counter.clone())
-            .retry_classifier(crate::collect::retry::NotImplemented)
-            .build(),
-    );
-    // On a terminal: a progress bar (one step for IAM, one per region); elsewhere plain lines.
-    let bar = (!opts.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr())).then(|| {
-        let bar = indicatif::ProgressBar::new(regions.len() as u64 + 1);
-        if let Ok(style) = indicatif::ProgressStyle::with_template(
-            "{spinner} collecting [{bar:30}] {pos}/{len} {msg}",
-        ) {
-            bar.set_style(style);
-        }
-        bar
-    });
-    let step_quiet = opts.quiet || bar.is_some();
-    let iam_bar = bar.clone();
-    let (events_config, events_counter) = (config.clone(), counter.clone());
-    let iam_task = async move {
-        calls::iam(iam, sink_for_iam.clone(), step_quiet).await;
-        calls::iam_events(
-            &events_config,
-            &events_counter,
-            crate::import::iam_event_region(&partition),
-            since,
-            &sink_for_iam,
-        )
-        .await;
-        if let Some(b) = iam_bar {
-            b.inc(1);
-            b.set_message("iam done");
-        }
-    };
-    let limit = Arc::new(Semaphore::new(opts.concurrency.max(1)));
-    let mut tasks = tokio::task::JoinSet::new();
-    for region in &regions {
-        let (region, config, sink, counter, limit, bar) = (
-            region.clone(),
-            config.clone(),
-            sink.clone(),
-            counter.clone(),
-            limit.clone(),
-            bar.clone(),
-        );
-        tasks.spawn(async move {
-            let _permit = limit.acquire_owned().await.expect("semaphore open");
-            calls::region(&config, &counter, &region, since, &sink, step_quiet).await;
-            if let Some(b) = bar {
-                b.inc(1);
-                b.set_message(format!("{region} done"));
-            }
-        });
-    }
-    iam_task.await;
-    while let Some(done) = tasks.join_next().await {
-        done.map_err(|e| Error::Internal(format!("a region task failed: {e}")))?;
-    }
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
+    gather(
+        &config,
+        &counter,
+        opts,
+        &me.partition,
+        &regions,
+        since,
+        &sink,
+    )
+    .await?;
 
     sink.json(
         "export-info.json",
@@ -348,6 +237,119 @@ pub async fn collect_with(
         calls,
         elapsed,
     })
+}
+
+/// The regions to collect: `--regions`, else every enabled region. The enabled regions are
+/// evidence in their own right (account/regions.json): with `--regions`, the enabled regions
+/// left out become gaps rather than silently unassessed; when they cannot be listed, only the
+/// configured region is collected and that is a gap.
+async fn regions_to_collect(
+    config: &SdkConfig,
+    counter: &CallCounter,
+    opts: &CollectOptions,
+    sink: &Sink,
+) -> (Vec<String>, Vec<Gap>) {
+    let listed = enabled_regions(config, counter).await;
+    match &listed {
+        Ok(r) => sink.json(
+            "account/regions.json",
+            &json!({"Regions": r.iter().map(|(name, status)| json!({"RegionName": name, "RegionOptStatus": status})).collect::<Vec<_>>()}),
+        ),
+        Err(reason) => sink.failed("account/regions.json", reason.clone()),
+    }
+    if let Some(r) = &opts.regions {
+        return (r.clone(), Vec::new());
+    }
+    match listed {
+        Ok(r) => (r.into_iter().map(|(name, _)| name).collect(), Vec::new()),
+        Err(reason) => {
+            let fallback = config
+                .region()
+                .map(|r| r.to_string())
+                .unwrap_or_else(|| "us-east-1".into());
+            let gap = Gap {
+                evidence: "/regions".into(),
+                source: "account:ListRegions".into(),
+                reason: format!(
+                    "could not list the enabled regions ({reason}); only {fallback} was collected (pass --regions to choose)"
+                ),
+            };
+            (vec![fallback], vec![gap])
+        }
+    }
+}
+
+/// Reads IAM (and its events) and every region at once, at most `--concurrency` regions at
+/// a time, into `sink`. On a terminal a progress bar counts them (one step for IAM, one per
+/// region); elsewhere each step is a plain line.
+async fn gather(
+    config: &SdkConfig,
+    counter: &CallCounter,
+    opts: &CollectOptions,
+    partition: &str,
+    regions: &[String],
+    since: aws_smithy_types::DateTime,
+    sink: &Sink,
+) -> Result<()> {
+    let iam = aws_sdk_iam::Client::from_conf(
+        aws_sdk_iam::config::Builder::from(config)
+            .interceptor(counter.clone())
+            .retry_classifier(crate::collect::retry::NotImplemented)
+            .build(),
+    );
+    let bar = (!opts.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr())).then(|| {
+        let bar = indicatif::ProgressBar::new(regions.len() as u64 + 1);
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{spinner} collecting [{bar:30}] {pos}/{len} {msg}",
+        ) {
+            bar.set_style(style);
+        }
+        bar
+    });
+    let step_quiet = opts.quiet || bar.is_some();
+    let iam_task = async {
+        calls::iam(iam, sink.clone(), step_quiet).await;
+        calls::iam_events(
+            config,
+            counter,
+            crate::import::iam_event_region(partition),
+            since,
+            sink,
+        )
+        .await;
+        if let Some(b) = &bar {
+            b.inc(1);
+            b.set_message("iam done");
+        }
+    };
+    let limit = Arc::new(Semaphore::new(opts.concurrency.max(1)));
+    let mut tasks = tokio::task::JoinSet::new();
+    for region in regions {
+        let (region, config, sink, counter, limit, bar) = (
+            region.clone(),
+            config.clone(),
+            sink.clone(),
+            counter.clone(),
+            limit.clone(),
+            bar.clone(),
+        );
+        tasks.spawn(async move {
+            let _permit = limit.acquire_owned().await.expect("semaphore open");
+            calls::region(&config, &counter, &region, since, &sink, step_quiet).await;
+            if let Some(b) = bar {
+                b.inc(1);
+                b.set_message(format!("{region} done"));
+            }
+        });
+    }
+    iam_task.await;
+    while let Some(done) = tasks.join_next().await {
+        done.map_err(|e| Error::Internal(format!("a region task failed: {e}")))?;
+    }
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    Ok(())
 }
 
 pub(crate) async fn load_config(opts: &CollectOptions) -> SdkConfig {

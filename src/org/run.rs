@@ -111,7 +111,9 @@ async fn run_async(
     crate::collect::caller::check_profile(collect.profile.as_deref())?;
     let counter = CallCounter::verbose(collect.verbose);
     let hub_config = load_config(collect).await;
-    let (hub_account, partition) = identify(collect, &hub_config, &counter).await?;
+    let me =
+        crate::collect::caller::identify(&hub_config, &counter, collect.profile.as_deref()).await?;
+    let (hub_account, partition) = (me.account, me.partition);
     let hub = Arc::new(Hub::new(&hub_config, &counter, collect.max_pages).await?);
     let listed: Vec<Listed> = hub
         .members(&org.ous)
@@ -177,34 +179,6 @@ async fn run_async(
         calls: counter.snapshot(),
         elapsed: started.elapsed(),
     })
-}
-
-/// Who the hub's credentials are: its account and partition (GetCallerIdentity).
-async fn identify(
-    collect: &CollectOptions,
-    hub_config: &SdkConfig,
-    counter: &CallCounter,
-) -> Result<(String, String)> {
-    let sts = aws_sdk_sts::Client::from_conf(
-        aws_sdk_sts::config::Builder::from(hub_config)
-            .interceptor(counter.clone())
-            .retry_classifier(crate::collect::retry::NotImplemented)
-            .build(),
-    );
-    let me = sts.get_caller_identity().send().await.map_err(|e| {
-        crate::collect::caller::unidentified(&e, hub_config, collect.profile.as_deref())
-    })?;
-    let partition = me
-        .arn()
-        .and_then(|a| a.split(':').nth(1))
-        .unwrap_or("aws")
-        .to_string();
-    if !crate::snapshot::valid_partition(&partition) {
-        return Err(Error::Collection(format!(
-            "GetCallerIdentity answered partition {partition:?}: not an AWS partition"
-        )));
-    }
-    Ok((me.account().unwrap_or_default().to_string(), partition))
 }
 
 /// The run's name: its start time, and the shard when there is one.
