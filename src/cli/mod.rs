@@ -5,25 +5,28 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::app::{self, PackageOptions};
+use crate::app::PackageOptions;
 use crate::error::Result;
-use crate::import::{ImportOptions, import_dir};
-use crate::package;
 use crate::results::{ControlStatus, Results};
-use crate::snapshot::Snapshot;
 
 mod aggregate;
 mod args;
+mod assess;
+mod collect;
+mod controls;
 mod delivery;
+mod demo;
 mod diff;
 mod history;
+mod import;
 mod org;
+mod run;
 mod say;
+mod sign;
 mod verify;
 
 use args::{AwsArgs, DiffFormat, OrgArgs, OutputArgs};
-use delivery::{DeliveryArgs, SigningArgs};
-use say::{say_collected_at, write_snapshot};
+use delivery::DeliveryArgs;
 use verify::verify;
 
 #[derive(Parser, Debug)]
@@ -274,82 +277,32 @@ pub fn main() -> i32 {
     }
 }
 
+/// One arm per command: each command's code is in the module of its name.
 fn run(cli: Cli) -> Result<i32> {
     VERBOSE.store(cli.verbose, std::sync::atomic::Ordering::Relaxed);
     match cli.command {
-        Command::Demo { out, example } => {
-            let dir = example.unwrap_or_else(app::default_example);
-            // The example's own attestations, waivers and parameters, unless others are given.
-            let options = PackageOptions {
-                example: true,
-                ..out.options().with_example_inputs(&dir)
-            };
-            let inputs = app::load_inputs(&options)?;
-            let delivery = out.delivery.delivery(None, None, inputs.sign.as_ref())?;
-            let snapshot = timed(&options, "import", || {
-                import_dir(&dir, &ImportOptions::default())
-            })?;
-            out.package(&snapshot, &inputs, &options, &delivery)?;
-            if !out.quiet {
-                println!();
-                crate::say!(
-                    "This was the bundled example account: its failures are deliberate, and `demo` exits 0 once the package is written."
-                );
-            }
-            Ok(0)
-        }
+        Command::Demo { out, example } => demo::demo(out, example),
         Command::Import {
             dir,
             output,
             collected_at,
-        } => {
-            let snapshot = import_dir(&dir, &ImportOptions { collected_at })?;
-            say_collected_at(&snapshot);
-            write_snapshot(&output, &snapshot, None)?;
-            Ok(0)
-        }
+        } => import::import(dir, output, collected_at),
         Command::Assess {
             input,
             out,
             collected_at,
             fail_on,
-        } => {
-            if collected_at.is_some() && !input.is_dir() {
-                return Err(crate::error::Error::Usage(format!(
-                    "--collected-at applies to an export folder; {} already says when it was collected",
-                    input.display()
-                )));
-            }
-            let options = out.options();
-            let inputs = app::load_inputs(&options)?;
-            let delivery = out.delivery.delivery(None, None, inputs.sign.as_ref())?;
-            let snapshot = timed(&options, "import", || {
-                if input.is_dir() {
-                    import_dir(&input, &ImportOptions { collected_at })
-                } else {
-                    Snapshot::read(&input)
-                }
-            })?;
-            say_collected_at(&snapshot);
-            let results = out.package(&snapshot, &inputs, &options, &delivery)?;
-            Ok(exit_code_for(&results, fail_on))
-        }
-        Command::Collect { aws, output } => {
-            let (collection, snapshot) = app::collect_snapshot(&aws.options()?)?;
-            write_snapshot(
-                &output,
-                &snapshot,
-                Some(collection.calls.values().sum::<usize>()),
-            )?;
-            // A partial collection is not a clean one: say so in the exit code.
-            Ok(if snapshot.gaps.is_empty() { 0 } else { 1 })
-        }
+        } => assess::assess(input, out, collected_at, fail_on),
+        Command::Collect { aws, output } => collect::collect(aws, output),
         Command::Run {
             aws,
             org,
             out,
             fail_on,
         } if org.org => org::run_org(aws, org, out, fail_on),
+        Command::Run {
+            aws, out, fail_on, ..
+        } => run::run(aws, out, fail_on),
         Command::Aggregate {
             dirs,
             output,
@@ -358,25 +311,6 @@ fn run(cli: Cli) -> Result<i32> {
             profile_phases,
             delivery,
         } => aggregate::aggregate(dirs, output, format, quiet, profile_phases, delivery),
-        Command::Run {
-            aws, out, fail_on, ..
-        } => {
-            let options = out.options();
-            // Every input is read and checked before collecting, so a mistake in one costs no
-            // collection.
-            let inputs = app::load_inputs(&options)?;
-            let delivery = out.delivery.delivery(
-                aws.profile.as_deref(),
-                aws.region.as_deref(),
-                inputs.sign.as_ref(),
-            )?;
-            let (_, snapshot) = timed(&options, "collect", || {
-                app::collect_snapshot(&aws.options()?)
-            })?;
-            let results = out.package(&snapshot, &inputs, &options, &delivery)?;
-            let partial = !snapshot.gaps.is_empty() && fail_on != FailOn::Never;
-            Ok(exit_code_for(&results, fail_on).max(i32::from(partial)))
-        }
         Command::Verify {
             dir,
             key,
@@ -402,60 +336,14 @@ fn run(cli: Cli) -> Result<i32> {
             format,
             quiet,
         } => history::history(dir, output, format, quiet),
-        Command::Keygen { prefix } => {
-            let (private, public, id) = crate::sign::keygen(&prefix)?;
-            crate::say!(
-                "wrote {} (private, keep it secret) and {} (public, for `safeguard verify --key`); key id {id}",
-                private.display(),
-                public.display()
-            );
-            Ok(0)
-        }
-        Command::Sign { dir, key, kms_key } => {
-            let signing = SigningArgs {
-                sign_key: key,
-                sign_kms_key: kms_key,
-            };
-            let Some(signer) = signing.signer(None, None)? else {
-                return Err(crate::error::Error::Usage(
-                    "sign needs --key FILE (an Ed25519 private key from `safeguard keygen`) or --kms-key ARN".into(),
-                ));
-            };
-            let key = crate::sign::sign_package(&dir, signer.as_ref())?;
-            crate::say!(
-                "signed: {} (key {key})",
-                dir.join(package::SIGNATURE).display()
-            );
-            Ok(0)
-        }
+        Command::Keygen { prefix } => sign::keygen(prefix),
+        Command::Sign { dir, key, kms_key } => sign::sign(dir, key, kms_key),
         Command::Controls {
             id,
             catalog,
             coverage,
             checks,
-        } => {
-            let catalog = app::load_catalog(catalog.as_deref())?;
-            if checks {
-                print!(
-                    "{}",
-                    crate::text::terminal(&crate::catalog::describe::list_checks())
-                );
-            } else if coverage {
-                print!(
-                    "{}",
-                    crate::text::terminal(&crate::catalog::coverage::markdown(&catalog))
-                );
-            } else {
-                print!(
-                    "{}",
-                    crate::text::terminal(&crate::catalog::describe::describe(
-                        &catalog,
-                        id.as_deref()
-                    )?)
-                );
-            }
-            Ok(0)
-        }
+        } => controls::controls(id, catalog, coverage, checks),
     }
 }
 
