@@ -313,6 +313,22 @@ pub struct Fetched {
     pub problems: Vec<String>,
 }
 
+impl Fetched {
+    /// What the download found that the local verification of the copy cannot see: an
+    /// object not downloaded past its listed size is altered (not missing), an unlisted
+    /// object under the prefix is extra, and an endpoint's misbehaviour is a mismatch.
+    pub fn apply_to(self, v: &mut package::Verification) {
+        for (name, size) in self.oversize {
+            v.missing.retain(|m| *m != name);
+            v.altered.push(format!(
+                "{name} (larger than the {size} bytes the manifest lists)"
+            ));
+        }
+        v.extra.extend(self.extra);
+        v.inconsistent.extend(self.problems);
+    }
+}
+
 /// Most a manifest may be (as `verify` allows locally).
 const MAX_MANIFEST_BYTES: u64 = 64 << 20;
 /// A package holds a few dozen objects; a listing of this many pages (1,000 keys each) is an

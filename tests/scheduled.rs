@@ -1505,6 +1505,27 @@ fn every_reader_rejects_a_bad_package_in_the_same_words() {
         assert!(text(&out).contains(first), "diff on {name}: {}", text(&out));
     }
 
+    // A signature.json that is a link is a problem, not "unsigned" and not ignored.
+    #[cfg(unix)]
+    {
+        let linked = t.join("linked");
+        copy_package(&good, &linked);
+        std::os::unix::fs::symlink("/etc/hostname", linked.join("signature.json")).unwrap();
+        let out = run(safeguard().arg("verify").arg(&linked));
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+        assert!(
+            text(&out).contains("MISMATCH signature.json is a symbolic link"),
+            "{}",
+            text(&out)
+        );
+        let out = run(safeguard().arg("history").arg(&linked));
+        assert!(
+            text(&out).contains("fails verification: signature.json is a symbolic link"),
+            "{}",
+            text(&out)
+        );
+    }
+
     // A roll-up where an account's package is expected.
     let rollup = std::fs::read_dir(t.join("r"))
         .unwrap()

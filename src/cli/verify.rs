@@ -2,6 +2,7 @@
 //! its manifest, and its signature checked when a key is given.
 
 use std::io::Write;
+use std::path::Path;
 
 use crate::error::Result;
 use crate::package;
@@ -40,8 +41,8 @@ pub(super) fn local_package(target: &std::path::Path) -> Result<()> {
 /// `safeguard verify`: every hash, and the signature when a key is given; an `s3://` package
 /// is downloaded into a temporary folder and verified there.
 pub(super) fn verify(
-    target: &std::path::Path,
-    key: Option<&std::path::Path>,
+    target: &Path,
+    key: Option<&Path>,
     kms_key: Option<&str>,
     profile: Option<&str>,
     call_timeout: std::time::Duration,
@@ -53,47 +54,77 @@ pub(super) fn verify(
         (None, None) => None,
     };
     let mut stdout = std::io::stdout().lock();
-    let text = target.to_string_lossy();
-    let fetched_dir;
-    let _staged;
-    let mut fetched = None;
-    let dir: &std::path::Path = if text.starts_with("s3://") {
-        let url = crate::upload::S3Location::parse(&text)?;
-        // An interrupt removes the download as it removes a package being written.
-        (fetched_dir, _staged) = package::interrupt::create_staged(|| {
-            tempfile::tempdir().map_err(|e| crate::error::Error::io(std::env::temp_dir(), e))
-        })?;
-        let f = crate::upload::fetch(&url, fetched_dir.path(), profile, None, call_timeout)?;
-        let line = match &f.retention {
-            Some((mode, until)) => {
-                format!("RETAINED manifest.json: Object Lock {mode} until {until}")
-            }
-            None => "NOTE     manifest.json has no Object Lock retention".to_string(),
-        };
-        let _ = writeln!(stdout, "{}", crate::text::line(&line));
-        fetched = Some(f);
-        fetched_dir.path()
-    } else {
-        local_package(target)?;
-        target
-    };
-    let mut v = package::verify(dir)?;
-    if let Some(f) = fetched {
-        // Not downloaded, so not there to hash: altered, not missing.
-        for (name, size) in f.oversize {
-            v.missing.retain(|m| *m != name);
-            v.altered.push(format!(
-                "{name} (larger than the {size} bytes the manifest lists)"
-            ));
-        }
-        v.extra.extend(f.extra);
-        v.inconsistent.extend(f.problems);
-    }
     // Every name printed here (files, keys, S3 objects, reasons) may come from the package:
     // one line each, made inert, so none can paint over the verdict.
     let mut say = |tag: &str, text: &str| {
         let _ = writeln!(stdout, "{tag} {}", crate::text::line(text));
     };
+    let text = target.to_string_lossy();
+    let (dir, _download, v) = if text.starts_with("s3://") {
+        let (download, staged, v) = remote(&text, profile, call_timeout, &mut say)?;
+        (download.path().to_path_buf(), Some((download, staged)), v)
+    } else {
+        local_package(target)?;
+        (target.to_path_buf(), None, package::verify(target)?)
+    };
+    say_files(&v, &mut say);
+    let signature_ok = say_signature(&dir, public.as_ref(), &mut say)?;
+    if v.is_intact() && signature_ok {
+        say(
+            "OK:",
+            &format!(
+                "{} file(s) match manifest.json in {}{}",
+                v.checked,
+                target.display(),
+                if public.is_some() {
+                    ", signature verified"
+                } else {
+                    ""
+                }
+            ),
+        );
+        Ok(0)
+    } else {
+        let problems = v.problems().len() + usize::from(!signature_ok);
+        say(
+            "FAILED:",
+            &format!("{problems} problem(s) in {}", target.display()),
+        );
+        Ok(1)
+    }
+}
+
+/// Downloads an `s3://` package into a temporary folder (removed on an interrupt, as a
+/// package being written is) and verifies the copy, with what the download found.
+fn remote(
+    url: &str,
+    profile: Option<&str>,
+    call_timeout: std::time::Duration,
+    say: &mut impl FnMut(&str, &str),
+) -> Result<(
+    tempfile::TempDir,
+    package::interrupt::Staged,
+    package::Verification,
+)> {
+    let url = crate::upload::S3Location::parse(url)?;
+    let (download, staged) = package::interrupt::create_staged(|| {
+        tempfile::tempdir().map_err(|e| crate::error::Error::io(std::env::temp_dir(), e))
+    })?;
+    let fetched = crate::upload::fetch(&url, download.path(), profile, None, call_timeout)?;
+    match &fetched.retention {
+        Some((mode, until)) => say(
+            "RETAINED",
+            &format!("manifest.json: Object Lock {mode} until {until}"),
+        ),
+        None => say("NOTE    ", "manifest.json has no Object Lock retention"),
+    }
+    let mut v = package::verify(download.path())?;
+    fetched.apply_to(&mut v);
+    Ok((download, staged, v))
+}
+
+/// One line per problem of the files, and a note for an older results.json.
+fn say_files(v: &package::Verification, say: &mut impl FnMut(&str, &str)) {
     for m in &v.missing {
         say("MISSING ", m);
     }
@@ -116,49 +147,16 @@ pub(super) fn verify(
             ),
         );
     }
-    let mut signature_ok = true;
-    match &public {
-        Some(key) => match crate::sign::check(dir, key)? {
-            crate::sign::SignatureCheck::Valid {
-                key,
-                keyid_matches,
-                signed_at,
-                preparer,
-            } => {
-                say(
-                    "SIGNED  ",
-                    &format!(
-                        "by {key} (the key given) at {signed_at}{}",
-                        preparer
-                            .prepared_by
-                            .as_deref()
-                            .map(|p| format!(" (prepared by {p})"))
-                            .unwrap_or_default()
-                    ),
-                );
-                if !keyid_matches {
-                    say(
-                        "NOTE    ",
-                        "the envelope's keyid names another key; it is not covered by the signature and is ignored",
-                    );
-                }
-            }
-            crate::sign::SignatureCheck::Missing => {
-                signature_ok = false;
-                say(
-                    "UNSIGNED",
-                    &format!(
-                        "no {} in the package, and a key was given",
-                        package::SIGNATURE
-                    ),
-                );
-            }
-            crate::sign::SignatureCheck::Invalid(why) => {
-                signature_ok = false;
-                say("BADSIG  ", &why);
-            }
-        },
-        None if dir.join(package::SIGNATURE).exists() => {
+}
+
+/// What the signature shows, with the key given or without one; whether it holds.
+fn say_signature(
+    dir: &Path,
+    public: Option<&crate::sign::PublicKey>,
+    say: &mut impl FnMut(&str, &str),
+) -> Result<bool> {
+    let Some(key) = public else {
+        if package::is_signed(dir) {
             say(
                 "NOTE    ",
                 &format!(
@@ -166,42 +164,55 @@ pub(super) fn verify(
                     package::SIGNATURE
                 ),
             );
+        } else {
+            // Hashes show the files are consistent, not who produced them: said on its own
+            // line.
+            say(
+                "UNSIGNED",
+                "no signature.json: the hashes show the files are consistent, not who produced them",
+            );
         }
-        // Hashes show the files are consistent, not who produced them: said on its own line.
-        None => say(
-            "UNSIGNED",
-            "no signature.json: the hashes show the files are consistent, not who produced them",
-        ),
-    }
-    if v.is_intact() && signature_ok {
-        say(
-            "OK:",
-            &format!(
-                "{} file(s) match manifest.json in {}{}",
-                v.checked,
-                target.display(),
-                if public.is_some() {
-                    ", signature verified"
-                } else {
-                    ""
-                }
-            ),
-        );
-        Ok(0)
-    } else {
-        say(
-            "FAILED:",
-            &format!(
-                "{} problem(s) in {}",
-                v.missing.len()
-                    + v.altered.len()
-                    + v.extra.len()
-                    + v.inconsistent.len()
-                    + v.signature.len()
-                    + usize::from(!signature_ok),
-                target.display()
-            ),
-        );
-        Ok(1)
+        return Ok(true);
+    };
+    match crate::sign::check(dir, key)? {
+        crate::sign::SignatureCheck::Valid {
+            key,
+            keyid_matches,
+            signed_at,
+            preparer,
+        } => {
+            say(
+                "SIGNED  ",
+                &format!(
+                    "by {key} (the key given) at {signed_at}{}",
+                    preparer
+                        .prepared_by
+                        .as_deref()
+                        .map(|p| format!(" (prepared by {p})"))
+                        .unwrap_or_default()
+                ),
+            );
+            if !keyid_matches {
+                say(
+                    "NOTE    ",
+                    "the envelope's keyid names another key; it is not covered by the signature and is ignored",
+                );
+            }
+            Ok(true)
+        }
+        crate::sign::SignatureCheck::Missing => {
+            say(
+                "UNSIGNED",
+                &format!(
+                    "no {} in the package, and a key was given",
+                    package::SIGNATURE
+                ),
+            );
+            Ok(false)
+        }
+        crate::sign::SignatureCheck::Invalid(why) => {
+            say("BADSIG  ", &why);
+            Ok(false)
+        }
     }
 }

@@ -267,8 +267,13 @@ impl Facts {
     /// A signature.json, when present, must be over this manifest and name the same account
     /// and collection time (whether it verifies with a key is `verify --key`'s question).
     fn check_signature(&self, dir: &Path, manifest_sha256: &str, v: &mut Verification) {
-        let Ok(Some(bytes)) = read_package_file(dir, SIGNATURE, 1 << 20) else {
-            return;
+        let bytes = match read_package_file(dir, SIGNATURE, 1 << 20) {
+            Ok(Some(bytes)) => bytes,
+            Ok(None) => return,
+            Err(why) => {
+                v.signature.push(format!("{SIGNATURE} {why}"));
+                return;
+            }
         };
         let Some(statement) = signature::statement_of(&bytes) else {
             v.signature
