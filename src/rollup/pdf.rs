@@ -9,8 +9,7 @@ use crate::results::ControlStatus;
 /// The roll-up as a PDF.
 pub fn render(r: &super::Rollup, dated: &str) -> Result<Vec<u8>> {
     let mut w = Writer::new()?;
-    let dark = rgb(0x1a, 0x1a, 0x1a);
-    let grey = rgb(0x55, 0x55, 0x55);
+    let (dark, grey) = (rgb(0x1a, 0x1a, 0x1a), rgb(0x55, 0x55, 0x55));
     w.skip(20.0);
     w.paragraph(
         "HIPAA Security Rule evidence: organization roll-up",
@@ -21,10 +20,51 @@ pub fn render(r: &super::Rollup, dated: &str) -> Result<Vec<u8>> {
     for line in super::render::overview(r) {
         w.paragraph(&line, 9.5, Weight::Regular, grey);
     }
-    let badge = |s: Option<ControlStatus>| match s {
+    accounts(&mut w, r);
+    left_out(&mut w, r);
+    controls(&mut w, r);
+    failing_checks(&mut w, r);
+    packages(&mut w, r);
+    let seed = crate::snapshot::sha256_hex(
+        r.accounts
+            .iter()
+            .map(|a| a.manifest_sha256.as_str())
+            .collect::<Vec<_>>()
+            .join("")
+            .as_bytes(),
+    );
+    w.footers_saying(&format!(
+        "roll-up of {} account package(s) · {}",
+        r.accounts.len(),
+        r.organization.as_deref().unwrap_or("no organization")
+    ));
+    finish(
+        w,
+        &DocMeta {
+            title: format!(
+                "HIPAA Security Rule evidence — organization roll-up {}",
+                r.organization.as_deref().unwrap_or("")
+            ),
+            dated,
+            version: &r.tool.version,
+            author: None,
+            keywords: r.organization.iter().cloned().collect(),
+            identifier: &seed,
+            id_seed: seed.clone(),
+        },
+    )
+}
+
+/// A status as a badge; "—" where the account's catalog has no such control.
+fn badge(s: Option<ControlStatus>) -> Cell {
+    match s {
         Some(s) => Cell::badge(&status_label(s.as_str()), status_colour(s.as_str())),
         None => Cell::plain("—"),
-    };
+    }
+}
+
+/// Every account, worst first.
+fn accounts(w: &mut Writer, r: &super::Rollup) {
     w.heading("Accounts, worst first", 14.0, true);
     w.table(
         &[28.0, 52.0, 34.0, 64.0],
@@ -61,6 +101,10 @@ pub fn render(r: &super::Rollup, dated: &str) -> Result<Vec<u8>> {
             })
             .collect(),
     );
+}
+
+/// Accounts without a package, and packages left out, with why.
+fn left_out(w: &mut Writer, r: &super::Rollup) {
     if !r.failed.is_empty() || !r.excluded.is_empty() {
         w.heading(
             "Accounts without a package, and packages left out",
@@ -81,6 +125,10 @@ pub fn render(r: &super::Rollup, dated: &str) -> Result<Vec<u8>> {
                 .collect(),
         );
     }
+}
+
+/// Each control's statuses across the accounts.
+fn controls(w: &mut Writer, r: &super::Rollup) {
     w.heading("Controls across accounts", 14.0, true);
     w.table(
         &[30.0, 66.0, 14.0, 14.0, 14.0, 14.0, 14.0, 12.0],
@@ -104,6 +152,10 @@ pub fn render(r: &super::Rollup, dated: &str) -> Result<Vec<u8>> {
             })
             .collect(),
     );
+}
+
+/// The checks failing in most accounts.
+fn failing_checks(w: &mut Writer, r: &super::Rollup) {
     if !r.failing_checks.is_empty() {
         w.heading("Most common failing checks", 14.0, true);
         w.table(
@@ -122,6 +174,10 @@ pub fn render(r: &super::Rollup, dated: &str) -> Result<Vec<u8>> {
                 .collect(),
         );
     }
+}
+
+/// The packages rolled up, each by its manifest's hash.
+fn packages(w: &mut Writer, r: &super::Rollup) {
     w.heading("Packages included", 14.0, true);
     w.table(
         &[28.0, 60.0, 90.0],
@@ -137,32 +193,4 @@ pub fn render(r: &super::Rollup, dated: &str) -> Result<Vec<u8>> {
             })
             .collect(),
     );
-    let seed = crate::snapshot::sha256_hex(
-        r.accounts
-            .iter()
-            .map(|a| a.manifest_sha256.as_str())
-            .collect::<Vec<_>>()
-            .join("")
-            .as_bytes(),
-    );
-    w.footers_saying(&format!(
-        "roll-up of {} account package(s) · {}",
-        r.accounts.len(),
-        r.organization.as_deref().unwrap_or("no organization")
-    ));
-    finish(
-        w,
-        &DocMeta {
-            title: format!(
-                "HIPAA Security Rule evidence — organization roll-up {}",
-                r.organization.as_deref().unwrap_or("")
-            ),
-            dated,
-            version: &r.tool.version,
-            author: None,
-            keywords: r.organization.iter().cloned().collect(),
-            identifier: &seed,
-            id_seed: seed.clone(),
-        },
-    )
 }

@@ -86,6 +86,22 @@ pub fn markdown(r: &Rollup) -> String {
     for line in overview(r) {
         let _ = writeln!(md, "{}\n", cell(&line));
     }
+    for section in [
+        accounts_md,
+        left_out_md,
+        gaps_md,
+        controls_md,
+        failing_checks_md,
+        matrix_md,
+        packages_md,
+    ] {
+        section(&mut md, r);
+    }
+    md
+}
+
+/// Every account, worst first, with its status counts.
+fn accounts_md(md: &mut String, r: &Rollup) {
     let _ = writeln!(md, "## Accounts, worst first\n");
     let _ = writeln!(
         md,
@@ -108,6 +124,10 @@ pub fn markdown(r: &Rollup) -> String {
             a.gaps
         );
     }
+}
+
+/// Accounts whose collection failed, and packages left out, with why.
+fn left_out_md(md: &mut String, r: &Rollup) {
     if !r.failed.is_empty() || !r.excluded.is_empty() {
         let _ = writeln!(
             md,
@@ -130,6 +150,10 @@ pub fn markdown(r: &Rollup) -> String {
             let _ = writeln!(md, "| {} | {} |", code_span(&x.package), cell(&x.reason));
         }
     }
+}
+
+/// Accounts with evidence gaps, with examples.
+fn gaps_md(md: &mut String, r: &Rollup) {
     let gapped: Vec<_> = r.accounts.iter().filter(|a| a.gaps > 0).collect();
     if !gapped.is_empty() {
         let _ = writeln!(md, "\n## Accounts with evidence gaps\n");
@@ -144,6 +168,10 @@ pub fn markdown(r: &Rollup) -> String {
             );
         }
     }
+}
+
+/// Each control's statuses across the accounts.
+fn controls_md(md: &mut String, r: &Rollup) {
     let _ = writeln!(md, "\n## Controls across accounts\n");
     let _ = writeln!(
         md,
@@ -165,6 +193,10 @@ pub fn markdown(r: &Rollup) -> String {
             n(ControlStatus::NotApplicable)
         );
     }
+}
+
+/// The checks failing in most accounts.
+fn failing_checks_md(md: &mut String, r: &Rollup) {
     if !r.failing_checks.is_empty() {
         let _ = writeln!(md, "\n## Most common failing checks\n");
         let _ = writeln!(
@@ -188,6 +220,10 @@ pub fn markdown(r: &Rollup) -> String {
             );
         }
     }
+}
+
+/// The account × control matrix (as rollup.csv).
+fn matrix_md(md: &mut String, r: &Rollup) {
     let _ = writeln!(
         md,
         "\n## Account × control matrix\n\nF fail · IE insufficient evidence · W risk accepted (waived) · M manual · I inherited · P pass · NA not applicable · — not in that package's catalog. The same matrix is rollup.csv.\n"
@@ -208,6 +244,10 @@ pub fn markdown(r: &Rollup) -> String {
         }
         let _ = writeln!(md);
     }
+}
+
+/// The packages rolled up, each by its manifest's hash.
+fn packages_md(md: &mut String, r: &Rollup) {
     let _ = writeln!(md, "\n## Packages included\n");
     let _ = writeln!(
         md,
@@ -234,7 +274,6 @@ pub fn markdown(r: &Rollup) -> String {
             r.superseded.len()
         );
     }
-    md
 }
 
 /// The matrix: one row per account, one column per control.

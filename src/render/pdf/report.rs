@@ -46,7 +46,7 @@ pub fn render(results: &Results, detail: Detail, cover: &Cover) -> Result<Vec<u8
 /// The cover: what was assessed, when, from which evidence, by whom, and its hashes.
 fn cover_page(w: &mut Writer, results: &Results, cover: &Cover) {
     // Cover page.
-    w.space(20.0);
+    w.skip(20.0);
     if results.example {
         w.paragraph(crate::render::EXAMPLE_MARK, 13.0, Weight::Bold, MARK);
     }
@@ -75,7 +75,7 @@ fn cover_page(w: &mut Writer, results: &Results, cover: &Cover) {
         Weight::Regular,
         GREY,
     );
-    w.space(6.0);
+    w.skip(6.0);
     let mut facts = Vec::new();
     if let Some(org) = &results.preparer.organization {
         facts.push(vec![Cell::plain("Organization"), Cell::plain(org)]);

@@ -135,11 +135,6 @@ impl Writer {
         })
     }
 
-    /// Leaves `mm` of blank space before what comes next.
-    pub(crate) fn space(&mut self, mm: f32) {
-        self.y -= mm;
-    }
-
     fn font(&self, w: Weight) -> &Font {
         match w {
             Weight::Regular => &self.regular,
