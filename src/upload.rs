@@ -393,17 +393,7 @@ pub fn fetch(
             Got::Failed(why) => return Err(Error::Delivery(why)),
         };
         write_under(into, package::MANIFEST, &manifest)?;
-        #[derive(serde::Deserialize)]
-        struct Files {
-            files: Vec<package::ManifestFile>,
-        }
-        let listed: Files = serde_json::from_slice(&manifest).map_err(|e| {
-            Error::bad_input(
-                &manifest_url,
-                crate::error::Location::default(),
-                format!("not a safeguard manifest: {e}"),
-            )
-        })?;
+        let listed = package::Manifest::parse(Path::new(&manifest_url), &manifest)?;
         let mut fetched = Fetched {
             retention: lock,
             ..Fetched::default()
@@ -413,7 +403,7 @@ pub fn fetch(
             package::SIGNATURE.to_string(),
         ]
         .into();
-        for f in &listed.files {
+        for f in listed.files() {
             // A path that would leave the folder is left for verify to refuse.
             if !safe_rel(&f.path) {
                 continue;
@@ -436,73 +426,85 @@ pub fn fetch(
             Got::Absent | Got::NotFound => {}
             Got::Failed(why) => fetched.problems.push(why),
         }
-        // Every object under the prefix that the manifest does not name. Pages are counted, not
-        // objects: an endpoint answering empty pages with fresh tokens must still end.
-        let prefix = format!("{}/", url.prefix.trim_end_matches('/'));
-        let mut token: Option<String> = None;
-        let mut pages = 0usize;
-        loop {
-            pages += 1;
-            if pages > MAX_LIST_PAGES {
+        unlisted_objects(&client, url, &known, call_timeout, &mut fetched).await?;
+        Ok(fetched)
+    })?
+}
+
+/// Every object under the package's prefix that the manifest does not name, into
+/// `fetched.extra`. Pages are counted, not objects: an endpoint answering empty pages with
+/// fresh tokens must still end.
+async fn unlisted_objects(
+    client: &aws_sdk_s3::Client,
+    url: &S3Location,
+    known: &std::collections::BTreeSet<String>,
+    call_timeout: std::time::Duration,
+    fetched: &mut Fetched,
+) -> Result<()> {
+    let prefix = format!("{}/", url.prefix.trim_end_matches('/'));
+    let mut token: Option<String> = None;
+    let mut pages = 0usize;
+    loop {
+        pages += 1;
+        if pages > MAX_LIST_PAGES {
+            fetched.problems.push(format!(
+                "s3:ListObjectsV2 {} was still paging after {MAX_LIST_PAGES} pages: the objects beside the package are not known",
+                url.url()
+            ));
+            break;
+        }
+        let request = client
+            .list_objects_v2()
+            .bucket(&url.bucket)
+            .prefix(if url.prefix.is_empty() { "" } else { &prefix })
+            .set_continuation_token(token.clone())
+            .send();
+        let page = match tokio::time::timeout(call_timeout, request).await {
+            Ok(Ok(page)) => page,
+            Ok(Err(e)) => {
+                return Err(Error::Delivery(format!(
+                    "s3:ListObjectsV2 {}: {}",
+                    url.url(),
+                    sdk_error_text(&e)
+                )));
+            }
+            Err(_) => {
                 fetched.problems.push(format!(
-                    "s3:ListObjectsV2 {} was still paging after {MAX_LIST_PAGES} pages: the objects beside the package are not known",
+                    "s3:ListObjectsV2 {} did not answer within {} s",
+                    url.url(),
+                    call_timeout.as_secs()
+                ));
+                break;
+            }
+        };
+        for o in page.contents() {
+            let key = o.key().unwrap_or_default();
+            let rel = if url.prefix.is_empty() {
+                key
+            } else {
+                key.strip_prefix(&prefix).unwrap_or(key)
+            };
+            if !known.contains(rel) {
+                fetched.extra.push(rel.to_string());
+            }
+        }
+        let next = page
+            .next_continuation_token()
+            .filter(|_| page.is_truncated() == Some(true))
+            .map(str::to_string);
+        match next {
+            None => break,
+            Some(t) if token.as_deref() == Some(t.as_str()) => {
+                fetched.problems.push(format!(
+                    "s3:ListObjectsV2 {} repeated its continuation token: the objects beside the package are not known",
                     url.url()
                 ));
                 break;
             }
-            let request = client
-                .list_objects_v2()
-                .bucket(&url.bucket)
-                .prefix(if url.prefix.is_empty() { "" } else { &prefix })
-                .set_continuation_token(token.clone())
-                .send();
-            let page = match tokio::time::timeout(call_timeout, request).await {
-                Ok(Ok(page)) => page,
-                Ok(Err(e)) => {
-                    return Err(Error::Delivery(format!(
-                        "s3:ListObjectsV2 {}: {}",
-                        url.url(),
-                        sdk_error_text(&e)
-                    )));
-                }
-                Err(_) => {
-                    fetched.problems.push(format!(
-                        "s3:ListObjectsV2 {} did not answer within {} s",
-                        url.url(),
-                        call_timeout.as_secs()
-                    ));
-                    break;
-                }
-            };
-            for o in page.contents() {
-                let key = o.key().unwrap_or_default();
-                let rel = if url.prefix.is_empty() {
-                    key
-                } else {
-                    key.strip_prefix(&prefix).unwrap_or(key)
-                };
-                if !known.contains(rel) {
-                    fetched.extra.push(rel.to_string());
-                }
-            }
-            let next = page
-                .next_continuation_token()
-                .filter(|_| page.is_truncated() == Some(true))
-                .map(str::to_string);
-            match next {
-                None => break,
-                Some(t) if token.as_deref() == Some(t.as_str()) => {
-                    fetched.problems.push(format!(
-                        "s3:ListObjectsV2 {} repeated its continuation token: the objects beside the package are not known",
-                        url.url()
-                    ));
-                    break;
-                }
-                Some(t) => token = Some(t),
-            }
+            Some(t) => token = Some(t),
         }
-        Ok(fetched)
-    })?
+    }
+    Ok(())
 }
 
 fn safe_rel(rel: &str) -> bool {
