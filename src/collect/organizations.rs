@@ -212,7 +212,18 @@ impl Hub {
             .await;
         files.insert("organizations/roots.json".into(), roots);
 
-        // Up from the account to the root: each parent, each OU's name.
+        let targets = self.path_to_root(account, &mut files).await;
+        self.policies_of(account, &targets, &mut files).await;
+        files
+    }
+
+    /// Up from the account to the root: each parent, each OU's name. Returns the account and
+    /// the OUs and root above it (what SCPs attach to), nearest first.
+    async fn path_to_root(
+        &self,
+        account: &str,
+        files: &mut BTreeMap<String, Entry>,
+    ) -> Vec<String> {
         let mut targets = vec![account.to_string()];
         let mut child = account.to_string();
         for _ in 0..=MAX_DEPTH {
@@ -270,8 +281,17 @@ impl Hub {
             child = parent;
         }
 
-        // The SCPs at every level, and each document once.
-        for target in &targets {
+        targets
+    }
+
+    /// The SCPs at every level of `targets`, and each document once.
+    async fn policies_of(
+        &self,
+        account: &str,
+        targets: &[String],
+        files: &mut BTreeMap<String, Entry>,
+    ) {
+        for target in targets {
             let rel = format!("organizations/policies-for-target/{target}.json");
             let entry = if target == account {
                 self.policies_for(target).await
@@ -317,7 +337,6 @@ impl Hub {
                 files.insert(rel, entry);
             }
         }
-        files
     }
 
     /// The management account's log groups, metric filters and alarms for the organization
