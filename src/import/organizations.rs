@@ -186,28 +186,7 @@ impl Importer<'_> {
             return Ok(None);
         }
 
-        let account = self
-            .read_or_gap::<DescribeAccount>(
-                "organizations/account.json",
-                "/organization/account",
-                "aws organizations describe-account --account-id <id>",
-            )?
-            .map(|d| (d.account.name, d.account.state.or(d.account.status)));
-        let tags = self.read_or_gap::<TagList>(
-            "organizations/account-tags.json",
-            "/organization/account/tags",
-            "aws organizations list-tags-for-resource --resource-id <id>",
-        )?;
-        let account = account.map(|(name, status)| OrgAccount {
-            id: account_id.to_string(),
-            name,
-            status,
-            tags: tags
-                .into_iter()
-                .flat_map(|t| t.tags)
-                .map(|t| (t.key, t.value))
-                .collect(),
-        });
+        let account = self.org_account(account_id)?;
 
         let roots = self.read_or_gap::<Roots>(
             "organizations/roots.json",
@@ -243,7 +222,15 @@ impl Importer<'_> {
             );
             return Ok(Some(org));
         }
-        let mut targets: Vec<String> = org.path.iter().map(|u| u.id.clone()).collect();
+        org.service_control_policies = self.scp_levels(account_id, &org.path)?;
+        Ok(Some(org))
+    }
+
+    /// The SCPs at each level from the root down to the account. `None` (with a gap) when a
+    /// level's list, a policy, or a document cannot be read: a partial set would bound the
+    /// account by less than AWS does, so none is applied.
+    fn scp_levels(&mut self, account_id: &str, path: &[OrgUnit]) -> Result<Option<Vec<ScpTarget>>> {
+        let mut targets: Vec<String> = path.iter().map(|u| u.id.clone()).collect();
         targets.push(account_id.to_string());
         let mut levels = Vec::new();
         for (i, target) in targets.iter().enumerate() {
@@ -255,7 +242,7 @@ impl Importer<'_> {
                 "aws organizations list-policies-for-target --filter SERVICE_CONTROL_POLICY --target-id <id>",
             )?
             else {
-                return Ok(Some(org));
+                return Ok(None);
             };
             let mut policies = Vec::new();
             for (j, summary) in list.policies.into_iter().enumerate() {
@@ -266,7 +253,7 @@ impl Importer<'_> {
                     valid_policy_id(&summary.id),
                     "a policy id (p- and 8 to 128 letters, digits or _)",
                 )? {
-                    return Ok(Some(org));
+                    return Ok(None);
                 }
                 let Some(detail) = self.read_or_gap::<DescribePolicy>(
                     &format!("organizations/policies/{policy}.json", policy = summary.id),
@@ -274,7 +261,7 @@ impl Importer<'_> {
                     "aws organizations describe-policy --policy-id <id>",
                 )?
                 else {
-                    return Ok(Some(org));
+                    return Ok(None);
                 };
                 // A document the engine cannot read would allow nothing at its level and hide
                 // every path: the whole set is left out instead, and said so.
@@ -287,7 +274,7 @@ impl Importer<'_> {
                         &format!("organizations/policies/{policy}.json", policy = summary.id),
                         format!("the SCP cannot be read ({e}), so no SCP is applied"),
                     );
-                    return Ok(Some(org));
+                    return Ok(None);
                 }
                 policies.push(Scp {
                     id: summary.id,
@@ -301,8 +288,33 @@ impl Importer<'_> {
                 policies,
             });
         }
-        org.service_control_policies = Some(levels);
-        Ok(Some(org))
+        Ok(Some(levels))
+    }
+
+    /// The account's name, state and tags in the organization.
+    fn org_account(&mut self, account_id: &str) -> Result<Option<OrgAccount>> {
+        let account = self
+            .read_or_gap::<DescribeAccount>(
+                "organizations/account.json",
+                "/organization/account",
+                "aws organizations describe-account --account-id <id>",
+            )?
+            .map(|d| (d.account.name, d.account.state.or(d.account.status)));
+        let tags = self.read_or_gap::<TagList>(
+            "organizations/account-tags.json",
+            "/organization/account/tags",
+            "aws organizations list-tags-for-resource --resource-id <id>",
+        )?;
+        Ok(account.map(|(name, status)| OrgAccount {
+            id: account_id.to_string(),
+            name,
+            status,
+            tags: tags
+                .into_iter()
+                .flat_map(|t| t.tags)
+                .map(|t| (t.key, t.value))
+                .collect(),
+        }))
     }
 
     /// The root, then each OU down to the account's parent, walking `parents/<child>.json`
