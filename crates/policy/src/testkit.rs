@@ -48,6 +48,117 @@ impl Kit {
     }
 }
 
+impl Kit {
+    /// A user or role of the spec: its policies, its groups' (as via the group), boundary,
+    /// trust policy (a role trusts the account unless the spec says otherwise) and tags.
+    fn principal(
+        &mut self,
+        kind: PrincipalKind,
+        u: &Value,
+        groups: &[GroupInput],
+    ) -> PrincipalInput {
+        let name = u["name"].as_str().unwrap().to_string();
+        let noun = if kind == PrincipalKind::User {
+            "user"
+        } else {
+            "role"
+        };
+        let mut policies: Vec<PolicyRef> = u["policies"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .enumerate()
+            .map(|(i, p)| PolicyRef {
+                policy: self.resolve(&format!("{noun}/{name}"), p, i),
+                via_group: None,
+            })
+            .collect();
+        let mut member = Vec::new();
+        for g in u["groups"].as_array().into_iter().flatten() {
+            let i = groups
+                .iter()
+                .position(|x: &GroupInput| x.name == g.as_str().unwrap())
+                .expect("group");
+            let gi = GroupId::from_index(i);
+            member.push(gi);
+            policies.extend(groups[i].policies.iter().map(|&p| PolicyRef {
+                policy: p,
+                via_group: Some(gi),
+            }));
+        }
+        let boundary = match &u["boundary"] {
+            Value::Null => None,
+            b => Some(self.resolve(&format!("{noun}/{name} boundary"), b, 99)),
+        };
+        let trust = match &u["trust"] {
+            Value::Null if kind == PrincipalKind::Role => Some(self.add(
+                format!("role/{name} trust"),
+                trust_account(),
+                PolicyKind::Resource,
+                None,
+                1,
+            )),
+            Value::Null => None,
+            t => Some(self.add(
+                format!("role/{name} trust"),
+                t.clone(),
+                PolicyKind::Resource,
+                None,
+                1,
+            )),
+        };
+        let tags = u["tags"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
+            .collect();
+        PrincipalInput {
+            arn: format!("arn:aws:iam::{ACCOUNT}:{noun}/{name}"),
+            name,
+            kind,
+            policies,
+            groups: member,
+            boundary,
+            trust,
+            tags,
+            console_password: u["console_password"].as_bool(),
+            access_keys: u["access_keys"].as_u64().map(|n| n.min(2) as u8),
+            // Roles carry an instance profile unless the spec says otherwise.
+            instance_profile: u["instance_profile"]
+                .as_bool()
+                .unwrap_or(kind == PrincipalKind::Role),
+        }
+    }
+
+    /// `"scps": [[doc, ...], ...]`: the SCP levels, root first.
+    fn scps(&mut self, spec: &Value) -> Vec<crate::account::ScpLevel> {
+        let mut scps = Vec::new();
+        for (li, level) in spec["scps"].as_array().into_iter().flatten().enumerate() {
+            let policies = level
+                .as_array()
+                .into_iter()
+                .flatten()
+                .enumerate()
+                .map(|(j, doc)| {
+                    self.add(
+                        format!("SCP {li}.{j}"),
+                        doc.clone(),
+                        PolicyKind::Identity,
+                        None,
+                        1,
+                    )
+                })
+                .collect();
+            scps.push(crate::account::ScpLevel {
+                label: format!("level {li}"),
+                policies,
+            });
+        }
+        scps
+    }
+}
+
 pub fn account(spec: &Value) -> Account {
     let mut kit = Kit {
         docs: Vec::new(),
@@ -87,103 +198,10 @@ pub fn account(spec: &Value) -> Account {
         (PrincipalKind::Role, "roles"),
     ] {
         for u in spec[key].as_array().into_iter().flatten() {
-            let name = u["name"].as_str().unwrap().to_string();
-            let noun = if kind == PrincipalKind::User {
-                "user"
-            } else {
-                "role"
-            };
-            let mut policies: Vec<PolicyRef> = u["policies"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .enumerate()
-                .map(|(i, p)| PolicyRef {
-                    policy: kit.resolve(&format!("{noun}/{name}"), p, i),
-                    via_group: None,
-                })
-                .collect();
-            let mut member = Vec::new();
-            for g in u["groups"].as_array().into_iter().flatten() {
-                let i = groups
-                    .iter()
-                    .position(|x: &GroupInput| x.name == g.as_str().unwrap())
-                    .expect("group");
-                let gi = GroupId::from_index(i);
-                member.push(gi);
-                policies.extend(groups[i].policies.iter().map(|&p| PolicyRef {
-                    policy: p,
-                    via_group: Some(gi),
-                }));
-            }
-            let boundary = match &u["boundary"] {
-                Value::Null => None,
-                b => Some(kit.resolve(&format!("{noun}/{name} boundary"), b, 99)),
-            };
-            let trust = match &u["trust"] {
-                Value::Null if kind == PrincipalKind::Role => Some(kit.add(
-                    format!("role/{name} trust"),
-                    trust_account(),
-                    PolicyKind::Resource,
-                    None,
-                    1,
-                )),
-                Value::Null => None,
-                t => Some(kit.add(
-                    format!("role/{name} trust"),
-                    t.clone(),
-                    PolicyKind::Resource,
-                    None,
-                    1,
-                )),
-            };
-            let tags = u["tags"]
-                .as_object()
-                .into_iter()
-                .flatten()
-                .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
-                .collect();
-            principals.push(PrincipalInput {
-                arn: format!("arn:aws:iam::{ACCOUNT}:{noun}/{name}"),
-                name,
-                kind,
-                policies,
-                groups: member,
-                boundary,
-                trust,
-                tags,
-                console_password: u["console_password"].as_bool(),
-                access_keys: u["access_keys"].as_u64().map(|n| n.min(2) as u8),
-                // Roles carry an instance profile unless the spec says otherwise.
-                instance_profile: u["instance_profile"]
-                    .as_bool()
-                    .unwrap_or(kind == PrincipalKind::Role),
-            });
+            principals.push(kit.principal(kind, u, &groups));
         }
     }
-    // `"scps": [[doc, ...], ...]`: the SCP levels, root first.
-    let mut scps = Vec::new();
-    for (li, level) in spec["scps"].as_array().into_iter().flatten().enumerate() {
-        let policies = level
-            .as_array()
-            .into_iter()
-            .flatten()
-            .enumerate()
-            .map(|(j, doc)| {
-                kit.add(
-                    format!("SCP {li}.{j}"),
-                    doc.clone(),
-                    PolicyKind::Identity,
-                    None,
-                    1,
-                )
-            })
-            .collect();
-        scps.push(crate::account::ScpLevel {
-            label: format!("level {li}"),
-            policies,
-        });
-    }
+    let scps = kit.scps(spec);
     // Tests hold the account for their whole run; leaking the documents keeps this simple.
     let docs: &'static Vec<Value> = Box::leak(Box::new(kit.docs));
     let policies = kit

@@ -11,6 +11,10 @@ use super::*;
 use crate::testkit::{ACCOUNT, account};
 
 /// Per principal: whether the reference finds a path to admin (or it is admin already).
+///
+/// Over 150 lines on purpose: it is a table of cases, one per way of becoming another
+/// principal, each written as plainly as the rule it checks, so that it can be read against
+/// the method catalog in one place rather than trusted through helpers the fast search shares.
 fn reference(account: &Account, base: &RequestContext) -> Vec<bool> {
     let analysis = analyze(account, base);
     let n = account.principals.len();
