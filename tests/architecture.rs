@@ -181,3 +181,178 @@ fn the_reader_sees_groups_and_the_finder_sees_cycles() {
             .collect();
     assert_eq!(find_cycle(&edges).unwrap(), ["a", "b", "c", "a"]);
 }
+
+/// The code of `text` with string and character literals emptied and comments removed, so
+/// that its braces can be counted. Lines are kept (a literal spanning lines keeps them).
+fn code_only(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let next = chars.get(i + 1).copied();
+        if c == '/' && next == Some('/') {
+            while i < chars.len() && chars[i] != '\n' {
+                i += 1;
+            }
+            continue;
+        }
+        // Raw strings: r"…", r#"…"#, br"…".
+        if c == 'r'
+            && matches!(next, Some('"' | '#'))
+            && !chars[..i]
+                .last()
+                .is_some_and(|p| p.is_alphanumeric() || *p == '_')
+        {
+            let mut j = i + 1;
+            let mut hashes = 0;
+            while chars.get(j) == Some(&'#') {
+                hashes += 1;
+                j += 1;
+            }
+            if chars.get(j) == Some(&'"') {
+                j += 1;
+                loop {
+                    match chars.get(j) {
+                        None => break,
+                        Some('"') if (0..hashes).all(|k| chars.get(j + 1 + k) == Some(&'#')) => {
+                            j += 1 + hashes;
+                            break;
+                        }
+                        Some('\n') => out.push('\n'),
+                        _ => {}
+                    }
+                    j += 1;
+                }
+                out.push_str("\"\"");
+                i = j;
+                continue;
+            }
+        }
+        if c == '"' {
+            let mut j = i + 1;
+            while let Some(&d) = chars.get(j) {
+                if d == '\\' {
+                    j += 2;
+                    continue;
+                }
+                if d == '\n' {
+                    out.push('\n');
+                }
+                if d == '"' {
+                    break;
+                }
+                j += 1;
+            }
+            out.push_str("\"\"");
+            i = j + 1;
+            continue;
+        }
+        // A character literal ('{', '\'', '\u{7b}'), not a lifetime ('a).
+        if c == '\'' {
+            let end = if next == Some('\\') {
+                (i + 2..chars.len().min(i + 12)).find(|&k| chars[k] == '\'')
+            } else {
+                (chars.get(i + 2) == Some(&'\'')).then_some(i + 2)
+            };
+            if let Some(end) = end {
+                out.push_str("' '");
+                i = end + 1;
+                continue;
+            }
+        }
+        out.push(c);
+        i += 1;
+    }
+    out
+}
+
+/// Every function of `text` longer than `max` lines, as (name, first line, lines), unless
+/// its doc comment says it is a table of cases.
+fn long_functions(text: &str, max: usize) -> Vec<(String, usize, usize)> {
+    let code = code_only(text);
+    let lines: Vec<&str> = code.lines().collect();
+    let raw: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    for (start, line) in lines.iter().enumerate() {
+        let t = line.trim_start();
+        let t = t
+            .strip_prefix("pub(crate) ")
+            .or_else(|| t.strip_prefix("pub(super) "))
+            .or_else(|| t.strip_prefix("pub "))
+            .unwrap_or(t);
+        let t = t.strip_prefix("const ").unwrap_or(t);
+        let t = t.strip_prefix("async ").unwrap_or(t);
+        let Some(rest) = t.strip_prefix("fn ") else {
+            continue;
+        };
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        let (mut depth, mut opened) = (0i64, false);
+        let mut end = start;
+        for (k, l) in lines.iter().enumerate().skip(start) {
+            for ch in l.chars() {
+                match ch {
+                    '{' => {
+                        depth += 1;
+                        opened = true;
+                    }
+                    '}' => depth -= 1,
+                    _ => {}
+                }
+            }
+            end = k;
+            if (opened && depth <= 0) || (!opened && l.trim_end().ends_with(';')) {
+                break;
+            }
+        }
+        let n = end - start + 1;
+        let doc: String = raw[..start]
+            .iter()
+            .rev()
+            .take_while(|l| l.trim_start().starts_with("///") || l.trim_start().starts_with("#["))
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" ");
+        if n > max && !doc.contains("table of cases") {
+            out.push((name, start + 1, n));
+        }
+    }
+    out
+}
+
+/// No function of either crate is over 150 lines: a longer one is split into its phases,
+/// or says in its doc comment why it is a table of cases.
+#[test]
+fn no_function_is_over_150_lines() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    rust_files(&root.join("src"), &mut files);
+    rust_files(&root.join("crates/policy/src"), &mut files);
+    let mut long = Vec::new();
+    for f in &files {
+        let text = fs::read_to_string(f).unwrap();
+        for (name, line, n) in long_functions(&text, 150) {
+            long.push(format!(
+                "{}:{line} fn {name}: {n} lines",
+                f.strip_prefix(root).unwrap().display()
+            ));
+        }
+    }
+    assert!(
+        long.is_empty(),
+        "functions over 150 lines:\n{}",
+        long.join("\n")
+    );
+    // The counter sees through literals and comments, and finds a long function.
+    let body = "    let s = \"}{\"; // }\n".repeat(200);
+    let text = format!("fn long() {{\n{body}}}\nfn short() {{ let c = '{{'; }}\n");
+    assert_eq!(
+        long_functions(&text, 150),
+        vec![("long".to_string(), 1, 202)]
+    );
+    let tabled = format!("/// A table of cases.\n{text}");
+    assert!(long_functions(&tabled, 150).is_empty());
+}
