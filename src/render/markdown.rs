@@ -212,6 +212,19 @@ fn param(v: Value) -> String {
     }
 }
 
+/// Counts by control status as Markdown table cells (`3 | 0 | 1`), in the order of
+/// `statuses`: the history's runs and the roll-up's accounts and controls share the columns.
+pub fn status_cells(
+    counts: &std::collections::BTreeMap<crate::results::ControlStatus, usize>,
+    statuses: &[crate::results::ControlStatus],
+) -> String {
+    statuses
+        .iter()
+        .map(|s| counts.get(s).copied().unwrap_or(0).to_string())
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
 /// Text from the evidence or the inputs, made inert in a Markdown table cell or paragraph:
 /// control characters and line breaks become spaces, `<` `>` become entities (no raw HTML such
 /// as `<script>` or `<img onerror>`), and the characters that open links or code, or end a

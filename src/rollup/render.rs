@@ -71,7 +71,16 @@ fn cell(s: &str) -> String {
     crate::render::markdown::escape_cell(s)
 }
 
-use crate::render::markdown::code_span;
+use crate::render::markdown::{code_span, status_cells};
+
+/// The statuses an account's row counts (its controls' worst status is its own column).
+const ACCOUNT_COLUMNS: [ControlStatus; 5] = [
+    ControlStatus::Fail,
+    ControlStatus::InsufficientEvidence,
+    ControlStatus::Waived,
+    ControlStatus::Manual,
+    ControlStatus::Pass,
+];
 
 pub fn markdown(r: &Rollup) -> String {
     let mut md = String::new();
@@ -108,19 +117,14 @@ fn accounts_md(md: &mut String, r: &Rollup) {
         "| Account | Name | OU path | Worst | Fail | Insufficient evidence | Risk accepted | Manual | Pass | Gaps |\n|---|---|---|---|---|---|---|---|---|---|"
     );
     for a in &r.accounts {
-        let n = |s: ControlStatus| a.summary.get(&s).copied().unwrap_or(0);
         let _ = writeln!(
             md,
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} |",
             cell(&a.account),
             cell(a.name.as_deref().unwrap_or("")),
             cell(a.ou_path.as_deref().unwrap_or("")),
             a.worst.as_str(),
-            n(ControlStatus::Fail),
-            n(ControlStatus::InsufficientEvidence),
-            n(ControlStatus::Waived),
-            n(ControlStatus::Manual),
-            n(ControlStatus::Pass),
+            status_cells(&a.summary, &ACCOUNT_COLUMNS),
             a.gaps
         );
     }
@@ -178,19 +182,12 @@ fn controls_md(md: &mut String, r: &Rollup) {
         "| Control | Title | Fail | Insufficient evidence | Risk accepted | Manual | Inherited | Pass | Not applicable |\n|---|---|---|---|---|---|---|---|---|"
     );
     for c in &r.controls {
-        let n = |s: ControlStatus| c.counts.get(&s).copied().unwrap_or(0);
         let _ = writeln!(
             md,
-            "| §{} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| §{} | {} | {} |",
             cell(&c.id),
             cell(&c.title),
-            n(ControlStatus::Fail),
-            n(ControlStatus::InsufficientEvidence),
-            n(ControlStatus::Waived),
-            n(ControlStatus::Manual),
-            n(ControlStatus::Inherited),
-            n(ControlStatus::Pass),
-            n(ControlStatus::NotApplicable)
+            status_cells(&c.counts, &ControlStatus::ALL),
         );
     }
 }
