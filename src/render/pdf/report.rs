@@ -45,7 +45,6 @@ pub fn render(results: &Results, detail: Detail, cover: &Cover) -> Result<Vec<u8
 
 /// The cover: what was assessed, when, from which evidence, by whom, and its hashes.
 fn cover_page(w: &mut Writer, results: &Results, cover: &Cover) {
-    // Cover page.
     w.skip(20.0);
     if results.example {
         w.paragraph(crate::render::EXAMPLE_MARK, 13.0, Weight::Bold, MARK);
@@ -367,7 +366,6 @@ fn changes(w: &mut Writer, results: &Results) {
 
 /// What needs action, the worst failing severity first, with each failing check's next step.
 fn need_action(w: &mut Writer, results: &Results) {
-    // What needs action, the worst failing severity first, with each failing check's next step.
     let attention: Vec<Vec<Cell>> = crate::render::view::need_action(results)
         .into_iter()
         .map(|a| {
@@ -449,7 +447,6 @@ fn need_action(w: &mut Writer, results: &Results) {
 
 /// Every control in one table.
 fn control_index(w: &mut Writer, results: &Results) {
-    // Control index.
     w.ensure(60.0);
     w.heading("Controls", 14.0, true);
     let index = results
@@ -477,7 +474,6 @@ fn control_index(w: &mut Writer, results: &Results) {
 
 /// One section per control, one after another; their findings follow, once per check.
 fn controls(w: &mut Writer, results: &Results) {
-    // One section per control, one after another; their findings follow, once per check.
     w.section_break();
     for c in &results.controls {
         w.ensure(40.0);
@@ -565,7 +561,6 @@ fn controls(w: &mut Writer, results: &Results) {
 
 /// Each check's findings, printed once.
 fn findings(w: &mut Writer, results: &Results, detail: Detail) {
-    // Each check's findings, printed once.
     w.section_break();
     w.heading("Findings by check", 14.0, true);
     for view in crate::render::view::checks(results) {
@@ -664,7 +659,6 @@ fn findings(w: &mut Writer, results: &Results, detail: Detail) {
 
 /// The evidence gaps, each once, with what they leave undecided and the next step.
 fn gaps(w: &mut Writer, results: &Results) {
-    // Gaps.
     w.section_break();
     w.heading("Evidence gaps", 14.0, true);
     if results.evidence_gaps.is_empty() {
@@ -777,7 +771,6 @@ fn waivers(w: &mut Writer, results: &Results) {
 
 /// How the verdicts were reached.
 fn methodology(w: &mut Writer, results: &Results) {
-    // Methodology: how the verdicts were reached.
     w.heading("Methodology", 14.0, true);
     let checks_run = crate::render::view::checks(results).len();
     for line in [
@@ -844,7 +837,6 @@ fn limitations(w: &mut Writer, results: &Results) {
 
 /// The reviewers' sign-off table.
 fn sign_off(w: &mut Writer, results: &Results) {
-    // Sign-off.
     w.section_break();
     w.heading("Sign-off", 14.0, true);
     w.paragraph(
