@@ -228,14 +228,7 @@ pub fn load_inputs(out: &PackageOptions) -> Result<Inputs> {
     })
 }
 
-/// Assesses `snapshot` and writes its package: every input file (catalog, parameters,
-/// attestations, waivers) is read and validated before anything is assessed or written.
-/// Returns the results and the package's folder.
-pub fn assess_and_package(snapshot: &Snapshot, out: &PackageOptions) -> Result<(Results, PathBuf)> {
-    package_with(snapshot, &load_inputs(out)?, out)
-}
-
-/// [`assess_and_package`] with inputs already read.
+/// Assesses `snapshot` and writes its package, with inputs already read (and validated).
 pub fn package_with(
     snapshot: &Snapshot,
     inputs: &Inputs,

@@ -291,6 +291,7 @@ fn walk(node: &Spanned<Node>, shape: &Shape, place: &str, diags: &mut Diagnostic
 }
 
 /// The field names of a [`Shape::Record`] (none for another shape).
+#[cfg(test)]
 pub fn field_names(shape: &Shape) -> Vec<&'static str> {
     match shape {
         Shape::Record(fields) => fields.iter().map(|f| f.name).collect(),
@@ -300,6 +301,7 @@ pub fn field_names(shape: &Shape) -> Vec<&'static str> {
 
 /// The field names serde accepts for `T` (a struct), read from its `Deserialize` impl: the
 /// test that keeps a [`Shape`] and its serde type in step.
+#[cfg(test)]
 pub fn fields_of<'de, T: Deserialize<'de>>() -> &'static [&'static str] {
     use serde::de::{Error as _, Visitor};
     struct Probe<'a>(&'a mut &'static [&'static str]);

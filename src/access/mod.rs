@@ -29,8 +29,6 @@ pub struct Model {
     pub incomplete: Table<PrincipalId, Vec<String>>,
     /// Per principal: a service-linked role (path `/aws-service-role/`), which AWS manages.
     pub service_linked: Table<PrincipalId, bool>,
-    /// Managed policy ARN → its entry in the policy table.
-    pub managed: BTreeMap<String, PolicyId>,
     /// Per policy: who holds it, for messages.
     pub holders: Table<PolicyId, Vec<String>>,
     /// Per policy: the attachment count as the evidence states it (managed policies).
@@ -274,7 +272,6 @@ impl Model {
             evidence: people.evidence,
             incomplete,
             service_linked: people.service_linked,
-            managed: managed.ids,
             holders: table.holders,
             attachment_count: table.attachment_count,
             aws_managed: table.aws_managed,

@@ -78,9 +78,6 @@ pub struct Control {
     /// The anchor tools' mappings to this citation and how each is answered.
     #[serde(skip)]
     pub anchors: Vec<AnchorMapping>,
-    /// Where the control is defined (`controls/164.312.yaml:12`), for error messages and docs.
-    #[serde(skip)]
-    pub defined_at: String,
 }
 
 /// The implementation specifications of a standard: `164.308(a)(1)(i)` → the citations under
@@ -337,7 +334,6 @@ impl Validation<'_> {
             manual: entry.manual.map(|m| m.trim().to_string()),
             inherited: entry.inherited.map(|m| m.trim().to_string()),
             anchors,
-            defined_at,
         })
     }
 

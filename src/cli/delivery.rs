@@ -37,7 +37,7 @@ pub(super) struct DeliveryArgs {
     pub(super) upload: Option<String>,
     /// Object Lock retention of the uploaded objects, in days (when the bucket has Object
     /// Lock). Default: six years (45 CFR 164.316(b)(2)(i)).
-    #[arg(long, value_name = "DAYS", default_value_t = 2190, value_parser = clap::value_parser!(u32).range(1..=36500), requires = "upload")]
+    #[arg(long, value_name = "DAYS", default_value_t = crate::upload::DEFAULT_RETAIN_DAYS, value_parser = clap::value_parser!(u32).range(1..=36500), requires = "upload")]
     pub(super) retain_days: u32,
     /// Object Lock mode: governance (users with s3:BypassGovernanceRetention can still delete)
     /// or compliance (nobody can, not even the root user, until the date).

@@ -75,7 +75,6 @@ pub struct Collection {
     pub source: MemorySource,
     /// `service:Action` → number of calls (retries not counted).
     pub calls: BTreeMap<String, usize>,
-    pub elapsed: Duration,
 }
 
 /// Evidence files gathered so far, shared by concurrent tasks, and the page limit every
@@ -235,7 +234,6 @@ pub async fn collect_with(
             gaps,
         },
         calls,
-        elapsed,
     })
 }
 

@@ -230,8 +230,6 @@ fn read_evidence(
 pub struct Loaded {
     pub attestations: Vec<Attestation>,
     pub files: BTreeMap<String, Vec<u8>>,
-    /// The file as handed in.
-    pub source: Vec<u8>,
 }
 
 /// Where the package keeps its copy of the attestations: beside the evidence files, which it
@@ -289,14 +287,11 @@ impl Loaded {
 /// The attestations file, with the evidence files it names read and hashed; every problem in
 /// it at once.
 pub fn load(path: &Path, catalog: &Catalog, limits: EvidenceLimits) -> Result<Loaded> {
-    let (source, file): (String, AttestationsFile) =
+    let (_, file): (String, AttestationsFile) =
         parse(path, &SHAPE, "an attestations file (attestations: a list)")?;
     let base = path.parent().unwrap_or(Path::new("."));
     let mut diags = Diagnostics::new(path);
-    let mut out = Loaded {
-        source: source.into_bytes(),
-        ..Default::default()
-    };
+    let mut out = Loaded::default();
     // Package name per source file, so one file named twice is copied once.
     let mut copied: BTreeMap<PathBuf, String> = BTreeMap::new();
     for e in file.attestations {

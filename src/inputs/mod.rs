@@ -19,7 +19,6 @@ use crate::error::{Code, Diagnostic, Error, Result, yaml_at};
 /// depend on the input files.
 pub use crate::verdict::Validity;
 pub use attestations::{Attestation, EvidenceRef};
-pub use config::ConfigFile;
 pub use waivers::Waiver;
 
 /// The file's text, its structure checked against `shape` (every problem at once), then

@@ -66,7 +66,6 @@ pub struct Assessed {
 #[derive(Debug)]
 pub struct OrgRun {
     pub organization: String,
-    pub run: String,
     pub outcomes: Vec<AccountOutcome>,
     pub skipped: Vec<LedgerSkip>,
     pub ledger: PathBuf,
@@ -171,7 +170,6 @@ async fn run_async(
     };
     Ok(OrgRun {
         organization: hub.id.clone(),
-        run,
         outcomes,
         skipped,
         ledger: ledger_path,

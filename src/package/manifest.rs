@@ -116,14 +116,6 @@ impl Manifest {
         }
     }
 
-    pub fn tool(&self) -> &crate::results::Tool {
-        match self {
-            Manifest::Account(m) => &m.tool,
-            Manifest::Rollup(m) => &m.tool,
-            Manifest::History(m) => &m.tool,
-        }
-    }
-
     /// When the package was written.
     pub fn created_at(&self) -> &str {
         match self {

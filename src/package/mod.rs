@@ -18,7 +18,7 @@ pub use manifest::{
     ManifestFile, ROLLUP_MANIFEST_SCHEMA, RollupManifest,
 };
 pub use read::{
-    Found, Package, RESULTS, Rejected, discover, is_signed, kind_of, parse_results, peek, read_all,
+    Found, Package, RESULTS, Rejected, discover, is_signed, parse_results, peek, read_all,
 };
 pub use verify::{Verification, read_package_file, verify};
 /// Writes any of the three packages (see [`Artifact`]).

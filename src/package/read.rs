@@ -150,10 +150,6 @@ impl Package {
         }
     }
 
-    pub fn dir(&self) -> &Path {
-        &self.dir
-    }
-
     pub fn manifest(&self) -> &Manifest {
         &self.manifest
     }
@@ -161,15 +157,6 @@ impl Package {
     /// SHA-256 of manifest.json: what a roll-up, a diff or a signature names the package by.
     pub fn manifest_sha256(&self) -> &str {
         &self.manifest_sha256
-    }
-
-    /// The SHA-256 the (verified) manifest lists for `path`.
-    pub fn sha256_of(&self, path: &str) -> Option<&str> {
-        self.manifest
-            .files()
-            .iter()
-            .find(|f| f.path == path)
-            .map(|f| f.sha256.as_str())
     }
 
     /// Reads a listed file as verify read it: contained, regular, no larger than listed.
@@ -309,7 +296,7 @@ fn walk(dir: &Path, depth: usize, found: &mut Found) -> Result<()> {
 }
 
 /// The kind a package's manifest names, read as verify reads it (no link, regular, bounded).
-pub fn kind_of(dir: &Path) -> Option<Kind> {
+fn kind_of(dir: &Path) -> Option<Kind> {
     let bytes = read_package_file(dir, MANIFEST, MAX_MANIFEST_BYTES).ok()??;
     Kind::of_schema(&schema_of(&bytes)?)
 }

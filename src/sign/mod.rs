@@ -25,7 +25,7 @@ use crate::snapshot::sha256_hex;
 
 pub use crate::package::signature::{
     Envelope, EnvelopeSignature, PAYLOAD_TYPE, PREDICATE_TYPE, Predicate, STATEMENT_TYPE,
-    Statement, Subject, statement_of,
+    Statement, Subject,
 };
 
 /// Key files are small; anything larger is not one.

@@ -510,7 +510,6 @@ pub enum TrailLogGroup<'a> {
     /// The trail delivers to no log group.
     NotConfigured,
     Found {
-        region: &'a str,
         group: &'a LogGroup,
         /// JSON pointer to the log group.
         pointer: String,
@@ -593,7 +592,7 @@ impl Snapshot {
             crate::error::escape_pointer_token(&region)
         );
         let base = format!("{region_base}/log_groups");
-        let Some((region_key, cw)) = cloudwatch.regions.get_key_value(&region) else {
+        let Some(cw) = cloudwatch.regions.get(&region) else {
             return TrailLogGroup::Unread { pointer: base };
         };
         let Some(groups) = &cw.log_groups else {
@@ -601,7 +600,6 @@ impl Snapshot {
         };
         match groups.iter().position(|g| g.log_group_name == name) {
             Some(i) => TrailLogGroup::Found {
-                region: region_key,
                 group: &groups[i],
                 pointer: format!("{base}/{i}"),
                 evidence: cw,

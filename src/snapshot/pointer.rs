@@ -19,11 +19,6 @@ pub fn group(i: usize) -> String {
     format!("/iam/authorization_details/GroupDetailList/{i}")
 }
 
-/// `/iam/authorization_details/Policies/<i>`: the i-th managed policy.
-pub fn managed_policy(i: usize) -> String {
-    format!("/iam/authorization_details/Policies/{i}")
-}
-
 /// `/<service>/regions/<region>`: one region's evidence of a per-region service
 /// (`cloudtrail`, `cloudwatch`, `config`).
 pub fn region(service: &str, region: &str) -> String {

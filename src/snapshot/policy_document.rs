@@ -45,20 +45,6 @@ impl PolicyDocument {
             PolicyDocument(node.into_value())
         }
     }
-
-    /// The statements with their JSON pointer suffix relative to the document
-    /// (`/Statement/0`, or `/Statement` when a single statement object is given).
-    pub fn statements(&self) -> Vec<(String, &Value)> {
-        match self.0.get("Statement") {
-            Some(Value::Array(items)) => items
-                .iter()
-                .enumerate()
-                .map(|(i, s)| (format!("/Statement/{i}"), s))
-                .collect(),
-            Some(obj @ Value::Object(_)) => vec![("/Statement".to_string(), obj)],
-            _ => Vec::new(),
-        }
-    }
 }
 
 impl Serialize for PolicyDocument {
@@ -108,16 +94,6 @@ mod tests {
         let as_url: PolicyDocument = serde_json::from_value(Value::String(encoded)).unwrap();
         assert_eq!(as_object, as_string);
         assert_eq!(as_object, as_url);
-        assert_eq!(as_object.statements().len(), 1);
-        assert_eq!(as_object.statements()[0].0, "/Statement/0");
-    }
-
-    #[test]
-    fn single_statement_object_is_addressed_without_index() {
-        let doc: PolicyDocument =
-            serde_json::from_str(r#"{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#)
-                .unwrap();
-        assert_eq!(doc.statements()[0].0, "/Statement");
     }
 
     #[test]
