@@ -64,7 +64,7 @@ pub enum Error {
 }
 
 impl Error {
-    pub fn exit_code(&self) -> i32 {
+    pub(crate) fn exit_code(&self) -> i32 {
         match self {
             Error::BadInput { .. } | Error::Invalid { .. } | Error::Usage(_) => 2,
             // An unreadable input file is bad input too: the user named it.
@@ -75,7 +75,7 @@ impl Error {
         }
     }
 
-    pub fn bad_input(
+    pub(crate) fn bad_input(
         file: impl AsRef<Path>,
         location: Location,
         message: impl Into<String>,
@@ -95,7 +95,7 @@ impl Error {
     }
 
     /// A JSON syntax error in `file` (no pointer: the document did not parse).
-    pub fn from_json_syntax(file: impl AsRef<Path>, err: &serde_json::Error) -> Self {
+    pub(crate) fn from_json_syntax(file: impl AsRef<Path>, err: &serde_json::Error) -> Self {
         let location = Location {
             line: Some(err.line()),
             column: Some(err.column()),
@@ -106,7 +106,7 @@ impl Error {
 
     /// A JSON syntax or type error in `file`, with line/column from serde_json and the
     /// JSON pointer of the failing value from serde_path_to_error.
-    pub fn from_json(
+    pub(crate) fn from_json(
         file: impl AsRef<Path>,
         err: serde_path_to_error::Error<serde_json::Error>,
     ) -> Self {
@@ -172,11 +172,11 @@ pub(crate) fn json_pointer_of(path: &serde_path_to_error::Path) -> Option<String
 }
 
 /// Escapes one reference token of a JSON pointer (RFC 6901 §3).
-pub fn escape_pointer_token(token: &str) -> String {
+pub(crate) fn escape_pointer_token(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
-pub type Result<T, E = Error> = std::result::Result<T, E>;
+pub(crate) type Result<T, E = Error> = std::result::Result<T, E>;
 
 // ---------------------------------------------------------------- diagnostics
 
@@ -270,7 +270,7 @@ impl Diagnostic {
 /// compiler does) rather than one per run. A loader reads what it can, `push`es each
 /// problem, skips the entry that has it, and ends with [`Diagnostics::finish`].
 #[derive(Debug)]
-pub struct Diagnostics {
+pub(crate) struct Diagnostics {
     file: PathBuf,
     found: Vec<Diagnostic>,
 }
@@ -307,7 +307,7 @@ impl Diagnostics {
 }
 
 /// The line and column of a value in a YAML file.
-pub fn yaml_at<T>(s: &serde_saphyr::Spanned<T>) -> Location {
+pub(crate) fn yaml_at<T>(s: &serde_saphyr::Spanned<T>) -> Location {
     Location {
         line: Some(s.referenced.line() as usize),
         column: Some(s.referenced.column() as usize),
@@ -316,7 +316,7 @@ pub fn yaml_at<T>(s: &serde_saphyr::Spanned<T>) -> Location {
 }
 
 /// A YAML file that does not parse, or not into its expected shape, at the parser's location.
-pub fn yaml_error(path: &Path, e: &serde_saphyr::Error) -> Error {
+pub(crate) fn yaml_error(path: &Path, e: &serde_saphyr::Error) -> Error {
     let location = e
         .location()
         .filter(|l| l.line() > 0)
@@ -335,14 +335,14 @@ pub fn yaml_error(path: &Path, e: &serde_saphyr::Error) -> Error {
 }
 
 /// "; did you mean X?" for the known id nearest to a mistyped one, or nothing.
-pub fn did_you_mean(wrong: &str, known: &[&str]) -> String {
+pub(crate) fn did_you_mean(wrong: &str, known: &[&str]) -> String {
     closest(wrong, known)
         .map(|k| format!("; did you mean {k:?}?"))
         .unwrap_or_default()
 }
 
 /// The known id nearest to a mistyped one (edit distance ≤ 3).
-pub fn closest<'a>(wrong: &str, known: &[&'a str]) -> Option<&'a str> {
+pub(crate) fn closest<'a>(wrong: &str, known: &[&'a str]) -> Option<&'a str> {
     known
         .iter()
         .map(|k| (strsim::levenshtein(wrong, k), *k))

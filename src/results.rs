@@ -20,7 +20,7 @@ use crate::verdict::{Finding, FindingStatus};
 pub const SCHEMA: &str = "safeguard.results.v2";
 
 /// Schemas of older packages, which this version does not read.
-pub const OLDER_SCHEMAS: [&str; 1] = ["safeguard.results.v1"];
+pub(crate) const OLDER_SCHEMAS: [&str; 1] = ["safeguard.results.v1"];
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Results {
@@ -440,7 +440,7 @@ impl Results {
     }
 
     /// The checks of a control, with their role for it.
-    pub fn checks_of<'a>(
+    pub(crate) fn checks_of<'a>(
         &'a self,
         control: &'a ControlResult,
     ) -> impl Iterator<Item = (&'a ControlCheck, &'a CheckResult)> + 'a {

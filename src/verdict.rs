@@ -265,7 +265,7 @@ impl Finding {
     }
 
     /// A failing finding a valid waiver covers.
-    pub fn is_waived(&self) -> bool {
+    pub(crate) fn is_waived(&self) -> bool {
         self.status == FindingStatus::Fail && !self.fails()
     }
 }
@@ -296,13 +296,13 @@ impl Finding {
     }
 
     /// An `error` finding whose evidence is there but cannot be relied on, and why.
-    pub fn with_gap(mut self, kind: GapKind) -> Self {
+    pub(crate) fn with_gap(mut self, kind: GapKind) -> Self {
         self.gap = Some(kind);
         self
     }
 
     /// What is wrong with this finding's evidence, for an `error` finding.
-    pub fn gap_kind(&self) -> Option<GapKind> {
+    pub(crate) fn gap_kind(&self) -> Option<GapKind> {
         (self.status == FindingStatus::Error).then(|| self.gap.unwrap_or(GapKind::Missing))
     }
 
@@ -317,7 +317,7 @@ impl Finding {
         }
     }
     /// What tells this finding apart from the check's other findings on the same resource.
-    pub fn with_key(mut self, key: impl Into<String>) -> Self {
+    pub(crate) fn with_key(mut self, key: impl Into<String>) -> Self {
         self.key = Some(key.into());
         self
     }

@@ -19,7 +19,7 @@ use crate::snapshot::{AttachedPolicy, AuthorizationDetails, InlinePolicy, Snapsh
 const DETAILS: &str = "/iam/authorization_details";
 
 /// The engine's view of the account plus what the checks need to cite evidence.
-pub struct Model {
+pub(crate) struct Model {
     pub account: Account,
     /// Per principal: pointer to its entry in the authorization details.
     pub evidence: Table<PrincipalId, String>,
@@ -290,7 +290,7 @@ impl Model {
     }
 
     /// The request context assumed for a principal's sessions.
-    pub fn context(&self, p: PrincipalId, mfa: bool) -> RequestContext {
+    pub(crate) fn context(&self, p: PrincipalId, mfa: bool) -> RequestContext {
         self.account.context_for(p, &base_context(mfa, self.as_of))
     }
 }
@@ -492,7 +492,7 @@ fn scp_levels<'a>(snapshot: &'a Snapshot, table: &mut PolicyTable<'a>) -> Vec<Sc
 }
 
 /// The longest a session lasts (GetSessionToken with an IAM user's credentials: 36 hours).
-pub const MAX_SESSION_HOURS: u32 = 36;
+pub(crate) const MAX_SESSION_HOURS: u32 = 36;
 
 /// What every session is assumed to be: with or without MFA, at the collection time, over TLS.
 ///
@@ -500,7 +500,7 @@ pub const MAX_SESSION_HOURS: u32 = 36;
 /// collection time (a grant that has expired by then is not counted, one not yet valid is
 /// not either); `aws:SecureTransport` is true, as every AWS API caller uses TLS. Without MFA
 /// the session is a long-term access key (see `Account::context_for` for `aws:TokenIssueTime`).
-pub fn base_context(mfa: bool, as_of: chrono::DateTime<chrono::Utc>) -> RequestContext {
+pub(crate) fn base_context(mfa: bool, as_of: chrono::DateTime<chrono::Utc>) -> RequestContext {
     let mut c = RequestContext::new();
     let now = as_of.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     c.set("aws:CurrentTime", &[&now]);
@@ -630,7 +630,7 @@ impl<'s> AccessModel<'s> {
     }
 
     /// `None` when the authorization details are missing from the evidence.
-    pub fn model(&self) -> Option<&Model> {
+    pub(crate) fn model(&self) -> Option<&Model> {
         self.model
             .get_or_init(|| {
                 self.snapshot

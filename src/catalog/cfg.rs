@@ -6,7 +6,7 @@ use serde_saphyr::Spanned;
 use crate::shape::{Shape, optional, required};
 
 /// A catalog file's structure, field for field as [`CatalogFile`] and its parts take them.
-pub const SHAPE: Shape = Shape::Record(&[
+pub(crate) const SHAPE: Shape = Shape::Record(&[
     required("controls", &Shape::List(&CONTROL)),
     optional("decisions", &Shape::List(&DECISION)),
 ]);
@@ -42,7 +42,7 @@ const ANCHOR: Shape = Shape::Record(&[
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct CatalogFile {
+pub(crate) struct CatalogFile {
     pub controls: Vec<ControlEntry>,
     /// Where the anchor tools disagree, what we chose and the parameter that switches it.
     #[serde(default)]
@@ -51,7 +51,7 @@ pub struct CatalogFile {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct DecisionEntry {
+pub(crate) struct DecisionEntry {
     pub topic: String,
     /// What each anchor does.
     pub anchors: String,
@@ -102,7 +102,7 @@ impl Anchor {
 /// check (`by`), with the manual part (`manual: true`), or deliberately not (`declined`).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AnchorEntry {
+pub(crate) struct AnchorEntry {
     pub mapping: Spanned<String>,
     pub tools: Vec<Anchor>,
     #[serde(default)]
@@ -115,7 +115,7 @@ pub struct AnchorEntry {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ControlEntry {
+pub(crate) struct ControlEntry {
     /// The citation, e.g. `164.312(b)`.
     pub id: Spanned<String>,
     pub title: String,
@@ -151,7 +151,7 @@ pub enum Safeguard {
 /// One check mapped to a control: `{check: ID, role: primary|supporting, why: "..."}`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MappingEntry {
+pub(crate) struct MappingEntry {
     pub check: Spanned<String>,
     pub role: Role,
     /// One line: what the check shows about this citation.

@@ -5,7 +5,7 @@ use crate::checks;
 use crate::error::{Error, Result};
 
 /// `safeguard controls --checks`: every check, with its severity and what it checks.
-pub fn list_checks() -> String {
+pub(crate) fn list_checks() -> String {
     let mut s = format!("{:<40} {:<8} {}\n", "check", "severity", "what it checks");
     for c in checks::registry() {
         let info = c.info();

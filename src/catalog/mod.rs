@@ -82,7 +82,7 @@ pub struct Control {
 
 /// The implementation specifications of a standard: `164.308(a)(1)(i)` → the citations under
 /// `164.308(a)(1)(…)` but itself; `164.312(a)(1)` → those under `164.312(a)(…)`.
-pub fn specification_of(standard: &str, spec: &str) -> bool {
+pub(crate) fn specification_of(standard: &str, spec: &str) -> bool {
     // A standard cited by one paragraph alone (`164.316(a)`, `164.312(b)`) has none.
     let Some(cut) = standard.rfind('(').filter(|&c| standard[..c].contains('(')) else {
         return false;
@@ -111,7 +111,7 @@ impl Catalog {
     }
 
     /// Loads every `*.yaml` / `*.yml` file in `dir`.
-    pub fn load_dir(dir: &Path) -> Result<Self> {
+    pub(crate) fn load_dir(dir: &Path) -> Result<Self> {
         let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
         let mut files = Vec::new();
         for entry in entries {
@@ -131,7 +131,7 @@ impl Catalog {
         Self::from_files(files)
     }
 
-    pub fn from_files(mut files: Vec<(PathBuf, String)>) -> Result<Self> {
+    pub(crate) fn from_files(mut files: Vec<(PathBuf, String)>) -> Result<Self> {
         files.sort_by(|a, b| a.0.file_name().cmp(&b.0.file_name()));
         let known: Vec<&str> = checks::registry().iter().map(|c| c.info().id).collect();
         let mut controls = Vec::new();
@@ -184,7 +184,7 @@ impl Catalog {
 }
 
 /// `164.` then three digits, then one or more parenthesised parts.
-pub fn is_citation(id: &str) -> bool {
+pub(crate) fn is_citation(id: &str) -> bool {
     let Some(rest) = id.strip_prefix("164.") else {
         return false;
     };

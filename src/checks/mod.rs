@@ -46,7 +46,7 @@ macro_rules! check {
 
         /// This check's parameters as the run resolved them, one typed field each.
         #[derive(Debug, Clone)]
-        pub struct Settings {
+        pub(crate) struct Settings {
             $($( pub $param: $crate::checks::param_type!($kind), )*)?
         }
 
@@ -204,7 +204,7 @@ impl Context<'_> {
 
     /// For checks that claim something of every region: the `error` finding that says the set
     /// of enabled regions is not in the evidence, so "every region" is not proven.
-    pub fn region_scope_gap(&self) -> Option<Finding> {
+    pub(crate) fn region_scope_gap(&self) -> Option<Finding> {
         if self.snapshot.enabled_regions.is_some() {
             return None;
         }
@@ -221,11 +221,11 @@ impl Context<'_> {
         Some(f)
     }
 
-    pub fn account_resource(&self, what: &str) -> String {
+    pub(crate) fn account_resource(&self, what: &str) -> String {
         format!("account/{}/{what}", self.snapshot.account.id)
     }
 
-    pub fn days_since(&self, t: DateTime<Utc>) -> i64 {
+    pub(crate) fn days_since(&self, t: DateTime<Utc>) -> i64 {
         (self.as_of - t).num_days()
     }
 }
@@ -251,7 +251,7 @@ pub fn find(id: &str) -> Option<&'static dyn Check> {
 }
 
 /// The effective parameters of every check: declared defaults overridden per run.
-pub fn effective_params(
+pub(crate) fn effective_params(
     overrides: &BTreeMap<String, BTreeMap<String, ParamValue>>,
 ) -> crate::error::Result<BTreeMap<String, Params>> {
     let mut out = BTreeMap::new();

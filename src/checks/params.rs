@@ -61,7 +61,7 @@ impl fmt::Display for ParamValue {
 
 impl ParamDefault {
     /// ` (1 to 3650)` for integers, empty otherwise: what a run may set it to.
-    pub fn range_text(self) -> String {
+    pub(crate) fn range_text(self) -> String {
         match self {
             ParamDefault::Int { min, max, .. } => format!(" ({min} to {max})"),
             _ => String::new(),
@@ -107,7 +107,7 @@ impl Params {
 
     /// One override checked against the check's declaration: the value as the check will
     /// read it, or what is wrong with it (an unknown name, the wrong type, out of range).
-    pub fn validate(
+    pub(crate) fn validate(
         info: &CheckInfo,
         name: &str,
         value: &ParamValue,
@@ -189,7 +189,7 @@ impl Params {
         Ok(value)
     }
 
-    pub fn int(&self, name: &str) -> i64 {
+    pub(crate) fn int(&self, name: &str) -> i64 {
         match self.0.get(name) {
             Some(ParamValue::Int(i)) => *i,
             other => {

@@ -122,7 +122,7 @@ fn console_failure(a: &Account<'_>, identity: Value, ip: &str, region: &str, mfa
 }
 
 /// Failed console sign-ins (CIS AWS Foundations, "console authentication failures").
-pub fn console_login_failures(a: &Account<'_>) -> Vec<ReferenceEvent> {
+pub(crate) fn console_login_failures(a: &Account<'_>) -> Vec<ReferenceEvent> {
     let unknown_user = json!({
         "type": "IAMUser",
         "accountId": a.id,
@@ -206,7 +206,7 @@ pub fn root_activity(a: &Account<'_>) -> Vec<ReferenceEvent> {
 }
 
 /// The IAM policy changes the CIS AWS Foundations benchmark's filter lists.
-pub const POLICY_CHANGES: &[&str] = &[
+pub(crate) const POLICY_CHANGES: &[&str] = &[
     "DeleteGroupPolicy",
     "DeleteRolePolicy",
     "DeleteUserPolicy",
@@ -226,7 +226,7 @@ pub const POLICY_CHANGES: &[&str] = &[
 ];
 
 /// One record per IAM policy change, alternating a user and a role session as the caller.
-pub fn iam_policy_changes(a: &Account<'_>) -> Vec<ReferenceEvent> {
+pub(crate) fn iam_policy_changes(a: &Account<'_>) -> Vec<ReferenceEvent> {
     POLICY_CHANGES
         .iter()
         .enumerate()
@@ -259,7 +259,7 @@ pub fn iam_policy_changes(a: &Account<'_>) -> Vec<ReferenceEvent> {
 /// Management events a trail must record to "log all management activity": a write, a read in
 /// another region, a KMS decrypt and an RDS Data API statement (the last two are what
 /// `ExcludeManagementEventSources` can drop, and both touch ePHI).
-pub fn management_events(a: &Account<'_>) -> Vec<ReferenceEvent> {
+pub(crate) fn management_events(a: &Account<'_>) -> Vec<ReferenceEvent> {
     let caller = || assumed_role(a, "clinic-app");
     let rec = |source: &'static str, name: &'static str, region: &'static str, read_only| Record {
         account: a,

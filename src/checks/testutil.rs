@@ -71,7 +71,7 @@ pub fn snapshot() -> Snapshot {
 }
 
 /// Records a gap, as the importer would for a failed call.
-pub fn with_gap(s: &mut Snapshot, pointer: &str) {
+pub(crate) fn with_gap(s: &mut Snapshot, pointer: &str) {
     s.gaps.push(Gap {
         evidence: pointer.into(),
         source: "test".into(),
@@ -83,7 +83,7 @@ pub fn run(check: &dyn Check, s: &Snapshot) -> Vec<Finding> {
     run_with(check, s, &[])
 }
 
-pub fn run_with(
+pub(crate) fn run_with(
     check: &dyn Check,
     s: &Snapshot,
     overrides: &[(&str, super::ParamValue)],
@@ -110,7 +110,7 @@ pub fn run_with(
 }
 
 /// A credential-report row with the given columns over sensible "nothing enabled" defaults.
-pub fn report_row(user: &str, cols: &[(&str, &str)]) -> BTreeMap<String, String> {
+pub(crate) fn report_row(user: &str, cols: &[(&str, &str)]) -> BTreeMap<String, String> {
     let arn = if user == ROOT_ACCOUNT_USER {
         format!("arn:aws:iam::{ACCOUNT}:root")
     } else {
@@ -142,7 +142,7 @@ pub fn report_row(user: &str, cols: &[(&str, &str)]) -> BTreeMap<String, String>
 
 /// An advanced event selector's field condition: `key` is `Equals`, `NotEquals`, `StartsWith`,
 /// `NotStartsWith`, `EndsWith` or `NotEndsWith`.
-pub fn field_selector(field: &str, key: &str, values: &[&str]) -> AdvancedFieldSelector {
+pub(crate) fn field_selector(field: &str, key: &str, values: &[&str]) -> AdvancedFieldSelector {
     let list = Some(values.iter().map(|v| v.to_string()).collect());
     let mut f = AdvancedFieldSelector {
         field: field.into(),
@@ -170,7 +170,7 @@ pub fn statuses(findings: &[Finding]) -> Vec<&'static str> {
 
 /// A snapshot whose authorization details are the given GAAD-shaped JSON
 /// (`UserDetailList`, `GroupDetailList`, `RoleDetailList`, `Policies`).
-pub fn with_details(details: serde_json::Value) -> Snapshot {
+pub(crate) fn with_details(details: serde_json::Value) -> Snapshot {
     let mut s = snapshot();
     s.iam.authorization_details =
         Some(serde_json::from_value(details).expect("authorization details fixture"));
@@ -232,11 +232,11 @@ pub mod gaad {
         json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"}]})
     }
 
-    pub fn trust_with(principal: Value, action: &str, condition: Value) -> Value {
+    pub(crate) fn trust_with(principal: Value, action: &str, condition: Value) -> Value {
         json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": principal, "Action": action, "Condition": condition}]})
     }
 
-    pub fn account_root() -> Value {
+    pub(crate) fn account_root() -> Value {
         json!({"AWS": format!("arn:aws:iam::{ACCOUNT}:root")})
     }
 
@@ -249,9 +249,9 @@ pub mod gaad {
         json!({"UserDetailList": users, "GroupDetailList": groups, "RoleDetailList": roles, "Policies": policies})
     }
 
-    pub const ADMIN_ARN: &str = "arn:aws:iam::aws:policy/AdministratorAccess";
+    pub(crate) const ADMIN_ARN: &str = "arn:aws:iam::aws:policy/AdministratorAccess";
 
-    pub fn admin_policy() -> Value {
+    pub(crate) fn admin_policy() -> Value {
         managed(ADMIN_ARN, allow(&["*"], "*"), 1)
     }
 }

@@ -217,7 +217,7 @@ pub struct GapRef {
 }
 
 impl Drift {
-    pub fn is_worse(&self) -> bool {
+    pub(crate) fn is_worse(&self) -> bool {
         !self.worse.is_empty()
     }
 }
@@ -665,13 +665,13 @@ pub fn carry_forward(results: &mut Results, previous: &Loaded) -> Result<()> {
 }
 
 /// Packages passed over, each with why.
-pub type PassedOver = Vec<(PathBuf, String)>;
+pub(crate) type PassedOver = Vec<(PathBuf, String)>;
 
 /// `--history DIR`: every earlier package of `account` under `dir` (collected before `before`), each verified
 /// and read once: the newest intact one is the previous package, and all of them give
 /// "held in N of M". Packages that fail verification are left out and named; those newer than
 /// the previous package are its `passed_over`.
-pub fn earlier_in(dir: &Path, account: &str, before: &str) -> Result<Earliers> {
+pub(crate) fn earlier_in(dir: &Path, account: &str, before: &str) -> Result<Earliers> {
     let mut out = Earliers::default();
     let mut candidates = candidates(dir, account, before)?;
     // Newest first, so the first intact one is the previous package.
@@ -694,7 +694,7 @@ pub fn earlier_in(dir: &Path, account: &str, before: &str) -> Result<Earliers> {
 
 /// What [`earlier_in`] found.
 #[derive(Default)]
-pub struct Earliers {
+pub(crate) struct Earliers {
     /// Every intact earlier package's control statuses, oldest first.
     pub statuses: Vec<Earlier>,
     /// The newest intact one.
@@ -705,7 +705,7 @@ pub struct Earliers {
 
 /// One earlier package's control statuses.
 #[derive(Debug, Clone)]
-pub struct Earlier {
+pub(crate) struct Earlier {
     pub collected_at: chrono::DateTime<chrono::Utc>,
     pub statuses: std::collections::BTreeMap<String, crate::results::ControlStatus>,
 }
@@ -726,7 +726,7 @@ impl Earlier {
 /// Sets each control's `held`: in how many of the earlier snapshots and this one it held
 /// (`pass` or `not_applicable`), since the first counted. A control an earlier package lacks
 /// (another catalog) counts there as not held.
-pub fn apply_held(results: &mut Results, earlier: &[Earlier]) {
+pub(crate) fn apply_held(results: &mut Results, earlier: &[Earlier]) {
     use crate::results::ControlStatus;
     let since = earlier
         .first()

@@ -8,8 +8,8 @@ use plotters::prelude::*;
 use super::History;
 use crate::error::{Error, Result};
 
-pub const WIDTH: u32 = 960;
-pub const HEIGHT: u32 = 480;
+pub(crate) const WIDTH: u32 = 960;
+pub(crate) const HEIGHT: u32 = 480;
 
 const CONTROLS: RGBColor = RGBColor(0xb0, 0x1e, 0x1e);
 const FINDINGS: RGBColor = RGBColor(0x1f, 0x4e, 0x9a);
@@ -25,7 +25,7 @@ pub fn svg(h: &History) -> Result<String> {
 }
 
 /// The chart as RGB pixels (8 bits per channel, rows top first), `WIDTH` × `HEIGHT`.
-pub fn rgb(h: &History) -> Result<Vec<u8>> {
+pub(crate) fn rgb(h: &History) -> Result<Vec<u8>> {
     let mut buf = vec![0u8; (WIDTH * HEIGHT * 3) as usize];
     {
         let root = BitMapBackend::with_buffer(&mut buf, (WIDTH, HEIGHT)).into_drawing_area();
@@ -34,7 +34,7 @@ pub fn rgb(h: &History) -> Result<Vec<u8>> {
     Ok(buf)
 }
 
-pub fn encode_png(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>> {
+pub(crate) fn encode_png(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>> {
     let mut out = Vec::new();
     {
         let mut enc = png::Encoder::new(&mut out, width, height);

@@ -175,7 +175,7 @@ impl Point {
 
 /// Package folders under `dir` (itself, or up to two levels down), not following links and
 /// skipping hidden folders (packages still being written), roll-ups and trend reports.
-pub fn packages_in(dir: &Path) -> Result<Vec<PathBuf>> {
+pub(crate) fn packages_in(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(package::discover(&[dir.to_path_buf()], MAX_DEPTH)?.of_kind(package::Kind::Account))
 }
 

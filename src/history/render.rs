@@ -14,7 +14,7 @@ use crate::render::markdown::{code_span, escape_cell};
 use crate::results::ControlStatus;
 
 /// How many resolved and open findings the reports list (history.json keeps all).
-pub const LISTED: usize = 50;
+pub(crate) const LISTED: usize = 50;
 
 pub fn json(h: &History) -> Vec<u8> {
     let mut bytes = serde_json::to_vec_pretty(h).expect("history serializes");
@@ -23,7 +23,7 @@ pub fn json(h: &History) -> Vec<u8> {
 }
 
 /// One line per fact for the terminal and the top of the report.
-pub fn overview(h: &History) -> Vec<String> {
+pub(crate) fn overview(h: &History) -> Vec<String> {
     let mut out = vec![format!(
         "account {}: {} run(s){}, {} package(s) left out",
         h.account,

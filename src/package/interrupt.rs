@@ -17,10 +17,10 @@ static STAGED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 static HANDLER: Once = Once::new();
 
 /// A staging folder registered for removal on SIGINT/SIGTERM while it lives.
-pub struct Staged(PathBuf);
+pub(crate) struct Staged(PathBuf);
 
 impl Staged {
-    pub fn register(path: &Path) -> Staged {
+    pub(crate) fn register(path: &Path) -> Staged {
         install();
         STAGED
             .lock()
@@ -55,7 +55,7 @@ pub fn install() {
 
 /// Creates a temporary folder with `create` and registers it for removal, both before an
 /// interrupt can act (the handler waits for them).
-pub fn create_staged<E>(
+pub(crate) fn create_staged<E>(
     create: impl FnOnce() -> Result<tempfile::TempDir, E>,
 ) -> Result<(tempfile::TempDir, Staged), E> {
     install();

@@ -19,7 +19,7 @@ pub const ROLLUP_MANIFEST_SCHEMA: &str = "safeguard.rollup-manifest.v1";
 pub const HISTORY_MANIFEST_SCHEMA: &str = "safeguard.history-manifest.v1";
 
 /// A manifest lists files and hashes; far below this even for the largest accounts.
-pub const MAX_MANIFEST_BYTES: u64 = 64 << 20;
+pub(crate) const MAX_MANIFEST_BYTES: u64 = 64 << 20;
 
 /// Which package a manifest describes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -44,7 +44,7 @@ impl Kind {
     }
 
     /// The kind a schema names (`None`: not a manifest this version writes).
-    pub fn of_schema(schema: &str) -> Option<Kind> {
+    pub(crate) fn of_schema(schema: &str) -> Option<Kind> {
         Kind::ALL.into_iter().find(|k| k.schema() == schema)
     }
 
@@ -135,13 +135,13 @@ impl Manifest {
     }
 
     /// The pretty JSON written as manifest.json (without the final newline).
-    pub fn to_bytes(&self) -> Vec<u8> {
+    pub(crate) fn to_bytes(&self) -> Vec<u8> {
         serde_json::to_vec_pretty(self).expect("manifest serializes")
     }
 }
 
 /// The `schema` of a manifest's bytes, when they are a JSON object that has one.
-pub fn schema_of(bytes: &[u8]) -> Option<String> {
+pub(crate) fn schema_of(bytes: &[u8]) -> Option<String> {
     #[derive(Deserialize)]
     struct Head {
         schema: String,

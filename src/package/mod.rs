@@ -25,8 +25,8 @@ pub use verify::{Verification, read_package_file, verify};
 pub use write::write as write_artifact;
 pub use write::{Artifact, write_files};
 
-pub const MANIFEST: &str = "manifest.json";
+pub(crate) const MANIFEST: &str = "manifest.json";
 /// The signature of a package (`--sign-key`): a DSSE envelope over an in-toto statement whose
 /// subject is manifest.json. It signs the manifest, so the manifest cannot list it; it is the
 /// one file `verify` accepts beside the listed ones.
-pub const SIGNATURE: &str = "signature.json";
+pub(crate) const SIGNATURE: &str = "signature.json";

@@ -77,7 +77,7 @@ impl std::fmt::Display for Rejected {
 impl Rejected {
     /// The error a command that reads one package stops with (exit 2), at the file and JSON
     /// pointer when there is one.
-    pub fn into_error(self, dir: &Path) -> Error {
+    pub(crate) fn into_error(self, dir: &Path) -> Error {
         match self {
             Rejected::Unverifiable(e) => e,
             Rejected::BadResults { pointer, message } => Error::bad_input(
@@ -122,7 +122,7 @@ impl Package {
     }
 
     /// [`Package::open`], for a command that reads one kind of package.
-    pub fn open_kind(dir: &Path, expected: Kind) -> std::result::Result<Package, Rejected> {
+    pub(crate) fn open_kind(dir: &Path, expected: Kind) -> std::result::Result<Package, Rejected> {
         let p = Package::open(dir)?;
         match p.manifest.kind() {
             found if found == expected => Ok(p),
@@ -132,7 +132,7 @@ impl Package {
 
     /// A package whose files match though its signature.json may not describe it: what
     /// `sign` replaces. Every other problem rejects it.
-    pub fn open_to_sign(dir: &Path) -> std::result::Result<Package, Rejected> {
+    pub(crate) fn open_to_sign(dir: &Path) -> std::result::Result<Package, Rejected> {
         let (manifest, v) = check(dir).map_err(Rejected::Unverifiable)?;
         if !v.files_intact() {
             let mut problems = v.problems();
@@ -170,7 +170,7 @@ impl Package {
     }
 
     /// results.json's bytes (an account package only).
-    pub fn results_bytes(&self) -> std::result::Result<Vec<u8>, Rejected> {
+    pub(crate) fn results_bytes(&self) -> std::result::Result<Vec<u8>, Rejected> {
         if self.manifest.kind() != Kind::Account {
             return Err(Rejected::WrongKind {
                 found: self.manifest.kind(),
@@ -234,7 +234,7 @@ pub struct Found {
 impl Found {
     /// The folders that may be `kind` packages: those of that kind, and those whose manifest
     /// cannot tell (so that verification says why they are left out).
-    pub fn of_kind(&self, kind: Kind) -> Vec<PathBuf> {
+    pub(crate) fn of_kind(&self, kind: Kind) -> Vec<PathBuf> {
         self.packages
             .iter()
             .filter(|(_, k)| k.is_none_or(|k| k == kind))

@@ -64,7 +64,7 @@ pub struct Predicate {
 }
 
 /// The statement a `signature.json` carries, unverified: what the envelope says it signs.
-pub fn statement_of(envelope: &[u8]) -> Option<Statement> {
+pub(crate) fn statement_of(envelope: &[u8]) -> Option<Statement> {
     let envelope: Envelope = serde_json::from_slice(envelope).ok()?;
     if envelope.payload_type != PAYLOAD_TYPE {
         return None;

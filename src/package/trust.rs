@@ -52,12 +52,12 @@ pub fn time(value: &str, pointer: &str) -> Result<DateTime<Utc>, Untrusted> {
 }
 
 /// The canonical form safeguard writes a time in: UTC, whole seconds, `Z`.
-pub fn canonical_time(t: DateTime<Utc>) -> String {
+pub(crate) fn canonical_time(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 /// A check id: `service.name`, lowercase letters, digits and `_`, dot-separated.
-pub fn is_check_id(id: &str) -> bool {
+pub(crate) fn is_check_id(id: &str) -> bool {
     id.len() <= 128
         && id.contains('.')
         && id.split('.').all(|part| {
@@ -70,7 +70,7 @@ pub fn is_check_id(id: &str) -> bool {
 
 /// A finding id of `check`: `<check>#<16 lowercase hex>`, then `~<n>` for a twin
 /// (`verdict::assign_ids`).
-pub fn is_finding_id(id: &str, check: &str) -> bool {
+pub(crate) fn is_finding_id(id: &str, check: &str) -> bool {
     let Some(rest) = id.strip_prefix(check).and_then(|r| r.strip_prefix('#')) else {
         return false;
     };
@@ -116,7 +116,7 @@ pub fn head<'a>(
 
 /// Finding ids as they are read: each of its check's shape, and each once in the package.
 #[derive(Default)]
-pub struct FindingIds<'a>(HashSet<&'a str>);
+pub(crate) struct FindingIds<'a>(HashSet<&'a str>);
 
 impl<'a> FindingIds<'a> {
     /// The id of finding `j` of check `i` (whose id is `check`).
@@ -184,7 +184,7 @@ pub fn results(r: &Results) -> Result<(), Untrusted> {
 }
 
 /// A citation (`164.312(b)`).
-pub fn control_id(id: &str, pointer: &str) -> Result<(), Untrusted> {
+pub(crate) fn control_id(id: &str, pointer: &str) -> Result<(), Untrusted> {
     if crate::catalog::is_citation(id) && id.len() <= 64 {
         Ok(())
     } else {
@@ -199,7 +199,7 @@ pub fn control_id(id: &str, pointer: &str) -> Result<(), Untrusted> {
 }
 
 /// A check id (`iam.root_mfa_enabled`).
-pub fn check_id(id: &str, pointer: &str) -> Result<(), Untrusted> {
+pub(crate) fn check_id(id: &str, pointer: &str) -> Result<(), Untrusted> {
     if is_check_id(id) {
         Ok(())
     } else {

@@ -43,12 +43,12 @@ impl Verification {
             .collect()
     }
 
-    pub fn is_intact(&self) -> bool {
+    pub(crate) fn is_intact(&self) -> bool {
         self.files_intact() && self.signature.is_empty()
     }
 
     /// Every listed file matches and agrees with the others; the signature aside.
-    pub fn files_intact(&self) -> bool {
+    pub(crate) fn files_intact(&self) -> bool {
         self.missing.is_empty()
             && self.altered.is_empty()
             && self.extra.is_empty()

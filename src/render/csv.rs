@@ -4,7 +4,7 @@
 
 use crate::results::Results;
 
-pub const HEADER: [&str; 26] = [
+pub(crate) const HEADER: [&str; 26] = [
     "row",
     "account_id",
     "ou_path",
@@ -38,7 +38,7 @@ pub const HEADER: [&str; 26] = [
 /// A CSV file whose every cell, header included, is defused: no value that reaches a
 /// spreadsheet starts a formula, wherever it came from (evidence, a previous package, a
 /// catalog).
-pub struct Sheet(csv::Writer<Vec<u8>>);
+pub(crate) struct Sheet(csv::Writer<Vec<u8>>);
 
 impl Default for Sheet {
     fn default() -> Self {
@@ -163,7 +163,7 @@ pub fn render(results: &Results) -> Vec<u8> {
 
 /// Spreadsheets run cells that start with = + - @ as formulas; IAM names may start with some
 /// of these, so such cells get a leading apostrophe (the OWASP CSV-injection advice).
-pub fn defuse(s: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn defuse(s: &str) -> std::borrow::Cow<'_, str> {
     if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         std::borrow::Cow::Owned(format!("'{s}"))
     } else {

@@ -7,12 +7,12 @@ use minijinja::{Environment, Value};
 use crate::error::{Error, Location, Result};
 use crate::results::{ControlStatus, Results};
 
-pub const TEMPLATE_NAME: &str = "report.md.j2";
+pub(crate) const TEMPLATE_NAME: &str = "report.md.j2";
 const BUILTIN: &str = include_str!("../../templates/report.md.j2");
 
 /// The largest report a template may write: far above the built-in report of the largest
 /// account, far below what would exhaust memory.
-pub const MAX_REPORT_BYTES: usize = 512 << 20;
+pub(crate) const MAX_REPORT_BYTES: usize = 512 << 20;
 
 /// Instructions a `--templates` template may run: a generous base plus a share per finding, so
 /// a template that loops forever stops with an error instead of hanging the run.
@@ -214,7 +214,7 @@ fn param(v: Value) -> String {
 
 /// Counts by control status as Markdown table cells (`3 | 0 | 1`), in the order of
 /// `statuses`: the history's runs and the roll-up's accounts and controls share the columns.
-pub fn status_cells(
+pub(crate) fn status_cells(
     counts: &std::collections::BTreeMap<crate::results::ControlStatus, usize>,
     statuses: &[crate::results::ControlStatus],
 ) -> String {
@@ -229,7 +229,7 @@ pub fn status_cells(
 /// control characters and line breaks become spaces, `<` `>` become entities (no raw HTML such
 /// as `<script>` or `<img onerror>`), and the characters that open links or code, or end a
 /// cell, are backslash-escaped.
-pub fn escape_cell(s: &str) -> String {
+pub(crate) fn escape_cell(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -258,7 +258,7 @@ fn code(s: String) -> String {
 }
 
 /// [`code`] for Rust callers (diff, history and roll-up reports).
-pub fn code_span(s: &str) -> String {
+pub(crate) fn code_span(s: &str) -> String {
     let clean: String = s
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })

@@ -65,7 +65,7 @@ pub struct Cover {
 
 impl Cover {
     /// The cover's signature line.
-    pub fn signature_line(&self) -> String {
+    pub(crate) fn signature_line(&self) -> String {
         match &self.signed_by {
             Some(key) => {
                 format!("Signed by {key} (signature.json; `safeguard verify --key` checks it)")
@@ -78,4 +78,4 @@ impl Cover {
 }
 
 /// The marking of every output of `safeguard demo`.
-pub const EXAMPLE_MARK: &str = "EXAMPLE DATA — not an assessment of a real organization";
+pub(crate) const EXAMPLE_MARK: &str = "EXAMPLE DATA — not an assessment of a real organization";

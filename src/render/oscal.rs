@@ -19,13 +19,13 @@ use crate::results::{ControlStatus, Results};
 
 /// The OSCAL version the document is written against: the newest whose JSON schema is in the
 /// NIST repository (later versions publish theirs only as release downloads).
-pub const OSCAL_VERSION: &str = "1.0.4";
+pub(crate) const OSCAL_VERSION: &str = "1.0.4";
 
 /// The namespace of safeguard's own properties.
 pub const NS: &str = "urn:safeguard:oscal";
 
 /// The OSCAL control id of a citation: `164.312(a)(2)(iv)` → `hipaa-164.312-a-2-iv`.
-pub fn control_id(citation: &str) -> String {
+pub(crate) fn control_id(citation: &str) -> String {
     let mut out = String::from("hipaa-");
     for ch in citation.chars() {
         match ch {

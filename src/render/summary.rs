@@ -10,7 +10,7 @@ use crate::verdict::FindingStatus;
 
 /// How much the summary shows.
 #[derive(Debug, Clone, Copy)]
-pub struct Screen {
+pub(crate) struct Screen {
     /// Columns a line may take (cut with "…" past it).
     pub width: usize,
     /// Everything, and the controls that need action.
@@ -22,7 +22,7 @@ const LISTED: usize = 8;
 
 impl Screen {
     /// The terminal's width when standard output is one, else `$COLUMNS`, else 120.
-    pub fn detect(verbose: bool) -> Screen {
+    pub(crate) fn detect(verbose: bool) -> Screen {
         use std::io::IsTerminal;
         let width = std::io::stdout()
             .is_terminal()
@@ -37,7 +37,7 @@ impl Screen {
 }
 
 /// The summary printed after an assessment.
-pub fn summary_screen(results: &Results, dir: &Path, screen: Screen) -> String {
+pub(crate) fn summary_screen(results: &Results, dir: &Path, screen: Screen) -> String {
     let mut lines: Vec<String> = Vec::new();
     lines.push(format!(
         "safeguard {} — account {} — evidence as of {}",

@@ -24,7 +24,7 @@ pub enum Detail {
 
 /// The findings past which `--detail auto` prints only failures: a report a person reads
 /// end to end, and a PDF written in a second or two.
-pub const DEFAULT_DETAIL_LIMIT: usize = 5_000;
+pub(crate) const DEFAULT_DETAIL_LIMIT: usize = 5_000;
 
 impl Detail {
     /// `--detail auto`: every finding up to `limit` findings in all, else the failures.
@@ -52,7 +52,7 @@ impl Detail {
     }
 
     /// Why passing findings are counted rather than printed.
-    pub fn why_counted(self) -> String {
+    pub(crate) fn why_counted(self) -> String {
         match self {
             Detail::All => String::new(),
             Detail::Failures => "`--detail failures`".into(),
@@ -101,7 +101,7 @@ pub struct Action<'a> {
 
 /// "Controls that need action": failing, lacking evidence or resting on an accepted risk,
 /// the worst failing severity first, then by status, then in catalog order.
-pub fn need_action(results: &Results) -> Vec<Action<'_>> {
+pub(crate) fn need_action(results: &Results) -> Vec<Action<'_>> {
     let mut out: Vec<(Option<Severity>, ControlStatus, usize, Action<'_>)> = results
         .controls
         .iter()
@@ -167,7 +167,7 @@ fn worst_failing(results: &Results, control: &crate::results::ControlResult) -> 
 }
 
 /// Failing findings (unwaived) of the whole assessment, counted by severity, worst first.
-pub fn failing_by_severity(results: &Results) -> Vec<(&'static str, usize)> {
+pub(crate) fn failing_by_severity(results: &Results) -> Vec<(&'static str, usize)> {
     Severity::ALL
         .iter()
         .map(|s| {
@@ -184,7 +184,7 @@ pub fn failing_by_severity(results: &Results) -> Vec<(&'static str, usize)> {
 
 /// One safeguard category and how many of its controls are in each status.
 #[derive(Debug, Serialize)]
-pub struct Category {
+pub(crate) struct Category {
     pub safeguard: &'static str,
     /// Control status → count, for every status.
     pub counts: BTreeMap<&'static str, usize>,
@@ -193,7 +193,7 @@ pub struct Category {
 
 /// The categories in the rule's order (administrative, physical, technical, organizational,
 /// documentation), each with its controls counted by status.
-pub fn categories(results: &Results) -> Vec<Category> {
+pub(crate) fn categories(results: &Results) -> Vec<Category> {
     let mut out: Vec<Category> = Vec::new();
     for c in &results.controls {
         let name = c.safeguard.as_str();
@@ -215,7 +215,7 @@ pub fn categories(results: &Results) -> Vec<Category> {
 }
 
 /// The anchor of a check's findings in report.md.
-pub fn check_anchor(id: &str) -> String {
+pub(crate) fn check_anchor(id: &str) -> String {
     format!("check-{}", anchor(id))
 }
 

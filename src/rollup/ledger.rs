@@ -106,7 +106,7 @@ impl Ledger {
     /// (`<UTC timestamp>[-shard-I-of-N]`) and the shard (`I/N`, N at most 10,000, the same as
     /// the run id's), 12-digit account ids, bounded lists and one-line text. The error is the
     /// JSON pointer of the first bad value and what was expected.
-    pub fn validate(&self) -> std::result::Result<(), (String, String)> {
+    pub(crate) fn validate(&self) -> std::result::Result<(), (String, String)> {
         if !crate::snapshot::organization::valid_org_id(&self.organization) {
             return Err((
                 "/organization".into(),
@@ -231,10 +231,10 @@ impl Ledger {
 }
 
 /// The most shards a run may be cut into (`--shard`, `--shards`).
-pub const MAX_SHARDS: usize = 10_000;
+pub(crate) const MAX_SHARDS: usize = 10_000;
 
 /// `I/N` with 0 <= I < N <= [`MAX_SHARDS`]: what `--shard` accepts.
-pub fn parse_shard(s: &str) -> Option<(usize, usize)> {
+pub(crate) fn parse_shard(s: &str) -> Option<(usize, usize)> {
     let (i, n) = s.trim().split_once('/')?;
     let index: usize = i.trim().parse().ok()?;
     let count: usize = n.trim().parse().ok()?;

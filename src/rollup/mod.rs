@@ -540,7 +540,7 @@ fn missing_shards(ledgers: &[(String, Ledger)]) -> Vec<Excluded> {
 
 impl Rollup {
     /// Whether every planned account has an intact package and none was excluded.
-    pub fn is_complete(&self) -> bool {
+    pub(crate) fn is_complete(&self) -> bool {
         self.failed.is_empty() && self.excluded.is_empty()
     }
 

@@ -16,10 +16,10 @@ use crate::results::ControlStatus;
 pub use crate::package::{Manifest, ROLLUP_MANIFEST_SCHEMA as MANIFEST_SCHEMA, RollupManifest};
 
 /// How many failing checks the reports list (rollup.json lists all).
-pub const TOP_CHECKS: usize = 20;
+pub(crate) const TOP_CHECKS: usize = 20;
 
 /// The one-paragraph overview every format opens with.
-pub fn overview(r: &Rollup) -> Vec<String> {
+pub(crate) fn overview(r: &Rollup) -> Vec<String> {
     let mut lines = vec![format!(
         "Organization {}: {} account package(s) rolled up, each verified against its manifest.",
         r.organization

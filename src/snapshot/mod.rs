@@ -24,7 +24,7 @@ pub use organization::Organization;
 pub use policy_document::PolicyDocument;
 pub use time::{AwsTime, parse_aws_time};
 
-pub const SCHEMA_VERSION: &str = "safeguard.snapshot.v1";
+pub(crate) const SCHEMA_VERSION: &str = "safeguard.snapshot.v1";
 
 type Extra = BTreeMap<String, Value>;
 
@@ -231,12 +231,12 @@ pub struct ManagedPolicyDetail {
 
 impl ManagedPolicyDetail {
     /// AWS-managed policies live under the `aws` account in their ARN.
-    pub fn is_aws_managed(&self) -> bool {
+    pub(crate) fn is_aws_managed(&self) -> bool {
         self.arn.split(':').nth(4) == Some("aws")
     }
 
     /// The default version and its index in `PolicyVersionList`.
-    pub fn default_version(&self) -> Option<(usize, &PolicyVersion)> {
+    pub(crate) fn default_version(&self) -> Option<(usize, &PolicyVersion)> {
         self.policy_version_list
             .iter()
             .enumerate()
@@ -270,7 +270,7 @@ pub struct CredentialReport {
     pub rows: Vec<BTreeMap<String, String>>,
 }
 
-pub const ROOT_ACCOUNT_USER: &str = "<root_account>";
+pub(crate) const ROOT_ACCOUNT_USER: &str = "<root_account>";
 
 impl CredentialReport {
     pub fn root(&self) -> Option<(usize, &BTreeMap<String, String>)> {
@@ -289,7 +289,7 @@ impl CredentialReport {
 }
 
 /// Reads a credential-report boolean column ("true"/"false").
-pub fn report_flag(row: &BTreeMap<String, String>, column: &str) -> Option<bool> {
+pub(crate) fn report_flag(row: &BTreeMap<String, String>, column: &str) -> Option<bool> {
     match row
         .get(column)
         .map(|s| s.trim().to_ascii_lowercase())
@@ -506,7 +506,7 @@ pub struct MetricAlarm {
 }
 
 /// Where a trail's CloudWatch Logs log group stands in the evidence.
-pub enum TrailLogGroup<'a> {
+pub(crate) enum TrailLogGroup<'a> {
     /// The trail delivers to no log group.
     NotConfigured,
     Found {
@@ -530,7 +530,7 @@ pub enum TrailLogGroup<'a> {
 
 impl Snapshot {
     /// The account's root user, `arn:<partition>:iam::<account>:root`.
-    pub fn root_arn(&self) -> String {
+    pub(crate) fn root_arn(&self) -> String {
         format!(
             "arn:{}:iam::{}:root",
             self.account.partition, self.account.id
@@ -539,7 +539,7 @@ impl Snapshot {
 
     /// The CloudTrail event at an evidence pointer (`/cloudtrail/event_history/iam_changes/N`
     /// or `/cloudtrail/event_history/root_activity/REGION/N`), if it names one.
-    pub fn event_at(&self, pointer: &str) -> Option<&CloudTrailEvent> {
+    pub(crate) fn event_at(&self, pointer: &str) -> Option<&CloudTrailEvent> {
         let rest = pointer.strip_prefix("/cloudtrail/event_history/")?;
         let history = &self.cloudtrail.event_history;
         if let Some(i) = rest.strip_prefix("iam_changes/") {
@@ -554,7 +554,7 @@ impl Snapshot {
             .get(i.parse::<usize>().ok()?)
     }
 
-    pub fn trail_log_group(&self, trail: &Trail) -> TrailLogGroup<'_> {
+    pub(crate) fn trail_log_group(&self, trail: &Trail) -> TrailLogGroup<'_> {
         let Some((region, name)) = trail
             .cloud_watch_logs_log_group_arn
             .as_deref()
@@ -640,7 +640,7 @@ impl Snapshot {
     /// The snapshot with secrets removed (see [`sanitize_value`]). The serialized text is
     /// scanned first, and the tree rebuilt only when it holds something to remove: most
     /// snapshots hold none, and a 10,000-principal one is large.
-    pub fn sanitized(self) -> Snapshot {
+    pub(crate) fn sanitized(self) -> Snapshot {
         let text = serde_json::to_vec(&self).expect("snapshot serializes");
         if !may_hold_secrets(&text) {
             return self;
@@ -666,7 +666,7 @@ fn may_hold_secrets(text: &[u8]) -> bool {
 /// The text with every access-key-id-shaped word (`AKIA`/`ASIA` and 16 more upper-case
 /// letters or digits) replaced by `AKIA****************`-style masks, so a key id in an error
 /// message or event never reaches a package.
-pub fn mask_access_keys(text: &str) -> String {
+pub(crate) fn mask_access_keys(text: &str) -> String {
     let b = text.as_bytes();
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
@@ -692,12 +692,12 @@ pub fn mask_access_keys(text: &str) -> String {
 }
 
 /// Exactly 12 ASCII digits, as AWS issues account ids.
-pub fn valid_account_id(id: &str) -> bool {
+pub(crate) fn valid_account_id(id: &str) -> bool {
     id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// One of the AWS partitions: `aws`, `aws-cn`, `aws-us-gov`, or an `aws-iso…` partition.
-pub fn valid_partition(p: &str) -> bool {
+pub(crate) fn valid_partition(p: &str) -> bool {
     matches!(p, "aws" | "aws-cn" | "aws-us-gov")
         || p.strip_prefix("aws-iso")
             .is_some_and(|rest| rest.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
@@ -705,7 +705,7 @@ pub fn valid_partition(p: &str) -> bool {
 
 /// The region and name of a log group from the ARN CloudTrail holds
 /// (`arn:aws:logs:REGION:ACCOUNT:log-group:NAME:*`).
-pub fn log_group_of_arn(arn: &str) -> Option<(String, String)> {
+pub(crate) fn log_group_of_arn(arn: &str) -> Option<(String, String)> {
     let mut parts = arn.splitn(7, ':');
     let (_, _, service, region, _, kind) = (
         parts.next()?,

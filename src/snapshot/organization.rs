@@ -88,13 +88,13 @@ impl Organization {
     }
 
     /// Whether this is the management account, which no SCP binds.
-    pub fn is_management(&self, account_id: &str) -> bool {
+    pub(crate) fn is_management(&self, account_id: &str) -> bool {
         self.management_account_id == account_id
     }
 }
 
 /// Ids AWS Organizations issues, checked before one names a file (`parents/<id>.json`).
-pub fn valid_root_id(s: &str) -> bool {
+pub(crate) fn valid_root_id(s: &str) -> bool {
     s.strip_prefix("r-").is_some_and(|r| {
         (4..=32).contains(&r.len())
             && r.bytes()
@@ -102,7 +102,7 @@ pub fn valid_root_id(s: &str) -> bool {
     })
 }
 
-pub fn valid_ou_id(s: &str) -> bool {
+pub(crate) fn valid_ou_id(s: &str) -> bool {
     let Some(rest) = s.strip_prefix("ou-") else {
         return false;
     };
@@ -117,13 +117,13 @@ pub fn valid_ou_id(s: &str) -> bool {
     ok(root, 4, 32) && ok(unit, 8, 32)
 }
 
-pub fn valid_policy_id(s: &str) -> bool {
+pub(crate) fn valid_policy_id(s: &str) -> bool {
     s.strip_prefix("p-").is_some_and(|r| {
         (8..=128).contains(&r.len()) && r.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
     })
 }
 
-pub fn valid_org_id(s: &str) -> bool {
+pub(crate) fn valid_org_id(s: &str) -> bool {
     s.strip_prefix("o-").is_some_and(|r| {
         (10..=32).contains(&r.len())
             && r.bytes()

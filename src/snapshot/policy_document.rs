@@ -14,7 +14,7 @@ pub struct PolicyDocument(pub Value);
 
 impl PolicyDocument {
     /// Decodes a document given as a JSON or URL-encoded string.
-    pub fn from_encoded(s: &str) -> Result<Self, String> {
+    pub(crate) fn from_encoded(s: &str) -> Result<Self, String> {
         let trimmed = s.trim_start();
         if trimmed.starts_with('{') {
             return Node::parse(s)

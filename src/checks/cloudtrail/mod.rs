@@ -111,7 +111,7 @@ pub(crate) mod fixtures {
     use crate::snapshot::*;
 
     /// A log group named `name` in us-east-1 (where the fixture trails deliver to `trail`).
-    pub fn log_group(name: &str, retention: Option<i64>, kms: Option<&str>) -> LogGroup {
+    pub(crate) fn log_group(name: &str, retention: Option<i64>, kms: Option<&str>) -> LogGroup {
         LogGroup {
             log_group_name: name.into(),
             arn: Some(format!(
@@ -124,7 +124,7 @@ pub(crate) mod fixtures {
     }
 
     /// Sets us-east-1's log groups (filters and alarms stay as they are, or empty).
-    pub fn with_log_groups(s: &mut Snapshot, groups: Vec<LogGroup>) {
+    pub(crate) fn with_log_groups(s: &mut Snapshot, groups: Vec<LogGroup>) {
         let region = s.cloudwatch.regions.entry("us-east-1".into()).or_default();
         region.log_groups = Some(groups);
         region.metric_filters.get_or_insert_with(Vec::new);

@@ -18,7 +18,7 @@ use crate::snapshot::{
 
 /// The answer, with the reason when it is not a plain yes.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Recorded {
+pub(crate) enum Recorded {
     Yes,
     No(String),
     Undecided(String),
@@ -210,7 +210,7 @@ pub(crate) fn field_holds(f: &AdvancedFieldSelector, value: Option<&str>) -> Res
 
 /// Whether `t` records every one of `events`: `Yes`, or the first event it does not record
 /// (or cannot be shown to record) with the reason.
-pub fn records_all(
+pub(crate) fn records_all(
     t: &TrailEvidence,
     events: &[super::super::reference_events::ReferenceEvent],
 ) -> Recorded {

@@ -18,14 +18,14 @@ use crate::snapshot::{MetricAlarm, MetricFilter, MetricTransformation};
 
 /// A decision with its reason.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Judged {
+pub(crate) enum Judged {
     Yes(String),
     No(String),
     Undecided(String),
 }
 
 /// Whether `f`'s pattern matches every reference record.
-pub fn filter_catches(f: &MetricFilter, events: &[ReferenceEvent]) -> Judged {
+pub(crate) fn filter_catches(f: &MetricFilter, events: &[ReferenceEvent]) -> Judged {
     let pattern = match Pattern::parse(&f.filter_pattern) {
         Ok(p) => p,
         Err(e) => {
@@ -65,12 +65,12 @@ pub fn filter_catches(f: &MetricFilter, events: &[ReferenceEvent]) -> Judged {
 
 /// What one matching event publishes through a metric transformation: its value and the
 /// metric's dimensions.
-pub struct Datapoint {
+pub(crate) struct Datapoint {
     pub value: f64,
     pub dimensions: BTreeMap<String, String>,
 }
 
-pub fn published(m: &MetricTransformation, e: &ReferenceEvent) -> Result<Datapoint, Judged> {
+pub(crate) fn published(m: &MetricTransformation, e: &ReferenceEvent) -> Result<Datapoint, Judged> {
     let metric = format!("{}/{}", m.metric_namespace, m.metric_name);
     let scalar = |v: &Value| match v {
         Value::String(s) => Some(s.clone()),
@@ -155,7 +155,7 @@ fn dimensions(list: Option<&Value>) -> BTreeMap<String, String> {
 }
 
 /// The one metric an alarm watches, and how it aggregates it.
-pub struct Watch<'a> {
+pub(crate) struct Watch<'a> {
     pub namespace: &'a str,
     pub name: &'a str,
     pub dimensions: BTreeMap<String, String>,
@@ -165,7 +165,7 @@ pub struct Watch<'a> {
 }
 
 /// What an alarm watches.
-pub enum Watched<'a> {
+pub(crate) enum Watched<'a> {
     /// One metric: from the alarm's top-level `Namespace`/`MetricName`/`Dimensions`/
     /// `Statistic`/`Period`, or from a `Metrics` array of one query that returns its data, as
     /// Terraform's `metric_query` and the CDK write alarms: the same alarm either way.
@@ -178,7 +178,7 @@ pub enum Watched<'a> {
 }
 
 /// What alarm `a` watches (see [`Watched`]).
-pub fn watched(a: &MetricAlarm) -> Watched<'_> {
+pub(crate) fn watched(a: &MetricAlarm) -> Watched<'_> {
     let queries = a
         .extra
         .get("Metrics")
@@ -240,7 +240,7 @@ pub fn watched(a: &MetricAlarm) -> Watched<'_> {
 
 /// Whether alarm `a` watches `namespace/name` (a metric-math alarm over it counts: it is then
 /// judged undecided, never "no alarm watches it").
-pub fn watches(a: &MetricAlarm, namespace: &str, name: &str) -> bool {
+pub(crate) fn watches(a: &MetricAlarm, namespace: &str, name: &str) -> bool {
     match watched(a) {
         Watched::Metric(w) => w.namespace == namespace && w.name == name,
         // One that names no metric readably might watch this one: undecided, never "none".
@@ -256,7 +256,7 @@ pub fn watches(a: &MetricAlarm, namespace: &str, name: &str) -> bool {
 }
 
 /// Whether alarm `a`, watching the metric, is raised by one event's datapoint `p`.
-pub fn raises(a: &MetricAlarm, p: &Datapoint, label: &str) -> Judged {
+pub(crate) fn raises(a: &MetricAlarm, p: &Datapoint, label: &str) -> Judged {
     let name = &a.alarm_name;
     let w = match watched(a) {
         Watched::Metric(w) => w,

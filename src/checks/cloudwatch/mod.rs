@@ -360,7 +360,7 @@ pub(crate) mod fixtures {
     /// A multi-region trail delivering to log group `trail`, with one filter publishing 1 per
     /// match and (optionally) an alarm on its metric that one event raises (Sum ≥ 1 over 5
     /// minutes) with an action.
-    pub fn monitored(pattern: &str, alarm: bool) -> Snapshot {
+    pub(crate) fn monitored(pattern: &str, alarm: bool) -> Snapshot {
         let mut s = snapshot();
         s.cloudtrail.trails = vec![trail("main", true)];
         with_log_groups(&mut s, vec![log_group("trail", Some(365), None)]);

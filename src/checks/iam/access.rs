@@ -6,7 +6,7 @@ use crate::access::Model;
 use crate::checks::{Context, Finding};
 
 /// The engine's model, or the `error` finding that says the authorization details are missing.
-pub fn model<'a>(ctx: &Context<'a>) -> Result<&'a Model, Box<Finding>> {
+pub(crate) fn model<'a>(ctx: &Context<'a>) -> Result<&'a Model, Box<Finding>> {
     ctx.access.model().ok_or_else(|| {
         Box::new(ctx.missing(
             ctx.account_resource("iam"),
@@ -17,7 +17,7 @@ pub fn model<'a>(ctx: &Context<'a>) -> Result<&'a Model, Box<Finding>> {
 }
 
 /// "user/alice inline policy x statement \"Admin\"; arn:...:policy/y statement #0".
-pub fn cite(model: &Model, refs: &[StatementRef]) -> String {
+pub(crate) fn cite(model: &Model, refs: &[StatementRef]) -> String {
     let mut seen = Vec::new();
     for r in refs {
         let d = model.account.describe(r);
@@ -36,7 +36,7 @@ pub fn pointer(model: &Model, p: PrincipalId, refs: &[StatementRef]) -> String {
 }
 
 /// A verdict that would pass on a principal whose evidence is incomplete becomes `error`.
-pub fn pass_or_incomplete(
+pub(crate) fn pass_or_incomplete(
     ctx: &Context<'_>,
     model: &Model,
     p: PrincipalId,
@@ -55,7 +55,7 @@ pub fn pass_or_incomplete(
 
 /// Whether every condition a conditional grant rests on uses one of `keys` (scoping
 /// conditions that make a broad grant acceptable, e.g. `iam:PassedToService`).
-pub fn only_scoped_by(d: &Decision, keys: &[&str], model: &Model) -> bool {
+pub(crate) fn only_scoped_by(d: &Decision, keys: &[&str], model: &Model) -> bool {
     if d.outcome != Outcome::Conditional || !d.denies.is_empty() {
         return false;
     }
@@ -74,7 +74,7 @@ pub fn only_scoped_by(d: &Decision, keys: &[&str], model: &Model) -> bool {
 }
 
 /// Principals the checks judge: every user and role but AWS's service-linked roles.
-pub fn in_scope(model: &Model) -> impl Iterator<Item = PrincipalId> + '_ {
+pub(crate) fn in_scope(model: &Model) -> impl Iterator<Item = PrincipalId> + '_ {
     model
         .account
         .principals
@@ -86,7 +86,11 @@ pub fn in_scope(model: &Model) -> impl Iterator<Item = PrincipalId> + '_ {
 /// `break_glass_names` and `break_glass_tag` parameters that `iam.admin_access` and
 /// `iam.break_glass_role` both declare (a test keeps the two declarations identical), so both
 /// name the same principals.
-pub fn is_break_glass(names: &[String], tag: &str, pr: &safeguard_policy::PrincipalInput) -> bool {
+pub(crate) fn is_break_glass(
+    names: &[String],
+    tag: &str,
+    pr: &safeguard_policy::PrincipalInput,
+) -> bool {
     names
         .iter()
         .any(|n| safeguard_policy::glob::matches(n, &pr.name, true))

@@ -7,7 +7,7 @@ use crate::access::Model;
 use crate::checks::{Context, Finding, FindingStatus};
 
 /// One role and what its trust policy allows.
-pub struct RoleTrust<'m> {
+pub(crate) struct RoleTrust<'m> {
     pub p: PrincipalId,
     pub arn: &'m str,
     pub name: &'m str,
@@ -30,7 +30,7 @@ impl RoleTrust<'_> {
 /// One finding per role but service-linked ones, from `judge` given the role's trust grants.
 /// A role whose trust policy is missing or unreadable gets an `error` finding instead, and
 /// missing authorization details one `error` finding for the account.
-pub fn each_role(
+pub(crate) fn each_role(
     ctx: &Context<'_>,
     judge: impl Fn(&Model, &RoleTrust<'_>) -> Finding,
 ) -> Vec<Finding> {
@@ -38,7 +38,7 @@ pub fn each_role(
 }
 
 /// Like [`each_role`], for checks that judge only some roles (`judge` returns `None` for the rest).
-pub fn roles_where(
+pub(crate) fn roles_where(
     ctx: &Context<'_>,
     judge: impl Fn(&Model, &RoleTrust<'_>) -> Option<Finding>,
 ) -> Vec<Finding> {
@@ -82,7 +82,7 @@ pub fn roles_where(
 
 /// Whether people (not services or workloads) assume the role: it trusts AWS principals (an
 /// account, a user, a role, anyone) or a SAML provider (workforce federation, IAM Identity Center).
-pub fn assumed_by_people(role: &RoleTrust<'_>) -> bool {
+pub(crate) fn assumed_by_people(role: &RoleTrust<'_>) -> bool {
     role.grants.iter().any(|g| match &g.trustee {
         Trustee::Anyone | Trustee::Account(_) | Trustee::Principal { .. } => true,
         Trustee::Federated(f) => {
