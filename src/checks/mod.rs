@@ -2,7 +2,7 @@
 //!
 //! One check per file, grouped by AWS service: the code for `iam.root_mfa_enabled` is
 //! `src/checks/iam/root_mfa_enabled.rs` (a test holds id and path together). A check is one
-//! [`check!`] declaration (id, description, typed parameters with defaults and ranges) and one
+//! `check!` declaration (id, description, typed parameters with defaults and ranges) and one
 //! `fn evaluate(ctx, settings) -> Outcome`; naming its file in its service's `register!` list
 //! declares the module and registers the check in one place.
 
@@ -145,7 +145,7 @@ use crate::snapshot::Snapshot;
 pub use crate::verdict::{AppliedWaiver, Finding, FindingStatus, Severity, Validity};
 pub use params::{ParamDefault, ParamSpec, ParamValue, Params, parse_param_override};
 
-/// What a check declares about itself (written by [`check!`], not by hand).
+/// What a check declares about itself (written by `check!`, not by hand).
 #[derive(Debug)]
 pub struct CheckInfo {
     pub id: &'static str,

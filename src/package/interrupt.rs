@@ -1,6 +1,6 @@
 //! Removing the package being written when the run is interrupted.
 //!
-//! Files are written only inside [`interrupt::writing`], which the signal handler excludes: it
+//! Files are written only inside [`writing`], which the signal handler excludes: it
 //! waits for the file being written to be finished, removes every folder still being written,
 //! and exits while still holding the lock, so no thread writes another byte after the removal
 //! (a writer that recreated the folder, or wrote into it as it was removed, left a `.partial-*`

@@ -142,7 +142,7 @@ impl<'a> FindingIds<'a> {
 }
 
 /// Checks results.json of a package safeguard did not just write: [`head`], every finding id
-/// ([`FindingIds`]) and every time a finding or the changes carry. The first problem is
+/// (`FindingIds`) and every time a finding or the changes carry. The first problem is
 /// returned.
 pub fn results(r: &Results) -> Result<(), Untrusted> {
     head(

@@ -12,7 +12,7 @@ use crate::render::Format;
 use crate::snapshot::sha256_hex;
 
 /// A package safeguard writes: an account's evidence package, an organization roll-up or an
-/// account's trend report. Each says what it writes; [`write`] does the rest the same way for
+/// account's trend report. Each says what it writes; [`write()`] does the rest the same way for
 /// all three (the format dispatch, the PDF feature, timing, the manifest, the atomic write).
 pub trait Artifact {
     const KIND: Kind;

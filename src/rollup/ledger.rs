@@ -52,7 +52,7 @@ pub struct LedgerSkip {
 
 /// A ledger, or `None` for a JSON file in a `runs/` folder that is not one. A ledger is read
 /// bounded and believed only once every field is what `run --org` writes (see
-/// [`Ledger::validate`]): a forged one is bad input, named, never a row of the roll-up.
+/// `Ledger::validate`): a forged one is bad input, named, never a row of the roll-up.
 pub fn read(path: &Path) -> Result<Option<Ledger>> {
     use std::io::Read;
     let meta = std::fs::symlink_metadata(path).map_err(|e| Error::io(path, e))?;
@@ -224,7 +224,7 @@ impl Ledger {
         Ok(())
     }
 
-    /// When the run started: the time its id begins with (checked by [`Ledger::validate`]).
+    /// When the run started: the time its id begins with (checked by `Ledger::validate`).
     pub fn started(&self) -> Option<chrono::DateTime<chrono::Utc>> {
         parse_run_id(&self.run).map(|(t, _)| t)
     }

@@ -10,8 +10,8 @@
 //! report's generation time (`SOURCE_DATE_EPOCH` when set). The same results and time give the
 //! same bytes.
 //!
-//! The engine ([`writer`]) and the colours and labels ([`style`]) are shared with the trend
-//! report (`history`) and the organization roll-up (`aggregate`); [`report`] lays out the
+//! The engine (`writer`) and the colours and labels (`style`) are shared with the trend
+//! report (`history`) and the organization roll-up (`aggregate`); `report` lays out the
 //! account's report, one function per section.
 
 mod report;
