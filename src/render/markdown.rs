@@ -212,6 +212,22 @@ fn param(v: Value) -> String {
     }
 }
 
+/// A Markdown table: the header, its rule, and one line per row. Cells are written as given:
+/// the caller escapes every value that came from evidence.
+pub fn table(md: &mut String, header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) {
+    use std::fmt::Write as _;
+    let _ = writeln!(md, "| {} |", header.join(" | "));
+    let _ = writeln!(md, "|{}", "---|".repeat(header.len()));
+    for row in rows {
+        let _ = writeln!(md, "| {} |", row.join(" | "));
+    }
+}
+
+/// The labels of `statuses`, as table headers.
+pub fn status_headers(statuses: &[crate::results::ControlStatus]) -> Vec<&'static str> {
+    statuses.iter().map(|s| s.label()).collect()
+}
+
 /// Counts by control status as Markdown table cells (`3 | 0 | 1`), in the order of
 /// `statuses`: the history's runs and the roll-up's accounts and controls share the columns.
 pub(crate) fn status_cells(

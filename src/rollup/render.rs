@@ -71,7 +71,7 @@ fn cell(s: &str) -> String {
     crate::render::markdown::escape_cell(s)
 }
 
-use crate::render::markdown::{code_span, status_cells};
+use crate::render::markdown::{code_span, status_cells, status_headers, table};
 
 /// The statuses an account's row counts (its controls' worst status is its own column).
 const ACCOUNT_COLUMNS: [ControlStatus; 5] = [
@@ -112,110 +112,109 @@ pub fn markdown(r: &Rollup) -> String {
 /// Every account, worst first, with its status counts.
 fn accounts_md(md: &mut String, r: &Rollup) {
     let _ = writeln!(md, "## Accounts, worst first\n");
-    let _ = writeln!(
+    let mut header = vec!["Account", "Name", "OU path", "Worst"];
+    header.extend(status_headers(&ACCOUNT_COLUMNS));
+    header.push("Gaps");
+    table(
         md,
-        "| Account | Name | OU path | Worst | Fail | Insufficient evidence | Risk accepted | Manual | Pass | Gaps |\n|---|---|---|---|---|---|---|---|---|---|"
+        &header,
+        r.accounts.iter().map(|a| {
+            vec![
+                cell(&a.account),
+                cell(a.name.as_deref().unwrap_or("")),
+                cell(a.ou_path.as_deref().unwrap_or("")),
+                a.worst.as_str().to_string(),
+                status_cells(&a.summary, &ACCOUNT_COLUMNS),
+                a.gaps.to_string(),
+            ]
+        }),
     );
-    for a in &r.accounts {
-        let _ = writeln!(
-            md,
-            "| {} | {} | {} | {} | {} | {} |",
-            cell(&a.account),
-            cell(a.name.as_deref().unwrap_or("")),
-            cell(a.ou_path.as_deref().unwrap_or("")),
-            a.worst.as_str(),
-            status_cells(&a.summary, &ACCOUNT_COLUMNS),
-            a.gaps
-        );
-    }
 }
 
 /// Accounts whose collection failed, and packages left out, with why.
 fn left_out_md(md: &mut String, r: &Rollup) {
-    if !r.failed.is_empty() || !r.excluded.is_empty() {
-        let _ = writeln!(
-            md,
-            "\n## Accounts without a package, and packages left out\n"
-        );
-        let _ = writeln!(md, "| Account or package | Why |\n|---|---|");
-        for f in &r.failed {
-            let _ = writeln!(
-                md,
-                "| {}{} | {} |",
-                cell(&f.account),
-                f.name
-                    .as_deref()
-                    .map(|n| format!(" ({})", cell(n)))
-                    .unwrap_or_default(),
-                cell(&f.reason)
-            );
-        }
-        for x in &r.excluded {
-            let _ = writeln!(md, "| {} | {} |", code_span(&x.package), cell(&x.reason));
-        }
+    if r.failed.is_empty() && r.excluded.is_empty() {
+        return;
     }
+    let _ = writeln!(
+        md,
+        "\n## Accounts without a package, and packages left out\n"
+    );
+    let failed = r.failed.iter().map(|f| {
+        let name = f.name.as_deref().map(|n| format!(" ({})", cell(n)));
+        vec![
+            format!("{}{}", cell(&f.account), name.unwrap_or_default()),
+            cell(&f.reason),
+        ]
+    });
+    let excluded = r
+        .excluded
+        .iter()
+        .map(|x| vec![code_span(&x.package), cell(&x.reason)]);
+    table(md, &["Account or package", "Why"], failed.chain(excluded));
 }
 
 /// Accounts with evidence gaps, with examples.
 fn gaps_md(md: &mut String, r: &Rollup) {
     let gapped: Vec<_> = r.accounts.iter().filter(|a| a.gaps > 0).collect();
-    if !gapped.is_empty() {
-        let _ = writeln!(md, "\n## Accounts with evidence gaps\n");
-        let _ = writeln!(md, "| Account | Gaps | For example |\n|---|---|---|");
-        for a in gapped {
-            let _ = writeln!(
-                md,
-                "| {} | {} | {} |",
-                cell(&a.account),
-                a.gaps,
-                cell(&a.gap_examples.join("; "))
-            );
-        }
+    if gapped.is_empty() {
+        return;
     }
+    let _ = writeln!(md, "\n## Accounts with evidence gaps\n");
+    table(
+        md,
+        &["Account", "Gaps", "For example"],
+        gapped.into_iter().map(|a| {
+            vec![
+                cell(&a.account),
+                a.gaps.to_string(),
+                cell(&a.gap_examples.join("; ")),
+            ]
+        }),
+    );
 }
 
 /// Each control's statuses across the accounts.
 fn controls_md(md: &mut String, r: &Rollup) {
     let _ = writeln!(md, "\n## Controls across accounts\n");
-    let _ = writeln!(
+    let mut header = vec!["Control", "Title"];
+    header.extend(status_headers(&ControlStatus::ALL));
+    table(
         md,
-        "| Control | Title | Fail | Insufficient evidence | Risk accepted | Manual | Inherited | Pass | Not applicable |\n|---|---|---|---|---|---|---|---|---|"
+        &header,
+        r.controls.iter().map(|c| {
+            vec![
+                format!("§{}", cell(&c.id)),
+                cell(&c.title),
+                status_cells(&c.counts, &ControlStatus::ALL),
+            ]
+        }),
     );
-    for c in &r.controls {
-        let _ = writeln!(
-            md,
-            "| §{} | {} | {} |",
-            cell(&c.id),
-            cell(&c.title),
-            status_cells(&c.counts, &ControlStatus::ALL),
-        );
-    }
 }
 
 /// The checks failing in most accounts.
 fn failing_checks_md(md: &mut String, r: &Rollup) {
-    if !r.failing_checks.is_empty() {
-        let _ = writeln!(md, "\n## Most common failing checks\n");
+    if r.failing_checks.is_empty() {
+        return;
+    }
+    let _ = writeln!(md, "\n## Most common failing checks\n");
+    table(
+        md,
+        &["Check", "Accounts failing", "Failing findings"],
+        r.failing_checks.iter().take(TOP_CHECKS).map(|k| {
+            vec![
+                code_span(&k.check),
+                k.accounts.to_string(),
+                k.findings.to_string(),
+            ]
+        }),
+    );
+    if r.failing_checks.len() > TOP_CHECKS {
         let _ = writeln!(
             md,
-            "| Check | Accounts failing | Failing findings |\n|---|---|---|"
+            "\n{} more in rollup.json.",
+            r.failing_checks.len() - TOP_CHECKS
         );
-        for k in r.failing_checks.iter().take(TOP_CHECKS) {
-            let _ = writeln!(
-                md,
-                "| {} | {} | {} |",
-                code_span(&k.check),
-                k.accounts,
-                k.findings
-            );
-        }
-        if r.failing_checks.len() > TOP_CHECKS {
-            let _ = writeln!(
-                md,
-                "\n{} more in rollup.json.",
-                r.failing_checks.len() - TOP_CHECKS
-            );
-        }
     }
 }
 
@@ -250,20 +249,23 @@ fn packages_md(md: &mut String, r: &Rollup) {
         md,
         "Each package's `manifest.json` hashes every file in it; its SHA-256 here ties this roll-up to exactly those packages (`safeguard verify` re-checks each).\n"
     );
-    let _ = writeln!(
+    table(
         md,
-        "| Account | Collected at | Package | manifest.json SHA-256 |\n|---|---|---|---|"
+        &[
+            "Account",
+            "Collected at",
+            "Package",
+            "manifest.json SHA-256",
+        ],
+        r.accounts.iter().map(|a| {
+            vec![
+                cell(&a.account),
+                cell(&a.collected_at),
+                code_span(&a.package),
+                code_span(&a.manifest_sha256),
+            ]
+        }),
     );
-    for a in &r.accounts {
-        let _ = writeln!(
-            md,
-            "| {} | {} | {} | {} |",
-            cell(&a.account),
-            cell(&a.collected_at),
-            code_span(&a.package),
-            code_span(&a.manifest_sha256)
-        );
-    }
     if !r.superseded.is_empty() {
         let _ = writeln!(
             md,
