@@ -287,6 +287,11 @@ impl Diagnostics {
         self.found.push(Diagnostic::new(location, code, message));
     }
 
+    /// How many problems were found so far.
+    pub fn len(&self) -> usize {
+        self.found.len()
+    }
+
     /// The value of a step that may have found a problem; the problem is recorded.
     pub fn take<T>(&mut self, r: std::result::Result<T, Diagnostic>) -> Option<T> {
         r.map_err(|d| self.found.push(d)).ok()

@@ -1,4 +1,5 @@
-//! `safeguard controls`: the catalog, one control, the checks, or the coverage table.
+//! `safeguard controls`: the catalog, one control, the checks, the coverage table, or the PHI
+//! scope.
 
 use std::path::PathBuf;
 
@@ -20,5 +21,16 @@ pub(super) fn controls(
         crate::catalog::describe::describe(&catalog, id.as_deref())?
     };
     print!("{}", crate::text::terminal(&text));
+    Ok(0)
+}
+
+/// `controls --scope [--config FILE]`: the PHI scope as a run with that configuration
+/// resolves it.
+pub(super) fn scope(config: Option<PathBuf>) -> Result<i32> {
+    let scope = match config {
+        Some(path) => crate::inputs::config::load(&path)?.scope,
+        None => crate::phi_scope::PhiScope::everything(),
+    };
+    print!("{}", crate::text::terminal(&scope.describe()));
     Ok(0)
 }

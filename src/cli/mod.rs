@@ -232,6 +232,13 @@ enum Command {
         /// List every check: its id, severity and what it checks.
         #[arg(long, conflicts_with_all = ["id", "coverage"])]
         checks: bool,
+        /// Print the PHI scope (`scope:` in --config) as a run resolves it: which resources
+        /// count as holding PHI, and its SHA-256.
+        #[arg(long, conflicts_with_all = ["id", "coverage", "checks"])]
+        scope: bool,
+        /// The configuration file whose scope --scope prints.
+        #[arg(long, value_name = "FILE", requires = "scope")]
+        config: Option<PathBuf>,
     },
 }
 
@@ -339,10 +346,16 @@ fn run(cli: Cli) -> Result<i32> {
         Command::Keygen { prefix } => sign::keygen(prefix),
         Command::Sign { dir, key, kms_key } => sign::sign(dir, key, kms_key),
         Command::Controls {
+            scope: true,
+            config,
+            ..
+        } => controls::scope(config),
+        Command::Controls {
             id,
             catalog,
             coverage,
             checks,
+            ..
         } => controls::controls(id, catalog, coverage, checks),
     }
 }

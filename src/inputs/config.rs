@@ -11,6 +11,9 @@
 //! ```yaml
 //! governance: {attestation_max_days: 365, waiver_max_days: 180}
 //! sign: {key: keys/ops.pem}            # or kms_key: ARN; a flag or variable wins
+//! scope:                               # which resources hold PHI (crate::phi_scope)
+//!   tags: {phi: [true, yes]}
+//!   exclude_arns: ["arn:aws:s3:::clinic-dev-*"]
 //! ```
 //!
 //! Every parameter and its default is listed by `safeguard controls CHECK_ID`. `--set` given on
@@ -33,6 +36,7 @@ const SHAPE: Shape = Shape::Record(&[
     optional("report", &REPORT),
     optional("governance", &GOVERNANCE),
     optional("sign", &SIGN),
+    optional("scope", &SCOPE),
 ]);
 const REPORT: Shape = Shape::Record(&[
     optional("prepared_by", &Shape::Scalar),
@@ -41,6 +45,13 @@ const REPORT: Shape = Shape::Record(&[
 const GOVERNANCE: Shape = Shape::Record(&[
     optional("attestation_max_days", &Shape::Scalar),
     optional("waiver_max_days", &Shape::Scalar),
+]);
+const SCOPE: Shape = Shape::Record(&[
+    optional("tags", &Shape::Map(&Shape::List(&Shape::Scalar))),
+    optional("arns", &Shape::List(&Shape::Scalar)),
+    optional("exclude_arns", &Shape::List(&Shape::Scalar)),
+    optional("accounts", &Shape::List(&Shape::Scalar)),
+    optional("ous", &Shape::List(&Shape::Scalar)),
 ]);
 const SIGN: Shape = Shape::Record(&[
     optional("key", &Shape::Scalar),
@@ -61,6 +72,25 @@ struct File {
     /// How a scheduled run signs its packages, without a flag.
     #[serde(default)]
     sign: Option<Sign>,
+    /// Which resources hold PHI.
+    #[serde(default)]
+    scope: Option<Scope>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Scope {
+    /// Tag key → its accepted values (a list; read as text, so `yes` stays `yes`).
+    #[serde(default)]
+    tags: BTreeMap<String, Spanned<Vec<String>>>,
+    #[serde(default)]
+    arns: Vec<Spanned<String>>,
+    #[serde(default)]
+    exclude_arns: Vec<Spanned<String>>,
+    #[serde(default)]
+    accounts: Vec<Spanned<String>>,
+    #[serde(default)]
+    ous: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -157,6 +187,8 @@ pub struct ConfigFile {
     pub limits: Limits,
     /// `sign: {key}` or `sign: {kms_key}`.
     pub sign: Option<SignWith>,
+    /// `scope:`: which resources hold PHI (every data store without it).
+    pub scope: crate::phi_scope::PhiScope,
     pub source: Vec<u8>,
 }
 
@@ -252,13 +284,99 @@ pub fn load(path: &Path) -> Result<ConfigFile> {
             None
         }
     };
+    let scope = match &file.scope {
+        None => crate::phi_scope::PhiScope::everything(),
+        Some(block) => crate::phi_scope::PhiScope::defined(scope_of(block, &mut diags)),
+    };
     diags.finish(ConfigFile {
         params,
         preparer,
         limits,
         sign,
+        scope,
         source: source.into_bytes(),
     })
+}
+
+/// The `scope:` block, each value checked where it stands: a tag needs a value, an ARN
+/// pattern starts `arn:`, an account is 12 digits, an OU is `ou-…` (or a root `r-…`), and the
+/// block must name something that could hold PHI.
+fn scope_of(block: &Scope, diags: &mut Diagnostics) -> crate::phi_scope::Definition {
+    let before = diags.len();
+    let mut d = crate::phi_scope::Definition::default();
+    for (key, values) in &block.tags {
+        let list: Vec<String> = values.value.iter().map(|v| v.trim().to_string()).collect();
+        if key.trim().is_empty() || list.is_empty() || list.iter().any(String::is_empty) {
+            diags.push(
+                yaml_at(values),
+                Code::Empty,
+                format!(
+                    "scope.tags.{key} needs a tag key and one or more values, none of them empty"
+                ),
+            );
+            continue;
+        }
+        d.tags.insert(key.clone(), list);
+    }
+    let mut list = |items: &[Spanned<String>],
+                    what: &str,
+                    valid: fn(&str) -> bool,
+                    expected: &str,
+                    into: &mut Vec<String>| {
+        for item in items {
+            let t = item.value.trim().to_string();
+            if valid(&t) {
+                into.push(t);
+            } else {
+                diags.push(
+                    yaml_at(item),
+                    Code::Choice,
+                    format!("scope.{what}: {t:?} is not {expected}"),
+                );
+            }
+        }
+    };
+    let arn = |t: &str| t.starts_with("arn:") && t.split(':').count() >= 6;
+    list(
+        &block.arns,
+        "arns",
+        arn,
+        "an ARN pattern (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE, * and ? allowed)",
+        &mut d.arns,
+    );
+    list(
+        &block.exclude_arns,
+        "exclude_arns",
+        arn,
+        "an ARN pattern (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE, * and ? allowed)",
+        &mut d.exclude_arns,
+    );
+    list(
+        &block.accounts,
+        "accounts",
+        crate::snapshot::valid_account_id,
+        "an AWS account id (12 digits)",
+        &mut d.accounts,
+    );
+    let ou = |t: &str| {
+        crate::snapshot::organization::valid_ou_id(t)
+            || crate::snapshot::organization::valid_root_id(t)
+    };
+    list(
+        &block.ous,
+        "ous",
+        ou,
+        "an organizational unit id (ou-…) or a root id (r-…)",
+        &mut d.ous,
+    );
+    if d.is_empty() && diags.len() == before {
+        diags.push(
+            crate::error::Location::default(),
+            Code::Empty,
+            "scope: names nothing that could hold PHI (tags, arns, accounts or ous); without a scope: block every data store is judged",
+        );
+    }
+    d
 }
 
 #[cfg(test)]
@@ -281,6 +399,7 @@ mod tests {
         assert_eq!(field_names(&REPORT), fields_of::<Report>());
         assert_eq!(field_names(&GOVERNANCE), fields_of::<Governance>());
         assert_eq!(field_names(&SIGN), fields_of::<Sign>());
+        assert_eq!(field_names(&SCOPE), fields_of::<Scope>());
     }
 
     #[test]
@@ -312,6 +431,55 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("got \"maybe\"") && !e.contains("Str("), "{e}");
+    }
+
+    #[test]
+    fn a_scope_block_keeps_tag_values_as_written() {
+        let c = load_text(
+            "scope:\n  tags:\n    phi: [true, yes, \" Restricted \"]\n    data-classification: [phi]\n  arns: [\"arn:aws:s3:::clinic-*\"]\n  exclude_arns: [\"arn:aws:s3:::clinic-dev-*\"]\n  accounts: [111122223333]\n  ous: [ou-ab12-cd34ef56, r-ab12]\n",
+        )
+        .unwrap();
+        let d = c.scope.definition().expect("a scope is defined");
+        assert_eq!(d.tags["phi"], ["true", "yes", "Restricted"]);
+        assert_eq!(d.tags["data-classification"], ["phi"]);
+        assert_eq!(d.accounts, ["111122223333"]);
+        assert_eq!(d.ous, ["ou-ab12-cd34ef56", "r-ab12"]);
+        assert!(c.scope.sha256().is_some());
+        // No block: every data store is in scope.
+        assert!(
+            load_text("governance: {}\n")
+                .unwrap()
+                .scope
+                .definition()
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn every_problem_of_a_scope_block_is_reported_where_it_stands() {
+        let e = load_text(
+            "scope:\n  tags:\n    phi: []\n  arns: [clinic-records]\n  accounts: [\"1234\"]\n  ous: [engineering]\n",
+        )
+        .unwrap_err()
+        .to_string();
+        for want in [
+            "scope.tags.phi needs",
+            "scope.arns: \"clinic-records\" is not an ARN pattern",
+            "scope.accounts: \"1234\" is not an AWS account id",
+            "scope.ous: \"engineering\" is not an organizational unit id",
+        ] {
+            assert!(e.contains(want), "{want} in {e}");
+        }
+        // A block that could hold nothing is refused: it would leave every store out.
+        let e = load_text("scope:\n  exclude_arns: [\"arn:aws:s3:::dev-*\"]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("names nothing that could hold PHI"), "{e}");
+        // An unknown field is named, with the one meant.
+        let e = load_text("scope:\n  tag: {phi: yes}\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("tag") && e.contains("tags"), "{e}");
     }
 
     #[test]
