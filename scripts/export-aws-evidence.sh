@@ -182,6 +182,24 @@ export_region() {
   save "config/$r/delivery-channels.json" configservice describe-delivery-channels --region "$r"
   save "config/$r/delivery-channel-status.json" configservice describe-delivery-channel-status --region "$r"
 }
+# S3: every bucket, then per bucket its location, tags, default encryption, versioning and
+# policy (S3's "none configured" errors are kept as .error files: the import reads them as
+# answers). Only names S3 allows become folders.
+save s3/buckets.json s3api list-buckets
+if [ -s "$out/s3/buckets.json" ]; then
+  for name in $(sed -n 's/.*"Name": *"\([a-z0-9][a-z0-9.-]*[a-z0-9]\)".*/\1/p' "$out/s3/buckets.json"); do
+    save "s3/$name/location.json" s3api get-bucket-location --bucket "$name"
+    save "s3/$name/tagging.json" s3api get-bucket-tagging --bucket "$name"
+    save "s3/$name/encryption.json" s3api get-bucket-encryption --bucket "$name"
+    save "s3/$name/versioning.json" s3api get-bucket-versioning --bucket "$name"
+    # A bucket never versioned answers with no fields, which the CLI prints as nothing.
+    if [ -f "$out/s3/$name/versioning.json" ] && [ ! -s "$out/s3/$name/versioning.json" ]; then
+      echo '{}' >"$out/s3/$name/versioning.json"
+    fi
+    save "s3/$name/policy.json" s3api get-bucket-policy --bucket "$name"
+  done
+fi
+
 # Four regions at a time (batches, so that bash 3.2 on macOS runs it too): an account's 17 or
 # more enabled regions take a quarter of the time.
 n=0

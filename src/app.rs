@@ -155,12 +155,14 @@ pub fn load_inputs(out: &PackageOptions) -> Result<Inputs> {
     let mut preparer = crate::results::Preparer::default();
     let mut limits = inputs::config::Limits::default();
     let mut sign = None;
+    let mut phi_scope = crate::phi_scope::PhiScope::everything();
     if let Some(path) = &out.config {
         let config = inputs::config::load(path)?;
         params = config.params;
         preparer = config.preparer;
         limits = config.limits;
         sign = config.sign;
+        phi_scope = config.scope;
         extra.push(("inputs/config.yaml".into(), config.source));
     }
     let from_config = params.clone();
@@ -201,6 +203,7 @@ pub fn load_inputs(out: &PackageOptions) -> Result<Inputs> {
             prepared_by: out.prepared_by.clone().or(preparer.prepared_by),
             organization: out.organization.clone().or(preparer.organization),
         },
+        phi_scope,
     };
     let previous = match &out.previous {
         Some(p) => Some(std::sync::Arc::new(crate::drift::load(p)?)),

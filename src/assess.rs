@@ -29,6 +29,8 @@ pub struct AssessOptions {
     pub waivers: Vec<Waiver>,
     /// Who prepares the package (`--prepared-by`, `--organization`).
     pub preparer: Preparer,
+    /// Which resources hold PHI (`scope:` in `--config`; every data store without it).
+    pub phi_scope: crate::phi_scope::PhiScope,
     /// Where `--profile-phases` records the engine's and the checks' time.
     pub phases: Option<Arc<crate::phases::Phases>>,
     /// The bundled example (`demo`): every output is marked example data.
@@ -64,6 +66,7 @@ pub fn assess(snapshot: &Snapshot, catalog: &Catalog, opts: &AssessOptions) -> R
             as_of: snapshot.collected_at,
             access: &access,
             credential_report_max_age_hours: params["iam.credential_report"].int("max_age_hours"),
+            phi_scope: &opts.phi_scope,
         })
     });
     // Waivers are applied in catalog order, whichever thread ran the check.
@@ -138,7 +141,10 @@ pub fn assess(snapshot: &Snapshot, catalog: &Catalog, opts: &AssessOptions) -> R
         gaps: snapshot.gaps.clone(),
         waivers,
         period: Some(period_of(snapshot)),
-        scope: Some(scope_of(snapshot, catalog)),
+        scope: Some(Scope {
+            phi: Some(crate::results::PhiScopeRef::of(&opts.phi_scope)),
+            ..scope_of(snapshot, catalog)
+        }),
         preparer: opts.preparer.clone(),
         changes: None,
         provenance: Some(Provenance {
@@ -334,12 +340,14 @@ fn scope_of(snapshot: &Snapshot, catalog: &Catalog) -> Scope {
         "CloudTrail (trails, selectors, event history)",
         "CloudWatch Logs and alarms (the trails' log groups)",
         "AWS Config (recorders and delivery channels)",
+        "S3 (buckets: tags, default encryption, versioning, bucket policy)",
     ]
     .map(String::from)
     .to_vec();
     let mut exclusions: Vec<String> = [
         "workloads, applications and databases that hold ePHI, and their own users, logs and encryption",
-        "resource policies (S3 bucket, KMS key)",
+        "data stores other than S3 buckets (RDS, DynamoDB, EBS, EFS), backups, load balancers and threat detection",
+        "resource policies beyond an S3 bucket's TLS rule (KMS key policies, bucket access grants)",
     ]
     .map(String::from)
     .to_vec();
@@ -370,6 +378,7 @@ fn scope_of(snapshot: &Snapshot, catalog: &Catalog) -> Scope {
         regions_complete: snapshot.enabled_regions.is_some(),
         services,
         exclusions,
+        phi: None,
     }
 }
 

@@ -35,7 +35,7 @@ pub(crate) mod inputs;
 pub(crate) mod org;
 pub mod package;
 pub(crate) mod phases;
-pub(crate) mod phi_scope;
+pub mod phi_scope;
 pub(crate) mod regions;
 pub mod render;
 pub mod results;

@@ -15,17 +15,6 @@
 //!
 //! Without a `scope:` block every data store is in scope, and the report says so: a scope is
 //! a claim the auditor weighs, so its absence is stated rather than assumed narrow.
-//!
-//! The data-plane checks that judge stores with [`PhiScope::judge`] are not in this version
-//! yet: today the block is read, validated and printed (`safeguard controls --scope`), and it
-//! changes no verdict.
-#![cfg_attr(
-    not(test),
-    expect(
-        dead_code,
-        reason = "the data-plane checks (S3, RDS, DynamoDB, EFS, EBS, backups) will judge stores with it"
-    )
-)]
 
 use std::collections::BTreeMap;
 
@@ -158,6 +147,26 @@ impl PhiScope {
             "outside the PHI scope: no tag {} with an accepted value",
             keys.join(" or ")
         ))
+    }
+
+    /// The scope in one line (the report's cover): what puts a store in it, and what never.
+    pub fn summary(&self) -> String {
+        let Some(d) = &self.definition else {
+            return "no PHI scope defined: every data store is judged".into();
+        };
+        let mut parts: Vec<String> = d
+            .tags
+            .iter()
+            .map(|(k, v)| format!("tag {k} = {}", v.join(" or ")))
+            .collect();
+        parts.extend(d.arns.iter().map(|a| format!("ARN {a}")));
+        parts.extend(d.accounts.iter().map(|a| format!("account {a}")));
+        parts.extend(d.ous.iter().map(|o| format!("OU {o}")));
+        let mut line = format!("stores with {}", parts.join("; "));
+        if !d.exclude_arns.is_empty() {
+            line.push_str(&format!(", never {}", d.exclude_arns.join(", ")));
+        }
+        line
     }
 
     /// The scope as `safeguard controls --scope` prints it.

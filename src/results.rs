@@ -214,6 +214,76 @@ pub struct Scope {
     pub services: Vec<String>,
     /// What this assessment does not cover.
     pub exclusions: Vec<String>,
+    /// The PHI scope the data stores were judged in (absent in packages before it existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phi: Option<PhiScopeRef>,
+}
+
+/// The PHI scope of a run, as results.json records it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PhiScopeRef {
+    /// Whether `scope:` was given; without it every data store was judged.
+    pub defined: bool,
+    /// SHA-256 of the definition (canonical JSON).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+    /// The definition: tags and their values, ARN patterns in and out, accounts, OUs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub definition: Option<PhiScopeDefinition>,
+    /// One line for the cover.
+    pub summary: String,
+}
+
+/// A PHI scope's definition, every key a field name (tag keys are values here).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PhiScopeDefinition {
+    pub tags: Vec<PhiScopeTag>,
+    pub arns: Vec<String>,
+    pub exclude_arns: Vec<String>,
+    pub accounts: Vec<String>,
+    pub ous: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PhiScopeTag {
+    pub key: String,
+    pub values: Vec<String>,
+}
+
+impl PhiScopeRef {
+    pub fn of(scope: &crate::phi_scope::PhiScope) -> PhiScopeRef {
+        match scope.definition() {
+            None => PhiScopeRef {
+                defined: false,
+                sha256: None,
+                definition: None,
+                summary: "no PHI scope defined: every data store was judged".into(),
+            },
+            Some(d) => PhiScopeRef {
+                defined: true,
+                sha256: scope.sha256(),
+                definition: Some(PhiScopeDefinition {
+                    tags: d
+                        .tags
+                        .iter()
+                        .map(|(key, values)| PhiScopeTag {
+                            key: key.clone(),
+                            values: values.clone(),
+                        })
+                        .collect(),
+                    arns: d.arns.clone(),
+                    exclude_arns: d.exclude_arns.clone(),
+                    accounts: d.accounts.clone(),
+                    ous: d.ous.clone(),
+                }),
+                summary: format!(
+                    "{} (SHA-256 {})",
+                    scope.summary(),
+                    scope.sha256().unwrap_or_default()
+                ),
+            },
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -512,7 +512,7 @@ fn a_broken_template_is_bad_input_and_leaves_no_package() {
     );
     assert_eq!(
         fs::read_to_string(pkg.join("report.md")).unwrap(),
-        "Account 483920175634: 15 failing\n"
+        "Account 483920175634: 18 failing\n"
     );
 }
 
@@ -1348,14 +1348,24 @@ fn golden_demo_report_pins_the_verdict_rules() {
             .unwrap()
             .starts_with("Fail by its implementation specification(s) §164.308(a)(1)(ii)(D)")
     );
-    // Supporting checks fail at §164.312(e)(1) and never decide it.
-    let transmission = control("164.312(e)(1)");
-    assert_eq!(transmission["status"], "manual");
+    // Supporting checks fail at §164.312(e)(2)(i) and never decide it.
+    let integrity = control("164.312(e)(2)(i)");
+    assert_eq!(integrity["status"], "manual");
     assert!(
-        transmission["status_reason"]
+        integrity["status_reason"]
             .as_str()
             .unwrap()
             .contains("observations from supporting checks, which do not decide it")
+    );
+    // §164.312(e)(1) is decided by its primary check (the imaging bucket accepts plain HTTP),
+    // its supporting checks still only observations.
+    let transmission = control("164.312(e)(1)");
+    assert_eq!(transmission["status"], "fail");
+    let reason = transmission["status_reason"].as_str().unwrap();
+    assert!(
+        reason.starts_with("1 failing finding(s) in s3.secure_transport")
+            && reason.contains("observations from supporting checks"),
+        "{reason}"
     );
 }
 

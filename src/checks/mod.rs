@@ -136,6 +136,8 @@ pub mod docs;
 pub mod iam;
 mod params;
 pub mod reference_events;
+pub mod s3;
+pub mod scope;
 
 use std::collections::BTreeMap;
 
@@ -183,6 +185,9 @@ pub struct Context<'a> {
     /// `iam.credential_report.max_age_hours`: every check reading the credential report
     /// treats an older report as a gap.
     pub credential_report_max_age_hours: i64,
+    /// Which resources hold PHI: the data-plane checks judge those and report the others as
+    /// not applicable.
+    pub phi_scope: &'a crate::phi_scope::PhiScope,
 }
 
 impl Context<'_> {
@@ -242,6 +247,8 @@ pub fn registry() -> Vec<&'static dyn Check> {
     all.extend(cloudtrail::checks());
     all.extend(cloudwatch::checks());
     all.extend(config::checks());
+    all.extend(s3::checks());
+    all.extend(scope::checks());
     all.sort_by_key(|c| c.info().id);
     all
 }

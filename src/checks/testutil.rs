@@ -54,6 +54,7 @@ pub fn snapshot() -> Snapshot {
             },
         },
         cloudwatch: CloudWatch::default(),
+        s3: Default::default(),
         config: ConfigService {
             regions: BTreeMap::from([(
                 "us-east-1".to_string(),
@@ -88,6 +89,21 @@ pub(crate) fn run_with(
     s: &Snapshot,
     overrides: &[(&str, super::ParamValue)],
 ) -> Vec<Finding> {
+    run_scoped(
+        check,
+        s,
+        overrides,
+        &crate::phi_scope::PhiScope::everything(),
+    )
+}
+
+/// [`run_with`] within a PHI scope.
+pub(crate) fn run_scoped(
+    check: &dyn Check,
+    s: &Snapshot,
+    overrides: &[(&str, super::ParamValue)],
+    phi_scope: &crate::phi_scope::PhiScope,
+) -> Vec<Finding> {
     let ov: BTreeMap<String, super::ParamValue> = overrides
         .iter()
         .map(|(k, v)| (k.to_string(), v.clone()))
@@ -106,6 +122,7 @@ pub(crate) fn run_with(
         as_of: s.collected_at,
         access: &access,
         credential_report_max_age_hours,
+        phi_scope,
     })
 }
 

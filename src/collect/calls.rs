@@ -55,6 +55,18 @@ fn action_prefix(service: &str) -> String {
     }
 }
 
+/// The IAM action that authorizes an SDK operation: the operation's own name, except where
+/// the service names its permission otherwise (so the collector's policy can be tested equal
+/// to the calls it makes).
+fn iam_action(prefix: &str, operation: &str) -> String {
+    let action = match (prefix, operation) {
+        ("s3", "ListBuckets") => "ListAllMyBuckets",
+        ("s3", "GetBucketEncryption") => "GetEncryptionConfiguration",
+        _ => operation,
+    };
+    format!("{prefix}:{action}")
+}
+
 impl Intercept for CallCounter {
     fn name(&self) -> &'static str {
         "safeguard::CallCounter"
@@ -67,7 +79,7 @@ impl Intercept for CallCounter {
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         let key = match cfg.load::<Metadata>() {
-            Some(meta) => format!("{}:{}", action_prefix(meta.service()), meta.name()),
+            Some(meta) => iam_action(&action_prefix(meta.service()), meta.name()),
             None => "unknown".to_string(),
         };
         *self
@@ -631,6 +643,147 @@ pub(super) async fn region(
             &json!({"DeliveryChannelsStatus": out.delivery_channels_status().iter().map(delivery_channel_status).collect::<Vec<_>>()}),
         ),
         Err(e) => sink.failed(format!("config/{region}/delivery-channel-status.json"), failure("DescribeDeliveryChannelStatus", &e)),
+    }
+}
+
+/// S3: the bucket list, then per bucket (at most eight at a time) its location, tags, default
+/// encryption, versioning and policy, each filed as the AWS CLI writes it (`s3/<bucket>/…`),
+/// a failed call as its error text (S3's "none configured" errors included: the importer
+/// reads them as answers).
+pub(super) async fn s3(config: &SdkConfig, counter: &CallCounter, sink: &Sink) {
+    let client = |region: Option<&str>| {
+        let mut b = aws_sdk_s3::config::Builder::from(config)
+            .interceptor(counter.clone())
+            .retry_classifier(crate::collect::retry::NotImplemented);
+        if let Some(r) = region {
+            b = b.region(Region::new(r.to_string()));
+        }
+        aws_sdk_s3::Client::from_conf(b.build())
+    };
+    let listing = client(None);
+    let listed = match listing.list_buckets().send().await {
+        Ok(out) => out,
+        Err(e) => {
+            sink.failed("s3/buckets.json", failure("ListBuckets", &e));
+            return;
+        }
+    };
+    let buckets: Vec<(String, Option<String>)> = listed
+        .buckets()
+        .iter()
+        .filter_map(|b| Some((b.name()?.to_string(), b.bucket_region().map(str::to_string))))
+        .collect();
+    sink.json(
+        "s3/buckets.json",
+        &json!({"Buckets": listed.buckets().iter().map(|b| json!({
+            "Name": b.name(),
+            "CreationDate": b.creation_date().map(|d| d.to_string()),
+            "BucketRegion": b.bucket_region(),
+        })).collect::<Vec<_>>()}),
+    );
+    let limit = Arc::new(tokio::sync::Semaphore::new(8));
+    let mut tasks = tokio::task::JoinSet::new();
+    for (name, listed_region) in buckets {
+        // Only names S3 allows become paths (the importer checks again).
+        if !crate::snapshot::s3::valid_bucket_name(&name) {
+            continue;
+        }
+        let (listing, sink, limit, config, counter) = (
+            listing.clone(),
+            sink.clone(),
+            limit.clone(),
+            config.clone(),
+            counter.clone(),
+        );
+        tasks.spawn(async move {
+            let _permit = limit.acquire_owned().await.expect("semaphore open");
+            bucket(&listing, &config, &counter, &sink, &name, listed_region).await;
+        });
+    }
+    while tasks.join_next().await.is_some() {}
+}
+
+/// One bucket's evidence, asked of the bucket's own region.
+async fn bucket(
+    listing: &aws_sdk_s3::Client,
+    config: &SdkConfig,
+    counter: &CallCounter,
+    sink: &Sink,
+    name: &str,
+    listed_region: Option<String>,
+) {
+    let dir = format!("s3/{name}");
+    let region = match listing.get_bucket_location().bucket(name).send().await {
+        Ok(out) => {
+            let constraint = out.location_constraint().map(|c| c.as_str().to_string());
+            sink.json(
+                format!("{dir}/location.json"),
+                &json!({"LocationConstraint": constraint}),
+            );
+            constraint.filter(|c| !c.is_empty()).or(listed_region)
+        }
+        Err(e) => {
+            sink.failed(
+                format!("{dir}/location.json"),
+                failure("GetBucketLocation", &e),
+            );
+            listed_region
+        }
+    };
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(config)
+            .region(Region::new(region.unwrap_or_else(|| "us-east-1".into())))
+            .interceptor(counter.clone())
+            .retry_classifier(crate::collect::retry::NotImplemented)
+            .build(),
+    );
+    match s3.get_bucket_tagging().bucket(name).send().await {
+        Ok(out) => sink.json(
+            format!("{dir}/tagging.json"),
+            &json!({"TagSet": out.tag_set().iter().map(|t| json!({"Key": t.key(), "Value": t.value()})).collect::<Vec<_>>()}),
+        ),
+        Err(e) => sink.failed(format!("{dir}/tagging.json"), failure("GetBucketTagging", &e)),
+    }
+    match s3.get_bucket_encryption().bucket(name).send().await {
+        Ok(out) => {
+            let rules: Vec<Value> = out
+                .server_side_encryption_configuration()
+                .map(|c| c.rules())
+                .unwrap_or_default()
+                .iter()
+                .map(|r| {
+                    json!({
+                        "ApplyServerSideEncryptionByDefault": r.apply_server_side_encryption_by_default().map(|d| json!({
+                            "SSEAlgorithm": d.sse_algorithm().as_str(),
+                            "KMSMasterKeyID": d.kms_master_key_id(),
+                        })),
+                        "BucketKeyEnabled": r.bucket_key_enabled(),
+                    })
+                })
+                .collect();
+            sink.json(
+                format!("{dir}/encryption.json"),
+                &json!({"ServerSideEncryptionConfiguration": {"Rules": rules}}),
+            );
+        }
+        Err(e) => sink.failed(
+            format!("{dir}/encryption.json"),
+            failure("GetBucketEncryption", &e),
+        ),
+    }
+    match s3.get_bucket_versioning().bucket(name).send().await {
+        Ok(out) => sink.json(
+            format!("{dir}/versioning.json"),
+            &json!({"Status": out.status().map(|s| s.as_str()), "MFADelete": out.mfa_delete().map(|m| m.as_str())}),
+        ),
+        Err(e) => sink.failed(format!("{dir}/versioning.json"), failure("GetBucketVersioning", &e)),
+    }
+    match s3.get_bucket_policy().bucket(name).send().await {
+        Ok(out) => sink.json(
+            format!("{dir}/policy.json"),
+            &json!({"Policy": out.policy()}),
+        ),
+        Err(e) => sink.failed(format!("{dir}/policy.json"), failure("GetBucketPolicy", &e)),
     }
 }
 

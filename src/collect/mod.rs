@@ -307,6 +307,7 @@ async fn gather(
     let step_quiet = opts.quiet || bar.is_some();
     let iam_task = async {
         calls::iam(iam, sink.clone(), step_quiet).await;
+        calls::s3(config, counter, sink).await;
         calls::iam_events(
             config,
             counter,

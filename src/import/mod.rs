@@ -31,6 +31,7 @@ mod events;
 mod iam;
 mod organizations;
 mod read;
+mod s3;
 mod source;
 
 // Each file reads one service's evidence; they share the importer and its readers through
@@ -198,6 +199,8 @@ pub fn import_from(src: &dyn EvidenceSource, opts: &ImportOptions) -> Result<Sna
         org.trail_logs = im.org_trail_logs(&cloudtrail, &org.management_account_id)?;
     }
 
+    let s3 = im.s3(&partition)?;
+
     if regions.is_empty() {
         im.gap(
             "/regions",
@@ -230,6 +233,7 @@ pub fn import_from(src: &dyn EvidenceSource, opts: &ImportOptions) -> Result<Sna
         cloudtrail,
         cloudwatch,
         config,
+        s3,
         organization,
         gaps,
     };

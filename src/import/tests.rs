@@ -493,3 +493,69 @@ fn event_records_keep_an_allow_list_and_no_secret() {
     }
     assert!(text.contains("AWS::IAM::AccessKey AKIA****************"));
 }
+
+/// S3's "none configured" answers are answers; a denied call, or a file missing, is a gap on
+/// that bucket's piece of evidence; a bucket name S3 would not issue is bad input at its
+/// pointer, never a path.
+#[test]
+fn s3_answers_gaps_and_hostile_bucket_names() {
+    let s = import(&example()).unwrap();
+    let buckets = s.s3.buckets.as_ref().unwrap();
+    assert_eq!(buckets.len(), 4);
+    let exports = &buckets[0];
+    assert_eq!(exports.name, "clinic-patient-exports-tmp");
+    assert_eq!(
+        exports.tags.as_deref(),
+        Some(&[][..]),
+        "NoSuchTagSet: no tags"
+    );
+    assert_eq!(
+        exports.encryption.as_deref(),
+        Some(&[][..]),
+        "no configuration"
+    );
+    assert_eq!(
+        exports.policy.as_ref().map(|p| p.document.is_none()),
+        Some(true)
+    );
+    assert_eq!(exports.versioning.as_deref(), Some(""));
+    assert_eq!(exports.region.as_deref(), Some("us-east-1"));
+    assert!(
+        s.gaps.iter().all(|g| !g.evidence.starts_with("/s3/")),
+        "{:?}",
+        s.gaps
+    );
+
+    let dir = copy_example();
+    let b = dir.path().join("s3/clinic-phi-imaging-prod");
+    std::fs::remove_file(b.join("encryption.json")).unwrap();
+    std::fs::write(b.join("encryption.json.error"), "An error occurred (AccessDenied) when calling the GetBucketEncryption operation: Access Denied\n").unwrap();
+    std::fs::remove_file(b.join("policy.json")).unwrap();
+    let s = import(dir.path()).unwrap();
+    let imaging = &s.s3.buckets.as_ref().unwrap()[2];
+    assert!(imaging.encryption.is_none() && imaging.policy.is_none());
+    let gaps: Vec<&str> = s.gaps.iter().map(|g| g.evidence.as_str()).collect();
+    assert!(
+        gaps.contains(&"/s3/buckets/2/encryption") && gaps.contains(&"/s3/buckets/2/policy"),
+        "{gaps:?}"
+    );
+
+    // No bucket list at all: one gap, and the list is unknown, not empty.
+    std::fs::remove_file(dir.path().join("s3/buckets.json")).unwrap();
+    let s = import(dir.path()).unwrap();
+    assert!(s.s3.buckets.is_none());
+    assert!(s.gaps.iter().any(|g| g.evidence == "/s3/buckets"));
+
+    for hostile in ["../../etc", "Clinic", "a/b"] {
+        std::fs::write(
+            dir.path().join("s3/buckets.json"),
+            serde_json::to_vec(&serde_json::json!({"Buckets": [{"Name": hostile}]})).unwrap(),
+        )
+        .unwrap();
+        let e = import(dir.path()).unwrap_err().to_string();
+        assert!(
+            e.contains("/Buckets/0/Name") && e.contains("not an S3 bucket name"),
+            "{e}"
+        );
+    }
+}

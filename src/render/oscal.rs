@@ -86,7 +86,7 @@ pub fn render(results: &Results, detail: super::view::Detail) -> Vec<u8> {
     let mut result = json!({
         "uuid": ids.id("result", "assessment"),
         "title": format!("Assessment of account {} as of {at}", results.account.id),
-        "description": "Automated checks of the account's identity and audit configuration against every standard and implementation specification of 45 CFR Part 164 Subpart C; manual parts and inherited controls are not satisfied until attested.",
+        "description": "Automated checks of the account's identity and audit configuration, and of its S3 buckets within the PHI scope, against every standard and implementation specification of 45 CFR Part 164 Subpart C; manual parts and inherited controls are not satisfied until attested.",
         "start": results.period.as_ref().and_then(|p| p.events_from.clone()).unwrap_or_else(|| at.clone()),
         "end": at,
         "reviewed-controls": {
@@ -142,6 +142,15 @@ fn metadata(results: &Results, ids: &Ids) -> Value {
             {"name": "catalog-sha256", "ns": NS, "value": results.catalog.sha256},
         ],
     });
+    // The PHI scope the data stores were judged in, by its hash.
+    if let Some(phi) = results.scope.as_ref().and_then(|s| s.phi.as_ref())
+        && let Some(props) = metadata["props"].as_array_mut()
+    {
+        props.push(json!({"name": "phi-scope", "ns": NS, "value": if phi.defined { "defined" } else { "every-data-store" }}));
+        if let Some(sha) = &phi.sha256 {
+            props.push(json!({"name": "phi-scope-sha256", "ns": NS, "value": sha}));
+        }
+    }
     // Example data says so where a GRC tool shows the document.
     if results.example {
         metadata["title"] = Value::String(format!(

@@ -9,6 +9,7 @@
 pub mod organization;
 pub mod pointer;
 pub mod policy_document;
+pub mod s3;
 pub mod time;
 
 use std::collections::BTreeMap;
@@ -48,6 +49,9 @@ pub struct Snapshot {
     #[serde(default)]
     pub cloudwatch: CloudWatch,
     pub config: ConfigService,
+    /// The S3 buckets: the first data stores judged within the PHI scope.
+    #[serde(default)]
+    pub s3: s3::S3,
     /// The account's place in its AWS Organization and the SCPs bounding it, when the
     /// evidence holds them (`organizations/`, gathered from the management side).
     #[serde(default, skip_serializing_if = "Option::is_none")]

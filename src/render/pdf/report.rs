@@ -68,7 +68,7 @@ fn cover_page(w: &mut Writer, results: &Results, cover: &Cover) {
         .unwrap_or_default();
     w.paragraph(
         &format!(
-            "45 CFR Part 164 Subpart C ({sections}): every standard and implementation specification, for the AWS account's identity and audit configuration"
+            "45 CFR Part 164 Subpart C ({sections}): every standard and implementation specification, for the AWS account's identity and audit configuration and its S3 buckets within the PHI scope"
         ),
         10.0,
         Weight::Regular,
@@ -127,6 +127,9 @@ fn cover_page(w: &mut Writer, results: &Results, cover: &Cover) {
                 org.ou_path.as_deref().unwrap_or("unknown (a gap)"),
             )),
         ]);
+    }
+    if let Some(phi) = results.scope.as_ref().and_then(|s| s.phi.as_ref()) {
+        facts.push(vec![Cell::plain("PHI scope"), Cell::plain(&phi.summary)]);
     }
     facts.extend(vec![
         vec![

@@ -1,0 +1,118 @@
+//! `scope.unscoped_data_stores`: the data stores the PHI scope leaves out, each listed, and
+//! flagged for review where its name or tags suggest PHI. A scope drawn too narrow is an
+//! auditor's first worry: every store outside it is judged by no data-plane check.
+
+use crate::checks::{Context, Finding, Outcome};
+use crate::phi_scope::Membership;
+
+check! {
+    UnscopedDataStores = "scope.unscoped_data_stores",
+    "Data stores outside the PHI scope whose name or tags suggest PHI are flagged for review",
+    severity: Medium => "a store of ePHI left outside the scope is judged by no encryption, backup or transport check",
+    remediation: "Review each flagged store: bring it into the PHI scope (tag it, or name it in scope.arns) if it holds ePHI, or record why it does not.",
+    params {
+        likely_phi_patterns: text("phi|patient|ehr|emr|clinical|health") "words (separated by |) that, in a store's name or tags, suggest it holds PHI; compared without case"
+    }
+}
+
+fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Outcome {
+    let account = ctx.account_resource("phi-scope");
+    if ctx.phi_scope.definition().is_none() {
+        return Ok(vec![Finding::not_applicable(
+            account,
+            "no PHI scope defined: every data store is judged, so none is left out",
+            "/s3/buckets",
+        )]);
+    }
+    let Some(buckets) = &ctx.snapshot.s3.buckets else {
+        return Ok(vec![ctx.missing(account, "/s3/buckets", "the account's S3 bucket list")]);
+    };
+    let words: Vec<String> = settings
+        .likely_phi_patterns
+        .split('|')
+        .map(|w| w.trim().to_lowercase())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let suggests = |text: &str| {
+        let text = text.to_lowercase();
+        words.iter().find(|w| text.contains(w.as_str())).cloned()
+    };
+    let mut out = Vec::new();
+    for (i, b) in buckets.iter().enumerate() {
+        let pointer = format!("/s3/buckets/{i}");
+        match super::super::s3::in_scope(ctx, b) {
+            Membership::In(_) => {}
+            Membership::Undecided(_) => out.push(ctx.missing(
+                &b.arn,
+                &format!("{pointer}/tags"),
+                &format!("bucket {}'s tags, which decide whether it holds PHI,", b.name),
+            )),
+            Membership::Out(why) => {
+                let hint = suggests(&b.name).map(|w| format!("its name has {w:?}")).or_else(|| {
+                    b.tags.iter().flatten().find_map(|(k, v)| {
+                        suggests(&format!("{k}={v}")).map(|w| format!("its tag {k}={v} has {w:?}"))
+                    })
+                });
+                out.push(match hint {
+                    Some(hint) => Finding::fail(
+                        &b.arn,
+                        format!("bucket {} is {why}, yet {hint}: review whether it holds ePHI", b.name),
+                        pointer,
+                    ),
+                    None => Finding::pass(
+                        &b.arn,
+                        format!("bucket {} is {why}; nothing in its name or tags suggests PHI", b.name),
+                        pointer,
+                    ),
+                });
+            }
+        }
+    }
+    if out.is_empty() {
+        out.push(Finding::pass(
+            account,
+            "every data store is in the PHI scope",
+            "/s3/buckets",
+        ));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::s3::fixtures::bucket;
+    use crate::checks::testutil::*;
+    use crate::phi_scope::{Definition, PhiScope};
+
+    #[test]
+    fn stores_left_out_are_listed_and_those_named_like_phi_are_flagged() {
+        let scope = PhiScope::defined(Definition {
+            tags: [("phi".to_string(), vec!["true".to_string()])].into(),
+            ..Default::default()
+        });
+        let mut s = snapshot();
+        let untagged = |name: &str, tags: Vec<(String, String)>| {
+            let mut b = bucket(name);
+            b.tags = Some(tags);
+            b
+        };
+        let mut unknown = bucket("mystery");
+        unknown.tags = None;
+        s.s3.buckets = Some(vec![
+            bucket("records"),
+            untagged("patient-exports-tmp", Vec::new()),
+            untagged("web-assets", vec![("team".into(), "Clinical-Apps".into())]),
+            untagged("build-cache", Vec::new()),
+            unknown,
+        ]);
+        let f = run_scoped(&UnscopedDataStores, &s, &[], &scope);
+        assert_eq!(statuses(&f), ["fail", "fail", "pass", "error"]);
+        assert!(f[0].message.contains("\"patient\""), "{}", f[0].message);
+        assert!(f[1].message.contains("team=Clinical-Apps"), "{}", f[1].message);
+        // Every store in scope: one pass; no scope: nothing is left out.
+        s.s3.buckets = Some(vec![bucket("records")]);
+        assert_eq!(statuses(&run_scoped(&UnscopedDataStores, &s, &[], &scope)), ["pass"]);
+        assert_eq!(statuses(&run(&UnscopedDataStores, &s)), ["not_applicable"]);
+    }
+}
