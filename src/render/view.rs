@@ -246,3 +246,57 @@ mod tests {
         );
     }
 }
+
+/// One data store as the "Data stores in scope" table prints it: what each data-plane check
+/// found of it, in the check's own words.
+#[derive(Debug, Serialize)]
+pub struct DataStore<'a> {
+    /// `S3 bucket`.
+    pub kind: &'static str,
+    pub resource: &'a str,
+    /// Per data-plane check of this kind, in order: its status and message (`None`: the check
+    /// has no finding on the store).
+    pub judged: Vec<Option<(&'a str, &'a str)>>,
+}
+
+/// The data-plane checks of S3 buckets, as the table's columns.
+pub const S3_COLUMNS: [(&str, &str); 3] = [
+    ("s3.default_encryption", "Encryption at rest"),
+    ("s3.secure_transport", "TLS only"),
+    ("s3.versioning", "Versioning"),
+];
+
+/// The data stores in the PHI scope (those a data-plane check judged, not `not_applicable`),
+/// one row each, with each check's verdict; the stores outside the scope are counted apart.
+pub fn data_stores(results: &Results) -> (Vec<DataStore<'_>>, usize) {
+    let check = |id: &str| results.checks.iter().find(|k| k.id == id);
+    let Some(first) = check(S3_COLUMNS[0].0) else {
+        return (Vec::new(), 0);
+    };
+    let mut rows = Vec::new();
+    let mut outside = 0;
+    for f in first
+        .findings
+        .iter()
+        .filter(|f| f.resource.starts_with("arn:") && f.resource.contains(":s3:::"))
+    {
+        if f.status == crate::verdict::FindingStatus::NotApplicable {
+            outside += 1;
+            continue;
+        }
+        let judged = S3_COLUMNS
+            .iter()
+            .map(|(id, _)| {
+                check(id)
+                    .and_then(|k| k.findings.iter().find(|g| g.resource == f.resource))
+                    .map(|g| (g.status.as_str(), g.message.as_str()))
+            })
+            .collect();
+        rows.push(DataStore {
+            kind: "S3 bucket",
+            resource: &f.resource,
+            judged,
+        });
+    }
+    (rows, outside)
+}

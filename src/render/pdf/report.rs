@@ -14,6 +14,7 @@ pub fn render(results: &Results, detail: Detail, cover: &Cover) -> Result<Vec<u8
     summary(&mut w, results);
     changes(&mut w, results);
     need_action(&mut w, results);
+    data_stores(&mut w, results);
     control_index(&mut w, results);
     controls(&mut w, results);
     findings(&mut w, results, detail);
@@ -446,6 +447,61 @@ fn need_action(w: &mut Writer, results: &Results) {
             steps,
         );
     }
+}
+
+/// The stores in the PHI scope, each with what every data-plane check found of it.
+fn data_stores(w: &mut Writer, results: &Results) {
+    let (stores, outside) = crate::render::view::data_stores(results);
+    w.ensure(40.0);
+    w.heading("Data stores in scope", 14.0, true);
+    let scope = results
+        .scope
+        .as_ref()
+        .and_then(|s| s.phi.as_ref())
+        .map(|p| format!(" ({})", p.summary))
+        .unwrap_or_default();
+    if stores.is_empty() {
+        w.paragraph(
+            &format!("No data store is in the PHI scope{scope}, or none was in the evidence (see the evidence gaps)."),
+            9.0,
+            Weight::Regular,
+            DARK,
+        );
+        return;
+    }
+    let others = if outside > 0 {
+        format!(
+            " {outside} other store(s) are outside the scope: not applicable, each with the reason (scope.unscoped_data_stores lists them)."
+        )
+    } else {
+        String::new()
+    };
+    w.paragraph(
+        &format!("The stores in the PHI scope{scope}, each with what every data-plane check found of it.{others}"),
+        9.0,
+        Weight::Regular,
+        DARK,
+    );
+    let mut header = vec!["Store"];
+    header.extend(
+        crate::render::view::S3_COLUMNS
+            .iter()
+            .map(|(_, name)| *name),
+    );
+    let rows = stores
+        .iter()
+        .map(|s| {
+            let mut row = vec![Cell::plain(format!("{}: {}", s.kind, s.resource))];
+            row.extend(s.judged.iter().map(|j| match j {
+                Some((status, message)) => {
+                    Cell::plain(format!("{}: {message}", status_label(status)))
+                }
+                None => Cell::plain("—"),
+            }));
+            row
+        })
+        .collect();
+    w.table(&[46.0, 44.0, 44.0, 44.0], &header, rows);
 }
 
 /// Every control in one table.
