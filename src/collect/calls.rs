@@ -661,21 +661,27 @@ pub(super) async fn s3(config: &SdkConfig, counter: &CallCounter, sink: &Sink) {
         aws_sdk_s3::Client::from_conf(b.build())
     };
     let listing = client(None);
-    let listed = match listing.list_buckets().send().await {
-        Ok(out) => out,
-        Err(e) => {
-            sink.failed("s3/buckets.json", failure("ListBuckets", &e));
-            return;
-        }
-    };
+    // Every page: a list cut short would leave buckets unjudged and their absence unseen.
+    let mut listed: Vec<aws_sdk_s3::types::Bucket> = Vec::new();
+    let outcome = all_pages(
+        listing.list_buckets().into_paginator().send(),
+        "ListBuckets",
+        sink.max_pages(),
+        |p| p.continuation_token(),
+        |p| listed.extend(p.buckets().iter().cloned()),
+    )
+    .await;
+    if let Err(text) = outcome {
+        sink.failed("s3/buckets.json", text);
+        return;
+    }
     let buckets: Vec<(String, Option<String>)> = listed
-        .buckets()
         .iter()
         .filter_map(|b| Some((b.name()?.to_string(), b.bucket_region().map(str::to_string))))
         .collect();
     sink.json(
         "s3/buckets.json",
-        &json!({"Buckets": listed.buckets().iter().map(|b| json!({
+        &json!({"Buckets": listed.iter().map(|b| json!({
             "Name": b.name(),
             "CreationDate": b.creation_date().map(|d| d.to_string()),
             "BucketRegion": b.bucket_region(),

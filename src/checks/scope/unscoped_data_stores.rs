@@ -27,6 +27,14 @@ fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Outcome {
     let Some(buckets) = &ctx.snapshot.s3.buckets else {
         return Ok(vec![ctx.missing(account, "/s3/buckets", "the account's S3 bucket list")]);
     };
+    // No store at all: nothing is left out, and nothing was shown to be in scope either.
+    if buckets.is_empty() {
+        return Ok(vec![Finding::not_applicable(
+            account,
+            "the account has no data store the scope could leave out",
+            "/s3/buckets",
+        )]);
+    }
     let words: Vec<String> = settings
         .likely_phi_patterns
         .split('|')
@@ -114,5 +122,10 @@ mod tests {
         s.s3.buckets = Some(vec![bucket("records")]);
         assert_eq!(statuses(&run_scoped(&UnscopedDataStores, &s, &[], &scope)), ["pass"]);
         assert_eq!(statuses(&run(&UnscopedDataStores, &s)), ["not_applicable"]);
+        // No store at all is no pass; no bucket list is a gap.
+        s.s3.buckets = Some(Vec::new());
+        assert_eq!(statuses(&run_scoped(&UnscopedDataStores, &s, &[], &scope)), ["not_applicable"]);
+        s.s3.buckets = None;
+        assert_eq!(statuses(&run_scoped(&UnscopedDataStores, &s, &[], &scope)), ["error"]);
     }
 }
