@@ -181,6 +181,27 @@ export_region() {
   save "config/$r/configuration-recorder-status.json" configservice describe-configuration-recorder-status --region "$r"
   save "config/$r/delivery-channels.json" configservice describe-delivery-channels --region "$r"
   save "config/$r/delivery-channel-status.json" configservice describe-delivery-channel-status --region "$r"
+  # KMS: the keys and aliases the data stores name, each key's state, and rotation where the
+  # customer decides it (customer managed symmetric keys). Only key ids KMS issues (UUIDs,
+  # mrk- ids) become folders.
+  save "kms/$r/aliases.json" kms list-aliases --region "$r"
+  save "kms/$r/keys.json" kms list-keys --region "$r"
+  if [ -s "$out/kms/$r/keys.json" ]; then
+    for id in $(sed -n -e 's/.*"KeyId": *"\([0-9a-f][0-9a-f-]*\)".*/\1/p' \
+        -e 's/.*"KeyId": *"\(mrk-[0-9a-f]*\)".*/\1/p' "$out/kms/$r/keys.json"); do
+      save "kms/$r/keys/$id/describe.json" kms describe-key --key-id "$id" --region "$r"
+      d="$out/kms/$r/keys/$id/describe.json"
+      if [ -f "$d" ] && grep -q '"KeyManager": *"CUSTOMER"' "$d" &&
+         grep -q '"KeySpec": *"SYMMETRIC_DEFAULT"' "$d" && grep -q '"Origin": *"AWS_KMS"' "$d"; then
+        save "kms/$r/keys/$id/rotation.json" kms get-key-rotation-status --key-id "$id" --region "$r"
+      fi
+    done
+  fi
+  # RDS: every DB instance and cluster with its encryption, backups and tags. (AWS CLI v1
+  # replaces the rds endpoint of us-east-1 with a legacy name unless --endpoint-url is given,
+  # so a custom AWS_ENDPOINT_URL is passed on explicitly.)
+  save "rds/$r/db-instances.json" rds describe-db-instances --region "$r" ${AWS_ENDPOINT_URL:+--endpoint-url "$AWS_ENDPOINT_URL"}
+  save "rds/$r/db-clusters.json" rds describe-db-clusters --region "$r" ${AWS_ENDPOINT_URL:+--endpoint-url "$AWS_ENDPOINT_URL"}
 }
 # S3: every bucket, then per bucket its location, tags, default encryption, versioning and
 # policy (S3's "none configured" errors are kept as .error files: the import reads them as

@@ -79,6 +79,13 @@ pub enum Membership {
     Undecided(String),
 }
 
+/// Whether a `not_applicable` finding's reason is the scope's "out" (every reason
+/// [`PhiScope::judge`] gives for `Out` names "the PHI scope"), as opposed to another reason
+/// for nothing to judge (an instance whose cluster is the store).
+pub fn is_outside_reason(message: &str) -> bool {
+    message.contains("the PHI scope")
+}
+
 impl PhiScope {
     /// No `scope:` block: every data store is judged.
     pub fn everything() -> PhiScope {

@@ -24,6 +24,7 @@ const PROWLER: &[(&str, &[&str])] = &[
         ],
     ),
     ("iam.root_no_access_keys", &["iam_no_root_access_key"]),
+    ("kms.key_rotation", &["kms_cmk_rotation_enabled"]),
     ("iam.root_mfa_enabled", &["iam_root_mfa_enabled"]),
     ("iam.root_hardware_mfa", &["iam_root_hardware_mfa_enabled"]),
     (

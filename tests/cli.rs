@@ -512,7 +512,7 @@ fn a_broken_template_is_bad_input_and_leaves_no_package() {
     );
     assert_eq!(
         fs::read_to_string(pkg.join("report.md")).unwrap(),
-        "Account 483920175634: 18 failing\n"
+        "Account 483920175634: 20 failing\n"
     );
 }
 

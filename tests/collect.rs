@@ -92,18 +92,51 @@ fn collect_and_import_of_one_account_agree_and_stay_within_the_policy() {
     assert_eq!(live["snapshot"]["source"], "collect");
     // The data stores, read live: every bucket judged (no scope: all in it), the one with
     // everything right passing, the one with nothing failing.
-    let s3 = |check: &str, bucket: &str| {
-        support::finding(&live, check, &format!("arn:aws:s3:::{bucket}"))["status"]
+    let verdict = |check: &str, store: &str| {
+        let resource = if store.contains(':') {
+            store.to_string()
+        } else {
+            format!("arn:aws:s3:::{store}")
+        };
+        support::finding(&live, check, &resource)["status"]
             .as_str()
             .unwrap()
             .to_string()
     };
     for check in ["s3.default_encryption", "s3.secure_transport"] {
-        assert_eq!(s3(check, "clinic-phi-records"), "pass", "{check}");
+        assert_eq!(verdict(check, "clinic-phi-records"), "pass", "{check}");
     }
-    assert_eq!(s3("s3.secure_transport", "clinic-phi-scans"), "fail");
+    assert_eq!(verdict("s3.secure_transport", "clinic-phi-scans"), "fail");
+    // Their keys, read live: the records key is enabled and rotates; the scans bucket's key,
+    // named by alias, is scheduled for deletion; a key no store names and never rotated fails
+    // rotation (no scope: every customer key is judged).
+    assert_eq!(
+        verdict("kms.pending_deletion", "clinic-phi-records"),
+        "pass"
+    );
+    assert_eq!(verdict("kms.pending_deletion", "clinic-phi-scans"), "fail");
+    // The databases, read live: the encrypted one with a week of backups passes both checks,
+    // the other fails both, and its key check says it names no key.
+    assert_eq!(verdict("rds.storage_encrypted", "db:clinic-ehr"), "pass");
+    assert_eq!(verdict("rds.backup_retention", "db:clinic-ehr"), "pass");
+    assert_eq!(
+        verdict("rds.storage_encrypted", "db:clinic-billing"),
+        "fail"
+    );
+    assert_eq!(verdict("rds.backup_retention", "db:clinic-billing"), "fail");
+    assert_eq!(verdict("kms.pending_deletion", "db:clinic-ehr"), "pass");
+    let rotation: Vec<&str> = support::check(&live, "kms.key_rotation")["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["status"].as_str().unwrap())
+        .collect();
+    assert!(
+        rotation.contains(&"pass") && rotation.contains(&"fail"),
+        "{rotation:?}"
+    );
     // moto's versioning answer (see moto_cannot_serve) is a gap, named, never a pass.
-    assert_eq!(s3("s3.versioning", "clinic-phi-records"), "error");
+    assert_eq!(verdict("s3.versioning", "clinic-phi-records"), "error");
     // moto does not implement CloudTrail LookupEvents (it answers 500), CloudWatch in the
     // SDK's protocol, account:ListRegions nor config:DescribeDeliveryChannelStatus: those are
     // the only evidence missing, and each is recorded as a gap rather than passed off as "no

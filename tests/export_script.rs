@@ -130,6 +130,8 @@ fn the_export_script_produces_a_folder_safeguard_assesses() {
         let skipped = [
             "/cloudtrail/regions/",
             "/config/regions/",
+            "/kms/regions/",
+            "/rds/regions/",
             "/cloudtrail/event_history/root_activity/",
         ]
         .iter()
@@ -144,6 +146,16 @@ fn the_export_script_produces_a_folder_safeguard_assesses() {
         );
     }
     assert_eq!(finding("cloudtrail.root_activity", "root"), "error");
+    // The data stores' keys, exported with the CLI: found by ARN and by alias, one scheduled
+    // for deletion; the key list of a region the export skipped is a gap, never "no keys".
+    assert_eq!(
+        finding("kms.pending_deletion", "clinic-phi-records"),
+        "pass"
+    );
+    assert_eq!(finding("kms.pending_deletion", "clinic-phi-scans"), "fail");
+    assert_eq!(finding("kms.key_rotation", "kms:ap-northeast-1"), "error");
+    assert_eq!(finding("rds.storage_encrypted", "db:clinic-ehr"), "pass");
+    assert_eq!(finding("rds.backup_retention", "db:clinic-billing"), "fail");
 }
 
 /// The script's own messages: --help is usage, not a folder; a missing region says so rather

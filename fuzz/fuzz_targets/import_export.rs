@@ -45,6 +45,19 @@ const FILES: &[&str] = &[
     "organizations/policies-for-target/123456789012.json",
     "organizations/policies/p-FullAWSAccess.json",
     "organizations/policies/p-denyiam0001.json",
+    // The data stores and their keys, after the rest for the same reason.
+    "s3/buckets.json",
+    "s3/clinic-records/location.json",
+    "s3/clinic-records/tagging.json",
+    "s3/clinic-records/encryption.json",
+    "s3/clinic-records/versioning.json",
+    "s3/clinic-records/policy.json",
+    "kms/us-east-1/keys.json",
+    "kms/us-east-1/aliases.json",
+    "kms/us-east-1/keys/1234abcd-12ab-34cd-56ef-1234567890ab/describe.json",
+    "kms/us-east-1/keys/1234abcd-12ab-34cd-56ef-1234567890ab/rotation.json",
+    "rds/us-east-1/db-instances.json",
+    "rds/us-east-1/db-clusters.json",
 ];
 
 fuzz_target!(|data: &[u8]| {

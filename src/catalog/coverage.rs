@@ -36,6 +36,7 @@ pub fn markdown(catalog: &Catalog) -> String {
         count(|a| matches!(a, AnchorAnswer::Manual)),
         count(|a| matches!(a, AnchorAnswer::Declined(_))),
     ));
+    s.push_str(&data_plane_line(catalog));
     s.push_str("| anchor | citations it maps (of these) |\n|---|---:|\n");
     for a in Anchor::ALL {
         let n = controls
@@ -154,4 +155,36 @@ pub fn markdown(catalog: &Catalog) -> String {
         ));
     }
     s
+}
+
+/// A check of the data plane: the stores themselves (S3, RDS), their keys, and the PHI scope.
+fn is_data_plane(check: &str) -> bool {
+    ["s3.", "rds.", "kms.", "scope."]
+        .iter()
+        .any(|p| check.starts_with(p))
+}
+
+/// The citations the data plane decides, each with its deciding checks: before the stores
+/// were judged each was attestation-only or had supporting checks alone.
+fn data_plane_line(catalog: &Catalog) -> String {
+    let decided: Vec<String> = catalog
+        .controls
+        .iter()
+        .filter_map(|c| {
+            let deciding: Vec<String> = c
+                .mappings
+                .iter()
+                .filter(|m| m.role == super::Role::Primary && is_data_plane(&m.check))
+                .map(|m| format!("`{}`", m.check))
+                .collect();
+            (!deciding.is_empty()).then(|| format!("{} ({})", c.id, deciding.join(", ")))
+        })
+        .collect();
+    if decided.is_empty() {
+        return String::new();
+    }
+    format!(
+        "Decided by data-plane checks (the data stores within the PHI scope, and the keys they name), where before they were attestation-only or had supporting checks alone: {}.\n\n",
+        decided.join("; ")
+    )
 }

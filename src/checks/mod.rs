@@ -134,10 +134,13 @@ pub mod cloudwatch;
 pub mod config;
 pub mod docs;
 pub mod iam;
+pub mod kms;
 mod params;
+pub mod rds;
 pub mod reference_events;
 pub mod s3;
 pub mod scope;
+pub(crate) mod stores;
 
 use std::collections::BTreeMap;
 
@@ -247,6 +250,8 @@ pub fn registry() -> Vec<&'static dyn Check> {
     all.extend(cloudtrail::checks());
     all.extend(cloudwatch::checks());
     all.extend(config::checks());
+    all.extend(kms::checks());
+    all.extend(rds::checks());
     all.extend(s3::checks());
     all.extend(scope::checks());
     all.sort_by_key(|c| c.info().id);

@@ -55,6 +55,8 @@ pub fn snapshot() -> Snapshot {
         },
         cloudwatch: CloudWatch::default(),
         s3: Default::default(),
+        kms: Default::default(),
+        rds: Default::default(),
         config: ConfigService {
             regions: BTreeMap::from([(
                 "us-east-1".to_string(),

@@ -7,7 +7,9 @@
 
 pub mod caller;
 mod calls;
+mod kms;
 pub mod organizations;
+mod rds;
 pub mod retry;
 mod shapes;
 
@@ -335,6 +337,8 @@ async fn gather(
         tasks.spawn(async move {
             let _permit = limit.acquire_owned().await.expect("semaphore open");
             calls::region(&config, &counter, &region, since, &sink, step_quiet).await;
+            kms::region(&config, &counter, &region, &sink).await;
+            rds::region(&config, &counter, &region, &sink).await;
             if let Some(b) = bar {
                 b.inc(1);
                 b.set_message(format!("{region} done"));

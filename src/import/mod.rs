@@ -29,7 +29,9 @@ mod cloudwatch;
 mod config;
 mod events;
 mod iam;
+mod kms;
 mod organizations;
+mod rds;
 mod read;
 mod s3;
 mod source;
@@ -200,6 +202,8 @@ pub fn import_from(src: &dyn EvidenceSource, opts: &ImportOptions) -> Result<Sna
     }
 
     let s3 = im.s3(&partition)?;
+    let kms = im.kms(&regions, &partition, &account_id)?;
+    let rds = im.rds(&regions, &partition, &account_id)?;
 
     if regions.is_empty() {
         im.gap(
@@ -234,6 +238,8 @@ pub fn import_from(src: &dyn EvidenceSource, opts: &ImportOptions) -> Result<Sna
         cloudwatch,
         config,
         s3,
+        kms,
+        rds,
         organization,
         gaps,
     };

@@ -559,3 +559,150 @@ fn s3_answers_gaps_and_hostile_bucket_names() {
         );
     }
 }
+
+#[test]
+fn kms_keys_are_found_described_and_hostile_ids_refused() {
+    let s = import(&example()).unwrap();
+    let east = &s.kms.regions["us-east-1"];
+    let keys = east.keys.as_ref().unwrap();
+    assert_eq!(keys.len(), 5);
+    let doomed = keys
+        .iter()
+        .find(|k| k.id == "4568c87f-d213-42b4-b9f0-423d1f45631a")
+        .unwrap();
+    let m = doomed.metadata.as_ref().unwrap();
+    assert_eq!(m.state, "PendingDeletion");
+    assert!(
+        m.deletion_date
+            .as_deref()
+            .unwrap()
+            .starts_with("2026-12-04")
+    );
+    // The ARN is built from what the account is, not copied from the file.
+    assert_eq!(
+        doomed.arn,
+        "arn:aws:kms:us-east-1:483920175634:key/4568c87f-d213-42b4-b9f0-423d1f45631a"
+    );
+    // An AWS managed key is not asked for its rotation; a customer key is.
+    let aws = keys
+        .iter()
+        .find(|k| k.metadata.as_ref().unwrap().manager == "AWS")
+        .unwrap();
+    assert_eq!(aws.rotation_enabled, None);
+    assert_eq!(keys[0].rotation_enabled, Some(false));
+    assert!(
+        s.gaps.iter().all(|g| !g.evidence.starts_with("/kms/")),
+        "{:?}",
+        s.gaps
+    );
+
+    // A customer key's rotation unread, a description denied: each a gap at its pointer.
+    let dir = copy_example();
+    let k = dir
+        .path()
+        .join("kms/us-east-1/keys/5f1d2c3b-8a9e-4c7d-b6a5-0e1f2d3c4b5a");
+    std::fs::remove_file(k.join("rotation.json")).unwrap();
+    let k = dir
+        .path()
+        .join("kms/us-east-1/keys/7c1d4e2a-3b5f-4a6c-9d8e-0f1a2b3c4d5e");
+    std::fs::remove_file(k.join("describe.json")).unwrap();
+    std::fs::write(
+        k.join("describe.json.error"),
+        "An error occurred (AccessDeniedException) when calling the DescribeKey operation\n",
+    )
+    .unwrap();
+    std::fs::remove_file(dir.path().join("kms/eu-west-1/aliases.json")).unwrap();
+    let s = import(dir.path()).unwrap();
+    let gaps: Vec<&str> = s.gaps.iter().map(|g| g.evidence.as_str()).collect();
+    for g in [
+        "/kms/regions/us-east-1/keys/0/rotation_enabled",
+        "/kms/regions/us-east-1/keys/1/metadata",
+        "/kms/regions/eu-west-1/aliases",
+    ] {
+        assert!(gaps.contains(&g), "{g}: {gaps:?}");
+    }
+    assert!(s.kms.regions["eu-west-1"].aliases.is_none());
+
+    for hostile in [
+        "../../etc",
+        "alias/x",
+        "1234abcd-12ab-34cd-56ef-1234567890a/",
+    ] {
+        std::fs::write(
+            dir.path().join("kms/us-east-1/keys.json"),
+            serde_json::to_vec(&serde_json::json!({"Keys": [{"KeyId": hostile}]})).unwrap(),
+        )
+        .unwrap();
+        let e = import(dir.path()).unwrap_err().to_string();
+        assert!(
+            e.contains("/Keys/0/KeyId") && e.contains("not a KMS key id"),
+            "{e}"
+        );
+    }
+}
+
+#[test]
+fn rds_databases_are_read_with_their_tags_and_hostile_ids_refused() {
+    let s = import(&example()).unwrap();
+    let east = &s.rds.regions["us-east-1"];
+    let instances = east.instances.as_ref().unwrap();
+    assert_eq!(instances.len(), 4);
+    let billing = &instances[1];
+    assert_eq!(billing.id, "clinic-billing-prod");
+    assert_eq!(billing.storage_encrypted, Some(false));
+    assert_eq!(billing.backup_retention_days, Some(1));
+    assert_eq!(
+        billing.tags,
+        [("data-classification".to_string(), "phi".to_string())]
+    );
+    assert_eq!(
+        billing.arn,
+        "arn:aws:rds:us-east-1:483920175634:db:clinic-billing-prod"
+    );
+    assert_eq!(instances[3].cluster.as_deref(), Some("clinic-scheduling"));
+    let clusters = east.clusters.as_ref().unwrap();
+    assert_eq!(
+        clusters[0].arn,
+        "arn:aws:rds:us-east-1:483920175634:cluster:clinic-scheduling"
+    );
+    assert_eq!(
+        s.rds.regions["eu-west-1"].instances.as_deref(),
+        Some(&[][..])
+    );
+
+    let dir = copy_example();
+    std::fs::remove_file(dir.path().join("rds/eu-west-1/db-clusters.json")).unwrap();
+    let s = import(dir.path()).unwrap();
+    assert!(
+        s.rds.regions["eu-west-1"].clusters.is_none(),
+        "missing is unknown, not empty"
+    );
+    assert!(
+        s.gaps
+            .iter()
+            .any(|g| g.evidence == "/rds/regions/eu-west-1/clusters")
+    );
+
+    for (hostile, field) in [
+        (
+            serde_json::json!({"DBInstanceIdentifier": "../x"}),
+            "DBInstanceIdentifier",
+        ),
+        (
+            serde_json::json!({"DBInstanceIdentifier": "ok", "DBClusterIdentifier": "a b"}),
+            "DBClusterIdentifier",
+        ),
+        (
+            serde_json::json!({"Engine": "postgres"}),
+            "DBInstanceIdentifier",
+        ),
+    ] {
+        std::fs::write(
+            dir.path().join("rds/us-east-1/db-instances.json"),
+            serde_json::to_vec(&serde_json::json!({"DBInstances": [hostile]})).unwrap(),
+        )
+        .unwrap();
+        let e = import(dir.path()).unwrap_err().to_string();
+        assert!(e.contains(&format!("/DBInstances/0/{field}")), "{e}");
+    }
+}

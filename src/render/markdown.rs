@@ -116,7 +116,6 @@ pub fn render(
             actions => Value::from(minijinja::value::Serde(super::view::need_action(results))),
             failing_by_severity => super::view::failing_by_severity(results),
             data_stores => Value::from(minijinja::value::Serde(super::view::data_stores(results))),
-            data_store_columns => Value::from(minijinja::value::Serde(super::view::S3_COLUMNS)),
             why_counted => detail.why_counted(),
         },
         &mut out,

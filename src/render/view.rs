@@ -247,56 +247,103 @@ mod tests {
     }
 }
 
-/// One data store as the "Data stores in scope" table prints it: what each data-plane check
+/// One data store as the "Data stores in scope" tables print it: what each data-plane check
 /// found of it, in the check's own words.
 #[derive(Debug, Serialize)]
 pub struct DataStore<'a> {
-    /// `S3 bucket`.
-    pub kind: &'static str,
     pub resource: &'a str,
-    /// Per data-plane check of this kind, in order: its status and message (`None`: the check
+    /// Per data-plane check of its kind, in order: its status and message (`None`: the check
     /// has no finding on the store).
     pub judged: Vec<Option<(&'a str, &'a str)>>,
 }
 
-/// The data-plane checks of S3 buckets, as the table's columns.
-pub const S3_COLUMNS: [(&str, &str); 3] = [
-    ("s3.default_encryption", "Encryption at rest"),
-    ("s3.secure_transport", "TLS only"),
-    ("s3.versioning", "Versioning"),
+/// One kind of data store: its table's title, how its resources are told apart, and the
+/// data-plane checks that are its columns (the first lists every store of the kind).
+pub struct StoreKind {
+    pub title: &'static str,
+    /// A piece of the ARN only this kind's stores have.
+    pub arn_part: &'static str,
+    pub columns: &'static [(&'static str, &'static str)],
+}
+
+/// Every kind of data store, in the order the report prints them.
+pub const STORE_KINDS: [StoreKind; 2] = [
+    StoreKind {
+        title: "S3 buckets",
+        arn_part: ":s3:::",
+        columns: &[
+            ("s3.default_encryption", "Encryption at rest"),
+            ("kms.pending_deletion", "Key usable"),
+            ("s3.secure_transport", "TLS only"),
+            ("s3.versioning", "Versioning"),
+        ],
+    },
+    StoreKind {
+        title: "RDS databases",
+        arn_part: ":rds:",
+        columns: &[
+            ("rds.storage_encrypted", "Encryption at rest"),
+            ("kms.pending_deletion", "Key usable"),
+            ("rds.backup_retention", "Automated backups"),
+        ],
+    },
 ];
 
-/// The data stores in the PHI scope (those a data-plane check judged, not `not_applicable`),
-/// one row each, with each check's verdict; the stores outside the scope are counted apart.
-pub fn data_stores(results: &Results) -> (Vec<DataStore<'_>>, usize) {
+/// One table of the "Data stores in scope" section.
+#[derive(Debug, Serialize)]
+pub struct StoreTable<'a> {
+    pub title: &'static str,
+    pub columns: Vec<&'static str>,
+    /// The stores of this kind in the PHI scope (those the first check judged).
+    pub rows: Vec<DataStore<'a>>,
+    /// How many of this kind are outside the scope (`not_applicable`).
+    pub outside: usize,
+}
+
+/// The data stores in the PHI scope, one table per kind with at least one store, each row with
+/// every data-plane check's verdict on the store.
+pub fn data_stores(results: &Results) -> Vec<StoreTable<'_>> {
     let check = |id: &str| results.checks.iter().find(|k| k.id == id);
-    let Some(first) = check(S3_COLUMNS[0].0) else {
-        return (Vec::new(), 0);
-    };
-    let mut rows = Vec::new();
-    let mut outside = 0;
-    for f in first
-        .findings
-        .iter()
-        .filter(|f| f.resource.starts_with("arn:") && f.resource.contains(":s3:::"))
-    {
-        if f.status == crate::verdict::FindingStatus::NotApplicable {
-            outside += 1;
+    let mut tables = Vec::new();
+    for kind in &STORE_KINDS {
+        let Some(first) = check(kind.columns[0].0) else {
             continue;
-        }
-        let judged = S3_COLUMNS
+        };
+        let mut table = StoreTable {
+            title: kind.title,
+            columns: kind.columns.iter().map(|(_, name)| *name).collect(),
+            rows: Vec::new(),
+            outside: 0,
+        };
+        for f in first
+            .findings
             .iter()
-            .map(|(id, _)| {
-                check(id)
-                    .and_then(|k| k.findings.iter().find(|g| g.resource == f.resource))
-                    .map(|g| (g.status.as_str(), g.message.as_str()))
-            })
-            .collect();
-        rows.push(DataStore {
-            kind: "S3 bucket",
-            resource: &f.resource,
-            judged,
-        });
+            .filter(|f| f.resource.starts_with("arn:") && f.resource.contains(kind.arn_part))
+        {
+            if f.status == crate::verdict::FindingStatus::NotApplicable {
+                // Not a store of its own (an instance of a cluster) is neither row nor count.
+                if crate::phi_scope::is_outside_reason(&f.message) {
+                    table.outside += 1;
+                }
+                continue;
+            }
+            let judged = kind
+                .columns
+                .iter()
+                .map(|(id, _)| {
+                    check(id)
+                        .and_then(|k| k.findings.iter().find(|g| g.resource == f.resource))
+                        .map(|g| (g.status.as_str(), g.message.as_str()))
+                })
+                .collect();
+            table.rows.push(DataStore {
+                resource: &f.resource,
+                judged,
+            });
+        }
+        if !table.rows.is_empty() || table.outside > 0 {
+            tables.push(table);
+        }
     }
-    (rows, outside)
+    tables
 }

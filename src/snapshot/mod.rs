@@ -6,9 +6,11 @@
 //! Evidence that could not be read is `null` in place and explained in `gaps`, so a check
 //! can tell "absent in the account" from "not seen by us".
 
+pub mod kms;
 pub mod organization;
 pub mod pointer;
 pub mod policy_document;
+pub mod rds;
 pub mod s3;
 pub mod time;
 
@@ -52,6 +54,12 @@ pub struct Snapshot {
     /// The S3 buckets: the first data stores judged within the PHI scope.
     #[serde(default)]
     pub s3: s3::S3,
+    /// The KMS keys and aliases of every region read: the keys the data stores name.
+    #[serde(default)]
+    pub kms: kms::Kms,
+    /// The RDS DB instances and clusters of every region read.
+    #[serde(default)]
+    pub rds: rds::Rds,
     /// The account's place in its AWS Organization and the SCPs bounding it, when the
     /// evidence holds them (`organizations/`, gathered from the management side).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -261,6 +261,16 @@ impl Drop for Moto {
     }
 }
 
+/// The result of `check` in a results.json.
+pub fn check<'a>(r: &'a serde_json::Value, check: &str) -> &'a serde_json::Value {
+    r["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["id"] == check)
+        .unwrap_or_else(|| panic!("no check {check}"))
+}
+
 /// The finding of `check` on the resource ending in `resource`, in a results.json.
 pub fn finding<'a>(r: &'a serde_json::Value, check: &str, resource: &str) -> &'a serde_json::Value {
     r["checks"]

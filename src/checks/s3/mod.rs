@@ -11,7 +11,7 @@ crate::checks::register! {
 }
 
 use crate::checks::{Context, Finding};
-use crate::phi_scope::{Membership, Resource};
+use crate::phi_scope::Membership;
 use crate::snapshot::s3::Bucket;
 
 /// One finding per bucket: `judge` for those in the PHI scope (with the bucket's evidence
@@ -58,18 +58,7 @@ pub(super) fn per_bucket(
 
 /// Whether bucket `b` is in the run's PHI scope.
 pub(crate) fn in_scope(ctx: &Context<'_>, b: &Bucket) -> Membership {
-    let ous: Vec<String> = ctx
-        .snapshot
-        .organization
-        .as_ref()
-        .map(|o| o.path.iter().map(|u| u.id.clone()).collect())
-        .unwrap_or_default();
-    ctx.phi_scope.judge(&Resource {
-        arn: &b.arn,
-        tags: b.tags.as_deref(),
-        account: &ctx.snapshot.account.id,
-        ous: &ous,
-    })
+    crate::checks::stores::membership(ctx, &b.arn, b.tags.as_deref())
 }
 
 #[cfg(test)]

@@ -24,11 +24,9 @@ fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Outcome {
             "/s3/buckets",
         )]);
     }
-    let Some(buckets) = &ctx.snapshot.s3.buckets else {
-        return Ok(vec![ctx.missing(account, "/s3/buckets", "the account's S3 bucket list")]);
-    };
+    let inventory = crate::checks::stores::all(ctx);
     // No store at all: nothing is left out, and nothing was shown to be in scope either.
-    if buckets.is_empty() {
+    if inventory.stores.is_empty() && inventory.unread.is_empty() {
         return Ok(vec![Finding::not_applicable(
             account,
             "the account has no data store the scope could leave out",
@@ -45,32 +43,27 @@ fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Outcome {
         let text = text.to_lowercase();
         words.iter().find(|w| text.contains(w.as_str())).cloned()
     };
-    let mut out = Vec::new();
-    for (i, b) in buckets.iter().enumerate() {
-        let pointer = format!("/s3/buckets/{i}");
-        match super::super::s3::in_scope(ctx, b) {
+    let mut out = inventory.unread;
+    for store in &inventory.stores {
+        match &store.membership {
             Membership::In(_) => {}
-            Membership::Undecided(_) => out.push(ctx.missing(
-                &b.arn,
-                &format!("{pointer}/tags"),
-                &format!("bucket {}'s tags, which decide whether it holds PHI,", b.name),
-            )),
+            Membership::Undecided(_) => out.push(store.undecided(ctx)),
             Membership::Out(why) => {
-                let hint = suggests(&b.name).map(|w| format!("its name has {w:?}")).or_else(|| {
-                    b.tags.iter().flatten().find_map(|(k, v)| {
+                let hint = suggests(store.name).map(|w| format!("its name has {w:?}")).or_else(|| {
+                    store.tags.into_iter().flatten().find_map(|(k, v)| {
                         suggests(&format!("{k}={v}")).map(|w| format!("its tag {k}={v} has {w:?}"))
                     })
                 });
                 out.push(match hint {
                     Some(hint) => Finding::fail(
-                        &b.arn,
-                        format!("bucket {} is {why}, yet {hint}: review whether it holds ePHI", b.name),
-                        pointer,
+                        store.arn,
+                        format!("{} is {why}, yet {hint}: review whether it holds ePHI", store.label),
+                        store.pointer.clone(),
                     ),
                     None => Finding::pass(
-                        &b.arn,
-                        format!("bucket {} is {why}; nothing in its name or tags suggests PHI", b.name),
-                        pointer,
+                        store.arn,
+                        format!("{} is {why}; nothing in its name or tags suggests PHI", store.label),
+                        store.pointer.clone(),
                     ),
                 });
             }
@@ -127,5 +120,29 @@ mod tests {
         assert_eq!(statuses(&run_scoped(&UnscopedDataStores, &s, &[], &scope)), ["not_applicable"]);
         s.s3.buckets = None;
         assert_eq!(statuses(&run_scoped(&UnscopedDataStores, &s, &[], &scope)), ["error"]);
+    }
+
+    #[test]
+    fn databases_left_out_are_listed_too() {
+        let scope = PhiScope::defined(Definition {
+            tags: [("phi".to_string(), vec!["true".to_string()])].into(),
+            ..Default::default()
+        });
+        let mut s = snapshot();
+        s.s3.buckets = Some(Vec::new());
+        let mut ehr_copy = crate::checks::rds::fixtures::instance("ehr-restore-test");
+        ehr_copy.tags = Vec::new();
+        let mut cache = crate::checks::rds::fixtures::instance("sessions");
+        cache.tags = Vec::new();
+        s.rds = crate::checks::rds::fixtures::rds(
+            vec![crate::checks::rds::fixtures::instance("records"), ehr_copy, cache],
+            Vec::new(),
+        );
+        let f = run_scoped(&UnscopedDataStores, &s, &[], &scope);
+        assert_eq!(statuses(&f), ["fail", "pass"]);
+        assert!(f[0].message.contains("DB instance ehr-restore-test") && f[0].message.contains("\"ehr\""), "{}", f[0].message);
+        // A region whose databases were not read: a gap, since a store may be left out there.
+        s.rds.regions.get_mut("us-east-1").unwrap().instances = None;
+        assert!(statuses(&run_scoped(&UnscopedDataStores, &s, &[], &scope)).contains(&"error"));
     }
 }

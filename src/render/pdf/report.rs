@@ -451,7 +451,7 @@ fn need_action(w: &mut Writer, results: &Results) {
 
 /// The stores in the PHI scope, each with what every data-plane check found of it.
 fn data_stores(w: &mut Writer, results: &Results) {
-    let (stores, outside) = crate::render::view::data_stores(results);
+    let tables = crate::render::view::data_stores(results);
     w.ensure(40.0);
     w.heading("Data stores in scope", 14.0, true);
     let scope = results
@@ -460,48 +460,56 @@ fn data_stores(w: &mut Writer, results: &Results) {
         .and_then(|s| s.phi.as_ref())
         .map(|p| format!(" ({})", p.summary))
         .unwrap_or_default();
-    if stores.is_empty() {
+    let others: String = tables
+        .iter()
+        .filter(|t| t.outside > 0)
+        .map(|t| {
+            format!(
+                " {} other {} are outside the scope: not applicable, each with the reason.",
+                t.outside, t.title
+            )
+        })
+        .collect();
+    if tables.iter().all(|t| t.rows.is_empty()) {
         w.paragraph(
-            &format!("No data store is in the PHI scope{scope}, or none was in the evidence (see the evidence gaps)."),
+            &format!("No data store is in the PHI scope{scope}, or none was in the evidence (see the evidence gaps).{others}"),
             9.0,
             Weight::Regular,
             DARK,
         );
         return;
     }
-    let others = if outside > 0 {
-        format!(
-            " {outside} other store(s) are outside the scope: not applicable, each with the reason (scope.unscoped_data_stores lists them)."
-        )
-    } else {
-        String::new()
-    };
     w.paragraph(
-        &format!("The stores in the PHI scope{scope}, each with what every data-plane check found of it.{others}"),
+        &format!("The stores in the PHI scope{scope}, one table per kind, each store with what every data-plane check found of it.{others} scope.unscoped_data_stores lists the stores left out."),
         9.0,
         Weight::Regular,
         DARK,
     );
-    let mut header = vec!["Store"];
-    header.extend(
-        crate::render::view::S3_COLUMNS
+    for t in tables.iter().filter(|t| !t.rows.is_empty()) {
+        w.ensure(30.0);
+        w.heading(t.title, 11.0, false);
+        let mut header = vec!["Store"];
+        header.extend(t.columns.iter().copied());
+        let rows = t
+            .rows
             .iter()
-            .map(|(_, name)| *name),
-    );
-    let rows = stores
-        .iter()
-        .map(|s| {
-            let mut row = vec![Cell::plain(format!("{}: {}", s.kind, s.resource))];
-            row.extend(s.judged.iter().map(|j| match j {
-                Some((status, message)) => {
-                    Cell::plain(format!("{}: {message}", status_label(status)))
-                }
-                None => Cell::plain("—"),
-            }));
-            row
-        })
-        .collect();
-    w.table(&[46.0, 44.0, 44.0, 44.0], &header, rows);
+            .map(|s| {
+                let mut row = vec![Cell::plain(s.resource)];
+                row.extend(s.judged.iter().map(|j| match j {
+                    Some((status, message)) => {
+                        Cell::plain(format!("{}: {message}", status_label(status)))
+                    }
+                    None => Cell::plain("—"),
+                }));
+                row
+            })
+            .collect();
+        // The store column, then the rest of the 178 mm shared by the checks.
+        let each = 140.0 / t.columns.len() as f32;
+        let mut widths = vec![38.0];
+        widths.extend(std::iter::repeat_n(each, t.columns.len()));
+        w.table(&widths, &header, rows);
+    }
 }
 
 /// Every control in one table.

@@ -1,0 +1,168 @@
+//! The data stores of the evidence, whatever their kind, as the checks that look across kinds
+//! see them (the KMS checks, through the key each store names, and the PHI scope's own check):
+//! what the store is called, where it is, whether it is in the PHI scope, and which key
+//! protects it.
+
+use crate::checks::{Context, Finding};
+use crate::phi_scope::{Membership, Resource};
+
+/// One data store.
+pub(crate) struct Store<'a> {
+    /// What an auditor calls it: `bucket clinic-phi-documents-prod`, `DB instance ehr-prod`.
+    pub label: String,
+    /// Its name alone, for the PHI hints of `scope.unscoped_data_stores`.
+    pub name: &'a str,
+    pub arn: &'a str,
+    /// Its tags; `None` when they could not be read.
+    pub tags: Option<&'a [(String, String)]>,
+    /// Its region, where a bare key id or alias it names is resolved.
+    pub region: Option<&'a str>,
+    /// Its evidence pointer (`/s3/buckets/0`).
+    pub pointer: String,
+    pub membership: Membership,
+    pub key: KeyUse<'a>,
+    /// The pointer of the setting that names its key (`/s3/buckets/0/encryption`).
+    pub key_pointer: String,
+}
+
+/// The key that encrypts a store at rest, as its configuration names it.
+pub(crate) enum KeyUse<'a> {
+    /// The store's encryption setting was not read; the pointer of the missing piece.
+    Unread(String),
+    /// No encryption at rest is configured; the check that judges that.
+    Unencrypted(&'static str),
+    /// Keys the service manages (SSE-S3): no customer key to lose.
+    ServiceManaged(&'static str),
+    /// A KMS key: `None` for the service's AWS managed key (`aws/s3`), else the reference as
+    /// written (id, ARN, alias name or alias ARN).
+    Kms(Option<&'a str>),
+}
+
+/// Every data store of the evidence, and a gap for each store list that was not read.
+pub(crate) struct Inventory<'a> {
+    pub stores: Vec<Store<'a>>,
+    pub unread: Vec<Finding>,
+}
+
+/// Whether a resource of this account is in the run's PHI scope.
+pub(crate) fn membership(
+    ctx: &Context<'_>,
+    arn: &str,
+    tags: Option<&[(String, String)]>,
+) -> Membership {
+    let ous: Vec<String> = ctx
+        .snapshot
+        .organization
+        .as_ref()
+        .map(|o| o.path.iter().map(|u| u.id.clone()).collect())
+        .unwrap_or_default();
+    ctx.phi_scope.judge(&Resource {
+        arn,
+        tags,
+        account: &ctx.snapshot.account.id,
+        ous: &ous,
+    })
+}
+
+/// Every data store of the evidence: S3 buckets, RDS DB clusters and the DB instances that
+/// belong to no cluster.
+pub(crate) fn all<'a>(ctx: &Context<'a>) -> Inventory<'a> {
+    let mut inv = Inventory {
+        stores: Vec::new(),
+        unread: Vec::new(),
+    };
+    match &ctx.snapshot.s3.buckets {
+        None => inv.unread.push(ctx.missing(
+            ctx.account_resource("s3"),
+            "/s3/buckets",
+            "the account's S3 bucket list",
+        )),
+        Some(buckets) => inv.stores.extend(buckets.iter().enumerate().map(|(i, b)| {
+            let pointer = format!("/s3/buckets/{i}");
+            let key = match &b.encryption {
+                None => KeyUse::Unread(format!("{pointer}/encryption")),
+                Some(rules) => match rules.first() {
+                    None => KeyUse::Unencrypted("s3.default_encryption"),
+                    Some(r) if r.algorithm.starts_with("aws:kms") => {
+                        KeyUse::Kms(r.kms_key.as_deref())
+                    }
+                    Some(r) if r.algorithm == "AES256" => {
+                        KeyUse::ServiceManaged("S3-managed keys (SSE-S3)")
+                    }
+                    // Not an S3 algorithm: s3.default_encryption fails it.
+                    Some(_) => KeyUse::Unencrypted("s3.default_encryption"),
+                },
+            };
+            Store {
+                key_pointer: format!("{pointer}/encryption"),
+                label: format!("bucket {}", b.name),
+                name: &b.name,
+                arn: &b.arn,
+                tags: b.tags.as_deref(),
+                region: b.region.as_deref(),
+                pointer,
+                membership: membership(ctx, &b.arn, b.tags.as_deref()),
+                key,
+            }
+        })),
+    }
+    for (region, r) in &ctx.snapshot.rds.regions {
+        let base = crate::snapshot::pointer::region("rds", region);
+        for (list, kind, what) in [
+            (&r.clusters, "clusters", "DB cluster"),
+            (&r.instances, "instances", "DB instance"),
+        ] {
+            let Some(dbs) = list else {
+                inv.unread.push(
+                    ctx.missing(
+                        format!(
+                            "arn:{}:rds:{region}:{}",
+                            ctx.snapshot.account.partition, ctx.snapshot.account.id
+                        ),
+                        &format!("{base}/{kind}"),
+                        &format!("the RDS {what} list of {region}"),
+                    )
+                    .with_key(kind),
+                );
+                continue;
+            };
+            // An instance of a cluster is stored in the cluster, which is the store.
+            for (i, db) in dbs.iter().enumerate().filter(|(_, d)| d.cluster.is_none()) {
+                let pointer = format!("{base}/{kind}/{i}");
+                inv.stores.push(Store {
+                    label: format!("{what} {}", db.id),
+                    name: &db.id,
+                    arn: &db.arn,
+                    tags: Some(&db.tags),
+                    region: Some(region),
+                    membership: membership(ctx, &db.arn, Some(&db.tags)),
+                    key: match (db.storage_encrypted, &db.kms_key) {
+                        (None, _) => KeyUse::Unread(format!("{pointer}/storage_encrypted")),
+                        // RDS names the key of every encrypted database: without it the key
+                        // is unknown, not "AWS managed".
+                        (Some(true), None) => KeyUse::Unread(format!("{pointer}/kms_key")),
+                        (Some(true), Some(key)) => KeyUse::Kms(Some(key)),
+                        (Some(false), _) => KeyUse::Unencrypted("rds.storage_encrypted"),
+                    },
+                    key_pointer: match db.kms_key {
+                        Some(_) => format!("{pointer}/kms_key"),
+                        None => format!("{pointer}/storage_encrypted"),
+                    },
+                    pointer,
+                });
+            }
+        }
+    }
+    inv
+}
+
+impl Store<'_> {
+    /// The gap for a store whose scope cannot be decided (its tags unread).
+    pub(crate) fn undecided(&self, ctx: &Context<'_>) -> Finding {
+        ctx.missing(
+            self.arn,
+            &format!("{}/tags", self.pointer),
+            &format!("{}'s tags, which decide whether it holds PHI,", self.label),
+        )
+    }
+}
