@@ -635,3 +635,28 @@ fn deploy_passes_checkov_and_every_skip_says_why() {
         "{report}"
     );
 }
+
+/// The shell scripts users run (the AWS CLI export above all, which auditors run on a
+/// client's machine) pass shellcheck at warning level.
+#[test]
+fn the_scripts_pass_shellcheck() {
+    let bin = security_bin();
+    let mut scripts: Vec<PathBuf> = std::fs::read_dir(root().join("scripts"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "sh"))
+        .collect();
+    scripts.sort();
+    assert!(
+        scripts
+            .iter()
+            .any(|s| s.ends_with("export-aws-evidence.sh")),
+        "{scripts:?}"
+    );
+    lint(
+        "shellcheck",
+        Command::new(bin.join("shellcheck"))
+            .args(["--severity", "warning"])
+            .args(&scripts),
+    );
+}
