@@ -1540,3 +1540,78 @@ fn every_reader_rejects_a_bad_package_in_the_same_words() {
         text(&out)
     );
 }
+
+/// A narrower PHI scope between two runs: the stores it drops are named, with the reason they
+/// are out, and counted as worse; widening it back names them as entered, and is not worse.
+#[test]
+fn diff_names_data_stores_that_left_or_entered_the_phi_scope() {
+    let tmp = tempfile::tempdir().unwrap();
+    let example = root().join("examples/clinic-account");
+    let wide = tmp.path().join("wide.yaml");
+    std::fs::write(
+        &wide,
+        "scope:\n  tags:\n    phi: [true, yes]\n    data-classification: [phi]\n",
+    )
+    .unwrap();
+    let narrow = tmp.path().join("narrow.yaml");
+    std::fs::write(&narrow, "scope:\n  tags:\n    phi: [true, yes]\n").unwrap();
+    let assess = |config: &Path, out: &str| -> PathBuf {
+        let stdout = run(safeguard()
+            .arg("assess")
+            .arg(&example)
+            .arg("--config")
+            .arg(config)
+            .args(["--format", "json", "--fail-on", "never", "-q", "-o"])
+            .arg(tmp.path().join(out)));
+        PathBuf::from(ok(&stdout).trim())
+    };
+    let (before, after) = (assess(&wide, "wide"), assess(&narrow, "narrow"));
+    let out = run(safeguard()
+        .arg("diff")
+        .arg(&before)
+        .arg(&after)
+        .args(["--format", "json"]));
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let d: Value = serde_json::from_slice(&out.stdout).unwrap();
+    documented(&d, "diff.json");
+    let left: Vec<&str> = d["scope"]["left"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["resource"].as_str().unwrap())
+        .collect();
+    // The billing database is tagged data-classification=phi only.
+    assert_eq!(
+        left,
+        ["arn:aws:rds:us-east-1:483920175634:db:clinic-billing-prod"],
+        "{d:#}"
+    );
+    assert!(
+        d["scope"]["left"][0]["now"]
+            .as_str()
+            .unwrap()
+            .contains("outside the PHI scope"),
+        "{d:#}"
+    );
+    assert_ne!(d["scope"]["old_sha256"], d["scope"]["new_sha256"]);
+    assert!(
+        d["worse"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w.as_str().unwrap().contains("left the PHI scope")),
+        "{:#}",
+        d["worse"]
+    );
+    // Back the other way: entered, and the Markdown says both.
+    let out = run(safeguard().arg("diff").arg(&after).arg(&before));
+    let md = text(&out);
+    assert!(
+        md.contains("Data stores that entered the scope (1)") && md.contains("clinic-billing-prod"),
+        "{md}"
+    );
+    assert!(md.contains("The scope's definition changed"), "{md}");
+    // The same scope on both sides: no scope section at all.
+    let same = run(safeguard().arg("diff").arg(&before).arg(&before));
+    assert!(!text(&same).contains("## The PHI scope"), "{}", text(&same));
+}

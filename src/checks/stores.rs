@@ -113,17 +113,7 @@ pub(crate) fn all<'a>(ctx: &Context<'a>) -> Inventory<'a> {
             (&r.instances, "instances", "DB instance"),
         ] {
             let Some(dbs) = list else {
-                inv.unread.push(
-                    ctx.missing(
-                        format!(
-                            "arn:{}:rds:{region}:{}",
-                            ctx.snapshot.account.partition, ctx.snapshot.account.id
-                        ),
-                        &format!("{base}/{kind}"),
-                        &format!("the RDS {what} list of {region}"),
-                    )
-                    .with_key(kind),
-                );
+                inv.unread.push(rds_list_gap(ctx, region, kind, what));
                 continue;
             };
             // An instance of a cluster is stored in the cluster, which is the store.
@@ -165,4 +155,18 @@ impl Store<'_> {
             &format!("{}'s tags, which decide whether it holds PHI,", self.label),
         )
     }
+}
+
+/// The gap for a region whose RDS DB clusters (`kind` = `clusters`) or instances were not read:
+/// one per list, on the region.
+pub(crate) fn rds_list_gap(ctx: &Context<'_>, region: &str, kind: &str, what: &str) -> Finding {
+    ctx.missing(
+        format!(
+            "arn:{}:rds:{region}:{}",
+            ctx.snapshot.account.partition, ctx.snapshot.account.id
+        ),
+        &format!("{}/{kind}", crate::snapshot::pointer::region("rds", region)),
+        &format!("the RDS {what} list of {region}"),
+    )
+    .with_key(kind)
 }

@@ -6,6 +6,9 @@
 //! resource, attestations by control and statement.
 
 pub mod render;
+mod scope;
+
+pub use scope::{ScopeDrift, StoreChange};
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -160,6 +163,9 @@ pub struct Drift {
     /// Evidence gaps (the snapshot's gaps and `error` findings) that appeared, and closed.
     pub gaps_opened: Vec<GapRef>,
     pub gaps_closed: Vec<GapRef>,
+    /// Data stores that entered or left the PHI scope, and whether its definition changed.
+    #[serde(default)]
+    pub scope: ScopeDrift,
     /// Why the new package is worse than the old (empty: it is not).
     pub worse: Vec<String>,
 }
@@ -326,6 +332,7 @@ fn compare_sides(o: &Results, old: Side, n: &Results, new: Side) -> Result<Drift
         attestations_expired: Vec::new(),
         gaps_opened: Vec::new(),
         gaps_closed: Vec::new(),
+        scope: scope::compare(o, n),
         worse: Vec::new(),
     };
     // Findings the old package could not judge, though they failed before it: their streak
@@ -590,6 +597,10 @@ fn reasons(d: &Drift) -> Vec<String> {
         (d.waivers_expired.len(), "waiver(s) expired"),
         (d.attestations_expired.len(), "attestation(s) expired"),
         (d.gaps_opened.len(), "evidence gap(s) opened"),
+        (
+            d.scope.left.len(),
+            "data store(s) left the PHI scope, so no data-plane check judges them",
+        ),
     ];
     for (n, what) in counted {
         if n > 0 {

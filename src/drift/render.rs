@@ -103,7 +103,49 @@ pub fn markdown(d: &Drift) -> String {
     }
     gaps(&mut s, "Evidence gaps that opened", &d.gaps_opened);
     gaps(&mut s, "Evidence gaps that closed", &d.gaps_closed);
+    scope(&mut s, &d.scope);
     s
+}
+
+fn scope(s: &mut String, d: &super::ScopeDrift) {
+    if d.is_empty() {
+        return;
+    }
+    s.push_str(
+        "## The PHI scope
+
+",
+    );
+    if d.definition_changed() {
+        let sha = |h: &Option<String>| {
+            h.as_deref()
+                .map(code_span)
+                .unwrap_or_else(|| "none (every data store judged)".into())
+        };
+        let _ = writeln!(
+            s,
+            "The scope's definition changed: SHA-256 {} before, {} now.\n",
+            sha(&d.old_sha256),
+            sha(&d.new_sha256)
+        );
+    }
+    for (title, list) in [
+        ("Data stores that left the scope", &d.left),
+        ("Data stores that entered the scope", &d.entered),
+    ] {
+        if list.is_empty() {
+            continue;
+        }
+        let _ = writeln!(
+            s,
+            "### {title} ({})\n\n| Store | Now |\n|---|---|",
+            list.len()
+        );
+        for c in list {
+            let _ = writeln!(s, "| {} | {} |", e(&c.resource), e(&c.now));
+        }
+        s.push('\n');
+    }
 }
 
 fn findings(s: &mut String, title: &str, list: &[FindingRef]) {

@@ -36,17 +36,7 @@ pub(super) fn per_database(
             (&r.instances, "instances", "DB instance"),
         ] {
             let Some(dbs) = list else {
-                out.push(
-                    ctx.missing(
-                        format!(
-                            "arn:{}:rds:{region}:{}",
-                            ctx.snapshot.account.partition, ctx.snapshot.account.id
-                        ),
-                        &format!("{base}/{kind}"),
-                        &format!("the RDS {what} list of {region}"),
-                    )
-                    .with_key(kind),
-                );
+                out.push(crate::checks::stores::rds_list_gap(ctx, region, kind, what));
                 continue;
             };
             for (i, db) in dbs.iter().enumerate() {
