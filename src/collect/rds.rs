@@ -66,6 +66,7 @@ fn instance(d: &aws_sdk_rds::types::DbInstance) -> Value {
         "StorageEncrypted": d.storage_encrypted(),
         "KmsKeyId": d.kms_key_id(),
         "BackupRetentionPeriod": d.backup_retention_period(),
+        "ReadReplicaSourceDBInstanceIdentifier": d.read_replica_source_db_instance_identifier(),
         "TagList": tags(d.tag_list()),
     })
 }
@@ -77,6 +78,7 @@ fn cluster(c: &aws_sdk_rds::types::DbCluster) -> Value {
         "StorageEncrypted": c.storage_encrypted(),
         "KmsKeyId": c.kms_key_id(),
         "BackupRetentionPeriod": c.backup_retention_period(),
+        "ReplicationSourceIdentifier": c.replication_source_identifier(),
         "TagList": tags(c.tag_list()),
     })
 }

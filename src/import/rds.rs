@@ -34,6 +34,12 @@ struct Described {
     kms_key_id: Option<String>,
     #[serde(default)]
     backup_retention_period: Option<i64>,
+    /// A read replica's source instance.
+    #[serde(rename = "ReadReplicaSourceDBInstanceIdentifier", default)]
+    replica_source: Option<String>,
+    /// A replica cluster's source (an ARN).
+    #[serde(default)]
+    replication_source_identifier: Option<String>,
     #[serde(default)]
     tag_list: Vec<Tag>,
 }
@@ -154,6 +160,10 @@ impl Importer<'_> {
                 kms_key: d.kms_key_id.filter(|k| !k.is_empty()),
                 backup_retention_days: d.backup_retention_period,
                 cluster,
+                replica_of: d
+                    .replica_source
+                    .or(d.replication_source_identifier)
+                    .filter(|r| !r.is_empty()),
                 tags: d.tag_list.into_iter().map(|t| (t.key, t.value)).collect(),
             });
         }

@@ -43,6 +43,10 @@ pub struct Database {
     /// encryption and backups.
     #[serde(default)]
     pub cluster: Option<String>,
+    /// For a read replica, its source (an identifier or ARN): the source's backups hold the
+    /// data, so a replica's own retention is not the backup plan.
+    #[serde(default)]
+    pub replica_of: Option<String>,
     pub tags: Vec<(String, String)>,
 }
 

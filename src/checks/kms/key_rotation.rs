@@ -69,8 +69,11 @@ fn evaluate(ctx: &Context<'_>, _settings: &Settings) -> Outcome {
         let crate::checks::stores::KeyUse::Kms(Some(reference)) = s.key else {
             continue;
         };
-        let region = s.region.unwrap_or("us-east-1");
-        match ctx.snapshot.kms.lookup(reference, region, &ctx.snapshot.account.id) {
+        let Some(found) = super::lookup(ctx, s, reference) else {
+            out.push(super::region_unread(ctx, s));
+            continue;
+        };
+        match found {
             // Without a scope the region's gap above already says it.
             KeyLookup::Unread { region, list } if scoped => {
                 out.push(super::unread_list(ctx, s, &region, list))

@@ -27,12 +27,7 @@ pub(super) fn key_membership<'a>(
         let KeyUse::Kms(Some(reference)) = s.key else {
             continue;
         };
-        let region = s.region.unwrap_or("us-east-1");
-        let KeyLookup::Found { key, .. } =
-            ctx.snapshot
-                .kms
-                .lookup(reference, region, &ctx.snapshot.account.id)
-        else {
+        let Some(KeyLookup::Found { key, .. }) = lookup(ctx, s, reference) else {
             continue;
         };
         let m = match &s.membership {
@@ -49,6 +44,39 @@ pub(super) fn key_membership<'a>(
         }
     }
     by_key
+}
+
+/// The key `store` names by `reference`. A bare id or alias is resolved in the store's region;
+/// when that region was not read there is nothing to resolve it in: `None`, a gap for the
+/// caller (never a guess at a default region).
+pub(super) fn lookup<'a>(
+    ctx: &Context<'a>,
+    store: &Store<'_>,
+    reference: &str,
+) -> Option<KeyLookup<'a>> {
+    let region = match store.region {
+        Some(r) => r,
+        // An ARN names its own region.
+        None if reference.starts_with("arn:") => "",
+        None => return None,
+    };
+    Some(
+        ctx.snapshot
+            .kms
+            .lookup(reference, region, &ctx.snapshot.account.id),
+    )
+}
+
+/// The gap for a store whose region was not read and whose key is named by a bare id or alias.
+pub(super) fn region_unread(ctx: &Context<'_>, store: &Store<'_>) -> Finding {
+    ctx.missing(
+        store.arn,
+        &format!("{}/region", store.pointer),
+        &format!(
+            "{}'s region, where the key it names by id or alias would be found,",
+            store.label
+        ),
+    )
 }
 
 /// The gap for a store whose key lives in a region whose key (or alias) list is not in the

@@ -26,7 +26,6 @@ fn evaluate(ctx: &Context<'_>, _settings: &Settings) -> Outcome {
             "/s3/buckets",
         )]);
     }
-    let account = &ctx.snapshot.account.id;
     let mut out = inventory.unread;
     out.extend(inventory.stores
         .iter()
@@ -57,7 +56,10 @@ fn evaluate(ctx: &Context<'_>, _settings: &Settings) -> Outcome {
                 KeyUse::Kms(Some(r)) => r,
             };
             let shown = crate::text::line(reference);
-            match ctx.snapshot.kms.lookup(reference, s.region.unwrap_or("us-east-1"), account) {
+            let Some(found) = super::lookup(ctx, s, reference) else {
+                return super::region_unread(ctx, s);
+            };
+            match found {
                 KeyLookup::AwsManaged => Finding::pass(
                     s.arn,
                     format!("{} is encrypted with the AWS managed key {shown}, which the account cannot disable or delete", s.label),
@@ -205,5 +207,17 @@ mod tests {
         // A region whose databases were not read: a gap, not "no database".
         s.rds.regions.get_mut("us-east-1").unwrap().clusters = None;
         assert!(statuses(&run(&PendingDeletion, &s)).contains(&"error"));
+    }
+
+    #[test]
+    fn a_store_whose_region_is_unread_names_its_key_by_arn_or_is_a_gap() {
+        let mut s = account();
+        for b in s.s3.buckets.as_mut().unwrap() {
+            b.region = None;
+        }
+        let f = run(&PendingDeletion, &s);
+        // by alias: a gap (no default region is guessed); by ARN: its own region.
+        assert_eq!(statuses(&f)[..2], ["error", "fail"], "{f:?}");
+        assert!(f[0].message.contains("region"), "{}", f[0].message);
     }
 }

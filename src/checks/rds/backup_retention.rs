@@ -16,6 +16,16 @@ check! {
 fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Outcome {
     let min = settings.min_days;
     Ok(super::per_database(ctx, |db, label, pointer| {
+        if let Some(source) = &db.replica_of {
+            return Finding::not_applicable(
+                &db.arn,
+                format!(
+                    "{label} is a read replica of {}: the source's automated backups hold its data",
+                    crate::text::line(source)
+                ),
+                format!("{pointer}/replica_of"),
+            );
+        }
         let at = format!("{pointer}/backup_retention_days");
         match db.backup_retention_days {
             None => ctx.missing(&db.arn, &at, &format!("{label}'s backup retention")),
@@ -54,5 +64,20 @@ mod tests {
         assert!(f[1].message.contains("turned off"), "{}", f[1].message);
         let f = run_with(&BackupRetention, &s, &[("min_days", ParamValue::Int(14))]);
         assert_eq!(statuses(&f), ["fail", "fail", "fail", "error"]);
+    }
+
+    #[test]
+    fn a_read_replica_defers_to_its_source() {
+        let mut s = snapshot();
+        let mut replica = instance("ehr-replica");
+        replica.backup_retention_days = Some(0);
+        replica.replica_of = Some("ehr".into());
+        let mut source = instance("ehr");
+        source.backup_retention_days = Some(0);
+        s.rds = rds(vec![source, replica], Vec::new());
+        let f = run(&BackupRetention, &s);
+        // The source without backups fails; the replica points at it.
+        assert_eq!(statuses(&f), ["fail", "not_applicable"]);
+        assert!(f[1].message.contains("read replica of ehr"), "{}", f[1].message);
     }
 }

@@ -95,6 +95,7 @@ pub(crate) mod fixtures {
             ),
             backup_retention_days: Some(14),
             cluster: None,
+            replica_of: None,
             tags: vec![("phi".into(), "true".into())],
         }
     }
