@@ -6,12 +6,11 @@
     reason = "each test binary includes this module and uses a part of it"
 )]
 
-use std::io::{Read, Write};
-use std::net::TcpListener;
+use std::io::{BufRead, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Mutex, MutexGuard, OnceLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Pinned so that a moto release cannot change what the tests see.
 pub const PIP_PACKAGES: &[&str] = &[
@@ -130,35 +129,34 @@ impl Moto {
 
     pub fn start() -> Moto {
         let bin = venv_bin();
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        // Started under a shell that stops it when its stdin closes: a shared server lives in
-        // a static, which is never dropped, and must not outlive the test process.
-        let child = Command::new("sh")
-            .arg("-c")
-            .arg(r#""$0" -H 127.0.0.1 -p "$1" >/dev/null 2>&1 & server=$!; cat >/dev/null; kill $server; wait $server"#)
-            .arg(bin.join("moto_server"))
-            .arg(port.to_string())
+        // tests/fixtures/moto_server.py binds port 0 and prints the port once it listens:
+        // no window between choosing a port and binding it, and no probe that could
+        // connect to itself. It stops when its stdin closes (when this value drops, or
+        // when the test process ends, for a shared server in a static).
+        let mut child = Command::new(bin.join("python"))
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/moto_server.py"))
             .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
             .spawn()
-            .expect("moto_server starts");
-        let endpoint = format!("http://127.0.0.1:{port}");
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "moto did not start listening on {endpoint}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
+            .expect("the moto server starts");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let _ = std::io::BufReader::new(stdout).read_line(&mut line);
+            let _ = tx.send(line);
+        });
+        let line = rx
+            .recv_timeout(Duration::from_secs(60))
+            .expect("the moto server printed its port within 60 s");
+        let port: u16 = line
+            .trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("the moto server printed {line:?}, not its port"));
         Moto {
             child,
-            endpoint,
+            endpoint: format!("http://127.0.0.1:{port}"),
             bin,
         }
     }
@@ -255,7 +253,7 @@ pub fn as_hub(cmd: &mut Command, seed: &serde_json::Value) {
 
 impl Drop for Moto {
     fn drop(&mut self) {
-        // Closing the shell's stdin stops the server; then the shell exits.
+        // Closing its stdin stops the server.
         drop(self.child.stdin.take());
         let _ = self.child.wait();
     }
