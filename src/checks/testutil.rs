@@ -57,6 +57,7 @@ pub fn snapshot() -> Snapshot {
         s3: Default::default(),
         kms: Default::default(),
         rds: Default::default(),
+        guardduty: Default::default(),
         config: ConfigService {
             regions: BTreeMap::from([(
                 "us-east-1".to_string(),

@@ -7,6 +7,7 @@
 
 pub mod caller;
 mod calls;
+mod guardduty;
 mod kms;
 pub mod organizations;
 mod rds;
@@ -339,6 +340,7 @@ async fn gather(
             calls::region(&config, &counter, &region, since, &sink, step_quiet).await;
             kms::region(&config, &counter, &region, &sink).await;
             rds::region(&config, &counter, &region, &sink).await;
+            guardduty::region(&config, &counter, &region, &sink).await;
             if let Some(b) = bar {
                 b.inc(1);
                 b.set_message(format!("{region} done"));

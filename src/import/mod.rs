@@ -28,6 +28,7 @@ mod cloudtrail;
 mod cloudwatch;
 mod config;
 mod events;
+mod guardduty;
 mod iam;
 mod kms;
 mod organizations;
@@ -204,6 +205,7 @@ pub fn import_from(src: &dyn EvidenceSource, opts: &ImportOptions) -> Result<Sna
     let s3 = im.s3(&partition)?;
     let kms = im.kms(&regions, &partition, &account_id)?;
     let rds = im.rds(&regions, &partition, &account_id)?;
+    let guardduty = im.guardduty(&regions)?;
 
     if regions.is_empty() {
         im.gap(
@@ -240,6 +242,7 @@ pub fn import_from(src: &dyn EvidenceSource, opts: &ImportOptions) -> Result<Sna
         s3,
         kms,
         rds,
+        guardduty,
         organization,
         gaps,
     };

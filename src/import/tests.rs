@@ -60,6 +60,17 @@ fn the_example_account_imports_completely_but_for_its_one_denied_call() {
             .iter()
             .all(|t| t.status.is_some() && t.event_selectors.is_some())
     );
+    // GuardDuty: on in us-east-1 with two open high-severity findings, off in eu-west-1.
+    let gd = &s.guardduty.regions;
+    let d = &gd["us-east-1"].detectors.as_ref().unwrap()[0];
+    assert_eq!(d.enabled(), Some(true));
+    assert_eq!(d.features["RDS_LOGIN_EVENTS"], "ENABLED");
+    assert_eq!(d.open_high_findings.as_ref().unwrap().len(), 2);
+    assert_eq!(
+        d.described.as_ref().unwrap()[1].resource_type.as_deref(),
+        Some("S3Bucket")
+    );
+    assert!(gd["eu-west-1"].detectors.as_ref().unwrap().is_empty());
     assert_eq!(s.gaps.len(), 1, "{:?}", s.gaps);
     assert_eq!(
         s.gaps[0].evidence,
@@ -705,4 +716,74 @@ fn rds_databases_are_read_with_their_tags_and_hostile_ids_refused() {
         let e = import(dir.path()).unwrap_err().to_string();
         assert!(e.contains(&format!("/DBInstances/0/{field}")), "{e}");
     }
+}
+
+#[test]
+fn guardduty_detectors_and_findings_are_read_gaps_kept_and_hostile_ids_refused() {
+    const ID: &str = "6ab6e6ee780ed494f3b7ca56acdc74df";
+    let dir = copy_example();
+    let d = dir
+        .path()
+        .join(format!("guardduty/us-east-1/detectors/{ID}"));
+    // Findings listed but not described: the count stands, the description is a gap.
+    std::fs::remove_file(d.join("findings.json")).unwrap();
+    std::fs::write(
+        d.join("detector.json.error"),
+        "An error occurred (AccessDeniedException) when calling the GetDetector operation\n",
+    )
+    .unwrap();
+    std::fs::remove_file(d.join("detector.json")).unwrap();
+    std::fs::remove_file(dir.path().join("guardduty/eu-west-1/detectors.json")).unwrap();
+    let s = import(dir.path()).unwrap();
+    let det = &s.guardduty.regions["us-east-1"].detectors.as_ref().unwrap()[0];
+    assert_eq!(det.status, None, "unread, not disabled");
+    assert_eq!(det.open_high_findings.as_ref().unwrap().len(), 2);
+    assert!(det.described.is_none());
+    assert!(s.guardduty.regions["eu-west-1"].detectors.is_none());
+    let gaps: Vec<&str> = s.gaps.iter().map(|g| g.evidence.as_str()).collect();
+    for g in [
+        "/guardduty/regions/us-east-1/detectors/0/status",
+        "/guardduty/regions/us-east-1/detectors/0/described",
+        "/guardduty/regions/eu-west-1/detectors",
+    ] {
+        assert!(gaps.contains(&g), "{g}: {gaps:?}");
+    }
+
+    // No open finding: nothing is described, and no file is asked for.
+    std::fs::write(d.join("high-findings.json"), r#"{"FindingIds": []}"#).unwrap();
+    let s = import(dir.path()).unwrap();
+    assert!(
+        !s.gaps.iter().any(|g| g.evidence.ends_with("/described")),
+        "{:?}",
+        s.gaps
+    );
+
+    for hostile in ["../../etc", "ABCDEF", "a/b", ""] {
+        std::fs::write(
+            dir.path().join("guardduty/us-east-1/detectors.json"),
+            serde_json::to_vec(&serde_json::json!({"DetectorIds": [hostile]})).unwrap(),
+        )
+        .unwrap();
+        let e = import(dir.path()).unwrap_err().to_string();
+        assert!(
+            e.contains("/DetectorIds/0") && e.contains("not a GuardDuty detector id"),
+            "{e}"
+        );
+    }
+    std::fs::write(
+        dir.path().join("guardduty/us-east-1/detectors.json"),
+        format!(r#"{{"DetectorIds": ["{ID}"]}}"#),
+    )
+    .unwrap();
+    std::fs::write(d.join("high-findings.json"), r#"{"FindingIds": ["x1"]}"#).unwrap();
+    std::fs::write(
+        d.join("findings.json"),
+        r#"{"Findings": [{"Id": "x1/../..", "Type": "Recon:EC2/Portscan", "Severity": 8}]}"#,
+    )
+    .unwrap();
+    let e = import(dir.path()).unwrap_err().to_string();
+    assert!(
+        e.contains("/Findings/0/Id") && e.contains("not a GuardDuty finding id"),
+        "{e}"
+    );
 }

@@ -6,6 +6,7 @@
 //! Evidence that could not be read is `null` in place and explained in `gaps`, so a check
 //! can tell "absent in the account" from "not seen by us".
 
+pub mod guardduty;
 pub mod kms;
 pub mod organization;
 pub mod pointer;
@@ -60,6 +61,9 @@ pub struct Snapshot {
     /// The RDS DB instances and clusters of every region read.
     #[serde(default)]
     pub rds: rds::Rds,
+    /// The GuardDuty detectors of every region read, and their open high-severity findings.
+    #[serde(default)]
+    pub guardduty: guardduty::GuardDuty,
     /// The account's place in its AWS Organization and the SCPs bounding it, when the
     /// evidence holds them (`organizations/`, gathered from the management side).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -1,0 +1,200 @@
+//! GuardDuty, per region: the detector list, then per detector its status and protection
+//! plans, the ids of its open high-severity findings and the first of them described.
+
+use super::*;
+use crate::snapshot::guardduty::{Detector, GuardDuty, GuardDutyRegion, ThreatFinding, valid_id};
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct ListDetectors {
+    #[serde(default)]
+    detector_ids: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct GetDetector {
+    status: String,
+    #[serde(default)]
+    features: Vec<Feature>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct Feature {
+    name: String,
+    #[serde(default)]
+    status: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct ListFindings {
+    #[serde(default)]
+    finding_ids: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct GetFindings {
+    #[serde(default)]
+    findings: Vec<Described>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct Described {
+    id: String,
+    #[serde(rename = "Type")]
+    kind: String,
+    severity: f64,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    resource: Option<Resource>,
+    #[serde(default)]
+    updated_at: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct Resource {
+    #[serde(default)]
+    resource_type: Option<String>,
+}
+
+impl Importer<'_> {
+    pub(super) fn guardduty(&mut self, regions: &BTreeSet<String>) -> Result<GuardDuty> {
+        let mut guardduty = GuardDuty::default();
+        for region in regions {
+            let base = crate::snapshot::pointer::region("guardduty", region);
+            let rel = format!("guardduty/{region}/detectors.json");
+            let detectors = match self.read_or_gap::<ListDetectors>(
+                &rel,
+                &format!("{base}/detectors"),
+                &format!("aws guardduty list-detectors --region {region}"),
+            )? {
+                Some(list) => Some(self.detectors(region, &rel, list)?),
+                None => None,
+            };
+            guardduty
+                .regions
+                .insert(region.clone(), GuardDutyRegion { detectors });
+        }
+        Ok(guardduty)
+    }
+
+    fn detectors(
+        &mut self,
+        region: &str,
+        list_file: &str,
+        list: ListDetectors,
+    ) -> Result<Vec<Detector>> {
+        let base = crate::snapshot::pointer::region("guardduty", region);
+        let mut out = Vec::new();
+        for (i, id) in list.detector_ids.into_iter().enumerate() {
+            // The id becomes a path: only what GuardDuty issues goes further.
+            if !valid_id(&id) {
+                let e = Error::bad_input(
+                    self.path(list_file),
+                    Location {
+                        pointer: Some(format!("/DetectorIds/{i}")),
+                        ..Default::default()
+                    },
+                    format!(
+                        "{:?} is not a GuardDuty detector id (lower-case letters and digits)",
+                        crate::text::line(&id)
+                    ),
+                );
+                self.soften::<()>(Err(e), &format!("{base}/detectors"), list_file)?;
+                continue;
+            }
+            let dir = format!("guardduty/{region}/detectors/{id}");
+            let at = format!("{base}/detectors/{}", out.len());
+            let described = self.read_or_gap::<GetDetector>(
+                &format!("{dir}/detector.json"),
+                &format!("{at}/status"),
+                &format!("aws guardduty get-detector --detector-id {id} --region {region}"),
+            )?;
+            let (status, features) = match described {
+                Some(d) => (
+                    Some(d.status),
+                    d.features.into_iter().map(|f| (f.name, f.status)).collect(),
+                ),
+                None => (None, BTreeMap::new()),
+            };
+            let open_high_findings = self
+                .read_or_gap::<ListFindings>(
+                    &format!("{dir}/high-findings.json"),
+                    &format!("{at}/open_high_findings"),
+                    &format!(
+                        "aws guardduty list-findings --detector-id {id} --region {region} --finding-criteria (severity >= {}, not archived)",
+                        crate::snapshot::guardduty::HIGH_SEVERITY
+                    ),
+                )?
+                .map(|l| l.finding_ids);
+            let described = match &open_high_findings {
+                Some(ids) if !ids.is_empty() => self.findings(region, &id, &dir, &at)?,
+                _ => None,
+            };
+            out.push(Detector {
+                id,
+                status,
+                features,
+                open_high_findings,
+                described,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The described findings of one detector; a finding whose id GuardDuty would not issue
+    /// is bad input (ids reach messages).
+    fn findings(
+        &mut self,
+        region: &str,
+        detector: &str,
+        dir: &str,
+        at: &str,
+    ) -> Result<Option<Vec<ThreatFinding>>> {
+        let rel = format!("{dir}/findings.json");
+        let Some(got) = self.read_or_gap::<GetFindings>(
+            &rel,
+            &format!("{at}/described"),
+            &format!(
+                "aws guardduty get-findings --detector-id {detector} --region {region} --finding-ids (the first {})",
+                crate::snapshot::guardduty::FINDINGS_DESCRIBED
+            ),
+        )?
+        else {
+            return Ok(None);
+        };
+        let mut out = Vec::new();
+        for (i, f) in got.findings.into_iter().enumerate() {
+            if !valid_id(&f.id) {
+                let e = Error::bad_input(
+                    self.path(&rel),
+                    Location {
+                        pointer: Some(format!("/Findings/{i}/Id")),
+                        ..Default::default()
+                    },
+                    format!(
+                        "{:?} is not a GuardDuty finding id (lower-case letters and digits)",
+                        crate::text::line(&f.id)
+                    ),
+                );
+                self.soften::<()>(Err(e), &format!("{at}/described"), &rel)?;
+                continue;
+            }
+            out.push(ThreatFinding {
+                id: f.id,
+                kind: crate::text::line(&f.kind).to_string(),
+                severity: f.severity,
+                title: f.title.map(|t| crate::text::line(&t).to_string()),
+                resource_type: f.resource.and_then(|r| r.resource_type),
+                updated_at: f.updated_at,
+            });
+        }
+        Ok(Some(out))
+    }
+}
