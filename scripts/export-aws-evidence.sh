@@ -204,6 +204,27 @@ export_region() {
   # so a custom AWS_ENDPOINT_URL is passed on explicitly.)
   save "rds/$r/db-instances.json" rds describe-db-instances --region "$r" ${AWS_ENDPOINT_URL:+--endpoint-url "$AWS_ENDPOINT_URL"}
   save "rds/$r/db-clusters.json" rds describe-db-clusters --region "$r" ${AWS_ENDPOINT_URL:+--endpoint-url "$AWS_ENDPOINT_URL"}
+  # GuardDuty: the detectors; per detector its status and protection plans, the ids of its
+  # open findings of severity 7 or more, and the first 50 of those reduced to what says what
+  # they are (no IP addresses, key ids or user names leave GuardDuty). Only ids GuardDuty
+  # issues (lower-case letters and digits) become folders and arguments.
+  save "guardduty/$r/detectors.json" guardduty list-detectors --region "$r"
+  if [ -s "$out/guardduty/$r/detectors.json" ]; then
+    for id in $(sed -n 's/^ *"\([a-z0-9]\{1,300\}\)",\{0,1\} *$/\1/p' "$out/guardduty/$r/detectors.json"); do
+      save "guardduty/$r/detectors/$id/detector.json" guardduty get-detector --detector-id "$id" --region "$r"
+      save "guardduty/$r/detectors/$id/high-findings.json" guardduty list-findings --detector-id "$id" --region "$r" \
+        --finding-criteria '{"Criterion":{"severity":{"GreaterThanOrEqual":7},"service.archived":{"Equals":["false"]}}}'
+      first=""
+      if [ -s "$out/guardduty/$r/detectors/$id/high-findings.json" ]; then
+        first=$(sed -n 's/^ *"\([a-z0-9]\{1,300\}\)",\{0,1\} *$/\1/p' "$out/guardduty/$r/detectors/$id/high-findings.json" | head -n 50 | tr '\n' ' ')
+      fi
+      if [ -n "$first" ]; then
+        # shellcheck disable=SC2086 # one argument per finding id
+        save "guardduty/$r/detectors/$id/findings.json" guardduty get-findings --detector-id "$id" --region "$r" --finding-ids $first \
+          --query '{Findings: Findings[].{Id: Id, Type: Type, Severity: Severity, Title: Title, UpdatedAt: UpdatedAt, Resource: {ResourceType: Resource.ResourceType}}}'
+      fi
+    done
+  fi
 }
 # S3: every bucket, then per bucket its location, tags, default encryption, versioning and
 # policy (S3's "none configured" errors are kept as .error files: the import reads them as

@@ -96,6 +96,11 @@ const PROWLER: &[(&str, &[&str])] = &[
         "cloudwatch.iam_change_alarm",
         &["cloudwatch_log_metric_filter_policy_changes"],
     ),
+    ("guardduty.enabled", &["guardduty_is_enabled"]),
+    (
+        "guardduty.open_high_findings",
+        &["guardduty_no_high_severity_findings"],
+    ),
 ];
 
 /// Our check → the Steampipe controls that test the same thing (names from the mod's
@@ -190,6 +195,11 @@ const STEAMPIPE: &[(&str, &[&str])] = &[
     (
         "cloudwatch.console_login_failure_alarm",
         &["log_metric_filter_console_authentication_failure"],
+    ),
+    ("guardduty.enabled", &["guardduty_enabled"]),
+    (
+        "guardduty.open_high_findings",
+        &["guardduty_finding_archived"],
     ),
 ];
 

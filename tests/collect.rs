@@ -2,7 +2,7 @@
 
 mod support;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::Command;
 
@@ -135,6 +135,43 @@ fn collect_and_import_of_one_account_agree_and_stay_within_the_policy() {
         rotation.contains(&"pass") && rotation.contains(&"fail"),
         "{rotation:?}"
     );
+    // GuardDuty, read live: on in us-east-1, off in eu-west-1. moto does not implement
+    // ListFindings: the open findings are a gap, never "none open".
+    let guardduty = |check: &str| -> Vec<(String, String)> {
+        support::check(&live, check)["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            // The regions' findings (moto cannot list the enabled regions: that gap is
+            // asserted below).
+            .filter_map(|f| {
+                let r = f["resource"]
+                    .as_str()
+                    .unwrap()
+                    .split(":guardduty:")
+                    .nth(1)?;
+                Some((r.to_string(), f["status"].as_str().unwrap().to_string()))
+            })
+            .collect()
+    };
+    // Region → status (a region has one detector here).
+    let by_region = |check: &str| -> BTreeMap<String, String> {
+        guardduty(check)
+            .into_iter()
+            .map(|(r, status)| (r.split(':').next().unwrap().to_string(), status))
+            .collect()
+    };
+    let on = by_region("guardduty.enabled");
+    assert_eq!(on["us-east-1"], "pass", "{on:?}");
+    assert_eq!(on["eu-west-1"], "fail", "{on:?}");
+    assert!(
+        guardduty("guardduty.enabled")
+            .iter()
+            .any(|(r, _)| r.starts_with("us-east-1:123456789012:detector/"))
+    );
+    let open = by_region("guardduty.open_high_findings");
+    assert_eq!(open["us-east-1"], "error", "{open:?}");
+    assert_eq!(open["eu-west-1"], "not_applicable", "{open:?}");
     // moto's versioning answer (see moto_cannot_serve) is a gap, named, never a pass.
     assert_eq!(verdict("s3.versioning", "clinic-phi-records"), "error");
     // moto does not implement CloudTrail LookupEvents (it answers 500), CloudWatch in the
@@ -149,7 +186,9 @@ fn collect_and_import_of_one_account_agree_and_stay_within_the_policy() {
                 || e == "/cloudwatch/regions/us-east-1/alarms"
                 || e == "/enabled_regions"
                 || (e.starts_with("/config/regions/") && e.ends_with("/delivery_channel_statuses"))
-                || (e.starts_with("/s3/buckets/") && e.ends_with("/versioning")),
+                || (e.starts_with("/s3/buckets/") && e.ends_with("/versioning"))
+                || (e.starts_with("/guardduty/regions/us-east-1/detectors/")
+                    && e.ends_with("/open_high_findings")),
             "unexpected gap {g}"
         );
     }

@@ -58,6 +58,11 @@ const FILES: &[&str] = &[
     "kms/us-east-1/keys/1234abcd-12ab-34cd-56ef-1234567890ab/rotation.json",
     "rds/us-east-1/db-instances.json",
     "rds/us-east-1/db-clusters.json",
+    // Threat detection, after the rest for the same reason.
+    "guardduty/us-east-1/detectors.json",
+    "guardduty/us-east-1/detectors/6ab6e6ee780ed494f3b7ca56acdc74df/detector.json",
+    "guardduty/us-east-1/detectors/6ab6e6ee780ed494f3b7ca56acdc74df/high-findings.json",
+    "guardduty/us-east-1/detectors/6ab6e6ee780ed494f3b7ca56acdc74df/findings.json",
 ];
 
 fuzz_target!(|data: &[u8]| {

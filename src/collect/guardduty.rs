@@ -19,6 +19,11 @@ pub(super) async fn region(config: &SdkConfig, counter: &CallCounter, region: &s
             .retry_classifier(crate::collect::retry::NotImplemented)
             .build(),
     );
+    detectors(&gd, region, sink).await;
+}
+
+/// Everything of one region's GuardDuty, asked of `gd` (a client for that region).
+async fn detectors(gd: &aws_sdk_guardduty::Client, region: &str, sink: &Sink) {
     let dir = format!("guardduty/{region}");
     let mut ids = Vec::new();
     let outcome = all_pages(
@@ -56,7 +61,7 @@ pub(super) async fn region(config: &SdkConfig, counter: &CallCounter, region: &s
             ),
             Err(e) => sink.failed(format!("{at}/detector.json"), failure("GetDetector", &e)),
         }
-        let open = open_high_findings(&gd, &id, sink).await;
+        let open = open_high_findings(gd, &id, sink).await;
         match &open {
             Ok(list) => sink.json(
                 format!("{at}/high-findings.json"),
@@ -133,4 +138,141 @@ fn finding(f: &aws_sdk_guardduty::types::Finding) -> Value {
         "UpdatedAt": f.updated_at(),
         "Resource": {"ResourceType": f.resource().and_then(|r| r.resource_type())},
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use aws_sdk_guardduty::operation::get_detector::GetDetectorOutput;
+    use aws_sdk_guardduty::operation::get_findings::GetFindingsOutput;
+    use aws_sdk_guardduty::operation::list_detectors::ListDetectorsOutput;
+    use aws_sdk_guardduty::operation::list_findings::ListFindingsOutput;
+    use aws_sdk_guardduty::types::{AccessKeyDetails, DetectorStatus, Finding, Resource, Service};
+    use aws_smithy_mocks::{
+        MockResponseInterceptor, Rule, RuleMode, create_mock_http_client, mock,
+    };
+
+    use super::*;
+    use crate::import::{Entry, ImportOptions, MemorySource, import_from};
+
+    const DETECTOR: &str = "12abc34d567e8fa901bc2d34e56789f0";
+
+    fn mocked(rules: &[Rule]) -> aws_sdk_guardduty::Client {
+        let interceptor = rules.iter().fold(
+            MockResponseInterceptor::new().rule_mode(RuleMode::MatchAny),
+            |i, rule| i.with_rule(rule),
+        );
+        let config = aws_sdk_guardduty::Config::builder()
+            .behavior_version(aws_sdk_guardduty::config::BehaviorVersion::latest())
+            .region(aws_sdk_guardduty::config::Region::new("us-east-1"))
+            .credentials_provider(aws_sdk_guardduty::config::Credentials::new(
+                "AKIDTEST", "test", None, None, "mock",
+            ))
+            .http_client(create_mock_http_client())
+            .interceptor(interceptor)
+            .build();
+        aws_sdk_guardduty::Client::from_conf(config)
+    }
+
+    fn threat(id: &str, severity: f64) -> Finding {
+        Finding::builder()
+            .id(id)
+            .r#type("UnauthorizedAccess:IAMUser/MaliciousIPCaller")
+            .severity(severity)
+            .title("API called from a known malicious IP address.")
+            .updated_at("2026-11-18T22:14:09.512Z")
+            .resource(
+                Resource::builder()
+                    .resource_type("AccessKey")
+                    .access_key_details(
+                        AccessKeyDetails::builder()
+                            .access_key_id("AKIAIOSFODNN7EXAMPLE")
+                            .user_name("mallory")
+                            .build(),
+                    )
+                    .build(),
+            )
+            .service(Service::builder().archived(false).count(3).build())
+            .build()
+    }
+
+    /// moto serves neither ListFindings nor GetFindings: the paging of the open findings, the
+    /// reduction of each to what says what it is, and the verdict are pinned here.
+    #[tokio::test]
+    async fn open_findings_are_paged_reduced_and_fail_the_check() {
+        let client = mocked(&[
+            mock!(aws_sdk_guardduty::Client::list_detectors).then_output(|| {
+                ListDetectorsOutput::builder()
+                    .detector_ids(DETECTOR)
+                    .build()
+            }),
+            mock!(aws_sdk_guardduty::Client::get_detector).then_output(|| {
+                GetDetectorOutput::builder()
+                    .status(DetectorStatus::Enabled)
+                    .build()
+            }),
+            mock!(aws_sdk_guardduty::Client::list_findings)
+                .match_requests(|r| r.next_token().is_none())
+                .then_output(|| {
+                    ListFindingsOutput::builder()
+                        .finding_ids("a1")
+                        .next_token("page-2")
+                        .build()
+                }),
+            mock!(aws_sdk_guardduty::Client::list_findings)
+                .match_requests(|r| r.next_token() == Some("page-2"))
+                .then_output(|| ListFindingsOutput::builder().finding_ids("b2").build()),
+            mock!(aws_sdk_guardduty::Client::get_findings)
+                .match_requests(|r| r.finding_ids() == ["a1", "b2"])
+                .then_output(|| {
+                    GetFindingsOutput::builder()
+                        .findings(threat("a1", 8.0))
+                        .findings(threat("b2", 7.2))
+                        .build()
+                }),
+        ]);
+        let sink = Sink::default();
+        detectors(&client, "us-east-1", &sink).await;
+        let mut entries = std::mem::take(&mut *sink.0.lock().unwrap());
+        let Some(Entry::Json(described)) = entries.get(&format!(
+            "guardduty/us-east-1/detectors/{DETECTOR}/findings.json"
+        )) else {
+            panic!("the findings are filed: {:?}", entries.keys());
+        };
+        let text = String::from_utf8_lossy(described);
+        assert!(
+            !text.contains("AKIA") && !text.contains("mallory"),
+            "a finding's key id or user name reached the evidence: {text}"
+        );
+        entries.insert(
+            "sts/caller-identity.json".into(),
+            Entry::Json(
+                br#"{"Account": "123456789012", "Arn": "arn:aws:iam::123456789012:user/x"}"#
+                    .to_vec(),
+            ),
+        );
+        let source = MemorySource {
+            entries,
+            regions: ["us-east-1".to_string()].into(),
+            method: "collect",
+            ..Default::default()
+        };
+        let snapshot = import_from(&source, &ImportOptions::default()).unwrap();
+        let d = &snapshot.guardduty.regions["us-east-1"]
+            .detectors
+            .as_ref()
+            .unwrap()[0];
+        assert_eq!(
+            d.open_high_findings.as_deref(),
+            Some(&["a1".to_string(), "b2".to_string()][..])
+        );
+        assert_eq!(d.described.as_ref().unwrap()[1].severity, 7.2);
+        let check = crate::checks::find("guardduty.open_high_findings").unwrap();
+        let f = crate::checks::testutil::run(check, &snapshot);
+        assert_eq!(crate::checks::testutil::statuses(&f), ["fail"]);
+        assert!(
+            f[0].message.contains("2 open finding(s)"),
+            "{}",
+            f[0].message
+        );
+    }
 }

@@ -109,10 +109,9 @@ impl Importer<'_> {
                 self.soften::<()>(Err(e), &format!("{base}/detectors"), list_file)?;
                 continue;
             }
-            let dir = format!("guardduty/{region}/detectors/{id}");
             let at = format!("{base}/detectors/{}", out.len());
             let described = self.read_or_gap::<GetDetector>(
-                &format!("{dir}/detector.json"),
+                &format!("guardduty/{region}/detectors/{id}/detector.json"),
                 &format!("{at}/status"),
                 &format!("aws guardduty get-detector --detector-id {id} --region {region}"),
             )?;
@@ -125,7 +124,7 @@ impl Importer<'_> {
             };
             let open_high_findings = self
                 .read_or_gap::<ListFindings>(
-                    &format!("{dir}/high-findings.json"),
+                    &format!("guardduty/{region}/detectors/{id}/high-findings.json"),
                     &format!("{at}/open_high_findings"),
                     &format!(
                         "aws guardduty list-findings --detector-id {id} --region {region} --finding-criteria (severity >= {}, not archived)",
@@ -134,7 +133,7 @@ impl Importer<'_> {
                 )?
                 .map(|l| l.finding_ids);
             let described = match &open_high_findings {
-                Some(ids) if !ids.is_empty() => self.findings(region, &id, &dir, &at)?,
+                Some(ids) if !ids.is_empty() => self.findings(region, &id, &at)?,
                 _ => None,
             };
             out.push(Detector {
@@ -154,10 +153,10 @@ impl Importer<'_> {
         &mut self,
         region: &str,
         detector: &str,
-        dir: &str,
         at: &str,
     ) -> Result<Option<Vec<ThreatFinding>>> {
-        let rel = format!("{dir}/findings.json");
+        let id = detector;
+        let rel = format!("guardduty/{region}/detectors/{id}/findings.json");
         let Some(got) = self.read_or_gap::<GetFindings>(
             &rel,
             &format!("{at}/described"),

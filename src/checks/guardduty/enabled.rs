@@ -33,7 +33,7 @@ fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Outcome {
 fn judge(ctx: &Context<'_>, region: &str, required: &[String]) -> Finding {
     let detectors = match super::detectors(ctx, region) {
         Ok(d) => d,
-        Err(gap) => return gap,
+        Err(gap) => return *gap,
     };
     if detectors.is_empty() {
         return Finding::fail(

@@ -29,7 +29,10 @@ pub(super) fn region_resource(ctx: &Context<'_>, region: &str) -> String {
 }
 
 /// A region's detectors as the evidence holds them, or the gap that stands for them.
-pub(super) fn detectors<'a>(ctx: &Context<'a>, region: &str) -> Result<&'a [Detector], Finding> {
+pub(super) fn detectors<'a>(
+    ctx: &Context<'a>,
+    region: &str,
+) -> Result<&'a [Detector], Box<Finding>> {
     let base = crate::snapshot::pointer::region("guardduty", region);
     let Some(GuardDutyRegion {
         detectors: Some(list),
@@ -40,11 +43,11 @@ pub(super) fn detectors<'a>(ctx: &Context<'a>, region: &str) -> Result<&'a [Dete
         } else {
             "/guardduty/regions".to_string()
         };
-        return Err(ctx.missing(
+        return Err(Box::new(ctx.missing(
             region_resource(ctx, region),
             &pointer,
             &format!("the GuardDuty detectors of {region}"),
-        ));
+        )));
     };
     Ok(list)
 }

@@ -29,7 +29,7 @@ fn evaluate(ctx: &Context<'_>, _settings: &Settings) -> Outcome {
         let detectors = match super::detectors(ctx, region) {
             Ok(d) => d,
             Err(gap) => {
-                out.push(gap);
+                out.push(*gap);
                 continue;
             }
         };
