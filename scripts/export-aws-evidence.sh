@@ -204,6 +204,25 @@ export_region() {
   # so a custom AWS_ENDPOINT_URL is passed on explicitly.)
   save "rds/$r/db-instances.json" rds describe-db-instances --region "$r" ${AWS_ENDPOINT_URL:+--endpoint-url "$AWS_ENDPOINT_URL"}
   save "rds/$r/db-clusters.json" rds describe-db-clusters --region "$r" ${AWS_ENDPOINT_URL:+--endpoint-url "$AWS_ENDPOINT_URL"}
+  # DynamoDB: every table, its encryption and status, point-in-time recovery and tags (asked
+  # by the ARN the description gives). Only names DynamoDB allows become folders.
+  save "dynamodb/$r/tables.json" dynamodb list-tables --region "$r"
+  if [ -s "$out/dynamodb/$r/tables.json" ]; then
+    for name in $(sed -n 's/^ *"\([A-Za-z0-9_.-]\{3,255\}\)",\{0,1\} *$/\1/p' "$out/dynamodb/$r/tables.json"); do
+      save "dynamodb/$r/tables/$name/describe.json" dynamodb describe-table --table-name "$name" --region "$r"
+      save "dynamodb/$r/tables/$name/continuous-backups.json" dynamodb describe-continuous-backups --table-name "$name" --region "$r"
+      arn=""
+      if [ -f "$out/dynamodb/$r/tables/$name/describe.json" ]; then
+        arn=$(sed -n 's/.*"TableArn": *"\(arn:[a-z-]*:dynamodb:[a-z0-9-]*:[0-9]\{12\}:table\/[A-Za-z0-9_.-]*\)".*/\1/p' "$out/dynamodb/$r/tables/$name/describe.json" | head -n1)
+      fi
+      if [ -n "$arn" ]; then
+        save "dynamodb/$r/tables/$name/tags.json" dynamodb list-tags-of-resource --resource-arn "$arn" --region "$r"
+      else
+        rm -f "$out/dynamodb/$r/tables/$name/tags.json"
+        echo "not asked: the table's ARN comes from describe-table, which failed" >"$out/dynamodb/$r/tables/$name/tags.json.error"
+      fi
+    done
+  fi
   # GuardDuty: the detectors; per detector its status and protection plans, the ids of its
   # open findings of severity 7 or more, and the first 50 of those reduced to what says what
   # they are (no IP addresses, key ids or user names leave GuardDuty). Only ids GuardDuty

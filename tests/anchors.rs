@@ -98,6 +98,10 @@ const PROWLER: &[(&str, &[&str])] = &[
     ),
     ("guardduty.enabled", &["guardduty_is_enabled"]),
     (
+        "dynamodb.point_in_time_recovery",
+        &["dynamodb_tables_pitr_enabled"],
+    ),
+    (
         "guardduty.open_high_findings",
         &["guardduty_no_high_severity_findings"],
     ),
@@ -197,6 +201,10 @@ const STEAMPIPE: &[(&str, &[&str])] = &[
         &["log_metric_filter_console_authentication_failure"],
     ),
     ("guardduty.enabled", &["guardduty_enabled"]),
+    (
+        "dynamodb.point_in_time_recovery",
+        &["dynamodb_table_point_in_time_recovery_enabled"],
+    ),
     (
         "guardduty.open_high_findings",
         &["guardduty_finding_archived"],

@@ -125,6 +125,19 @@ fn collect_and_import_of_one_account_agree_and_stay_within_the_policy() {
     );
     assert_eq!(verdict("rds.backup_retention", "db:clinic-billing"), "fail");
     assert_eq!(verdict("kms.pending_deletion", "db:clinic-ehr"), "pass");
+    // The tables, read live: recovery on passes, off fails; the visits table's key is found.
+    assert_eq!(
+        verdict("dynamodb.point_in_time_recovery", ":table/clinic-visits"),
+        "pass"
+    );
+    assert_eq!(
+        verdict("dynamodb.point_in_time_recovery", ":table/clinic-intake"),
+        "fail"
+    );
+    assert_eq!(
+        verdict("kms.pending_deletion", ":table/clinic-visits"),
+        "pass"
+    );
     let rotation: Vec<&str> = support::check(&live, "kms.key_rotation")["findings"]
         .as_array()
         .unwrap()

@@ -63,6 +63,10 @@ const FILES: &[&str] = &[
     "guardduty/us-east-1/detectors/6ab6e6ee780ed494f3b7ca56acdc74df/detector.json",
     "guardduty/us-east-1/detectors/6ab6e6ee780ed494f3b7ca56acdc74df/high-findings.json",
     "guardduty/us-east-1/detectors/6ab6e6ee780ed494f3b7ca56acdc74df/findings.json",
+    "dynamodb/us-east-1/tables.json",
+    "dynamodb/us-east-1/tables/clinic-phi-visits/describe.json",
+    "dynamodb/us-east-1/tables/clinic-phi-visits/continuous-backups.json",
+    "dynamodb/us-east-1/tables/clinic-phi-visits/tags.json",
 ];
 
 fuzz_target!(|data: &[u8]| {

@@ -133,6 +133,7 @@ pub mod cloudtrail;
 pub mod cloudwatch;
 pub mod config;
 pub mod docs;
+pub mod dynamodb;
 pub mod guardduty;
 pub mod iam;
 pub mod kms;
@@ -251,6 +252,7 @@ pub fn registry() -> Vec<&'static dyn Check> {
     all.extend(cloudtrail::checks());
     all.extend(cloudwatch::checks());
     all.extend(config::checks());
+    all.extend(dynamodb::checks());
     all.extend(guardduty::checks());
     all.extend(kms::checks());
     all.extend(rds::checks());

@@ -65,7 +65,7 @@ pub(crate) fn membership(
 }
 
 /// Every data store of the evidence: S3 buckets, RDS DB clusters and the DB instances that
-/// belong to no cluster.
+/// belong to no cluster, and DynamoDB tables.
 pub(crate) fn all<'a>(ctx: &Context<'a>) -> Inventory<'a> {
     let mut inv = Inventory {
         stores: Vec::new(),
@@ -141,6 +141,37 @@ pub(crate) fn all<'a>(ctx: &Context<'a>) -> Inventory<'a> {
                     pointer,
                 });
             }
+        }
+    }
+    for (region, r) in &ctx.snapshot.dynamodb.regions {
+        let Some(tables) = &r.tables else {
+            inv.unread
+                .push(crate::checks::dynamodb::list_gap(ctx, region));
+            continue;
+        };
+        let base = crate::snapshot::pointer::region("dynamodb", region);
+        for (i, t) in tables.iter().enumerate() {
+            let pointer = format!("{base}/tables/{i}");
+            inv.stores.push(Store {
+                label: format!("table {}", t.name),
+                name: &t.name,
+                arn: &t.arn,
+                tags: t.tags.as_deref(),
+                region: Some(region),
+                membership: membership(ctx, &t.arn, t.tags.as_deref()),
+                // DynamoDB encrypts every table: under a key AWS owns unless a KMS key
+                // (customer or AWS managed) is named.
+                key: match &t.description {
+                    None => KeyUse::Unread(format!("{pointer}/description")),
+                    Some(d) => match (&d.sse_type, &d.kms_key) {
+                        (Some(_), Some(key)) => KeyUse::Kms(Some(key)),
+                        (Some(_), None) => KeyUse::Unread(format!("{pointer}/description/kms_key")),
+                        (None, _) => KeyUse::ServiceManaged("a key AWS owns (DynamoDB's default)"),
+                    },
+                },
+                key_pointer: format!("{pointer}/description"),
+                pointer,
+            });
         }
     }
     inv

@@ -57,6 +57,7 @@ pub fn snapshot() -> Snapshot {
         s3: Default::default(),
         kms: Default::default(),
         rds: Default::default(),
+        dynamodb: Default::default(),
         guardduty: Default::default(),
         config: ConfigService {
             regions: BTreeMap::from([(

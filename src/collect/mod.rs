@@ -7,6 +7,7 @@
 
 pub mod caller;
 mod calls;
+mod dynamodb;
 mod guardduty;
 mod kms;
 pub mod organizations;
@@ -340,6 +341,7 @@ async fn gather(
             calls::region(&config, &counter, &region, since, &sink, step_quiet).await;
             kms::region(&config, &counter, &region, &sink).await;
             rds::region(&config, &counter, &region, &sink).await;
+            dynamodb::region(&config, &counter, &region, &sink).await;
             guardduty::region(&config, &counter, &region, &sink).await;
             if let Some(b) = bar {
                 b.inc(1);

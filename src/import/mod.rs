@@ -27,6 +27,7 @@ pub mod account_time {
 mod cloudtrail;
 mod cloudwatch;
 mod config;
+mod dynamodb;
 mod events;
 mod guardduty;
 mod iam;
@@ -205,6 +206,7 @@ pub fn import_from(src: &dyn EvidenceSource, opts: &ImportOptions) -> Result<Sna
     let s3 = im.s3(&partition)?;
     let kms = im.kms(&regions, &partition, &account_id)?;
     let rds = im.rds(&regions, &partition, &account_id)?;
+    let dynamodb = im.dynamodb(&regions, &partition, &account_id)?;
     let guardduty = im.guardduty(&regions)?;
 
     if regions.is_empty() {
@@ -242,6 +244,7 @@ pub fn import_from(src: &dyn EvidenceSource, opts: &ImportOptions) -> Result<Sna
         s3,
         kms,
         rds,
+        dynamodb,
         guardduty,
         organization,
         gaps,

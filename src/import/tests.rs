@@ -787,3 +787,77 @@ fn guardduty_detectors_and_findings_are_read_gaps_kept_and_hostile_ids_refused()
         "{e}"
     );
 }
+
+#[test]
+fn dynamodb_tables_are_read_with_their_keys_recovery_and_tags_and_hostile_names_refused() {
+    let s = import(&example()).unwrap();
+    let tables = s.dynamodb.regions["us-east-1"].tables.as_ref().unwrap();
+    assert_eq!(tables.len(), 3);
+    let visits = &tables[2];
+    assert_eq!(visits.name, "clinic-phi-visits");
+    // The ARN is built from what the account is, not copied from the file.
+    assert_eq!(
+        visits.arn,
+        "arn:aws:dynamodb:us-east-1:483920175634:table/clinic-phi-visits"
+    );
+    let d = visits.description.as_ref().unwrap();
+    assert_eq!(d.sse_type.as_deref(), Some("KMS"));
+    assert!(
+        d.kms_key
+            .as_deref()
+            .unwrap()
+            .ends_with("5f1d2c3b-8a9e-4c7d-b6a5-0e1f2d3c4b5a")
+    );
+    let p = visits.point_in_time_recovery.as_ref().unwrap();
+    assert!(p.enabled() && p.recovery_period_days == Some(35));
+    // No SSEDescription: the key AWS owns.
+    assert_eq!(tables[1].description.as_ref().unwrap().sse_type, None);
+    assert_eq!(
+        tables[1].tags.as_deref(),
+        Some(
+            &[
+                ("data-classification".to_string(), "phi".to_string()),
+                ("owner".to_string(), "front-desk-app".to_string())
+            ][..]
+        )
+    );
+    assert_eq!(
+        s.dynamodb.regions["eu-west-1"].tables.as_deref(),
+        Some(&[][..])
+    );
+
+    // A table's tags or recovery unread: each a gap at its pointer, never "none" or "off".
+    let dir = copy_example();
+    let t = dir
+        .path()
+        .join("dynamodb/us-east-1/tables/clinic-phi-visits");
+    std::fs::remove_file(t.join("tags.json")).unwrap();
+    std::fs::write(
+        t.join("continuous-backups.json"),
+        r#"{"ContinuousBackupsDescription": {"ContinuousBackupsStatus": "ENABLED"}}"#,
+    )
+    .unwrap();
+    let s = import(dir.path()).unwrap();
+    let visits = &s.dynamodb.regions["us-east-1"].tables.as_ref().unwrap()[2];
+    assert!(visits.tags.is_none() && visits.point_in_time_recovery.is_none());
+    let gaps: Vec<&str> = s.gaps.iter().map(|g| g.evidence.as_str()).collect();
+    for g in [
+        "/dynamodb/regions/us-east-1/tables/2/tags",
+        "/dynamodb/regions/us-east-1/tables/2/point_in_time_recovery",
+    ] {
+        assert!(gaps.contains(&g), "{g}: {gaps:?}");
+    }
+
+    for hostile in ["../../etc", "ab", "a/b/c", "tab le"] {
+        std::fs::write(
+            dir.path().join("dynamodb/us-east-1/tables.json"),
+            serde_json::to_vec(&serde_json::json!({"TableNames": [hostile]})).unwrap(),
+        )
+        .unwrap();
+        let e = import(dir.path()).unwrap_err().to_string();
+        assert!(
+            e.contains("/TableNames/0") && e.contains("not a DynamoDB table name"),
+            "{e}"
+        );
+    }
+}

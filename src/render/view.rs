@@ -267,7 +267,7 @@ pub struct StoreKind {
 }
 
 /// Every kind of data store, in the order the report prints them.
-pub const STORE_KINDS: [StoreKind; 2] = [
+pub const STORE_KINDS: [StoreKind; 3] = [
     StoreKind {
         title: "S3 buckets",
         arn_part: ":s3:::",
@@ -285,6 +285,14 @@ pub const STORE_KINDS: [StoreKind; 2] = [
             ("rds.storage_encrypted", "Encryption at rest"),
             ("kms.pending_deletion", "Key usable"),
             ("rds.backup_retention", "Automated backups"),
+        ],
+    },
+    StoreKind {
+        title: "DynamoDB tables",
+        arn_part: ":dynamodb:",
+        columns: &[
+            ("dynamodb.point_in_time_recovery", "Point-in-time recovery"),
+            ("kms.pending_deletion", "Key usable"),
         ],
     },
 ];

@@ -6,6 +6,7 @@
 //! Evidence that could not be read is `null` in place and explained in `gaps`, so a check
 //! can tell "absent in the account" from "not seen by us".
 
+pub mod dynamodb;
 pub mod guardduty;
 pub mod kms;
 pub mod organization;
@@ -61,6 +62,9 @@ pub struct Snapshot {
     /// The RDS DB instances and clusters of every region read.
     #[serde(default)]
     pub rds: rds::Rds,
+    /// The DynamoDB tables of every region read.
+    #[serde(default)]
+    pub dynamodb: dynamodb::DynamoDb,
     /// The GuardDuty detectors of every region read, and their open high-severity findings.
     #[serde(default)]
     pub guardduty: guardduty::GuardDuty,
