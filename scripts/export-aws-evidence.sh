@@ -223,6 +223,23 @@ export_region() {
       fi
     done
   fi
+  # Load balancers (v2): each one's listeners and tags, and the rules of its plain-HTTP
+  # listeners (a rule may forward in the clear what the default action redirects). Only ARNs
+  # in ELB's own shape, and so names ELB allows, become folders and arguments.
+  save "elb/$r/load-balancers.json" elbv2 describe-load-balancers --region "$r"
+  if [ -s "$out/elb/$r/load-balancers.json" ]; then
+    for lb in $(sed -n 's/.*"LoadBalancerArn": *"\(arn:[a-z-]*:elasticloadbalancing:[a-z0-9-]*:[0-9]\{12\}:loadbalancer\/[a-z]*\/[A-Za-z0-9-]\{1,32\}\/[0-9a-f]\{1,64\}\)".*/\1/p' "$out/elb/$r/load-balancers.json"); do
+      name=$(echo "$lb" | cut -d/ -f3)
+      save "elb/$r/load-balancers/$name/listeners.json" elbv2 describe-listeners --load-balancer-arn "$lb" --region "$r"
+      save "elb/$r/load-balancers/$name/tags.json" elbv2 describe-tags --resource-arns "$lb" --region "$r"
+      aws_ elbv2 describe-listeners --load-balancer-arn "$lb" --region "$r" \
+          --query "Listeners[?Protocol=='HTTP'].[Port,ListenerArn]" --output text 2>/dev/null |
+      while read -r port listener; do
+        case "$port" in ''|*[!0-9]*) continue ;; esac
+        save "elb/$r/load-balancers/$name/rules-$port.json" elbv2 describe-rules --listener-arn "$listener" --region "$r"
+      done
+    done
+  fi
   # GuardDuty: the detectors; per detector its status and protection plans, the ids of its
   # open findings of severity 7 or more, and the first 50 of those reduced to what says what
   # they are (no IP addresses, key ids or user names leave GuardDuty). Only ids GuardDuty

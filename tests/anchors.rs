@@ -202,6 +202,10 @@ const STEAMPIPE: &[(&str, &[&str])] = &[
     ),
     ("guardduty.enabled", &["guardduty_enabled"]),
     (
+        "elb.tls_listeners",
+        &["elb_application_lb_redirect_http_request_to_https"],
+    ),
+    (
         "dynamodb.point_in_time_recovery",
         &["dynamodb_table_point_in_time_recovery_enabled"],
     ),

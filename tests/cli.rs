@@ -1357,13 +1357,14 @@ fn golden_demo_report_pins_the_verdict_rules() {
             .unwrap()
             .contains("observations from supporting checks, which do not decide it")
     );
-    // §164.312(e)(1) is decided by its primary check (the imaging bucket accepts plain HTTP),
-    // its supporting checks still only observations.
+    // §164.312(e)(1) is decided by its primary checks (the imaging bucket accepts plain HTTP,
+    // the billing API's load balancer a policy with TLS 1.0), its supporting checks still only
+    // observations.
     let transmission = control("164.312(e)(1)");
     assert_eq!(transmission["status"], "fail");
     let reason = transmission["status_reason"].as_str().unwrap();
     assert!(
-        reason.starts_with("1 failing finding(s) in s3.secure_transport")
+        reason.starts_with("2 failing finding(s) in s3.secure_transport, elb.tls_listeners")
             && reason.contains("observations from supporting checks"),
         "{reason}"
     );

@@ -138,6 +138,23 @@ fn collect_and_import_of_one_account_agree_and_stay_within_the_policy() {
         verdict("kms.pending_deletion", ":table/clinic-visits"),
         "pass"
     );
+    // The load balancers, read live with their listeners and rules.
+    let tls = |name: &str| -> String {
+        support::check(&live, "elb.tls_listeners")["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| {
+                f["resource"]
+                    .as_str()
+                    .unwrap()
+                    .contains(&format!(":loadbalancer/app/{name}/"))
+            })
+            .map(|f| f["status"].as_str().unwrap().to_string())
+            .unwrap_or_else(|| panic!("no elb.tls_listeners finding on {name}"))
+    };
+    assert_eq!(tls("clinic-portal"), "pass");
+    assert_eq!(tls("clinic-billing-api"), "fail");
     let rotation: Vec<&str> = support::check(&live, "kms.key_rotation")["findings"]
         .as_array()
         .unwrap()

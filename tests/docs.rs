@@ -129,6 +129,8 @@ fn evidence_format_lists_every_file_the_importer_reads() {
             .replace("$ou", "<ou-id>")
             .replace("$policy", "<policy-id>")
             .replace("$name", "<name>")
+            .replace("{port}", "<port>")
+            .replace("$port", "<port>")
             .replace('"', "")
     };
     let mut read: Vec<String> = Vec::new();
@@ -218,7 +220,10 @@ fn evidence_format_lists_every_file_the_importer_reads() {
     for line in doc.lines().filter(|l| l.starts_with("| `")) {
         let last = line.trim_end_matches('|').rsplit(" | ").next().unwrap();
         for pointer in last.split('`').skip(1).step_by(2) {
-            let p = pointer.replace("<region>", "us-east-1").replace("<i>", "0");
+            let p = pointer
+                .replace("<region>", "us-east-1")
+                .replace("<i>", "0")
+                .replace("<j>", "0");
             let value = if p.starts_with("/organization/trail_logs") {
                 &with_org_trail
             } else {

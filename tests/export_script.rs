@@ -133,6 +133,7 @@ fn the_export_script_produces_a_folder_safeguard_assesses() {
             "/kms/regions/",
             "/rds/regions/",
             "/dynamodb/regions/",
+            "/elb/regions/",
             "/guardduty/regions/",
             "/cloudtrail/event_history/root_activity/",
         ]
@@ -173,6 +174,14 @@ fn the_export_script_produces_a_folder_safeguard_assesses() {
     assert_eq!(
         finding("kms.pending_deletion", "table/clinic-visits"),
         "pass"
+    );
+    assert_eq!(
+        finding("elb.tls_listeners", ":loadbalancer/app/clinic-portal/"),
+        "pass"
+    );
+    assert_eq!(
+        finding("elb.tls_listeners", ":loadbalancer/app/clinic-billing-api/"),
+        "fail"
     );
     assert_eq!(
         finding("guardduty.enabled", "eu-west-1:123456789012"),

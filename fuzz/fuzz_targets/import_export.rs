@@ -67,6 +67,10 @@ const FILES: &[&str] = &[
     "dynamodb/us-east-1/tables/clinic-phi-visits/describe.json",
     "dynamodb/us-east-1/tables/clinic-phi-visits/continuous-backups.json",
     "dynamodb/us-east-1/tables/clinic-phi-visits/tags.json",
+    "elb/us-east-1/load-balancers.json",
+    "elb/us-east-1/load-balancers/clinic-portal-alb/listeners.json",
+    "elb/us-east-1/load-balancers/clinic-portal-alb/rules-80.json",
+    "elb/us-east-1/load-balancers/clinic-portal-alb/tags.json",
 ];
 
 fuzz_target!(|data: &[u8]| {

@@ -134,6 +134,7 @@ pub mod cloudwatch;
 pub mod config;
 pub mod docs;
 pub mod dynamodb;
+pub mod elb;
 pub mod guardduty;
 pub mod iam;
 pub mod kms;
@@ -253,6 +254,7 @@ pub fn registry() -> Vec<&'static dyn Check> {
     all.extend(cloudwatch::checks());
     all.extend(config::checks());
     all.extend(dynamodb::checks());
+    all.extend(elb::checks());
     all.extend(guardduty::checks());
     all.extend(kms::checks());
     all.extend(rds::checks());

@@ -51,6 +51,7 @@ fn action_prefix(service: &str) -> String {
     match service {
         "Config Service" => "config".into(),
         "CloudWatch Logs" => "logs".into(),
+        "Elastic Load Balancing v2" => "elasticloadbalancing".into(),
         other => other.to_ascii_lowercase().replace(' ', ""),
     }
 }

@@ -28,6 +28,7 @@ mod cloudtrail;
 mod cloudwatch;
 mod config;
 mod dynamodb;
+mod elb;
 mod events;
 mod guardduty;
 mod iam;
@@ -207,6 +208,7 @@ pub fn import_from(src: &dyn EvidenceSource, opts: &ImportOptions) -> Result<Sna
     let kms = im.kms(&regions, &partition, &account_id)?;
     let rds = im.rds(&regions, &partition, &account_id)?;
     let dynamodb = im.dynamodb(&regions, &partition, &account_id)?;
+    let elb = im.elb(&regions, &partition, &account_id)?;
     let guardduty = im.guardduty(&regions)?;
 
     if regions.is_empty() {
@@ -245,6 +247,7 @@ pub fn import_from(src: &dyn EvidenceSource, opts: &ImportOptions) -> Result<Sna
         kms,
         rds,
         dynamodb,
+        elb,
         guardduty,
         organization,
         gaps,

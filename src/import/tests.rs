@@ -861,3 +861,81 @@ fn dynamodb_tables_are_read_with_their_keys_recovery_and_tags_and_hostile_names_
         );
     }
 }
+
+#[test]
+fn load_balancers_are_read_with_listeners_rules_and_tags_and_hostile_ones_refused() {
+    let s = import(&example()).unwrap();
+    let lbs = s.elb.regions["us-east-1"].load_balancers.as_ref().unwrap();
+    assert_eq!(lbs.len(), 3);
+    let portal = &lbs[0];
+    assert_eq!(
+        (portal.name.as_str(), portal.kind.as_str()),
+        ("clinic-portal-alb", "application")
+    );
+    let listeners = portal.listeners.as_ref().unwrap();
+    assert_eq!(
+        listeners[1].ssl_policy.as_deref(),
+        Some("ELBSecurityPolicy-TLS13-1-2-2021-06")
+    );
+    // Only the plain-HTTP listener's rules are read.
+    assert!(listeners[1].rules.is_none());
+    let rules = listeners[0].rules.as_ref().unwrap();
+    assert_eq!(rules[0].priority, "default");
+    assert!(rules[0].actions[0].keeps_data_off_plain_http());
+    assert_eq!(lbs[2].kind, "network");
+    assert_eq!(
+        lbs[1].tags.as_deref(),
+        Some(&[("data-classification".to_string(), "phi".to_string())][..])
+    );
+
+    let dir = copy_example();
+    let lb = dir
+        .path()
+        .join("elb/us-east-1/load-balancers/clinic-portal-alb");
+    std::fs::remove_file(lb.join("rules-80.json")).unwrap();
+    std::fs::remove_file(lb.join("tags.json")).unwrap();
+    let s = import(dir.path()).unwrap();
+    let portal = &s.elb.regions["us-east-1"].load_balancers.as_ref().unwrap()[0];
+    assert!(portal.tags.is_none() && portal.listeners.as_ref().unwrap()[0].rules.is_none());
+    let gaps: Vec<&str> = s.gaps.iter().map(|g| g.evidence.as_str()).collect();
+    for g in [
+        "/elb/regions/us-east-1/load_balancers/0/tags",
+        "/elb/regions/us-east-1/load_balancers/0/listeners/0/rules",
+    ] {
+        assert!(gaps.contains(&g), "{g}: {gaps:?}");
+    }
+
+    // A name ELB would not issue, or an ARN not in ELB's shape for this account and region
+    // (another account's, another name's, a path), is bad input at its pointer.
+    let good =
+        "arn:aws:elasticloadbalancing:us-east-1:483920175634:loadbalancer/app/x/8f4b2a1c9d3e5f60";
+    for (name, arn, field) in [
+        ("../../etc", good, "LoadBalancerName"),
+        (
+            "x",
+            "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/x/8f4b2a1c9d3e5f60",
+            "LoadBalancerArn",
+        ),
+        (
+            "x",
+            "arn:aws:elasticloadbalancing:us-east-1:483920175634:loadbalancer/app/y/8f4b2a1c9d3e5f60",
+            "LoadBalancerArn",
+        ),
+        (
+            "x",
+            "arn:aws:elasticloadbalancing:us-east-1:483920175634:loadbalancer/app/x/../../z",
+            "LoadBalancerArn",
+        ),
+    ] {
+        std::fs::write(
+            dir.path().join("elb/us-east-1/load-balancers.json"),
+            serde_json::to_vec(&serde_json::json!({"LoadBalancers": [
+                {"LoadBalancerName": name, "LoadBalancerArn": arn, "Type": "application"}
+            ]}))
+            .unwrap(),
+        )
+        .unwrap();
+        let e = import(dir.path()).unwrap_err().to_string();
+        assert!(e.contains(&format!("/LoadBalancers/0/{field}")), "{e}");
+    }
+}

@@ -267,7 +267,7 @@ pub struct StoreKind {
 }
 
 /// Every kind of data store, in the order the report prints them.
-pub const STORE_KINDS: [StoreKind; 3] = [
+pub const STORE_KINDS: [StoreKind; 4] = [
     StoreKind {
         title: "S3 buckets",
         arn_part: ":s3:::",
@@ -294,6 +294,12 @@ pub const STORE_KINDS: [StoreKind; 3] = [
             ("dynamodb.point_in_time_recovery", "Point-in-time recovery"),
             ("kms.pending_deletion", "Key usable"),
         ],
+    },
+    // Not a store: the way ePHI reaches the stores' workloads, judged within the same scope.
+    StoreKind {
+        title: "Load balancers",
+        arn_part: ":elasticloadbalancing:",
+        columns: &[("elb.tls_listeners", "TLS in transit")],
     },
 ];
 

@@ -7,6 +7,7 @@
 //! can tell "absent in the account" from "not seen by us".
 
 pub mod dynamodb;
+pub mod elb;
 pub mod guardduty;
 pub mod kms;
 pub mod organization;
@@ -65,6 +66,9 @@ pub struct Snapshot {
     /// The DynamoDB tables of every region read.
     #[serde(default)]
     pub dynamodb: dynamodb::DynamoDb,
+    /// The load balancers of every region read, with their listeners.
+    #[serde(default)]
+    pub elb: elb::Elb,
     /// The GuardDuty detectors of every region read, and their open high-severity findings.
     #[serde(default)]
     pub guardduty: guardduty::GuardDuty,

@@ -460,16 +460,19 @@ fn data_stores(w: &mut Writer, results: &Results) {
         .and_then(|s| s.phi.as_ref())
         .map(|p| format!(" ({})", p.summary))
         .unwrap_or_default();
-    let others: String = tables
+    let outside: Vec<String> = tables
         .iter()
         .filter(|t| t.outside > 0)
-        .map(|t| {
-            format!(
-                " {} other {} are outside the scope: not applicable, each with the reason.",
-                t.outside, t.title
-            )
-        })
+        .map(|t| format!("{} {}", t.title, t.outside))
         .collect();
+    let others = if outside.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " Outside the scope, each not applicable with the reason: {}.",
+            outside.join("; ")
+        )
+    };
     if tables.iter().all(|t| t.rows.is_empty()) {
         w.paragraph(
             &format!("No data store is in the PHI scope{scope}, or none was in the evidence (see the evidence gaps).{others}"),
