@@ -1574,16 +1574,22 @@ fn diff_names_data_stores_that_left_or_entered_the_phi_scope() {
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     let d: Value = serde_json::from_slice(&out.stdout).unwrap();
     documented(&d, "diff.json");
-    let left: Vec<&str> = d["scope"]["left"]
+    let left: std::collections::BTreeSet<&str> = d["scope"]["left"]
         .as_array()
         .unwrap()
         .iter()
         .map(|c| c["resource"].as_str().unwrap())
         .collect();
-    // The billing database is tagged data-classification=phi only.
+    // The billing database, the intake-forms table and the billing API's load balancer are
+    // tagged data-classification=phi only.
     assert_eq!(
         left,
-        ["arn:aws:rds:us-east-1:483920175634:db:clinic-billing-prod"],
+        [
+            "arn:aws:rds:us-east-1:483920175634:db:clinic-billing-prod",
+            "arn:aws:dynamodb:us-east-1:483920175634:table/clinic-phi-intake-forms",
+            "arn:aws:elasticloadbalancing:us-east-1:483920175634:loadbalancer/app/clinic-billing-api/2c7e9a0b1d4f3e58",
+        ]
+        .into(),
         "{d:#}"
     );
     assert!(
@@ -1607,7 +1613,7 @@ fn diff_names_data_stores_that_left_or_entered_the_phi_scope() {
     let out = run(safeguard().arg("diff").arg(&after).arg(&before));
     let md = text(&out);
     assert!(
-        md.contains("Data stores that entered the scope (1)") && md.contains("clinic-billing-prod"),
+        md.contains("Data stores that entered the scope (3)") && md.contains("clinic-billing-prod"),
         "{md}"
     );
     assert!(md.contains("The scope's definition changed"), "{md}");

@@ -2,9 +2,7 @@
 //! listeners, the rules of its plain-HTTP listeners, and its tags.
 
 use super::*;
-use crate::snapshot::elb::{
-    Action, Elb, ElbRegion, Listener, LoadBalancer, Rule, valid_arn, valid_name,
-};
+use crate::snapshot::elb::{Action, Elb, ElbRegion, Listener, LoadBalancer, Rule, valid_name};
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -155,12 +153,15 @@ impl Importer<'_> {
                     ),
                 )),
                 (None, _) => Some(("LoadBalancerName", "missing".to_string())),
-                (Some(name), Some(arn)) if !valid_arn(arn, partition, region, account, name) => {
+                (Some(name), Some(listed))
+                    if crate::snapshot::elb::arn(listed, partition, region, account, name)
+                        .is_none() =>
+                {
                     Some((
                         "LoadBalancerArn",
                         format!(
-                            "{:?} is not the ARN of load balancer {name} in {region} of account {account}",
-                            crate::text::line(arn)
+                            "{:?} is not the ARN of load balancer {name} (loadbalancer/app, net or gwy/{name}/ and a hex id)",
+                            crate::text::line(listed)
                         ),
                     ))
                 }
@@ -179,7 +180,11 @@ impl Importer<'_> {
                 self.soften::<()>(Err(e), &format!("{base}/load_balancers"), list_file)?;
                 continue;
             }
-            let (Some(name), Some(arn)) = (lb.load_balancer_name, lb.load_balancer_arn) else {
+            let (Some(name), Some(listed)) = (lb.load_balancer_name, lb.load_balancer_arn) else {
+                continue;
+            };
+            let Some(arn) = crate::snapshot::elb::arn(&listed, partition, region, account, &name)
+            else {
                 continue;
             };
             let at = format!("{base}/load_balancers/{}", out.len());
@@ -193,7 +198,7 @@ impl Importer<'_> {
                 .map(|t| {
                     t.tag_descriptions
                         .into_iter()
-                        .find(|d| d.resource_arn.as_deref().is_none_or(|a| a == arn))
+                        .find(|d| d.resource_arn.as_deref().is_none_or(|a| a == listed))
                         .map(|d| d.tags.into_iter().map(|t| (t.key, t.value)).collect())
                         .unwrap_or_default()
                 });

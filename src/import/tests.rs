@@ -905,15 +905,16 @@ fn load_balancers_are_read_with_listeners_rules_and_tags_and_hostile_ones_refuse
         assert!(gaps.contains(&g), "{g}: {gaps:?}");
     }
 
-    // A name ELB would not issue, or an ARN not in ELB's shape for this account and region
-    // (another account's, another name's, a path), is bad input at its pointer.
+    // A name ELB would not issue, or an ARN not in ELB's shape (another type, another name's,
+    // a path), is bad input at its pointer; the account and region are this export's (the
+    // ARN is rebuilt from them, as every importer builds its ARNs).
     let good =
         "arn:aws:elasticloadbalancing:us-east-1:483920175634:loadbalancer/app/x/8f4b2a1c9d3e5f60";
     for (name, arn, field) in [
         ("../../etc", good, "LoadBalancerName"),
         (
             "x",
-            "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/x/8f4b2a1c9d3e5f60",
+            "arn:aws:elasticloadbalancing:us-east-1:483920175634:loadbalancer/xyz/x/8f4b2a1c9d3e5f60",
             "LoadBalancerArn",
         ),
         (

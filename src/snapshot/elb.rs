@@ -92,21 +92,33 @@ pub fn valid_name(name: &str) -> bool {
         && !name.ends_with('-')
 }
 
-/// Whether `arn` is the ARN ELB gives load balancer `name` of this partition, region and
-/// account: `arn:P:elasticloadbalancing:R:A:loadbalancer/(app|net|gwy)/NAME/ID` with a hex ID.
-/// The ID is ELB's own and cannot be rebuilt, so the ARN is taken from the file only in this
-/// shape.
-pub fn valid_arn(arn: &str, partition: &str, region: &str, account: &str, name: &str) -> bool {
-    let prefix = format!("arn:{partition}:elasticloadbalancing:{region}:{account}:loadbalancer/");
-    let Some(rest) = arn.strip_prefix(&prefix) else {
-        return false;
-    };
-    let mut parts = rest.split('/');
-    matches!(
-        (parts.next(), parts.next(), parts.next(), parts.next()),
-        (Some("app" | "net" | "gwy"), Some(n), Some(id), None)
-            if n == name && !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_hexdigit())
-    )
+/// The ARN of load balancer `name` of this partition, region and account, from the ARN its
+/// listing gives: only the part ELB issues and that cannot be rebuilt (`app`, `net` or `gwy`
+/// and a hex id, after `loadbalancer/<type>/<name>/`) is taken from the file, the rest is what
+/// the account is, as every importer builds its ARNs. `None` when that part is not in ELB's
+/// shape (a path, another name, no id).
+pub fn arn(
+    listed: &str,
+    partition: &str,
+    region: &str,
+    account: &str,
+    name: &str,
+) -> Option<String> {
+    let (_, resource) = listed.split_once(":loadbalancer/")?;
+    let mut parts = resource.split('/');
+    match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some(kind @ ("app" | "net" | "gwy")), Some(n), Some(id), None)
+            if n == name
+                && !id.is_empty()
+                && id.len() <= 64
+                && id.bytes().all(|b| b.is_ascii_hexdigit()) =>
+        {
+            Some(format!(
+                "arn:{partition}:elasticloadbalancing:{region}:{account}:loadbalancer/{kind}/{name}/{id}"
+            ))
+        }
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -119,30 +131,27 @@ mod tests {
         for bad in ["", "-x", "x-", "a/b", "../x", &"a".repeat(33)] {
             assert!(!valid_name(bad), "{bad}");
         }
-        let arn = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/portal/50dc6c495c0c9188";
-        assert!(valid_arn(arn, "aws", "us-east-1", "123456789012", "portal"));
-        assert!(!valid_arn(arn, "aws", "us-east-1", "123456789012", "other"));
-        assert!(!valid_arn(
-            arn,
-            "aws",
-            "eu-west-1",
-            "123456789012",
-            "portal"
-        ));
-        assert!(!valid_arn(
-            &format!("{arn}/x"),
-            "aws",
-            "us-east-1",
-            "123456789012",
-            "portal"
-        ));
-        assert!(!valid_arn(
+        let listed = "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/portal/50dc6c495c0c9188";
+        // Rebuilt from the account being assessed; only type and id come from the file.
+        assert_eq!(
+            arn(listed, "aws", "us-east-1", "123456789012", "portal").as_deref(),
+            Some(
+                "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/portal/50dc6c495c0c9188"
+            )
+        );
+        for bad in [
+            "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/other/50dc6c495c0c9188",
+            "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/portal/50dc6c495c0c9188/x",
             "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/portal/../../x",
-            "aws",
-            "us-east-1",
-            "123456789012",
-            "portal"
-        ));
+            "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/xyz/portal/50dc6c495c0c9188",
+            "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/portal/50dc6c495c0c9188",
+        ] {
+            assert_eq!(
+                arn(bad, "aws", "us-east-1", "123456789012", "portal"),
+                None,
+                "{bad}"
+            );
+        }
     }
 
     #[test]
