@@ -223,6 +223,8 @@ export_region() {
       fi
     done
   fi
+  # EFS: every file system with its encryption, key and tags (one call returns them all).
+  save "efs/$r/file-systems.json" efs describe-file-systems --region "$r"
   # Load balancers (v2): each one's listeners and tags, and the rules of its plain-HTTP
   # listeners (a rule may forward in the clear what the default action redirects). Only ARNs
   # in ELB's own shape, and so names ELB allows, become folders and arguments.

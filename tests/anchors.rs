@@ -97,6 +97,7 @@ const PROWLER: &[(&str, &[&str])] = &[
         &["cloudwatch_log_metric_filter_policy_changes"],
     ),
     ("guardduty.enabled", &["guardduty_is_enabled"]),
+    ("efs.encrypted", &["efs_encryption_at_rest_enabled"]),
     (
         "dynamodb.point_in_time_recovery",
         &["dynamodb_tables_pitr_enabled"],
@@ -201,6 +202,7 @@ const STEAMPIPE: &[(&str, &[&str])] = &[
         &["log_metric_filter_console_authentication_failure"],
     ),
     ("guardduty.enabled", &["guardduty_enabled"]),
+    ("efs.encrypted", &["efs_file_system_encrypt_data_at_rest"]),
     (
         "elb.tls_listeners",
         &["elb_application_lb_redirect_http_request_to_https"],

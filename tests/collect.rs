@@ -138,6 +138,21 @@ fn collect_and_import_of_one_account_agree_and_stay_within_the_policy() {
         verdict("kms.pending_deletion", ":table/clinic-visits"),
         "pass"
     );
+    // The file systems, read live: found by their Name tag's file system, one encrypted.
+    let efs: Vec<(String, String)> = support::check(&live, "efs.encrypted")["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["message"].as_str().unwrap().to_string(),
+                f["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let mut efs_statuses: Vec<&str> = efs.iter().map(|(_, s)| s.as_str()).collect();
+    efs_statuses.sort();
+    assert_eq!(efs_statuses, ["fail", "pass"], "{efs:?}");
     // The load balancers, read live with their listeners and rules.
     let tls = |name: &str| -> String {
         support::check(&live, "elb.tls_listeners")["findings"]

@@ -133,6 +133,7 @@ fn the_export_script_produces_a_folder_safeguard_assesses() {
             "/kms/regions/",
             "/rds/regions/",
             "/dynamodb/regions/",
+            "/efs/regions/",
             "/elb/regions/",
             "/guardduty/regions/",
             "/cloudtrail/event_history/root_activity/",
@@ -171,6 +172,16 @@ fn the_export_script_produces_a_folder_safeguard_assesses() {
         finding("dynamodb.point_in_time_recovery", "table/clinic-intake"),
         "fail"
     );
+    // The file systems: one encrypted, one not (the resource ends in the id moto chose).
+    let efs: Vec<&str> = results["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|k| k["id"] == "efs.encrypted")
+        .flat_map(|k| k["findings"].as_array().unwrap())
+        .map(|f| f["status"].as_str().unwrap())
+        .collect();
+    assert!(efs.contains(&"pass") && efs.contains(&"fail"), "{efs:?}");
     assert_eq!(
         finding("kms.pending_deletion", "table/clinic-visits"),
         "pass"

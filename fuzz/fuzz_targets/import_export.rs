@@ -71,6 +71,7 @@ const FILES: &[&str] = &[
     "elb/us-east-1/load-balancers/clinic-portal-alb/listeners.json",
     "elb/us-east-1/load-balancers/clinic-portal-alb/rules-80.json",
     "elb/us-east-1/load-balancers/clinic-portal-alb/tags.json",
+    "efs/us-east-1/file-systems.json",
 ];
 
 fuzz_target!(|data: &[u8]| {

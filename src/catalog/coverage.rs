@@ -157,10 +157,10 @@ pub fn markdown(catalog: &Catalog) -> String {
     s
 }
 
-/// A check of the data plane: the stores themselves (S3, RDS, DynamoDB), their keys, and the
-/// PHI scope.
+/// A check of the data plane: the stores themselves (S3, RDS, DynamoDB, EFS), the load
+/// balancers in front of them, their keys, and the PHI scope.
 fn is_data_plane(check: &str) -> bool {
-    ["s3.", "rds.", "dynamodb.", "kms.", "scope."]
+    ["s3.", "rds.", "dynamodb.", "efs.", "elb.", "kms.", "scope."]
         .iter()
         .any(|p| check.starts_with(p))
 }

@@ -134,6 +134,7 @@ pub mod cloudwatch;
 pub mod config;
 pub mod docs;
 pub mod dynamodb;
+pub mod efs;
 pub mod elb;
 pub mod guardduty;
 pub mod iam;
@@ -254,6 +255,7 @@ pub fn registry() -> Vec<&'static dyn Check> {
     all.extend(cloudwatch::checks());
     all.extend(config::checks());
     all.extend(dynamodb::checks());
+    all.extend(efs::checks());
     all.extend(elb::checks());
     all.extend(guardduty::checks());
     all.extend(kms::checks());

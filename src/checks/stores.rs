@@ -143,6 +143,33 @@ pub(crate) fn all<'a>(ctx: &Context<'a>) -> Inventory<'a> {
             }
         }
     }
+    for (region, r) in &ctx.snapshot.efs.regions {
+        let Some(list) = &r.file_systems else {
+            inv.unread.push(crate::checks::efs::list_gap(ctx, region));
+            continue;
+        };
+        let base = crate::snapshot::pointer::region("efs", region);
+        for (i, fs) in list.iter().enumerate() {
+            let pointer = format!("{base}/file_systems/{i}");
+            inv.stores.push(Store {
+                label: format!("file system {}", fs.id),
+                name: fs.name.as_deref().unwrap_or(&fs.id),
+                arn: &fs.arn,
+                tags: Some(&fs.tags),
+                region: Some(region),
+                membership: membership(ctx, &fs.arn, Some(&fs.tags)),
+                key: match (fs.encrypted, &fs.kms_key) {
+                    (None, _) => KeyUse::Unread(format!("{pointer}/encrypted")),
+                    // EFS names the key of every encrypted file system.
+                    (Some(true), None) => KeyUse::Unread(format!("{pointer}/kms_key")),
+                    (Some(true), Some(key)) => KeyUse::Kms(Some(key)),
+                    (Some(false), _) => KeyUse::Unencrypted("efs.encrypted"),
+                },
+                key_pointer: format!("{pointer}/encrypted"),
+                pointer,
+            });
+        }
+    }
     for (region, r) in &ctx.snapshot.dynamodb.regions {
         let Some(tables) = &r.tables else {
             inv.unread

@@ -58,6 +58,7 @@ pub fn snapshot() -> Snapshot {
         kms: Default::default(),
         rds: Default::default(),
         dynamodb: Default::default(),
+        efs: Default::default(),
         elb: Default::default(),
         guardduty: Default::default(),
         config: ConfigService {

@@ -52,6 +52,7 @@ fn action_prefix(service: &str) -> String {
         "Config Service" => "config".into(),
         "CloudWatch Logs" => "logs".into(),
         "Elastic Load Balancing v2" => "elasticloadbalancing".into(),
+        "EFS" => "elasticfilesystem".into(),
         other => other.to_ascii_lowercase().replace(' ', ""),
     }
 }

@@ -8,6 +8,7 @@
 pub mod caller;
 mod calls;
 mod dynamodb;
+mod efs;
 mod elb;
 mod guardduty;
 mod kms;
@@ -343,6 +344,7 @@ async fn gather(
             kms::region(&config, &counter, &region, &sink).await;
             rds::region(&config, &counter, &region, &sink).await;
             dynamodb::region(&config, &counter, &region, &sink).await;
+            efs::region(&config, &counter, &region, &sink).await;
             elb::region(&config, &counter, &region, &sink).await;
             guardduty::region(&config, &counter, &region, &sink).await;
             if let Some(b) = bar {

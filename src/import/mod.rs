@@ -28,6 +28,7 @@ mod cloudtrail;
 mod cloudwatch;
 mod config;
 mod dynamodb;
+mod efs;
 mod elb;
 mod events;
 mod guardduty;
@@ -208,6 +209,7 @@ pub fn import_from(src: &dyn EvidenceSource, opts: &ImportOptions) -> Result<Sna
     let kms = im.kms(&regions, &partition, &account_id)?;
     let rds = im.rds(&regions, &partition, &account_id)?;
     let dynamodb = im.dynamodb(&regions, &partition, &account_id)?;
+    let efs = im.efs(&regions, &partition, &account_id)?;
     let elb = im.elb(&regions, &partition, &account_id)?;
     let guardduty = im.guardduty(&regions)?;
 
@@ -247,6 +249,7 @@ pub fn import_from(src: &dyn EvidenceSource, opts: &ImportOptions) -> Result<Sna
         kms,
         rds,
         dynamodb,
+        efs,
         elb,
         guardduty,
         organization,

@@ -940,3 +940,52 @@ fn load_balancers_are_read_with_listeners_rules_and_tags_and_hostile_ones_refuse
         assert!(e.contains(&format!("/LoadBalancers/0/{field}")), "{e}");
     }
 }
+
+#[test]
+fn efs_file_systems_are_read_with_encryption_and_tags_and_hostile_ids_refused() {
+    let s = import(&example()).unwrap();
+    let list = s.efs.regions["us-east-1"].file_systems.as_ref().unwrap();
+    assert_eq!(list.len(), 2);
+    assert_eq!(list[0].encrypted, Some(false));
+    assert_eq!(list[0].name.as_deref(), Some("clinic-imaging-scratch"));
+    // The ARN is built from what the account is, not copied from the file.
+    assert_eq!(
+        list[1].arn,
+        "arn:aws:elasticfilesystem:us-east-1:483920175634:file-system/fs-1b2c3d4e5f6071829"
+    );
+    assert!(
+        list[1]
+            .kms_key
+            .as_deref()
+            .unwrap()
+            .ends_with("5f1d2c3b-8a9e-4c7d-b6a5-0e1f2d3c4b5a")
+    );
+    assert_eq!(
+        s.efs.regions["eu-west-1"].file_systems.as_deref(),
+        Some(&[][..])
+    );
+
+    let dir = copy_example();
+    for (hostile, at) in [
+        (
+            serde_json::json!({"FileSystemId": "fs-../../etc"}),
+            "/FileSystems/0/FileSystemId",
+        ),
+        (
+            serde_json::json!({"FileSystemId": "FS-12345678"}),
+            "/FileSystems/0/FileSystemId",
+        ),
+        (
+            serde_json::json!({"Encrypted": true}),
+            "/FileSystems/0/FileSystemId",
+        ),
+    ] {
+        std::fs::write(
+            dir.path().join("efs/us-east-1/file-systems.json"),
+            serde_json::to_vec(&serde_json::json!({"FileSystems": [hostile]})).unwrap(),
+        )
+        .unwrap();
+        let e = import(dir.path()).unwrap_err().to_string();
+        assert!(e.contains(at), "{e}");
+    }
+}

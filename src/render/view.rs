@@ -267,7 +267,7 @@ pub struct StoreKind {
 }
 
 /// Every kind of data store, in the order the report prints them.
-pub const STORE_KINDS: [StoreKind; 4] = [
+pub const STORE_KINDS: [StoreKind; 5] = [
     StoreKind {
         title: "S3 buckets",
         arn_part: ":s3:::",
@@ -292,6 +292,14 @@ pub const STORE_KINDS: [StoreKind; 4] = [
         arn_part: ":dynamodb:",
         columns: &[
             ("dynamodb.point_in_time_recovery", "Point-in-time recovery"),
+            ("kms.pending_deletion", "Key usable"),
+        ],
+    },
+    StoreKind {
+        title: "EFS file systems",
+        arn_part: ":elasticfilesystem:",
+        columns: &[
+            ("efs.encrypted", "Encryption at rest"),
             ("kms.pending_deletion", "Key usable"),
         ],
     },

@@ -7,6 +7,7 @@
 //! can tell "absent in the account" from "not seen by us".
 
 pub mod dynamodb;
+pub mod efs;
 pub mod elb;
 pub mod guardduty;
 pub mod kms;
@@ -66,6 +67,9 @@ pub struct Snapshot {
     /// The DynamoDB tables of every region read.
     #[serde(default)]
     pub dynamodb: dynamodb::DynamoDb,
+    /// The EFS file systems of every region read.
+    #[serde(default)]
+    pub efs: efs::Efs,
     /// The load balancers of every region read, with their listeners.
     #[serde(default)]
     pub elb: elb::Elb,

@@ -1,0 +1,99 @@
+//! EFS, per region: the file systems, each with its encryption, key and tags (the describe
+//! call returns them all).
+
+use super::*;
+use crate::snapshot::efs::{Efs, EfsRegion, FileSystem, valid_id};
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct FileSystems {
+    #[serde(default)]
+    file_systems: Vec<Described>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct Described {
+    #[serde(default)]
+    file_system_id: Option<String>,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    encrypted: Option<bool>,
+    #[serde(default)]
+    kms_key_id: Option<String>,
+    #[serde(default)]
+    tags: Vec<Tag>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct Tag {
+    key: String,
+    #[serde(default)]
+    value: String,
+}
+
+impl Importer<'_> {
+    pub(super) fn efs(
+        &mut self,
+        regions: &BTreeSet<String>,
+        partition: &str,
+        account: &str,
+    ) -> Result<Efs> {
+        let mut efs = Efs::default();
+        for region in regions {
+            let base = crate::snapshot::pointer::region("efs", region);
+            let rel = format!("efs/{region}/file-systems.json");
+            let file_systems = match self.read_or_gap::<FileSystems>(
+                &rel,
+                &format!("{base}/file_systems"),
+                &format!("aws efs describe-file-systems --region {region}"),
+            )? {
+                Some(list) => {
+                    let mut out = Vec::new();
+                    for (i, fs) in list.file_systems.into_iter().enumerate() {
+                        let id = match fs.file_system_id {
+                            Some(id) if valid_id(&id) => id,
+                            other => {
+                                let what = match other {
+                                    Some(id) => format!(
+                                        "{:?} is not an EFS file system id (fs- and 8 to 40 lower-case hex digits)",
+                                        crate::text::line(&id)
+                                    ),
+                                    None => {
+                                        "missing: each entry of FileSystems has its FileSystemId"
+                                            .into()
+                                    }
+                                };
+                                let e = Error::bad_input(
+                                    self.path(&rel),
+                                    Location {
+                                        pointer: Some(format!("/FileSystems/{i}/FileSystemId")),
+                                        ..Default::default()
+                                    },
+                                    what,
+                                );
+                                self.soften::<()>(Err(e), &format!("{base}/file_systems"), &rel)?;
+                                continue;
+                            }
+                        };
+                        out.push(FileSystem {
+                            arn: format!("arn:{partition}:elasticfilesystem:{region}:{account}:file-system/{id}"),
+                            id,
+                            name: fs.name.map(|n| crate::text::line(&n).into_owned()),
+                            encrypted: fs.encrypted,
+                            kms_key: fs.kms_key_id.filter(|k| !k.is_empty()),
+                            tags: fs.tags.into_iter().map(|t| (t.key, t.value)).collect(),
+                        });
+                    }
+                    Some(out)
+                }
+                None => None,
+            };
+            efs.regions
+                .insert(region.clone(), EfsRegion { file_systems });
+        }
+        Ok(efs)
+    }
+}
