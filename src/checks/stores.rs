@@ -215,16 +215,36 @@ impl Store<'_> {
     }
 }
 
+/// The gap for a region whose list of a service's resources was not read, on the region
+/// (`arn:<partition>:<arn_service>:<region>:<account>`), at `/<service>/regions/<region>/<field>`:
+/// "the `list` of `region` is missing from the evidence".
+pub(crate) fn region_list_gap(
+    ctx: &Context<'_>,
+    (arn_service, service, field): (&str, &str, &str),
+    region: &str,
+    list: &str,
+) -> Finding {
+    ctx.missing(
+        format!(
+            "arn:{}:{arn_service}:{region}:{}",
+            ctx.snapshot.account.partition, ctx.snapshot.account.id
+        ),
+        &format!(
+            "{}/{field}",
+            crate::snapshot::pointer::region(service, region)
+        ),
+        &format!("the {list} of {region}"),
+    )
+}
+
 /// The gap for a region whose RDS DB clusters (`kind` = `clusters`) or instances were not read:
 /// one per list, on the region.
 pub(crate) fn rds_list_gap(ctx: &Context<'_>, region: &str, kind: &str, what: &str) -> Finding {
-    ctx.missing(
-        format!(
-            "arn:{}:rds:{region}:{}",
-            ctx.snapshot.account.partition, ctx.snapshot.account.id
-        ),
-        &format!("{}/{kind}", crate::snapshot::pointer::region("rds", region)),
-        &format!("the RDS {what} list of {region}"),
+    region_list_gap(
+        ctx,
+        ("rds", "rds", kind),
+        region,
+        &format!("RDS {what} list"),
     )
     .with_key(kind)
 }

@@ -397,13 +397,7 @@ pub(super) async fn iam_events(
     since: aws_smithy_types::DateTime,
     sink: &Sink,
 ) {
-    let ct = aws_sdk_cloudtrail::Client::from_conf(
-        aws_sdk_cloudtrail::config::Builder::from(config)
-            .region(Region::new(region.to_string()))
-            .interceptor(counter.clone())
-            .retry_classifier(crate::collect::retry::NotImplemented)
-            .build(),
-    );
+    let ct = regional_client!(aws_sdk_cloudtrail, config, counter, region);
     lookup_events(
         &ct,
         aws_sdk_cloudtrail::types::LookupAttributeKey::EventSource,
@@ -437,13 +431,7 @@ async fn log_groups(
     names: &[String],
     sink: &Sink,
 ) {
-    let logs = aws_sdk_cloudwatchlogs::Client::from_conf(
-        aws_sdk_cloudwatchlogs::config::Builder::from(config)
-            .region(Region::new(region.to_string()))
-            .interceptor(counter.clone())
-            .retry_classifier(crate::collect::retry::NotImplemented)
-            .build(),
-    );
+    let logs = regional_client!(aws_sdk_cloudwatchlogs, config, counter, region);
     let (mut groups, mut filters) = (Vec::new(), Vec::new());
     let (mut groups_outcome, mut filters_outcome) = (Ok(()), Ok(()));
     for name in names {
@@ -494,13 +482,7 @@ async fn log_groups(
         || json!({"metricFilters": filters}),
     );
 
-    let cw = aws_sdk_cloudwatch::Client::from_conf(
-        aws_sdk_cloudwatch::config::Builder::from(config)
-            .region(Region::new(region.to_string()))
-            .interceptor(counter.clone())
-            .retry_classifier(crate::collect::retry::NotImplemented)
-            .build(),
-    );
+    let cw = regional_client!(aws_sdk_cloudwatch, config, counter, region);
     let mut alarms = Vec::new();
     let outcome = all_pages(
         cw.describe_alarms()
@@ -531,13 +513,7 @@ pub(super) async fn region(
     quiet: bool,
 ) {
     log(quiet, format!("  region {region}"));
-    let ct = aws_sdk_cloudtrail::Client::from_conf(
-        aws_sdk_cloudtrail::config::Builder::from(config)
-            .region(Region::new(region.to_string()))
-            .interceptor(counter.clone())
-            .retry_classifier(crate::collect::retry::NotImplemented)
-            .build(),
-    );
+    let ct = regional_client!(aws_sdk_cloudtrail, config, counter, region);
     match ct
         .describe_trails()
         .include_shadow_trails(true)
@@ -611,13 +587,7 @@ pub(super) async fn region(
     )
     .await;
 
-    let cfg = aws_sdk_config::Client::from_conf(
-        aws_sdk_config::config::Builder::from(config)
-            .region(Region::new(region.to_string()))
-            .interceptor(counter.clone())
-            .retry_classifier(crate::collect::retry::NotImplemented)
-            .build(),
-    );
+    let cfg = regional_client!(aws_sdk_config, config, counter, region);
     match cfg.describe_configuration_recorders().send().await {
         Ok(out) => sink.json(
             format!("config/{region}/configuration-recorders.json"),
@@ -738,12 +708,11 @@ async fn bucket(
             listed_region
         }
     };
-    let s3 = aws_sdk_s3::Client::from_conf(
-        aws_sdk_s3::config::Builder::from(config)
-            .region(Region::new(region.unwrap_or_else(|| "us-east-1".into())))
-            .interceptor(counter.clone())
-            .retry_classifier(crate::collect::retry::NotImplemented)
-            .build(),
+    let s3 = regional_client!(
+        aws_sdk_s3,
+        config,
+        counter,
+        region.unwrap_or_else(|| "us-east-1".into())
     );
     match s3.get_bucket_tagging().bucket(name).send().await {
         Ok(out) => sink.json(

@@ -2,7 +2,7 @@
 //! DescribeContinuousBackups and ListTagsOfResource, each filed as the AWS CLI writes it
 //! (`dynamodb/<region>/…`), a failed call as its error text.
 
-use aws_config::{Region, SdkConfig};
+use aws_config::SdkConfig;
 use serde_json::json;
 
 use super::calls::{CallCounter, all_pages};
@@ -10,13 +10,7 @@ use super::{Sink, failure};
 use crate::snapshot::dynamodb::valid_table_name;
 
 pub(super) async fn region(config: &SdkConfig, counter: &CallCounter, region: &str, sink: &Sink) {
-    let db = aws_sdk_dynamodb::Client::from_conf(
-        aws_sdk_dynamodb::config::Builder::from(config)
-            .region(Region::new(region.to_string()))
-            .interceptor(counter.clone())
-            .retry_classifier(crate::collect::retry::NotImplemented)
-            .build(),
-    );
+    let db = regional_client!(aws_sdk_dynamodb, config, counter, region);
     tables(&db, region, sink).await;
 }
 

@@ -2,20 +2,14 @@
 //! filed as the AWS CLI writes it (`efs/<region>/file-systems.json`), a failed call as its
 //! error text.
 
-use aws_config::{Region, SdkConfig};
+use aws_config::SdkConfig;
 use serde_json::json;
 
 use super::Sink;
 use super::calls::{CallCounter, all_pages};
 
 pub(super) async fn region(config: &SdkConfig, counter: &CallCounter, region: &str, sink: &Sink) {
-    let efs = aws_sdk_efs::Client::from_conf(
-        aws_sdk_efs::config::Builder::from(config)
-            .region(Region::new(region.to_string()))
-            .interceptor(counter.clone())
-            .retry_classifier(crate::collect::retry::NotImplemented)
-            .build(),
-    );
+    let efs = regional_client!(aws_sdk_efs, config, counter, region);
     let mut list = Vec::new();
     let outcome = all_pages(
         efs.describe_file_systems().into_paginator().send(),

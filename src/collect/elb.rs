@@ -2,7 +2,7 @@
 //! balancer its listeners, the rules of its plain-HTTP listeners and its tags, each filed as
 //! the AWS CLI writes it (`elb/<region>/…`), a failed call as its error text.
 
-use aws_config::{Region, SdkConfig};
+use aws_config::SdkConfig;
 use aws_sdk_elasticloadbalancingv2 as elbv2;
 use serde_json::{Value, json};
 
@@ -11,13 +11,7 @@ use super::{Sink, failure};
 use crate::snapshot::elb::valid_name;
 
 pub(super) async fn region(config: &SdkConfig, counter: &CallCounter, region: &str, sink: &Sink) {
-    let elb = elbv2::Client::from_conf(
-        elbv2::config::Builder::from(config)
-            .region(Region::new(region.to_string()))
-            .interceptor(counter.clone())
-            .retry_classifier(crate::collect::retry::NotImplemented)
-            .build(),
-    );
+    let elb = regional_client!(elbv2, config, counter, region);
     let dir = format!("elb/{region}");
     let mut lbs = Vec::new();
     let outcome = all_pages(

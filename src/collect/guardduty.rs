@@ -3,7 +3,7 @@
 //! described (GetFindings), each filed as the AWS CLI writes it (`guardduty/<region>/…`), a
 //! failed call as its error text.
 
-use aws_config::{Region, SdkConfig};
+use aws_config::SdkConfig;
 use aws_sdk_guardduty::types::{Condition, FindingCriteria};
 use serde_json::{Value, json};
 
@@ -12,13 +12,7 @@ use super::{Sink, failure};
 use crate::snapshot::guardduty::{FINDINGS_DESCRIBED, HIGH_SEVERITY, valid_id};
 
 pub(super) async fn region(config: &SdkConfig, counter: &CallCounter, region: &str, sink: &Sink) {
-    let gd = aws_sdk_guardduty::Client::from_conf(
-        aws_sdk_guardduty::config::Builder::from(config)
-            .region(Region::new(region.to_string()))
-            .interceptor(counter.clone())
-            .retry_classifier(crate::collect::retry::NotImplemented)
-            .build(),
-    );
+    let gd = regional_client!(aws_sdk_guardduty, config, counter, region);
     detectors(&gd, region, sink).await;
 }
 

@@ -2,20 +2,14 @@
 //! a customer managed symmetric key, GetKeyRotationStatus, each filed as the AWS CLI writes it
 //! (`kms/<region>/…`), a failed call as its error text.
 
-use aws_config::{Region, SdkConfig};
+use aws_config::SdkConfig;
 use serde_json::{Value, json};
 
 use super::calls::{CallCounter, all_pages};
 use super::{Sink, failure};
 
 pub(super) async fn region(config: &SdkConfig, counter: &CallCounter, region: &str, sink: &Sink) {
-    let kms = aws_sdk_kms::Client::from_conf(
-        aws_sdk_kms::config::Builder::from(config)
-            .region(Region::new(region.to_string()))
-            .interceptor(counter.clone())
-            .retry_classifier(crate::collect::retry::NotImplemented)
-            .build(),
-    );
+    let kms = regional_client!(aws_sdk_kms, config, counter, region);
     let dir = format!("kms/{region}");
     let mut aliases = Vec::new();
     let outcome = all_pages(

@@ -5,6 +5,21 @@
 //! account therefore cannot disagree. A call that fails for any reason but "not found" becomes
 //! an `Entry::Failed`, i.e. a gap, and the collection goes on.
 
+/// A client of the SDK crate `$sdk` for one region, as every regional call is made: its calls
+/// counted (and logged with `--verbose`), and an endpoint that does not implement an operation
+/// taken at its word rather than retried.
+macro_rules! regional_client {
+    ($sdk:ident, $config:expr, $counter:expr, $region:expr) => {
+        $sdk::Client::from_conf(
+            $sdk::config::Builder::from($config)
+                .region(aws_config::Region::new(String::from($region)))
+                .interceptor($counter.clone())
+                .retry_classifier($crate::collect::retry::NotImplemented)
+                .build(),
+        )
+    };
+}
+
 pub mod caller;
 mod calls;
 mod dynamodb;

@@ -2,20 +2,14 @@
 //! checks read and its tags, filed as the AWS CLI writes them (`rds/<region>/…`), a failed
 //! call as its error text.
 
-use aws_config::{Region, SdkConfig};
+use aws_config::SdkConfig;
 use serde_json::{Value, json};
 
 use super::Sink;
 use super::calls::{CallCounter, all_pages};
 
 pub(super) async fn region(config: &SdkConfig, counter: &CallCounter, region: &str, sink: &Sink) {
-    let rds = aws_sdk_rds::Client::from_conf(
-        aws_sdk_rds::config::Builder::from(config)
-            .region(Region::new(region.to_string()))
-            .interceptor(counter.clone())
-            .retry_classifier(crate::collect::retry::NotImplemented)
-            .build(),
-    );
+    let rds = regional_client!(aws_sdk_rds, config, counter, region);
     let mut instances = Vec::new();
     let outcome = all_pages(
         rds.describe_db_instances().into_paginator().send(),

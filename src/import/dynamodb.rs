@@ -82,23 +82,19 @@ impl Importer<'_> {
         partition: &str,
         account: &str,
     ) -> Result<DynamoDb> {
-        let mut dynamodb = DynamoDb::default();
-        for region in regions {
-            let base = crate::snapshot::pointer::region("dynamodb", region);
-            let rel = format!("dynamodb/{region}/tables.json");
-            let tables = match self.read_or_gap::<ListTables>(
-                &rel,
-                &format!("{base}/tables"),
-                &format!("aws dynamodb list-tables --region {region}"),
-            )? {
-                Some(list) => Some(self.tables(&rel, list, (partition, region, account))?),
-                None => None,
-            };
-            dynamodb
-                .regions
-                .insert(region.clone(), DynamoDbRegion { tables });
-        }
-        Ok(dynamodb)
+        let lists = self.region_lists(
+            regions,
+            ("dynamodb", "tables"),
+            |region| format!("dynamodb/{region}/tables.json"),
+            |region| format!("aws dynamodb list-tables --region {region}"),
+            |im, region, rel, list: ListTables| im.tables(rel, list, (partition, region, account)),
+        )?;
+        Ok(DynamoDb {
+            regions: lists
+                .into_iter()
+                .map(|(region, tables)| (region, DynamoDbRegion { tables }))
+                .collect(),
+        })
     }
 
     fn tables(

@@ -41,59 +41,65 @@ impl Importer<'_> {
         partition: &str,
         account: &str,
     ) -> Result<Efs> {
-        let mut efs = Efs::default();
-        for region in regions {
-            let base = crate::snapshot::pointer::region("efs", region);
-            let rel = format!("efs/{region}/file-systems.json");
-            let file_systems = match self.read_or_gap::<FileSystems>(
-                &rel,
-                &format!("{base}/file_systems"),
-                &format!("aws efs describe-file-systems --region {region}"),
-            )? {
-                Some(list) => {
-                    let mut out = Vec::new();
-                    for (i, fs) in list.file_systems.into_iter().enumerate() {
-                        let id = match fs.file_system_id {
-                            Some(id) if valid_id(&id) => id,
-                            other => {
-                                let what = match other {
-                                    Some(id) => format!(
-                                        "{:?} is not an EFS file system id (fs- and 8 to 40 lower-case hex digits)",
-                                        crate::text::line(&id)
-                                    ),
-                                    None => {
-                                        "missing: each entry of FileSystems has its FileSystemId"
-                                            .into()
-                                    }
-                                };
-                                let e = Error::bad_input(
-                                    self.path(&rel),
-                                    Location {
-                                        pointer: Some(format!("/FileSystems/{i}/FileSystemId")),
-                                        ..Default::default()
-                                    },
-                                    what,
-                                );
-                                self.soften::<()>(Err(e), &format!("{base}/file_systems"), &rel)?;
-                                continue;
-                            }
-                        };
-                        out.push(FileSystem {
-                            arn: format!("arn:{partition}:elasticfilesystem:{region}:{account}:file-system/{id}"),
-                            id,
-                            name: fs.name.map(|n| crate::text::line(&n).into_owned()),
-                            encrypted: fs.encrypted,
-                            kms_key: fs.kms_key_id.filter(|k| !k.is_empty()),
-                            tags: fs.tags.into_iter().map(|t| (t.key, t.value)).collect(),
-                        });
-                    }
-                    Some(out)
+        let lists = self.region_lists(
+            regions,
+            ("efs", "file_systems"),
+            |region| format!("efs/{region}/file-systems.json"),
+            |region| format!("aws efs describe-file-systems --region {region}"),
+            |im, region, rel, list: FileSystems| {
+                im.file_systems(rel, list, (partition, region, account))
+            },
+        )?;
+        Ok(Efs {
+            regions: lists
+                .into_iter()
+                .map(|(region, file_systems)| (region, EfsRegion { file_systems }))
+                .collect(),
+        })
+    }
+
+    fn file_systems(
+        &mut self,
+        rel: &str,
+        list: FileSystems,
+        (partition, region, account): (&str, &str, &str),
+    ) -> Result<Vec<FileSystem>> {
+        let base = crate::snapshot::pointer::region("efs", region);
+        let mut out = Vec::new();
+        for (i, fs) in list.file_systems.into_iter().enumerate() {
+            let id = match fs.file_system_id {
+                Some(id) if valid_id(&id) => id,
+                other => {
+                    let what = match other {
+                        Some(id) => format!(
+                            "{:?} is not an EFS file system id (fs- and 8 to 40 lower-case hex digits)",
+                            crate::text::line(&id)
+                        ),
+                        None => "missing: each entry of FileSystems has its FileSystemId".into(),
+                    };
+                    let e = Error::bad_input(
+                        self.path(rel),
+                        Location {
+                            pointer: Some(format!("/FileSystems/{i}/FileSystemId")),
+                            ..Default::default()
+                        },
+                        what,
+                    );
+                    self.soften::<()>(Err(e), &format!("{base}/file_systems"), rel)?;
+                    continue;
                 }
-                None => None,
             };
-            efs.regions
-                .insert(region.clone(), EfsRegion { file_systems });
+            out.push(FileSystem {
+                arn: format!(
+                    "arn:{partition}:elasticfilesystem:{region}:{account}:file-system/{id}"
+                ),
+                id,
+                name: fs.name.map(|n| crate::text::line(&n).into_owned()),
+                encrypted: fs.encrypted,
+                kms_key: fs.kms_key_id.filter(|k| !k.is_empty()),
+                tags: fs.tags.into_iter().map(|t| (t.key, t.value)).collect(),
+            });
         }
-        Ok(efs)
+        Ok(out)
     }
 }

@@ -114,24 +114,21 @@ impl Importer<'_> {
         partition: &str,
         account: &str,
     ) -> Result<Elb> {
-        let mut elb = Elb::default();
-        for region in regions {
-            let base = crate::snapshot::pointer::region("elb", region);
-            let rel = format!("elb/{region}/load-balancers.json");
-            let load_balancers = match self.read_or_gap::<LoadBalancers>(
-                &rel,
-                &format!("{base}/load_balancers"),
-                &format!("aws elbv2 describe-load-balancers --region {region}"),
-            )? {
-                Some(list) => {
-                    Some(self.load_balancers(&rel, list, (partition, region, account))?)
-                }
-                None => None,
-            };
-            elb.regions
-                .insert(region.clone(), ElbRegion { load_balancers });
-        }
-        Ok(elb)
+        let lists = self.region_lists(
+            regions,
+            ("elb", "load_balancers"),
+            |region| format!("elb/{region}/load-balancers.json"),
+            |region| format!("aws elbv2 describe-load-balancers --region {region}"),
+            |im, region, rel, list: LoadBalancers| {
+                im.load_balancers(rel, list, (partition, region, account))
+            },
+        )?;
+        Ok(Elb {
+            regions: lists
+                .into_iter()
+                .map(|(region, load_balancers)| (region, ElbRegion { load_balancers }))
+                .collect(),
+        })
     }
 
     fn load_balancers(

@@ -65,23 +65,19 @@ struct Resource {
 
 impl Importer<'_> {
     pub(super) fn guardduty(&mut self, regions: &BTreeSet<String>) -> Result<GuardDuty> {
-        let mut guardduty = GuardDuty::default();
-        for region in regions {
-            let base = crate::snapshot::pointer::region("guardduty", region);
-            let rel = format!("guardduty/{region}/detectors.json");
-            let detectors = match self.read_or_gap::<ListDetectors>(
-                &rel,
-                &format!("{base}/detectors"),
-                &format!("aws guardduty list-detectors --region {region}"),
-            )? {
-                Some(list) => Some(self.detectors(region, &rel, list)?),
-                None => None,
-            };
-            guardduty
-                .regions
-                .insert(region.clone(), GuardDutyRegion { detectors });
-        }
-        Ok(guardduty)
+        let lists = self.region_lists(
+            regions,
+            ("guardduty", "detectors"),
+            |region| format!("guardduty/{region}/detectors.json"),
+            |region| format!("aws guardduty list-detectors --region {region}"),
+            |im, region, rel, list: ListDetectors| im.detectors(region, rel, list),
+        )?;
+        Ok(GuardDuty {
+            regions: lists
+                .into_iter()
+                .map(|(region, detectors)| (region, GuardDutyRegion { detectors }))
+                .collect(),
+        })
     }
 
     fn detectors(

@@ -148,6 +148,33 @@ impl Importer<'_> {
         }
     }
 
+    /// A service's list, one file per region read: `file(region)` parsed as `L` and made into
+    /// the region's evidence by `each(importer, region, file, list)`, or `None` with a gap at
+    /// `/<service>/regions/<region>/<field>` when the file is missing or its call failed.
+    pub(super) fn region_lists<L: DeserializeOwned, T>(
+        &mut self,
+        regions: &BTreeSet<String>,
+        (service, field): (&str, &str),
+        file: impl Fn(&str) -> String,
+        command: impl Fn(&str) -> String,
+        mut each: impl FnMut(&mut Self, &str, &str, L) -> Result<T>,
+    ) -> Result<BTreeMap<String, Option<T>>> {
+        let mut out = BTreeMap::new();
+        for region in regions {
+            let rel = file(region);
+            let pointer = format!(
+                "{}/{field}",
+                crate::snapshot::pointer::region(service, region)
+            );
+            let read = match self.read_or_gap::<L>(&rel, &pointer, &command(region))? {
+                Some(list) => Some(each(self, region, &rel, list)?),
+                None => None,
+            };
+            out.insert(region.clone(), read);
+        }
+        Ok(out)
+    }
+
     /// Reads `rel`, recording a gap at `pointer` when it failed or is missing.
     pub(super) fn read_or_gap<T: DeserializeOwned>(
         &mut self,

@@ -12,16 +12,11 @@ use crate::snapshot::dynamodb::Table;
 
 /// The gap for a region whose table list was not read.
 pub(crate) fn list_gap(ctx: &Context<'_>, region: &str) -> Finding {
-    ctx.missing(
-        format!(
-            "arn:{}:dynamodb:{region}:{}",
-            ctx.snapshot.account.partition, ctx.snapshot.account.id
-        ),
-        &format!(
-            "{}/tables",
-            crate::snapshot::pointer::region("dynamodb", region)
-        ),
-        &format!("the DynamoDB table list of {region}"),
+    crate::checks::stores::region_list_gap(
+        ctx,
+        ("dynamodb", "dynamodb", "tables"),
+        region,
+        "DynamoDB table list",
     )
 }
 

@@ -10,16 +10,11 @@ use crate::checks::{Context, Finding};
 
 /// The gap for a region whose file system list was not read.
 pub(crate) fn list_gap(ctx: &Context<'_>, region: &str) -> Finding {
-    ctx.missing(
-        format!(
-            "arn:{}:elasticfilesystem:{region}:{}",
-            ctx.snapshot.account.partition, ctx.snapshot.account.id
-        ),
-        &format!(
-            "{}/file_systems",
-            crate::snapshot::pointer::region("efs", region)
-        ),
-        &format!("the EFS file system list of {region}"),
+    crate::checks::stores::region_list_gap(
+        ctx,
+        ("elasticfilesystem", "efs", "file_systems"),
+        region,
+        "EFS file system list",
     )
 }
 

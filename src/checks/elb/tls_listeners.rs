@@ -33,13 +33,11 @@ fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Outcome {
     for (region, r) in &elb.regions {
         let base = crate::snapshot::pointer::region("elb", region);
         let Some(lbs) = &r.load_balancers else {
-            out.push(ctx.missing(
-                format!(
-                    "arn:{}:elasticloadbalancing:{region}:{}",
-                    ctx.snapshot.account.partition, ctx.snapshot.account.id
-                ),
-                &format!("{base}/load_balancers"),
-                &format!("the load balancer list of {region}"),
+            out.push(crate::checks::stores::region_list_gap(
+                ctx,
+                ("elasticloadbalancing", "elb", "load_balancers"),
+                region,
+                "load balancer list",
             ));
             continue;
         };

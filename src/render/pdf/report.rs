@@ -489,7 +489,9 @@ fn data_stores(w: &mut Writer, results: &Results) {
         DARK,
     );
     for t in tables.iter().filter(|t| !t.rows.is_empty()) {
-        w.ensure(30.0);
+        // Room for the heading, the table's header and a first row of wrapped messages: a
+        // heading alone at the foot of a page says nothing.
+        w.ensure(70.0);
         w.heading(t.title, 11.0, false);
         let mut header = vec!["Store"];
         header.extend(t.columns.iter().copied());
