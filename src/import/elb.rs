@@ -186,19 +186,33 @@ impl Importer<'_> {
             };
             let at = format!("{base}/load_balancers/{}", out.len());
             let listeners = self.listeners(region, &name, &at)?;
-            let tags = self
-                .read_or_gap::<TagDescriptions>(
-                    &format!("elb/{region}/load-balancers/{name}/tags.json"),
-                    &format!("{at}/tags"),
-                    &format!("aws elbv2 describe-tags --resource-arns {arn} --region {region}"),
-                )?
-                .map(|t| {
-                    t.tag_descriptions
-                        .into_iter()
-                        .find(|d| d.resource_arn.as_deref().is_none_or(|a| a == listed))
-                        .map(|d| d.tags.into_iter().map(|t| (t.key, t.value)).collect())
-                        .unwrap_or_default()
-                });
+            let tags_file = format!("elb/{region}/load-balancers/{name}/tags.json");
+            let command =
+                format!("aws elbv2 describe-tags --resource-arns {arn} --region {region}");
+            let tags = match self.read_or_gap::<TagDescriptions>(
+                &tags_file,
+                &format!("{at}/tags"),
+                &command,
+            )? {
+                None => None,
+                // The answer names the resource it describes: tags of another resource, or
+                // none at all, are not "no tags" (which would put it outside a tag scope).
+                Some(t) => match t
+                    .tag_descriptions
+                    .into_iter()
+                    .find(|d| d.resource_arn.as_deref().is_none_or(|a| a == listed))
+                {
+                    Some(d) => Some(d.tags.into_iter().map(|t| (t.key, t.value)).collect()),
+                    None => {
+                        self.gap(
+                            &format!("{at}/tags"),
+                            &format!("{command} ({tags_file})"),
+                            format!("the answer describes no resource {listed}"),
+                        );
+                        None
+                    }
+                },
+            };
             out.push(LoadBalancer {
                 kind: lb.kind.unwrap_or_else(|| "application".into()),
                 scheme: lb.scheme,

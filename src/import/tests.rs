@@ -905,6 +905,29 @@ fn load_balancers_are_read_with_listeners_rules_and_tags_and_hostile_ones_refuse
         assert!(gaps.contains(&g), "{g}: {gaps:?}");
     }
 
+    // Tags that describe another resource are not this one's "no tags": a gap.
+    let dir = copy_example();
+    let tags = dir
+        .path()
+        .join("elb/us-east-1/load-balancers/clinic-portal-alb/tags.json");
+    let text = std::fs::read_to_string(&tags).unwrap().replace(
+        "app/clinic-portal-alb/8f4b2a1c9d3e5f60",
+        "app/clinic-other/0123456789abcdef",
+    );
+    std::fs::write(&tags, text).unwrap();
+    let s = import(dir.path()).unwrap();
+    assert!(
+        s.elb.regions["us-east-1"].load_balancers.as_ref().unwrap()[0]
+            .tags
+            .is_none()
+    );
+    let gap = s
+        .gaps
+        .iter()
+        .find(|g| g.evidence == "/elb/regions/us-east-1/load_balancers/0/tags")
+        .expect("a gap for the tags");
+    assert!(gap.reason.contains("describes no resource"), "{gap:?}");
+
     // A name ELB would not issue, or an ARN not in ELB's shape (another type, another name's,
     // a path), is bad input at its pointer; the account and region are this export's (the
     // ARN is rebuilt from them, as every importer builds its ARNs).
