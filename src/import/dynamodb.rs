@@ -108,18 +108,10 @@ impl Importer<'_> {
         for (i, name) in list.table_names.into_iter().enumerate() {
             // The name becomes a path and an ARN: only what DynamoDB allows goes further.
             if !valid_table_name(&name) {
-                let e = Error::bad_input(
-                    self.path(list_file),
-                    Location {
-                        pointer: Some(format!("/TableNames/{i}")),
-                        ..Default::default()
-                    },
-                    format!(
+                self.refuse_entry(list_file, format!("/TableNames/{i}"), format!(
                         "{:?} is not a DynamoDB table name (3 to 255 letters, digits, '_', '-' and '.')",
                         crate::text::line(&name)
-                    ),
-                );
-                self.soften::<()>(Err(e), &format!("{base}/tables"), list_file)?;
+                    ), &format!("{base}/tables"))?;
                 continue;
             }
             let at = format!("{base}/tables/{}", out.len());

@@ -77,15 +77,12 @@ impl Importer<'_> {
                         ),
                         None => "missing: each entry of FileSystems has its FileSystemId".into(),
                     };
-                    let e = Error::bad_input(
-                        self.path(rel),
-                        Location {
-                            pointer: Some(format!("/FileSystems/{i}/FileSystemId")),
-                            ..Default::default()
-                        },
+                    self.refuse_entry(
+                        rel,
+                        format!("/FileSystems/{i}/FileSystemId"),
                         what,
-                    );
-                    self.soften::<()>(Err(e), &format!("{base}/file_systems"), rel)?;
+                        &format!("{base}/file_systems"),
+                    )?;
                     continue;
                 }
             };

@@ -166,15 +166,12 @@ impl Importer<'_> {
                 _ => None,
             };
             if let Some((field, what)) = refused {
-                let e = Error::bad_input(
-                    self.path(list_file),
-                    Location {
-                        pointer: Some(format!("/LoadBalancers/{i}/{field}")),
-                        ..Default::default()
-                    },
+                self.refuse_entry(
+                    list_file,
+                    format!("/LoadBalancers/{i}/{field}"),
                     what,
-                );
-                self.soften::<()>(Err(e), &format!("{base}/load_balancers"), list_file)?;
+                    &format!("{base}/load_balancers"),
+                )?;
                 continue;
             }
             let (Some(name), Some(listed)) = (lb.load_balancer_name, lb.load_balancer_arn) else {

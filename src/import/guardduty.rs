@@ -91,18 +91,15 @@ impl Importer<'_> {
         for (i, id) in list.detector_ids.into_iter().enumerate() {
             // The id becomes a path: only what GuardDuty issues goes further.
             if !valid_id(&id) {
-                let e = Error::bad_input(
-                    self.path(list_file),
-                    Location {
-                        pointer: Some(format!("/DetectorIds/{i}")),
-                        ..Default::default()
-                    },
+                self.refuse_entry(
+                    list_file,
+                    format!("/DetectorIds/{i}"),
                     format!(
                         "{:?} is not a GuardDuty detector id (lower-case letters and digits)",
                         crate::text::line(&id)
                     ),
-                );
-                self.soften::<()>(Err(e), &format!("{base}/detectors"), list_file)?;
+                    &format!("{base}/detectors"),
+                )?;
                 continue;
             }
             let at = format!("{base}/detectors/{}", out.len());
@@ -167,18 +164,15 @@ impl Importer<'_> {
         let mut out = Vec::new();
         for (i, f) in got.findings.into_iter().enumerate() {
             if !valid_id(&f.id) {
-                let e = Error::bad_input(
-                    self.path(&rel),
-                    Location {
-                        pointer: Some(format!("/Findings/{i}/Id")),
-                        ..Default::default()
-                    },
+                self.refuse_entry(
+                    &rel,
+                    format!("/Findings/{i}/Id"),
                     format!(
                         "{:?} is not a GuardDuty finding id (lower-case letters and digits)",
                         crate::text::line(&f.id)
                     ),
-                );
-                self.soften::<()>(Err(e), &format!("{at}/described"), &rel)?;
+                    &format!("{at}/described"),
+                )?;
                 continue;
             }
             out.push(ThreatFinding {

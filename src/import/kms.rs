@@ -113,18 +113,15 @@ impl Importer<'_> {
         for (i, k) in list.keys.into_iter().enumerate() {
             // The id becomes a path and an ARN: only what KMS issues goes further.
             if !valid_key_id(&k.key_id) {
-                let e = Error::bad_input(
-                    self.path(&list_file),
-                    Location {
-                        pointer: Some(format!("/Keys/{i}/KeyId")),
-                        ..Default::default()
-                    },
+                self.refuse_entry(
+                    &list_file,
+                    format!("/Keys/{i}/KeyId"),
                     format!(
                         "{:?} is not a KMS key id (a UUID, or mrk- and 32 hex digits)",
                         crate::text::line(&k.key_id)
                     ),
-                );
-                self.soften::<()>(Err(e), &format!("{base}/keys"), &list_file)?;
+                    &format!("{base}/keys"),
+                )?;
                 continue;
             }
             let id = k.key_id;

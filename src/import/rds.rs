@@ -135,18 +135,11 @@ impl Importer<'_> {
                 _ => None,
             };
             if let Some((field, what)) = refused {
-                let e = Error::bad_input(
-                    self.path(rel),
-                    Location {
-                        pointer: Some(format!("/{list}/{i}/{field}")),
-                        ..Default::default()
-                    },
-                    what,
-                );
-                self.soften::<()>(
-                    Err(e),
-                    &crate::snapshot::pointer::region("rds", region),
+                self.refuse_entry(
                     rel,
+                    format!("/{list}/{i}/{field}"),
+                    what,
+                    &crate::snapshot::pointer::region("rds", region),
                 )?;
                 continue;
             }

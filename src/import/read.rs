@@ -148,6 +148,26 @@ impl Importer<'_> {
         }
     }
 
+    /// Refuses one entry of `rel` that AWS would not have written (`what`, at its JSON pointer
+    /// `at`): bad input for an export; for a live collection, a gap at `gap`, the entry skipped.
+    pub(super) fn refuse_entry(
+        &mut self,
+        rel: &str,
+        at: String,
+        what: String,
+        gap: &str,
+    ) -> Result<()> {
+        let e = Error::bad_input(
+            self.path(rel),
+            Location {
+                pointer: Some(at),
+                ..Default::default()
+            },
+            what,
+        );
+        self.soften::<()>(Err(e), gap, rel).map(|_| ())
+    }
+
     /// A service's list, one file per region read: `file(region)` parsed as `L` and made into
     /// the region's evidence by `each(importer, region, file, list)`, or `None` with a gap at
     /// `/<service>/regions/<region>/<field>` when the file is missing or its call failed.
