@@ -215,6 +215,15 @@ const STEAMPIPE: &[(&str, &[&str])] = &[
         "guardduty.open_high_findings",
         &["guardduty_finding_archived"],
     ),
+    (
+        "backup.plan_coverage",
+        &[
+            "backup_plan_min_retention_35_days",
+            "dynamodb_table_in_backup_plan",
+            "efs_file_system_in_backup_plan",
+            "rds_db_instance_in_backup_plan",
+        ],
+    ),
 ];
 
 /// `164_308_a_1_ii_a` (the tools' item ids) → `164.308(a)(1)(ii)(A)`: the rule writes the

@@ -129,6 +129,7 @@ macro_rules! register {
 
 pub(crate) use {param_default, param_read, param_type, register};
 
+pub mod backup;
 pub mod cloudtrail;
 pub mod cloudwatch;
 pub mod config;
@@ -254,6 +255,7 @@ pub fn registry() -> Vec<&'static dyn Check> {
     all.extend(cloudtrail::checks());
     all.extend(cloudwatch::checks());
     all.extend(config::checks());
+    all.extend(backup::checks());
     all.extend(dynamodb::checks());
     all.extend(efs::checks());
     all.extend(elb::checks());

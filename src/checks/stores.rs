@@ -23,6 +23,10 @@ pub(crate) struct Store<'a> {
     pub key: KeyUse<'a>,
     /// The pointer of the setting that names its key (`/s3/buckets/0/encryption`).
     pub key_pointer: String,
+    /// Its resource type as AWS Backup names it (`S3`, `RDS`, `Aurora`, `DynamoDB`, `EFS`).
+    pub backup_type: &'static str,
+    /// For an RDS read replica, its source: the source's backups hold its data.
+    pub replica_of: Option<&'a str>,
 }
 
 /// The key that encrypts a store at rest, as its configuration names it.
@@ -94,6 +98,8 @@ pub(crate) fn all<'a>(ctx: &Context<'a>) -> Inventory<'a> {
                 },
             };
             Store {
+                backup_type: "S3",
+                replica_of: None,
                 key_pointer: format!("{pointer}/encryption"),
                 label: format!("bucket {}", b.name),
                 name: &b.name,
@@ -120,6 +126,13 @@ pub(crate) fn all<'a>(ctx: &Context<'a>) -> Inventory<'a> {
             for (i, db) in dbs.iter().enumerate().filter(|(_, d)| d.cluster.is_none()) {
                 let pointer = format!("{base}/{kind}/{i}");
                 inv.stores.push(Store {
+                    backup_type: match (kind, db.engine.as_deref().unwrap_or_default()) {
+                        ("clusters", e) if e.starts_with("aurora") => "Aurora",
+                        ("clusters", "docdb") => "DocumentDB",
+                        ("clusters", "neptune") => "Neptune",
+                        _ => "RDS",
+                    },
+                    replica_of: db.replica_of.as_deref(),
                     label: format!("{what} {}", db.id),
                     name: &db.id,
                     arn: &db.arn,
@@ -152,6 +165,8 @@ pub(crate) fn all<'a>(ctx: &Context<'a>) -> Inventory<'a> {
         for (i, fs) in list.iter().enumerate() {
             let pointer = format!("{base}/file_systems/{i}");
             inv.stores.push(Store {
+                backup_type: "EFS",
+                replica_of: None,
                 label: format!("file system {}", fs.id),
                 name: fs.name.as_deref().unwrap_or(&fs.id),
                 arn: &fs.arn,
@@ -180,6 +195,8 @@ pub(crate) fn all<'a>(ctx: &Context<'a>) -> Inventory<'a> {
         for (i, t) in tables.iter().enumerate() {
             let pointer = format!("{base}/tables/{i}");
             inv.stores.push(Store {
+                backup_type: "DynamoDB",
+                replica_of: None,
                 label: format!("table {}", t.name),
                 name: &t.name,
                 arn: &t.arn,

@@ -59,6 +59,7 @@ pub fn snapshot() -> Snapshot {
         rds: Default::default(),
         dynamodb: Default::default(),
         efs: Default::default(),
+        backup: Default::default(),
         elb: Default::default(),
         guardduty: Default::default(),
         config: ConfigService {

@@ -27,6 +27,7 @@ pub mod account_time {
 mod cloudtrail;
 mod cloudwatch;
 mod config;
+mod backup;
 mod dynamodb;
 mod efs;
 mod elb;
@@ -211,6 +212,7 @@ pub fn import_from(src: &dyn EvidenceSource, opts: &ImportOptions) -> Result<Sna
     let dynamodb = im.dynamodb(&regions, &partition, &account_id)?;
     let efs = im.efs(&regions, &partition, &account_id)?;
     let elb = im.elb(&regions, &partition, &account_id)?;
+    let backup = im.backup(&regions, &partition, &account_id)?;
     let guardduty = im.guardduty(&regions)?;
 
     if regions.is_empty() {
@@ -251,6 +253,7 @@ pub fn import_from(src: &dyn EvidenceSource, opts: &ImportOptions) -> Result<Sna
         dynamodb,
         efs,
         elb,
+        backup,
         guardduty,
         organization,
         gaps,

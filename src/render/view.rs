@@ -276,6 +276,7 @@ pub const STORE_KINDS: [StoreKind; 5] = [
             ("kms.pending_deletion", "Key usable"),
             ("s3.secure_transport", "TLS only"),
             ("s3.versioning", "Versioning"),
+            ("backup.plan_coverage", "AWS Backup plan"),
         ],
     },
     StoreKind {
@@ -285,6 +286,7 @@ pub const STORE_KINDS: [StoreKind; 5] = [
             ("rds.storage_encrypted", "Encryption at rest"),
             ("kms.pending_deletion", "Key usable"),
             ("rds.backup_retention", "Automated backups"),
+            ("backup.plan_coverage", "AWS Backup plan"),
         ],
     },
     StoreKind {
@@ -293,6 +295,7 @@ pub const STORE_KINDS: [StoreKind; 5] = [
         columns: &[
             ("dynamodb.point_in_time_recovery", "Point-in-time recovery"),
             ("kms.pending_deletion", "Key usable"),
+            ("backup.plan_coverage", "AWS Backup plan"),
         ],
     },
     StoreKind {
@@ -301,6 +304,7 @@ pub const STORE_KINDS: [StoreKind; 5] = [
         columns: &[
             ("efs.encrypted", "Encryption at rest"),
             ("kms.pending_deletion", "Key usable"),
+            ("backup.plan_coverage", "AWS Backup plan"),
         ],
     },
     // Not a store: the way ePHI reaches the stores' workloads, judged within the same scope.

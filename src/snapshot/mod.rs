@@ -6,6 +6,7 @@
 //! Evidence that could not be read is `null` in place and explained in `gaps`, so a check
 //! can tell "absent in the account" from "not seen by us".
 
+pub mod backup;
 pub mod dynamodb;
 pub mod efs;
 pub mod elb;
@@ -73,6 +74,9 @@ pub struct Snapshot {
     /// The load balancers of every region read, with their listeners.
     #[serde(default)]
     pub elb: elb::Elb,
+    /// The AWS Backup plans, selections and vaults of every region read.
+    #[serde(default)]
+    pub backup: backup::Backup,
     /// The GuardDuty detectors of every region read, and their open high-severity findings.
     #[serde(default)]
     pub guardduty: guardduty::GuardDuty,
