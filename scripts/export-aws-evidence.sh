@@ -263,6 +263,23 @@ export_region() {
       fi
     done
   fi
+  # AWS Backup: the plans, each with its rules and its selections (each read: by ARN, tag or
+  # condition), the vaults with their Vault Lock, and which resource types the region opts in.
+  # Only ids AWS Backup issues (letters, digits and '-') become folders and arguments.
+  save "backup/$r/plans.json" backup list-backup-plans --region "$r"
+  if [ -s "$out/backup/$r/plans.json" ]; then
+    for plan in $(sed -n 's/.*"BackupPlanId": *"\([A-Za-z0-9-]\{1,100\}\)".*/\1/p' "$out/backup/$r/plans.json"); do
+      save "backup/$r/plans/$plan/plan.json" backup get-backup-plan --backup-plan-id "$plan" --region "$r"
+      save "backup/$r/plans/$plan/selections.json" backup list-backup-selections --backup-plan-id "$plan" --region "$r"
+      if [ -s "$out/backup/$r/plans/$plan/selections.json" ]; then
+        for selection in $(sed -n 's/.*"SelectionId": *"\([A-Za-z0-9-]\{1,100\}\)".*/\1/p' "$out/backup/$r/plans/$plan/selections.json"); do
+          save "backup/$r/plans/$plan/selections/$selection.json" backup get-backup-selection --backup-plan-id "$plan" --selection-id "$selection" --region "$r"
+        done
+      fi
+    done
+  fi
+  save "backup/$r/vaults.json" backup list-backup-vaults --region "$r"
+  save "backup/$r/region-settings.json" backup describe-region-settings --region "$r"
 }
 # S3: every bucket, then per bucket its location, tags, default encryption, versioning and
 # policy (S3's "none configured" errors are kept as .error files: the import reads them as

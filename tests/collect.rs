@@ -153,6 +153,27 @@ fn collect_and_import_of_one_account_agree_and_stay_within_the_policy() {
     let mut efs_statuses: Vec<&str> = efs.iter().map(|(_, s)| s.as_str()).collect();
     efs_statuses.sort();
     assert_eq!(efs_statuses, ["fail", "pass"], "{efs:?}");
+    // AWS Backup, read live (moto extended with selections and region settings): the daily
+    // plan selects the stores tagged phi=true, the weekly one those tagged phi=yes, and S3 is
+    // not opted in, so a bucket selected by tag is not backed up.
+    assert_eq!(verdict("backup.plan_coverage", "db:clinic-ehr"), "pass");
+    assert_eq!(verdict("backup.plan_coverage", "db:clinic-billing"), "fail");
+    assert_eq!(
+        verdict("backup.plan_coverage", ":table/clinic-visits"),
+        "pass"
+    );
+    assert_eq!(
+        verdict("backup.plan_coverage", "clinic-phi-records"),
+        "fail"
+    );
+    assert_eq!(
+        verdict("backup.vault_lock", "backup-vault:clinic-phi-vault"),
+        "pass"
+    );
+    assert_eq!(
+        verdict("backup.vault_lock", "backup-vault:clinic-archive-vault"),
+        "fail"
+    );
     // The load balancers, read live with their listeners and rules.
     let tls = |name: &str| -> String {
         support::check(&live, "elb.tls_listeners")["findings"]

@@ -131,6 +131,10 @@ fn evidence_format_lists_every_file_the_importer_reads() {
             .replace("$name", "<name>")
             .replace("{port}", "<port>")
             .replace("$port", "<port>")
+            .replace("{plan}", "<plan-id>")
+            .replace("$plan", "<plan-id>")
+            .replace("{selection}", "<selection-id>")
+            .replace("$selection", "<selection-id>")
             .replace('"', "")
     };
     let mut read: Vec<String> = Vec::new();

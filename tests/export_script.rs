@@ -136,6 +136,7 @@ fn the_export_script_produces_a_folder_safeguard_assesses() {
             "/efs/regions/",
             "/elb/regions/",
             "/guardduty/regions/",
+            "/backup/regions/",
             "/cloudtrail/event_history/root_activity/",
         ]
         .iter()
@@ -182,6 +183,13 @@ fn the_export_script_produces_a_folder_safeguard_assesses() {
         .map(|f| f["status"].as_str().unwrap())
         .collect();
     assert!(efs.contains(&"pass") && efs.contains(&"fail"), "{efs:?}");
+    // AWS Backup, exported with the CLI: plans, selections by condition, vaults, opt-in.
+    assert_eq!(finding("backup.plan_coverage", "db:clinic-ehr"), "pass");
+    assert_eq!(finding("backup.plan_coverage", "db:clinic-billing"), "fail");
+    assert_eq!(
+        finding("backup.vault_lock", "backup-vault:clinic-archive-vault"),
+        "fail"
+    );
     assert_eq!(
         finding("kms.pending_deletion", "table/clinic-visits"),
         "pass"

@@ -160,9 +160,18 @@ pub fn markdown(catalog: &Catalog) -> String {
 /// A check of the data plane: the stores themselves (S3, RDS, DynamoDB, EFS), the load
 /// balancers in front of them, their keys, and the PHI scope.
 fn is_data_plane(check: &str) -> bool {
-    ["s3.", "rds.", "dynamodb.", "efs.", "elb.", "kms.", "scope.", "backup."]
-        .iter()
-        .any(|p| check.starts_with(p))
+    [
+        "s3.",
+        "rds.",
+        "dynamodb.",
+        "efs.",
+        "elb.",
+        "kms.",
+        "scope.",
+        "backup.",
+    ]
+    .iter()
+    .any(|p| check.starts_with(p))
 }
 
 /// The citations the data plane decides, each with its deciding checks: before the stores

@@ -20,6 +20,7 @@ macro_rules! regional_client {
     };
 }
 
+mod backup;
 pub mod caller;
 mod calls;
 mod dynamodb;
@@ -362,6 +363,7 @@ async fn gather(
             efs::region(&config, &counter, &region, &sink).await;
             elb::region(&config, &counter, &region, &sink).await;
             guardduty::region(&config, &counter, &region, &sink).await;
+            backup::region(&config, &counter, &region, &sink).await;
             if let Some(b) = bar {
                 b.inc(1);
                 b.set_message(format!("{region} done"));

@@ -230,7 +230,7 @@ impl Importer<'_> {
             let at = format!("{base}/plans/{}", out.len());
             let rules = self
                 .read_or_gap::<GetPlan>(
-                    &format!("backup/{region}/plans/{id}/plan.json"),
+                    &format!("backup/{region}/plans/{plan}/plan.json", plan = id),
                     &format!("{at}/rules"),
                     &format!("aws backup get-backup-plan --backup-plan-id {id} --region {region}"),
                 )?
@@ -261,12 +261,7 @@ impl Importer<'_> {
     }
 
     /// One plan's selections, each read; a selection id AWS Backup would not issue is refused.
-    fn selections(
-        &mut self,
-        plan: &str,
-        region: &str,
-        at: &str,
-    ) -> Result<Option<Vec<Selection>>> {
+    fn selections(&mut self, plan: &str, region: &str, at: &str) -> Result<Option<Vec<Selection>>> {
         let list_file = format!("backup/{region}/plans/{plan}/selections.json");
         let Some(list) = self.read_or_gap::<ListSelections>(
             &list_file,
@@ -291,7 +286,10 @@ impl Importer<'_> {
                 )?;
                 continue;
             }
-            let rel = format!("backup/{region}/plans/{plan}/selections/{id}.json");
+            let rel = format!(
+                "backup/{region}/plans/{plan}/selections/{selection}.json",
+                selection = id
+            );
             let detail_at = format!("{at}/selections/{}/detail", out.len());
             let detail = match self.read_or_gap::<GetSelection>(
                 &rel,

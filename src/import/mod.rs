@@ -24,10 +24,10 @@ pub mod account_time {
         FROM_CREDENTIAL_REPORT, FROM_EXPORT_INFO, FROM_IMPORT_TIME, FROM_OPTION,
     };
 }
+mod backup;
 mod cloudtrail;
 mod cloudwatch;
 mod config;
-mod backup;
 mod dynamodb;
 mod efs;
 mod elb;

@@ -28,7 +28,9 @@ pub(crate) enum Reach {
     No,
     /// Selected; `by_type`: through a `Resources` ARN that names the store's type (so the
     /// region's opt-in does not apply).
-    Yes { by_type: bool },
+    Yes {
+        by_type: bool,
+    },
     /// The evidence cannot decide, and why.
     Undecided(String),
 }
@@ -60,7 +62,11 @@ pub(crate) fn reach(
         }
         None => &[],
     };
-    let value = |k: &str| tags.iter().find(|(key, _)| key == k).map(|(_, v)| v.as_str());
+    let value = |k: &str| {
+        tags.iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.as_str())
+    };
     let by_tag = selection
         .list_of_tags
         .iter()
@@ -72,7 +78,7 @@ pub(crate) fn reach(
         (true, true) => true,
         (false, true) => !by_arn.is_empty(),
         (true, false) => by_tag,
-        (false, false) if by_tag == !by_arn.is_empty() => by_tag,
+        (false, false) if by_tag != by_arn.is_empty() => by_tag,
         // AWS documents Resources with Conditions (AND) and ListOfTags alone (OR), not this.
         (false, false) => {
             return Reach::Undecided(
@@ -114,7 +120,11 @@ pub(crate) fn not_judged(ctx: &Context<'_>, s: &Store<'_>) -> Option<Finding> {
     match &s.membership {
         Membership::In(_) => {}
         Membership::Out(why) => {
-            return Some(Finding::not_applicable(s.arn, why.clone(), s.pointer.clone()));
+            return Some(Finding::not_applicable(
+                s.arn,
+                why.clone(),
+                s.pointer.clone(),
+            ));
         }
         Membership::Undecided(_) => return Some(s.undecided(ctx)),
     }
@@ -132,28 +142,28 @@ pub(crate) fn not_judged(ctx: &Context<'_>, s: &Store<'_>) -> Option<Finding> {
 }
 
 /// Which plans of its region reach the store, or the gap that leaves the question open.
-pub(crate) fn reaching<'a>(ctx: &Context<'a>, s: &Store<'a>) -> Result<Reaching<'a>, Finding> {
+pub(crate) fn reaching<'a>(ctx: &Context<'a>, s: &Store<'a>) -> Result<Reaching<'a>, Box<Finding>> {
     let Some(region) = s.region else {
-        return Err(ctx.missing(
+        return Err(Box::new(ctx.missing(
             s.arn,
             &format!("{}/region", s.pointer),
             &format!("{}'s region, whose backup plans would cover it,", s.label),
-        ));
+        )));
     };
     let base = crate::snapshot::pointer::region("backup", region);
     let Some((region, evidence)) = ctx.snapshot.backup.regions.get_key_value(region) else {
-        return Err(ctx.missing(
+        return Err(Box::new(ctx.missing(
             s.arn,
             &base,
             &format!("AWS Backup's plans of {region}, where {} is,", s.label),
-        ));
+        )));
     };
     let Some(plans) = &evidence.plans else {
-        return Err(ctx.missing(
+        return Err(Box::new(ctx.missing(
             s.arn,
             &format!("{base}/plans"),
             &format!("the AWS Backup plan list of {region}"),
-        ));
+        )));
     };
     let mut out = Reaching {
         region,
@@ -205,7 +215,9 @@ pub(crate) fn undecided(resource: &str, message: String, pointer: String) -> Fin
 pub(crate) mod fixtures {
     use std::collections::BTreeMap;
 
-    use crate::snapshot::backup::{Backup, BackupRegion, Plan, Rule, Selection, SelectionDetail, Vault};
+    use crate::snapshot::backup::{
+        Backup, BackupRegion, Plan, Rule, Selection, SelectionDetail, Vault,
+    };
 
     /// A daily rule (05:00 UTC) keeping 35 days in `vault`.
     pub(crate) fn daily(vault: &str) -> Rule {
@@ -276,7 +288,10 @@ mod tests {
     const ARN: &str = "arn:aws:rds:us-east-1:123456789012:db:ehr";
 
     fn tags(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -284,14 +299,20 @@ mod tests {
         let phi = tags(&[("phi", "true"), ("env", "prod")]);
         let all = SelectionDetail::default();
         assert_eq!(reach(&all, ARN, Some(&phi)), Reach::Yes { by_type: false });
-        let star = SelectionDetail { resources: vec!["*".into()], ..Default::default() };
+        let star = SelectionDetail {
+            resources: vec!["*".into()],
+            ..Default::default()
+        };
         assert_eq!(reach(&star, ARN, Some(&phi)), Reach::Yes { by_type: false });
         let rds = SelectionDetail {
             resources: vec!["arn:aws:rds:*:*:db:*".into()],
             ..Default::default()
         };
         assert_eq!(reach(&rds, ARN, Some(&phi)), Reach::Yes { by_type: true });
-        let s3 = SelectionDetail { resources: vec!["arn:aws:s3:::*".into()], ..Default::default() };
+        let s3 = SelectionDetail {
+            resources: vec!["arn:aws:s3:::*".into()],
+            ..Default::default()
+        };
         assert_eq!(reach(&s3, ARN, Some(&phi)), Reach::No);
         let excluded = SelectionDetail {
             resources: vec!["*".into()],
@@ -301,7 +322,10 @@ mod tests {
         assert_eq!(reach(&excluded, ARN, Some(&phi)), Reach::No);
         // ListOfTags: any one tag.
         let any = SelectionDetail {
-            list_of_tags: vec![("backup".into(), "daily".into()), ("phi".into(), "true".into())],
+            list_of_tags: vec![
+                ("backup".into(), "daily".into()),
+                ("phi".into(), "true".into()),
+            ],
             ..Default::default()
         };
         assert_eq!(reach(&any, ARN, Some(&phi)), Reach::Yes { by_type: false });
@@ -330,7 +354,10 @@ mod tests {
         };
         assert!(matches!(reach(&by_tag, ARN, None), Reach::Undecided(_)));
         // Without tags in the selection, unread tags do not matter.
-        let rds = SelectionDetail { resources: vec!["arn:aws:rds:*".into()], ..Default::default() };
+        let rds = SelectionDetail {
+            resources: vec!["arn:aws:rds:*".into()],
+            ..Default::default()
+        };
         assert_eq!(reach(&rds, ARN, None), Reach::Yes { by_type: true });
         let mixed = SelectionDetail {
             resources: vec!["arn:aws:s3:::*".into()],
@@ -338,7 +365,10 @@ mod tests {
             ..Default::default()
         };
         let phi = tags(&[("phi", "true")]);
-        assert!(matches!(reach(&mixed, ARN, Some(&phi)), Reach::Undecided(_)));
+        assert!(matches!(
+            reach(&mixed, ARN, Some(&phi)),
+            Reach::Undecided(_)
+        ));
         assert_eq!(reach(&mixed, ARN, Some(&[])), Reach::No);
     }
 }

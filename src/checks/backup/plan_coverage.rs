@@ -51,7 +51,7 @@ fn judge(ctx: &Context<'_>, s: &Store<'_>, settings: &Settings) -> Finding {
     }
     let r = match super::reaching(ctx, s) {
         Ok(r) => r,
-        Err(gap) => return gap,
+        Err(gap) => return *gap,
     };
     let base = crate::snapshot::pointer::region("backup", r.region);
     let (max_minutes, min_days) = (settings.max_interval_hours * 60, settings.min_retention_days);
@@ -66,9 +66,12 @@ fn judge(ctx: &Context<'_>, s: &Store<'_>, settings: &Settings) -> Finding {
             match r.evidence.opt_in.as_ref().map(|m| m.get(s.backup_type)) {
                 Some(Some(true)) => {}
                 Some(Some(false)) => {
-                    short.push(format!(
-                        "plan {name} selects it, but {}'s AWS Backup settings do not opt in {} resources",
-                        r.region, s.backup_type
+                    short.push((
+                        format!("{base}/opt_in"),
+                        format!(
+                            "plan {name} selects it, but {}'s AWS Backup settings do not opt in {} resources",
+                            r.region, s.backup_type
+                        ),
                     ));
                     continue;
                 }
@@ -86,7 +89,7 @@ fn judge(ctx: &Context<'_>, s: &Store<'_>, settings: &Settings) -> Finding {
             continue;
         };
         if rules.is_empty() {
-            short.push(format!("plan {name} selects it but has no rule"));
+            short.push((format!("{at}/rules"), format!("plan {name} selects it but has no rule")));
         }
         for (k, rule) in rules.iter().enumerate() {
             let rule_at = format!("{at}/rules/{k}");
@@ -125,7 +128,7 @@ fn judge(ctx: &Context<'_>, s: &Store<'_>, settings: &Settings) -> Finding {
                     rule_at,
                 );
             }
-            short.push(format!("plan {name} rule {rule_name} runs {every} and {kept}"));
+            short.push((rule_at, format!("plan {name} rule {rule_name} runs {every} and {kept}")));
         }
     }
     let required = format!(
@@ -140,16 +143,20 @@ fn judge(ctx: &Context<'_>, s: &Store<'_>, settings: &Settings) -> Finding {
             listed(&why)
         );
         if !short.is_empty() {
-            message.push_str(&format!(" (and it falls short where decided: {})", listed(&short)));
+            let why: Vec<String> = short.iter().map(|(_, w)| w.clone()).collect();
+            message.push_str(&format!(" (and it falls short where decided: {})", listed(&why)));
         }
         return super::undecided(s.arn, message, at.clone());
     }
-    match r.plans.first() {
-        Some((i, _, _)) => Finding::fail(
-            s.arn,
-            format!("{} is not backed up {required}: {}", s.label, listed(&short)),
-            format!("{base}/plans/{i}"),
-        ),
+    match short.first() {
+        Some((at, _)) => {
+            let why: Vec<String> = short.iter().map(|(_, w)| w.clone()).collect();
+            Finding::fail(
+                s.arn,
+                format!("{} is not backed up {required}: {}", s.label, listed(&why)),
+                at.clone(),
+            )
+        }
         None => Finding::fail(
             s.arn,
             format!("no AWS Backup plan of {} selects {}", r.region, s.label),

@@ -85,14 +85,18 @@ impl Days {
             ("?", "?") => Err("'?' in both day fields".into()),
             ("?", dow) => {
                 if dow.contains(['#', 'L']) {
-                    return Err(format!("day of week {dow:?} ('#' and 'L' are not evaluated)"));
+                    return Err(format!(
+                        "day of week {dow:?} ('#' and 'L' are not evaluated)"
+                    ));
                 }
                 Ok(Days::Weekdays(set(dow, 1, 7, &WEEKDAYS)?.ok_or("'?'")?))
             }
             ("L", "?") => Ok(Days::LastOfMonth),
             (dom, "?") => {
                 if dom.contains(['W', 'L']) {
-                    return Err(format!("day of month {dom:?} ('W' and 'L' are not evaluated)"));
+                    return Err(format!(
+                        "day of month {dom:?} ('W' and 'L' are not evaluated)"
+                    ));
                 }
                 Ok(Days::Dates(set(dom, 1, 31, &[])?.ok_or("'?'")?))
             }
@@ -104,7 +108,9 @@ impl Days {
     fn matches(&self, day: NaiveDate) -> bool {
         match self {
             Days::Dates(d) => d.contains(&day.day()),
-            Days::LastOfMonth => day.succ_opt().is_none_or(|next| next.month() != day.month()),
+            Days::LastOfMonth => day
+                .succ_opt()
+                .is_none_or(|next| next.month() != day.month()),
             Days::Weekdays(w) => w.contains(&(day.weekday().num_days_from_sunday() + 1)),
         }
     }

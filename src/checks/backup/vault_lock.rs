@@ -45,7 +45,7 @@ fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Outcome {
             Ok(r) => r,
             // One gap per missing piece, not per store.
             Err(gap) => {
-                gaps.entry(gap.evidence.clone()).or_insert(gap);
+                gaps.entry(gap.evidence.clone()).or_insert(*gap);
                 continue;
             }
         };
