@@ -298,6 +298,16 @@ if [ -s "$out/s3/buckets.json" ]; then
     save "s3/$name/policy.json" s3api get-bucket-policy --bucket "$name"
   done
 fi
+# CloudFront (global): every distribution with its behaviors, origins and certificate, then
+# per distribution its tags (asked by the ARN the list gives). Only ids CloudFront issues
+# (upper-case letters and digits) become folders.
+save cloudfront/distributions.json cloudfront list-distributions
+if [ -s "$out/cloudfront/distributions.json" ]; then
+  for arn in $(sed -n 's/.*"ARN": *"\(arn:[a-z-]*:cloudfront::[0-9]\{12\}:distribution\/[A-Z0-9]\{1,64\}\)".*/\1/p' "$out/cloudfront/distributions.json"); do
+    id=${arn##*/}
+    save "cloudfront/distributions/$id/tags.json" cloudfront list-tags-for-resource --resource "$arn"
+  done
+fi
 
 # Four regions at a time (batches, so that bash 3.2 on macOS runs it too): an account's 17 or
 # more enabled regions take a quarter of the time.

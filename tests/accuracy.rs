@@ -12,6 +12,7 @@
 //!   `{"rename": FILE, "to": FILE}`;
 //! - `<case>/credential-report.csv`: replaces the credential report's content;
 //! - `<case>/waivers.yaml`: passed as `--waivers`;
+//! - `<case>/config.yaml`: passed as `--config` (a PHI scope, parameters);
 //! - `expected.tsv`: `case  check  resource  status  message`, tab-separated. `resource` is a
 //!   substring of the finding's resource (`*`: any); `status` is the worst status among the
 //!   check's findings on that resource (`exit2`: the run must refuse the input, and `message`
@@ -217,6 +218,11 @@ fn run_case(case: &str, scratch: &Path) -> Outcome {
     let waivers = root.join(case).join("waivers.yaml");
     if waivers.is_file() {
         cmd.arg("--waivers").arg(&waivers);
+    }
+    // A case that needs a PHI scope (or other configuration) brings its own.
+    let config = root.join(case).join("config.yaml");
+    if config.is_file() {
+        cmd.arg("--config").arg(&config);
     }
     let output = cmd.output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();

@@ -106,6 +106,10 @@ const PROWLER: &[(&str, &[&str])] = &[
         "guardduty.open_high_findings",
         &["guardduty_no_high_severity_findings"],
     ),
+    (
+        "cloudfront.https_only",
+        &["cloudfront_distributions_https_enabled"],
+    ),
 ];
 
 /// Our check → the Steampipe controls that test the same thing (names from the mod's
@@ -223,6 +227,10 @@ const STEAMPIPE: &[(&str, &[&str])] = &[
             "efs_file_system_in_backup_plan",
             "rds_db_instance_in_backup_plan",
         ],
+    ),
+    (
+        "cloudfront.https_only",
+        &["cloudfront_distribution_encryption_in_transit_enabled"],
     ),
 ];
 

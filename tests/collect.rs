@@ -174,6 +174,16 @@ fn collect_and_import_of_one_account_agree_and_stay_within_the_policy() {
         verdict("backup.vault_lock", "backup-vault:clinic-archive-vault"),
         "fail"
     );
+    // CloudFront, read live: the portal on HTTPS with its own certificate passes; the imaging
+    // viewer, plain HTTP to viewers and origin on the default certificate, fails.
+    let mut cloudfront: Vec<&str> = support::check(&live, "cloudfront.https_only")["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["status"].as_str().unwrap())
+        .collect();
+    cloudfront.sort();
+    assert_eq!(cloudfront, ["fail", "pass"]);
     // The load balancers, read live with their listeners and rules.
     let tls = |name: &str| -> String {
         support::check(&live, "elb.tls_listeners")["findings"]

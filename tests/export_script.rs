@@ -190,6 +190,17 @@ fn the_export_script_produces_a_folder_safeguard_assesses() {
         finding("backup.vault_lock", "backup-vault:clinic-archive-vault"),
         "fail"
     );
+    // CloudFront, exported with the CLI (global): one distribution passes, one fails.
+    let mut cloudfront: Vec<&str> = results["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|k| k["id"] == "cloudfront.https_only")
+        .flat_map(|k| k["findings"].as_array().unwrap())
+        .map(|f| f["status"].as_str().unwrap())
+        .collect();
+    cloudfront.sort();
+    assert_eq!(cloudfront, ["fail", "pass"]);
     assert_eq!(
         finding("kms.pending_deletion", "table/clinic-visits"),
         "pass"

@@ -1580,14 +1580,15 @@ fn diff_names_data_stores_that_left_or_entered_the_phi_scope() {
         .iter()
         .map(|c| c["resource"].as_str().unwrap())
         .collect();
-    // The billing database, the intake-forms table and the billing API's load balancer are
-    // tagged data-classification=phi only.
+    // The billing database, the intake-forms table, the billing API's load balancer and the
+    // imaging viewer's CloudFront distribution are tagged data-classification=phi only.
     assert_eq!(
         left,
         [
             "arn:aws:rds:us-east-1:483920175634:db:clinic-billing-prod",
             "arn:aws:dynamodb:us-east-1:483920175634:table/clinic-phi-intake-forms",
             "arn:aws:elasticloadbalancing:us-east-1:483920175634:loadbalancer/app/clinic-billing-api/2c7e9a0b1d4f3e58",
+            "arn:aws:cloudfront::483920175634:distribution/E2IMAGING4RT8ZB",
         ]
         .into(),
         "{d:#}"
@@ -1613,7 +1614,7 @@ fn diff_names_data_stores_that_left_or_entered_the_phi_scope() {
     let out = run(safeguard().arg("diff").arg(&after).arg(&before));
     let md = text(&out);
     assert!(
-        md.contains("Data stores that entered the scope (3)") && md.contains("clinic-billing-prod"),
+        md.contains("Data stores that entered the scope (4)") && md.contains("clinic-billing-prod"),
         "{md}"
     );
     assert!(md.contains("The scope's definition changed"), "{md}");

@@ -79,6 +79,9 @@ const FILES: &[&str] = &[
     "backup/us-east-1/plans/3f2a9c1e-7b4d-4e8a-9c6f-1d2e3f4a5b6c/selections/a7e1c2d3-4b5f-4e6a-9b8c-7d6e5f4a3b2c.json",
     "backup/us-east-1/vaults.json",
     "backup/us-east-1/region-settings.json",
+    // CloudFront, after the rest for the same reason.
+    "cloudfront/distributions.json",
+    "cloudfront/distributions/E1PORTAL7XK2QD/tags.json",
 ];
 
 fuzz_target!(|data: &[u8]| {

@@ -130,6 +130,7 @@ macro_rules! register {
 pub(crate) use {param_default, param_read, param_type, register};
 
 pub mod backup;
+pub mod cloudfront;
 pub mod cloudtrail;
 pub mod cloudwatch;
 pub mod config;
@@ -256,6 +257,7 @@ pub fn registry() -> Vec<&'static dyn Check> {
     all.extend(cloudwatch::checks());
     all.extend(config::checks());
     all.extend(backup::checks());
+    all.extend(cloudfront::checks());
     all.extend(dynamodb::checks());
     all.extend(efs::checks());
     all.extend(elb::checks());

@@ -60,6 +60,7 @@ pub fn snapshot() -> Snapshot {
         dynamodb: Default::default(),
         efs: Default::default(),
         backup: Default::default(),
+        cloudfront: Default::default(),
         elb: Default::default(),
         guardduty: Default::default(),
         config: ConfigService {

@@ -23,6 +23,7 @@ macro_rules! regional_client {
 mod backup;
 pub mod caller;
 mod calls;
+mod cloudfront;
 mod dynamodb;
 mod efs;
 mod elb;
@@ -330,6 +331,13 @@ async fn gather(
     let iam_task = async {
         calls::iam(iam, sink.clone(), step_quiet).await;
         calls::s3(config, counter, sink).await;
+        cloudfront::distributions(
+            config,
+            counter,
+            crate::import::iam_event_region(partition),
+            sink,
+        )
+        .await;
         calls::iam_events(
             config,
             counter,

@@ -25,6 +25,7 @@ pub mod account_time {
     };
 }
 mod backup;
+mod cloudfront;
 mod cloudtrail;
 mod cloudwatch;
 mod config;
@@ -213,6 +214,7 @@ pub fn import_from(src: &dyn EvidenceSource, opts: &ImportOptions) -> Result<Sna
     let efs = im.efs(&regions, &partition, &account_id)?;
     let elb = im.elb(&regions, &partition, &account_id)?;
     let backup = im.backup(&regions, &partition, &account_id)?;
+    let cloudfront = im.cloudfront(&partition, &account_id)?;
     let guardduty = im.guardduty(&regions)?;
 
     if regions.is_empty() {
@@ -254,6 +256,7 @@ pub fn import_from(src: &dyn EvidenceSource, opts: &ImportOptions) -> Result<Sna
         efs,
         elb,
         backup,
+        cloudfront,
         guardduty,
         organization,
         gaps,

@@ -267,7 +267,7 @@ pub struct StoreKind {
 }
 
 /// Every kind of data store, in the order the report prints them.
-pub const STORE_KINDS: [StoreKind; 5] = [
+pub const STORE_KINDS: [StoreKind; 6] = [
     StoreKind {
         title: "S3 buckets",
         arn_part: ":s3:::",
@@ -312,6 +312,11 @@ pub const STORE_KINDS: [StoreKind; 5] = [
         title: "Load balancers",
         arn_part: ":elasticloadbalancing:",
         columns: &[("elb.tls_listeners", "TLS in transit")],
+    },
+    StoreKind {
+        title: "CloudFront distributions",
+        arn_part: ":cloudfront::",
+        columns: &[("cloudfront.https_only", "HTTPS only")],
     },
 ];
 

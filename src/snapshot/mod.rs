@@ -7,6 +7,7 @@
 //! can tell "absent in the account" from "not seen by us".
 
 pub mod backup;
+pub mod cloudfront;
 pub mod dynamodb;
 pub mod efs;
 pub mod elb;
@@ -77,6 +78,9 @@ pub struct Snapshot {
     /// The AWS Backup plans, selections and vaults of every region read.
     #[serde(default)]
     pub backup: backup::Backup,
+    /// The CloudFront distributions (global), with their behaviors, origins and certificate.
+    #[serde(default)]
+    pub cloudfront: cloudfront::CloudFront,
     /// The GuardDuty detectors of every region read, and their open high-severity findings.
     #[serde(default)]
     pub guardduty: guardduty::GuardDuty,
