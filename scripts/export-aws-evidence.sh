@@ -284,6 +284,9 @@ export_region() {
 # S3: every bucket, then per bucket its location, tags, default encryption, versioning and
 # policy (S3's "none configured" errors are kept as .error files: the import reads them as
 # answers). Only names S3 allows become folders.
+# The account's Block Public Access, which S3 applies to every bucket with the bucket's own.
+self_account=$(sed -n 's/.*"Account": *"\([0-9]\{12\}\)".*/\1/p' "$out/sts/caller-identity.json" | head -n1)
+save s3control/public-access-block.json s3control get-public-access-block --account-id "$self_account"
 save s3/buckets.json s3api list-buckets
 if [ -s "$out/s3/buckets.json" ]; then
   for name in $(sed -n 's/.*"Name": *"\([a-z0-9][a-z0-9.-]*[a-z0-9]\)".*/\1/p' "$out/s3/buckets.json"); do
@@ -296,6 +299,8 @@ if [ -s "$out/s3/buckets.json" ]; then
       echo '{}' >"$out/s3/$name/versioning.json"
     fi
     save "s3/$name/policy.json" s3api get-bucket-policy --bucket "$name"
+    save "s3/$name/public-access-block.json" s3api get-public-access-block --bucket "$name"
+    save "s3/$name/policy-status.json" s3api get-bucket-policy-status --bucket "$name"
   done
 fi
 # CloudFront (global): every distribution with its behaviors, origins and certificate, then

@@ -82,6 +82,10 @@ const FILES: &[&str] = &[
     // CloudFront, after the rest for the same reason.
     "cloudfront/distributions.json",
     "cloudfront/distributions/E1PORTAL7XK2QD/tags.json",
+    // S3 Block Public Access, after the rest for the same reason.
+    "s3control/public-access-block.json",
+    "s3/clinic-records/public-access-block.json",
+    "s3/clinic-records/policy-status.json",
 ];
 
 fuzz_target!(|data: &[u8]| {

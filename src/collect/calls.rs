@@ -64,6 +64,8 @@ fn iam_action(prefix: &str, operation: &str) -> String {
     let action = match (prefix, operation) {
         ("s3", "ListBuckets") => "ListAllMyBuckets",
         ("s3", "GetBucketEncryption") => "GetEncryptionConfiguration",
+        ("s3", "GetPublicAccessBlock") => "GetBucketPublicAccessBlock",
+        ("s3control", "GetPublicAccessBlock") => return "s3:GetAccountPublicAccessBlock".into(),
         _ => operation,
     };
     format!("{prefix}:{action}")
@@ -761,6 +763,33 @@ async fn bucket(
             &json!({"Policy": out.policy()}),
         ),
         Err(e) => sink.failed(format!("{dir}/policy.json"), failure("GetBucketPolicy", &e)),
+    }
+    match s3.get_public_access_block().bucket(name).send().await {
+        Ok(out) => sink.json(
+            format!("{dir}/public-access-block.json"),
+            &super::s3control::settings(out.public_access_block_configuration().map(|c| {
+                [
+                    c.block_public_acls(),
+                    c.ignore_public_acls(),
+                    c.block_public_policy(),
+                    c.restrict_public_buckets(),
+                ]
+            })),
+        ),
+        Err(e) => sink.failed(
+            format!("{dir}/public-access-block.json"),
+            failure("GetPublicAccessBlock", &e),
+        ),
+    }
+    match s3.get_bucket_policy_status().bucket(name).send().await {
+        Ok(out) => sink.json(
+            format!("{dir}/policy-status.json"),
+            &json!({"PolicyStatus": {"IsPublic": out.policy_status().and_then(|p| p.is_public())}}),
+        ),
+        Err(e) => sink.failed(
+            format!("{dir}/policy-status.json"),
+            failure("GetBucketPolicyStatus", &e),
+        ),
     }
 }
 

@@ -32,6 +32,7 @@ mod kms;
 pub mod organizations;
 mod rds;
 pub mod retry;
+mod s3control;
 mod shapes;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -214,6 +215,7 @@ pub async fn collect_with(
         format!("collecting account {} as {}", me.account, me.arn),
     );
     let (regions, gaps) = regions_to_collect(&config, &counter, opts, &sink).await;
+    s3control::account_public_access_block(&config, &counter, &me.account, &sink).await;
     let since_chrono = collected_at - chrono::Duration::days(i64::from(opts.lookback_days));
     let since = aws_smithy_types::DateTime::from_secs(since_chrono.timestamp());
     gather(

@@ -207,7 +207,7 @@ pub fn import_from(src: &dyn EvidenceSource, opts: &ImportOptions) -> Result<Sna
         org.trail_logs = im.org_trail_logs(&cloudtrail, &org.management_account_id)?;
     }
 
-    let s3 = im.s3(&partition)?;
+    let s3 = im.s3(&partition, &account_id)?;
     let kms = im.kms(&regions, &partition, &account_id)?;
     let rds = im.rds(&regions, &partition, &account_id)?;
     let dynamodb = im.dynamodb(&regions, &partition, &account_id)?;

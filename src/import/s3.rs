@@ -3,7 +3,9 @@
 //! ServerSideEncryptionConfigurationNotFoundError) are answers, not gaps.
 
 use super::*;
-use crate::snapshot::s3::{Bucket, EncryptionRule, Policy, S3, valid_bucket_name};
+use crate::snapshot::s3::{
+    Bucket, EncryptionRule, Policy, PublicAccessBlock, S3, valid_bucket_name,
+};
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -85,12 +87,21 @@ struct BucketPolicy {
 }
 
 impl Importer<'_> {
-    pub(super) fn s3(&mut self, partition: &str) -> Result<S3> {
+    pub(super) fn s3(&mut self, partition: &str, account: &str) -> Result<S3> {
         const LIST: &str = "s3/buckets.json";
+        // Read first: S3 applies the account's settings to every bucket.
+        let account_public_access_block = self.public_access_block(
+            "s3control/public-access-block.json",
+            "/s3/account_public_access_block",
+            &format!("aws s3control get-public-access-block --account-id {account}"),
+        )?;
         let Some(list) =
             self.read_or_gap::<ListBuckets>(LIST, "/s3/buckets", "aws s3api list-buckets")?
         else {
-            return Ok(S3 { buckets: None });
+            return Ok(S3 {
+                buckets: None,
+                account_public_access_block,
+            });
         };
         let mut buckets = Vec::new();
         for (i, b) in list.buckets.into_iter().enumerate() {
@@ -111,6 +122,7 @@ impl Importer<'_> {
         }
         Ok(S3 {
             buckets: Some(buckets),
+            account_public_access_block,
         })
     }
 
@@ -189,6 +201,26 @@ impl Importer<'_> {
                 None
             }
         };
+        let public_access_block = self.public_access_block(
+            &format!("s3/{name}/public-access-block.json"),
+            &format!("{at}/public_access_block"),
+            &cmd("get-public-access-block"),
+        )?;
+        let policy_public = match self.answer::<PolicyStatusAnswer>(
+            &format!("s3/{name}/policy-status.json"),
+            "NoSuchBucketPolicy",
+        )? {
+            Answer::Some(p) => Some(p.policy_status.is_public),
+            Answer::None => Some(false),
+            Answer::Gap(why) => {
+                self.gap(
+                    &format!("{at}/policy_public"),
+                    &cmd("get-bucket-policy-status"),
+                    why,
+                );
+                None
+            }
+        };
         Ok(Bucket {
             arn: format!("arn:{partition}:s3:::{name}"),
             name,
@@ -197,7 +229,39 @@ impl Importer<'_> {
             encryption,
             versioning,
             policy,
+            public_access_block,
+            policy_public,
         })
+    }
+
+    /// Block Public Access settings from `rel` (all off when none is configured), or a gap at
+    /// `pointer`.
+    fn public_access_block(
+        &mut self,
+        rel: &str,
+        pointer: &str,
+        command: &str,
+    ) -> Result<Option<PublicAccessBlock>> {
+        Ok(
+            match self
+                .answer::<PublicAccessBlockAnswer>(rel, "NoSuchPublicAccessBlockConfiguration")?
+            {
+                Answer::Some(a) => {
+                    let c = a.public_access_block_configuration;
+                    Some(PublicAccessBlock {
+                        block_public_acls: c.block_public_acls.unwrap_or(false),
+                        ignore_public_acls: c.ignore_public_acls.unwrap_or(false),
+                        block_public_policy: c.block_public_policy.unwrap_or(false),
+                        restrict_public_buckets: c.restrict_public_buckets.unwrap_or(false),
+                    })
+                }
+                Answer::None => Some(PublicAccessBlock::default()),
+                Answer::Gap(why) => {
+                    self.gap(pointer, command, why);
+                    None
+                }
+            },
+        )
     }
 
     /// A per-bucket answer: the file, or the S3 error that means "none configured" (`none`,
@@ -210,6 +274,38 @@ impl Importer<'_> {
             Read::Missing => Answer::Gap(format!("{rel} is missing from the export")),
         })
     }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct PublicAccessBlockAnswer {
+    public_access_block_configuration: PublicAccessBlockBody,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct PublicAccessBlockBody {
+    #[serde(default)]
+    block_public_acls: Option<bool>,
+    #[serde(default)]
+    ignore_public_acls: Option<bool>,
+    #[serde(default)]
+    block_public_policy: Option<bool>,
+    #[serde(default)]
+    restrict_public_buckets: Option<bool>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct PolicyStatusAnswer {
+    policy_status: PolicyStatusBody,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct PolicyStatusBody {
+    #[serde(default)]
+    is_public: bool,
 }
 
 enum Answer<T> {

@@ -274,6 +274,7 @@ pub const STORE_KINDS: [StoreKind; 6] = [
         columns: &[
             ("s3.default_encryption", "Encryption at rest"),
             ("kms.pending_deletion", "Key usable"),
+            ("s3.public_access_blocked", "Public access blocked"),
             ("s3.secure_transport", "TLS only"),
             ("s3.versioning", "Versioning"),
             ("backup.plan_coverage", "AWS Backup plan"),

@@ -11,6 +11,46 @@ pub struct S3 {
     /// Every bucket of the account (`s3api list-buckets`); `None`: not in the evidence.
     #[serde(default)]
     pub buckets: Option<Vec<Bucket>>,
+    /// The account's S3 Block Public Access (`s3control get-public-access-block`), all off when
+    /// none is configured; `None`: not in the evidence.
+    #[serde(default)]
+    pub account_public_access_block: Option<PublicAccessBlock>,
+}
+
+/// The four Block Public Access settings, of the account or of one bucket: S3 applies the
+/// most restrictive of the two.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct PublicAccessBlock {
+    pub block_public_acls: bool,
+    pub ignore_public_acls: bool,
+    pub block_public_policy: bool,
+    pub restrict_public_buckets: bool,
+}
+
+impl PublicAccessBlock {
+    /// The settings that are off, by their API names.
+    pub fn off(&self) -> Vec<&'static str> {
+        [
+            (self.block_public_acls, "BlockPublicAcls"),
+            (self.ignore_public_acls, "IgnorePublicAcls"),
+            (self.block_public_policy, "BlockPublicPolicy"),
+            (self.restrict_public_buckets, "RestrictPublicBuckets"),
+        ]
+        .into_iter()
+        .filter(|(on, _)| !on)
+        .map(|(_, name)| name)
+        .collect()
+    }
+
+    /// Each setting on in either.
+    pub fn or(&self, other: &PublicAccessBlock) -> PublicAccessBlock {
+        PublicAccessBlock {
+            block_public_acls: self.block_public_acls || other.block_public_acls,
+            ignore_public_acls: self.ignore_public_acls || other.ignore_public_acls,
+            block_public_policy: self.block_public_policy || other.block_public_policy,
+            restrict_public_buckets: self.restrict_public_buckets || other.restrict_public_buckets,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -33,6 +73,12 @@ pub struct Bucket {
     /// Its bucket policy, as read (its `document` is `None` when it has none).
     #[serde(default)]
     pub policy: Option<Policy>,
+    /// Its own Block Public Access settings, all off when none is configured.
+    #[serde(default)]
+    pub public_access_block: Option<PublicAccessBlock>,
+    /// `get-bucket-policy-status`: whether S3 judges its policy public (`false` without one).
+    #[serde(default)]
+    pub policy_public: Option<bool>,
 }
 
 /// A bucket policy as read: a struct, so that "read, and none" survives a round trip through

@@ -1,4 +1,5 @@
-//! Checks on S3 buckets within the PHI scope: default encryption, TLS-only access, versioning.
+//! Checks on S3 buckets within the PHI scope: default encryption, Block Public Access,
+//! TLS-only access, versioning.
 //!
 //! Each judges every bucket of the account: a bucket outside the PHI scope is `not_applicable`
 //! with the reason, one whose scope cannot be decided (its tags unread) is a gap, and the
@@ -6,6 +7,7 @@
 
 crate::checks::register! {
     default_encryption,
+    public_access_blocked,
     secure_transport,
     versioning,
 }
@@ -82,6 +84,13 @@ pub(crate) mod fixtures {
             policy: Some(crate::snapshot::s3::Policy {
                 document: Some(tls_only(name)),
             }),
+            public_access_block: Some(crate::snapshot::s3::PublicAccessBlock {
+                block_public_acls: true,
+                ignore_public_acls: true,
+                block_public_policy: true,
+                restrict_public_buckets: true,
+            }),
+            policy_public: Some(false),
         }
     }
 
