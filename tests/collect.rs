@@ -150,20 +150,7 @@ fn collect_and_import_of_one_account_agree_and_stay_within_the_policy() {
         "pass"
     );
     // The file systems, read live: found by their Name tag's file system, one encrypted.
-    let efs: Vec<(String, String)> = support::check(&live, "efs.encrypted")["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["message"].as_str().unwrap().to_string(),
-                f["status"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
-    let mut efs_statuses: Vec<&str> = efs.iter().map(|(_, s)| s.as_str()).collect();
-    efs_statuses.sort();
-    assert_eq!(efs_statuses, ["fail", "pass"], "{efs:?}");
+    assert_eq!(support::statuses(&live, "efs.encrypted"), ["fail", "pass"]);
     // AWS Backup, read live (moto extended with selections and region settings): the daily
     // plan selects the stores tagged phi=true, the weekly one those tagged phi=yes, and S3 is
     // not opted in, so a bucket selected by tag is not backed up.
@@ -187,14 +174,10 @@ fn collect_and_import_of_one_account_agree_and_stay_within_the_policy() {
     );
     // CloudFront, read live: the portal on HTTPS with its own certificate passes; the imaging
     // viewer, plain HTTP to viewers and origin on the default certificate, fails.
-    let mut cloudfront: Vec<&str> = support::check(&live, "cloudfront.https_only")["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["status"].as_str().unwrap())
-        .collect();
-    cloudfront.sort();
-    assert_eq!(cloudfront, ["fail", "pass"]);
+    assert_eq!(
+        support::statuses(&live, "cloudfront.https_only"),
+        ["fail", "pass"]
+    );
     // The load balancers, read live with their listeners and rules.
     let tls = |name: &str| -> String {
         support::check(&live, "elb.tls_listeners")["findings"]

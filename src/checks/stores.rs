@@ -221,6 +221,25 @@ pub(crate) fn all<'a>(ctx: &Context<'a>) -> Inventory<'a> {
     inv
 }
 
+/// One finding per data store of the evidence, `judge`d, after a gap for each store list not
+/// read; an account without any store is one `not_applicable` finding.
+pub(crate) fn per_store<'a>(
+    ctx: &Context<'a>,
+    mut judge: impl FnMut(&Store<'a>) -> Finding,
+) -> Vec<Finding> {
+    let inventory = all(ctx);
+    if inventory.stores.is_empty() && inventory.unread.is_empty() {
+        return vec![Finding::not_applicable(
+            ctx.account_resource("data-stores"),
+            "the account has no data store",
+            "/s3/buckets",
+        )];
+    }
+    let mut out = inventory.unread;
+    out.extend(inventory.stores.iter().map(&mut judge));
+    out
+}
+
 impl Store<'_> {
     /// The gap for a store whose scope cannot be decided (its tags unread).
     pub(crate) fn undecided(&self, ctx: &Context<'_>) -> Finding {

@@ -214,31 +214,12 @@ mod tests {
         BackupPlan, BackupPlansListMember, BackupRule, BackupSelection, BackupSelectionsListMember,
         Condition, ConditionType, Lifecycle,
     };
-    use aws_smithy_mocks::{
-        MockResponseInterceptor, Rule, RuleMode, create_mock_http_client, mock,
-    };
+    use aws_smithy_mocks::mock;
 
     use super::*;
-    use crate::import::{Entry, ImportOptions, MemorySource, import_from};
+    use crate::import::Entry;
 
     const PLAN: &str = "0f1e2d3c-4b5a-4968-8776-655443322110";
-
-    fn mocked(rules: &[Rule]) -> aws_sdk_backup::Client {
-        let interceptor = rules.iter().fold(
-            MockResponseInterceptor::new().rule_mode(RuleMode::MatchAny),
-            |i, rule| i.with_rule(rule),
-        );
-        let config = aws_sdk_backup::Config::builder()
-            .behavior_version(aws_sdk_backup::config::BehaviorVersion::latest())
-            .region(aws_sdk_backup::config::Region::new("us-east-1"))
-            .credentials_provider(aws_sdk_backup::config::Credentials::new(
-                "AKIDTEST", "test", None, None, "mock",
-            ))
-            .http_client(create_mock_http_client())
-            .interceptor(interceptor)
-            .build();
-        aws_sdk_backup::Client::from_conf(config)
-    }
 
     fn tagged(name: &str, value: &str) -> BackupSelection {
         BackupSelection::builder()
@@ -260,79 +241,84 @@ mod tests {
     /// store only it could select is undecided; one another selection reaches passes.
     #[tokio::test]
     async fn selections_are_paged_and_one_denied_is_a_gap() {
-        let client = mocked(&[
-            mock!(aws_sdk_backup::Client::list_backup_plans).then_output(|| {
-                ListBackupPlansOutput::builder()
-                    .backup_plans_list(
-                        BackupPlansListMember::builder()
-                            .backup_plan_id(PLAN)
-                            .backup_plan_name("phi-daily")
-                            .build(),
-                    )
-                    .build()
-            }),
-            mock!(aws_sdk_backup::Client::get_backup_plan).then_output(|| {
-                GetBackupPlanOutput::builder()
-                    .backup_plan(
-                        BackupPlan::builder()
-                            .backup_plan_name("phi-daily")
-                            .rules(
-                                BackupRule::builder()
-                                    .rule_name("daily")
-                                    .target_backup_vault_name("phi-vault")
-                                    .schedule_expression("cron(0 5 ? * * *)")
-                                    .lifecycle(Lifecycle::builder().delete_after_days(35).build())
-                                    .build()
-                                    .unwrap(),
+        let client = mocked_client!(
+            aws_sdk_backup,
+            &[
+                mock!(aws_sdk_backup::Client::list_backup_plans).then_output(|| {
+                    ListBackupPlansOutput::builder()
+                        .backup_plans_list(
+                            BackupPlansListMember::builder()
+                                .backup_plan_id(PLAN)
+                                .backup_plan_name("phi-daily")
+                                .build(),
+                        )
+                        .build()
+                }),
+                mock!(aws_sdk_backup::Client::get_backup_plan).then_output(|| {
+                    GetBackupPlanOutput::builder()
+                        .backup_plan(
+                            BackupPlan::builder()
+                                .backup_plan_name("phi-daily")
+                                .rules(
+                                    BackupRule::builder()
+                                        .rule_name("daily")
+                                        .target_backup_vault_name("phi-vault")
+                                        .schedule_expression("cron(0 5 ? * * *)")
+                                        .lifecycle(
+                                            Lifecycle::builder().delete_after_days(35).build(),
+                                        )
+                                        .build()
+                                        .unwrap(),
+                                )
+                                .build()
+                                .unwrap(),
+                        )
+                        .build()
+                }),
+                mock!(aws_sdk_backup::Client::list_backup_selections)
+                    .match_requests(|r| r.next_token().is_none())
+                    .then_output(|| {
+                        ListBackupSelectionsOutput::builder()
+                            .backup_selections_list(
+                                BackupSelectionsListMember::builder()
+                                    .selection_id("sel-true")
+                                    .selection_name("phi-true")
+                                    .build(),
+                            )
+                            .next_token("page-2")
+                            .build()
+                    }),
+                mock!(aws_sdk_backup::Client::list_backup_selections)
+                    .match_requests(|r| r.next_token() == Some("page-2"))
+                    .then_output(|| {
+                        ListBackupSelectionsOutput::builder()
+                            .backup_selections_list(
+                                BackupSelectionsListMember::builder()
+                                    .selection_id("sel-yes")
+                                    .selection_name("phi-yes")
+                                    .build(),
                             )
                             .build()
-                            .unwrap(),
-                    )
-                    .build()
-            }),
-            mock!(aws_sdk_backup::Client::list_backup_selections)
-                .match_requests(|r| r.next_token().is_none())
-                .then_output(|| {
-                    ListBackupSelectionsOutput::builder()
-                        .backup_selections_list(
-                            BackupSelectionsListMember::builder()
-                                .selection_id("sel-true")
-                                .selection_name("phi-true")
+                    }),
+                mock!(aws_sdk_backup::Client::get_backup_selection)
+                    .match_requests(|r| r.selection_id() == Some("sel-true"))
+                    .then_output(|| {
+                        GetBackupSelectionOutput::builder()
+                            .backup_selection(tagged("phi-true", "true"))
+                            .build()
+                    }),
+                mock!(aws_sdk_backup::Client::get_backup_selection)
+                    .match_requests(|r| r.selection_id() == Some("sel-yes"))
+                    .then_error(|| {
+                        GetBackupSelectionError::generic(
+                            ErrorMetadata::builder()
+                                .code("AccessDeniedException")
+                                .message("not authorized to perform: backup:GetBackupSelection")
                                 .build(),
                         )
-                        .next_token("page-2")
-                        .build()
-                }),
-            mock!(aws_sdk_backup::Client::list_backup_selections)
-                .match_requests(|r| r.next_token() == Some("page-2"))
-                .then_output(|| {
-                    ListBackupSelectionsOutput::builder()
-                        .backup_selections_list(
-                            BackupSelectionsListMember::builder()
-                                .selection_id("sel-yes")
-                                .selection_name("phi-yes")
-                                .build(),
-                        )
-                        .build()
-                }),
-            mock!(aws_sdk_backup::Client::get_backup_selection)
-                .match_requests(|r| r.selection_id() == Some("sel-true"))
-                .then_output(|| {
-                    GetBackupSelectionOutput::builder()
-                        .backup_selection(tagged("phi-true", "true"))
-                        .build()
-                }),
-            mock!(aws_sdk_backup::Client::get_backup_selection)
-                .match_requests(|r| r.selection_id() == Some("sel-yes"))
-                .then_error(|| {
-                    GetBackupSelectionError::generic(
-                        ErrorMetadata::builder()
-                            .code("AccessDeniedException")
-                            .message("not authorized to perform: backup:GetBackupSelection")
-                            .build(),
-                    )
-                }),
-        ]);
+                    }),
+            ]
+        );
         let sink = Sink::default();
         plans(&client, "us-east-1", &sink).await;
         let mut entries = std::mem::take(&mut *sink.0.lock().unwrap());
@@ -342,13 +328,6 @@ mod tests {
             )),
             "the denied selection is filed as its error: {:?}",
             entries.keys()
-        );
-        entries.insert(
-            "sts/caller-identity.json".into(),
-            Entry::Json(
-                br#"{"Account": "123456789012", "Arn": "arn:aws:iam::123456789012:user/x"}"#
-                    .to_vec(),
-            ),
         );
         entries.insert(
             "backup/us-east-1/region-settings.json".into(),
@@ -366,13 +345,7 @@ mod tests {
                 ),
             );
         }
-        let source = MemorySource {
-            entries,
-            regions: ["us-east-1".to_string()].into(),
-            method: "collect",
-            ..Default::default()
-        };
-        let snapshot = import_from(&source, &ImportOptions::default()).unwrap();
+        let snapshot = super::super::imported(entries);
         let plan = &snapshot.backup.regions["us-east-1"].plans.as_ref().unwrap()[0];
         let selections = plan.selections.as_ref().unwrap();
         assert_eq!(selections.len(), 2);

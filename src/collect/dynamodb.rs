@@ -147,29 +147,9 @@ mod tests {
         ContinuousBackupsDescription, ContinuousBackupsStatus, PointInTimeRecoveryDescription,
         PointInTimeRecoveryStatus, TableDescription, Tag,
     };
-    use aws_smithy_mocks::{
-        MockResponseInterceptor, Rule, RuleMode, create_mock_http_client, mock,
-    };
+    use aws_smithy_mocks::mock;
 
     use super::*;
-    use crate::import::{Entry, ImportOptions, MemorySource, import_from};
-
-    fn mocked(rules: &[Rule]) -> aws_sdk_dynamodb::Client {
-        let interceptor = rules.iter().fold(
-            MockResponseInterceptor::new().rule_mode(RuleMode::MatchAny),
-            |i, rule| i.with_rule(rule),
-        );
-        let config = aws_sdk_dynamodb::Config::builder()
-            .behavior_version(aws_sdk_dynamodb::config::BehaviorVersion::latest())
-            .region(aws_sdk_dynamodb::config::Region::new("us-east-1"))
-            .credentials_provider(aws_sdk_dynamodb::config::Credentials::new(
-                "AKIDTEST", "test", None, None, "mock",
-            ))
-            .http_client(create_mock_http_client())
-            .interceptor(interceptor)
-            .build();
-        aws_sdk_dynamodb::Client::from_conf(config)
-    }
 
     /// A table whose description is denied is still listed; its tags are not asked (they are
     /// asked by the ARN the description gives), and both are gaps after import, while the
@@ -177,76 +157,66 @@ mod tests {
     #[tokio::test]
     async fn a_denied_description_is_a_gap_and_the_next_table_is_read() {
         let arn = "arn:aws:dynamodb:us-east-1:123456789012:table/visits";
-        let client = mocked(&[
-            mock!(aws_sdk_dynamodb::Client::list_tables).then_output(|| {
-                ListTablesOutput::builder()
-                    .table_names("denied")
-                    .table_names("visits")
-                    .build()
-            }),
-            mock!(aws_sdk_dynamodb::Client::describe_table)
-                .match_requests(|r| r.table_name() == Some("denied"))
-                .then_error(|| {
-                    DescribeTableError::generic(
-                        ErrorMetadata::builder()
-                            .code("AccessDeniedException")
-                            .message("not authorized to perform: dynamodb:DescribeTable")
-                            .build(),
-                    )
-                }),
-            mock!(aws_sdk_dynamodb::Client::describe_table)
-                .match_requests(|r| r.table_name() == Some("visits"))
-                .then_output(move || {
-                    DescribeTableOutput::builder()
-                        .table(
-                            TableDescription::builder()
-                                .table_name("visits")
-                                .table_arn(arn)
-                                .build(),
-                        )
+        let client = mocked_client!(
+            aws_sdk_dynamodb,
+            &[
+                mock!(aws_sdk_dynamodb::Client::list_tables).then_output(|| {
+                    ListTablesOutput::builder()
+                        .table_names("denied")
+                        .table_names("visits")
                         .build()
                 }),
-            mock!(aws_sdk_dynamodb::Client::describe_continuous_backups).then_output(|| {
-                DescribeContinuousBackupsOutput::builder()
-                    .continuous_backups_description(
-                        ContinuousBackupsDescription::builder()
-                            .continuous_backups_status(ContinuousBackupsStatus::Enabled)
-                            .point_in_time_recovery_description(
-                                PointInTimeRecoveryDescription::builder()
-                                    .point_in_time_recovery_status(
-                                        PointInTimeRecoveryStatus::Enabled,
-                                    )
-                                    .recovery_period_in_days(14)
+                mock!(aws_sdk_dynamodb::Client::describe_table)
+                    .match_requests(|r| r.table_name() == Some("denied"))
+                    .then_error(|| {
+                        DescribeTableError::generic(
+                            ErrorMetadata::builder()
+                                .code("AccessDeniedException")
+                                .message("not authorized to perform: dynamodb:DescribeTable")
+                                .build(),
+                        )
+                    }),
+                mock!(aws_sdk_dynamodb::Client::describe_table)
+                    .match_requests(|r| r.table_name() == Some("visits"))
+                    .then_output(move || {
+                        DescribeTableOutput::builder()
+                            .table(
+                                TableDescription::builder()
+                                    .table_name("visits")
+                                    .table_arn(arn)
                                     .build(),
                             )
                             .build()
-                            .unwrap(),
-                    )
-                    .build()
-            }),
-            mock!(aws_sdk_dynamodb::Client::list_tags_of_resource).then_output(|| {
-                ListTagsOfResourceOutput::builder()
-                    .tags(Tag::builder().key("phi").value("true").build().unwrap())
-                    .build()
-            }),
-        ]);
+                    }),
+                mock!(aws_sdk_dynamodb::Client::describe_continuous_backups).then_output(|| {
+                    DescribeContinuousBackupsOutput::builder()
+                        .continuous_backups_description(
+                            ContinuousBackupsDescription::builder()
+                                .continuous_backups_status(ContinuousBackupsStatus::Enabled)
+                                .point_in_time_recovery_description(
+                                    PointInTimeRecoveryDescription::builder()
+                                        .point_in_time_recovery_status(
+                                            PointInTimeRecoveryStatus::Enabled,
+                                        )
+                                        .recovery_period_in_days(14)
+                                        .build(),
+                                )
+                                .build()
+                                .unwrap(),
+                        )
+                        .build()
+                }),
+                mock!(aws_sdk_dynamodb::Client::list_tags_of_resource).then_output(|| {
+                    ListTagsOfResourceOutput::builder()
+                        .tags(Tag::builder().key("phi").value("true").build().unwrap())
+                        .build()
+                }),
+            ]
+        );
         let sink = Sink::default();
         tables(&client, "us-east-1", &sink).await;
-        let mut entries = std::mem::take(&mut *sink.0.lock().unwrap());
-        entries.insert(
-            "sts/caller-identity.json".into(),
-            Entry::Json(
-                br#"{"Account": "123456789012", "Arn": "arn:aws:iam::123456789012:user/x"}"#
-                    .to_vec(),
-            ),
-        );
-        let source = MemorySource {
-            entries,
-            regions: ["us-east-1".to_string()].into(),
-            method: "collect",
-            ..Default::default()
-        };
-        let snapshot = import_from(&source, &ImportOptions::default()).unwrap();
+        let entries = std::mem::take(&mut *sink.0.lock().unwrap());
+        let snapshot = super::super::imported(entries);
         let t = snapshot.dynamodb.regions["us-east-1"]
             .tables
             .as_ref()

@@ -141,31 +141,12 @@ mod tests {
     use aws_sdk_guardduty::operation::list_detectors::ListDetectorsOutput;
     use aws_sdk_guardduty::operation::list_findings::ListFindingsOutput;
     use aws_sdk_guardduty::types::{AccessKeyDetails, DetectorStatus, Finding, Resource, Service};
-    use aws_smithy_mocks::{
-        MockResponseInterceptor, Rule, RuleMode, create_mock_http_client, mock,
-    };
+    use aws_smithy_mocks::mock;
 
     use super::*;
-    use crate::import::{Entry, ImportOptions, MemorySource, import_from};
+    use crate::import::Entry;
 
     const DETECTOR: &str = "12abc34d567e8fa901bc2d34e56789f0";
-
-    fn mocked(rules: &[Rule]) -> aws_sdk_guardduty::Client {
-        let interceptor = rules.iter().fold(
-            MockResponseInterceptor::new().rule_mode(RuleMode::MatchAny),
-            |i, rule| i.with_rule(rule),
-        );
-        let config = aws_sdk_guardduty::Config::builder()
-            .behavior_version(aws_sdk_guardduty::config::BehaviorVersion::latest())
-            .region(aws_sdk_guardduty::config::Region::new("us-east-1"))
-            .credentials_provider(aws_sdk_guardduty::config::Credentials::new(
-                "AKIDTEST", "test", None, None, "mock",
-            ))
-            .http_client(create_mock_http_client())
-            .interceptor(interceptor)
-            .build();
-        aws_sdk_guardduty::Client::from_conf(config)
-    }
 
     fn threat(id: &str, severity: f64) -> Finding {
         Finding::builder()
@@ -193,40 +174,43 @@ mod tests {
     /// reduction of each to what says what it is, and the verdict are pinned here.
     #[tokio::test]
     async fn open_findings_are_paged_reduced_and_fail_the_check() {
-        let client = mocked(&[
-            mock!(aws_sdk_guardduty::Client::list_detectors).then_output(|| {
-                ListDetectorsOutput::builder()
-                    .detector_ids(DETECTOR)
-                    .build()
-            }),
-            mock!(aws_sdk_guardduty::Client::get_detector).then_output(|| {
-                GetDetectorOutput::builder()
-                    .status(DetectorStatus::Enabled)
-                    .build()
-            }),
-            mock!(aws_sdk_guardduty::Client::list_findings)
-                .match_requests(|r| r.next_token().is_none())
-                .then_output(|| {
-                    ListFindingsOutput::builder()
-                        .finding_ids("a1")
-                        .next_token("page-2")
+        let client = mocked_client!(
+            aws_sdk_guardduty,
+            &[
+                mock!(aws_sdk_guardduty::Client::list_detectors).then_output(|| {
+                    ListDetectorsOutput::builder()
+                        .detector_ids(DETECTOR)
                         .build()
                 }),
-            mock!(aws_sdk_guardduty::Client::list_findings)
-                .match_requests(|r| r.next_token() == Some("page-2"))
-                .then_output(|| ListFindingsOutput::builder().finding_ids("b2").build()),
-            mock!(aws_sdk_guardduty::Client::get_findings)
-                .match_requests(|r| r.finding_ids() == ["a1", "b2"])
-                .then_output(|| {
-                    GetFindingsOutput::builder()
-                        .findings(threat("a1", 8.0))
-                        .findings(threat("b2", 7.2))
+                mock!(aws_sdk_guardduty::Client::get_detector).then_output(|| {
+                    GetDetectorOutput::builder()
+                        .status(DetectorStatus::Enabled)
                         .build()
                 }),
-        ]);
+                mock!(aws_sdk_guardduty::Client::list_findings)
+                    .match_requests(|r| r.next_token().is_none())
+                    .then_output(|| {
+                        ListFindingsOutput::builder()
+                            .finding_ids("a1")
+                            .next_token("page-2")
+                            .build()
+                    }),
+                mock!(aws_sdk_guardduty::Client::list_findings)
+                    .match_requests(|r| r.next_token() == Some("page-2"))
+                    .then_output(|| ListFindingsOutput::builder().finding_ids("b2").build()),
+                mock!(aws_sdk_guardduty::Client::get_findings)
+                    .match_requests(|r| r.finding_ids() == ["a1", "b2"])
+                    .then_output(|| {
+                        GetFindingsOutput::builder()
+                            .findings(threat("a1", 8.0))
+                            .findings(threat("b2", 7.2))
+                            .build()
+                    }),
+            ]
+        );
         let sink = Sink::default();
         detectors(&client, "us-east-1", &sink).await;
-        let mut entries = std::mem::take(&mut *sink.0.lock().unwrap());
+        let entries = std::mem::take(&mut *sink.0.lock().unwrap());
         let Some(Entry::Json(described)) = entries.get(&format!(
             "guardduty/us-east-1/detectors/{DETECTOR}/findings.json"
         )) else {
@@ -237,20 +221,7 @@ mod tests {
             !text.contains("AKIA") && !text.contains("mallory"),
             "a finding's key id or user name reached the evidence: {text}"
         );
-        entries.insert(
-            "sts/caller-identity.json".into(),
-            Entry::Json(
-                br#"{"Account": "123456789012", "Arn": "arn:aws:iam::123456789012:user/x"}"#
-                    .to_vec(),
-            ),
-        );
-        let source = MemorySource {
-            entries,
-            regions: ["us-east-1".to_string()].into(),
-            method: "collect",
-            ..Default::default()
-        };
-        let snapshot = import_from(&source, &ImportOptions::default()).unwrap();
+        let snapshot = super::super::imported(entries);
         let d = &snapshot.guardduty.regions["us-east-1"]
             .detectors
             .as_ref()

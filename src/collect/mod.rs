@@ -20,6 +20,30 @@ macro_rules! regional_client {
     };
 }
 
+/// A client of `$sdk` whose every answer comes from the aws-smithy-mocks `rules` (a slice of
+/// `Rule`), for the collector's fault tests: region us-east-1, test credentials, no network.
+#[cfg(test)]
+macro_rules! mocked_client {
+    ($sdk:ident, $rules:expr) => {{
+        let interceptor = $rules.iter().fold(
+            aws_smithy_mocks::MockResponseInterceptor::new()
+                .rule_mode(aws_smithy_mocks::RuleMode::MatchAny),
+            |i, rule| i.with_rule(rule),
+        );
+        $sdk::Client::from_conf(
+            $sdk::Config::builder()
+                .behavior_version($sdk::config::BehaviorVersion::latest())
+                .region($sdk::config::Region::new("us-east-1"))
+                .credentials_provider($sdk::config::Credentials::new(
+                    "AKIDTEST", "test", None, None, "mock",
+                ))
+                .http_client(aws_smithy_mocks::create_mock_http_client())
+                .interceptor(interceptor)
+                .build(),
+        )
+    }};
+}
+
 mod backup;
 pub mod caller;
 mod calls;
@@ -537,4 +561,26 @@ where
         ),
         None => DisplayErrorContext(e).to_string(),
     }
+}
+
+/// The snapshot the importer builds from what a fault test's collector filed, as a collection
+/// of account 123456789012 in us-east-1 (the caller identity added).
+#[cfg(test)]
+pub(crate) fn imported(
+    mut entries: BTreeMap<String, crate::import::Entry>,
+) -> crate::snapshot::Snapshot {
+    entries.insert(
+        "sts/caller-identity.json".into(),
+        crate::import::Entry::Json(
+            br#"{"Account": "123456789012", "Arn": "arn:aws:iam::123456789012:user/x"}"#.to_vec(),
+        ),
+    );
+    let source = MemorySource {
+        entries,
+        regions: ["us-east-1".to_string()].into(),
+        method: "collect",
+        ..Default::default()
+    };
+    crate::import::import_from(&source, &crate::import::ImportOptions::default())
+        .expect("the collected evidence imports")
 }

@@ -65,29 +65,9 @@ mod tests {
         GetPublicAccessBlockError, GetPublicAccessBlockOutput,
     };
     use aws_sdk_s3control::types::PublicAccessBlockConfiguration;
-    use aws_smithy_mocks::{
-        MockResponseInterceptor, Rule, RuleMode, create_mock_http_client, mock,
-    };
+    use aws_smithy_mocks::mock;
 
     use super::*;
-    use crate::import::{Entry, ImportOptions, MemorySource, import_from};
-
-    fn mocked(rule: &Rule) -> aws_sdk_s3control::Client {
-        let config = aws_sdk_s3control::Config::builder()
-            .behavior_version(aws_sdk_s3control::config::BehaviorVersion::latest())
-            .region(aws_sdk_s3control::config::Region::new("us-east-1"))
-            .credentials_provider(aws_sdk_s3control::config::Credentials::new(
-                "AKIDTEST", "test", None, None, "mock",
-            ))
-            .http_client(create_mock_http_client())
-            .interceptor(
-                MockResponseInterceptor::new()
-                    .rule_mode(RuleMode::MatchAny)
-                    .with_rule(rule),
-            )
-            .build();
-        aws_sdk_s3control::Client::from_conf(config)
-    }
 
     /// The account's settings as filed and read back: all four on, or "none configured" (S3
     /// Control's error for an account that never set them) read as all off, never as a gap.
@@ -117,23 +97,11 @@ mod tests {
                     )
                 })
             };
-            let client = mocked(&rule);
+            let client = mocked_client!(aws_sdk_s3control, [&rule]);
             let sink = Sink::default();
             read(&client, "123456789012", &sink).await;
-            let mut entries = std::mem::take(&mut *sink.0.lock().unwrap());
-            entries.insert(
-                "sts/caller-identity.json".into(),
-                Entry::Json(
-                    br#"{"Account": "123456789012", "Arn": "arn:aws:iam::123456789012:user/x"}"#
-                        .to_vec(),
-                ),
-            );
-            let source = MemorySource {
-                entries,
-                method: "collect",
-                ..Default::default()
-            };
-            let snapshot = import_from(&source, &ImportOptions::default()).unwrap();
+            let entries = std::mem::take(&mut *sink.0.lock().unwrap());
+            let snapshot = super::super::imported(entries);
             let read = snapshot
                 .s3
                 .account_public_access_block

@@ -97,14 +97,6 @@ struct ListTags {
     tags: Items<Tag>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct Tag {
-    key: String,
-    #[serde(default)]
-    value: String,
-}
-
 impl Importer<'_> {
     pub(super) fn cloudfront(&mut self, partition: &str, account: &str) -> Result<CloudFront> {
         const LIST: &str = "cloudfront/distributions.json";

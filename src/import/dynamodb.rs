@@ -67,14 +67,6 @@ struct Tags {
     tags: Vec<Tag>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct Tag {
-    key: String,
-    #[serde(default)]
-    value: String,
-}
-
 impl Importer<'_> {
     pub(super) fn dynamodb(
         &mut self,

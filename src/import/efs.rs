@@ -26,14 +26,6 @@ struct Described {
     tags: Vec<Tag>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct Tag {
-    key: String,
-    #[serde(default)]
-    value: String,
-}
-
 impl Importer<'_> {
     pub(super) fn efs(
         &mut self,

@@ -90,14 +90,6 @@ struct TagDescription {
     tags: Vec<Tag>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct Tag {
-    key: String,
-    #[serde(default)]
-    value: String,
-}
-
 fn actions(list: Vec<ActionDescribed>) -> Vec<Action> {
     list.into_iter()
         .map(|a| Action {

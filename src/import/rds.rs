@@ -44,14 +44,6 @@ struct Described {
     tag_list: Vec<Tag>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct Tag {
-    key: String,
-    #[serde(default)]
-    value: String,
-}
-
 impl Importer<'_> {
     pub(super) fn rds(
         &mut self,

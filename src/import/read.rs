@@ -246,3 +246,13 @@ impl Importer<'_> {
         }
     }
 }
+
+/// A tag as AWS CLI answers print it (`{"Key": …, "Value": …}`), for every importer that reads
+/// tags into `(key, value)` pairs.
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(super) struct Tag {
+    pub(super) key: String,
+    #[serde(default)]
+    pub(super) value: String,
+}

@@ -269,6 +269,19 @@ pub fn check<'a>(r: &'a serde_json::Value, check: &str) -> &'a serde_json::Value
         .unwrap_or_else(|| panic!("no check {check}"))
 }
 
+/// The statuses of every finding of `check` in a results.json, sorted: for resources whose
+/// names the account chose at random (moto's ids).
+pub fn statuses(r: &serde_json::Value, check: &str) -> Vec<String> {
+    let mut out: Vec<String> = self::check(r, check)["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["status"].as_str().unwrap().to_string())
+        .collect();
+    out.sort();
+    out
+}
+
 /// The finding of `check` on the resource ending in `resource`, in a results.json.
 pub fn finding<'a>(r: &'a serde_json::Value, check: &str, resource: &str) -> &'a serde_json::Value {
     r["checks"]

@@ -22,17 +22,9 @@ check! {
 }
 
 fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Outcome {
-    let inventory = crate::checks::stores::all(ctx);
-    if inventory.stores.is_empty() && inventory.unread.is_empty() {
-        return Ok(vec![Finding::not_applicable(
-            ctx.account_resource("data-stores"),
-            "the account has no data store",
-            "/s3/buckets",
-        )]);
-    }
-    let mut out = inventory.unread;
-    out.extend(inventory.stores.iter().map(|s| judge(ctx, s, settings)));
-    Ok(out)
+    Ok(crate::checks::stores::per_store(ctx, |s| {
+        judge(ctx, s, settings)
+    }))
 }
 
 /// At most three reasons, then how many more: a message stays readable on a store that many

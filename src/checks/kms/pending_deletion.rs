@@ -18,18 +18,7 @@ check! {
 }
 
 fn evaluate(ctx: &Context<'_>, _settings: &Settings) -> Outcome {
-    let inventory = crate::checks::stores::all(ctx);
-    if inventory.stores.is_empty() && inventory.unread.is_empty() {
-        return Ok(vec![Finding::not_applicable(
-            ctx.account_resource("data-stores"),
-            "the account has no data store",
-            "/s3/buckets",
-        )]);
-    }
-    let mut out = inventory.unread;
-    out.extend(inventory.stores
-        .iter()
-        .map(|s| {
+    Ok(crate::checks::stores::per_store(ctx, |s| {
             match &s.membership {
                 Membership::In(_) => {}
                 Membership::Out(why) => return Finding::not_applicable(s.arn, why.clone(), s.pointer.clone()),
@@ -109,9 +98,7 @@ fn evaluate(ctx: &Context<'_>, _settings: &Settings) -> Outcome {
                     }
                 }
             }
-        })
-        );
-    Ok(out)
+        }))
 }
 
 #[cfg(test)]
