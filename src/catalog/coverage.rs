@@ -157,8 +157,9 @@ pub fn markdown(catalog: &Catalog) -> String {
     s
 }
 
-/// A check of the data plane: the stores themselves (S3, RDS, DynamoDB, EFS), the load
-/// balancers in front of them, their keys, and the PHI scope.
+/// A check of the data plane: the stores themselves (S3, RDS, DynamoDB, EFS), their backups,
+/// the load balancers and CloudFront distributions in front of them, their keys, and the PHI
+/// scope.
 fn is_data_plane(check: &str) -> bool {
     [
         "s3.",
@@ -169,32 +170,45 @@ fn is_data_plane(check: &str) -> bool {
         "kms.",
         "scope.",
         "backup.",
+        "cloudfront.",
     ]
     .iter()
     .any(|p| check.starts_with(p))
 }
 
-/// The citations the data plane decides, each with its deciding checks: before the stores
-/// were judged each was attestation-only or had supporting checks alone.
+/// The citations the data plane decides, each with its deciding checks: those it alone decides
+/// (before the stores were judged, attestation-only or with supporting checks alone), then
+/// those it decides beside the identity and audit checks.
 fn data_plane_line(catalog: &Catalog) -> String {
-    let decided: Vec<String> = catalog
-        .controls
-        .iter()
-        .filter_map(|c| {
-            let deciding: Vec<String> = c
-                .mappings
-                .iter()
-                .filter(|m| m.role == super::Role::Primary && is_data_plane(&m.check))
-                .map(|m| format!("`{}`", m.check))
-                .collect();
-            (!deciding.is_empty()).then(|| format!("{} ({})", c.id, deciding.join(", ")))
-        })
-        .collect();
-    if decided.is_empty() {
-        return String::new();
+    let (mut alone, mut beside) = (Vec::new(), Vec::new());
+    for c in &catalog.controls {
+        let primary = || c.mappings.iter().filter(|m| m.role == super::Role::Primary);
+        let deciding: Vec<String> = primary()
+            .filter(|m| is_data_plane(&m.check))
+            .map(|m| format!("`{}`", m.check))
+            .collect();
+        if deciding.is_empty() {
+            continue;
+        }
+        let line = format!("{} ({})", c.id, deciding.join(", "));
+        if primary().all(|m| is_data_plane(&m.check)) {
+            alone.push(line);
+        } else {
+            beside.push(line);
+        }
     }
-    format!(
-        "Decided by data-plane checks (the data stores within the PHI scope, and the keys they name), where before they were attestation-only or had supporting checks alone: {}.\n\n",
-        decided.join("; ")
-    )
+    let mut out = String::new();
+    if !alone.is_empty() {
+        out.push_str(&format!(
+            "Decided by data-plane checks (the data stores within the PHI scope, their backups, what carries ePHI to them, and the keys they name), where before they were attestation-only or had supporting checks alone: {}.\n\n",
+            alone.join("; ")
+        ));
+    }
+    if !beside.is_empty() {
+        out.push_str(&format!(
+            "Decided by data-plane checks beside the identity and audit checks: {}.\n\n",
+            beside.join("; ")
+        ));
+    }
+    out
 }
