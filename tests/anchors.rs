@@ -110,6 +110,10 @@ const PROWLER: &[(&str, &[&str])] = &[
         "cloudfront.https_only",
         &["cloudfront_distributions_https_enabled"],
     ),
+    (
+        "s3.public_access_blocked",
+        &["s3_account_level_public_access_blocks"],
+    ),
 ];
 
 /// Our check → the Steampipe controls that test the same thing (names from the mod's
@@ -231,6 +235,13 @@ const STEAMPIPE: &[(&str, &[&str])] = &[
     (
         "cloudfront.https_only",
         &["cloudfront_distribution_encryption_in_transit_enabled"],
+    ),
+    (
+        "s3.public_access_blocked",
+        &[
+            "s3_public_access_block_account",
+            "s3_public_access_block_bucket",
+        ],
     ),
 ];
 
