@@ -225,6 +225,14 @@ export_region() {
   fi
   # EFS: every file system with its encryption, key and tags (one call returns them all).
   save "efs/$r/file-systems.json" efs describe-file-systems --region "$r"
+  # EC2: EBS encryption by default, the volumes (encryption, key, attachments, tags), the
+  # instances (VPC, tags: an instance of ePHI brings its volumes into the scope), the VPCs and
+  # their flow logs.
+  save "ec2/$r/ebs-encryption-by-default.json" ec2 get-ebs-encryption-by-default --region "$r"
+  save "ec2/$r/volumes.json" ec2 describe-volumes --region "$r"
+  save "ec2/$r/instances.json" ec2 describe-instances --region "$r"
+  save "ec2/$r/vpcs.json" ec2 describe-vpcs --region "$r"
+  save "ec2/$r/flow-logs.json" ec2 describe-flow-logs --region "$r"
   # Load balancers (v2): each one's listeners and tags, and the rules of its plain-HTTP
   # listeners (a rule may forward in the clear what the default action redirects). Only ARNs
   # in ELB's own shape, and so names ELB allows, become folders and arguments.

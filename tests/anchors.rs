@@ -114,6 +114,9 @@ const PROWLER: &[(&str, &[&str])] = &[
         "s3.public_access_blocked",
         &["s3_account_level_public_access_blocks"],
     ),
+    ("ebs.volume_encrypted", &["ec2_ebs_volume_encryption"]),
+    ("ebs.encryption_by_default", &["ec2_ebs_default_encryption"]),
+    ("vpc.flow_logs", &["vpc_flow_logs_enabled"]),
 ];
 
 /// Our check → the Steampipe controls that test the same thing (names from the mod's
@@ -243,6 +246,15 @@ const STEAMPIPE: &[(&str, &[&str])] = &[
             "s3_public_access_block_bucket",
         ],
     ),
+    (
+        "ebs.volume_encrypted",
+        &["ebs_attached_volume_encryption_enabled"],
+    ),
+    (
+        "ebs.encryption_by_default",
+        &["ebs_encryption_by_default_enabled"],
+    ),
+    ("vpc.flow_logs", &["vpc_flow_logs_enabled"]),
 ];
 
 /// `164_308_a_1_ii_a` (the tools' item ids) → `164.308(a)(1)(ii)(A)`: the rule writes the

@@ -151,6 +151,22 @@ fn collect_and_import_of_one_account_agree_and_stay_within_the_policy() {
     );
     // The file systems, read live: found by their Name tag's file system, one encrypted.
     assert_eq!(support::statuses(&live, "efs.encrypted"), ["fail", "pass"]);
+    // EBS and the VPCs, read live: one volume encrypted, one not; encryption by default on in
+    // us-east-1 only; the clinic VPC logs its flows, moto's default VPCs do not (no scope:
+    // every VPC is judged).
+    assert_eq!(
+        support::statuses(&live, "ebs.volume_encrypted"),
+        ["fail", "pass"]
+    );
+    assert_eq!(
+        support::statuses(&live, "ebs.encryption_by_default"),
+        ["error", "fail", "pass"]
+    );
+    let flow = support::statuses(&live, "vpc.flow_logs");
+    assert!(
+        flow.contains(&"pass".to_string()) && flow.contains(&"fail".to_string()),
+        "{flow:?}"
+    );
     // AWS Backup, read live (moto extended with selections and region settings): the daily
     // plan selects the stores tagged phi=true, the weekly one those tagged phi=yes, and S3 is
     // not opted in, so a bucket selected by tag is not backed up.

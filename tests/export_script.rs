@@ -137,6 +137,7 @@ fn the_export_script_produces_a_folder_safeguard_assesses() {
             "/elb/regions/",
             "/guardduty/regions/",
             "/backup/regions/",
+            "/ec2/regions/",
             "/cloudtrail/event_history/root_activity/",
         ]
         .iter()
@@ -190,6 +191,14 @@ fn the_export_script_produces_a_folder_safeguard_assesses() {
         efs.iter().any(|s| s == "pass") && efs.iter().any(|s| s == "fail"),
         "{efs:?}"
     );
+    // EBS and the VPCs, exported with the CLI.
+    let ebs = support::statuses(&results, "ebs.volume_encrypted");
+    assert!(
+        ebs.iter().any(|s| s == "pass") && ebs.iter().any(|s| s == "fail"),
+        "{ebs:?}"
+    );
+    let flow = support::statuses(&results, "vpc.flow_logs");
+    assert!(flow.iter().any(|s| s == "pass"), "{flow:?}");
     // AWS Backup, exported with the CLI: plans, selections by condition, vaults, opt-in.
     assert_eq!(finding("backup.plan_coverage", "db:clinic-ehr"), "pass");
     assert_eq!(finding("backup.plan_coverage", "db:clinic-billing"), "fail");

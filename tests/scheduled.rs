@@ -1581,7 +1581,8 @@ fn diff_names_data_stores_that_left_or_entered_the_phi_scope() {
         .map(|c| c["resource"].as_str().unwrap())
         .collect();
     // The billing database, the intake-forms table, the billing API's load balancer and the
-    // imaging viewer's CloudFront distribution are tagged data-classification=phi only.
+    // imaging viewer's CloudFront distribution are tagged data-classification=phi only, and
+    // the fax gateway's volume is attached to an instance tagged so.
     assert_eq!(
         left,
         [
@@ -1589,6 +1590,7 @@ fn diff_names_data_stores_that_left_or_entered_the_phi_scope() {
             "arn:aws:dynamodb:us-east-1:483920175634:table/clinic-phi-intake-forms",
             "arn:aws:elasticloadbalancing:us-east-1:483920175634:loadbalancer/app/clinic-billing-api/2c7e9a0b1d4f3e58",
             "arn:aws:cloudfront::483920175634:distribution/E2IMAGING4RT8ZB",
+            "arn:aws:ec2:us-east-1:483920175634:volume/vol-0b2f3c4d5e6f70812",
         ]
         .into(),
         "{d:#}"
@@ -1614,7 +1616,7 @@ fn diff_names_data_stores_that_left_or_entered_the_phi_scope() {
     let out = run(safeguard().arg("diff").arg(&after).arg(&before));
     let md = text(&out);
     assert!(
-        md.contains("Data stores that entered the scope (4)") && md.contains("clinic-billing-prod"),
+        md.contains("Data stores that entered the scope (5)") && md.contains("clinic-billing-prod"),
         "{md}"
     );
     assert!(md.contains("The scope's definition changed"), "{md}");

@@ -86,6 +86,12 @@ const FILES: &[&str] = &[
     "s3control/public-access-block.json",
     "s3/clinic-records/public-access-block.json",
     "s3/clinic-records/policy-status.json",
+    // EBS and the VPCs, after the rest for the same reason.
+    "ec2/us-east-1/ebs-encryption-by-default.json",
+    "ec2/us-east-1/volumes.json",
+    "ec2/us-east-1/instances.json",
+    "ec2/us-east-1/vpcs.json",
+    "ec2/us-east-1/flow-logs.json",
 ];
 
 fuzz_target!(|data: &[u8]| {

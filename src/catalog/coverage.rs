@@ -171,6 +171,8 @@ fn is_data_plane(check: &str) -> bool {
         "scope.",
         "backup.",
         "cloudfront.",
+        "ebs.",
+        "vpc.",
     ]
     .iter()
     .any(|p| check.starts_with(p))

@@ -136,6 +136,7 @@ pub mod cloudwatch;
 pub mod config;
 pub mod docs;
 pub mod dynamodb;
+pub mod ebs;
 pub mod efs;
 pub mod elb;
 pub mod guardduty;
@@ -147,6 +148,7 @@ pub mod reference_events;
 pub mod s3;
 pub mod scope;
 pub(crate) mod stores;
+pub mod vpc;
 
 use std::collections::BTreeMap;
 
@@ -259,6 +261,7 @@ pub fn registry() -> Vec<&'static dyn Check> {
     all.extend(backup::checks());
     all.extend(cloudfront::checks());
     all.extend(dynamodb::checks());
+    all.extend(ebs::checks());
     all.extend(efs::checks());
     all.extend(elb::checks());
     all.extend(guardduty::checks());
@@ -266,6 +269,7 @@ pub fn registry() -> Vec<&'static dyn Check> {
     all.extend(rds::checks());
     all.extend(s3::checks());
     all.extend(scope::checks());
+    all.extend(vpc::checks());
     all.sort_by_key(|c| c.info().id);
     all
 }

@@ -156,35 +156,8 @@ pub(crate) fn all<'a>(ctx: &Context<'a>) -> Inventory<'a> {
             }
         }
     }
-    for (region, r) in &ctx.snapshot.efs.regions {
-        let Some(list) = &r.file_systems else {
-            inv.unread.push(crate::checks::efs::list_gap(ctx, region));
-            continue;
-        };
-        let base = crate::snapshot::pointer::region("efs", region);
-        for (i, fs) in list.iter().enumerate() {
-            let pointer = format!("{base}/file_systems/{i}");
-            inv.stores.push(Store {
-                backup_type: "EFS",
-                replica_of: None,
-                label: format!("file system {}", fs.id),
-                name: fs.name.as_deref().unwrap_or(&fs.id),
-                arn: &fs.arn,
-                tags: Some(&fs.tags),
-                region: Some(region),
-                membership: membership(ctx, &fs.arn, Some(&fs.tags)),
-                key: match (fs.encrypted, &fs.kms_key) {
-                    (None, _) => KeyUse::Unread(format!("{pointer}/encrypted")),
-                    // EFS names the key of every encrypted file system.
-                    (Some(true), None) => KeyUse::Unread(format!("{pointer}/kms_key")),
-                    (Some(true), Some(key)) => KeyUse::Kms(Some(key)),
-                    (Some(false), _) => KeyUse::Unencrypted("efs.encrypted"),
-                },
-                key_pointer: format!("{pointer}/encrypted"),
-                pointer,
-            });
-        }
-    }
+    efs_file_systems(ctx, &mut inv);
+    ebs_volumes(ctx, &mut inv);
     for (region, r) in &ctx.snapshot.dynamodb.regions {
         let Some(tables) = &r.tables else {
             inv.unread
@@ -219,6 +192,77 @@ pub(crate) fn all<'a>(ctx: &Context<'a>) -> Inventory<'a> {
         }
     }
     inv
+}
+
+/// The EFS file systems of every region read, as stores.
+fn efs_file_systems<'a>(ctx: &Context<'a>, inv: &mut Inventory<'a>) {
+    for (region, r) in &ctx.snapshot.efs.regions {
+        let Some(list) = &r.file_systems else {
+            inv.unread.push(crate::checks::efs::list_gap(ctx, region));
+            continue;
+        };
+        let base = crate::snapshot::pointer::region("efs", region);
+        for (i, fs) in list.iter().enumerate() {
+            let pointer = format!("{base}/file_systems/{i}");
+            inv.stores.push(Store {
+                backup_type: "EFS",
+                replica_of: None,
+                label: format!("file system {}", fs.id),
+                name: fs.name.as_deref().unwrap_or(&fs.id),
+                arn: &fs.arn,
+                tags: Some(&fs.tags),
+                region: Some(region),
+                membership: membership(ctx, &fs.arn, Some(&fs.tags)),
+                key: match (fs.encrypted, &fs.kms_key) {
+                    (None, _) => KeyUse::Unread(format!("{pointer}/encrypted")),
+                    // EFS names the key of every encrypted file system.
+                    (Some(true), None) => KeyUse::Unread(format!("{pointer}/kms_key")),
+                    (Some(true), Some(key)) => KeyUse::Kms(Some(key)),
+                    (Some(false), _) => KeyUse::Unencrypted("efs.encrypted"),
+                },
+                key_pointer: format!("{pointer}/encrypted"),
+                pointer,
+            });
+        }
+    }
+}
+
+/// The EBS volumes of every region read, as stores (in the scope by their own tags or by an
+/// instance they are attached to).
+fn ebs_volumes<'a>(ctx: &Context<'a>, inv: &mut Inventory<'a>) {
+    for (region, r) in &ctx.snapshot.ec2.regions {
+        let Some(list) = &r.volumes else {
+            inv.unread.push(crate::checks::ebs::list_gap(ctx, region));
+            continue;
+        };
+        let base = crate::snapshot::pointer::region("ec2", region);
+        for (i, v) in list.iter().enumerate() {
+            let pointer = format!("{base}/volumes/{i}");
+            inv.stores.push(Store {
+                backup_type: "EBS",
+                replica_of: None,
+                label: format!("volume {}", v.id),
+                name: v
+                    .tags
+                    .iter()
+                    .find(|(k, _)| k == "Name")
+                    .map_or(v.id.as_str(), |(_, n)| n.as_str()),
+                arn: &v.arn,
+                tags: Some(&v.tags),
+                region: Some(region),
+                membership: crate::checks::ebs::membership(ctx, r, v),
+                key: match (v.encrypted, &v.kms_key) {
+                    (None, _) => KeyUse::Unread(format!("{pointer}/encrypted")),
+                    (Some(true), Some(key)) => KeyUse::Kms(Some(key)),
+                    // EBS names the key of every encrypted volume.
+                    (Some(true), None) => KeyUse::Unread(format!("{pointer}/kms_key")),
+                    (Some(false), _) => KeyUse::Unencrypted("ebs.volume_encrypted"),
+                },
+                key_pointer: format!("{pointer}/encrypted"),
+                pointer,
+            });
+        }
+    }
 }
 
 /// One finding per data store of the evidence, `judge`d, after a gap for each store list not

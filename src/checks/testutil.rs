@@ -58,6 +58,7 @@ pub fn snapshot() -> Snapshot {
         kms: Default::default(),
         rds: Default::default(),
         dynamodb: Default::default(),
+        ec2: Default::default(),
         efs: Default::default(),
         backup: Default::default(),
         cloudfront: Default::default(),

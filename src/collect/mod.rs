@@ -49,6 +49,7 @@ pub mod caller;
 mod calls;
 mod cloudfront;
 mod dynamodb;
+mod ec2;
 mod efs;
 mod elb;
 mod guardduty;
@@ -394,6 +395,7 @@ async fn gather(
             kms::region(&config, &counter, &region, &sink).await;
             rds::region(&config, &counter, &region, &sink).await;
             dynamodb::region(&config, &counter, &region, &sink).await;
+            ec2::region(&config, &counter, &region, &sink).await;
             efs::region(&config, &counter, &region, &sink).await;
             elb::region(&config, &counter, &region, &sink).await;
             guardduty::region(&config, &counter, &region, &sink).await;

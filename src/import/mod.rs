@@ -30,6 +30,7 @@ mod cloudtrail;
 mod cloudwatch;
 mod config;
 mod dynamodb;
+mod ec2;
 mod efs;
 mod elb;
 mod events;
@@ -211,6 +212,7 @@ pub fn import_from(src: &dyn EvidenceSource, opts: &ImportOptions) -> Result<Sna
     let kms = im.kms(&regions, &partition, &account_id)?;
     let rds = im.rds(&regions, &partition, &account_id)?;
     let dynamodb = im.dynamodb(&regions, &partition, &account_id)?;
+    let ec2 = im.ec2(&regions, &partition, &account_id)?;
     let efs = im.efs(&regions, &partition, &account_id)?;
     let elb = im.elb(&regions, &partition, &account_id)?;
     let backup = im.backup(&regions, &partition, &account_id)?;
@@ -253,6 +255,7 @@ pub fn import_from(src: &dyn EvidenceSource, opts: &ImportOptions) -> Result<Sna
         kms,
         rds,
         dynamodb,
+        ec2,
         efs,
         elb,
         backup,

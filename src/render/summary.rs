@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use crate::results::{ControlStatus, Results};
+use crate::results::{CheckResult, ControlStatus, Results};
 use crate::verdict::FindingStatus;
 
 /// How much the summary shows.
@@ -56,13 +56,7 @@ pub(crate) fn summary_screen(results: &Results, dir: &Path, screen: Screen) -> S
     ));
     lines.push(format!("    {}", better.join(" · ")));
 
-    let mut failing: Vec<_> = results
-        .checks
-        .iter()
-        .filter(|k| k.status == FindingStatus::Fail)
-        .collect();
-    // Worst severity first (a check without one last), then by id.
-    failing.sort_by_key(|k| (k.severity.is_none(), k.severity, k.id.as_str()));
+    let failing = failing_checks(results);
     if !failing.is_empty() {
         lines.push(String::new());
         lines.push(format!(
@@ -246,4 +240,24 @@ mod tests {
             "package: a/very/long/path"
         );
     }
+}
+
+/// The failing checks, worst severity first (a check without one last), then the most failing
+/// findings (what a screen leaves out is the least of its severity), then by id.
+fn failing_checks(results: &Results) -> Vec<&CheckResult> {
+    let mut failing: Vec<_> = results
+        .checks
+        .iter()
+        .filter(|k| k.status == FindingStatus::Fail)
+        .collect();
+    failing.sort_by_key(|k| {
+        let n = k.findings.iter().filter(|f| f.fails()).count();
+        (
+            k.severity.is_none(),
+            k.severity,
+            std::cmp::Reverse(n),
+            k.id.as_str(),
+        )
+    });
+    failing
 }

@@ -267,7 +267,7 @@ pub struct StoreKind {
 }
 
 /// Every kind of data store, in the order the report prints them.
-pub const STORE_KINDS: [StoreKind; 6] = [
+pub const STORE_KINDS: [StoreKind; 7] = [
     StoreKind {
         title: "S3 buckets",
         arn_part: ":s3:::",
@@ -304,6 +304,15 @@ pub const STORE_KINDS: [StoreKind; 6] = [
         arn_part: ":elasticfilesystem:",
         columns: &[
             ("efs.encrypted", "Encryption at rest"),
+            ("kms.pending_deletion", "Key usable"),
+            ("backup.plan_coverage", "AWS Backup plan"),
+        ],
+    },
+    StoreKind {
+        title: "EBS volumes",
+        arn_part: ":volume/",
+        columns: &[
+            ("ebs.volume_encrypted", "Encryption at rest"),
             ("kms.pending_deletion", "Key usable"),
             ("backup.plan_coverage", "AWS Backup plan"),
         ],

@@ -9,6 +9,7 @@
 pub mod backup;
 pub mod cloudfront;
 pub mod dynamodb;
+pub mod ec2;
 pub mod efs;
 pub mod elb;
 pub mod guardduty;
@@ -69,6 +70,10 @@ pub struct Snapshot {
     /// The DynamoDB tables of every region read.
     #[serde(default)]
     pub dynamodb: dynamodb::DynamoDb,
+    /// EBS encryption by default, the volumes and instances, and the VPCs with their flow logs,
+    /// of every region read.
+    #[serde(default)]
+    pub ec2: ec2::Ec2,
     /// The EFS file systems of every region read.
     #[serde(default)]
     pub efs: efs::Efs,

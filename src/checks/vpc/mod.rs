@@ -1,0 +1,5 @@
+//! Checks on the VPCs that hold PHI: flow logs.
+
+crate::checks::register! {
+    flow_logs,
+}
