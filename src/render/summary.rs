@@ -220,6 +220,26 @@ fn cut(s: &str, width: usize) -> String {
     out
 }
 
+/// The failing checks, worst severity first (a check without one last), then the most failing
+/// findings (what a screen leaves out is the least of its severity), then by id.
+fn failing_checks(results: &Results) -> Vec<&CheckResult> {
+    let mut failing: Vec<_> = results
+        .checks
+        .iter()
+        .filter(|k| k.status == FindingStatus::Fail)
+        .collect();
+    failing.sort_by_key(|k| {
+        let n = k.findings.iter().filter(|f| f.fails()).count();
+        (
+            k.severity.is_none(),
+            k.severity,
+            std::cmp::Reverse(n),
+            k.id.as_str(),
+        )
+    });
+    failing
+}
+
 #[cfg(test)]
 mod tests {
     use super::{cut, wrap};
@@ -240,24 +260,4 @@ mod tests {
             "package: a/very/long/path"
         );
     }
-}
-
-/// The failing checks, worst severity first (a check without one last), then the most failing
-/// findings (what a screen leaves out is the least of its severity), then by id.
-fn failing_checks(results: &Results) -> Vec<&CheckResult> {
-    let mut failing: Vec<_> = results
-        .checks
-        .iter()
-        .filter(|k| k.status == FindingStatus::Fail)
-        .collect();
-    failing.sort_by_key(|k| {
-        let n = k.findings.iter().filter(|f| f.fails()).count();
-        (
-            k.severity.is_none(),
-            k.severity,
-            std::cmp::Reverse(n),
-            k.id.as_str(),
-        )
-    });
-    failing
 }
