@@ -82,12 +82,7 @@ pub struct FlowLog {
 /// messages.
 pub fn valid_id(prefix: &str, id: &str) -> bool {
     id.strip_prefix(prefix)
-        .and_then(|h| h.strip_prefix('-'))
-        .is_some_and(|h| {
-            (8..=32).contains(&h.len())
-                && h.bytes()
-                    .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
-        })
+        .is_some_and(|rest| super::prefixed_hex_id(rest, "-", 8..=32))
 }
 
 #[cfg(test)]

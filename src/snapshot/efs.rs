@@ -37,11 +37,7 @@ pub struct FileSystem {
 /// Whether `id` is a file system id as EFS issues them (`fs-` and 8 to 40 hex digits): the only
 /// ids that become ARNs, resources and messages.
 pub fn valid_id(id: &str) -> bool {
-    id.strip_prefix("fs-").is_some_and(|h| {
-        (8..=40).contains(&h.len())
-            && h.bytes()
-                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
-    })
+    super::prefixed_hex_id(id, "fs-", 8..=40)
 }
 
 #[cfg(test)]

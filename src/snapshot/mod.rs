@@ -36,6 +36,17 @@ pub use time::{AwsTime, parse_aws_time};
 
 pub(crate) const SCHEMA_VERSION: &str = "safeguard.snapshot.v1";
 
+/// Whether `id` is `prefix` followed by lower-case hex digits, as many as `digits` allows: the
+/// shape of the ids EC2 (`vol-`, `i-`, `vpc-`) and EFS (`fs-`) issue, the only ones that become
+/// ARNs, paths and messages.
+pub fn prefixed_hex_id(id: &str, prefix: &str, digits: std::ops::RangeInclusive<usize>) -> bool {
+    id.strip_prefix(prefix).is_some_and(|h| {
+        digits.contains(&h.len())
+            && h.bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+    })
+}
+
 type Extra = BTreeMap<String, Value>;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

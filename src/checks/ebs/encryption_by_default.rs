@@ -12,16 +12,9 @@ check! {
 }
 
 fn evaluate(ctx: &Context<'_>, _: &Settings) -> Outcome {
-    let ec2 = &ctx.snapshot.ec2;
-    if ec2.regions.is_empty() {
-        return Err(Box::new(ctx.missing(
-            ctx.account_resource("ebs"),
-            "/ec2/regions",
-            "EBS encryption by default (no region's setting is in the evidence)",
-        )));
-    }
+    let regions = super::regions(ctx, "EBS encryption by default")?;
     let mut out: Vec<Finding> = ctx.region_scope_gap().into_iter().collect();
-    for (region, r) in &ec2.regions {
+    for (region, r) in regions {
         let resource = format!("arn:{}:ec2:{region}:{}", ctx.snapshot.account.partition, ctx.snapshot.account.id);
         let at = format!("{}/ebs_encryption_by_default", crate::snapshot::pointer::region("ec2", region));
         out.push(match r.ebs_encryption_by_default {

@@ -12,6 +12,23 @@ use crate::checks::{Context, Finding};
 use crate::phi_scope::Membership;
 use crate::snapshot::ec2::{Ec2Region, Volume};
 
+/// The regions whose EC2 evidence was read, or the gap that ends a check claiming `what` of
+/// them when there is none.
+pub(crate) fn regions<'a>(
+    ctx: &Context<'a>,
+    what: &str,
+) -> Result<&'a std::collections::BTreeMap<String, Ec2Region>, Box<Finding>> {
+    let regions = &ctx.snapshot.ec2.regions;
+    if regions.is_empty() {
+        return Err(Box::new(ctx.missing(
+            ctx.account_resource("ec2"),
+            "/ec2/regions",
+            &format!("{what} (no region's EC2 evidence is in the evidence)"),
+        )));
+    }
+    Ok(regions)
+}
+
 /// The gap for a region whose volume list was not read.
 pub(crate) fn list_gap(ctx: &Context<'_>, region: &str) -> Finding {
     crate::checks::stores::region_list_gap(

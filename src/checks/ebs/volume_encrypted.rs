@@ -15,16 +15,9 @@ check! {
 }
 
 fn evaluate(ctx: &Context<'_>, _: &Settings) -> Outcome {
-    let ec2 = &ctx.snapshot.ec2;
-    if ec2.regions.is_empty() {
-        return Err(Box::new(ctx.missing(
-            ctx.account_resource("ebs"),
-            "/ec2/regions",
-            "the account's EBS volumes (no region's list is in the evidence)",
-        )));
-    }
+    let regions = super::regions(ctx, "the account's EBS volumes")?;
     let mut out = Vec::new();
-    for (region, r) in &ec2.regions {
+    for (region, r) in regions {
         let Some(list) = &r.volumes else {
             out.push(super::list_gap(ctx, region));
             continue;

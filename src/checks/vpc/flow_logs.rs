@@ -18,16 +18,9 @@ check! {
 }
 
 fn evaluate(ctx: &Context<'_>, _: &Settings) -> Outcome {
-    let ec2 = &ctx.snapshot.ec2;
-    if ec2.regions.is_empty() {
-        return Err(Box::new(ctx.missing(
-            ctx.account_resource("vpc"),
-            "/ec2/regions",
-            "the account's VPCs (no region's list is in the evidence)",
-        )));
-    }
+    let regions = crate::checks::ebs::regions(ctx, "the account's VPCs")?;
     let mut out = Vec::new();
-    for (region, r) in &ec2.regions {
+    for (region, r) in regions {
         let base = crate::snapshot::pointer::region("ec2", region);
         let Some(vpcs) = &r.vpcs else {
             out.push(crate::checks::stores::region_list_gap(ctx, ("ec2", "ec2", "vpcs"), region, "VPC list"));
