@@ -355,24 +355,15 @@ async fn gather(
         bar
     });
     let step_quiet = opts.quiet || bar.is_some();
+    // The account-wide services, likewise at once.
     let iam_task = async {
-        calls::iam(iam, sink.clone(), step_quiet).await;
-        calls::s3(config, counter, sink).await;
-        cloudfront::distributions(
-            config,
-            counter,
-            crate::import::iam_event_region(partition),
-            sink,
-        )
-        .await;
-        calls::iam_events(
-            config,
-            counter,
-            crate::import::iam_event_region(partition),
-            since,
-            sink,
-        )
-        .await;
+        let global = crate::import::iam_event_region(partition);
+        tokio::join!(
+            calls::iam(iam, sink.clone(), step_quiet),
+            calls::s3(config, counter, sink),
+            cloudfront::distributions(config, counter, global, sink),
+            calls::iam_events(config, counter, global, since, sink),
+        );
         if let Some(b) = &bar {
             b.inc(1);
             b.set_message("iam done");
@@ -391,15 +382,20 @@ async fn gather(
         );
         tasks.spawn(async move {
             let _permit = limit.acquire_owned().await.expect("semaphore open");
-            calls::region(&config, &counter, &region, since, &sink, step_quiet).await;
-            kms::region(&config, &counter, &region, &sink).await;
-            rds::region(&config, &counter, &region, &sink).await;
-            dynamodb::region(&config, &counter, &region, &sink).await;
-            ec2::region(&config, &counter, &region, &sink).await;
-            efs::region(&config, &counter, &region, &sink).await;
-            elb::region(&config, &counter, &region, &sink).await;
-            guardduty::region(&config, &counter, &region, &sink).await;
-            backup::region(&config, &counter, &region, &sink).await;
+            // The services of one region answer independently (each has its own rate
+            // limits), so they are asked at once: a region costs its slowest service's
+            // calls, not the sum of all of them.
+            tokio::join!(
+                calls::region(&config, &counter, &region, since, &sink, step_quiet),
+                kms::region(&config, &counter, &region, &sink),
+                rds::region(&config, &counter, &region, &sink),
+                dynamodb::region(&config, &counter, &region, &sink),
+                ec2::region(&config, &counter, &region, &sink),
+                efs::region(&config, &counter, &region, &sink),
+                elb::region(&config, &counter, &region, &sink),
+                guardduty::region(&config, &counter, &region, &sink),
+                backup::region(&config, &counter, &region, &sink),
+            );
             if let Some(b) = bar {
                 b.inc(1);
                 b.set_message(format!("{region} done"));
