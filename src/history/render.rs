@@ -196,7 +196,7 @@ impl crate::package::Artifact for TrendReport<'_> {
             Format::Json => Some("history.json"),
             Format::Md => Some("history.md"),
             Format::Pdf => Some("history.pdf"),
-            Format::Csv | Format::Oscal => None,
+            Format::Csv | Format::Oscal | Format::Ocsf => None,
         }
     }
 

@@ -41,6 +41,7 @@ impl Artifact for PackageRequest<'_> {
             Format::Json => self.results.to_json(),
             Format::Csv => render::csv::render(self.results),
             Format::Oscal => render::oscal::render(self.results, self.detail),
+            Format::Ocsf => render::ocsf::render(self.results),
             Format::Md => {
                 render::markdown::render(self.results, self.templates, self.detail, &self.cover)?
                     .into_bytes()

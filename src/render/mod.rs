@@ -1,8 +1,9 @@
-//! Renderers: the same results as Markdown (minijinja), PDF (printpdf), JSON and CSV.
+//! Renderers: the same results as Markdown (minijinja), PDF (printpdf), JSON, CSV, OSCAL and OCSF.
 
 pub mod csv;
 pub(crate) mod fonts;
 pub mod markdown;
+pub mod ocsf;
 pub mod oscal;
 #[cfg(feature = "pdf")]
 pub mod pdf;
@@ -19,15 +20,18 @@ pub enum Format {
     Csv,
     /// OSCAL assessment results (`results.oscal.json`).
     Oscal,
+    /// OCSF Compliance Findings, one per finding (`results.ocsf.json`).
+    Ocsf,
 }
 
 impl Format {
-    pub const ALL: [Format; 5] = [
+    pub const ALL: [Format; 6] = [
         Format::Md,
         Format::Pdf,
         Format::Json,
         Format::Csv,
         Format::Oscal,
+        Format::Ocsf,
     ];
 
     /// What `--format` calls it.
@@ -38,6 +42,7 @@ impl Format {
             Format::Json => "json",
             Format::Csv => "csv",
             Format::Oscal => "oscal",
+            Format::Ocsf => "ocsf",
         }
     }
 
@@ -48,6 +53,7 @@ impl Format {
             Format::Json => "results.json",
             Format::Csv => "results.csv",
             Format::Oscal => "results.oscal.json",
+            Format::Ocsf => "results.ocsf.json",
         }
     }
 }

@@ -325,7 +325,7 @@ impl crate::package::Artifact for Rollup {
             Format::Md => Some("rollup.md"),
             Format::Pdf => Some("rollup.pdf"),
             // OSCAL is per account: each package has its own.
-            Format::Oscal => None,
+            Format::Oscal | Format::Ocsf => None,
         }
     }
 
