@@ -16,6 +16,8 @@ fn demo(out: &Path) -> PathBuf {
 
 fn demo_with(out: &Path, extra: &[&str]) -> PathBuf {
     let o = Command::new(env!("CARGO_BIN_EXE_safeguard"))
+        // 2025-12-06T00:00:00Z: the time of writing, as reproducible builds fix it.
+        .env("SOURCE_DATE_EPOCH", "1764979200")
         .args(["demo", "-q", "--format", "json,oscal", "-o"])
         .arg(out)
         .args(extra)
@@ -84,11 +86,29 @@ fn the_oscal_document_is_valid_against_the_official_schema() {
     let result = &doc["assessment-results"]["results"][0];
     let findings = result["findings"].as_array().unwrap();
     assert_eq!(findings.len(), controls.len());
+    // Satisfied only for a pass; otherwise the reason tells a failure from everything that is
+    // not yet shown (manual, inherited, waived, undecided), whose status is a property.
+    let mut reasons = std::collections::BTreeSet::new();
     for (f, c) in findings.iter().zip(controls) {
-        let satisfied = f["target"]["status"]["state"] == "satisfied";
+        let status = &f["target"]["status"];
+        let satisfied = status["state"] == "satisfied";
         assert_eq!(satisfied, c["status"] == "pass", "{}", c["id"]);
+        let reason = status["reason"].as_str().unwrap();
+        let expected = match c["status"].as_str().unwrap() {
+            "pass" => "pass",
+            "fail" => "fail",
+            _ => "other",
+        };
+        assert_eq!(reason, expected, "{}", c["id"]);
+        reasons.insert(reason);
         assert_eq!(f["props"][0]["value"], c["status"]);
+        assert_eq!(f["props"][1]["name"], "basis");
     }
+    assert_eq!(
+        reasons.len(),
+        3,
+        "the demo has a pass, a failure and another status"
+    );
     let mut check_ids: Vec<&str> = controls
         .iter()
         .flat_map(|c| c["checks"].as_array().unwrap())
@@ -96,28 +116,127 @@ fn the_oscal_document_is_valid_against_the_official_schema() {
         .collect();
     check_ids.sort_unstable();
     check_ids.dedup();
-    assert_eq!(
-        result["observations"].as_array().unwrap().len(),
-        check_ids.len()
+    let attested: usize = controls
+        .iter()
+        .map(|c| c["attestations"].as_array().map_or(0, Vec::len))
+        .sum();
+    assert!(attested > 0);
+    let observations = result["observations"].as_array().unwrap();
+    assert_eq!(observations.len(), check_ids.len() + attested);
+    // Checks are tested; attestations examined (evidence files) or taken by interview.
+    let methods = |o: &Value| o["methods"][0].as_str().unwrap().to_string();
+    assert!(
+        observations[..check_ids.len()]
+            .iter()
+            .all(|o| methods(o) == "TEST")
     );
-    // Every piece of relevant evidence points into the package's snapshot.
+    let attestation_methods: std::collections::BTreeSet<String> = observations[check_ids.len()..]
+        .iter()
+        .map(methods)
+        .collect();
+    assert!(
+        attestation_methods.contains("EXAMINE"),
+        "{attestation_methods:?}"
+    );
+    assert!(
+        attestation_methods
+            .iter()
+            .all(|m| m == "EXAMINE" || m == "INTERVIEW")
+    );
+    // Every piece of relevant evidence points into the package's snapshot, or is an attested
+    // evidence file in the package (or the URL an attestation gave).
     let snapshot: Value =
         serde_json::from_slice(&std::fs::read(package.join("snapshot.json")).unwrap()).unwrap();
-    for o in result["observations"].as_array().unwrap() {
+    for o in observations {
         for e in o["relevant-evidence"].as_array().into_iter().flatten() {
             let href = e["href"].as_str().unwrap();
-            let pointer = href.strip_prefix("snapshot.json#").unwrap();
-            let pointer = percent_decode(pointer);
-            assert!(snapshot.pointer(&pointer).is_some(), "{href}");
+            if let Some(pointer) = href.strip_prefix("snapshot.json#") {
+                let pointer = percent_decode(pointer);
+                assert!(snapshot.pointer(&pointer).is_some(), "{href}");
+            } else if !href.starts_with("https://") {
+                assert!(href.starts_with("attestations/"), "{href}");
+                assert!(package.join(href).is_file(), "{href}");
+            }
+        }
+    }
+    // Every uuid an observation list names is an observation of the document.
+    let uuids: std::collections::BTreeSet<&str> = observations
+        .iter()
+        .map(|o| o["uuid"].as_str().unwrap())
+        .collect();
+    for r in findings.iter().chain(result["risks"].as_array().unwrap()) {
+        for o in r["related-observations"].as_array().into_iter().flatten() {
+            assert!(uuids.contains(o["observation-uuid"].as_str().unwrap()));
         }
     }
 
-    // The same snapshot and catalog give the same document, byte for byte.
+    // Waivers are risks: approved deviations while valid, open once expired.
+    let waivers = results["waivers"].as_array().unwrap();
+    let risks = result["risks"].as_array().unwrap();
+    assert_eq!(risks.len(), waivers.len());
+    for (r, w) in risks.iter().zip(waivers) {
+        let expected = if w["status"] == "valid" {
+            "deviation-approved"
+        } else {
+            "open"
+        };
+        assert_eq!(r["status"], expected, "{}", r["title"]);
+        assert!(
+            r["statement"]
+                .as_str()
+                .unwrap()
+                .contains(w["approved_by"].as_str().unwrap())
+        );
+    }
+    assert!(
+        risks.iter().any(|r| r["status"] == "open"),
+        "the demo has an expired waiver"
+    );
+    // Attestations, each with its attestor as a party holding the attestor role.
+    let metadata = &doc["assessment-results"]["metadata"];
+    assert_eq!(result["attestations"].as_array().unwrap().len(), attested);
+    let attestors = metadata["responsible-parties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["role-id"] == "attestor")
+        .unwrap();
+    for a in result["attestations"].as_array().unwrap() {
+        let by = &a["responsible-parties"][0];
+        assert_eq!(by["role-id"], "attestor");
+        assert!(
+            attestors["party-uuids"]
+                .as_array()
+                .unwrap()
+                .contains(&by["party-uuids"][0])
+        );
+    }
+    // Namespaces are https URLs; the time of writing is SOURCE_DATE_EPOCH's.
+    let text =
+        String::from_utf8(std::fs::read(package.join("results.oscal.json")).unwrap()).unwrap();
+    assert!(!text.contains("\"ns\": \"urn:"));
+    assert_eq!(metadata["last-modified"], "2025-12-06T00:00:00Z");
+
+    // The same results give the same document, byte for byte; a changed verdict a new one.
     let out2 = tempfile::tempdir().unwrap();
     let again = demo(out2.path());
     assert_eq!(
         std::fs::read(package.join("results.oscal.json")).unwrap(),
         std::fs::read(again.join("results.oscal.json")).unwrap()
+    );
+    let out3 = tempfile::tempdir().unwrap();
+    let changed = demo_with(
+        out3.path(),
+        &["--set", "iam.user_unused_credentials.max_unused_days=1"],
+    );
+    let other: Value =
+        serde_json::from_slice(&std::fs::read(changed.join("results.oscal.json")).unwrap())
+            .unwrap();
+    let ar = &doc["assessment-results"];
+    assert_ne!(ar["uuid"], other["assessment-results"]["uuid"]);
+    assert_ne!(
+        ar["metadata"]["version"],
+        other["assessment-results"]["metadata"]["version"]
     );
 }
 

@@ -40,7 +40,9 @@ impl Artifact for PackageRequest<'_> {
         Ok(match format {
             Format::Json => self.results.to_json(),
             Format::Csv => render::csv::render(self.results),
-            Format::Oscal => render::oscal::render(self.results, self.detail),
+            Format::Oscal => {
+                render::oscal::render(self.results, self.detail, &self.cover.generated_at)
+            }
             Format::Ocsf => render::ocsf::render(self.results),
             Format::Md => {
                 render::markdown::render(self.results, self.templates, self.detail, &self.cover)?

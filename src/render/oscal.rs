@@ -3,11 +3,17 @@
 //!
 //! One `result` reviews every control of the catalog; one `observation` per check (method
 //! `TEST`, collected at the evidence's collection time, its relevant evidence pointing into
-//! `snapshot.json`); one `finding` per control whose target is the control, `satisfied` when the
-//! control passes and `not-satisfied` otherwise, with safeguard's own status as a property and
-//! links to the observations of its checks. Every UUID is a version-5 UUID of the snapshot's and
-//! catalog's hashes and the object's name, and `last-modified` is the collection time, so the
-//! same snapshot and catalog give the same document byte for byte.
+//! `snapshot.json`) and one per attestation (method `EXAMINE` with its evidence files,
+//! `INTERVIEW` without); one `finding` per control whose target is the control, `satisfied` only
+//! when the control passes and otherwise `not-satisfied` with a reason (`fail`, or `other` for
+//! a manual, inherited, waived or undecided control, whose status and basis are properties);
+//! waivers are `risks` (`deviation-approved` while valid) and attestations the result's
+//! `attestations`, each with its responsible party.
+//!
+//! Identity: every UUID is a version-5 UUID of the SHA-256 of results.json's content and the
+//! object's name, and `version` carries that hash, so a changed verdict, waiver or attestation
+//! gives a new document and the same results the same one; `last-modified` is the time of
+//! writing (`SOURCE_DATE_EPOCH` when set, as every generation time).
 //!
 //! Control ids: the citation as an OSCAL token, `hipaa-` then the section and each parenthesised
 //! part joined by `-`, lower case: §164.308(a)(1)(ii)(A) is `hipaa-164.308-a-1-ii-a`.
@@ -17,12 +23,16 @@ use uuid::Uuid;
 
 use crate::results::{ControlStatus, Results};
 
+mod attested;
+
 /// The OSCAL version the document is written against: the newest whose JSON schema is in the
 /// NIST repository (later versions publish theirs only as release downloads).
 pub(crate) const OSCAL_VERSION: &str = "1.0.4";
 
-/// The namespace of safeguard's own properties.
-pub const NS: &str = "urn:safeguard:oscal";
+/// The namespace of safeguard's own properties: an https URL, as OSCAL 1.1's models require
+/// of a `ns` (`urn:` ones are refused), under the reserved `.invalid` domain because safeguard
+/// has no domain of its own (the same convention as its signature predicate type).
+pub const NS: &str = "https://safeguard.invalid/ns/oscal";
 
 /// The OSCAL control id of a citation: `164.312(a)(2)(iv)` → `hipaa-164.312-a-2-iv`.
 pub(crate) fn control_id(citation: &str) -> String {
@@ -37,28 +47,49 @@ pub(crate) fn control_id(citation: &str) -> String {
     out
 }
 
-/// Deterministic UUIDs (v5) from the snapshot and catalog hashes: the same package gives the
-/// same document.
+/// Deterministic UUIDs (v5) from the SHA-256 of the results' content: the same results give
+/// the same document, and any change to a verdict, finding, waiver, attestation or parameter a
+/// new one.
 struct Ids(String);
+
+/// Feeds serialized bytes straight into the hash, so a large account's results are hashed
+/// without being held as text a second time.
+struct HashWriter(sha2::Sha256);
+
+impl std::io::Write for HashWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        sha2::Digest::update(&mut self.0, buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
 
 impl Ids {
     fn of(results: &Results) -> Ids {
-        Ids(format!(
-            "{}:{}",
-            results.snapshot.sha256, results.catalog.sha256
-        ))
+        let mut w = HashWriter(<sha2::Sha256 as sha2::Digest>::new());
+        serde_json::to_writer(&mut w, results).expect("results serialize");
+        Ids(hex::encode(sha2::Digest::finalize(w.0)))
     }
 
     fn id(&self, kind: &str, name: &str) -> String {
         Uuid::new_v5(
             &Uuid::NAMESPACE_URL,
-            format!("urn:safeguard:{}:{kind}:{name}", self.0).as_bytes(),
+            format!("{NS}/{}/{kind}/{name}", self.0).as_bytes(),
         )
         .to_string()
     }
+
+    /// The first 12 hex digits of the results' hash, for `version`.
+    fn short(&self) -> &str {
+        &self.0[..12]
+    }
 }
 
-pub fn render(results: &Results, detail: super::view::Detail) -> Vec<u8> {
+/// The document, written at `generated_at` (RFC 3339; the cover's time).
+pub fn render(results: &Results, detail: super::view::Detail, generated_at: &str) -> Vec<u8> {
     let ids = Ids::of(results);
     let at = &results.snapshot.collected_at;
     // The account (and its OU path) on every observation and finding too, so either can be
@@ -72,11 +103,12 @@ pub fn render(results: &Results, detail: super::view::Detail) -> Vec<u8> {
     {
         account_props.push(json!({"name": "ou-path", "ns": NS, "value": ou}));
     }
-    // One observation per check, in id order.
-    let observations: Vec<Value> = super::view::checks(results)
+    // One observation per check, in id order, then one per attestation.
+    let mut observations: Vec<Value> = super::view::checks(results)
         .iter()
         .map(|v| observation(v, &ids, at, &account_props, detail))
         .collect();
+    observations.extend(attested::observations(results, &ids, at));
     let findings: Vec<Value> = results
         .controls
         .iter()
@@ -103,10 +135,18 @@ pub fn render(results: &Results, detail: super::view::Detail) -> Vec<u8> {
     if !observations.is_empty() {
         result["observations"] = Value::Array(observations);
     }
+    let risks = attested::risks(results, &ids);
+    if !risks.is_empty() {
+        result["risks"] = Value::Array(risks);
+    }
+    let attestations = attested::attestations(results, &ids);
+    if !attestations.is_empty() {
+        result["attestations"] = Value::Array(attestations);
+    }
     let mut doc = json!({
         "assessment-results": {
             "uuid": ids.id("assessment-results", &results.account.id),
-            "metadata": metadata(results, &ids),
+            "metadata": metadata(results, &ids, generated_at),
             "import-ap": {
                 "href": "results.json",
                 "remarks": "No separate assessment plan: the catalog (its hash in the metadata) and parameters.json in this package are the plan.",
@@ -120,21 +160,14 @@ pub fn render(results: &Results, detail: super::view::Detail) -> Vec<u8> {
     bytes
 }
 
-/// The document's metadata: title, hashes, the preparer as parties, the previous package
-/// compared with, and the example marking.
-fn metadata(results: &Results, ids: &Ids) -> Value {
-    let at = &results.snapshot.collected_at;
-    let mut parties = Vec::new();
-    if let Some(by) = &results.preparer.prepared_by {
-        parties.push(json!({"uuid": ids.id("party", by), "type": "person", "name": by}));
-    }
-    if let Some(org) = &results.preparer.organization {
-        parties.push(json!({"uuid": ids.id("party", org), "type": "organization", "name": org}));
-    }
+/// The document's metadata: title, hashes, the people and organization with their roles, the
+/// previous package compared with, and the example marking.
+fn metadata(results: &Results, ids: &Ids, generated_at: &str) -> Value {
+    let (roles, parties, responsible) = attested::parties(results, ids);
     let mut metadata = json!({
         "title": format!("HIPAA Security Rule evidence — account {}", results.account.id),
-        "last-modified": at,
-        "version": results.tool.version,
+        "last-modified": generated_at,
+        "version": format!("{}+{}", results.tool.version, ids.short()),
         "oscal-version": OSCAL_VERSION,
         "props": [
             {"name": "account", "ns": NS, "value": results.account.id},
@@ -167,7 +200,9 @@ fn metadata(results: &Results, ids: &Ids) -> Value {
         ));
     }
     if !parties.is_empty() {
+        metadata["roles"] = Value::Array(roles);
         metadata["parties"] = Value::Array(parties);
+        metadata["responsible-parties"] = Value::Array(responsible);
     }
     // The previous package this one was compared with (`--previous`/`--history`).
     if let Some(c) = &results.changes
@@ -238,12 +273,15 @@ fn observation(
     o
 }
 
-/// One control as a finding: satisfied only when it passes, with its checks' roles.
+/// One control as a finding: satisfied only when it passes; otherwise not satisfied, with the
+/// reason `fail` for a failure and `other` for every status that is neither (manual, inherited,
+/// waived, insufficient evidence, not applicable), so a dashboard tells "failed" from "not yet
+/// shown" by the reason and the `status` and `basis` properties.
 fn finding(c: &crate::results::ControlResult, ids: &Ids, account_props: &[Value]) -> Value {
-    let state = if c.status == ControlStatus::Pass {
-        "satisfied"
-    } else {
-        "not-satisfied"
+    let (state, reason) = match c.status {
+        ControlStatus::Pass => ("satisfied", "pass"),
+        ControlStatus::Fail => ("not-satisfied", "fail"),
+        _ => ("not-satisfied", "other"),
     };
     let mut f = json!({
         "uuid": ids.id("finding", &c.id),
@@ -257,7 +295,7 @@ fn finding(c: &crate::results::ControlResult, ids: &Ids, account_props: &[Value]
         "target": {
             "type": "objective-id",
             "target-id": control_id(&c.id),
-            "status": {"state": state},
+            "status": {"state": state, "reason": reason},
         },
     });
     // Each check's role for this control: `primary` or `supporting`, valued by the check.
@@ -267,13 +305,19 @@ fn finding(c: &crate::results::ControlResult, ids: &Ids, account_props: &[Value]
             props.push(json!({"name": m.role.as_str(), "ns": NS, "value": m.id}));
         }
     }
-    if !c.checks.is_empty() {
-        f["related-observations"] = Value::Array(
-            c.checks
-                .iter()
-                .map(|k| json!({"observation-uuid": ids.id("observation", &k.id)}))
-                .collect(),
-        );
+    // Its checks' observations, then its attestations'.
+    let related: Vec<Value> = c
+        .checks
+        .iter()
+        .map(|k| ids.id("observation", &k.id))
+        .chain(
+            (0..c.attestations.len())
+                .map(|i| ids.id("observation", &format!("attestation/{}/{i}", c.id))),
+        )
+        .map(|uuid| json!({"observation-uuid": uuid}))
+        .collect();
+    if !related.is_empty() {
+        f["related-observations"] = Value::Array(related);
     }
     f
 }
