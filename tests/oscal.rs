@@ -170,6 +170,50 @@ fn the_oscal_document_is_valid_against_the_official_schema() {
         }
     }
 
+    // Each check names the resources it examined as subjects (inventory items of the result,
+    // the ARN as asset-id), every failing one with its status; the tool is every check's actor.
+    let local = &result["local-definitions"];
+    let items: std::collections::BTreeMap<&str, &str> = local["inventory-items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["uuid"].as_str().unwrap(),
+                i["props"][0]["value"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    let tool = local["components"][0]["uuid"].as_str().unwrap();
+    let mut failing_named = 0;
+    for (o, id) in observations.iter().zip(&check_ids) {
+        assert_eq!(o["origins"][0]["actors"][0]["actor-uuid"], tool);
+        let check = results["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == *id)
+            .unwrap();
+        let subjects = o["subjects"].as_array().map(Vec::as_slice).unwrap_or(&[]);
+        for s in subjects {
+            assert_eq!(items[s["subject-uuid"].as_str().unwrap()], s["title"]);
+        }
+        for f in check["findings"].as_array().unwrap() {
+            if f["status"] == "fail" {
+                // Findings are ordered failing first: the subject carries the failure.
+                assert!(
+                    subjects
+                        .iter()
+                        .any(|s| s["title"] == f["resource"] && s["props"][0]["value"] == "fail"),
+                    "{id}: {} not a failing subject",
+                    f["resource"]
+                );
+                failing_named += 1;
+            }
+        }
+    }
+    assert!(failing_named > 0);
+
     // Waivers are risks: approved deviations while valid, open once expired.
     let waivers = results["waivers"].as_array().unwrap();
     let risks = result["risks"].as_array().unwrap();

@@ -24,6 +24,7 @@ use uuid::Uuid;
 use crate::results::{ControlStatus, Results};
 
 mod attested;
+mod subjects;
 
 /// The OSCAL version the document is written against: the newest whose JSON schema is in the
 /// NIST repository (later versions publish theirs only as release downloads).
@@ -108,6 +109,7 @@ pub fn render(results: &Results, detail: super::view::Detail, generated_at: &str
         .iter()
         .map(|v| observation(v, &ids, at, &account_props, detail))
         .collect();
+    let inventory = subjects::inventory(results, &ids, detail);
     observations.extend(attested::observations(results, &ids, at));
     let findings: Vec<Value> = results
         .controls
@@ -135,6 +137,7 @@ pub fn render(results: &Results, detail: super::view::Detail, generated_at: &str
     if !observations.is_empty() {
         result["observations"] = Value::Array(observations);
     }
+    result["local-definitions"] = subjects::local_definitions(results, &ids, inventory);
     let risks = attested::risks(results, &ids);
     if !risks.is_empty() {
         result["risks"] = Value::Array(risks);
@@ -255,8 +258,13 @@ fn observation(
             {"name": "severity", "ns": NS, "value": check.severity.map_or("", |s| s.as_str())},
         ],
         "methods": ["TEST"],
+        "origins": [subjects::origin(ids)],
         "collected": at,
     });
+    let subjects = subjects::of_check(check, ids, detail);
+    if !subjects.is_empty() {
+        o["subjects"] = Value::Array(subjects);
+    }
     if let Some(props) = o["props"].as_array_mut() {
         props.extend(account_props.iter().cloned());
     }
