@@ -104,8 +104,11 @@ pub fn load_catalog(dir: Option<&Path>) -> Result<Catalog> {
     }
 }
 
-/// `--format md,pdf`: the formats named, or all of them.
+/// `--format md,pdf`: the formats named, or the default ones (every format but the OCSF feed).
 pub fn parse_formats(list: &[Format]) -> Result<BTreeSet<Format>> {
+    if list.is_empty() {
+        return Ok(Format::DEFAULT.iter().copied().collect());
+    }
     parse_formats_of(list, &Format::ALL, "a package")
 }
 

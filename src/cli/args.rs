@@ -17,7 +17,7 @@ pub(super) struct OutputArgs {
     /// Folder the package goes under, as <account>/<UTC timestamp>/.
     #[arg(short, long, value_name = "DIR", default_value = "reports")]
     pub(super) output: PathBuf,
-    /// Outputs to write, comma-separated: md, pdf, json, csv, oscal (default: all).
+    /// Outputs to write, comma-separated: md, pdf, json, csv, oscal, ocsf (default: all but ocsf).
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
     pub(super) format: Vec<crate::render::Format>,
     /// A folder holding report.md.j2 to use instead of the built-in template.
