@@ -255,6 +255,23 @@ fn the_oscal_document_is_valid_against_the_official_schema() {
                 .contains(&by["party-uuids"][0])
         );
     }
+    // Every object's uuid is its own.
+    fn uuids_of<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
+        match v {
+            Value::Object(m) => {
+                if let Some(Value::String(u)) = m.get("uuid") {
+                    out.push(u);
+                }
+                m.values().for_each(|x| uuids_of(x, out));
+            }
+            Value::Array(a) => a.iter().for_each(|x| uuids_of(x, out)),
+            _ => {}
+        }
+    }
+    let mut all = Vec::new();
+    uuids_of(&doc, &mut all);
+    let distinct: std::collections::BTreeSet<&str> = all.iter().copied().collect();
+    assert_eq!(distinct.len(), all.len(), "a uuid names two objects");
     // Namespaces are https URLs; the time of writing is SOURCE_DATE_EPOCH's.
     let text =
         String::from_utf8(std::fs::read(package.join("results.oscal.json")).unwrap()).unwrap();

@@ -88,7 +88,8 @@ pub(super) fn risks(results: &Results, ids: &Ids) -> Vec<Value> {
     results
         .waivers
         .iter()
-        .map(|w| {
+        .enumerate()
+        .map(|(i, w)| {
             let status = if w.status == Validity::Valid {
                 "deviation-approved"
             } else {
@@ -125,7 +126,9 @@ pub(super) fn risks(results: &Results, ids: &Ids) -> Vec<Value> {
                 props.push(json!({"name": "risk-level", "ns": NS, "value": r.as_str()}));
             }
             json!({
-                "uuid": ids.id("risk", &format!("{}/{}", w.check, w.resource)),
+                // By position too: two waivers of one check and resource (one expired, its
+                // renewal) are two risks.
+                "uuid": ids.id("risk", &format!("{i}/{}/{}", w.check, w.resource)),
                 "title": format!("Waiver of {} for {scope}", w.check),
                 "description": w.justification,
                 "statement": statement,
