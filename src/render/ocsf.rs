@@ -264,7 +264,7 @@ struct Shared {
 
 /// The events of every finding, in results.json's order (checks by id, findings failing first).
 pub fn events(results: &Results) -> Vec<Value> {
-    let shared = Shared {
+    let mut shared = Shared {
         time: millis(&results.snapshot.collected_at).unwrap_or(0),
         metadata: json!({
             "version": OCSF_VERSION,
@@ -277,7 +277,6 @@ pub fn events(results: &Results) -> Vec<Value> {
         }),
         cloud: cloud(results),
     };
-    let mut shared = shared;
     if results.example {
         // The demo's events say they are example data, as its other outputs do.
         shared.metadata["labels"] = json!(["example-data"]);
