@@ -93,6 +93,7 @@ pub fn write_package(
             cover: Default::default(),
             detail: safeguard::render::view::Detail::All,
             phases: None,
+            oscal_ssp: None,
             extra: Vec::new(),
         },
     )

@@ -57,6 +57,8 @@ pub struct PackageOptions {
     pub example: bool,
     /// The key that will sign the package (its fingerprint or KMS ARN), for the cover.
     pub signed_by: Option<String>,
+    /// The system security plan the OSCAL assessment plan imports (`--oscal-ssp`).
+    pub oscal_ssp: Option<String>,
 }
 
 impl PackageOptions {
@@ -289,6 +291,7 @@ pub fn package_with(
                 .detail
                 .unwrap_or_else(|| crate::render::view::Detail::auto(&results, out.detail_limit)),
             phases: out.phases.as_deref(),
+            oscal_ssp: out.oscal_ssp.as_deref(),
             extra,
         },
     )?;

@@ -520,6 +520,7 @@ fn resolve(
         title: control.title.clone(),
         safeguard: control.safeguard,
         requirement: control.requirement,
+        nist: control.nist.clone(),
         summary: control.summary.clone(),
         status,
         basis,

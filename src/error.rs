@@ -194,6 +194,9 @@ pub enum Code {
     ParameterRange,
     /// A control id not in the catalog, or not a HIPAA citation.
     UnknownControl,
+    /// An identifier NIST SP 800-66r2's catalog does not have, or not a key activity or
+    /// description part.
+    UnknownNistId,
     /// The same control or check given twice.
     Duplicate,
     /// A statement that does not fit what it is about (a control nothing could decide, an
@@ -232,6 +235,7 @@ impl Code {
             Code::ParameterType => "parameter-type",
             Code::ParameterRange => "parameter-range",
             Code::UnknownControl => "unknown-control",
+            Code::UnknownNistId => "unknown-nist-id",
             Code::Duplicate => "duplicate",
             Code::Inconsistent => "inconsistent",
             Code::Date => "date",

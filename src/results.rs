@@ -372,6 +372,10 @@ pub struct ControlResult {
     pub title: String,
     pub safeguard: Safeguard,
     pub requirement: Requirement,
+    /// NIST SP 800-66r2's key activities (`KA_…`) and statement parts (`D_…`) the citation is,
+    /// from the catalog's `nist:`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub nist: Vec<String>,
     pub summary: String,
     pub status: ControlStatus,
     /// What the status rests on: `tested`, `attested`, `tested+attested`, `inherited`,

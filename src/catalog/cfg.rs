@@ -21,6 +21,7 @@ const CONTROL: Shape = Shape::Record(&[
     required("title", &Shape::Scalar),
     required("safeguard", &Shape::Scalar),
     required("requirement", &Shape::Scalar),
+    optional("nist", &Shape::List(&Shape::Scalar)),
     required("summary", &Shape::Scalar),
     optional("checks", &Shape::List(&MAPPING)),
     optional("manual", &Shape::Scalar),
@@ -121,6 +122,10 @@ pub(crate) struct ControlEntry {
     pub title: String,
     pub safeguard: Safeguard,
     pub requirement: Requirement,
+    /// The identifiers of NIST SP 800-66r2's OSCAL catalog the citation is: key activities
+    /// (`KA_…`) or the description parts of their statements (`D_…`).
+    #[serde(default)]
+    pub nist: Vec<Spanned<String>>,
     /// What the regulation asks, in our own words.
     pub summary: String,
     /// Automated checks whose findings decide the control, each with its role and why.

@@ -8,6 +8,7 @@ pub mod cfg;
 pub mod coverage;
 pub mod describe;
 pub mod docs;
+pub mod nist;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -67,6 +68,8 @@ pub struct Control {
     pub title: String,
     pub safeguard: Safeguard,
     pub requirement: Requirement,
+    /// NIST SP 800-66r2's key activities and statement parts this citation is ([`nist`]).
+    pub nist: Vec<String>,
     pub summary: String,
     /// The ids of `mappings`, in order.
     pub checks: Vec<String>,
@@ -291,6 +294,7 @@ impl Validation<'_> {
             return None;
         }
         let mappings = self.mappings(&id, &entry.checks);
+        let nist = self.nist(&id, &entry.nist);
         let check_ids: Vec<String> = mappings.iter().map(|m| m.check.clone()).collect();
         if !mappings.is_empty()
             && mappings.iter().all(|m| m.role == Role::Supporting)
@@ -328,6 +332,7 @@ impl Validation<'_> {
             title: entry.title,
             safeguard: entry.safeguard,
             requirement: entry.requirement,
+            nist,
             summary: entry.summary.trim().to_string(),
             checks: check_ids,
             mappings,
@@ -335,6 +340,46 @@ impl Validation<'_> {
             inherited: entry.inherited.map(|m| m.trim().to_string()),
             anchors,
         })
+    }
+
+    /// The control's NIST SP 800-66r2 identifiers: each a key activity or a description part of
+    /// one in the shipped extract, each once.
+    fn nist(&mut self, id: &str, entries: &[serde_saphyr::Spanned<String>]) -> Vec<String> {
+        let index = nist::index();
+        let mut out: Vec<String> = Vec::new();
+        for e in entries {
+            let target = e.value.trim();
+            match index.get(target).map(|i| i.kind) {
+                Some(nist::Kind::KeyActivity | nist::Kind::Description) => {}
+                found => {
+                    let what = if found.is_some() {
+                        " (a group or statement: name a key activity KA_… or a description part D_…)"
+                            .to_string()
+                    } else {
+                        let known: Vec<&str> = index.keys().map(String::as_str).collect();
+                        crate::error::did_you_mean(target, &known)
+                    };
+                    self.diags.push(
+                        at(&e.referenced),
+                        Code::UnknownNistId,
+                        format!(
+                            "{target:?} in control {id} is no key activity or description part of NIST SP 800-66r2's catalog{what}"
+                        ),
+                    );
+                    continue;
+                }
+            }
+            if out.iter().any(|t| t == target) {
+                self.diags.push(
+                    at(&e.referenced),
+                    Code::Duplicate,
+                    format!("{target:?} listed twice in control {id}'s nist"),
+                );
+                continue;
+            }
+            out.push(target.to_string());
+        }
+        out
     }
 
     /// The control's check mappings: known checks, each once, each saying why.
@@ -458,6 +503,32 @@ mod tests {
                 check.info().id
             );
         }
+    }
+
+    #[test]
+    fn nist_identifiers_are_checked_against_nists_catalog() {
+        let with =
+            |nist: &str| GOOD.replace("    summary:", &format!("    nist: [{nist}]\n    summary:"));
+        let ok = load(&with("KA_164.312.b.1, KA_164.312.b.2")).unwrap();
+        assert_eq!(ok.controls[0].nist, ["KA_164.312.b.1", "KA_164.312.b.2"]);
+        // A typo, a group (not a key activity or part), and the same id twice: each at its
+        // place, all at once.
+        let err = load(&with(
+            "KA_164.312.b.9, SP_800_66-164.312.b, KA_164.312.b.1, KA_164.312.b.1",
+        ))
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("test.yaml:6:12: \"KA_164.312.b.9\" in control 164.312(b) is no key activity or description part of NIST SP 800-66r2's catalog; did you mean"),
+            "{err}"
+        );
+        assert!(err.contains("[unknown-nist-id]"), "{err}");
+        assert!(err.contains(":6:28: \"SP_800_66-164.312.b\""), "{err}");
+        assert!(err.contains("(a group or statement"), "{err}");
+        assert!(
+            err.contains("listed twice") && err.contains("[duplicate]"),
+            "{err}"
+        );
     }
 
     #[test]

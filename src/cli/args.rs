@@ -7,6 +7,16 @@ use clap::ValueEnum;
 
 use super::delivery::{Delivery, DeliveryArgs};
 use super::{parse_day, verbose};
+
+/// An OSCAL `uri-reference`: no white space or control characters, and not empty.
+fn parse_href(s: &str) -> std::result::Result<String, String> {
+    if s.is_empty() || s.len() > 2048 || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(format!(
+            "{s:?} is not a URI reference (expected e.g. https://grc.example/ssp/42 or ../ssp.json, without spaces)"
+        ));
+    }
+    Ok(s.to_string())
+}
 use crate::app::{self, PackageOptions};
 use crate::error::Result;
 use crate::results::Results;
@@ -74,6 +84,10 @@ pub(super) struct OutputArgs {
     /// (YYYY-MM-DD, UTC), e.g. the start of the audit period. Default: every earlier package.
     #[arg(long, value_name = "DATE", value_parser = parse_day)]
     pub(super) period_start: Option<chrono::NaiveDate>,
+    /// The system security plan the OSCAL assessment plan imports (a URL, or a path from the
+    /// package); default: a placeholder that says there is none.
+    #[arg(long, value_name = "HREF", value_parser = parse_href)]
+    pub(super) oscal_ssp: Option<String>,
     #[command(flatten)]
     pub(super) delivery: DeliveryArgs,
     /// Print only the package path.
@@ -123,6 +137,7 @@ impl OutputArgs {
             period_start: self.period_start,
             example: false,
             signed_by: None,
+            oscal_ssp: self.oscal_ssp.clone(),
         }
     }
 

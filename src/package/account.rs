@@ -24,6 +24,8 @@ pub struct PackageRequest<'a> {
     pub detail: render::view::Detail,
     /// Where `--profile-phases` records each writer's time.
     pub phases: Option<&'a crate::phases::Phases>,
+    /// The system security plan the OSCAL assessment plan imports (`--oscal-ssp`).
+    pub oscal_ssp: Option<&'a str>,
     /// Further files (package path → bytes): the user's input files, attested evidence, the
     /// effective parameters. Hashed in the manifest like the rest.
     pub extra: Vec<(String, Vec<u8>)>,
@@ -52,6 +54,28 @@ impl Artifact for PackageRequest<'_> {
             Format::Pdf => render::pdf::render(self.results, self.detail, &self.cover)?,
             #[cfg(not(feature = "pdf"))]
             Format::Pdf => unreachable!("package::write refuses pdf without the PDF writer"),
+        })
+    }
+
+    fn companions(&self, format: Format) -> Result<Vec<(String, Vec<u8>)>> {
+        Ok(match format {
+            // The plan the assessment results import, and the catalog the plan links, so
+            // both resolve inside the package.
+            Format::Oscal => vec![
+                (
+                    render::oscal::PLAN_FILE_NAME.to_string(),
+                    render::oscal::plan::render(
+                        self.results,
+                        &self.cover.generated_at,
+                        self.oscal_ssp,
+                    ),
+                ),
+                (
+                    crate::catalog::nist::FILE_NAME.to_string(),
+                    crate::catalog::nist::TEXT.as_bytes().to_vec(),
+                ),
+            ],
+            _ => Vec::new(),
         })
     }
 

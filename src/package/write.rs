@@ -24,6 +24,11 @@ pub trait Artifact {
     /// (and for `pdf` only in builds with the PDF writer).
     fn render(&self, format: Format) -> Result<Vec<u8>>;
 
+    /// Files that come with `format`'s file (OSCAL's assessment plan and the catalog it links).
+    fn companions(&self, _format: Format) -> Result<Vec<(String, Vec<u8>)>> {
+        Ok(Vec::new())
+    }
+
     /// Files written whatever the formats (a snapshot, a chart, the user's inputs).
     fn always(&self) -> Result<Vec<(String, Vec<u8>)>> {
         Ok(Vec::new())
@@ -72,6 +77,7 @@ pub fn render<A: Artifact>(
             phases.record(name, started.elapsed());
         }
         files.push((name.to_string(), bytes));
+        files.extend(artifact.companions(format)?);
     }
     Ok(files)
 }

@@ -4,9 +4,10 @@
 //! One `result` reviews every control of the catalog; one `observation` per check (method
 //! `TEST`, collected at the evidence's collection time, its relevant evidence pointing into
 //! `snapshot.json`) and one per attestation (method `EXAMINE` with its evidence files,
-//! `INTERVIEW` without); one `finding` per control whose target is the control, `satisfied` only
-//! when the control passes and otherwise `not-satisfied` with a reason (`fail`, or `other` for
-//! a manual, inherited, waived or undecided control, whose status and basis are properties);
+//! `INTERVIEW` without); one `finding` per control and NIST target (the statement of a key
+//! activity for a standard, the statement part of an implementation specification), `satisfied`
+//! only when the control passes and otherwise `not-satisfied` with a reason (`fail`, or `other`
+//! for a manual, inherited, waived or undecided control, whose status and basis are properties);
 //! waivers are `risks` (`deviation-approved` while valid) and attestations the result's
 //! `attestations`, each with its responsible party.
 //!
@@ -15,8 +16,13 @@
 //! gives a new document and the same results the same one; `last-modified` is the time of
 //! writing (`SOURCE_DATE_EPOCH` when set, as every generation time).
 //!
-//! Control ids: the citation as an OSCAL token, `hipaa-` then the section and each parenthesised
-//! part joined by `-`, lower case: §164.308(a)(1)(ii)(A) is `hipaa-164.308-a-1-ii-a`.
+//! Control ids are NIST SP 800-66r2's (the catalog's `nist:`): `reviewed-controls` selects key
+//! activities (`KA_164.308.a.1.2`) and a finding targets a statement id (`D_164.308.a.1.2.1`,
+//! `statement_KA_164.310.b.1`); the plan (`assessment-plan.oscal.json`, which `import-ap`
+//! names) links the catalog. safeguard's own ids stay as properties: the citation, and its
+//! token, `hipaa-` then the section and each parenthesised part joined by `-`, lower case
+//! (§164.308(a)(1)(ii)(A) is `hipaa-164.308-a-1-ii-a`), which is also the control id of a
+//! citation a user's catalog maps to nothing in NIST's.
 
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -24,11 +30,15 @@ use uuid::Uuid;
 use crate::results::{ControlStatus, Results};
 
 mod attested;
+pub mod plan;
 mod subjects;
 
-/// The OSCAL version the document is written against: the newest whose JSON schema is in the
-/// NIST repository (later versions publish theirs only as release downloads).
-pub(crate) const OSCAL_VERSION: &str = "1.0.4";
+/// The OSCAL version the documents are written against (NIST's SP 800-66r2 catalog is 1.1.3);
+/// the tests also hold them to the newest JSON schema NIST's repository commits (1.0.6).
+pub(crate) const OSCAL_VERSION: &str = "1.1.3";
+
+/// The plan's name in a package: the assessment results' `import-ap`.
+pub const PLAN_FILE_NAME: &str = "assessment-plan.oscal.json";
 
 /// The namespace of safeguard's own properties: an https URL, as OSCAL 1.1's models require
 /// of a `ns` (`urn:` ones are refused), under the reserved `.invalid` domain because safeguard
@@ -114,7 +124,8 @@ pub fn render(results: &Results, detail: super::view::Detail, generated_at: &str
     let findings: Vec<Value> = results
         .controls
         .iter()
-        .map(|c| finding(c, &ids, &account_props))
+        .flat_map(|c| targets(c).into_iter().map(move |t| (c, t)))
+        .map(|(c, t)| finding(c, t, &ids, &account_props))
         .collect();
 
     let mut result = json!({
@@ -124,13 +135,7 @@ pub fn render(results: &Results, detail: super::view::Detail, generated_at: &str
         "start": results.period.as_ref().and_then(|p| p.events_from.clone()).unwrap_or_else(|| at.clone()),
         "end": at,
         "reviewed-controls": {
-            "control-selections": [{
-                "include-controls": results
-                    .controls
-                    .iter()
-                    .map(|c| json!({"control-id": control_id(&c.id)}))
-                    .collect::<Vec<_>>(),
-            }],
+            "control-selections": [{"include-controls": reviewed_controls(results)}],
         },
         "findings": findings,
     });
@@ -150,10 +155,7 @@ pub fn render(results: &Results, detail: super::view::Detail, generated_at: &str
         "assessment-results": {
             "uuid": ids.id("assessment-results", &results.account.id),
             "metadata": metadata(results, &ids, generated_at),
-            "import-ap": {
-                "href": "results.json",
-                "remarks": "No separate assessment plan: the catalog (its hash in the metadata) and parameters.json in this package are the plan.",
-            },
+            "import-ap": {"href": PLAN_FILE_NAME},
             "results": [result],
         }
     });
@@ -161,6 +163,44 @@ pub fn render(results: &Results, detail: super::view::Detail, generated_at: &str
     let mut bytes = serde_json::to_vec_pretty(&doc).expect("OSCAL document serializes");
     bytes.push(b'\n');
     bytes
+}
+
+/// The controls a result or plan reviews: the key activities of every control's NIST targets,
+/// each once, in catalog order.
+pub(crate) fn reviewed_controls(results: &Results) -> Vec<Value> {
+    key_activities(results.controls.iter())
+}
+
+/// The key activities of `controls`' NIST targets as OSCAL control selections, each once, in
+/// order; a control with none is selected by its own token.
+pub(crate) fn key_activities<'a>(
+    controls: impl Iterator<Item = &'a crate::results::ControlResult>,
+) -> Vec<Value> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut out = Vec::new();
+    for c in controls {
+        for t in targets(c) {
+            let id = match t {
+                Some(t) => crate::catalog::nist::key_activity_of(t)
+                    .unwrap_or(t)
+                    .to_string(),
+                None => control_id(&c.id),
+            };
+            if seen.insert(id.clone()) {
+                out.push(json!({"control-id": id}));
+            }
+        }
+    }
+    out
+}
+
+/// What a control's findings target: each NIST id, or (none mapped) the control itself.
+fn targets(c: &crate::results::ControlResult) -> Vec<Option<&str>> {
+    if c.nist.is_empty() {
+        vec![None]
+    } else {
+        c.nist.iter().map(|t| Some(t.as_str())).collect()
+    }
 }
 
 /// The document's metadata: title, hashes, the people and organization with their roles, the
@@ -281,28 +321,44 @@ fn observation(
     o
 }
 
-/// One control as a finding: satisfied only when it passes; otherwise not satisfied, with the
-/// reason `fail` for a failure and `other` for every status that is neither (manual, inherited,
-/// waived, insufficient evidence, not applicable), so a dashboard tells "failed" from "not yet
-/// shown" by the reason and the `status` and `basis` properties.
-fn finding(c: &crate::results::ControlResult, ids: &Ids, account_props: &[Value]) -> Value {
+/// One control as a finding about one of its NIST targets: satisfied only when it passes;
+/// otherwise not satisfied, with the reason `fail` for a failure and `other` for every status
+/// that is neither (manual, inherited, waived, insufficient evidence, not applicable), so a
+/// dashboard tells "failed" from "not yet shown" by the reason and the `status` and `basis`
+/// properties.
+fn finding(
+    c: &crate::results::ControlResult,
+    target: Option<&str>,
+    ids: &Ids,
+    account_props: &[Value],
+) -> Value {
     let (state, reason) = match c.status {
         ControlStatus::Pass => ("satisfied", "pass"),
         ControlStatus::Fail => ("not-satisfied", "fail"),
         _ => ("not-satisfied", "other"),
     };
+    let (uuid, target_id, ty) = match target {
+        Some(t) => (
+            ids.id("finding", &format!("{}/{t}", c.id)),
+            crate::catalog::nist::statement_id(t),
+            "statement-id",
+        ),
+        None => (ids.id("finding", &c.id), control_id(&c.id), "objective-id"),
+    };
     let mut f = json!({
-        "uuid": ids.id("finding", &c.id),
+        "uuid": uuid,
         "title": format!("§{} {}", c.id, c.title),
         "description": c.status_reason,
         "props": [
+            {"name": "citation", "ns": NS, "value": c.id},
+            {"name": "control-id", "ns": NS, "value": control_id(&c.id)},
             {"name": "status", "ns": NS, "value": c.status.as_str()},
             {"name": "basis", "ns": NS, "value": c.basis.as_str()},
             {"name": "requirement", "ns": NS, "value": c.requirement.as_str()},
         ],
         "target": {
-            "type": "objective-id",
-            "target-id": control_id(&c.id),
+            "type": ty,
+            "target-id": target_id,
             "status": {"state": state, "reason": reason},
         },
     });

