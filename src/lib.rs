@@ -40,6 +40,8 @@ pub(crate) mod regions;
 pub mod render;
 pub mod results;
 pub mod rollup;
+#[cfg(feature = "collect")]
+pub(crate) mod securityhub;
 pub(crate) mod shape;
 pub(crate) mod sign;
 pub mod snapshot;

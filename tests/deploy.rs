@@ -223,6 +223,54 @@ fn s3_actions(src: &str) -> BTreeSet<String> {
     out
 }
 
+/// The Security Hub policy grants exactly the calls `src/securityhub/` makes (STS's
+/// GetCallerIdentity needs no permission), on default products only.
+#[test]
+fn the_security_hub_policy_grants_exactly_what_the_import_calls() {
+    let policy: Value = serde_json::from_slice(
+        &std::fs::read(root().join("policies/safeguard-securityhub.json")).unwrap(),
+    )
+    .unwrap();
+    // Every operation called on an SDK client: `client.op()` or `Client::new(config).op()`,
+    // white space removed.
+    let mut calls = BTreeSet::new();
+    let mut operations = 0;
+    for file in ["mod.rs", "findings.rs"] {
+        let src: String = std::fs::read_to_string(root().join("src/securityhub").join(file))
+            .unwrap()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        for marker in ["client.", "Client::new(config)."] {
+            for (i, _) in src.match_indices(marker) {
+                let op: String = src[i + marker.len()..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+                    .collect();
+                operations += 1;
+                match op.as_str() {
+                    "batch_import_findings" => {
+                        calls.insert("securityhub:BatchImportFindings".to_string());
+                    }
+                    // Who the credentials are: no permission needed.
+                    "get_caller_identity" => {}
+                    other => panic!(
+                        "src/securityhub calls {other}: add its IAM action here and to the policy"
+                    ),
+                }
+            }
+        }
+    }
+    assert_eq!(operations, 2, "the import's calls were not found");
+    assert_eq!(actions(&policy["Statement"]), calls);
+    for st in policy["Statement"].as_array().unwrap() {
+        assert_eq!(
+            st["Resource"], "arn:aws:securityhub:*:*:product/*/default",
+            "the import policy reaches past default products"
+        );
+    }
+}
+
 #[test]
 fn the_upload_policy_grants_exactly_what_the_upload_calls() {
     let policy: Value = serde_json::from_slice(

@@ -412,6 +412,22 @@ fn shards_cover_the_organization_once_and_aggregate_combines_them() {
     assert_eq!(accounts, clinical);
     assert!(rollup["failed"].as_array().unwrap().is_empty());
     assert!(dir.join("rollup.md").is_file());
+
+    // --security-hub imports each member's findings with the role assumed in it, into its own
+    // hub: the collector role may not import, so Security Hub refuses (moto's AccessDenied for
+    // the member's SafeguardCollector session), the run exits 4 and the package is kept.
+    let clinic_a = org.account("clinic-a");
+    let hub_out = work.path().join("hub");
+    let run = org.run_org(&hub_out, &["--accounts", &clinic_a, "--security-hub"]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(4), "{stderr}");
+    assert!(
+        stderr.contains(&format!("{clinic_a}: Security Hub refused"))
+            && stderr.contains(&format!("{clinic_a}:assumed-role/SafeguardCollector"))
+            && stderr.contains("securityhub:BatchImportFindings"),
+        "{stderr}"
+    );
+    results(&hub_out, &clinic_a);
 }
 
 /// An auditor's path: the client exports its account with the AWS CLI script, adding the

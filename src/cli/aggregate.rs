@@ -15,6 +15,11 @@ pub(super) fn aggregate(
     profile_phases: bool,
     delivery: DeliveryArgs,
 ) -> Result<i32> {
+    if delivery.security_hub {
+        return Err(crate::error::Error::Usage(
+            "--security-hub imports an account's findings; a roll-up has none (import each account's package with `run` or `assess`)".into(),
+        ));
+    }
     let delivery = delivery.delivery(None, None, None)?;
     let phases = crate::phases::Phases::default();
     let formats = app::parse_formats_of(
@@ -62,6 +67,6 @@ pub(super) fn aggregate(
         Some(id) => format!("org-{id}"),
         None => "org-rollup".into(),
     };
-    delivery.deliver(&dir, &folder, quiet)?;
+    delivery.deliver(&dir, &folder, None, quiet)?;
     Ok(i32::from(!rollup.is_complete()))
 }

@@ -172,7 +172,7 @@ impl OutputArgs {
             );
             self.say_changes(&results);
         }
-        delivery.deliver(&dir, &results.account.id, self.quiet)?;
+        delivery.deliver(&dir, &results.account.id, Some(&results), self.quiet)?;
         Ok(results)
     }
 
@@ -382,6 +382,7 @@ impl OrgArgs {
             account_concurrency: self.account_concurrency as usize,
             shard: self.shard()?,
             session_seconds: self.session_duration,
+            security_hub: None,
         })
     }
 }

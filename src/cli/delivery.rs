@@ -1,5 +1,6 @@
-//! What happens to a package once it is written: signing (`--sign-key`, `--sign-kms-key`) and
-//! upload to S3 (`--upload`), each failure exit 4 with the package kept.
+//! What happens to a package once it is written: signing (`--sign-key`, `--sign-kms-key`),
+//! upload to S3 (`--upload`) and import of its findings into Security Hub (`--security-hub`),
+//! each failure exit 4 with the package kept.
 
 use std::path::PathBuf;
 
@@ -43,6 +44,21 @@ pub(super) struct DeliveryArgs {
     /// or compliance (nobody can, not even the root user, until the date).
     #[arg(long, value_enum, ignore_case = true, default_value_t = RetentionArg::Governance, requires = "upload")]
     pub(super) retention_mode: RetentionArg,
+    /// After writing the package, import its findings into AWS Security Hub (BatchImportFindings,
+    /// the assessed account's default product, in --region's or AWS_REGION's hub), with that
+    /// account's credentials. Findings Security Hub refuses exit 4; the package is kept.
+    #[arg(long)]
+    pub(super) security_hub: bool,
+    /// What --security-hub sends: failing (failures, waived failures and evidence gaps) or all
+    /// (passes and not-applicable findings too).
+    #[arg(long, value_enum, ignore_case = true, default_value_t = SecurityHubFindingsArg::Failing, requires = "security_hub")]
+    pub(super) security_hub_findings: SecurityHubFindingsArg,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum SecurityHubFindingsArg {
+    Failing,
+    All,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -80,6 +96,7 @@ impl SigningArgs {
 pub(super) struct Delivery {
     pub(super) signer: Option<Box<dyn crate::sign::Signer>>,
     pub(super) upload: Option<crate::upload::UploadOptions>,
+    pub(super) security_hub: Option<crate::securityhub::SecurityHubOptions>,
 }
 
 impl DeliveryArgs {
@@ -102,19 +119,37 @@ impl DeliveryArgs {
             }),
             None => None,
         };
+        let security_hub = self
+            .security_hub
+            .then(|| crate::securityhub::SecurityHubOptions {
+                selection: match self.security_hub_findings {
+                    SecurityHubFindingsArg::Failing => crate::securityhub::Selection::Failing,
+                    SecurityHubFindingsArg::All => crate::securityhub::Selection::All,
+                },
+                profile: profile.map(str::to_string),
+                region: region.map(str::to_string),
+            });
         Ok(Delivery {
             signer: self.signing.signer(profile, from_config)?,
             upload,
+            security_hub,
         })
     }
 }
 
 impl Delivery {
-    /// Signs and uploads the package at `dir`, printing what was done (unless `quiet`). A
-    /// failure is exit 4; the package stays where it was written.
+    /// Signs and uploads the package at `dir`, and imports `results`' findings into Security
+    /// Hub when asked, printing what was done (unless `quiet`). A failure is exit 4; the
+    /// package stays where it was written.
     /// `folder` is where it goes under the upload prefix: the account id, or `org-<id>` for a
-    /// roll-up, whatever the local folder is called.
-    pub(super) fn deliver(&self, dir: &std::path::Path, folder: &str, quiet: bool) -> Result<()> {
+    /// roll-up, whatever the local folder is called. A roll-up has no `results`.
+    pub(super) fn deliver(
+        &self,
+        dir: &std::path::Path,
+        folder: &str,
+        results: Option<&crate::results::Results>,
+        quiet: bool,
+    ) -> Result<()> {
         let kept = |e: crate::error::Error| {
             crate::error::Error::Delivery(format!("{e} (the package is kept at {})", dir.display()))
         };
@@ -164,6 +199,28 @@ impl Delivery {
                 );
             }
         }
+        if let (Some(hub), Some(results)) = (&self.security_hub, results) {
+            let report = crate::securityhub::import(results, hub).map_err(kept)?;
+            say_imported(&report, quiet);
+            if let Some(e) = report.failure() {
+                return Err(kept(e));
+            }
+        }
         Ok(())
+    }
+}
+
+/// What a Security Hub import did, in a line.
+pub(super) fn say_imported(report: &crate::securityhub::ImportReport, quiet: bool) {
+    if !quiet {
+        crate::say!(
+            "security hub: {} finding(s) imported into {}{}",
+            report.imported,
+            report.product_arn,
+            match report.archived {
+                0 => String::new(),
+                n => format!(" ({n} resolved one(s) archived)"),
+            }
+        );
     }
 }

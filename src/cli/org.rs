@@ -11,17 +11,20 @@ pub(super) fn run_org(aws: AwsArgs, org: OrgArgs, out: OutputArgs, fail_on: Fail
             "--previous names one account's package; with --org use --history DIR (each account's newest earlier package there)".into(),
         ));
     }
-    let org_options = org.options()?;
+    let mut org_options = org.options()?;
     // Each account's inputs are read by the run; only `sign:` is needed here.
     let from_config = match &options.config {
         Some(path) => crate::inputs::config::load(path)?.sign,
         None => None,
     };
-    let delivery = out.delivery.delivery(
+    let mut delivery = out.delivery.delivery(
         aws.profile.as_deref(),
         aws.region.as_deref(),
         from_config.as_ref(),
     )?;
+    // Each member's findings go to its own Security Hub, with the role the run assumed there,
+    // not with the hub's credentials the packages are delivered with.
+    org_options.security_hub = delivery.security_hub.take().map(|h| h.selection);
     options.signed_by = delivery.signer.as_ref().map(|s| s.key_id());
     let quiet = out.quiet || aws.quiet_collect;
     let run = crate::org::run::run_org(&aws.options()?, &org_options, &options, &|line| {
@@ -82,8 +85,20 @@ pub(super) fn run_org(aws: AwsArgs, org: OrgArgs, out: OutputArgs, fail_on: Fail
                 .map(|(dir, _)| (dir.clone(), rollup_folder.clone())),
         );
     for (dir, folder) in written {
-        if let Err(e) = delivery.deliver(&dir, &folder, out.quiet) {
+        if let Err(e) = delivery.deliver(&dir, &folder, None, out.quiet) {
             undelivered.push(e.to_string());
+        }
+    }
+    for o in &run.outcomes {
+        match o.result.as_ref().ok().and_then(|a| a.security_hub.as_ref()) {
+            Some(Ok(report)) => {
+                super::delivery::say_imported(report, out.quiet);
+                if let Some(e) = report.failure() {
+                    undelivered.push(format!("{}: {e}", o.account));
+                }
+            }
+            Some(Err(why)) => undelivered.push(format!("{}: Security Hub: {why}", o.account)),
+            None => {}
         }
     }
     if !undelivered.is_empty() {

@@ -552,13 +552,34 @@ where
         return why;
     }
     match e.as_service_error() {
-        Some(se) => format!(
+        Some(se) if se.code().is_some() => format!(
             "{}: {}",
             se.code().unwrap_or("Unknown"),
             se.message().unwrap_or("no message")
         ),
+        // An answer the SDK could not read as this service's error (an endpoint answering in
+        // another protocol, a proxy's page): its HTTP status and the start of its body, on
+        // one inert line, rather than "Unknown".
+        Some(_) => unreadable(e).unwrap_or_else(|| "Unknown: no message".into()),
         None => DisplayErrorContext(e).to_string(),
     }
+}
+
+/// An error answer's HTTP status and the first 300 characters of its body, on one line.
+fn unreadable<E, R>(e: &SdkError<E, R>) -> Option<String>
+where
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    let raw = e.raw_response()?;
+    let raw =
+        (raw as &dyn std::any::Any).downcast_ref::<aws_smithy_runtime_api::http::Response>()?;
+    let body = String::from_utf8_lossy(raw.body().bytes().unwrap_or_default());
+    let body: String = crate::text::one_line(&body).chars().take(300).collect();
+    Some(format!(
+        "HTTP {} with an answer the SDK could not read: {}",
+        raw.status().as_u16(),
+        crate::text::line(&body)
+    ))
 }
 
 /// The snapshot the importer builds from what a fault test's collector filed, as a collection

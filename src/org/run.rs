@@ -38,6 +38,9 @@ pub struct OrgOptions {
     pub shard: Option<Shard>,
     /// The assumed-role session's length (900 to 43,200 seconds; the role's maximum caps it).
     pub session_seconds: u32,
+    /// `--security-hub`: import each member's findings into its own Security Hub, with the
+    /// role assumed there (Security Hub takes an account's findings only from that account).
+    pub security_hub: Option<crate::securityhub::Selection>,
 }
 
 /// One account's outcome.
@@ -57,6 +60,8 @@ pub struct Assessed {
     pub worst: ControlStatus,
     /// Its evidence gaps, as its report counts them.
     pub evidence_gaps: usize,
+    /// The Security Hub import, when asked: what it did, or why it failed.
+    pub security_hub: Option<std::result::Result<crate::securityhub::ImportReport, String>>,
     /// Calls that failed during collection: the snapshot is partial (exit 1 unless
     /// `--fail-on never`).
     pub collection_gaps: usize,
@@ -382,7 +387,7 @@ async fn assess_account(shared: &Shared, member: &Listed) -> std::result::Result
         .await;
     collection.source.entries.extend(logs);
     let (out, inputs) = (out.clone(), inputs.clone());
-    tokio::task::spawn_blocking(move || {
+    let (mut assessed, results) = tokio::task::spawn_blocking(move || {
         let snapshot = crate::import::import_from(
             &collection.source,
             &crate::import::ImportOptions::default(),
@@ -394,14 +399,24 @@ async fn assess_account(shared: &Shared, member: &Listed) -> std::result::Result
             .map(|c| c.status)
             .min()
             .unwrap_or(ControlStatus::NotApplicable);
-        Ok::<_, Error>(Assessed {
+        let assessed = Assessed {
             package: dir,
             worst,
             evidence_gaps: results.evidence_gaps.len(),
+            security_hub: None,
             collection_gaps: snapshot.gaps.len(),
-        })
+        };
+        Ok::<_, Error>((assessed, results))
     })
     .await
     .map_err(|e| format!("the assessment stopped: {e}"))?
-    .map_err(|e| e.to_string())
+    .map_err(|e| e.to_string())?;
+    if let Some(selection) = org.security_hub {
+        assessed.security_hub = Some(
+            crate::securityhub::import_with(&config, &results, selection)
+                .await
+                .map_err(|e| e.to_string()),
+        );
+    }
+    Ok(assessed)
 }
