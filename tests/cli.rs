@@ -71,12 +71,13 @@ fn demo_writes_a_complete_verifiable_package() {
         "report.md",
         "report.pdf",
         "results.oscal.json",
+        "assessment-plan.oscal.json",
+        "nist-sp800-66r2.oscal.json",
+        "results.ocsf.json",
         "manifest.json",
     ] {
         assert!(pkg.join(f).is_file(), "{f} missing");
     }
-    // The OCSF feed only when asked for (`--format ocsf`).
-    assert!(!pkg.join("results.ocsf.json").exists());
     let stdout = String::from_utf8_lossy(&o.stdout);
     // The summary fits one screen: counts, failing checks with their next step, the gaps
     // with their reason and next step, and what the waivers cover.
@@ -107,7 +108,7 @@ fn demo_writes_a_complete_verifiable_package() {
     );
     let v = run(&["verify", pkg.to_str().unwrap()]);
     assert_eq!(v.status.code(), Some(0), "{}", text(&v));
-    assert!(text(&v).contains("OK: 19 file(s) match"), "{}", text(&v));
+    assert!(text(&v).contains("OK: 20 file(s) match"), "{}", text(&v));
     // No staging folder is left behind.
     let leftovers: Vec<_> = fs::read_dir(pkg.parent().unwrap())
         .unwrap()
