@@ -286,8 +286,19 @@ fn the_oscal_document_is_valid_against_the_official_schema() {
         risks.iter().any(|r| r["status"] == "open"),
         "the demo has an expired waiver"
     );
-    // Attestations, each with its attestor as a party holding the attestor role.
+    // Attestations, each with its attestor as a party holding the attestor role; the preparer
+    // is the assessor.
     let metadata = &doc["assessment-results"]["metadata"];
+    let role_of = |role: &str| {
+        metadata["responsible-parties"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["role-id"] == role)
+            .map(|r| r["party-uuids"].clone())
+    };
+    assert!(role_of("assessor").is_some());
+    assert_eq!(role_of("assessor"), role_of("preparer"));
     assert_eq!(result["attestations"].as_array().unwrap().len(), attested);
     let attestors = metadata["responsible-parties"]
         .as_array()

@@ -13,8 +13,12 @@ use crate::results::Results;
 use crate::verdict::Validity;
 
 /// The roles parties play: OSCAL role ids and their titles.
-const ROLES: [(&str, &str); 4] = [
+const ROLES: [(&str, &str); 5] = [
     ("preparer", "Prepared the evidence package"),
+    (
+        "assessor",
+        "Performed the assessment: ran safeguard and reviewed its results",
+    ),
     ("assessed-organization", "Organization assessed"),
     ("attestor", "Attested a manual part of a control"),
     ("waiver-approver", "Approved a waiver (an accepted risk)"),
@@ -29,8 +33,10 @@ fn party(ids: &Ids, name: &str) -> String {
 /// role they hold.
 pub(super) fn parties(results: &Results, ids: &Ids) -> (Vec<Value>, Vec<Value>, Vec<Value>) {
     let mut named: Vec<(&str, &str, &str)> = Vec::new();
+    // Whoever prepares the package ran the assessment: the preparer is its assessor too.
     if let Some(by) = &results.preparer.prepared_by {
         named.push(("preparer", by, "person"));
+        named.push(("assessor", by, "person"));
     }
     if let Some(org) = &results.preparer.organization {
         named.push(("assessed-organization", org, "organization"));
