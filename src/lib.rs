@@ -32,6 +32,7 @@ pub(crate) mod filter_pattern;
 pub mod history;
 pub mod import;
 pub(crate) mod inputs;
+pub(crate) mod layout;
 pub(crate) mod org;
 pub mod package;
 pub(crate) mod phases;

@@ -498,10 +498,9 @@ pub struct CheckResult {
 }
 
 impl Results {
+    /// results.json's bytes: pretty, or compact when large ([`crate::layout`]).
     pub fn to_json(&self) -> Vec<u8> {
-        let mut bytes = serde_json::to_vec_pretty(self).expect("results serialize");
-        bytes.push(b'\n');
-        bytes
+        crate::layout::json(self)
     }
 
     /// The check with this id (every id a control lists is one).

@@ -935,15 +935,14 @@ pub struct RecorderStatus {
 // ---------------------------------------------------------------- (de)serialization
 
 impl Snapshot {
-    /// The canonical bytes: pretty JSON with sorted map keys, newline-terminated.
-    /// Byte-identical for identical evidence; its SHA-256 names the snapshot everywhere.
+    /// The canonical bytes: JSON with sorted map keys, newline-terminated, pretty or (when
+    /// large) compact ([`crate::layout`]). Byte-identical for identical evidence; its SHA-256
+    /// names the snapshot everywhere.
     pub fn to_canonical_json(&self) -> Vec<u8> {
         // Round-trip through Value and sort every object's keys ourselves: serde_json's map is
         // key-ordered only while no crate in the build enables its `preserve_order` feature.
         let value = sorted(serde_json::to_value(self).expect("snapshot serializes"));
-        let mut bytes = serde_json::to_vec_pretty(&value).expect("value serializes");
-        bytes.push(b'\n');
-        bytes
+        crate::layout::json(&value)
     }
 
     pub fn read(path: &Path) -> Result<Self> {
