@@ -957,22 +957,14 @@ impl S3 {
     fn start() -> S3 {
         // A server of its own: the seed turns moto's authorization on for the whole server.
         let moto = support::Moto::start();
-        let mut seed = Command::new(moto.bin.join("python"));
-        seed.arg(root().join("tests/fixtures/seed_moto_s3.py"))
-            .arg(&moto.endpoint)
-            .arg(root().join("policies/safeguard-upload.json"))
-            .arg(root().join("policies/safeguard-verify-s3.json"));
-        moto.aws_env(&mut seed);
-        let out = seed.output().unwrap();
-        assert!(
-            out.status.success(),
-            "seeding: {}",
-            String::from_utf8_lossy(&out.stderr)
+        let users = moto.seed_with(
+            "seed_moto_s3.py",
+            &[
+                &root().join("policies/safeguard-upload.json"),
+                &root().join("policies/safeguard-verify-s3.json"),
+            ],
         );
-        S3 {
-            moto,
-            users: serde_json::from_slice(&out.stdout).unwrap(),
-        }
+        S3 { moto, users }
     }
 
     fn as_user(&self, user: &str) -> Command {

@@ -21,22 +21,10 @@ impl Hub {
     fn start() -> Hub {
         // A server of its own: the seed turns moto's authorization on for the whole server.
         let moto = support::Moto::start();
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut seed = Command::new(moto.bin.join("python"));
-        seed.arg(root.join("tests/fixtures/seed_moto_securityhub.py"))
-            .arg(&moto.endpoint)
-            .arg(root.join("policies/safeguard-securityhub.json"));
-        moto.aws_env(&mut seed);
-        let out = seed.output().unwrap();
-        assert!(
-            out.status.success(),
-            "seeding: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        Hub {
-            moto,
-            creds: serde_json::from_slice(&out.stdout).unwrap(),
-        }
+        let policy =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("policies/safeguard-securityhub.json");
+        let creds = moto.seed_with("seed_moto_securityhub.py", &[&policy]);
+        Hub { moto, creds }
     }
 
     fn as_(&self, who: &str, cmd: &mut Command) {

@@ -154,7 +154,12 @@ pub fn render(results: &Results, detail: super::view::Detail, generated_at: &str
     let mut doc = json!({
         "assessment-results": {
             "uuid": ids.id("assessment-results", &results.account.id),
-            "metadata": metadata(results, &ids, generated_at),
+            "metadata": metadata(
+                results,
+                &ids,
+                generated_at,
+                format!("HIPAA Security Rule evidence — account {}", results.account.id),
+            ),
             "import-ap": {"href": PLAN_FILE_NAME},
             "results": [result],
         }
@@ -203,12 +208,12 @@ fn targets(c: &crate::results::ControlResult) -> Vec<Option<&str>> {
     }
 }
 
-/// The document's metadata: title, hashes, the people and organization with their roles, the
+/// The document's metadata, titled `title` (and marked when the data is the example): hashes, the people and organization with their roles, the
 /// previous package compared with, and the example marking.
-fn metadata(results: &Results, ids: &Ids, generated_at: &str) -> Value {
+fn metadata(results: &Results, ids: &Ids, generated_at: &str, title: String) -> Value {
     let (roles, parties, responsible) = attested::parties(results, ids);
     let mut metadata = json!({
-        "title": format!("HIPAA Security Rule evidence — account {}", results.account.id),
+        "title": title,
         "last-modified": generated_at,
         "version": format!("{}+{}", results.tool.version, ids.short()),
         "oscal-version": OSCAL_VERSION,

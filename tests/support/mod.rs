@@ -218,23 +218,33 @@ impl Moto {
         );
     }
 
+    /// Runs the seeding script `tests/fixtures/<script>` with the endpoint and `args`, and
+    /// returns the JSON it prints (credentials and names the test needs).
+    pub fn seed_with(&self, script: &str, args: &[&Path]) -> serde_json::Value {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut seed = Command::new(self.bin.join("python"));
+        seed.arg(root.join("tests/fixtures").join(script))
+            .arg(&self.endpoint)
+            .args(args);
+        self.aws_env(&mut seed);
+        let out = seed.output().expect("the seeding script runs");
+        assert!(
+            out.status.success(),
+            "seeding with {script}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("the seed prints JSON")
+    }
+
     /// Seeds the organization of tests/fixtures/seed_moto_org.py (which turns moto's
     /// authorization on for the whole server) and returns what it printed: the hub's key,
     /// the accounts, OUs and members' credentials.
     pub fn seed_org(&self) -> serde_json::Value {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut seed = Command::new(self.bin.join("python"));
-        seed.arg(root.join("tests/fixtures/seed_moto_org.py"))
-            .arg(&self.endpoint)
-            .arg(root.join("policies/safeguard-collector.json"));
-        self.aws_env(&mut seed);
-        let out = seed.output().expect("the seeding script runs");
-        assert!(
-            out.status.success(),
-            "seeding: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).expect("the seed prints JSON")
+        self.seed_with(
+            "seed_moto_org.py",
+            &[&root.join("policies/safeguard-collector.json")],
+        )
     }
 }
 

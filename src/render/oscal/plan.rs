@@ -17,18 +17,15 @@ use crate::results::Results;
 /// The plan, written at `generated_at`, importing `ssp` when given.
 pub fn render(results: &Results, generated_at: &str, ssp: Option<&str>) -> Vec<u8> {
     let ids = Ids::of(results);
-    let mut metadata = super::metadata(results, &ids, generated_at);
-    metadata["title"] = Value::String(format!(
-        "HIPAA Security Rule assessment plan — account {}",
-        results.account.id
-    ));
-    if results.example {
-        metadata["title"] = Value::String(format!(
-            "{} — {}",
-            crate::render::EXAMPLE_MARK,
-            metadata["title"].as_str().unwrap_or_default()
-        ));
-    }
+    let mut metadata = super::metadata(
+        results,
+        &ids,
+        generated_at,
+        format!(
+            "HIPAA Security Rule assessment plan — account {}",
+            results.account.id
+        ),
+    );
     if let Some(props) = metadata["props"].as_array_mut() {
         props.push(json!({"name": "nist-catalog-sha256", "ns": NS, "value": nist::sha256()}));
     }
