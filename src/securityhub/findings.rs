@@ -100,10 +100,12 @@ pub fn archived(results: &Results, sent: &[AsffFinding]) -> Vec<AsffFinding> {
         return Vec::new();
     };
     let citations = citations(results);
+    // A set: an account's run can send a hundred thousand findings and resolve thousands.
+    let sent: std::collections::HashSet<&str> = sent.iter().map(|s| s.id.as_str()).collect();
     changes
         .resolved
         .iter()
-        .filter(|r| !sent.iter().any(|s| s.id == r.id))
+        .filter(|r| !sent.contains(r.id.as_str()))
         .map(|r| resolved(results, r, &citations))
         .collect()
 }
