@@ -52,7 +52,7 @@ pub fn render(results: &Results, generated_at: &str, ssp: Option<&str>) -> Vec<u
             json!({"href": format!("#{placeholder}"), "remarks": "A placeholder: see the back-matter resource it points at."})
         }
     };
-    let plan = json!({
+    let mut plan = json!({
         "assessment-plan": {
             "uuid": ids.id("assessment-plan", &results.account.id),
             "metadata": metadata,
@@ -71,7 +71,6 @@ pub fn render(results: &Results, generated_at: &str, ssp: Option<&str>) -> Vec<u
             "back-matter": {"resources": resources},
         }
     });
-    let mut plan = plan;
     super::one_line_strings(&mut plan);
     let mut bytes = serde_json::to_vec_pretty(&plan).expect("OSCAL plan serializes");
     bytes.push(b'\n');
