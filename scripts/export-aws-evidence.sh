@@ -47,6 +47,14 @@ case "$cli_version" in
     echo "note: $cli_version is AWS CLI v1: it works, but AWS recommends v2; a command this v1 lacks is kept as <file>.error naming it" >&2 ;;
 esac
 
+# AWS's standard retry mode (3 attempts, back-off for throttling), the default of CLI v2, for v1
+# too: v1's legacy mode makes 5 attempts, so each call an account answers with a server error
+# (or that a custom endpoint does not serve) held its region up for seconds. A mode the
+# environment or the profile names is kept.
+if [ -z "${AWS_RETRY_MODE:-}" ] && ! aws configure get retry_mode ${profile:+--profile "$profile"} >/dev/null 2>&1; then
+  export AWS_RETRY_MODE=standard
+fi
+
 aws_() { if [ -n "$profile" ]; then aws --profile "$profile" --output json "$@"; else aws --output json "$@"; fi; }
 
 case "$lookback_days" in ''|*[!0-9]*) usage ;; esac
@@ -120,7 +128,8 @@ save iam/virtual-mfa-devices.json iam list-virtual-mfa-devices
 save iam/roles.json iam list-roles
 
 # CloudTrail event history: IAM changes are recorded in one region per partition.
-case "$(sed -n 's/.*"Arn": *"arn:\([^:]*\):.*/\1/p' "$out/sts/caller-identity.json")" in
+partition=$(sed -n 's/.*"Arn": *"arn:\([^:]*\):.*/\1/p' "$out/sts/caller-identity.json" | head -n1)
+case "$partition" in
   aws-us-gov) iam_region=us-gov-west-1 ;;
   aws-cn) iam_region=cn-north-1 ;;
   *) iam_region=us-east-1 ;;
@@ -131,14 +140,33 @@ save events/iam-changes.json cloudtrail lookup-events --region "$iam_region" \
 # The enabled regions are evidence too (account/regions.json): safeguard treats an enabled region
 # without a folder as a gap. When account:ListRegions is denied, ec2:DescribeRegions stands in
 # (account/ec2-regions.json), and the snapshot says so.
+# The regions counted are those the listing marks enabled (the requests filter on it, and an
+# endpoint that ignores the filter lists every region) and of the caller's partition (an account
+# cannot have another's): the rules safeguard's import applies to the same files.
+enabled_in() {
+  awk -v partition="$partition" '
+    function part(r) {
+      if (r ~ /^cn-/) return "aws-cn"; if (r ~ /^us-gov-/) return "aws-us-gov"
+      if (r ~ /^us-iso-/) return "aws-iso"; if (r ~ /^us-isob-/) return "aws-iso-b"
+      if (r ~ /^eu-isoe-/) return "aws-iso-e"; if (r ~ /^us-isof-/) return "aws-iso-f"
+      return "aws"
+    }
+    /"RegionName":/ { n = $0; sub(/.*"RegionName": *"/, "", n); sub(/".*/, "", n) }
+    /"(RegionOptStatus|OptInStatus)":/ { st = $0; sub(/.*Status": *"/, "", st); sub(/".*/, "", st) }
+    /}/ {
+      if (n != "" && (st == "" || st ~ /^(ENABLED|ENABLED_BY_DEFAULT|opt-in-not-required|opted-in)$/) &&
+          (partition == "" || part(n) == partition)) printf "%s ", n
+      n = ""; st = ""
+    }' "$1"
+}
 save account/regions.json account list-regions --region-opt-status-contains ENABLED ENABLED_BY_DEFAULT
 enabled=""
 if [ -f "$out/account/regions.json" ]; then
-  enabled=$(sed -n 's/.*"RegionName": *"\([^"]*\)".*/\1/p' "$out/account/regions.json" | tr '\n' ' ')
+  enabled=$(enabled_in "$out/account/regions.json")
 else
   save account/ec2-regions.json ec2 describe-regions --filters Name=opt-in-status,Values=opt-in-not-required,opted-in
   if [ -f "$out/account/ec2-regions.json" ]; then
-    enabled=$(sed -n 's/.*"RegionName": *"\([^"]*\)".*/\1/p' "$out/account/ec2-regions.json" | tr '\n' ' ')
+    enabled=$(enabled_in "$out/account/ec2-regions.json")
   fi
 fi
 if [ -z "$regions" ]; then

@@ -98,9 +98,51 @@ pub fn parse_list(flag: &str, given: &[String]) -> Result<Vec<String>> {
     Ok(out)
 }
 
+/// The partition a region belongs to, by the name prefixes AWS gives each partition's regions
+/// (the `regionRegex` of each partition in the SDKs' endpoint rules: `cn-` is aws-cn, `us-gov-`
+/// aws-us-gov, `us-iso-`, `us-isob-`, `eu-isoe-` and `us-isof-` the isolated partitions,
+/// everything else aws). An account lives in one partition, so a region of another cannot be
+/// one of its enabled regions, whatever a listing says.
+pub fn partition_of(region: &str) -> &'static str {
+    const PREFIXES: [(&str, &str); 6] = [
+        ("cn-", "aws-cn"),
+        ("us-gov-", "aws-us-gov"),
+        ("us-iso-", "aws-iso"),
+        ("us-isob-", "aws-iso-b"),
+        ("eu-isoe-", "aws-iso-e"),
+        ("us-isof-", "aws-iso-f"),
+    ];
+    PREFIXES
+        .iter()
+        .find(|(prefix, _)| region.starts_with(prefix))
+        .map_or("aws", |(_, partition)| partition)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_region_belongs_to_its_partition() {
+        for (region, partition) in [
+            ("us-east-1", "aws"),
+            ("il-central-1", "aws"),
+            ("us-gov-west-1", "aws-us-gov"),
+            ("cn-northwest-1", "aws-cn"),
+            ("us-iso-east-1", "aws-iso"),
+            ("us-isob-east-1", "aws-iso-b"),
+            ("eu-isoe-west-1", "aws-iso-e"),
+            ("us-isof-south-1", "aws-iso-f"),
+        ] {
+            assert_eq!(partition_of(region), partition, "{region}");
+        }
+        // Every listed region is in one of the three public partitions.
+        assert!(
+            KNOWN
+                .iter()
+                .all(|r| ["aws", "aws-cn", "aws-us-gov"].contains(&partition_of(r)))
+        );
+    }
 
     #[test]
     fn names_are_checked_and_near_misses_named() {

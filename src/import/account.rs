@@ -68,19 +68,24 @@ pub(super) fn account_from_arns(iam: &Iam) -> Option<String> {
 impl Importer<'_> {
     /// The enabled regions: `account/regions.json` (account list-regions), or when that call
     /// failed `account/ec2-regions.json` (ec2 describe-regions), saying so; `None` with a gap
-    /// when neither is in the evidence.
-    pub(super) fn enabled_regions(&mut self) -> Result<Option<EnabledRegions>> {
+    /// when neither is in the evidence. Only regions the listing marks enabled count (the
+    /// request asked for those, but an endpoint may ignore the filter), and only those of the
+    /// account's `partition` when it is known: the export script applies the same two rules.
+    pub(super) fn enabled_regions(
+        &mut self,
+        partition: Option<&str>,
+    ) -> Result<Option<EnabledRegions>> {
         let primary = "account/regions.json";
         let fallback = "account/ec2-regions.json";
-        let (file, source) = match self.read::<RegionsFile>(primary)? {
-            Read::Ok(f) => (f, "account:ListRegions".to_string()),
+        let (file, source, listing) = match self.read::<RegionsFile>(primary)? {
+            Read::Ok(f) => (f, "account:ListRegions".to_string(), primary),
             first => {
                 let why = match first {
                     Read::Failed(reason) => format!("account:ListRegions failed: {reason}"),
                     _ => format!("{primary} is missing from the export"),
                 };
                 match self.read::<RegionsFile>(fallback)? {
-                    Read::Ok(f) => (f, format!("ec2:DescribeRegions, because {why}")),
+                    Read::Ok(f) => (f, format!("ec2:DescribeRegions, because {why}"), fallback),
                     _ => {
                         self.gap(
                             "/enabled_regions",
@@ -92,17 +97,44 @@ impl Importer<'_> {
                 }
             }
         };
-        let mut regions: Vec<String> = file
+        let (mut regions, elsewhere): (Vec<String>, Vec<String>) = file
             .regions
             .into_iter()
             .filter(RegionEntry::enabled)
             .map(|r| r.region_name)
-            .collect();
+            .partition(|r| {
+                // A partition AWS would not issue is refused later, naming the caller's ARN.
+                partition
+                    .filter(|p| crate::snapshot::valid_partition(p))
+                    .is_none_or(|p| crate::regions::partition_of(r) == p)
+            });
         regions.sort();
         regions.dedup();
+        let mut source = source;
+        if !elsewhere.is_empty() {
+            source.push_str(&format!(
+                "; left out, as regions of another partition than the account's ({}): {}",
+                partition.unwrap_or_default(),
+                elsewhere.join(", ")
+            ));
+        }
+        if regions.is_empty() && !elsewhere.is_empty() {
+            return Err(Error::bad_input(
+                self.path(listing),
+                Location {
+                    pointer: Some("/Regions".into()),
+                    ..Location::default()
+                },
+                format!(
+                    "every enabled region listed ({}) belongs to another partition than the account's ({}), as sts/caller-identity.json names it",
+                    elsewhere.join(", "),
+                    partition.unwrap_or_default()
+                ),
+            ));
+        }
         if regions.is_empty() {
             return Err(Error::bad_input(
-                self.path(primary),
+                self.path(listing),
                 Location {
                     pointer: Some("/Regions".into()),
                     ..Location::default()

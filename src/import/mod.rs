@@ -133,7 +133,12 @@ pub fn import_from(src: &dyn EvidenceSource, opts: &ImportOptions) -> Result<Sna
     let mut regions = src.regions();
     // Every enabled region is assessed: one without evidence folders becomes a gap in each
     // per-region check instead of silently dropping out of "every region".
-    let enabled_regions = im.enabled_regions()?;
+    let caller_partition = caller
+        .as_ref()
+        .and_then(|c| c.arn.as_deref())
+        .and_then(|a| a.split(':').nth(1))
+        .map(str::to_string);
+    let enabled_regions = im.enabled_regions(caller_partition.as_deref())?;
     if let Some(e) = &enabled_regions {
         regions.extend(e.regions.iter().cloned());
     }

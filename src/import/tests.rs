@@ -1012,3 +1012,75 @@ fn efs_file_systems_are_read_with_encryption_and_tags_and_hostile_ids_refused() 
         assert!(e.contains(at), "{e}");
     }
 }
+
+#[test]
+fn enabled_regions_are_those_marked_enabled_in_the_accounts_partition() {
+    // An endpoint that ignores describe-regions' opt-in filter (moto does) lists every region
+    // of every partition: only the enabled ones of the caller's partition are the account's.
+    let dir = copy_example();
+    std::fs::remove_file(dir.path().join("account/regions.json")).unwrap();
+    std::fs::write(
+        dir.path().join("account/regions.json.error"),
+        "An error occurred (AccessDeniedException) when calling the ListRegions operation: denied",
+    )
+    .unwrap();
+    let listed = [
+        ("us-east-1", "opt-in-not-required"),
+        ("eu-west-1", "opt-in-not-required"),
+        ("ap-east-1", "not-opted-in"),
+        ("me-south-1", "opted-in"),
+        ("cn-north-1", "opt-in-not-required"),
+        ("us-gov-west-1", "opt-in-not-required"),
+    ];
+    let regions: Vec<serde_json::Value> = listed
+        .iter()
+        .map(|(name, status)| {
+            serde_json::json!({
+                "Endpoint": format!("ec2.{name}.amazonaws.com"),
+                "RegionName": name,
+                "OptInStatus": status,
+            })
+        })
+        .collect();
+    std::fs::write(
+        dir.path().join("account/ec2-regions.json"),
+        serde_json::to_string_pretty(&serde_json::json!({ "Regions": regions })).unwrap(),
+    )
+    .unwrap();
+    let s = import(dir.path()).unwrap();
+    let enabled = s.enabled_regions.unwrap();
+    assert_eq!(enabled.regions, ["eu-west-1", "me-south-1", "us-east-1"]);
+    assert!(
+        enabled.source.starts_with("ec2:DescribeRegions, because account:ListRegions failed")
+            && enabled.source.ends_with(
+                "left out, as regions of another partition than the account's (aws): cn-north-1, us-gov-west-1"
+            ),
+        "{}",
+        enabled.source
+    );
+    // No per-region gap names a region the account cannot have.
+    for g in &s.gaps {
+        assert!(
+            !g.evidence.contains("cn-north-1") && !g.evidence.contains("us-gov-west-1"),
+            "{g:?}"
+        );
+    }
+}
+
+#[test]
+fn a_listing_of_another_partitions_regions_only_is_bad_input_naming_both() {
+    let dir = copy_example();
+    std::fs::write(
+        dir.path().join("account/regions.json"),
+        r#"{"Regions": [{"RegionName": "cn-north-1", "RegionOptStatus": "ENABLED_BY_DEFAULT"}]}"#,
+    )
+    .unwrap();
+    let (msg, loc) = bad_input(dir.path());
+    assert!(
+        msg.contains("account/regions.json")
+            && msg.contains("cn-north-1")
+            && msg.contains("another partition than the account's (aws)"),
+        "{msg}"
+    );
+    assert_eq!(loc.pointer.as_deref(), Some("/Regions"));
+}
