@@ -231,7 +231,7 @@ fn same_snapshot_gives_identical_outputs() {
     assert_eq!(ma["files"], mb["files"]);
 }
 
-/// Golden files: regenerate with `UPDATE_GOLDEN=1 cargo test --test cli golden`.
+/// Golden files: regenerate with `UPDATE_GOLDEN=1 cargo test --test suite cli::golden`.
 #[test]
 fn golden_markdown_and_json() {
     let out = tempfile::tempdir().unwrap();

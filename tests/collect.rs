@@ -1,6 +1,6 @@
 //! `safeguard collect` / `run` against a real AWS-compatible endpoint (a moto server).
 
-mod support;
+use crate::support;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;

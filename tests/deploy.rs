@@ -2,7 +2,7 @@
 //! GitHub workflow schema), and kept in step with the binary: every flag they pass exists, the
 //! IAM they grant is what the code calls, the shard count matches where it is said twice.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

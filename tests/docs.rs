@@ -1,5 +1,5 @@
 //! docs/checks.md and README's check table are generated; this keeps them in step with the code
-//! and the catalog. Regenerate with `UPDATE_DOCS=1 cargo test --test docs`.
+//! and the catalog. Regenerate with `UPDATE_DOCS=1 cargo test --test suite docs::`.
 
 use std::path::{Path, PathBuf};
 
@@ -22,7 +22,7 @@ fn check_reference_is_current() {
     let current = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         current == generated,
-        "docs/checks.md is stale: run UPDATE_DOCS=1 cargo test --test docs"
+        "docs/checks.md is stale: run UPDATE_DOCS=1 cargo test --test suite docs::"
     );
 }
 
@@ -36,7 +36,7 @@ fn coverage_table_is_current() {
     let current = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         current == generated,
-        "docs/coverage.md is stale: run UPDATE_DOCS=1 cargo test --test docs"
+        "docs/coverage.md is stale: run UPDATE_DOCS=1 cargo test --test suite docs::"
     );
     // `safeguard controls --coverage` prints the same table.
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_safeguard"))
@@ -85,7 +85,7 @@ fn readme_check_table_is_current() {
     }
     assert!(
         readme[begin..end] == table,
-        "README's check table is stale: run UPDATE_DOCS=1 cargo test --test docs"
+        "README's check table is stale: run UPDATE_DOCS=1 cargo test --test suite docs::"
     );
 }
 

@@ -1,7 +1,7 @@
 //! scripts/export-aws-evidence.sh run for real, with the AWS CLI, against a moto server; its
 //! folder must import and assess to the verdicts the seeded account deserves.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 use std::process::Command;

@@ -2,7 +2,7 @@
 //! a management account and three members in two OUs, one member whose role the hub may not
 //! assume, one bounded by an SCP; moto judges every call against the caller's policies.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

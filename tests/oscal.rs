@@ -9,7 +9,7 @@ use std::process::Command;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-mod support;
+use crate::support;
 
 /// NIST's JSON schemas, as the newest commit of usnistgov/OSCAL that has them publishes them.
 const SCHEMAS: [(&str, &str); 3] = [

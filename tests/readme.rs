@@ -6,7 +6,7 @@
 //! is. A command that fails (a usage error, a crash, an exit code the README does not promise),
 //! or one the README gains that this harness does not know, fails the test.
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -4,7 +4,7 @@
 //! generated keys, each tampering caught; and upload to moto's S3 with Object Lock, verified in
 //! place (tests/fixtures/seed_moto_s3.py; moto judges every call against the caller's policy).
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -3,7 +3,7 @@
 //! product as results.json says them, resolved ones are archived, and a refusal — a role without
 //! the permission, credentials of another account — exits 4 with the package kept.
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

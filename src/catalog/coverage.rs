@@ -11,7 +11,7 @@ fn cell(s: &str) -> String {
 pub fn markdown(catalog: &Catalog) -> String {
     let mut s = String::from(
         "# HIPAA Security Rule coverage\n\n\
-         Generated from `controls/*.yaml` by `UPDATE_DOCS=1 cargo test --test docs`, and printed by\n\
+         Generated from `controls/*.yaml` by `UPDATE_DOCS=1 cargo test --test suite docs::`, and printed by\n\
          `safeguard controls --coverage`; do not edit by hand.\n\n\
          Each citation of 45 CFR §164.308, §164.310, §164.312, §164.314 and §164.316 is listed with the automated\n\
          checks that evidence it, whether a person must attest a part of it, and — one column per\n\

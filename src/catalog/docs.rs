@@ -9,7 +9,7 @@ use crate::checks::{ParamValue, registry};
 pub fn reference_markdown(catalog: &Catalog) -> String {
     let mut s = String::from(
         "# Check reference\n\n\
-         Generated from the check registry and `controls/` by `UPDATE_DOCS=1 cargo test --test docs`; do not edit by hand.\n\n\
+         Generated from the check registry and `controls/` by `UPDATE_DOCS=1 cargo test --test suite docs::`; do not edit by hand.\n\n\
          Every check returns one finding per resource it evaluates: `pass`, `fail`, `not_applicable`, or `error` when the\n\
          evidence it needs is missing from the snapshot (which makes the controls it serves `insufficient_evidence`, never `pass`).\n\
          Parameters are overridden per run with `--set CHECK.PARAM=VALUE`.\n\n\

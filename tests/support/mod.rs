@@ -1,11 +1,6 @@
 //! A real AWS-compatible endpoint for tests: the `moto` server from PyPI, installed into a
 //! virtual environment under target/ by the tests themselves and started on 127.0.0.1.
 
-#![allow(
-    dead_code,
-    reason = "each test binary includes this module and uses a part of it"
-)]
-
 use std::io::{BufRead, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -65,8 +60,8 @@ pub fn venv_bin() -> PathBuf {
     venv_with("moto", PIP_PACKAGES)
 }
 
-/// The bin folder of a venv holding `packages`, installing it on first use. Test binaries run
-/// in parallel, so the install holds a file lock: one installs, the others wait and reuse it.
+/// The bin folder of a venv holding `packages`, installing it on first use. Tests (threads of
+/// the test binary, or other test processes) run at once, so the install holds a file lock: one installs, the others wait and reuse it.
 pub fn venv_with(name: &str, packages: &[&str]) -> PathBuf {
     let venv = venv_dir(name, packages);
     let bin = venv.join("bin");
