@@ -626,3 +626,86 @@ fn calls_that_time_out_become_gaps_and_the_run_finishes() {
     }
     assert_eq!(snapshot["account"]["id"], "123456789012");
 }
+
+/// S3 lists each bucket's region (BucketRegion) with ListBuckets; GetBucketLocation is asked
+/// only of a bucket listed without one, and a bucket without a policy is not asked its policy
+/// status (S3 would answer NoSuchBucketPolicy again). Either way each bucket is read in its own
+/// region, and nothing is judged on a guess.
+#[test]
+fn a_bucket_costs_its_location_call_only_when_the_listing_leaves_its_region_out() {
+    for listed in [true, false] {
+        let moto = if listed {
+            support::Moto::start()
+        } else {
+            support::Moto::start_with(&[("SAFEGUARD_MOTO_NO_BUCKET_REGION", "1")])
+        };
+        let mut seed = Command::new(moto.bin.join("python"));
+        seed.arg("-c")
+            .arg(
+                "import boto3, json, sys\n\
+                 s3 = boto3.client('s3', endpoint_url=sys.argv[1], region_name='us-east-1')\n\
+                 s3.create_bucket(Bucket='records-east')\n\
+                 s3.create_bucket(Bucket='records-west', CreateBucketConfiguration={'LocationConstraint': 'eu-west-1'})\n\
+                 doc = {'Version': '2012-10-17', 'Statement': [{'Effect': 'Deny', 'Principal': '*', 'Action': 's3:*', 'Resource': 'arn:aws:s3:::records-west/*', 'Condition': {'Bool': {'aws:SecureTransport': 'false'}}}]}\n\
+                 s3.put_bucket_policy(Bucket='records-west', Policy=json.dumps(doc))\n",
+            )
+            .arg(&moto.endpoint);
+        moto.aws_env(&mut seed);
+        let seeded = seed.output().unwrap();
+        assert!(
+            seeded.status.success(),
+            "{}",
+            String::from_utf8_lossy(&seeded.stderr)
+        );
+        let work = tempfile::tempdir().unwrap();
+        let snapshot = work.path().join("snapshot.json");
+        let out = safeguard(&moto)
+            .args([
+                "-v",
+                "collect",
+                "--regions",
+                "us-east-1",
+                "--max-attempts",
+                "1",
+                "-o",
+            ])
+            .arg(&snapshot)
+            .output()
+            .unwrap();
+        let log = String::from_utf8_lossy(&out.stderr);
+        assert!(matches!(out.status.code(), Some(0 | 1)), "{log}");
+        let calls = |action: &str| {
+            log.lines()
+                .filter(|l| l.trim_start().starts_with(&format!("api {action} ")))
+                .count()
+        };
+        assert_eq!(
+            calls("s3:GetBucketLocation"),
+            if listed { 0 } else { 2 },
+            "listed regions: {listed}\n{log}"
+        );
+        // Only the bucket with a policy is asked its policy status.
+        assert_eq!(calls("s3:GetBucketPolicyStatus"), 1, "{log}");
+        let s: Value = serde_json::from_slice(&std::fs::read(&snapshot).unwrap()).unwrap();
+        let buckets = s["s3"]["buckets"].as_array().unwrap();
+        let bucket = |name: &str| {
+            buckets
+                .iter()
+                .find(|b| b["name"] == name)
+                .unwrap_or_else(|| panic!("{name} in {buckets:?}"))
+        };
+        assert_eq!(bucket("records-east")["region"], "us-east-1");
+        assert_eq!(bucket("records-west")["region"], "eu-west-1");
+        // No policy: not public through one, as S3's NoSuchBucketPolicy says; not a gap.
+        assert_eq!(bucket("records-east")["policy_public"], false);
+        assert!(bucket("records-west")["policy_public"].is_boolean());
+        let gaps = s["gaps"].as_array().unwrap();
+        assert!(
+            !gaps.iter().any(|g| {
+                let e = g["evidence"].as_str().unwrap_or_default();
+                e.starts_with("/s3/buckets/") && e.ends_with("/policy_public")
+            }),
+            "{gaps:?}"
+        );
+    }
+}

@@ -206,21 +206,26 @@ impl Importer<'_> {
             &format!("{at}/public_access_block"),
             &cmd("get-public-access-block"),
         )?;
-        let policy_public = match self.answer::<PolicyStatusAnswer>(
-            &format!("s3/{name}/policy-status.json"),
-            "NoSuchBucketPolicy",
-        )? {
-            Answer::Some(p) => Some(p.policy_status.is_public),
-            Answer::None => Some(false),
-            Answer::Gap(why) => {
-                self.gap(
-                    &format!("{at}/policy_public"),
-                    &cmd("get-bucket-policy-status"),
-                    why,
-                );
-                None
-            }
-        };
+        let status_file = format!("s3/{name}/policy-status.json");
+        // S3 answers GetBucketPolicyStatus from the bucket policy alone, and with
+        // NoSuchBucketPolicy where there is none: the collector does not ask it of a bucket
+        // that S3 just said has no policy, and that answer stands for both.
+        let unasked = matches!(&policy, Some(Policy { document: None }))
+            && self.src.entry(&status_file)?.is_none();
+        let policy_public =
+            match self.answer::<PolicyStatusAnswer>(&status_file, "NoSuchBucketPolicy")? {
+                _ if unasked => Some(false),
+                Answer::Some(p) => Some(p.policy_status.is_public),
+                Answer::None => Some(false),
+                Answer::Gap(why) => {
+                    self.gap(
+                        &format!("{at}/policy_public"),
+                        &cmd("get-bucket-policy-status"),
+                        why,
+                    );
+                    None
+                }
+            };
         Ok(Bucket {
             arn: format!("arn:{partition}:s3:::{name}"),
             name,

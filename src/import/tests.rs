@@ -1084,3 +1084,42 @@ fn a_listing_of_another_partitions_regions_only_is_bad_input_naming_both() {
     );
     assert_eq!(loc.pointer.as_deref(), Some("/Regions"));
 }
+
+#[test]
+fn a_policy_status_not_asked_of_a_bucket_without_a_policy_is_not_public_and_otherwise_a_gap() {
+    let dir = copy_example();
+    let s3 = dir.path().join("s3");
+    // clinic-web-assets has no policy (NoSuchBucketPolicy): its status need not be asked.
+    std::fs::remove_file(s3.join("clinic-web-assets/policy-status.json.error")).unwrap();
+    // clinic-phi-documents-prod has one: its status missing is a gap, never "not public".
+    std::fs::remove_file(s3.join("clinic-phi-documents-prod/policy-status.json")).unwrap();
+    // A bucket whose location was not asked takes the listing's BucketRegion.
+    std::fs::remove_file(s3.join("clinic-web-assets/location.json")).unwrap();
+    let listing = std::fs::read_to_string(s3.join("buckets.json")).unwrap();
+    let mut list: serde_json::Value = serde_json::from_str(&listing).unwrap();
+    for b in list["Buckets"].as_array_mut().unwrap() {
+        if b["Name"] == "clinic-web-assets" {
+            b["BucketRegion"] = "eu-west-1".into();
+        }
+    }
+    std::fs::write(s3.join("buckets.json"), list.to_string()).unwrap();
+
+    let s = import(dir.path()).unwrap();
+    let buckets = s.s3.buckets.as_ref().unwrap();
+    let at = |name: &str| buckets.iter().position(|b| b.name == name).unwrap();
+    let web = &buckets[at("clinic-web-assets")];
+    assert_eq!(web.policy_public, Some(false));
+    assert_eq!(web.region.as_deref(), Some("eu-west-1"));
+    let docs = at("clinic-phi-documents-prod");
+    assert_eq!(buckets[docs].policy_public, None);
+    let pointers: Vec<&str> = s.gaps.iter().map(|g| g.evidence.as_str()).collect();
+    assert!(
+        pointers.contains(&format!("/s3/buckets/{docs}/policy_public").as_str()),
+        "{pointers:?}"
+    );
+    assert!(
+        !pointers
+            .contains(&format!("/s3/buckets/{}/policy_public", at("clinic-web-assets")).as_str()),
+        "{pointers:?}"
+    );
+}

@@ -126,6 +126,12 @@ impl Moto {
     }
 
     pub fn start() -> Moto {
+        Moto::start_with(&[])
+    }
+
+    /// A server whose process has `env` set: switches of tests/fixtures/moto_server.py, such
+    /// as `SAFEGUARD_MOTO_NO_BUCKET_REGION` (ListBuckets as moto itself answers it).
+    pub fn start_with(env: &[(&str, &str)]) -> Moto {
         let bin = venv_bin();
         // tests/fixtures/moto_server.py binds port 0 and prints the port once it listens:
         // no window between choosing a port and binding it, and no probe that could
@@ -133,6 +139,7 @@ impl Moto {
         // when the test process ends, for a shared server in a static).
         let mut child = Command::new(bin.join("python"))
             .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/moto_server.py"))
+            .envs(env.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
