@@ -144,13 +144,8 @@ pub fn import_from(src: &dyn EvidenceSource, opts: &ImportOptions) -> Result<Sna
     }
     let mut cloudtrail = im.cloudtrail(&regions)?;
     let cloudwatch = im.cloudwatch(&cloudtrail)?;
-    let partition_hint = caller
-        .as_ref()
-        .and_then(|c| c.arn.as_deref())
-        .and_then(|a| a.split(':').nth(1))
-        .unwrap_or("aws")
-        .to_string();
-    cloudtrail.event_history = im.event_history(&regions, &partition_hint)?;
+    let partition = caller_partition.unwrap_or_else(|| "aws".to_string());
+    cloudtrail.event_history = im.event_history(&regions, &partition)?;
     let config = im.config(&regions)?;
 
     let account_id = caller
@@ -164,12 +159,6 @@ pub fn import_from(src: &dyn EvidenceSource, opts: &ImportOptions) -> Result<Sna
                 "cannot tell which account this export is from: sts/caller-identity.json is missing and no ARN in the IAM evidence names an account",
             )
         })?;
-    let partition = caller
-        .as_ref()
-        .and_then(|c| c.arn.as_deref())
-        .and_then(|a| a.split(':').nth(1))
-        .map(str::to_string)
-        .unwrap_or_else(|| "aws".to_string());
     // The account id and partition name the package's folder and every ARN: anything but
     // what AWS issues is refused before it reaches a path.
     let identity_file = src.display("sts/caller-identity.json");
